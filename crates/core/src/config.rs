@@ -1,0 +1,320 @@
+//! Validated settings: one table of fields per experiment ([`FieldSpec`]), shared by the Rust
+//! config structs, the URL hash, element attributes, the CLI's `--set key=value` and JSON config
+//! files. Every value arrives as text and is parsed here, so every front end gets the same typed
+//! error naming the field and its allowed range.
+
+use serde::Serialize;
+use std::fmt;
+
+/// Settings as `(name, text)` pairs, in the camelCase names of the config struct.
+pub type Settings = Vec<(String, String)>;
+
+/// The type and allowed values of one field.
+#[derive(Clone, Copy, Debug, Serialize)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum FieldKind {
+    /// A real number in `[min, max]` (`min_open`: `min` itself excluded).
+    #[serde(rename_all = "camelCase")]
+    Real {
+        min: f64,
+        max: f64,
+        min_open: bool,
+        default: f64,
+        /// Suggested slider step.
+        step: f64,
+    },
+    /// An integer in `[min, max]`.
+    #[serde(rename_all = "camelCase")]
+    Integer { min: u64, max: u64, default: u64 },
+    /// One of a fixed set of values: `(value, label)`.
+    Choice {
+        options: &'static [(&'static str, &'static str)],
+        default: &'static str,
+    },
+}
+
+/// One field of an experiment's configuration.
+#[derive(Clone, Copy, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FieldSpec {
+    /// camelCase name, as in the config struct, the URL hash and (kebab-cased) attributes.
+    pub name: &'static str,
+    /// Short label with the lecture's symbol, e.g. "learning rate α".
+    pub label: &'static str,
+    /// Unit or dimension, shown next to the value ("" for none).
+    pub unit: &'static str,
+    /// One sentence for tooltips and the CLI's `--help`.
+    pub help: &'static str,
+    /// Type and range.
+    #[serde(flatten)]
+    pub kind: FieldKind,
+}
+
+/// A typed value parsed from text against a [`FieldSpec`].
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum FieldValue {
+    Real(f64),
+    Integer(u64),
+    Choice(&'static str),
+}
+
+/// An invalid setting. Every variant names the field; the message says the allowed range.
+#[derive(Clone, Debug, PartialEq, thiserror::Error, Serialize)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum ConfigError {
+    /// No such field.
+    #[error("unknown setting \"{field}\"; known settings: {known}")]
+    UnknownField { field: String, known: String },
+    /// Not a number (or NaN/infinite) where a number is needed.
+    #[error("{field} must be {range}; got \"{got}\" (not a finite number)")]
+    NotANumber {
+        field: String,
+        range: String,
+        got: String,
+    },
+    /// Not a whole number where an integer is needed.
+    #[error("{field} must be a whole number {range}; got \"{got}\"")]
+    NotAnInteger {
+        field: String,
+        range: String,
+        got: String,
+    },
+    /// A number outside the allowed range.
+    #[error("{field} must be {range}; got {got}")]
+    OutOfRange {
+        field: String,
+        range: String,
+        got: String,
+    },
+    /// Not one of the allowed choices.
+    #[error("{field} must be one of {allowed}; got \"{got}\"")]
+    UnknownOption {
+        field: String,
+        allowed: String,
+        got: String,
+    },
+}
+
+impl ConfigError {
+    /// The camelCase name of the offending field.
+    pub fn field(&self) -> &str {
+        match self {
+            ConfigError::UnknownField { field, .. }
+            | ConfigError::NotANumber { field, .. }
+            | ConfigError::NotAnInteger { field, .. }
+            | ConfigError::OutOfRange { field, .. }
+            | ConfigError::UnknownOption { field, .. } => field,
+        }
+    }
+}
+
+/// Several errors at once, so a UI can mark every bad control.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ConfigErrors(pub Vec<ConfigError>);
+
+impl fmt::Display for ConfigErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let parts: Vec<String> = self.0.iter().map(|e| e.to_string()).collect();
+        f.write_str(&parts.join("; "))
+    }
+}
+
+impl std::error::Error for ConfigErrors {}
+
+impl FieldSpec {
+    /// The allowed range in words, e.g. "a number in (0, 1]".
+    pub fn range(&self) -> String {
+        match self.kind {
+            FieldKind::Real {
+                min, max, min_open, ..
+            } => {
+                let open = if min_open { "(" } else { "[" };
+                format!("a number in {open}{min}, {max}]")
+            }
+            FieldKind::Integer { min, max, .. } => format!("from {min} to {max}"),
+            FieldKind::Choice { options, .. } => options
+                .iter()
+                .map(|(v, _)| format!("\"{v}\""))
+                .collect::<Vec<_>>()
+                .join(", "),
+        }
+    }
+
+    /// The default value as text.
+    pub fn default_text(&self) -> String {
+        match self.kind {
+            FieldKind::Real { default, .. } => format!("{default}"),
+            FieldKind::Integer { default, .. } => format!("{default}"),
+            FieldKind::Choice { default, .. } => default.to_string(),
+        }
+    }
+
+    /// Parse and range-check `text` (surrounding white space ignored).
+    pub fn parse(&self, text: &str) -> Result<FieldValue, ConfigError> {
+        let t = text.trim();
+        let field = self.name.to_string();
+        match self.kind {
+            FieldKind::Real {
+                min, max, min_open, ..
+            } => {
+                let v: f64 = t.parse().map_err(|_| ConfigError::NotANumber {
+                    field: field.clone(),
+                    range: self.range(),
+                    got: t.to_string(),
+                })?;
+                if !v.is_finite() {
+                    return Err(ConfigError::NotANumber {
+                        field,
+                        range: self.range(),
+                        got: t.to_string(),
+                    });
+                }
+                let below = if min_open { v <= min } else { v < min };
+                if below || v > max {
+                    return Err(ConfigError::OutOfRange {
+                        field,
+                        range: self.range(),
+                        got: format!("{v}"),
+                    });
+                }
+                Ok(FieldValue::Real(v))
+            }
+            FieldKind::Integer { min, max, .. } => {
+                let v: f64 = t.parse().map_err(|_| ConfigError::NotAnInteger {
+                    field: field.clone(),
+                    range: self.range(),
+                    got: t.to_string(),
+                })?;
+                if !v.is_finite() || v.fract() != 0.0 {
+                    return Err(ConfigError::NotAnInteger {
+                        field,
+                        range: self.range(),
+                        got: t.to_string(),
+                    });
+                }
+                if v < min as f64 || v > max as f64 {
+                    return Err(ConfigError::OutOfRange {
+                        field,
+                        range: self.range(),
+                        got: format!("{v}"),
+                    });
+                }
+                Ok(FieldValue::Integer(v as u64))
+            }
+            FieldKind::Choice { options, .. } => options
+                .iter()
+                .find(|(v, _)| *v == t)
+                .map(|(v, _)| FieldValue::Choice(v))
+                .ok_or_else(|| ConfigError::UnknownOption {
+                    field,
+                    allowed: self.range(),
+                    got: t.to_string(),
+                }),
+        }
+    }
+}
+
+/// Parse `settings` against `fields`, reporting every bad one. Unknown names are errors.
+/// Returns the parsed values in the order of `fields`, `None` where the setting is absent.
+pub fn parse_settings<'a, I>(
+    fields: &[FieldSpec],
+    settings: I,
+) -> Result<Vec<Option<FieldValue>>, ConfigErrors>
+where
+    I: IntoIterator<Item = (&'a str, &'a str)>,
+{
+    let mut values = vec![None; fields.len()];
+    let mut errors = Vec::new();
+    for (name, text) in settings {
+        match fields.iter().position(|f| f.name == name) {
+            Some(i) => match fields[i].parse(text) {
+                Ok(v) => values[i] = Some(v),
+                Err(e) => errors.push(e),
+            },
+            None => errors.push(ConfigError::UnknownField {
+                field: name.to_string(),
+                known: fields.iter().map(|f| f.name).collect::<Vec<_>>().join(", "),
+            }),
+        }
+    }
+    if errors.is_empty() {
+        Ok(values)
+    } else {
+        Err(ConfigErrors(errors))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const RATE: FieldSpec = FieldSpec {
+        name: "learningRate",
+        label: "learning rate α",
+        unit: "",
+        help: "",
+        kind: FieldKind::Real {
+            min: 0.0,
+            max: 1.0,
+            min_open: true,
+            default: 0.1,
+            step: 0.01,
+        },
+    };
+    const COUNT: FieldSpec = FieldSpec {
+        name: "trajectories",
+        label: "M",
+        unit: "",
+        help: "",
+        kind: FieldKind::Integer {
+            min: 1,
+            max: 2000,
+            default: 100,
+        },
+    };
+
+    #[test]
+    fn real_accepts_range_and_rejects_the_rest() {
+        assert_eq!(RATE.parse(" 0.5 ").unwrap(), FieldValue::Real(0.5));
+        assert_eq!(RATE.parse("1").unwrap(), FieldValue::Real(1.0));
+        for bad in ["0", "-1", "1.0001", "NaN", "inf", "abc", ""] {
+            let e = RATE.parse(bad).unwrap_err();
+            assert_eq!(e.field(), "learningRate", "{bad}");
+            assert!(e.to_string().contains("(0, 1]"), "{e}");
+        }
+    }
+
+    #[test]
+    fn integer_rejects_fractions_and_out_of_range() {
+        assert_eq!(COUNT.parse("2000").unwrap(), FieldValue::Integer(2000));
+        assert!(matches!(
+            COUNT.parse("2.5"),
+            Err(ConfigError::NotAnInteger { .. })
+        ));
+        let e = COUNT.parse("2001").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "trajectories must be from 1 to 2000; got 2001"
+        );
+        assert!(matches!(
+            COUNT.parse("0"),
+            Err(ConfigError::OutOfRange { .. })
+        ));
+    }
+
+    #[test]
+    fn unknown_fields_and_all_errors_reported() {
+        let fields = [RATE, COUNT];
+        let errs = parse_settings(
+            &fields,
+            [
+                ("learningRate", "-1"),
+                ("bogus", "1"),
+                ("trajectories", "x"),
+            ],
+        )
+        .unwrap_err();
+        let names: Vec<&str> = errs.0.iter().map(|e| e.field()).collect();
+        assert_eq!(names, ["learningRate", "bogus", "trajectories"]);
+    }
+}

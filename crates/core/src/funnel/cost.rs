@@ -1,0 +1,192 @@
+//! The cost surfaces of the funnel demo, all of the form `J(x, y) = ½ h(x) y²`: a valley along
+//! `y = 0` whose curvature across the valley, `∂²J/∂y² = h(x)`, changes along it.
+//! SCIENCE.md §9 fixes the default cost; the two others are controls.
+
+use crate::contour::Domain;
+use serde::{Deserialize, Serialize};
+
+/// Which valley.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Cost {
+    /// The lab's funnel (SCIENCE.md §9): `h(x) = 1 − tanh(x/2) = 2/(1 + eˣ) ∈ (0, 2)`. Sharp for
+    /// `x ≪ 0`, flat for `x ≫ 0`; bounded, so noisy GD is stable for `α < 1`.
+    #[default]
+    Funnel,
+    /// A plain quadratic valley, `h(x) = 1`: the same curvature everywhere, so gradient noise
+    /// has no flat side to drift to (the control).
+    Valley,
+    /// Neal-style `h(x) = e^{−x}`: unbounded curvature, so for `α h(x) > 2` the iterates
+    /// oscillate and explode. SCIENCE.md §9 warns against it as the default; here it shows
+    /// divergence handling.
+    Neal,
+}
+
+impl Cost {
+    /// The values and labels, as in the config field `cost`.
+    pub const OPTIONS: &'static [(&'static str, &'static str)] = &[
+        ("funnel", "funnel ½(1 − tanh(x/2))·y²"),
+        ("valley", "quadratic valley ½·y²"),
+        ("neal", "Neal's funnel ½·e^(−x)·y²"),
+    ];
+
+    /// Parse a value of [`Cost::OPTIONS`].
+    pub fn from_name(name: &str) -> Option<Cost> {
+        match name {
+            "funnel" => Some(Cost::Funnel),
+            "valley" => Some(Cost::Valley),
+            "neal" => Some(Cost::Neal),
+            _ => None,
+        }
+    }
+
+    /// The value used in configs.
+    pub fn name(self) -> &'static str {
+        match self {
+            Cost::Funnel => "funnel",
+            Cost::Valley => "valley",
+            Cost::Neal => "neal",
+        }
+    }
+
+    /// The curvature across the valley, `h(x) = ∂²J/∂y²`.
+    #[inline]
+    pub fn h(self, x: f64) -> f64 {
+        match self {
+            Cost::Funnel => 1.0 - libm::tanh(0.5 * x),
+            Cost::Valley => 1.0,
+            Cost::Neal => libm::exp(-x),
+        }
+    }
+
+    /// `h'(x)`.
+    #[inline]
+    pub fn h_prime(self, x: f64) -> f64 {
+        match self {
+            Cost::Funnel => {
+                let t = libm::tanh(0.5 * x);
+                -0.5 * (1.0 - t * t)
+            }
+            Cost::Valley => 0.0,
+            Cost::Neal => -libm::exp(-x),
+        }
+    }
+
+    /// `J(x, y) = ½ h(x) y²`.
+    #[inline]
+    pub fn value(self, x: f64, y: f64) -> f64 {
+        0.5 * self.h(x) * y * y
+    }
+
+    /// `∇J = (½ h'(x) y², h(x) y)`.
+    #[inline]
+    pub fn gradient(self, x: f64, y: f64) -> (f64, f64) {
+        match self {
+            Cost::Funnel => {
+                let t = libm::tanh(0.5 * x);
+                (-0.25 * (1.0 - t * t) * y * y, (1.0 - t) * y)
+            }
+            Cost::Valley => (0.0, y),
+            Cost::Neal => {
+                let e = libm::exp(-x);
+                (-0.5 * e * y * y, e * y)
+            }
+        }
+    }
+
+    /// The cost on an `nx × ny` grid of `domain`, image order (see [`Domain::grid`]).
+    pub fn surface(self, domain: &Domain, nx: usize, ny: usize) -> Vec<f64> {
+        domain.grid(nx, ny, |x, y| self.value(x, y))
+    }
+
+    /// `n` ascending contour levels, log-spaced from `10^-3.5 · J_max` to `J_max`, where `J_max`
+    /// is the largest cost on the domain's corners and edges.
+    pub fn levels(self, domain: &Domain, n: usize) -> Vec<f64> {
+        let y_edge = domain.y_min.abs().max(domain.y_max.abs());
+        let j_max = self
+            .value(domain.x_min, y_edge)
+            .max(self.value(domain.x_max, y_edge));
+        let lo = libm::log(j_max) - 3.5 * core::f64::consts::LN_10;
+        let hi = libm::log(j_max);
+        (0..n)
+            .map(|k| libm::exp(lo + (hi - lo) * k as f64 / (n.max(2) - 1) as f64))
+            .collect()
+    }
+
+    /// The curvature across the valley, `h(x)`, at `n` evenly spaced x in `[x_min, x_max]`.
+    pub fn valley_curvature(self, x_min: f64, x_max: f64, n: usize) -> Vec<f64> {
+        (0..n)
+            .map(|i| self.h(x_min + (x_max - x_min) * i as f64 / (n.max(2) - 1) as f64))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ALL: [Cost; 3] = [Cost::Funnel, Cost::Valley, Cost::Neal];
+
+    #[test]
+    fn gradient_matches_central_differences() {
+        // Central differences with step 1e-5 have truncation error O(h²·J''') ≈ 1e-10 and
+        // rounding error O(ε·J/h) ≈ 1e-10 here; tolerance 1e-7 relative to max(1, |g|).
+        let eps = 1e-5;
+        for cost in ALL {
+            for &x in &[-4.0, -2.0, -0.3, 0.0, 0.7, 2.5, 5.0] {
+                for &y in &[-2.0, -0.5, 0.0, 0.4, 1.0, 2.5] {
+                    let (gx, gy) = cost.gradient(x, y);
+                    let fx = (cost.value(x + eps, y) - cost.value(x - eps, y)) / (2.0 * eps);
+                    let fy = (cost.value(x, y + eps) - cost.value(x, y - eps)) / (2.0 * eps);
+                    assert!(
+                        (gx - fx).abs() < 1e-7 * gx.abs().max(1.0),
+                        "{cost:?} {x} {y}"
+                    );
+                    assert!(
+                        (gy - fy).abs() < 1e-7 * gy.abs().max(1.0),
+                        "{cost:?} {x} {y}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn h_prime_matches_central_differences() {
+        let eps = 1e-5;
+        for cost in ALL {
+            for &x in &[-3.0, -1.0, 0.0, 1.5, 4.0] {
+                let fd = (cost.h(x + eps) - cost.h(x - eps)) / (2.0 * eps);
+                assert!((cost.h_prime(x) - fd).abs() < 1e-8 * fd.abs().max(1.0));
+            }
+        }
+    }
+
+    #[test]
+    fn funnel_h_closed_forms() {
+        // h(x) = 1 − tanh(x/2) = 2/(1 + eˣ): sharp (→ 2) on the left, flat (→ 0) on the right.
+        for &x in &[-6.0, -1.0, 0.0, 2.0, 6.0] {
+            let closed = 2.0 / (1.0 + f64::exp(x));
+            assert!((Cost::Funnel.h(x) - closed).abs() < 1e-14);
+        }
+        assert!(Cost::Funnel.h(-6.0) > 1.99 && Cost::Funnel.h(6.0) < 0.005);
+        let k = Cost::Funnel.valley_curvature(-6.0, 6.0, 13);
+        assert!(
+            k.windows(2).all(|w| w[1] < w[0]),
+            "curvature falls along the valley"
+        );
+    }
+
+    #[test]
+    fn levels_ascend_and_span_the_surface() {
+        let d = crate::funnel::DOMAIN;
+        for cost in [Cost::Funnel, Cost::Neal] {
+            let l = cost.levels(&d, 12);
+            assert_eq!(l.len(), 12);
+            assert!(l.windows(2).all(|w| w[1] > w[0]));
+            let s = cost.surface(&d, 50, 25);
+            let max = s.iter().cloned().fold(0.0, f64::max);
+            assert!((l[11] - max).abs() < 1e-9 * max);
+        }
+    }
+}

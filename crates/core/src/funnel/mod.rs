@@ -1,0 +1,329 @@
+//! "Gradient noise and flatness" (Grosse, Lecture 8, last third; SCIENCE.md §9).
+//!
+//! Noisy gradient descent `w ← w − α(∇J(w) + σξ)`, `ξ ~ N(0, I₂)` on both coordinates, on a
+//! valley `J = ½ h(x) y²` that is sharp on one side and flat on the other. Gradient descent
+//! (σ = 0) goes almost straight down into the valley; the average of many noisy trajectories
+//! drifts toward the flat side, and more noise drifts further.
+//!
+//! Trajectory `i` draws its noise from stream `i` of the seed, so it does not depend on how many
+//! trajectories run. Gradient descent runs alongside as the reference.
+
+mod config;
+mod cost;
+#[cfg(test)]
+mod tests;
+
+pub use config::{FunnelConfig, DOMAIN, FIELDS};
+pub use cost::Cost;
+
+use crate::experiment::{Experiment, StopReason};
+use crate::rng::SeededRng;
+use serde::Serialize;
+
+/// A trajectory whose coordinates leave `|x|, |y| ≤ DIVERGENCE_BOUND` (or turn non-finite) is
+/// counted as diverged, frozen at its last finite position and left out of the statistics.
+pub const DIVERGENCE_BOUND: f64 = 1e6;
+
+/// Names of the per-step statistics, in the order of a history row.
+pub const HISTORY_FIELDS: [&str; 13] = [
+    "step",
+    "meanX",
+    "meanY",
+    "seMeanX",
+    "sdX",
+    "sdY",
+    "meanY2",
+    "seMeanY2",
+    "fractionDiverged",
+    "alive",
+    "gdX",
+    "gdY",
+    "meanCost",
+];
+
+/// Statistics over the trajectories that have not diverged, after one step.
+/// sd is the sample standard deviation (n − 1); se the standard error of the mean, sd/√n.
+/// With no trajectory alive every mean is NaN.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StepStats {
+    pub step: usize,
+    pub mean_x: f64,
+    pub mean_y: f64,
+    pub se_mean_x: f64,
+    pub sd_x: f64,
+    pub sd_y: f64,
+    /// `E[y²]`: the spread across the valley.
+    pub mean_y2: f64,
+    pub se_mean_y2: f64,
+    pub fraction_diverged: f64,
+    pub alive: usize,
+    /// The gradient-descent (σ = 0) iterate; NaN once it diverged.
+    pub gd_x: f64,
+    pub gd_y: f64,
+    /// Mean of `J` over the live trajectories.
+    pub mean_cost: f64,
+}
+
+impl StepStats {
+    fn row(&self) -> [f64; 13] {
+        [
+            self.step as f64,
+            self.mean_x,
+            self.mean_y,
+            self.se_mean_x,
+            self.sd_x,
+            self.sd_y,
+            self.mean_y2,
+            self.se_mean_y2,
+            self.fraction_diverged,
+            self.alive as f64,
+            self.gd_x,
+            self.gd_y,
+            self.mean_cost,
+        ]
+    }
+}
+
+/// The readout: where the run is and how far the noisy mean has drifted from GD.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FunnelSnapshot {
+    pub total_steps: usize,
+    pub stop_reason: Option<StopReason>,
+    pub stats: StepStats,
+    /// `E[x_t] − x_t^GD`: positive means the noisy mean is on the flat side of GD.
+    pub drift: f64,
+    /// Standard error of `drift` (GD is deterministic, so it is `se_mean_x`).
+    pub se_drift: f64,
+    /// Number of diverged trajectories.
+    pub diverged: usize,
+}
+
+/// The funnel experiment: M noisy-GD trajectories and one GD trajectory from one start point.
+#[derive(Clone, Debug)]
+pub struct Funnel {
+    config: FunnelConfig,
+    x: Vec<f64>,
+    y: Vec<f64>,
+    alive: Vec<bool>,
+    rngs: Vec<SeededRng>,
+    gd: (f64, f64),
+    step: usize,
+    stop: Option<StopReason>,
+    last: StepStats,
+    history: Vec<f64>,
+    paths: Vec<f64>,
+}
+
+impl Funnel {
+    /// Start a run. The config must be valid (see [`FunnelConfig::validate`]).
+    pub fn new(config: FunnelConfig) -> Self {
+        let m = config.trajectories as usize;
+        let mut f = Funnel {
+            x: Vec::with_capacity(m),
+            y: Vec::with_capacity(m),
+            alive: Vec::with_capacity(m),
+            rngs: Vec::with_capacity(m),
+            gd: (0.0, 0.0),
+            step: 0,
+            stop: None,
+            last: StepStats {
+                step: 0,
+                mean_x: 0.0,
+                mean_y: 0.0,
+                se_mean_x: 0.0,
+                sd_x: 0.0,
+                sd_y: 0.0,
+                mean_y2: 0.0,
+                se_mean_y2: 0.0,
+                fraction_diverged: 0.0,
+                alive: 0,
+                gd_x: 0.0,
+                gd_y: 0.0,
+                mean_cost: 0.0,
+            },
+            history: Vec::new(),
+            paths: Vec::new(),
+            config,
+        };
+        f.reset();
+        f
+    }
+
+    /// The configuration of this run.
+    pub fn config(&self) -> &FunnelConfig {
+        &self.config
+    }
+
+    /// Current positions, flat `[x₀, y₀, x₁, y₁, …]` (length 2M); a diverged trajectory stays at
+    /// its last finite position.
+    pub fn positions(&self) -> Vec<f64> {
+        self.x
+            .iter()
+            .zip(&self.y)
+            .flat_map(|(&x, &y)| [x, y])
+            .collect()
+    }
+
+    /// Whether each trajectory is still running (not diverged), length M.
+    pub fn alive(&self) -> &[bool] {
+        &self.alive
+    }
+
+    /// Per-step statistics from step 0 to now, row-major with [`HISTORY_FIELDS`] columns.
+    pub fn history(&self) -> &[f64] {
+        &self.history
+    }
+
+    /// The first `shownPaths` trajectories from step 0 to now: one row per step,
+    /// `[x₀, y₀, …, x_{k−1}, y_{k−1}]`; NaN after a trajectory diverged.
+    pub fn paths(&self) -> &[f64] {
+        &self.paths
+    }
+
+    fn shown(&self) -> usize {
+        (self.config.shown_paths as usize).min(self.x.len())
+    }
+
+    fn record(&mut self) {
+        let m = self.x.len();
+        let cost = self.config.cost;
+        let (mut n, mut sx, mut sy, mut sy2, mut sc) = (0usize, 0.0, 0.0, 0.0, 0.0);
+        for i in 0..m {
+            if self.alive[i] {
+                n += 1;
+                sx += self.x[i];
+                sy += self.y[i];
+                sy2 += self.y[i] * self.y[i];
+                sc += cost.value(self.x[i], self.y[i]);
+            }
+        }
+        let nf = n as f64;
+        let (mx, my, my2) = (sx / nf, sy / nf, sy2 / nf);
+        let (mut vx, mut vy, mut vy2) = (0.0, 0.0, 0.0);
+        for i in 0..m {
+            if self.alive[i] {
+                let (dx, dy) = (self.x[i] - mx, self.y[i] - my);
+                let dy2 = self.y[i] * self.y[i] - my2;
+                vx += dx * dx;
+                vy += dy * dy;
+                vy2 += dy2 * dy2;
+            }
+        }
+        let denom = if n > 1 { nf - 1.0 } else { f64::NAN };
+        let (sd_x, sd_y, sd_y2) = (
+            (vx / denom).sqrt(),
+            (vy / denom).sqrt(),
+            (vy2 / denom).sqrt(),
+        );
+        self.last = StepStats {
+            step: self.step,
+            mean_x: mx,
+            mean_y: my,
+            se_mean_x: sd_x / nf.sqrt(),
+            sd_x,
+            sd_y,
+            mean_y2: my2,
+            se_mean_y2: sd_y2 / nf.sqrt(),
+            fraction_diverged: (m - n) as f64 / m as f64,
+            alive: n,
+            gd_x: self.gd.0,
+            gd_y: self.gd.1,
+            mean_cost: sc / nf,
+        };
+        self.history.extend_from_slice(&self.last.row());
+        for i in 0..self.shown() {
+            if self.alive[i] {
+                self.paths.extend_from_slice(&[self.x[i], self.y[i]]);
+            } else {
+                self.paths.extend_from_slice(&[f64::NAN, f64::NAN]);
+            }
+        }
+    }
+}
+
+/// One noisy-GD update `w ← w − α(∇J(w) + σξ)`; `None` if the result diverged.
+#[inline]
+fn update(cost: Cost, rate: f64, noise: f64, x: f64, y: f64, xi: (f64, f64)) -> Option<(f64, f64)> {
+    let (gx, gy) = cost.gradient(x, y);
+    let nx = x - rate * (gx + noise * xi.0);
+    let ny = y - rate * (gy + noise * xi.1);
+    (nx.abs() <= DIVERGENCE_BOUND && ny.abs() <= DIVERGENCE_BOUND).then_some((nx, ny))
+}
+
+impl Experiment for Funnel {
+    type Snapshot = FunnelSnapshot;
+
+    fn step(&mut self) -> Option<StopReason> {
+        if self.stop.is_some() {
+            return self.stop;
+        }
+        let c = &self.config;
+        let (cost, rate, noise) = (c.cost, c.learning_rate, c.noise_std);
+        for i in 0..self.x.len() {
+            if !self.alive[i] {
+                continue;
+            }
+            let xi = self.rngs[i].normal_pair();
+            match update(cost, rate, noise, self.x[i], self.y[i], xi) {
+                Some((x, y)) => {
+                    self.x[i] = x;
+                    self.y[i] = y;
+                }
+                None => self.alive[i] = false,
+            }
+        }
+        self.gd = match update(cost, rate, 0.0, self.gd.0, self.gd.1, (0.0, 0.0)) {
+            Some(w) => w,
+            None => (f64::NAN, f64::NAN),
+        };
+        self.step += 1;
+        self.record();
+        if self.last.alive == 0 {
+            self.stop = Some(StopReason::Diverged);
+        } else if self.step >= self.config.steps as usize {
+            self.stop = Some(StopReason::Done);
+        }
+        self.stop
+    }
+
+    fn stop_reason(&self) -> Option<StopReason> {
+        self.stop
+    }
+
+    fn steps_done(&self) -> usize {
+        self.step
+    }
+
+    fn snapshot(&self) -> FunnelSnapshot {
+        FunnelSnapshot {
+            total_steps: self.config.steps as usize,
+            stop_reason: self.stop,
+            stats: self.last,
+            drift: self.last.mean_x - self.last.gd_x,
+            se_drift: self.last.se_mean_x,
+            diverged: self.x.len() - self.last.alive,
+        }
+    }
+
+    fn reset(&mut self) {
+        let c = &self.config;
+        let m = c.trajectories as usize;
+        self.x = vec![c.start_x; m];
+        self.y = vec![c.start_y; m];
+        self.alive = vec![true; m];
+        self.rngs = (0..m as u64)
+            .map(|i| SeededRng::new(c.seed as u64, i))
+            .collect();
+        self.gd = (c.start_x, c.start_y);
+        self.step = 0;
+        self.stop = None;
+        self.history.clear();
+        self.paths.clear();
+        let steps = c.steps as usize + 1;
+        self.history.reserve(steps * HISTORY_FIELDS.len());
+        self.paths.reserve(steps * 2 * self.shown());
+        self.record();
+    }
+}

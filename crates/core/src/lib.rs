@@ -1,0 +1,20 @@
+//! # noiselab-core
+//!
+//! The numerical core of noiselab, a teaching lab for Grosse, *CSC2541 Neural Net Training
+//! Dynamics*, Lecture 8, "Implicit Regularization and Bayesian Inference". It has no web
+//! dependency: the browser adapter (`noiselab-wasm`) and the command line (`noiselab`) drive the
+//! same experiments through the [`experiment::Experiment`] trait.
+//!
+//! Conventions follow `SCIENCE.md` (shared with the lecture notes): `J` is the mean loss, every
+//! random draw comes from an explicit seed through [`rng::SeededRng`], and transcendental functions
+//! go through `libm` so the same seed gives bit-identical numbers natively and in WebAssembly.
+
+pub mod config;
+pub mod contour;
+pub mod experiment;
+pub mod fixtures;
+pub mod funnel;
+pub mod rng;
+
+pub use config::{ConfigError, FieldKind, FieldSpec, Settings};
+pub use experiment::{Experiment, RunOutcome, StopReason};
