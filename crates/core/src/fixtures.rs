@@ -44,3 +44,8 @@ pub fn funnel_fixture() -> (u64, f64) {
 pub const FUNNEL_FIXTURE_HASH: u64 = 0x5f11_2b72_75d3_4b53;
 /// Expected [`funnel_fixture`] mean x, as IEEE-754 bits.
 pub const FUNNEL_FIXTURE_MEAN_X_BITS: u64 = 0xbff9_9725_d58e_b1fa;
+/// Hash of the first 8 normals of `SeededRng::new(42, 0)` (4 polar pairs).
+pub const NORMALS_SEED42_HASH: u64 = 0x668b_92e3_c23a_b953;
+/// Hash of `1 − tanh(x)` and `exp(x)` at `x = 0.173k`, `k = −40 … 40` (through the funnel's and
+/// Neal's `h`).
+pub const TANH_EXP_HASH: u64 = 0x8834_1b39_953c_4762;

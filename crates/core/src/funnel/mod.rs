@@ -274,10 +274,8 @@ impl Experiment for Funnel {
                 None => self.alive[i] = false,
             }
         }
-        self.gd = match update(cost, rate, 0.0, self.gd.0, self.gd.1, (0.0, 0.0)) {
-            Some(w) => w,
-            None => (f64::NAN, f64::NAN),
-        };
+        self.gd = update(cost, rate, 0.0, self.gd.0, self.gd.1, (0.0, 0.0))
+            .unwrap_or((f64::NAN, f64::NAN));
         self.step += 1;
         self.record();
         if self.last.alive == 0 {

@@ -1,0 +1,107 @@
+//! `noiselab run|fields|bench funnel`.
+
+use noiselab_core::experiment::Experiment;
+use noiselab_core::funnel::{Funnel, FunnelConfig, FIELDS, HISTORY_FIELDS};
+use serde_json::json;
+use std::path::Path;
+use std::time::Instant;
+
+pub fn run(settings: &[(String, String)], out: &Path) -> Result<(), String> {
+    let config =
+        FunnelConfig::from_settings(settings.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+            .map_err(|e| format!("invalid settings: {e}"))?;
+    let mut f = Funnel::new(config.clone());
+    let outcome = f.run(usize::MAX);
+    let snap = f.snapshot();
+    let k = HISTORY_FIELDS.len();
+    match out.extension().and_then(|e| e.to_str()) {
+        Some("json") => {
+            let rows: Vec<&[f64]> = f.history().chunks(k).collect();
+            let settings: serde_json::Map<String, serde_json::Value> = config
+                .to_settings()
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), serde_json::Value::String(v)))
+                .collect();
+            let doc = json!({
+                "experiment": "funnel",
+                "settings": settings,
+                "snapshot": snap,
+                "historyFields": HISTORY_FIELDS,
+                "history": rows,
+            });
+            let text = serde_json::to_string_pretty(&doc).map_err(|e| e.to_string())?;
+            std::fs::write(out, text)
+                .map_err(|e| format!("cannot write {}: {e}", out.display()))?;
+        }
+        Some("csv") => {
+            let mut w = csv::Writer::from_path(out)
+                .map_err(|e| format!("cannot write {}: {e}", out.display()))?;
+            w.write_record(HISTORY_FIELDS).map_err(|e| e.to_string())?;
+            for row in f.history().chunks(k) {
+                w.write_record(row.iter().map(|v| format!("{v}")))
+                    .map_err(|e| e.to_string())?;
+            }
+            w.flush().map_err(|e| e.to_string())?;
+        }
+        _ => {
+            return Err(format!(
+                "--out must end in .json or .csv, got {}",
+                out.display()
+            ))
+        }
+    }
+    let s = snap.stats;
+    println!(
+        "funnel: {} steps ({}), mean x {:.4} ± {:.4}, GD x {:.4}, drift {:+.4} ± {:.4}, {} of {} diverged -> {}",
+        f.steps_done(),
+        outcome.stop.map(|r| r.describe()).unwrap_or("running"),
+        s.mean_x,
+        s.se_mean_x,
+        s.gd_x,
+        snap.drift,
+        snap.se_drift,
+        snap.diverged,
+        config.trajectories,
+        out.display()
+    );
+    Ok(())
+}
+
+pub fn print_fields() {
+    for f in FIELDS {
+        println!(
+            "{:<14} {:<28} default {:<8} {}",
+            f.name,
+            f.label,
+            f.default_text(),
+            f.range()
+        );
+        println!("{:<14} {}", "", f.help);
+    }
+}
+
+/// Trajectory-steps per second of the funnel's inner loop (best of 5 runs after a warm-up).
+pub fn bench(trajectories: u32, steps: u32) -> Result<(), String> {
+    let config = FunnelConfig {
+        trajectories,
+        steps,
+        noise_std: 1.0,
+        ..FunnelConfig::default()
+    };
+    config
+        .validate()
+        .map_err(|e| format!("invalid settings: {e}"))?;
+    let mut best = f64::INFINITY;
+    for _ in 0..6 {
+        let mut f = Funnel::new(config.clone());
+        let t0 = Instant::now();
+        f.run(usize::MAX);
+        best = best.min(t0.elapsed().as_secs_f64());
+    }
+    let rate = trajectories as f64 * steps as f64 / best;
+    println!(
+        "{}",
+        json!({"experiment": "funnel", "trajectories": trajectories, "steps": steps, "seconds": best, "trajectoryStepsPerSecond": rate})
+    );
+    Ok(())
+}

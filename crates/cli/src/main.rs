@@ -1,0 +1,119 @@
+//! `noiselab`: the lab's experiments on the command line, with the same settings table, seed and
+//! numbers as the browser.
+//!
+//! ```text
+//! noiselab run funnel [--config file.json] [--set key=value ...] --out results.{json,csv}
+//! noiselab fields funnel
+//! noiselab bench funnel [--trajectories 2000] [--steps 1000]
+//! ```
+
+mod funnel;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "noiselab",
+    version,
+    about = "Run noiselab experiments natively (Grosse, CSC2541 Lecture 8)."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Which {
+    /// Gradient noise and flatness: noisy GD on a funnel-shaped valley.
+    Funnel,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run an experiment to the end and write its per-step results.
+    Run {
+        experiment: Which,
+        /// JSON object of settings (camelCase names, as in the URL hash), applied first.
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// One setting, `name=value`; repeatable; applied after --config.
+        #[arg(long = "set", value_name = "NAME=VALUE")]
+        set: Vec<String>,
+        /// Output file: `.json` (settings, summary, history) or `.csv` (one row per step).
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// List an experiment's settings with their ranges and defaults.
+    Fields { experiment: Which },
+    /// Time the experiment's inner loop natively (trajectory-steps per second).
+    Bench {
+        experiment: Which,
+        #[arg(long, default_value_t = 2000)]
+        trajectories: u32,
+        #[arg(long, default_value_t = 1000)]
+        steps: u32,
+    },
+}
+
+/// Read settings from an optional JSON file and `name=value` strings, in that order.
+fn collect_settings(
+    config: Option<&PathBuf>,
+    set: &[String],
+) -> Result<Vec<(String, String)>, String> {
+    let mut out = Vec::new();
+    if let Some(path) = config {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let value: serde_json::Value = serde_json::from_str(&text)
+            .map_err(|e| format!("{} is not valid JSON: {e}", path.display()))?;
+        let obj = value
+            .as_object()
+            .ok_or_else(|| format!("{} must hold a JSON object of settings", path.display()))?;
+        for (k, v) in obj {
+            let text = match v {
+                serde_json::Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            out.push((k.clone(), text));
+        }
+    }
+    for s in set {
+        let (k, v) = s
+            .split_once('=')
+            .ok_or_else(|| format!("--set expects name=value, got \"{s}\""))?;
+        out.push((k.trim().to_string(), v.to_string()));
+    }
+    Ok(out)
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Run {
+            experiment: Which::Funnel,
+            config,
+            set,
+            out,
+        } => collect_settings(config.as_ref(), &set).and_then(|s| funnel::run(&s, &out)),
+        Command::Fields {
+            experiment: Which::Funnel,
+        } => {
+            funnel::print_fields();
+            Ok(())
+        }
+        Command::Bench {
+            experiment: Which::Funnel,
+            trajectories,
+            steps,
+        } => funnel::bench(trajectories, steps),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("noiselab: {message}");
+            ExitCode::from(2)
+        }
+    }
+}

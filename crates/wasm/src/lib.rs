@@ -1,0 +1,99 @@
+//! # noiselab-wasm
+//!
+//! A thin wasm-bindgen adapter over `noiselab-core`, in the style of the Rust+wasm book: opaque
+//! handles (`new(settings)`, `step(n)`), getters returning typed arrays, small summaries as plain
+//! objects (`serde-wasm-bindgen`, JSON-compatible). The frame loop and the worker live in JS
+//! (`www/lib/`); no model math happens there.
+//!
+//! Bulk data leaves as flat `Float64Array`s, row-major, with the shapes documented on each getter.
+//!
+//! Settings arrive as an object of `name → string | number` in the config's camelCase names and
+//! are parsed by the core's field table, so every front end (URL hash, attributes, inputs, CLI)
+//! gets the same error naming the field and its range.
+
+mod funnel;
+mod panic;
+
+pub use funnel::FunnelRun;
+
+use noiselab_core::config::ConfigErrors;
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+/// Serialize a small summary as a plain JS object (maps as objects, u64 as numbers).
+pub(crate) fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsError> {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| JsError::new(&e.to_string()))
+}
+
+/// Settings from a JS object: every own enumerable property as `(name, text)`. Numbers are
+/// printed in Rust's shortest round-trip form (`NaN` stays `"NaN"`), strings taken as they are,
+/// anything else reported as its JS type so validation names the field.
+pub(crate) fn settings_from_js(settings: &JsValue) -> Result<Vec<(String, String)>, JsError> {
+    if settings.is_undefined() || settings.is_null() {
+        return Ok(Vec::new());
+    }
+    if !settings.is_object() {
+        return Err(JsError::new("settings must be an object of name → value"));
+    }
+    let entries = js_sys::Object::entries(settings.unchecked_ref());
+    let mut out = Vec::with_capacity(entries.length() as usize);
+    for entry in entries.iter() {
+        let pair: js_sys::Array = entry.unchecked_into();
+        let name = pair.get(0).as_string().unwrap_or_default();
+        let value = pair.get(1);
+        let text = if let Some(s) = value.as_string() {
+            s
+        } else if let Some(n) = value.as_f64() {
+            format!("{n}")
+        } else {
+            format!("<{}>", value.js_typeof().as_string().unwrap_or_default())
+        };
+        out.push((name, text));
+    }
+    Ok(out)
+}
+
+/// One error per bad field, for the UI: `{field, message}`.
+#[derive(Serialize)]
+pub(crate) struct FieldError {
+    field: String,
+    message: String,
+}
+
+pub(crate) fn field_errors(errors: &ConfigErrors) -> Vec<FieldError> {
+    errors
+        .0
+        .iter()
+        .map(|e| FieldError {
+            field: e.field().to_string(),
+            message: e.to_string(),
+        })
+        .collect()
+}
+
+/// A fresh random seed in `[0, 2³²)` from the browser's crypto source, for the "new seed"
+/// button. Every other random draw comes from an explicit seed.
+#[wasm_bindgen(js_name = freshSeed)]
+pub fn fresh_seed() -> Result<u32, JsError> {
+    let mut bytes = [0u8; 4];
+    fill_random(&mut bytes)?;
+    Ok(u32::from_le_bytes(bytes))
+}
+
+#[cfg(target_arch = "wasm32")]
+fn fill_random(bytes: &mut [u8]) -> Result<(), JsError> {
+    getrandom::fill(bytes).map_err(|e| JsError::new(&format!("no random source: {e}")))
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn fill_random(bytes: &mut [u8]) -> Result<(), JsError> {
+    // Native builds of the adapter exist only for `cargo test`; seeds there come from the clock.
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    bytes.copy_from_slice(&nanos.to_le_bytes()[..bytes.len()]);
+    Ok(())
+}

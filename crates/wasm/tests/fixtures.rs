@@ -1,0 +1,67 @@
+//! The seeded fixtures of `noiselab_core::fixtures`, run natively (`cargo test`) and compiled to
+//! wasm in headless Chromium (`wasm-pack test --headless --chrome`): both must give the values
+//! recorded natively, bit for bit.
+
+use noiselab_core::experiment::Experiment;
+use noiselab_core::fixtures::{self, FUNNEL_FIXTURE_HASH, FUNNEL_FIXTURE_MEAN_X_BITS};
+use noiselab_core::rng::SeededRng;
+use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+#[wasm_bindgen_test(unsupported = test)]
+fn funnel_fixture_is_bit_identical() {
+    let (hash, mean_x) = fixtures::funnel_fixture();
+    assert_eq!(hash, FUNNEL_FIXTURE_HASH, "history/paths/positions hash");
+    assert_eq!(
+        mean_x.to_bits(),
+        FUNNEL_FIXTURE_MEAN_X_BITS,
+        "mean x = {mean_x}"
+    );
+}
+
+#[wasm_bindgen_test(unsupported = test)]
+fn normal_draws_are_bit_identical() {
+    // The first normals of seed 42, stream 0, as recorded natively.
+    let mut r = SeededRng::new(42, 0);
+    let draws: Vec<f64> = (0..4)
+        .flat_map(|_| {
+            let (a, b) = r.normal_pair();
+            [a, b]
+        })
+        .collect();
+    assert_eq!(
+        fixtures::hash_f64s(&draws),
+        fixtures::NORMALS_SEED42_HASH,
+        "{draws:?}"
+    );
+}
+
+#[wasm_bindgen_test(unsupported = test)]
+fn libm_tanh_and_exp_are_bit_identical() {
+    let xs: Vec<f64> = (-40..=40).map(|k| k as f64 * 0.173).collect();
+    let vals: Vec<f64> = xs
+        .iter()
+        .flat_map(|&x| [libm_tanh(x), libm_exp(x)])
+        .collect();
+    assert_eq!(fixtures::hash_f64s(&vals), fixtures::TANH_EXP_HASH);
+}
+
+fn libm_tanh(x: f64) -> f64 {
+    noiselab_core::funnel::Cost::Funnel.h(2.0 * x)
+}
+
+fn libm_exp(x: f64) -> f64 {
+    noiselab_core::funnel::Cost::Neal.h(-x)
+}
+
+#[wasm_bindgen_test(unsupported = test)]
+fn reset_reproduces_the_fixture() {
+    let mut f = noiselab_core::funnel::Funnel::new(fixtures::funnel_fixture_config());
+    f.run(123);
+    f.reset();
+    f.run(usize::MAX);
+    let positions = f.positions();
+    let hash = fixtures::hash_f64s(f.history().iter().chain(f.paths()).chain(&positions));
+    assert_eq!(hash, FUNNEL_FIXTURE_HASH);
+}
