@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Build the wasm adapter in release mode into www/pkg and vendor KaTeX into www/vendor.
+# Both folders are git-ignored; the served lab is index.html + www/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+
+echo "[build] wasm (release)"
+wasm-pack --log-level warn build crates/wasm --release --target web --no-typescript --no-pack \
+  --out-dir ../../www/pkg
+
+echo "[build] vendoring KaTeX from node_modules"
+rm -rf www/vendor/katex && mkdir -p www/vendor/katex
+cp node_modules/katex/dist/katex.min.css node_modules/katex/dist/katex.mjs www/vendor/katex/
+cp -r node_modules/katex/dist/fonts www/vendor/katex/fonts
+echo "[build] done: $(du -k www/pkg/noiselab_wasm_bg.wasm | cut -f1) KiB of wasm"

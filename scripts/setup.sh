@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Install what the lab needs to build and test, skipping whatever is already there at the pinned
+# version. Idempotent: a second run only checks versions. Run as root (apt-get); a non-root user
+# needs sudo for the Debian packages, or chromium + chromium-driver installed beforehand.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+WASM_PACK_VERSION=0.15.1
+# The wasm-bindgen CLI must equal the crate version pinned (=X) in crates/wasm/Cargo.toml.
+WASM_BINDGEN_VERSION=$(sed -n 's/^wasm-bindgen = "=\(.*\)"/\1/p' crates/wasm/Cargo.toml)
+export PATH="$HOME/.cargo/bin:$PATH"
+
+say() { printf '[setup] %s\n' "$*"; }
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else
+  say "need root for: $*  (install chromium and chromium-driver, or run as root)"; exit 1; fi; }
+
+command -v cargo >/dev/null || { say "Rust (cargo) is required: install it with rustup"; exit 1; }
+command -v npm >/dev/null || { say "Node.js 20+ and npm are required"; exit 1; }
+
+if rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  say "wasm32-unknown-unknown target: present"
+else
+  say "adding the wasm32-unknown-unknown target"; rustup target add wasm32-unknown-unknown
+fi
+rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup component add clippy
+rustup component list --installed 2>/dev/null | grep -q '^rustfmt' || rustup component add rustfmt
+
+if [ "$(wasm-pack --version 2>/dev/null)" = "wasm-pack $WASM_PACK_VERSION" ]; then
+  say "wasm-pack $WASM_PACK_VERSION: present"
+else
+  say "installing wasm-pack $WASM_PACK_VERSION (about 2 minutes)"
+  cargo install wasm-pack --locked --version "$WASM_PACK_VERSION"
+fi
+
+if [ "$(wasm-bindgen --version 2>/dev/null)" = "wasm-bindgen $WASM_BINDGEN_VERSION" ]; then
+  say "wasm-bindgen-cli $WASM_BINDGEN_VERSION: present"
+else
+  # Without --locked: the locked build fails on this toolchain.
+  say "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (about 3 minutes)"
+  cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
+fi
+
+if command -v chromium >/dev/null && command -v chromedriver >/dev/null; then
+  say "chromium + chromedriver: present ($(chromium --version 2>/dev/null | head -1))"
+else
+  say "installing chromium and chromium-driver from Debian"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
+fi
+
+# npm packages: reinstall only when package-lock.json changed since the last install.
+if [ -f node_modules/.package-lock.json ] && [ ! package-lock.json -nt node_modules/.package-lock.json ]; then
+  say "npm packages: present"
+else
+  say "installing npm packages (npm ci)"
+  npm ci --no-audit --no-fund --loglevel=error
+fi

@@ -1,0 +1,460 @@
+// The shared base of every noiselab widget (one custom element per file, Distill-style):
+// settings from attributes and the URL hash, validated by the Rust core's field table in the
+// worker; controls built from that table; shadow DOM; play/pause/step/reset; pause off screen;
+// error display at the control; panic recovery by restarting the worker.
+import { LabWorker, WorkerError } from './client.js';
+import { BASE_CSS } from './widget-css.js';
+
+export const camelToKebab = (s) => s.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+export const kebabToCamel = (s) => s.replace(/-([a-z0-9])/g, (_, c) => c.toUpperCase());
+
+let sheet;
+function baseSheet() {
+  if (!sheet) { sheet = new CSSStyleSheet(); sheet.replaceSync(BASE_CSS); }
+  return sheet;
+}
+
+let uid = 0;
+
+/** Validate a UI-only field (not part of the model config) with the core's message format. */
+function checkUiField(f, text) {
+  const v = Number(String(text).trim());
+  const range = `from ${f.min} to ${f.max}`;
+  if (String(text).trim() === '' || !Number.isFinite(v) || !Number.isInteger(v)) return { error: `${f.name} must be a whole number ${range}; got "${text}"` };
+  if (v < f.min || v > f.max) return { error: `${f.name} must be ${range}; got ${v}` };
+  return { value: String(v) };
+}
+
+export class NoiselabWidget extends HTMLElement {
+  /** Experiment kind known to the worker, e.g. "funnel". */
+  static kind = '';
+  /** UI-only integer settings (not sent to Rust): [{name, label, min, max, default, help}]. */
+  static uiFields = [];
+  /** Extra buttons: [{name, label, title}] (each calls `this.onButton(name)`). */
+  static buttons = [];
+
+  constructor() {
+    super();
+    this.handle = `${this.constructor.kind}-${++uid}`;
+    this.root = this.attachShadow({ mode: 'open' });
+    this.root.adoptedStyleSheets = [baseSheet(), ...this.extraSheets()];
+    this.playing = false;
+    this.visible = true;
+    this.inFlight = false;
+    this.broken = false;
+    this.valid = null; // last valid settings: name → text (model fields and UI fields)
+    this.ready = new Promise((resolve) => { this.resolveReady = resolve; });
+  }
+
+  /** Subclass hook: extra constructed stylesheets. */
+  extraSheets() { return []; }
+
+  // ---- lifecycle ----------------------------------------------------------------------------
+
+  connectedCallback() {
+    if (this.started) return;
+    this.started = true;
+    this.root.innerHTML = `
+      <div class="widget" part="widget">
+        <div class="figure">${this.renderFigure()}</div>
+        <div class="readout" aria-live="polite" role="status"></div>
+        <div class="message" role="alert" hidden></div>
+        <div class="buttons" role="toolbar" aria-label="run controls"></div>
+        <form class="controls" aria-label="settings" novalidate></form>
+      </div>`;
+    this.$ = (sel) => this.root.querySelector(sel);
+    this.readoutEl = this.$('.readout');
+    this.messageEl = this.$('.message');
+    this.io = new IntersectionObserver((entries) => {
+      for (const e of entries) this.visible = e.isIntersecting;
+      this.updatePlayButton();
+    });
+    this.io.observe(this);
+    this.onHashChange = () => this.loadFromHash();
+    if (this.urlKey) window.addEventListener('hashchange', this.onHashChange);
+    this.boot().catch((err) => this.fail(err));
+  }
+
+  disconnectedCallback() {
+    this.pause();
+    this.io?.disconnect();
+    window.removeEventListener('hashchange', this.onHashChange);
+  }
+
+  get urlKey() { return this.getAttribute('url-state'); }
+
+  async boot() {
+    this.worker = new LabWorker();
+    const hello = await this.worker.request('hello', { kind: this.constructor.kind });
+    this.fields = hello.fields;
+    this.historyFields = hello.historyFields;
+    this.col = Object.fromEntries(this.historyFields.map((n, i) => [n, i]));
+    this.buildControls();
+    this.buildButtons();
+    const defaults = Object.fromEntries([
+      ...this.fields.map((f) => [f.name, String(f.default)]),
+      ...this.constructor.uiFields.map((f) => [f.name, String(f.default)]),
+    ]);
+    this.valid = defaults;
+    const fromAttrs = this.settingsFromAttributes();
+    const fromHash = this.settingsFromHash();
+    await this.applySettings({ ...fromAttrs.settings, ...fromHash.settings }, { initial: true, extraErrors: [...fromAttrs.errors, ...fromHash.errors] });
+    await this.onReady();
+    this.resolveReady();
+    this.dispatchEvent(new CustomEvent('noiselab-ready', { bubbles: true, composed: true }));
+    if (this.hasAttribute('autoplay')) this.play();
+  }
+
+  // ---- settings -----------------------------------------------------------------------------
+
+  allFieldNames() {
+    return [...this.fields.map((f) => f.name), ...this.constructor.uiFields.map((f) => f.name)];
+  }
+
+  settingsFromAttributes() {
+    const settings = {};
+    const errors = [];
+    for (const name of this.allFieldNames()) {
+      const attr = camelToKebab(name);
+      if (this.hasAttribute(attr)) settings[name] = this.getAttribute(attr);
+    }
+    return { settings, errors };
+  }
+
+  settingsFromHash() {
+    const settings = {};
+    const errors = [];
+    const key = this.urlKey;
+    if (!key) return { settings, errors };
+    const raw = location.hash.replace(/^#/, '');
+    for (const part of raw.split('&')) {
+      if (!part.startsWith(`${key}.`)) continue;
+      const eq = part.indexOf('=');
+      let name, value;
+      try {
+        name = decodeURIComponent(part.slice(key.length + 1, eq < 0 ? undefined : eq));
+        value = eq < 0 ? '' : decodeURIComponent(part.slice(eq + 1).replace(/\+/g, ' '));
+      } catch {
+        errors.push({ field: 'url', message: `the link's setting "${part}" is malformed (bad %-encoding); it was ignored` });
+        continue;
+      }
+      settings[name] = value;
+    }
+    return { settings, errors };
+  }
+
+  async loadFromHash() {
+    const { settings, errors } = this.settingsFromHash();
+    const current = this.hashString();
+    const incoming = location.hash.replace(/^#/, '').split('&').filter((p) => p.startsWith(`${this.urlKey}.`)).join('&');
+    if (incoming === current || (!incoming && !errors.length)) return;
+    await this.applySettings(settings, { extraErrors: errors, replace: true });
+  }
+
+  /** This widget's part of the URL hash: `key.name=value&…`, every setting. */
+  hashString() {
+    const key = this.urlKey;
+    return this.allFieldNames().map((n) => `${key}.${n}=${encodeURIComponent(this.valid[n])}`).join('&');
+  }
+
+  writeHash() {
+    const key = this.urlKey;
+    if (!key) return;
+    const others = location.hash.replace(/^#/, '').split('&').filter((p) => p && !p.startsWith(`${key}.`));
+    const hash = [...others, this.hashString()].join('&');
+    history.replaceState(null, '', `#${hash}`);
+  }
+
+  /** A link (url-state) or an embed snippet reproducing the current state exactly. */
+  shareText() {
+    if (this.urlKey) {
+      const others = location.hash.replace(/^#/, '').split('&').filter((p) => p && !p.startsWith(`${this.urlKey}.`));
+      return `${location.href.split('#')[0]}#${[...others, this.hashString()].join('&')}`;
+    }
+    const tag = this.localName;
+    const attrs = this.allFieldNames().map((n) => `${camelToKebab(n)}="${this.valid[n]}"`).join(' ');
+    return `<${tag} ${attrs}></${tag}>`;
+  }
+
+  /**
+   * Validate `changes` (name → text) over the last valid settings. Invalid fields are shown at
+   * their controls and dropped; the rest is applied. Returns `{ok, errors}`.
+   */
+  async applySettings(changes, { initial = false, extraErrors = [], replace = false } = {}) {
+    const uiNames = new Set(this.constructor.uiFields.map((f) => f.name));
+    const modelNames = new Set(this.fields.map((f) => f.name));
+    const errors = [...extraErrors];
+    const candidate = replace ? Object.fromEntries(Object.entries(this.defaults())) : { ...this.valid };
+    const modelChanges = {};
+    for (const [name, text] of Object.entries(changes)) {
+      if (uiNames.has(name)) {
+        const f = this.constructor.uiFields.find((u) => u.name === name);
+        const r = checkUiField(f, text);
+        if (r.error) errors.push({ field: name, message: r.error }); else candidate[name] = r.value;
+      } else if (modelNames.has(name)) {
+        modelChanges[name] = text;
+      } else {
+        errors.push({ field: name, message: `unknown setting "${name}"; known settings: ${this.allFieldNames().join(', ')}` });
+      }
+    }
+    const modelBase = Object.fromEntries([...modelNames].map((n) => [n, candidate[n]]));
+    let check = await this.worker.request('check', { kind: this.constructor.kind, settings: { ...modelBase, ...modelChanges } });
+    if (!check.ok) {
+      for (const e of check.errors) { errors.push(e); delete modelChanges[e.field]; }
+      check = await this.worker.request('check', { kind: this.constructor.kind, settings: { ...modelBase, ...modelChanges } });
+    }
+    if (check.ok) Object.assign(candidate, check.settings);
+    const before = this.valid;
+    this.valid = candidate;
+    const changed = initial ? this.allFieldNames() : this.allFieldNames().filter((n) => before[n] !== candidate[n]);
+    this.syncControls(new Set(errors.map((e) => e.field)));
+    this.showErrors(errors);
+    if (changed.length) {
+      if (!initial || this.urlKey) this.writeHash();
+      await this.onApplied(changed, initial);
+    }
+    return { ok: errors.length === 0, errors };
+  }
+
+  defaults() {
+    return Object.fromEntries([
+      ...this.fields.map((f) => [f.name, String(f.default)]),
+      ...this.constructor.uiFields.map((f) => [f.name, String(f.default)]),
+    ]);
+  }
+
+  /** Public API: the current (valid) settings as name → text. */
+  get settings() { return { ...this.valid }; }
+
+  /** Public API: change settings (name → text or number); resolves to `{ok, errors}`. */
+  async setSettings(changes) {
+    await this.ready;
+    return this.applySettings(Object.fromEntries(Object.entries(changes).map(([k, v]) => [k, String(v)])));
+  }
+
+  // ---- controls -----------------------------------------------------------------------------
+
+  shownControl(name) {
+    const kebab = camelToKebab(name);
+    const hide = (this.getAttribute('hide') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+    if (hide.includes(kebab) || hide.includes(name)) return false;
+    const only = this.getAttribute('controls');
+    if (only === null || only.trim() === '' || only.trim() === 'all') return true;
+    const list = only.split(',').map((s) => s.trim());
+    return list.includes(kebab) || list.includes(name);
+  }
+
+  buildControls() {
+    const form = this.$('.controls');
+    form.addEventListener('submit', (e) => e.preventDefault());
+    const specs = [
+      ...this.fields,
+      ...this.constructor.uiFields.map((f) => ({ ...f, kind: 'integer', ui: true })),
+    ];
+    this.controls = {};
+    for (const f of specs) {
+      const id = `${this.handle}-${f.name}`;
+      const row = document.createElement('div');
+      row.className = `control control-${f.kind}`;
+      row.dataset.name = f.name;
+      row.hidden = !this.shownControl(f.name);
+      const label = `<label for="${id}">${f.label}${f.unit ? ` <span class="unit">(${f.unit})</span>` : ''}</label>`;
+      const err = `<div class="error" id="${id}-err" aria-live="polite"></div>`;
+      let input;
+      if (f.kind === 'choice') {
+        input = `<select id="${id}" name="${f.name}" aria-describedby="${id}-err">${f.options.map(([v, l]) => `<option value="${v}">${l}</option>`).join('')}</select>`;
+      } else {
+        const wide = f.kind === 'integer' && f.max > 100000;
+        const step = f.kind === 'real' ? f.step : 1;
+        const range = wide ? '' : `<input type="range" id="${id}-range" min="${f.min}" max="${f.max}" step="${step}" aria-label="${f.label} slider" tabindex="-1">`;
+        input = `${range}<input type="text" inputmode="decimal" id="${id}" name="${f.name}" class="num" aria-describedby="${id}-err" autocomplete="off" spellcheck="false">`;
+      }
+      row.innerHTML = `${label}<div class="inputs">${input}</div>${err}`;
+      row.title = f.help ?? '';
+      form.append(row);
+      const box = row.querySelector(`#${CSS.escape(id)}`);
+      const slider = row.querySelector('input[type=range]');
+      this.controls[f.name] = { row, box, slider, err: row.querySelector('.error') };
+      const commit = () => this.applySettings({ [f.name]: box.value });
+      box.addEventListener('change', commit);
+      box.addEventListener('keydown', (e) => { if (e.key === 'Enter') { e.preventDefault(); commit(); } });
+      if (slider) {
+        slider.addEventListener('input', () => { box.value = slider.value; });
+        slider.addEventListener('change', () => this.applySettings({ [f.name]: slider.value }));
+      }
+    }
+  }
+
+  /** Show the valid settings in the controls; invalid ones keep the rejected text beside the error. */
+  syncControls(invalid = new Set()) {
+    for (const [name, c] of Object.entries(this.controls)) {
+      const v = this.valid[name];
+      if (!invalid.has(name)) c.box.value = v;
+      if (c.slider) c.slider.value = v;
+    }
+  }
+
+  showErrors(errors) {
+    for (const c of Object.values(this.controls)) {
+      c.err.textContent = '';
+      c.box.removeAttribute('aria-invalid');
+      c.row.classList.remove('invalid');
+    }
+    const general = [];
+    for (const e of errors) {
+      const c = this.controls[e.field];
+      if (c) {
+        c.err.textContent = e.message;
+        c.box.setAttribute('aria-invalid', 'true');
+        c.row.classList.add('invalid');
+        if (c.row.hidden) general.push(e.message);
+      } else general.push(e.message);
+    }
+    if (errors.length) {
+      this.dispatchEvent(new CustomEvent('noiselab-invalid', { detail: errors, bubbles: true, composed: true }));
+    }
+    this.showMessage(general.length ? `Ignored: ${general.join('; ')}. Keeping the last valid settings.` : '', 'warn');
+  }
+
+  showMessage(text, kind = 'info') {
+    this.messageEl.hidden = !text;
+    this.messageEl.textContent = text;
+    this.messageEl.dataset.kind = kind;
+  }
+
+  buildButtons() {
+    const bar = this.$('.buttons');
+    const all = [
+      { name: 'play', label: 'Play', title: 'Play / pause (space)' },
+      { name: 'step', label: 'Step', title: 'Advance one step' },
+      { name: 'reset', label: 'Reset', title: 'Back to step 0 with the same seed' },
+      ...this.constructor.buttons,
+      { name: 'newSeed', label: 'New seed', title: 'Draw a fresh random seed' },
+      { name: 'copyLink', label: this.urlKey ? 'Copy link' : 'Copy embed code', title: 'Copy the exact state (all settings and the seed)' },
+    ];
+    this.buttons = {};
+    for (const b of all) {
+      const el = document.createElement('button');
+      el.type = 'button';
+      el.textContent = b.label;
+      el.title = b.title ?? '';
+      el.dataset.name = b.name;
+      el.hidden = !this.shownControl(b.name);
+      el.addEventListener('click', () => this.onButtonClick(b.name));
+      bar.append(el);
+      this.buttons[b.name] = el;
+    }
+    this.buttons.play.setAttribute('aria-pressed', 'false');
+    this.shareEl = document.createElement('input');
+    this.shareEl.className = 'share';
+    this.shareEl.readOnly = true;
+    this.shareEl.hidden = true;
+    this.shareEl.setAttribute('aria-label', 'link to this exact state');
+    bar.append(this.shareEl);
+  }
+
+  async onButtonClick(name) {
+    try {
+      if (name === 'play') this.playing ? this.pause() : this.play();
+      else if (name === 'step') { this.pause(); await this.stepOnce(); }
+      else if (name === 'reset') await this.reset();
+      else if (name === 'newSeed') {
+        const seed = await this.worker.request('freshSeed');
+        await this.applySettings({ seed: String(seed) });
+      } else if (name === 'copyLink') await this.copyLink();
+      else await this.onButton(name);
+    } catch (err) { this.fail(err); }
+  }
+
+  async copyLink() {
+    const text = this.shareText();
+    this.shareEl.value = text;
+    this.shareEl.hidden = false;
+    this.shareEl.select();
+    try {
+      await navigator.clipboard.writeText(text);
+      this.showMessage('Copied: the link reproduces this exact run (settings and seed).', 'info');
+    } catch {
+      this.showMessage('Select and copy the text next to the buttons.', 'info');
+    }
+  }
+
+  updatePlayButton() {
+    const b = this.buttons?.play;
+    if (!b) return;
+    b.textContent = this.playing ? 'Pause' : 'Play';
+    b.setAttribute('aria-pressed', String(this.playing));
+    b.disabled = this.broken;
+    this.buttons.step.disabled = this.broken;
+    this.toggleAttribute('playing', this.playing);
+  }
+
+  // ---- running ------------------------------------------------------------------------------
+
+  play() {
+    if (this.broken || this.playing) return;
+    this.playing = true;
+    this.updatePlayButton();
+    const loop = () => {
+      if (!this.playing) return;
+      this.raf = requestAnimationFrame(loop);
+      if (this.inFlight || !this.visible) return;
+      this.inFlight = true;
+      this.tick().catch((err) => this.fail(err)).finally(() => { this.inFlight = false; });
+    };
+    this.raf = requestAnimationFrame(loop);
+  }
+
+  pause() {
+    this.playing = false;
+    cancelAnimationFrame(this.raf);
+    this.updatePlayButton();
+  }
+
+  /** Restart the run from step 0 with the same settings and seed; recovers from a panic. */
+  async reset() {
+    this.pause();
+    if (this.broken) {
+      this.worker.terminate();
+      this.worker = new LabWorker();
+      await this.worker.request('hello', { kind: this.constructor.kind });
+      this.broken = false;
+      this.showMessage('');
+      this.updatePlayButton();
+      await this.onApplied(this.allFieldNames(), true);
+      return;
+    }
+    this.showMessage('');
+    await this.onReset();
+  }
+
+  /** Show an error. Panics and load failures disable the widget until Reset. */
+  fail(err) {
+    const fatal = err instanceof WorkerError ? ['panic', 'load'].includes(err.kind) : false;
+    if (err instanceof WorkerError && err.kind === 'terminated') return;
+    if (fatal) {
+      this.broken = true;
+      this.pause();
+      this.showMessage(`${err.message}. Press Reset to restart the lab's engine.`, 'error');
+    } else {
+      this.showMessage(`Error: ${err?.message ?? err}`, 'error');
+    }
+    this.dispatchEvent(new CustomEvent('noiselab-error', { detail: { message: err?.message ?? String(err), fatal }, bubbles: true, composed: true }));
+    if (!(err instanceof WorkerError)) console.warn(err);
+  }
+
+  /** For tests: make the Rust core panic. */
+  async debugPanic(message) {
+    await this.ready;
+    try { await this.worker.request('panic', { message }); } catch (err) { this.fail(err); }
+  }
+
+  // ---- subclass hooks -------------------------------------------------------------------------
+  renderFigure() { return ''; }
+  async onReady() {}
+  async onApplied(_changed, _initial) {}
+  async onReset() {}
+  async tick() {}
+  async stepOnce() {}
+  async onButton(_name) {}
+}

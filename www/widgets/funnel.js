@@ -1,0 +1,444 @@
+// <noiselab-funnel>: "Gradient noise and flatness" (Grosse, Lecture 8; SCIENCE.md §9).
+// Noisy GD w ← w − α(∇J + σξ) on J = ½ h(x) y², sharp on the left and flat on the right. Draws
+// the cost surface with a sharp/flat curvature strip, a few single trajectories, the GD path and
+// the mean of M trajectories; below, the mean x (or the drift, or E[y²]) over steps, with runs at
+// other σ pinned for comparison. All numbers come from the Rust core through the worker.
+//
+// Embed: <script type="module" src=".../www/widgets/funnel.js"></script>
+//        <noiselab-funnel noise-std="2" controls="noise-std"></noiselab-funnel>
+import { NoiselabWidget } from '../lib/widget.js';
+import { Surface, scale, drawAxes, polyline, ramp, OKABE_ITO as C, formatTick } from '../lib/plot.js';
+
+const CSS = `
+canvas.surface { aspect-ratio: 2 / 1.08; cursor: crosshair; }
+canvas.series { aspect-ratio: 3 / 1.1; }
+@media (max-width: 600px) { canvas.surface { aspect-ratio: 4 / 3; } canvas.series { aspect-ratio: 3 / 2; } }
+`;
+let sheet;
+
+const PATH_COLOURS = [C.blue, C.green, C.purple, C.orange, C.skyBlue, '#7a5c00', '#4d4d4d', C.yellow, '#3b8ea5', '#a0522d'];
+const PIN_COLOURS = [C.skyBlue, C.orange, C.green, C.purple, C.blue, C.yellow, '#4d4d4d'];
+const SURFACE_RAMP = [[0, [255, 255, 255]], [0.35, [226, 233, 241]], [0.7, [176, 193, 212]], [1, [118, 141, 170]]];
+const COMPARE_SIGMAS = ['0.5', '1', '2'];
+// SCIENCE.md §9: sd(x_t) ≈ ασ√t, so 100 runs cannot resolve the drift at small σ; the
+// comparison uses the maximum number of trajectories.
+const COMPARE_TRAJECTORIES = '2000';
+const MARGIN = { left: 50, right: 14, top: 30, bottom: 42 };
+const SERIES_MARGIN = { left: 58, right: 14, top: 12, bottom: 40 };
+
+const QUANTITIES = {
+  meanX: { label: 'mean x over steps', axis: 'x (along the valley; → flat)' },
+  drift: { label: 'drift E[xₜ] − xₜ(GD)', axis: 'E[x] − x_GD' },
+  meanY2: { label: 'E[y²] (spread across the valley)', axis: 'E[y²]' },
+};
+
+const fmt = (v, d = 3) => (Number.isFinite(v) ? v.toFixed(d) : '—');
+const signed = (v, d = 3) => (Number.isFinite(v) ? (v >= 0 ? '+' : '−') + Math.abs(v).toFixed(d) : '—');
+
+class NoiselabFunnel extends NoiselabWidget {
+  static kind = 'funnel';
+  static uiFields = [
+    { name: 'speed', label: 'speed (steps per frame)', min: 1, max: 200, default: 5, help: 'Steps computed per animation frame (work per frame is also capped in time).' },
+  ];
+  static buttons = [
+    { name: 'compare', label: 'Compare σ', title: 'Run σ = 0.5, 1 and 2 with M = 2000 trajectories (same seed and other settings) and pin their curves' },
+    { name: 'pin', label: 'Pin this run', title: 'Keep this run’s curve on the plot' },
+    { name: 'clearPins', label: 'Clear pins', title: 'Remove pinned curves' },
+  ];
+
+  extraSheets() {
+    if (!sheet) { sheet = new CSSStyleSheet(); sheet.replaceSync(CSS); }
+    return [sheet];
+  }
+
+  renderFigure() {
+    return `
+      <div class="plot-head"><strong>Cost surface J(x, y) with trajectories</strong><span class="hint">click the surface to move the start point</span></div>
+      <canvas class="surface" role="img" aria-label="Cost surface with trajectories"></canvas>
+      <div class="legend" aria-hidden="true">
+        <span><i class="swatch" style="border-color:${C.vermillion}"></i>mean of M noisy runs</span>
+        <span><i class="swatch dashed" style="border-color:#000"></i>gradient descent (σ = 0)</span>
+        <span><i class="swatch thin" style="border-color:${C.blue}"></i>single noisy runs</span>
+        <span><i class="swatch dot" style="background:#333"></i>current iterates</span>
+        <span>× diverged</span>
+      </div>
+      <div class="plot-head"><label>Plot: <select class="quantity" aria-label="quantity plotted over steps">
+        ${Object.entries(QUANTITIES).map(([k, q]) => `<option value="${k}">${q.label}</option>`).join('')}
+      </select></label><span class="pin-note"></span></div>
+      <canvas class="series" role="img" aria-label="Mean x over steps"></canvas>
+      <div class="legend series-legend" aria-hidden="true"></div>`;
+  }
+
+  async onReady() {
+    this.quantity = 'meanX';
+    this.pins = [];
+    this.rate = 0;
+    this.surfaceView = new Surface(this.$('canvas.surface'), () => this.draw());
+    this.seriesView = new Surface(this.$('canvas.series'), () => this.draw());
+    this.$('select.quantity').addEventListener('change', (e) => { this.quantity = e.target.value; this.draw(); });
+    this.$('canvas.surface').addEventListener('click', (e) => this.onSurfaceClick(e));
+    this.addEventListener('keydown', (e) => {
+      if (e.key === ' ' && e.composedPath()[0]?.tagName === 'CANVAS') { e.preventDefault(); this.playing ? this.pause() : this.play(); }
+    });
+    this.draw();
+  }
+
+  // ---- settings and runs --------------------------------------------------------------------
+
+  modelSettings() {
+    return Object.fromEntries(this.fields.map((f) => [f.name, this.valid[f.name]]));
+  }
+
+  async onApplied(changed, initial) {
+    const model = changed.filter((n) => n !== 'speed');
+    if (!model.length) return;
+    const wasPlaying = this.playing;
+    this.pause();
+    if (initial || changed.includes('cost') || !this.surfaceData) {
+      this.surfaceData = await this.worker.request('surface', { cost: this.valid.cost, nx: 241, ny: 121, levels: 14 });
+      this.surfaceImage = null;
+    }
+    const result = await this.worker.request('create', { kind: 'funnel', handle: this.handle, settings: this.modelSettings() });
+    this.startBuffers(result);
+    this.showMessage('');
+    if (wasPlaying && !initial) this.play();
+  }
+
+  startBuffers(result) {
+    const K = this.historyFields.length;
+    const steps = Number(result.snapshot.totalSteps);
+    this.K = K;
+    this.k = result.shownPaths;
+    this.hist = new Float64Array((steps + 1) * K);
+    this.pathBuf = new Float64Array((steps + 1) * 2 * this.k);
+    this.rows = 0;
+    this.rate = 0;
+    this.lastTick = 0;
+    this.ingest(result);
+  }
+
+  ingest(r) {
+    this.hist.set(r.history, r.from * this.K);
+    if (this.k) this.pathBuf.set(r.paths, r.from * 2 * this.k);
+    this.rows = r.from + r.history.length / this.K;
+    this.positions = r.positions;
+    this.aliveMask = r.alive;
+    this.snapshot = r.snapshot;
+    this.draw();
+    this.updateReadout();
+    this.dispatchEvent(new CustomEvent('noiselab-frame', { detail: r.snapshot, bubbles: true, composed: true }));
+  }
+
+  async tick() {
+    const now = performance.now();
+    const r = await this.worker.request('advance', { handle: this.handle, steps: Number(this.valid.speed), budgetMs: 12 });
+    if (this.lastTick && r.stepsTaken) {
+      const inst = r.stepsTaken / ((now - this.lastTick) / 1000);
+      this.rate = this.rate ? 0.9 * this.rate + 0.1 * inst : inst;
+    }
+    this.lastTick = now;
+    this.ingest(r);
+    if (r.snapshot.stopReason) this.onStopped(r.snapshot);
+  }
+
+  onStopped(s) {
+    this.pause();
+    const st = s.stats;
+    if (s.stopReason === 'diverged') {
+      this.showMessage(`Stopped at step ${st.step}: every trajectory diverged (the iterates exploded). Try a smaller learning rate α or noise σ, or the bounded funnel cost.`, 'error');
+    } else {
+      this.showMessage(`Finished ${st.step} steps: drift E[x] − x_GD = ${signed(s.drift)} ± ${fmt(s.seDrift)} (1 SE)${s.diverged ? `; ${s.diverged} of ${Number(this.valid.trajectories)} trajectories diverged` : ''}.`, 'info');
+    }
+  }
+
+  /** Public API: one step. */
+  async stepOnce() {
+    await this.ready;
+    const r = await this.worker.request('advance', { handle: this.handle, steps: 1 });
+    this.ingest(r);
+    if (r.snapshot.stopReason) this.onStopped(r.snapshot);
+  }
+
+  /** Public API: run to the end (in budgeted slices, the page stays responsive). */
+  async runToEnd() {
+    await this.ready;
+    this.pause();
+    for (;;) {
+      const r = await this.worker.request('advance', { handle: this.handle, steps: 1e9, budgetMs: 30 });
+      this.ingest(r);
+      if (r.snapshot.stopReason) { this.onStopped(r.snapshot); return r.snapshot; }
+      await new Promise(requestAnimationFrame);
+    }
+  }
+
+  async onReset() {
+    const r = await this.worker.request('reset', { handle: this.handle });
+    this.startBuffers(r);
+  }
+
+  async onSurfaceClick(e) {
+    const s = this.surfaceScales();
+    if (!s) return;
+    const rect = e.target.getBoundingClientRect();
+    const x = s.x.invert(e.clientX - rect.left);
+    const y = s.y.invert(e.clientY - rect.top);
+    const d = this.surfaceData.domain;
+    if (x < d.xMin || x > d.xMax || y < d.yMin || y > d.yMax) return;
+    await this.applySettings({ startX: x.toFixed(2), startY: y.toFixed(2) });
+  }
+
+  async onButton(name) {
+    if (name === 'pin') this.pinCurrent();
+    else if (name === 'clearPins') { this.pins = []; this.draw(); }
+    else if (name === 'compare') await this.compareSigmas();
+  }
+
+  column(name, rows = this.rows, buf = this.hist) {
+    const K = this.K, c = this.col[name];
+    const out = new Float64Array(rows);
+    for (let i = 0; i < rows; i++) out[i] = buf[i * K + c];
+    return out;
+  }
+
+  pinFrom(label, hist, rows) {
+    const pick = (n) => this.column(n, rows, hist);
+    const used = new Set(this.pins.map((p) => p.colour));
+    const colour = PIN_COLOURS.find((c) => !used.has(c)) ?? PIN_COLOURS[this.pins.length % PIN_COLOURS.length];
+    this.pins = this.pins.filter((p) => p.label !== label);
+    this.pins.push({ label, colour, step: pick('step'), meanX: pick('meanX'), se: pick('seMeanX'), gdX: pick('gdX'), meanY2: pick('meanY2'), seY2: pick('seMeanY2') });
+    if (this.pins.length > PIN_COLOURS.length) this.pins.shift();
+  }
+
+  pinCurrent() {
+    this.pinFrom(`σ = ${this.valid.noiseStd}, α = ${this.valid.learningRate}, M = ${this.valid.trajectories}`, this.hist, this.rows);
+    this.draw();
+  }
+
+  async compareSigmas() {
+    this.pause();
+    const button = this.buttons.compare;
+    button.disabled = true;
+    const results = [];
+    const handle = `${this.handle}-compare`;
+    try {
+      for (const sigma of COMPARE_SIGMAS) {
+        const settings = { ...this.modelSettings(), noiseStd: sigma, trajectories: COMPARE_TRAJECTORIES, shownPaths: '0' };
+        let r = await this.worker.request('create', { kind: 'funnel', handle, settings });
+        const K = this.K;
+        const total = Number(r.snapshot.totalSteps);
+        const hist = new Float64Array((total + 1) * K);
+        hist.set(r.history, 0);
+        while (!r.snapshot.stopReason) {
+          this.showMessage(`Comparing: σ = ${sigma} with M = ${COMPARE_TRAJECTORIES} (step ${r.snapshot.stats.step} of ${total})…`, 'info');
+          r = await this.worker.request('advance', { handle, steps: 1e9, budgetMs: 25 });
+          hist.set(r.history, r.from * K);
+          await new Promise(requestAnimationFrame);
+        }
+        this.pinFrom(`σ = ${sigma} (M = ${COMPARE_TRAJECTORIES})`, hist, r.snapshot.stats.step + 1);
+        results.push(`σ = ${sigma}: ${signed(r.snapshot.drift)} ± ${fmt(r.snapshot.seDrift)}`);
+        this.draw();
+      }
+      this.showMessage(`Drift E[x] − x_GD at the last step (± 1 SE, M = ${COMPARE_TRAJECTORIES}, same seed): ${results.join('; ')}.`, 'info');
+    } finally {
+      button.disabled = false;
+      await this.worker.request('dispose', { handle }).catch(() => {});
+    }
+  }
+
+  // ---- drawing ------------------------------------------------------------------------------
+
+  surfaceScales() {
+    const v = this.surfaceView, d = this.surfaceData?.domain;
+    if (!v || !d) return null;
+    return {
+      x: scale(d.xMin, d.xMax, MARGIN.left, v.width - MARGIN.right),
+      y: scale(d.yMin, d.yMax, v.height - MARGIN.bottom, MARGIN.top),
+    };
+  }
+
+  bandImage() {
+    if (this.surfaceImage) return this.surfaceImage;
+    const { nx, ny, bands, levels } = this.surfaceData;
+    const canvas = new OffscreenCanvas(nx, ny);
+    const ctx = canvas.getContext('2d');
+    const img = ctx.createImageData(nx, ny);
+    const L = levels.length;
+    const palette = Array.from({ length: L + 1 }, (_, b) => ramp(SURFACE_RAMP, b / L));
+    for (let i = 0; i < nx * ny; i++) {
+      const c = palette[bands[i]];
+      img.data.set([c[0], c[1], c[2], 255], 4 * i);
+    }
+    ctx.putImageData(img, 0, 0);
+    this.surfaceImage = canvas;
+    return canvas;
+  }
+
+  draw() {
+    if (!this.surfaceView || !this.hist) return;
+    this.drawSurface();
+    this.drawSeries();
+  }
+
+  drawSurface() {
+    const v = this.surfaceView, ctx = v.ctx, s = this.surfaceScales();
+    if (!s) return;
+    v.clear('#fff');
+    const d = this.surfaceData.domain;
+    const [px0, px1] = s.x.range, [py0, py1] = [s.y(d.yMax), s.y(d.yMin)];
+    ctx.imageSmoothingEnabled = true;
+    ctx.drawImage(this.bandImage(), px0, py0, px1 - px0, py1 - py0);
+    ctx.save();
+    ctx.beginPath(); ctx.rect(px0, py0, px1 - px0, py1 - py0); ctx.clip();
+    ctx.strokeStyle = 'rgba(40, 60, 90, 0.35)';
+    ctx.lineWidth = 0.75;
+    ctx.beginPath();
+    for (const seg of this.surfaceData.contours) {
+      for (let i = 0; i < seg.length; i += 4) { ctx.moveTo(s.x(seg[i]), s.y(seg[i + 1])); ctx.lineTo(s.x(seg[i + 2]), s.y(seg[i + 3])); }
+    }
+    ctx.stroke();
+    // Current iterates.
+    const pos = this.positions, alive = this.aliveMask;
+    ctx.fillStyle = 'rgba(20, 20, 20, 0.55)';
+    for (let i = 0; i < alive.length; i++) if (alive[i]) ctx.fillRect(s.x(pos[2 * i]) - 1.5, s.y(pos[2 * i + 1]) - 1.5, 3, 3);
+    // Single noisy trajectories.
+    const rows = this.rows, k = this.k, P = this.pathBuf;
+    ctx.lineWidth = 1.2;
+    for (let j = 0; j < k; j++) {
+      ctx.strokeStyle = PATH_COLOURS[j % PATH_COLOURS.length];
+      ctx.globalAlpha = 0.85;
+      polyline(ctx, rows, (i) => s.x(P[(i * k + j) * 2]), (i) => s.y(P[(i * k + j) * 2 + 1]));
+    }
+    ctx.globalAlpha = 1;
+    // Gradient descent and the mean.
+    const H = this.hist, K = this.K, c = this.col;
+    ctx.setLineDash([6, 4]);
+    ctx.strokeStyle = '#000';
+    ctx.lineWidth = 2;
+    polyline(ctx, rows, (i) => s.x(H[i * K + c.gdX]), (i) => s.y(H[i * K + c.gdY]));
+    ctx.setLineDash([]);
+    ctx.strokeStyle = C.vermillion;
+    ctx.lineWidth = 3.5;
+    polyline(ctx, rows, (i) => s.x(H[i * K + c.meanX]), (i) => s.y(H[i * K + c.meanY]));
+    // Diverged trajectories: × at their last finite position.
+    ctx.strokeStyle = '#000';
+    ctx.lineWidth = 1.5;
+    ctx.beginPath();
+    for (let i = 0; i < alive.length; i++) {
+      if (alive[i]) continue;
+      const X = Math.min(px1 - 4, Math.max(px0 + 4, s.x(pos[2 * i]))), Y = Math.min(py1 - 4, Math.max(py0 + 4, s.y(pos[2 * i + 1])));
+      ctx.moveTo(X - 4, Y - 4); ctx.lineTo(X + 4, Y + 4); ctx.moveTo(X + 4, Y - 4); ctx.lineTo(X - 4, Y + 4);
+    }
+    ctx.stroke();
+    // Start point.
+    const sx = s.x(Number(this.valid.startX)), sy = s.y(Number(this.valid.startY));
+    ctx.strokeStyle = '#000'; ctx.fillStyle = '#fff'; ctx.lineWidth = 2;
+    ctx.beginPath(); ctx.arc(sx, sy, 5, 0, 2 * Math.PI); ctx.fill(); ctx.stroke();
+    ctx.restore();
+    drawAxes(ctx, { x: s.x, y: s.y, xLabel: 'x  (along the valley floor)', yLabel: 'y  (across)', xTicks: [-6, -4, -2, 0, 2, 4, 6], yTicks: [-3, -2, -1, 0, 1, 2, 3] });
+    this.drawCurvatureStrip(ctx, s);
+  }
+
+  /** The valley's curvature h(x) = ∂²J/∂y² as a colour strip above the plot: sharp ↔ flat. */
+  drawCurvatureStrip(ctx, s) {
+    const { curvature, curvatureMin: lo, curvatureMax: hi } = this.surfaceData;
+    const [px0, px1] = s.x.range;
+    const top = 6, h = 10, n = curvature.length;
+    const w = (px1 - px0) / n;
+    for (let i = 0; i < n; i++) {
+      const t = hi > lo ? (curvature[i] - lo) / (hi - lo) : 0.5;
+      // Flat (low curvature) = blue, sharp (high) = vermillion: both colour-blind distinguishable.
+      const c = ramp([[0, [0, 114, 178]], [0.5, [240, 240, 240]], [1, [213, 94, 0]]], t);
+      ctx.fillStyle = `rgb(${c})`;
+      ctx.fillRect(px0 + i * w, top, w + 0.6, h);
+    }
+    ctx.font = '11px system-ui, sans-serif';
+    ctx.fillStyle = '#222';
+    ctx.textBaseline = 'middle';
+    const same = !(hi - lo > 1e-9);
+    ctx.textAlign = 'left';
+    ctx.fillText(same ? `curvature h = ${formatTick(hi)} everywhere` : `◀ sharp (h ≈ ${formatTick(curvature[0])})`, px0 + 4, top + h / 2 + 0.5);
+    if (!same) { ctx.textAlign = 'right'; ctx.fillText(`flat (h ≈ ${formatTick(curvature[n - 1])}) ▶`, px1 - 4, top + h / 2 + 0.5); }
+    ctx.textAlign = 'center';
+    ctx.fillText('valley curvature ∂²J/∂y² at y = 0', (px0 + px1) / 2, top + h / 2 + 0.5);
+  }
+
+  seriesFor(src) {
+    // src: {step, meanX, se, gdX, meanY2, seY2} arrays.
+    if (this.quantity === 'meanX') return { y: src.meanX, se: src.se, ref: src.gdX };
+    if (this.quantity === 'drift') return { y: src.meanX.map((m, i) => m - src.gdX[i]), se: src.se, zero: true };
+    return { y: src.meanY2, se: src.seY2 };
+  }
+
+  drawSeries() {
+    const v = this.seriesView, ctx = v.ctx;
+    v.clear('#fff');
+    const rows = this.rows;
+    const cur = { step: this.column('step'), meanX: this.column('meanX'), se: this.column('seMeanX'), gdX: this.column('gdX'), meanY2: this.column('meanY2'), seY2: this.column('seMeanY2') };
+    const main = this.seriesFor(cur);
+    const pins = this.pins.map((p) => ({ p, s: this.seriesFor(p) }));
+    const total = Number(this.snapshot.totalSteps);
+    let lo = Infinity, hi = -Infinity;
+    const extend = (arr, se) => { for (let i = 0; i < arr.length; i++) { const a = arr[i], e = se && Number.isFinite(se[i]) ? se[i] : 0; if (Number.isFinite(a)) { lo = Math.min(lo, a - e); hi = Math.max(hi, a + e); } } };
+    extend(main.y, main.se);
+    if (main.ref) extend(main.ref);
+    for (const { s, p } of pins) { extend(s.y); if (s.ref) extend(s.ref); void p; }
+    if (main.zero) { lo = Math.min(lo, 0); hi = Math.max(hi, 0); }
+    if (!Number.isFinite(lo)) { lo = -1; hi = 1; }
+    if (hi - lo < 1e-6) { lo -= 0.5; hi += 0.5; }
+    const pad = 0.06 * (hi - lo);
+    const maxStep = Math.max(total, ...this.pins.map((p) => p.step.length - 1));
+    const x = scale(0, maxStep, SERIES_MARGIN.left, v.width - SERIES_MARGIN.right);
+    const y = scale(lo - pad, hi + pad, v.height - SERIES_MARGIN.bottom, SERIES_MARGIN.top);
+    drawAxes(ctx, { x, y, xLabel: 'step t (iterations)', yLabel: QUANTITIES[this.quantity].axis, grid: true });
+    ctx.save();
+    ctx.beginPath(); ctx.rect(x.range[0], y.range[1], x.range[1] - x.range[0], y.range[0] - y.range[1]); ctx.clip();
+    if (main.zero) { ctx.strokeStyle = '#888'; ctx.lineWidth = 1; ctx.beginPath(); ctx.moveTo(x.range[0], y(0)); ctx.lineTo(x.range[1], y(0)); ctx.stroke(); }
+    // ±1 SE band of the current run.
+    ctx.fillStyle = 'rgba(213, 94, 0, 0.18)';
+    ctx.beginPath();
+    const stride = Math.max(1, Math.ceil(rows / 1500));
+    let started = false;
+    for (let i = 0; i < rows; i += stride) { const e = main.se[i]; if (!Number.isFinite(main.y[i]) || !Number.isFinite(e)) continue; const X = x(i), Y = y(main.y[i] + e); started ? ctx.lineTo(X, Y) : ctx.moveTo(X, Y); started = true; }
+    for (let i = rows - 1 - ((rows - 1) % stride); i >= 0; i -= stride) { const e = main.se[i]; if (!Number.isFinite(main.y[i]) || !Number.isFinite(e)) continue; ctx.lineTo(x(i), y(main.y[i] - e)); }
+    ctx.fill();
+    for (const { p, s } of pins) {
+      ctx.strokeStyle = p.colour; ctx.lineWidth = 2;
+      polyline(ctx, p.step.length, (i) => x(i), (i) => y(s.y[i]));
+    }
+    if (main.ref) { ctx.setLineDash([6, 4]); ctx.strokeStyle = '#000'; ctx.lineWidth = 1.6; polyline(ctx, rows, (i) => x(i), (i) => y(main.ref[i])); ctx.setLineDash([]); }
+    ctx.strokeStyle = C.vermillion; ctx.lineWidth = 2.5;
+    polyline(ctx, rows, (i) => x(i), (i) => y(main.y[i]));
+    ctx.restore();
+    const legend = this.$('.series-legend');
+    const items = [`<span><i class="swatch" style="border-color:${C.vermillion}"></i>this run (σ = ${this.valid.noiseStd}) ± 1 SE</span>`];
+    if (main.ref) items.push('<span><i class="swatch dashed" style="border-color:#000"></i>gradient descent</span>');
+    for (const { p } of pins) items.push(`<span><i class="swatch" style="border-color:${p.colour}"></i>${p.label}</span>`);
+    const html = items.join('');
+    if (legend.innerHTML !== html) legend.innerHTML = html;
+    this.$('canvas.series').setAttribute('aria-label', `${QUANTITIES[this.quantity].label}: ${rows - 1} of ${total} steps`);
+  }
+
+  updateReadout() {
+    const s = this.snapshot, st = s.stats, M = Number(this.valid.trajectories);
+    const rate = this.playing && this.rate ? `<span>${Math.round(this.rate).toLocaleString('en')} steps/s (${Math.round(this.rate * st.alive).toLocaleString('en')} trajectory-steps/s)</span>` : '';
+    this.readoutEl.innerHTML = `
+      <span>step <b class="r-step">${st.step}</b> / ${s.totalSteps}</span>
+      <span>E[x] = <b class="r-meanx">${fmt(st.meanX)}</b> ± ${fmt(st.seMeanX)}</span>
+      <span>x<sub>GD</sub> = <b class="r-gdx">${fmt(st.gdX)}</b></span>
+      <span>drift = <b class="r-drift">${signed(s.drift)}</b> ± ${fmt(s.seDrift)} ${s.drift > 2 * s.seDrift ? '(toward flat)' : ''}</span>
+      <span>E[y²] = <b class="r-y2">${fmt(st.meanY2, 4)}</b></span>
+      <span>diverged <b class="r-diverged">${s.diverged}</b> of ${M}</span>
+      ${rate}`;
+    this.$('canvas.surface').setAttribute('aria-label', `Cost surface (${this.valid.cost}); step ${st.step}: mean of ${M} noisy runs at x = ${fmt(st.meanX, 2)}, y = ${fmt(st.meanY, 2)}; gradient descent at x = ${fmt(st.gdX, 2)}; drift ${signed(s.drift, 2)}.`);
+  }
+
+  /** Public API: the run's data for export (settings, columns, rows). */
+  exportData() {
+    const rows = [];
+    for (let i = 0; i < this.rows; i++) rows.push(Array.from(this.hist.subarray(i * this.K, (i + 1) * this.K)));
+    return { experiment: 'funnel', settings: this.settings, historyFields: this.historyFields, history: rows, snapshot: this.snapshot };
+  }
+}
+
+if (!customElements.get('noiselab-funnel')) customElements.define('noiselab-funnel', NoiselabFunnel);
+export { NoiselabFunnel };
