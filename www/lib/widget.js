@@ -70,7 +70,7 @@ export class NoiselabWidget extends HTMLElement {
       this.updatePlayButton();
     });
     this.io.observe(this);
-    this.onHashChange = () => this.loadFromHash();
+    this.onHashChange = () => this.loadFromHash().catch((err) => this.fail(err));
     if (this.urlKey) window.addEventListener('hashchange', this.onHashChange);
     this.boot().catch((err) => this.fail(err));
   }
@@ -180,7 +180,14 @@ export class NoiselabWidget extends HTMLElement {
    * Validate `changes` (name → text) over the last valid settings. Invalid fields are shown at
    * their controls and dropped; the rest is applied. Returns `{ok, errors}`.
    */
-  async applySettings(changes, { initial = false, extraErrors = [], replace = false } = {}) {
+  applySettings(changes, options = {}) {
+    // Serialized: each change is validated against the state left by the previous one.
+    const run = (this.applyQueue ?? Promise.resolve()).then(() => this.applyNow(changes, options));
+    this.applyQueue = run.catch(() => {});
+    return run;
+  }
+
+  async applyNow(changes, { initial = false, extraErrors = [], replace = false } = {}) {
     const uiNames = new Set(this.constructor.uiFields.map((f) => f.name));
     const modelNames = new Set(this.fields.map((f) => f.name));
     const errors = [...extraErrors];
@@ -207,7 +214,11 @@ export class NoiselabWidget extends HTMLElement {
     const before = this.valid;
     this.valid = candidate;
     const changed = initial ? this.allFieldNames() : this.allFieldNames().filter((n) => before[n] !== candidate[n]);
-    this.syncControls(new Set(errors.map((e) => e.field)));
+    // A control's error stays until that control gets a valid value (or everything is replaced).
+    this.fieldErrors = initial || replace ? {} : (this.fieldErrors ?? {});
+    for (const name of Object.keys(changes)) delete this.fieldErrors[name];
+    for (const e of errors) if (this.controls[e.field]) this.fieldErrors[e.field] = e;
+    this.syncControls(new Set(Object.keys(this.fieldErrors)));
     this.showErrors(errors);
     if (changed.length) {
       if (!initial || this.urlKey) this.writeHash();
@@ -275,12 +286,12 @@ export class NoiselabWidget extends HTMLElement {
       const box = row.querySelector(`#${CSS.escape(id)}`);
       const slider = row.querySelector('input[type=range]');
       this.controls[f.name] = { row, box, slider, err: row.querySelector('.error') };
-      const commit = () => this.applySettings({ [f.name]: box.value });
+      const commit = () => this.applySettings({ [f.name]: box.value }).catch((err) => this.fail(err));
       box.addEventListener('change', commit);
       box.addEventListener('keydown', (e) => { if (e.key === 'Enter') { e.preventDefault(); commit(); } });
       if (slider) {
         slider.addEventListener('input', () => { box.value = slider.value; });
-        slider.addEventListener('change', () => this.applySettings({ [f.name]: slider.value }));
+        slider.addEventListener('change', () => this.applySettings({ [f.name]: slider.value }).catch((err) => this.fail(err)));
       }
     }
   }
@@ -294,22 +305,15 @@ export class NoiselabWidget extends HTMLElement {
     }
   }
 
+  /** Mark every control in `fieldErrors`; report this change's other errors in the message. */
   showErrors(errors) {
-    for (const c of Object.values(this.controls)) {
-      c.err.textContent = '';
-      c.box.removeAttribute('aria-invalid');
-      c.row.classList.remove('invalid');
+    for (const [name, c] of Object.entries(this.controls)) {
+      const e = this.fieldErrors[name];
+      c.err.textContent = e ? e.message : '';
+      if (e) c.box.setAttribute('aria-invalid', 'true'); else c.box.removeAttribute('aria-invalid');
+      c.row.classList.toggle('invalid', Boolean(e));
     }
-    const general = [];
-    for (const e of errors) {
-      const c = this.controls[e.field];
-      if (c) {
-        c.err.textContent = e.message;
-        c.box.setAttribute('aria-invalid', 'true');
-        c.row.classList.add('invalid');
-        if (c.row.hidden) general.push(e.message);
-      } else general.push(e.message);
-    }
+    const general = errors.filter((e) => !this.controls[e.field] || this.controls[e.field].row.hidden).map((e) => e.message);
     if (errors.length) {
       this.dispatchEvent(new CustomEvent('noiselab-invalid', { detail: errors, bubbles: true, composed: true }));
     }
@@ -387,6 +391,8 @@ export class NoiselabWidget extends HTMLElement {
     b.disabled = this.broken;
     this.buttons.step.disabled = this.broken;
     this.toggleAttribute('playing', this.playing);
+    // Announce numbers when paused, not every frame while playing.
+    this.readoutEl.setAttribute('aria-live', this.playing ? 'off' : 'polite');
   }
 
   // ---- running ------------------------------------------------------------------------------
@@ -406,9 +412,11 @@ export class NoiselabWidget extends HTMLElement {
   }
 
   pause() {
+    const was = this.playing;
     this.playing = false;
     cancelAnimationFrame(this.raf);
     this.updatePlayButton();
+    if (was) this.onPaused();
   }
 
   /** Restart the run from step 0 with the same settings and seed; recovers from a panic. */
@@ -454,6 +462,7 @@ export class NoiselabWidget extends HTMLElement {
   async onReady() {}
   async onApplied(_changed, _initial) {}
   async onReset() {}
+  onPaused() {}
   async tick() {}
   async stepOnce() {}
   async onButton(_name) {}

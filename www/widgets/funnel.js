@@ -10,7 +10,12 @@ import { NoiselabWidget } from '../lib/widget.js';
 import { Surface, scale, drawAxes, polyline, ramp, OKABE_ITO as C, formatTick } from '../lib/plot.js';
 
 const CSS = `
-canvas.surface { aspect-ratio: 2 / 1.08; cursor: crosshair; }
+/* Two layers: the static surface (contours, axes, curvature strip) is painted once per size or
+   cost; only the moving trajectories are repainted each frame. */
+.stack { position: relative; }
+canvas.surface-bg, canvas.surface-trails { position: absolute; inset: 0; height: 100%; }
+canvas.surface-trails { background: transparent; }
+canvas.surface { aspect-ratio: 2 / 1.08; cursor: crosshair; position: relative; background: transparent; }
 canvas.series { aspect-ratio: 3 / 1.1; }
 @media (max-width: 600px) { canvas.surface { aspect-ratio: 4 / 3; } canvas.series { aspect-ratio: 3 / 2; } }
 `;
@@ -53,8 +58,8 @@ class NoiselabFunnel extends NoiselabWidget {
 
   renderFigure() {
     return `
-      <div class="plot-head"><strong>Cost surface J(x, y) with trajectories</strong><span class="hint">click the surface to move the start point</span></div>
-      <canvas class="surface" role="img" aria-label="Cost surface with trajectories"></canvas>
+      <div class="plot-head"><strong>Cost surface J(x, y) with trajectories</strong><span class="hint">click the surface (or focus it and use the arrow keys) to move the start point; space plays</span></div>
+      <div class="stack"><canvas class="surface-bg" aria-hidden="true"></canvas><canvas class="surface-trails" aria-hidden="true"></canvas><canvas class="surface" role="img" tabindex="0" aria-label="Cost surface with trajectories" aria-keyshortcuts="ArrowLeft ArrowRight ArrowUp ArrowDown Space"></canvas></div>
       <div class="legend" aria-hidden="true">
         <span><i class="swatch" style="border-color:${C.vermillion}"></i>mean of M noisy runs</span>
         <span><i class="swatch dashed" style="border-color:#000"></i>gradient descent (σ = 0)</span>
@@ -73,13 +78,13 @@ class NoiselabFunnel extends NoiselabWidget {
     this.quantity = 'meanX';
     this.pins = [];
     this.rate = 0;
+    this.backgroundView = new Surface(this.$('canvas.surface-bg'), () => { this.backgroundDrawn = null; this.draw(); });
+    this.trailsView = new Surface(this.$('canvas.surface-trails'), () => { this.trailsDrawn = null; this.draw(); });
     this.surfaceView = new Surface(this.$('canvas.surface'), () => this.draw());
     this.seriesView = new Surface(this.$('canvas.series'), () => this.draw());
     this.$('select.quantity').addEventListener('change', (e) => { this.quantity = e.target.value; this.draw(); });
-    this.$('canvas.surface').addEventListener('click', (e) => this.onSurfaceClick(e));
-    this.addEventListener('keydown', (e) => {
-      if (e.key === ' ' && e.composedPath()[0]?.tagName === 'CANVAS') { e.preventDefault(); this.playing ? this.pause() : this.play(); }
-    });
+    this.$('canvas.surface').addEventListener('click', (e) => this.onSurfaceClick(e).catch((err) => this.fail(err)));
+    this.$('canvas.surface').addEventListener('keydown', (e) => this.onSurfaceKey(e));
     this.draw();
   }
 
@@ -97,10 +102,10 @@ class NoiselabFunnel extends NoiselabWidget {
     if (initial || changed.includes('cost') || !this.surfaceData) {
       this.surfaceData = await this.worker.request('surface', { cost: this.valid.cost, nx: 241, ny: 121, levels: 14 });
       this.surfaceImage = null;
+      this.backgroundDrawn = null;
     }
     const result = await this.worker.request('create', { kind: 'funnel', handle: this.handle, settings: this.modelSettings() });
     this.startBuffers(result);
-    this.showMessage('');
     if (wasPlaying && !initial) this.play();
   }
 
@@ -112,6 +117,8 @@ class NoiselabFunnel extends NoiselabWidget {
     this.hist = new Float64Array((steps + 1) * K);
     this.pathBuf = new Float64Array((steps + 1) * 2 * this.k);
     this.rows = 0;
+    this.trailsDrawn = null;
+    this.run = (this.run ?? 0) + 1;
     this.rate = 0;
     this.lastTick = 0;
     this.ingest(result);
@@ -151,6 +158,11 @@ class NoiselabFunnel extends NoiselabWidget {
     }
   }
 
+  onPaused() {
+    this.draw();
+    this.updateReadout();
+  }
+
   /** Public API: one step. */
   async stepOnce() {
     await this.ready;
@@ -185,6 +197,20 @@ class NoiselabFunnel extends NoiselabWidget {
     const d = this.surfaceData.domain;
     if (x < d.xMin || x > d.xMax || y < d.yMin || y > d.yMax) return;
     await this.applySettings({ startX: x.toFixed(2), startY: y.toFixed(2) });
+  }
+
+  /** Keyboard alternative to clicking: arrows move the start point by 0.1 (0.5 with Shift). */
+  onSurfaceKey(e) {
+    if (e.key === ' ') { e.preventDefault(); this.playing ? this.pause() : this.play(); return; }
+    const d = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, 1], ArrowDown: [0, -1] }[e.key];
+    if (!d) return;
+    e.preventDefault();
+    const step = e.shiftKey ? 0.5 : 0.1;
+    const dom = this.surfaceData.domain;
+    const clamp = (v, lo, hi) => Math.min(hi, Math.max(lo, v));
+    const x = clamp(Number(this.valid.startX) + d[0] * step, dom.xMin, dom.xMax);
+    const y = clamp(Number(this.valid.startY) + d[1] * step, dom.yMin, dom.yMax);
+    this.applySettings({ startX: x.toFixed(2), startY: y.toFixed(2) }).catch((err) => this.fail(err));
   }
 
   async onButton(name) {
@@ -276,12 +302,17 @@ class NoiselabFunnel extends NoiselabWidget {
   draw() {
     if (!this.surfaceView || !this.hist) return;
     this.drawSurface();
-    this.drawSeries();
+    // The series plot refreshes at most 20 times a second while playing (its raster is the costly part).
+    const now = performance.now();
+    if (!this.playing || !(now - this.seriesDrawnAt < 50)) {
+      this.drawSeries();
+      this.seriesDrawnAt = now;
+    }
   }
 
-  drawSurface() {
-    const v = this.surfaceView, ctx = v.ctx, s = this.surfaceScales();
-    if (!s) return;
+  /** The static layer: filled contour bands, contour lines, axes and the curvature strip. */
+  drawBackground(s) {
+    const v = this.backgroundView, ctx = v.ctx;
     v.clear('#fff');
     const d = this.surfaceData.domain;
     const [px0, px1] = s.x.range, [py0, py1] = [s.y(d.yMax), s.y(d.yMin)];
@@ -296,30 +327,70 @@ class NoiselabFunnel extends NoiselabWidget {
       for (let i = 0; i < seg.length; i += 4) { ctx.moveTo(s.x(seg[i]), s.y(seg[i + 1])); ctx.lineTo(s.x(seg[i + 2]), s.y(seg[i + 3])); }
     }
     ctx.stroke();
-    // Current iterates.
-    const pos = this.positions, alive = this.aliveMask;
-    ctx.fillStyle = 'rgba(20, 20, 20, 0.55)';
-    for (let i = 0; i < alive.length; i++) if (alive[i]) ctx.fillRect(s.x(pos[2 * i]) - 1.5, s.y(pos[2 * i + 1]) - 1.5, 3, 3);
-    // Single noisy trajectories.
+    ctx.restore();
+    drawAxes(ctx, { x: s.x, y: s.y, xLabel: 'x  (along the valley floor)', yLabel: 'y  (across)', xTicks: [-6, -4, -2, 0, 2, 4, 6], yTicks: [-3, -2, -1, 0, 1, 2, 3] });
+    this.drawCurvatureStrip(ctx, s);
+  }
+
+  /**
+   * The single noisy paths only grow, so they live on their own layer and each frame draws just
+   * the new segments (a full redraw happens after a resize, reset or new run). Repainting long
+   * self-crossing polylines every frame costs tens of ms of software rasterization.
+   */
+  drawTrails(s) {
+    const v = this.trailsView, ctx = v.ctx;
+    const key = `${v.width}x${v.height}@${v.dpr}#${this.run}`;
     const rows = this.rows, k = this.k, P = this.pathBuf;
+    let from = 0;
+    if (this.trailsDrawn?.key === key && this.trailsDrawn.rows <= rows) from = Math.max(0, this.trailsDrawn.rows - 1);
+    else { v.fit(); v.clear(); }
+    this.trailsDrawn = { key, rows };
+    if (!k || rows - from < 2) return;
+    const d = this.surfaceData.domain;
+    const [px0, px1] = s.x.range, [py0, py1] = [s.y(d.yMax), s.y(d.yMin)];
+    ctx.save();
+    ctx.beginPath(); ctx.rect(px0, py0, px1 - px0, py1 - py0); ctx.clip();
     ctx.lineWidth = 1.2;
+    ctx.lineJoin = 'round';
+    ctx.lineCap = 'round';
+    const n = rows - from;
     for (let j = 0; j < k; j++) {
       ctx.strokeStyle = PATH_COLOURS[j % PATH_COLOURS.length];
-      ctx.globalAlpha = 0.85;
-      polyline(ctx, rows, (i) => s.x(P[(i * k + j) * 2]), (i) => s.y(P[(i * k + j) * 2 + 1]));
+      polyline(ctx, n, (i) => s.x(P[((from + i) * k + j) * 2]), (i) => s.y(P[((from + i) * k + j) * 2 + 1]), from ? Infinity : 1500);
     }
-    ctx.globalAlpha = 1;
+    ctx.restore();
+  }
+
+  /** The moving layer: iterates, GD, the mean, diverged marks, the start point. */
+  drawSurface() {
+    const v = this.surfaceView, ctx = v.ctx, s = this.surfaceScales();
+    if (!s) return;
+    const key = `${v.width}x${v.height}@${v.dpr}`;
+    if (this.backgroundDrawn !== key) { this.backgroundView.fit(); this.drawBackground(s); this.backgroundDrawn = key; }
+    this.drawTrails(s);
+    v.clear();
+    const d = this.surfaceData.domain;
+    const [px0, px1] = s.x.range, [py0, py1] = [s.y(d.yMax), s.y(d.yMin)];
+    ctx.save();
+    ctx.beginPath(); ctx.rect(px0, py0, px1 - px0, py1 - py0); ctx.clip();
+    // Current iterates, as one path (one draw call).
+    const pos = this.positions, alive = this.aliveMask;
+    ctx.fillStyle = '#3a3a3a';
+    ctx.beginPath();
+    for (let i = 0; i < alive.length; i++) if (alive[i]) ctx.rect(Math.round(s.x(pos[2 * i])) - 1, Math.round(s.y(pos[2 * i + 1])) - 1, 2.5, 2.5);
+    ctx.fill();
     // Gradient descent and the mean.
-    const H = this.hist, K = this.K, c = this.col;
+    const rows = this.rows, H = this.hist, K = this.K, c = this.col;
+    ctx.lineJoin = 'round';
     ctx.setLineDash([6, 4]);
     ctx.strokeStyle = '#000';
     ctx.lineWidth = 2;
-    polyline(ctx, rows, (i) => s.x(H[i * K + c.gdX]), (i) => s.y(H[i * K + c.gdY]));
+    polyline(ctx, rows, (i) => s.x(H[i * K + c.gdX]), (i) => s.y(H[i * K + c.gdY]), 400);
     ctx.setLineDash([]);
     ctx.strokeStyle = C.vermillion;
     ctx.lineWidth = 3.5;
-    polyline(ctx, rows, (i) => s.x(H[i * K + c.meanX]), (i) => s.y(H[i * K + c.meanY]));
-    // Diverged trajectories: × at their last finite position.
+    polyline(ctx, rows, (i) => s.x(H[i * K + c.meanX]), (i) => s.y(H[i * K + c.meanY]), 400);
+    // Diverged trajectories: × at their last finite position (clamped into view).
     ctx.strokeStyle = '#000';
     ctx.lineWidth = 1.5;
     ctx.beginPath();
@@ -334,8 +405,6 @@ class NoiselabFunnel extends NoiselabWidget {
     ctx.strokeStyle = '#000'; ctx.fillStyle = '#fff'; ctx.lineWidth = 2;
     ctx.beginPath(); ctx.arc(sx, sy, 5, 0, 2 * Math.PI); ctx.fill(); ctx.stroke();
     ctx.restore();
-    drawAxes(ctx, { x: s.x, y: s.y, xLabel: 'x  (along the valley floor)', yLabel: 'y  (across)', xTicks: [-6, -4, -2, 0, 2, 4, 6], yTicks: [-3, -2, -1, 0, 1, 2, 3] });
-    this.drawCurvatureStrip(ctx, s);
   }
 
   /** The valley's curvature h(x) = ∂²J/∂y² as a colour strip above the plot: sharp ↔ flat. */
@@ -396,18 +465,18 @@ class NoiselabFunnel extends NoiselabWidget {
     // ±1 SE band of the current run.
     ctx.fillStyle = 'rgba(213, 94, 0, 0.18)';
     ctx.beginPath();
-    const stride = Math.max(1, Math.ceil(rows / 1500));
+    const stride = Math.max(1, Math.ceil(rows / 600));
     let started = false;
     for (let i = 0; i < rows; i += stride) { const e = main.se[i]; if (!Number.isFinite(main.y[i]) || !Number.isFinite(e)) continue; const X = x(i), Y = y(main.y[i] + e); started ? ctx.lineTo(X, Y) : ctx.moveTo(X, Y); started = true; }
     for (let i = rows - 1 - ((rows - 1) % stride); i >= 0; i -= stride) { const e = main.se[i]; if (!Number.isFinite(main.y[i]) || !Number.isFinite(e)) continue; ctx.lineTo(x(i), y(main.y[i] - e)); }
     ctx.fill();
     for (const { p, s } of pins) {
       ctx.strokeStyle = p.colour; ctx.lineWidth = 2;
-      polyline(ctx, p.step.length, (i) => x(i), (i) => y(s.y[i]));
+      polyline(ctx, p.step.length, (i) => x(i), (i) => y(s.y[i]), 600);
     }
-    if (main.ref) { ctx.setLineDash([6, 4]); ctx.strokeStyle = '#000'; ctx.lineWidth = 1.6; polyline(ctx, rows, (i) => x(i), (i) => y(main.ref[i])); ctx.setLineDash([]); }
+    if (main.ref) { ctx.setLineDash([6, 4]); ctx.strokeStyle = '#000'; ctx.lineWidth = 1.6; polyline(ctx, rows, (i) => x(i), (i) => y(main.ref[i]), 600); ctx.setLineDash([]); }
     ctx.strokeStyle = C.vermillion; ctx.lineWidth = 2.5;
-    polyline(ctx, rows, (i) => x(i), (i) => y(main.y[i]));
+    polyline(ctx, rows, (i) => x(i), (i) => y(main.y[i]), 600);
     ctx.restore();
     const legend = this.$('.series-legend');
     const items = [`<span><i class="swatch" style="border-color:${C.vermillion}"></i>this run (σ = ${this.valid.noiseStd}) ± 1 SE</span>`];

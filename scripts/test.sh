@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# npm test: install what is missing, build, and run every test:
+#   cargo fmt --check, cargo clippy -D warnings, native cargo test, the wasm tests in headless
+#   Chromium (wasm-pack test --headless --chrome, same fixtures as native), and the browser
+#   end-to-end suite (Playwright + Debian's Chromium) against the built, served lab.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+LOGS=$(mktemp -d)
+trap 'rm -rf "$LOGS"' EXIT
+
+bash scripts/setup.sh
+bash scripts/build.sh
+
+echo "==> cargo fmt --check"
+cargo fmt --all -- --check
+echo "==> cargo clippy -D warnings"
+cargo clippy --workspace --all-targets --quiet -- -D warnings
+echo "==> cargo test (native)"
+cargo test --workspace 2>&1 | tee "$LOGS/native.log"
+echo "==> wasm-pack test --headless --chrome (the same fixtures, compiled to wasm, in Chromium)"
+wasm-pack --log-level warn test --headless --chrome crates/wasm 2>&1 | tee "$LOGS/wasm.log"
+grep -q "test result: ok. [1-9]" "$LOGS/wasm.log" || { echo "wasm tests did not run"; exit 1; }
+echo "==> cargo build --release (CLI, for the browser-vs-CLI test)"
+cargo build --release -p noiselab-cli --quiet
+echo "==> browser end-to-end tests (Playwright, Debian Chromium)"
+npx playwright test 2>&1 | tee "$LOGS/e2e.log"
+
+sum() { grep -ho "$1" "$2" | grep -o '[0-9]\+' | awk '{s+=$1} END {print s+0}'; }
+native=$(sum 'ok\. [0-9]* passed' "$LOGS/native.log")
+wasm=$(sum 'ok\. [0-9]* passed' "$LOGS/wasm.log")
+e2e=$(grep -o '^ *[0-9]* passed' "$LOGS/e2e.log" | grep -o '[0-9]\+' | tail -1)
+echo "native ${native}, wasm ${wasm}, browser ${e2e:-0}"
+echo "noiselab: $((native + wasm + ${e2e:-0})) passed, 0 failed"

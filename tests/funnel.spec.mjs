@@ -1,0 +1,265 @@
+// End-to-end tests of <noiselab-funnel> on the lab's front page and on its example page,
+// against the built, served lab in Debian's headless Chromium.
+import { test, expect } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { watchConsole, ready, canvasStats, readout, control } from './helpers.mjs';
+
+const LAB = 'index.html';
+const EXAMPLE = 'www/examples/funnel.html';
+const WIDGET = '#funnel-widget';
+
+test('the front page draws the funnel: contours, paths and the mean-x plot', async ({ page }) => {
+  const con = watchConsole(page);
+  await page.goto(LAB);
+  const el = await ready(page, WIDGET);
+  await el.scrollIntoViewIfNeeded();
+  const surface = await canvasStats(el, 'canvas.surface-bg');
+  // Filled contours (the static layer): many colours, most pixels inked (not a blank canvas).
+  expect(surface.width).toBeGreaterThan(300);
+  expect(surface.inkFraction).toBeGreaterThan(0.5);
+  expect(surface.colours).toBeGreaterThan(12);
+  await el.evaluate((e) => e.runToEnd());
+  const after = await canvasStats(el, 'canvas.surface');
+  // The mean path (vermillion) is drawn on the surface, and on the series plot.
+  expect(after.near).toBeGreaterThan(200);
+  const series = await canvasStats(el, 'canvas.series');
+  expect(series.near).toBeGreaterThan(300);
+  expect(await readout(el, '.r-step')).toBe('1000');
+  // KaTeX rendered the page's math (no raw TeX left).
+  expect(await page.locator('.katex').count()).toBeGreaterThan(5);
+  con.check();
+});
+
+test('play animates the canvases and advances the step counter', async ({ page }) => {
+  const con = watchConsole(page);
+  await page.goto(LAB);
+  const el = await ready(page, WIDGET);
+  await el.scrollIntoViewIfNeeded();
+  const before = await canvasStats(el, 'canvas.surface');
+  await el.locator('button[data-name="play"]').click();
+  await expect.poll(() => readout(el, '.r-step').then(Number)).toBeGreaterThan(50);
+  await el.locator('button[data-name="play"]').click();
+  const after = await canvasStats(el, 'canvas.surface');
+  expect(after.hash).not.toBe(before.hash);
+  const series = await canvasStats(el, 'canvas.series');
+  expect(series.near).toBeGreaterThan(20);
+  con.check();
+});
+
+test('changing σ changes the drift; σ = 0 gives exactly zero drift', async ({ page }) => {
+  const con = watchConsole(page);
+  await page.goto(LAB);
+  const el = await ready(page, WIDGET);
+  const sigma = control(el, 'noiseStd');
+  await sigma.box.fill('0');
+  await sigma.box.press('Enter');
+  await expect.poll(() => el.evaluate((e) => e.settings.noiseStd)).toBe('0');
+  await el.evaluate((e) => e.runToEnd());
+  expect(await readout(el, '.r-drift')).toMatch(/^[+−]0\.000$/);
+  await sigma.box.fill('2');
+  await sigma.box.press('Enter');
+  await expect.poll(() => el.evaluate((e) => e.settings.noiseStd)).toBe('2');
+  await el.evaluate((e) => e.runToEnd());
+  const drift = await readout(el, '.r-drift');
+  expect(drift).not.toMatch(/^[+−]0\.000$/);
+  expect(drift).not.toContain('NaN');
+  con.check();
+});
+
+test('compare σ pins three runs whose drift grows with σ', async ({ page }) => {
+  const con = watchConsole(page);
+  await page.goto(LAB);
+  const el = await ready(page, WIDGET);
+  await el.locator('button[data-name="compare"]').click();
+  await expect(el.locator('.message')).toContainText('σ = 2:', { timeout: 30_000 });
+  const text = await el.locator('.message').textContent();
+  const drifts = [...text.matchAll(/σ = [\d.]+: ([+−][\d.]+)/g)].map((m) => Number(m[1].replace('−', '-')));
+  expect(drifts).toHaveLength(3);
+  expect(drifts[0]).toBeLessThan(drifts[1]);
+  expect(drifts[1]).toBeLessThan(drifts[2]);
+  await expect(el.locator('.series-legend')).toContainText('σ = 0.5');
+  con.check();
+});
+
+test('the URL hash round-trips to an identical state and identical numbers', async ({ page, context }) => {
+  const con = watchConsole(page);
+  await page.goto(LAB);
+  const el = await ready(page, WIDGET);
+  await el.evaluate((e) => e.setSettings({ noiseStd: 1.7, learningRate: 0.08, seed: 4242, trajectories: 250, startX: -1.5, steps: 400, cost: 'valley' }));
+  const hash = await page.evaluate(() => location.hash);
+  expect(hash).toContain('funnel.noiseStd=1.7');
+  expect(hash).toContain('funnel.seed=4242');
+  const settings = await el.evaluate((e) => e.settings);
+  const snap = await el.evaluate((e) => e.runToEnd());
+  const page2 = await context.newPage();
+  await page2.goto(`${LAB}${hash}`);
+  const el2 = await ready(page2, WIDGET);
+  expect(await el2.evaluate((e) => e.settings)).toEqual(settings);
+  const snap2 = await el2.evaluate((e) => e.runToEnd());
+  expect(snap2).toEqual(snap);
+  // "copy link" gives the same hash.
+  await el2.locator('button[data-name="copyLink"]').click();
+  const link = await el2.locator('input.share').inputValue();
+  expect(new URL(link).hash).toBe(hash);
+  con.check();
+});
+
+test('invalid input shows a message at the control and keeps the last valid state', async ({ page }) => {
+  const con = watchConsole(page);
+  await page.goto(LAB);
+  const el = await ready(page, WIDGET);
+  const before = await el.evaluate((e) => e.settings);
+  const rate = control(el, 'learningRate');
+  for (const bad of ['abc', '-0.5', 'NaN', '0']) {
+    await rate.box.fill(bad);
+    await rate.box.press('Enter');
+    await expect(rate.error).toContainText('learningRate must be a number in (0, 1]');
+    await expect(rate.box).toHaveAttribute('aria-invalid', 'true');
+  }
+  const m = control(el, 'trajectories');
+  await m.box.fill('2001');
+  await m.box.press('Enter');
+  await expect(m.error).toHaveText('trajectories must be from 1 to 2000; got 2001');
+  expect(await el.evaluate((e) => e.settings)).toEqual(before);
+  // A valid value clears the error.
+  await rate.box.fill('0.2');
+  await rate.box.press('Enter');
+  await expect(rate.error).toHaveText('');
+  expect(await el.evaluate((e) => e.settings.learningRate)).toBe('0.2');
+  con.check();
+});
+
+test('a malformed hash is reported and the rest of the state is used', async ({ page }) => {
+  const con = watchConsole(page);
+  await page.goto(`${LAB}#funnel.learningRate=-1&funnel.trajectories=5000&funnel.noiseStd=2&funnel.bogus=1&funnel.seed=%E0%A4%A`);
+  const el = await ready(page, WIDGET);
+  const s = await el.evaluate((e) => e.settings);
+  expect(s.noiseStd).toBe('2');
+  expect(s.learningRate).toBe('0.1');
+  expect(s.trajectories).toBe('100');
+  await expect(control(el, 'learningRate').error).toContainText('learningRate must be a number in (0, 1]; got -1');
+  await expect(control(el, 'trajectories').error).toContainText('trajectories must be from 1 to 2000; got 5000');
+  await expect(el.locator('.message')).toContainText('unknown setting "bogus"');
+  await expect(el.locator('.message')).toContainText('malformed');
+  con.check();
+});
+
+test('a diverging run is counted and drawn as diverged, never as NaN', async ({ page }) => {
+  const con = watchConsole(page);
+  await page.goto(LAB);
+  const el = await ready(page, WIDGET);
+  await el.evaluate((e) => e.setSettings({ cost: 'neal', learningRate: 1, noiseStd: 10, trajectories: 300 }));
+  await el.evaluate((e) => e.runToEnd());
+  const diverged = Number(await readout(el, '.r-diverged'));
+  expect(diverged).toBeGreaterThan(10);
+  expect(diverged).toBeLessThan(300);
+  const text = await el.locator('.readout').textContent();
+  expect(text).not.toContain('NaN');
+  con.check();
+});
+
+test('a Rust panic is caught and shown, and reset recovers', async ({ page }) => {
+  const con = watchConsole(page);
+  await page.goto(LAB);
+  const el = await ready(page, WIDGET);
+  await el.evaluate((e) => e.debugPanic('test panic from the e2e suite'));
+  await expect(el.locator('.message')).toContainText('panicked');
+  await expect(el.locator('.message')).toContainText('test panic from the e2e suite');
+  await expect(el.locator('button[data-name="play"]')).toBeDisabled();
+  await el.locator('button[data-name="reset"]').click();
+  await expect(el.locator('button[data-name="play"]')).toBeEnabled();
+  await el.locator('button[data-name="step"]').click();
+  await expect.poll(() => readout(el, '.r-step')).toBe('1');
+  con.check();
+});
+
+test('the example page embeds two widgets; teacher mode shows only σ', async ({ page }) => {
+  const con = watchConsole(page);
+  await page.goto(EXAMPLE);
+  const full = await ready(page, '#full');
+  const teacher = await ready(page, '#teacher');
+  expect((await canvasStats(full, 'canvas.surface-bg')).colours).toBeGreaterThan(12);
+  expect(await full.evaluate((e) => e.settings.noiseStd)).toBe('2');
+  expect(await full.evaluate((e) => e.settings.seed)).toBe('7');
+  const visible = await teacher.evaluate((e) => [...e.shadowRoot.querySelectorAll('.control')].filter((c) => !c.hidden).map((c) => c.dataset.name));
+  expect(visible).toEqual(['noiseStd']);
+  await expect(teacher.locator('button[data-name="newSeed"]')).toBeHidden();
+  expect(await teacher.evaluate((e) => e.settings.steps)).toBe('600');
+  await teacher.evaluate((e) => e.runToEnd());
+  expect(await readout(teacher, '.r-step')).toBe('600');
+  // A bad attribute is reported at its control; the default is used.
+  await page.evaluate(() => {
+    const w = document.createElement('noiselab-funnel');
+    w.id = 'bad';
+    w.setAttribute('learning-rate', 'fast');
+    w.setAttribute('noise-std', '0.5');
+    document.querySelector('main').append(w);
+  });
+  const bad = await ready(page, '#bad');
+  await expect(control(bad, 'learningRate').error).toContainText('learningRate must be a number in (0, 1]; got "fast"');
+  expect(await bad.evaluate((e) => e.settings.learningRate)).toBe('0.1');
+  expect(await bad.evaluate((e) => e.settings.noiseStd)).toBe('0.5');
+  con.check();
+});
+
+test('the CLI gives the same numbers as the browser for the same settings', async ({ page }) => {
+  const con = watchConsole(page);
+  await page.goto(LAB);
+  const el = await ready(page, WIDGET);
+  const settings = { noiseStd: '1.3', learningRate: '0.12', seed: '99', trajectories: '64', steps: '250', startX: '-2.5', startY: '0.8' };
+  await el.evaluate((e, s) => e.setSettings(s), settings);
+  const snap = await el.evaluate((e) => e.runToEnd());
+  const data = await el.evaluate((e) => e.exportData());
+  const dir = mkdtempSync(path.join(tmpdir(), 'noiselab-'));
+  const out = path.join(dir, 'funnel.json');
+  const bin = process.env.NOISELAB_CLI ?? 'target/release/noiselab';
+  execFileSync(bin, ['run', 'funnel', ...Object.entries(settings).flatMap(([k, v]) => ['--set', `${k}=${v}`]), '--out', out]);
+  const cli = JSON.parse(readFileSync(out, 'utf8'));
+  expect(cli.snapshot.stats.meanX).toBe(snap.stats.meanX);
+  expect(cli.snapshot.drift).toBe(snap.drift);
+  expect(cli.history).toEqual(data.history.map((row) => row.map((v) => (Number.isFinite(v) ? v : null))));
+  con.check();
+});
+
+test('off screen, a playing widget pauses', async ({ page }) => {
+  const con = watchConsole(page);
+  await page.setViewportSize({ width: 1280, height: 700 });
+  await page.goto(LAB);
+  const el = await ready(page, WIDGET);
+  await el.scrollIntoViewIfNeeded();
+  await el.evaluate((e) => e.play());
+  await expect.poll(() => readout(el, '.r-step').then(Number)).toBeGreaterThan(5);
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.waitForTimeout(300);
+  const a = Number(await readout(el, '.r-step'));
+  await page.waitForTimeout(700);
+  const b = Number(await readout(el, '.r-step'));
+  expect(b - a).toBeLessThanOrEqual(10);
+  await el.scrollIntoViewIfNeeded();
+  await expect.poll(() => readout(el, '.r-step').then(Number)).toBeGreaterThan(b + 10);
+  con.check();
+});
+
+test('the main thread never blocks for more than 50 ms while playing 2000 trajectories', async ({ page }) => {
+  const con = watchConsole(page);
+  await page.goto(LAB);
+  const el = await ready(page, WIDGET);
+  await el.evaluate((e) => e.setSettings({ trajectories: 2000, steps: 5000, speed: 200, shownPaths: 10 }));
+  await el.scrollIntoViewIfNeeded();
+  await page.evaluate(() => {
+    window.__longTasks = [];
+    new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__longTasks.push(e.duration); })
+      .observe({ type: 'longtask', buffered: false });
+  });
+  await el.evaluate((e) => e.play());
+  await page.waitForTimeout(3000);
+  await el.evaluate((e) => e.pause());
+  const steps = Number(await readout(el, '.r-step'));
+  expect(steps).toBeGreaterThan(100);
+  const longTasks = await page.evaluate(() => window.__longTasks);
+  expect(longTasks, `long tasks: ${longTasks.join(', ')} ms`).toEqual([]);
+  con.check();
+});

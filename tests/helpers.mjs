@@ -1,0 +1,56 @@
+// Shared helpers for the browser tests: console capture, canvas pixel statistics, widget access.
+import { expect } from '@playwright/test';
+
+/** Collect console errors and page errors; call `check()` at the end of a test. */
+export function watchConsole(page) {
+  const errors = [];
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('pageerror', (e) => errors.push(e.message));
+  return { errors, check: () => expect(errors, errors.join('\n')).toEqual([]) };
+}
+
+/** Wait until the widget matching `selector` has booted (worker, controls, first run). */
+export async function ready(page, selector) {
+  const el = page.locator(selector);
+  await el.evaluate(async (e) => { await customElements.whenDefined(e.localName); await e.ready; });
+  return el;
+}
+
+/**
+ * Pixel statistics of a canvas in the widget's shadow root: the fraction of pixels that are
+ * opaque and not white, the number of distinct colours (quantized to 4 bits per channel), the
+ * count of pixels near `rgb` (±40 per channel), and a hash of all pixels.
+ */
+export async function canvasStats(el, canvasSelector, rgb = [213, 94, 0]) {
+  return el.evaluate((e, [sel, target]) => {
+    const c = e.shadowRoot.querySelector(sel);
+    const ctx = c.getContext('2d');
+    const { data } = ctx.getImageData(0, 0, c.width, c.height);
+    let ink = 0, near = 0, hash = 2166136261;
+    const colours = new Set();
+    for (let i = 0; i < data.length; i += 4) {
+      const [r, g, b, a] = [data[i], data[i + 1], data[i + 2], data[i + 3]];
+      if (a < 128) continue; // transparent (a layer over another canvas)
+      if (r < 250 || g < 250 || b < 250) ink++;
+      if (Math.abs(r - target[0]) < 40 && Math.abs(g - target[1]) < 40 && Math.abs(b - target[2]) < 40) near++;
+      colours.add(((r >> 4) << 8) | ((g >> 4) << 4) | (b >> 4));
+      hash = Math.imul(hash ^ r ^ (g << 8) ^ (b << 16), 16777619) >>> 0;
+    }
+    const n = data.length / 4;
+    return { width: c.width, height: c.height, inkFraction: ink / n, colours: colours.size, near, hash };
+  }, [canvasSelector, rgb]);
+}
+
+/** The text of a readout field (`.r-drift`, `.r-step`, …). */
+export async function readout(el, cls) {
+  return el.evaluate((e, c) => e.shadowRoot.querySelector(c)?.textContent ?? '', cls);
+}
+
+/** A control's text box and error line inside the shadow root. */
+export function control(el, name) {
+  return {
+    box: el.locator(`.control[data-name="${name}"] .num, .control[data-name="${name}"] select`),
+    error: el.locator(`.control[data-name="${name}"] .error`),
+    row: el.locator(`.control[data-name="${name}"]`),
+  };
+}
