@@ -2,10 +2,14 @@
 // contents in step with the reader. No framework, no inline script (strict CSP).
 //
 // The URL hash is shared with the widgets: a widget with url-state="funnel" keeps its settings
-// there as `funnel.name=value&…` parts and preserves every other part. This page adds at most
-// one part of its own, the id of the section in view (a part without "="), e.g.
+// there as `funnel.name=value&…` parts and preserves every other part. This page never adds
+// anything on its own. Only after the reader follows a same-page link (the contents, a "§7"
+// reference) does the hash carry a section id as one more part (without "="), e.g.
 //   #funnel&funnel.noiseStd=2&funnel.seed=7
-// so a copied link both reproduces the run and lands on the right section.
+// and from then on that part follows the section in view. So a link copied from the address bar
+// or from a widget's "copy link" lands on the right section.
+// On load, the page goes to the section named in the hash or, failing that, to the widget whose
+// state the hash carries (a shared run opens at its figure).
 
 const reduceMotion = window.matchMedia('(prefers-reduced-motion: reduce)');
 const scrollBehavior = () => (reduceMotion.matches ? 'instant' : 'smooth');
@@ -15,17 +19,29 @@ const sectionIds = new Set(sections.map((s) => s.id));
 
 // ---- the URL hash ------------------------------------------------------------------------
 
-const hashParts = () => location.hash.replace(/^#/, '').split('&').filter(Boolean);
+const partsOf = (hash) => hash.replace(/^#/, '').split('&').filter(Boolean);
+const hashParts = () => partsOf(location.hash);
 const isStatePart = (p) => p.includes('=');
+const hasSectionPart = () => hashParts().some((p) => !isStatePart(p));
 
-/** The section named in the hash (as a plain id or as one `&`-separated part), if any. */
-function sectionFromHash() {
-  for (const part of hashParts()) {
+// The hash as the page was opened, before any widget writes its state into it.
+const initialHash = location.hash;
+
+/** Where the hash points: a section (plain id, or one `&`-separated part), else a widget's figure. */
+function targetFromHash(hash) {
+  const parts = partsOf(hash);
+  for (const part of parts) {
     if (isStatePart(part)) continue;
     let id;
     try { id = decodeURIComponent(part); } catch { continue; }
     const el = document.getElementById(id);
     if (el) return el;
+  }
+  for (const part of parts) {
+    const key = part.split('.')[0];
+    if (!isStatePart(part) || !/^[\w-]+$/.test(key)) continue;
+    const widget = document.querySelector(`[url-state="${key}"]`);
+    if (widget) return widget.closest('figure') ?? widget;
   }
   return null;
 }
@@ -65,10 +81,11 @@ function goTo(target, { focus = true, behavior = scrollBehavior() } = {}) {
   if (focus) focusTarget(target);
 }
 
-/** Re-apply the hash's section after layout shifts (math, widget), unless the reader moved. */
+/** Go to where the opening hash pointed, again after layout shifts (math, widget), unless the
+    reader has moved in the meantime. */
 function restoreFromHash() {
   if (userMoved) return;
-  const target = sectionFromHash();
+  const target = targetFromHash(initialHash);
   if (target) goTo(target, { focus: false, behavior: 'instant' });
 }
 
@@ -111,17 +128,15 @@ if ('IntersectionObserver' in window && sections.length) {
   // The current section is the last one (in document order) with some part in the band from
   // 40px below the top of the viewport to 35% down: the one whose heading the reader passed last.
   const inView = new Set();
-  let spyStarted = false; // only rewrite the hash once the page has actually scrolled
-  window.addEventListener('scroll', () => { spyStarted = true; }, { once: true, passive: true });
   const update = () => {
     if (programmatic()) return;
     const current = sections.findLast((s) => inView.has(s));
+    // The hash follows along only once it names a section (see the top of this file).
     if (current) {
       setCurrent(current.id);
-      if (spyStarted) setSectionInHash(current.id);
-    } else if (spyStarted && window.scrollY < sections[0].offsetTop - window.innerHeight * 0.35) {
-      setCurrent(null);
-      setSectionInHash(null);
+      if (hasSectionPart()) setSectionInHash(current.id);
+    } else if (window.scrollY < sections[0].offsetTop - window.innerHeight * 0.35) {
+      setCurrent(null); // above the first section (the hash keeps its last section)
     }
   };
   const spy = new IntersectionObserver((entries) => {
