@@ -40,6 +40,8 @@ select { font: inherit; padding: 4px 6px; border: 1px solid var(--border); borde
 .swatch.dashed { border-top-style: dashed; }
 .swatch.thin { border-top-width: 1.5px; }
 .swatch.dot { width: 7px; height: 7px; border-radius: 50%; border: 0; }
+.swatch.ink { border-color: currentColor; }
+.swatch.dot.ink { background: currentColor; }
 .plot-head { display: flex; flex-wrap: wrap; justify-content: space-between; align-items: center; gap: 6px; font-size: 13px; }
 .plot-head select { font-size: 13px; }
 @media (prefers-reduced-motion: reduce) { * { transition: none !important; animation: none !important; } }

@@ -13,8 +13,7 @@ const CSS = `
 /* Two layers: the static surface (contours, axes, curvature strip) is painted once per size or
    cost; only the moving trajectories are repainted each frame. */
 .stack { position: relative; }
-canvas.surface-bg, canvas.surface-trails { position: absolute; inset: 0; height: 100%; }
-canvas.surface-trails { background: transparent; }
+canvas.surface-bg { position: absolute; inset: 0; height: 100%; }
 canvas.surface { aspect-ratio: 2 / 1.08; cursor: crosshair; position: relative; background: transparent; }
 canvas.series { aspect-ratio: 3 / 1.1; }
 @media (max-width: 600px) { canvas.surface { aspect-ratio: 4 / 3; } canvas.series { aspect-ratio: 3 / 2; } }
@@ -59,12 +58,12 @@ class NoiselabFunnel extends NoiselabWidget {
   renderFigure() {
     return `
       <div class="plot-head"><strong>Cost surface J(x, y) with trajectories</strong><span class="hint">click the surface (or focus it and use the arrow keys) to move the start point; space plays</span></div>
-      <div class="stack"><canvas class="surface-bg" aria-hidden="true"></canvas><canvas class="surface-trails" aria-hidden="true"></canvas><canvas class="surface" role="img" tabindex="0" aria-label="Cost surface with trajectories" aria-keyshortcuts="ArrowLeft ArrowRight ArrowUp ArrowDown Space"></canvas></div>
+      <div class="stack"><canvas class="surface-bg" aria-hidden="true"></canvas><canvas class="surface" role="img" tabindex="0" aria-label="Cost surface with trajectories" aria-keyshortcuts="ArrowLeft ArrowRight ArrowUp ArrowDown Space"></canvas></div>
       <div class="legend" aria-hidden="true">
         <span><i class="swatch" style="border-color:${C.vermillion}"></i>mean of M noisy runs</span>
-        <span><i class="swatch dashed" style="border-color:#000"></i>gradient descent (σ = 0)</span>
+        <span><i class="swatch dashed ink"></i>gradient descent (σ = 0)</span>
         <span><i class="swatch thin" style="border-color:${C.blue}"></i>single noisy runs</span>
-        <span><i class="swatch dot" style="background:#333"></i>current iterates</span>
+        <span><i class="swatch dot ink"></i>current iterates</span>
         <span>× diverged</span>
       </div>
       <div class="plot-head"><label>Plot: <select class="quantity" aria-label="quantity plotted over steps">
@@ -79,7 +78,6 @@ class NoiselabFunnel extends NoiselabWidget {
     this.pins = [];
     this.rate = 0;
     this.backgroundView = new Surface(this.$('canvas.surface-bg'), () => { this.backgroundDrawn = null; this.draw(); });
-    this.trailsView = new Surface(this.$('canvas.surface-trails'), () => { this.trailsDrawn = null; this.draw(); });
     this.surfaceView = new Surface(this.$('canvas.surface'), () => this.draw());
     this.seriesView = new Surface(this.$('canvas.series'), () => this.draw());
     this.$('select.quantity').addEventListener('change', (e) => { this.quantity = e.target.value; this.draw(); });
@@ -333,22 +331,30 @@ class NoiselabFunnel extends NoiselabWidget {
   }
 
   /**
-   * The single noisy paths only grow, so they live on their own layer and each frame draws just
-   * the new segments (a full redraw happens after a resize, reset or new run). Repainting long
-   * self-crossing polylines every frame costs tens of ms of software rasterization.
+   * The single noisy paths only grow, so they live on an offscreen layer where each frame draws
+   * just the new segments (a full redraw happens after a resize, reset or new run); the frame
+   * then copies that layer. Repainting long self-crossing polylines every frame costs tens of ms
+   * of software rasterization.
    */
   drawTrails(s) {
-    const v = this.trailsView, ctx = v.ctx;
-    const key = `${v.width}x${v.height}@${v.dpr}#${this.run}`;
+    const v = this.surfaceView;
+    const W = Math.round(v.width * v.dpr), Hpx = Math.round(v.height * v.dpr);
+    const key = `${W}x${Hpx}#${this.run}`;
+    if (!this.trails || this.trails.width !== W || this.trails.height !== Hpx) {
+      this.trails = new OffscreenCanvas(W, Hpx);
+      this.trailsDrawn = null;
+    }
+    const ctx = this.trails.getContext('2d');
     const rows = this.rows, k = this.k, P = this.pathBuf;
     let from = 0;
     if (this.trailsDrawn?.key === key && this.trailsDrawn.rows <= rows) from = Math.max(0, this.trailsDrawn.rows - 1);
-    else { v.fit(); v.clear(); }
+    else ctx.clearRect(0, 0, W, Hpx);
     this.trailsDrawn = { key, rows };
     if (!k || rows - from < 2) return;
     const d = this.surfaceData.domain;
     const [px0, px1] = s.x.range, [py0, py1] = [s.y(d.yMax), s.y(d.yMin)];
     ctx.save();
+    ctx.setTransform(v.dpr, 0, 0, v.dpr, 0, 0);
     ctx.beginPath(); ctx.rect(px0, py0, px1 - px0, py1 - py0); ctx.clip();
     ctx.lineWidth = 1.2;
     ctx.lineJoin = 'round';
@@ -369,6 +375,10 @@ class NoiselabFunnel extends NoiselabWidget {
     if (this.backgroundDrawn !== key) { this.backgroundView.fit(); this.drawBackground(s); this.backgroundDrawn = key; }
     this.drawTrails(s);
     v.clear();
+    ctx.save();
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.drawImage(this.trails, 0, 0);
+    ctx.restore();
     const d = this.surfaceData.domain;
     const [px0, px1] = s.x.range, [py0, py1] = [s.y(d.yMax), s.y(d.yMin)];
     ctx.save();
@@ -423,12 +433,19 @@ class NoiselabFunnel extends NoiselabWidget {
     ctx.font = '11px system-ui, sans-serif';
     ctx.fillStyle = '#222';
     ctx.textBaseline = 'middle';
-    const same = !(hi - lo > 1e-9);
+    const yMid = top + h / 2 + 0.5;
+    const narrow = px1 - px0 < 560;
+    if (!(hi - lo > 1e-9)) {
+      ctx.textAlign = 'center';
+      ctx.fillText(`valley curvature ∂²J/∂y² = ${formatTick(hi)} everywhere (no flat side)`, (px0 + px1) / 2, yMid);
+      return;
+    }
     ctx.textAlign = 'left';
-    ctx.fillText(same ? `curvature h = ${formatTick(hi)} everywhere` : `◀ sharp (h ≈ ${formatTick(curvature[0])})`, px0 + 4, top + h / 2 + 0.5);
-    if (!same) { ctx.textAlign = 'right'; ctx.fillText(`flat (h ≈ ${formatTick(curvature[n - 1])}) ▶`, px1 - 4, top + h / 2 + 0.5); }
+    ctx.fillText(narrow ? '◀ sharp' : `◀ sharp (h ≈ ${formatTick(curvature[0])})`, px0 + 4, yMid);
+    ctx.textAlign = 'right';
+    ctx.fillText(narrow ? 'flat ▶' : `flat (h ≈ ${formatTick(curvature[n - 1])}) ▶`, px1 - 4, yMid);
     ctx.textAlign = 'center';
-    ctx.fillText('valley curvature ∂²J/∂y² at y = 0', (px0 + px1) / 2, top + h / 2 + 0.5);
+    ctx.fillText(narrow ? 'curvature h(x)' : 'valley curvature h(x) = ∂²J/∂y² at y = 0', (px0 + px1) / 2, yMid);
   }
 
   seriesFor(src) {
@@ -480,7 +497,7 @@ class NoiselabFunnel extends NoiselabWidget {
     ctx.restore();
     const legend = this.$('.series-legend');
     const items = [`<span><i class="swatch" style="border-color:${C.vermillion}"></i>this run (σ = ${this.valid.noiseStd}) ± 1 SE</span>`];
-    if (main.ref) items.push('<span><i class="swatch dashed" style="border-color:#000"></i>gradient descent</span>');
+    if (main.ref) items.push('<span><i class="swatch dashed ink"></i>gradient descent</span>');
     for (const { p } of pins) items.push(`<span><i class="swatch" style="border-color:${p.colour}"></i>${p.label}</span>`);
     const html = items.join('');
     if (legend.innerHTML !== html) legend.innerHTML = html;

@@ -1,0 +1,12 @@
+import { chromium } from '@playwright/test';
+import { launchOptions } from '../tests/browser.mjs';
+const browser = await chromium.launch(launchOptions());
+const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: Number(process.env.DPR ?? 2) });
+await page.goto('http://127.0.0.1:8125/' + (process.argv[2] ?? 'index.html#funnel'));
+const el = page.locator(process.argv[3] ?? '#funnel-widget');
+await el.evaluate(async (e) => { await customElements.whenDefined('noiselab-funnel'); await e.ready; });
+await el.evaluate(async (e) => { e.play(); await new Promise((r) => setTimeout(r, 1500)); e.pause(); });
+await el.screenshot({ path: '/tmp/dbg1.png', scale: 'css' });
+await el.evaluate((e) => e.runToEnd());
+await el.screenshot({ path: '/tmp/dbg2.png', scale: 'css' });
+await browser.close();
