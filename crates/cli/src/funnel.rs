@@ -1,15 +1,23 @@
-//! `noiselab run|fields|bench funnel`.
+//! `noiselab run|surface|fields|bench funnel`.
 
+use noiselab_core::contour;
 use noiselab_core::experiment::Experiment;
-use noiselab_core::funnel::{Funnel, FunnelConfig, FIELDS, HISTORY_FIELDS};
+use noiselab_core::funnel::{Funnel, FunnelConfig, DOMAIN, FIELDS, HISTORY_FIELDS};
 use serde_json::json;
 use std::path::Path;
 use std::time::Instant;
 
+fn config_from(settings: &[(String, String)]) -> Result<FunnelConfig, String> {
+    FunnelConfig::from_settings(settings.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+        .map_err(|e| format!("invalid settings: {e}"))
+}
+
+fn write(out: &Path, text: &str) -> Result<(), String> {
+    std::fs::write(out, text).map_err(|e| format!("cannot write {}: {e}", out.display()))
+}
+
 pub fn run(settings: &[(String, String)], out: &Path) -> Result<(), String> {
-    let config =
-        FunnelConfig::from_settings(settings.iter().map(|(k, v)| (k.as_str(), v.as_str())))
-            .map_err(|e| format!("invalid settings: {e}"))?;
+    let config = config_from(settings)?;
     let mut f = Funnel::new(config.clone());
     let outcome = f.run(usize::MAX);
     let snap = f.snapshot();
@@ -17,6 +25,12 @@ pub fn run(settings: &[(String, String)], out: &Path) -> Result<(), String> {
     match out.extension().and_then(|e| e.to_str()) {
         Some("json") => {
             let rows: Vec<&[f64]> = f.history().chunks(k).collect();
+            let shown = (config.shown_paths.min(config.trajectories) as usize) * 2;
+            let paths: Vec<&[f64]> = if shown > 0 {
+                f.paths().chunks(shown).collect()
+            } else {
+                vec![]
+            };
             let settings: serde_json::Map<String, serde_json::Value> = config
                 .to_settings()
                 .into_iter()
@@ -28,10 +42,13 @@ pub fn run(settings: &[(String, String)], out: &Path) -> Result<(), String> {
                 "snapshot": snap,
                 "historyFields": HISTORY_FIELDS,
                 "history": rows,
+                "pathsLayout": "one row per step: x0, y0, x1, y1, … of the first shownPaths trajectories (null after divergence)",
+                "paths": paths,
             });
-            let text = serde_json::to_string_pretty(&doc).map_err(|e| e.to_string())?;
-            std::fs::write(out, text)
-                .map_err(|e| format!("cannot write {}: {e}", out.display()))?;
+            write(
+                out,
+                &serde_json::to_string_pretty(&doc).map_err(|e| e.to_string())?,
+            )?;
         }
         Some("csv") => {
             let mut w = csv::Writer::from_path(out)
@@ -62,6 +79,48 @@ pub fn run(settings: &[(String, String)], out: &Path) -> Result<(), String> {
         snap.se_drift,
         snap.diverged,
         config.trajectories,
+        out.display()
+    );
+    Ok(())
+}
+
+/// The cost surface as contour segments (data coordinates) per level, for figures.
+pub fn surface(
+    settings: &[(String, String)],
+    nx: usize,
+    ny: usize,
+    levels: usize,
+    out: &Path,
+) -> Result<(), String> {
+    let config = config_from(settings)?;
+    if !(2..=2000).contains(&nx) || !(2..=2000).contains(&ny) || !(1..=60).contains(&levels) {
+        return Err("--nx and --ny must be from 2 to 2000, --levels from 1 to 60".into());
+    }
+    let cost = config.cost;
+    let values = cost.surface(&DOMAIN, nx, ny);
+    let levels = cost.levels(&DOMAIN, levels);
+    let contours: Vec<Vec<f64>> = levels
+        .iter()
+        .map(|&l| contour::contour_segments(&DOMAIN, &values, nx, ny, l))
+        .collect();
+    let doc = json!({
+        "experiment": "funnel",
+        "cost": cost.name(),
+        "domain": DOMAIN,
+        "levels": levels,
+        "contoursLayout": "per level, segments x0, y0, x1, y1, … in data coordinates",
+        "contours": contours,
+        "curvatureX": [DOMAIN.x_min, DOMAIN.x_max],
+        "curvature": cost.valley_curvature(DOMAIN.x_min, DOMAIN.x_max, nx),
+    });
+    write(
+        out,
+        &serde_json::to_string(&doc).map_err(|e| e.to_string())?,
+    )?;
+    println!(
+        "funnel surface ({}): {} levels -> {}",
+        cost.name(),
+        levels.len(),
         out.display()
     );
     Ok(())

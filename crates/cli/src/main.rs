@@ -3,6 +3,7 @@
 //!
 //! ```text
 //! noiselab run funnel [--config file.json] [--set key=value ...] --out results.{json,csv}
+//! noiselab surface funnel [--set cost=neal] [--nx 241 --ny 121 --levels 14] --out surface.json
 //! noiselab fields funnel
 //! noiselab bench funnel [--trajectories 2000] [--steps 1000]
 //! ```
@@ -42,6 +43,25 @@ enum Command {
         #[arg(long = "set", value_name = "NAME=VALUE")]
         set: Vec<String>,
         /// Output file: `.json` (settings, summary, history) or `.csv` (one row per step).
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Write the cost surface for figures: contour segments per level and the valley curvature.
+    Surface {
+        experiment: Which,
+        /// Settings (only `cost` matters), as in `run`.
+        #[arg(long = "set", value_name = "NAME=VALUE")]
+        set: Vec<String>,
+        /// Grid nodes along x.
+        #[arg(long, default_value_t = 241)]
+        nx: usize,
+        /// Grid nodes along y.
+        #[arg(long, default_value_t = 121)]
+        ny: usize,
+        /// Number of contour levels.
+        #[arg(long, default_value_t = 14)]
+        levels: usize,
+        /// Output file (`.json`).
         #[arg(long)]
         out: PathBuf,
     },
@@ -97,6 +117,14 @@ fn main() -> ExitCode {
             set,
             out,
         } => collect_settings(config.as_ref(), &set).and_then(|s| funnel::run(&s, &out)),
+        Command::Surface {
+            experiment: Which::Funnel,
+            set,
+            nx,
+            ny,
+            levels,
+            out,
+        } => collect_settings(None, &set).and_then(|s| funnel::surface(&s, nx, ny, levels, &out)),
         Command::Fields {
             experiment: Which::Funnel,
         } => {
