@@ -218,7 +218,10 @@ export class NoiselabWidget extends HTMLElement {
     this.fieldErrors = initial || replace ? {} : (this.fieldErrors ?? {});
     for (const name of Object.keys(changes)) delete this.fieldErrors[name];
     for (const e of errors) if (this.controls[e.field]) this.fieldErrors[e.field] = e;
-    this.syncControls(new Set(Object.keys(this.fieldErrors)));
+    // Refresh only the controls this change touched (a control being typed in elsewhere keeps
+    // its text); a rejected value stays visible beside its error.
+    const touched = initial || replace ? this.allFieldNames() : [...new Set([...changed, ...Object.keys(changes)])];
+    this.syncControls(touched.filter((n) => !this.fieldErrors[n]));
     this.showErrors(errors);
     if (changed.length) {
       if (!initial || this.urlKey) this.writeHash();
@@ -296,12 +299,13 @@ export class NoiselabWidget extends HTMLElement {
     }
   }
 
-  /** Show the valid settings in the controls; invalid ones keep the rejected text beside the error. */
-  syncControls(invalid = new Set()) {
-    for (const [name, c] of Object.entries(this.controls)) {
-      const v = this.valid[name];
-      if (!invalid.has(name)) c.box.value = v;
-      if (c.slider) c.slider.value = v;
+  /** Show the valid settings of `names` in their controls. */
+  syncControls(names) {
+    for (const name of names) {
+      const c = this.controls[name];
+      if (!c) continue;
+      c.box.value = this.valid[name];
+      if (c.slider) c.slider.value = this.valid[name];
     }
   }
 

@@ -9,7 +9,8 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum Cost {
-    /// The lab's funnel (SCIENCE.md §9): `h(x) = 1 − tanh(x/2) = 2/(1 + eˣ) ∈ (0, 2)`. Sharp for
+    /// The lab's funnel (SCIENCE.md §9): `h(x) = 1 − tanh(x/2) = 2/(1 + eˣ) ∈ (0, 2)`, evaluated
+    /// as `2/(1 + eˣ)` (one `exp`), with `h'(x) = −½(1 − tanh²(x/2)) = −½h(2 − h)`. Sharp for
     /// `x ≪ 0`, flat for `x ≫ 0`; bounded, so noisy GD is stable for `α < 1`.
     #[default]
     Funnel,
@@ -53,7 +54,7 @@ impl Cost {
     #[inline]
     pub fn h(self, x: f64) -> f64 {
         match self {
-            Cost::Funnel => 1.0 - libm::tanh(0.5 * x),
+            Cost::Funnel => 2.0 / (1.0 + libm::exp(x)),
             Cost::Valley => 1.0,
             Cost::Neal => libm::exp(-x),
         }
@@ -62,14 +63,7 @@ impl Cost {
     /// `h'(x)`.
     #[inline]
     pub fn h_prime(self, x: f64) -> f64 {
-        match self {
-            Cost::Funnel => {
-                let t = libm::tanh(0.5 * x);
-                -0.5 * (1.0 - t * t)
-            }
-            Cost::Valley => 0.0,
-            Cost::Neal => -libm::exp(-x),
-        }
+        self.h_prime_from_h(self.h(x))
     }
 
     /// `J(x, y) = ½ h(x) y²`.
@@ -78,20 +72,27 @@ impl Cost {
         0.5 * self.h(x) * y * y
     }
 
+    /// `h'(x)` written through `h = h(x)`, which all three costs allow: funnel `−½h(2 − h)`,
+    /// valley `0`, Neal `−h`. Lets a trajectory evaluate one `exp` per step.
+    #[inline]
+    pub fn h_prime_from_h(self, h: f64) -> f64 {
+        match self {
+            Cost::Funnel => -0.5 * h * (2.0 - h),
+            Cost::Valley => 0.0,
+            Cost::Neal => -h,
+        }
+    }
+
+    /// `∇J = (½ h'(x) y², h(x) y)` given `h = h(x)`.
+    #[inline]
+    pub fn gradient_from_h(self, h: f64, y: f64) -> (f64, f64) {
+        (0.5 * self.h_prime_from_h(h) * y * y, h * y)
+    }
+
     /// `∇J = (½ h'(x) y², h(x) y)`.
     #[inline]
     pub fn gradient(self, x: f64, y: f64) -> (f64, f64) {
-        match self {
-            Cost::Funnel => {
-                let t = libm::tanh(0.5 * x);
-                (-0.25 * (1.0 - t * t) * y * y, (1.0 - t) * y)
-            }
-            Cost::Valley => (0.0, y),
-            Cost::Neal => {
-                let e = libm::exp(-x);
-                (-0.5 * e * y * y, e * y)
-            }
-        }
+        self.gradient_from_h(self.h(x), y)
     }
 
     /// The cost on an `nx × ny` grid of `domain`, image order (see [`Domain::grid`]).
@@ -164,11 +165,25 @@ mod tests {
 
     #[test]
     fn funnel_h_closed_forms() {
-        // h(x) = 1 − tanh(x/2) = 2/(1 + eˣ): sharp (→ 2) on the left, flat (→ 0) on the right.
-        for &x in &[-6.0, -1.0, 0.0, 2.0, 6.0] {
-            let closed = 2.0 / (1.0 + f64::exp(x));
-            assert!((Cost::Funnel.h(x) - closed).abs() < 1e-14);
+        // h(x) = 1 − tanh(x/2) = 2/(1 + eˣ): sharp (→ 2) on the left, flat (→ 0) on the right;
+        // h'(x) = −½(1 − tanh²(x/2)). Checked against the tanh forms (std's tanh, independent).
+        for &x in &[-30.0, -6.0, -1.0, 0.0, 0.3, 2.0, 6.0, 30.0] {
+            let t = f64::tanh(0.5 * x);
+            assert!(
+                (Cost::Funnel.h(x) - (1.0 - t)).abs() < 4e-16 * 2.0,
+                "h({x})"
+            );
+            assert!(
+                (Cost::Funnel.h_prime(x) + 0.5 * (1.0 - t * t)).abs() < 1e-15,
+                "h'({x})"
+            );
         }
+        assert_eq!(
+            Cost::Funnel.h(800.0),
+            0.0,
+            "eˣ overflows to ∞: h = 0, not NaN"
+        );
+        assert_eq!(Cost::Funnel.h_prime(800.0), 0.0);
         assert!(Cost::Funnel.h(-6.0) > 1.99 && Cost::Funnel.h(6.0) < 0.005);
         let k = Cost::Funnel.valley_curvature(-6.0, 6.0, 13);
         assert!(

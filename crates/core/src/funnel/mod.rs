@@ -107,6 +107,9 @@ pub struct Funnel {
     x: Vec<f64>,
     y: Vec<f64>,
     alive: Vec<bool>,
+    /// `h(x)` at each trajectory's current x (one `exp` per trajectory-step, reused by the
+    /// statistics and the next gradient).
+    h: Vec<f64>,
     rngs: Vec<SeededRng>,
     gd: (f64, f64),
     step: usize,
@@ -124,6 +127,7 @@ impl Funnel {
             x: Vec::with_capacity(m),
             y: Vec::with_capacity(m),
             alive: Vec::with_capacity(m),
+            h: Vec::with_capacity(m),
             rngs: Vec::with_capacity(m),
             gd: (0.0, 0.0),
             step: 0,
@@ -188,7 +192,6 @@ impl Funnel {
 
     fn record(&mut self) {
         let m = self.x.len();
-        let cost = self.config.cost;
         let (mut n, mut sx, mut sy, mut sy2, mut sc) = (0usize, 0.0, 0.0, 0.0, 0.0);
         for i in 0..m {
             if self.alive[i] {
@@ -196,7 +199,7 @@ impl Funnel {
                 sx += self.x[i];
                 sy += self.y[i];
                 sy2 += self.y[i] * self.y[i];
-                sc += cost.value(self.x[i], self.y[i]);
+                sc += 0.5 * self.h[i] * self.y[i] * self.y[i];
             }
         }
         let nf = n as f64;
@@ -243,13 +246,20 @@ impl Funnel {
     }
 }
 
-/// One noisy-GD update `w ← w − α(∇J(w) + σξ)`; `None` if the result diverged.
+/// One noisy-GD update `w ← w − α(∇J(w) + σξ)` from `(x, y)` with `h = h(x)`: the new
+/// `(x, y, h(x))`, or `None` if the result diverged.
 #[inline]
-fn update(cost: Cost, rate: f64, noise: f64, x: f64, y: f64, xi: (f64, f64)) -> Option<(f64, f64)> {
-    let (gx, gy) = cost.gradient(x, y);
+fn update(
+    cost: Cost,
+    rate: f64,
+    noise: f64,
+    (x, y, h): (f64, f64, f64),
+    xi: (f64, f64),
+) -> Option<(f64, f64, f64)> {
+    let (gx, gy) = cost.gradient_from_h(h, y);
     let nx = x - rate * (gx + noise * xi.0);
     let ny = y - rate * (gy + noise * xi.1);
-    (nx.abs() <= DIVERGENCE_BOUND && ny.abs() <= DIVERGENCE_BOUND).then_some((nx, ny))
+    (nx.abs() <= DIVERGENCE_BOUND && ny.abs() <= DIVERGENCE_BOUND).then(|| (nx, ny, cost.h(nx)))
 }
 
 impl Experiment for Funnel {
@@ -266,16 +276,18 @@ impl Experiment for Funnel {
                 continue;
             }
             let xi = self.rngs[i].normal_pair();
-            match update(cost, rate, noise, self.x[i], self.y[i], xi) {
-                Some((x, y)) => {
+            match update(cost, rate, noise, (self.x[i], self.y[i], self.h[i]), xi) {
+                Some((x, y, h)) => {
                     self.x[i] = x;
                     self.y[i] = y;
+                    self.h[i] = h;
                 }
                 None => self.alive[i] = false,
             }
         }
-        self.gd = update(cost, rate, 0.0, self.gd.0, self.gd.1, (0.0, 0.0))
-            .unwrap_or((f64::NAN, f64::NAN));
+        let (gx, gy) = self.gd;
+        self.gd = update(cost, rate, 0.0, (gx, gy, cost.h(gx)), (0.0, 0.0))
+            .map_or((f64::NAN, f64::NAN), |(x, y, _)| (x, y));
         self.step += 1;
         self.record();
         if self.last.alive == 0 {
@@ -311,6 +323,7 @@ impl Experiment for Funnel {
         self.x = vec![c.start_x; m];
         self.y = vec![c.start_y; m];
         self.alive = vec![true; m];
+        self.h = vec![c.cost.h(c.start_x); m];
         self.rngs = (0..m as u64)
             .map(|i| SeededRng::new(c.seed as u64, i))
             .collect();
