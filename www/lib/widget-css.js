@@ -23,6 +23,13 @@ button:hover { border-color: var(--accent); }
 button[aria-pressed="true"], button.primary { background: var(--accent); color: #fff; border-color: var(--accent); }
 button:disabled { opacity: 0.5; cursor: not-allowed; }
 :focus-visible { outline: 3px solid #E69F00; outline-offset: 2px; }
+.export { position: relative; }
+.export > summary { list-style: none; cursor: pointer; padding: 6px 12px; border: 1px solid var(--border); border-radius: 6px; min-height: 34px; box-sizing: border-box; display: inline-flex; align-items: center; background: var(--nl-button, #fff); }
+.export > summary::-webkit-details-marker { display: none; }
+.export > summary::after { content: " ▾"; white-space: pre; }
+.export[open] > summary { border-color: var(--accent); }
+.export-items { position: absolute; z-index: 5; top: calc(100% + 4px); left: 0; display: grid; gap: 4px; padding: 6px; min-width: 12em; background: var(--panel); border: 1px solid var(--border); border-radius: 8px; box-shadow: 0 6px 18px rgba(0,0,0,0.15); }
+.export-items button { text-align: left; }
 .share { flex: 1 1 260px; min-width: 0; font: 12px ui-monospace, monospace; padding: 6px; border: 1px solid var(--border); border-radius: 6px; }
 .controls { display: grid; grid-template-columns: repeat(auto-fill, minmax(230px, 1fr)); gap: 8px 16px; margin-top: 6px; }
 .control label { display: block; font-weight: 600; font-size: 13px; margin-bottom: 2px; }

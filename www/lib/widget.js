@@ -4,6 +4,7 @@
 // error display at the control; panic recovery by restarting the worker.
 import { LabWorker, WorkerError } from './client.js';
 import { BASE_CSS } from './widget-css.js';
+import { download, toCsv, toJson, figurePng } from './export.js';
 
 export const camelToKebab = (s) => s.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 export const kebabToCamel = (s) => s.replace(/-([a-z0-9])/g, (_, c) => c.toUpperCase());
@@ -60,7 +61,7 @@ export class NoiselabWidget extends HTMLElement {
         <div class="readout" aria-live="polite" role="status"></div>
         <div class="message" role="alert" hidden></div>
         <div class="buttons" role="toolbar" aria-label="run controls"></div>
-        <form class="controls" aria-label="settings" novalidate></form>
+        <div class="controls" role="group" aria-label="settings"></div>
       </div>`;
     this.$ = (sel) => this.root.querySelector(sel);
     this.readoutEl = this.$('.readout');
@@ -260,7 +261,6 @@ export class NoiselabWidget extends HTMLElement {
 
   buildControls() {
     const form = this.$('.controls');
-    form.addEventListener('submit', (e) => e.preventDefault());
     const specs = [
       ...this.fields,
       ...this.constructor.uiFields.map((f) => ({ ...f, kind: 'integer', ui: true })),
@@ -353,6 +353,7 @@ export class NoiselabWidget extends HTMLElement {
       this.buttons[b.name] = el;
     }
     this.buttons.play.setAttribute('aria-pressed', 'false');
+    this.buildExportMenu(bar);
     this.shareEl = document.createElement('input');
     this.shareEl.className = 'share';
     this.shareEl.readOnly = true;
@@ -370,8 +371,79 @@ export class NoiselabWidget extends HTMLElement {
         const seed = await this.worker.request('freshSeed');
         await this.applySettings({ seed: String(seed) });
       } else if (name === 'copyLink') await this.copyLink();
+      else if (['exportCsv', 'exportJson', 'exportPng', 'saveSettings', 'loadSettings'].includes(name)) await this.exportAs(name);
       else await this.onButton(name);
     } catch (err) { this.fail(err); }
+  }
+
+  /** The "Export" menu: data (CSV, JSON), figure (PNG), settings (save and load as JSON). */
+  buildExportMenu(bar) {
+    const menu = document.createElement('details');
+    menu.className = 'export';
+    menu.hidden = !this.shownControl('export');
+    menu.innerHTML = `<summary>Export</summary><div class="export-items" role="group" aria-label="export">
+      <button type="button" data-name="exportCsv" title="Per-step results as CSV">Data (CSV)</button>
+      <button type="button" data-name="exportJson" title="Settings, per-step results and summary as JSON">Data (JSON)</button>
+      <button type="button" data-name="exportPng" title="The figure as a PNG image">Figure (PNG)</button>
+      <button type="button" data-name="saveSettings" title="Save the settings (with the seed) as JSON">Save settings</button>
+      <button type="button" data-name="loadSettings" title="Load settings from a JSON file">Load settings…</button>
+      <input type="file" accept=".json,application/json" hidden aria-label="settings file to load">
+    </div>`;
+    for (const b of menu.querySelectorAll('button')) {
+      b.addEventListener('click', () => this.onButtonClick(b.dataset.name));
+      this.buttons[b.dataset.name] = b;
+    }
+    this.fileInput = menu.querySelector('input[type=file]');
+    this.fileInput.addEventListener('change', () => {
+      const file = this.fileInput.files?.[0];
+      this.fileInput.value = '';
+      if (file) file.text().then((text) => this.loadSettingsText(text)).catch((err) => this.fail(err));
+    });
+    bar.append(menu);
+  }
+
+  fileStem() {
+    return `noiselab-${this.constructor.kind}-seed${this.valid.seed ?? ''}`;
+  }
+
+  /** Export actions (the subclass supplies `exportData()`: {settings, historyFields, history}). */
+  async exportAs(kind) {
+    const stem = this.fileStem();
+    this.$('details.export').open = false;
+    if (kind === 'exportCsv') {
+      const d = this.exportData();
+      download(`${stem}.csv`, toCsv(d.historyFields, d.history), 'text/csv');
+    } else if (kind === 'exportJson') {
+      download(`${stem}.json`, toJson(this.exportData()), 'application/json');
+    } else if (kind === 'exportPng') {
+      download(`${stem}.png`, await figurePng(this.$('.figure')));
+    } else if (kind === 'saveSettings') {
+      download(`${stem}-settings.json`, toJson({ widget: this.localName, settings: this.settings }), 'application/json');
+    } else if (kind === 'loadSettings') {
+      this.fileInput.click();
+    }
+  }
+
+  /** Apply a settings file: `{widget, settings}` or a plain object of settings. */
+  async loadSettingsText(text) {
+    let doc;
+    try {
+      doc = JSON.parse(text);
+    } catch (err) {
+      this.showMessage(`The settings file is not valid JSON (${err.message}); nothing was changed.`, 'error');
+      return { ok: false };
+    }
+    const settings = doc && typeof doc === 'object' && doc.settings && typeof doc.settings === 'object' ? doc.settings : doc;
+    if (!settings || typeof settings !== 'object' || Array.isArray(settings)) {
+      this.showMessage('The settings file must hold an object of settings; nothing was changed.', 'error');
+      return { ok: false };
+    }
+    return this.applySettings(Object.fromEntries(Object.entries(settings).map(([k, v]) => [k, String(v)])));
+  }
+
+  /** Subclass hook: the current data for export. */
+  exportData() {
+    return { settings: this.settings, historyFields: [], history: [] };
   }
 
   async copyLink() {
