@@ -31,6 +31,7 @@ export class LabWorker {
   }
 
   request(type, args = {}) {
+    if (this.terminated) return Promise.reject(new WorkerError({ kind: 'terminated', message: 'worker stopped' }));
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
@@ -39,6 +40,7 @@ export class LabWorker {
   }
 
   terminate() {
+    this.terminated = true;
     this.worker.terminate();
     const err = new WorkerError({ kind: 'terminated', message: 'worker stopped' });
     for (const p of this.pending.values()) p.reject(err);

@@ -66,6 +66,7 @@ export class NoiselabWidget extends HTMLElement {
     this.$ = (sel) => this.root.querySelector(sel);
     this.readoutEl = this.$('.readout');
     this.messageEl = this.$('.message');
+    this.io?.disconnect();
     this.io = new IntersectionObserver((entries) => {
       for (const e of entries) this.visible = e.isIntersecting;
       this.updatePlayButton();
@@ -80,6 +81,13 @@ export class NoiselabWidget extends HTMLElement {
     this.pause();
     this.io?.disconnect();
     window.removeEventListener('hashchange', this.onHashChange);
+    // Removed for good (not just moved): stop the worker; a later re-insertion boots afresh.
+    queueMicrotask(() => {
+      if (this.isConnected) { this.io?.observe(this); return; }
+      this.worker?.terminate();
+      this.started = false;
+      this.ready = new Promise((resolve) => { this.resolveReady = resolve; });
+    });
   }
 
   get urlKey() { return this.getAttribute('url-state'); }
