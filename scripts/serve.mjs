@@ -1,13 +1,16 @@
-// Serve the lab (index.html and www/) as static files on 127.0.0.1 and print the URL.
-// Usage: node scripts/serve.mjs [--port N] [--quiet]. PORT in the environment also sets the port;
-// with neither, 8080 or the next free port is used. Only index.html, www/ and favicon are served.
+// Serve the built lab (dist/, made by scripts/build.sh) as static files on 127.0.0.1 and print
+// the URL. Usage: node scripts/serve.mjs [--port N] [--quiet] [--dev]. PORT in the environment
+// also sets the port; with neither, 8080 or the next free port is used. --dev serves the source
+// tree instead (index.html and www/ of the repository, no rebuild needed after editing JS/CSS).
 import http from 'node:http';
 import { createReadStream, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
+const dev = args.includes('--dev');
+const root = dev ? repo : path.join(repo, 'dist');
 const portArg = args.includes('--port') ? Number(args[args.indexOf('--port') + 1]) : undefined;
 const quiet = args.includes('--quiet');
 const firstPort = portArg ?? Number(process.env.PORT ?? 8080);
@@ -41,7 +44,7 @@ const CSP = [
 ].join('; ');
 
 function allowed(rel) {
-  return rel === 'index.html' || rel === 'favicon.svg' || rel.startsWith('www/');
+  return !dev || rel === 'index.html' || rel.startsWith('www/');
 }
 
 const server = http.createServer(async (req, res) => {
@@ -85,5 +88,8 @@ function listen(port, triesLeft) {
     else console.log(url);
   });
 }
-listen(firstPort, 20);
+fs.stat(path.join(root, 'index.html')).then(() => listen(firstPort, 20), () => {
+  console.error(`[serve] ${root}/index.html is missing: run \`npm run build\` first (or use --dev)`);
+  process.exit(1);
+});
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => server.close(() => process.exit(0)));

@@ -11,6 +11,11 @@
 // On load, the page goes to the section named in the hash or, failing that, to the widget whose
 // state the hash carries (a shared run opens at its figure).
 
+import { registerOffline } from './lib/offline.js';
+
+// Offline after the first visit (the service worker sits at the root of the build).
+registerOffline(new URL('../', import.meta.url));
+
 const reduceMotion = window.matchMedia('(prefers-reduced-motion: reduce)');
 const scrollBehavior = () => (reduceMotion.matches ? 'instant' : 'smooth');
 

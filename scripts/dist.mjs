@@ -1,0 +1,39 @@
+// Assemble the built lab in dist/: index.html and www/ (with the wasm in www/pkg and KaTeX in
+// www/vendor, made by build.sh), the service worker at the root, and www/precache.json listing
+// every file for offline use. dist/ is plain static files: any static host can serve it.
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { createHash } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const dist = path.join(root, 'dist');
+
+async function walk(dir) {
+  const out = [];
+  for (const e of await fs.readdir(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) out.push(...(await walk(p)));
+    else if (e.isFile() && e.name !== '.gitignore') out.push(p);
+  }
+  return out;
+}
+
+await fs.rm(dist, { recursive: true, force: true });
+await fs.mkdir(dist, { recursive: true });
+await fs.copyFile(path.join(root, 'index.html'), path.join(dist, 'index.html'));
+await fs.cp(path.join(root, 'www'), path.join(dist, 'www'), { recursive: true, filter: (src) => !src.endsWith('.gitignore') });
+await fs.rename(path.join(dist, 'www', 'sw.js'), path.join(dist, 'sw.js'));
+
+// Everything the lab loads, minus what browsers never fetch here (KaTeX's .woff/.ttf fallbacks
+// next to .woff2) and the README's screenshots.
+const files = (await walk(dist))
+  .map((f) => path.relative(dist, f).split(path.sep).join('/'))
+  .filter((f) => f !== 'sw.js' && !/\.(woff|ttf)$/.test(f) && !f.startsWith('www/assets/'))
+  .sort();
+const hash = createHash('sha256');
+for (const f of files) hash.update(f).update(await fs.readFile(path.join(dist, f)));
+const manifest = { version: hash.digest('hex').slice(0, 16), files: ['./', ...files, 'www/precache.json'] };
+await fs.writeFile(path.join(dist, 'www', 'precache.json'), JSON.stringify(manifest, null, 1));
+const bytes = (await Promise.all(files.map((f) => fs.stat(path.join(dist, f))))).reduce((s, st) => s + st.size, 0);
+console.log(`[build] dist/: ${files.length} files, ${(bytes / 1024).toFixed(0)} KiB, version ${manifest.version}`);
