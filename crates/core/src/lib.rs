@@ -9,6 +9,7 @@
 //! random draw comes from an explicit seed through [`rng::SeededRng`], and transcendental functions
 //! go through `libm` so the same seed gives bit-identical numbers natively and in WebAssembly.
 
+pub mod bayes;
 pub mod config;
 pub mod contour;
 pub mod experiment;

@@ -57,3 +57,12 @@ fn reset_reproduces_the_fixture() {
     let hash = fixtures::hash_f64s(f.history().iter().chain(f.paths()).chain(&positions));
     assert_eq!(hash, FUNNEL_FIXTURE_HASH);
 }
+
+#[wasm_bindgen_test(unsupported = test)]
+fn bayes_fixture_is_bit_identical() {
+    // 300 Bayes-by-Backprop steps and 200 HMC transitions on Bayesian linear regression.
+    use noiselab_core::bayes::{bayes_fixture, BAYES_FIXTURE_ELBO_BITS, BAYES_FIXTURE_HASH};
+    let (hash, elbo) = bayes_fixture();
+    assert_eq!(hash, BAYES_FIXTURE_HASH, "BBB + HMC trajectories hash");
+    assert_eq!(elbo.to_bits(), BAYES_FIXTURE_ELBO_BITS, "ELBO = {elbo}");
+}

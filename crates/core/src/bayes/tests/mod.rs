@@ -1,0 +1,9 @@
+//! Tests of the Bayesian-inference core. Oracle tests compare with an independent computation;
+//! statistical tests state their tolerance in standard errors and their power; every run is
+//! seeded, so outcomes are deterministic and `cargo test -- --nocapture` prints the margins.
+
+mod bbb;
+mod density1d;
+mod hmc;
+mod linreg;
+mod logreg;
