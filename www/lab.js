@@ -203,6 +203,7 @@ function loadWidget(figureId, tag, modulePath, { grace = 4000 } = {}) {
 }
 
 loadWidget('funnel-figure', 'noiselab-funnel', './widgets/funnel.js');
+loadWidget('laplace-vb-figure', 'noiselab-laplace-vb', './widgets/laplace-vb.js');
 
 // ---- copy the embed snippet ------------------------------------------------------------------
 

@@ -33,6 +33,8 @@ export class NoiselabWidget extends HTMLElement {
   static uiFields = [];
   /** Extra buttons: [{name, label, title}] (each calls `this.onButton(name)`). */
   static buttons = [];
+  /** False for widgets that compute once per setting (no play/step/reset/seed buttons). */
+  static runControls = true;
 
   constructor() {
     super();
@@ -340,12 +342,15 @@ export class NoiselabWidget extends HTMLElement {
 
   buildButtons() {
     const bar = this.$('.buttons');
+    const run = this.constructor.runControls;
     const all = [
-      { name: 'play', label: 'Play', title: 'Play / pause (space)' },
-      { name: 'step', label: 'Step', title: 'Advance one step' },
-      { name: 'reset', label: 'Reset', title: 'Back to step 0 with the same seed' },
+      ...(run ? [
+        { name: 'play', label: 'Play', title: 'Play / pause (space)' },
+        { name: 'step', label: 'Step', title: 'Advance one step' },
+        { name: 'reset', label: 'Reset', title: 'Back to step 0 with the same seed' },
+      ] : [{ name: 'reset', label: 'Reset', title: 'Back to the default settings' }]),
       ...this.constructor.buttons,
-      { name: 'newSeed', label: 'New seed', title: 'Draw a fresh random seed' },
+      ...(run ? [{ name: 'newSeed', label: 'New seed', title: 'Draw a fresh random seed' }] : []),
       { name: 'copyLink', label: this.urlKey ? 'Copy link' : 'Copy embed code', title: 'Copy the exact state (all settings and the seed)' },
     ];
     this.buttons = {};
@@ -360,7 +365,7 @@ export class NoiselabWidget extends HTMLElement {
       bar.append(el);
       this.buttons[b.name] = el;
     }
-    this.buttons.play.setAttribute('aria-pressed', 'false');
+    this.buttons.play?.setAttribute('aria-pressed', 'false');
     this.buildExportMenu(bar);
     this.shareEl = document.createElement('input');
     this.shareEl.className = 'share';
@@ -411,7 +416,7 @@ export class NoiselabWidget extends HTMLElement {
   }
 
   fileStem() {
-    return `noiselab-${this.constructor.kind}-seed${this.valid.seed ?? ''}`;
+    return `noiselab-${this.constructor.kind}${this.valid.seed === undefined ? '' : `-seed${this.valid.seed}`}`;
   }
 
   /** Export actions (the subclass supplies `exportData()`: {settings, historyFields, history}). */
@@ -482,7 +487,7 @@ export class NoiselabWidget extends HTMLElement {
   // ---- running ------------------------------------------------------------------------------
 
   play() {
-    if (this.broken || this.playing) return;
+    if (this.broken || this.playing || !this.constructor.runControls) return;
     this.playing = true;
     this.updatePlayButton();
     const loop = () => {
@@ -517,6 +522,10 @@ export class NoiselabWidget extends HTMLElement {
       return;
     }
     this.showMessage('');
+    if (!this.constructor.runControls) {
+      await this.applySettings(this.defaults(), { replace: true });
+      return;
+    }
     await this.onReset();
   }
 

@@ -16,6 +16,16 @@ const EXPERIMENTS = {
     check: (settings) => wasm.funnelCheck(settings),
     create: (settings) => new wasm.FunnelRun(settings),
   },
+  // Laplace vs variational Gaussian on Bishop's 1-D density: one computation, no run.
+  density1d: {
+    fields: () => wasm.density1dFields(),
+    historyFields: () => [],
+    check: (settings) => wasm.density1dCheck(settings),
+    compute: (settings, { zMin, zMax, n }) => {
+      const r = wasm.density1dAnalyze(settings, zMin, zMax, n);
+      return [r, [r.z.buffer, ...r.density.map((a) => a.buffer), ...r.negLogDensity.map((a) => a.buffer)]];
+    },
+  },
 };
 
 function experiment(kind) {
@@ -52,6 +62,12 @@ const handlers = {
   },
   check({ kind, settings }) {
     return [experiment(kind).check(settings)];
+  },
+  // A one-shot computation of a kind without runs (e.g. density1d).
+  compute({ kind, settings, ...args }) {
+    const e = experiment(kind);
+    if (!e.compute) throw new Error(`"${kind}" has no compute request`);
+    return e.compute(settings, args);
   },
   create({ kind, handle, settings }) {
     const old = runs.get(handle);

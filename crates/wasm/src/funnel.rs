@@ -1,11 +1,10 @@
 //! The funnel ("gradient noise and flatness") for the browser.
 
-use crate::{field_errors, settings_from_js, to_js};
+use crate::{as_pairs, check_reply, field_errors, settings_from_js, to_js};
 use js_sys::{Array, Float64Array, Object, Reflect, Uint8Array};
 use noiselab_core::experiment::Experiment;
 use noiselab_core::funnel::{Cost, Funnel, FunnelConfig, DOMAIN, FIELDS, HISTORY_FIELDS};
 use noiselab_core::{contour, ConfigError};
-use serde::Serialize;
 use std::collections::BTreeMap;
 use wasm_bindgen::prelude::*;
 
@@ -34,30 +33,14 @@ pub fn funnel_history_fields() -> Result<JsValue, JsError> {
     to_js(&HISTORY_FIELDS)
 }
 
-#[derive(Serialize)]
-struct Check {
-    ok: bool,
-    /// Normalized settings (`name → text`), when valid.
-    settings: Option<BTreeMap<&'static str, String>>,
-    errors: Vec<crate::FieldError>,
-}
-
 /// Validate settings without starting a run: `{ok, settings, errors: [{field, message}]}`.
 #[wasm_bindgen(js_name = funnelCheck)]
 pub fn funnel_check(settings: JsValue) -> Result<JsValue, JsError> {
-    let check = match parse(&settings)? {
-        Ok(config) => Check {
-            ok: true,
-            settings: Some(settings_object(&config)),
-            errors: vec![],
-        },
-        Err(errors) => Check {
-            ok: false,
-            settings: None,
-            errors,
-        },
-    };
-    to_js(&check)
+    let pairs = settings_from_js(&settings)?;
+    check_reply(
+        FunnelConfig::from_settings(as_pairs(&pairs)),
+        FunnelConfig::to_settings,
+    )
 }
 
 fn set(target: &Object, key: &str, value: &JsValue) {

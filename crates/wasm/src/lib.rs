@@ -11,6 +11,7 @@
 //! are parsed by the core's field table, so every front end (URL hash, attributes, inputs, CLI)
 //! gets the same error naming the field and its range.
 
+mod density1d;
 mod funnel;
 mod panic;
 
@@ -71,6 +72,40 @@ pub(crate) fn field_errors(errors: &ConfigErrors) -> Vec<FieldError> {
             message: e.to_string(),
         })
         .collect()
+}
+
+/// The reply of every `…Check(settings)` function: `{ok, settings: name → text | null,
+/// errors: [{field, message}]}`.
+#[derive(Serialize)]
+pub(crate) struct Check {
+    ok: bool,
+    settings: Option<std::collections::BTreeMap<&'static str, String>>,
+    errors: Vec<FieldError>,
+}
+
+/// Build the [`Check`] reply from a parse result and the config's `to_settings`.
+pub(crate) fn check_reply<C>(
+    parsed: Result<C, ConfigErrors>,
+    to_settings: impl Fn(&C) -> Vec<(&'static str, String)>,
+) -> Result<JsValue, JsError> {
+    let check = match parsed {
+        Ok(config) => Check {
+            ok: true,
+            settings: Some(to_settings(&config).into_iter().collect()),
+            errors: vec![],
+        },
+        Err(errors) => Check {
+            ok: false,
+            settings: None,
+            errors: field_errors(&errors),
+        },
+    };
+    to_js(&check)
+}
+
+/// `(name, text)` pairs borrowed from [`settings_from_js`]'s output, for `from_settings`.
+pub(crate) fn as_pairs(settings: &[(String, String)]) -> impl Iterator<Item = (&str, &str)> {
+    settings.iter().map(|(k, v)| (k.as_str(), v.as_str()))
 }
 
 /// A fresh random seed in `[0, 2³²)` from the browser's crypto source, for the "new seed"
