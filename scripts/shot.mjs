@@ -11,7 +11,7 @@ const page = await browser.newPage({ viewport: { width: Number(w), height: Numbe
 page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') console.log(`[console.${m.type()}] ${m.text()}`); });
 page.on('pageerror', (e) => console.log(`[pageerror] ${e.message}`));
 await page.goto(url, { waitUntil: 'load' });
-await page.waitForTimeout(800);
+await page.waitForTimeout(2500);
 if (playMs) {
   await page.evaluate(() => document.querySelectorAll('noiselab-funnel').forEach((el) => el.play()));
   await page.waitForTimeout(playMs);
