@@ -12,9 +12,12 @@
 pub mod bayes;
 pub mod config;
 pub mod contour;
+pub mod data;
+pub mod dropout;
 pub mod experiment;
 pub mod fixtures;
 pub mod funnel;
+pub mod mlp;
 pub mod rng;
 
 pub use config::{ConfigError, FieldKind, FieldSpec, Settings};

@@ -66,3 +66,18 @@ fn bayes_fixture_is_bit_identical() {
     assert_eq!(hash, BAYES_FIXTURE_HASH, "BBB + HMC trajectories hash");
     assert_eq!(elbo.to_bits(), BAYES_FIXTURE_ELBO_BITS, "ELBO = {elbo}");
 }
+
+#[wasm_bindgen_test(unsupported = test)]
+fn dropout_fixture_is_bit_identical() {
+    // A seeded DropoutTraining run (two MLPs, masks, Adam/SGD, MC regularizer estimates).
+    use noiselab_core::dropout::{
+        dropout_fixture, DROPOUT_FIXTURE_HASH, DROPOUT_FIXTURE_TEST_LOSS_BITS,
+    };
+    let (hash, test_loss) = dropout_fixture();
+    assert_eq!(hash, DROPOUT_FIXTURE_HASH, "dropout history hash");
+    assert_eq!(
+        test_loss.to_bits(),
+        DROPOUT_FIXTURE_TEST_LOSS_BITS,
+        "test loss = {test_loss}"
+    );
+}
