@@ -2,12 +2,13 @@
 //! numbers as the browser.
 //!
 //! ```text
-//! noiselab run funnel [--config file.json] [--set key=value ...] --out results.{json,csv}
+//! noiselab run funnel|dropout|dropout-k [--config file.json] [--set key=value ...] --out results.{json,csv}
 //! noiselab surface funnel [--set cost=neal] [--nx 241 --ny 121 --levels 14] --out surface.json
 //! noiselab fields funnel
 //! noiselab bench funnel [--trajectories 2000] [--steps 1000]
 //! ```
 
+mod dropout;
 mod funnel;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -29,6 +30,10 @@ struct Cli {
 enum Which {
     /// Gradient noise and flatness: noisy GD on a funnel-shaped valley.
     Funnel,
+    /// Dropout: an MLP trained with and without dropout on the same data and seed.
+    Dropout,
+    /// Wei, Kakade & Ma: DROP_1, DROP_K, explicit-only, knock-in and no dropout, same seed.
+    DropoutK,
 }
 
 #[derive(Subcommand)]
@@ -112,11 +117,15 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Run {
-            experiment: Which::Funnel,
+            experiment,
             config,
             set,
             out,
-        } => collect_settings(config.as_ref(), &set).and_then(|s| funnel::run(&s, &out)),
+        } => collect_settings(config.as_ref(), &set).and_then(|s| match experiment {
+            Which::Funnel => funnel::run(&s, &out),
+            Which::Dropout => dropout::run(&s, &out),
+            Which::DropoutK => dropout::run_k(&s, &out),
+        }),
         Command::Surface {
             experiment: Which::Funnel,
             set,
@@ -125,10 +134,12 @@ fn main() -> ExitCode {
             levels,
             out,
         } => collect_settings(None, &set).and_then(|s| funnel::surface(&s, nx, ny, levels, &out)),
-        Command::Fields {
-            experiment: Which::Funnel,
-        } => {
-            funnel::print_fields();
+        Command::Surface { .. } => Err("surface is available for the funnel only".into()),
+        Command::Fields { experiment } => {
+            match experiment {
+                Which::Funnel => funnel::print_fields(),
+                Which::Dropout | Which::DropoutK => dropout::print_fields(),
+            }
             Ok(())
         }
         Command::Bench {
@@ -136,6 +147,7 @@ fn main() -> ExitCode {
             trajectories,
             steps,
         } => funnel::bench(trajectories, steps),
+        Command::Bench { .. } => Err("bench is available for the funnel only".into()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

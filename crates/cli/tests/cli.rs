@@ -1,0 +1,118 @@
+//! The `noiselab` binary end to end: runs write the documented files, bad settings exit with
+//! status 2 and a message naming the field and its range.
+
+use std::process::Command;
+
+fn noiselab(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_noiselab"))
+        .args(args)
+        .output()
+        .expect("runs")
+}
+
+fn temp(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("noiselab-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join(name)
+}
+
+#[test]
+fn run_funnel_writes_one_csv_row_per_step() {
+    let out = temp("funnel.csv");
+    let o = noiselab(&[
+        "run",
+        "funnel",
+        "--set",
+        "steps=25",
+        "--set",
+        "trajectories=10",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = std::fs::read_to_string(&out).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 27, "header + steps 0 … 25");
+    assert!(lines[0].starts_with("step,meanX,meanY"));
+}
+
+#[test]
+fn run_dropout_and_dropout_k() {
+    let out = temp("dropout.json");
+    let o = noiselab(&[
+        "run",
+        "dropout",
+        "--set",
+        "steps=40",
+        "--set",
+        "recordEvery=10",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(doc["settings"]["steps"], "40");
+    assert!(doc["history"].as_array().unwrap().len() >= 5);
+
+    let out = temp("dropout-k.csv");
+    let o = noiselab(&[
+        "run",
+        "dropout-k",
+        "--set",
+        "steps=20",
+        "--set",
+        "recordEvery=10",
+        "--set",
+        "dropK=4",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = std::fs::read_to_string(&out).unwrap();
+    for variant in ["drop1", "dropK", "explicitOnly", "knockIn", "none"] {
+        assert!(
+            text.lines().any(|l| l.starts_with(&format!("{variant},"))),
+            "{variant}"
+        );
+    }
+}
+
+#[test]
+fn bad_settings_exit_2_naming_the_field() {
+    let out = temp("bad.json");
+    let o = noiselab(&[
+        "run",
+        "dropout",
+        "--set",
+        "batchSize=100",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("batchSize must be from 1 to trainPoints (40); got 100"),
+        "{err}"
+    );
+    let o = noiselab(&[
+        "run",
+        "funnel",
+        "--set",
+        "learningRate=-1",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr)
+        .contains("learningRate must be a number in (0, 1]; got -1"));
+    let o = noiselab(&[
+        "run",
+        "funnel",
+        "--set",
+        "oops",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+}
