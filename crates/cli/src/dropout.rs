@@ -137,14 +137,5 @@ pub fn run_k(settings: &[(String, String)], out: &Path) -> Result<(), String> {
 }
 
 pub fn print_fields() {
-    for f in FIELDS {
-        println!(
-            "{:<14} {:<28} default {:<8} {}",
-            f.name,
-            f.label,
-            f.default_text(),
-            f.range()
-        );
-        println!("{:<14} {}", "", f.help);
-    }
+    crate::print_fields(&FIELDS);
 }

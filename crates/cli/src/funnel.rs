@@ -127,16 +127,7 @@ pub fn surface(
 }
 
 pub fn print_fields() {
-    for f in FIELDS {
-        println!(
-            "{:<14} {:<28} default {:<8} {}",
-            f.name,
-            f.label,
-            f.default_text(),
-            f.range()
-        );
-        println!("{:<14} {}", "", f.help);
-    }
+    crate::print_fields(&FIELDS);
 }
 
 /// Trajectory-steps per second of the funnel's inner loop (best of 5 runs after a warm-up).

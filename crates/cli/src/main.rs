@@ -82,6 +82,20 @@ enum Command {
     },
 }
 
+/// Print a field table: name, label, default, range and help.
+fn print_fields(fields: &[noiselab_core::FieldSpec]) {
+    for f in fields {
+        println!(
+            "{:<14} {:<28} default {:<8} {}",
+            f.name,
+            f.label,
+            f.default_text(),
+            f.range()
+        );
+        println!("{:<14} {}", "", f.help);
+    }
+}
+
 /// Read settings from an optional JSON file and `name=value` strings, in that order.
 fn collect_settings(
     config: Option<&PathBuf>,

@@ -244,6 +244,63 @@ where
     }
 }
 
+/// Settings parsed against a field table with the table's defaults filled in, read back by
+/// field index with typed getters (what every config's `from_settings` needs).
+#[derive(Clone, Debug)]
+pub struct Parsed<'f> {
+    fields: &'f [FieldSpec],
+    values: Vec<FieldValue>,
+}
+
+impl<'f> Parsed<'f> {
+    /// Parse `settings` against `fields` ([`parse_settings`]) and fill in the defaults.
+    pub fn new<'a, I>(fields: &'f [FieldSpec], settings: I) -> Result<Self, ConfigErrors>
+    where
+        I: IntoIterator<Item = (&'a str, &'a str)>,
+    {
+        let values = parse_settings(fields, settings)?
+            .into_iter()
+            .zip(fields)
+            .map(|(v, f)| {
+                v.unwrap_or_else(|| {
+                    f.parse(&f.default_text())
+                        .expect("table defaults are valid")
+                })
+            })
+            .collect();
+        Ok(Parsed { fields, values })
+    }
+
+    /// Field `i` as a real number (panics if the table says otherwise: a programming error).
+    pub fn real(&self, i: usize) -> f64 {
+        match self.values[i] {
+            FieldValue::Real(v) => v,
+            other => unreachable!("{} is real, got {other:?}", self.fields[i].name),
+        }
+    }
+
+    /// Field `i` as an integer.
+    pub fn integer(&self, i: usize) -> u64 {
+        match self.values[i] {
+            FieldValue::Integer(v) => v,
+            other => unreachable!("{} is an integer, got {other:?}", self.fields[i].name),
+        }
+    }
+
+    /// Field `i` as an integer that the table bounds below 2³².
+    pub fn int(&self, i: usize) -> u32 {
+        self.integer(i) as u32
+    }
+
+    /// Field `i` as one of its options.
+    pub fn choice(&self, i: usize) -> &'static str {
+        match self.values[i] {
+            FieldValue::Choice(v) => v,
+            other => unreachable!("{} is a choice, got {other:?}", self.fields[i].name),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

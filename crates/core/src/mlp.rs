@@ -27,22 +27,7 @@
 use crate::rng::SeededRng;
 use serde::{Deserialize, Serialize};
 
-/// The logistic function `σ(a) = 1/(1 + e^{−a})`, computed without overflow for any `a`.
-#[inline]
-pub fn sigmoid(a: f64) -> f64 {
-    if a >= 0.0 {
-        1.0 / (1.0 + libm::exp(-a))
-    } else {
-        let e = libm::exp(a);
-        e / (1.0 + e)
-    }
-}
-
-/// `softplus(a) = log(1 + eᵃ) = max(a, 0) + log1p(e^{−|a|})`, stable for any `a`.
-#[inline]
-pub fn softplus(a: f64) -> f64 {
-    a.max(0.0) + libm::log1p(libm::exp(-a.abs()))
-}
+pub use crate::special::{sigmoid, softplus};
 
 /// Cross-entropy of a predicted probability `p` for a target `t ∈ [0, 1]`,
 /// `−t log p − (1−t) log(1−p)`, with `p` clipped to `[10⁻¹², 1 − 10⁻¹²]` (for averaged

@@ -1,7 +1,7 @@
 //! Settings of the Bayes-by-Backprop experiment: one field table ([`BBB_FIELDS`]) drives
 //! parsing, validation, the UI's controls, the URL hash and the CLI.
 
-use crate::config::{parse_settings, ConfigErrors, FieldKind, FieldSpec, FieldValue};
+use crate::config::{ConfigErrors, FieldKind, FieldSpec, Parsed};
 use serde::{Deserialize, Serialize};
 
 /// What the optimizer ascends.
@@ -228,26 +228,10 @@ impl BbbConfig {
     where
         I: IntoIterator<Item = (&'a str, &'a str)>,
     {
-        let values = parse_settings(&BBB_FIELDS, settings)?;
-        let get = |i: usize| -> FieldValue {
-            values[i].unwrap_or_else(|| {
-                BBB_FIELDS[i]
-                    .parse(&BBB_FIELDS[i].default_text())
-                    .expect("BBB_FIELDS defaults are valid")
-            })
-        };
-        let real = |i: usize| match get(i) {
-            FieldValue::Real(v) => v,
-            other => unreachable!("{} is real, got {other:?}", BBB_FIELDS[i].name),
-        };
-        let int = |i: usize| match get(i) {
-            FieldValue::Integer(v) => v as u32,
-            other => unreachable!("{} is an integer, got {other:?}", BBB_FIELDS[i].name),
-        };
-        let choice = |i: usize| match get(i) {
-            FieldValue::Choice(v) => v,
-            other => unreachable!("{} is a choice, got {other:?}", BBB_FIELDS[i].name),
-        };
+        let parsed = Parsed::new(&BBB_FIELDS, settings)?;
+        let real = |i: usize| parsed.real(i);
+        let int = |i: usize| parsed.int(i);
+        let choice = |i: usize| parsed.choice(i);
         Ok(BbbConfig {
             data_points: int(0),
             weights: int(1),

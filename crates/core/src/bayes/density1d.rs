@@ -21,7 +21,7 @@
 
 use super::quad::trapezoid;
 use super::special::{log_normal_pdf, log_sigmoid, sigmoid, LN_2PI};
-use crate::config::{parse_settings, ConfigErrors, FieldKind, FieldSpec, FieldValue};
+use crate::config::{ConfigErrors, FieldKind, FieldSpec, Parsed};
 use serde::{Deserialize, Serialize};
 
 /// Half-width of the quadrature interval `[−16, 16]`.
@@ -84,14 +84,8 @@ impl TiltedGaussian {
     where
         I: IntoIterator<Item = (&'a str, &'a str)>,
     {
-        let values = parse_settings(&DENSITY1D_FIELDS, settings)?;
-        let real = |i: usize| match values[i] {
-            Some(FieldValue::Real(v)) => v,
-            _ => match DENSITY1D_FIELDS[i].kind {
-                FieldKind::Real { default, .. } => default,
-                _ => unreachable!("density fields are real"),
-            },
-        };
+        let parsed = Parsed::new(&DENSITY1D_FIELDS, settings)?;
+        let real = |i: usize| parsed.real(i);
         Ok(TiltedGaussian {
             slope: real(0),
             offset: real(1),

@@ -1,7 +1,7 @@
 //! Settings of the 2-D logistic-regression demo (SCIENCE.md §3) and its one-shot analysis.
 
 use super::logreg::{grid_posterior, laplace, GridPosterior, GridSpec, Laplace, LogRegData};
-use crate::config::{parse_settings, ConfigErrors, FieldKind, FieldSpec, FieldValue};
+use crate::config::{ConfigErrors, FieldKind, FieldSpec, Parsed};
 use serde::{Deserialize, Serialize};
 
 const fn real(min: f64, max: f64, default: f64, step: f64) -> FieldKind {
@@ -97,22 +97,9 @@ impl LogRegConfig {
     where
         I: IntoIterator<Item = (&'a str, &'a str)>,
     {
-        let values = parse_settings(&LOGREG_FIELDS, settings)?;
-        let get = |i: usize| {
-            values[i].unwrap_or_else(|| {
-                LOGREG_FIELDS[i]
-                    .parse(&LOGREG_FIELDS[i].default_text())
-                    .expect("LOGREG_FIELDS defaults are valid")
-            })
-        };
-        let real = |i: usize| match get(i) {
-            FieldValue::Real(v) => v,
-            other => unreachable!("{} is real, got {other:?}", LOGREG_FIELDS[i].name),
-        };
-        let int = |i: usize| match get(i) {
-            FieldValue::Integer(v) => v as u32,
-            other => unreachable!("{} is an integer, got {other:?}", LOGREG_FIELDS[i].name),
-        };
+        let parsed = Parsed::new(&LOGREG_FIELDS, settings)?;
+        let real = |i: usize| parsed.real(i);
+        let int = |i: usize| parsed.int(i);
         Ok(LogRegConfig {
             data_points: int(0),
             prior_variance: real(1),

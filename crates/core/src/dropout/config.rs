@@ -1,7 +1,7 @@
 //! The dropout experiment's settings: one field table ([`FIELDS`]) drives parsing, validation,
 //! the UI's controls, the URL hash, element attributes and the CLI.
 
-use crate::config::{parse_settings, ConfigError, ConfigErrors, FieldKind, FieldSpec, FieldValue};
+use crate::config::{ConfigError, ConfigErrors, FieldKind, FieldSpec, Parsed};
 use crate::data::Task;
 use crate::mlp::{Activation, Dropout, OptimizerKind, Scaling};
 use serde::{Deserialize, Serialize};
@@ -274,26 +274,10 @@ impl DropoutConfig {
     where
         I: IntoIterator<Item = (&'a str, &'a str)>,
     {
-        let values = parse_settings(&FIELDS, settings)?;
-        let get = |i: usize| -> FieldValue {
-            values[i].unwrap_or_else(|| {
-                FIELDS[i]
-                    .parse(&FIELDS[i].default_text())
-                    .expect("FIELDS defaults are valid")
-            })
-        };
-        let real = |i: usize| match get(i) {
-            FieldValue::Real(v) => v,
-            other => unreachable!("{} is real, got {other:?}", FIELDS[i].name),
-        };
-        let int = |i: usize| match get(i) {
-            FieldValue::Integer(v) => v as u32,
-            other => unreachable!("{} is an integer, got {other:?}", FIELDS[i].name),
-        };
-        let choice = |i: usize| match get(i) {
-            FieldValue::Choice(v) => v,
-            other => unreachable!("{} is a choice, got {other:?}", FIELDS[i].name),
-        };
+        let parsed = Parsed::new(&FIELDS, settings)?;
+        let real = |i: usize| parsed.real(i);
+        let int = |i: usize| parsed.int(i);
+        let choice = |i: usize| parsed.choice(i);
         let config = DropoutConfig {
             task: Task::from_name(choice(0)).expect("options are tasks"),
             train_points: int(1),

@@ -2,7 +2,7 @@
 //! controls, the URL hash, element attributes and the CLI.
 
 use super::Cost;
-use crate::config::{parse_settings, ConfigErrors, FieldKind, FieldSpec, FieldValue};
+use crate::config::{ConfigErrors, FieldKind, FieldSpec, Parsed};
 use crate::contour::Domain;
 use serde::{Deserialize, Serialize};
 
@@ -143,26 +143,10 @@ impl FunnelConfig {
     where
         I: IntoIterator<Item = (&'a str, &'a str)>,
     {
-        let values = parse_settings(&FIELDS, settings)?;
-        let get = |i: usize| -> FieldValue {
-            values[i].unwrap_or_else(|| {
-                FIELDS[i]
-                    .parse(&FIELDS[i].default_text())
-                    .expect("FIELDS defaults are valid")
-            })
-        };
-        let real = |i: usize| match get(i) {
-            FieldValue::Real(v) => v,
-            other => unreachable!("{} is real, got {other:?}", FIELDS[i].name),
-        };
-        let int = |i: usize| match get(i) {
-            FieldValue::Integer(v) => v as u32,
-            other => unreachable!("{} is an integer, got {other:?}", FIELDS[i].name),
-        };
-        let cost = match get(0) {
-            FieldValue::Choice(name) => Cost::from_name(name).expect("options are costs"),
-            other => unreachable!("cost is a choice, got {other:?}"),
-        };
+        let parsed = Parsed::new(&FIELDS, settings)?;
+        let real = |i: usize| parsed.real(i);
+        let int = |i: usize| parsed.int(i);
+        let cost = Cost::from_name(parsed.choice(0)).expect("options are costs");
         Ok(FunnelConfig {
             cost,
             learning_rate: real(1),
