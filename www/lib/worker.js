@@ -4,28 +4,24 @@
 // arrays. A Rust panic aborts the wasm instance: the worker reports it (kind "panic") and
 // refuses further work; the widget's reset starts a fresh worker.
 import init, * as wasm from '../pkg/noiselab_wasm.js';
+import funnel from './experiments/funnel.js';
+import density1d from './experiments/density1d.js';
 
 const ready = init();
 const runs = new Map(); // handle → { run, kind, cursor }
 let dead = null;
 
+// One module per experiment kind (www/lib/experiments/<kind>.js), each exporting
+// { fields, historyFields, check, create? | compute?, frame?, slice?, calls?, methods? }:
+//   create(settings) → a wasm run handle with step(n) → {stepsTaken, stop}, snapshot(), reset();
+//   frame(e, stepsTaken, elapsedMs) → [result, transfer] after create/advance/reset (default: snapshot);
+//   slice(run, steps) → steps per wasm call inside `advance` (default: all of them);
+//   calls.name(args) → [result, transfer], no run needed (request 'call');
+//   methods.name(e, args) → [result, transfer] on a run (request 'method').
+// Adding an experiment: one file there and one line here.
 const EXPERIMENTS = {
-  funnel: {
-    fields: () => wasm.funnelFields(),
-    historyFields: () => wasm.funnelHistoryFields(),
-    check: (settings) => wasm.funnelCheck(settings),
-    create: (settings) => new wasm.FunnelRun(settings),
-  },
-  // Laplace vs variational Gaussian on Bishop's 1-D density: one computation, no run.
-  density1d: {
-    fields: () => wasm.density1dFields(),
-    historyFields: () => [],
-    check: (settings) => wasm.density1dCheck(settings),
-    compute: (settings, { zMin, zMax, n }) => {
-      const r = wasm.density1dAnalyze(settings, zMin, zMax, n);
-      return [r, [r.z.buffer, ...r.density.map((a) => a.buffer), ...r.negLogDensity.map((a) => a.buffer)]];
-    },
-  },
+  funnel,
+  density1d,
 };
 
 function experiment(kind) {
@@ -40,19 +36,10 @@ function entry(handle) {
   return e;
 }
 
-// Everything new since the last frame of this handle: history and path rows from `cursor`.
 function frame(e, stepsTaken = 0, elapsedMs = 0) {
-  const { run } = e;
-  const snapshot = run.snapshot();
-  const from = e.cursor;
-  const history = run.historyFrom(from);
-  const paths = run.pathsFrom(from);
-  e.cursor = run.stepsDone() + 1;
-  const result = {
-    snapshot, from, stepsTaken, elapsedMs, history, paths,
-    shownPaths: run.shownPaths(), positions: run.positions(), alive: run.alive(),
-  };
-  return [result, [history.buffer, paths.buffer, result.positions.buffer, result.alive.buffer]];
+  const k = EXPERIMENTS[e.kind];
+  if (k.frame) return k.frame(e, stepsTaken, elapsedMs);
+  return [{ snapshot: e.run.snapshot(), stepsTaken, elapsedMs }];
 }
 
 const handlers = {
@@ -78,10 +65,10 @@ const handlers = {
     return frame(e);
   },
   // Advance by up to `steps`, in slices, for at most `budgetMs` of wasm time.
-  advance({ handle, steps, budgetMs = 12, sliceWork = 20000 }) {
+  advance({ handle, steps, budgetMs = 12 }) {
     const e = entry(handle);
-    const m = Math.max(1, e.run.snapshot().stats.alive || 1);
-    const slice = Math.max(1, Math.min(steps, Math.floor(sliceWork / m)));
+    const k = EXPERIMENTS[e.kind];
+    const slice = k.slice ? k.slice(e.run, steps) : steps;
     const t0 = performance.now();
     let taken = 0;
     while (taken < steps) {
@@ -103,9 +90,18 @@ const handlers = {
     if (e) { e.run.free(); runs.delete(handle); }
     return [true];
   },
-  surface({ cost, nx, ny, levels }) {
-    const s = wasm.funnelSurface(cost, nx, ny, levels);
-    return [s, [s.bands.buffer, s.curvature.buffer, s.levels.buffer, ...s.contours.map((c) => c.buffer)]];
+  // A kind's run-free request, e.g. the funnel's cost surface.
+  call({ kind, name, ...args }) {
+    const fn = experiment(kind).calls?.[name];
+    if (!fn) throw new Error(`"${kind}" has no call "${name}"`);
+    return fn(args);
+  },
+  // A kind's request on an existing run, e.g. the dropout's test-time predictions.
+  method({ handle, name, ...args }) {
+    const e = entry(handle);
+    const fn = EXPERIMENTS[e.kind].methods?.[name];
+    if (!fn) throw new Error(`"${e.kind}" runs have no method "${name}"`);
+    return fn(e, args);
   },
   freshSeed() {
     return [wasm.freshSeed()];

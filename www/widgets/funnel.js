@@ -98,7 +98,7 @@ class NoiselabFunnel extends NoiselabWidget {
     const wasPlaying = this.playing;
     this.pause();
     if (initial || changed.includes('cost') || !this.surfaceData) {
-      this.surfaceData = await this.worker.request('surface', { cost: this.valid.cost, nx: 241, ny: 121, levels: 14 });
+      this.surfaceData = await this.worker.request('call', { kind: 'funnel', name: 'surface', cost: this.valid.cost, nx: 241, ny: 121, levels: 14 });
       this.surfaceImage = null;
       this.backgroundDrawn = null;
     }
