@@ -5,6 +5,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import { CSP_META } from './csp.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dist = path.join(root, 'dist');
@@ -24,6 +25,13 @@ await fs.mkdir(dist, { recursive: true });
 await fs.copyFile(path.join(root, 'index.html'), path.join(dist, 'index.html'));
 await fs.cp(path.join(root, 'www'), path.join(dist, 'www'), { recursive: true, filter: (src) => !src.endsWith('.gitignore') });
 await fs.rename(path.join(dist, 'www', 'sw.js'), path.join(dist, 'sw.js'));
+
+// Every built page carries the policy itself, for static hosts that send no headers.
+for (const f of (await walk(dist)).filter((p) => p.endsWith('.html'))) {
+  const html = await fs.readFile(f, 'utf8');
+  if (!html.includes('<meta charset="utf-8">')) throw new Error(`${path.relative(dist, f)}: no <meta charset="utf-8"> to put the CSP after`);
+  await fs.writeFile(f, html.replace('<meta charset="utf-8">', `<meta charset="utf-8">\n  ${CSP_META}`));
+}
 
 // Everything the lab loads, minus what browsers never fetch here (KaTeX's .woff/.ttf fallbacks
 // next to .woff2) and the README's screenshots.

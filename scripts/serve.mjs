@@ -6,6 +6,7 @@ import http from 'node:http';
 import { createReadStream, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CSP } from './csp.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -30,18 +31,6 @@ const TYPES = {
   '.txt': 'text/plain; charset=utf-8',
 };
 
-// No inline script, no eval; wasm compilation allowed; nothing from any other origin.
-const CSP = [
-  "default-src 'self'",
-  "script-src 'self' 'wasm-unsafe-eval'",
-  "worker-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "font-src 'self'",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'self'",
-].join('; ');
 
 function allowed(rel) {
   return !dev || rel === 'index.html' || rel.startsWith('www/');

@@ -19,6 +19,11 @@ for (const [name, url, widget] of [['front page', 'index.html#funnel', '#funnel-
     expect(csp).toContain("script-src 'self' 'wasm-unsafe-eval'");
     expect(csp).not.toContain('unsafe-eval\'' + ' ');
     expect(csp).not.toMatch(/script-src[^;]*'unsafe-inline'/);
+    expect(csp).toMatch(/style-src 'self';/);
+    expect(csp).toMatch(/style-src-elem 'self';/);
+    // The same policy is in the page itself, for static hosts that send no headers.
+    const meta = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
+    expect(meta).toBe(csp);
     const el = await ready(page, widget);
     await el.evaluate((e) => e.runToEnd());
     await page.waitForTimeout(300);
@@ -29,3 +34,27 @@ for (const [name, url, widget] of [['front page', 'index.html#funnel', '#funnel-
     con.check();
   });
 }
+
+test('every built page carries the CSP as a <meta> tag before any script', async () => {
+  const { promises: fs } = await import('node:fs');
+  const path = await import('node:path');
+  const { CSP } = await import('../scripts/csp.mjs');
+  const pages = [];
+  const walk = async (d) => {
+    for (const e of await fs.readdir(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) await walk(p); else if (p.endsWith('.html')) pages.push(p);
+    }
+  };
+  await walk('dist');
+  expect(pages.length).toBeGreaterThan(2);
+  for (const p of pages) {
+    const html = await fs.readFile(p, 'utf8');
+    const at = html.indexOf(`<meta http-equiv="Content-Security-Policy" content="${CSP}">`);
+    expect(at, p).toBeGreaterThan(0);
+    const firstScript = html.indexOf('<script');
+    if (firstScript >= 0) expect(at, p).toBeLessThan(firstScript);
+    expect(html, p).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/); // no inline script
+    expect(html, p).not.toMatch(/<style/); // no inline stylesheet
+  }
+});
