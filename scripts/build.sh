@@ -8,6 +8,9 @@ export PATH="$HOME/.cargo/bin:$PATH"
 echo "[build] wasm (release)"
 wasm-pack --log-level warn build crates/wasm --release --target web --no-typescript --no-pack \
   --out-dir ../../www/pkg
+# wasm-pack writes a `*` .gitignore there; the repository's own .gitignore already covers www/pkg,
+# and npm would otherwise leave the core out of the package (npm pack honours nested .gitignores).
+rm -f www/pkg/.gitignore
 
 echo "[build] vendoring KaTeX from node_modules"
 rm -rf www/vendor/katex && mkdir -p www/vendor/katex

@@ -1,0 +1,103 @@
+// The embed package: `npm pack` makes a tarball holding noiselab.js, every widget, the worker and
+// the wasm core; unpacked onto another static server next to a page of plain prose, the widgets
+// load from one script tag; the iframe page carries state in the hash; Node resolves the
+// package's export. Also the repository's own example of notes (www/examples/embed.html).
+import { test, expect } from '@playwright/test';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync, mkdirSync, renameSync, rmSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { watchConsole, ready, canvasStats, control } from './helpers.mjs';
+
+const canvases = (el) => el.evaluate((e) => [...e.shadowRoot.querySelectorAll('canvas')].filter((c) => c.offsetParent !== null).map((c) => c.className || c.tagName));
+
+async function drew(el) {
+  // At least one visible canvas of the widget has a figure on it (several colours of ink).
+  const list = await canvases(el);
+  expect(list.length).toBeGreaterThan(0);
+  let best = 0;
+  for (const cls of list) {
+    const sel = cls === 'CANVAS' ? 'canvas' : `canvas.${cls.split(' ')[0]}`;
+    const s = await canvasStats(el, sel);
+    best = Math.max(best, s.inkFraction > 0.005 ? s.colours : 0);
+  }
+  expect(best).toBeGreaterThan(4);
+}
+
+test('the repository\'s notes example: two widgets in prose, each with its own attributes', async ({ page }) => {
+  const con = watchConsole(page);
+  await page.goto('www/examples/embed.html');
+  const funnel = await ready(page, '#notes-funnel');
+  const laplace = await ready(page, '#notes-laplace');
+  expect(await funnel.evaluate((e) => e.settings.noiseStd)).toBe('2');
+  expect(await funnel.evaluate((e) => e.settings.trajectories)).toBe('300');
+  const visible = await funnel.evaluate((e) => [...e.shadowRoot.querySelectorAll('.control')].filter((c) => !c.hidden).map((c) => c.dataset.name));
+  expect(visible).toEqual(['learningRate']);
+  expect(await laplace.evaluate((e) => e.settings.slope)).toBe('3');
+  await drew(funnel);
+  await drew(laplace);
+  con.check();
+});
+
+test('npm pack: the tarball works from another static server, by script tag and by iframe page', async ({ page }) => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'noiselab-pack-'));
+  let server;
+  try {
+    const out = execFileSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', dir], { encoding: 'utf8' });
+    const [info] = JSON.parse(out);
+    const files = info.files.map((f) => f.path);
+    for (const f of ['package.json', 'www/noiselab.js', 'www/lib/worker.js', 'www/pkg/noiselab_wasm.js', 'www/pkg/noiselab_wasm_bg.wasm', 'www/widgets/funnel.js', 'www/frame.html']) expect(files).toContain(f);
+    expect(files.filter((f) => /^(crates|tests|scripts|target|node_modules)\//.test(f))).toEqual([]);
+    const { WIDGETS } = await import('../www/noiselab.js');
+    for (const m of Object.values(WIDGETS)) expect(files).toContain(path.posix.join('www', m));
+
+    // Unpack as a folder of the notes' site, next to a page of plain prose.
+    const site = path.join(dir, 'site');
+    mkdirSync(site);
+    execFileSync('tar', ['-xzf', path.join(dir, info.filename), '-C', site]);
+    renameSync(path.join(site, 'package'), path.join(site, 'noiselab'));
+    writeFileSync(path.join(site, 'notes.html'), `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Week 8 notes</title><link rel="icon" href="data:,">
+<script type="module" src="noiselab/www/noiselab.js"></script></head><body><main>
+<h1>Week 8: implicit regularization</h1><p>Gradient noise pushes SGD toward the wide end of a valley:</p>
+<noiselab-funnel id="a" noise-std="0.5" steps="300"></noiselab-funnel>
+<p>And the Laplace approximation against variational Bayes:</p>
+<noiselab-laplace-vb id="b" slope="5"></noiselab-laplace-vb></main></body></html>`);
+    const port = 4800 + Math.floor(Math.random() * 400);
+    server = spawn('python3', ['-m', 'http.server', String(port), '--bind', '127.0.0.1', '--directory', site], { stdio: 'ignore' });
+    const base = `http://127.0.0.1:${port}`;
+    await expect.poll(async () => (await fetch(`${base}/notes.html`).then((r) => r.status, () => 0)), { timeout: 10_000 }).toBe(200);
+
+    const con = watchConsole(page);
+    await page.goto(`${base}/notes.html`);
+    const a = await ready(page, '#a');
+    const b = await ready(page, '#b');
+    expect(await a.evaluate((e) => e.settings.noiseStd)).toBe('0.5');
+    expect(await b.evaluate((e) => e.settings.slope)).toBe('5');
+    const snap = await a.evaluate((e) => e.runToEnd());
+    expect(snap.stopReason).toBe('done');
+    await drew(a);
+    await drew(b);
+
+    // The iframe page: the widget from the query, its state from the hash.
+    await page.goto(`${base}/noiselab/www/frame.html?widget=funnel&trajectories=50#funnel.noiseStd=3&funnel.seed=11`);
+    const f = await ready(page, 'noiselab-funnel');
+    expect(await f.evaluate((e) => [e.settings.noiseStd, e.settings.seed, e.settings.trajectories])).toEqual(['3', '11', '50']);
+    await expect(control(f, 'noiseStd').box).toHaveValue('3');
+    con.check();
+
+    await page.goto(`${base}/noiselab/www/frame.html?widget=nonsense`);
+    await expect(page.getByRole('alert')).toContainText('widget must be one of funnel, laplace-vb');
+
+    // Node resolves the package's main export.
+    const proj = path.join(dir, 'proj');
+    mkdirSync(proj);
+    writeFileSync(path.join(proj, 'package.json'), '{"name":"notes","version":"1.0.0","type":"module"}');
+    execFileSync('npm', ['install', path.join(dir, info.filename), '--offline', '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: proj, stdio: 'ignore' });
+    const resolved = execFileSync('node', ['--input-type=module', '-e', "console.log(import.meta.resolve('noiselab'))"], { cwd: proj, encoding: 'utf8' }).trim();
+    expect(resolved).toMatch(/node_modules\/noiselab\/www\/noiselab\.js$/);
+    expect(JSON.parse(readFileSync(path.join(proj, 'node_modules/noiselab/package.json'), 'utf8')).exports['.']).toBe('./www/noiselab.js');
+  } finally {
+    server?.kill();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
