@@ -1,7 +1,7 @@
 // Export and import from the widget base (tested on the funnel): data as CSV and JSON, the figure
 // as PNG, settings saved as JSON and loaded back (and a malformed file rejected with a message).
 import { test, expect } from '@playwright/test';
-import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdtempSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { watchConsole, ready, readout } from './helpers.mjs';
@@ -75,3 +75,55 @@ test('data, figure and settings export; settings load back', async ({ page }) =>
   await expect(el.locator('.control[data-name="learningRate"] .error')).toContainText('learningRate must be a number in (0, 1]; got 5');
   con.check();
 });
+
+// SVG: every widget's figure as vectors (axes, curves, text) where its plot is vector; the file
+// renders to a non-blank image and carries the axis labels as text.
+for (const [page_, sel, label] of [
+  ['www/examples/funnel.html', '#full', 'x'],
+  ['www/examples/laplace-vb.html', '#bishop', 'z'],
+]) {
+  test(`SVG figure export: ${page_}`, async ({ page }) => {
+    const con = watchConsole(page);
+    await page.goto(page_);
+    const el = await ready(page, sel);
+    if (await el.evaluate((e) => e.constructor.runControls)) {
+      await el.evaluate((e) => e.setSettings({ steps: 200 }));
+      await el.evaluate((e) => e.runToEnd());
+    }
+    const svg = await exportFile(page, el, 'exportSvg');
+    expect(svg.name).toMatch(/\.svg$/);
+    const text = svg.bytes.toString('utf8');
+    mkdirSync('artifacts', { recursive: true });
+    const stem = path.basename(page_, '.html');
+    writeFileSync(`artifacts/export-${stem}.svg`, text);
+    const info = await page.evaluate(async (t) => {
+      const doc = new DOMParser().parseFromString(t, 'image/svg+xml');
+      if (doc.querySelector('parsererror')) return { error: doc.querySelector('parsererror').textContent };
+      const img = new Image();
+      const url = URL.createObjectURL(new Blob([t], { type: 'image/svg+xml' }));
+      img.src = url;
+      await img.decode();
+      const c = document.createElement('canvas');
+      c.width = img.width; c.height = img.height;
+      const g = c.getContext('2d');
+      g.drawImage(img, 0, 0);
+      const { data } = g.getImageData(0, 0, c.width, c.height);
+      let ink = 0;
+      for (let i = 0; i < data.length; i += 4) if (data[i] < 200 || data[i + 1] < 200 || data[i + 2] < 200) ink++;
+      return {
+        paths: doc.querySelectorAll('path').length,
+        texts: [...doc.querySelectorAll('text')].map((n) => n.textContent),
+        images: doc.querySelectorAll('image').length,
+        ink: ink / (data.length / 4),
+        png: c.toDataURL('image/png'),
+      };
+    }, text);
+    expect(info.error).toBeUndefined();
+    writeFileSync(`artifacts/export-${stem}-svg.png`, Buffer.from(info.png.split(',')[1], 'base64'));
+    expect(info.paths).toBeGreaterThan(20); // curves, ticks and axes as vector paths
+    expect(info.texts.length).toBeGreaterThan(8); // tick labels and axis titles as text
+    expect(info.texts.some((t) => t.trim().startsWith(label))).toBe(true);
+    expect(info.ink).toBeGreaterThan(0.01);
+    con.check();
+  });
+}

@@ -7,10 +7,21 @@ export const OKABE_ITO = {
   yellow: '#F0E442', blue: '#0072B2', vermillion: '#D55E00', purple: '#CC79A7',
 };
 
-/** A canvas that tracks its CSS size and the device pixel ratio; `onResize` redraws. */
+const SURFACES = new WeakMap();
+
+/** The Surface managing `canvas`, if any (the SVG exporter redraws through it). */
+export const surfaceOf = (canvas) => SURFACES.get(canvas);
+
+/**
+ * A canvas that tracks its CSS size and the device pixel ratio; `onResize` redraws it. Draw
+ * through `surface.ctx` (not a copy of it): the SVG export swaps in a recording context and calls
+ * `onResize` once, so the same drawing code yields the vector figure.
+ */
 export class Surface {
   constructor(canvas, onResize) {
     this.canvas = canvas;
+    this.onResize = onResize;
+    SURFACES.set(canvas, this);
     this.ctx = canvas.getContext('2d');
     this.width = 0;
     this.height = 0;

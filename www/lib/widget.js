@@ -4,7 +4,7 @@
 // error display at the control; panic recovery by restarting the worker.
 import { LabWorker, WorkerError } from './client.js';
 import { BASE_CSS } from './widget-css.js';
-import { download, toCsv, toJson, figurePng } from './export.js';
+import { download, toCsv, toJson, figurePng, figureSvg } from './export.js';
 
 export const camelToKebab = (s) => s.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 export const kebabToCamel = (s) => s.replace(/-([a-z0-9])/g, (_, c) => c.toUpperCase());
@@ -384,7 +384,7 @@ export class NoiselabWidget extends HTMLElement {
         const seed = await this.worker.request('freshSeed');
         await this.applySettings({ seed: String(seed) });
       } else if (name === 'copyLink') await this.copyLink();
-      else if (['exportCsv', 'exportJson', 'exportPng', 'saveSettings', 'loadSettings'].includes(name)) await this.exportAs(name);
+      else if (['exportCsv', 'exportJson', 'exportPng', 'exportSvg', 'saveSettings', 'loadSettings'].includes(name)) await this.exportAs(name);
       else await this.onButton(name);
     } catch (err) { this.fail(err); }
   }
@@ -398,6 +398,7 @@ export class NoiselabWidget extends HTMLElement {
       <button type="button" data-name="exportCsv" title="Per-step results as CSV">Data (CSV)</button>
       <button type="button" data-name="exportJson" title="Settings, per-step results and summary as JSON">Data (JSON)</button>
       <button type="button" data-name="exportPng" title="The figure as a PNG image">Figure (PNG)</button>
+      <button type="button" data-name="exportSvg" title="The figure as an SVG image: plots as vectors, heat maps as embedded images">Figure (SVG)</button>
       <button type="button" data-name="saveSettings" title="Save the settings (with the seed) as JSON">Save settings</button>
       <button type="button" data-name="loadSettings" title="Load settings from a JSON file">Load settings…</button>
       <input type="file" accept=".json,application/json" hidden aria-label="settings file to load">
@@ -430,6 +431,8 @@ export class NoiselabWidget extends HTMLElement {
       download(`${stem}.json`, toJson(this.exportData()), 'application/json');
     } else if (kind === 'exportPng') {
       download(`${stem}.png`, await figurePng(this.$('.figure')));
+    } else if (kind === 'exportSvg') {
+      download(`${stem}.svg`, figureSvg(this.$('.figure')), 'image/svg+xml');
     } else if (kind === 'saveSettings') {
       download(`${stem}-settings.json`, toJson({ widget: this.localName, settings: this.settings }), 'application/json');
     } else if (kind === 'loadSettings') {
