@@ -8,23 +8,64 @@ const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 // axe is injected as a script: let the test (not the page) bypass the page's CSP for that.
 test.use({ bypassCSP: true });
 
-for (const [name, url, widget] of [['front page', 'index.html', '#funnel-widget'], ['example page', 'www/examples/funnel.html', '#full']]) {
+const allReady = (page) => page.evaluate(async () => {
+  const els = [...document.querySelectorAll('*')].filter((e) => e.localName.startsWith('noiselab-'));
+  await Promise.all(els.map(async (e) => { await customElements.whenDefined(e.localName); await e.ready; }));
+  return els.length;
+});
+
+// The front page, every example page (the gallery holds every widget) and the iframe page.
+const { readdirSync } = await import('node:fs');
+const PAGES = [['front page', 'index.html'], ['iframe page', 'www/frame.html?widget=funnel'],
+  ...readdirSync('www/examples').filter((f) => f.endsWith('.html')).sort().map((f) => [`example ${f}`, `www/examples/${f}`])];
+
+for (const [name, url] of PAGES) {
   for (const [w, h] of [[1440, 900], [390, 844]]) {
     test(`${name} at ${w}×${h}: axe-core finds no violation`, async ({ page }, info) => {
+      test.setTimeout(120_000);
       await page.setViewportSize({ width: w, height: h });
       await page.goto(url);
-      const el = await ready(page, widget);
-      await el.evaluate((e) => e.runToEnd());
+      if (url === 'index.html') await (await ready(page, '#funnel-widget')).evaluate((e) => e.runToEnd());
+      else expect(await allReady(page)).toBeGreaterThan(0);
       await page.addScriptTag({ path: axePath });
       const result = await page.evaluate(async () => {
         const r = await window.axe.run(document, { resultTypes: ['violations'] });
         return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
       });
-      await page.screenshot({ path: info.outputPath(`${name.replace(' ', '-')}-${w}x${h}.png`), fullPage: false });
+      await page.screenshot({ path: info.outputPath(`${name.replace(/\W+/g, '-')}-${w}x${h}.png`), fullPage: false });
       expect(result, JSON.stringify(result, null, 1)).toEqual([]);
     });
   }
 }
+
+test('every control of every widget is reachable with Tab and shows a focus ring', async ({ page }) => {
+  await page.goto('www/examples/gallery.html');
+  await allReady(page);
+  const widgets = await page.evaluate(() => [...document.querySelectorAll('*')].filter((e) => e.localName.startsWith('noiselab-')).map((e, i) => { e.dataset.a11yIndex = i; return e.localName; }));
+  for (let i = 0; i < widgets.length; i++) {
+    const el = page.locator(`[data-a11y-index="${i}"]`);
+    // Every visible, enabled control in the widget's shadow root.
+    const expected = await el.evaluate((e) => [...e.shadowRoot.querySelectorAll('button, input, select, textarea, summary, [tabindex]')]
+      .filter((c) => c.offsetParent !== null && !c.disabled && c.tabIndex >= 0 && !c.closest('details:not([open]) > :not(summary)'))
+      .map((c) => c.dataset?.name || c.getAttribute('aria-label') || c.textContent.trim().slice(0, 30)));
+    expect(expected.length, `${widgets[i]} has controls`).toBeGreaterThan(2);
+    await el.evaluate((e) => { e.scrollIntoView(); e.tabIndex = -1; e.focus(); });
+    const reached = new Set();
+    for (let k = 0; k < expected.length + 5; k++) {
+      await page.keyboard.press('Tab');
+      const info = await page.evaluate(() => {
+        let a = document.activeElement;
+        let inWidget = false;
+        while (a?.shadowRoot?.activeElement) { a = a.shadowRoot.activeElement; inWidget = true; }
+        if (!a || !inWidget) return null;
+        const style = getComputedStyle(a);
+        return { name: a.dataset?.name || a.getAttribute('aria-label') || a.textContent.trim().slice(0, 30), outline: style.outlineStyle !== 'none' || style.boxShadow !== 'none' };
+      });
+      if (info) { reached.add(info.name); expect(info.outline, `${widgets[i]}: focus ring on ${info.name}`).toBe(true); }
+    }
+    for (const n of expected) expect([...reached], `${widgets[i]}: Tab reaches ${n}`).toContain(n);
+  }
+});
 
 test('every widget control is reachable with the keyboard and shows focus', async ({ page }) => {
   await page.goto('www/examples/funnel.html');

@@ -32,6 +32,7 @@ if (!known.includes(name)) {
     if (key !== 'widget' && /^[a-z][a-z0-9-]*$/.test(key) && key !== 'url-state') el.setAttribute(key, value);
   }
   document.title = `noiselab · ${name}`;
+  document.getElementById('frame-title').textContent = `noiselab: ${name} widget`;
   main.append(el);
   load(tag).catch((err) => fail(`could not load <${tag}>: ${err.message}`));
 }

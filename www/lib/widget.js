@@ -44,6 +44,7 @@ export class NoiselabWidget extends HTMLElement {
     this.playing = false;
     this.visible = true;
     this.inFlight = false;
+    this.tickCount = 0; // frames of work requested while playing (the soak test watches it)
     this.broken = false;
     this.valid = null; // last valid settings: name → text (model fields and UI fields)
     this.ready = new Promise((resolve) => { this.resolveReady = resolve; });
@@ -498,6 +499,7 @@ export class NoiselabWidget extends HTMLElement {
       this.raf = requestAnimationFrame(loop);
       if (this.inFlight || !this.visible) return;
       this.inFlight = true;
+      this.tickCount++;
       this.tick().catch((err) => this.fail(err)).finally(() => { this.inFlight = false; });
     };
     this.raf = requestAnimationFrame(loop);

@@ -103,6 +103,11 @@ const handlers = {
     if (!fn) throw new Error(`"${e.kind}" runs have no method "${name}"`);
     return fn(e, args);
   },
+  // Memory and bookkeeping, for the soak test: the wasm linear memory and the live runs.
+  async stats() {
+    const exports = await ready;
+    return [{ wasmBytes: exports.memory.buffer.byteLength, runs: runs.size }];
+  },
   freshSeed() {
     return [wasm.freshSeed()];
   },
@@ -127,7 +132,7 @@ self.onmessage = async (event) => {
   try {
     const handler = handlers[type];
     if (!handler) throw new Error(`unknown request "${type}"`);
-    const [result, transfer = []] = handler(args);
+    const [result, transfer = []] = await handler(args);
     self.postMessage({ id, ok: true, result }, transfer);
   } catch (err) {
     if (err instanceof WebAssembly.RuntimeError) {
