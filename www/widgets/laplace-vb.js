@@ -10,8 +10,9 @@ import { NoiselabWidget } from '../lib/widget.js';
 import { Surface, scale, drawAxes, polyline, OKABE_ITO as C } from '../lib/plot.js';
 
 const CSS = `
-.pair { display: grid; grid-template-columns: 1fr 1fr; gap: 10px; }
-@media (max-width: 700px) { .pair { grid-template-columns: 1fr; } }
+.pair { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 10px; }
+@media (max-width: 700px) { .pair { grid-template-columns: minmax(0, 1fr); } }
+.table-scroll { overflow-x: auto; max-width: 100%; }
 canvas { aspect-ratio: 4 / 3; }
 table.kl { border-collapse: collapse; font-variant-numeric: tabular-nums; font-size: 13px; margin-top: 4px; }
 table.kl th, table.kl td { padding: 3px 10px; text-align: right; border-bottom: 1px solid var(--border); }
@@ -46,7 +47,7 @@ class NoiselabLaplaceVb extends NoiselabWidget {
         <div><div class="plot-head"><strong>Negative log densities</strong></div><canvas class="neglog" role="img" aria-label="negative log densities"></canvas></div>
       </div>
       <div class="legend" aria-hidden="true">${legend}</div>
-      <table class="kl" aria-label="the three Gaussians and their KL divergences"><thead><tr><th>Gaussian</th><th>mean</th><th>std</th><th>KL(q‖p) nats</th><th>KL(p‖q) nats</th></tr></thead><tbody></tbody></table>`;
+      <div class="table-scroll" tabindex="0" role="region" aria-label="KL table (scrolls sideways on narrow screens)"><table class="kl" aria-label="the three Gaussians and their KL divergences"><thead><tr><th>Gaussian</th><th>mean</th><th>std</th><th>KL(q‖p) nats</th><th>KL(p‖q) nats</th></tr></thead><tbody></tbody></table></div>`;
   }
 
   async onReady() {
