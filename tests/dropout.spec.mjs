@@ -119,6 +119,11 @@ test('Wei view: the four rules train in the worker with progress and an honest f
   for (const c of ['.r-wei-drop1', '.r-wei-dropk', '.r-wei-knock', '.r-wei-explicit', '.r-wei-none']) {
     expect(Number(await readout(el, c))).toBeGreaterThan(0);
   }
+  // The comparison runs with the preset (α = 0.3, ρ = 0.7) by default; the plain settings give other numbers.
+  const preset = await readout(el, '.r-wei-drop1');
+  await el.locator('select.wei-settings').selectOption('current');
+  await expect(el.locator('.wei-status')).toHaveText('done', { timeout: 40_000 });
+  await expect.poll(async () => { const v = await readout(el, '.r-wei-drop1'); return v !== '' && v !== preset; }, { timeout: 40_000 }).toBe(true);
   con.check();
 });
 

@@ -59,6 +59,10 @@ const WEI = [
   { key: 'knockIn', label: 'DROP_K + knock-in noise', colour: C.orange, dash: [7, 4] },
   { key: 'explicitOnly', label: 'explicit regularizer only', colour: C.green },
 ];
+// Where Wei et al.'s pattern shows at this scale (measured with the CLI, see weiFinding): the
+// widget's settings with a larger step size and drop rate. The view offers it and the plain
+// settings; it is the default of the Wei comparison.
+const WEI_PRESET = { learningRate: '0.3', dropoutRate: '0.7' };
 // Linear regression for the regularizer view (SCIENCE §2.1: D ≲ 10): features of scales 0.5 … 2.
 const LINEAR = { n: 30, d: 5, noise: 1, learningRate: 0.02, batchSize: 4, steps: 60000, records: 300 };
 
@@ -128,6 +132,7 @@ class NoiselabDropout extends NoiselabWidget {
         <p class="note lin-note"></p>`)}
       ${panel('wei', `
         <div class="plot-head"><strong>Test loss over training: which part of dropout’s benefit is implicit?</strong>
+          <span class="inline"><label for="${id('wei-set')}">settings</label><select id="${id('wei-set')}" class="wei-settings"><option value="preset" selected>the settings below with α = 0.3, ρ = 0.7 (where the effect shows)</option><option value="current">the settings below as they are</option></select></span>
           <span class="inline"><progress class="wei-progress" max="1" value="0" aria-label="progress of the comparison runs"></progress><span class="wei-status"></span></span></div>
         <canvas class="wide wei-curve" role="img" aria-label="test loss of the Wei et al. variants"></canvas>
         <div class="legend legend-wei" aria-hidden="true"></div>
@@ -158,6 +163,12 @@ class NoiselabDropout extends NoiselabWidget {
     k.addEventListener('input', () => { this.$('.k-out').textContent = k.value; });
     k.addEventListener('change', () => this.applySettings({ testK: k.value }).catch((err) => this.fail(err)));
     this.$('.slice').addEventListener('change', () => this.refreshTestTime().catch((err) => this.fail(err)));
+    this.$('.wei-settings').addEventListener('change', () => {
+      this.wei = null;
+      this.weiToken = (this.weiToken ?? 0) + 1;
+      this.weiRunning = false;
+      this.refreshView().catch((err) => this.fail(err));
+    });
     this.showView(this.view);
   }
 
@@ -670,9 +681,11 @@ class NoiselabDropout extends NoiselabWidget {
       if (oneD) {
         const sx = scale(d.xMin, d.xMax, x0, x0 + w), sy = scale(d.yMin, d.yMax, y0 + h, y0);
         ctx.strokeStyle = '#ddd'; ctx.strokeRect(x0, y0, w, h);
+        ctx.save(); ctx.beginPath(); ctx.rect(x0, y0, w, h); ctx.clip();
         ctx.strokeStyle = C.vermillion; ctx.lineWidth = 1.5;
         polyline(ctx, n, (i) => sx(d.xMin + (d.xMax - d.xMin) * i / (n - 1)), (i) => sy(pred[i]));
         this.drawPoints(ctx, { x: sx, y: sy }, t.data, 0.35);
+        ctx.restore();
       } else {
         ctx.imageSmoothingEnabled = true;
         const side = Math.min(w, h);
@@ -772,10 +785,12 @@ class NoiselabDropout extends NoiselabWidget {
     const total = Number(this.valid.steps) * WEI.length;
     const runs = WEI.map((w) => ({ ...w, handle: `${this.handle}-wei${token}-${w.key}`, hist: [], rows: 0, done: false }));
     const progress = this.$('.wei-progress');
+    progress.value = 0;
+    this.$('.wei-status').textContent = 'starting…';
     this.wei = { runs, complete: false };
     try {
       for (const r of runs) {
-        const res = await this.worker.request('create', { kind: 'dropout', handle: r.handle, settings: { ...this.modelSettings(), variant: r.key } });
+        const res = await this.worker.request('create', { kind: 'dropout', handle: r.handle, settings: { ...this.weiSettings(), variant: r.key } });
         this.weiIngest(r, res);
       }
       for (;;) {
@@ -800,10 +815,18 @@ class NoiselabDropout extends NoiselabWidget {
       this.drawView('wei');
       this.updateReadout();
     } finally {
-      this.weiRunning = false;
-      button.disabled = false;
+      if (token === this.weiToken) {
+        this.weiRunning = false;
+        button.disabled = false;
+      }
       for (const r of runs) await this.worker.request('dispose', { handle: r.handle }).catch(() => {});
     }
+  }
+
+  /** The settings of the Wei comparison: the widget's, with the preset if chosen. */
+  weiSettings() {
+    const preset = this.$('.wei-settings').value === 'preset';
+    return { ...this.modelSettings(), ...(preset ? WEI_PRESET : {}) };
   }
 
   weiIngest(r, res) {
