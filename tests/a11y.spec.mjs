@@ -88,3 +88,26 @@ test('every widget control is reachable with the keyboard and shows focus', asyn
   }
   void el;
 });
+
+// The dropout example page (issue 3): the full widget with its four tabbed views, and a single view.
+for (const [w, h] of [[1440, 900], [390, 844]]) {
+  test(`dropout example page at ${w}×${h}: axe-core finds no violation`, async ({ page }) => {
+    await page.setViewportSize({ width: w, height: h });
+    await page.goto('www/examples/dropout.html');
+    const el = await ready(page, '#full');
+    await ready(page, '#testtime');
+    await el.evaluate((e) => e.setSettings({ steps: 100 }));
+    await el.evaluate((e) => e.runToEnd());
+    await page.addScriptTag({ path: axePath });
+    // Every tab of the full widget (axe skips hidden panels).
+    for (const view of ['training', 'test-time', 'regularizer', 'wei']) {
+      await el.locator(`.tabs button[data-view="${view}"]`).click();
+      if (view === 'wei') await expect(el.locator('.wei-status')).toHaveText('done', { timeout: 40_000 });
+      const result = await page.evaluate(async () => {
+        const r = await window.axe.run(document, { resultTypes: ['violations'] });
+        return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
+      });
+      expect(result, `${view}: ${JSON.stringify(result, null, 1)}`).toEqual([]);
+    }
+  });
+}

@@ -12,9 +12,11 @@
 //! gets the same error naming the field and its range.
 
 mod density1d;
+mod dropout;
 mod funnel;
 mod panic;
 
+pub use dropout::DropoutRun;
 pub use funnel::FunnelRun;
 
 use noiselab_core::config::ConfigErrors;

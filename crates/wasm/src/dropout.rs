@@ -1,0 +1,465 @@
+//! Dropout (Grosse, Lecture 8; SCIENCE.md §2) for the browser: a [`DropoutRun`] handle over
+//! the core's `DropoutTraining` (two nets, with and without dropout, same data, init and
+//! batches), and a one-shot linear-regression computation for the regularizer view
+//! ([`dropout_linear`], SCIENCE.md §2.1).
+
+use crate::{as_pairs, check_reply, field_errors, settings_from_js, to_js};
+use js_sys::{Float64Array, Object, Reflect};
+use noiselab_core::dropout::linear::{LinearDropoutSgd, LinearProblem, LinearSgdSettings};
+use noiselab_core::dropout::testtime::{self, MAX_EXACT_UNITS};
+use noiselab_core::dropout::train::{Net, Workspace};
+use noiselab_core::dropout::{
+    DropoutConfig, DropoutTraining, Variant, Which, FIELDS, HISTORY_FIELDS,
+};
+use noiselab_core::experiment::Experiment;
+use noiselab_core::rng::SeededRng;
+use std::collections::BTreeMap;
+use wasm_bindgen::prelude::*;
+
+/// Largest grid side for predictions (keeps one call well under a frame at the defaults).
+const MAX_GRID: u32 = 256;
+/// Largest K for the test-time MC average and the number of sampled members.
+const MAX_K: u32 = 256;
+
+fn set(target: &Object, key: &str, value: &JsValue) {
+    // Setting a property on a fresh plain object cannot fail.
+    let _ = Reflect::set(target, &JsValue::from_str(key), value);
+}
+
+fn f64s(v: &[f64]) -> JsValue {
+    Float64Array::from(v).into()
+}
+
+/// The dropout field table (`[{name, label, unit, help, kind, min, max, …}]`).
+#[wasm_bindgen(js_name = dropoutFields)]
+pub fn dropout_fields() -> Result<JsValue, JsError> {
+    to_js(&FIELDS)
+}
+
+/// Column names of a history row (see [`DropoutRun::history_from`]).
+#[wasm_bindgen(js_name = dropoutHistoryFields)]
+pub fn dropout_history_fields() -> Result<JsValue, JsError> {
+    to_js(&HISTORY_FIELDS)
+}
+
+/// Validate settings without starting a run: `{ok, settings, errors: [{field, message}]}`.
+#[wasm_bindgen(js_name = dropoutCheck)]
+pub fn dropout_check(settings: JsValue) -> Result<JsValue, JsError> {
+    let pairs = settings_from_js(&settings)?;
+    check_reply(
+        DropoutConfig::from_settings(as_pairs(&pairs)),
+        DropoutConfig::to_settings,
+    )
+}
+
+fn which(name: &str) -> Result<Which, JsError> {
+    match name {
+        "dropout" => Ok(Which::Dropout),
+        "plain" => Ok(Which::Plain),
+        _ => Err(JsError::new(&format!(
+            "net must be \"dropout\" or \"plain\"; got \"{name}\""
+        ))),
+    }
+}
+
+fn check_grid(nx: u32, ny: u32, one_d: bool) -> Result<(usize, usize), JsError> {
+    let ny_ok = one_d || (2..=MAX_GRID).contains(&ny);
+    if !(2..=MAX_GRID * 4).contains(&nx) || !ny_ok {
+        return Err(JsError::new(&format!(
+            "prediction grid must be 2 to {MAX_GRID} nodes per side"
+        )));
+    }
+    Ok((nx as usize, ny as usize))
+}
+
+/// A dropout run: the net trained with the configured rule and the plain net, side by side.
+#[wasm_bindgen]
+pub struct DropoutRun {
+    inner: DropoutTraining,
+}
+
+#[wasm_bindgen]
+impl DropoutRun {
+    /// Start a run from settings (`name → string | number`, defaults for the rest). Throws an
+    /// `Error` whose message names every bad field and its allowed range.
+    #[wasm_bindgen(constructor)]
+    pub fn new(settings: JsValue) -> Result<DropoutRun, JsError> {
+        let pairs = settings_from_js(&settings)?;
+        match DropoutConfig::from_settings(as_pairs(&pairs)) {
+            Ok(config) => Ok(DropoutRun {
+                inner: DropoutTraining::new(config),
+            }),
+            Err(errors) => Err(JsError::new(
+                &field_errors(&errors)
+                    .iter()
+                    .map(|e| e.message.clone())
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            )),
+        }
+    }
+
+    /// Advance by up to `n` steps: `{stepsTaken, stop: null | "done" | "diverged"}`.
+    pub fn step(&mut self, n: u32) -> Result<JsValue, JsError> {
+        to_js(&self.inner.run(n as usize))
+    }
+
+    /// `{totalSteps, stepsDone, stopReason, diverged: null | "dropout" | "plain", last: {step,
+    /// trainLoss, …}, widths, mask (current step's mask of the first example, over the units
+    /// of layers 0 … L−1: 1 kept, 0 dropped), trainPoints}`.
+    pub fn snapshot(&self) -> Result<JsValue, JsError> {
+        to_js(&self.inner.snapshot())
+    }
+
+    /// Steps taken so far.
+    #[wasm_bindgen(js_name = stepsDone)]
+    pub fn steps_done(&self) -> u32 {
+        self.inner.steps_done() as u32
+    }
+
+    /// Number of recorded rows so far.
+    #[wasm_bindgen(js_name = recordCount)]
+    pub fn record_count(&self) -> u32 {
+        (self.inner.history().len() / HISTORY_FIELDS.len()) as u32
+    }
+
+    /// Recorded rows from row index `from` on (rows are records, every `recordEvery` steps,
+    /// not steps), flat row-major with the columns of `dropoutHistoryFields()`.
+    #[wasm_bindgen(js_name = historyFrom)]
+    pub fn history_from(&self, from: u32) -> Float64Array {
+        let k = HISTORY_FIELDS.len();
+        let h = self.inner.history();
+        let start = (from as usize * k).min(h.len());
+        Float64Array::from(&h[start..])
+    }
+
+    /// The data: `{dim, trainX, trainT, testX, testT, domain: {xMin, xMax, yMin, yMax},
+    /// classification}`; inputs row-major (`len × dim`).
+    pub fn data(&self) -> Result<JsValue, JsError> {
+        let d = self.inner.data();
+        let out = Object::new();
+        set(&out, "dim", &JsValue::from(d.train.dim as u32));
+        set(&out, "trainX", &f64s(&d.train.inputs));
+        set(&out, "trainT", &f64s(&d.train.targets));
+        set(&out, "testX", &f64s(&d.test.inputs));
+        set(&out, "testT", &f64s(&d.test.targets));
+        set(&out, "domain", &to_js(&self.inner.domain())?);
+        set(
+            &out,
+            "classification",
+            &JsValue::from(self.inner.config().task.is_classification()),
+        );
+        Ok(out.into())
+    }
+
+    /// Weight-scaled predictions of a net (`"dropout"` or `"plain"`): for 2-D tasks an
+    /// `nx × ny` grid of `p(t = 1 | x)`, row-major, row 0 at `yMax`; for 1-D regression `nx`
+    /// values of `f(x)` from `xMin` to `xMax`.
+    pub fn predictions(&self, net: &str, nx: u32, ny: u32) -> Result<Float64Array, JsError> {
+        let (nx, ny) = check_grid(nx, ny, self.one_d())?;
+        Ok(Float64Array::from(
+            &self.inner.predictions(which(net)?, nx, ny)[..],
+        ))
+    }
+
+    /// The noise-free regression function at `nx` points (NaN for classification).
+    #[wasm_bindgen(js_name = trueCurve)]
+    pub fn true_curve(&self, nx: u32) -> Result<Float64Array, JsError> {
+        let (nx, _) = check_grid(nx, 2, true)?;
+        Ok(Float64Array::from(&self.inner.true_curve(nx)[..]))
+    }
+
+    /// Decision boundary `p = ½` of a net as segments `[x0, y0, x1, y1, …]` (empty for
+    /// regression).
+    #[wasm_bindgen(js_name = decisionBoundary)]
+    pub fn decision_boundary(&self, net: &str, nx: u32, ny: u32) -> Result<Float64Array, JsError> {
+        let (nx, ny) = check_grid(nx, ny, false)?;
+        Ok(Float64Array::from(
+            &self.inner.decision_boundary(which(net)?, nx, ny)[..],
+        ))
+    }
+
+    /// Test-time predictions of the dropout net at the prediction points:
+    /// `{weightScaled, mcMean, mcStd, exact, exactStd (Float64Arrays; exact ones empty when
+    /// D > 16, not asked, or more than 8,388,608 forward passes), droppable: D, k}`. The K masks (from `seed`) are shared by all
+    /// points.
+    #[wasm_bindgen(js_name = testTime)]
+    pub fn test_time(
+        &self,
+        nx: u32,
+        ny: u32,
+        k: u32,
+        exact: bool,
+        seed: u32,
+    ) -> Result<JsValue, JsError> {
+        let (nx, ny) = check_grid(nx, ny, self.one_d())?;
+        if !(1..=MAX_K).contains(&k) {
+            return Err(JsError::new(&format!(
+                "K must be a whole number from 1 to {MAX_K}; got {k}"
+            )));
+        }
+        let points = if self.one_d() { nx } else { nx * ny };
+        let exact = exact && self.exact_affordable(points);
+        let t = self.inner.test_time(nx, ny, k as usize, exact, seed as u64);
+        let out = Object::new();
+        set(&out, "weightScaled", &f64s(&t.weight_scaled));
+        set(&out, "mcMean", &f64s(&t.mc_mean));
+        set(&out, "mcStd", &f64s(&t.mc_std));
+        set(&out, "exact", &f64s(&t.exact));
+        set(&out, "exactStd", &f64s(&t.exact_std));
+        set(&out, "droppable", &JsValue::from(self.droppable_units()));
+        set(&out, "k", &JsValue::from(k));
+        Ok(out.into())
+    }
+
+    /// Test-time predictions along the horizontal slice `x₂ = x2` of a 2-D task (`n` points
+    /// from `xMin` to `xMax`), as [`DropoutRun::test_time`] (the same K masks for the same
+    /// `seed`). The exact average is computed only when `n·2^D ≤ 8,388,608` forward passes.
+    #[wasm_bindgen(js_name = testTimeSlice)]
+    pub fn test_time_slice(
+        &self,
+        n: u32,
+        x2: f64,
+        k: u32,
+        exact: bool,
+        seed: u32,
+    ) -> Result<JsValue, JsError> {
+        let (n, _) = check_grid(n, 2, true)?;
+        if self.one_d() || !x2.is_finite() {
+            return Err(JsError::new("a slice needs a 2-D task and a finite x₂"));
+        }
+        if !(1..=MAX_K).contains(&k) {
+            return Err(JsError::new(&format!(
+                "K must be a whole number from 1 to {MAX_K}; got {k}"
+            )));
+        }
+        let d = self.inner.domain();
+        let inputs: Vec<f64> = (0..n).flat_map(|i| [d.x_at(i, n), x2]).collect();
+        let net = Net {
+            mlp: self.inner.mlp(),
+            params: self.inner.params(Which::Dropout),
+            dropout: self.inner.dropout(),
+        };
+        let mut ws = Workspace::new(self.inner.mlp());
+        let mut rng = SeededRng::new(seed as u64, 0);
+        let exact = exact && self.exact_affordable(n);
+        let t = testtime::test_time_predictions(net, &inputs, k as usize, exact, &mut rng, &mut ws);
+        let out = Object::new();
+        set(&out, "weightScaled", &f64s(&t.weight_scaled));
+        set(&out, "mcMean", &f64s(&t.mc_mean));
+        set(&out, "mcStd", &f64s(&t.mc_std));
+        set(&out, "exact", &f64s(&t.exact));
+        set(&out, "exactStd", &f64s(&t.exact_std));
+        set(&out, "droppable", &JsValue::from(self.droppable_units()));
+        set(&out, "k", &JsValue::from(k));
+        Ok(out.into())
+    }
+
+    /// Whether the exact `2^D` average at `n` points stays within 8,388,608 forward passes.
+    #[wasm_bindgen(js_name = exactAffordable)]
+    pub fn exact_affordable(&self, n: usize) -> bool {
+        let d = self.droppable_units() as usize;
+        d <= MAX_EXACT_UNITS && (n as u64) << d <= 8_388_608
+    }
+
+    /// `count` sampled sub-networks of the dropout net (masks from `seed`):
+    /// `{masks: Float64Array(count·units), predictions: Float64Array(count·n), units, n}`.
+    pub fn members(&self, count: u32, nx: u32, ny: u32, seed: u32) -> Result<JsValue, JsError> {
+        let (nx, ny) = check_grid(nx, ny, self.one_d())?;
+        if !(1..=MAX_K).contains(&count) {
+            return Err(JsError::new(&format!(
+                "member count must be 1 to {MAX_K}; got {count}"
+            )));
+        }
+        let m = self.inner.members(count as usize, nx, ny, seed as u64);
+        let n = if self.one_d() { nx } else { nx * ny };
+        let out = Object::new();
+        set(&out, "masks", &f64s(&m.masks));
+        set(&out, "predictions", &f64s(&m.predictions));
+        set(
+            &out,
+            "units",
+            &JsValue::from(self.inner.mlp().num_units() as u32),
+        );
+        set(&out, "n", &JsValue::from(n as u32));
+        Ok(out.into())
+    }
+
+    /// Number D of droppable units of the dropout net (the ensemble has `2^D` members).
+    #[wasm_bindgen(js_name = droppableUnits)]
+    pub fn droppable_units(&self) -> u32 {
+        self.inner.dropout().droppable_units(self.inner.mlp()).len() as u32
+    }
+
+    /// Add a training point: `x` of the task's input dimension, target `t` (0/1 for
+    /// classification, a value for regression). Training goes on from the current weights.
+    #[wasm_bindgen(js_name = addPoint)]
+    pub fn add_point(&mut self, x: Vec<f64>, t: f64) -> Result<u32, JsError> {
+        let dim = self.inner.config().task.input_dim();
+        let classify = self.inner.config().task.is_classification();
+        if x.len() != dim || !x.iter().all(|v| v.is_finite()) || !t.is_finite() {
+            return Err(JsError::new(&format!(
+                "a point needs {dim} finite input(s) and a finite target"
+            )));
+        }
+        if classify && t != 0.0 && t != 1.0 {
+            return Err(JsError::new("a class label must be 0 or 1"));
+        }
+        self.inner.add_point(&x, t);
+        Ok(self.inner.data().train.len() as u32)
+    }
+
+    /// Remove the training point nearest to `x` (and to `t` for regression; pass NaN to
+    /// ignore it); returns its index, or −1 if none was removed (the last point stays).
+    #[wasm_bindgen(js_name = removeNearest)]
+    pub fn remove_nearest(&mut self, x: Vec<f64>, t: f64) -> i32 {
+        if x.len() != self.inner.config().task.input_dim() {
+            return -1;
+        }
+        let t = if t.is_finite() { Some(t) } else { None };
+        self.inner
+            .remove_nearest(&x, t)
+            .map(|i| i as i32)
+            .unwrap_or(-1)
+    }
+
+    /// Restore the seeded data (undo user points) and restart training.
+    #[wasm_bindgen(js_name = resetData)]
+    pub fn reset_data(&mut self) {
+        self.inner.reset_data();
+    }
+
+    /// Restart training from step 0 (same init and seed) on the current data.
+    pub fn reset(&mut self) {
+        self.inner.reset();
+    }
+
+    /// The run's settings, normalized (`name → text`).
+    pub fn settings(&self) -> Result<JsValue, JsError> {
+        let s: BTreeMap<&'static str, String> =
+            self.inner.config().to_settings().into_iter().collect();
+        to_js(&s)
+    }
+
+    fn one_d(&self) -> bool {
+        self.inner.config().task.input_dim() == 1
+    }
+}
+
+/// Settings of the linear-regression computation: `(n, d, noise, rho, learning rate, batch,
+/// steps, seed)` with their ranges, checked here so a bad value names its field.
+fn linear_arg(name: &str, v: f64, lo: f64, hi: f64, integer: bool) -> Result<f64, JsError> {
+    let ok = v.is_finite() && v >= lo && v <= hi && (!integer || v.fract() == 0.0);
+    if ok {
+        Ok(v)
+    } else {
+        Err(JsError::new(&format!(
+            "{name} must be {}from {lo} to {hi}; got {v}",
+            if integer { "a whole number " } else { "" }
+        )))
+    }
+}
+
+/// Dropout on linear regression (SCIENCE.md §2.1; Srivastava et al. 2014, sec. 9.1): a seeded
+/// problem (`n` points, `d` features of scales 0.5 … 2, true weights 1), the closed forms and
+/// an SGD run with dropout on the inputs from `w = 0`. Returns `{d, rho, secondMoments,
+/// leastSquares, minimizer (w* = ridge with λⱼ = ρ/(1−ρ)·Sⱼⱼ), uniformRidge, penalty,
+/// regularizerAtMinimizer (closed form), enumerated (2^d masks), mc, seMc (40 passes),
+/// steps: Float64Array(r), weights: Float64Array(r·d) (iterates), averages: Float64Array(r·d)
+/// (tail averages after `steps/10` burn-in), regularizer: Float64Array(r) (closed-form R at the
+/// iterate), objective: Float64Array(r) (J + R at the tail average), finalAverage,
+/// distance}` with `r = records + 1`.
+#[allow(clippy::too_many_arguments)]
+#[wasm_bindgen(js_name = dropoutLinear)]
+pub fn dropout_linear(
+    n: f64,
+    d: f64,
+    noise: f64,
+    rho: f64,
+    learning_rate: f64,
+    batch_size: f64,
+    steps: f64,
+    records: f64,
+    seed: f64,
+) -> Result<JsValue, JsError> {
+    let n = linear_arg("points", n, 4.0, 1000.0, true)? as usize;
+    let d = linear_arg("features", d, 1.0, 10.0, true)? as usize;
+    let noise = linear_arg("noise", noise, 0.0, 5.0, false)?;
+    let rho = linear_arg("dropoutRate", rho, 0.0, 0.95, false)?;
+    let lr = linear_arg("learningRate", learning_rate, 1e-6, 1.0, false)?;
+    let b = linear_arg("batchSize", batch_size, 1.0, n as f64, true)? as usize;
+    let steps = linear_arg("steps", steps, 10.0, 1_000_000.0, true)? as usize;
+    let records = linear_arg("records", records, 1.0, 2000.0, true)? as usize;
+    let seed = linear_arg("seed", seed, 0.0, 4_294_967_295.0, true)? as u64;
+    let problem = LinearProblem::generate(n, d, noise, seed);
+    let burn_in = steps / 10;
+    let mut sgd = LinearDropoutSgd::new(
+        problem.clone(),
+        LinearSgdSettings {
+            dropout_rate: rho,
+            learning_rate: lr,
+            batch_size: b,
+            drop_k: 1,
+            variant: Variant::Dropout,
+            steps,
+            burn_in,
+            seed,
+        },
+    );
+    let every = steps.div_ceil(records).max(1);
+    let (mut at, mut weights, mut averages, mut reg, mut objective) =
+        (vec![0.0], vec![], vec![], vec![], vec![]);
+    let mut push = |s: &LinearDropoutSgd| {
+        let snap = s.snapshot();
+        weights.extend_from_slice(&snap.weights);
+        averages.extend_from_slice(&snap.tail_average);
+        reg.push(problem.regularizer(&snap.weights, rho));
+        objective.push(snap.regularized_loss);
+    };
+    push(&sgd);
+    let mut stop = None;
+    while stop.is_none() {
+        let out = sgd.run(every);
+        stop = out.stop;
+        at.push(sgd.steps_done() as f64);
+        push(&sgd);
+    }
+    let minimizer = sgd.minimizer().to_vec();
+    let snap = sgd.snapshot();
+    let mut rng = SeededRng::new(seed, 7);
+    let (mc, se_mc) = problem.regularizer_mc(&minimizer, rho, 40, &mut rng);
+    let out = Object::new();
+    set(&out, "d", &JsValue::from(d as u32));
+    set(&out, "n", &JsValue::from(n as u32));
+    set(&out, "rho", &JsValue::from(rho));
+    set(&out, "secondMoments", &f64s(&problem.second_moments()));
+    set(&out, "leastSquares", &f64s(&problem.least_squares()));
+    set(&out, "minimizer", &f64s(&minimizer));
+    set(&out, "uniformRidge", &f64s(&problem.uniform_ridge(rho)));
+    set(&out, "penalty", &f64s(&problem.matching_penalty(rho)));
+    set(
+        &out,
+        "regularizerAtMinimizer",
+        &JsValue::from(problem.regularizer(&minimizer, rho)),
+    );
+    set(
+        &out,
+        "enumerated",
+        &JsValue::from(problem.regularizer_enumerated(&minimizer, rho)),
+    );
+    set(&out, "mc", &JsValue::from(mc));
+    set(&out, "seMc", &JsValue::from(se_mc));
+    set(&out, "steps", &f64s(&at));
+    set(&out, "weights", &f64s(&weights));
+    set(&out, "averages", &f64s(&averages));
+    set(&out, "regularizer", &f64s(&reg));
+    set(&out, "objective", &f64s(&objective));
+    set(&out, "finalAverage", &f64s(&snap.tail_average));
+    set(&out, "distance", &JsValue::from(snap.distance_to_minimizer));
+    set(
+        &out,
+        "diverged",
+        &JsValue::from(snap.stop_reason == Some(noiselab_core::experiment::StopReason::Diverged)),
+    );
+    Ok(out.into())
+}
