@@ -18,6 +18,7 @@ pub mod experiment;
 pub mod fixtures;
 pub mod funnel;
 pub mod mlp;
+pub mod nng;
 pub mod rng;
 pub mod special;
 
