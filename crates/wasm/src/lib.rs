@@ -13,6 +13,7 @@
 
 mod density1d;
 mod funnel;
+mod nng;
 mod panic;
 
 pub use funnel::FunnelRun;

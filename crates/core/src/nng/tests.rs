@@ -517,7 +517,6 @@ fn too_large_a_learning_rate_diverges_cleanly() {
     let mut run = NngRun::new(NngConfig {
         data_points: 10,
         learning_rate: 100.0,
-        momentum: 0.0,
         ..NngConfig::default()
     });
     let out = run.run(usize::MAX);
