@@ -111,3 +111,14 @@ for (const [w, h] of [[1440, 900], [390, 844]]) {
     }
   });
 }
+test('noisy natural gradient example page: axe-core finds no violation', async ({ page }) => {
+  await page.goto('www/examples/noisy-natural-gradient.html');
+  const el = await ready(page, '#full');
+  await el.evaluate((e) => e.runToEnd());
+  await page.addScriptTag({ path: axePath });
+  const result = await page.evaluate(async () => {
+    const r = await window.axe.run(document, { resultTypes: ['violations'] });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
+  });
+  expect(result, JSON.stringify(result, null, 1)).toEqual([]);
+});

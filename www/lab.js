@@ -205,6 +205,7 @@ function loadWidget(figureId, tag, modulePath, { grace = 4000 } = {}) {
 loadWidget('funnel-figure', 'noiselab-funnel', './widgets/funnel.js');
 loadWidget('laplace-vb-figure', 'noiselab-laplace-vb', './widgets/laplace-vb.js');
 loadWidget('dropout-figure', 'noiselab-dropout', './widgets/dropout.js');
+loadWidget('nng-figure', 'noiselab-nng', './widgets/noisy-natural-gradient.js');
 
 // ---- copy the embed snippet ------------------------------------------------------------------
 

@@ -7,6 +7,7 @@ import init, * as wasm from '../pkg/noiselab_wasm.js';
 import funnel from './experiments/funnel.js';
 import density1d from './experiments/density1d.js';
 import dropout from './experiments/dropout.js';
+import nng from './experiments/nng.js';
 
 const ready = init();
 const runs = new Map(); // handle → { run, kind, cursor }
@@ -24,6 +25,7 @@ const EXPERIMENTS = {
   funnel,
   density1d,
   dropout,
+  nng,
 };
 
 function experiment(kind) {

@@ -2,7 +2,7 @@
 //! numbers as the browser.
 //!
 //! ```text
-//! noiselab run funnel|dropout|dropout-k [--config file.json] [--set key=value ...] --out results.{json,csv}
+//! noiselab run funnel|dropout|dropout-k|nng [--config file.json] [--set key=value ...] --out results.{json,csv}
 //! noiselab surface funnel [--set cost=neal] [--nx 241 --ny 121 --levels 14] --out surface.json
 //! noiselab fields funnel
 //! noiselab bench funnel [--trajectories 2000] [--steps 1000]
@@ -10,6 +10,7 @@
 
 mod dropout;
 mod funnel;
+mod nng;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -34,6 +35,8 @@ enum Which {
     Dropout,
     /// Wei, Kakade & Ma: DROP_1, DROP_K, explicit-only, knock-in and no dropout, same seed.
     DropoutK,
+    /// Noisy natural gradient: full NNG, noisy Adam and noisy K-FAC on Bayesian linear regression.
+    Nng,
 }
 
 #[derive(Subcommand)]
@@ -139,6 +142,7 @@ fn main() -> ExitCode {
             Which::Funnel => funnel::run(&s, &out),
             Which::Dropout => dropout::run(&s, &out),
             Which::DropoutK => dropout::run_k(&s, &out),
+            Which::Nng => nng::run(&s, &out),
         }),
         Command::Surface {
             experiment: Which::Funnel,
@@ -153,6 +157,7 @@ fn main() -> ExitCode {
             match experiment {
                 Which::Funnel => funnel::print_fields(),
                 Which::Dropout | Which::DropoutK => dropout::print_fields(),
+                Which::Nng => nng::print_fields(),
             }
             Ok(())
         }

@@ -116,3 +116,54 @@ fn bad_settings_exit_2_naming_the_field() {
     ]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+#[test]
+fn run_nng_writes_csv_and_json_and_rejects_bad_settings() {
+    let out = temp("nng.csv");
+    let o = noiselab(&[
+        "run",
+        "nng",
+        "--set",
+        "steps=30",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = std::fs::read_to_string(&out).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 32, "header + steps 0 … 30");
+    assert_eq!(
+        lines[0],
+        "step,klFull,klNoisyAdam,klNoisyKfac,precisionErrorFull"
+    );
+    let out = temp("nng.json");
+    let o = noiselab(&[
+        "run",
+        "nng",
+        "--set",
+        "steps=50",
+        "--set",
+        "klWeight=0.5",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(doc["settings"]["klWeight"], "0.5");
+    assert_eq!(doc["history"].as_array().unwrap().len(), 51);
+    assert_eq!(doc["snapshot"]["methods"].as_array().unwrap().len(), 3);
+    assert_eq!(doc["ellipses"].as_array().unwrap().len(), 4 * 96 * 2);
+    let o = noiselab(&[
+        "run",
+        "nng",
+        "--set",
+        "klWeight=2",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("klWeight must be a number in (0, 1]; got 2")
+    );
+}

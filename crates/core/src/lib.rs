@@ -19,6 +19,7 @@ pub mod fixtures;
 pub mod funnel;
 pub mod hessian;
 pub mod mlp;
+pub mod nng;
 pub mod rng;
 pub mod special;
 

@@ -14,6 +14,7 @@
 mod density1d;
 mod dropout;
 mod funnel;
+mod nng;
 mod panic;
 
 pub use dropout::DropoutRun;

@@ -81,3 +81,15 @@ fn dropout_fixture_is_bit_identical() {
         "test loss = {test_loss}"
     );
 }
+
+#[wasm_bindgen_test(unsupported = test)]
+fn nng_fixture_is_bit_identical() {
+    // Full NNG, noisy Adam and noisy K-FAC: minibatches, sampled Fisher, Cholesky solves.
+    use noiselab_core::nng::{nng_fixture, NNG_FIXTURE_HASH, NNG_FIXTURE_KL_BITS};
+    let (hash, kl) = nng_fixture();
+    assert_eq!(
+        hash, NNG_FIXTURE_HASH,
+        "NNG history/means/covariances/samples hash"
+    );
+    assert_eq!(kl.to_bits(), NNG_FIXTURE_KL_BITS, "K-FAC KL = {kl}");
+}

@@ -1,0 +1,198 @@
+//! Small dense linear algebra by plain loops (fixed order, `libm` square roots and logarithms), for
+//! the seeded noisy-natural-gradient steps: a Cholesky factor, triangular solves, `ln det`,
+//! KL between Gaussians and the 2σ ellipse of a 2×2 covariance. Plain loops rather than nalgebra
+//! so a seed gives bit-identical numbers natively and in WebAssembly (ARCHITECTURE.md §4).
+//! Matrices are flat row-major `n×n` slices.
+
+// Index loops follow the formulas (L_ij, A_ik …) and are kept as written.
+#![allow(clippy::needless_range_loop)]
+
+/// The lower Cholesky factor `L` of a symmetric positive definite `A = LLᵀ` (row-major), or
+/// `None` when a pivot is not positive and finite (A not numerically SPD).
+pub fn cholesky(a: &[f64], n: usize) -> Option<Vec<f64>> {
+    let mut l = vec![0.0; n * n];
+    for i in 0..n {
+        for j in 0..=i {
+            let mut s = a[i * n + j];
+            for k in 0..j {
+                s -= l[i * n + k] * l[j * n + k];
+            }
+            if i == j {
+                if !(s > 0.0 && s.is_finite()) {
+                    return None;
+                }
+                l[i * n + i] = libm::sqrt(s);
+            } else {
+                l[i * n + j] = s / l[j * n + j];
+            }
+        }
+    }
+    Some(l)
+}
+
+/// Solve `L y = b` (forward substitution) in place.
+pub fn solve_lower(l: &[f64], n: usize, b: &mut [f64]) {
+    for i in 0..n {
+        let mut s = b[i];
+        for k in 0..i {
+            s -= l[i * n + k] * b[k];
+        }
+        b[i] = s / l[i * n + i];
+    }
+}
+
+/// Solve `Lᵀ x = b` (back substitution) in place.
+pub fn solve_upper_transposed(l: &[f64], n: usize, b: &mut [f64]) {
+    for i in (0..n).rev() {
+        let mut s = b[i];
+        for k in i + 1..n {
+            s -= l[k * n + i] * b[k];
+        }
+        b[i] = s / l[i * n + i];
+    }
+}
+
+/// Solve `A x = b` in place given the Cholesky factor `L` of `A`.
+pub fn cholesky_solve(l: &[f64], n: usize, b: &mut [f64]) {
+    solve_lower(l, n, b);
+    solve_upper_transposed(l, n, b);
+}
+
+/// `A⁻¹` from the Cholesky factor of `A` (column by column).
+pub fn cholesky_inverse(l: &[f64], n: usize) -> Vec<f64> {
+    let mut inv = vec![0.0; n * n];
+    let mut e = vec![0.0; n];
+    for j in 0..n {
+        e.fill(0.0);
+        e[j] = 1.0;
+        cholesky_solve(l, n, &mut e);
+        for i in 0..n {
+            inv[i * n + j] = e[i];
+        }
+    }
+    // Exactly symmetric.
+    for i in 0..n {
+        for j in 0..i {
+            let v = 0.5 * (inv[i * n + j] + inv[j * n + i]);
+            inv[i * n + j] = v;
+            inv[j * n + i] = v;
+        }
+    }
+    inv
+}
+
+/// `ln det A = 2 Σ ln L_ii`.
+pub fn log_det_from_cholesky(l: &[f64], n: usize) -> f64 {
+    (0..n).map(|i| 2.0 * libm::log(l[i * n + i])).sum()
+}
+
+/// `KL(N(μ_q, Σ_q) ‖ N(μ_p, P⁻¹))` in nats, with the target given by its precision `P`:
+/// `½[tr(PΣ_q) + (μ_q − μ_p)ᵀP(μ_q − μ_p) − n − ln det Σ_q − ln det P]`.
+/// `None` if `Σ_q` or `P` is not numerically positive definite.
+pub fn kl_gaussian(
+    mean_q: &[f64],
+    covariance_q: &[f64],
+    mean_p: &[f64],
+    precision_p: &[f64],
+) -> Option<f64> {
+    let n = mean_q.len();
+    let lq = cholesky(covariance_q, n)?;
+    let lp = cholesky(precision_p, n)?;
+    let (mut tr, mut quad) = (0.0, 0.0);
+    for i in 0..n {
+        for j in 0..n {
+            tr += precision_p[i * n + j] * covariance_q[j * n + i];
+            quad += (mean_q[i] - mean_p[i]) * precision_p[i * n + j] * (mean_q[j] - mean_p[j]);
+        }
+    }
+    Some(
+        0.5 * (tr + quad
+            - n as f64
+            - log_det_from_cholesky(&lq, n)
+            - log_det_from_cholesky(&lp, n)),
+    )
+}
+
+/// Points `(x, y)` (flat, `points` of them, closed: the last equals the first) on the ellipse
+/// `{μ + k·Σ^{1/2}u : ‖u‖ = 1}` of the 2×2 covariance `[[a, b], [b, c]]`: `k = 2` is the 2σ
+/// ellipse. Uses the Cholesky factor as the square root (any square root traces the same set).
+/// A degenerate covariance gives NaN points.
+pub fn ellipse(mean: (f64, f64), (a, b, c): (f64, f64, f64), k: f64, points: usize) -> Vec<f64> {
+    let mut out = Vec::with_capacity(2 * points);
+    let l11 = libm::sqrt(a);
+    let l21 = b / l11;
+    let l22 = libm::sqrt(c - l21 * l21);
+    let n = points.max(3) - 1;
+    for p in 0..=n {
+        let t = 2.0 * std::f64::consts::PI * (p % n) as f64 / n as f64;
+        let (u, v) = (libm::cos(t), libm::sin(t));
+        out.push(mean.0 + k * l11 * u);
+        out.push(mean.1 + k * (l21 * u + l22 * v));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use nalgebra::DMatrix;
+
+    fn spd(n: usize, seed: u64) -> Vec<f64> {
+        let mut r = crate::rng::SeededRng::new(seed, 0);
+        let m: Vec<f64> = (0..n * n).map(|_| r.normal()).collect();
+        let mut a = vec![0.0; n * n];
+        for i in 0..n {
+            for j in 0..n {
+                a[i * n + j] = (0..n).map(|k| m[i * n + k] * m[j * n + k]).sum::<f64>()
+                    + if i == j { 0.5 } else { 0.0 };
+            }
+        }
+        a
+    }
+
+    #[test]
+    fn cholesky_solve_inverse_and_log_det_match_nalgebra() {
+        for n in [1, 2, 5, 9] {
+            let a = spd(n, n as u64);
+            let l = cholesky(&a, n).unwrap();
+            let na = DMatrix::from_row_slice(n, n, &a);
+            let inv = cholesky_inverse(&l, n);
+            let nainv = na.clone().try_inverse().unwrap();
+            for i in 0..n {
+                for j in 0..n {
+                    assert!((inv[i * n + j] - nainv[(i, j)]).abs() < 1e-9 * (1.0 + nainv.amax()));
+                }
+            }
+            let ld = na.determinant().ln();
+            assert!((log_det_from_cholesky(&l, n) - ld).abs() < 1e-9 * (1.0 + ld.abs()));
+        }
+        assert!(cholesky(&[1.0, 2.0, 2.0, 1.0], 2).is_none());
+        assert!(cholesky(&[f64::NAN], 1).is_none());
+    }
+
+    #[test]
+    fn kl_is_zero_for_equal_gaussians_and_matches_the_1d_formula() {
+        let p = spd(3, 7);
+        let cov = cholesky_inverse(&cholesky(&p, 3).unwrap(), 3);
+        let m = [0.3, -1.0, 2.0];
+        assert!(kl_gaussian(&m, &cov, &m, &p).unwrap().abs() < 1e-12);
+        // 1-D: KL(N(a, s²)‖N(b, 1/p)) = ½[p s² + p(a−b)² − 1 − ln s² − ln p].
+        let (a, s2, b, pp) = (0.4, 0.3, -0.2, 2.5f64);
+        let want = 0.5 * (pp * s2 + pp * (a - b) * (a - b) - 1.0 - s2.ln() - pp.ln());
+        assert!((kl_gaussian(&[a], &[s2], &[b], &[pp]).unwrap() - want).abs() < 1e-14);
+    }
+
+    #[test]
+    fn ellipse_points_have_mahalanobis_radius_k() {
+        let (a, b, c) = (2.0, -0.9, 0.7);
+        let det = a * c - b * b;
+        let pts = ellipse((1.0, -1.0), (a, b, c), 2.0, 50);
+        assert_eq!(pts.len(), 100);
+        assert_eq!((pts[0], pts[1]), (pts[98], pts[99]));
+        for p in pts.chunks(2) {
+            let (x, y) = (p[0] - 1.0, p[1] + 1.0);
+            let r2 = (c * x * x - 2.0 * b * x * y + a * y * y) / det;
+            assert!((r2 - 4.0).abs() < 1e-12, "{r2}");
+        }
+    }
+}

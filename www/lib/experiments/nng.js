@@ -1,0 +1,39 @@
+// Worker side of noisy natural gradient (SCIENCE §6): full NNG, noisy Adam and noisy K-FAC on
+// one Bayesian linear regression. Each frame carries the new history rows, the 2σ ellipses of the
+// target and of each method's q over the two shown weights, and the recent weight samples.
+import * as wasm from '../../pkg/noiselab_wasm.js';
+
+const ELLIPSE_POINTS = 96;
+
+/** The drawing data over the shown weights (no history). */
+function view(e) {
+  const [i, j] = e.axes ?? [0, 1];
+  const ellipses = e.run.ellipses(i, j, 2, ELLIPSE_POINTS);
+  const samples = e.run.samples(i, j);
+  return {
+    snapshot: e.run.snapshot(), ellipses, samples,
+    ellipsePoints: ELLIPSE_POINTS, sampleCount: e.run.sampleCount(), axes: [i, j],
+  };
+}
+
+export default {
+  fields: () => wasm.nngFields(),
+  historyFields: () => wasm.nngHistoryFields(),
+  check: (settings) => wasm.nngCheck(settings),
+  create: (settings) => new wasm.NngRun(settings),
+  frame(e, stepsTaken = 0, elapsedMs = 0) {
+    const from = e.cursor;
+    const history = e.run.historyFrom(from);
+    e.cursor = e.run.stepsDone() + 1;
+    const result = { ...view(e), from, history, stepsTaken, elapsedMs };
+    return [result, [history.buffer, result.ellipses.buffer, result.samples.buffer]];
+  },
+  methods: {
+    // Which two weights the plot shows (0-based): `request('method', {handle, name: 'axes', i, j})`.
+    axes(e, { i, j }) {
+      e.axes = [Math.max(0, Math.floor(Number(i) || 0)), Math.max(0, Math.floor(Number(j) || 0))];
+      const result = view(e);
+      return [result, [result.ellipses.buffer, result.samples.buffer]];
+    },
+  },
+};
