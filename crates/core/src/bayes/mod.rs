@@ -27,6 +27,8 @@ pub mod hmc;
 pub mod linreg;
 pub mod logreg;
 mod logreg_config;
+pub mod logreg_panel;
+pub mod logreg_vi;
 pub mod quad;
 pub use crate::special;
 #[cfg(test)]

@@ -7,3 +7,4 @@ mod density1d;
 mod hmc;
 mod linreg;
 mod logreg;
+mod logreg_vi;
