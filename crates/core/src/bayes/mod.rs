@@ -21,6 +21,7 @@
 //! `libm`, so [`bayes_fixture`] is bit-identical natively and in WebAssembly.
 
 pub mod bbb;
+pub mod bbb_logreg;
 mod bbb_config;
 pub mod density1d;
 pub mod hmc;
@@ -29,6 +30,7 @@ pub mod logreg;
 mod logreg_config;
 pub mod logreg_panel;
 pub mod logreg_vi;
+pub mod pac_bayes;
 pub mod quad;
 pub use crate::special;
 #[cfg(test)]

@@ -8,3 +8,4 @@ mod hmc;
 mod linreg;
 mod logreg;
 mod logreg_vi;
+mod bbb_logreg;
