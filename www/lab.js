@@ -204,6 +204,8 @@ function loadWidget(figureId, tag, modulePath, { grace = 4000 } = {}) {
 
 loadWidget('funnel-figure', 'noiselab-funnel', './widgets/funnel.js');
 loadWidget('laplace-vb-figure', 'noiselab-laplace-vb', './widgets/laplace-vb.js');
+loadWidget('logreg-posterior-figure', 'noiselab-logreg-posterior', './widgets/logreg-posterior.js');
+loadWidget('description-length-figure', 'noiselab-description-length', './widgets/description-length.js');
 
 // ---- copy the embed snippet ------------------------------------------------------------------
 

@@ -6,6 +6,8 @@
 import init, * as wasm from '../pkg/noiselab_wasm.js';
 import funnel from './experiments/funnel.js';
 import density1d from './experiments/density1d.js';
+import logregPanel from './experiments/logregPanel.js';
+import bbbLogreg from './experiments/bbbLogreg.js';
 
 const ready = init();
 const runs = new Map(); // handle → { run, kind, cursor }
@@ -22,6 +24,8 @@ let dead = null;
 const EXPERIMENTS = {
   funnel,
   density1d,
+  logregPanel,
+  bbbLogreg,
 };
 
 function experiment(kind) {

@@ -2,12 +2,13 @@
 //! numbers as the browser.
 //!
 //! ```text
-//! noiselab run funnel|dropout|dropout-k [--config file.json] [--set key=value ...] --out results.{json,csv}
+//! noiselab run funnel|dropout|dropout-k|logreg-posterior|description-length|description-length-sweep [--config file.json] [--set key=value ...] --out results.{json,csv}
 //! noiselab surface funnel [--set cost=neal] [--nx 241 --ny 121 --levels 14] --out surface.json
 //! noiselab fields funnel
 //! noiselab bench funnel [--trajectories 2000] [--steps 1000]
 //! ```
 
+mod bayes_panels;
 mod dropout;
 mod funnel;
 
@@ -34,6 +35,12 @@ enum Which {
     Dropout,
     /// Wei, Kakade & Ma: DROP_1, DROP_K, explicit-only, knock-in and no dropout, same seed.
     DropoutK,
+    /// 2-D logistic regression: true posterior, Laplace, variational Gaussians, HMC.
+    LogregPosterior,
+    /// Bayes by Backprop on 2-D logistic regression: ELBO, KL in bits, PAC-Bayes bounds.
+    DescriptionLength,
+    /// The description-length run at 13 prior variances (bounds and test error against η).
+    DescriptionLengthSweep,
 }
 
 #[derive(Subcommand)]
@@ -139,6 +146,9 @@ fn main() -> ExitCode {
             Which::Funnel => funnel::run(&s, &out),
             Which::Dropout => dropout::run(&s, &out),
             Which::DropoutK => dropout::run_k(&s, &out),
+            Which::LogregPosterior => bayes_panels::run_logreg(&s, &out),
+            Which::DescriptionLength => bayes_panels::run_description_length(&s, &out),
+            Which::DescriptionLengthSweep => bayes_panels::run_sweep(&s, &out),
         }),
         Command::Surface {
             experiment: Which::Funnel,
@@ -153,6 +163,10 @@ fn main() -> ExitCode {
             match experiment {
                 Which::Funnel => funnel::print_fields(),
                 Which::Dropout | Which::DropoutK => dropout::print_fields(),
+                Which::LogregPosterior => bayes_panels::print_logreg_fields(),
+                Which::DescriptionLength | Which::DescriptionLengthSweep => {
+                    bayes_panels::print_description_length_fields()
+                }
             }
             Ok(())
         }

@@ -11,8 +11,10 @@
 //! are parsed by the core's field table, so every front end (URL hash, attributes, inputs, CLI)
 //! gets the same error naming the field and its range.
 
+mod bbb_logreg;
 mod density1d;
 mod funnel;
+mod logreg_panel;
 mod panic;
 
 pub use funnel::FunnelRun;

@@ -360,9 +360,7 @@ pub fn analyze_panel(
         field(
             dd,
             n_data,
-            dd.grid(n_data, n_data, |a, b| {
-                lap.predictive([a, b]).plug_in
-            }),
+            dd.grid(n_data, n_data, |a, b| lap.predictive([a, b]).plug_in),
             plevels.clone(),
         ),
         field(

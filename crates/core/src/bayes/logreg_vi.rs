@@ -164,7 +164,9 @@ impl GaussianRule {
 
     /// `F(q) = E_q ln p(D, w) + ½ ln det(2πeΣ)` for `q = N(mean, LLᵀ)`.
     pub fn elbo(&self, data: &LogRegData, prior_variance: f64, mean: [f64; 2], chol: Mat2) -> f64 {
-        self.expectations(data, prior_variance, mean, chol).log_joint + entropy(chol)
+        self.expectations(data, prior_variance, mean, chol)
+            .log_joint
+            + entropy(chol)
     }
 }
 
@@ -200,7 +202,8 @@ pub struct VariationalFit {
 /// `KL(N(m, Σ)‖N(0, ηI)) = ½[tr Σ/η + ‖m‖²/η − 2 − ln det Σ + 2 ln η]` in 2-D.
 pub fn kl_to_prior(mean: [f64; 2], covariance: Mat2, prior_variance: f64) -> f64 {
     let eta = prior_variance;
-    0.5 * ((covariance[0] + covariance[3] + mean[0] * mean[0] + mean[1] * mean[1]) / eta - 2.0
+    0.5 * ((covariance[0] + covariance[3] + mean[0] * mean[0] + mean[1] * mean[1]) / eta
+        - 2.0
         - libm::log(det2(covariance))
         + 2.0 * libm::log(eta))
 }

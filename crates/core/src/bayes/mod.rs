@@ -21,8 +21,8 @@
 //! `libm`, so [`bayes_fixture`] is bit-identical natively and in WebAssembly.
 
 pub mod bbb;
-pub mod bbb_logreg;
 mod bbb_config;
+pub mod bbb_logreg;
 pub mod density1d;
 pub mod hmc;
 pub mod linreg;

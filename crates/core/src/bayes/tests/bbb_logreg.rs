@@ -29,7 +29,10 @@ fn vanishing_std_gives_ordinary_backprop() {
         let (gm, _) = gradient_estimate(&d, mean, [-40.0, -40.0], 1.5, 3, &mut rng);
         let (g, _) = d.gradient_and_curvature(mean, 1.5);
         for j in 0..2 {
-            assert!((gm[j] - g[j]).abs() < 1e-12 * (1.0 + g[j].abs()), "{gm:?} vs {g:?}");
+            assert!(
+                (gm[j] - g[j]).abs() < 1e-12 * (1.0 + g[j].abs()),
+                "{gm:?} vs {g:?}"
+            );
         }
     }
 }
@@ -40,7 +43,11 @@ fn gradient_estimate_is_unbiased_for_the_exact_elbo_gradient() {
     // (quadrature) ELBO in (μ, ρ): within 4 SE per coordinate.
     let d = LogRegData::generate(20, [2.0, -1.0], 5);
     let rule = normal_rule(32);
-    let (mean, rho, eta) = ([0.8, -0.4], [softplus_inverse(0.6), softplus_inverse(0.3)], 2.0);
+    let (mean, rho, eta) = (
+        [0.8, -0.4],
+        [softplus_inverse(0.6), softplus_inverse(0.3)],
+        2.0,
+    );
     let f = |m: [f64; 2], r: [f64; 2]| {
         let s = r.map(crate::bayes::special::softplus);
         expected_log_likelihood(&d, m, s, &rule) - kl_diagonal(&m, &s, eta)
@@ -146,7 +153,9 @@ fn kl_inverse_by_bisection_is_correct() {
         }
     }
     assert_eq!(kl_bernoulli(0.3, 0.3), 0.0);
-    assert!((kl_bernoulli(0.5, 0.25) - (0.5 * (2.0f64).ln() + 0.5 * (2.0f64 / 3.0).ln())).abs() < 1e-15);
+    assert!(
+        (kl_bernoulli(0.5, 0.25) - (0.5 * (2.0f64).ln() + 0.5 * (2.0f64 / 3.0).ln())).abs() < 1e-15
+    );
 }
 
 #[test]
@@ -214,7 +223,12 @@ fn bbb_reaches_the_mean_field_optimum_below_the_evidence() {
     let d = run.train().clone();
     let lap = laplace(&d, 2.0);
     let z = grid_posterior(&d, &lap, panel_grid(&lap)).log_evidence;
-    let opt = fit(&d, &lap, Family::MeanField, &GaussianRule::new(HERMITE_NODES));
+    let opt = fit(
+        &d,
+        &lap,
+        Family::MeanField,
+        &GaussianRule::new(HERMITE_NODES),
+    );
     let s = run.snapshot();
     println!(
         "BBB F {:.5} vs mean-field optimum {:.5}, ln Z {z:.5}; μ {:?} vs {:?}; s {:?} vs [{:.4}, {:.4}]",
@@ -247,16 +261,24 @@ fn sweep_shows_the_bound_trade_off_and_config_is_validated() {
     for p in &pts {
         println!(
             "η {:.4}: KL {:.3} bits, train {:.3}, test {:.3}, LS {:.3}, McA {:.3}",
-            p.prior_variance, p.evaluation.kl_bits, p.evaluation.train_error,
-            p.evaluation.test_error, p.evaluation.langford_seeger_bound, p.evaluation.mcallester_bound
+            p.prior_variance,
+            p.evaluation.kl_bits,
+            p.evaluation.train_error,
+            p.evaluation.test_error,
+            p.evaluation.langford_seeger_bound,
+            p.evaluation.mcallester_bound
         );
         assert!(!p.diverged);
     }
-    let ls: Vec<f64> = pts.iter().map(|p| p.evaluation.langford_seeger_bound).collect();
+    let ls: Vec<f64> = pts
+        .iter()
+        .map(|p| p.evaluation.langford_seeger_bound)
+        .collect();
     let best = ls.iter().copied().fold(f64::INFINITY, f64::min);
     assert!(best < ls[0] && best < ls[5]);
     assert!(pts[0].evaluation.train_error > 0.3);
-    let e = BbbLogRegConfig::from_settings([("confidence", "0.9"), ("dataPoints", "5")]).unwrap_err();
+    let e =
+        BbbLogRegConfig::from_settings([("confidence", "0.9"), ("dataPoints", "5")]).unwrap_err();
     let mut fields: Vec<&str> = e.0.iter().map(|e| e.field()).collect();
     fields.sort();
     assert_eq!(fields, ["confidence", "dataPoints"]);

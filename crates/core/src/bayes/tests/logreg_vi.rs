@@ -23,9 +23,21 @@ fn hermite_rule_has_the_normal_moments() {
         let mut dfact = 1.0;
         for k in 1..n {
             dfact *= (2 * k - 1) as f64;
-            let m: f64 = x.iter().zip(&w).map(|(x, w)| w * x.powi(2 * k as i32)).sum();
-            assert!((m / dfact - 1.0).abs() < 1e-11, "n = {n}, moment {}: {m}", 2 * k);
-            let odd: f64 = x.iter().zip(&w).map(|(x, w)| w * x.powi(2 * k as i32 - 1)).sum();
+            let m: f64 = x
+                .iter()
+                .zip(&w)
+                .map(|(x, w)| w * x.powi(2 * k as i32))
+                .sum();
+            assert!(
+                (m / dfact - 1.0).abs() < 1e-11,
+                "n = {n}, moment {}: {m}",
+                2 * k
+            );
+            let odd: f64 = x
+                .iter()
+                .zip(&w)
+                .map(|(x, w)| w * x.powi(2 * k as i32 - 1))
+                .sum();
             assert!(odd.abs() < 1e-9 * dfact, "odd moment {odd}");
         }
     }
@@ -55,7 +67,11 @@ fn elbo_is_below_the_evidence_and_kl_is_positive() {
         // More nodes change nothing.
         let fine = GaussianRule::new(2 * HERMITE_NODES);
         let f2 = fine.elbo(&d, eta, full.mean, cholesky2(full.covariance));
-        assert!((f2 - full.elbo).abs() < 1e-7, "rule error {}", f2 - full.elbo);
+        assert!(
+            (f2 - full.elbo).abs() < 1e-7,
+            "rule error {}",
+            f2 - full.elbo
+        );
     }
 }
 
@@ -167,7 +183,10 @@ fn hmc_with_laplace_tuned_settings_matches_the_grid() {
             let x: Vec<f64> = s.iter().skip(k).step_by(2).copied().collect();
             let (m, se, ess) = batch_means(&x, 40);
             let z = (m - post.mean[k]) / se;
-            println!("N={n} w{k}: {m:.4} vs {:.4}, z = {z:.2}, ESS {ess:.0}", post.mean[k]);
+            println!(
+                "N={n} w{k}: {m:.4} vs {:.4}, z = {z:.2}, ESS {ess:.0}",
+                post.mean[k]
+            );
             assert!(z.abs() < 4.0);
         }
     }
