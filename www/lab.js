@@ -206,6 +206,8 @@ loadWidget('funnel-figure', 'noiselab-funnel', './widgets/funnel.js');
 loadWidget('laplace-vb-figure', 'noiselab-laplace-vb', './widgets/laplace-vb.js');
 loadWidget('dropout-figure', 'noiselab-dropout', './widgets/dropout.js');
 loadWidget('nng-figure', 'noiselab-nng', './widgets/noisy-natural-gradient.js');
+loadWidget('logreg-posterior-figure', 'noiselab-logreg-posterior', './widgets/logreg-posterior.js');
+loadWidget('description-length-figure', 'noiselab-description-length', './widgets/description-length.js');
 
 // ---- copy the embed snippet ------------------------------------------------------------------
 

@@ -8,6 +8,8 @@ import funnel from './experiments/funnel.js';
 import density1d from './experiments/density1d.js';
 import dropout from './experiments/dropout.js';
 import nng from './experiments/nng.js';
+import logregPanel from './experiments/logregPanel.js';
+import bbbLogreg from './experiments/bbbLogreg.js';
 
 const ready = init();
 const runs = new Map(); // handle → { run, kind, cursor }
@@ -26,6 +28,8 @@ const EXPERIMENTS = {
   density1d,
   dropout,
   nng,
+  logregPanel,
+  bbbLogreg,
 };
 
 function experiment(kind) {

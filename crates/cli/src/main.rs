@@ -3,11 +3,13 @@
 //!
 //! ```text
 //! noiselab run funnel|dropout|dropout-k|nng [--config file.json] [--set key=value ...] --out results.{json,csv}
+//! noiselab run funnel|dropout|dropout-k|logreg-posterior|description-length|description-length-sweep [--config file.json] [--set key=value ...] --out results.{json,csv}
 //! noiselab surface funnel [--set cost=neal] [--nx 241 --ny 121 --levels 14] --out surface.json
 //! noiselab fields funnel
 //! noiselab bench funnel [--trajectories 2000] [--steps 1000]
 //! ```
 
+mod bayes_panels;
 mod dropout;
 mod funnel;
 mod nng;
@@ -37,6 +39,12 @@ enum Which {
     DropoutK,
     /// Noisy natural gradient: full NNG, noisy Adam and noisy K-FAC on Bayesian linear regression.
     Nng,
+    /// 2-D logistic regression: true posterior, Laplace, variational Gaussians, HMC.
+    LogregPosterior,
+    /// Bayes by Backprop on 2-D logistic regression: ELBO, KL in bits, PAC-Bayes bounds.
+    DescriptionLength,
+    /// The description-length run at 13 prior variances (bounds and test error against η).
+    DescriptionLengthSweep,
 }
 
 #[derive(Subcommand)]
@@ -143,6 +151,9 @@ fn main() -> ExitCode {
             Which::Dropout => dropout::run(&s, &out),
             Which::DropoutK => dropout::run_k(&s, &out),
             Which::Nng => nng::run(&s, &out),
+            Which::LogregPosterior => bayes_panels::run_logreg(&s, &out),
+            Which::DescriptionLength => bayes_panels::run_description_length(&s, &out),
+            Which::DescriptionLengthSweep => bayes_panels::run_sweep(&s, &out),
         }),
         Command::Surface {
             experiment: Which::Funnel,
@@ -158,6 +169,10 @@ fn main() -> ExitCode {
                 Which::Funnel => funnel::print_fields(),
                 Which::Dropout | Which::DropoutK => dropout::print_fields(),
                 Which::Nng => nng::print_fields(),
+                Which::LogregPosterior => bayes_panels::print_logreg_fields(),
+                Which::DescriptionLength | Which::DescriptionLengthSweep => {
+                    bayes_panels::print_description_length_fields()
+                }
             }
             Ok(())
         }

@@ -11,10 +11,12 @@
 //! are parsed by the core's field table, so every front end (URL hash, attributes, inputs, CLI)
 //! gets the same error naming the field and its range.
 
+mod bbb_logreg;
 mod density1d;
 mod dropout;
 mod funnel;
 mod nng;
+mod logreg_panel;
 mod panic;
 
 pub use dropout::DropoutRun;

@@ -22,11 +22,15 @@
 
 pub mod bbb;
 mod bbb_config;
+pub mod bbb_logreg;
 pub mod density1d;
 pub mod hmc;
 pub mod linreg;
 pub mod logreg;
 mod logreg_config;
+pub mod logreg_panel;
+pub mod logreg_vi;
+pub mod pac_bayes;
 pub mod quad;
 pub use crate::special;
 #[cfg(test)]

@@ -3,7 +3,9 @@
 //! seeded, so outcomes are deterministic and `cargo test -- --nocapture` prints the margins.
 
 mod bbb;
+mod bbb_logreg;
 mod density1d;
 mod hmc;
 mod linreg;
 mod logreg;
+mod logreg_vi;

@@ -1,0 +1,128 @@
+//! `noiselab run logreg-posterior|description-length|description-length-sweep`: the files
+//! hold the documented numbers; bad settings exit with status 2 naming the field.
+
+use std::process::Command;
+
+fn noiselab(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_noiselab"))
+        .args(args)
+        .output()
+        .expect("runs")
+}
+
+fn temp(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("noiselab-cli-bayes-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join(name)
+}
+
+#[test]
+fn logreg_posterior_writes_the_comparison() {
+    let out = temp("logreg.csv");
+    let o = noiselab(&[
+        "run",
+        "logreg-posterior",
+        "--set",
+        "hmcSamples=50",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = std::fs::read_to_string(&out).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 5);
+    assert!(lines[0].starts_with("name,mean1,mean2"));
+    assert!(lines[1].starts_with("laplace,") && lines[4].starts_with("truePosterior,"));
+    // KL(q‖p(w|D)) ≥ 0 for every Gaussian.
+    for l in &lines[1..4] {
+        let kl: f64 = l.split(',').nth(7).unwrap().parse().unwrap();
+        assert!(kl >= -1e-9, "{l}");
+    }
+    let json = temp("logreg.json");
+    let o = noiselab(&[
+        "run",
+        "logreg-posterior",
+        "--set",
+        "dataPoints=20",
+        "--out",
+        json.to_str().unwrap(),
+    ]);
+    assert!(o.status.success());
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    assert_eq!(doc["settings"]["dataPoints"], "20");
+    assert_eq!(
+        doc["analysis"]["hmcSamples"].as_array().unwrap().len(),
+        1200
+    );
+}
+
+#[test]
+fn description_length_run_and_sweep() {
+    let out = temp("mdl.csv");
+    let o = noiselab(&[
+        "run",
+        "description-length",
+        "--set",
+        "steps=30",
+        "--set",
+        "testPoints=200",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = std::fs::read_to_string(&out).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 32, "header + steps 0 … 30");
+    assert!(lines[0].starts_with("step,elbo,expectedLogLikelihood,klNats,klBits"));
+
+    let out = temp("sweep.json");
+    let o = noiselab(&[
+        "run",
+        "description-length-sweep",
+        "--set",
+        "steps=20",
+        "--set",
+        "dataPoints=50",
+        "--set",
+        "testPoints=200",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    let pts = doc["points"].as_array().unwrap();
+    assert_eq!(pts.len(), 13);
+    for p in pts {
+        let e = &p["evaluation"];
+        assert!(e["langfordSeegerBound"].as_f64().unwrap() >= e["trainError"].as_f64().unwrap());
+    }
+    assert!(String::from_utf8_lossy(&o.stderr).contains("13 of 13"));
+}
+
+#[test]
+fn bad_settings_exit_2_naming_the_field() {
+    let out = temp("bad.json");
+    let o = noiselab(&[
+        "run",
+        "description-length",
+        "--set",
+        "confidence=0.9",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr)
+        .contains("confidence must be a number in (0, 0.5]; got 0.9"));
+    let o = noiselab(&[
+        "run",
+        "logreg-posterior",
+        "--set",
+        "variationalFamily=wide",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("variationalFamily"));
+}

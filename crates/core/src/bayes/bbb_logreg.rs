@@ -1,0 +1,583 @@
+//! Bayes by Backprop on the 2-D logistic regression, with its description length and PAC-Bayes
+//! bounds (Blundell et al. 2015, ICML; Lecture 8, "Description Length Regularization";
+//! SCIENCE.md §3–§4; bounds in [`super::pac_bayes`]).
+//!
+//! `q(w) = N(μ, diag(s²))`, `s = softplus(ρ)`, prior `N(0, ηI)`. Each step draws `S` samples
+//! `w = μ + s⊙ε` and ascends `F/N` with Adam on the reparameterized gradient
+//! - `∂F/∂μ ≈ (1/S)Σ ∇_w ln p(D|w) − μ/η`,
+//! - `∂F/∂ρ_j ≈ [(1/S)Σ (∇_w ln p(D|w))_j ε_j − s_j/η + 1/s_j]·σ(ρ_j)`,
+//!
+//! with `∇_w ln p(D|w) = Σ(y_i − σ(wᵀx_i))x_i` and the KL analytic. At `s → 0` the μ-step is
+//! ordinary backprop on the MAP objective. The reported terms are exact, not sampled: the logit
+//! of each example is `N(μᵀx, Σ s_j²x_j²)` under `q`, so `E_q ln p(D|w)` is a sum of 1-D
+//! Gauss–Hermite integrals and the Gibbs classifier's error on each example is a normal CDF.
+//!
+//! Randomness: training data from stream 0 of `seed` ([`LogRegData::generate`]), the `ε` from
+//! stream 1, the test set from stream 2. Plain loops and `libm`: bit-identical in WebAssembly.
+
+use super::logreg::LogRegData;
+use super::logreg_vi::normal_rule;
+use super::pac_bayes::{gibbs_error, langford_seeger, mcallester};
+use super::special::{log_sigmoid, sigmoid, sigmoid_over_softplus, softplus, softplus_inverse};
+use crate::config::{ConfigErrors, FieldKind, FieldSpec, Parsed};
+use crate::experiment::{Experiment, StopReason};
+use crate::rng::SeededRng;
+use serde::Serialize;
+
+const fn real(min: f64, max: f64, min_open: bool, default: f64, step: f64) -> FieldKind {
+    FieldKind::Real {
+        min,
+        max,
+        min_open,
+        default,
+        step,
+    }
+}
+
+const fn integer(min: u64, max: u64, default: u64) -> FieldKind {
+    FieldKind::Integer { min, max, default }
+}
+
+/// Every setting of the description-length experiment, its range and default.
+pub const BBB_LOGREG_FIELDS: [FieldSpec; 11] = [
+    FieldSpec {
+        name: "dataPoints",
+        label: "training points N",
+        unit: "",
+        help: "Number of labelled training points; the bound tightens like 1/√N.",
+        kind: integer(10, 5000, 200),
+    },
+    FieldSpec {
+        name: "testPoints",
+        label: "test points",
+        unit: "",
+        help: "Size of the held-out test set from the same distribution, on which the stochastic classifier's error is measured.",
+        kind: integer(100, 50000, 5000),
+    },
+    FieldSpec {
+        name: "priorVariance",
+        label: "prior variance η",
+        unit: "",
+        help: "Variance of the prior p(w) = N(0, ηI); it must be chosen before seeing the data for the bound to hold.",
+        kind: real(0.0, 100.0, true, 1.0, 0.01),
+    },
+    FieldSpec {
+        name: "trueWeight1",
+        label: "true weight w₁",
+        unit: "",
+        help: "First weight of the model that labels the data, p(y = 1|x) = σ(wᵀx).",
+        kind: real(-5.0, 5.0, false, 2.0, 0.1),
+    },
+    FieldSpec {
+        name: "trueWeight2",
+        label: "true weight w₂",
+        unit: "",
+        help: "Second weight of the labelling model.",
+        kind: real(-5.0, 5.0, false, -1.0, 0.1),
+    },
+    FieldSpec {
+        name: "learningRate",
+        label: "learning rate α",
+        unit: "",
+        help: "Adam step size on the per-example objective F/N.",
+        kind: real(0.0, 1.0, true, 0.03, 0.001),
+    },
+    FieldSpec {
+        name: "samplesPerStep",
+        label: "samples per step S",
+        unit: "",
+        help: "Weight samples w = μ + s⊙ε averaged in each gradient estimate.",
+        kind: integer(1, 64, 4),
+    },
+    FieldSpec {
+        name: "initStd",
+        label: "initial std s₀",
+        unit: "",
+        help: "Starting standard deviation of both weights in q (the means start at 0).",
+        kind: real(0.0, 10.0, true, 0.5, 0.01),
+    },
+    FieldSpec {
+        name: "steps",
+        label: "steps",
+        unit: "iterations",
+        help: "Number of Bayes-by-Backprop updates.",
+        kind: integer(1, 20000, 1500),
+    },
+    FieldSpec {
+        name: "confidence",
+        label: "confidence δ",
+        unit: "",
+        help: "The bounds hold with probability at least 1 − δ over the draw of the training set.",
+        kind: real(0.0, 0.5, true, 0.05, 0.01),
+    },
+    FieldSpec {
+        name: "seed",
+        label: "seed",
+        unit: "",
+        help: "Seed of the training set, the test set and the weight samples.",
+        kind: integer(0, 4_294_967_295, 1),
+    },
+];
+
+/// Settings. Names, ranges and defaults: [`BBB_LOGREG_FIELDS`].
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BbbLogRegConfig {
+    /// N.
+    pub data_points: u32,
+    /// Test-set size.
+    pub test_points: u32,
+    /// η.
+    pub prior_variance: f64,
+    /// `w_true,1`.
+    pub true_weight1: f64,
+    /// `w_true,2`.
+    pub true_weight2: f64,
+    /// α.
+    pub learning_rate: f64,
+    /// S.
+    pub samples_per_step: u32,
+    /// s₀.
+    pub init_std: f64,
+    /// Number of updates.
+    pub steps: u32,
+    /// δ.
+    pub confidence: f64,
+    /// Seed.
+    pub seed: u32,
+}
+
+impl Default for BbbLogRegConfig {
+    fn default() -> Self {
+        Self::from_settings(std::iter::empty()).expect("BBB_LOGREG_FIELDS defaults are valid")
+    }
+}
+
+impl BbbLogRegConfig {
+    /// Build from `(name, text)` settings over the defaults; every bad setting is reported.
+    pub fn from_settings<'a, I>(settings: I) -> Result<Self, ConfigErrors>
+    where
+        I: IntoIterator<Item = (&'a str, &'a str)>,
+    {
+        let p = Parsed::new(&BBB_LOGREG_FIELDS, settings)?;
+        Ok(BbbLogRegConfig {
+            data_points: p.int(0),
+            test_points: p.int(1),
+            prior_variance: p.real(2),
+            true_weight1: p.real(3),
+            true_weight2: p.real(4),
+            learning_rate: p.real(5),
+            samples_per_step: p.int(6),
+            init_std: p.real(7),
+            steps: p.int(8),
+            confidence: p.real(9),
+            seed: p.int(10),
+        })
+    }
+
+    /// The settings as `(name, text)` pairs in field order.
+    pub fn to_settings(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("dataPoints", format!("{}", self.data_points)),
+            ("testPoints", format!("{}", self.test_points)),
+            ("priorVariance", format!("{}", self.prior_variance)),
+            ("trueWeight1", format!("{}", self.true_weight1)),
+            ("trueWeight2", format!("{}", self.true_weight2)),
+            ("learningRate", format!("{}", self.learning_rate)),
+            ("samplesPerStep", format!("{}", self.samples_per_step)),
+            ("initStd", format!("{}", self.init_std)),
+            ("steps", format!("{}", self.steps)),
+            ("confidence", format!("{}", self.confidence)),
+            ("seed", format!("{}", self.seed)),
+        ]
+    }
+}
+
+/// A seeded sample like [`LogRegData::generate`] but from stream `stream`.
+pub fn generate_stream(n: usize, true_weights: [f64; 2], seed: u64, stream: u64) -> LogRegData {
+    let mut rng = SeededRng::new(seed, stream);
+    let mut inputs = Vec::with_capacity(n);
+    let mut labels = Vec::with_capacity(n);
+    for _ in 0..n {
+        let x = [rng.normal(), rng.normal()];
+        let p = sigmoid(true_weights[0] * x[0] + true_weights[1] * x[1]);
+        inputs.push(x);
+        labels.push(if rng.uniform() < p { 1.0 } else { 0.0 });
+    }
+    LogRegData { inputs, labels }
+}
+
+/// `KL(N(μ, diag(s²))‖N(0, ηI)) = ½Σ_j[(s_j² + μ_j²)/η − 1 − ln(s_j²/η)]` (SCIENCE.md §4).
+pub fn kl_diagonal(mean: &[f64], std: &[f64], prior_variance: f64) -> f64 {
+    mean.iter()
+        .zip(std)
+        .map(|(m, s)| {
+            let v = s * s;
+            0.5 * ((v + m * m) / prior_variance - 1.0 - libm::log(v / prior_variance))
+        })
+        .sum()
+}
+
+/// `E_q ln p(D|w)` for `q = N(μ, diag(s²))`: per example `E ln σ((2y − 1)a)`,
+/// `a ~ N(μᵀx, Σ s_j²x_j²)`, by the `nodes` of a Gauss–Hermite rule ([`normal_rule`]).
+pub fn expected_log_likelihood(
+    data: &LogRegData,
+    mean: [f64; 2],
+    std: [f64; 2],
+    rule: &(Vec<f64>, Vec<f64>),
+) -> f64 {
+    let mut total = 0.0;
+    for (x, y) in data.inputs.iter().zip(&data.labels) {
+        let m = mean[0] * x[0] + mean[1] * x[1];
+        let sd = libm::sqrt(std[0] * std[0] * x[0] * x[0] + std[1] * std[1] * x[1] * x[1]);
+        let sign = 2.0 * y - 1.0;
+        for (u, w) in rule.0.iter().zip(&rule.1) {
+            total += w * log_sigmoid(sign * (m + sd * u));
+        }
+    }
+    total
+}
+
+/// The Gibbs classifier's mean error `(1/n)Σ P_q(wrong on (x_i, y_i))` on `data`.
+pub fn gibbs_error_rate(data: &LogRegData, mean: [f64; 2], std: [f64; 2]) -> f64 {
+    if data.inputs.is_empty() {
+        return f64::NAN;
+    }
+    let total: f64 = data
+        .inputs
+        .iter()
+        .zip(&data.labels)
+        .map(|(x, y)| gibbs_error(mean, std, *x, *y))
+        .sum();
+    total / data.inputs.len() as f64
+}
+
+/// One reparameterized gradient estimate of `F` in `(μ, ρ)` from `samples` draws (2 normals
+/// each) of `rng`: `(∂F/∂μ, ∂F/∂ρ)`, not divided by N.
+pub fn gradient_estimate(
+    data: &LogRegData,
+    mean: [f64; 2],
+    rho: [f64; 2],
+    prior_variance: f64,
+    samples: usize,
+    rng: &mut SeededRng,
+) -> ([f64; 2], [f64; 2]) {
+    let std = rho.map(softplus);
+    let (mut gm, mut gs) = ([0.0; 2], [0.0; 2]);
+    for _ in 0..samples {
+        let eps = [rng.normal(), rng.normal()];
+        let w = [mean[0] + std[0] * eps[0], mean[1] + std[1] * eps[1]];
+        let mut g = [0.0; 2];
+        for (x, y) in data.inputs.iter().zip(&data.labels) {
+            let r = y - sigmoid(w[0] * x[0] + w[1] * x[1]);
+            g[0] += r * x[0];
+            g[1] += r * x[1];
+        }
+        for j in 0..2 {
+            gm[j] += g[j];
+            gs[j] += g[j] * eps[j];
+        }
+    }
+    let inv = 1.0 / samples as f64;
+    let mut g_rho = [0.0; 2];
+    for j in 0..2 {
+        gm[j] = gm[j] * inv - mean[j] / prior_variance;
+        g_rho[j] = (gs[j] * inv - std[j] / prior_variance) * sigmoid(rho[j])
+            + sigmoid_over_softplus(rho[j]);
+    }
+    (gm, g_rho)
+}
+
+/// Column names of a history row.
+pub const BBB_LOGREG_HISTORY_FIELDS: [&str; 9] = [
+    "step",
+    "elbo",
+    "expectedLogLikelihood",
+    "klNats",
+    "klBits",
+    "trainError",
+    "testError",
+    "mcallesterBound",
+    "langfordSeegerBound",
+];
+
+/// Gauss–Hermite nodes of the 1-D expectations.
+const RULE_NODES: usize = 32;
+const BETA1: f64 = 0.9;
+const BETA2: f64 = 0.999;
+const ADAM_EPSILON: f64 = 1e-8;
+
+/// Exact ELBO terms, errors and bounds of one `q`.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Evaluation {
+    /// `F = E_q ln p(D|w) − KL`, nats.
+    pub elbo: f64,
+    /// `E_q ln p(D|w)`, nats.
+    pub expected_log_likelihood: f64,
+    /// `KL(q‖p(w))`, nats.
+    pub kl_nats: f64,
+    /// The same in bits: the description length.
+    pub kl_bits: f64,
+    /// Empirical Gibbs error on the training set.
+    pub train_error: f64,
+    /// Gibbs error on the test set.
+    pub test_error: f64,
+    /// McAllester's bound on the expected Gibbs error.
+    pub mcallester_bound: f64,
+    /// The Langford–Seeger bound.
+    pub langford_seeger_bound: f64,
+}
+
+/// The readout of a run.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BbbLogRegSnapshot {
+    /// Configured steps.
+    pub total_steps: usize,
+    /// Steps taken.
+    pub steps_done: usize,
+    /// Set once the run has ended.
+    pub stop_reason: Option<StopReason>,
+    /// The current terms.
+    pub evaluation: Evaluation,
+    /// `μ`.
+    pub mean: [f64; 2],
+    /// `s`.
+    pub std: [f64; 2],
+}
+
+/// Bayes by Backprop on the 2-D logistic regression, an [`Experiment`].
+#[derive(Clone, Debug)]
+pub struct BbbLogReg {
+    config: BbbLogRegConfig,
+    train: LogRegData,
+    test: LogRegData,
+    rule: (Vec<f64>, Vec<f64>),
+    mean: [f64; 2],
+    rho: [f64; 2],
+    adam_m: [f64; 4],
+    adam_v: [f64; 4],
+    powers: (f64, f64),
+    rng: SeededRng,
+    step: usize,
+    stop: Option<StopReason>,
+    last: Evaluation,
+    history: Vec<f64>,
+}
+
+impl BbbLogReg {
+    /// Generate the data and start a run.
+    pub fn new(config: BbbLogRegConfig) -> Self {
+        let w = [config.true_weight1, config.true_weight2];
+        let seed = config.seed as u64;
+        let mut run = BbbLogReg {
+            train: LogRegData::generate(config.data_points as usize, w, seed),
+            test: generate_stream(config.test_points as usize, w, seed, 2),
+            rule: normal_rule(RULE_NODES),
+            mean: [0.0; 2],
+            rho: [0.0; 2],
+            adam_m: [0.0; 4],
+            adam_v: [0.0; 4],
+            powers: (1.0, 1.0),
+            rng: SeededRng::new(seed, 1),
+            step: 0,
+            stop: None,
+            last: Evaluation {
+                elbo: 0.0,
+                expected_log_likelihood: 0.0,
+                kl_nats: 0.0,
+                kl_bits: 0.0,
+                train_error: 0.0,
+                test_error: 0.0,
+                mcallester_bound: 0.0,
+                langford_seeger_bound: 0.0,
+            },
+            history: Vec::new(),
+            config,
+        };
+        run.reset();
+        run
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &BbbLogRegConfig {
+        &self.config
+    }
+
+    /// The training set.
+    pub fn train(&self) -> &LogRegData {
+        &self.train
+    }
+
+    /// The test set.
+    pub fn test(&self) -> &LogRegData {
+        &self.test
+    }
+
+    /// `s = softplus(ρ)`.
+    pub fn std(&self) -> [f64; 2] {
+        self.rho.map(softplus)
+    }
+
+    /// `μ`.
+    pub fn mean(&self) -> [f64; 2] {
+        self.mean
+    }
+
+    /// Rows from step 0 to now, [`BBB_LOGREG_HISTORY_FIELDS`] columns, row-major.
+    pub fn history(&self) -> &[f64] {
+        &self.history
+    }
+
+    /// The exact terms, errors and bounds of `q = N(mean, diag(std²))` on this run's data.
+    pub fn evaluate(&self, mean: [f64; 2], std: [f64; 2]) -> Evaluation {
+        let c = &self.config;
+        let ell = expected_log_likelihood(&self.train, mean, std, &self.rule);
+        let kl = kl_diagonal(&mean, &std, c.prior_variance);
+        let train_error = gibbs_error_rate(&self.train, mean, std);
+        let n = self.train.inputs.len();
+        Evaluation {
+            elbo: ell - kl,
+            expected_log_likelihood: ell,
+            kl_nats: kl,
+            kl_bits: kl / std::f64::consts::LN_2,
+            train_error,
+            test_error: gibbs_error_rate(&self.test, mean, std),
+            mcallester_bound: mcallester(train_error, kl, n, c.confidence),
+            langford_seeger_bound: langford_seeger(train_error, kl, n, c.confidence),
+        }
+    }
+
+    fn record(&mut self) {
+        self.last = self.evaluate(self.mean, self.std());
+        let e = &self.last;
+        self.history.extend_from_slice(&[
+            self.step as f64,
+            e.elbo,
+            e.expected_log_likelihood,
+            e.kl_nats,
+            e.kl_bits,
+            e.train_error,
+            e.test_error,
+            e.mcallester_bound,
+            e.langford_seeger_bound,
+        ]);
+    }
+}
+
+impl Experiment for BbbLogReg {
+    type Snapshot = BbbLogRegSnapshot;
+
+    fn step(&mut self) -> Option<StopReason> {
+        if self.stop.is_some() {
+            return self.stop;
+        }
+        let c = &self.config;
+        let (gm, gr) = gradient_estimate(
+            &self.train,
+            self.mean,
+            self.rho,
+            c.prior_variance,
+            c.samples_per_step as usize,
+            &mut self.rng,
+        );
+        let n = self.train.inputs.len() as f64;
+        let lr = c.learning_rate;
+        self.powers = (self.powers.0 * BETA1, self.powers.1 * BETA2);
+        let (c1, c2) = (1.0 - self.powers.0, 1.0 - self.powers.1);
+        for (i, g) in [gm[0], gm[1], gr[0], gr[1]].into_iter().enumerate() {
+            let g = g / n;
+            self.adam_m[i] = BETA1 * self.adam_m[i] + (1.0 - BETA1) * g;
+            self.adam_v[i] = BETA2 * self.adam_v[i] + (1.0 - BETA2) * g * g;
+            let delta =
+                lr * (self.adam_m[i] / c1) / (libm::sqrt(self.adam_v[i] / c2) + ADAM_EPSILON);
+            if i < 2 {
+                self.mean[i] += delta;
+            } else {
+                self.rho[i - 2] += delta;
+            }
+        }
+        self.step += 1;
+        self.record();
+        let finite = self.mean.iter().chain(&self.rho).all(|v| v.is_finite());
+        if !finite || !self.last.elbo.is_finite() {
+            self.stop = Some(StopReason::Diverged);
+        } else if self.step >= self.config.steps as usize {
+            self.stop = Some(StopReason::Done);
+        }
+        self.stop
+    }
+
+    fn stop_reason(&self) -> Option<StopReason> {
+        self.stop
+    }
+
+    fn steps_done(&self) -> usize {
+        self.step
+    }
+
+    fn snapshot(&self) -> BbbLogRegSnapshot {
+        BbbLogRegSnapshot {
+            total_steps: self.config.steps as usize,
+            steps_done: self.step,
+            stop_reason: self.stop,
+            evaluation: self.last,
+            mean: self.mean,
+            std: self.std(),
+        }
+    }
+
+    fn reset(&mut self) {
+        self.mean = [0.0; 2];
+        self.rho = [softplus_inverse(self.config.init_std); 2];
+        self.adam_m = [0.0; 4];
+        self.adam_v = [0.0; 4];
+        self.powers = (1.0, 1.0);
+        self.rng = SeededRng::new(self.config.seed as u64, 1);
+        self.step = 0;
+        self.stop = None;
+        self.history.clear();
+        self.history
+            .reserve((self.config.steps as usize + 1) * BBB_LOGREG_HISTORY_FIELDS.len());
+        self.record();
+    }
+}
+
+/// One point of the prior-variance sweep: the run's settings with `priorVariance = η`, trained
+/// to the end.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SweepPoint {
+    /// η.
+    pub prior_variance: f64,
+    /// The final `q`'s terms, errors and bounds.
+    pub evaluation: Evaluation,
+    /// Set if the run diverged.
+    pub diverged: bool,
+}
+
+/// Train with `priorVariance = η` and evaluate the final `q`. The minimum of the bound over a
+/// sweep of `K` values is itself valid only at confidence `Kδ` (a union bound): the UI and CLI
+/// say so.
+pub fn sweep_point(config: &BbbLogRegConfig, prior_variance: f64) -> SweepPoint {
+    let mut c = config.clone();
+    c.prior_variance = prior_variance;
+    let mut run = BbbLogReg::new(c);
+    let out = run.run(usize::MAX);
+    SweepPoint {
+        prior_variance,
+        evaluation: run.last,
+        diverged: out.stop == Some(StopReason::Diverged),
+    }
+}
+
+/// `count ≥ 2` prior variances log-spaced on `[lo, hi]`.
+pub fn sweep_grid(lo: f64, hi: f64, count: usize) -> Vec<f64> {
+    (0..count)
+        .map(|k| {
+            let t = k as f64 / (count - 1) as f64;
+            libm::exp(libm::log(lo) + t * (libm::log(hi) - libm::log(lo)))
+        })
+        .collect()
+}

@@ -1,0 +1,405 @@
+//! The 2-D logistic-regression posterior panel (SCIENCE.md §3–§4; Lecture 8, "BNN Posterior
+//! Inference" and "Variational Bayes and Curvature"): in weight space the true posterior's
+//! contours (grid), the Laplace ellipse, the variational ellipse and HMC samples; in data space
+//! the predictive probability contours of the plug-in, probit (Laplace), variational and true
+//! predictives. Everything the browser draws is computed here; it only paints.
+
+use super::hmc::{Hmc, HmcSettings};
+use super::logreg::{
+    gaussian_sigmoid_average, grid_posterior, laplace, max_eigenvalue_sym2, GridPosterior,
+    GridSpec, Laplace, LogRegData, Mat2,
+};
+use super::logreg_config::LOGREG_FIELDS;
+use super::logreg_vi::{fit, Family, GaussianRule, VariationalFit, HERMITE_NODES};
+use crate::config::{ConfigErrors, FieldKind, FieldSpec, Parsed};
+use crate::contour::{contour_segments, Domain};
+use serde::Serialize;
+
+/// The panel's settings: the logistic-regression fields ([`LOGREG_FIELDS`]) plus the
+/// variational family and the number of HMC samples.
+pub const LOGREG_PANEL_FIELDS: [FieldSpec; 7] = [
+    LOGREG_FIELDS[0],
+    LOGREG_FIELDS[1],
+    LOGREG_FIELDS[2],
+    LOGREG_FIELDS[3],
+    LOGREG_FIELDS[4],
+    FieldSpec {
+        name: "variationalFamily",
+        label: "variational family",
+        unit: "",
+        help: "The Gaussian family q fitted by minimizing KL(q‖p(w|D)): diagonal (mean field, as Bayes by Backprop) or full covariance.",
+        kind: FieldKind::Choice {
+            options: Family::OPTIONS,
+            default: "meanField",
+        },
+    },
+    FieldSpec {
+        name: "hmcSamples",
+        label: "HMC samples",
+        unit: "",
+        help: "Number of Hamiltonian Monte Carlo samples drawn from the true posterior (after 200 warm-up transitions).",
+        kind: FieldKind::Integer {
+            min: 0,
+            max: 5000,
+            default: 600,
+        },
+    },
+];
+
+/// Settings of the panel. Names, ranges and defaults: [`LOGREG_PANEL_FIELDS`].
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LogRegPanelConfig {
+    /// N, the number of seeded points.
+    pub data_points: u32,
+    /// η.
+    pub prior_variance: f64,
+    /// `w_true,1`.
+    pub true_weight1: f64,
+    /// `w_true,2`.
+    pub true_weight2: f64,
+    /// Seed of the data (stream 0) and of HMC (stream 0 of `seed + 1`).
+    pub seed: u32,
+    /// The family of the variational Gaussian drawn.
+    pub variational_family: Family,
+    /// HMC samples.
+    pub hmc_samples: u32,
+}
+
+impl Default for LogRegPanelConfig {
+    fn default() -> Self {
+        Self::from_settings(std::iter::empty()).expect("LOGREG_PANEL_FIELDS defaults are valid")
+    }
+}
+
+impl LogRegPanelConfig {
+    /// Build from `(name, text)` settings over the defaults; every bad setting is reported.
+    pub fn from_settings<'a, I>(settings: I) -> Result<Self, ConfigErrors>
+    where
+        I: IntoIterator<Item = (&'a str, &'a str)>,
+    {
+        let p = Parsed::new(&LOGREG_PANEL_FIELDS, settings)?;
+        Ok(LogRegPanelConfig {
+            data_points: p.int(0),
+            prior_variance: p.real(1),
+            true_weight1: p.real(2),
+            true_weight2: p.real(3),
+            seed: p.int(4),
+            variational_family: Family::from_name(p.choice(5)).expect("options are families"),
+            hmc_samples: p.int(6),
+        })
+    }
+
+    /// The settings as `(name, text)` pairs in field order.
+    pub fn to_settings(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("dataPoints", format!("{}", self.data_points)),
+            ("priorVariance", format!("{}", self.prior_variance)),
+            ("trueWeight1", format!("{}", self.true_weight1)),
+            ("trueWeight2", format!("{}", self.true_weight2)),
+            ("seed", format!("{}", self.seed)),
+            ("variationalFamily", self.variational_family.name().into()),
+            ("hmcSamples", format!("{}", self.hmc_samples)),
+        ]
+    }
+
+    /// The seeded data set ([`LogRegData::generate`]).
+    pub fn data(&self) -> LogRegData {
+        LogRegData::generate(
+            self.data_points as usize,
+            [self.true_weight1, self.true_weight2],
+            self.seed as u64,
+        )
+    }
+}
+
+/// The grid used for the panel's true posterior: [`GridSpec::for_laplace`] with the half-width
+/// capped at 14 Laplace stds (12 nodes per unit panel). The posterior is log-concave with
+/// Hessian `I` at the mode in whitened units, so the mass beyond 14 is far below 1e-12; the
+/// tests check the capped grid against the uncapped one. Keeps the cost at most
+/// `(14·2·12)² ≈ 113k` nodes whatever `N` and `η`.
+pub fn panel_grid(laplace: &Laplace) -> GridSpec {
+    let g = GridSpec::for_laplace(laplace);
+    let half_width = g.half_width.min(14.0);
+    GridSpec {
+        half_width,
+        panels: libm::ceil(half_width) as usize,
+        nodes_per_panel: 12,
+    }
+}
+
+/// A coarser grid for the true predictive maps (12 nodes per panel of width 2 on at most 12
+/// stds): the predictive is a smooth average, accurate to < 1e-6 on the test data sets.
+pub fn predictive_grid(laplace: &Laplace) -> GridSpec {
+    let half_width = GridSpec::for_laplace(laplace).half_width.min(12.0);
+    GridSpec {
+        half_width,
+        panels: libm::ceil(half_width / 2.0) as usize,
+        nodes_per_panel: 12,
+    }
+}
+
+/// HMC settings tuned to the Laplace curvature (identity mass matrix): step size
+/// `ε = 0.5/√λ_max(H̄)` (stable below `2/√λ_max` on a Gaussian) and `L` leapfrog steps so the
+/// trajectory spans about `(π/2)` of the widest Laplace std, `L ∈ [5, 200]`, jitter 0.2.
+pub fn hmc_settings(laplace: &Laplace, seed: u64) -> HmcSettings {
+    let big = max_eigenvalue_sym2(laplace.curvature);
+    let c = laplace.curvature;
+    let small = (c[0] + c[3]) - big;
+    let step_size = 0.5 / libm::sqrt(big);
+    let length = std::f64::consts::FRAC_PI_2 / libm::sqrt(small.max(1e-12));
+    HmcSettings {
+        step_size,
+        leapfrog_steps: (libm::ceil(length / step_size) as usize).clamp(5, 200),
+        step_size_jitter: 0.2,
+        seed,
+    }
+}
+
+/// `n` HMC samples (`n×2` row-major) from `p(w|D)` after `warmup` transitions from `w_MAP`,
+/// and the acceptance rate over the kept transitions.
+pub fn hmc_samples(
+    data: &LogRegData,
+    laplace: &Laplace,
+    settings: HmcSettings,
+    warmup: usize,
+    n: usize,
+) -> (Vec<f64>, f64) {
+    let eta = laplace.prior_variance;
+    let target = |q: &[f64], g: &mut [f64]| {
+        let w = [q[0], q[1]];
+        let (grad, _) = data.gradient_and_curvature(w, eta);
+        g.copy_from_slice(&grad);
+        data.log_joint(w, eta)
+    };
+    let mut hmc = Hmc::new(target, laplace.map.to_vec(), settings);
+    hmc.sample(warmup);
+    let before = hmc.accepted();
+    let samples = hmc.sample(n);
+    let rate = if n > 0 {
+        (hmc.accepted() - before) as f64 / n as f64
+    } else {
+        f64::NAN
+    };
+    (samples, rate)
+}
+
+/// Points `[x0, y0, x1, y1, …]` of the ellipse `(w − m)ᵀΣ⁻¹(w − m) = r²`, closed (`n + 1`
+/// points): `w = m + rL(cos t, sin t)` with `LLᵀ = Σ`.
+pub fn ellipse(mean: [f64; 2], covariance: Mat2, r: f64, n: usize) -> Vec<f64> {
+    let l = super::logreg::cholesky2(covariance);
+    let mut out = Vec::with_capacity(2 * (n + 1));
+    for k in 0..=n {
+        let t = 2.0 * std::f64::consts::PI * k as f64 / n as f64;
+        let (c, s) = (libm::cos(t), libm::sin(t));
+        out.push(mean[0] + r * l[0] * c);
+        out.push(mean[1] + r * (l[2] * c + l[3] * s));
+    }
+    out
+}
+
+/// Mahalanobis radii of the drawn contours: the true posterior's density contours at
+/// `p_max·e^{−r²/2}` and every Gaussian's ellipses at `r` (for a Gaussian the two coincide).
+pub const RADII: [f64; 2] = [1.0, 2.0];
+/// Probability levels of the predictive contours.
+pub const PROBABILITY_LEVELS: [f64; 3] = [0.1, 0.5, 0.9];
+/// The data panel shows `[−DATA_EXTENT, DATA_EXTENT]²`.
+pub const DATA_EXTENT: f64 = 3.5;
+
+/// A field on a square grid with its contour lines.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ContourField {
+    /// The plotted rectangle.
+    pub domain: Domain,
+    /// Nodes per side.
+    pub n: usize,
+    /// Values on the `n×n` node grid, row-major in image order (row 0 at `yMax`).
+    pub values: Vec<f64>,
+    /// The contour levels.
+    pub levels: Vec<f64>,
+    /// Per level, segments `[x0, y0, x1, y1, …]`.
+    pub contours: Vec<Vec<f64>>,
+}
+
+fn field(domain: Domain, n: usize, values: Vec<f64>, levels: Vec<f64>) -> ContourField {
+    let contours = levels
+        .iter()
+        .map(|&l| contour_segments(&domain, &values, n, n, l))
+        .collect();
+    ContourField {
+        domain,
+        n,
+        values,
+        levels,
+        contours,
+    }
+}
+
+/// Everything the panel shows for one data set.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PanelAnalysis {
+    /// The data.
+    pub data: LogRegData,
+    /// MAP, `H̄`, Laplace evidence.
+    pub laplace: Laplace,
+    /// True `ln p(D)`, posterior mean and covariance (grid).
+    pub log_evidence: f64,
+    /// `E[w|D]`.
+    pub posterior_mean: [f64; 2],
+    /// `Cov[w|D]`.
+    pub posterior_covariance: Mat2,
+    /// The mean-field and the full-covariance Gaussian.
+    pub mean_field: VariationalFit,
+    /// See `mean_field`.
+    pub full_covariance: VariationalFit,
+    /// `KL(q‖p(w|D)) = ln p(D) − F(q)` for the mean field, full covariance and the Laplace
+    /// Gaussian, nats.
+    pub kl_to_posterior: [f64; 3],
+    /// HMC samples, `n×2` row-major.
+    pub hmc_samples: Vec<f64>,
+    /// HMC acceptance rate.
+    pub hmc_acceptance: f64,
+    /// HMC sample mean.
+    pub hmc_mean: [f64; 2],
+    /// The posterior density `p(w|D)` in weight space with contours at `p_max·e^{−r²/2}`,
+    /// `r ∈` [`RADII`].
+    pub posterior_density: ContourField,
+    /// Ellipses at [`RADII`]: Laplace, the chosen variational family, and the true
+    /// posterior's moment-matched Gaussian.
+    pub ellipses: [[Vec<f64>; 2]; 3],
+    /// Predictive maps on the data plane with contours at [`PROBABILITY_LEVELS`]: plug-in
+    /// `σ(w_MAPᵀx)`, probit (Laplace), the variational average `E_q σ(wᵀx)`, the true
+    /// predictive.
+    pub predictive: [ContourField; 4],
+}
+
+/// Analyse `data` with the panel's settings (`n_weight` and `n_data` grid nodes per side of
+/// the two planes, each in `2..=400`).
+pub fn analyze_panel(
+    config: &LogRegPanelConfig,
+    data: LogRegData,
+    n_weight: usize,
+    n_data: usize,
+) -> PanelAnalysis {
+    let eta = config.prior_variance;
+    let lap = laplace(&data, eta);
+    let post = grid_posterior(&data, &lap, panel_grid(&lap));
+    let rule = GaussianRule::new(HERMITE_NODES);
+    let mf = fit(&data, &lap, Family::MeanField, &rule);
+    let full = fit(&data, &lap, Family::FullCovariance, &rule);
+    let laplace_elbo = rule.elbo(&data, eta, lap.map, lap.whitening());
+    let kl = [
+        post.log_evidence - mf.elbo,
+        post.log_evidence - full.elbo,
+        post.log_evidence - laplace_elbo,
+    ];
+    let (samples, acceptance) = hmc_samples(
+        &data,
+        &lap,
+        hmc_settings(&lap, config.seed as u64 + 1),
+        200,
+        config.hmc_samples as usize,
+    );
+    let k = (samples.len() / 2).max(1) as f64;
+    let hmc_mean = [
+        samples.iter().step_by(2).sum::<f64>() / k,
+        samples.iter().skip(1).step_by(2).sum::<f64>() / k,
+    ];
+    let chosen = match config.variational_family {
+        Family::MeanField => &mf,
+        Family::FullCovariance => &full,
+    };
+    // Weight plane: a square around the posterior mean, 3.2 of the widest std (true or any q)
+    // on each side.
+    let widest = [
+        post.covariance,
+        lap.covariance,
+        chosen.covariance,
+        full.covariance,
+    ]
+    .iter()
+    .map(|c| max_eigenvalue_sym2(*c))
+    .fold(0.0, f64::max);
+    let half = 3.2 * libm::sqrt(widest);
+    let c = post.mean;
+    let wd = Domain {
+        x_min: c[0] - half,
+        x_max: c[0] + half,
+        y_min: c[1] - half,
+        y_max: c[1] + half,
+    };
+    let lz = post.log_evidence;
+    let density = wd.grid(n_weight, n_weight, |a, b| {
+        libm::exp(data.log_joint([a, b], eta) - lz)
+    });
+    let peak = libm::exp(lap.log_joint_at_map - lz);
+    let levels: Vec<f64> = RADII
+        .iter()
+        .rev()
+        .map(|r| peak * libm::exp(-0.5 * r * r))
+        .collect();
+    let ell = |m: [f64; 2], s: Mat2| RADII.map(|r| ellipse(m, s, r, 96));
+    let ellipses = [
+        ell(lap.map, lap.covariance),
+        ell(chosen.mean, chosen.covariance),
+        ell(post.mean, post.covariance),
+    ];
+    let dd = Domain {
+        x_min: -DATA_EXTENT,
+        x_max: DATA_EXTENT,
+        y_min: -DATA_EXTENT,
+        y_max: DATA_EXTENT,
+    };
+    let coarse: GridPosterior = grid_posterior(&data, &lap, predictive_grid(&lap));
+    let plevels = PROBABILITY_LEVELS.to_vec();
+    let cm = chosen.mean;
+    let cc = chosen.covariance;
+    let predictive = [
+        field(
+            dd,
+            n_data,
+            dd.grid(n_data, n_data, |a, b| lap.predictive([a, b]).plug_in),
+            plevels.clone(),
+        ),
+        field(
+            dd,
+            n_data,
+            dd.grid(n_data, n_data, |a, b| lap.predictive([a, b]).probit),
+            plevels.clone(),
+        ),
+        field(
+            dd,
+            n_data,
+            dd.grid(n_data, n_data, |a, b| {
+                let mu = cm[0] * a + cm[1] * b;
+                let v = a * (cc[0] * a + cc[1] * b) + b * (cc[2] * a + cc[3] * b);
+                gaussian_sigmoid_average(mu, libm::sqrt(v.max(0.0)))
+            }),
+            plevels.clone(),
+        ),
+        field(
+            dd,
+            n_data,
+            dd.grid(n_data, n_data, |a, b| coarse.predictive([a, b])),
+            plevels,
+        ),
+    ];
+    PanelAnalysis {
+        log_evidence: post.log_evidence,
+        posterior_mean: post.mean,
+        posterior_covariance: post.covariance,
+        mean_field: mf,
+        full_covariance: full,
+        kl_to_posterior: kl,
+        hmc_samples: samples,
+        hmc_acceptance: acceptance,
+        hmc_mean,
+        posterior_density: field(wd, n_weight, density, levels),
+        ellipses,
+        predictive,
+        laplace: lap,
+        data,
+    }
+}
