@@ -19,6 +19,7 @@ pub mod fixtures;
 pub mod funnel;
 pub mod mlp;
 pub mod rng;
+pub mod sgd_noise;
 pub mod special;
 
 pub use config::{ConfigError, FieldKind, FieldSpec, Settings};
