@@ -66,6 +66,6 @@ pub fn sgd_noise_fixture() -> (u64, f64) {
 }
 
 /// Expected [`sgd_noise_fixture`] hash (recorded natively; the wasm test asserts the same).
-pub const SGD_NOISE_FIXTURE_HASH: u64 = 0;
+pub const SGD_NOISE_FIXTURE_HASH: u64 = 0xbdcd_f754_59f3_850f;
 /// Expected final trace ratio bits.
-pub const SGD_NOISE_FIXTURE_RATIO_BITS: u64 = 0;
+pub const SGD_NOISE_FIXTURE_RATIO_BITS: u64 = 0x4010_a99d_1752_0440;

@@ -26,7 +26,7 @@ use crate::bayes::linreg::LinRegData;
 use crate::bayes::logreg::{cholesky2, inv2};
 use crate::experiment::{Experiment, StopReason};
 use crate::rng::SeededRng;
-use nalgebra::DMatrix;
+use nalgebra::{DMatrix, DVector};
 use serde::Serialize;
 
 /// A chain whose coordinates leave `|w| ≤ DIVERGENCE_BOUND` (or turn non-finite) has diverged.
@@ -164,6 +164,11 @@ pub struct OuTheory {
     pub continuous: Option<Mat2>,
     /// Exact discrete-time `Σ_d = MΣ_dMᵀ + Q`, `M = I − αPH`. `None` beyond the stability limit.
     pub discrete: Option<Mat2>,
+    /// Data only: the exact discrete stationary covariance under **real** mini-batches (drawn
+    /// with replacement), whose noise depends on w: with `a_i = x_ix_iᵀ`,
+    /// `Σ = MΣMᵀ + (α²/B)P[C + E_i(a_iΣa_i) − HΣH]Pᵀ + vI`, solved as one Kronecker system.
+    /// The Gaussian-noise `discrete` above drops the w-dependent part.
+    pub discrete_minibatch: Option<Mat2>,
     /// The Bayesian posterior covariance `H⁻¹/N`.
     pub posterior: Mat2,
     /// The lecture's co-diagonal shortcut `(α/2B)H⁻¹C` (SGD only; wrong, even asymmetric,
@@ -209,6 +214,25 @@ pub fn ou_theory(config: &SgdOuConfig, q: &Quadratic, method: Method, rate: f64)
     let qn = &minibatch + &eye * injected;
     let continuous = continuous_lyapunov(&k, &(&qn / rate));
     let discrete = discrete_lyapunov(&(&eye - &k * rate), &qn);
+    let discrete_minibatch = if q.examples.is_empty() {
+        None
+    } else {
+        let nf = q.examples.len() as f64;
+        let mut aa = DMatrix::<f64>::zeros(4, 4);
+        for (x, _) in &q.examples {
+            let a = mat2([x[0] * x[0], x[0] * x[1], x[1] * x[0], x[1] * x[1]]);
+            aa += a.kronecker(&a) / nf;
+        }
+        let m = &eye - &k * rate;
+        let op = DMatrix::<f64>::identity(4, 4)
+            - m.kronecker(&m)
+            - p.kronecker(&p) * (aa - h.kronecker(&h)) * (rate * rate / b);
+        op.lu()
+            .solve(&DVector::from_column_slice(qn.as_slice()))
+            .map(|v| super::lyapunov::symmetrize(&DMatrix::from_column_slice(2, 2, v.as_slice())))
+            .filter(super::lyapunov::is_spd)
+            .map(|s| flat2(&s))
+    };
     let posterior = h.clone().try_inverse().unwrap_or_else(|| eye.clone()) / n;
     let ev = preconditioned_eigenvalues(&p, &h).unwrap_or_else(|| vec![f64::NAN; 2]);
     let tr_post = posterior.trace();
@@ -233,6 +257,7 @@ pub fn ou_theory(config: &SgdOuConfig, q: &Quadratic, method: Method, rate: f64)
         discrete_kl: kl(&discrete),
         continuous: continuous.as_ref().map(flat2),
         discrete: discrete.as_ref().map(flat2),
+        discrete_minibatch,
         posterior: flat2(&posterior),
         codiagonal_shortcut: shortcut,
         stability_limit: 2.0 / ev[1],
