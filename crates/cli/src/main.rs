@@ -2,7 +2,7 @@
 //! numbers as the browser.
 //!
 //! ```text
-//! noiselab run funnel|dropout|dropout-k [--config file.json] [--set key=value ...] --out results.{json,csv}
+//! noiselab run funnel|dropout|dropout-k|sgld|sgd-ou [--config file.json] [--set key=value ...] --out results.{json,csv}
 //! noiselab surface funnel [--set cost=neal] [--nx 241 --ny 121 --levels 14] --out surface.json
 //! noiselab fields funnel
 //! noiselab bench funnel [--trajectories 2000] [--steps 1000]
@@ -10,6 +10,7 @@
 
 mod dropout;
 mod funnel;
+mod sgd_noise;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -34,6 +35,10 @@ enum Which {
     Dropout,
     /// Wei, Kakade & Ma: DROP_1, DROP_K, explicit-only, knock-in and no dropout, same seed.
     DropoutK,
+    /// SGLD (Welling & Teh) on linear/logistic regression or a banana, both noise conventions.
+    Sgld,
+    /// SGD, preconditioned SGD and SGLD on a quadratic as an Ornstein–Uhlenbeck process.
+    SgdOu,
 }
 
 #[derive(Subcommand)]
@@ -139,6 +144,8 @@ fn main() -> ExitCode {
             Which::Funnel => funnel::run(&s, &out),
             Which::Dropout => dropout::run(&s, &out),
             Which::DropoutK => dropout::run_k(&s, &out),
+            Which::Sgld => sgd_noise::run_sgld(&s, &out),
+            Which::SgdOu => sgd_noise::run_ou(&s, &out),
         }),
         Command::Surface {
             experiment: Which::Funnel,
@@ -153,6 +160,8 @@ fn main() -> ExitCode {
             match experiment {
                 Which::Funnel => funnel::print_fields(),
                 Which::Dropout | Which::DropoutK => dropout::print_fields(),
+                Which::Sgld => sgd_noise::print_fields_sgld(),
+                Which::SgdOu => sgd_noise::print_fields_ou(),
             }
             Ok(())
         }

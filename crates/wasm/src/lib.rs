@@ -14,8 +14,10 @@
 mod density1d;
 mod funnel;
 mod panic;
+mod sgd_noise;
 
 pub use funnel::FunnelRun;
+pub use sgd_noise::SgdOuRun;
 
 use noiselab_core::config::ConfigErrors;
 use serde::Serialize;
