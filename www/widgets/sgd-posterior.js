@@ -219,7 +219,8 @@ class NoiselabSgdPosterior extends NoiselabWidget {
       if (Number.isFinite(px) && Number.isFinite(py)) ctx.fillRect(px - r, py - r, 2 * r, 2 * r);
     }
     const all = [...this.ellipses, this.empirical];
-    for (let k = ELLIPSES.length - 1; k >= 0; k--) {
+    // Posterior first, the iterates' own ellipse last (dotted, on top of the discrete one).
+    for (let k = 0; k < ELLIPSES.length; k++) {
       const pts = all[k];
       if (!pts || pts.length < 4) continue;
       const [, , colour, dash, width] = ELLIPSES[k];
@@ -277,6 +278,7 @@ class NoiselabSgdPosterior extends NoiselabWidget {
     }
     ctx.font = '11px system-ui, sans-serif'; ctx.fillStyle = '#333'; ctx.textAlign = 'left'; ctx.textBaseline = 'bottom';
     ctx.fillText('posterior', x.range[0] + 4, y(1) - 2);
+    ctx.fillText('½ posterior (the slide’s noise)', x.range[0] + 4, y(0.5) - 2);
     if (Number.isFinite(s.crossoverRate)) { ctx.textBaseline = 'top'; ctx.fillText('α*', x(s.crossoverRate) + 3, y.range[1] + 2); }
     ctx.restore();
     const i = rates.findIndex((r) => r >= a);

@@ -2,7 +2,7 @@
 
 use noiselab_core::experiment::Experiment;
 use noiselab_core::sgd_noise::{
-    Sgld, SgldConfig, SgdOu, SgdOuConfig, SGD_OU_FIELDS, SGD_OU_HISTORY_FIELDS, SGLD_FIELDS,
+    SgdOu, SgdOuConfig, Sgld, SgldConfig, SGD_OU_FIELDS, SGD_OU_HISTORY_FIELDS, SGLD_FIELDS,
     SGLD_HISTORY_FIELDS,
 };
 use serde_json::json;
@@ -63,8 +63,8 @@ fn fmt4(m: Option<[f64; 4]>) -> String {
 /// `run sgd-ou`: M chains to the end; JSON adds the theory (continuous, discrete, posterior
 /// covariances), the snapshot (empirical time average with SEs) and the α sweep.
 pub fn run_ou(settings: &[(String, String)], out: &Path) -> Result<(), String> {
-    let config =
-        SgdOuConfig::from_settings(pairs(settings)).map_err(|e| format!("invalid settings: {e}"))?;
+    let config = SgdOuConfig::from_settings(pairs(settings))
+        .map_err(|e| format!("invalid settings: {e}"))?;
     let mut run = SgdOu::new(config.clone());
     let outcome = run.run(usize::MAX);
     let snap = run.snapshot();
@@ -121,7 +121,10 @@ pub fn run_sgld(settings: &[(String, String)], out: &Path) -> Result<(), String>
         config.convention.name(),
         run.steps_done(),
         outcome.stop.map(|r| r.describe()).unwrap_or("running"),
-        snap.message.as_ref().map(|m| format!(" [{m}]")).unwrap_or_default(),
+        snap.message
+            .as_ref()
+            .map(|m| format!(" [{m}]"))
+            .unwrap_or_default(),
         fmt4(Some(snap.covariance)),
         fmt4(Some(r.posterior_covariance)),
         fmt4(r.minibatch_covariance),

@@ -20,7 +20,13 @@ fn temp(name: &str) -> std::path::PathBuf {
 fn run_sgd_ou_csv_and_json() {
     let csv = temp("ou.csv");
     let o = noiselab(&[
-        "run", "sgd-ou", "--set", "steps=40", "--set", "chains=20", "--out",
+        "run",
+        "sgd-ou",
+        "--set",
+        "steps=40",
+        "--set",
+        "chains=20",
+        "--out",
         csv.to_str().unwrap(),
     ]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
@@ -30,8 +36,18 @@ fn run_sgd_ou_csv_and_json() {
     assert!(lines[0].starts_with("step,meanX,meanY,covXX"));
     let json = temp("ou.json");
     let o = noiselab(&[
-        "run", "sgd-ou", "--set", "steps=40", "--set", "chains=20", "--set", "problem=custom",
-        "--set", "method=precondBayes", "--out", json.to_str().unwrap(),
+        "run",
+        "sgd-ou",
+        "--set",
+        "steps=40",
+        "--set",
+        "chains=20",
+        "--set",
+        "problem=custom",
+        "--set",
+        "method=precondBayes",
+        "--out",
+        json.to_str().unwrap(),
     ]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let doc: serde_json::Value =
@@ -44,15 +60,26 @@ fn run_sgd_ou_csv_and_json() {
         assert!((a.as_f64().unwrap() - b.as_f64().unwrap()).abs() < 1e-12);
     }
     assert_eq!(doc["history"].as_array().unwrap().len(), 41);
-    assert_eq!(doc["rateSweep"]["learningRate"].as_array().unwrap().len(), 60);
+    assert_eq!(
+        doc["rateSweep"]["learningRate"].as_array().unwrap().len(),
+        60
+    );
 }
 
 #[test]
 fn run_sgld_json_has_the_reference() {
     let json = temp("sgld.json");
     let o = noiselab(&[
-        "run", "sgld", "--set", "steps=30", "--set", "chains=10", "--set",
-        "convention=lecture", "--out", json.to_str().unwrap(),
+        "run",
+        "sgld",
+        "--set",
+        "steps=30",
+        "--set",
+        "chains=10",
+        "--set",
+        "convention=lecture",
+        "--out",
+        json.to_str().unwrap(),
     ]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let doc: serde_json::Value =
@@ -62,8 +89,16 @@ fn run_sgld_json_has_the_reference() {
     assert_eq!(doc["positions"].as_array().unwrap().len(), 20);
     let csv = temp("sgld.csv");
     let o = noiselab(&[
-        "run", "sgld", "--set", "model=banana", "--set", "steps=5", "--set", "chains=4",
-        "--out", csv.to_str().unwrap(),
+        "run",
+        "sgld",
+        "--set",
+        "model=banana",
+        "--set",
+        "steps=5",
+        "--set",
+        "chains=4",
+        "--out",
+        csv.to_str().unwrap(),
     ]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let text = std::fs::read_to_string(&csv).unwrap();
@@ -74,18 +109,45 @@ fn run_sgld_json_has_the_reference() {
 #[test]
 fn bad_settings_and_divergence() {
     let out = temp("bad.json");
-    let o = noiselab(&["run", "sgd-ou", "--set", "h12=5", "--out", out.to_str().unwrap()]);
+    let o = noiselab(&[
+        "run",
+        "sgd-ou",
+        "--set",
+        "h12=5",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(2));
     let err = String::from_utf8_lossy(&o.stderr);
-    assert!(err.contains("h12 must be a number with h12² < h11·h22"), "{err}");
-    let o = noiselab(&["run", "sgld", "--set", "batchSize=50", "--out", out.to_str().unwrap()]);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("batchSize must be from 1 to dataPoints = 20; got 50"));
+    assert!(
+        err.contains("h12 must be a number with h12² < h11·h22"),
+        "{err}"
+    );
     let o = noiselab(&[
-        "run", "sgd-ou", "--set", "problem=custom", "--set", "learningRate=3", "--out",
+        "run",
+        "sgld",
+        "--set",
+        "batchSize=50",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr)
+        .contains("batchSize must be from 1 to dataPoints = 20; got 50"));
+    let o = noiselab(&[
+        "run",
+        "sgd-ou",
+        "--set",
+        "problem=custom",
+        "--set",
+        "learningRate=3",
+        "--out",
         out.to_str().unwrap(),
     ]);
     assert!(o.status.success());
     let s = String::from_utf8_lossy(&o.stdout);
-    assert!(s.contains("every trajectory diverged") && s.contains("stability limit"), "{s}");
+    assert!(
+        s.contains("every trajectory diverged") && s.contains("stability limit"),
+        "{s}"
+    );
 }

@@ -90,5 +90,9 @@ fn sgd_noise_fixture_is_bit_identical() {
     };
     let (hash, ratio) = sgd_noise_fixture();
     assert_eq!(hash, SGD_NOISE_FIXTURE_HASH, "SGD-OU + SGLD histories hash");
-    assert_eq!(ratio.to_bits(), SGD_NOISE_FIXTURE_RATIO_BITS, "trace ratio = {ratio}");
+    assert_eq!(
+        ratio.to_bits(),
+        SGD_NOISE_FIXTURE_RATIO_BITS,
+        "trace ratio = {ratio}"
+    );
 }

@@ -150,18 +150,36 @@ mod tests {
     #[test]
     fn solvers_match_closed_forms_for_commuting_h_and_c() {
         for d in [2, 3] {
-            let q = symmetrize(&spd(d, 7 + d as u64)).symmetric_eigen().eigenvectors;
-            let h = &q * DMatrix::from_diagonal(&DVector::from_fn(d, |i, _| 0.5 + i as f64)) * q.transpose();
-            let c = &q * DMatrix::from_diagonal(&DVector::from_fn(d, |i, _| 2.0 - 0.4 * i as f64)) * q.transpose();
+            let q = symmetrize(&spd(d, 7 + d as u64))
+                .symmetric_eigen()
+                .eigenvectors;
+            let h = &q
+                * DMatrix::from_diagonal(&DVector::from_fn(d, |i, _| 0.5 + i as f64))
+                * q.transpose();
+            let c = &q
+                * DMatrix::from_diagonal(&DVector::from_fn(d, |i, _| 2.0 - 0.4 * i as f64))
+                * q.transpose();
             let (rate, batch) = (0.3, 4.0);
             let cont = continuous_lyapunov(&h, &(&c * (rate / batch))).unwrap();
-            assert!(close(&cont, &codiagonal_continuous(&h, &c, rate, batch).unwrap(), 1e-12));
+            assert!(close(
+                &cont,
+                &codiagonal_continuous(&h, &c, rate, batch).unwrap(),
+                1e-12
+            ));
             let m = DMatrix::identity(d, d) - &h * rate;
             let disc = discrete_lyapunov(&m, &(&c * (rate * rate / batch))).unwrap();
-            assert!(close(&disc, &codiagonal_discrete(&h, &c, rate, batch).unwrap(), 1e-12));
+            assert!(close(
+                &disc,
+                &codiagonal_discrete(&h, &c, rate, batch).unwrap(),
+                1e-12
+            ));
             // H = C gives (α/2B)I (continuous): not Bayesian.
             let iso = continuous_lyapunov(&h, &(&h * (rate / batch))).unwrap();
-            assert!(close(&iso, &(DMatrix::identity(d, d) * (rate / (2.0 * batch))), 1e-12));
+            assert!(close(
+                &iso,
+                &(DMatrix::identity(d, d) * (rate / (2.0 * batch))),
+                1e-12
+            ));
         }
     }
 
@@ -171,7 +189,10 @@ mod tests {
     fn general_solutions_satisfy_their_equations() {
         for d in [2, 3, 4] {
             let (h, c) = (spd(d, 1), spd(d, 2));
-            assert!((&h * &c - &c * &h).abs().max() > 0.1, "the test needs non-commuting H, C");
+            assert!(
+                (&h * &c - &c * &h).abs().max() > 0.1,
+                "the test needs non-commuting H, C"
+            );
             let rate = 0.5 / symmetrize(&h).symmetric_eigenvalues().max();
             let cont = continuous_lyapunov(&h, &(&c * rate)).unwrap();
             assert!(close(&(&h * &cont + &cont * &h), &(&c * rate), 1e-12));
@@ -180,7 +201,11 @@ mod tests {
             let disc = discrete_lyapunov(&m, &q).unwrap();
             assert!(close(&(&m * &disc * m.transpose() + &q), &disc, 1e-12));
             // Equivalent form H Σ_d + Σ_d H − α H Σ_d H = α C.
-            assert!(close(&(&h * &disc + &disc * &h - &h * &disc * &h * rate), &(&c * rate), 1e-11));
+            assert!(close(
+                &(&h * &disc + &disc * &h - &h * &disc * &h * rate),
+                &(&c * rate),
+                1e-11
+            ));
             let short = codiagonal_continuous(&h, &c, rate, 1.0).unwrap();
             assert!((&short - short.transpose()).abs().max() > 1e-3);
         }
@@ -214,8 +239,14 @@ mod tests {
         let (rate, batch, n) = (0.05, 3.0, 50.0);
         let hinv = h.clone().try_inverse().unwrap();
         for (p, want) in [
-            (c.clone().try_inverse().unwrap(), &hinv * (rate / (2.0 * batch))),
-            (c.clone().try_inverse().unwrap() * (2.0 * batch / (rate * n)), &hinv / n),
+            (
+                c.clone().try_inverse().unwrap(),
+                &hinv * (rate / (2.0 * batch)),
+            ),
+            (
+                c.clone().try_inverse().unwrap() * (2.0 * batch / (rate * n)),
+                &hinv / n,
+            ),
         ] {
             let k = &p * &h;
             let q = &p * &c * p.transpose() * (rate * rate / batch);

@@ -174,7 +174,8 @@ pub struct OuTheory {
     /// The lecture's co-diagonal shortcut `(α/2B)H⁻¹C` (SGD only; wrong, even asymmetric,
     /// when H and C do not commute).
     pub codiagonal_shortcut: Mat2,
-    /// `2/λ_max(PH)`: the iteration is stable iff α is below it.
+    /// `2/λ_max(PH)`: the iteration is stable iff α is below it. (For `precondBayes`, P itself
+    /// scales as 1/α, so this is the check at the current α: stable iff `B·λ_max(C⁻¹H) < N`.)
     pub stability_limit: f64,
     /// `‖HC − CH‖_F`: zero iff H and C commute.
     pub commutator_norm: f64,

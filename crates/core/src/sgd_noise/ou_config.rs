@@ -385,7 +385,10 @@ impl SgdOuConfig {
             ("learningRate", format!("{}", self.learning_rate)),
             ("batchSize", format!("{}", self.batch_size)),
             ("dataPoints", format!("{}", self.data_points)),
-            ("featureCorrelation", format!("{}", self.feature_correlation)),
+            (
+                "featureCorrelation",
+                format!("{}", self.feature_correlation),
+            ),
             ("misspecification", format!("{}", self.misspecification)),
             ("noiseVariance", format!("{}", self.noise_variance)),
             ("h11", format!("{h11}")),

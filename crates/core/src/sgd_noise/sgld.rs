@@ -178,7 +178,11 @@ impl Target {
     pub fn posterior_moments(&self) -> ([f64; 2], [f64; 4]) {
         match self {
             Target::Linreg(e) => {
-                let p = BlrPosterior::new(&self.linreg_data(e), LINREG_NOISE_VARIANCE, LINREG_PRIOR_VARIANCE);
+                let p = BlrPosterior::new(
+                    &self.linreg_data(e),
+                    LINREG_NOISE_VARIANCE,
+                    LINREG_PRIOR_VARIANCE,
+                );
                 let c = &p.covariance;
                 ([p.mean[0], p.mean[1]], [c[0], c[1], c[2], c[3]])
             }
@@ -217,7 +221,10 @@ impl Target {
                 }
                 let m = [m[0] / z, m[1] / z];
                 let c01 = s[1] / z - m[0] * m[1];
-                (m, [s[0] / z - m[0] * m[0], c01, c01, s[2] / z - m[1] * m[1]])
+                (
+                    m,
+                    [s[0] / z - m[0] * m[0], c01, c01, s[2] / z - m[1] * m[1]],
+                )
             }
         }
     }
@@ -289,7 +296,9 @@ pub fn linreg_stationary(
         .iter()
         .map(|(x, t)| DMatrix::from_column_slice(2, 1, x) * (*t / LINREG_NOISE_VARIANCE))
         .collect();
-    let prec = a.iter().fold(eye.clone() / LINREG_PRIOR_VARIANCE, |s, m| s + m);
+    let prec = a
+        .iter()
+        .fold(eye.clone() / LINREG_PRIOR_VARIANCE, |s, m| s + m);
     let b = c.iter().fold(DMatrix::zeros(2, 1), |s, m| s + m);
     let m = prec.clone().cholesky()?.solve(&b);
     if batch >= big_n {
@@ -303,13 +312,13 @@ pub fn linreg_stationary(
     let ci: Vec<DMatrix<f64>> = c.iter().map(|x| x * kappa).collect();
     let zero_c = DMatrix::zeros(2, 1);
     let kron = subset_expectation(&m0, &mi, &m0, &mi, batch, |x, y| x.kronecker(y));
-    let cross = subset_expectation(&m0, &mi, &zero_c, &ci, batch, |x, y| {
-        x * &m * y.transpose()
-    });
+    let cross = subset_expectation(&m0, &mi, &zero_c, &ci, batch, |x, y| x * &m * y.transpose());
     let cc = subset_expectation(&zero_c, &ci, &zero_c, &ci, batch, |x, y| x * y.transpose());
     let rhs = (&cross + cross.transpose()) * rate + cc * (rate * rate) + &eye * injected_variance;
     let lhs = DMatrix::<f64>::identity(4, 4) - kron;
-    let s2 = lhs.lu().solve(&DVector::from_column_slice(rhs.as_slice()))?;
+    let s2 = lhs
+        .lu()
+        .solve(&DVector::from_column_slice(rhs.as_slice()))?;
     let s2 = DMatrix::from_column_slice(2, 2, s2.as_slice());
     let cov = symmetrize(&(s2 - &m * m.transpose()));
     super::lyapunov::is_spd(&cov).then(|| ([m[0], m[1]], flat2(&cov)))
@@ -361,11 +370,17 @@ pub struct Sgld {
 
 impl Sgld {
     pub fn new(config: SgldConfig) -> Self {
-        let target = Target::new(config.model, config.data_points as usize, config.seed as u64);
+        let target = Target::new(
+            config.model,
+            config.data_points as usize,
+            config.seed as u64,
+        );
         let (posterior_mean, posterior_covariance) = target.posterior_moments();
         let (mut full, mut mini, mut limit) = (None, None, None);
         if let Target::Linreg(e) = &target {
-            let p = mat2(posterior_covariance).try_inverse().expect("P is invertible");
+            let p = mat2(posterior_covariance)
+                .try_inverse()
+                .expect("P is invertible");
             limit = Some(2.0 / symmetrize(&p).symmetric_eigenvalues().max());
             if config.schedule == Schedule::Fixed {
                 let v = config.convention.noise_factor() * config.learning_rate;

@@ -118,7 +118,10 @@ fn sgd_iterates_match_the_discrete_lyapunov_solution() {
         let z_cont = z_max(est, se, cont);
         eprintln!("α = {rate}: est {est:?} ± {se:?}; discrete {disc:?} (z {z_disc:.2}); continuous {cont:?} (z {z_cont:.2})");
         assert!(z_disc < 4.0, "discrete: z = {z_disc}");
-        assert!(z_cont > min_gap, "continuous should be rejected: z = {z_cont}");
+        assert!(
+            z_cont > min_gap,
+            "continuous should be rejected: z = {z_cont}"
+        );
         // The run's own estimate (snapshot) agrees with this one.
         let s = run.snapshot();
         assert!((s.average_covariance[0] - est[0]).abs() < 0.05 * est[0]);
@@ -168,7 +171,11 @@ fn data_minibatch_sgd_matches_the_exact_minibatch_solution() {
             ("steps", "2000"),
         ]));
         let t = run.theory();
-        assert!(t.commutator_norm > 0.05, "data H, C should not commute: {}", t.commutator_norm);
+        assert!(
+            t.commutator_norm > 0.05,
+            "data H, C should not commute: {}",
+            t.commutator_norm
+        );
         let exact = entries(t.discrete_minibatch.unwrap());
         let gauss = entries(t.discrete.unwrap());
         let (ze, zg) = (z_max(est, se, exact), z_max(est, se, gauss));
@@ -192,11 +199,17 @@ fn rate_sweep_limits() {
     assert!((1.0..1.03).contains(&wt), "{wt}");
     assert!((wt - lec - 0.5).abs() < 1e-3, "{wt} {lec}");
     assert!(s.sgd[0] < 0.02);
-    assert!(s.sgd.windows(2).all(|w| w[1] > w[0]), "SGD's spread grows with α");
+    assert!(
+        s.sgd.windows(2).all(|w| w[1] > w[0]),
+        "SGD's spread grows with α"
+    );
     let cross = s.crossover_rate;
     for (i, &r) in s.learning_rate.iter().enumerate() {
         let ratio = s.minibatch_to_injected[i];
-        assert!((ratio > 1.0) == (r > cross), "α = {r}: ratio {ratio}, crossover {cross}");
+        assert!(
+            (ratio > 1.0) == (r > cross),
+            "α = {r}: ratio {ratio}, crossover {cross}"
+        );
     }
 }
 
@@ -225,8 +238,7 @@ fn config_errors_name_the_field() {
     assert_eq!(e.0[0].field(), "batchSize");
     let c = SgdOuConfig::default();
     assert_eq!(
-        SgdOuConfig::from_settings(c.to_settings().iter().map(|(k, v)| (*k, v.as_str())))
-            .unwrap(),
+        SgdOuConfig::from_settings(c.to_settings().iter().map(|(k, v)| (*k, v.as_str()))).unwrap(),
         c
     );
     assert!(SgldConfig::default().validate().is_ok());
@@ -349,7 +361,12 @@ fn sgld_full_batch_linreg_matches_its_stationary_law() {
     // Closed form of the full-batch law: (P − αP²/2)⁻¹.
     let p = mat2(r.posterior_covariance).try_inverse().unwrap();
     let closed = (&p - &p * &p * 0.003).try_inverse().unwrap();
-    assert!((symmetrize(&closed) - mat2(r.full_batch_covariance.unwrap())).abs().max() < 1e-12);
+    assert!(
+        (symmetrize(&closed) - mat2(r.full_batch_covariance.unwrap()))
+            .abs()
+            .max()
+            < 1e-12
+    );
     // Small α: the posterior.
     let (_, mean, est, se) = sgld_empirical(
         SgldConfig {
@@ -363,7 +380,10 @@ fn sgld_full_batch_linreg_matches_its_stationary_law() {
     let zl = z_max(est, se, scaled(r.posterior_covariance, 0.5));
     eprintln!("WT α = 0.0003: est {est:?} ± {se:?}; z posterior {zp:.2}; z half {zl:.2}; mean {mean:?} vs {:?}", r.posterior_mean);
     assert!(zp < 4.0 && zl > 8.0);
-    assert!((mean[0] - r.posterior_mean[0]).abs() < 0.01 && (mean[1] - r.posterior_mean[1]).abs() < 0.01);
+    assert!(
+        (mean[0] - r.posterior_mean[0]).abs() < 0.01
+            && (mean[1] - r.posterior_mean[1]).abs() < 0.01
+    );
     // The lecture's rule: half the posterior covariance.
     let (_, _, est, se) = sgld_empirical(
         SgldConfig {
@@ -408,7 +428,10 @@ fn sgld_minibatch_linreg_matches_the_exact_stationary_law() {
         2,
     )
     .unwrap();
-    assert!((m[0] - r.posterior_mean[0]).abs() < 1e-12, "mini-batch SGLD's mean is m");
+    assert!(
+        (m[0] - r.posterior_mean[0]).abs() < 1e-12,
+        "mini-batch SGLD's mean is m"
+    );
 }
 
 /// Logistic regression and the banana at small α (full batch): mean and covariance match the
@@ -431,7 +454,10 @@ fn sgld_matches_non_gaussian_posteriors_at_small_rates() {
         let r = run.reference();
         let post = entries(r.posterior_covariance);
         let sd = [post[0].sqrt(), post[2].sqrt()];
-        eprintln!("{model:?}: mean {mean:?} vs {:?}; cov {est:?} ± {se:?} vs {post:?}", r.posterior_mean);
+        eprintln!(
+            "{model:?}: mean {mean:?} vs {:?}; cov {est:?} ± {se:?} vs {post:?}",
+            r.posterior_mean
+        );
         for k in 0..2 {
             assert!((mean[k] - r.posterior_mean[k]).abs() < 0.05 * sd[k]);
         }
@@ -457,7 +483,10 @@ fn sgld_decaying_steps_approach_the_posterior() {
     run.run(usize::MAX);
     let s = run.snapshot();
     let post = run.reference().posterior_covariance;
-    eprintln!("decaying: α_T = {}, cov {:?} vs {:?}", s.learning_rate, s.covariance, post);
+    eprintln!(
+        "decaying: α_T = {}, cov {:?} vs {:?}",
+        s.learning_rate, s.covariance, post
+    );
     for k in [0, 3] {
         let se = post[k] * (2.0 / 1000.0f64).sqrt();
         assert!((s.covariance[k] - post[k]).abs() < 4.0 * se + 0.05 * post[k]);
@@ -467,7 +496,10 @@ fn sgld_decaying_steps_approach_the_posterior() {
 #[test]
 fn fixture_hash() {
     let (hash, ratio) = sgd_noise_fixture();
-    eprintln!("fixture {hash:#018x} ratio {ratio} bits {:#018x}", ratio.to_bits());
+    eprintln!(
+        "fixture {hash:#018x} ratio {ratio} bits {:#018x}",
+        ratio.to_bits()
+    );
     assert_eq!(hash, SGD_NOISE_FIXTURE_HASH);
     assert_eq!(ratio.to_bits(), SGD_NOISE_FIXTURE_RATIO_BITS);
 }
