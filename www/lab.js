@@ -208,6 +208,7 @@ loadWidget('dropout-figure', 'noiselab-dropout', './widgets/dropout.js');
 loadWidget('nng-figure', 'noiselab-nng', './widgets/noisy-natural-gradient.js');
 loadWidget('logreg-posterior-figure', 'noiselab-logreg-posterior', './widgets/logreg-posterior.js');
 loadWidget('description-length-figure', 'noiselab-description-length', './widgets/description-length.js');
+loadWidget('sgd-posterior-figure', 'noiselab-sgd-posterior', './widgets/sgd-posterior.js');
 
 // ---- copy the embed snippet ------------------------------------------------------------------
 

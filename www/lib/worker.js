@@ -10,6 +10,7 @@ import dropout from './experiments/dropout.js';
 import nng from './experiments/nng.js';
 import logregPanel from './experiments/logregPanel.js';
 import bbbLogreg from './experiments/bbbLogreg.js';
+import sgdOu from './experiments/sgd-ou.js';
 
 const ready = init();
 const runs = new Map(); // handle → { run, kind, cursor }
@@ -30,6 +31,7 @@ const EXPERIMENTS = {
   nng,
   logregPanel,
   bbbLogreg,
+  'sgd-ou': sgdOu,
 };
 
 function experiment(kind) {

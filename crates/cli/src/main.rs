@@ -4,6 +4,7 @@
 //! ```text
 //! noiselab run funnel|dropout|dropout-k|nng [--config file.json] [--set key=value ...] --out results.{json,csv}
 //! noiselab run funnel|dropout|dropout-k|logreg-posterior|description-length|description-length-sweep [--config file.json] [--set key=value ...] --out results.{json,csv}
+//! noiselab run funnel|dropout|dropout-k|sgld|sgd-ou [--config file.json] [--set key=value ...] --out results.{json,csv}
 //! noiselab surface funnel [--set cost=neal] [--nx 241 --ny 121 --levels 14] --out surface.json
 //! noiselab fields funnel
 //! noiselab bench funnel [--trajectories 2000] [--steps 1000]
@@ -13,6 +14,7 @@ mod bayes_panels;
 mod dropout;
 mod funnel;
 mod nng;
+mod sgd_noise;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -45,6 +47,10 @@ enum Which {
     DescriptionLength,
     /// The description-length run at 13 prior variances (bounds and test error against η).
     DescriptionLengthSweep,
+    /// SGLD (Welling & Teh) on linear/logistic regression or a banana, both noise conventions.
+    Sgld,
+    /// SGD, preconditioned SGD and SGLD on a quadratic as an Ornstein–Uhlenbeck process.
+    SgdOu,
 }
 
 #[derive(Subcommand)]
@@ -154,6 +160,8 @@ fn main() -> ExitCode {
             Which::LogregPosterior => bayes_panels::run_logreg(&s, &out),
             Which::DescriptionLength => bayes_panels::run_description_length(&s, &out),
             Which::DescriptionLengthSweep => bayes_panels::run_sweep(&s, &out),
+            Which::Sgld => sgd_noise::run_sgld(&s, &out),
+            Which::SgdOu => sgd_noise::run_ou(&s, &out),
         }),
         Command::Surface {
             experiment: Which::Funnel,
@@ -173,6 +181,8 @@ fn main() -> ExitCode {
                 Which::DescriptionLength | Which::DescriptionLengthSweep => {
                     bayes_panels::print_description_length_fields()
                 }
+                Which::Sgld => sgd_noise::print_fields_sgld(),
+                Which::SgdOu => sgd_noise::print_fields_ou(),
             }
             Ok(())
         }

@@ -21,6 +21,7 @@ pub mod hessian;
 pub mod mlp;
 pub mod nng;
 pub mod rng;
+pub mod sgd_noise;
 pub mod special;
 
 pub use config::{ConfigError, FieldKind, FieldSpec, Settings};

@@ -18,9 +18,11 @@ mod funnel;
 mod nng;
 mod logreg_panel;
 mod panic;
+mod sgd_noise;
 
 pub use dropout::DropoutRun;
 pub use funnel::FunnelRun;
+pub use sgd_noise::SgdOuRun;
 
 use noiselab_core::config::ConfigErrors;
 use serde::Serialize;

@@ -92,4 +92,16 @@ fn nng_fixture_is_bit_identical() {
         "NNG history/means/covariances/samples hash"
     );
     assert_eq!(kl.to_bits(), NNG_FIXTURE_KL_BITS, "K-FAC KL = {kl}");
+fn sgd_noise_fixture_is_bit_identical() {
+    // SGLD on the quadratic with real mini-batches (30 chains) and SGLD on the banana.
+    use noiselab_core::sgd_noise::{
+        sgd_noise_fixture, SGD_NOISE_FIXTURE_HASH, SGD_NOISE_FIXTURE_RATIO_BITS,
+    };
+    let (hash, ratio) = sgd_noise_fixture();
+    assert_eq!(hash, SGD_NOISE_FIXTURE_HASH, "SGD-OU + SGLD histories hash");
+    assert_eq!(
+        ratio.to_bits(),
+        SGD_NOISE_FIXTURE_RATIO_BITS,
+        "trace ratio = {ratio}"
+    );
 }

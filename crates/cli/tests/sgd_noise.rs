@@ -1,0 +1,153 @@
+//! `noiselab run sgld|sgd-ou` end to end: files written with one row per step, the theory in
+//! the JSON, bad settings exit 2 naming the field, divergence reported.
+
+use std::process::Command;
+
+fn noiselab(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_noiselab"))
+        .args(args)
+        .output()
+        .expect("runs")
+}
+
+fn temp(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("noiselab-cli-sgd-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join(name)
+}
+
+#[test]
+fn run_sgd_ou_csv_and_json() {
+    let csv = temp("ou.csv");
+    let o = noiselab(&[
+        "run",
+        "sgd-ou",
+        "--set",
+        "steps=40",
+        "--set",
+        "chains=20",
+        "--out",
+        csv.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = std::fs::read_to_string(&csv).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 42, "header + steps 0 … 40");
+    assert!(lines[0].starts_with("step,meanX,meanY,covXX"));
+    let json = temp("ou.json");
+    let o = noiselab(&[
+        "run",
+        "sgd-ou",
+        "--set",
+        "steps=40",
+        "--set",
+        "chains=20",
+        "--set",
+        "problem=custom",
+        "--set",
+        "method=precondBayes",
+        "--out",
+        json.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    assert_eq!(doc["experiment"], "sgd-ou");
+    let post = doc["theory"]["posterior"].as_array().unwrap();
+    let cont = doc["theory"]["continuous"].as_array().unwrap();
+    for (a, b) in post.iter().zip(cont) {
+        // Preconditioning by (2B/(αN))C⁻¹: the continuous Σ is exactly H⁻¹/N.
+        assert!((a.as_f64().unwrap() - b.as_f64().unwrap()).abs() < 1e-12);
+    }
+    assert_eq!(doc["history"].as_array().unwrap().len(), 41);
+    assert_eq!(
+        doc["rateSweep"]["learningRate"].as_array().unwrap().len(),
+        60
+    );
+}
+
+#[test]
+fn run_sgld_json_has_the_reference() {
+    let json = temp("sgld.json");
+    let o = noiselab(&[
+        "run",
+        "sgld",
+        "--set",
+        "steps=30",
+        "--set",
+        "chains=10",
+        "--set",
+        "convention=lecture",
+        "--out",
+        json.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    assert_eq!(doc["settings"]["convention"], "lecture");
+    assert!(doc["reference"]["minibatchCovariance"].is_array());
+    assert_eq!(doc["positions"].as_array().unwrap().len(), 20);
+    let csv = temp("sgld.csv");
+    let o = noiselab(&[
+        "run",
+        "sgld",
+        "--set",
+        "model=banana",
+        "--set",
+        "steps=5",
+        "--set",
+        "chains=4",
+        "--out",
+        csv.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = std::fs::read_to_string(&csv).unwrap();
+    assert!(text.starts_with("step,learningRate,meanX"));
+    assert_eq!(text.lines().count(), 7);
+}
+
+#[test]
+fn bad_settings_and_divergence() {
+    let out = temp("bad.json");
+    let o = noiselab(&[
+        "run",
+        "sgd-ou",
+        "--set",
+        "h12=5",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("h12 must be a number with h12² < h11·h22"),
+        "{err}"
+    );
+    let o = noiselab(&[
+        "run",
+        "sgld",
+        "--set",
+        "batchSize=50",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr)
+        .contains("batchSize must be from 1 to dataPoints = 20; got 50"));
+    let o = noiselab(&[
+        "run",
+        "sgd-ou",
+        "--set",
+        "problem=custom",
+        "--set",
+        "learningRate=3",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success());
+    let s = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        s.contains("every trajectory diverged") && s.contains("stability limit"),
+        "{s}"
+    );
+}

@@ -1,0 +1,666 @@
+//! SGD as an Ornstein–Uhlenbeck process (Grosse, Lecture 8, "SGD and Implicit Variational
+//! Bayes"; Mandt, Hoffman & Blei 2017, JMLR 18; SCIENCE.md §8).
+//!
+//! Iterates on `J = ½wᵀHw` (w measured from the minimizer) with gradient noise of covariance
+//! `C/B`: `w ← w − αP(Hw + ξ) [+ N(0, vI)]`. Every method is the linear Gaussian iteration
+//! `w ← (I − αK)w + noise` of [`super::lyapunov`] with `K = PH` and per-step noise covariance
+//! `Q = α²PCPᵀ/B + vI`:
+//! - SGD: `P = I`, `v = 0`; continuous `HΣ + ΣH = (α/B)C`, discrete `Σ_d = MΣ_dMᵀ + α²C/B`.
+//! - preconditioned by `C⁻¹`: continuous `Σ = (α/2B)H⁻¹`; by `(2B/(αN))C⁻¹`: exactly `H⁻¹/N`.
+//! - SGLD on `U = N·J` with step `ε/2 = α/N` on U: the same drift as SGD plus injected
+//!   `v = 2α/N` (Welling–Teh) or `α/N` (the lecture's rule as written). Continuous
+//!   (commuting case): `Σ = (α/2B)H⁻¹C + (v/2α)H⁻¹`, so as α → 0 it tends to `H⁻¹/N`
+//!   (Welling–Teh) or `H⁻¹/(2N)` (lecture), and the mini-batch part wins once
+//!   `α·tr C/B > 2d/N` (Welling–Teh), i.e. beyond Mandt's `α* = 2Bd/(N tr C)`.
+//!
+//! The posterior is `N(0, H⁻¹/N)`. Chain `i` draws from stream `i + 1` of the seed (stream 0
+//! makes the data), so chain `i` does not depend on how many chains run. The simulation is
+//! plain 2×2 loops (bit-identical in wasm); nalgebra only computes the theory.
+
+use super::lyapunov::{
+    continuous_lyapunov, discrete_lyapunov, ellipse, flat2, kl_zero_mean, mat2,
+    preconditioned_eigenvalues,
+};
+use super::ou_config::{Method, Problem, SgdOuConfig};
+use crate::bayes::linreg::LinRegData;
+use crate::bayes::logreg::{cholesky2, inv2};
+use crate::experiment::{Experiment, StopReason};
+use crate::rng::SeededRng;
+use nalgebra::{DMatrix, DVector};
+use serde::Serialize;
+
+/// A chain whose coordinates leave `|w| ≤ DIVERGENCE_BOUND` (or turn non-finite) has diverged.
+pub const DIVERGENCE_BOUND: f64 = 1e6;
+
+/// Columns of a history row (one row per step, step 0 included).
+pub const SGD_OU_HISTORY_FIELDS: [&str; 10] = [
+    "step",
+    "meanX",
+    "meanY",
+    "covXX",
+    "covXY",
+    "covYY",
+    "avgCovXX",
+    "avgCovXY",
+    "avgCovYY",
+    "traceRatio",
+];
+
+/// Groups of chains for the standard errors of the time-averaged covariance (chain `i` is in
+/// group `i mod G`; groups are independent, so no autocorrelation correction is needed).
+const GROUPS: usize = 20;
+
+type Mat2 = [f64; 4];
+
+fn mul2(a: Mat2, b: Mat2) -> Mat2 {
+    [
+        a[0] * b[0] + a[1] * b[2],
+        a[0] * b[1] + a[1] * b[3],
+        a[2] * b[0] + a[3] * b[2],
+        a[2] * b[1] + a[3] * b[3],
+    ]
+}
+
+fn apply2(a: Mat2, v: [f64; 2]) -> [f64; 2] {
+    [a[0] * v[0] + a[1] * v[1], a[2] * v[0] + a[3] * v[1]]
+}
+
+fn sym(v: [f64; 3]) -> Mat2 {
+    [v[0], v[1], v[1], v[2]]
+}
+
+/// The quadratic problem: `H`, `C` (2×2 row-major) and, on data, the examples.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Quadratic {
+    /// `H`, the mean-loss Hessian.
+    pub hessian: Mat2,
+    /// `C`, the per-example gradient covariance (population, 1/N).
+    pub noise_covariance: Mat2,
+    /// N (for the posterior `H⁻¹/N`).
+    pub data_points: usize,
+    /// On data: inputs `x_i` and residuals `r_i = x_iᵀw* − t_i` at the least-squares fit `w*`.
+    #[serde(skip)]
+    examples: Vec<([f64; 2], f64)>,
+    /// On data: `w*` (the plotted w is measured from it).
+    pub minimizer: [f64; 2],
+}
+
+impl Quadratic {
+    /// The problem of `config`: typed-in H, C, or a seeded linear-regression data set
+    /// ([`LinRegData::generate`] with 2 features, prior variance 1, plus the misspecified
+    /// term `κ(x₁² − 1)` on the targets), `H = XᵀX/N`, `w* = (XᵀX)⁻¹Xᵀt` and
+    /// `C = (1/N)Σ(g_i − ḡ)(g_i − ḡ)ᵀ`, `g_i = x_i r_i` (plain loops: this feeds the run).
+    pub fn new(config: &SgdOuConfig) -> Self {
+        let n = config.data_points as usize;
+        if config.problem == Problem::Custom {
+            return Quadratic {
+                hessian: sym(config.hessian),
+                noise_covariance: sym(config.noise_covariance),
+                data_points: n,
+                examples: Vec::new(),
+                minimizer: [0.0, 0.0],
+            };
+        }
+        let mut data = LinRegData::generate(
+            n,
+            2,
+            config.feature_correlation,
+            config.noise_variance,
+            1.0,
+            config.seed as u64,
+        );
+        for (x, t) in data.inputs.chunks(2).zip(data.targets.iter_mut()) {
+            *t += config.misspecification * (x[0] * x[0] - 1.0);
+        }
+        let stats = data.sufficient_stats();
+        let nf = n as f64;
+        let hessian = stats.gram.iter().map(|v| v / nf).collect::<Vec<_>>();
+        let hessian = [hessian[0], hessian[1], hessian[2], hessian[3]];
+        let w = apply2(inv2(hessian), [stats.xt_t[0] / nf, stats.xt_t[1] / nf]);
+        let examples: Vec<([f64; 2], f64)> = data
+            .inputs
+            .chunks(2)
+            .zip(&data.targets)
+            .map(|(x, t)| ([x[0], x[1]], x[0] * w[0] + x[1] * w[1] - t))
+            .collect();
+        let mut mean = [0.0; 2];
+        for (x, r) in &examples {
+            mean[0] += x[0] * r / nf;
+            mean[1] += x[1] * r / nf;
+        }
+        let mut c = [0.0; 4];
+        for (x, r) in &examples {
+            let g = [x[0] * r - mean[0], x[1] * r - mean[1]];
+            c[0] += g[0] * g[0] / nf;
+            c[1] += g[0] * g[1] / nf;
+            c[3] += g[1] * g[1] / nf;
+        }
+        c[2] = c[1];
+        Quadratic {
+            hessian,
+            noise_covariance: c,
+            data_points: n,
+            examples,
+            minimizer: w,
+        }
+    }
+}
+
+/// The predicted stationary covariances and reference numbers of one setting (2×2 row-major).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OuTheory {
+    pub learning_rate: f64,
+    pub hessian: Mat2,
+    pub noise_covariance: Mat2,
+    /// `P` (identity for SGD and SGLD).
+    pub preconditioner: Mat2,
+    /// Per-step noise covariance `Q = α²PCPᵀ/B + vI`.
+    pub step_noise: Mat2,
+    /// The injected SGLD variance `v` per step (0 for SGD).
+    pub injected_variance: f64,
+    /// Continuous-time (OU) `Σ`: `PHΣ + Σ(PH)ᵀ = Q/α`. `None` if it has no PD solution.
+    pub continuous: Option<Mat2>,
+    /// Exact discrete-time `Σ_d = MΣ_dMᵀ + Q`, `M = I − αPH`. `None` beyond the stability limit.
+    pub discrete: Option<Mat2>,
+    /// Data only: the exact discrete stationary covariance under **real** mini-batches (drawn
+    /// with replacement), whose noise depends on w: with `a_i = x_ix_iᵀ`,
+    /// `Σ = MΣMᵀ + (α²/B)P[C + E_i(a_iΣa_i) − HΣH]Pᵀ + vI`, solved as one Kronecker system.
+    /// The Gaussian-noise `discrete` above drops the w-dependent part.
+    pub discrete_minibatch: Option<Mat2>,
+    /// The Bayesian posterior covariance `H⁻¹/N`.
+    pub posterior: Mat2,
+    /// The lecture's co-diagonal shortcut `(α/2B)H⁻¹C` (SGD only; wrong, even asymmetric,
+    /// when H and C do not commute).
+    pub codiagonal_shortcut: Mat2,
+    /// `2/λ_max(PH)`: the iteration is stable iff α is below it. (For `precondBayes`, P itself
+    /// scales as 1/α, so this is the check at the current α: stable iff `B·λ_max(C⁻¹H) < N`.)
+    pub stability_limit: f64,
+    /// `‖HC − CH‖_F`: zero iff H and C commute.
+    pub commutator_norm: f64,
+    /// Mandt et al.'s Theorem 1 rate `α* = 2Bd/(N tr C)` (SGD, continuous KL-optimal).
+    pub optimal_rate: f64,
+    /// `tr Σ_d / tr(H⁻¹/N)` and `tr Σ / tr(H⁻¹/N)` (NaN where undefined).
+    pub discrete_trace_ratio: f64,
+    pub continuous_trace_ratio: f64,
+    /// `KL(N(0, Σ_d)‖posterior)` and `KL(N(0, Σ)‖posterior)`, nats (NaN where undefined).
+    pub discrete_kl: f64,
+    pub continuous_kl: f64,
+    /// Mini-batch over injected noise variance per step, `(α²/B)tr(PCPᵀ)/(d·v)` (∞ for SGD).
+    pub minibatch_to_injected: f64,
+    /// Steps discarded before time-averaging: `⌈3/(α λ_min(PH))⌉` (3 relaxation times of the
+    /// slowest covariance mode).
+    pub burn_in: usize,
+}
+
+/// The theory of `method` at rate `rate` for the problem `q` (nalgebra: reference only).
+pub fn ou_theory(config: &SgdOuConfig, q: &Quadratic, method: Method, rate: f64) -> OuTheory {
+    let (h, c) = (mat2(q.hessian), mat2(q.noise_covariance));
+    let b = config.batch_size as f64;
+    let n = q.data_points as f64;
+    let eye = DMatrix::<f64>::identity(2, 2);
+    let c_inv = c.clone().try_inverse().unwrap_or_else(|| eye.clone());
+    let p = match method {
+        Method::Sgd | Method::Sgld => eye.clone(),
+        Method::PrecondInverseC => c_inv,
+        Method::PrecondBayes => c_inv * (2.0 * b / (rate * n)),
+    };
+    let injected = match method {
+        Method::Sgld => config.convention.noise_factor() * rate / n,
+        _ => 0.0,
+    };
+    let k = &p * &h;
+    let minibatch = &p * &c * p.transpose() * (rate * rate / b);
+    let qn = &minibatch + &eye * injected;
+    let continuous = continuous_lyapunov(&k, &(&qn / rate));
+    let discrete = discrete_lyapunov(&(&eye - &k * rate), &qn);
+    let discrete_minibatch = if q.examples.is_empty() {
+        None
+    } else {
+        let nf = q.examples.len() as f64;
+        let mut aa = DMatrix::<f64>::zeros(4, 4);
+        for (x, _) in &q.examples {
+            let a = mat2([x[0] * x[0], x[0] * x[1], x[1] * x[0], x[1] * x[1]]);
+            aa += a.kronecker(&a) / nf;
+        }
+        let m = &eye - &k * rate;
+        let op = DMatrix::<f64>::identity(4, 4)
+            - m.kronecker(&m)
+            - p.kronecker(&p) * (aa - h.kronecker(&h)) * (rate * rate / b);
+        op.lu()
+            .solve(&DVector::from_column_slice(qn.as_slice()))
+            .map(|v| super::lyapunov::symmetrize(&DMatrix::from_column_slice(2, 2, v.as_slice())))
+            .filter(super::lyapunov::is_spd)
+            .map(|s| flat2(&s))
+    };
+    let posterior = h.clone().try_inverse().unwrap_or_else(|| eye.clone()) / n;
+    let ev = preconditioned_eigenvalues(&p, &h).unwrap_or_else(|| vec![f64::NAN; 2]);
+    let tr_post = posterior.trace();
+    let ratio = |s: &Option<DMatrix<f64>>| s.as_ref().map_or(f64::NAN, |s| s.trace() / tr_post);
+    let kl = |s: &Option<DMatrix<f64>>| {
+        s.as_ref()
+            .and_then(|s| kl_zero_mean(s, &posterior))
+            .unwrap_or(f64::NAN)
+    };
+    let shortcut = super::lyapunov::codiagonal_continuous(&h, &c, rate, b)
+        .map_or([f64::NAN; 4], |m| flat2(&m));
+    OuTheory {
+        learning_rate: rate,
+        hessian: q.hessian,
+        noise_covariance: q.noise_covariance,
+        preconditioner: flat2(&p),
+        step_noise: flat2(&qn),
+        injected_variance: injected,
+        continuous_trace_ratio: ratio(&continuous),
+        discrete_trace_ratio: ratio(&discrete),
+        continuous_kl: kl(&continuous),
+        discrete_kl: kl(&discrete),
+        continuous: continuous.as_ref().map(flat2),
+        discrete: discrete.as_ref().map(flat2),
+        discrete_minibatch,
+        posterior: flat2(&posterior),
+        codiagonal_shortcut: shortcut,
+        stability_limit: 2.0 / ev[1],
+        commutator_norm: (&h * &c - &c * &h).norm(),
+        optimal_rate: 2.0 * b * 2.0 / (n * c.trace()),
+        minibatch_to_injected: if injected > 0.0 {
+            minibatch.trace() / (2.0 * injected)
+        } else {
+            f64::INFINITY
+        },
+        burn_in: libm::ceil(3.0 / (rate * ev[0])).max(1.0) as usize,
+    }
+}
+
+/// `tr Σ_d/tr(H⁻¹/N)` against α for SGD, SGD preconditioned by C⁻¹ and SGLD (both
+/// conventions), plus SGLD's continuous ratio and its mini-batch/injected noise ratio: the
+/// "SGLD vs the exact posterior as α shrinks" view. α runs over `n` log-spaced points from
+/// `10⁻³·2/λ_max(H)` to `0.98·2/λ_max(H)`; NaN where a method is unstable.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RateSweep {
+    pub learning_rate: Vec<f64>,
+    pub sgd: Vec<f64>,
+    pub precond_inverse_c: Vec<f64>,
+    pub sgld_welling_teh: Vec<f64>,
+    pub sgld_lecture: Vec<f64>,
+    pub sgld_welling_teh_continuous: Vec<f64>,
+    /// Welling–Teh: mini-batch noise variance over injected variance per step.
+    pub minibatch_to_injected: Vec<f64>,
+    /// α where the two are equal: `2dB/(N tr C)` (= Mandt's `α*`).
+    pub crossover_rate: f64,
+}
+
+/// See [`RateSweep`].
+pub fn rate_sweep(config: &SgdOuConfig, q: &Quadratic, n: usize) -> RateSweep {
+    use super::ou_config::Convention;
+    let top = ou_theory(config, q, Method::Sgd, 1.0).stability_limit;
+    let (lo, hi) = (libm::log(1e-3 * top), libm::log(0.98 * top));
+    let rates: Vec<f64> = (0..n)
+        .map(|i| libm::exp(lo + (hi - lo) * i as f64 / (n.max(2) - 1) as f64))
+        .collect();
+    let mut wt = config.clone();
+    wt.convention = Convention::WellingTeh;
+    let mut lec = config.clone();
+    lec.convention = Convention::Lecture;
+    let mut out = RateSweep {
+        learning_rate: rates.clone(),
+        sgd: vec![],
+        precond_inverse_c: vec![],
+        sgld_welling_teh: vec![],
+        sgld_lecture: vec![],
+        sgld_welling_teh_continuous: vec![],
+        minibatch_to_injected: vec![],
+        crossover_rate: ou_theory(config, q, Method::Sgd, 1.0).optimal_rate,
+    };
+    for &r in &rates {
+        out.sgd
+            .push(ou_theory(config, q, Method::Sgd, r).discrete_trace_ratio);
+        out.precond_inverse_c
+            .push(ou_theory(config, q, Method::PrecondInverseC, r).discrete_trace_ratio);
+        let t = ou_theory(&wt, q, Method::Sgld, r);
+        out.sgld_welling_teh.push(t.discrete_trace_ratio);
+        out.sgld_welling_teh_continuous
+            .push(t.continuous_trace_ratio);
+        out.minibatch_to_injected.push(t.minibatch_to_injected);
+        out.sgld_lecture
+            .push(ou_theory(&lec, q, Method::Sgld, r).discrete_trace_ratio);
+    }
+    out
+}
+
+/// Empirical covariances of the chains (2×2 row-major) with standard errors.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OuSnapshot {
+    pub step: usize,
+    pub total_steps: usize,
+    pub stop_reason: Option<StopReason>,
+    /// Why the run diverged, in words.
+    pub message: Option<String>,
+    /// Mean of the cloud of M chains now.
+    pub mean: [f64; 2],
+    /// Sample covariance (n − 1) of the cloud now.
+    pub covariance: Mat2,
+    /// Second moment `E[wwᵀ]` (the stationary mean is 0) averaged over chains and over the
+    /// steps after the burn-in; NaN before any such step.
+    pub average_covariance: Mat2,
+    /// Its standard error entrywise, from the spread of [`GROUPS`] independent groups of
+    /// chains (NaN with fewer than 2 groups or no averaged step).
+    pub average_covariance_se: Mat2,
+    /// `tr(average)/tr(H⁻¹/N)` and its standard error.
+    pub trace_ratio: f64,
+    pub trace_ratio_se: f64,
+    /// Steps in the time average.
+    pub averaged_steps: usize,
+    pub burn_in: usize,
+}
+
+/// The experiment: M chains of the configured method on the quadratic.
+#[derive(Clone, Debug)]
+pub struct SgdOu {
+    config: SgdOuConfig,
+    problem: Quadratic,
+    theory: OuTheory,
+    /// `αP`, `αPH`, `L` with `LLᵀ = C/B` (custom noise), √v.
+    step_p: Mat2,
+    step_k: Mat2,
+    noise_factor: Mat2,
+    injected_std: f64,
+    w: Vec<[f64; 2]>,
+    rngs: Vec<SeededRng>,
+    /// Per group: `Σ wwᵀ` over chains and averaged steps, as `[xx, xy, yy]`, and its count.
+    sums: Vec<[f64; 3]>,
+    counts: Vec<usize>,
+    averaged_steps: usize,
+    step: usize,
+    stop: Option<StopReason>,
+    message: Option<String>,
+    history: Vec<f64>,
+}
+
+impl SgdOu {
+    /// Start a run (the config must be valid).
+    pub fn new(config: SgdOuConfig) -> Self {
+        let problem = Quadratic::new(&config);
+        let theory = ou_theory(&config, &problem, config.method, config.learning_rate);
+        let rate = config.learning_rate;
+        let step_p = theory.preconditioner.map(|v| v * rate);
+        let step_k = mul2(step_p, problem.hessian);
+        let b = config.batch_size as f64;
+        let noise_factor = cholesky2(problem.noise_covariance.map(|v| v / b));
+        let injected_std = libm::sqrt(theory.injected_variance);
+        let mut run = SgdOu {
+            config,
+            problem,
+            theory,
+            step_p,
+            step_k,
+            noise_factor,
+            injected_std,
+            w: Vec::new(),
+            rngs: Vec::new(),
+            sums: Vec::new(),
+            counts: Vec::new(),
+            averaged_steps: 0,
+            step: 0,
+            stop: None,
+            message: None,
+            history: Vec::new(),
+        };
+        run.reset();
+        run
+    }
+
+    pub fn config(&self) -> &SgdOuConfig {
+        &self.config
+    }
+
+    /// The problem: H, C, N and (on data) the fit `w*`.
+    pub fn problem(&self) -> &Quadratic {
+        &self.problem
+    }
+
+    /// The predicted covariances of this run's setting.
+    pub fn theory(&self) -> &OuTheory {
+        &self.theory
+    }
+
+    /// [`rate_sweep`] for this run's problem.
+    pub fn rate_sweep(&self, n: usize) -> RateSweep {
+        rate_sweep(&self.config, &self.problem, n)
+    }
+
+    /// Chains' positions `[x₀, y₀, x₁, y₁, …]` (2M), measured from the minimizer.
+    pub fn positions(&self) -> Vec<f64> {
+        self.w.iter().flat_map(|w| *w).collect()
+    }
+
+    /// History rows (step 0 to now), row-major with [`SGD_OU_HISTORY_FIELDS`] columns.
+    pub fn history(&self) -> &[f64] {
+        &self.history
+    }
+
+    /// 2-sd ellipses (`xᵀΣ⁻¹x = 4`, 86% of a 2-D Gaussian's mass) of the theory and of the
+    /// empirical time average, `n + 1` points each, `[x₀, y₀, …]`, in the order posterior,
+    /// continuous, discrete, empirical (empty where undefined).
+    pub fn ellipses(&self, n: usize) -> [Vec<f64>; 4] {
+        let t = &self.theory;
+        let e = |s: Option<Mat2>| s.map_or(Vec::new(), |s| ellipse([0.0, 0.0], s, 2.0, n));
+        [
+            e(Some(t.posterior)),
+            e(t.continuous),
+            e(t.discrete),
+            e(Some(self.snapshot().average_covariance)),
+        ]
+    }
+
+    /// Half-width of a square plot around 0 holding the 2-sd ellipses of every defined theory
+    /// covariance with a margin: `2.6·√max(diagonal entries)`.
+    pub fn plot_extent(&self) -> f64 {
+        let t = &self.theory;
+        let m = [Some(t.posterior), t.continuous, t.discrete]
+            .iter()
+            .flatten()
+            .map(|s| s[0].max(s[3]))
+            .fold(0.0, f64::max);
+        2.6 * libm::sqrt(m)
+    }
+
+    fn gradient(&self, w: [f64; 2], rng: &mut SeededRng) -> [f64; 2] {
+        if self.problem.examples.is_empty() {
+            let h = self.problem.hessian;
+            let z = rng.normal_pair();
+            let xi = apply2(self.noise_factor, [z.0, z.1]);
+            let hw = apply2(h, w);
+            return [hw[0] + xi[0], hw[1] + xi[1]];
+        }
+        let ex = &self.problem.examples;
+        let b = self.config.batch_size as usize;
+        let mut g = [0.0; 2];
+        for _ in 0..b {
+            let i = ((rng.uniform() * ex.len() as f64) as usize).min(ex.len() - 1);
+            let (x, r) = ex[i];
+            let res = x[0] * w[0] + x[1] * w[1] + r;
+            g[0] += x[0] * res;
+            g[1] += x[1] * res;
+        }
+        [g[0] / b as f64, g[1] / b as f64]
+    }
+
+    fn record(&mut self) {
+        let m = self.w.len() as f64;
+        let mut mean = [0.0; 2];
+        for w in &self.w {
+            mean[0] += w[0] / m;
+            mean[1] += w[1] / m;
+        }
+        let mut cov = [0.0; 3];
+        for w in &self.w {
+            let d = [w[0] - mean[0], w[1] - mean[1]];
+            cov[0] += d[0] * d[0] / (m - 1.0);
+            cov[1] += d[0] * d[1] / (m - 1.0);
+            cov[2] += d[1] * d[1] / (m - 1.0);
+        }
+        if self.step >= self.theory.burn_in {
+            let g = self.sums.len();
+            for (i, w) in self.w.iter().enumerate() {
+                let s = &mut self.sums[i % g];
+                s[0] += w[0] * w[0];
+                s[1] += w[0] * w[1];
+                s[2] += w[1] * w[1];
+                self.counts[i % g] += 1;
+            }
+            self.averaged_steps += 1;
+        }
+        let snap = self.average();
+        self.history.extend_from_slice(&[
+            self.step as f64,
+            mean[0],
+            mean[1],
+            cov[0],
+            cov[1],
+            cov[2],
+            snap.0[0],
+            snap.0[1],
+            snap.0[3],
+            snap.2,
+        ]);
+    }
+
+    /// Time-and-chain average, its entrywise SE, the trace ratio and its SE.
+    fn average(&self) -> (Mat2, Mat2, f64, f64) {
+        let total: usize = self.counts.iter().sum();
+        if total == 0 {
+            return ([f64::NAN; 4], [f64::NAN; 4], f64::NAN, f64::NAN);
+        }
+        let mut avg = [0.0; 3];
+        for s in &self.sums {
+            for k in 0..3 {
+                avg[k] += s[k] / total as f64;
+            }
+        }
+        let g = self.sums.len() as f64;
+        let tr_post = self.theory.posterior[0] + self.theory.posterior[3];
+        let mut var = [0.0; 4];
+        for (s, &c) in self.sums.iter().zip(&self.counts) {
+            let e = [s[0] / c as f64, s[1] / c as f64, s[2] / c as f64];
+            for k in 0..3 {
+                var[k] += (e[k] - avg[k]) * (e[k] - avg[k]) / (g - 1.0);
+            }
+            let dt = (e[0] + e[2] - avg[0] - avg[2]) / tr_post;
+            var[3] += dt * dt / (g - 1.0);
+        }
+        let se = var.map(|v| libm::sqrt(v / g));
+        (
+            sym(avg),
+            [se[0], se[1], se[1], se[2]],
+            (avg[0] + avg[2]) / tr_post,
+            se[3],
+        )
+    }
+}
+
+impl Experiment for SgdOu {
+    type Snapshot = OuSnapshot;
+
+    fn step(&mut self) -> Option<StopReason> {
+        if self.stop.is_some() {
+            return self.stop;
+        }
+        let mut diverged = false;
+        for i in 0..self.w.len() {
+            let w = self.w[i];
+            let mut rng = std::mem::replace(&mut self.rngs[i], SeededRng::new(0, 0));
+            let g = self.gradient(w, &mut rng);
+            let d = apply2(self.step_p, g);
+            let mut next = [w[0] - d[0], w[1] - d[1]];
+            if self.injected_std > 0.0 {
+                let z = rng.normal_pair();
+                next[0] += self.injected_std * z.0;
+                next[1] += self.injected_std * z.1;
+            }
+            self.rngs[i] = rng;
+            if !(next[0].abs() <= DIVERGENCE_BOUND && next[1].abs() <= DIVERGENCE_BOUND) {
+                diverged = true;
+            }
+            self.w[i] = next;
+        }
+        self.step += 1;
+        if diverged {
+            let t = &self.theory;
+            self.message = Some(if t.discrete.is_none() {
+                format!(
+                    "diverged at step {}: learning rate α = {} is beyond the stability limit 2/λ_max(PH) = {:.4}",
+                    self.step, self.config.learning_rate, t.stability_limit
+                )
+            } else {
+                format!("diverged at step {}: an iterate left |w| ≤ 1e6", self.step)
+            });
+            self.stop = Some(StopReason::Diverged);
+            return self.stop;
+        }
+        self.record();
+        if self.step >= self.config.steps as usize {
+            self.stop = Some(StopReason::Done);
+        }
+        self.stop
+    }
+
+    fn stop_reason(&self) -> Option<StopReason> {
+        self.stop
+    }
+
+    fn steps_done(&self) -> usize {
+        self.step
+    }
+
+    fn snapshot(&self) -> OuSnapshot {
+        let k = SGD_OU_HISTORY_FIELDS.len();
+        let last = &self.history[self.history.len() - k..];
+        let (average_covariance, average_covariance_se, trace_ratio, trace_ratio_se) =
+            self.average();
+        OuSnapshot {
+            step: self.step,
+            total_steps: self.config.steps as usize,
+            stop_reason: self.stop,
+            message: self.message.clone(),
+            mean: [last[1], last[2]],
+            covariance: [last[3], last[4], last[4], last[5]],
+            average_covariance,
+            average_covariance_se,
+            trace_ratio,
+            trace_ratio_se,
+            averaged_steps: self.averaged_steps,
+            burn_in: self.theory.burn_in,
+        }
+    }
+
+    fn reset(&mut self) {
+        let m = self.config.chains as usize;
+        self.w = vec![[0.0, 0.0]; m];
+        self.rngs = (0..m as u64)
+            .map(|i| SeededRng::new(self.config.seed as u64, i + 1))
+            .collect();
+        let g = GROUPS.min(m);
+        self.sums = vec![[0.0; 3]; g];
+        self.counts = vec![0; g];
+        self.averaged_steps = 0;
+        self.step = 0;
+        self.stop = None;
+        self.message = None;
+        self.history.clear();
+        self.record();
+        if self.config.steps == 0 {
+            self.stop = Some(StopReason::Done);
+        }
+    }
+}
+
+/// `αPH` of this run (for tests): the drift matrix per step.
+impl SgdOu {
+    pub fn step_drift(&self) -> Mat2 {
+        self.step_k
+    }
+}
