@@ -56,6 +56,7 @@ pub fn run_logreg(settings: &[(String, String)], out: &Path) -> Result<(), Strin
     let a = analyze_panel(&config, config.data(), 81, 61);
     let mf = &a.mean_field;
     let full = &a.full_covariance;
+    #[allow(clippy::type_complexity)]
     let rows: Vec<(&str, [f64; 2], [f64; 4], f64, f64, f64)> = vec![
         (
             "laplace",

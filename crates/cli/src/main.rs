@@ -2,9 +2,9 @@
 //! numbers as the browser.
 //!
 //! ```text
-//! noiselab run funnel|dropout|dropout-k|nng [--config file.json] [--set key=value ...] --out results.{json,csv}
-//! noiselab run funnel|dropout|dropout-k|logreg-posterior|description-length|description-length-sweep [--config file.json] [--set key=value ...] --out results.{json,csv}
-//! noiselab run funnel|dropout|dropout-k|sgld|sgd-ou [--config file.json] [--set key=value ...] --out results.{json,csv}
+//! noiselab run <experiment> [--config file.json] [--set key=value ...] --out results.{json,csv}
+//!   experiments: funnel, dropout, dropout-k, nng, logreg-posterior, description-length,
+//!   description-length-sweep, sgld, sgd-ou (`noiselab run --help` lists them all)
 //! noiselab surface funnel [--set cost=neal] [--nx 241 --ny 121 --levels 14] --out surface.json
 //! noiselab fields funnel
 //! noiselab bench funnel [--trajectories 2000] [--steps 1000]

@@ -15,8 +15,8 @@ mod bbb_logreg;
 mod density1d;
 mod dropout;
 mod funnel;
-mod nng;
 mod logreg_panel;
+mod nng;
 mod panic;
 mod sgd_noise;
 

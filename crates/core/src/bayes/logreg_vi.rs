@@ -151,11 +151,11 @@ impl GaussianRule {
                 let p = wa * wb;
                 let (g, h) = data.gradient_and_curvature(w, prior_variance);
                 e.log_joint += p * data.log_joint(w, prior_variance);
-                for k in 0..2 {
-                    e.gradient[k] += p * g[k];
+                for (acc, gk) in e.gradient.iter_mut().zip(g) {
+                    *acc += p * gk;
                 }
-                for k in 0..4 {
-                    e.curvature[k] += p * h[k];
+                for (acc, hk) in e.curvature.iter_mut().zip(h) {
+                    *acc += p * hk;
                 }
             }
         }
