@@ -143,6 +143,14 @@ test('clicking the map adds a point; shift-click removes one', async ({ page }) 
   await expect.poll(() => readout(el, '.r-points')).toBe('41');
   await el.locator('button[data-name="restoreData"]').click();
   await expect.poll(() => readout(el, '.r-points')).toBe('40');
+  // The keyboard alternative: arrows move the cross, Enter adds, Delete removes.
+  await map.focus();
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('ArrowUp');
+  await page.keyboard.press('Enter');
+  await expect.poll(() => readout(el, '.r-points')).toBe('41');
+  await page.keyboard.press('Delete');
+  await expect.poll(() => readout(el, '.r-points')).toBe('40');
   con.check();
 });
 
