@@ -111,7 +111,7 @@ test('Wei view: the four rules train in the worker with progress and an honest f
   await tab(el, 'wei').click();
   await expect(el.locator('.wei-status')).toHaveText('done', { timeout: 40_000 });
   expect(await el.locator('.wei-progress').evaluate((p) => p.value)).toBe(1);
-  await expect(el.locator('.wei-finding')).toContainText('Final test loss (this seed)');
+  await expect(el.locator('.wei-finding')).toContainText('Final test loss (seed 1, α = 0.3, ρ = 0.7)');
   await expect(el.locator('.wei-finding')).toContainText('DROP_4');
   const w = await canvasStats(el, 'canvas.wei-curve');
   expect(w.near).toBeGreaterThan(50);
@@ -124,6 +124,7 @@ test('Wei view: the four rules train in the worker with progress and an honest f
   await el.locator('select.wei-settings').selectOption('current');
   await expect(el.locator('.wei-status')).toHaveText('done', { timeout: 40_000 });
   await expect.poll(async () => { const v = await readout(el, '.r-wei-drop1'); return v !== '' && v !== preset; }, { timeout: 40_000 }).toBe(true);
+  await expect(el.locator('.wei-finding')).toContainText('Final test loss (seed 1):');
   con.check();
 });
 
@@ -141,6 +142,14 @@ test('clicking the map adds a point; shift-click removes one', async ({ page }) 
   await map.click({ position: { x: box.width * 0.3, y: box.height * 0.3 } });
   await expect.poll(() => readout(el, '.r-points')).toBe('41');
   await el.locator('button[data-name="restoreData"]').click();
+  await expect.poll(() => readout(el, '.r-points')).toBe('40');
+  // The keyboard alternative: arrows move the cross, Enter adds, Delete removes.
+  await map.focus();
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('ArrowUp');
+  await page.keyboard.press('Enter');
+  await expect.poll(() => readout(el, '.r-points')).toBe('41');
+  await page.keyboard.press('Delete');
   await expect.poll(() => readout(el, '.r-points')).toBe('40');
   con.check();
 });
