@@ -7,8 +7,13 @@
 
 /** Tag → module (relative to this file) for every widget in the lab. */
 export const WIDGETS = {
-  'noiselab-funnel': './widgets/funnel.js',
+  'noiselab-dropout': './widgets/dropout.js',
+  'noiselab-description-length': './widgets/description-length.js',
   'noiselab-laplace-vb': './widgets/laplace-vb.js',
+  'noiselab-logreg-posterior': './widgets/logreg-posterior.js',
+  'noiselab-nng': './widgets/noisy-natural-gradient.js',
+  'noiselab-sgd-posterior': './widgets/sgd-posterior.js',
+  'noiselab-funnel': './widgets/funnel.js',
 };
 
 const loading = new Map();

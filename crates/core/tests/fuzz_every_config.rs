@@ -61,7 +61,14 @@ fn settings(fields: &'static [FieldSpec]) -> BoxedStrategy<Vec<(String, String)>
 }
 
 macro_rules! fuzz_config {
+    // Configs whose parser is their only validation (no separate `validate`).
+    ($test:ident, $config:ty, $fields:expr, parse_only) => {
+        fuzz_config!(@body $test, $config, $fields, |_c: &$config| true);
+    };
     ($test:ident, $config:ty, $fields:expr) => {
+        fuzz_config!(@body $test, $config, $fields, |c: &$config| c.validate().is_ok());
+    };
+    (@body $test:ident, $config:ty, $fields:expr, $valid:expr) => {
         #[test]
         fn $test() {
             let fields: &'static [FieldSpec] = &$fields;
@@ -90,7 +97,7 @@ macro_rules! fuzz_config {
                         pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())),
                     ) {
                         Ok(config) => {
-                            prop_assert!(config.validate().is_ok());
+                            prop_assert!(($valid)(&config));
                             let back = config.to_settings();
                             let again = <$config>::from_settings(
                                 back.iter().map(|(k, v)| (&**k, v.as_str())),
@@ -154,4 +161,31 @@ fuzz_config!(
     logreg,
     noiselab_core::bayes::LogRegConfig,
     noiselab_core::bayes::LOGREG_FIELDS
+);
+fuzz_config!(
+    nng,
+    noiselab_core::nng::NngConfig,
+    noiselab_core::nng::NNG_FIELDS
+);
+fuzz_config!(
+    bbb_logreg,
+    noiselab_core::bayes::bbb_logreg::BbbLogRegConfig,
+    noiselab_core::bayes::bbb_logreg::BBB_LOGREG_FIELDS,
+    parse_only
+);
+fuzz_config!(
+    logreg_panel,
+    noiselab_core::bayes::logreg_panel::LogRegPanelConfig,
+    noiselab_core::bayes::logreg_panel::LOGREG_PANEL_FIELDS,
+    parse_only
+);
+fuzz_config!(
+    sgd_ou,
+    noiselab_core::sgd_noise::SgdOuConfig,
+    noiselab_core::sgd_noise::SGD_OU_FIELDS
+);
+fuzz_config!(
+    sgld,
+    noiselab_core::sgd_noise::SgldConfig,
+    noiselab_core::sgd_noise::SGLD_FIELDS
 );
