@@ -28,6 +28,7 @@ pub mod linreg;
 pub mod logreg;
 mod logreg_config;
 pub mod quad;
+pub mod regression;
 pub use crate::special;
 #[cfg(test)]
 mod tests;
