@@ -37,7 +37,7 @@ const METHODS = [
   { key: 'laplace', label: 'Laplace', colour: C.orange, fill: 'rgba(230,159,0,0.20)' },
   { key: 'bbb', label: 'Bayes by Backprop', colour: C.blue, fill: 'rgba(0,114,178,0.20)' },
   { key: 'dropout', label: 'MC dropout', colour: C.green, fill: 'rgba(0,158,115,0.20)' },
-  { key: 'hmc', label: 'HMC (gold standard)', colour: C.vermillion, fill: 'rgba(213,94,0,0.16)' },
+  { key: 'hmc', label: 'HMC (gold standard)', colour: C.vermillion, fill: 'rgba(213,94,0,0.16)', edge: 2, dash: [] },
 ];
 const STAGES = { map: 'MAP training (Adam)', refine: 'MAP polish (damped Newton)', tune: 'tuning η by the evidence', laplace: 'Laplace', bbb: 'Bayes by Backprop', dropout: 'MC dropout training', hmc: 'HMC sampling', done: 'done' };
 const MARGIN = { left: 50, right: 12, top: 10, bottom: 40 };
@@ -61,10 +61,10 @@ class NoiselabBayesRegression extends NoiselabWidget {
         <label>View: <select class="view" aria-label="overlaid or side by side"><option value="overlay">overlaid</option><option value="multiples">side by side</option></select></label></div>
       <div class="toggles" role="group" aria-label="methods shown">${toggles}</div>
       <canvas class="overlay" role="img" tabindex="0" aria-label="predictive bands"></canvas>
-      <div class="multiples" hidden>${METHODS.map((m, i) => `<figure><figcaption style="color:${m.colour}">${m.label}</figcaption><canvas data-panel="${i}" role="img" aria-label="${m.label} band"></canvas></figure>`).join('')}</div>
+      <div class="multiples" hidden>${METHODS.map((m, i) => `<figure><figcaption><i class="swatch" style="border-color:${m.colour}"></i> ${m.label}</figcaption><canvas data-panel="${i}" role="img" aria-label="${m.label} band"></canvas></figure>`).join('')}</div>
       <div class="legend" aria-hidden="true"><span><i class="swatch dot ink"></i>data (click the plot to add a point)</span><span>side by side: the HMC band in grey behind each method</span></div>
       <div class="progress"><progress max="1" value="0" aria-label="computation progress"></progress><span class="stage-text"></span></div>
-      <form class="addpoint" aria-label="add a data point"><label>x <input name="x" type="text" inputmode="decimal" value="0"></label><label>t <input name="t" type="text" inputmode="decimal" value="0"></label><button type="submit">Add point</button></form>
+      <div class="addpoint" role="group" aria-label="add a data point"><label>x <input name="x" type="text" inputmode="decimal" value="0"></label><label>t <input name="t" type="text" inputmode="decimal" value="0"></label><button type="button" class="add">Add point</button></div>
       <table class="widths" aria-label="mean width of the ±2σ band inside the clusters and between them"><thead><tr><th>method</th><th>width inside</th><th>width between</th><th>between / inside</th></tr></thead><tbody></tbody></table>`;
   }
 
@@ -86,11 +86,9 @@ class NoiselabBayesRegression extends NoiselabWidget {
     const onClick = (e) => this.onPlotClick(e).catch((err) => this.fail(err));
     this.$('canvas.overlay').addEventListener('click', onClick);
     for (const c of this.root.querySelectorAll('.multiples canvas')) c.addEventListener('click', onClick);
-    this.$('form.addpoint').addEventListener('submit', (e) => {
-      e.preventDefault();
-      const f = new FormData(e.target);
-      this.addPoint(Number(f.get('x')), Number(f.get('t'))).catch((err) => this.fail(err));
-    });
+    const add = () => this.addPoint(Number(this.$('.addpoint input[name=x]').value), Number(this.$('.addpoint input[name=t]').value)).catch((err) => this.fail(err));
+    this.$('.addpoint button.add').addEventListener('click', add);
+    for (const input of this.root.querySelectorAll('.addpoint input')) input.addEventListener('keydown', (e) => { if (e.key === 'Enter') { e.preventDefault(); add(); } });
     this.draw();
   }
 
@@ -215,7 +213,7 @@ class NoiselabBayesRegression extends NoiselabWidget {
     return Number.isFinite(std[0]) ? { mean, std } : null;
   }
 
-  drawBand(ctx, s, i, { fill, colour, width = 2 }) {
+  drawBand(ctx, s, i, { fill, colour, width = 2, edge = 1, dash = [4, 3] }) {
     const b = this.band(i);
     if (!b) return;
     const g = this.result.grid, G = g.length;
@@ -226,8 +224,8 @@ class NoiselabBayesRegression extends NoiselabWidget {
     ctx.closePath();
     ctx.fill();
     ctx.strokeStyle = colour;
-    ctx.lineWidth = 1;
-    ctx.setLineDash([4, 3]);
+    ctx.lineWidth = edge;
+    ctx.setLineDash(dash);
     polyline(ctx, G, (k) => s.x(g[k]), (k) => s.y(b.mean[k] + 2 * b.std[k]));
     polyline(ctx, G, (k) => s.x(g[k]), (k) => s.y(b.mean[k] - 2 * b.std[k]));
     ctx.setLineDash([]);
@@ -278,7 +276,7 @@ class NoiselabBayesRegression extends NoiselabWidget {
     const rows = METHODS.map((m, i) => {
       const b = s.bands[i];
       const ratio = b.ready ? b.widthBetween / b.widthInside : NaN;
-      return `<tr><td style="color:${m.colour}">${m.label}</td><td class="r-${m.key}-inside">${b.ready ? fmt(b.widthInside) : '…'}</td><td class="r-${m.key}-between">${b.ready ? fmt(b.widthBetween) : '…'}</td><td>${b.ready ? fmt(ratio, 2) : '…'}</td></tr>`;
+      return `<tr><td><i class="swatch" style="border-color:${m.colour}"></i> ${m.label}</td><td class="r-${m.key}-inside">${b.ready ? fmt(b.widthInside) : '…'}</td><td class="r-${m.key}-between">${b.ready ? fmt(b.widthBetween) : '…'}</td><td>${b.ready ? fmt(ratio, 2) : '…'}</td></tr>`;
     }).join('');
     this.$('table.widths tbody').innerHTML = rows;
     const e = s.elbo;
