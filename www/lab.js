@@ -209,6 +209,7 @@ loadWidget('nng-figure', 'noiselab-nng', './widgets/noisy-natural-gradient.js');
 loadWidget('logreg-posterior-figure', 'noiselab-logreg-posterior', './widgets/logreg-posterior.js');
 loadWidget('description-length-figure', 'noiselab-description-length', './widgets/description-length.js');
 loadWidget('sgd-posterior-figure', 'noiselab-sgd-posterior', './widgets/sgd-posterior.js');
+loadWidget('bayes-regression-figure', 'noiselab-bayes-regression', './widgets/bayes-regression.js');
 
 // ---- copy the embed snippet ------------------------------------------------------------------
 

@@ -11,6 +11,7 @@ import nng from './experiments/nng.js';
 import logregPanel from './experiments/logregPanel.js';
 import bbbLogreg from './experiments/bbbLogreg.js';
 import sgdOu from './experiments/sgd-ou.js';
+import bayesRegression from './experiments/bayes-regression.js';
 
 const ready = init();
 const runs = new Map(); // handle → { run, kind, cursor }
@@ -32,6 +33,7 @@ const EXPERIMENTS = {
   logregPanel,
   bbbLogreg,
   'sgd-ou': sgdOu,
+  'bayes-regression': bayesRegression,
 };
 
 function experiment(kind) {

@@ -4,13 +4,14 @@
 //! ```text
 //! noiselab run <experiment> [--config file.json] [--set key=value ...] --out results.{json,csv}
 //!   experiments: funnel, dropout, dropout-k, nng, logreg-posterior, description-length,
-//!   description-length-sweep, sgld, sgd-ou (`noiselab run --help` lists them all)
+//!   description-length-sweep, sgld, sgd-ou, bayes-regression (`noiselab run --help` lists them all)
 //! noiselab surface funnel [--set cost=neal] [--nx 241 --ny 121 --levels 14] --out surface.json
 //! noiselab fields funnel
 //! noiselab bench funnel [--trajectories 2000] [--steps 1000]
 //! ```
 
 mod bayes_panels;
+mod bayes_regression;
 mod dropout;
 mod funnel;
 mod nng;
@@ -51,6 +52,8 @@ enum Which {
     Sgld,
     /// SGD, preconditioned SGD and SGLD on a quadratic as an Ornstein–Uhlenbeck process.
     SgdOu,
+    /// Predictive bands of MAP, Laplace, Bayes by Backprop, MC dropout and HMC on 1-D data.
+    BayesRegression,
 }
 
 #[derive(Subcommand)]
@@ -162,6 +165,7 @@ fn main() -> ExitCode {
             Which::DescriptionLengthSweep => bayes_panels::run_sweep(&s, &out),
             Which::Sgld => sgd_noise::run_sgld(&s, &out),
             Which::SgdOu => sgd_noise::run_ou(&s, &out),
+            Which::BayesRegression => bayes_regression::run(&s, &out),
         }),
         Command::Surface {
             experiment: Which::Funnel,
@@ -183,6 +187,7 @@ fn main() -> ExitCode {
                 }
                 Which::Sgld => sgd_noise::print_fields_sgld(),
                 Which::SgdOu => sgd_noise::print_fields_ou(),
+                Which::BayesRegression => bayes_regression::print_fields(),
             }
             Ok(())
         }

@@ -167,3 +167,49 @@ fn run_nng_writes_csv_and_json_and_rejects_bad_settings() {
         String::from_utf8_lossy(&o.stderr).contains("klWeight must be a number in (0, 1]; got 2")
     );
 }
+
+#[test]
+fn run_bayes_regression_writes_the_bands() {
+    let csv = temp("bayes-regression.csv");
+    let quick = [
+        "--set",
+        "trainingSteps=300",
+        "--set",
+        "hmcSamples=20",
+        "--set",
+        "hiddenUnits=6",
+        "--set",
+        "dataPoints=10",
+    ];
+    let mut args = vec!["run", "bayes-regression"];
+    args.extend(quick);
+    args.extend(["--out", csv.to_str().unwrap()]);
+    let o = noiselab(&args);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = std::fs::read_to_string(&csv).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 1 + 181, "header + one row per grid x");
+    assert!(lines[0].starts_with("x,mapMean,mapStd,laplaceMean"));
+    assert!(lines[0].ends_with("hmcMean,hmcStd"));
+    assert!(!text.contains("NaN"), "every method finished");
+    let json = temp("bayes-regression.json");
+    let mut args = vec!["run", "bayes-regression"];
+    args.extend(quick);
+    args.extend(["--out", json.to_str().unwrap()]);
+    assert!(noiselab(&args).status.success());
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    assert_eq!(doc["bands"].as_array().unwrap().len(), 181);
+    assert_eq!(doc["data"]["inputs"].as_array().unwrap().len(), 10);
+    assert_eq!(doc["snapshot"]["stage"], "done");
+    let o = noiselab(&[
+        "run",
+        "bayes-regression",
+        "--set",
+        "laplace=kfac",
+        "--out",
+        json.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("laplace must be one of"));
+}

@@ -12,6 +12,7 @@
 //! gets the same error naming the field and its range.
 
 mod bbb_logreg;
+mod bayes_regression;
 mod density1d;
 mod dropout;
 mod funnel;

@@ -32,6 +32,7 @@ pub mod logreg_panel;
 pub mod logreg_vi;
 pub mod pac_bayes;
 pub mod quad;
+pub mod regression;
 pub use crate::special;
 #[cfg(test)]
 mod tests;

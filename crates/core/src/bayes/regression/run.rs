@@ -1,0 +1,1039 @@
+//! The staged comparison run: MAP → (evidence tuning of η) → Laplace → Bayes by Backprop →
+//! MC dropout → HMC, one [`Experiment`] whose `step` is one unit of work (an Adam step, a
+//! damped Newton step, an HMC transition), so a browser worker can run it in slices.
+//!
+//! Random streams of the seed: 0 the data, 1 the initialisation (shared by MAP, MC dropout and
+//! BBB's means), 2 BBB's ε, 3 Laplace weight samples, 4 dropout training masks, 5 BBB predictive
+//! samples, 6 MC-dropout predictive masks; HMC seeds are derived from the seed and the burn-in
+//! window.
+
+// Index loops follow the formulas and are kept as written.
+#![allow(clippy::needless_range_loop)]
+
+use super::bbb::{elbo_gradient, ElboEstimate};
+use super::config::{Curvature, Predictive, RegressionConfig};
+use super::linalg::{back_solve, cholesky, inverse_quadratic_form};
+use super::model::{BayesianMlp, RegressionData};
+use crate::bayes::hmc::{Hmc, HmcSettings};
+use crate::experiment::{Experiment, StopReason};
+use crate::mlp::{Dropout, Scaling};
+use crate::rng::SeededRng;
+use crate::special::softplus_inverse;
+use serde::Serialize;
+
+/// The plotted input range `[x_min, x_max]` and its grid size.
+pub const X_RANGE: (f64, f64) = (-4.5, 4.5);
+/// Grid points of the bands.
+pub const GRID_POINTS: usize = 181;
+/// Methods in band order.
+pub const METHODS: [&str; 5] = ["map", "laplace", "bbb", "dropout", "hmc"];
+/// Weight samples (Laplace sampled predictive, BBB) and masks (MC dropout) per predictive.
+pub const PREDICTIVE_SAMPLES: usize = 200;
+/// HMC burn-in transitions (step size adapted in windows of [`ADAPT_WINDOW`]).
+pub const HMC_BURN_IN: usize = 100;
+/// HMC step-size adaptation window.
+pub const ADAPT_WINDOW: usize = 10;
+/// damped Newton iterations per fit at most.
+pub const LM_MAX_ITERATIONS: usize = 60;
+/// log₁₀ η of the evidence grid (then golden-section refinement).
+pub const TUNE_GRID: [f64; 9] = [-2.0, -1.5, -1.0, -0.5, 0.0, 0.5, 1.0, 1.5, 2.0];
+/// Golden-section iterations after the grid.
+pub const GOLDEN_ITERATIONS: usize = 8;
+const ADAM_RATE: f64 = 0.01;
+const BBB_INIT_STD: f64 = 0.01;
+
+/// Bias-corrected Adam (Kingma & Ba 2015) minimizing with a given gradient.
+#[derive(Clone, Debug)]
+struct Adam {
+    m: Vec<f64>,
+    v: Vec<f64>,
+    b1: f64,
+    b2: f64,
+}
+
+impl Adam {
+    fn new(n: usize) -> Self {
+        Adam {
+            m: vec![0.0; n],
+            v: vec![0.0; n],
+            b1: 1.0,
+            b2: 1.0,
+        }
+    }
+
+    /// `θ ← θ − α m̂/(√v̂ + ε)` for the gradient `g` of the objective to minimize.
+    fn step(&mut self, theta: &mut [f64], g: &[f64], rate: f64) {
+        self.b1 *= 0.9;
+        self.b2 *= 0.999;
+        for j in 0..theta.len() {
+            self.m[j] = 0.9 * self.m[j] + 0.1 * g[j];
+            self.v[j] = 0.999 * self.v[j] + 0.001 * g[j] * g[j];
+            theta[j] -= rate * (self.m[j] / (1.0 - self.b1))
+                / (libm::sqrt(self.v[j] / (1.0 - self.b2)) + 1e-8);
+        }
+    }
+}
+
+/// A damped Newton fit in progress.
+#[derive(Clone, Debug)]
+struct Fit {
+    w: Vec<f64>,
+    damping: f64,
+    iterations: usize,
+    log_joint: f64,
+    converged: bool,
+}
+
+impl Fit {
+    fn new(w: Vec<f64>) -> Self {
+        Fit {
+            w,
+            damping: 1e-3,
+            iterations: 0,
+            log_joint: f64::NEG_INFINITY,
+            converged: false,
+        }
+    }
+
+    /// One step; true when finished (converged or out of iterations).
+    fn step(&mut self, model: &BayesianMlp, data: &RegressionData) -> bool {
+        let (value, _, slope) = model.newton_step(&mut self.w, data, &mut self.damping);
+        self.log_joint = value;
+        self.iterations += 1;
+        // Converged when the gradient is 10⁻⁷ of the curvature scale N/σ² + 1/η.
+        let scale = data.len() as f64 / model.noise_variance + 1.0 / model.prior_variance;
+        if slope <= 1e-7 * scale {
+            self.converged = true;
+        }
+        self.converged || self.iterations >= LM_MAX_ITERATIONS || self.damping >= 1e12
+    }
+}
+
+/// Golden-section search state over `ln η`.
+#[derive(Clone, Debug)]
+struct Golden {
+    a: f64,
+    b: f64,
+    c: f64,
+    d: f64,
+    fc: Option<f64>,
+    fd: Option<f64>,
+    iterations: usize,
+}
+
+const INV_PHI: f64 = 0.618_033_988_749_894_9;
+
+/// The stage of a run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Stage {
+    /// Full-batch Adam on `−ln p(w, D)`.
+    Map,
+    /// damped Newton polish of the MAP.
+    Refine,
+    /// Evidence maximization over η.
+    Tune,
+    /// Curvature, evidence, Laplace predictive.
+    Laplace,
+    /// Bayes by Backprop training.
+    Bbb,
+    /// Dropout training.
+    Dropout,
+    /// HMC burn-in and sampling.
+    Hmc,
+    /// Everything computed.
+    Done,
+}
+
+/// Band widths of one method.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BandSummary {
+    /// Whether the method's band exists yet.
+    pub ready: bool,
+    /// Mean `4σ_pred` (the ±2σ band's width) on grid points within 0.25 of a data input.
+    pub width_inside: f64,
+    /// Mean `4σ_pred` on grid points inside the data's range but farther than 0.75 from every
+    /// data input (the gap between the clusters); NaN if there is no such point.
+    pub width_between: f64,
+}
+
+/// The readout of a run.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RegressionSnapshot {
+    pub stage: Stage,
+    /// Work units done in this stage and planned for it.
+    pub stage_step: usize,
+    pub stage_total: usize,
+    pub steps_done: usize,
+    pub stop_reason: Option<StopReason>,
+    /// N.
+    pub data_points: usize,
+    /// P.
+    pub params: usize,
+    /// η in use (tuned or as set).
+    pub prior_variance: f64,
+    /// `ln p(w_MAP, D)`.
+    pub map_log_joint: f64,
+    /// Whether damped Newton converged (`max|∇ln p(w, D)| ≤ 10⁻⁷(N/σ² + 1/η)`).
+    pub map_converged: bool,
+    /// Laplace evidence with the configured curvature (GGN if the Hessian was indefinite).
+    pub log_evidence: f64,
+    pub log_evidence_ggn: f64,
+    pub log_evidence_diagonal: f64,
+    /// NaN when the Hessian is not positive definite.
+    pub log_evidence_hessian: f64,
+    /// The full Hessian was not positive definite: the Laplace band fell back to the GGN.
+    pub hessian_indefinite: bool,
+    /// `(log₁₀ η, ln Z)` of every evidence evaluation, in order.
+    pub tuning: Vec<[f64; 2]>,
+    /// The last BBB ELBO estimate.
+    pub elbo: ElboEstimate,
+    /// HMC transitions done (burn-in included), acceptance rate after burn-in, step size.
+    pub hmc_transitions: usize,
+    pub hmc_acceptance: f64,
+    pub hmc_step_size: f64,
+    pub hmc_kept: usize,
+    /// Per method in [`METHODS`] order.
+    pub bands: [BandSummary; 5],
+}
+
+type Target = Box<dyn FnMut(&[f64], &mut [f64]) -> f64>;
+
+/// `ln π(z/d)` and its gradient `∇_w ln π / d` in coordinates `z = d ⊙ w`: HMC on it is HMC on
+/// `π` with the diagonal mass matrix `diag(d²)` (Neal 2011, §5.4.1), so one step size suits
+/// weights of very different posterior widths. The map is linear, so `π` is preserved up to a
+/// constant; samples map back by `w = z/d`.
+pub fn whitened<F>(mut target: F, scale: Vec<f64>) -> impl FnMut(&[f64], &mut [f64]) -> f64
+where
+    F: FnMut(&[f64], &mut [f64]) -> f64,
+{
+    let mut w = vec![0.0; scale.len()];
+    let mut gw = vec![0.0; scale.len()];
+    move |z: &[f64], gz: &mut [f64]| {
+        for j in 0..scale.len() {
+            w[j] = z[j] / scale[j];
+        }
+        let v = target(&w, &mut gw);
+        for j in 0..scale.len() {
+            gz[j] = gw[j] / scale[j];
+        }
+        v
+    }
+}
+
+/// The comparison run (see the module docs).
+pub struct RegressionRun {
+    config: RegressionConfig,
+    base: RegressionData,
+    data: RegressionData,
+    model: BayesianMlp,
+    grid: Vec<f64>,
+    stage: Stage,
+    stage_step: usize,
+    steps: usize,
+    stop: Option<StopReason>,
+    // MAP
+    map: Vec<f64>,
+    adam: Adam,
+    fit: Option<Fit>,
+    map_log_joint: f64,
+    map_converged: bool,
+    // tuning
+    evals: Vec<(f64, f64, Vec<f64>)>,
+    golden: Option<Golden>,
+    target_log10: f64,
+    // Laplace
+    evidence: [f64; 4],
+    hessian_indefinite: bool,
+    whitening: Vec<f64>,
+    // BBB
+    bbb_mean: Vec<f64>,
+    bbb_rho: Vec<f64>,
+    bbb_adam: Adam,
+    bbb_rng: SeededRng,
+    elbo: ElboEstimate,
+    // dropout
+    drop_params: Vec<f64>,
+    drop_adam: Adam,
+    drop_rng: SeededRng,
+    dropout: Dropout,
+    // HMC
+    hmc: Option<Hmc<Target>>,
+    hmc_step_size: f64,
+    hmc_window_accepts: usize,
+    hmc_transitions: usize,
+    hmc_kept: usize,
+    hmc_accepted_kept: usize,
+    hmc_sum: Vec<f64>,
+    hmc_sum_sq: Vec<f64>,
+    // bands: [method][mean, std][grid]
+    bands: Vec<f64>,
+}
+
+impl RegressionRun {
+    /// Start a run on the seeded two-cluster data.
+    pub fn new(config: RegressionConfig) -> Self {
+        let base = RegressionData::two_clusters(
+            config.data_points as usize,
+            config.noise_variance,
+            config.seed as u64,
+        );
+        Self::with_data(config, base)
+    }
+
+    /// Start a run on given data.
+    pub fn with_data(config: RegressionConfig, data: RegressionData) -> Self {
+        let model = BayesianMlp::new(
+            config.hidden_units as usize,
+            config.prior_variance,
+            config.noise_variance,
+        );
+        let p = model.num_params();
+        let init = model.mlp.init(&mut SeededRng::new(config.seed as u64, 1));
+        let (lo, hi) = X_RANGE;
+        let grid = (0..GRID_POINTS)
+            .map(|i| lo + (hi - lo) * i as f64 / (GRID_POINTS - 1) as f64)
+            .collect();
+        let seed = config.seed as u64;
+        let mut run = RegressionRun {
+            dropout: Dropout {
+                rate: config.dropout_rate,
+                layers: vec![false, true],
+                scaling: Scaling::Inverted,
+            },
+            base: data.clone(),
+            data,
+            model,
+            grid,
+            stage: Stage::Map,
+            stage_step: 0,
+            steps: 0,
+            stop: None,
+            map: init.clone(),
+            adam: Adam::new(p),
+            fit: None,
+            map_log_joint: f64::NAN,
+            map_converged: false,
+            evals: Vec::new(),
+            golden: None,
+            target_log10: TUNE_GRID[0],
+            evidence: [f64::NAN; 4],
+            hessian_indefinite: false,
+            whitening: vec![1.0; p],
+            bbb_mean: init.clone(),
+            bbb_rho: vec![softplus_inverse(BBB_INIT_STD); p],
+            bbb_adam: Adam::new(2 * p),
+            bbb_rng: SeededRng::new(seed, 2),
+            elbo: ElboEstimate::default(),
+            drop_params: init.clone(),
+            drop_adam: Adam::new(p),
+            drop_rng: SeededRng::new(seed, 4),
+            hmc: None,
+            hmc_step_size: f64::NAN,
+            hmc_window_accepts: 0,
+            hmc_transitions: 0,
+            hmc_kept: 0,
+            hmc_accepted_kept: 0,
+            hmc_sum: vec![0.0; GRID_POINTS],
+            hmc_sum_sq: vec![0.0; GRID_POINTS],
+            bands: vec![f64::NAN; METHODS.len() * 2 * GRID_POINTS],
+            config,
+        };
+        run.reset();
+        run
+    }
+
+    /// The settings.
+    pub fn config(&self) -> &RegressionConfig {
+        &self.config
+    }
+
+    /// The data in use (the seeded points plus any added ones).
+    pub fn data(&self) -> &RegressionData {
+        &self.data
+    }
+
+    /// The model with the η in use.
+    pub fn model(&self) -> &BayesianMlp {
+        &self.model
+    }
+
+    /// The current MAP estimate.
+    pub fn map(&self) -> &[f64] {
+        &self.map
+    }
+
+    /// The band grid `x` ([`GRID_POINTS`] values over [`X_RANGE`]).
+    pub fn grid(&self) -> &[f64] {
+        &self.grid
+    }
+
+    /// Add a data point and start over (same seed).
+    pub fn add_point(&mut self, x: f64, t: f64) {
+        self.data.inputs.push(x);
+        self.data.targets.push(t);
+        self.restart();
+    }
+
+    /// Back to the seeded data (added points removed), and start over.
+    pub fn reset_data(&mut self) {
+        self.data = self.base.clone();
+        self.restart();
+    }
+
+    fn restart(&mut self) {
+        let fresh = Self::with_data(self.config.clone(), self.data.clone());
+        let base = std::mem::replace(
+            &mut self.base,
+            RegressionData {
+                inputs: vec![],
+                targets: vec![],
+            },
+        );
+        *self = fresh;
+        self.base = base;
+    }
+
+    /// `[method][mean, std][grid]`, flat: `(5·2·G)` values; the std is the predictive std of a
+    /// new target, `sqrt(Var f + σ²)`. NaN where a method has not finished.
+    pub fn bands(&self) -> Vec<f64> {
+        let mut b = self.bands.clone();
+        if self.hmc_kept > 0 {
+            let g = GRID_POINTS;
+            let off = 4 * 2 * g;
+            let n = self.hmc_kept as f64;
+            for i in 0..g {
+                let mean = self.hmc_sum[i] / n;
+                let var = (self.hmc_sum_sq[i] / n - mean * mean).max(0.0);
+                b[off + i] = mean;
+                b[off + g + i] = libm::sqrt(var + self.model.noise_variance);
+            }
+        }
+        b
+    }
+
+    fn set_band(&mut self, method: usize, mean: &[f64], std: &[f64]) {
+        let g = GRID_POINTS;
+        let off = method * 2 * g;
+        self.bands[off..off + g].copy_from_slice(mean);
+        self.bands[off + g..off + 2 * g].copy_from_slice(std);
+    }
+
+    /// Mean and std of `f` over function draws `draw(k, x-grid) `, plus noise: from per-grid sums.
+    fn predictive_from<F>(&self, samples: usize, mut draw: F) -> (Vec<f64>, Vec<f64>)
+    where
+        F: FnMut(&mut Vec<f64>),
+    {
+        let g = GRID_POINTS;
+        let (mut s, mut s2) = (vec![0.0; g], vec![0.0; g]);
+        let mut f = vec![0.0; g];
+        for _ in 0..samples {
+            draw(&mut f);
+            for i in 0..g {
+                s[i] += f[i];
+                s2[i] += f[i] * f[i];
+            }
+        }
+        let n = samples as f64;
+        let mean: Vec<f64> = s.iter().map(|v| v / n).collect();
+        let std = (0..g)
+            .map(|i| {
+                let var = (s2[i] / n - mean[i] * mean[i]).max(0.0);
+                libm::sqrt(var + self.model.noise_variance)
+            })
+            .collect();
+        (mean, std)
+    }
+
+    fn curve(&self, w: &[f64], out: &mut [f64], tape: &mut crate::mlp::Tape) {
+        for (o, &x) in out.iter_mut().zip(&self.grid) {
+            *o = self.model.output(w, x, tape);
+        }
+    }
+
+    fn stage_total(&self) -> usize {
+        match self.stage {
+            Stage::Map | Stage::Bbb | Stage::Dropout => self.config.training_steps as usize,
+            Stage::Refine => LM_MAX_ITERATIONS,
+            Stage::Tune => (TUNE_GRID.len() + 2 * GOLDEN_ITERATIONS) * LM_MAX_ITERATIONS,
+            Stage::Laplace => 1,
+            Stage::Hmc => HMC_BURN_IN + self.config.hmc_samples as usize,
+            Stage::Done => 0,
+        }
+    }
+
+    fn enter(&mut self, stage: Stage) {
+        self.stage = stage;
+        self.stage_step = 0;
+    }
+
+    fn diverge(&mut self) {
+        self.stop = Some(StopReason::Diverged);
+    }
+
+    // ---- stages -------------------------------------------------------------------------
+
+    fn map_step(&mut self) {
+        let p = self.model.num_params();
+        let mut tape = self.model.mlp.tape();
+        let mut g = vec![0.0; p];
+        let lj = self
+            .model
+            .log_joint(&self.map, &self.data, &mut tape, &mut g);
+        if !lj.is_finite() {
+            return self.diverge();
+        }
+        let n = self.data.len().max(1) as f64;
+        g.iter_mut().for_each(|v| *v = -*v / n);
+        self.adam.step(&mut self.map, &g, ADAM_RATE);
+        self.stage_step += 1;
+        if self.stage_step >= self.config.training_steps as usize {
+            self.fit = Some(Fit::new(self.map.clone()));
+            self.enter(Stage::Refine);
+        }
+    }
+
+    fn refine_step(&mut self) {
+        let fit = self.fit.as_mut().expect("a fit in the refine stage");
+        let done = fit.step(&self.model, &self.data);
+        self.stage_step += 1;
+        if !fit.log_joint.is_finite() {
+            return self.diverge();
+        }
+        if done {
+            let fit = self.fit.take().expect("fit");
+            self.map = fit.w;
+            self.map_log_joint = fit.log_joint;
+            self.map_converged = fit.converged;
+            if self.config.tune_prior {
+                self.target_log10 = TUNE_GRID[0];
+                self.start_fit_near(self.target_log10);
+                self.enter(Stage::Tune);
+            } else {
+                self.enter(Stage::Laplace);
+            }
+        }
+    }
+
+    /// Start an LM fit at `log₁₀ η`, warm-started from the nearest evaluated η (or the MAP).
+    fn start_fit_near(&mut self, log10_eta: f64) {
+        self.model = self.model.with_prior_variance(libm::pow(10.0, log10_eta));
+        let w = self
+            .evals
+            .iter()
+            .min_by(|a, b| (a.0 - log10_eta).abs().total_cmp(&(b.0 - log10_eta).abs()))
+            .map(|e| e.2.clone())
+            .unwrap_or_else(|| self.map.clone());
+        self.fit = Some(Fit::new(w));
+    }
+
+    fn ggn_evidence(&self, w: &[f64], log_joint: f64) -> f64 {
+        let p = self.model.num_params();
+        match cholesky(&self.model.ggn(w, &self.data), p) {
+            Some(l) => self.model.laplace_evidence(log_joint, &l),
+            None => f64::NAN,
+        }
+    }
+
+    fn tune_step(&mut self) {
+        let fit = self.fit.as_mut().expect("a fit in the tune stage");
+        let done = fit.step(&self.model, &self.data);
+        self.stage_step += 1;
+        if !done {
+            return;
+        }
+        let fit = self.fit.take().expect("fit");
+        let evidence = self.ggn_evidence(&fit.w, fit.log_joint);
+        let x = self.target_log10;
+        self.evals.push((x, evidence, fit.w));
+        let next = self.next_tune_target(evidence);
+        match next {
+            Some(t) => {
+                self.target_log10 = t;
+                self.start_fit_near(t);
+            }
+            None => {
+                let best = self
+                    .evals
+                    .iter()
+                    .filter(|e| e.1.is_finite())
+                    .max_by(|a, b| a.1.total_cmp(&b.1))
+                    .cloned();
+                if let Some((x, _, w)) = best {
+                    self.model = self.model.with_prior_variance(libm::pow(10.0, x));
+                    self.map = w;
+                } else {
+                    self.model = self.model.with_prior_variance(self.config.prior_variance);
+                }
+                let mut tape = self.model.mlp.tape();
+                let mut g = vec![0.0; self.map.len()];
+                self.map_log_joint = self
+                    .model
+                    .log_joint(&self.map, &self.data, &mut tape, &mut g);
+                self.enter(Stage::Laplace);
+            }
+        }
+    }
+
+    /// The grid in order, then golden-section refinement around the grid's best point.
+    fn next_tune_target(&mut self, fx: f64) -> Option<f64> {
+        let k = self.evals.len();
+        if k < TUNE_GRID.len() {
+            return Some(TUNE_GRID[k]);
+        }
+        let fx = if fx.is_finite() {
+            fx
+        } else {
+            f64::NEG_INFINITY
+        };
+        match self.golden.as_mut() {
+            None => {
+                let best = (0..TUNE_GRID.len())
+                    .max_by(|&a, &b| {
+                        let (fa, fb) = (self.evals[a].1, self.evals[b].1);
+                        let fa = if fa.is_finite() {
+                            fa
+                        } else {
+                            f64::NEG_INFINITY
+                        };
+                        let fb = if fb.is_finite() {
+                            fb
+                        } else {
+                            f64::NEG_INFINITY
+                        };
+                        fa.total_cmp(&fb)
+                    })
+                    .unwrap_or(0);
+                let a = TUNE_GRID[best.saturating_sub(1)];
+                let b = TUNE_GRID[(best + 1).min(TUNE_GRID.len() - 1)];
+                let c = b - INV_PHI * (b - a);
+                let d = a + INV_PHI * (b - a);
+                self.golden = Some(Golden {
+                    a,
+                    b,
+                    c,
+                    d,
+                    fc: None,
+                    fd: None,
+                    iterations: 0,
+                });
+                Some(c)
+            }
+            Some(gs) => {
+                // Exactly one of f(c), f(d) is pending: the one just evaluated at x.
+                if gs.fc.is_none() {
+                    gs.fc = Some(fx);
+                } else {
+                    gs.fd = Some(fx);
+                }
+                let (Some(fc), Some(fd)) = (gs.fc, gs.fd) else {
+                    return Some(gs.d);
+                };
+                gs.iterations += 1;
+                if gs.iterations > GOLDEN_ITERATIONS {
+                    return None;
+                }
+                if fc >= fd {
+                    gs.b = gs.d;
+                    gs.d = gs.c;
+                    gs.fd = Some(fc);
+                    gs.c = gs.b - INV_PHI * (gs.b - gs.a);
+                    gs.fc = None;
+                    Some(gs.c)
+                } else {
+                    gs.a = gs.c;
+                    gs.c = gs.d;
+                    gs.fc = Some(fd);
+                    gs.d = gs.a + INV_PHI * (gs.b - gs.a);
+                    gs.fd = None;
+                    Some(gs.d)
+                }
+            }
+        }
+    }
+
+    fn laplace_step(&mut self) {
+        let p = self.model.num_params();
+        let w = self.map.clone();
+        let ggn = self.model.ggn(&w, &self.data);
+        let l_ggn = cholesky(&ggn, p);
+        let mut l_diag = vec![0.0; p * p];
+        for j in 0..p {
+            l_diag[j * p + j] = libm::sqrt(ggn[j * p + j]);
+        }
+        let l_hess = cholesky(&self.model.hessian(&w, &self.data), p);
+        let lj = self.map_log_joint;
+        let ev = |l: &Option<Vec<f64>>| match l {
+            Some(l) => self.model.laplace_evidence(lj, l),
+            None => f64::NAN,
+        };
+        let (e_ggn, e_hess) = (ev(&l_ggn), ev(&l_hess));
+        let e_diag = self.model.laplace_evidence(lj, &l_diag);
+        self.hessian_indefinite = l_hess.is_none();
+        let (chol, used) = match self.config.laplace {
+            Curvature::Ggn => (l_ggn.clone(), e_ggn),
+            Curvature::Diagonal => (Some(l_diag), e_diag),
+            Curvature::Hessian if l_hess.is_some() => (l_hess, e_hess),
+            Curvature::Hessian => (l_ggn.clone(), e_ggn),
+        };
+        self.evidence = [used, e_ggn, e_diag, e_hess];
+        for j in 0..p {
+            self.whitening[j] = libm::sqrt(ggn[j * p + j]);
+        }
+        let Some(chol) = chol else {
+            return self.diverge();
+        };
+        // MAP band: noise only.
+        let mut tape = self.model.mlp.tape();
+        let g = GRID_POINTS;
+        let mut mean = vec![0.0; g];
+        self.curve(&w, &mut mean, &mut tape);
+        let sd = libm::sqrt(self.model.noise_variance);
+        self.set_band(0, &mean.clone(), &vec![sd; g]);
+        let (m, s) = match self.config.predictive {
+            Predictive::Linearized => {
+                let mut row = vec![0.0; p];
+                let mut scratch = vec![0.0; p];
+                let std: Vec<f64> = self
+                    .grid
+                    .iter()
+                    .map(|&x| {
+                        row.fill(0.0);
+                        self.model.output_gradient(&w, x, 1.0, &mut tape, &mut row);
+                        let var = inverse_quadratic_form(&chol, p, &row, &mut scratch);
+                        libm::sqrt(var + self.model.noise_variance)
+                    })
+                    .collect();
+                (mean, std)
+            }
+            Predictive::Sampled => {
+                let mut rng = SeededRng::new(self.config.seed as u64, 3);
+                let mut z = vec![0.0; p];
+                let mut ws = vec![0.0; p];
+                self.predictive_from(PREDICTIVE_SAMPLES, |f| {
+                    // w = w* + L⁻ᵀz has covariance (LLᵀ)⁻¹ = H̄⁻¹.
+                    z.iter_mut().for_each(|v| *v = rng.normal());
+                    back_solve(&chol, p, &mut z);
+                    for j in 0..p {
+                        ws[j] = w[j] + z[j];
+                    }
+                    for (o, &x) in f.iter_mut().zip(&self.grid) {
+                        *o = self.model.output(&ws, x, &mut tape);
+                    }
+                })
+            }
+        };
+        self.set_band(1, &m, &s);
+        self.stage_step = 1;
+        self.enter(Stage::Bbb);
+    }
+
+    fn bbb_band(&mut self) {
+        let p = self.model.num_params();
+        let mut rng = SeededRng::new(self.config.seed as u64, 5);
+        let std: Vec<f64> = self
+            .bbb_rho
+            .iter()
+            .map(|&r| crate::special::softplus(r))
+            .collect();
+        let mean = self.bbb_mean.clone();
+        let mut tape = self.model.mlp.tape();
+        let mut w = vec![0.0; p];
+        let (m, s) = self.predictive_from(PREDICTIVE_SAMPLES, |f| {
+            for j in 0..p {
+                w[j] = mean[j] + std[j] * rng.normal();
+            }
+            for (o, &x) in f.iter_mut().zip(&self.grid) {
+                *o = self.model.output(&w, x, &mut tape);
+            }
+        });
+        self.set_band(2, &m, &s);
+    }
+
+    fn bbb_step(&mut self) {
+        let p = self.model.num_params();
+        let mut grad = vec![0.0; 2 * p];
+        let mut tape = self.model.mlp.tape();
+        self.elbo = elbo_gradient(
+            &self.model,
+            &self.data,
+            &self.bbb_mean,
+            &self.bbb_rho,
+            1,
+            &mut self.bbb_rng,
+            &mut tape,
+            &mut grad,
+        );
+        if !self.elbo.elbo.is_finite() {
+            return self.diverge();
+        }
+        let n = self.data.len().max(1) as f64;
+        grad.iter_mut().for_each(|v| *v = -*v / n);
+        let mut theta: Vec<f64> = self.bbb_mean.iter().chain(&self.bbb_rho).copied().collect();
+        self.bbb_adam.step(&mut theta, &grad, ADAM_RATE);
+        self.bbb_mean.copy_from_slice(&theta[..p]);
+        self.bbb_rho.copy_from_slice(&theta[p..]);
+        self.stage_step += 1;
+        let total = self.config.training_steps as usize;
+        if self.stage_step % 500 == 0 || self.stage_step >= total {
+            self.bbb_band();
+        }
+        if self.stage_step >= total {
+            self.enter(Stage::Dropout);
+        }
+    }
+
+    fn dropout_step(&mut self) {
+        let p = self.model.num_params();
+        let mlp = &self.model.mlp;
+        let mut tape = mlp.tape();
+        let mut mask = vec![1.0; mlp.num_units()];
+        let mut g = vec![0.0; p];
+        let s2 = self.model.noise_variance;
+        let mut loss = 0.0;
+        for (&x, &t) in self.data.inputs.iter().zip(&self.data.targets) {
+            self.dropout.sample_mask(mlp, &mut self.drop_rng, &mut mask);
+            let f = mlp.forward(
+                &self.drop_params,
+                &self.dropout,
+                &[x],
+                Some(&mask),
+                &mut tape,
+            );
+            let r = f - t;
+            loss += r * r;
+            mlp.backward(&self.drop_params, &mut tape, r / s2, &mut g);
+        }
+        if !loss.is_finite() {
+            return self.diverge();
+        }
+        let n = self.data.len().max(1) as f64;
+        for j in 0..p {
+            g[j] = (g[j] + self.drop_params[j] / self.model.prior_variance) / n;
+        }
+        self.drop_adam.step(&mut self.drop_params, &g, ADAM_RATE);
+        self.stage_step += 1;
+        if self.stage_step >= self.config.training_steps as usize {
+            let mut rng = SeededRng::new(self.config.seed as u64, 6);
+            let params = self.drop_params.clone();
+            let dropout = self.dropout.clone();
+            let (m, s) = self.predictive_from(PREDICTIVE_SAMPLES, |f| {
+                dropout.sample_mask(mlp, &mut rng, &mut mask);
+                for (o, &x) in f.iter_mut().zip(&self.grid) {
+                    *o = mlp.forward(&params, &dropout, &[x], Some(&mask), &mut tape);
+                }
+            });
+            self.set_band(3, &m, &s);
+            self.start_hmc();
+            self.enter(Stage::Hmc);
+        }
+    }
+
+    /// The log posterior in whitened coordinates ([`whitened`]) with `d_j = sqrt(H̄_GGN,jj)`
+    /// at the MAP.
+    fn target(&self) -> Target {
+        let (model, data) = (self.model.clone(), self.data.clone());
+        let mut tape = model.mlp.tape();
+        Box::new(whitened(
+            move |w: &[f64], g: &mut [f64]| model.log_joint(w, &data, &mut tape, g),
+            self.whitening.clone(),
+        ))
+    }
+
+    fn hmc_seed(&self, window: usize) -> u64 {
+        (self.config.seed as u64)
+            .wrapping_mul(0x9E37_79B9_7F4A_7C15)
+            .wrapping_add(7919 + window as u64)
+    }
+
+    fn start_hmc(&mut self) {
+        // Initial step size 1/√λ_max of the whitened GGN (power iteration).
+        let p = self.model.num_params();
+        let ggn = self.model.ggn(&self.map, &self.data);
+        let d = &self.whitening;
+        let mut v = vec![1.0 / libm::sqrt(p as f64); p];
+        let mut lambda = 1.0;
+        for _ in 0..30 {
+            let mut u = vec![0.0; p];
+            for j in 0..p {
+                for k in 0..p {
+                    u[j] += ggn[j * p + k] / (d[j] * d[k]) * v[k];
+                }
+            }
+            lambda = libm::sqrt(u.iter().map(|x| x * x).sum::<f64>());
+            if lambda.partial_cmp(&0.0) != Some(std::cmp::Ordering::Greater) {
+                break;
+            }
+            v = u.iter().map(|x| x / lambda).collect();
+        }
+        self.hmc_step_size = 1.0 / libm::sqrt(lambda.max(1.0));
+        let start: Vec<f64> = self.map.iter().zip(d).map(|(w, d)| w * d).collect();
+        self.new_chain(start, 0);
+    }
+
+    fn new_chain(&mut self, start: Vec<f64>, window: usize) {
+        let settings = HmcSettings {
+            step_size: self.hmc_step_size,
+            leapfrog_steps: self.config.leapfrog_steps as usize,
+            step_size_jitter: 0.2,
+            seed: self.hmc_seed(window),
+        };
+        self.hmc = Some(Hmc::new(self.target(), start, settings));
+        self.hmc_window_accepts = 0;
+    }
+
+    fn hmc_step(&mut self) {
+        let hmc = self.hmc.as_mut().expect("a chain in the HMC stage");
+        let accepted = hmc.transition();
+        self.hmc_transitions += 1;
+        self.stage_step += 1;
+        if self.stage_step <= HMC_BURN_IN {
+            self.hmc_window_accepts += accepted as usize;
+            if self.stage_step % ADAPT_WINDOW == 0 {
+                let rate = self.hmc_window_accepts as f64 / ADAPT_WINDOW as f64;
+                // Aim at an acceptance rate of 0.6–0.9.
+                let factor = if rate > 0.9 {
+                    1.4
+                } else if rate < 0.3 {
+                    0.5
+                } else if rate < 0.6 {
+                    0.75
+                } else {
+                    1.0
+                };
+                self.hmc_step_size *= factor;
+                let start = self.hmc.as_ref().expect("chain").position().to_vec();
+                self.new_chain(start, self.stage_step / ADAPT_WINDOW);
+            }
+            return;
+        }
+        self.hmc_kept += 1;
+        self.hmc_accepted_kept += accepted as usize;
+        let z = self.hmc.as_ref().expect("chain").position().to_vec();
+        let w: Vec<f64> = z.iter().zip(&self.whitening).map(|(z, d)| z / d).collect();
+        let mut tape = self.model.mlp.tape();
+        for i in 0..GRID_POINTS {
+            let f = self.model.output(&w, self.grid[i], &mut tape);
+            self.hmc_sum[i] += f;
+            self.hmc_sum_sq[i] += f * f;
+        }
+        if !self.hmc_sum.iter().all(|v| v.is_finite()) {
+            return self.diverge();
+        }
+        if self.stage_step >= self.stage_total() {
+            self.enter(Stage::Done);
+        }
+    }
+
+    fn summaries(&self) -> [BandSummary; 5] {
+        let bands = self.bands();
+        let g = GRID_POINTS;
+        let near = |x: f64, r: f64| self.data.inputs.iter().any(|&d| (d - x).abs() <= r);
+        let (lo, hi) = self
+            .data
+            .inputs
+            .iter()
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &x| {
+                (a.min(x), b.max(x))
+            });
+        let inside: Vec<usize> = (0..g).filter(|&i| near(self.grid[i], 0.25)).collect();
+        let between: Vec<usize> = (0..g)
+            .filter(|&i| self.grid[i] > lo && self.grid[i] < hi && !near(self.grid[i], 0.75))
+            .collect();
+        let mut out = [BandSummary {
+            ready: false,
+            width_inside: f64::NAN,
+            width_between: f64::NAN,
+        }; 5];
+        for (m, o) in out.iter_mut().enumerate() {
+            let std = &bands[m * 2 * g + g..(m + 1) * 2 * g];
+            let avg = |idx: &[usize]| {
+                if idx.is_empty() {
+                    f64::NAN
+                } else {
+                    idx.iter().map(|&i| 4.0 * std[i]).sum::<f64>() / idx.len() as f64
+                }
+            };
+            o.ready = std[0].is_finite();
+            if o.ready {
+                o.width_inside = avg(&inside);
+                o.width_between = avg(&between);
+            }
+        }
+        out
+    }
+}
+
+impl Experiment for RegressionRun {
+    type Snapshot = RegressionSnapshot;
+
+    fn step(&mut self) -> Option<StopReason> {
+        if self.stop.is_some() {
+            return self.stop;
+        }
+        if self.data.is_empty() {
+            self.stop = Some(StopReason::Done);
+            return self.stop;
+        }
+        match self.stage {
+            Stage::Map => self.map_step(),
+            Stage::Refine => self.refine_step(),
+            Stage::Tune => self.tune_step(),
+            Stage::Laplace => self.laplace_step(),
+            Stage::Bbb => self.bbb_step(),
+            Stage::Dropout => self.dropout_step(),
+            Stage::Hmc => self.hmc_step(),
+            Stage::Done => {}
+        }
+        self.steps += 1;
+        if self.stage == Stage::Done && self.stop.is_none() {
+            self.stop = Some(StopReason::Done);
+        }
+        self.stop
+    }
+
+    fn stop_reason(&self) -> Option<StopReason> {
+        self.stop
+    }
+
+    fn steps_done(&self) -> usize {
+        self.steps
+    }
+
+    fn snapshot(&self) -> RegressionSnapshot {
+        RegressionSnapshot {
+            stage: self.stage,
+            stage_step: self.stage_step,
+            stage_total: self.stage_total(),
+            steps_done: self.steps,
+            stop_reason: self.stop,
+            data_points: self.data.len(),
+            params: self.model.num_params(),
+            prior_variance: self.model.prior_variance,
+            map_log_joint: self.map_log_joint,
+            map_converged: self.map_converged,
+            log_evidence: self.evidence[0],
+            log_evidence_ggn: self.evidence[1],
+            log_evidence_diagonal: self.evidence[2],
+            log_evidence_hessian: self.evidence[3],
+            hessian_indefinite: self.hessian_indefinite,
+            tuning: self.evals.iter().map(|e| [e.0, e.1]).collect(),
+            elbo: self.elbo,
+            hmc_transitions: self.hmc_transitions,
+            hmc_acceptance: self.hmc_accepted_kept as f64 / self.hmc_kept as f64,
+            hmc_step_size: self.hmc_step_size,
+            hmc_kept: self.hmc_kept,
+            bands: self.summaries(),
+        }
+    }
+
+    /// Start over on the same data (added points kept) and seed.
+    fn reset(&mut self) {
+        if self.steps == 0 && self.stage == Stage::Map && self.stage_step == 0 {
+            return;
+        }
+        self.restart();
+    }
+}

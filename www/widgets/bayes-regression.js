@@ -1,0 +1,308 @@
+// <noiselab-bayes-regression>: one 1-D regression data set, five predictive distributions
+// (Grosse, Lecture 8, "Variational Bayes and MDL" / "…and Curvature"; SCIENCE.md §3–§4):
+// MAP, Laplace (GGN, diagonal or full Hessian; linearized or sampled), Bayes by Backprop,
+// MC dropout and HMC on the same tanh MLP, prior N(0, ηI) and noise σ². The data sit in two
+// clusters: between them HMC and the linearized Laplace widen their ±2σ bands, the fully
+// factorized BBB posterior much less, MC dropout not at all (Foong et al. 2019). Every number
+// comes from the Rust core in the worker, computed in time-budgeted slices.
+//
+// Embed: <script type="module" src=".../www/widgets/bayes-regression.js"></script>
+//        <noiselab-bayes-regression prior-variance="1" noise-variance="0.01"></noiselab-bayes-regression>
+import { NoiselabWidget } from '../lib/widget.js';
+import { Surface, scale, drawAxes, polyline, OKABE_ITO as C } from '../lib/plot.js';
+
+const CSS = `
+canvas.overlay { aspect-ratio: 2 / 1; cursor: crosshair; }
+@media (max-width: 600px) { canvas.overlay { aspect-ratio: 4 / 3; } }
+.multiples { display: grid; grid-template-columns: repeat(auto-fill, minmax(220px, 1fr)); gap: 8px; }
+.multiples figure { margin: 0; }
+.multiples figcaption { font-size: 12px; font-weight: 600; margin: 0 0 2px 4px; }
+.multiples canvas { aspect-ratio: 4 / 3; cursor: crosshair; }
+.toggles { display: flex; flex-wrap: wrap; gap: 4px 14px; align-items: center; font-size: 13px; }
+.toggles label { display: inline-flex; align-items: center; gap: 5px; cursor: pointer; }
+.toggles .swatch { width: 16px; height: 10px; border: 2px solid; border-radius: 2px; }
+.progress { display: flex; gap: 8px; align-items: center; font-size: 12px; color: var(--muted); }
+.progress progress { flex: 0 1 240px; }
+table.widths { border-collapse: collapse; font-variant-numeric: tabular-nums; font-size: 13px; }
+table.widths th, table.widths td { padding: 2px 10px; text-align: right; border-bottom: 1px solid var(--border); }
+table.widths th:first-child, table.widths td:first-child { text-align: left; }
+.addpoint { display: flex; flex-wrap: wrap; gap: 6px; align-items: center; font-size: 13px; }
+.addpoint input { width: 5em; font: inherit; padding: 3px 5px; border: 1px solid var(--border); border-radius: 5px; }
+`;
+let sheet;
+
+// Band order as in the core (METHODS): map, laplace, bbb, dropout, hmc.
+const METHODS = [
+  { key: 'map', label: 'MAP (noise only)', colour: '#000000', fill: 'rgba(0,0,0,0.06)' },
+  { key: 'laplace', label: 'Laplace', colour: C.orange, fill: 'rgba(230,159,0,0.20)' },
+  { key: 'bbb', label: 'Bayes by Backprop', colour: C.blue, fill: 'rgba(0,114,178,0.20)' },
+  { key: 'dropout', label: 'MC dropout', colour: C.green, fill: 'rgba(0,158,115,0.20)' },
+  { key: 'hmc', label: 'HMC (gold standard)', colour: C.vermillion, fill: 'rgba(213,94,0,0.16)', edge: 2, dash: [] },
+];
+const STAGES = { map: 'MAP training (Adam)', refine: 'MAP polish (damped Newton)', tune: 'tuning η by the evidence', laplace: 'Laplace', bbb: 'Bayes by Backprop', dropout: 'MC dropout training', hmc: 'HMC sampling', done: 'done' };
+const MARGIN = { left: 50, right: 12, top: 10, bottom: 40 };
+const fmt = (v, d = 3) => (Number.isFinite(v) ? v.toFixed(d) : '—');
+
+class NoiselabBayesRegression extends NoiselabWidget {
+  static kind = 'bayes-regression';
+  static buttons = [
+    { name: 'clearPoints', label: 'Remove added points', title: 'Back to the seeded data set' },
+  ];
+
+  extraSheets() {
+    if (!sheet) { sheet = new CSSStyleSheet(); sheet.replaceSync(CSS); }
+    return [sheet];
+  }
+
+  renderFigure() {
+    const toggles = METHODS.map((m, i) => `<label><input type="checkbox" data-method="${i}" checked><i class="swatch" style="border-color:${m.colour};background:${m.fill}"></i>${m.label}</label>`).join('');
+    return `
+      <div class="plot-head"><strong>Predictive mean and ±2σ band of a new target</strong>
+        <label>View: <select class="view" aria-label="overlaid or side by side"><option value="overlay">overlaid</option><option value="multiples">side by side</option></select></label></div>
+      <div class="toggles" role="group" aria-label="methods shown">${toggles}</div>
+      <canvas class="overlay" role="img" tabindex="0" aria-label="predictive bands"></canvas>
+      <div class="multiples" hidden>${METHODS.map((m, i) => `<figure><figcaption><i class="swatch" style="border-color:${m.colour}"></i> ${m.label}</figcaption><canvas data-panel="${i}" role="img" aria-label="${m.label} band"></canvas></figure>`).join('')}</div>
+      <div class="legend" aria-hidden="true"><span><i class="swatch dot ink"></i>data (click the plot to add a point)</span><span>side by side: the HMC band in grey behind each method</span></div>
+      <div class="progress"><progress max="1" value="0" aria-label="computation progress"></progress><span class="stage-text"></span></div>
+      <div class="addpoint" role="group" aria-label="add a data point"><label>x <input name="x" type="text" inputmode="decimal" value="0"></label><label>t <input name="t" type="text" inputmode="decimal" value="0"></label><button type="button" class="add">Add point</button></div>
+      <table class="widths" aria-label="mean width of the ±2σ band inside the clusters and between them"><thead><tr><th>method</th><th>width inside</th><th>width between</th><th>between / inside</th></tr></thead><tbody></tbody></table>`;
+  }
+
+  async onReady() {
+    this.shown = METHODS.map(() => true);
+    this.view = 'overlay';
+    this.overlay = new Surface(this.$('canvas.overlay'), () => this.draw());
+    this.panels = [...this.root.querySelectorAll('.multiples canvas')].map((c) => new Surface(c, () => this.draw()));
+    for (const box of this.root.querySelectorAll('.toggles input')) {
+      box.addEventListener('change', () => { this.shown[Number(box.dataset.method)] = box.checked; this.draw(); });
+    }
+    this.$('select.view').addEventListener('change', (e) => {
+      this.view = e.target.value;
+      this.$('canvas.overlay').hidden = this.view !== 'overlay';
+      this.$('.multiples').hidden = this.view === 'overlay';
+      for (const p of [this.overlay, ...this.panels]) p.fit();
+      this.draw();
+    });
+    const onClick = (e) => this.onPlotClick(e).catch((err) => this.fail(err));
+    this.$('canvas.overlay').addEventListener('click', onClick);
+    for (const c of this.root.querySelectorAll('.multiples canvas')) c.addEventListener('click', onClick);
+    const add = () => this.addPoint(Number(this.$('.addpoint input[name=x]').value), Number(this.$('.addpoint input[name=t]').value)).catch((err) => this.fail(err));
+    this.$('.addpoint button.add').addEventListener('click', add);
+    for (const input of this.root.querySelectorAll('.addpoint input')) input.addEventListener('keydown', (e) => { if (e.key === 'Enter') { e.preventDefault(); add(); } });
+    this.draw();
+  }
+
+  modelSettings() {
+    return Object.fromEntries(this.fields.map((f) => [f.name, this.valid[f.name]]));
+  }
+
+  async onApplied(changed, initial) {
+    this.pause();
+    const r = await this.worker.request('create', { kind: 'bayes-regression', handle: this.handle, settings: this.modelSettings() });
+    this.ingest(r);
+    if (this.added?.length) {
+      // Points added by clicking survive a change of settings.
+      let last = r;
+      for (const [x, t] of this.added) last = await this.worker.request('method', { handle: this.handle, name: 'addPoint', x, t });
+      this.ingest(last);
+    }
+    void initial;
+    this.play();
+  }
+
+  ingest(r) {
+    this.result = r;
+    this.snapshot = r.snapshot;
+    this.draw();
+    this.updateReadout();
+    this.dispatchEvent(new CustomEvent('noiselab-frame', { detail: r.snapshot, bubbles: true, composed: true }));
+  }
+
+  async tick() {
+    const r = await this.worker.request('advance', { handle: this.handle, steps: 1e9, budgetMs: 25 });
+    this.ingest(r);
+    if (r.snapshot.stopReason) this.onStopped(r.snapshot);
+  }
+
+  onStopped(s) {
+    this.pause();
+    if (s.stopReason === 'diverged') {
+      this.showMessage(`Stopped during ${STAGES[s.stage]}: the computation diverged (a non-finite loss). Try a larger noise variance σ² or prior variance η.`, 'error');
+    } else {
+      this.showMessage('');
+    }
+  }
+
+  async stepOnce() {
+    await this.ready;
+    const r = await this.worker.request('advance', { handle: this.handle, steps: 20 });
+    this.ingest(r);
+    if (r.snapshot.stopReason) this.onStopped(r.snapshot);
+  }
+
+  /** Public API: run every stage to the end (in budgeted slices; the page stays responsive). */
+  async runToEnd() {
+    await this.ready;
+    this.pause();
+    for (;;) {
+      const r = await this.worker.request('advance', { handle: this.handle, steps: 1e9, budgetMs: 30 });
+      this.ingest(r);
+      if (r.snapshot.stopReason) { this.onStopped(r.snapshot); return r.snapshot; }
+      await new Promise(requestAnimationFrame);
+    }
+  }
+
+  async onReset() {
+    const r = await this.worker.request('reset', { handle: this.handle });
+    this.ingest(r);
+    this.play();
+  }
+
+  async onButton(name) {
+    if (name === 'clearPoints') {
+      this.added = [];
+      const r = await this.worker.request('method', { handle: this.handle, name: 'resetData' });
+      this.ingest(r);
+      this.play();
+    }
+  }
+
+  /** Public API: add a data point (x in the plotted range) and recompute everything. */
+  async addPoint(x, t) {
+    await this.ready;
+    if (!Number.isFinite(x) || !Number.isFinite(t) || x < -4.5 || x > 4.5 || Math.abs(t) > 10) {
+      this.showMessage('A point needs x from −4.5 to 4.5 and t from −10 to 10.', 'warn');
+      return;
+    }
+    this.showMessage('');
+    this.added = [...(this.added ?? []), [x, t]];
+    this.pause();
+    const r = await this.worker.request('method', { handle: this.handle, name: 'addPoint', x, t });
+    this.ingest(r);
+    this.play();
+  }
+
+  async onPlotClick(e) {
+    const s = this.scales(e.target.dataset.panel === undefined ? this.overlay : this.panels[Number(e.target.dataset.panel)]);
+    if (!s) return;
+    const rect = e.target.getBoundingClientRect();
+    const x = s.x.invert(e.clientX - rect.left), t = s.y.invert(e.clientY - rect.top);
+    const [x0, x1] = s.x.domain, [y0, y1] = s.y.domain;
+    if (x < x0 || x > x1 || t < y0 || t > y1) return;
+    await this.addPoint(Number(x.toFixed(3)), Number(t.toFixed(3)));
+  }
+
+  // ---- drawing ------------------------------------------------------------------------------
+
+  scales(view) {
+    const r = this.result;
+    if (!r || !view) return null;
+    let lo = -1.5, hi = 1.5;
+    for (const t of r.targets) { lo = Math.min(lo, t); hi = Math.max(hi, t); }
+    lo -= 1.2; hi += 1.2;
+    return {
+      x: scale(r.grid[0], r.grid[r.grid.length - 1], MARGIN.left, view.width - MARGIN.right),
+      y: scale(lo, hi, view.height - MARGIN.bottom, MARGIN.top),
+    };
+  }
+
+  band(i) {
+    const r = this.result, G = r.grid.length;
+    const mean = r.bands.subarray(i * 2 * G, i * 2 * G + G);
+    const std = r.bands.subarray(i * 2 * G + G, (i + 1) * 2 * G);
+    return Number.isFinite(std[0]) ? { mean, std } : null;
+  }
+
+  drawBand(ctx, s, i, { fill, colour, width = 2, edge = 1, dash = [4, 3] }) {
+    const b = this.band(i);
+    if (!b) return;
+    const g = this.result.grid, G = g.length;
+    ctx.fillStyle = fill;
+    ctx.beginPath();
+    for (let k = 0; k < G; k++) ctx.lineTo(s.x(g[k]), s.y(b.mean[k] + 2 * b.std[k]));
+    for (let k = G - 1; k >= 0; k--) ctx.lineTo(s.x(g[k]), s.y(b.mean[k] - 2 * b.std[k]));
+    ctx.closePath();
+    ctx.fill();
+    ctx.strokeStyle = colour;
+    ctx.lineWidth = edge;
+    ctx.setLineDash(dash);
+    polyline(ctx, G, (k) => s.x(g[k]), (k) => s.y(b.mean[k] + 2 * b.std[k]));
+    polyline(ctx, G, (k) => s.x(g[k]), (k) => s.y(b.mean[k] - 2 * b.std[k]));
+    ctx.setLineDash([]);
+    ctx.lineWidth = width;
+    polyline(ctx, G, (k) => s.x(g[k]), (k) => s.y(b.mean[k]));
+  }
+
+  drawPanel(view, methods, { reference = false } = {}) {
+    const ctx = view.ctx, s = this.scales(view);
+    view.clear('#fff');
+    if (!s) return;
+    drawAxes(ctx, { x: s.x, y: s.y, xLabel: 'input x', yLabel: 'target t', grid: true });
+    ctx.save();
+    ctx.beginPath(); ctx.rect(s.x.range[0], s.y.range[1], s.x.range[1] - s.x.range[0], s.y.range[0] - s.y.range[1]); ctx.clip();
+    if (reference) this.drawBand(ctx, s, 4, { fill: 'rgba(0,0,0,0.10)', colour: 'rgba(0,0,0,0.45)', width: 1 });
+    for (const i of methods) this.drawBand(ctx, s, i, METHODS[i]);
+    const { inputs, targets } = this.result;
+    ctx.fillStyle = '#111';
+    ctx.strokeStyle = '#fff';
+    ctx.lineWidth = 1;
+    for (let k = 0; k < inputs.length; k++) {
+      ctx.beginPath(); ctx.arc(s.x(inputs[k]), s.y(targets[k]), 3.2, 0, 2 * Math.PI); ctx.fill(); ctx.stroke();
+    }
+    ctx.restore();
+  }
+
+  draw() {
+    if (!this.overlay || !this.result) return;
+    if (this.view === 'overlay') {
+      // HMC (the reference) first, MAP last, so the narrow bands stay visible on top.
+      const order = [4, 3, 2, 1, 0].filter((i) => this.shown[i]);
+      this.drawPanel(this.overlay, order);
+    } else {
+      this.panels.forEach((p, i) => {
+        p.canvas.closest('figure').hidden = !this.shown[i];
+        if (this.shown[i]) this.drawPanel(p, [i], { reference: i !== 4 });
+      });
+    }
+  }
+
+  updateReadout() {
+    const s = this.snapshot;
+    const total = Math.max(1, s.stageTotal);
+    const done = s.stage === 'done';
+    const prog = this.$('progress');
+    prog.value = done ? 1 : Math.min(1, s.stageStep / total);
+    this.$('.stage-text').textContent = done ? `all five methods computed (${s.stepsDone.toLocaleString('en')} steps)` : `${STAGES[s.stage]}: ${s.stageStep} / ${total}`;
+    const rows = METHODS.map((m, i) => {
+      const b = s.bands[i];
+      const ratio = b.ready ? b.widthBetween / b.widthInside : NaN;
+      return `<tr><td><i class="swatch" style="border-color:${m.colour}"></i> ${m.label}</td><td class="r-${m.key}-inside">${b.ready ? fmt(b.widthInside) : '…'}</td><td class="r-${m.key}-between">${b.ready ? fmt(b.widthBetween) : '…'}</td><td>${b.ready ? fmt(ratio, 2) : '…'}</td></tr>`;
+    }).join('');
+    this.$('table.widths tbody').innerHTML = rows;
+    const e = s.elbo;
+    this.readoutEl.innerHTML = `
+      <span>stage <b class="r-stage">${s.stage}</b></span>
+      <span>N = <b class="r-n">${s.dataPoints}</b>, P = ${s.params}</span>
+      <span>η = <b class="r-eta">${fmt(s.priorVariance, 4)}</b>${this.valid.tunePrior === 'evidence' ? ' (tuned)' : ''}</span>
+      <span>Laplace ln p(D) ≈ <b class="r-evidence">${fmt(s.logEvidence, 2)}</b> (GGN ${fmt(s.logEvidenceGgn, 2)}, diagonal ${fmt(s.logEvidenceDiagonal, 2)}, Hessian ${s.hessianIndefinite ? 'not positive definite' : fmt(s.logEvidenceHessian, 2)})</span>
+      <span>BBB ELBO <b class="r-elbo">${fmt(e.elbo, 2)}</b> = E<sub>q</sub> ln p(D|w) ${fmt(e.expectedLogLikelihood, 2)} − KL ${fmt(e.klNats, 2)} nats (${fmt(e.klBits, 1)} bits)</span>
+      <span>HMC acceptance <b class="r-accept">${fmt(s.hmcAcceptance, 2)}</b> (${s.hmcKept} samples)</span>`;
+    const b = s.bands;
+    const between = (i) => (b[i].ready ? fmt(b[i].widthBetween, 2) : 'pending');
+    this.$('canvas.overlay').setAttribute('aria-label', `Predictive ±2σ bands on ${s.dataPoints} points in two clusters. Mean band width between the clusters: HMC ${between(4)}, Laplace ${between(1)}, Bayes by Backprop ${between(2)}, MC dropout ${between(3)}, MAP ${between(0)}.`);
+    if (s.hessianIndefinite && this.valid.laplace === 'hessian') this.showMessage('The full Hessian at the MAP is not positive definite: the Laplace band uses the GGN instead.', 'warn');
+  }
+
+  /** Public API: the bands for export (one row per grid x). */
+  exportData() {
+    const r = this.result;
+    if (!r) return super.exportData();
+    const G = r.grid.length;
+    const historyFields = ['x', ...METHODS.flatMap((m) => [`${m.key}Mean`, `${m.key}Std`])];
+    const history = Array.from(r.grid, (x, k) => [x, ...METHODS.flatMap((_, i) => [r.bands[i * 2 * G + k], r.bands[i * 2 * G + G + k]])]);
+    return { experiment: 'bayes-regression', settings: this.settings, snapshot: r.snapshot, data: { inputs: Array.from(r.inputs), targets: Array.from(r.targets) }, historyFields, history };
+  }
+}
+
+if (!customElements.get('noiselab-bayes-regression')) customElements.define('noiselab-bayes-regression', NoiselabBayesRegression);
+export { NoiselabBayesRegression };
