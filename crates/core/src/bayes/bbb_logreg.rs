@@ -572,12 +572,17 @@ pub fn sweep_point(config: &BbbLogRegConfig, prior_variance: f64) -> SweepPoint 
     }
 }
 
-/// `count ≥ 2` prior variances log-spaced on `[lo, hi]`.
+/// `count ≥ 2` prior variances log-spaced on `[lo, hi]`, the end points exactly `lo` and `hi`
+/// (so a grid ending at the field's maximum stays valid).
 pub fn sweep_grid(lo: f64, hi: f64, count: usize) -> Vec<f64> {
     (0..count)
-        .map(|k| {
-            let t = k as f64 / (count - 1) as f64;
-            libm::exp(libm::log(lo) + t * (libm::log(hi) - libm::log(lo)))
+        .map(|k| match k {
+            0 => lo,
+            k if k + 1 == count => hi,
+            _ => {
+                let t = k as f64 / (count - 1) as f64;
+                libm::exp(libm::log(lo) + t * (libm::log(hi) - libm::log(lo)))
+            }
         })
         .collect()
 }
