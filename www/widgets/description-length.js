@@ -128,10 +128,8 @@ class NoiselabDescriptionLength extends NoiselabWidget {
     }
   }
 
-  col(name) { return this.historyFields.indexOf(name); }
-
   series(name) {
-    const k = this.col(name);
+    const k = this.col[name];
     const out = new Float64Array(this.rows);
     for (let i = 0; i < this.rows; i++) out[i] = this.hist[i * this.K + k];
     return out;

@@ -22,7 +22,7 @@ table.kl th:first-child, table.kl td:first-child { text-align: left; }
 `;
 let sheet;
 
-const N_WEIGHT = 81, N_DATA = 61;
+const N_WEIGHT = 81, N_DATA = 49;
 const PRED = [
   { label: 'plug-in σ(w_MAPᵀx)', colour: C.vermillion, dash: [2, 3] },
   { label: 'probit (Laplace)', colour: C.orange, dash: [8, 4] },

@@ -52,7 +52,7 @@ pub const BBB_LOGREG_FIELDS: [FieldSpec; 11] = [
         label: "test points",
         unit: "",
         help: "Size of the held-out test set from the same distribution, on which the stochastic classifier's error is measured.",
-        kind: integer(100, 50000, 5000),
+        kind: integer(100, 50000, 2000),
     },
     FieldSpec {
         name: "priorVariance",
@@ -302,7 +302,7 @@ pub const BBB_LOGREG_HISTORY_FIELDS: [&str; 9] = [
 ];
 
 /// Gauss–Hermite nodes of the 1-D expectations.
-const RULE_NODES: usize = 32;
+const RULE_NODES: usize = 16;
 const BETA1: f64 = 0.9;
 const BETA2: f64 = 0.999;
 const ADAM_EPSILON: f64 = 1e-8;
@@ -572,12 +572,17 @@ pub fn sweep_point(config: &BbbLogRegConfig, prior_variance: f64) -> SweepPoint 
     }
 }
 
-/// `count ≥ 2` prior variances log-spaced on `[lo, hi]`.
+/// `count ≥ 2` prior variances log-spaced on `[lo, hi]`, the end points exactly `lo` and `hi`
+/// (so a grid ending at the field's maximum stays valid).
 pub fn sweep_grid(lo: f64, hi: f64, count: usize) -> Vec<f64> {
     (0..count)
-        .map(|k| {
-            let t = k as f64 / (count - 1) as f64;
-            libm::exp(libm::log(lo) + t * (libm::log(hi) - libm::log(lo)))
+        .map(|k| match k {
+            0 => lo,
+            k if k + 1 == count => hi,
+            _ => {
+                let t = k as f64 / (count - 1) as f64;
+                libm::exp(libm::log(lo) + t * (libm::log(hi) - libm::log(lo)))
+            }
         })
         .collect()
 }

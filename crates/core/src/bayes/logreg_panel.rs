@@ -10,7 +10,8 @@ use super::logreg::{
     GridSpec, Laplace, LogRegData, Mat2,
 };
 use super::logreg_config::LOGREG_FIELDS;
-use super::logreg_vi::{fit, Family, GaussianRule, VariationalFit, HERMITE_NODES};
+use super::logreg_vi::{fit, normal_rule, Family, GaussianRule, VariationalFit, HERMITE_NODES};
+use super::special::sigmoid;
 use crate::config::{ConfigErrors, FieldKind, FieldSpec, Parsed};
 use crate::contour::{contour_segments, Domain};
 use serde::Serialize;
@@ -128,14 +129,14 @@ pub fn panel_grid(laplace: &Laplace) -> GridSpec {
     }
 }
 
-/// A coarser grid for the true predictive maps (12 nodes per panel of width 2 on at most 12
-/// stds): the predictive is a smooth average, accurate to < 1e-6 on the test data sets.
+/// A coarser grid for the true predictive maps (8 nodes per panel of width 2 on at most 12
+/// stds): the predictive is a smooth average, accurate to < 1e-4 on the test data sets.
 pub fn predictive_grid(laplace: &Laplace) -> GridSpec {
     let half_width = GridSpec::for_laplace(laplace).half_width.min(12.0);
     GridSpec {
         half_width,
         panels: libm::ceil(half_width / 2.0) as usize,
-        nodes_per_panel: 12,
+        nodes_per_panel: 8,
     }
 }
 
@@ -196,6 +197,19 @@ pub fn ellipse(mean: [f64; 2], covariance: Mat2, r: f64, n: usize) -> Vec<f64> {
         out.push(mean[1] + r * (l[2] * c + l[3] * s));
     }
     out
+}
+
+/// `∫σ(a)N(a; μ, s²)da`: by the Gauss–Hermite `rule` (32 nodes: error < 2e-5) for `s ≤ 2`,
+/// else by [`gaussian_sigmoid_average`]'s 481-point trapezoid (whose error is < 1e-8).
+pub fn sigmoid_average(mean: f64, std: f64, rule: &(Vec<f64>, Vec<f64>)) -> f64 {
+    if std > 2.0 {
+        return gaussian_sigmoid_average(mean, std);
+    }
+    rule.0
+        .iter()
+        .zip(&rule.1)
+        .map(|(u, w)| w * sigmoid(mean + std * u))
+        .sum()
 }
 
 /// Mahalanobis radii of the drawn contours: the true posterior's density contours at
@@ -354,6 +368,7 @@ pub fn analyze_panel(
     };
     let coarse: GridPosterior = grid_posterior(&data, &lap, predictive_grid(&lap));
     let plevels = PROBABILITY_LEVELS.to_vec();
+    let rule = normal_rule(32);
     let cm = chosen.mean;
     let cc = chosen.covariance;
     let predictive = [
@@ -375,7 +390,7 @@ pub fn analyze_panel(
             dd.grid(n_data, n_data, |a, b| {
                 let mu = cm[0] * a + cm[1] * b;
                 let v = a * (cc[0] * a + cc[1] * b) + b * (cc[2] * a + cc[3] * b);
-                gaussian_sigmoid_average(mu, libm::sqrt(v.max(0.0)))
+                sigmoid_average(mu, libm::sqrt(v.max(0.0)), &rule)
             }),
             plevels.clone(),
         ),

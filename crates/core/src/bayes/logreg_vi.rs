@@ -17,9 +17,9 @@ use super::logreg::{cholesky2, det2, inv2, Laplace, LogRegData, Mat2};
 use super::special::LN_2PI;
 use serde::{Deserialize, Serialize};
 
-/// Gauss–Hermite nodes per axis of the expectation rule (1024 nodes in 2-D): on the test data
-/// sets doubling it changes `F` by < 1e-10.
-pub const HERMITE_NODES: usize = 32;
+/// Gauss–Hermite nodes per axis of the expectation rule (576 nodes in 2-D): on the test data
+/// sets doubling it changes `F` by < 1e-6, far below the KL gaps shown (≥ 1e-3).
+pub const HERMITE_NODES: usize = 24;
 
 /// Nodes `u_k` and weights `ω_k` (summing to 1) with `Σ ω_k f(u_k) ≈ E f(u)`, `u ~ N(0, 1)`:
 /// the `n`-point Gauss–Hermite rule (exact for polynomials of degree `2n − 1`). Physicists'
@@ -145,17 +145,40 @@ impl GaussianRule {
             gradient: [0.0; 2],
             curvature: [0.0; 4],
         };
+        let eta = prior_variance;
         for (a, wa) in self.nodes.iter().zip(&self.weights) {
             for (b, wb) in self.nodes.iter().zip(&self.weights) {
                 let w = [mean[0] + chol[0] * a, mean[1] + chol[2] * a + chol[3] * b];
                 let p = wa * wb;
-                let (g, h) = data.gradient_and_curvature(w, prior_variance);
-                e.log_joint += p * data.log_joint(w, prior_variance);
-                for (acc, gk) in e.gradient.iter_mut().zip(g) {
-                    *acc += p * gk;
+                // One pass over the data: ln p(D, w), its gradient and H̄(w), sharing e^{−|a|}.
+                let mut lj = -(LN_2PI + libm::log(eta)) - (w[0] * w[0] + w[1] * w[1]) / (2.0 * eta);
+                let mut g = [-w[0] / eta, -w[1] / eta];
+                let mut h = [1.0 / eta, 0.0, 0.0, 1.0 / eta];
+                for (x, y) in data.inputs.iter().zip(&data.labels) {
+                    let act = w[0] * x[0] + w[1] * x[1];
+                    let t = libm::exp(-act.abs());
+                    let l1p = libm::log1p(t);
+                    // ln σ(act), ln σ(−act) and σ(act).
+                    let (ls, lsm, s) = if act >= 0.0 {
+                        (-l1p, -act - l1p, 1.0 / (1.0 + t))
+                    } else {
+                        (act - l1p, -l1p, t / (1.0 + t))
+                    };
+                    lj += y * ls + (1.0 - y) * lsm;
+                    let r = s * (1.0 - s);
+                    g[0] += (y - s) * x[0];
+                    g[1] += (y - s) * x[1];
+                    h[0] += r * x[0] * x[0];
+                    h[1] += r * x[0] * x[1];
+                    h[3] += r * x[1] * x[1];
                 }
-                for (acc, hk) in e.curvature.iter_mut().zip(h) {
-                    *acc += p * hk;
+                h[2] = h[1];
+                e.log_joint += p * lj;
+                for k in 0..2 {
+                    e.gradient[k] += p * g[k];
+                }
+                for k in 0..4 {
+                    e.curvature[k] += p * h[k];
                 }
             }
         }

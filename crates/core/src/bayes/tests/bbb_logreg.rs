@@ -254,6 +254,9 @@ fn sweep_shows_the_bound_trade_off_and_config_is_validated() {
     // A tiny prior variance forces q onto the prior (KL → small, error ≈ ½); a huge one costs
     // many bits: the bound is smallest in between.
     let c = small();
+    let g = sweep_grid(0.001, 100.0, 13);
+    assert_eq!((g[0], g[12]), (0.001, 100.0));
+    assert!(g.windows(2).all(|w| w[1] > w[0]));
     let pts: Vec<SweepPoint> = sweep_grid(0.001, 100.0, 6)
         .into_iter()
         .map(|eta| sweep_point(&c, eta))

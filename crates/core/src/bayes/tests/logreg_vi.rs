@@ -47,7 +47,7 @@ fn hermite_rule_has_the_normal_moments() {
 fn elbo_is_below_the_evidence_and_kl_is_positive() {
     // ln p(D) − F = KL(q‖p(w|D)) ≥ 0 for both families and the Laplace q; the full covariance
     // beats the mean field, both beat Laplace. Tolerance: the grid is exact to 1e-12 and the
-    // Hermite rule to 1e-7 (checked below against twice the nodes; the KL gaps are ≥ 1e-3).
+    // Hermite rule to 1e-6 (checked below against twice the nodes; the KL gaps are ≥ 1e-3).
     let rule = GaussianRule::new(HERMITE_NODES);
     for (n, eta, seed) in [(10, 2.0, 1), (5, 2.0, 3), (30, 10.0, 2), (100, 2.0, 4)] {
         let (d, lap, post) = setup(n, eta, seed);
@@ -68,7 +68,7 @@ fn elbo_is_below_the_evidence_and_kl_is_positive() {
         let fine = GaussianRule::new(2 * HERMITE_NODES);
         let f2 = fine.elbo(&d, eta, full.mean, cholesky2(full.covariance));
         assert!(
-            (f2 - full.elbo).abs() < 1e-7,
+            (f2 - full.elbo).abs() < 1e-6,
             "rule error {}",
             f2 - full.elbo
         );
@@ -150,7 +150,7 @@ fn mean_field_variances_are_below_the_true_marginals() {
 #[test]
 fn capped_grids_agree_with_the_full_grid() {
     // The panel's capped grid: ln Z, mean, covariance to 1e-10; the coarse predictive grid to
-    // 1e-6 at points across the data plane.
+    // 1e-4 (far below a pixel on the plotted contours) at points across the data plane.
     for (n, eta, seed) in [(10, 2.0, 1), (50, 2.0, 5), (30, 10.0, 6)] {
         let (d, lap, _) = setup(n, eta, seed);
         let post = grid_posterior(&d, &lap, GridSpec::for_laplace(&lap));
@@ -165,7 +165,7 @@ fn capped_grids_agree_with_the_full_grid() {
         let coarse = grid_posterior(&d, &lap, predictive_grid(&lap));
         for x in [[0.0, 0.0], [1.0, -2.0], [-3.5, 3.5], [3.5, 0.5], [0.2, 2.0]] {
             let e = (coarse.predictive(x) - post.predictive(x)).abs();
-            assert!(e < 1e-6, "N={n}: predictive at {x:?} off by {e}");
+            assert!(e < 1e-4, "N={n}: predictive at {x:?} off by {e}");
         }
     }
 }
@@ -214,4 +214,17 @@ fn panel_analysis_draws_every_layer() {
     }
     let bad = LogRegPanelConfig::from_settings([("hmcSamples", "9000")]).unwrap_err();
     assert_eq!(bad.0[0].field(), "hmcSamples");
+}
+
+#[test]
+fn fast_gaussian_sigmoid_average_matches_the_trapezoid() {
+    // The panel's E σ(μ + s u) (32-node Gauss–Hermite for s ≤ 2, the trapezoid above) vs
+    // gaussian_sigmoid_average (error < 1e-8): within 2e-5.
+    let rule = normal_rule(32);
+    for mu in [-4.0, -0.5, 0.0, 1.3, 6.0] {
+        for s in [0.0, 0.3, 1.0, 2.0, 3.0, 6.0] {
+            let e = (sigmoid_average(mu, s, &rule) - gaussian_sigmoid_average(mu, s)).abs();
+            assert!(e < 2e-5, "μ {mu} s {s}: {e}");
+        }
+    }
 }
