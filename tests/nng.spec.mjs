@@ -77,7 +77,7 @@ test('play animates; on the lab page the state round-trips through the URL hash'
   await expect.poll(() => readout(el, '.r-step').then(Number)).toBeGreaterThan(40);
   await el.locator('button[data-name="play"]').click();
   expect((await canvasStats(el, 'canvas.plane', BLUE)).hash).not.toBe(before.hash);
-  await el.evaluate((e) => e.setSettings({ featureCorrelation: 0.8, klWeight: 0.5, seed: 77, weights: 3, secondWeight: 3 }));
+  await el.evaluate((e) => e.setSettings({ featureCorrelation: 0.8, klWeight: 0.5, seed: 77, weights: 3, secondWeight: 3, steps: 400 }));
   await el.evaluate((e) => e.runToEnd());
   const hash = await page.evaluate(() => location.hash);
   expect(hash).toContain('nng.klWeight=0.5');

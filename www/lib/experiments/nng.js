@@ -21,6 +21,13 @@ export default {
   historyFields: () => wasm.nngHistoryFields(),
   check: (settings) => wasm.nngCheck(settings),
   create: (settings) => new wasm.NngRun(settings),
+  // Steps per wasm call, so one call stays a few milliseconds whatever N, D and B are: a step
+  // costs about 3·B·D² multiply-adds (the full method's outer products dominate).
+  slice(run, steps) {
+    const s = run.snapshot();
+    const work = 3 * s.batchSize * s.targetMean.length ** 2 + 50;
+    return Math.max(1, Math.min(steps, Math.floor(2e6 / work)));
+  },
   frame(e, stepsTaken = 0, elapsedMs = 0) {
     const from = e.cursor;
     const history = e.run.historyFrom(from);
