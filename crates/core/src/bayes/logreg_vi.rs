@@ -174,11 +174,11 @@ impl GaussianRule {
                 }
                 h[2] = h[1];
                 e.log_joint += p * lj;
-                for k in 0..2 {
-                    e.gradient[k] += p * g[k];
+                for (acc, v) in e.gradient.iter_mut().zip(g) {
+                    *acc += p * v;
                 }
-                for k in 0..4 {
-                    e.curvature[k] += p * h[k];
+                for (acc, v) in e.curvature.iter_mut().zip(h) {
+                    *acc += p * v;
                 }
             }
         }
