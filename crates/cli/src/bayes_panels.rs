@@ -46,6 +46,10 @@ fn extension(out: &Path) -> Result<&str, String> {
     }
 }
 
+/// One Gaussian of the comparison: name, mean, covariance (row-major), F (nats), KL to the
+/// posterior (nats), KL to the prior (bits; NaN where not defined).
+type ComparisonRow = (&'static str, [f64; 2], [f64; 4], f64, f64, f64);
+
 /// The panel's numbers: JSON (summary, data, HMC samples, ellipses, predictive maps on a
 /// 61×61 grid) or CSV (one row per Gaussian: Laplace, mean field, full covariance, true
 /// moments).
@@ -56,8 +60,7 @@ pub fn run_logreg(settings: &[(String, String)], out: &Path) -> Result<(), Strin
     let a = analyze_panel(&config, config.data(), 81, 61);
     let mf = &a.mean_field;
     let full = &a.full_covariance;
-    #[allow(clippy::type_complexity)]
-    let rows: Vec<(&str, [f64; 2], [f64; 4], f64, f64, f64)> = vec![
+    let rows: Vec<ComparisonRow> = vec![
         (
             "laplace",
             a.laplace.map,

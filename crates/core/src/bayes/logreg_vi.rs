@@ -174,11 +174,11 @@ impl GaussianRule {
                 }
                 h[2] = h[1];
                 e.log_joint += p * lj;
-                for (acc, gk) in e.gradient.iter_mut().zip(g) {
-                    *acc += p * gk;
+                for (acc, v) in e.gradient.iter_mut().zip(g) {
+                    *acc += p * v;
                 }
-                for (acc, hk) in e.curvature.iter_mut().zip(h) {
-                    *acc += p * hk;
+                for (acc, v) in e.curvature.iter_mut().zip(h) {
+                    *acc += p * v;
                 }
             }
         }
