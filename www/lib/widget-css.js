@@ -52,4 +52,5 @@ select { font: inherit; padding: 4px 6px; border: 1px solid var(--border); borde
 .plot-head { display: flex; flex-wrap: wrap; justify-content: space-between; align-items: center; gap: 6px; font-size: 13px; }
 .plot-head select { font-size: 13px; }
 @media (prefers-reduced-motion: reduce) { * { transition: none !important; animation: none !important; } }
+.table-scroll { overflow-x: auto; max-width: 100%; }
 `;

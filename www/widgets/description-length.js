@@ -11,8 +11,8 @@ import { NoiselabWidget } from '../lib/widget.js';
 import { Surface, scale, drawAxes, polyline, ticks, OKABE_ITO as C } from '../lib/plot.js';
 
 const CSS = `
-.grid4 { display: grid; grid-template-columns: 1fr 1fr; gap: 10px; }
-@media (max-width: 700px) { .grid4 { grid-template-columns: 1fr; } }
+.grid4 { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 10px; }
+@media (max-width: 700px) { .grid4 { grid-template-columns: minmax(0, 1fr); } }
 canvas { aspect-ratio: 3 / 2; }
 .progress { font-size: 13px; color: var(--muted); min-height: 1.3em; }
 `;

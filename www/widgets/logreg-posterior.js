@@ -11,8 +11,8 @@ import { NoiselabWidget } from '../lib/widget.js';
 import { Surface, scale, drawAxes, OKABE_ITO as C } from '../lib/plot.js';
 
 const CSS = `
-.pair { display: grid; grid-template-columns: 1fr 1fr; gap: 10px; }
-@media (max-width: 700px) { .pair { grid-template-columns: 1fr; } }
+.pair { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 10px; }
+@media (max-width: 700px) { .pair { grid-template-columns: minmax(0, 1fr); } }
 canvas { aspect-ratio: 1 / 1; }
 canvas.data { cursor: crosshair; }
 .edit { display: flex; flex-wrap: wrap; gap: 6px 12px; align-items: center; font-size: 13px; }
@@ -54,7 +54,7 @@ class NoiselabLogregPosterior extends NoiselabWidget {
       </div>
       <div class="edit"><label>New points get label <select class="new-label" aria-label="label of new points"><option value="1">y = 1 (●)</option><option value="0">y = 0 (○)</option></select></label>
         <span>Click the data plot to add a point; shift-click to remove the nearest one.</span></div>
-      <table class="kl" aria-label="evidence and KL divergences"><thead><tr><th>Gaussian q</th><th>mean</th><th>F(q) nats</th><th>KL(q‖p(w|D)) nats</th><th>KL(q‖prior) bits</th></tr></thead><tbody></tbody></table>`;
+      <div class="table-scroll" tabindex="0" role="region" aria-label="table (scrolls sideways on narrow screens)"><table class="kl" aria-label="evidence and KL divergences"><thead><tr><th>Gaussian q</th><th>mean</th><th>F(q) nats</th><th>KL(q‖p(w|D)) nats</th><th>KL(q‖prior) bits</th></tr></thead><tbody></tbody></table></div>`;
   }
 
   async onReady() {

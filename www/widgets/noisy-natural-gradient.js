@@ -13,8 +13,8 @@ import { NoiselabWidget } from '../lib/widget.js';
 import { Surface, scale, drawAxes, polyline, OKABE_ITO as C, ticks } from '../lib/plot.js';
 
 const CSS = `
-.pair { display: grid; grid-template-columns: 1fr 1fr; gap: 10px; }
-@media (max-width: 760px) { .pair { grid-template-columns: 1fr; } }
+.pair { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 10px; }
+@media (max-width: 760px) { .pair { grid-template-columns: minmax(0, 1fr); } }
 canvas { aspect-ratio: 1 / 0.9; }
 canvas.kl { aspect-ratio: 1 / 0.9; }
 `;

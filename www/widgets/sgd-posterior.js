@@ -14,8 +14,8 @@ import { NoiselabWidget } from '../lib/widget.js';
 import { Surface, scale, drawAxes, polyline, OKABE_ITO as C } from '../lib/plot.js';
 
 const CSS = `
-.pair { display: grid; grid-template-columns: 1fr 1fr; gap: 10px; }
-@media (max-width: 760px) { .pair { grid-template-columns: 1fr; } }
+.pair { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 10px; }
+@media (max-width: 760px) { .pair { grid-template-columns: minmax(0, 1fr); } }
 canvas.cloud { aspect-ratio: 1 / 0.92; }
 canvas.sweep { aspect-ratio: 1 / 0.92; }
 table.cov { border-collapse: collapse; font-variant-numeric: tabular-nums; font-size: 13px; margin-top: 4px; width: 100%; }
