@@ -77,7 +77,7 @@ class NoiselabSgdPosterior extends NoiselabWidget {
         </div>
       </div>
       <div class="mats"></div>
-      <div class="tablewrap"><table class="cov" aria-label="stationary covariances"><thead><tr><th>covariance</th><th>Σ₁₁</th><th>Σ₁₂</th><th>Σ₂₁</th><th>Σ₂₂</th><th>tr Σ / tr(H⁻¹/N)</th></tr></thead><tbody></tbody></table></div>`;
+      <div class="tablewrap" tabindex="0"><table class="cov" aria-label="stationary covariances"><thead><tr><th>covariance</th><th>Σ₁₁</th><th>Σ₁₂</th><th>Σ₂₁</th><th>Σ₂₂</th><th>tr Σ / tr(H⁻¹/N)</th></tr></thead><tbody></tbody></table></div>`;
   }
 
   async onReady() {
