@@ -6,10 +6,13 @@
 //! noiselab surface funnel [--set cost=neal] [--nx 241 --ny 121 --levels 14] --out surface.json
 //! noiselab fields funnel
 //! noiselab bench funnel [--trajectories 2000] [--steps 1000]
+//! noiselab run sharpness|sharpness-rescale [--set smallBatch=8 ...] --out sharpness.{json,csv}
+//! noiselab bench sharpness   (HVP and λ_max cost, 2-64-64-1 tanh on 256 points)
 //! ```
 
 mod dropout;
 mod funnel;
+mod sharpness;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -34,6 +37,10 @@ enum Which {
     Dropout,
     /// Wei, Kakade & Ma: DROP_1, DROP_K, explicit-only, knock-in and no dropout, same seed.
     DropoutK,
+    /// Sharp and flat minima: small- vs large-batch SGD, λ_max(H), tr H, λ_max(G) (Keskar et al.).
+    Sharpness,
+    /// Dinh et al.'s rescaling of the 2-3-1 ReLU demo net: same function, different sharpness.
+    SharpnessRescale,
 }
 
 #[derive(Subcommand)]
@@ -139,6 +146,8 @@ fn main() -> ExitCode {
             Which::Funnel => funnel::run(&s, &out),
             Which::Dropout => dropout::run(&s, &out),
             Which::DropoutK => dropout::run_k(&s, &out),
+            Which::Sharpness => sharpness::run(&s, &out),
+            Which::SharpnessRescale => sharpness::run_rescale(&s, &out),
         }),
         Command::Surface {
             experiment: Which::Funnel,
@@ -153,6 +162,7 @@ fn main() -> ExitCode {
             match experiment {
                 Which::Funnel => funnel::print_fields(),
                 Which::Dropout | Which::DropoutK => dropout::print_fields(),
+                Which::Sharpness | Which::SharpnessRescale => sharpness::print_fields(),
             }
             Ok(())
         }
@@ -161,7 +171,11 @@ fn main() -> ExitCode {
             trajectories,
             steps,
         } => funnel::bench(trajectories, steps),
-        Command::Bench { .. } => Err("bench is available for the funnel only".into()),
+        Command::Bench {
+            experiment: Which::Sharpness,
+            ..
+        } => sharpness::bench(64, 256),
+        Command::Bench { .. } => Err("bench is available for the funnel and sharpness only".into()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

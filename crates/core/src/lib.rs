@@ -20,6 +20,7 @@ pub mod funnel;
 pub mod hessian;
 pub mod mlp;
 pub mod rng;
+pub mod sharpness;
 pub mod special;
 
 pub use config::{ConfigError, FieldKind, FieldSpec, Settings};
