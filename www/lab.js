@@ -204,6 +204,7 @@ function loadWidget(figureId, tag, modulePath, { grace = 4000 } = {}) {
 
 loadWidget('funnel-figure', 'noiselab-funnel', './widgets/funnel.js');
 loadWidget('laplace-vb-figure', 'noiselab-laplace-vb', './widgets/laplace-vb.js');
+loadWidget('sharpness-figure', 'noiselab-sharpness', './widgets/sharpness.js');
 
 // ---- copy the embed snippet ------------------------------------------------------------------
 

@@ -14,6 +14,7 @@
 mod density1d;
 mod funnel;
 mod panic;
+mod sharpness;
 
 pub use funnel::FunnelRun;
 

@@ -22,8 +22,8 @@ const fn int(min: u64, max: u64, default: u64) -> FieldKind {
 
 /// How long each batch size trains (Shallue et al. 2018's first confound).
 pub const BUDGET_OPTIONS: &[(&str, &str)] = &[
-    ("epochs", "same epochs (large batches take fewer steps)"),
-    ("steps", "same number of steps"),
+    ("epochs", "same epochs"),
+    ("steps", "same steps"),
 ];
 
 /// Batch-norm-like noisy statistics (Shallue et al.'s second confound).
@@ -160,7 +160,7 @@ pub const FIELDS: [FieldSpec; 19] = [
         label: "measurements per run",
         unit: "",
         help: "How often λ_max, the trace and the test loss are measured, evenly over each run.",
-        kind: int(2, 60, 16),
+        kind: int(2, 60, 12),
     },
     FieldSpec {
         name: "rescale",

@@ -117,6 +117,8 @@ pub struct RescalePoint {
 pub struct RescaleReport {
     pub sweep: Vec<RescalePoint>,
     pub current: RescalePoint,
+    /// The point at a = 1 (the parameters as found), the reference of the ratios.
+    pub at_one: RescalePoint,
     /// `λ_max(H_{W₂W₂})`: `λ_max(H(a)) ≈ large_a_coefficient·a²` for large a.
     pub large_a_coefficient: f64,
     /// `λ_max(H_{layer 1})`: `λ_max(H(a)) ≈ small_a_coefficient/a²` for small a.
@@ -242,6 +244,7 @@ pub fn rescale_report(seed: u64, noise: f64, a: f64, sweep_points: usize) -> Res
     RescaleReport {
         sweep,
         current: rescale_point(&params, &data, a),
+        at_one: rescale_point(&params, &data, 1.0),
         large_a_coefficient: block(o2..o2 + 3),
         small_a_coefficient: block(0..o2),
         interpolating: noise == 0.0,
