@@ -8,7 +8,7 @@ const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 // axe is injected as a script: let the test (not the page) bypass the page's CSP for that.
 test.use({ bypassCSP: true });
 
-for (const [name, url, widget] of [['front page', 'index.html', '#funnel-widget'], ['example page', 'www/examples/funnel.html', '#full']]) {
+for (const [name, url, widget] of [['front page', 'index.html', '#funnel-widget'], ['example page', 'www/examples/funnel.html', '#full'], ['sharpness example', 'www/examples/sharpness.html', '#epochs']]) {
   for (const [w, h] of [[1440, 900], [390, 844]]) {
     test(`${name} at ${w}×${h}: axe-core finds no violation`, async ({ page }, info) => {
       await page.setViewportSize({ width: w, height: h });

@@ -51,7 +51,8 @@ test('rescaling a changes λ_max but not the function, the loss or the carried-p
   await expect.poll(() => readout(el, '.r-a')).toBe('10.00');
   const lambda10 = Number(await readout(el, '.r-rescale-lambda'));
   expect(lambda10).toBeGreaterThan(20 * Number(at1.lambda));
-  expect(await readout(el, '.r-loss')).toBe(at1.loss);
+  // Equal to rounding (the demo net interpolates: J = 0 at a = 1).
+  expect(Math.abs(Number(await readout(el, '.r-loss')) - Number(at1.loss))).toBeLessThan(1e-12);
   expect(await readout(el, '.r-kl')).toBe(at1.kl);
   expect(Number(await readout(el, '.r-change'))).toBeLessThan(1e-12);
   // The function panel is pixel-identical: the curve at a = 10 lies on the curve at a = 1.
@@ -76,7 +77,7 @@ test('the budget confound changes the steps; bad batch sizes are named; teacher 
   const shown = await el.evaluate((e) => [...e.shadowRoot.querySelectorAll('.control')].filter((c) => !c.hidden).map((c) => c.dataset.name));
   expect(shown).toEqual(['budget', 'batchNorm', 'rescale']);
   const full = await ready(page, '#epochs');
-  expect(await full.evaluate((e) => e.readoutEl.textContent)).toContain('/ 960');
+  expect(await full.evaluate((e) => e.readoutEl.textContent)).toContain('/ 640');
   const budget = control(full, 'budget');
   await budget.box.selectOption('steps');
   await expect.poll(() => full.evaluate((e) => e.readoutEl.textContent)).toContain('/ 1000');

@@ -16,7 +16,7 @@ const CSS = `
 .panels { display: grid; grid-template-columns: repeat(auto-fit, minmax(300px, 1fr)); gap: 10px; }
 .panel { min-width: 0; }
 canvas.curves, canvas.scatter, canvas.slice, canvas.rescale, canvas.func { aspect-ratio: 4 / 2.6; }
-h4 { margin: 6px 0 2px; font-size: 13px; }
+.panel-title { margin: 6px 0 2px; font-size: 13px; font-weight: 600; }
 .rescale-readout { margin: 8px 2px 2px; font-variant-numeric: tabular-nums; display: flex; flex-wrap: wrap; gap: 4px 16px; }
 .rescale-readout b { font-weight: 600; }
 .note { font-size: 12px; color: var(--muted); margin: 2px 2px 0; }
@@ -94,7 +94,7 @@ class NoiselabSharpness extends NoiselabWidget {
           <canvas class="curves" role="img" aria-label="Sharpness over training"></canvas>
         </div>
         <div class="panel">
-          <h4>Sharpness vs test error (latest point of each run)</h4>
+          <div class="panel-title">Sharpness vs test error (latest point of each run)</div>
           <canvas class="scatter" role="img" aria-label="Sharpness against test error"></canvas>
         </div>
       </div>
@@ -105,7 +105,7 @@ class NoiselabSharpness extends NoiselabWidget {
       </div>
       <div class="panels">
         <div class="panel">
-          <h4>Training loss through each run's current parameters</h4>
+          <div class="panel-title">Training loss through each run's current parameters</div>
           <canvas class="slice" role="img" aria-label="Loss slices"></canvas>
           <div class="legend" aria-hidden="true">
             <span><i class="swatch ink"></i>along the top Hessian eigenvector</span>
@@ -113,7 +113,7 @@ class NoiselabSharpness extends NoiselabWidget {
           </div>
         </div>
         <div class="panel">
-          <h4>Dinh et al.: rescale a 2-3-1 ReLU net (W₁, b₁ × a, W₂ ÷ a)</h4>
+          <div class="panel-title">Dinh et al.: rescale a 2-3-1 ReLU net (W₁, b₁ × a, W₂ ÷ a)</div>
           <canvas class="rescale" role="img" aria-label="Quantities relative to a = 1 against the rescaling a"></canvas>
           <div class="legend rescale-legend" aria-hidden="true">
             ${RATIOS.map((r) => `<span><i class="swatch${r.dash ? ' dashed' : ''}" style="border-color:${r.colour}"></i>${r.label}</span>`).join('')}
@@ -121,7 +121,7 @@ class NoiselabSharpness extends NoiselabWidget {
           </div>
         </div>
         <div class="panel">
-          <h4>The demo net's function f(x₁, 0.3) at a = 1 and at the chosen a</h4>
+          <div class="panel-title">The demo net's function f(x₁, 0.3) at a = 1 and at the chosen a</div>
           <canvas class="func" role="img" aria-label="The function before and after rescaling"></canvas>
           <div class="legend" aria-hidden="true">
             <span><i class="swatch" style="border-color:#999"></i>a = 1</span>
