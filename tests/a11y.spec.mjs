@@ -20,6 +20,7 @@ const PAGES = [['front page', 'index.html'], ['iframe page', 'www/frame.html?wid
   ...readdirSync('www/examples').filter((f) => f.endsWith('.html')).sort().map((f) => [`example ${f}`, `www/examples/${f}`])];
 
 for (const [name, url] of PAGES) {
+for (const [name, url, widget] of [['front page', 'index.html', '#funnel-widget'], ['example page', 'www/examples/funnel.html', '#full'], ['sharpness example', 'www/examples/sharpness.html', '#epochs']]) {
   for (const [w, h] of [[1440, 900], [390, 844]]) {
     test(`${name} at ${w}×${h}: axe-core finds no violation`, async ({ page }, info) => {
       test.setTimeout(120_000);

@@ -210,6 +210,7 @@ loadWidget('logreg-posterior-figure', 'noiselab-logreg-posterior', './widgets/lo
 loadWidget('description-length-figure', 'noiselab-description-length', './widgets/description-length.js');
 loadWidget('sgd-posterior-figure', 'noiselab-sgd-posterior', './widgets/sgd-posterior.js');
 loadWidget('bayes-regression-figure', 'noiselab-bayes-regression', './widgets/bayes-regression.js');
+loadWidget('sharpness-figure', 'noiselab-sharpness', './widgets/sharpness.js');
 
 // ---- copy the embed snippet ------------------------------------------------------------------
 

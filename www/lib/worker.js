@@ -12,6 +12,7 @@ import logregPanel from './experiments/logregPanel.js';
 import bbbLogreg from './experiments/bbbLogreg.js';
 import sgdOu from './experiments/sgd-ou.js';
 import bayesRegression from './experiments/bayes-regression.js';
+import sharpness from './experiments/sharpness.js';
 
 const ready = init();
 const runs = new Map(); // handle → { run, kind, cursor }
@@ -34,6 +35,7 @@ const EXPERIMENTS = {
   bbbLogreg,
   'sgd-ou': sgdOu,
   'bayes-regression': bayesRegression,
+  sharpness,
 };
 
 function experiment(kind) {

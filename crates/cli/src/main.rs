@@ -8,6 +8,8 @@
 //! noiselab surface funnel [--set cost=neal] [--nx 241 --ny 121 --levels 14] --out surface.json
 //! noiselab fields funnel
 //! noiselab bench funnel [--trajectories 2000] [--steps 1000]
+//! noiselab run sharpness|sharpness-rescale [--set smallBatch=8 ...] --out sharpness.{json,csv}
+//! noiselab bench sharpness   (HVP and λ_max cost, 2-64-64-1 tanh on 256 points)
 //! ```
 
 mod bayes_panels;
@@ -16,6 +18,7 @@ mod dropout;
 mod funnel;
 mod nng;
 mod sgd_noise;
+mod sharpness;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -54,6 +57,10 @@ enum Which {
     SgdOu,
     /// Predictive bands of MAP, Laplace, Bayes by Backprop, MC dropout and HMC on 1-D data.
     BayesRegression,
+    /// Sharp and flat minima: small- vs large-batch SGD, λ_max(H), tr H, λ_max(G) (Keskar et al.).
+    Sharpness,
+    /// Dinh et al.'s rescaling of the 2-3-1 ReLU demo net: same function, different sharpness.
+    SharpnessRescale,
 }
 
 #[derive(Subcommand)]
@@ -166,6 +173,8 @@ fn main() -> ExitCode {
             Which::Sgld => sgd_noise::run_sgld(&s, &out),
             Which::SgdOu => sgd_noise::run_ou(&s, &out),
             Which::BayesRegression => bayes_regression::run(&s, &out),
+            Which::Sharpness => sharpness::run(&s, &out),
+            Which::SharpnessRescale => sharpness::run_rescale(&s, &out),
         }),
         Command::Surface {
             experiment: Which::Funnel,
@@ -188,6 +197,7 @@ fn main() -> ExitCode {
                 Which::Sgld => sgd_noise::print_fields_sgld(),
                 Which::SgdOu => sgd_noise::print_fields_ou(),
                 Which::BayesRegression => bayes_regression::print_fields(),
+                Which::Sharpness | Which::SharpnessRescale => sharpness::print_fields(),
             }
             Ok(())
         }
@@ -196,7 +206,11 @@ fn main() -> ExitCode {
             trajectories,
             steps,
         } => funnel::bench(trajectories, steps),
-        Command::Bench { .. } => Err("bench is available for the funnel only".into()),
+        Command::Bench {
+            experiment: Which::Sharpness,
+            ..
+        } => sharpness::bench(64, 256),
+        Command::Bench { .. } => Err("bench is available for the funnel and sharpness only".into()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -22,6 +22,7 @@ pub mod mlp;
 pub mod nng;
 pub mod rng;
 pub mod sgd_noise;
+pub mod sharpness;
 pub mod special;
 
 pub use config::{ConfigError, FieldKind, FieldSpec, Settings};

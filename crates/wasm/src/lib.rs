@@ -20,6 +20,7 @@ mod logreg_panel;
 mod nng;
 mod panic;
 mod sgd_noise;
+mod sharpness;
 
 pub use dropout::DropoutRun;
 pub use funnel::FunnelRun;

@@ -106,5 +106,17 @@ fn sgd_noise_fixture_is_bit_identical() {
         ratio.to_bits(),
         SGD_NOISE_FIXTURE_RATIO_BITS,
         "trace ratio = {ratio}"
+fn sharpness_fixture_is_bit_identical() {
+    // Small- and large-batch SGD with Lanczos λ_max, Hutchinson traces (Hessian–vector products),
+    // batch-norm-like statistics, and the Dinh rescaling demo's Lanczos eigenvalues.
+    use noiselab_core::sharpness::fixture::{
+        sharpness_fixture, SHARPNESS_FIXTURE_HASH, SHARPNESS_FIXTURE_LAMBDA_BITS,
+    };
+    let (hash, lambda) = sharpness_fixture();
+    assert_eq!(hash, SHARPNESS_FIXTURE_HASH, "sharpness history hash");
+    assert_eq!(
+        lambda.to_bits(),
+        SHARPNESS_FIXTURE_LAMBDA_BITS,
+        "λ_max = {lambda}"
     );
 }

@@ -1,0 +1,460 @@
+// <noiselab-sharpness>: "Sharp and flat minima" (Grosse, Lecture 8, first section; SCIENCE.md §1).
+// Top: the same net trained with a small and a large minibatch (Keskar et al. 2017), with
+// Shallue et al.'s confounds as settings (same epochs vs same steps; batch-norm statistics);
+// λ_max(H), tr H, λ_max(G) or the losses over training, the final points on a sharpness vs
+// test-error scatter, and the training loss along each run's top Hessian eigenvector.
+// Bottom: Dinh et al.'s rescaling of the 2-3-1 ReLU demo net: the "rescale a" slider changes
+// λ_max(H) by orders of magnitude while the function, the loss and a KL stay put.
+// All numbers come from the Rust core through the worker (Hessian–vector products in Rust).
+//
+// Embed: <script type="module" src=".../www/widgets/sharpness.js"></script>
+//        <noiselab-sharpness budget="steps" controls="budget,batch-norm,rescale"></noiselab-sharpness>
+import { NoiselabWidget } from '../lib/widget.js';
+import { Surface, scale, drawAxes, polyline, OKABE_ITO as C, formatTick } from '../lib/plot.js';
+
+const CSS = `
+.panels { display: grid; grid-template-columns: repeat(auto-fit, minmax(300px, 1fr)); gap: 10px; }
+.panel { min-width: 0; }
+canvas.curves, canvas.scatter, canvas.slice, canvas.rescale, canvas.func { aspect-ratio: 4 / 2.6; }
+.panel-title { margin: 6px 0 2px; font-size: 13px; font-weight: 600; }
+.rescale-readout { margin: 8px 2px 2px; font-variant-numeric: tabular-nums; display: flex; flex-wrap: wrap; gap: 4px 16px; }
+.rescale-readout b { font-weight: 600; }
+.note { font-size: 12px; color: var(--muted); margin: 2px 2px 0; }
+@media (max-width: 600px) { canvas.curves, canvas.scatter, canvas.slice, canvas.rescale, canvas.func { aspect-ratio: 4 / 3; } }
+`;
+let sheet;
+
+const SMALL = C.blue, LARGE = C.vermillion;
+const MARGIN = { left: 58, right: 12, top: 12, bottom: 40 };
+const QUANTITIES = {
+  lambdaMax: 'λ_max(H), sharpness',
+  trace: 'tr H (Hutchinson)',
+  lambdaMaxGaussNewton: 'λ_max(G), Gauss–Newton',
+  testLoss: 'test loss',
+  trainLoss: 'training loss J',
+  testError: 'test error',
+  inputJacobianNorm: 'mean ‖∂f/∂x‖ (input sensitivity)',
+};
+const RATIOS = [
+  { key: 'lambdaMax', label: 'λ_max(H)', colour: C.vermillion, width: 2.5 },
+  { key: 'lambdaMaxGaussNewton', label: 'λ_max(G)', colour: C.orange, width: 1.5, dash: [5, 3] },
+  { key: 'trace', label: 'tr H', colour: C.purple, width: 1.5 },
+  { key: 'klFixedPrior', label: 'KL, fixed prior N(0, I)', colour: C.green, width: 1.5 },
+  { key: 'loss', label: 'loss J', colour: '#000', width: 3 },
+  { key: 'inputGradientNorm', label: 'mean ‖∂f/∂x‖', colour: C.skyBlue, width: 2, dash: [2, 3] },
+  { key: 'klCarriedPrior', label: 'KL, prior carried along', colour: C.blue, width: 1.5, dash: [8, 4] },
+];
+
+/** Axes for a log–log plot: `x` maps log10(a), `y` maps log10(ratio); ticks labelled as values. */
+function logAxes(ctx, x, y, xValues, xLabel, yLabel) {
+  const [x0, x1] = x.range, [y0, y1] = y.range;
+  ctx.save();
+  ctx.strokeStyle = '#333'; ctx.fillStyle = '#333'; ctx.lineWidth = 1;
+  ctx.font = '11px system-ui, -apple-system, "Segoe UI", sans-serif';
+  const decades = [];
+  for (let t = Math.ceil(y.domain[0]); t <= y.domain[1]; t++) decades.push(t);
+  ctx.save(); ctx.strokeStyle = 'rgba(0,0,0,0.08)';
+  for (const t of decades) { const py = Math.round(y(t)) + 0.5; ctx.beginPath(); ctx.moveTo(x0, py); ctx.lineTo(x1, py); ctx.stroke(); }
+  ctx.restore();
+  ctx.beginPath(); ctx.moveTo(x0 + 0.5, y1); ctx.lineTo(x0 + 0.5, y0 + 0.5); ctx.lineTo(x1, y0 + 0.5); ctx.stroke();
+  ctx.textAlign = 'center'; ctx.textBaseline = 'top';
+  for (const a of xValues) { const px = Math.round(x(Math.log10(a))) + 0.5; ctx.beginPath(); ctx.moveTo(px, y0); ctx.lineTo(px, y0 + 4); ctx.stroke(); ctx.fillText(formatTick(a), px, y0 + 6); }
+  ctx.textAlign = 'right'; ctx.textBaseline = 'middle';
+  for (const t of decades) { const py = Math.round(y(t)) + 0.5; ctx.beginPath(); ctx.moveTo(x0 - 4, py); ctx.lineTo(x0, py); ctx.stroke(); ctx.fillText(formatTick(10 ** t), x0 - 6, py); }
+  ctx.font = '12px system-ui, -apple-system, "Segoe UI", sans-serif';
+  ctx.textAlign = 'center'; ctx.textBaseline = 'top'; ctx.fillText(xLabel, (x0 + x1) / 2, y0 + 22);
+  ctx.translate(x0 - 44, (y0 + y1) / 2); ctx.rotate(-Math.PI / 2); ctx.textBaseline = 'bottom'; ctx.fillText(yLabel, 0, 0);
+  ctx.restore();
+}
+
+const fmt = (v, d = 3) => (Number.isFinite(v) ? (Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(2) : v.toFixed(d)) : '—');
+const pct = (v) => (Number.isFinite(v) ? `${(100 * v).toFixed(1)}%` : '—');
+
+class NoiselabSharpness extends NoiselabWidget {
+  static kind = 'sharpness';
+  static uiFields = [
+    { name: 'speed', label: 'speed (steps per frame)', min: 1, max: 500, default: 40, help: 'SGD steps per animation frame (work per frame is also capped in time).' },
+  ];
+  static buttons = [
+    { name: 'runToEnd', label: 'Run to end', title: 'Train every run to the end of its budget' },
+  ];
+
+  extraSheets() {
+    if (!sheet) { sheet = new CSSStyleSheet(); sheet.replaceSync(CSS); }
+    return [sheet];
+  }
+
+  renderFigure() {
+    return `
+      <div class="panels">
+        <div class="panel">
+          <div class="plot-head"><label>Plot: <select class="quantity" aria-label="quantity plotted over training">
+            ${Object.entries(QUANTITIES).map(([k, q]) => `<option value="${k}">${q}</option>`).join('')}
+          </select></label></div>
+          <canvas class="curves" role="img" aria-label="Sharpness over training"></canvas>
+        </div>
+        <div class="panel">
+          <div class="panel-title">Sharpness vs test error (latest point of each run)</div>
+          <canvas class="scatter" role="img" aria-label="Sharpness against test error"></canvas>
+        </div>
+      </div>
+      <div class="legend" aria-hidden="true">
+        <span><i class="swatch" style="border-color:${SMALL}"></i>small batch</span>
+        <span><i class="swatch dashed" style="border-color:${LARGE}"></i>large batch</span>
+        <span class="legend-note"></span>
+      </div>
+      <div class="panels">
+        <div class="panel">
+          <div class="panel-title">Training loss through each run's current parameters</div>
+          <canvas class="slice" role="img" aria-label="Loss slices"></canvas>
+          <div class="legend" aria-hidden="true">
+            <span><i class="swatch ink"></i>along the top Hessian eigenvector</span>
+            <span><i class="swatch dashed ink"></i>along a random direction</span>
+          </div>
+        </div>
+        <div class="panel">
+          <div class="panel-title">Dinh et al.: rescale a 2-3-1 ReLU net (W₁, b₁ × a, W₂ ÷ a)</div>
+          <canvas class="rescale" role="img" aria-label="Quantities relative to a = 1 against the rescaling a"></canvas>
+          <div class="legend rescale-legend" aria-hidden="true">
+            ${RATIOS.map((r) => `<span><i class="swatch${r.dash ? ' dashed' : ''}" style="border-color:${r.colour}"></i>${r.label}</span>`).join('')}
+            <span><i class="swatch dashed ink thin"></i>predicted a², 1/a²</span>
+          </div>
+        </div>
+        <div class="panel">
+          <div class="panel-title">The demo net's function f(x₁, 0.3) at a = 1 and at the chosen a</div>
+          <canvas class="func" role="img" aria-label="The function before and after rescaling"></canvas>
+          <div class="legend" aria-hidden="true">
+            <span><i class="swatch" style="border-color:#999"></i>a = 1</span>
+            <span><i class="swatch dashed" style="border-color:${C.vermillion}"></i>chosen a</span>
+          </div>
+        </div>
+      </div>
+      <div class="rescale-readout" aria-live="polite" role="status"></div>`;
+  }
+
+  async onReady() {
+    this.quantity = 'lambdaMax';
+    this.views = {};
+    for (const name of ['curves', 'scatter', 'slice', 'rescale', 'func']) {
+      this.views[name] = new Surface(this.$(`canvas.${name}`), () => this.draw());
+    }
+    this.$('select.quantity').addEventListener('change', (e) => { this.quantity = e.target.value; this.draw(); });
+    // The rescale slider recomputes while it is dragged (the demo is a few ms of work).
+    const slider = this.controls.rescale?.slider;
+    slider?.addEventListener('input', () => {
+      if (this.rescaleBusy) return;
+      this.rescaleBusy = true;
+      this.applySettings({ rescale: slider.value }).catch((err) => this.fail(err)).finally(() => { this.rescaleBusy = false; });
+    });
+    this.draw();
+  }
+
+  modelSettings() {
+    return Object.fromEntries(this.fields.map((f) => [f.name, this.valid[f.name]]));
+  }
+
+  async onApplied(changed, initial) {
+    const model = changed.filter((n) => n !== 'speed');
+    if (!model.length) return;
+    const demo = ['rescale', 'demoNoise', 'seed'];
+    if (initial || model.some((n) => demo.includes(n)) || !this.rescaleData) {
+      this.rescaleData = await this.worker.request('call', { kind: 'sharpness', name: 'rescale', settings: this.modelSettings(), points: 41 });
+      this.updateRescaleReadout();
+    }
+    const training = model.filter((n) => n !== 'rescale' && n !== 'demoNoise');
+    if (initial || training.length || !this.snapshot) {
+      const wasPlaying = this.playing;
+      this.pause();
+      const result = await this.worker.request('create', { kind: 'sharpness', handle: this.handle, settings: this.modelSettings() });
+      this.start(result);
+      if (wasPlaying && !initial) this.play();
+    }
+    this.draw();
+  }
+
+  start(result) {
+    this.K = this.historyFields.length;
+    this.rowsData = [];
+    this.sliceData = null;
+    this.ingest(result);
+    this.showMessage('');
+  }
+
+  ingest(r) {
+    const K = this.K;
+    for (let i = 0; i + K <= r.history.length; i += K) this.rowsData.push(Array.from(r.history.subarray(i, i + K)));
+    this.snapshot = r.snapshot;
+    this.draw();
+    this.updateReadout();
+    this.dispatchEvent(new CustomEvent('noiselab-frame', { detail: r.snapshot, bubbles: true, composed: true }));
+  }
+
+  async tick() {
+    const r = await this.worker.request('advance', { handle: this.handle, steps: Number(this.valid.speed), budgetMs: 14 });
+    this.ingest(r);
+    if (r.snapshot.stopReason) await this.onStopped(r.snapshot);
+  }
+
+  async refreshSlice() {
+    this.sliceData = await this.worker.request('method', { handle: this.handle, name: 'lossSlice', points: 61 });
+    this.draw();
+  }
+
+  async onStopped(s) {
+    this.pause();
+    await this.refreshSlice();
+    if (s.stopReason === 'diverged') {
+      this.showMessage('Stopped: every run diverged (the loss became non-finite or exploded). Gradient descent needs λ_max < 2/α: try a smaller learning rate α.', 'error');
+      return;
+    }
+    const small = s.runs.filter((r) => !r.large && !r.diverged), large = s.runs.filter((r) => r.large && !r.diverged);
+    const mean = (rs, f) => rs.reduce((a, r) => a + f(r), 0) / rs.length;
+    const diverged = s.runs.filter((r) => r.diverged).length;
+    if (small.length && large.length) {
+      this.showMessage(`Finished. Small batch (B = ${small[0].batchSize}): mean λ_max ${fmt(mean(small, (r) => r.last.lambdaMax))}, test error ${pct(mean(small, (r) => r.last.testError))}; large batch (B = ${large[0].batchSize}): λ_max ${fmt(mean(large, (r) => r.last.lambdaMax))}, test error ${pct(mean(large, (r) => r.last.testError))}${diverged ? `; ${diverged} run(s) diverged` : ''}.`, 'info');
+    } else {
+      this.showMessage(`Finished; ${diverged} run(s) diverged.`, 'warn');
+    }
+  }
+
+  onPaused() {
+    if (this.snapshot && !this.snapshot.stopReason) this.refreshSlice().catch((err) => this.fail(err));
+    this.updateReadout();
+  }
+
+  /** Public API: one step (every run advances one SGD update). */
+  async stepOnce() {
+    await this.ready;
+    const r = await this.worker.request('advance', { handle: this.handle, steps: 1 });
+    this.ingest(r);
+    if (r.snapshot.stopReason) await this.onStopped(r.snapshot);
+  }
+
+  /** Public API: run to the end (in budgeted slices, the page stays responsive). */
+  async runToEnd() {
+    await this.ready;
+    this.pause();
+    for (;;) {
+      const r = await this.worker.request('advance', { handle: this.handle, steps: 1e9, budgetMs: 40 });
+      this.ingest(r);
+      if (r.snapshot.stopReason) { await this.onStopped(r.snapshot); return r.snapshot; }
+      await new Promise(requestAnimationFrame);
+    }
+  }
+
+  async onButton(name) {
+    if (name === 'runToEnd') await this.runToEnd();
+  }
+
+  async onReset() {
+    const r = await this.worker.request('reset', { handle: this.handle });
+    this.start(r);
+  }
+
+  // ---- drawing ------------------------------------------------------------------------------
+
+  /** Rows of run k, as arrays of the history columns. */
+  runRows(k) { return this.rowsData.filter((r) => r[this.col.run] === k); }
+
+  draw() {
+    if (!this.views || !this.snapshot) return;
+    this.drawCurves();
+    this.drawScatter();
+    this.drawSlice();
+    this.drawRescale();
+    this.drawFunction();
+  }
+
+  xKey() { return this.valid.budget === 'steps' ? 'step' : 'epoch'; }
+
+  drawCurves() {
+    const v = this.views.curves, ctx = v.ctx;
+    v.clear('#fff');
+    const q = this.quantity, xk = this.xKey(), c = this.col;
+    const runs = this.snapshot.runs;
+    let lo = Infinity, hi = -Infinity, xmax = 0;
+    for (const r of this.rowsData) {
+      const y = r[c[q]];
+      if (Number.isFinite(y)) { lo = Math.min(lo, y); hi = Math.max(hi, y); }
+    }
+    for (const r of runs) xmax = Math.max(xmax, xk === 'step' ? r.totalSteps : (r.totalSteps * r.batchSize) / Number(this.valid.trainPoints));
+    if (!Number.isFinite(lo)) { lo = 0; hi = 1; }
+    lo = Math.min(lo, 0);
+    if (hi - lo < 1e-9) hi = lo + 1;
+    const x = scale(0, xmax || 1, MARGIN.left, v.width - MARGIN.right);
+    const y = scale(lo, hi * 1.05, v.height - MARGIN.bottom, MARGIN.top);
+    drawAxes(ctx, { x, y, xLabel: xk === 'step' ? 'SGD step (updates)' : 'epoch (passes over the data)', yLabel: QUANTITIES[q], grid: true });
+    ctx.save();
+    ctx.beginPath(); ctx.rect(x.range[0], y.range[1], x.range[1] - x.range[0], y.range[0] - y.range[1]); ctx.clip();
+    runs.forEach((run, k) => {
+      const rows = this.runRows(k);
+      ctx.strokeStyle = run.large ? LARGE : SMALL;
+      ctx.lineWidth = 2;
+      ctx.setLineDash(run.large ? [6, 4] : []);
+      polyline(ctx, rows.length, (i) => x(rows[i][c[xk]]), (i) => y(rows[i][c[q]]));
+      ctx.setLineDash([]);
+      ctx.fillStyle = ctx.strokeStyle;
+      for (const r of rows) if (Number.isFinite(r[c[q]])) { ctx.beginPath(); ctx.arc(x(r[c[xk]]), y(r[c[q]]), 2.5, 0, 2 * Math.PI); ctx.fill(); }
+    });
+    ctx.restore();
+    const alpha = Number(this.valid.learningRate);
+    if (q === 'lambdaMax' && 2 / alpha <= hi * 1.05) {
+      ctx.strokeStyle = '#666'; ctx.setLineDash([2, 3]); ctx.lineWidth = 1;
+      ctx.beginPath(); ctx.moveTo(x.range[0], y(2 / alpha)); ctx.lineTo(x.range[1], y(2 / alpha)); ctx.stroke(); ctx.setLineDash([]);
+      ctx.fillStyle = '#444'; ctx.font = '11px system-ui, sans-serif'; ctx.textAlign = 'right'; ctx.textBaseline = 'bottom';
+      ctx.fillText('2/α (GD stability limit)', x.range[1] - 4, y(2 / alpha) - 2);
+    }
+    const last = runs.map((r) => `${r.large ? 'large' : 'small'} B = ${r.batchSize}: ${fmt(r.last[q])}`).join('; ');
+    this.$('canvas.curves').setAttribute('aria-label', `${QUANTITIES[q]} over training. Latest: ${last}.`);
+    this.$('.legend-note').textContent = `${runs.length / 2} initialization${runs.length > 2 ? 's' : ''}, each trained with both batch sizes`;
+  }
+
+  drawScatter() {
+    const v = this.views.scatter, ctx = v.ctx;
+    v.clear('#fff');
+    const runs = this.snapshot.runs;
+    const pts = runs.map((r) => [r.last.lambdaMax, r.last.testError, r.large]).filter((p) => Number.isFinite(p[0]) && Number.isFinite(p[1]));
+    const xs = pts.map((p) => p[0]), ys = pts.map((p) => p[1]);
+    const x1 = Math.max(1e-6, ...xs) * 1.15, y0 = Math.min(...ys, Infinity), y1 = Math.max(...ys, -Infinity);
+    const yl = Number.isFinite(y0) ? Math.max(0, y0 - 0.1 * (y1 - y0 + 0.01)) : 0;
+    const yh = Number.isFinite(y1) ? y1 + 0.1 * (y1 - y0 + 0.01) : 1;
+    const x = scale(0, x1, MARGIN.left, v.width - MARGIN.right);
+    const y = scale(yl, yh, v.height - MARGIN.bottom, MARGIN.top);
+    const classification = this.valid.task !== 'regression';
+    drawAxes(ctx, { x, y, xLabel: 'sharpness λ_max(H)', yLabel: classification ? 'test error (fraction misclassified)' : 'test loss', grid: true });
+    for (const [px, py, large] of pts) {
+      ctx.fillStyle = large ? LARGE : SMALL;
+      ctx.strokeStyle = '#000';
+      ctx.lineWidth = 1;
+      ctx.beginPath();
+      if (large) ctx.rect(x(px) - 5, y(py) - 5, 10, 10); else ctx.arc(x(px), y(py), 5.5, 0, 2 * Math.PI);
+      ctx.fill(); ctx.stroke();
+    }
+    ctx.font = '11px system-ui, sans-serif'; ctx.fillStyle = '#444'; ctx.textAlign = 'left'; ctx.textBaseline = 'top';
+    ctx.fillText('● small batch   ■ large batch', x.range[0] + 6, MARGIN.top + 2);
+    this.$('canvas.scatter').setAttribute('aria-label', `Sharpness against test error: ${runs.map((r) => `${r.large ? 'large' : 'small'} batch λ_max ${fmt(r.last.lambdaMax)}, test error ${fmt(r.last.testError)}`).join('; ')}.`);
+  }
+
+  drawSlice() {
+    const v = this.views.slice, ctx = v.ctx;
+    v.clear('#fff');
+    const d = this.sliceData;
+    const s = d?.s ?? [-1, 1];
+    let lo = Infinity, hi = -Infinity;
+    for (const line of [...(d?.alongTop ?? []), ...(d?.alongRandom ?? [])]) for (const val of line) if (Number.isFinite(val)) { lo = Math.min(lo, val); hi = Math.max(hi, val); }
+    if (!Number.isFinite(lo)) { lo = 0; hi = 1; }
+    const x = scale(s[0], s[s.length - 1], MARGIN.left, v.width - MARGIN.right);
+    const y = scale(lo, hi + 0.05 * (hi - lo + 1e-9), v.height - MARGIN.bottom, MARGIN.top);
+    drawAxes(ctx, { x, y, xLabel: 'distance s along the direction (parameter units)', yLabel: 'training loss J(θ + s·u)', grid: true });
+    if (!d) {
+      ctx.font = '12px system-ui, sans-serif'; ctx.fillStyle = '#444'; ctx.textAlign = 'center';
+      ctx.fillText('pause or finish a run to draw the slices', (x.range[0] + x.range[1]) / 2, (y.range[0] + y.range[1]) / 2);
+      this.$('canvas.slice').setAttribute('aria-label', 'Loss slices: pause or finish a run to draw them.');
+      return;
+    }
+    ctx.save();
+    ctx.beginPath(); ctx.rect(x.range[0], y.range[1], x.range[1] - x.range[0], y.range[0] - y.range[1]); ctx.clip();
+    this.snapshot.runs.forEach((run, k) => {
+      ctx.strokeStyle = run.large ? LARGE : SMALL;
+      ctx.lineWidth = 2;
+      polyline(ctx, s.length, (i) => x(s[i]), (i) => y(d.alongTop[k][i]));
+      ctx.setLineDash([5, 4]);
+      ctx.lineWidth = 1.3;
+      polyline(ctx, s.length, (i) => x(s[i]), (i) => y(d.alongRandom[k][i]));
+      ctx.setLineDash([]);
+    });
+    ctx.restore();
+    const mid = Math.floor(s.length / 2), edge = s.length - 1;
+    this.$('canvas.slice').setAttribute('aria-label', `Training loss along the top eigenvector, from s = ${fmt(s[0])} to ${fmt(s[edge])}: ${this.snapshot.runs.map((r, k) => `${r.large ? 'large' : 'small'} batch rises from ${fmt(d.alongTop[k][mid])} to ${fmt(d.alongTop[k][edge])}`).join('; ')}.`);
+  }
+
+  drawRescale() {
+    const v = this.views.rescale, ctx = v.ctx;
+    v.clear('#fff');
+    const r = this.rescaleData;
+    if (!r) return;
+    const one = r.atOne;
+    const ratio = (p, key) => Math.log10(p[key] / one[key]);
+    let lo = 0, hi = 0;
+    for (const p of r.sweep) for (const q of RATIOS) { const t = ratio(p, q.key); if (Number.isFinite(t)) { lo = Math.min(lo, t); hi = Math.max(hi, t); } }
+    lo = Math.floor(lo); hi = Math.max(lo + 1, Math.ceil(hi));
+    const lx = scale(Math.log10(0.25), 1, MARGIN.left, v.width - MARGIN.right);
+    const y = scale(lo, hi, v.height - MARGIN.bottom, MARGIN.top);
+    const x = (a) => lx(Math.log10(a));
+    logAxes(ctx, lx, y, [0.25, 0.5, 1, 2, 5, 10], 'rescaling a (log scale)', 'value ÷ value at a = 1 (log scale)');
+    ctx.save();
+    ctx.beginPath(); ctx.rect(lx.range[0], y.range[1], lx.range[1] - lx.range[0], y.range[0] - y.range[1]); ctx.clip();
+    // Predicted asymptotes: λ_max ≈ c_large·a² for large a and c_small/a² for small a.
+    ctx.strokeStyle = '#555'; ctx.lineWidth = 1; ctx.setLineDash([3, 3]);
+    const as = Array.from({ length: 60 }, (_, i) => 0.25 * 40 ** (i / 59));
+    polyline(ctx, as.length, (i) => x(as[i]), (i) => y(Math.log10((r.largeACoefficient * as[i] ** 2) / one.lambdaMax)));
+    polyline(ctx, as.length, (i) => x(as[i]), (i) => y(Math.log10(r.smallACoefficient / as[i] ** 2 / one.lambdaMax)));
+    ctx.setLineDash([]);
+    for (const q of RATIOS) {
+      ctx.strokeStyle = q.colour; ctx.lineWidth = q.width; ctx.setLineDash(q.dash ?? []);
+      polyline(ctx, r.sweep.length, (i) => x(r.sweep[i].a), (i) => y(ratio(r.sweep[i], q.key)));
+    }
+    ctx.setLineDash([]);
+    const a = r.current.a;
+    ctx.strokeStyle = '#000'; ctx.lineWidth = 1;
+    ctx.beginPath(); ctx.moveTo(x(a), y.range[0]); ctx.lineTo(x(a), y.range[1]); ctx.stroke();
+    ctx.fillStyle = C.vermillion;
+    ctx.beginPath(); ctx.arc(x(a), y(ratio(r.current, 'lambdaMax')), 5, 0, 2 * Math.PI); ctx.fill(); ctx.stroke();
+    ctx.restore();
+    const n = r.sweep.length - 1;
+    this.$('canvas.rescale').setAttribute('aria-label', `Rescaling a from 0.25 to 10: λ_max(H) goes from ${fmt(r.sweep[0].lambdaMax)} to ${fmt(r.sweep[n].lambdaMax)} (${fmt(one.lambdaMax)} at a = 1); the loss, the input sensitivity and the KL with the prior carried along stay constant. Chosen a = ${fmt(a, 2)}.`);
+  }
+
+  drawFunction() {
+    const v = this.views.func, ctx = v.ctx;
+    v.clear('#fff');
+    const r = this.rescaleData;
+    if (!r) return;
+    const s = r.lineS;
+    let lo = Infinity, hi = -Infinity;
+    for (const f of [r.lineF1, r.lineFa]) for (const val of f) { lo = Math.min(lo, val); hi = Math.max(hi, val); }
+    const pad = 0.08 * (hi - lo + 1e-9);
+    const x = scale(s[0], s[s.length - 1], MARGIN.left, v.width - MARGIN.right);
+    const y = scale(lo - pad, hi + pad, v.height - MARGIN.bottom, MARGIN.top);
+    drawAxes(ctx, { x, y, xLabel: 'input x₁ (with x₂ = 0.3)', yLabel: 'network output f(x)', grid: true });
+    ctx.strokeStyle = '#999'; ctx.lineWidth = 6;
+    polyline(ctx, s.length, (i) => x(s[i]), (i) => y(r.lineF1[i]));
+    ctx.strokeStyle = C.vermillion; ctx.lineWidth = 2; ctx.setLineDash([6, 4]);
+    polyline(ctx, s.length, (i) => x(s[i]), (i) => y(r.lineFa[i]));
+    ctx.setLineDash([]);
+    let worst = 0;
+    for (let i = 0; i < s.length; i++) worst = Math.max(worst, Math.abs(r.lineFa[i] - r.lineF1[i]));
+    this.$('canvas.func').setAttribute('aria-label', `The demo net's output along x₁ at a = 1 and at a = ${fmt(r.current.a, 2)}: the largest difference is ${worst.toExponential(1)}, i.e. the same function.`);
+  }
+
+  updateReadout() {
+    const s = this.snapshot;
+    if (!s) return;
+    const runs = s.runs.map((r) => `<span>${r.large ? 'large' : 'small'} B = ${r.batchSize} (#${r.repeat + 1}): step <b>${r.step}</b>/${r.totalSteps}, λ_max <b class="r-lambda">${fmt(r.last.lambdaMax)}</b>, tr H ${fmt(r.last.trace, 2)} ± ${fmt(r.last.traceSe, 2)}, test ${this.valid.task === 'regression' ? 'loss' : 'error'} <b>${this.valid.task === 'regression' ? fmt(r.last.testError) : pct(r.last.testError)}</b>${r.diverged ? ' (diverged)' : ''}</span>`);
+    this.readoutEl.innerHTML = `<span>step <b class="r-step">${s.stepsDone}</b> / ${s.totalSteps}</span>${runs.join('')}`;
+  }
+
+  updateRescaleReadout() {
+    const r = this.rescaleData;
+    if (!r) return;
+    const c = r.current;
+    const el = this.$('.rescale-readout');
+    el.innerHTML = `<span>a = <b class="r-a">${fmt(c.a, 2)}</b></span>
+      <span>λ_max(H) = <b class="r-rescale-lambda">${fmt(c.lambdaMax)}</b></span>
+      <span>λ_max(G) = ${fmt(c.lambdaMaxGaussNewton)}</span>
+      <span>tr H = ${fmt(c.trace)}</span>
+      <span>loss J = <b class="r-loss">${c.loss.toExponential(6)}</b></span>
+      <span>max |f<sub>a</sub> − f<sub>1</sub>| = <b class="r-change">${c.maxOutputChange.toExponential(1)}</b></span>
+      <span>mean ‖∂f/∂x‖ = ${fmt(c.inputGradientNorm, 6)}</span>
+      <span>KL (prior carried along) = <b class="r-kl">${fmt(c.klCarriedPrior, 6)}</b> nats</span>
+      <span>KL (fixed prior) = ${fmt(c.klFixedPrior, 4)} nats</span>
+      <span>${r.interpolating ? 'interpolating minimum: H = G' : 'noisy targets: H ≠ G'}</span>`;
+  }
+
+  exportData() {
+    return { experiment: 'sharpness', settings: this.settings, historyFields: this.historyFields, history: this.rowsData ?? [], snapshot: this.snapshot, rescale: this.rescaleData, slice: this.sliceData };
+  }
+}
+
+if (!customElements.get('noiselab-sharpness')) customElements.define('noiselab-sharpness', NoiselabSharpness);
+export { NoiselabSharpness };
