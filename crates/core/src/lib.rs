@@ -10,6 +10,7 @@
 //! go through `libm` so the same seed gives bit-identical numbers natively and in WebAssembly.
 
 pub mod bayes;
+pub mod bench;
 pub mod config;
 pub mod contour;
 pub mod data;
@@ -18,6 +19,7 @@ pub mod experiment;
 pub mod fixtures;
 pub mod funnel;
 pub mod mlp;
+pub mod mlp_batch;
 pub mod rng;
 pub mod special;
 
