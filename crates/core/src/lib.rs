@@ -18,6 +18,7 @@ pub mod dropout;
 pub mod experiment;
 pub mod fixtures;
 pub mod funnel;
+pub mod hessian;
 pub mod mlp;
 pub mod mlp_batch;
 pub mod rng;
