@@ -5,9 +5,10 @@
 //! noiselab run funnel|dropout|dropout-k [--config file.json] [--set key=value ...] --out results.{json,csv}
 //! noiselab surface funnel [--set cost=neal] [--nx 241 --ny 121 --levels 14] --out surface.json
 //! noiselab fields funnel
-//! noiselab bench funnel [--trajectories 2000] [--steps 1000]
+//! noiselab bench funnel|mlp|sharpness [--runs 7] [--trajectories 1000] [--steps N]
 //! ```
 
+mod bench;
 mod dropout;
 mod funnel;
 
@@ -72,13 +73,18 @@ enum Command {
     },
     /// List an experiment's settings with their ranges and defaults.
     Fields { experiment: Which },
-    /// Time the experiment's inner loop natively (trajectory-steps per second).
+    /// Time a workload of the benchmark suite natively (JSON: median, min, max, every run).
     Bench {
-        experiment: Which,
-        #[arg(long, default_value_t = 2000)]
-        trajectories: u32,
+        workload: bench::Workload,
+        /// Timed runs after one warm-up run.
+        #[arg(long, default_value_t = 7)]
+        runs: usize,
+        /// Funnel trajectories.
         #[arg(long, default_value_t = 1000)]
-        steps: u32,
+        trajectories: u32,
+        /// Steps per run (funnel 1000, mlp 2000 by default).
+        #[arg(long)]
+        steps: Option<u32>,
     },
 }
 
@@ -157,11 +163,11 @@ fn main() -> ExitCode {
             Ok(())
         }
         Command::Bench {
-            experiment: Which::Funnel,
+            workload,
+            runs,
             trajectories,
             steps,
-        } => funnel::bench(trajectories, steps),
-        Command::Bench { .. } => Err("bench is available for the funnel only".into()),
+        } => bench::run(workload, runs, trajectories, steps),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

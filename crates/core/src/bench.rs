@@ -7,7 +7,9 @@
 //! - W2: noisy GD on the funnel (SCIENCE.md §9), 1,000 trajectories × 1,000 steps, σ = 1.
 //! - W3: the top Hessian eigenvalue of the W1 network's mean loss on its first 256 points.
 
+use crate::data::Dataset;
 use crate::funnel::FunnelConfig;
+use crate::hessian::hvp;
 use crate::mlp::{Activation, Loss, Mlp};
 use crate::mlp_batch::BatchTrainer;
 use crate::rng::SeededRng;
@@ -99,98 +101,6 @@ pub fn w2_config(trajectories: u32, steps: u32) -> FunnelConfig {
     }
 }
 
-/// Exact Hessian–vector products of the mean squared loss of a tanh [`Mlp`] without dropout, by
-/// Pearlmutter's (1994) R-operator (forward-over-reverse): the directional derivative `R{·}`
-/// of the backward pass along `v`. Bench-only code for W3 (issue 7), written for speed of
-/// implementation rather than speed: per example, plain loops.
-#[derive(Clone, Debug)]
-pub struct Hvp {
-    mlp: Mlp,
-    h: Vec<Vec<f64>>,
-    rh: Vec<Vec<f64>>,
-    rz: Vec<Vec<f64>>,
-    dz: Vec<Vec<f64>>,
-    rdz: Vec<Vec<f64>>,
-}
-
-impl Hvp {
-    /// Buffers for `mlp` (must use [`Activation::Tanh`] and [`Loss::Squared`]).
-    pub fn new(mlp: &Mlp) -> Self {
-        assert!(mlp.activation == Activation::Tanh && mlp.loss == Loss::Squared);
-        let per = || mlp.widths().iter().map(|&n| vec![0.0; n]).collect::<Vec<_>>();
-        Hvp {
-            mlp: mlp.clone(),
-            h: per(),
-            rh: per(),
-            rz: per(),
-            dz: per(),
-            rdz: per(),
-        }
-    }
-
-    /// `out = ∇²J(θ)·v` for `J = (1/N) Σ ½(z(x_n) − t_n)²` over the `N` points `xs`, `ts`.
-    pub fn apply(&mut self, params: &[f64], xs: &[f64], ts: &[f64], v: &[f64], out: &mut [f64]) {
-        let m = &self.mlp;
-        let widths = m.widths().to_vec();
-        let last = m.layers();
-        let n0 = widths[0];
-        let scale = 1.0 / ts.len() as f64;
-        out.fill(0.0);
-        for (x, &t) in xs.chunks_exact(n0).zip(ts) {
-            self.h[0].copy_from_slice(x);
-            self.rh[0].fill(0.0);
-            let mut z_out = 0.0;
-            for l in 1..=last {
-                let (n_in, n_out) = (widths[l - 1], widths[l]);
-                let off = m.weight_offset(l);
-                let (w, vw) = (&params[off..], &v[off..]);
-                for o in 0..n_out {
-                    let (mut z, mut rz) = (w[n_out * n_in + o], vw[n_out * n_in + o]);
-                    for i in 0..n_in {
-                        z += w[o * n_in + i] * self.h[l - 1][i];
-                        rz += w[o * n_in + i] * self.rh[l - 1][i] + vw[o * n_in + i] * self.h[l - 1][i];
-                    }
-                    self.rz[l][o] = rz;
-                    if l == last {
-                        z_out = z;
-                    } else {
-                        let a = libm::tanh(z);
-                        self.h[l][o] = a;
-                        self.rh[l][o] = (1.0 - a * a) * rz;
-                    }
-                }
-            }
-            self.dz[last][0] = scale * (z_out - t);
-            self.rdz[last][0] = scale * self.rz[last][0];
-            for l in (1..=last).rev() {
-                let (n_in, n_out) = (widths[l - 1], widths[l]);
-                let off = m.weight_offset(l);
-                for o in 0..n_out {
-                    let (d, rd) = (self.dz[l][o], self.rdz[l][o]);
-                    for i in 0..n_in {
-                        out[off + o * n_in + i] += rd * self.h[l - 1][i] + d * self.rh[l - 1][i];
-                    }
-                    out[off + n_out * n_in + o] += rd;
-                }
-                if l > 1 {
-                    let (w, vw) = (&params[off..], &v[off..]);
-                    for i in 0..n_in {
-                        let (mut dh, mut rdh) = (0.0, 0.0);
-                        for o in 0..n_out {
-                            dh += w[o * n_in + i] * self.dz[l][o];
-                            rdh += vw[o * n_in + i] * self.dz[l][o] + w[o * n_in + i] * self.rdz[l][o];
-                        }
-                        let a = self.h[l - 1][i];
-                        let d1 = 1.0 - a * a;
-                        self.dz[l - 1][i] = dh * d1;
-                        self.rdz[l - 1][i] = rdh * d1 - 2.0 * a * d1 * self.rz[l - 1][i] * dh;
-                    }
-                }
-            }
-        }
-    }
-}
-
 /// Result of [`sharpness`].
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Sharpness {
@@ -201,17 +111,16 @@ pub struct Sharpness {
 }
 
 /// W3: power iteration on the Hessian of the mean loss until the Rayleigh quotient changes by at
-/// most `tol` relative (or `max_iter` products). Start vector: seeded standard normals.
+/// most `tol` relative (or `max_iter` products). Start vector: seeded standard normals. Each
+/// product is exact ([`crate::hessian::hvp`], Pearlmutter's R-operator).
 pub fn sharpness(
     mlp: &Mlp,
     params: &[f64],
-    xs: &[f64],
-    ts: &[f64],
+    data: &Dataset,
     tol: f64,
     max_iter: usize,
 ) -> Sharpness {
     let n = mlp.num_params();
-    let mut hvp = Hvp::new(mlp);
     let mut rng = SeededRng::new(W1_SEED, 1);
     let mut v: Vec<f64> = (0..n).map(|_| rng.normal()).collect();
     let mut w = vec![0.0; n];
@@ -220,7 +129,7 @@ pub fn sharpness(
     v.iter_mut().for_each(|a| *a /= nv);
     let mut lambda = f64::NAN;
     for it in 1..=max_iter {
-        hvp.apply(params, xs, ts, &v, &mut w);
+        hvp(mlp, params, data, &v, &mut w);
         let next: f64 = v.iter().zip(&w).map(|(a, b)| a * b).sum();
         let nw = norm(&w);
         if nw == 0.0 || !nw.is_finite() {
@@ -239,8 +148,17 @@ pub fn sharpness(
 pub fn w3() -> Sharpness {
     let mlp = w1_mlp();
     let params = mlp.init(&mut SeededRng::new(W1_SEED, 0));
-    let (xs, ts) = w1_data(256);
-    sharpness(&mlp, &params, &xs, &ts, 1e-6, 10_000)
+    sharpness(&mlp, &params, &w3_data(), 1e-6, 10_000)
+}
+
+/// The W3 data: the first 256 W1 points.
+pub fn w3_data() -> Dataset {
+    let (inputs, targets) = w1_data(256);
+    Dataset {
+        dim: 2,
+        inputs,
+        targets,
+    }
 }
 
 #[cfg(test)]
@@ -248,51 +166,17 @@ mod tests {
     use super::*;
 
     #[test]
-    fn hvp_matches_central_differences_of_the_gradient() {
-        // (g(θ+εv) − g(θ−εv))/2ε has truncation error O(ε²‖∇³J‖) ≈ 1e-10 and rounding
-        // O(u‖g‖/ε) ≈ 1e-11 at ε = 1e-5; tolerance 1e-6 of the largest entry.
-        let mlp = Mlp::new(&[2, 9, 7, 1], Activation::Tanh, Loss::Squared);
-        let mut rng = SeededRng::new(3, 0);
-        let params: Vec<f64> = mlp.init(&mut rng).iter().map(|p| p + 0.2 * rng.normal()).collect();
-        let v: Vec<f64> = (0..mlp.num_params()).map(|_| rng.normal()).collect();
-        let (xs, ts) = w1_data(20);
-        let mut out = vec![0.0; mlp.num_params()];
-        Hvp::new(&mlp).apply(&params, &xs, &ts, &v, &mut out);
-        let mut tr = BatchTrainer::new(&mlp, 20);
-        let eps = 1e-5;
-        let shifted = |s: f64| params.iter().zip(&v).map(|(p, d)| p + s * d).collect::<Vec<_>>();
-        let gp = tr.gradient(&shifted(eps), &xs, &ts).1.to_vec();
-        let gm = tr.gradient(&shifted(-eps), &xs, &ts).1.to_vec();
-        let scale = out.iter().fold(0.0f64, |m, a| m.max(a.abs()));
-        for j in 0..out.len() {
-            let fd = (gp[j] - gm[j]) / (2.0 * eps);
-            assert!((out[j] - fd).abs() < 1e-6 * scale, "entry {j}: {} vs {fd}", out[j]);
-        }
-    }
-
-    #[test]
     fn power_iteration_finds_the_top_eigenvalue_of_the_dense_hessian() {
         // Dense Hessian by HVPs with unit vectors, symmetric eigen-decomposition by nalgebra.
         let mlp = Mlp::new(&[2, 6, 5, 1], Activation::Tanh, Loss::Squared);
         let params = mlp.init(&mut SeededRng::new(5, 0));
-        let (xs, ts) = w1_data(64);
+        let (inputs, targets) = w1_data(64);
+        let data = Dataset { dim: 2, inputs, targets };
         let n = mlp.num_params();
-        let mut hvp = Hvp::new(&mlp);
-        let mut dense = nalgebra::DMatrix::zeros(n, n);
-        let (mut e, mut col) = (vec![0.0; n], vec![0.0; n]);
-        for j in 0..n {
-            e.fill(0.0);
-            e[j] = 1.0;
-            hvp.apply(&params, &xs, &ts, &e, &mut col);
-            for i in 0..n {
-                dense[(i, j)] = col[i];
-            }
-        }
-        let asym = (&dense - dense.transpose()).abs().max();
-        assert!(asym < 1e-12, "HVPs are symmetric: {asym}");
+        let dense = nalgebra::DMatrix::from_row_slice(n, n, &crate::hessian::dense_hessian(&mlp, &params, &data));
         let eig = nalgebra::SymmetricEigen::new(dense).eigenvalues;
         let top = eig.iter().cloned().fold(0.0f64, |m, l| if l.abs() > m.abs() { l } else { m });
-        let s = sharpness(&mlp, &params, &xs, &ts, 1e-10, 20_000);
+        let s = sharpness(&mlp, &params, &data, 1e-10, 20_000);
         assert!((s.eigenvalue - top).abs() < 1e-6 * top.abs(), "{} vs {top}", s.eigenvalue);
     }
 

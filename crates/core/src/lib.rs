@@ -16,6 +16,7 @@ pub mod contour;
 pub mod data;
 pub mod dropout;
 pub mod experiment;
+pub mod fastexp;
 pub mod fixtures;
 pub mod funnel;
 pub mod hessian;

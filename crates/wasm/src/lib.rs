@@ -11,6 +11,7 @@
 //! are parsed by the core's field table, so every front end (URL hash, attributes, inputs, CLI)
 //! gets the same error naming the field and its range.
 
+mod bench;
 mod density1d;
 mod funnel;
 mod panic;
