@@ -123,8 +123,8 @@ export function w1Tf(tf, steps, data) {
   const batches = data.ts.length / 32;
   const xb = [], tb = [];
   for (let k = 0; k < batches; k++) {
-    xb.push(tf.tensor2d(data.xs.slice(64 * k, 64 * (k + 1)), [32, 2], 'float32'));
-    tb.push(tf.tensor2d(data.ts.slice(32 * k, 32 * (k + 1)), [32, 1], 'float32'));
+    xb.push(tf.tensor2d(Float32Array.from(data.xs.subarray(64 * k, 64 * (k + 1))), [32, 2], "float32"));
+    tb.push(tf.tensor2d(Float32Array.from(data.ts.subarray(32 * k, 32 * (k + 1))), [32, 1], "float32"));
   }
   const init = (a, b) => tf.variable(tf.randomNormal([a, b], 0, Math.sqrt(1 / a), 'float32', 7));
   const W1 = init(2, 64), b1 = tf.variable(tf.zeros([64])), W2 = init(64, 64);

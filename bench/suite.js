@@ -63,7 +63,8 @@ async function run({ runs = 7, w1Steps = 2000, trajectories = 1000, steps = 1000
   log('W3 …');
   const w3data = w1Data(256);
   results.W3 = await interleave([
-    { name: 'noiselab wasm', fn: () => Array.from(nl.benchSharpness()), toValue: (ms) => ms },
+    { name: 'noiselab wasm', fn: () => Array.from(nl.benchSharpness(true)), toValue: (ms) => ms },
+    { name: 'noiselab wasm, power iteration', fn: () => Array.from(nl.benchSharpness(false)), toValue: (ms) => ms },
     { name: 'plain JS FD power iteration', fn: () => w3Plain(w3data), toValue: (ms) => ms },
   ], Math.max(5, Math.min(runs, 7)));
   log('done');

@@ -28,7 +28,8 @@ const loads = opt('loads', quick ? 2 : 5);
 execFileSync('cargo', ['build', '--release', '-q', '-p', 'noiselab-cli'], { stdio: 'inherit' });
 const native = (workload) => JSON.parse(execFileSync('target/release/noiselab',
   ['bench', workload, '--runs', String(Math.ceil(runs / 2) + 1)], { encoding: 'utf8' }));
-const nativeBefore = Object.fromEntries(['mlp', 'funnel', 'sharpness'].map((w) => [w, native(w)]));
+const NATIVE = ['mlp', 'funnel', 'sharpness', 'sharpness-power'];
+const nativeBefore = Object.fromEntries(NATIVE.map((w) => [w, native(w)]));
 
 // ---- a static server for the bench page (bench/, the release wasm, TensorFlow.js) -------------
 const SERVED = ['bench/', 'www/pkg/', 'node_modules/@tensorflow/'];
@@ -63,7 +64,7 @@ try {
   await browser.close();
   benchServer.close();
 }
-const nativeAfter = Object.fromEntries(['mlp', 'funnel', 'sharpness'].map((w) => [w, native(w)]));
+const nativeAfter = Object.fromEntries(NATIVE.map((w) => [w, native(w)]));
 
 // ---- W4 ----------------------------------------------------------------------------------------
 async function measureW4(browser) {
@@ -138,7 +139,7 @@ const stats = (v) => {
 const WL = {
   W1: { native: 'mlp', unit: 'steps/s', higher: true, title: 'W1 MLP SGD (2-64-64-1, batch 32)' },
   W2: { native: 'funnel', unit: 'ns/traj-step', higher: false, title: 'W2 funnel noisy GD (1000 × 1000)' },
-  W3: { native: 'sharpness', unit: 'ms', higher: false, title: 'W3 top Hessian eigenvalue (256 pts, 1e-6)' },
+  W3: { native: 'sharpness', unit: 'ms', higher: false, title: 'W3 top Hessian eigenvalue (256 pts, 1e-6; Lanczos unless noted)' },
 };
 const rows = [];
 for (const [w, spec] of Object.entries(WL)) {
@@ -146,6 +147,10 @@ for (const [w, spec] of Object.entries(WL)) {
   const wasm = stats(b['noiselab wasm'].runs).median;
   const nat = stats([...nativeBefore[spec.native].runs, ...nativeAfter[spec.native].runs]);
   const impls = [['noiselab native (release)', nat], ...Object.entries(b).map(([k, v]) => [k, stats(v.runs)])];
+  if (w === 'W3') {
+    const p = 'sharpness-power';
+    impls.splice(1, 0, ['noiselab native, power iteration', stats([...nativeBefore[p].runs, ...nativeAfter[p].runs])]);
+  }
   for (const [name, s] of impls) {
     // Speed relative to the project's wasm: > 1 means faster than noiselab in the browser.
     const speed = spec.higher ? s.median / wasm : wasm / s.median;

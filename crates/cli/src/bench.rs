@@ -16,8 +16,10 @@ pub enum Workload {
     Funnel,
     /// W1: SGD on the 2-64-64-1 tanh MLP, batch 32; steps per second.
     Mlp,
-    /// W3: top Hessian eigenvalue of the W1 net on 256 points to 1e-6; milliseconds.
+    /// W3: top Hessian eigenvalue of the W1 net on 256 points to 1e-6 (Lanczos); milliseconds.
     Sharpness,
+    /// W3 by power iteration (the peers' algorithm), same products and tolerance.
+    SharpnessPower,
 }
 
 fn stats(mut v: Vec<f64>) -> (f64, f64, f64) {
@@ -78,10 +80,11 @@ pub fn run(
             let rate: Vec<f64> = s.iter().map(|t| steps as f64 / t).collect();
             ("W1 MLP SGD", "steps/s", rate, check, json!({"steps": steps}))
         }
-        Workload::Sharpness => {
+        Workload::Sharpness | Workload::SharpnessPower => {
+            let lanczos = matches!(workload, Workload::Sharpness);
             let mut iterations = 0;
             let (s, check) = timed(&mut || {
-                let r = wl::w3();
+                let r = if lanczos { wl::w3_lanczos() } else { wl::w3() };
                 iterations = r.iterations;
                 r.eigenvalue
             });
@@ -91,7 +94,7 @@ pub fn run(
                 "ms",
                 ms,
                 check,
-                json!({"iterations": iterations}),
+                json!({"iterations": iterations, "method": if lanczos { "lanczos" } else { "power" }}),
             )
         }
     };

@@ -144,6 +144,75 @@ pub fn sharpness(
     Sharpness { eigenvalue: lambda, iterations: max_iter }
 }
 
+/// W3 by the Lanczos method (with full reorthogonalization) on exact Hessian–vector products:
+/// after `k` products the Ritz value `θ` of largest magnitude of the `k × k` tridiagonal `T_k`
+/// has the a-posteriori bound `|λ − θ| ≤ β_k |s_k|` (Parlett, *The Symmetric Eigenvalue
+/// Problem*, §13.2; `s` the Ritz vector of `T_k`, `s_k` its last entry); stop when that bound is
+/// at most `tol·|θ|`. Same start vector as [`sharpness`]. Usually far fewer products than power
+/// iteration for the same accuracy.
+pub fn sharpness_lanczos(
+    mlp: &Mlp,
+    params: &[f64],
+    data: &Dataset,
+    tol: f64,
+    max_iter: usize,
+) -> Sharpness {
+    let n = mlp.num_params();
+    let mut rng = SeededRng::new(W1_SEED, 1);
+    let mut q: Vec<f64> = (0..n).map(|_| rng.normal()).collect();
+    let dot = |a: &[f64], b: &[f64]| a.iter().zip(b).map(|(x, y)| x * y).sum::<f64>();
+    let nq = libm::sqrt(dot(&q, &q));
+    q.iter_mut().for_each(|a| *a /= nq);
+    let mut basis: Vec<Vec<f64>> = Vec::new();
+    let (mut alphas, mut betas) = (Vec::new(), Vec::new());
+    let mut w = vec![0.0; n];
+    let mut theta = f64::NAN;
+    for k in 1..=max_iter.min(n) {
+        hvp(mlp, params, data, &q, &mut w);
+        let alpha = dot(&q, &w);
+        basis.push(q.clone());
+        alphas.push(alpha);
+        // Full reorthogonalization against every Lanczos vector (twice is enough).
+        for _ in 0..2 {
+            for b in &basis {
+                let c = dot(b, &w);
+                w.iter_mut().zip(b).for_each(|(x, &y)| *x -= c * y);
+            }
+        }
+        let beta = libm::sqrt(dot(&w, &w));
+        let t = nalgebra::DMatrix::from_fn(k, k, |i, j| {
+            if i == j {
+                alphas[i]
+            } else if i + 1 == j {
+                betas[i]
+            } else if j + 1 == i {
+                betas[j]
+            } else {
+                0.0
+            }
+        });
+        let eig = nalgebra::SymmetricEigen::new(t);
+        let top = (0..k)
+            .max_by(|&a, &b| eig.eigenvalues[a].abs().total_cmp(&eig.eigenvalues[b].abs()))
+            .unwrap_or(0);
+        theta = eig.eigenvalues[top];
+        let bound = beta * eig.eigenvectors[(k - 1, top)].abs();
+        if bound <= tol * theta.abs() || beta == 0.0 || !beta.is_finite() {
+            return Sharpness { eigenvalue: theta, iterations: k };
+        }
+        betas.push(beta);
+        q.iter_mut().zip(&w).for_each(|(a, &b)| *a = b / beta);
+    }
+    Sharpness { eigenvalue: theta, iterations: max_iter }
+}
+
+/// W3 with Lanczos, as timed by default (see [`w3`] for power iteration).
+pub fn w3_lanczos() -> Sharpness {
+    let mlp = w1_mlp();
+    let params = mlp.init(&mut SeededRng::new(W1_SEED, 0));
+    sharpness_lanczos(&mlp, &params, &w3_data(), 1e-6, 500)
+}
+
 /// W3 as timed: the W1 network at its initialisation, the first 256 W1 points, `tol = 1e-6`.
 pub fn w3() -> Sharpness {
     let mlp = w1_mlp();
@@ -160,6 +229,22 @@ pub fn w3_data() -> Dataset {
         targets,
     }
 }
+
+/// The issue-7 fixture, asserted natively and in Chromium (crates/wasm/tests/fixtures.rs): hash of
+/// the W1 parameters after 64 [`BatchTrainer`] SGD steps (the blocked, `+simd128`-vectorized
+/// kernels) and hash of [`crate::fastexp::exp_slice`] over 4,001 arguments in `[−40, 40]`
+/// (the vectorized `exp` of the funnel).
+pub fn bench_fixture() -> (u64, u64) {
+    let mut b = MlpBench::new();
+    b.run(64);
+    let xs: Vec<f64> = (0..4001).map(|k| (k as f64 - 2000.0) * 0.02 + 1e-3).collect();
+    let mut e = vec![0.0; xs.len()];
+    crate::fastexp::exp_slice(&xs, &mut e);
+    (crate::fixtures::hash_f64s(&b.params), crate::fixtures::hash_f64s(&e))
+}
+
+/// Expected [`bench_fixture`] hashes (recorded natively).
+pub const BENCH_FIXTURE_HASHES: (u64, u64) = (0x04dd_545d_9db2_8c1c, 0xc100_e333_b6ce_325f);
 
 #[cfg(test)]
 mod tests {
@@ -178,6 +263,50 @@ mod tests {
         let top = eig.iter().cloned().fold(0.0f64, |m, l| if l.abs() > m.abs() { l } else { m });
         let s = sharpness(&mlp, &params, &data, 1e-10, 20_000);
         assert!((s.eigenvalue - top).abs() < 1e-6 * top.abs(), "{} vs {top}", s.eigenvalue);
+    }
+
+    #[test]
+    fn lanczos_agrees_with_dense_eigenvalues_and_power_iteration() {
+        let mlp = Mlp::new(&[2, 6, 5, 1], Activation::Tanh, Loss::Squared);
+        let params = mlp.init(&mut SeededRng::new(5, 0));
+        let (inputs, targets) = w1_data(64);
+        let data = Dataset { dim: 2, inputs, targets };
+        let n = mlp.num_params();
+        let dense = nalgebra::DMatrix::from_row_slice(n, n, &crate::hessian::dense_hessian(&mlp, &params, &data));
+        let eig = nalgebra::SymmetricEigen::new(dense).eigenvalues;
+        let top = eig.iter().cloned().fold(0.0f64, |m, l| if l.abs() > m.abs() { l } else { m });
+        let l = sharpness_lanczos(&mlp, &params, &data, 1e-8, 200);
+        assert!((l.eigenvalue - top).abs() <= 1e-8 * top.abs(), "{} vs {top}", l.eigenvalue);
+        // The W1 problem itself: Lanczos at 1e-6 matches power iteration run to 1e-12.
+        let mlp = w1_mlp();
+        let params = mlp.init(&mut SeededRng::new(W1_SEED, 0));
+        let lz = w3_lanczos();
+        let pw = sharpness(&mlp, &params, &w3_data(), 1e-12, 5000);
+        assert!((lz.eigenvalue - pw.eigenvalue).abs() <= 1e-6 * pw.eigenvalue.abs(), "{lz:?} vs {pw:?}");
+        assert!(lz.iterations < w3().iterations, "{lz:?}");
+    }
+
+    #[test]
+    fn bench_fixture_matches_the_recorded_hashes_and_the_references() {
+        let (mlp_hash, exp_hash) = bench_fixture();
+        // The same 64 steps by the per-example reference path (Mlp::example_gradient + SGD).
+        let mlp = w1_mlp();
+        let mut p = mlp.init(&mut SeededRng::new(W1_SEED, 0));
+        let (xs, ts) = w1_data(W1_POINTS);
+        let (off, mut tape) = (crate::mlp::Dropout::off(3), mlp.tape());
+        for s in 0..64 {
+            let k = s % (W1_POINTS / W1_BATCH);
+            let mut g = vec![0.0; mlp.num_params()];
+            for e in W1_BATCH * k..W1_BATCH * (k + 1) {
+                let x = &xs[2 * e..2 * e + 2];
+                mlp.example_gradient(&p, &off, x, ts[e], None, 1.0 / 32.0, &mut tape, &mut g);
+            }
+            p.iter_mut().zip(&g).for_each(|(p, g)| *p -= W1_RATE * g);
+        }
+        assert_eq!(mlp_hash, crate::fixtures::hash_f64s(&p));
+        let e: Vec<f64> = (0..4001).map(|k| libm::exp((k as f64 - 2000.0) * 0.02 + 1e-3)).collect();
+        assert_eq!(exp_hash, crate::fixtures::hash_f64s(&e));
+        assert_eq!((mlp_hash, exp_hash), BENCH_FIXTURE_HASHES, "{mlp_hash:#x} {exp_hash:#x}");
     }
 
     #[test]

@@ -235,11 +235,12 @@ fn weight_gradient(
                 for ii in 0..T {
                     h[ii] = a[(i0 + ii) * cap + b];
                 }
+                // Skipping a z̄ = 0 term is adding +0.0 to a sum that starts at +0.0 and so is
+                // never −0.0: the select gives the reference's bits without a branch.
                 for oo in 0..T {
-                    if d[oo] != 0.0 {
-                        for ii in 0..T {
-                            acc[oo][ii] += d[oo] * h[ii];
-                        }
+                    let live = d[oo] != 0.0;
+                    for ii in 0..T {
+                        acc[oo][ii] += if live { d[oo] * h[ii] } else { 0.0 };
                     }
                 }
             }
@@ -276,10 +277,9 @@ fn input_adjoint(w: &[f64], dz: &[f64], n_in: usize, n_out: usize, cap: usize, d
                 let wrow = &w[o * n_in + i0..o * n_in + i0 + T];
                 for bb in 0..T {
                     let d = dz[(b0 + bb) * n_out + o];
-                    if d != 0.0 {
-                        for ii in 0..T {
-                            acc[bb][ii] += wrow[ii] * d;
-                        }
+                    let live = d != 0.0;
+                    for ii in 0..T {
+                        acc[bb][ii] += if live { wrow[ii] * d } else { 0.0 };
                     }
                 }
             }

@@ -12,10 +12,11 @@ pub fn bench_mlp(steps: u32) -> f64 {
     MlpBench::new().run(steps as usize)
 }
 
-/// W3: the top Hessian eigenvalue of the W1 network at initialisation on 256 points by power
-/// iteration with exact Hessian–vector products, to 1e-6 relative: `[eigenvalue, products]`.
+/// W3: the top Hessian eigenvalue of the W1 network at initialisation on 256 points with exact
+/// Hessian–vector products, to 1e-6 relative, by Lanczos (`lanczos = true`) or power iteration:
+/// `[eigenvalue, products]`.
 #[wasm_bindgen(js_name = benchSharpness)]
-pub fn bench_sharpness() -> Vec<f64> {
-    let r = wl::w3();
+pub fn bench_sharpness(lanczos: bool) -> Vec<f64> {
+    let r = if lanczos { wl::w3_lanczos() } else { wl::w3() };
     vec![r.eigenvalue, r.iterations as f64]
 }

@@ -81,3 +81,11 @@ fn dropout_fixture_is_bit_identical() {
         "test loss = {test_loss}"
     );
 }
+
+#[wasm_bindgen_test(unsupported = test)]
+fn bench_fixture_is_bit_identical() {
+    // Issue 7: 64 W1 SGD steps through the blocked (simd128-vectorized) BatchTrainer kernels,
+    // and the vectorized exp of the funnel over [−40, 40].
+    use noiselab_core::bench::{bench_fixture, BENCH_FIXTURE_HASHES};
+    assert_eq!(bench_fixture(), BENCH_FIXTURE_HASHES);
+}
