@@ -78,7 +78,13 @@ pub fn run(
             let steps = steps.unwrap_or(2000) as usize;
             let (s, check) = timed(&mut || MlpBench::new().run(steps));
             let rate: Vec<f64> = s.iter().map(|t| steps as f64 / t).collect();
-            ("W1 MLP SGD", "steps/s", rate, check, json!({"steps": steps}))
+            (
+                "W1 MLP SGD",
+                "steps/s",
+                rate,
+                check,
+                json!({"steps": steps}),
+            )
         }
         Workload::Sharpness | Workload::SharpnessPower => {
             let lanczos = matches!(workload, Workload::Sharpness);

@@ -133,15 +133,24 @@ pub fn sharpness(
         let next: f64 = v.iter().zip(&w).map(|(a, b)| a * b).sum();
         let nw = norm(&w);
         if nw == 0.0 || !nw.is_finite() {
-            return Sharpness { eigenvalue: next, iterations: it };
+            return Sharpness {
+                eigenvalue: next,
+                iterations: it,
+            };
         }
         v.iter_mut().zip(&w).for_each(|(a, &b)| *a = b / nw);
         if (next - lambda).abs() <= tol * next.abs() {
-            return Sharpness { eigenvalue: next, iterations: it };
+            return Sharpness {
+                eigenvalue: next,
+                iterations: it,
+            };
         }
         lambda = next;
     }
-    Sharpness { eigenvalue: lambda, iterations: max_iter }
+    Sharpness {
+        eigenvalue: lambda,
+        iterations: max_iter,
+    }
 }
 
 /// W3 by the Lanczos method (with full reorthogonalization) on exact Hessian–vector products:
@@ -193,17 +202,27 @@ pub fn sharpness_lanczos(
         });
         let eig = nalgebra::SymmetricEigen::new(t);
         let top = (0..k)
-            .max_by(|&a, &b| eig.eigenvalues[a].abs().total_cmp(&eig.eigenvalues[b].abs()))
+            .max_by(|&a, &b| {
+                eig.eigenvalues[a]
+                    .abs()
+                    .total_cmp(&eig.eigenvalues[b].abs())
+            })
             .unwrap_or(0);
         theta = eig.eigenvalues[top];
         let bound = beta * eig.eigenvectors[(k - 1, top)].abs();
         if bound <= tol * theta.abs() || beta == 0.0 || !beta.is_finite() {
-            return Sharpness { eigenvalue: theta, iterations: k };
+            return Sharpness {
+                eigenvalue: theta,
+                iterations: k,
+            };
         }
         betas.push(beta);
         q.iter_mut().zip(&w).for_each(|(a, &b)| *a = b / beta);
     }
-    Sharpness { eigenvalue: theta, iterations: max_iter }
+    Sharpness {
+        eigenvalue: theta,
+        iterations: max_iter,
+    }
 }
 
 /// W3 with Lanczos, as timed by default (see [`w3`] for power iteration).
@@ -237,10 +256,15 @@ pub fn w3_data() -> Dataset {
 pub fn bench_fixture() -> (u64, u64) {
     let mut b = MlpBench::new();
     b.run(64);
-    let xs: Vec<f64> = (0..4001).map(|k| (k as f64 - 2000.0) * 0.02 + 1e-3).collect();
+    let xs: Vec<f64> = (0..4001)
+        .map(|k| (k as f64 - 2000.0) * 0.02 + 1e-3)
+        .collect();
     let mut e = vec![0.0; xs.len()];
     crate::fastexp::exp_slice(&xs, &mut e);
-    (crate::fixtures::hash_f64s(&b.params), crate::fixtures::hash_f64s(&e))
+    (
+        crate::fixtures::hash_f64s(&b.params),
+        crate::fixtures::hash_f64s(&e),
+    )
 }
 
 /// Expected [`bench_fixture`] hashes (recorded natively).
@@ -256,13 +280,28 @@ mod tests {
         let mlp = Mlp::new(&[2, 6, 5, 1], Activation::Tanh, Loss::Squared);
         let params = mlp.init(&mut SeededRng::new(5, 0));
         let (inputs, targets) = w1_data(64);
-        let data = Dataset { dim: 2, inputs, targets };
+        let data = Dataset {
+            dim: 2,
+            inputs,
+            targets,
+        };
         let n = mlp.num_params();
-        let dense = nalgebra::DMatrix::from_row_slice(n, n, &crate::hessian::dense_hessian(&mlp, &params, &data));
+        let dense = nalgebra::DMatrix::from_row_slice(
+            n,
+            n,
+            &crate::hessian::dense_hessian(&mlp, &params, &data),
+        );
         let eig = nalgebra::SymmetricEigen::new(dense).eigenvalues;
-        let top = eig.iter().cloned().fold(0.0f64, |m, l| if l.abs() > m.abs() { l } else { m });
+        let top = eig
+            .iter()
+            .cloned()
+            .fold(0.0f64, |m, l| if l.abs() > m.abs() { l } else { m });
         let s = sharpness(&mlp, &params, &data, 1e-10, 20_000);
-        assert!((s.eigenvalue - top).abs() < 1e-6 * top.abs(), "{} vs {top}", s.eigenvalue);
+        assert!(
+            (s.eigenvalue - top).abs() < 1e-6 * top.abs(),
+            "{} vs {top}",
+            s.eigenvalue
+        );
     }
 
     #[test]
@@ -270,19 +309,37 @@ mod tests {
         let mlp = Mlp::new(&[2, 6, 5, 1], Activation::Tanh, Loss::Squared);
         let params = mlp.init(&mut SeededRng::new(5, 0));
         let (inputs, targets) = w1_data(64);
-        let data = Dataset { dim: 2, inputs, targets };
+        let data = Dataset {
+            dim: 2,
+            inputs,
+            targets,
+        };
         let n = mlp.num_params();
-        let dense = nalgebra::DMatrix::from_row_slice(n, n, &crate::hessian::dense_hessian(&mlp, &params, &data));
+        let dense = nalgebra::DMatrix::from_row_slice(
+            n,
+            n,
+            &crate::hessian::dense_hessian(&mlp, &params, &data),
+        );
         let eig = nalgebra::SymmetricEigen::new(dense).eigenvalues;
-        let top = eig.iter().cloned().fold(0.0f64, |m, l| if l.abs() > m.abs() { l } else { m });
+        let top = eig
+            .iter()
+            .cloned()
+            .fold(0.0f64, |m, l| if l.abs() > m.abs() { l } else { m });
         let l = sharpness_lanczos(&mlp, &params, &data, 1e-8, 200);
-        assert!((l.eigenvalue - top).abs() <= 1e-8 * top.abs(), "{} vs {top}", l.eigenvalue);
+        assert!(
+            (l.eigenvalue - top).abs() <= 1e-8 * top.abs(),
+            "{} vs {top}",
+            l.eigenvalue
+        );
         // The W1 problem itself: Lanczos at 1e-6 matches power iteration run to 1e-12.
         let mlp = w1_mlp();
         let params = mlp.init(&mut SeededRng::new(W1_SEED, 0));
         let lz = w3_lanczos();
         let pw = sharpness(&mlp, &params, &w3_data(), 1e-12, 5000);
-        assert!((lz.eigenvalue - pw.eigenvalue).abs() <= 1e-6 * pw.eigenvalue.abs(), "{lz:?} vs {pw:?}");
+        assert!(
+            (lz.eigenvalue - pw.eigenvalue).abs() <= 1e-6 * pw.eigenvalue.abs(),
+            "{lz:?} vs {pw:?}"
+        );
         assert!(lz.iterations < w3().iterations, "{lz:?}");
     }
 
@@ -304,9 +361,15 @@ mod tests {
             p.iter_mut().zip(&g).for_each(|(p, g)| *p -= W1_RATE * g);
         }
         assert_eq!(mlp_hash, crate::fixtures::hash_f64s(&p));
-        let e: Vec<f64> = (0..4001).map(|k| libm::exp((k as f64 - 2000.0) * 0.02 + 1e-3)).collect();
+        let e: Vec<f64> = (0..4001)
+            .map(|k| libm::exp((k as f64 - 2000.0) * 0.02 + 1e-3))
+            .collect();
         assert_eq!(exp_hash, crate::fixtures::hash_f64s(&e));
-        assert_eq!((mlp_hash, exp_hash), BENCH_FIXTURE_HASHES, "{mlp_hash:#x} {exp_hash:#x}");
+        assert_eq!(
+            (mlp_hash, exp_hash),
+            BENCH_FIXTURE_HASHES,
+            "{mlp_hash:#x} {exp_hash:#x}"
+        );
     }
 
     #[test]
