@@ -331,11 +331,11 @@ mod tests {
             "{} vs {top}",
             l.eigenvalue
         );
-        // The W1 problem itself: Lanczos at 1e-6 matches power iteration run to 1e-12.
+        // The W1 problem itself: Lanczos at 1e-6 matches power iteration run to 1e-10.
         let mlp = w1_mlp();
         let params = mlp.init(&mut SeededRng::new(W1_SEED, 0));
         let lz = w3_lanczos();
-        let pw = sharpness(&mlp, &params, &w3_data(), 1e-12, 5000);
+        let pw = sharpness(&mlp, &params, &w3_data(), 1e-10, 5000);
         assert!(
             (lz.eigenvalue - pw.eigenvalue).abs() <= 1e-6 * pw.eigenvalue.abs(),
             "{lz:?} vs {pw:?}"
