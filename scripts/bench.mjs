@@ -1,47 +1,202 @@
-// Benchmark (not a test): noisy-GD trajectory-steps per second natively (the CLI's `bench`) and in
-// headless Chromium (the release wasm, driven from a page of the served lab), same workload and
-// timing rule (best of 6 runs after building the same config), and their ratio.
-// Usage: npm run bench [-- --trajectories 2000 --steps 1000]
+// The benchmark suite (issue 7; not a test: it never fails on timing). One command:
+//   npm run bench            (setup + release build + this script)
+//   node scripts/bench.mjs [--runs 7] [--quick] [--no-w4]
+// W1 MLP SGD, W2 funnel noisy GD, W3 sharpness: natively (release `noiselab bench …`, run before
+// and after the browser part, pooled) and in headless Chromium (release wasm through the adapter,
+// plus plain-JS and TensorFlow.js peers in the same page, interleaved round by round).
+// W4: cold loads of index.html from scripts/serve.mjs (dist/): time to the first drawn frame of
+// every widget, bytes by type, long tasks while all widgets play.
+// Prints one table and writes bench/results.json and bench/results.md.
 import { execFileSync, spawn } from 'node:child_process';
+import http from 'node:http';
+import { createReadStream, promises as fs, readFileSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { chromium } from '@playwright/test';
 import { launchOptions } from '../tests/browser.mjs';
 
-const arg = (name, dflt) => { const i = process.argv.indexOf(`--${name}`); return i > 0 ? Number(process.argv[i + 1]) : dflt; };
-const trajectories = arg('trajectories', 2000);
-const steps = arg('steps', 1000);
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+process.chdir(repo);
+const argv = process.argv.slice(2);
+const opt = (name, dflt) => { const i = argv.indexOf(`--${name}`); return i >= 0 ? Number(argv[i + 1]) : dflt; };
+const quick = argv.includes('--quick');
+const runs = opt('runs', quick ? 3 : 7);
+const loads = opt('loads', quick ? 2 : 5);
 
+// ---- native -----------------------------------------------------------------------------------
 execFileSync('cargo', ['build', '--release', '-q', '-p', 'noiselab-cli'], { stdio: 'inherit' });
-const native = JSON.parse(execFileSync('target/release/noiselab', ['bench', 'funnel', '--trajectories', String(trajectories), '--steps', String(steps)], { encoding: 'utf8' }));
+const native = (workload) => JSON.parse(execFileSync('target/release/noiselab',
+  ['bench', workload, '--runs', String(Math.ceil(runs / 2) + 1)], { encoding: 'utf8' }));
+const NATIVE = ['mlp', 'funnel', 'sharpness', 'sharpness-power'];
+const nativeBefore = Object.fromEntries(NATIVE.map((w) => [w, native(w)]));
 
-const server = spawn('node', ['scripts/serve.mjs', '--port', '0', '--quiet'], { stdio: ['ignore', 'pipe', 'inherit'] });
-const url = await new Promise((resolve, reject) => {
-  server.stdout.once('data', (d) => resolve(String(d).trim()));
-  server.once('exit', () => reject(new Error('server exited')));
+// ---- a static server for the bench page (bench/, the release wasm, TensorFlow.js) -------------
+const SERVED = ['bench/', 'www/pkg/', 'node_modules/@tensorflow/'];
+const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm', '.json': 'application/json' };
+const benchServer = http.createServer((req, res) => {
+  const rel = decodeURIComponent(new URL(req.url, 'http://x').pathname).replace(/^\/+/, '');
+  const file = path.resolve(repo, rel);
+  let ok = SERVED.some((p) => rel.startsWith(p)) && file.startsWith(repo + path.sep);
+  try { ok = ok && statSync(file).isFile(); } catch { ok = false; }
+  if (!ok) { res.writeHead(404).end(); return; }
+  res.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+  createReadStream(file).pipe(res);
 });
+await new Promise((r) => benchServer.listen(0, '127.0.0.1', r));
+const benchUrl = `http://127.0.0.1:${benchServer.address().port}/bench/index.html`;
+
 const browser = await chromium.launch(launchOptions());
+const out = { date: new Date().toISOString(), machine: `${os.cpus().length} × ${os.cpus()[0]?.model ?? '?'}`, runs };
+let w4 = null;
 try {
   const page = await browser.newPage();
-  await page.goto(`${url}index.html`);
-  const wasm = await page.evaluate(async ({ trajectories, steps }) => {
-    const m = await import('/www/pkg/noiselab_wasm.js');
-    await m.default();
-    let best = Infinity;
-    for (let k = 0; k < 6; k++) {
-      const run = new m.FunnelRun({ trajectories, steps, noiseStd: 1 });
-      const t0 = performance.now();
-      run.step(steps);
-      best = Math.min(best, (performance.now() - t0) / 1000);
-      run.free();
-    }
-    return { seconds: best, trajectoryStepsPerSecond: (trajectories * steps) / best };
-  }, { trajectories, steps });
-  const ratio = wasm.trajectoryStepsPerSecond / native.trajectoryStepsPerSecond;
-  const f = (v) => `${(v / 1e6).toFixed(2)} M`;
-  console.log(`funnel noisy GD, M = ${trajectories}, ${steps} steps (best of 6)`);
-  console.log(`  native:            ${f(native.trajectoryStepsPerSecond)} trajectory-steps/s (${(native.seconds * 1000).toFixed(1)} ms)`);
-  console.log(`  wasm in Chromium:  ${f(wasm.trajectoryStepsPerSecond)} trajectory-steps/s (${(wasm.seconds * 1000).toFixed(1)} ms)`);
-  console.log(`  ratio wasm/native: ${ratio.toFixed(3)}`);
+  page.on('pageerror', (e) => console.error('[bench page]', e.message));
+  await page.goto(benchUrl);
+  await page.waitForFunction(() => window.benchSuiteReady === true);
+  const browserSide = await page.evaluate((o) => window.benchSuite.run(o),
+    quick ? { runs, w1Steps: 500, tfSteps: 300, trajectories: 1000, steps: 300 } : { runs });
+  out.browser = browserSide;
+  out.versions = { ...browserSide.versions, chromium: browser.version(), node: process.version };
+  await page.close();
+  if (!argv.includes('--no-w4')) w4 = await measureW4(browser);
 } finally {
   await browser.close();
-  server.kill();
+  benchServer.close();
 }
+const nativeAfter = Object.fromEntries(NATIVE.map((w) => [w, native(w)]));
+
+// ---- W4 ----------------------------------------------------------------------------------------
+async function measureW4(browser) {
+  const server = spawn('node', ['scripts/serve.mjs', '--port', '0', '--quiet'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise((resolve, reject) => {
+    server.stdout.once('data', (d) => resolve(String(d).trim()));
+    server.once('exit', () => reject(new Error('server exited')));
+  });
+  const result = { loads: [], wasmBytes: statSync('www/pkg/noiselab_wasm_bg.wasm').size };
+  try {
+    for (let k = 0; k < loads; k++) {
+      const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, serviceWorkers: 'block' });
+      const page = await context.newPage();
+      const bytes = {};
+      page.on('response', async (r) => {
+        const ext = path.extname(new URL(r.url()).pathname).slice(1) || 'html';
+        const kind = { mjs: 'js', woff2: 'font', woff: 'font', ttf: 'font' }[ext] ?? ext;
+        try { const b = await r.body(); bytes[kind] = (bytes[kind] ?? 0) + b.length; } catch { /* redirects */ }
+      });
+      await page.goto(`${url}index.html`, { waitUntil: 'commit' });
+      // Poll every animation frame: a widget has drawn when any canvas in its shadow root has ink.
+      const frames = await page.evaluate(() => new Promise((resolve) => {
+        const seen = {};
+        const poll = () => {
+          const widgets = [...document.querySelectorAll('*')].filter((e) => e.localName.startsWith('noiselab-'));
+          for (const w of widgets) {
+            if (seen[w.localName] !== undefined || !w.shadowRoot) continue;
+            for (const c of w.shadowRoot.querySelectorAll('canvas')) {
+              if (!c.width || !c.height) continue;
+              const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+              let ink = 0;
+              for (let i = 0; i < d.length; i += 16) if (d[i + 3] > 128 && (d[i] < 250 || d[i + 1] < 250 || d[i + 2] < 250)) ink++;
+              if (ink > 20) { seen[w.localName] = performance.now(); break; }
+            }
+          }
+          const all = widgets.length > 0 && widgets.every((w) => seen[w.localName] !== undefined);
+          if (all || performance.now() > 15000) resolve({ firstFrameMs: seen, widgets: widgets.map((w) => w.localName) });
+          else requestAnimationFrame(poll);
+        };
+        poll();
+      }));
+      const load = { ...frames, bytes };
+      if (k === loads - 1) {
+        // Long tasks while every widget plays (a viewport tall enough to show them all).
+        const height = await page.evaluate(() => document.documentElement.scrollHeight);
+        await page.setViewportSize({ width: 1440, height: Math.min(height, 16000) });
+        load.longTasks = await page.evaluate(async () => {
+          const tasks = [];
+          const obs = new PerformanceObserver((l) => l.getEntries().forEach((e) => tasks.push(e.duration)));
+          obs.observe({ type: 'longtask' });
+          for (const w of document.querySelectorAll('*')) if (w.localName.startsWith('noiselab-') && typeof w.play === 'function') w.play();
+          await new Promise((r) => setTimeout(r, 5000));
+          obs.disconnect();
+          return { count: tasks.length, over50: tasks.filter((d) => d > 50).length, maxMs: Math.max(0, ...tasks), seconds: 5 };
+        });
+      }
+      result.loads.push(load);
+      await context.close();
+    }
+  } finally {
+    server.kill();
+  }
+  return result;
+}
+
+// ---- the table ---------------------------------------------------------------------------------
+const stats = (v) => {
+  const s = [...v].sort((a, b) => a - b);
+  const n = s.length;
+  return { median: n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2, min: s[0], max: s[n - 1], runs: v };
+};
+const WL = {
+  W1: { native: 'mlp', unit: 'steps/s', higher: true, title: 'W1 MLP SGD (2-64-64-1, batch 32)' },
+  W2: { native: 'funnel', unit: 'ns/traj-step', higher: false, title: 'W2 funnel noisy GD (1000 × 1000)' },
+  W3: { native: 'sharpness', unit: 'ms', higher: false, title: 'W3 top Hessian eigenvalue (256 pts, 1e-6; Lanczos unless noted)' },
+};
+const rows = [];
+for (const [w, spec] of Object.entries(WL)) {
+  const b = out.browser.results[w];
+  const wasm = stats(b['noiselab wasm'].runs).median;
+  const nat = stats([...nativeBefore[spec.native].runs, ...nativeAfter[spec.native].runs]);
+  const impls = [['noiselab native (release)', nat], ...Object.entries(b).map(([k, v]) => [k, stats(v.runs)])];
+  if (w === 'W3') {
+    const p = 'sharpness-power';
+    impls.splice(1, 0, ['noiselab native, power iteration', stats([...nativeBefore[p].runs, ...nativeAfter[p].runs])]);
+  }
+  for (const [name, s] of impls) {
+    // Speed relative to the project's wasm: > 1 means faster than noiselab in the browser.
+    const speed = spec.higher ? s.median / wasm : wasm / s.median;
+    rows.push({ workload: w, title: spec.title, implementation: name, unit: spec.unit, ...s, speedVsWasm: speed });
+  }
+}
+out.rows = rows;
+out.native = { before: nativeBefore, after: nativeAfter };
+out.w4 = w4;
+
+const f = (v) => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
+const lines = [];
+lines.push(`| workload | implementation | median | min–max | unit | speed vs noiselab wasm |`);
+lines.push(`| --- | --- | ---: | ---: | --- | ---: |`);
+for (const r of rows) lines.push(`| ${r.workload} | ${r.implementation} | ${f(r.median)} | ${f(r.min)}–${f(r.max)} | ${r.unit} | ${r.speedVsWasm.toFixed(2)}× |`);
+const get = (w, impl) => rows.find((r) => r.workload === w && r.implementation === impl);
+const peersW1 = rows.filter((r) => r.workload === 'W1' && !r.implementation.startsWith('noiselab'));
+const bestPeer = peersW1.reduce((a, b) => (a.median > b.median ? a : b));
+const targets = [];
+const t = (ok, text) => targets.push(`- ${ok ? 'MET' : 'MISSED'}: ${text}`);
+const w1w = get('W1', 'noiselab wasm'), w1n = get('W1', 'noiselab native (release)');
+t(w1w.median >= 0.8 * w1n.median, `W1 wasm ≥ 0.8× native: ${(w1w.median / w1n.median).toFixed(2)}×`);
+t(w1w.median >= 4 * bestPeer.median, `W1 wasm ≥ 4× the fastest browser peer (${bestPeer.implementation}): ${(w1w.median / bestPeer.median).toFixed(2)}×`);
+t(get('W2', 'noiselab wasm').median <= 10, `W2 wasm ≤ 10 ns/traj-step: ${f(get('W2', 'noiselab wasm').median)} ns`);
+t(get('W3', 'noiselab wasm').median <= 25, `W3 wasm ≤ 25 ms: ${f(get('W3', 'noiselab wasm').median)} ms`);
+if (w4) {
+  const widgets = w4.loads[0].widgets;
+  const ff = Object.fromEntries(widgets.map((name) => [name, stats(w4.loads.map((l) => l.firstFrameMs[name] ?? Infinity))]));
+  w4.firstFrame = ff;
+  const worst = Math.max(...Object.values(ff).map((s) => s.median));
+  t(worst <= 1000, `W4 first frame of every widget ≤ 1 s cold: slowest median ${f(worst)} ms`);
+  t(w4.wasmBytes <= 250000, `W4 wasm ≤ 250 KB (250,000 bytes) before compression: ${w4.wasmBytes} bytes (${(w4.wasmBytes / 1024).toFixed(1)} KiB)`);
+  const lt = w4.loads.at(-1).longTasks;
+  t(lt.over50 === 0, `W4 zero long tasks > 50 ms while all play: ${lt.over50} (of ${lt.count}, max ${f(lt.maxMs)} ms in ${lt.seconds} s)`);
+  lines.push('', `W4 cold load of index.html (${w4.loads.length} loads, new context each): first drawn frame per widget, ms after navigation`, '');
+  lines.push('| widget | median | min–max |', '| --- | ---: | ---: |');
+  for (const [name, s] of Object.entries(ff)) lines.push(`| ${name} | ${f(s.median)} | ${f(s.min)}–${f(s.max)} |`);
+  const by = w4.loads[0].bytes;
+  lines.push('', `Bytes transferred (first load): ${Object.entries(by).map(([k, v]) => `${k} ${(v / 1024).toFixed(1)} KiB`).join(', ')}; wasm binary ${(w4.wasmBytes / 1024).toFixed(1)} KiB before compression.`);
+}
+lines.push('', 'Targets (issue 7):', ...targets);
+const v = out.versions;
+lines.push('', `Versions: Chromium ${v.chromium}, TensorFlow.js ${v.tfjs} (wasm backend SIMD: ${v.tfjsWasmSimd}), Node ${v.node}, ${out.machine}; ${runs} runs per implementation after one warm-up, interleaved in the browser; native runs pooled from before and after the browser part. ${out.date}.`);
+const md = `# Benchmark results (npm run bench)\n\nMedians of timed runs; ratios are what count on this shared 2-core machine.\n\n${lines.join('\n')}\n`;
+console.log(lines.join('\n'));
+await fs.mkdir('bench', { recursive: true });
+await fs.writeFile('bench/results.json', `${JSON.stringify(out, null, 2)}\n`);
+await fs.writeFile('bench/results.md', md);
+console.log('\nwrote bench/results.json and bench/results.md');

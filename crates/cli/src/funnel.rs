@@ -5,7 +5,6 @@ use noiselab_core::experiment::Experiment;
 use noiselab_core::funnel::{Funnel, FunnelConfig, DOMAIN, FIELDS, HISTORY_FIELDS};
 use serde_json::json;
 use std::path::Path;
-use std::time::Instant;
 
 fn config_from(settings: &[(String, String)]) -> Result<FunnelConfig, String> {
     FunnelConfig::from_settings(settings.iter().map(|(k, v)| (k.as_str(), v.as_str())))
@@ -128,30 +127,4 @@ pub fn surface(
 
 pub fn print_fields() {
     crate::print_fields(&FIELDS);
-}
-
-/// Trajectory-steps per second of the funnel's inner loop (best of 5 runs after a warm-up).
-pub fn bench(trajectories: u32, steps: u32) -> Result<(), String> {
-    let config = FunnelConfig {
-        trajectories,
-        steps,
-        noise_std: 1.0,
-        ..FunnelConfig::default()
-    };
-    config
-        .validate()
-        .map_err(|e| format!("invalid settings: {e}"))?;
-    let mut best = f64::INFINITY;
-    for _ in 0..6 {
-        let mut f = Funnel::new(config.clone());
-        let t0 = Instant::now();
-        f.run(usize::MAX);
-        best = best.min(t0.elapsed().as_secs_f64());
-    }
-    let rate = trajectories as f64 * steps as f64 / best;
-    println!(
-        "{}",
-        json!({"experiment": "funnel", "trajectories": trajectories, "steps": steps, "seconds": best, "trajectoryStepsPerSecond": rate})
-    );
-    Ok(())
 }

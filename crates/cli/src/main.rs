@@ -14,6 +14,10 @@
 
 mod bayes_panels;
 mod bayes_regression;
+//! noiselab bench funnel|mlp|sharpness [--runs 7] [--trajectories 1000] [--steps N]
+//! ```
+
+mod bench;
 mod dropout;
 mod funnel;
 mod nng;
@@ -99,13 +103,18 @@ enum Command {
     },
     /// List an experiment's settings with their ranges and defaults.
     Fields { experiment: Which },
-    /// Time the experiment's inner loop natively (trajectory-steps per second).
+    /// Time a workload of the benchmark suite natively (JSON: median, min, max, every run).
     Bench {
-        experiment: Which,
-        #[arg(long, default_value_t = 2000)]
-        trajectories: u32,
+        workload: bench::Workload,
+        /// Timed runs after one warm-up run.
+        #[arg(long, default_value_t = 7)]
+        runs: usize,
+        /// Funnel trajectories.
         #[arg(long, default_value_t = 1000)]
-        steps: u32,
+        trajectories: u32,
+        /// Steps per run (funnel 1000, mlp 2000 by default).
+        #[arg(long)]
+        steps: Option<u32>,
     },
 }
 
@@ -202,7 +211,8 @@ fn main() -> ExitCode {
             Ok(())
         }
         Command::Bench {
-            experiment: Which::Funnel,
+            workload,
+            runs,
             trajectories,
             steps,
         } => funnel::bench(trajectories, steps),
@@ -211,6 +221,7 @@ fn main() -> ExitCode {
             ..
         } => sharpness::bench(64, 256),
         Command::Bench { .. } => Err("bench is available for the funnel and sharpness only".into()),
+        } => bench::run(workload, runs, trajectories, steps),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

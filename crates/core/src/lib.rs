@@ -10,16 +10,19 @@
 //! go through `libm` so the same seed gives bit-identical numbers natively and in WebAssembly.
 
 pub mod bayes;
+pub mod bench;
 pub mod config;
 pub mod contour;
 pub mod data;
 pub mod dropout;
 pub mod experiment;
+pub mod fastexp;
 pub mod fixtures;
 pub mod funnel;
 pub mod hessian;
 pub mod mlp;
 pub mod nng;
+pub mod mlp_batch;
 pub mod rng;
 pub mod sgd_noise;
 pub mod sharpness;

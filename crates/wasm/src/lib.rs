@@ -13,6 +13,7 @@
 
 mod bbb_logreg;
 mod bayes_regression;
+mod bench;
 mod density1d;
 mod dropout;
 mod funnel;

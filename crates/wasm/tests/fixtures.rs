@@ -119,4 +119,9 @@ fn sharpness_fixture_is_bit_identical() {
         SHARPNESS_FIXTURE_LAMBDA_BITS,
         "λ_max = {lambda}"
     );
+fn bench_fixture_is_bit_identical() {
+    // Issue 7: 64 W1 SGD steps through the blocked (simd128-vectorized) BatchTrainer kernels,
+    // and the vectorized exp of the funnel over [−40, 40].
+    use noiselab_core::bench::{bench_fixture, BENCH_FIXTURE_HASHES};
+    assert_eq!(bench_fixture(), BENCH_FIXTURE_HASHES);
 }

@@ -60,6 +60,24 @@ impl Cost {
         }
     }
 
+    /// `out[i] = h(x[i])`, bit-identical to [`Cost::h`] but with the `exp` vectorized
+    /// ([`crate::fastexp`]).
+    pub fn h_slice(self, x: &[f64], out: &mut [f64]) {
+        let out = &mut out[..x.len()];
+        match self {
+            Cost::Funnel => {
+                out.copy_from_slice(x);
+                crate::fastexp::exp_in_place(out);
+                out.iter_mut().for_each(|e| *e = 2.0 / (1.0 + *e));
+            }
+            Cost::Valley => out.fill(1.0),
+            Cost::Neal => {
+                out.iter_mut().zip(x).for_each(|(o, &x)| *o = -x);
+                crate::fastexp::exp_in_place(out);
+            }
+        }
+    }
+
     /// `h'(x)`.
     #[inline]
     pub fn h_prime(self, x: f64) -> f64 {

@@ -111,6 +111,9 @@ pub struct Funnel {
     /// statistics and the next gradient).
     h: Vec<f64>,
     rngs: Vec<SeededRng>,
+    /// Per-step scratch (no allocation per step): the two normals and the proposed `(x, y, h)`
+    /// of every trajectory, so the `exp`s run as one vectorized pass (issue 7).
+    scratch: [Vec<f64>; 5],
     gd: (f64, f64),
     step: usize,
     stop: Option<StopReason>,
@@ -129,6 +132,7 @@ impl Funnel {
             alive: Vec::with_capacity(m),
             h: Vec::with_capacity(m),
             rngs: Vec::with_capacity(m),
+            scratch: Default::default(),
             gd: (0.0, 0.0),
             step: 0,
             stop: None,
@@ -271,18 +275,32 @@ impl Experiment for Funnel {
         }
         let c = &self.config;
         let (cost, rate, noise) = (c.cost, c.learning_rate, c.noise_std);
-        for i in 0..self.x.len() {
-            if !self.alive[i] {
-                continue;
+        // Same arithmetic as `update` for every trajectory, in three passes: normals (dead
+        // trajectories draw nothing, as before), proposals and their h (vectorized exp), then
+        // acceptance. Bit-identical to the one-trajectory-at-a-time loop.
+        let m = self.x.len();
+        let [xi0, xi1, nx, ny, nh] = &mut self.scratch;
+        for b in [&mut *xi0, &mut *xi1, &mut *nx, &mut *ny, &mut *nh] {
+            b.resize(m, 0.0);
+        }
+        for i in 0..m {
+            if self.alive[i] {
+                (xi0[i], xi1[i]) = self.rngs[i].normal_pair();
             }
-            let xi = self.rngs[i].normal_pair();
-            match update(cost, rate, noise, (self.x[i], self.y[i], self.h[i]), xi) {
-                Some((x, y, h)) => {
-                    self.x[i] = x;
-                    self.y[i] = y;
-                    self.h[i] = h;
+        }
+        for i in 0..m {
+            let (gx, gy) = cost.gradient_from_h(self.h[i], self.y[i]);
+            nx[i] = self.x[i] - rate * (gx + noise * xi0[i]);
+            ny[i] = self.y[i] - rate * (gy + noise * xi1[i]);
+        }
+        cost.h_slice(nx, nh);
+        for i in 0..m {
+            if self.alive[i] {
+                if nx[i].abs() <= DIVERGENCE_BOUND && ny[i].abs() <= DIVERGENCE_BOUND {
+                    (self.x[i], self.y[i], self.h[i]) = (nx[i], ny[i], nh[i]);
+                } else {
+                    self.alive[i] = false;
                 }
-                None => self.alive[i] = false,
             }
         }
         let (gx, gy) = self.gd;

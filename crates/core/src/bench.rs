@@ -1,0 +1,383 @@
+//! The workloads of the benchmark suite (issue 7; `npm run bench`, `noiselab bench …`), defined
+//! once here so the native CLI and the WebAssembly adapter time exactly the same computation.
+//! The JavaScript peers in `bench/peers.js` rebuild the same data from the same recipe.
+//!
+//! - W1: a 2-64-64-1 tanh MLP, squared loss, plain SGD (α = 0.01), batch 32, on 1,024 fixed 2-D
+//!   points ([`w1_data`]), 2,000 steps; batches cycle through the data in order.
+//! - W2: noisy GD on the funnel (SCIENCE.md §9), 1,000 trajectories × 1,000 steps, σ = 1.
+//! - W3: the top Hessian eigenvalue of the W1 network's mean loss on its first 256 points.
+
+use crate::data::Dataset;
+use crate::funnel::FunnelConfig;
+use crate::hessian::hvp;
+use crate::mlp::{Activation, Loss, Mlp};
+use crate::mlp_batch::BatchTrainer;
+use crate::rng::SeededRng;
+
+/// Number of W1 data points.
+pub const W1_POINTS: usize = 1024;
+/// W1 batch size.
+pub const W1_BATCH: usize = 32;
+/// W1 learning rate.
+pub const W1_RATE: f64 = 0.01;
+/// W1 widths.
+pub const W1_WIDTHS: [usize; 4] = [2, 64, 64, 1];
+/// W1 seed of the initial weights.
+pub const W1_SEED: u64 = 7;
+
+/// The W1 data: `n` points of the additive recurrence `x_i = (2{½ + iα₁} − 1, 2{½ + iα₂} − 1)`
+/// with `α = (1/φ₂, 1/φ₂²)` (Roberts' R2 sequence, `φ₂` the plastic number), evenly spread
+/// over `[−1, 1]²` without a generator, and targets `t = sin(3x₁)·cos(2x₂)`. Returns
+/// (row-major inputs, targets).
+pub fn w1_data(n: usize) -> (Vec<f64>, Vec<f64>) {
+    let mut xs = Vec::with_capacity(2 * n);
+    let mut ts = Vec::with_capacity(n);
+    for i in 0..n {
+        let u = (0.5 + i as f64 * 0.754_877_666_246_692_7).fract() * 2.0 - 1.0;
+        let v = (0.5 + i as f64 * 0.569_840_290_998_053_2).fract() * 2.0 - 1.0;
+        xs.extend_from_slice(&[u, v]);
+        ts.push(libm::sin(3.0 * u) * libm::cos(2.0 * v));
+    }
+    (xs, ts)
+}
+
+/// The W1 network.
+pub fn w1_mlp() -> Mlp {
+    Mlp::new(&W1_WIDTHS, Activation::Tanh, Loss::Squared)
+}
+
+/// W1: the network, its parameters, the data and a trainer.
+#[derive(Clone, Debug)]
+pub struct MlpBench {
+    pub params: Vec<f64>,
+    xs: Vec<f64>,
+    ts: Vec<f64>,
+    trainer: BatchTrainer,
+    step: usize,
+}
+
+impl Default for MlpBench {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl MlpBench {
+    /// Fresh W1 state: seeded LeCun initialisation, step 0.
+    pub fn new() -> Self {
+        let mlp = w1_mlp();
+        let (xs, ts) = w1_data(W1_POINTS);
+        MlpBench {
+            params: mlp.init(&mut SeededRng::new(W1_SEED, 0)),
+            xs,
+            ts,
+            trainer: BatchTrainer::new(&mlp, W1_BATCH),
+            step: 0,
+        }
+    }
+
+    /// `steps` SGD steps; returns the mean batch loss of the last one.
+    pub fn run(&mut self, steps: usize) -> f64 {
+        let batches = W1_POINTS / W1_BATCH;
+        let mut loss = f64::NAN;
+        for _ in 0..steps {
+            let k = self.step % batches;
+            let xs = &self.xs[2 * W1_BATCH * k..2 * W1_BATCH * (k + 1)];
+            let ts = &self.ts[W1_BATCH * k..W1_BATCH * (k + 1)];
+            loss = self.trainer.sgd_step(&mut self.params, xs, ts, W1_RATE);
+            self.step += 1;
+        }
+        loss
+    }
+}
+
+/// W2's funnel settings: the defaults with σ = 1 and the given size.
+pub fn w2_config(trajectories: u32, steps: u32) -> FunnelConfig {
+    FunnelConfig {
+        trajectories,
+        steps,
+        noise_std: 1.0,
+        ..FunnelConfig::default()
+    }
+}
+
+/// Result of [`sharpness`].
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Sharpness {
+    /// The Rayleigh quotient `vᵀHv` at the last iterate: the eigenvalue of largest magnitude.
+    pub eigenvalue: f64,
+    /// Hessian–vector products used.
+    pub iterations: usize,
+}
+
+/// W3: power iteration on the Hessian of the mean loss until the Rayleigh quotient changes by at
+/// most `tol` relative (or `max_iter` products). Start vector: seeded standard normals. Each
+/// product is exact ([`crate::hessian::hvp`], Pearlmutter's R-operator).
+pub fn sharpness(
+    mlp: &Mlp,
+    params: &[f64],
+    data: &Dataset,
+    tol: f64,
+    max_iter: usize,
+) -> Sharpness {
+    let n = mlp.num_params();
+    let mut rng = SeededRng::new(W1_SEED, 1);
+    let mut v: Vec<f64> = (0..n).map(|_| rng.normal()).collect();
+    let mut w = vec![0.0; n];
+    let norm = |u: &[f64]| libm::sqrt(u.iter().map(|a| a * a).sum::<f64>());
+    let nv = norm(&v);
+    v.iter_mut().for_each(|a| *a /= nv);
+    let mut lambda = f64::NAN;
+    for it in 1..=max_iter {
+        hvp(mlp, params, data, &v, &mut w);
+        let next: f64 = v.iter().zip(&w).map(|(a, b)| a * b).sum();
+        let nw = norm(&w);
+        if nw == 0.0 || !nw.is_finite() {
+            return Sharpness {
+                eigenvalue: next,
+                iterations: it,
+            };
+        }
+        v.iter_mut().zip(&w).for_each(|(a, &b)| *a = b / nw);
+        if (next - lambda).abs() <= tol * next.abs() {
+            return Sharpness {
+                eigenvalue: next,
+                iterations: it,
+            };
+        }
+        lambda = next;
+    }
+    Sharpness {
+        eigenvalue: lambda,
+        iterations: max_iter,
+    }
+}
+
+/// W3 by the Lanczos method (with full reorthogonalization) on exact Hessian–vector products:
+/// after `k` products the Ritz value `θ` of largest magnitude of the `k × k` tridiagonal `T_k`
+/// has the a-posteriori bound `|λ − θ| ≤ β_k |s_k|` (Parlett, *The Symmetric Eigenvalue
+/// Problem*, §13.2; `s` the Ritz vector of `T_k`, `s_k` its last entry); stop when that bound is
+/// at most `tol·|θ|`. Same start vector as [`sharpness`]. Usually far fewer products than power
+/// iteration for the same accuracy.
+pub fn sharpness_lanczos(
+    mlp: &Mlp,
+    params: &[f64],
+    data: &Dataset,
+    tol: f64,
+    max_iter: usize,
+) -> Sharpness {
+    let n = mlp.num_params();
+    let mut rng = SeededRng::new(W1_SEED, 1);
+    let mut q: Vec<f64> = (0..n).map(|_| rng.normal()).collect();
+    let dot = |a: &[f64], b: &[f64]| a.iter().zip(b).map(|(x, y)| x * y).sum::<f64>();
+    let nq = libm::sqrt(dot(&q, &q));
+    q.iter_mut().for_each(|a| *a /= nq);
+    let mut basis: Vec<Vec<f64>> = Vec::new();
+    let (mut alphas, mut betas) = (Vec::new(), Vec::new());
+    let mut w = vec![0.0; n];
+    let mut theta = f64::NAN;
+    for k in 1..=max_iter.min(n) {
+        hvp(mlp, params, data, &q, &mut w);
+        let alpha = dot(&q, &w);
+        basis.push(q.clone());
+        alphas.push(alpha);
+        // Full reorthogonalization against every Lanczos vector (twice is enough).
+        for _ in 0..2 {
+            for b in &basis {
+                let c = dot(b, &w);
+                w.iter_mut().zip(b).for_each(|(x, &y)| *x -= c * y);
+            }
+        }
+        let beta = libm::sqrt(dot(&w, &w));
+        let t = nalgebra::DMatrix::from_fn(k, k, |i, j| {
+            if i == j {
+                alphas[i]
+            } else if i + 1 == j {
+                betas[i]
+            } else if j + 1 == i {
+                betas[j]
+            } else {
+                0.0
+            }
+        });
+        let eig = nalgebra::SymmetricEigen::new(t);
+        let top = (0..k)
+            .max_by(|&a, &b| {
+                eig.eigenvalues[a]
+                    .abs()
+                    .total_cmp(&eig.eigenvalues[b].abs())
+            })
+            .unwrap_or(0);
+        theta = eig.eigenvalues[top];
+        let bound = beta * eig.eigenvectors[(k - 1, top)].abs();
+        if bound <= tol * theta.abs() || beta == 0.0 || !beta.is_finite() {
+            return Sharpness {
+                eigenvalue: theta,
+                iterations: k,
+            };
+        }
+        betas.push(beta);
+        q.iter_mut().zip(&w).for_each(|(a, &b)| *a = b / beta);
+    }
+    Sharpness {
+        eigenvalue: theta,
+        iterations: max_iter,
+    }
+}
+
+/// W3 with Lanczos, as timed by default (see [`w3`] for power iteration).
+pub fn w3_lanczos() -> Sharpness {
+    let mlp = w1_mlp();
+    let params = mlp.init(&mut SeededRng::new(W1_SEED, 0));
+    sharpness_lanczos(&mlp, &params, &w3_data(), 1e-6, 500)
+}
+
+/// W3 as timed: the W1 network at its initialisation, the first 256 W1 points, `tol = 1e-6`.
+pub fn w3() -> Sharpness {
+    let mlp = w1_mlp();
+    let params = mlp.init(&mut SeededRng::new(W1_SEED, 0));
+    sharpness(&mlp, &params, &w3_data(), 1e-6, 10_000)
+}
+
+/// The W3 data: the first 256 W1 points.
+pub fn w3_data() -> Dataset {
+    let (inputs, targets) = w1_data(256);
+    Dataset {
+        dim: 2,
+        inputs,
+        targets,
+    }
+}
+
+/// The issue-7 fixture, asserted natively and in Chromium (crates/wasm/tests/fixtures.rs): hash of
+/// the W1 parameters after 64 [`BatchTrainer`] SGD steps (the blocked, `+simd128`-vectorized
+/// kernels) and hash of [`crate::fastexp::exp_slice`] over 4,001 arguments in `[−40, 40]`
+/// (the vectorized `exp` of the funnel).
+pub fn bench_fixture() -> (u64, u64) {
+    let mut b = MlpBench::new();
+    b.run(64);
+    let xs: Vec<f64> = (0..4001)
+        .map(|k| (k as f64 - 2000.0) * 0.02 + 1e-3)
+        .collect();
+    let mut e = vec![0.0; xs.len()];
+    crate::fastexp::exp_slice(&xs, &mut e);
+    (
+        crate::fixtures::hash_f64s(&b.params),
+        crate::fixtures::hash_f64s(&e),
+    )
+}
+
+/// Expected [`bench_fixture`] hashes (recorded natively).
+pub const BENCH_FIXTURE_HASHES: (u64, u64) = (0x04dd_545d_9db2_8c1c, 0xc100_e333_b6ce_325f);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn power_iteration_finds_the_top_eigenvalue_of_the_dense_hessian() {
+        // Dense Hessian by HVPs with unit vectors, symmetric eigen-decomposition by nalgebra.
+        let mlp = Mlp::new(&[2, 6, 5, 1], Activation::Tanh, Loss::Squared);
+        let params = mlp.init(&mut SeededRng::new(5, 0));
+        let (inputs, targets) = w1_data(64);
+        let data = Dataset {
+            dim: 2,
+            inputs,
+            targets,
+        };
+        let n = mlp.num_params();
+        let dense = nalgebra::DMatrix::from_row_slice(
+            n,
+            n,
+            &crate::hessian::dense_hessian(&mlp, &params, &data),
+        );
+        let eig = nalgebra::SymmetricEigen::new(dense).eigenvalues;
+        let top = eig
+            .iter()
+            .cloned()
+            .fold(0.0f64, |m, l| if l.abs() > m.abs() { l } else { m });
+        let s = sharpness(&mlp, &params, &data, 1e-10, 20_000);
+        assert!(
+            (s.eigenvalue - top).abs() < 1e-6 * top.abs(),
+            "{} vs {top}",
+            s.eigenvalue
+        );
+    }
+
+    #[test]
+    fn lanczos_agrees_with_dense_eigenvalues_and_power_iteration() {
+        let mlp = Mlp::new(&[2, 6, 5, 1], Activation::Tanh, Loss::Squared);
+        let params = mlp.init(&mut SeededRng::new(5, 0));
+        let (inputs, targets) = w1_data(64);
+        let data = Dataset {
+            dim: 2,
+            inputs,
+            targets,
+        };
+        let n = mlp.num_params();
+        let dense = nalgebra::DMatrix::from_row_slice(
+            n,
+            n,
+            &crate::hessian::dense_hessian(&mlp, &params, &data),
+        );
+        let eig = nalgebra::SymmetricEigen::new(dense).eigenvalues;
+        let top = eig
+            .iter()
+            .cloned()
+            .fold(0.0f64, |m, l| if l.abs() > m.abs() { l } else { m });
+        let l = sharpness_lanczos(&mlp, &params, &data, 1e-8, 200);
+        assert!(
+            (l.eigenvalue - top).abs() <= 1e-8 * top.abs(),
+            "{} vs {top}",
+            l.eigenvalue
+        );
+        // The W1 problem itself: Lanczos at 1e-6 matches power iteration run to 1e-10.
+        let mlp = w1_mlp();
+        let params = mlp.init(&mut SeededRng::new(W1_SEED, 0));
+        let lz = w3_lanczos();
+        let pw = sharpness(&mlp, &params, &w3_data(), 1e-10, 5000);
+        assert!(
+            (lz.eigenvalue - pw.eigenvalue).abs() <= 1e-6 * pw.eigenvalue.abs(),
+            "{lz:?} vs {pw:?}"
+        );
+        assert!(lz.iterations < w3().iterations, "{lz:?}");
+    }
+
+    #[test]
+    fn bench_fixture_matches_the_recorded_hashes_and_the_references() {
+        let (mlp_hash, exp_hash) = bench_fixture();
+        // The same 64 steps by the per-example reference path (Mlp::example_gradient + SGD).
+        let mlp = w1_mlp();
+        let mut p = mlp.init(&mut SeededRng::new(W1_SEED, 0));
+        let (xs, ts) = w1_data(W1_POINTS);
+        let (off, mut tape) = (crate::mlp::Dropout::off(3), mlp.tape());
+        for s in 0..64 {
+            let k = s % (W1_POINTS / W1_BATCH);
+            let mut g = vec![0.0; mlp.num_params()];
+            for e in W1_BATCH * k..W1_BATCH * (k + 1) {
+                let x = &xs[2 * e..2 * e + 2];
+                mlp.example_gradient(&p, &off, x, ts[e], None, 1.0 / 32.0, &mut tape, &mut g);
+            }
+            p.iter_mut().zip(&g).for_each(|(p, g)| *p -= W1_RATE * g);
+        }
+        assert_eq!(mlp_hash, crate::fixtures::hash_f64s(&p));
+        let e: Vec<f64> = (0..4001)
+            .map(|k| libm::exp((k as f64 - 2000.0) * 0.02 + 1e-3))
+            .collect();
+        assert_eq!(exp_hash, crate::fixtures::hash_f64s(&e));
+        assert_eq!(
+            (mlp_hash, exp_hash),
+            BENCH_FIXTURE_HASHES,
+            "{mlp_hash:#x} {exp_hash:#x}"
+        );
+    }
+
+    #[test]
+    fn w1_run_reduces_the_loss() {
+        let mut b = MlpBench::new();
+        let first = b.run(1);
+        b.run(1000);
+        let last = b.run(32);
+        assert!(last < first, "{first} → {last}");
+    }
+}
