@@ -4,19 +4,15 @@
 //! ```text
 //! noiselab run <experiment> [--config file.json] [--set key=value ...] --out results.{json,csv}
 //!   experiments: funnel, dropout, dropout-k, nng, logreg-posterior, description-length,
-//!   description-length-sweep, sgld, sgd-ou, bayes-regression (`noiselab run --help` lists them all)
+//!   description-length-sweep, sgld, sgd-ou, bayes-regression, sharpness, sharpness-rescale
+//!   (`noiselab run --help` lists them all)
 //! noiselab surface funnel [--set cost=neal] [--nx 241 --ny 121 --levels 14] --out surface.json
-//! noiselab fields funnel
-//! noiselab bench funnel [--trajectories 2000] [--steps 1000]
-//! noiselab run sharpness|sharpness-rescale [--set smallBatch=8 ...] --out sharpness.{json,csv}
-//! noiselab bench sharpness   (HVP and λ_max cost, 2-64-64-1 tanh on 256 points)
+//! noiselab fields <experiment>
+//! noiselab bench funnel|mlp|sharpness|sharpness-power [--runs 7] [--trajectories 1000] [--steps N]
 //! ```
 
 mod bayes_panels;
 mod bayes_regression;
-//! noiselab bench funnel|mlp|sharpness [--runs 7] [--trajectories 1000] [--steps N]
-//! ```
-
 mod bench;
 mod dropout;
 mod funnel;
@@ -215,12 +211,6 @@ fn main() -> ExitCode {
             runs,
             trajectories,
             steps,
-        } => funnel::bench(trajectories, steps),
-        Command::Bench {
-            experiment: Which::Sharpness,
-            ..
-        } => sharpness::bench(64, 256),
-        Command::Bench { .. } => Err("bench is available for the funnel and sharpness only".into()),
         } => bench::run(workload, runs, trajectories, steps),
     };
     match result {

@@ -1,19 +1,11 @@
-//! `noiselab run sharpness|sharpness-rescale`, `noiselab fields sharpness`,
-//! `noiselab bench sharpness` (SCIENCE.md §1).
+//! `noiselab run sharpness|sharpness-rescale`, `noiselab fields sharpness` (SCIENCE.md §1).
+//! The cost of λ_max is timed by `noiselab bench sharpness` (crate::bench, issue 7).
 
-use noiselab_core::data::Dataset;
 use noiselab_core::experiment::Experiment;
-use noiselab_core::hessian;
-use noiselab_core::mlp::{Activation, Loss, Mlp};
-use noiselab_core::rng::SeededRng;
 use noiselab_core::sharpness::rescale::rescale_report;
-use noiselab_core::sharpness::spectrum::lanczos;
-use noiselab_core::sharpness::{
-    BatchSizeExperiment, SharpnessConfig, FIELDS, HISTORY_FIELDS, LANCZOS_STEPS,
-};
+use noiselab_core::sharpness::{BatchSizeExperiment, SharpnessConfig, FIELDS, HISTORY_FIELDS};
 use serde_json::json;
 use std::path::Path;
-use std::time::Instant;
 
 fn config_from(settings: &[(String, String)]) -> Result<SharpnessConfig, String> {
     SharpnessConfig::from_settings(settings.iter().map(|(k, v)| (k.as_str(), v.as_str())))
@@ -164,52 +156,4 @@ pub fn run_rescale(settings: &[(String, String)], out: &Path) -> Result<(), Stri
 
 pub fn print_fields() {
     crate::print_fields(&FIELDS);
-}
-
-/// `noiselab bench sharpness`: the cost of one mean-loss Hessian–vector product and of one
-/// `λ_max` (Lanczos, [`LANCZOS_STEPS`] products) for a 2-`width`-`width`-1 tanh net on
-/// `points` points, against one mean-loss gradient.
-pub fn bench(width: usize, points: usize) -> Result<(), String> {
-    let mlp = Mlp::new(&[2, width, width, 1], Activation::Tanh, Loss::CrossEntropy);
-    let mut rng = SeededRng::new(1, 0);
-    let params = mlp.init(&mut rng);
-    let mut data = Dataset::new(2);
-    for _ in 0..points {
-        data.push(
-            &[rng.normal(), rng.normal()],
-            (rng.uniform() < 0.5) as u8 as f64,
-        );
-    }
-    let p = mlp.num_params();
-    let v: Vec<f64> = (0..p).map(|_| rng.normal()).collect();
-    let mut out = vec![0.0; p];
-    let time = |reps: usize, f: &mut dyn FnMut()| {
-        f();
-        let t = Instant::now();
-        for _ in 0..reps {
-            f();
-        }
-        t.elapsed().as_secs_f64() / reps as f64
-    };
-    let grad = time(50, &mut || {
-        hessian::gradient(&mlp, &params, &data, &mut out);
-    });
-    let hvp = time(50, &mut || {
-        hessian::hvp(&mlp, &params, &data, &v, &mut out);
-    });
-    let mut lambda = 0.0;
-    let top = time(5, &mut || {
-        lambda = lanczos(p, LANCZOS_STEPS, 1, &mut SeededRng::new(2, 0), |v, o| {
-            hessian::hvp(&mlp, &params, &data, v, o);
-        })
-        .eigenvalues[0];
-    });
-    println!(
-        "2-{width}-{width}-1 tanh, {p} parameters, {points} points: gradient {:.3} ms, Hessian-vector product {:.3} ms ({:.2}× a gradient), λ_max by Lanczos ({LANCZOS_STEPS} products) {:.1} ms (λ_max = {lambda:.5})",
-        grad * 1e3,
-        hvp * 1e3,
-        hvp / grad,
-        top * 1e3
-    );
-    Ok(())
 }

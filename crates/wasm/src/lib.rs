@@ -11,8 +11,8 @@
 //! are parsed by the core's field table, so every front end (URL hash, attributes, inputs, CLI)
 //! gets the same error naming the field and its range.
 
-mod bbb_logreg;
 mod bayes_regression;
+mod bbb_logreg;
 mod bench;
 mod density1d;
 mod dropout;

@@ -106,6 +106,10 @@ fn sgd_noise_fixture_is_bit_identical() {
         ratio.to_bits(),
         SGD_NOISE_FIXTURE_RATIO_BITS,
         "trace ratio = {ratio}"
+    );
+}
+
+#[wasm_bindgen_test(unsupported = test)]
 fn sharpness_fixture_is_bit_identical() {
     // Small- and large-batch SGD with Lanczos λ_max, Hutchinson traces (Hessian–vector products),
     // batch-norm-like statistics, and the Dinh rescaling demo's Lanczos eigenvalues.
@@ -119,6 +123,9 @@ fn sharpness_fixture_is_bit_identical() {
         SHARPNESS_FIXTURE_LAMBDA_BITS,
         "λ_max = {lambda}"
     );
+}
+
+#[wasm_bindgen_test(unsupported = test)]
 fn bench_fixture_is_bit_identical() {
     // Issue 7: 64 W1 SGD steps through the blocked (simd128-vectorized) BatchTrainer kernels,
     // and the vectorized exp of the funnel over [−40, 40].
