@@ -7,6 +7,7 @@
 
 /** Tag → module (relative to this file) for every widget in the lab. */
 export const WIDGETS = {
+  'noiselab-sharpness': './widgets/sharpness.js',
   'noiselab-dropout': './widgets/dropout.js',
   'noiselab-description-length': './widgets/description-length.js',
   'noiselab-bayes-regression': './widgets/bayes-regression.js',
