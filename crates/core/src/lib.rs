@@ -17,6 +17,7 @@ pub mod dropout;
 pub mod experiment;
 pub mod fixtures;
 pub mod funnel;
+pub mod hessian;
 pub mod implicit_reg;
 pub mod mlp;
 pub mod rng;
