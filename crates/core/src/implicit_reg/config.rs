@@ -111,7 +111,7 @@ pub const FIELDS: [FieldSpec; 15] = [
         label: "steps per run",
         unit: "iterations",
         help: "Updates per training run, the same for SGD and both full-batch runs (the same flow time α·steps).",
-        kind: integer(10, 20000, 1000),
+        kind: integer(10, 20000, 400),
     },
     FieldSpec {
         name: "batchSize",
@@ -156,7 +156,7 @@ pub const FIELDS: [FieldSpec; 15] = [
         label: "SGD runs per point",
         unit: "",
         help: "Independent shuffling sequences averaged at each point (the mean and its standard error are shown).",
-        kind: integer(1, 16, 4),
+        kind: integer(1, 16, 3),
     },
     FieldSpec {
         name: "seed",

@@ -42,6 +42,6 @@ pub fn implicit_reg_fixture() -> (u64, f64) {
 }
 
 /// Expected [`implicit_reg_fixture`] hash (recorded natively; the wasm tests assert the same).
-pub const IMPLICIT_REG_FIXTURE_HASH: u64 = 0;
+pub const IMPLICIT_REG_FIXTURE_HASH: u64 = 0x5b74_911c_1a66_11d4;
 /// Expected [`implicit_reg_fixture`] test accuracy, as IEEE-754 bits.
-pub const IMPLICIT_REG_FIXTURE_TEST_ACCURACY_BITS: u64 = 0;
+pub const IMPLICIT_REG_FIXTURE_TEST_ACCURACY_BITS: u64 = 0x3fea_e147_ae14_7ae1;

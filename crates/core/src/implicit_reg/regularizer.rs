@@ -8,11 +8,11 @@
 //! ```
 //!
 //! with `gᵢ = ∇Lᵢ`, `ḡ = ∇J = (1/N)Σgᵢ`, `Hᵢ = ∇²Lᵢ` and `H = (1/N)ΣHᵢ`, so the whole gradient
-//! costs N per-example gradients and N per-example Hessian–vector products (no Hessian is ever
-//! formed). [`Coefficients`] holds `(a, c)`: [`Coefficients::smith`] is the paper's; the tests
+//! costs N per-example gradients and N exact per-example Hessian–vector products
+//! ([`crate::hessian::example_hvp`], Pearlmutter's R-operator; no Hessian is ever formed). [`Coefficients`] holds `(a, c)`: [`Coefficients::smith`] is the paper's; the tests
 //! build the plausible wrong variants of SCIENCE.md §10 from the same two numbers.
 
-use super::hvp::{example_hvp, HvpTape};
+use crate::hessian::{example_hvp, CurvatureTape};
 use crate::data::Dataset;
 use crate::mlp::{dot, Dropout, Mlp, Tape};
 
@@ -67,7 +67,7 @@ pub struct RegularizerParts {
 #[derive(Clone, Debug)]
 pub struct Workspace {
     tape: Tape,
-    hvp: HvpTape,
+    hvp: CurvatureTape,
     off: Dropout,
     /// Per-example gradients, `N × P` row-major.
     grads: Vec<f64>,
@@ -81,7 +81,7 @@ impl Workspace {
         let p = mlp.num_params();
         Workspace {
             tape: mlp.tape(),
-            hvp: HvpTape::new(mlp),
+            hvp: CurvatureTape::new(mlp),
             off: Dropout::off(mlp.layers()),
             grads: vec![0.0; n * p],
             mean: vec![0.0; p],
@@ -192,7 +192,7 @@ pub fn modified_gradient(
     for i in 0..n {
         let g = &ws.grads[i * p..(i + 1) * p];
         for ((u, &gi), &m) in ws.u.iter_mut().zip(g).zip(&ws.mean) {
-            *u = inv * (a2 * m + c2 * (gi - m));
+            *u = a2 * m + c2 * (gi - m);
         }
         example_hvp(
             mlp,
@@ -200,8 +200,10 @@ pub fn modified_gradient(
             data.input(i),
             data.targets[i],
             &ws.u,
+            inv,
             &mut ws.hvp,
             grad,
+            None,
         );
     }
     parts

@@ -1,10 +1,9 @@
-use super::hvp::{example_hvp, HvpTape};
 use super::regularizer::{modified_gradient, per_example_gradients, regularizer};
 use super::train::{mean_epoch_iterate, modified_flow, train_sgd, Shuffler};
 use super::*;
 use crate::data::Dataset;
 use crate::experiment::Experiment;
-use crate::mlp::{Activation, Dropout, Loss, Mlp};
+use crate::mlp::{Activation, Loss, Mlp};
 use crate::rng::SeededRng;
 
 /// Four or six 2-D points with binary labels (not separable by the initial weights).
@@ -49,36 +48,6 @@ fn distance(a: &[f64], b: &[f64]) -> f64 {
         .map(|(x, y)| (x - y) * (x - y))
         .sum::<f64>()
         .sqrt()
-}
-
-#[test]
-fn hvp_matches_finite_differences_of_the_gradient() {
-    // Central differences with step 1e-5: truncation ~1e-10·‖∇³L‖, rounding ~1e-16/1e-5;
-    // tolerance 1e-6 relative to ‖Hv‖ + 1e-8.
-    for (mlp, seed) in [(tanh_net(), 1), (logreg(), 2)] {
-        let data = tiny_data(6);
-        let w = params_for(&mlp, seed, 0.8);
-        let v = params_for(&mlp, seed + 10, 1.0);
-        let off = Dropout::off(mlp.layers());
-        let mut tape = mlp.tape();
-        let mut s = HvpTape::new(&mlp);
-        for i in 0..data.len() {
-            let (x, t) = (data.input(i), data.targets[i]);
-            let mut hv = vec![0.0; mlp.num_params()];
-            example_hvp(&mlp, &w, x, t, &v, &mut s, &mut hv);
-            let h = 1e-5;
-            let grad_at = |sign: f64, tape: &mut crate::mlp::Tape| {
-                let shifted: Vec<f64> = w.iter().zip(&v).map(|(a, b)| a + sign * h * b).collect();
-                let mut g = vec![0.0; mlp.num_params()];
-                mlp.example_gradient(&shifted, &off, x, t, None, 1.0, tape, &mut g);
-                g
-            };
-            let (gp, gm) = (grad_at(1.0, &mut tape), grad_at(-1.0, &mut tape));
-            let fd: Vec<f64> = gp.iter().zip(&gm).map(|(a, b)| (a - b) / (2.0 * h)).collect();
-            let err = distance(&hv, &fd);
-            assert!(err < 1e-6 * norm(&fd) + 1e-8, "example {i}: {err} vs {}", norm(&fd));
-        }
-    }
 }
 
 #[test]
@@ -318,7 +287,6 @@ fn sweep_points_are_cacheable_and_reset_reproduces_them() {
     a.run(usize::MAX);
     assert_eq!(a.stop_reason(), Some(crate::StopReason::Done));
     let rows = a.rows();
-    assert!(rows.iter().all(|v| !v.is_nan() || true));
     // Every finished row has finite metrics at these small learning rates.
     for k in 0..total {
         let r = a.row(k).unwrap();
@@ -381,4 +349,5 @@ fn print_default_sweep() {
     }
     println!("total {:.2}s", t0.elapsed().as_secs_f64());
 }
+
 
