@@ -204,6 +204,7 @@ function loadWidget(figureId, tag, modulePath, { grace = 4000 } = {}) {
 
 loadWidget('funnel-figure', 'noiselab-funnel', './widgets/funnel.js');
 loadWidget('laplace-vb-figure', 'noiselab-laplace-vb', './widgets/laplace-vb.js');
+loadWidget('implicit-regularizer-figure', 'noiselab-implicit-reg', './widgets/implicit-regularizer.js');
 
 // ---- copy the embed snippet ------------------------------------------------------------------
 

@@ -6,6 +6,7 @@
 import init, * as wasm from '../pkg/noiselab_wasm.js';
 import funnel from './experiments/funnel.js';
 import density1d from './experiments/density1d.js';
+import implicitReg from './experiments/implicit-reg.js';
 
 const ready = init();
 const runs = new Map(); // handle → { run, kind, cursor }
@@ -22,6 +23,7 @@ let dead = null;
 const EXPERIMENTS = {
   funnel,
   density1d,
+  'implicit-reg': implicitReg,
 };
 
 function experiment(kind) {

@@ -2,7 +2,7 @@
 //! numbers as the browser.
 //!
 //! ```text
-//! noiselab run funnel|dropout|dropout-k [--config file.json] [--set key=value ...] --out results.{json,csv}
+//! noiselab run funnel|dropout|dropout-k|implicit-reg [--config file.json] [--set key=value ...] --out results.{json,csv}
 //! noiselab surface funnel [--set cost=neal] [--nx 241 --ny 121 --levels 14] --out surface.json
 //! noiselab fields funnel
 //! noiselab bench funnel [--trajectories 2000] [--steps 1000]
@@ -10,6 +10,7 @@
 
 mod dropout;
 mod funnel;
+mod implicit_reg;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -34,6 +35,8 @@ enum Which {
     Dropout,
     /// Wei, Kakade & Ma: DROP_1, DROP_K, explicit-only, knock-in and no dropout, same seed.
     DropoutK,
+    /// Smith et al.'s implicit regularizer: learning-rate and batch-size sweeps of SGD vs GD on J and on J + R.
+    ImplicitReg,
 }
 
 #[derive(Subcommand)]
@@ -139,6 +142,7 @@ fn main() -> ExitCode {
             Which::Funnel => funnel::run(&s, &out),
             Which::Dropout => dropout::run(&s, &out),
             Which::DropoutK => dropout::run_k(&s, &out),
+            Which::ImplicitReg => implicit_reg::run(&s, &out),
         }),
         Command::Surface {
             experiment: Which::Funnel,
@@ -153,6 +157,7 @@ fn main() -> ExitCode {
             match experiment {
                 Which::Funnel => funnel::print_fields(),
                 Which::Dropout | Which::DropoutK => dropout::print_fields(),
+                Which::ImplicitReg => implicit_reg::print_fields(),
             }
             Ok(())
         }

@@ -13,9 +13,11 @@
 
 mod density1d;
 mod funnel;
+mod implicit_reg;
 mod panic;
 
 pub use funnel::FunnelRun;
+pub use implicit_reg::ImplicitRegRun;
 
 use noiselab_core::config::ConfigErrors;
 use serde::Serialize;

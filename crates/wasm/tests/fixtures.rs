@@ -81,3 +81,18 @@ fn dropout_fixture_is_bit_identical() {
         "test loss = {test_loss}"
     );
 }
+
+#[wasm_bindgen_test(unsupported = test)]
+fn implicit_reg_fixture_is_bit_identical() {
+    // Both sweeps of a small config: shuffled SGD, GD on J and GD on J + R (exact HVPs).
+    use noiselab_core::implicit_reg::{
+        implicit_reg_fixture, IMPLICIT_REG_FIXTURE_HASH, IMPLICIT_REG_FIXTURE_TEST_ACCURACY_BITS,
+    };
+    let (hash, accuracy) = implicit_reg_fixture();
+    assert_eq!(hash, IMPLICIT_REG_FIXTURE_HASH, "sweep rows hash");
+    assert_eq!(
+        accuracy.to_bits(),
+        IMPLICIT_REG_FIXTURE_TEST_ACCURACY_BITS,
+        "test accuracy = {accuracy}"
+    );
+}
