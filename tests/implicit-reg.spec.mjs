@@ -8,6 +8,8 @@ const BLUE = [0, 114, 178]; // GD on J + R
 
 // A fast configuration: N = 32, 5 learning rates and batch sizes 1 … 32 (11 points).
 const QUICK = { trainPoints: 32, steps: 120, sweepPoints: 5, hiddenUnits: 8, testPoints: 300 };
+// Smaller still for the two-page hash test: N = 16, 3 learning rates, B = 1 … 16 (8 points).
+const TINY = { trainPoints: 16, steps: 60, sweepPoints: 3, hiddenUnits: 4, testPoints: 200, batchSize: 4 };
 
 test('the quick sweeps fill in, draw every method and report every point', async ({ page }) => {
   const con = watchConsole(page);
@@ -72,17 +74,17 @@ test('on the lab page the state round-trips through the URL hash', async ({ page
   const con = watchConsole(page);
   await page.goto('index.html#implicit-regularizer');
   const el = await ready(page, '#implicit-reg-widget');
-  await el.evaluate((e, s) => e.setSettings({ ...s, seed: 7, learningRate: 0.5 }), QUICK);
+  await el.evaluate((e, s) => e.setSettings({ ...s, seed: 7, learningRate: 0.5 }), TINY);
   await el.evaluate((e) => e.runToEnd());
   const hash = await page.evaluate(() => location.hash);
   expect(hash).toContain('implicit-reg.seed=7');
-  expect(hash).toContain('implicit-reg.trainPoints=32');
+  expect(hash).toContain('implicit-reg.trainPoints=16');
   const loss = await readout(el, '.r-loss-reg');
   const page2 = await context.newPage();
   await page2.goto(`index.html${hash}`);
   const el2 = await ready(page2, '#implicit-reg-widget');
   const s2 = await el2.evaluate((e) => e.settings);
-  expect(s2).toMatchObject({ seed: '7', learningRate: '0.5', trainPoints: '32', steps: '120' });
+  expect(s2).toMatchObject({ seed: '7', learningRate: '0.5', trainPoints: '16', steps: '60' });
   await el2.evaluate((e) => e.runToEnd());
   // Same seed and settings: the same numbers.
   expect(await readout(el2, '.r-loss-reg')).toBe(loss);

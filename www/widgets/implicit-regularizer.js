@@ -62,6 +62,7 @@ function logTicks(lo, hi) {
 
 class NoiselabImplicitReg extends NoiselabWidget {
   static kind = 'implicit-reg';
+  quantity = 'accuracy';
 
   extraSheets() {
     if (!sheet) { sheet = new CSSStyleSheet(); sheet.replaceSync(CSS); }
@@ -85,11 +86,11 @@ class NoiselabImplicitReg extends NoiselabWidget {
   }
 
   async onReady() {
-    this.quantity = 'accuracy';
     this.lrView = new Surface(this.$('canvas.lr'), () => this.draw());
     this.bView = new Surface(this.$('canvas.batch'), () => this.draw());
     this.$('select.quantity').addEventListener('change', (e) => { this.quantity = e.target.value; this.draw(); this.updateReadout(); });
     this.draw();
+    this.updateReadout();
   }
 
   modelSettings() {

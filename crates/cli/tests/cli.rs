@@ -141,7 +141,9 @@ fn run_implicit_reg_writes_one_csv_row_per_sweep_point() {
     let lines: Vec<&str> = text.lines().collect();
     // Header, 3 learning rates, batch sizes 1, 2, 4, 8, 16.
     assert_eq!(lines.len(), 1 + 3 + 5, "{text}");
-    assert!(lines[0].starts_with("sweep,learningRate,batchSize,steps,traceCoefficient,sgdTrainLoss"));
+    assert!(
+        lines[0].starts_with("sweep,learningRate,batchSize,steps,traceCoefficient,sgdTrainLoss")
+    );
     let last: Vec<f64> = lines[8].split(',').map(|v| v.parse().unwrap()).collect();
     // The last point is the batch sweep at B = N: SGD is full-batch GD, the trace term is 0.
     assert_eq!((last[0], last[2], last[4]), (1.0, 16.0, 0.0));
@@ -158,5 +160,7 @@ fn run_implicit_reg_writes_one_csv_row_per_sweep_point() {
         out.to_str().unwrap(),
     ]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("batchSize must be at most trainPoints (16)"));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("batchSize must be at most trainPoints (16)")
+    );
 }

@@ -12,8 +12,8 @@
 //! ([`crate::hessian::example_hvp`], Pearlmutter's R-operator; no Hessian is ever formed). [`Coefficients`] holds `(a, c)`: [`Coefficients::smith`] is the paper's; the tests
 //! build the plausible wrong variants of SCIENCE.md §10 from the same two numbers.
 
-use crate::hessian::{example_hvp, CurvatureTape};
 use crate::data::Dataset;
+use crate::hessian::{example_hvp, CurvatureTape};
 use crate::mlp::{dot, Dropout, Mlp, Tape};
 
 /// The two coefficients of `R = a‖∇J‖² + c·tr C`.

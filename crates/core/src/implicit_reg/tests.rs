@@ -35,7 +35,9 @@ fn tanh_net() -> Mlp {
 
 fn params_for(mlp: &Mlp, seed: u64, scale: f64) -> Vec<f64> {
     let mut rng = SeededRng::new(seed, 0);
-    (0..mlp.num_params()).map(|_| scale * rng.normal()).collect()
+    (0..mlp.num_params())
+        .map(|_| scale * rng.normal())
+        .collect()
 }
 
 fn norm(v: &[f64]) -> f64 {
@@ -102,7 +104,9 @@ fn r_is_nonnegative_and_its_parts_match_their_definitions() {
             // tr C = (1/N)Σ‖gᵢ‖² − ‖ḡ‖² (population covariance, 1/N).
             let p = mlp.num_params();
             let g = ws.gradients();
-            let second: f64 = (0..n).map(|i| norm(&g[i * p..(i + 1) * p]).powi(2)).sum::<f64>()
+            let second: f64 = (0..n)
+                .map(|i| norm(&g[i * p..(i + 1) * p]).powi(2))
+                .sum::<f64>()
                 / n as f64;
             let tr = second - parts.gradient_norm_sq;
             assert!((tr - parts.trace_covariance).abs() < 1e-12 * second.max(1.0));
@@ -169,9 +173,18 @@ fn mean_sgd_epoch_follows_the_modified_flow_to_third_order() {
         let without = gaps(&|_| Coefficients::ZERO);
         let (ratio_r, ratio_0) = (with_r[0] / with_r[1], without[0] / without[1]);
         let name = format!("P = {}, N = {n}, B = {b}", mlp.num_params());
-        assert!((6.5..9.5).contains(&ratio_r), "{name}: R ratio {ratio_r} ({with_r:?})");
-        assert!((3.3..4.7).contains(&ratio_0), "{name}: R = 0 ratio {ratio_0} ({without:?})");
-        assert!(with_r[1] < 0.1 * without[1], "{name}: {with_r:?} vs {without:?}");
+        assert!(
+            (6.5..9.5).contains(&ratio_r),
+            "{name}: R ratio {ratio_r} ({with_r:?})"
+        );
+        assert!(
+            (3.3..4.7).contains(&ratio_0),
+            "{name}: R = 0 ratio {ratio_0} ({without:?})"
+        );
+        assert!(
+            with_r[1] < 0.1 * without[1],
+            "{name}: {with_r:?} vs {without:?}"
+        );
         // The plausible wrong variants (SCIENCE.md §10): no trace term, no (N−B)/(N−1), or a
         // 1/(N−1) covariance.
         let nf = n as f64;
@@ -206,7 +219,10 @@ fn mean_sgd_epoch_follows_the_modified_flow_to_third_order() {
                 continue; // (N − B)/(N − 1) = 1 at B = 1: the same R
             }
             let g = gaps(variant.as_ref());
-            assert!(g[1] > 2.0 * with_r[1], "{name}, {label}: {g:?} vs {with_r:?}");
+            assert!(
+                g[1] > 2.0 * with_r[1],
+                "{name}, {label}: {g:?} vs {with_r:?}"
+            );
             assert!(g[0] / g[1] < 5.0, "{name}, {label}: only O(α²), {g:?}");
         }
     }
@@ -258,9 +274,11 @@ fn config_defaults_round_trip_and_cross_field_errors_name_the_field() {
     assert_eq!((rates[0], rates[7]), (0.05, 3.0));
     assert!(rates.windows(2).all(|p| p[1] > p[0]));
     let ratio = rates[1] / rates[0];
-    assert!(rates.windows(2).all(|p| (p[1] / p[0] - ratio).abs() < 1e-12));
-    let e = ImplicitRegConfig::from_settings([("trainPoints", "16"), ("batchSize", "32")])
-        .unwrap_err();
+    assert!(rates
+        .windows(2)
+        .all(|p| (p[1] / p[0] - ratio).abs() < 1e-12));
+    let e =
+        ImplicitRegConfig::from_settings([("trainPoints", "16"), ("batchSize", "32")]).unwrap_err();
     assert_eq!(e.0[0].field(), "batchSize");
     assert!(e.to_string().contains("at most trainPoints (16)"), "{e}");
     let e = ImplicitRegConfig::from_settings([("learningRateMin", "2"), ("learningRateMax", "1")])
@@ -323,7 +341,10 @@ fn fixture_hash_is_recorded() {
     let (hash, accuracy) = implicit_reg_fixture();
     assert_eq!(
         (hash, accuracy.to_bits()),
-        (IMPLICIT_REG_FIXTURE_HASH, IMPLICIT_REG_FIXTURE_TEST_ACCURACY_BITS),
+        (
+            IMPLICIT_REG_FIXTURE_HASH,
+            IMPLICIT_REG_FIXTURE_TEST_ACCURACY_BITS
+        ),
         "hash {hash:#018x}, accuracy {accuracy} = {:#018x}",
         accuracy.to_bits()
     );
@@ -349,5 +370,3 @@ fn print_default_sweep() {
     }
     println!("total {:.2}s", t0.elapsed().as_secs_f64());
 }
-
-
