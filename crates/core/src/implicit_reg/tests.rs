@@ -139,6 +139,9 @@ fn r_is_nonnegative_and_its_parts_match_their_definitions() {
     }
 }
 
+/// R's coefficients as a function of α.
+type CoefficientsOf<'a> = Box<dyn Fn(f64) -> Coefficients + 'a>;
+
 /// `‖E[w_m] − flow_{J+R}(m)‖` for one α.
 fn epoch_gap(mlp: &Mlp, data: &Dataset, w0: &[f64], alpha: f64, b: usize, c: Coefficients) -> f64 {
     let m = data.len() / b;
@@ -188,7 +191,7 @@ fn mean_sgd_epoch_follows_the_modified_flow_to_third_order() {
         // The plausible wrong variants (SCIENCE.md §10): no trace term, no (N−B)/(N−1), or a
         // 1/(N−1) covariance.
         let nf = n as f64;
-        let variants: [(&str, Box<dyn Fn(f64) -> Coefficients>); 3] = [
+        let variants: [(&str, CoefficientsOf); 3] = [
             (
                 "no trace term",
                 Box::new(|a| Coefficients {
