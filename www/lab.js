@@ -211,6 +211,7 @@ loadWidget('description-length-figure', 'noiselab-description-length', './widget
 loadWidget('sgd-posterior-figure', 'noiselab-sgd-posterior', './widgets/sgd-posterior.js');
 loadWidget('bayes-regression-figure', 'noiselab-bayes-regression', './widgets/bayes-regression.js');
 loadWidget('sharpness-figure', 'noiselab-sharpness', './widgets/sharpness.js');
+loadWidget('implicit-regularizer-figure', 'noiselab-implicit-reg', './widgets/implicit-regularizer.js');
 
 // ---- copy the embed snippet ------------------------------------------------------------------
 

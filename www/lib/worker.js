@@ -13,6 +13,7 @@ import bbbLogreg from './experiments/bbbLogreg.js';
 import sgdOu from './experiments/sgd-ou.js';
 import bayesRegression from './experiments/bayes-regression.js';
 import sharpness from './experiments/sharpness.js';
+import implicitReg from './experiments/implicit-reg.js';
 
 const ready = init();
 const runs = new Map(); // handle → { run, kind, cursor }
@@ -36,6 +37,7 @@ const EXPERIMENTS = {
   'sgd-ou': sgdOu,
   'bayes-regression': bayesRegression,
   sharpness,
+  'implicit-reg': implicitReg,
 };
 
 function experiment(kind) {

@@ -4,7 +4,8 @@
 //! ```text
 //! noiselab run <experiment> [--config file.json] [--set key=value ...] --out results.{json,csv}
 //!   experiments: funnel, dropout, dropout-k, nng, logreg-posterior, description-length,
-//!   description-length-sweep, sgld, sgd-ou, bayes-regression, sharpness, sharpness-rescale
+//!   description-length-sweep, sgld, sgd-ou, bayes-regression, sharpness, sharpness-rescale,
+//!   implicit-reg
 //!   (`noiselab run --help` lists them all)
 //! noiselab surface funnel [--set cost=neal] [--nx 241 --ny 121 --levels 14] --out surface.json
 //! noiselab fields <experiment>
@@ -16,6 +17,7 @@ mod bayes_regression;
 mod bench;
 mod dropout;
 mod funnel;
+mod implicit_reg;
 mod nng;
 mod sgd_noise;
 mod sharpness;
@@ -61,6 +63,8 @@ enum Which {
     Sharpness,
     /// Dinh et al.'s rescaling of the 2-3-1 ReLU demo net: same function, different sharpness.
     SharpnessRescale,
+    /// Smith et al.'s implicit regularizer: learning-rate and batch-size sweeps of SGD vs GD on J and on J + R.
+    ImplicitReg,
 }
 
 #[derive(Subcommand)]
@@ -180,6 +184,7 @@ fn main() -> ExitCode {
             Which::BayesRegression => bayes_regression::run(&s, &out),
             Which::Sharpness => sharpness::run(&s, &out),
             Which::SharpnessRescale => sharpness::run_rescale(&s, &out),
+            Which::ImplicitReg => implicit_reg::run(&s, &out),
         }),
         Command::Surface {
             experiment: Which::Funnel,
@@ -203,6 +208,7 @@ fn main() -> ExitCode {
                 Which::SgdOu => sgd_noise::print_fields_ou(),
                 Which::BayesRegression => bayes_regression::print_fields(),
                 Which::Sharpness | Which::SharpnessRescale => sharpness::print_fields(),
+                Which::ImplicitReg => implicit_reg::print_fields(),
             }
             Ok(())
         }

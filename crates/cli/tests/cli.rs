@@ -213,3 +213,51 @@ fn run_bayes_regression_writes_the_bands() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("laplace must be one of"));
 }
+
+#[test]
+fn run_implicit_reg_writes_one_csv_row_per_sweep_point() {
+    let out = temp("implicit-reg.csv");
+    let o = noiselab(&[
+        "run",
+        "implicit-reg",
+        "--set",
+        "trainPoints=16",
+        "--set",
+        "steps=20",
+        "--set",
+        "sweepPoints=3",
+        "--set",
+        "hiddenUnits=4",
+        "--set",
+        "batchSize=4",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = std::fs::read_to_string(&out).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    // Header, 3 learning rates, batch sizes 1, 2, 4, 8, 16.
+    assert_eq!(lines.len(), 1 + 3 + 5, "{text}");
+    assert!(
+        lines[0].starts_with("sweep,learningRate,batchSize,steps,traceCoefficient,sgdTrainLoss")
+    );
+    let last: Vec<f64> = lines[8].split(',').map(|v| v.parse().unwrap()).collect();
+    // The last point is the batch sweep at B = N: SGD is full-batch GD, the trace term is 0.
+    assert_eq!((last[0], last[2], last[4]), (1.0, 16.0, 0.0));
+    assert_eq!(last[7], last[15], "SGD at B = N has GD's test loss");
+    // A batch size above N is rejected, naming the field.
+    let o = noiselab(&[
+        "run",
+        "implicit-reg",
+        "--set",
+        "trainPoints=16",
+        "--set",
+        "batchSize=32",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("batchSize must be at most trainPoints (16)")
+    );
+}

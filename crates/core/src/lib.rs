@@ -20,6 +20,7 @@ pub mod fastexp;
 pub mod fixtures;
 pub mod funnel;
 pub mod hessian;
+pub mod implicit_reg;
 pub mod mlp;
 pub mod mlp_batch;
 pub mod nng;

@@ -17,6 +17,7 @@ mod bench;
 mod density1d;
 mod dropout;
 mod funnel;
+mod implicit_reg;
 mod logreg_panel;
 mod nng;
 mod panic;
@@ -25,6 +26,7 @@ mod sharpness;
 
 pub use dropout::DropoutRun;
 pub use funnel::FunnelRun;
+pub use implicit_reg::ImplicitRegRun;
 pub use sgd_noise::SgdOuRun;
 
 use noiselab_core::config::ConfigErrors;

@@ -132,3 +132,18 @@ fn bench_fixture_is_bit_identical() {
     use noiselab_core::bench::{bench_fixture, BENCH_FIXTURE_HASHES};
     assert_eq!(bench_fixture(), BENCH_FIXTURE_HASHES);
 }
+
+#[wasm_bindgen_test(unsupported = test)]
+fn implicit_reg_fixture_is_bit_identical() {
+    // Both sweeps of a small config: shuffled SGD, GD on J and GD on J + R (exact HVPs).
+    use noiselab_core::implicit_reg::{
+        implicit_reg_fixture, IMPLICIT_REG_FIXTURE_HASH, IMPLICIT_REG_FIXTURE_TEST_ACCURACY_BITS,
+    };
+    let (hash, accuracy) = implicit_reg_fixture();
+    assert_eq!(hash, IMPLICIT_REG_FIXTURE_HASH, "sweep rows hash");
+    assert_eq!(
+        accuracy.to_bits(),
+        IMPLICIT_REG_FIXTURE_TEST_ACCURACY_BITS,
+        "test accuracy = {accuracy}"
+    );
+}
