@@ -17,6 +17,26 @@ function baseSheet() {
 
 let uid = 0;
 
+// Shared frame pump: every playing widget on the page asks for a turn, and at most
+// TURNS_PER_FRAME of them start a tick (worker request + redraw) in one animation frame, first
+// come first served. One widget plays at full frame rate; ten playing at once share frames
+// instead of piling their canvas updates into one long frame (the soak test's long-task check).
+const TURNS_PER_FRAME = 3;
+const pump = { queue: [], raf: 0 };
+function runPump() {
+  pump.raf = 0;
+  let turns = 0;
+  while (pump.queue.length && turns < TURNS_PER_FRAME) {
+    const w = pump.queue.shift();
+    if (w.takeTurn()) turns++;
+  }
+  if (pump.queue.length) pump.raf = requestAnimationFrame(runPump);
+}
+function requestTurn(w) {
+  if (!pump.queue.includes(w)) pump.queue.push(w);
+  if (!pump.raf) pump.raf = requestAnimationFrame(runPump);
+}
+
 /** Validate a UI-only field (not part of the model config) with the core's message format. */
 function checkUiField(f, text) {
   const v = Number(String(text).trim());
@@ -498,11 +518,18 @@ export class NoiselabWidget extends HTMLElement {
       if (!this.playing) return;
       this.raf = requestAnimationFrame(loop);
       if (this.inFlight || !this.visible) return;
-      this.inFlight = true;
-      this.tickCount++;
-      this.tick().catch((err) => this.fail(err)).finally(() => { this.inFlight = false; });
+      requestTurn(this);
     };
     this.raf = requestAnimationFrame(loop);
+  }
+
+  /** Called by the shared frame pump: start one tick if still wanted; false if not taken. */
+  takeTurn() {
+    if (!this.playing || this.inFlight || !this.visible || this.broken) return false;
+    this.inFlight = true;
+    this.tickCount++;
+    this.tick().catch((err) => this.fail(err)).finally(() => { this.inFlight = false; });
+    return true;
   }
 
   pause() {
