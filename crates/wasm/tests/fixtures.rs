@@ -147,3 +147,67 @@ fn implicit_reg_fixture_is_bit_identical() {
         "test accuracy = {accuracy}"
     );
 }
+
+/// Hash of every number a seeded run of `f` produced (issue 8: the experiments below had no
+/// bit-identity fixture of their own).
+fn hash_of(values: &[f64]) -> u64 {
+    noiselab_core::fixtures::hash_f64s(values.iter())
+}
+
+#[wasm_bindgen_test(unsupported = test)]
+fn bayes_regression_fixture_is_bit_identical() {
+    // MAP, Laplace (GGN, linearized), Bayes by Backprop, MC dropout and HMC on a small net: the bands.
+    use noiselab_core::bayes::regression::{RegressionConfig, RegressionRun};
+    use noiselab_core::experiment::Experiment;
+    let s = [
+        ("trainingSteps", "300"),
+        ("hmcSamples", "20"),
+        ("hiddenUnits", "6"),
+        ("dataPoints", "10"),
+        ("seed", "3"),
+    ];
+    let mut run = RegressionRun::new(RegressionConfig::from_settings(s.iter().copied()).unwrap());
+    run.run(usize::MAX);
+    assert_eq!(
+        hash_of(&run.bands()),
+        12261719219474025155,
+        "bayes-regression bands hash"
+    );
+}
+
+#[wasm_bindgen_test(unsupported = test)]
+fn bbb_logreg_fixture_is_bit_identical() {
+    // Bayes by Backprop on 2-D logistic regression: ELBO terms, KL bits, errors and PAC-Bayes bounds.
+    use noiselab_core::bayes::bbb_logreg::{BbbLogReg, BbbLogRegConfig};
+    use noiselab_core::experiment::Experiment;
+    let s = [("steps", "200"), ("seed", "5")];
+    let mut run = BbbLogReg::new(BbbLogRegConfig::from_settings(s.iter().copied()).unwrap());
+    run.run(usize::MAX);
+    assert_eq!(
+        hash_of(run.history()),
+        13446723859474711600,
+        "BBB-logreg history hash"
+    );
+}
+
+#[wasm_bindgen_test(unsupported = test)]
+fn logreg_panel_fixture_is_bit_identical() {
+    // The logistic-regression panel: grid posterior, Laplace, both VI fits, HMC samples.
+    use noiselab_core::bayes::logreg_panel::{analyze_panel, LogRegPanelConfig};
+    let s = [("hmcSamples", "200"), ("seed", "9")];
+    let config = LogRegPanelConfig::from_settings(s.iter().copied()).unwrap();
+    let a = analyze_panel(&config, config.data(), 21, 11);
+    let mut v = a.hmc_samples.clone();
+    v.extend([
+        a.log_evidence,
+        a.kl_to_posterior[0],
+        a.kl_to_posterior[1],
+        a.kl_to_posterior[2],
+    ]);
+    v.extend(a.posterior_mean);
+    assert_eq!(
+        hash_of(&v),
+        4474195614373191284,
+        "logistic-regression panel hash"
+    );
+}
