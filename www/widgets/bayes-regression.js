@@ -65,7 +65,7 @@ class NoiselabBayesRegression extends NoiselabWidget {
       <div class="legend" aria-hidden="true"><span><i class="swatch dot ink"></i>data (click the plot to add a point)</span><span>side by side: the HMC band in grey behind each method</span></div>
       <div class="progress"><progress max="1" value="0" aria-label="computation progress"></progress><span class="stage-text"></span></div>
       <div class="addpoint" role="group" aria-label="add a data point"><label>x <input name="x" type="text" inputmode="decimal" value="0"></label><label>t <input name="t" type="text" inputmode="decimal" value="0"></label><button type="button" class="add">Add point</button></div>
-      <div class="table-scroll" tabindex="0" role="region" aria-label="band widths of the five predictive distributions"><table class="widths" aria-label="mean width of the ±2σ band inside the clusters and between them"><thead><tr><th>method</th><th>width inside</th><th>width between</th><th>between / inside</th></tr></thead><tbody></tbody></table></div>`;
+      <div class="table-scroll" tabindex="0" role="group" aria-label="band widths of the five predictive distributions"><table class="widths" aria-label="mean width of the ±2σ band inside the clusters and between them"><thead><tr><th>method</th><th>width inside</th><th>width between</th><th>between / inside</th></tr></thead><tbody></tbody></table></div>`;
   }
 
   async onReady() {

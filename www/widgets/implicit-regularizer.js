@@ -82,7 +82,7 @@ class NoiselabImplicitReg extends NoiselabWidget {
       </div>
       <div class="legend" aria-hidden="true">${legend}
         <span><i class="swatch ink"></i>test (● ±1 SE for SGD)</span><span><i class="swatch dashed ink"></i>train (○)</span><span>× diverged</span></div>
-      <details class="numbers"><summary>All numbers (table)</summary><div class="table-wrap" tabindex="0" role="region" aria-label="table of sweep points"><table class="points"></table></div></details>`;
+      <details class="numbers"><summary>All numbers (table)</summary><div class="table-wrap" tabindex="0" role="group" aria-label="table of sweep points"><table class="points"></table></div></details>`;
   }
 
   async onReady() {

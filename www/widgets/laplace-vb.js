@@ -47,7 +47,7 @@ class NoiselabLaplaceVb extends NoiselabWidget {
         <div><div class="plot-head"><strong>Negative log densities</strong></div><canvas class="neglog" role="img" aria-label="negative log densities"></canvas></div>
       </div>
       <div class="legend" aria-hidden="true">${legend}</div>
-      <div class="table-scroll" tabindex="0" role="region" aria-label="KL table of the three Gaussians on Bishop’s density"><table class="kl" aria-label="the three Gaussians and their KL divergences"><thead><tr><th>Gaussian</th><th>mean</th><th>std</th><th>KL(q‖p) nats</th><th>KL(p‖q) nats</th></tr></thead><tbody></tbody></table></div>`;
+      <div class="table-scroll" tabindex="0" role="group" aria-label="KL table of the three Gaussians on Bishop’s density"><table class="kl" aria-label="the three Gaussians and their KL divergences"><thead><tr><th>Gaussian</th><th>mean</th><th>std</th><th>KL(q‖p) nats</th><th>KL(p‖q) nats</th></tr></thead><tbody></tbody></table></div>`;
   }
 
   async onReady() {

@@ -54,7 +54,7 @@ class NoiselabLogregPosterior extends NoiselabWidget {
       </div>
       <div class="edit"><label>New points get label <select class="new-label" aria-label="label of new points"><option value="1">y = 1 (●)</option><option value="0">y = 0 (○)</option></select></label>
         <span>Click the data plot to add a point; shift-click to remove the nearest one.</span></div>
-      <div class="table-scroll" tabindex="0" role="region" aria-label="evidence and KL table of the logistic-regression posterior"><table class="kl" aria-label="evidence and KL divergences"><thead><tr><th>Gaussian q</th><th>mean</th><th>F(q) nats</th><th>KL(q‖p(w|D)) nats</th><th>KL(q‖prior) bits</th></tr></thead><tbody></tbody></table></div>`;
+      <div class="table-scroll" tabindex="0" role="group" aria-label="evidence and KL table of the logistic-regression posterior"><table class="kl" aria-label="evidence and KL divergences"><thead><tr><th>Gaussian q</th><th>mean</th><th>F(q) nats</th><th>KL(q‖p(w|D)) nats</th><th>KL(q‖prior) bits</th></tr></thead><tbody></tbody></table></div>`;
   }
 
   async onReady() {
