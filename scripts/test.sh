@@ -24,6 +24,10 @@ grep -q "test result: ok. [1-9]" "$LOGS/wasm.log" || { echo "wasm tests did not 
 echo "==> cargo build --release (CLI, for the browser-vs-CLI test)"
 cargo build --release -p noiselab-cli --quiet
 echo "==> browser end-to-end tests (Playwright, Debian Chromium)"
+# The test server's port: E2E_PORT if set, else a free one (a stray server on a fixed port
+# would otherwise stop the whole run).
+E2E_PORT="${E2E_PORT:-$(node -e "const s = require('net').createServer().listen(0, '127.0.0.1', () => { console.log(s.address().port); s.close(); })")}"
+export E2E_PORT
 npx playwright test 2>&1 | tee "$LOGS/e2e.log"
 
 sum() { grep -ho "$1" "$2" | grep -o '[0-9]\+' | awk '{s+=$1} END {print s+0}'; }
