@@ -86,7 +86,9 @@ test('npm pack: the tarball works from another static server, by script tag and 
     con.check();
 
     await page.goto(`${base}/noiselab/www/frame.html?widget=nonsense`);
-    await expect(page.getByRole('alert')).toContainText('widget must be one of funnel, laplace-vb');
+    await expect(page.getByRole('alert')).toContainText('widget must be one of ');
+    await expect(page.getByRole('alert')).toContainText('got "nonsense"');
+    for (const tag of Object.keys(WIDGETS)) await expect(page.getByRole('alert')).toContainText(tag.replace(/^noiselab-/, ''));
 
     // Node resolves the package's main export.
     const proj = path.join(dir, 'proj');

@@ -16,6 +16,7 @@ export const WIDGETS = {
   'noiselab-nng': './widgets/noisy-natural-gradient.js',
   'noiselab-sgd-posterior': './widgets/sgd-posterior.js',
   'noiselab-funnel': './widgets/funnel.js',
+  'noiselab-implicit-reg': './widgets/implicit-regularizer.js',
 };
 
 const loading = new Map();

@@ -190,19 +190,34 @@ export class NoiselabWidget extends HTMLElement {
   }
 
   writeHash() {
+    if (!this.urlKey) return;
+    history.replaceState(null, '', `#${this.hashWithOwnState()}`);
+  }
+
+  /**
+   * The page's hash with this widget's part replaced. Parts without "=" (a section id) stay
+   * first; state parts follow in the document order of their widgets, so the hash does not
+   * depend on which widget finished booting first.
+   */
+  hashWithOwnState() {
     const key = this.urlKey;
-    if (!key) return;
-    const others = location.hash.replace(/^#/, '').split('&').filter((p) => p && !p.startsWith(`${key}.`));
-    const hash = [...others, this.hashString()].join('&');
-    history.replaceState(null, '', `#${hash}`);
+    const parts = location.hash.replace(/^#/, '').split('&').filter((p) => p && !p.startsWith(`${key}.`));
+    const own = this.hashString();
+    const order = [...document.querySelectorAll('[url-state]')].map((e) => e.getAttribute('url-state'));
+    const rank = (p) => {
+      const i = order.indexOf(p.split('.')[0]);
+      return i < 0 ? order.length : i;
+    };
+    const plain = parts.filter((p) => !p.includes('='));
+    const state = [...parts.filter((p) => p.includes('=')), ...(own ? own.split('&') : [])];
+    // Stable sort: within one widget the fields keep their own order.
+    const sorted = state.map((p, i) => [rank(p), i, p]).sort((a, b) => a[0] - b[0] || a[1] - b[1]).map((x) => x[2]);
+    return [...plain, ...sorted].join('&');
   }
 
   /** A link (url-state) or an embed snippet reproducing the current state exactly. */
   shareText() {
-    if (this.urlKey) {
-      const others = location.hash.replace(/^#/, '').split('&').filter((p) => p && !p.startsWith(`${this.urlKey}.`));
-      return `${location.href.split('#')[0]}#${[...others, this.hashString()].join('&')}`;
-    }
+    if (this.urlKey) return `${location.href.split('#')[0]}#${this.hashWithOwnState()}`;
     const tag = this.localName;
     const attrs = this.allFieldNames().map((n) => `${camelToKebab(n)}="${this.valid[n]}"`).join(' ');
     return `<${tag} ${attrs}></${tag}>`;
