@@ -54,3 +54,12 @@ export function control(el, name) {
     row: el.locator(`.control[data-name="${name}"]`),
   };
 }
+
+/** A TCP port free on 127.0.0.1 right now (for a second static server in a test). */
+export async function freePort() {
+  const net = await import('node:net');
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer().listen(0, '127.0.0.1', () => { const { port } = srv.address(); srv.close(() => resolve(port)); });
+    srv.on('error', reject);
+  });
+}

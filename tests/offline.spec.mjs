@@ -3,6 +3,7 @@
 import { test, expect } from '@playwright/test';
 import { spawn } from 'node:child_process';
 import { watchConsole, ready, canvasStats } from './helpers.mjs';
+import { freePort } from './helpers.mjs';
 
 test('after one visit the lab works with the network off', async ({ page, context }) => {
   const con = watchConsole(page);
@@ -30,10 +31,10 @@ test('after one visit the lab works with the network off', async ({ page, contex
 });
 
 test('dist/ served by another static server (python3 -m http.server) works', async ({ page }) => {
-  const port = 4300 + Math.floor(Math.random() * 500);
+  const port = await freePort();
   const server = spawn('python3', ['-m', 'http.server', String(port), '--bind', '127.0.0.1', '--directory', 'dist'], { stdio: 'ignore' });
   try {
-    await expect.poll(async () => (await fetch(`http://127.0.0.1:${port}/index.html`).then((r) => r.status, () => 0)), { timeout: 10_000 }).toBe(200);
+    await expect.poll(async () => (await fetch(`http://127.0.0.1:${port}/index.html`).then((r) => r.status, () => 0)), { timeout: 30_000 }).toBe(200);
     const con = watchConsole(page);
     for (const [url, sel] of [['index.html', '#funnel-widget'], ['www/examples/funnel.html', '#teacher']]) {
       await page.goto(`http://127.0.0.1:${port}/${url}`);

@@ -8,6 +8,7 @@ import { mkdtempSync, writeFileSync, mkdirSync, renameSync, rmSync, readFileSync
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { watchConsole, ready, canvasStats, control } from './helpers.mjs';
+import { freePort } from './helpers.mjs';
 
 const canvases = (el) => el.evaluate((e) => [...e.shadowRoot.querySelectorAll('canvas')].filter((c) => c.offsetParent !== null).map((c) => c.className || c.tagName));
 
@@ -62,10 +63,10 @@ test('npm pack: the tarball works from another static server, by script tag and 
 <noiselab-funnel id="a" noise-std="0.5" steps="300"></noiselab-funnel>
 <p>And the Laplace approximation against variational Bayes:</p>
 <noiselab-laplace-vb id="b" slope="5"></noiselab-laplace-vb></main></body></html>`);
-    const port = 4800 + Math.floor(Math.random() * 400);
+    const port = await freePort();
     server = spawn('python3', ['-m', 'http.server', String(port), '--bind', '127.0.0.1', '--directory', site], { stdio: 'ignore' });
     const base = `http://127.0.0.1:${port}`;
-    await expect.poll(async () => (await fetch(`${base}/notes.html`).then((r) => r.status, () => 0)), { timeout: 10_000 }).toBe(200);
+    await expect.poll(async () => (await fetch(`${base}/notes.html`).then((r) => r.status, () => 0)), { timeout: 30_000 }).toBe(200);
 
     const con = watchConsole(page);
     await page.goto(`${base}/notes.html`);
