@@ -19,22 +19,47 @@ let uid = 0;
 
 // Shared frame pump: every playing widget on the page asks for a turn, and at most
 // TURNS_PER_FRAME of them start a tick (worker request + redraw) in one animation frame, first
-// come first served. One widget plays at full frame rate; ten playing at once share frames
-// instead of piling their canvas updates into one long frame (the soak test's long-task check).
+// come first served, with at most MAX_IN_FLIGHT ticks running at once across the page. One
+// widget plays at full frame rate; ten playing at once share frames instead of piling their
+// canvas updates into one long frame, and their workers never take every core: with more busy
+// workers than cores, the page's own thread is descheduled and its frames turn into long tasks
+// (the soak test's long-task check).
 const TURNS_PER_FRAME = 3;
-const pump = { queue: [], raf: 0 };
+const MAX_IN_FLIGHT = Math.max(1, Math.min(4, (globalThis.navigator?.hardwareConcurrency ?? 2) - 1));
+const pump = { queue: [], raf: 0, inFlight: 0 };
 function runPump() {
   pump.raf = 0;
   let turns = 0;
-  while (pump.queue.length && turns < TURNS_PER_FRAME) {
+  while (pump.queue.length && turns < TURNS_PER_FRAME && pump.inFlight < MAX_IN_FLIGHT) {
     const w = pump.queue.shift();
     if (w.takeTurn()) turns++;
   }
-  if (pump.queue.length) pump.raf = requestAnimationFrame(runPump);
+  schedulePump();
+}
+function schedulePump() {
+  if (pump.queue.length && !pump.raf && pump.inFlight < MAX_IN_FLIGHT) pump.raf = requestAnimationFrame(runPump);
 }
 function requestTurn(w) {
   if (!pump.queue.includes(w)) pump.queue.push(w);
-  if (!pump.raf) pump.raf = requestAnimationFrame(runPump);
+  schedulePump();
+}
+
+// Readouts (the plots' text alternatives): written at once when a widget is paused; while
+// playing, every widget's latest readout is written together at most every READOUT_MS, in one
+// animation frame, so ten playing widgets cost one re-layout of the page per flush instead of
+// one per tick (the layout of a long page was most of the soak test's long frames).
+const READOUT_MS = 200;
+const readouts = { pending: new Map(), timer: 0, last: 0 };
+function flushReadouts() {
+  readouts.timer = 0;
+  readouts.last = performance.now();
+  for (const [w, html] of readouts.pending) w.readoutEl.innerHTML = html;
+  readouts.pending.clear();
+}
+function scheduleReadouts() {
+  if (readouts.timer) return;
+  const wait = Math.max(0, readouts.last + READOUT_MS - performance.now());
+  readouts.timer = setTimeout(() => requestAnimationFrame(flushReadouts), wait);
 }
 
 /** Validate a UI-only field (not part of the model config) with the core's message format. */
@@ -88,6 +113,7 @@ export class NoiselabWidget extends HTMLElement {
       </div>`;
     this.$ = (sel) => this.root.querySelector(sel);
     this.readoutEl = this.$('.readout');
+    this.readoutHtml = undefined;
     this.messageEl = this.$('.message');
     this.io?.disconnect();
     this.io = new IntersectionObserver((entries) => {
@@ -543,11 +569,44 @@ export class NoiselabWidget extends HTMLElement {
     if (!this.playing || this.inFlight || !this.visible || this.broken) return false;
     this.inFlight = true;
     this.tickCount++;
-    this.tick().catch((err) => this.fail(err)).finally(() => { this.inFlight = false; });
+    // The page-wide slot is given back when the tick ends, or after a second at most, so one
+    // slow tick (a long worker request) cannot stall every other widget.
+    pump.inFlight++;
+    let held = true;
+    const release = () => {
+      if (!held) return;
+      held = false;
+      pump.inFlight--;
+      schedulePump();
+    };
+    const timer = setTimeout(release, 1000);
+    this.tick().catch((err) => this.fail(err)).finally(() => {
+      this.inFlight = false;
+      clearTimeout(timer);
+      release();
+    });
     return true;
   }
 
+  /** Set the readout's HTML (see READOUT_MS: batched while playing, at once otherwise). */
+  setReadout(html) {
+    if (html === this.readoutHtml) return;
+    this.readoutHtml = html;
+    if (this.playing) {
+      readouts.pending.set(this, html);
+      scheduleReadouts();
+    } else {
+      readouts.pending.delete(this);
+      this.readoutEl.innerHTML = html;
+    }
+  }
+
   pause() {
+    const pending = readouts.pending.get(this);
+    if (pending !== undefined) {
+      readouts.pending.delete(this);
+      this.readoutEl.innerHTML = pending;
+    }
     const was = this.playing;
     this.playing = false;
     cancelAnimationFrame(this.raf);

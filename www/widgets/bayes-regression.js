@@ -280,13 +280,13 @@ class NoiselabBayesRegression extends NoiselabWidget {
     }).join('');
     this.$('table.widths tbody').innerHTML = rows;
     const e = s.elbo;
-    this.readoutEl.innerHTML = `
+    this.setReadout(`
       <span>stage <b class="r-stage">${s.stage}</b></span>
       <span>N = <b class="r-n">${s.dataPoints}</b>, P = ${s.params}</span>
       <span>η = <b class="r-eta">${fmt(s.priorVariance, 4)}</b>${this.valid.tunePrior === 'evidence' ? ' (tuned)' : ''}</span>
       <span>Laplace ln p(D) ≈ <b class="r-evidence">${fmt(s.logEvidence, 2)}</b> (GGN ${fmt(s.logEvidenceGgn, 2)}, diagonal ${fmt(s.logEvidenceDiagonal, 2)}, Hessian ${s.hessianIndefinite ? 'not positive definite' : fmt(s.logEvidenceHessian, 2)})</span>
       <span>BBB ELBO <b class="r-elbo">${fmt(e.elbo, 2)}</b> = E<sub>q</sub> ln p(D|w) ${fmt(e.expectedLogLikelihood, 2)} − KL ${fmt(e.klNats, 2)} nats (${fmt(e.klBits, 1)} bits)</span>
-      <span>HMC acceptance <b class="r-accept">${fmt(s.hmcAcceptance, 2)}</b> (${s.hmcKept} samples)</span>`;
+      <span>HMC acceptance <b class="r-accept">${fmt(s.hmcAcceptance, 2)}</b> (${s.hmcKept} samples)</span>`);
     const b = s.bands;
     const between = (i) => (b[i].ready ? fmt(b[i].widthBetween, 2) : 'pending');
     this.$('canvas.overlay').setAttribute('aria-label', `Predictive ±2σ bands on ${s.dataPoints} points in two clusters. Mean band width between the clusters: HMC ${between(4)}, Laplace ${between(1)}, Bayes by Backprop ${between(2)}, MC dropout ${between(3)}, MAP ${between(0)}.`);

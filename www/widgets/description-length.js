@@ -212,13 +212,13 @@ class NoiselabDescriptionLength extends NoiselabWidget {
     if (!s) return;
     const e = s.evaluation;
     const stop = s.stopReason === 'diverged' ? ' — <b>diverged</b> (the run stopped: non-finite values)' : '';
-    this.readoutEl.innerHTML = `
+    this.setReadout(`
       <span>step <b class="r-step">${s.stepsDone}</b> / ${s.totalSteps}${stop}</span>
       <span>F = <b class="r-elbo">${fmt(e.elbo, 2)}</b> = E ln p(D|w) <b class="r-ell">${fmt(e.expectedLogLikelihood, 2)}</b> − KL <b class="r-kl-nats">${fmt(e.klNats, 3)}</b> nats</span>
       <span>description length <b class="r-kl-bits">${fmt(e.klBits, 2)}</b> bits</span>
       <span>error: training <b class="r-train">${fmt(e.trainError)}</b>, test <b class="r-test">${fmt(e.testError)}</b></span>
       <span>bounds (δ = ${this.valid.confidence}): McAllester <b class="r-mcallester">${fmt(e.mcallesterBound)}</b>, Langford–Seeger <b class="r-ls">${fmt(e.langfordSeegerBound)}</b></span>
-      <span>q: μ = (${fmt(s.mean[0])}, ${fmt(s.mean[1])}), s = (${fmt(s.std[0])}, ${fmt(s.std[1])})</span>`;
+      <span>q: μ = (${fmt(s.mean[0])}, ${fmt(s.mean[1])}), s = (${fmt(s.std[0])}, ${fmt(s.std[1])})</span>`);
     this.$('canvas.bounds').setAttribute('aria-label', `At step ${s.stepsDone}: training error ${fmt(e.trainError)}, test error ${fmt(e.testError)}, McAllester bound ${fmt(e.mcallesterBound)}, Langford–Seeger bound ${fmt(e.langfordSeegerBound)}.`);
     this.$('canvas.kl').setAttribute('aria-label', `KL(q‖p) = ${fmt(e.klBits, 2)} bits at step ${s.stepsDone}.`);
   }

@@ -949,13 +949,13 @@ class NoiselabDropout extends NoiselabWidget {
       const [d1, dk, ki, ex] = this.wei.runs.map((r) => r.snapshot.last.testLoss);
       extra = `<span>DROP₁ <b class="r-wei-drop1">${fmt(d1)}</b></span><span>DROP_${this.valid.dropK} <b class="r-wei-dropk">${fmt(dk)}</b></span><span>knock-in <b class="r-wei-knock">${fmt(ki)}</b></span><span>explicit <b class="r-wei-explicit">${fmt(ex)}</b></span><span>no dropout <b class="r-wei-none">${fmt(this.wei.runs[0].snapshot.last.plainTestLoss)}</b></span>`;
     }
-    this.readoutEl.innerHTML = `
+    this.setReadout(`
       <span>step <b class="r-step">${s.stepsDone}</b> / ${s.totalSteps}</span>
       <span>test loss <b class="r-test">${fmt(l.testLoss)}</b> with vs <b class="r-plain-test">${fmt(l.plainTestLoss)}</b> without dropout</span>
       <span>train loss <b class="r-train">${fmt(l.trainLoss)}</b> vs <b class="r-plain-train">${fmt(l.plainTrainLoss)}</b></span>
       ${acc}
       <span>training points <b class="r-points">${s.trainPoints}</b></span>
-      ${extra}`;
+      ${extra}`);
   }
 
   exportData() {

@@ -507,14 +507,14 @@ class NoiselabFunnel extends NoiselabWidget {
   updateReadout() {
     const s = this.snapshot, st = s.stats, M = Number(this.valid.trajectories);
     const rate = this.playing && this.rate ? `<span>${Math.round(this.rate).toLocaleString('en')} steps/s (${Math.round(this.rate * st.alive).toLocaleString('en')} trajectory-steps/s)</span>` : '';
-    this.readoutEl.innerHTML = `
+    this.setReadout(`
       <span>step <b class="r-step">${st.step}</b> / ${s.totalSteps}</span>
       <span>E[x] = <b class="r-meanx">${fmt(st.meanX)}</b> ± ${fmt(st.seMeanX)}</span>
       <span>x<sub>GD</sub> = <b class="r-gdx">${fmt(st.gdX)}</b></span>
       <span>drift = <b class="r-drift">${signed(s.drift)}</b> ± ${fmt(s.seDrift)} ${s.drift > 2 * s.seDrift ? '(toward flat)' : ''}</span>
       <span>E[y²] = <b class="r-y2">${fmt(st.meanY2, 4)}</b></span>
       <span>diverged <b class="r-diverged">${s.diverged}</b> of ${M}</span>
-      ${rate}`;
+      ${rate}`);
     this.$('canvas.surface').setAttribute('aria-label', `Cost surface (${this.valid.cost}); step ${st.step}: mean of ${M} noisy runs at x = ${fmt(st.meanX, 2)}, y = ${fmt(st.meanY, 2)}; gradient descent at x = ${fmt(st.gdX, 2)}; drift ${signed(s.drift, 2)}.`);
   }
 

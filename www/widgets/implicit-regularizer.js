@@ -271,12 +271,12 @@ class NoiselabImplicitReg extends NoiselabWidget {
     const bestTrain = (m) => { const k = this.best(lr, `${m}TrainAccuracy`); return k < 0 ? '—' : alphaText(this.value(k, 'learningRate')); };
     const ends = (m, col) => (bs.length ? `${num(this.value(bs[0], `${m}${col}`))} → ${num(this.value(bs[bs.length - 1], `${m}${col}`))}` : '—');
     const last = lr.length ? lr[lr.length - 1] : -1;
-    this.readoutEl.innerHTML = `
+    this.setReadout(`
       <span>points <b class="r-done">${s.donePoints}</b> / <span class="r-total">${s.totalPoints}</span> (${status})</span>
       <span>best test accuracy (α sweep): SGD <b class="r-best-sgd">${bestTest('sgd')}</b>; GD on J <b class="r-best-gd">${bestTest('gd')}</b>; GD on J + R <b class="r-best-reg">${bestTest('reg')}</b></span>
       <span>best train accuracy at α = SGD <b class="r-train-sgd">${bestTrain('sgd')}</b>, GD on J <b class="r-train-gd">${bestTrain('gd')}</b></span>
       <span>test loss at α = ${last < 0 ? '—' : alphaText(this.value(last, 'learningRate'))}: SGD <b class="r-loss-sgd">${last < 0 ? '—' : num(this.value(last, 'sgdTestLoss'))}</b>, GD on J <b class="r-loss-gd">${last < 0 ? '—' : num(this.value(last, 'gdTestLoss'))}</b>, GD on J + R <b class="r-loss-reg">${last < 0 ? '—' : num(this.value(last, 'regTestLoss'))}</b></span>
-      <span>test loss B = ${bs.length ? this.value(bs[0], 'batchSize') : '—'} → ${bs.length ? this.value(bs[bs.length - 1], 'batchSize') : '—'}: SGD <b class="r-b-sgd">${ends('sgd', 'TestLoss')}</b>, GD on J + R <b class="r-b-reg">${ends('reg', 'TestLoss')}</b>, GD on J <b class="r-b-gd">${ends('gd', 'TestLoss')}</b></span>`;
+      <span>test loss B = ${bs.length ? this.value(bs[0], 'batchSize') : '—'} → ${bs.length ? this.value(bs[bs.length - 1], 'batchSize') : '—'}: SGD <b class="r-b-sgd">${ends('sgd', 'TestLoss')}</b>, GD on J + R <b class="r-b-reg">${ends('reg', 'TestLoss')}</b>, GD on J <b class="r-b-gd">${ends('gd', 'TestLoss')}</b></span>`);
     this.$('.status-line').textContent = status;
     const q = QUANTITIES[this.quantity];
     const summary = (ks, xName, label) => ks.map((k) => `${label} ${alphaText(this.value(k, xName))}: ${METHODS.map((m) => `${m.key === 'sgd' ? 'SGD' : m.key === 'gd' ? 'GD' : 'GD+R'} ${q.percent ? pct(this.value(k, `${m.key}${q.test}`)) : num(this.value(k, `${m.key}${q.test}`))}`).join(', ')}`).join('; ');

@@ -111,11 +111,11 @@ class NoiselabLaplaceVb extends NoiselabWidget {
     const bestPQ = Math.min(...rows.map((r) => r[2].klPQ));
     this.$('table.kl tbody').innerHTML = rows.map(([name, q, kl]) => `<tr><td>${name}</td><td>${fmt(q.mean)}</td><td>${fmt(q.std)}</td>` +
       `<td class="${kl.klQP === bestQP ? 'best' : ''}">${fmt(kl.klQP)}</td><td class="${kl.klPQ === bestPQ ? 'best' : ''}">${fmt(kl.klPQ)}</td></tr>`).join('');
-    this.readoutEl.innerHTML = `
+    this.setReadout(`
       <span>mode z₀ = <b class="r-mode">${fmt(a.mode)}</b></span>
       <span>A = −f''(z₀) = <b class="r-precision">${fmt(a.laplacePrecision)}</b></span>
       <span>ln Z = <b class="r-logz">${fmt(a.logNormalizer)}</b> (Laplace: ${fmt(a.laplaceLogNormalizer)})</span>
-      <span>KL(q‖p): variational <b class="r-kl-vi">${fmt(a.variationalKl.klQP)}</b> &lt; Laplace <b class="r-kl-laplace">${fmt(a.laplaceKl.klQP)}</b></span>`;
+      <span>KL(q‖p): variational <b class="r-kl-vi">${fmt(a.variationalKl.klQP)}</b> &lt; Laplace <b class="r-kl-laplace">${fmt(a.laplaceKl.klQP)}</b></span>`);
     this.$('canvas.density').setAttribute('aria-label', `Densities of p and three Gaussians: Laplace mean ${fmt(a.laplace.mean, 3)} std ${fmt(a.laplace.std, 3)}; variational mean ${fmt(a.variational.mean, 3)} std ${fmt(a.variational.std, 3)}; moment matched mean ${fmt(a.momentMatched.mean, 3)} std ${fmt(a.momentMatched.std, 3)}.`);
   }
 

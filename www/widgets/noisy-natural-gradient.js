@@ -292,14 +292,14 @@ class NoiselabNng extends NoiselabWidget {
     const s = this.snapshot;
     if (!s) return;
     const [a, f, k] = s.methods;
-    this.readoutEl.innerHTML = `
+    this.setReadout(`
       <span>step <b class="r-step">${s.stepsDone}</b> / ${s.totalSteps}</span>
       <span>KL(q‖p) full <b class="r-kl-full">${fmt(num(a.kl), 4)}</b></span>
       <span>noisy Adam <b class="r-kl-adam">${fmt(num(f.kl), 4)}</b> (best diagonal ${fmt(num(s.klMeanField), 4)})</span>
       <span>noisy K-FAC <b class="r-kl-kfac">${fmt(num(k.kl), 4)}</b> (fixed point ${fmt(num(s.klKfacFixedPoint), 4)})</span>
       <span>correlation ρ(w1, w2): posterior <b class="r-rho-target">${fmt(num(s.targetCorrelation))}</b>, K-FAC <b class="r-rho-kfac">${fmt(num(k.correlation))}</b>, Adam <b class="r-rho-adam">${fmt(num(f.correlation))}</b></span>
       <span>‖Λ − Λ*‖/‖Λ*‖ <b class="r-precision">${fmt(num(s.precisionErrorFull), 4)}</b></span>
-      <span>γ<sub>in</sub> = λ/(Nη) = ${fmt(num(s.intrinsicDamping), 4)}, αλ/N = <b class="r-rate">${fmt(num(s.effectiveRate), 3)}</b>, B = ${s.batchSize}</span>`;
+      <span>γ<sub>in</sub> = λ/(Nη) = ${fmt(num(s.intrinsicDamping), 4)}, αλ/N = <b class="r-rate">${fmt(num(s.effectiveRate), 3)}</b>, B = ${s.batchSize}</span>`);
     const [i, j] = this.view.axes;
     this.$('canvas.plane').setAttribute('aria-label', `Weights w${i + 1} and w${j + 1}: the exact posterior's 2σ ellipse (correlation ${fmt(num(s.targetCorrelation), 2)} between w1 and w2) with the fitted Gaussians of full NNG, noisy Adam (correlation ${fmt(num(f.correlation), 2)}) and noisy K-FAC (correlation ${fmt(num(k.correlation), 2)}) at step ${s.stepsDone}.`);
     this.$('canvas.kl').setAttribute('aria-label', `KL(q‖posterior) over ${s.stepsDone} steps: full ${fmt(num(a.kl), 3)}, noisy Adam ${fmt(num(f.kl), 3)}, noisy K-FAC ${fmt(num(k.kl), 3)} nats.`);

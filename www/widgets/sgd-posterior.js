@@ -302,13 +302,13 @@ class NoiselabSgdPosterior extends NoiselabWidget {
     const p = this.problem;
     this.$('.mats').textContent = `H = ${mat(t.hessian)}, C = ${mat(t.noiseCovariance)}, ‖HC − CH‖ = ${num(t.commutatorNorm, 3)}${t.commutatorNorm > 1e-9 ? ' (H and C do not commute)' : ' (H and C commute)'}; N = ${p.dataPoints}, P = ${mat(t.preconditioner)}.`;
     const rate = this.rate ? ` · ${Math.round(this.rate)} steps/s` : '';
-    this.readoutEl.innerHTML = `
+    this.setReadout(`
       <span>step <b class="r-step">${s.step}</b> / ${s.totalSteps}${rate}</span>
       <span>tr Σ / tr(H⁻¹/N): iterates <b class="r-ratio">${num(s.traceRatio, 3)}</b> ± <span class="r-ratio-se">${num(s.traceRatioSe, 3)}</span>, discrete <b class="r-ratio-discrete">${num(t.discreteTraceRatio, 3)}</b>, continuous <b class="r-ratio-continuous">${num(t.continuousTraceRatio, 3)}</b></span>
       <span>KL(N(0, Σ_d)‖posterior) = <b class="r-kl">${num(t.discreteKl, 3)}</b> nats</span>
       <span>stable for α &lt; 2/λ_max(PH) = <b class="r-limit">${num(t.stabilityLimit, 4)}</b></span>
       <span>α* = 2dB/(N tr C) = <b class="r-alpha-star">${num(t.optimalRate, 4)}</b></span>
-      <span>averaged steps <b class="r-averaged">${s.averagedSteps}</b> (burn-in ${s.burnIn})</span>`;
+      <span>averaged steps <b class="r-averaged">${s.averagedSteps}</b> (burn-in ${s.burnIn})</span>`);
   }
 
   /** Public API: the per-step history and the theory for export. */

@@ -431,7 +431,7 @@ class NoiselabSharpness extends NoiselabWidget {
     const s = this.snapshot;
     if (!s) return;
     const runs = s.runs.map((r) => `<span>${r.large ? 'large' : 'small'} B = ${r.batchSize} (#${r.repeat + 1}): step <b>${r.step}</b>/${r.totalSteps}, λ_max <b class="r-lambda">${fmt(r.last.lambdaMax)}</b>, tr H ${fmt(r.last.trace, 2)} ± ${fmt(r.last.traceSe, 2)}, test ${this.valid.task === 'regression' ? 'loss' : 'error'} <b>${this.valid.task === 'regression' ? fmt(r.last.testError) : pct(r.last.testError)}</b>${r.diverged ? ' (diverged)' : ''}</span>`);
-    this.readoutEl.innerHTML = `<span>step <b class="r-step">${s.stepsDone}</b> / ${s.totalSteps}</span>${runs.join('')}`;
+    this.setReadout(`<span>step <b class="r-step">${s.stepsDone}</b> / ${s.totalSteps}</span>${runs.join('')}`);
   }
 
   updateRescaleReadout() {

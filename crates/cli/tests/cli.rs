@@ -1,20 +1,8 @@
 //! The `noiselab` binary end to end: runs write the documented files, bad settings exit with
 //! status 2 and a message naming the field and its range.
 
-use std::process::Command;
-
-fn noiselab(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_noiselab"))
-        .args(args)
-        .output()
-        .expect("runs")
-}
-
-fn temp(name: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("noiselab-cli-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir.join(name)
-}
+mod common;
+use common::{noiselab, temp};
 
 #[test]
 fn run_funnel_writes_one_csv_row_per_step() {

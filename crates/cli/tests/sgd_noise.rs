@@ -1,20 +1,8 @@
 //! `noiselab run sgld|sgd-ou` end to end: files written with one row per step, the theory in
 //! the JSON, bad settings exit 2 naming the field, divergence reported.
 
-use std::process::Command;
-
-fn noiselab(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_noiselab"))
-        .args(args)
-        .output()
-        .expect("runs")
-}
-
-fn temp(name: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("noiselab-cli-sgd-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir.join(name)
-}
+mod common;
+use common::{noiselab, temp};
 
 #[test]
 fn run_sgd_ou_csv_and_json() {

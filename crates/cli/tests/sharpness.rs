@@ -1,20 +1,8 @@
 //! `noiselab run sharpness|sharpness-rescale` end to end: the documented files, and bad settings
 //! exit with status 2 naming the field.
 
-use std::process::Command;
-
-fn noiselab(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_noiselab"))
-        .args(args)
-        .output()
-        .expect("runs")
-}
-
-fn temp(name: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("noiselab-cli-sharpness-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir.join(name)
-}
+mod common;
+use common::{noiselab, temp};
 
 const QUICK: [&str; 12] = [
     "--set",
