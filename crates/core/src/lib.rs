@@ -21,6 +21,7 @@ pub mod fixtures;
 pub mod funnel;
 pub mod hessian;
 pub mod implicit_reg;
+pub mod linalg;
 pub mod mlp;
 pub mod mlp_batch;
 pub mod nng;

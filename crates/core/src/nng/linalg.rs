@@ -1,90 +1,10 @@
-//! Small dense linear algebra by plain loops (fixed order, `libm` square roots and logarithms), for
-//! the seeded noisy-natural-gradient steps: a Cholesky factor, triangular solves, `ln det`,
-//! KL between Gaussians and the 2σ ellipse of a 2×2 covariance. Plain loops rather than nalgebra
-//! so a seed gives bit-identical numbers natively and in WebAssembly (ARCHITECTURE.md §4).
-//! Matrices are flat row-major `n×n` slices.
+//! KL between Gaussians and the 2σ ellipse of a 2×2 covariance, for the noisy natural gradient,
+//! on the shared dense algebra (crate::linalg: plain loops, bit-identical natively and in wasm).
 
 // Index loops follow the formulas (L_ij, A_ik …) and are kept as written.
 #![allow(clippy::needless_range_loop)]
 
-/// The lower Cholesky factor `L` of a symmetric positive definite `A = LLᵀ` (row-major), or
-/// `None` when a pivot is not positive and finite (A not numerically SPD).
-pub fn cholesky(a: &[f64], n: usize) -> Option<Vec<f64>> {
-    let mut l = vec![0.0; n * n];
-    for i in 0..n {
-        for j in 0..=i {
-            let mut s = a[i * n + j];
-            for k in 0..j {
-                s -= l[i * n + k] * l[j * n + k];
-            }
-            if i == j {
-                if !(s > 0.0 && s.is_finite()) {
-                    return None;
-                }
-                l[i * n + i] = libm::sqrt(s);
-            } else {
-                l[i * n + j] = s / l[j * n + j];
-            }
-        }
-    }
-    Some(l)
-}
-
-/// Solve `L y = b` (forward substitution) in place.
-pub fn solve_lower(l: &[f64], n: usize, b: &mut [f64]) {
-    for i in 0..n {
-        let mut s = b[i];
-        for k in 0..i {
-            s -= l[i * n + k] * b[k];
-        }
-        b[i] = s / l[i * n + i];
-    }
-}
-
-/// Solve `Lᵀ x = b` (back substitution) in place.
-pub fn solve_upper_transposed(l: &[f64], n: usize, b: &mut [f64]) {
-    for i in (0..n).rev() {
-        let mut s = b[i];
-        for k in i + 1..n {
-            s -= l[k * n + i] * b[k];
-        }
-        b[i] = s / l[i * n + i];
-    }
-}
-
-/// Solve `A x = b` in place given the Cholesky factor `L` of `A`.
-pub fn cholesky_solve(l: &[f64], n: usize, b: &mut [f64]) {
-    solve_lower(l, n, b);
-    solve_upper_transposed(l, n, b);
-}
-
-/// `A⁻¹` from the Cholesky factor of `A` (column by column).
-pub fn cholesky_inverse(l: &[f64], n: usize) -> Vec<f64> {
-    let mut inv = vec![0.0; n * n];
-    let mut e = vec![0.0; n];
-    for j in 0..n {
-        e.fill(0.0);
-        e[j] = 1.0;
-        cholesky_solve(l, n, &mut e);
-        for i in 0..n {
-            inv[i * n + j] = e[i];
-        }
-    }
-    // Exactly symmetric.
-    for i in 0..n {
-        for j in 0..i {
-            let v = 0.5 * (inv[i * n + j] + inv[j * n + i]);
-            inv[i * n + j] = v;
-            inv[j * n + i] = v;
-        }
-    }
-    inv
-}
-
-/// `ln det A = 2 Σ ln L_ii`.
-pub fn log_det_from_cholesky(l: &[f64], n: usize) -> f64 {
-    (0..n).map(|i| 2.0 * libm::log(l[i * n + i])).sum()
-}
+pub use crate::linalg::{back_solve, cholesky, cholesky_inverse, cholesky_solve, log_det};
 
 /// `KL(N(μ_q, Σ_q) ‖ N(μ_p, P⁻¹))` in nats, with the target given by its precision `P`:
 /// `½[tr(PΣ_q) + (μ_q − μ_p)ᵀP(μ_q − μ_p) − n − ln det Σ_q − ln det P]`.
@@ -105,12 +25,7 @@ pub fn kl_gaussian(
             quad += (mean_q[i] - mean_p[i]) * precision_p[i * n + j] * (mean_q[j] - mean_p[j]);
         }
     }
-    Some(
-        0.5 * (tr + quad
-            - n as f64
-            - log_det_from_cholesky(&lq, n)
-            - log_det_from_cholesky(&lp, n)),
-    )
+    Some(0.5 * (tr + quad - n as f64 - log_det(&lq, n) - log_det(&lp, n)))
 }
 
 /// Points `(x, y)` (flat, `points` of them, closed: the last equals the first) on the ellipse
@@ -164,7 +79,7 @@ mod tests {
                 }
             }
             let ld = na.determinant().ln();
-            assert!((log_det_from_cholesky(&l, n) - ld).abs() < 1e-9 * (1.0 + ld.abs()));
+            assert!((log_det(&l, n) - ld).abs() < 1e-9 * (1.0 + ld.abs()));
         }
         assert!(cholesky(&[1.0, 2.0, 2.0, 1.0], 2).is_none());
         assert!(cholesky(&[f64::NAN], 1).is_none());

@@ -26,7 +26,7 @@
 // Index loops follow the formulas (Λ_ij, A_ik …) and are kept as written.
 #![allow(clippy::needless_range_loop)]
 
-use super::linalg::{cholesky, cholesky_inverse, cholesky_solve, solve_upper_transposed};
+use super::linalg::{back_solve, cholesky, cholesky_inverse, cholesky_solve};
 use super::model::{Block, Curvature, ExampleStats, NngModel};
 use crate::rng::SeededRng;
 use serde::{Deserialize, Serialize};
@@ -259,7 +259,7 @@ impl VariationalState {
             Method::Full => {
                 let l = cholesky(&self.precision, d)?;
                 let mut z: Vec<f64> = (0..d).map(|_| rng.normal()).collect();
-                solve_upper_transposed(&l, d, &mut z);
+                back_solve(&l, d, &mut z);
                 for j in 0..d {
                     w[j] = self.mean[j] + z[j];
                 }
@@ -279,14 +279,14 @@ impl VariationalState {
                     // E = L_S⁻ᵀ Z L_A⁻¹: rows of Z solved against L_Aᵀ, then columns against L_S.
                     let mut e: Vec<f64> = (0..rows * cols).map(|_| rng.normal()).collect();
                     for r in 0..rows {
-                        solve_upper_transposed(&la, cols, &mut e[r * cols..(r + 1) * cols]);
+                        back_solve(&la, cols, &mut e[r * cols..(r + 1) * cols]);
                     }
                     let mut col = vec![0.0; rows];
                     for c in 0..cols {
                         for r in 0..rows {
                             col[r] = e[r * cols + c];
                         }
-                        solve_upper_transposed(&ls, rows, &mut col);
+                        back_solve(&ls, rows, &mut col);
                         for r in 0..rows {
                             e[r * cols + c] = col[r];
                         }
