@@ -1,7 +1,7 @@
 //! Bayes by Backprop on the 2-D logistic regression with its description length and PAC-Bayes
 //! bounds (SCIENCE.md §4), for the browser.
 
-use crate::{as_pairs, check_reply, field_errors, settings_from_js, to_js};
+use crate::{as_pairs, check_reply, config_from_js, settings_from_js, to_js};
 use js_sys::Float64Array;
 use noiselab_core::bayes::bbb_logreg::{
     sweep_grid, sweep_point, BbbLogReg, BbbLogRegConfig, BBB_LOGREG_FIELDS,
@@ -12,16 +12,7 @@ use std::collections::BTreeMap;
 use wasm_bindgen::prelude::*;
 
 fn parse(settings: &JsValue) -> Result<BbbLogRegConfig, JsError> {
-    let pairs = settings_from_js(settings)?;
-    BbbLogRegConfig::from_settings(as_pairs(&pairs)).map_err(|e| {
-        JsError::new(
-            &field_errors(&e)
-                .iter()
-                .map(|e| e.message.as_str())
-                .collect::<Vec<_>>()
-                .join("; "),
-        )
-    })
+    config_from_js(settings, |p| BbbLogRegConfig::from_settings(as_pairs(p)))
 }
 
 /// The field table.

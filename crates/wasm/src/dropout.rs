@@ -3,7 +3,7 @@
 //! batches), and a one-shot linear-regression computation for the regularizer view
 //! ([`dropout_linear`], SCIENCE.md §2.1).
 
-use crate::{as_pairs, check_reply, field_errors, settings_from_js, to_js};
+use crate::{as_pairs, check_reply, config_from_js, settings_from_js, to_js};
 use js_sys::{Float64Array, Object, Reflect};
 use noiselab_core::dropout::linear::{LinearDropoutSgd, LinearProblem, LinearSgdSettings};
 use noiselab_core::dropout::testtime::{self, MAX_EXACT_UNITS};
@@ -84,19 +84,10 @@ impl DropoutRun {
     /// `Error` whose message names every bad field and its allowed range.
     #[wasm_bindgen(constructor)]
     pub fn new(settings: JsValue) -> Result<DropoutRun, JsError> {
-        let pairs = settings_from_js(&settings)?;
-        match DropoutConfig::from_settings(as_pairs(&pairs)) {
-            Ok(config) => Ok(DropoutRun {
-                inner: DropoutTraining::new(config),
-            }),
-            Err(errors) => Err(JsError::new(
-                &field_errors(&errors)
-                    .iter()
-                    .map(|e| e.message.clone())
-                    .collect::<Vec<_>>()
-                    .join("; "),
-            )),
-        }
+        let config = config_from_js(&settings, |p| DropoutConfig::from_settings(as_pairs(p)))?;
+        Ok(DropoutRun {
+            inner: DropoutTraining::new(config),
+        })
     }
 
     /// Advance by up to `n` steps: `{stepsTaken, stop: null | "done" | "diverged"}`.

@@ -1,20 +1,12 @@
 //! The funnel ("gradient noise and flatness") for the browser.
 
-use crate::{as_pairs, check_reply, field_errors, settings_from_js, to_js};
+use crate::{as_pairs, check_reply, config_from_js, settings_from_js, to_js};
 use js_sys::{Array, Float64Array, Object, Reflect, Uint8Array};
 use noiselab_core::experiment::Experiment;
 use noiselab_core::funnel::{Cost, Funnel, FunnelConfig, DOMAIN, FIELDS, HISTORY_FIELDS};
 use noiselab_core::{contour, ConfigError};
 use std::collections::BTreeMap;
 use wasm_bindgen::prelude::*;
-
-fn parse(settings: &JsValue) -> Result<Result<FunnelConfig, Vec<crate::FieldError>>, JsError> {
-    let pairs = settings_from_js(settings)?;
-    Ok(
-        FunnelConfig::from_settings(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
-            .map_err(|e| field_errors(&e)),
-    )
-}
 
 fn settings_object(config: &FunnelConfig) -> BTreeMap<&'static str, String> {
     config.to_settings().into_iter().collect()
@@ -111,18 +103,10 @@ impl FunnelRun {
     /// `Error` whose message names every bad field and its allowed range.
     #[wasm_bindgen(constructor)]
     pub fn new(settings: JsValue) -> Result<FunnelRun, JsError> {
-        match parse(&settings)? {
-            Ok(config) => Ok(FunnelRun {
-                inner: Funnel::new(config),
-            }),
-            Err(errors) => Err(JsError::new(
-                &errors
-                    .iter()
-                    .map(|e| e.message.as_str())
-                    .collect::<Vec<_>>()
-                    .join("; "),
-            )),
-        }
+        let config = config_from_js(&settings, |p| FunnelConfig::from_settings(as_pairs(p)))?;
+        Ok(FunnelRun {
+            inner: Funnel::new(config),
+        })
     }
 
     /// Advance by up to `n` steps: `{stepsTaken, stop: null | "done" | "diverged"}`.

@@ -1,7 +1,7 @@
 //! The implicit-regularizer sweeps (Smith et al. 2021; SCIENCE.md §10) for the browser: one
 //! `step` computes one sweep point, so the worker reports progress and caches points.
 
-use crate::{as_pairs, check_reply, field_errors, settings_from_js, to_js};
+use crate::{as_pairs, check_reply, config_from_js, settings_from_js, to_js};
 use js_sys::{Array, Float64Array};
 use noiselab_core::experiment::Experiment;
 use noiselab_core::implicit_reg::{ImplicitRegConfig, ImplicitRegSweep, FIELDS, POINT_FIELDS};
@@ -42,19 +42,10 @@ impl ImplicitRegRun {
     /// Throws an `Error` whose message names every bad field and its allowed range.
     #[wasm_bindgen(constructor)]
     pub fn new(settings: JsValue) -> Result<ImplicitRegRun, JsError> {
-        let pairs = settings_from_js(&settings)?;
-        match ImplicitRegConfig::from_settings(as_pairs(&pairs)) {
-            Ok(config) => Ok(ImplicitRegRun {
-                inner: ImplicitRegSweep::new(config),
-            }),
-            Err(errors) => Err(JsError::new(
-                &field_errors(&errors)
-                    .iter()
-                    .map(|e| e.message.as_str())
-                    .collect::<Vec<_>>()
-                    .join("; "),
-            )),
-        }
+        let config = config_from_js(&settings, |p| ImplicitRegConfig::from_settings(as_pairs(p)))?;
+        Ok(ImplicitRegRun {
+            inner: ImplicitRegSweep::new(config),
+        })
     }
 
     /// Compute up to `n` more points: `{stepsTaken, stop: null | "done"}`.

@@ -115,6 +115,17 @@ pub(crate) fn check_reply<C>(
     to_js(&check)
 }
 
+/// A config from a JS settings object through the config's `from_settings` (called with the
+/// `(name, text)` pairs), or an `Error` whose message names every bad field and its allowed
+/// range, joined by "; ". What every run constructor uses.
+pub(crate) fn config_from_js<C>(
+    settings: &JsValue,
+    from_settings: impl FnOnce(&[(String, String)]) -> Result<C, ConfigErrors>,
+) -> Result<C, JsError> {
+    let pairs = settings_from_js(settings)?;
+    from_settings(&pairs).map_err(|errors| JsError::new(&errors.to_string()))
+}
+
 /// `(name, text)` pairs borrowed from [`settings_from_js`]'s output, for `from_settings`.
 pub(crate) fn as_pairs(settings: &[(String, String)]) -> impl Iterator<Item = (&str, &str)> {
     settings.iter().map(|(k, v)| (k.as_str(), v.as_str()))

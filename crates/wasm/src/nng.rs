@@ -1,7 +1,7 @@
 //! Noisy natural gradient (SCIENCE.md §6; Zhang et al. 2018) for the browser: full NNG, noisy
 //! Adam and noisy K-FAC side by side on one Bayesian linear regression.
 
-use crate::{as_pairs, check_reply, settings_from_js, to_js};
+use crate::{as_pairs, check_reply, config_from_js, settings_from_js, to_js};
 use js_sys::Float64Array;
 use noiselab_core::experiment::Experiment;
 use noiselab_core::nng::{NngConfig, NngRun, NNG_FIELDS, NNG_HISTORY_FIELDS};
@@ -40,9 +40,7 @@ impl NngRunHandle {
     /// Start a run from settings (`name → string | number`). Throws naming every bad field.
     #[wasm_bindgen(constructor)]
     pub fn new(settings: JsValue) -> Result<NngRunHandle, JsError> {
-        let pairs = settings_from_js(&settings)?;
-        let config =
-            NngConfig::from_settings(as_pairs(&pairs)).map_err(|e| JsError::new(&e.to_string()))?;
+        let config = config_from_js(&settings, |p| NngConfig::from_settings(as_pairs(p)))?;
         Ok(NngRunHandle {
             inner: NngRun::new(config),
         })

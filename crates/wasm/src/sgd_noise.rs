@@ -2,7 +2,7 @@
 //! SGD and SGLD on a quadratic as an Ornstein–Uhlenbeck process, with the predicted stationary
 //! covariances.
 
-use crate::{as_pairs, check_reply, field_errors, settings_from_js, to_js};
+use crate::{as_pairs, check_reply, config_from_js, settings_from_js, to_js};
 use js_sys::{Array, Float64Array, Object, Reflect};
 use noiselab_core::experiment::Experiment;
 use noiselab_core::sgd_noise::{SgdOu, SgdOuConfig, SGD_OU_FIELDS, SGD_OU_HISTORY_FIELDS};
@@ -45,19 +45,10 @@ impl SgdOuRun {
     /// Start a run; throws an `Error` naming every bad field and its range.
     #[wasm_bindgen(constructor)]
     pub fn new(settings: JsValue) -> Result<SgdOuRun, JsError> {
-        let pairs = settings_from_js(&settings)?;
-        match SgdOuConfig::from_settings(as_pairs(&pairs)) {
-            Ok(config) => Ok(SgdOuRun {
-                inner: SgdOu::new(config),
-            }),
-            Err(errors) => Err(JsError::new(
-                &field_errors(&errors)
-                    .iter()
-                    .map(|e| e.message.clone())
-                    .collect::<Vec<_>>()
-                    .join("; "),
-            )),
-        }
+        let config = config_from_js(&settings, |p| SgdOuConfig::from_settings(as_pairs(p)))?;
+        Ok(SgdOuRun {
+            inner: SgdOu::new(config),
+        })
     }
 
     /// Advance by up to `n` steps: `{stepsTaken, stop}`.
