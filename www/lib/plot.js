@@ -36,10 +36,24 @@ export class Surface {
     const w = Math.max(1, Math.round(this.canvas.clientWidth));
     const h = Math.max(1, Math.round(this.canvas.clientHeight));
     if (w === this.width && h === this.height && dpr === this.dpr) return false;
-    Object.assign(this, { width: w, height: h, dpr });
+    Object.assign(this, { width: w, height: h, dpr, lastDeps: null });
     this.canvas.width = Math.round(w * dpr);
     this.canvas.height = Math.round(h * dpr);
     this.ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    return true;
+  }
+
+  /**
+   * False if `deps` are the same (===, one by one) as at this surface's last drawing and its size
+   * has not changed since: the caller can skip redrawing a panel whose inputs did not change
+   * (each redrawn canvas costs the page a copy for the compositor). Always true while an SVG
+   * export records the drawing.
+   */
+  stale(...deps) {
+    if (this.recording) return true;
+    const last = this.lastDeps;
+    if (last && last.length === deps.length && last.every((d, i) => d === deps[i])) return false;
+    this.lastDeps = deps;
     return true;
   }
 

@@ -3,7 +3,7 @@
 export const BASE_CSS = `
 :host { display: block; font: 14px/1.4 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
   color: var(--nl-fg, #1d2330); --accent: var(--nl-accent, #0072B2); --panel: var(--nl-panel, #f6f7f9);
-  --border: var(--nl-border, #d5d9e0); --muted: var(--nl-muted, #5b6475); --bad: #B3261E; contain: layout paint style; }
+  --border: var(--nl-border, #d5d9e0); --muted: var(--nl-muted, #5b6475); --bad: #B3261E; contain: layout; }
 @media (prefers-color-scheme: dark) {
   :host { color: var(--nl-fg, #e6e9ef); --panel: var(--nl-panel, #1c2230); --border: var(--nl-border, #3a4356); --muted: var(--nl-muted, #a5adbd); --bad: #ff8a80; }
 }

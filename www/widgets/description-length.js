@@ -171,6 +171,7 @@ class NoiselabDescriptionLength extends NoiselabWidget {
 
   drawSweep(view) {
     const ctx = view.ctx;
+    if (!view.stale(this.sweepData, this.valid?.priorVariance)) return;
     view.clear('#fff');
     const lx = scale(Math.log10(SWEEP.lo), Math.log10(SWEEP.hi), 56, view.width - 48);
     const y = scale(0, 1, view.height - 40, 10);

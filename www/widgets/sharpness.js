@@ -337,6 +337,7 @@ class NoiselabSharpness extends NoiselabWidget {
 
   drawSlice() {
     const v = this.views.slice, ctx = v.ctx;
+    if (!v.stale(this.sliceData, this.snapshot?.runs.length)) return;
     v.clear('#fff');
     const d = this.sliceData;
     const s = d?.s ?? [-1, 1];
@@ -370,6 +371,7 @@ class NoiselabSharpness extends NoiselabWidget {
 
   drawRescale() {
     const v = this.views.rescale, ctx = v.ctx;
+    if (!v.stale(this.rescaleData)) return;
     v.clear('#fff');
     const r = this.rescaleData;
     if (!r) return;
@@ -407,6 +409,7 @@ class NoiselabSharpness extends NoiselabWidget {
 
   drawFunction() {
     const v = this.views.func, ctx = v.ctx;
+    if (!v.stale(this.rescaleData)) return;
     v.clear('#fff');
     const r = this.rescaleData;
     if (!r) return;
