@@ -1,7 +1,8 @@
 // Browser side of the benchmark suite (issue 7): the project's release wasm and the peers, in one
 // page, interleaved (round r runs every implementation once; round 0 is the warm-up), so ratios
 // are side by side under the same load. scripts/bench.mjs calls window.benchSuite.run(options).
-import init, * as nl from '/www/pkg/noiselab_wasm.js';
+// bench/pkg: the release module built with the `bench` feature by scripts/bench.mjs.
+import init, * as nl from '/bench/pkg/noiselab_wasm.js';
 import { w1Data, w1Plain, w1Tf, w2Plain, w3Plain } from './peers.js';
 
 const log = (s) => { document.getElementById('log').textContent += `${s}\n`; };

@@ -1,5 +1,5 @@
 // The benchmark suite (issue 7; not a test: it never fails on timing). One command:
-//   npm run bench            (setup + release build + this script)
+//   npm run bench            (setup + release build + this script, which builds bench/pkg)
 //   node scripts/bench.mjs [--runs 7] [--quick] [--no-w4]
 // W1 MLP SGD, W2 funnel noisy GD, W3 sharpness: natively (release `noiselab bench …`, run before
 // and after the browser part, pooled) and in headless Chromium (release wasm through the adapter,
@@ -31,8 +31,12 @@ const native = (workload) => JSON.parse(execFileSync('target/release/noiselab',
 const NATIVE = ['mlp', 'funnel', 'sharpness', 'sharpness-power'];
 const nativeBefore = Object.fromEntries(NATIVE.map((w) => [w, native(w)]));
 
-// ---- a static server for the bench page (bench/, the release wasm, TensorFlow.js) -------------
-const SERVED = ['bench/', 'www/pkg/', 'node_modules/@tensorflow/'];
+// ---- the bench page's wasm: the lab's release module plus the bench entry points (cargo feature
+// `bench`, left out of www/pkg), built the same way (wasm-pack, then wasm-opt) into bench/pkg ----
+execFileSync('bash', ['scripts/build-wasm.sh', 'bench/pkg', 'bench'], { stdio: 'inherit' });
+
+// ---- a static server for the bench page (bench/ with bench/pkg, TensorFlow.js) -----------------
+const SERVED = ['bench/', 'node_modules/@tensorflow/'];
 const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm', '.json': 'application/json' };
 const benchServer = http.createServer((req, res) => {
   const rel = decodeURIComponent(new URL(req.url, 'http://x').pathname).replace(/^\/+/, '');

@@ -1,16 +1,13 @@
 #!/usr/bin/env bash
-# Build the wasm adapter in release mode into www/pkg, vendor KaTeX into www/vendor, and
-# assemble the static lab in dist/ (all three are git-ignored). dist/ is what gets served.
+# Build the wasm adapter in release mode into www/pkg (scripts/build-wasm.sh: wasm-pack, then
+# wasm-opt), vendor KaTeX into www/vendor, and assemble the static lab in dist/ (all three are
+# git-ignored). dist/ is what gets served.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 
 echo "[build] wasm (release)"
-wasm-pack --log-level warn build crates/wasm --release --target web --no-typescript --no-pack \
-  --out-dir ../../www/pkg
-# wasm-pack writes a `*` .gitignore there; the repository's own .gitignore already covers www/pkg,
-# and npm would otherwise leave the core out of the package (npm pack honours nested .gitignores).
-rm -f www/pkg/.gitignore
+bash scripts/build-wasm.sh www/pkg
 
 echo "[build] vendoring KaTeX from node_modules"
 rm -rf www/vendor/katex && mkdir -p www/vendor/katex

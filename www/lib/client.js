@@ -1,4 +1,36 @@
 // Main-thread side of the worker protocol (see worker.js): one Promise per request.
+//
+// The WebAssembly core is fetched and compiled once per page, here (compiledCore), and the
+// compiled WebAssembly.Module is posted to every widget's worker in its first message ('init'),
+// so N widgets cost one download and one compilation, not N; each worker still instantiates its
+// own copy (own memory: a panic kills only that instance, and a fresh worker gets the same
+// module). If the page cannot compile it (a host page's CSP without 'wasm-unsafe-eval', an old
+// browser), the worker fetches and compiles the module itself as before.
+
+const WASM_URL = new URL('../pkg/noiselab_wasm_bg.wasm', import.meta.url);
+let compiled = null;
+
+/** The page's one compiled core: a Promise of a WebAssembly.Module, or of null on failure. */
+export function compiledCore() {
+  compiled ??= (async () => {
+    try {
+      if (typeof WebAssembly.compileStreaming === 'function') {
+        try {
+          return await WebAssembly.compileStreaming(fetch(WASM_URL));
+        } catch (err) {
+          // A server without the application/wasm type: compile from the bytes instead.
+          if (!(err instanceof TypeError)) throw err;
+        }
+      }
+      const response = await fetch(WASM_URL);
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      return await WebAssembly.compile(await response.arrayBuffer());
+    } catch {
+      return null; // each worker loads the core itself (and reports what fails there)
+    }
+  })();
+  return compiled;
+}
 
 export class WorkerError extends Error {
   constructor({ kind, message, errors }) {
@@ -22,6 +54,11 @@ export class LabWorker {
       if (ok) p.resolve(result);
       else p.reject(new WorkerError(error));
     };
+    // The first message: the compiled core (or null). Requests wait for it to be posted, so the
+    // worker sees 'init' first.
+    this.started = compiledCore().then((module) => {
+      if (!this.terminated) this.worker.postMessage({ type: 'init', module });
+    });
     this.worker.onerror = (event) => {
       event.preventDefault?.();
       const err = new WorkerError({ kind: 'load', message: `the lab's worker failed: ${event.message ?? 'unknown error'}` });
@@ -35,7 +72,10 @@ export class LabWorker {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      this.worker.postMessage({ id, type, ...args });
+      this.started.then(() => {
+        if (this.terminated) return; // terminate() has rejected it already
+        this.worker.postMessage({ id, type, ...args });
+      });
     });
   }
 

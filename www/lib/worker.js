@@ -15,7 +15,15 @@ import bayesRegression from './experiments/bayes-regression.js';
 import sharpness from './experiments/sharpness.js';
 import implicitReg from './experiments/implicit-reg.js';
 
-const ready = init();
+// The core: compiled once per page by the main thread (client.js) and posted here in the first
+// message, `{type: 'init', module}`; with no module (the page could not compile it) this worker
+// fetches and compiles it itself.
+let ready = null;
+const start = (module) => {
+  ready = init(module ? { module_or_path: module } : undefined);
+  ready.catch(() => {}); // reported to each request below
+  return ready;
+};
 const runs = new Map(); // handle → { run, kind, cursor }
 let dead = null;
 
@@ -135,8 +143,12 @@ const handlers = {
 
 self.onmessage = async (event) => {
   const { id, type, ...args } = event.data;
+  if (type === 'init') {
+    if (!ready) start(args.module);
+    return;
+  }
   try {
-    await ready;
+    await (ready ?? start());
   } catch (err) {
     self.postMessage({ id, ok: false, error: { kind: 'load', message: `could not load the WebAssembly core: ${err.message}` } });
     return;

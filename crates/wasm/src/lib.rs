@@ -13,6 +13,7 @@
 
 mod bayes_regression;
 mod bbb_logreg;
+#[cfg(feature = "bench")]
 mod bench;
 mod density1d;
 mod dropout;

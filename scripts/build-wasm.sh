@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Build the wasm adapter (release) into OUT_DIR (relative to the repository) and shrink it with
+# binaryen's wasm-opt (npm package `binaryen`, pinned in package.json; Debian's is too old for
+# wasm-bindgen's output, so wasm-pack's own wasm-opt step is off in crates/wasm/Cargo.toml).
+#   bash scripts/build-wasm.sh www/pkg            the lab's module (no bench entry points)
+#   bash scripts/build-wasm.sh bench/pkg bench    the benchmark page's module (cargo feature `bench`)
+# Idempotent: the optimized module is cached under target/wasm-opt/ by the SHA-256 of wasm-pack's
+# output and the flags, so an unchanged build skips the ~30 s optimization.
+# -Oz: on this module -O3, -Os and -Oz leave W1–W3 speed within noise (issue 7 note) and -Oz is
+# the smallest; it removes the name section (no debug info ships).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+OUT_DIR=${1:?usage: build-wasm.sh OUT_DIR [cargo features]}
+FEATURES=${2:-}
+WASM_OPT_FLAGS=(-Oz)
+
+args=(--log-level warn build crates/wasm --release --target web --no-typescript --no-pack --out-dir "../../$OUT_DIR")
+[ -n "$FEATURES" ] && args+=(-- --features "$FEATURES")
+wasm-pack "${args[@]}"
+# wasm-pack writes a `*` .gitignore there; the repository's own .gitignore already covers the
+# folder, and npm would otherwise leave the core out of the package (npm pack honours nested
+# .gitignores).
+rm -f "$OUT_DIR/.gitignore"
+
+WASM="$OUT_DIR/noiselab_wasm_bg.wasm"
+WASM_OPT=node_modules/.bin/wasm-opt
+[ -x "$WASM_OPT" ] || { echo "[build-wasm] $WASM_OPT missing: run bash scripts/setup.sh (npm ci)"; exit 1; }
+key=$( { sha256sum < "$WASM"; echo "${WASM_OPT_FLAGS[*]} $("$WASM_OPT" --version)"; } | sha256sum | cut -c1-32)
+cache="target/wasm-opt/$key.wasm"
+if [ ! -f "$cache" ]; then
+  mkdir -p target/wasm-opt
+  before=$(stat -c %s "$WASM")
+  # The target_features section tells wasm-opt which features (simd128, bulk memory, …) it may use.
+  "$WASM_OPT" "${WASM_OPT_FLAGS[@]}" "$WASM" -o "$cache.tmp"
+  mv "$cache.tmp" "$cache"
+  echo "[build-wasm] wasm-opt ${WASM_OPT_FLAGS[*]}: $before → $(stat -c %s "$cache") bytes"
+fi
+cp "$cache" "$WASM"
