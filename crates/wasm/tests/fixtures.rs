@@ -170,7 +170,7 @@ fn bayes_regression_fixture_is_bit_identical() {
     run.run(usize::MAX);
     assert_eq!(
         hash_of(&run.bands()),
-        12261719219474025155,
+        17648571187921273293,
         "bayes-regression bands hash"
     );
 }
