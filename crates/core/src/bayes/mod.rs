@@ -57,6 +57,7 @@ pub fn bbb_fixture_config() -> BbbConfig {
         optimizer: Optimizer::Adam,
         learning_rate: 0.05,
         samples_per_step: 2,
+        local_reparam: false,
         init_std: 0.1,
         steps: 300,
         seed: 2026,
