@@ -23,6 +23,7 @@
 pub mod bbb;
 mod bbb_config;
 pub mod bbb_logreg;
+pub mod bbb_view;
 pub mod density1d;
 pub mod hmc;
 pub mod linreg;
