@@ -18,7 +18,7 @@ canvas { aspect-ratio: 1 / 0.85; }
 `;
 let sheet;
 
-const MARGIN = { left: 58, right: 12, top: 12, bottom: 42 };
+const MARGIN = { left: 58, right: 20, top: 12, bottom: 42 };
 const WEIGHT_COLOURS = [C.blue, C.vermillion, C.green, C.orange, C.purple, C.skyBlue, C.yellow, '#555'];
 const fmt = (v, d = 3) => (Number.isFinite(Number(v)) ? Number(v).toFixed(d) : '—');
 const num = (v) => (v === null || v === undefined ? NaN : Number(v));
