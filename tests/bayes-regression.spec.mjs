@@ -93,3 +93,38 @@ test('evidence tuning changes η; on the lab page the state round-trips through 
   expect(snap2.bands).toEqual(snap.bands);
   con.check();
 });
+
+test('added points round-trip through the URL hash; a malformed points value is reported and ignored', async ({ page, context }) => {
+  test.setTimeout(60_000);
+  const con = watchConsole(page);
+  await page.goto('index.html#vb-mdl');
+  const el = await ready(page, '#bayes-regression-widget');
+  await el.evaluate((e) => e.setSettings({ trainingSteps: 300, hmcSamples: 20, hiddenUnits: 4, dataPoints: 10, seed: 5 }));
+  await el.evaluate((e) => e.addPoint(0, 1.5));
+  await el.evaluate((e) => e.addPoint(-0.25, -0.75));
+  const snap = await el.evaluate((e) => e.runToEnd());
+  expect(snap.dataPoints).toBe(12);
+  const hash = await page.evaluate(() => location.hash);
+  expect(decodeURIComponent(hash)).toContain('bayes-regression.points=0,1.5;-0.25,-0.75');
+  // The link reproduces the data (and so the bands) exactly.
+  const page2 = await context.newPage();
+  const con2 = watchConsole(page2);
+  await page2.goto(`index.html${hash}`);
+  const el2 = await ready(page2, '#bayes-regression-widget');
+  expect(await el2.evaluate((e) => e.added)).toEqual([[0, 1.5], [-0.25, -0.75]]);
+  const snap2 = await el2.evaluate((e) => e.runToEnd());
+  expect(snap2.dataPoints).toBe(12);
+  expect(snap2.bands).toEqual(snap.bands);
+  // Removing the points removes them from the hash; a hash change brings them back.
+  await el2.evaluate((e) => e.shadowRoot.querySelector('button[data-name="clearPoints"]').click());
+  await expect.poll(() => page2.evaluate(() => location.hash)).not.toContain('bayes-regression.points=');
+  await expect.poll(() => readout(el2, '.r-n')).toBe('10');
+  await page2.evaluate((h) => { location.hash = h; }, hash);
+  await expect.poll(() => readout(el2, '.r-n')).toBe('12');
+  // A malformed value: the message names the field; the points are kept.
+  await page2.evaluate((h) => { location.hash = h.replace(/bayes-regression\.points=[^&]*/, 'bayes-regression.points=9,9'); }, hash);
+  await expect(el2.locator('.message')).toContainText('points must be');
+  expect(await el2.evaluate((e) => e.added)).toEqual([[0, 1.5], [-0.25, -0.75]]);
+  con.check();
+  con2.check();
+});

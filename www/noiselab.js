@@ -11,6 +11,7 @@ export const WIDGETS = {
   'noiselab-dropout': './widgets/dropout.js',
   'noiselab-description-length': './widgets/description-length.js',
   'noiselab-bayes-regression': './widgets/bayes-regression.js',
+  'noiselab-bbb-linreg': './widgets/bbb-linreg.js',
   'noiselab-laplace-vb': './widgets/laplace-vb.js',
   'noiselab-logreg-posterior': './widgets/logreg-posterior.js',
   'noiselab-nng': './widgets/noisy-natural-gradient.js',

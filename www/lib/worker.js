@@ -14,6 +14,7 @@ import sgdOu from './experiments/sgd-ou.js';
 import bayesRegression from './experiments/bayes-regression.js';
 import sharpness from './experiments/sharpness.js';
 import implicitReg from './experiments/implicit-reg.js';
+import bbbLinreg from './experiments/bbbLinreg.js';
 
 // The core: compiled once per page by the main thread (client.js) and posted here in the first
 // message, `{type: 'init', module}`; with no module (the page could not compile it) this worker
@@ -46,6 +47,7 @@ const EXPERIMENTS = {
   'bayes-regression': bayesRegression,
   sharpness,
   'implicit-reg': implicitReg,
+  bbbLinreg,
 };
 
 function experiment(kind) {

@@ -42,6 +42,26 @@ const METHODS = [
 const STAGES = { map: 'MAP training (Adam)', refine: 'MAP polish (damped Newton)', tune: 'tuning η by the evidence', laplace: 'Laplace', bbb: 'Bayes by Backprop', dropout: 'MC dropout training', hmc: 'HMC sampling', done: 'done' };
 const MARGIN = { left: 50, right: 12, top: 10, bottom: 40 };
 const fmt = (v, d = 3) => (Number.isFinite(v) ? v.toFixed(d) : '—');
+// Added points: the same bounds as a click or the x/t inputs accept.
+const POINT_LIMITS = { x: 4.5, t: 10, count: 100 };
+const pointOk = (x, t) => Number.isFinite(x) && Number.isFinite(t) && Math.abs(x) <= POINT_LIMITS.x && Math.abs(t) <= POINT_LIMITS.t;
+
+/** Parse the hash's `points` value `x,t;x,t;…` into [[x, t], …], or `{error}` naming the field. */
+function parsePoints(text) {
+  const bad = { error: `points must be "x,t;x,t;…" with x from −${POINT_LIMITS.x} to ${POINT_LIMITS.x}, t from −${POINT_LIMITS.t} to ${POINT_LIMITS.t}, at most ${POINT_LIMITS.count} points; got "${String(text).slice(0, 60)}"` };
+  if (String(text).trim() === '') return { points: [] };
+  const pairs = String(text).split(';');
+  if (pairs.length > POINT_LIMITS.count) return bad;
+  const points = [];
+  for (const p of pairs) {
+    const parts = p.split(',');
+    if (parts.length !== 2 || parts.some((v) => v.trim() === '')) return bad;
+    const [x, t] = parts.map(Number);
+    if (!pointOk(x, t)) return bad;
+    points.push([x, t]);
+  }
+  return { points };
+}
 
 class NoiselabBayesRegression extends NoiselabWidget {
   static kind = 'bayes-regression';
@@ -96,7 +116,48 @@ class NoiselabBayesRegression extends NoiselabWidget {
     return Object.fromEntries(this.fields.map((f) => [f.name, this.valid[f.name]]));
   }
 
+  // ---- added points in the URL hash (`<key>.points=x,t;x,t;…`, after the settings) ----------
+
+  hashString() {
+    const base = super.hashString();
+    const pts = this.added ?? [];
+    if (!this.urlKey || !pts.length) return base;
+    return `${base}&${this.urlKey}.points=${encodeURIComponent(pts.map(([x, t]) => `${x},${t}`).join(';'))}`;
+  }
+
+  /** The base class's settings from the hash, without `points`, which sets the added points
+      (when the hash holds this widget's state at all); a malformed value is reported, not used. */
+  settingsFromHash() {
+    const r = super.settingsFromHash();
+    const own = this.urlKey && location.hash.replace(/^#/, '').split('&').some((p) => p.startsWith(`${this.urlKey}.`));
+    if (!own) return r;
+    if ('points' in r.settings) {
+      const parsed = parsePoints(r.settings.points);
+      delete r.settings.points;
+      if (parsed.error) r.errors.push({ field: 'points', message: parsed.error });
+      else this.added = parsed.points;
+    } else {
+      this.added = [];
+    }
+    return r;
+  }
+
+  async loadFromHash() {
+    const before = JSON.stringify(this.added ?? []);
+    const applied = this.appliedCount ?? 0;
+    await super.loadFromHash();
+    // Only the points changed (no setting did, so no new run was made): rebuild the data.
+    if (this.fields && JSON.stringify(this.added ?? []) !== before && (this.appliedCount ?? 0) === applied) {
+      this.pause();
+      let r = await this.worker.request('method', { handle: this.handle, name: 'resetData' });
+      for (const [x, t] of this.added) r = await this.worker.request('method', { handle: this.handle, name: 'addPoint', x, t });
+      this.ingest(r);
+      this.play();
+    }
+  }
+
   async onApplied(changed, initial) {
+    this.appliedCount = (this.appliedCount ?? 0) + 1;
     this.pause();
     const r = await this.worker.request('create', { kind: 'bayes-regression', handle: this.handle, settings: this.modelSettings() });
     this.ingest(r);
@@ -161,6 +222,7 @@ class NoiselabBayesRegression extends NoiselabWidget {
   async onButton(name) {
     if (name === 'clearPoints') {
       this.added = [];
+      this.writeHash();
       const r = await this.worker.request('method', { handle: this.handle, name: 'resetData' });
       this.ingest(r);
       this.play();
@@ -170,12 +232,17 @@ class NoiselabBayesRegression extends NoiselabWidget {
   /** Public API: add a data point (x in the plotted range) and recompute everything. */
   async addPoint(x, t) {
     await this.ready;
-    if (!Number.isFinite(x) || !Number.isFinite(t) || x < -4.5 || x > 4.5 || Math.abs(t) > 10) {
-      this.showMessage('A point needs x from −4.5 to 4.5 and t from −10 to 10.', 'warn');
+    if (!pointOk(x, t)) {
+      this.showMessage(`A point needs x from −${POINT_LIMITS.x} to ${POINT_LIMITS.x} and t from −${POINT_LIMITS.t} to ${POINT_LIMITS.t}.`, 'warn');
+      return;
+    }
+    if ((this.added ?? []).length >= POINT_LIMITS.count) {
+      this.showMessage(`At most ${POINT_LIMITS.count} added points; remove them to start again.`, 'warn');
       return;
     }
     this.showMessage('');
     this.added = [...(this.added ?? []), [x, t]];
+    this.writeHash();
     this.pause();
     const r = await this.worker.request('method', { handle: this.handle, name: 'addPoint', x, t });
     this.ingest(r);

@@ -12,6 +12,7 @@
 //! gets the same error naming the field and its range.
 
 mod bayes_regression;
+mod bbb_linreg;
 mod bbb_logreg;
 #[cfg(feature = "bench")]
 mod bench;

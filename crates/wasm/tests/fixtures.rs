@@ -170,7 +170,7 @@ fn bayes_regression_fixture_is_bit_identical() {
     run.run(usize::MAX);
     assert_eq!(
         hash_of(&run.bands()),
-        12261719219474025155,
+        17648571187921273293,
         "bayes-regression bands hash"
     );
 }
@@ -209,5 +209,36 @@ fn logreg_panel_fixture_is_bit_identical() {
         hash_of(&v),
         4474195614373191284,
         "logistic-regression panel hash"
+    );
+}
+
+#[wasm_bindgen_test(unsupported = test)]
+fn bbb_linreg_local_reparam_fixture_is_bit_identical() {
+    // Bayes by Backprop on Bayesian linear regression with the local reparameterization trick
+    // (D = 3, 300 Adam steps): history, parameter history, references and ellipses.
+    use noiselab_core::bayes::bbb_view::{ellipses, reference};
+    use noiselab_core::bayes::{BayesByBackprop, BbbConfig};
+    let s = [
+        ("localReparam", "on"),
+        ("weights", "3"),
+        ("samplesPerStep", "2"),
+        ("steps", "300"),
+        ("seed", "7"),
+    ];
+    let mut run = BayesByBackprop::new(BbbConfig::from_settings(s.iter().copied()).unwrap());
+    run.run(usize::MAX);
+    let r = reference(&run);
+    let mut all: Vec<f64> = run.history().to_vec();
+    all.extend_from_slice(run.parameter_history());
+    all.extend(
+        r.variance_ratio_mean_field
+            .iter()
+            .chain(&r.variance_ratio_marginal),
+    );
+    all.extend(ellipses(&run, 0, 2, 2.0, 48));
+    assert_eq!(
+        hash_of(&all),
+        4982273739308623606,
+        "bbb-linreg (local reparameterization) hash"
     );
 }

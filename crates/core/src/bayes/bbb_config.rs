@@ -91,7 +91,7 @@ const fn integer(min: u64, max: u64, default: u64) -> FieldKind {
 
 /// Every Bayes-by-Backprop setting, its range and its default (SCIENCE.md §4: σ² = 0.25,
 /// η = 1).
-pub const BBB_FIELDS: [FieldSpec; 12] = [
+pub const BBB_FIELDS: [FieldSpec; 13] = [
     FieldSpec {
         name: "dataPoints",
         label: "data points N",
@@ -162,6 +162,19 @@ pub const BBB_FIELDS: [FieldSpec; 12] = [
         kind: integer(1, 100, 1),
     },
     FieldSpec {
+        name: "localReparam",
+        label: "local reparameterization",
+        unit: "",
+        help: "Sample each example's activation a_i = x_iᵀw from its Gaussian N(x_iᵀμ, Σ_j x_ij² s_j²) independently (Kingma, Salimans & Welling 2015) instead of one weight sample shared by all examples: the same expected gradient with lower variance.",
+        kind: FieldKind::Choice {
+            options: &[
+                ("off", "off: one weight sample w = μ + s⊙ε"),
+                ("on", "on: independent activation samples"),
+            ],
+            default: "off",
+        },
+    },
+    FieldSpec {
         name: "initStd",
         label: "initial std s₀",
         unit: "",
@@ -206,6 +219,10 @@ pub struct BbbConfig {
     pub learning_rate: f64,
     /// S, weight samples per gradient estimate.
     pub samples_per_step: u32,
+    /// The local reparameterization trick (Kingma, Salimans & Welling 2015): sample the
+    /// activations `a_i = x_iᵀw` per example instead of `w`. Off by default (SCIENCE.md §4
+    /// describes the plain weight-sample estimator).
+    pub local_reparam: bool,
     /// s₀, the initial std of every weight.
     pub init_std: f64,
     /// Number of updates.
@@ -242,9 +259,10 @@ impl BbbConfig {
             optimizer: Optimizer::from_name(choice(6)).expect("options are optimizers"),
             learning_rate: real(7),
             samples_per_step: int(8),
-            init_std: real(9),
-            steps: int(10),
-            seed: int(11),
+            local_reparam: choice(9) == "on",
+            init_std: real(10),
+            steps: int(11),
+            seed: int(12),
         })
     }
 
@@ -264,6 +282,10 @@ impl BbbConfig {
             ("optimizer", self.optimizer.name().to_string()),
             ("learningRate", format!("{}", self.learning_rate)),
             ("samplesPerStep", format!("{}", self.samples_per_step)),
+            (
+                "localReparam",
+                if self.local_reparam { "on" } else { "off" }.to_string(),
+            ),
             ("initStd", format!("{}", self.init_std)),
             ("steps", format!("{}", self.steps)),
             ("seed", format!("{}", self.seed)),

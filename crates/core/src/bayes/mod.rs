@@ -23,6 +23,7 @@
 pub mod bbb;
 mod bbb_config;
 pub mod bbb_logreg;
+pub mod bbb_view;
 pub mod density1d;
 pub mod hmc;
 pub mod linreg;
@@ -57,6 +58,7 @@ pub fn bbb_fixture_config() -> BbbConfig {
         optimizer: Optimizer::Adam,
         learning_rate: 0.05,
         samples_per_step: 2,
+        local_reparam: false,
         init_std: 0.1,
         steps: 300,
         seed: 2026,

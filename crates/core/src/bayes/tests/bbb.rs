@@ -1,7 +1,7 @@
 //! Bayes by Backprop (SCIENCE.md §4): settings, exact reductions, unbiasedness of the
 //! reparameterized gradient, convergence to the mean-field optimum, collapse without the KL.
 
-use crate::bayes::bbb::gradient_estimate;
+use crate::bayes::bbb::{gradient_estimate, local_gradient_estimate};
 use crate::bayes::linreg::{elbo_gradient, elbo_terms};
 use crate::bayes::special::{sigmoid, softplus, softplus_inverse};
 use crate::bayes::*;
@@ -23,8 +23,13 @@ fn defaults_follow_science_md_and_settings_round_trip() {
         (Objective::Elbo, Optimizer::Adam)
     );
     assert_eq!((c.data_points, c.weights, c.steps), (20, 2, 2000));
+    assert!(
+        !c.local_reparam,
+        "local reparameterization is off by default"
+    );
     c.validate().unwrap();
     let odd = BbbConfig {
+        local_reparam: true,
         learning_rate: 1.0 / 3.0,
         objective: Objective::Likelihood,
         optimizer: Optimizer::Sgd,
@@ -50,6 +55,8 @@ fn invalid_settings_name_the_field_and_range() {
     assert_eq!(text[1], "weights must be from 1 to 10; got 11");
     assert!(text[2].starts_with("optimizer must be one of \"adam\""));
     assert_eq!(errs.0[3].field(), "learningRate");
+    let errs = BbbConfig::from_settings([("localReparam", "yes")]).unwrap_err();
+    assert_eq!(errs.0[0].field(), "localReparam");
     let bad = BbbConfig {
         init_std: -1.0,
         ..BbbConfig::default()
@@ -313,4 +320,199 @@ fn seeded_regression_value() {
     );
     assert_eq!(hash, BAYES_FIXTURE_HASH);
     assert_eq!(elbo.to_bits(), BAYES_FIXTURE_ELBO_BITS);
+}
+
+/// `K` one-sample estimates `[∂F/∂μ₁, ∂F/∂μ₂, ∂F/∂ρ₁, ∂F/∂ρ₂]`, plain or local.
+fn draws(
+    r: &BayesByBackprop,
+    local: bool,
+    (mean, rho): (&[f64], &[f64]),
+    k: usize,
+) -> Vec<[f64; 4]> {
+    let stats = r.data().sufficient_stats();
+    let mut rng = SeededRng::new(if local { 7 } else { 8 }, 0);
+    (0..k)
+        .map(|_| {
+            let g = if local {
+                local_gradient_estimate(
+                    r.data(),
+                    (mean, rho),
+                    (0.25, 1.0),
+                    Objective::Elbo,
+                    1,
+                    &mut rng,
+                )
+            } else {
+                gradient_estimate(
+                    &stats,
+                    (mean, rho),
+                    (0.25, 1.0),
+                    Objective::Elbo,
+                    1,
+                    &mut rng,
+                )
+            };
+            [g.mean[0], g.mean[1], g.rho[0], g.rho[1]]
+        })
+        .collect()
+}
+
+fn mean_and_variance(d: &[[f64; 4]], c: usize) -> (f64, f64) {
+    let k = d.len() as f64;
+    let m = d.iter().map(|v| v[c]).sum::<f64>() / k;
+    (
+        m,
+        d.iter().map(|v| (v[c] - m).powi(2)).sum::<f64>() / (k - 1.0),
+    )
+}
+
+#[test]
+#[allow(clippy::needless_range_loop)]
+fn local_reparameterization_is_unbiased_with_lower_variance() {
+    // Kingma, Salimans & Welling 2015 on the default data (N = 20, D = 2, c = 0.8): 20,000
+    // one-sample estimates of each estimator at a fixed (μ, ρ), independent streams. Means: local
+    // vs plain within 4 SE of the difference (SE² = var_l/K + var_p/K) and local vs the exact
+    // gradient within 4 SE, per component (false alarm < 6e-4 for the 8 checks). Variance: the
+    // μ-gradient covariance of the local estimator is Σ_i x_i x_iᵀ v_i/σ⁴ (v_i = Σ_j x_ij² s_j²),
+    // checked within 5 SE (Gaussian, linear in ζ); the plain one is A diag(s²) A. With positively
+    // correlated features the dropped cross-example terms are positive, so every component's
+    // variance must fall: measured ratios plain/local 8.5 and 6.4 (μ), 10.4 and 14.6 (ρ);
+    // asserted > 2 for the μ-components and < 1 of variance for every component.
+    let r = BayesByBackprop::new(BbbConfig::default());
+    let stats = r.data().sufficient_stats();
+    let (mean, std) = (vec![-0.5, 0.4], vec![0.3, 0.2]);
+    let rho: Vec<f64> = std.iter().map(|&s| softplus_inverse(s)).collect();
+    let (gm, gs) = elbo_gradient(&stats, &mean, &std, 0.25, 1.0);
+    let exact = [
+        gm[0],
+        gm[1],
+        gs[0] * sigmoid(rho[0]),
+        gs[1] * sigmoid(rho[1]),
+    ];
+    let k = 20_000;
+    let local = draws(&r, true, (&mean, &rho), k);
+    let plain = draws(&r, false, (&mean, &rho), k);
+    let kf = k as f64;
+    for c in 0..4 {
+        let (ml, vl) = mean_and_variance(&local, c);
+        let (mp, vp) = mean_and_variance(&plain, c);
+        let se = ((vl + vp) / kf).sqrt();
+        println!(
+            "component {c}: local {ml:.4} plain {mp:.4} exact {:.4}; z(local − plain) = {:.2}, variance ratio plain/local = {:.2}",
+            exact[c],
+            (ml - mp) / se,
+            vp / vl
+        );
+        assert!((ml - mp).abs() < 4.0 * se, "component {c}: local vs plain");
+        assert!(
+            (ml - exact[c]).abs() < 4.0 * (vl / kf).sqrt(),
+            "component {c}: local vs exact"
+        );
+        assert!(vl < vp, "component {c}: variance not reduced");
+        if c < 2 {
+            assert!(vp / vl > 2.0, "component {c}: ratio {}", vp / vl);
+        }
+    }
+    // The local μ-gradient covariance in closed form.
+    let d = 2;
+    let x = &r.data().inputs;
+    let cov = |a: usize, b: usize| {
+        (0..r.data().len())
+            .map(|i| {
+                let row = &x[i * d..(i + 1) * d];
+                let v: f64 = (0..d).map(|j| row[j] * row[j] * std[j] * std[j]).sum();
+                row[a] * row[b] * v / (0.25 * 0.25)
+            })
+            .sum::<f64>()
+    };
+    let avg: Vec<f64> = (0..2).map(|c| mean_and_variance(&local, c).0).collect();
+    for (a, b) in [(0, 0), (0, 1), (1, 1)] {
+        let emp = local
+            .iter()
+            .map(|v| (v[a] - avg[a]) * (v[b] - avg[b]))
+            .sum::<f64>()
+            / (kf - 1.0);
+        let se = ((cov(a, a) * cov(b, b) + cov(a, b).powi(2)) / kf).sqrt();
+        assert!(
+            (emp - cov(a, b)).abs() < 5.0 * se,
+            "cov({a},{b}) {emp} vs {}",
+            cov(a, b)
+        );
+    }
+}
+
+#[test]
+#[allow(clippy::needless_range_loop)]
+fn local_reparameterization_at_zero_std_is_backprop() {
+    // s = softplus(ρ) ≈ 1e-12 (and exactly 0 via v_i = 0): every activation is x_iᵀμ, so the
+    // μ-gradient is the exact Xᵀ(t − Xμ)/σ² − μ/η (tolerance 1e-9 relative), and a whole SGD run
+    // with localReparam on matches the plain run within 1e-9 (both are backprop on the MAP
+    // objective).
+    let r = BayesByBackprop::new(BbbConfig::default());
+    let stats = r.data().sufficient_stats();
+    let mean = vec![0.7, -0.3];
+    for rho in [vec![softplus_inverse(1e-12); 2], vec![-800.0; 2]] {
+        let g = local_gradient_estimate(
+            r.data(),
+            (&mean, &rho),
+            (0.25, 1.0),
+            Objective::Elbo,
+            3,
+            &mut SeededRng::new(5, 0),
+        );
+        let (gm, _) = elbo_gradient(&stats, &mean, &[0.0, 0.0], 0.25, 1.0);
+        for j in 0..2 {
+            assert!(
+                (g.mean[j] - gm[j]).abs() < 1e-9 * gm[j].abs().max(1.0),
+                "{j}: {} vs {}",
+                g.mean[j],
+                gm[j]
+            );
+        }
+    }
+    let cfg = BbbConfig {
+        optimizer: Optimizer::Sgd,
+        learning_rate: 0.05,
+        init_std: 1e-12,
+        steps: 100,
+        ..BbbConfig::default()
+    };
+    let plain = run(cfg.clone());
+    let local = run(BbbConfig {
+        local_reparam: true,
+        ..cfg
+    });
+    for j in 0..2 {
+        assert!((plain.mean()[j] - local.mean()[j]).abs() < 1e-9);
+    }
+}
+
+#[test]
+fn local_reparameterization_reaches_the_mean_field_optimum() {
+    // The same run as `reaches_the_mean_field_optimum` (Adam, α = 0.005, S = 10, 20,000 steps,
+    // Polyak average) with localReparam on: same tolerances (means 5% of the marginal std, stds
+    // 2% of 1/√P_jj, gap within 0.01 nats of the mean-field gap).
+    let r = run(BbbConfig {
+        learning_rate: 0.005,
+        samples_per_step: 10,
+        steps: 20_000,
+        local_reparam: true,
+        ..BbbConfig::default()
+    });
+    let s = r.snapshot();
+    let re = r.reference();
+    assert_eq!(s.stop_reason, Some(StopReason::Done));
+    for j in 0..2 {
+        let dm = (s.averaged_mean[j] - re.mean[j]) / re.marginal_std[j];
+        let ds = s.averaged_std[j] / re.mean_field_std[j] - 1.0;
+        println!("local, weight {j}: mean error {dm:+.4} marginal sds, std error {ds:+.4}");
+        assert!(dm.abs() < 0.05 && ds.abs() < 0.02);
+    }
+    let f = elbo_terms(r.data(), &s.averaged_mean, &s.averaged_std, 0.25, 1.0);
+    let gap = re.log_evidence - f.elbo;
+    println!(
+        "local: gap {gap:.5} vs mean-field gap {:.5}",
+        re.mean_field_gap
+    );
+    assert!(gap >= re.mean_field_gap && gap - re.mean_field_gap < 0.01);
 }

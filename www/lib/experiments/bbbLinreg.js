@@ -1,0 +1,40 @@
+// Worker side of Bayes by Backprop on Bayesian linear regression (SCIENCE §4): each frame carries
+// the new history rows (ELBO and its terms), the new [μ, s] rows, the exact references (ln p(D),
+// mean-field optimum, marginals, variance ratios) and three 2σ ellipses over the shown weights.
+import * as wasm from '../../pkg/noiselab_wasm.js';
+
+const ELLIPSE_POINTS = 96;
+
+function view(e) {
+  const [i, j] = e.axes ?? [0, 1];
+  return { reference: e.run.reference(), ellipses: e.run.ellipses(i, j, 2, ELLIPSE_POINTS), ellipsePoints: ELLIPSE_POINTS, axes: [i, j] };
+}
+
+export default {
+  fields: () => wasm.bbbLinregFields(),
+  historyFields: () => wasm.bbbLinregHistoryFields(),
+  check: (settings) => wasm.bbbLinregCheck(settings),
+  create: (settings) => new wasm.BbbLinregRun(settings),
+  // A step costs O(S·D²) (plain) or O(S·N·D) (local): cap a wasm call at ~1e6 multiply-adds.
+  slice(run, steps) {
+    const s = run.settings();
+    const work = Number(s.samplesPerStep) * Number(s.weights) * (Number(s.weights) + Number(s.dataPoints)) + 20;
+    return Math.max(1, Math.min(steps, Math.floor(1e6 / work)));
+  },
+  frame(e, stepsTaken = 0, elapsedMs = 0) {
+    const from = e.cursor;
+    const history = e.run.historyFrom(from);
+    const parameters = e.run.parametersFrom(from);
+    e.cursor = e.run.stepsDone() + 1;
+    const result = { snapshot: e.run.snapshot(), ...view(e), from, history, parameters, stepsTaken, elapsedMs };
+    return [result, [history.buffer, parameters.buffer, result.ellipses.buffer]];
+  },
+  methods: {
+    // Which two weights the plane shows (0-based): `request('method', {handle, name: 'axes', i, j})`.
+    axes(e, { i, j }) {
+      e.axes = [Math.max(0, Math.floor(Number(i) || 0)), Math.max(0, Math.floor(Number(j) || 0))];
+      const result = view(e);
+      return [result, [result.ellipses.buffer]];
+    },
+  },
+};
