@@ -282,14 +282,14 @@ class NoiselabBbbLinreg extends NoiselabWidget {
     if (!s || !ref) return;
     const list = (a, d = 3) => a.map((v) => fmt(num(v), d)).join(', ');
     const stop = s.stopReason === 'diverged' ? ' — <b>diverged</b> (the run stopped: non-finite values)' : '';
-    this.readoutEl.innerHTML = `
+    this.setReadout(`
       <span>step <b class="r-step">${s.stepsDone}</b> / ${s.totalSteps}${stop}</span>
       <span>ELBO F = <b class="r-elbo">${fmt(num(s.elbo), 4)}</b>, ln p(D) = <b class="r-log-evidence">${fmt(num(ref.logEvidence), 4)}</b> nats</span>
       <span>gap ln p(D) − F = <b class="r-gap">${fmt(num(s.gap), 4)}</b> nats (mean-field minimum <b class="r-mf-gap">${fmt(num(ref.meanFieldGap), 4)}</b>)</span>
       <span>s²·P<sub>jj</sub> (→ 1) = <b class="r-ratio-mf">${list(ref.varianceRatioMeanField)}</b></span>
       <span>s²/(P⁻¹)<sub>jj</sub> (true marginal) = <b class="r-ratio-marginal">${list(ref.varianceRatioMarginal)}</b></span>
       <span>KL(q‖p) = ${fmt(num(s.klNats), 3)} nats = <b class="r-kl-bits">${fmt(num(s.klBits), 2)}</b> bits</span>
-      <span>gradient: ${this.valid.localReparam === 'on' ? 'local reparameterization' : 'one weight sample'}, S = ${this.valid.samplesPerStep}</span>`;
+      <span>gradient: ${this.valid.localReparam === 'on' ? 'local reparameterization' : 'one weight sample'}, S = ${this.valid.samplesPerStep}</span>`);
     this.$('canvas.elbo').setAttribute('aria-label', `ELBO ${fmt(num(s.elbo), 3)} nats at step ${s.stepsDone}; ln p(D) = ${fmt(num(ref.logEvidence), 3)}; gap ${fmt(num(s.gap), 3)} nats, mean-field minimum ${fmt(num(ref.meanFieldGap), 3)}.`);
     this.$('canvas.std').setAttribute('aria-label', `Stds of q: ${list(s.std)}; mean-field optimum ${list(ref.meanFieldStd)}; true marginals ${list(ref.marginalStd)}.`);
     const [i, j] = this.view.axes;

@@ -1,7 +1,7 @@
 //! Bayes by Backprop on Bayesian linear regression (SCIENCE.md §4), for the browser: the ELBO
 //! against the exact log evidence, the variances against the mean-field optimum, and 2σ ellipses.
 
-use crate::{as_pairs, check_reply, field_errors, settings_from_js, to_js};
+use crate::{as_pairs, check_reply, config_from_js, settings_from_js, to_js};
 use js_sys::Float64Array;
 use noiselab_core::bayes::bbb_view::{ellipses, reference};
 use noiselab_core::bayes::{BayesByBackprop, BbbConfig, BBB_FIELDS, BBB_HISTORY_FIELDS};
@@ -42,16 +42,7 @@ impl BbbLinregRun {
     /// Start a run; throws naming every bad field.
     #[wasm_bindgen(constructor)]
     pub fn new(settings: JsValue) -> Result<BbbLinregRun, JsError> {
-        let pairs = settings_from_js(&settings)?;
-        let config = BbbConfig::from_settings(as_pairs(&pairs)).map_err(|e| {
-            JsError::new(
-                &field_errors(&e)
-                    .iter()
-                    .map(|e| e.message.as_str())
-                    .collect::<Vec<_>>()
-                    .join("; "),
-            )
-        })?;
+        let config = config_from_js(&settings, |p| BbbConfig::from_settings(as_pairs(p)))?;
         Ok(BbbLinregRun {
             inner: BayesByBackprop::new(config),
         })
