@@ -5,7 +5,7 @@
 //! noiselab run <experiment> [--config file.json] [--set key=value ...] --out results.{json,csv}
 //!   experiments: funnel, dropout, dropout-k, nng, logreg-posterior, description-length,
 //!   description-length-sweep, sgld, sgd-ou, bayes-regression, sharpness, sharpness-rescale,
-//!   implicit-reg
+//!   implicit-reg, laplace-vb, bbb-linreg
 //!   (`noiselab run --help` lists them all)
 //! noiselab surface funnel [--set cost=neal] [--nx 241 --ny 121 --levels 14] --out surface.json
 //! noiselab fields <experiment>
@@ -21,6 +21,7 @@ mod implicit_reg;
 mod nng;
 mod sgd_noise;
 mod sharpness;
+mod small_bayes;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -63,6 +64,10 @@ enum Which {
     Sharpness,
     /// Dinh et al.'s rescaling of the 2-3-1 ReLU demo net: same function, different sharpness.
     SharpnessRescale,
+    /// Laplace vs variational Gaussian on Bishop's 1-D density exp(−z²/2)σ(az + b).
+    LaplaceVb,
+    /// Bayes by Backprop on Bayesian linear regression: ELBO vs ln p(D), variances vs 1/P_jj.
+    BbbLinreg,
     /// Smith et al.'s implicit regularizer: learning-rate and batch-size sweeps of SGD vs GD on J and on J + R.
     ImplicitReg,
 }
@@ -185,6 +190,8 @@ fn main() -> ExitCode {
             Which::Sharpness => sharpness::run(&s, &out),
             Which::SharpnessRescale => sharpness::run_rescale(&s, &out),
             Which::ImplicitReg => implicit_reg::run(&s, &out),
+            Which::LaplaceVb => small_bayes::run_laplace_vb(&s, &out),
+            Which::BbbLinreg => small_bayes::run_bbb_linreg(&s, &out),
         }),
         Command::Surface {
             experiment: Which::Funnel,
@@ -209,6 +216,8 @@ fn main() -> ExitCode {
                 Which::BayesRegression => bayes_regression::print_fields(),
                 Which::Sharpness | Which::SharpnessRescale => sharpness::print_fields(),
                 Which::ImplicitReg => implicit_reg::print_fields(),
+                Which::LaplaceVb => small_bayes::print_laplace_vb_fields(),
+                Which::BbbLinreg => small_bayes::print_bbb_linreg_fields(),
             }
             Ok(())
         }
