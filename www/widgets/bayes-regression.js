@@ -26,6 +26,8 @@ canvas.overlay { aspect-ratio: 2 / 1; cursor: crosshair; }
 table.widths { border-collapse: collapse; font-variant-numeric: tabular-nums; font-size: 13px; }
 table.widths th, table.widths td { padding: 2px 10px; text-align: right; border-bottom: 1px solid var(--border); }
 table.widths th:first-child, table.widths td:first-child { text-align: left; }
+table.widths .se { color: var(--muted); font-size: 12px; }
+.note { margin: 4px 2px; font-size: 12px; color: var(--muted); }
 .addpoint { display: flex; flex-wrap: wrap; gap: 6px; align-items: center; font-size: 13px; }
 .addpoint input { width: 5em; font: inherit; padding: 3px 5px; border: 1px solid var(--border); border-radius: 5px; }
 `;
@@ -85,7 +87,8 @@ class NoiselabBayesRegression extends NoiselabWidget {
       <div class="legend" aria-hidden="true"><span><i class="swatch dot ink"></i>data (click the plot to add a point)</span><span>side by side: the HMC band in grey behind each method</span></div>
       <div class="progress"><progress max="1" value="0" aria-label="computation progress"></progress><span class="stage-text"></span></div>
       <div class="addpoint" role="group" aria-label="add a data point"><label>x <input name="x" type="text" inputmode="decimal" value="0"></label><label>t <input name="t" type="text" inputmode="decimal" value="0"></label><button type="button" class="add">Add point</button></div>
-      <div class="table-scroll" tabindex="0" role="group" aria-label="band widths of the five predictive distributions"><table class="widths" aria-label="mean width of the ±2σ band inside the clusters and between them"><thead><tr><th>method</th><th>width inside</th><th>width between</th><th>between / inside</th></tr></thead><tbody></tbody></table></div>`;
+      <div class="table-scroll" tabindex="0" role="group" aria-label="band widths of the five predictive distributions"><table class="widths" aria-label="mean width of the ±2σ band inside the clusters and between them"><thead><tr><th>method</th><th>width inside</th><th>width between</th><th>between / inside</th></tr></thead><tbody></tbody></table></div>
+      <p class="note">Widths of sampled bands (Bayes by Backprop, MC dropout, HMC, sampled Laplace) carry ± one batch-means standard error over 10 batches of the draws.</p>`;
   }
 
   async onReady() {
@@ -343,7 +346,8 @@ class NoiselabBayesRegression extends NoiselabWidget {
     const rows = METHODS.map((m, i) => {
       const b = s.bands[i];
       const ratio = b.ready ? b.widthBetween / b.widthInside : NaN;
-      return `<tr><td><i class="swatch" style="border-color:${m.colour}"></i> ${m.label}</td><td class="r-${m.key}-inside">${b.ready ? fmt(b.widthInside) : '…'}</td><td class="r-${m.key}-between">${b.ready ? fmt(b.widthBetween) : '…'}</td><td>${b.ready ? fmt(ratio, 2) : '…'}</td></tr>`;
+      const se = (v) => (b.ready && Number.isFinite(v) ? ` <span class="se">± ${fmt(v)}</span>` : '');
+      return `<tr><td><i class="swatch" style="border-color:${m.colour}"></i> ${m.label}</td><td><span class="r-${m.key}-inside">${b.ready ? fmt(b.widthInside) : '…'}</span>${se(b.widthInsideSe)}</td><td><span class="r-${m.key}-between">${b.ready ? fmt(b.widthBetween) : '…'}</span>${se(b.widthBetweenSe)}</td><td>${b.ready ? fmt(ratio, 2) : '…'}</td></tr>`;
     }).join('');
     this.$('table.widths tbody').innerHTML = rows;
     const e = s.elbo;

@@ -31,6 +31,10 @@ pub const METHODS: [&str; 5] = ["map", "laplace", "bbb", "dropout", "hmc"];
 pub const PREDICTIVE_SAMPLES: usize = 200;
 /// HMC burn-in transitions (step size adapted in windows of [`ADAPT_WINDOW`]).
 pub const HMC_BURN_IN: usize = 100;
+/// Contiguous batches of a method's draws for the batch-means standard errors of its band
+/// widths (SCIENCE.md §0: every Monte Carlo quantity shown has a standard error). Contiguous
+/// batches also carry the HMC chain's autocorrelation into the error.
+pub const SE_BATCHES: usize = 10;
 /// HMC step-size adaptation window.
 pub const ADAPT_WINDOW: usize = 10;
 /// damped Newton iterations per fit at most.
@@ -156,6 +160,11 @@ pub struct BandSummary {
     /// Mean `4σ_pred` on grid points inside the data's range but farther than 0.75 from every
     /// data input (the gap between the clusters); NaN if there is no such point.
     pub width_between: f64,
+    /// Batch-means standard errors of the two widths for a sampled band ([`SE_BATCHES`]
+    /// contiguous batches of the draws: `sd(batch widths)/√K`); NaN for a band that is exact
+    /// (MAP, linearized Laplace) or not ready.
+    pub width_inside_se: f64,
+    pub width_between_se: f64,
 }
 
 /// The readout of a run.
@@ -268,8 +277,15 @@ pub struct RegressionRun {
     hmc_accepted_kept: usize,
     hmc_sum: Vec<f64>,
     hmc_sum_sq: Vec<f64>,
+    // per batch of kept HMC draws: sums over the grid (K × G) and counts
+    hmc_batch_sum: Vec<f64>,
+    hmc_batch_sum_sq: Vec<f64>,
+    hmc_batch_count: Vec<usize>,
     // bands: [method][mean, std][grid]
     bands: Vec<f64>,
+    // per method: the predictive std of each of SE_BATCHES batches of draws (K × G), empty if
+    // the band is not sampled
+    band_batches: Vec<Vec<f64>>,
 }
 
 impl RegressionRun {
@@ -338,7 +354,11 @@ impl RegressionRun {
             hmc_accepted_kept: 0,
             hmc_sum: vec![0.0; GRID_POINTS],
             hmc_sum_sq: vec![0.0; GRID_POINTS],
+            hmc_batch_sum: vec![0.0; SE_BATCHES * GRID_POINTS],
+            hmc_batch_sum_sq: vec![0.0; SE_BATCHES * GRID_POINTS],
+            hmc_batch_count: vec![0; SE_BATCHES],
             bands: vec![f64::NAN; METHODS.len() * 2 * GRID_POINTS],
+            band_batches: vec![Vec::new(); METHODS.len()],
             config,
         };
         run.reset();
@@ -421,21 +441,29 @@ impl RegressionRun {
         self.bands[off + g..off + 2 * g].copy_from_slice(std);
     }
 
-    /// Mean and std of `f` over function draws `draw(k, x-grid) `, plus noise: from per-grid sums.
-    fn predictive_from<F>(&self, samples: usize, mut draw: F) -> (Vec<f64>, Vec<f64>)
+    /// Mean and std of `f` over function draws `draw(k, x-grid) `, plus noise: from per-grid sums;
+    /// and the std of each of [`SE_BATCHES`] contiguous batches of the draws (K × G).
+    fn predictive_from<F>(&self, samples: usize, mut draw: F) -> (Vec<f64>, Vec<f64>, Vec<f64>)
     where
         F: FnMut(&mut Vec<f64>),
     {
         let g = GRID_POINTS;
         let (mut s, mut s2) = (vec![0.0; g], vec![0.0; g]);
+        let (mut bs, mut bs2) = (vec![0.0; SE_BATCHES * g], vec![0.0; SE_BATCHES * g]);
+        let mut counts = vec![0; SE_BATCHES];
         let mut f = vec![0.0; g];
-        for _ in 0..samples {
+        for k in 0..samples {
             draw(&mut f);
+            let b = k * SE_BATCHES / samples;
+            counts[b] += 1;
             for i in 0..g {
                 s[i] += f[i];
                 s2[i] += f[i] * f[i];
+                bs[b * g + i] += f[i];
+                bs2[b * g + i] += f[i] * f[i];
             }
         }
+        let batches = self.batch_stds(&bs, &bs2, &counts);
         let n = samples as f64;
         let mean: Vec<f64> = s.iter().map(|v| v / n).collect();
         let std = (0..g)
@@ -444,7 +472,23 @@ impl RegressionRun {
                 libm::sqrt(var + self.model.noise_variance)
             })
             .collect();
-        (mean, std)
+        (mean, std, batches)
+    }
+
+    /// Predictive stds per batch from per-batch sums (K × G); empty if a batch has no draws.
+    fn batch_stds(&self, sum: &[f64], sum_sq: &[f64], counts: &[usize]) -> Vec<f64> {
+        if counts.contains(&0) {
+            return Vec::new();
+        }
+        let g = GRID_POINTS;
+        (0..SE_BATCHES * g)
+            .map(|k| {
+                let n = counts[k / g] as f64;
+                let mean = sum[k] / n;
+                let var = (sum_sq[k] / n - mean * mean).max(0.0);
+                libm::sqrt(var + self.model.noise_variance)
+            })
+            .collect()
     }
 
     fn curve(&self, w: &[f64], out: &mut [f64], tape: &mut crate::mlp::Tape) {
@@ -692,7 +736,7 @@ impl RegressionRun {
         self.curve(&w, &mut mean, &mut tape);
         let sd = libm::sqrt(self.model.noise_variance);
         self.set_band(0, &mean.clone(), &vec![sd; g]);
-        let (m, s) = match self.config.predictive {
+        let (m, s, batches) = match self.config.predictive {
             Predictive::Linearized => {
                 let mut row = vec![0.0; p];
                 let mut scratch = vec![0.0; p];
@@ -706,7 +750,7 @@ impl RegressionRun {
                         libm::sqrt(var + self.model.noise_variance)
                     })
                     .collect();
-                (mean, std)
+                (mean, std, Vec::new())
             }
             Predictive::Sampled => {
                 let mut rng = SeededRng::new(self.config.seed as u64, 3);
@@ -726,6 +770,7 @@ impl RegressionRun {
             }
         };
         self.set_band(1, &m, &s);
+        self.band_batches[1] = batches;
         self.stage_step = 1;
         self.enter(Stage::Bbb);
     }
@@ -741,7 +786,7 @@ impl RegressionRun {
         let mean = self.bbb_mean.clone();
         let mut tape = self.model.mlp.tape();
         let mut w = vec![0.0; p];
-        let (m, s) = self.predictive_from(PREDICTIVE_SAMPLES, |f| {
+        let (m, s, batches) = self.predictive_from(PREDICTIVE_SAMPLES, |f| {
             for j in 0..p {
                 w[j] = mean[j] + std[j] * rng.normal();
             }
@@ -750,6 +795,7 @@ impl RegressionRun {
             }
         });
         self.set_band(2, &m, &s);
+        self.band_batches[2] = batches;
     }
 
     fn bbb_step(&mut self) {
@@ -819,13 +865,14 @@ impl RegressionRun {
             let mut rng = SeededRng::new(self.config.seed as u64, 6);
             let params = self.drop_params.clone();
             let dropout = self.dropout.clone();
-            let (m, s) = self.predictive_from(PREDICTIVE_SAMPLES, |f| {
+            let (m, s, batches) = self.predictive_from(PREDICTIVE_SAMPLES, |f| {
                 dropout.sample_mask(mlp, &mut rng, &mut mask);
                 for (o, &x) in f.iter_mut().zip(&self.grid) {
                     *o = mlp.forward(&params, &dropout, &[x], Some(&mask), &mut tape);
                 }
             });
             self.set_band(3, &m, &s);
+            self.band_batches[3] = batches;
             self.start_hmc();
             self.enter(Stage::Hmc);
         }
@@ -914,10 +961,15 @@ impl RegressionRun {
         let z = self.hmc.as_ref().expect("chain").position().to_vec();
         let w: Vec<f64> = z.iter().zip(&self.whitening).map(|(z, d)| z / d).collect();
         let mut tape = self.model.mlp.tape();
+        let planned = (self.config.hmc_samples as usize).max(1);
+        let b = ((self.hmc_kept - 1) * SE_BATCHES / planned).min(SE_BATCHES - 1);
+        self.hmc_batch_count[b] += 1;
         for i in 0..GRID_POINTS {
             let f = self.model.output(&w, self.grid[i], &mut tape);
             self.hmc_sum[i] += f;
             self.hmc_sum_sq[i] += f * f;
+            self.hmc_batch_sum[b * GRID_POINTS + i] += f;
+            self.hmc_batch_sum_sq[b * GRID_POINTS + i] += f * f;
         }
         if !self.hmc_sum.iter().all(|v| v.is_finite()) {
             return self.diverge();
@@ -946,20 +998,49 @@ impl RegressionRun {
             ready: false,
             width_inside: f64::NAN,
             width_between: f64::NAN,
+            width_inside_se: f64::NAN,
+            width_between_se: f64::NAN,
         }; 5];
+        let avg = |std: &[f64], idx: &[usize]| {
+            if idx.is_empty() {
+                f64::NAN
+            } else {
+                idx.iter().map(|&i| 4.0 * std[i]).sum::<f64>() / idx.len() as f64
+            }
+        };
+        // Batch means: the spread of the width over K batches of draws, over √K.
+        let se = |batches: &[f64], idx: &[usize]| {
+            if batches.is_empty() || idx.is_empty() {
+                return f64::NAN;
+            }
+            let widths: Vec<f64> = batches.chunks(g).map(|b| avg(b, idx)).collect();
+            let k = widths.len() as f64;
+            let mean = widths.iter().sum::<f64>() / k;
+            let var = widths.iter().map(|w| (w - mean) * (w - mean)).sum::<f64>() / (k - 1.0);
+            libm::sqrt(var / k)
+        };
+        let hmc_batches = if self.hmc_kept > 0 {
+            self.batch_stds(
+                &self.hmc_batch_sum,
+                &self.hmc_batch_sum_sq,
+                &self.hmc_batch_count,
+            )
+        } else {
+            Vec::new()
+        };
         for (m, o) in out.iter_mut().enumerate() {
             let std = &bands[m * 2 * g + g..(m + 1) * 2 * g];
-            let avg = |idx: &[usize]| {
-                if idx.is_empty() {
-                    f64::NAN
-                } else {
-                    idx.iter().map(|&i| 4.0 * std[i]).sum::<f64>() / idx.len() as f64
-                }
-            };
             o.ready = std[0].is_finite();
             if o.ready {
-                o.width_inside = avg(&inside);
-                o.width_between = avg(&between);
+                o.width_inside = avg(std, &inside);
+                o.width_between = avg(std, &between);
+                let batches = if m == 4 {
+                    &hmc_batches
+                } else {
+                    &self.band_batches[m]
+                };
+                o.width_inside_se = se(batches, &inside);
+                o.width_between_se = se(batches, &between);
             }
         }
         out
