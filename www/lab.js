@@ -212,6 +212,7 @@ loadWidget('sgd-posterior-figure', 'noiselab-sgd-posterior', './widgets/sgd-post
 loadWidget('bayes-regression-figure', 'noiselab-bayes-regression', './widgets/bayes-regression.js');
 loadWidget('sharpness-figure', 'noiselab-sharpness', './widgets/sharpness.js');
 loadWidget('implicit-regularizer-figure', 'noiselab-implicit-reg', './widgets/implicit-regularizer.js');
+loadWidget('one-epoch-figure', 'noiselab-one-epoch', './widgets/one-epoch.js');
 
 // ---- copy the embed snippet ------------------------------------------------------------------
 

@@ -14,6 +14,7 @@ import sgdOu from './experiments/sgd-ou.js';
 import bayesRegression from './experiments/bayes-regression.js';
 import sharpness from './experiments/sharpness.js';
 import implicitReg from './experiments/implicit-reg.js';
+import oneEpoch from './experiments/one-epoch.js';
 
 const ready = init();
 const runs = new Map(); // handle → { run, kind, cursor }
@@ -38,6 +39,7 @@ const EXPERIMENTS = {
   'bayes-regression': bayesRegression,
   sharpness,
   'implicit-reg': implicitReg,
+  'one-epoch': oneEpoch,
 };
 
 function experiment(kind) {

@@ -19,6 +19,7 @@ mod dropout;
 mod funnel;
 mod implicit_reg;
 mod nng;
+mod one_epoch;
 mod sgd_noise;
 mod sharpness;
 
@@ -65,6 +66,8 @@ enum Which {
     SharpnessRescale,
     /// Smith et al.'s implicit regularizer: learning-rate and batch-size sweeps of SGD vs GD on J and on J + R.
     ImplicitReg,
+    /// Smith et al.'s claim directly: the mean SGD epoch iterate over all N! orderings vs the flows on J and J + R.
+    OneEpoch,
 }
 
 #[derive(Subcommand)]
@@ -185,6 +188,7 @@ fn main() -> ExitCode {
             Which::Sharpness => sharpness::run(&s, &out),
             Which::SharpnessRescale => sharpness::run_rescale(&s, &out),
             Which::ImplicitReg => implicit_reg::run(&s, &out),
+            Which::OneEpoch => one_epoch::run(&s, &out),
         }),
         Command::Surface {
             experiment: Which::Funnel,
@@ -209,6 +213,7 @@ fn main() -> ExitCode {
                 Which::BayesRegression => bayes_regression::print_fields(),
                 Which::Sharpness | Which::SharpnessRescale => sharpness::print_fields(),
                 Which::ImplicitReg => implicit_reg::print_fields(),
+                Which::OneEpoch => one_epoch::print_fields(),
             }
             Ok(())
         }
