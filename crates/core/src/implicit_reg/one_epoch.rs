@@ -139,7 +139,11 @@ impl WrongVariant {
                 ..smith
             }),
             WrongVariant::NoFactor => Some(Coefficients {
-                trace: if b >= n { 0.0 } else { alpha / (4.0 * b as f64) },
+                trace: if b >= n {
+                    0.0
+                } else {
+                    alpha / (4.0 * b as f64)
+                },
                 ..smith
             }),
             WrongVariant::SampleCovariance => Some(Coefficients {
@@ -502,8 +506,16 @@ mod tests {
         let (sj, sr) = (r.flow_j.slope.unwrap(), r.flow_jr.slope.unwrap());
         assert!((1.85..2.15).contains(&sj), "slope J {sj}");
         assert!((2.8..3.2).contains(&sr), "slope J + R {sr}");
-        assert!(r.flow_j.shrink.iter().all(|s| (3.5..4.5).contains(s)), "{:?}", r.flow_j);
-        assert!(r.flow_jr.shrink.iter().all(|s| (7.0..9.0).contains(s)), "{:?}", r.flow_jr);
+        assert!(
+            r.flow_j.shrink.iter().all(|s| (3.5..4.5).contains(s)),
+            "{:?}",
+            r.flow_j
+        );
+        assert!(
+            r.flow_jr.shrink.iter().all(|s| (7.0..9.0).contains(s)),
+            "{:?}",
+            r.flow_jr
+        );
         for (a, b) in r.flow_jr.gaps.iter().zip(&r.flow_j.gaps) {
             assert!(*a < 0.1 * b, "{a} vs {b}");
         }
@@ -586,7 +598,9 @@ mod tests {
             None,
             "a zero gap has no slope"
         );
-        assert!((log_log_slope(&[1.0, 2.0, 4.0], &[3.0, 24.0, 192.0]).unwrap() - 3.0).abs() < 1e-12);
+        assert!(
+            (log_log_slope(&[1.0, 2.0, 4.0], &[3.0, 24.0, 192.0]).unwrap() - 3.0).abs() < 1e-12
+        );
     }
 
     #[test]
