@@ -26,9 +26,9 @@ const VARIANT_LABEL = {
   sampleCovariance: 'wrong R: 1/(N−1) covariance',
 };
 const SERIES = [
-  { key: 'flowJ', label: 'flow on J (R = 0)', colour: C.orange, dash: [], marker: 'circle' },
-  { key: 'flowJr', label: 'flow on J + R (Smith et al.)', colour: C.blue, dash: [], marker: 'square' },
-  { key: 'flowVariant', label: 'wrong R', colour: C.green, dash: [6, 4], marker: 'triangle' },
+  { key: 'flowJ', label: 'flow on J (R = 0)', short: 'J', colour: C.orange, dash: [], marker: 'circle' },
+  { key: 'flowJr', label: 'flow on J + R (Smith et al.)', short: 'J + R', colour: C.blue, dash: [], marker: 'square' },
+  { key: 'flowVariant', label: 'wrong R', short: 'wrong R', colour: C.green, dash: [6, 4], marker: 'triangle' },
 ];
 const GUIDE = 'rgba(0, 0, 0, 0.45)';
 const MARGIN = { left: 64, right: 64, top: 14, bottom: 44 };
@@ -132,10 +132,11 @@ class NoiselabOneEpoch extends NoiselabWidget {
     const y = logScale(gLo, gHi, view.height - MARGIN.bottom, MARGIN.top);
     drawAxes(ctx, {
       x, y, grid: true,
-      xTicks: a.length <= 7 ? a : undefined,
+      // Every rung of the ladder as a tick (every other one on a narrow plot).
+      xTicks: a.filter((_, i) => view.width >= 520 || i % 2 === 0),
       yTicks: logTicks(gLo, gHi),
       xLabel: 'learning rate α (log scale)',
-      yLabel: '‖w̄_SGD − w_flow‖ (log scale)',
+      yLabel: view.height >= 300 ? '‖w̄_SGD − w_flow‖ (log scale)' : '‖w̄_SGD − w_flow‖',
     });
     ctx.save();
     ctx.beginPath(); ctx.rect(x.range[0], y.range[1], x.range[1] - x.range[0], y.range[0] - y.range[1]); ctx.clip();
@@ -168,7 +169,7 @@ class NoiselabOneEpoch extends NoiselabWidget {
     const cls = { flowJ: 'j', flowJr: 'jr', flowVariant: 'variant' };
     this.$('.legend').innerHTML = series.map((s) => `<span><i class="swatch${s.dash.length ? ' dashed' : ''}" style="border-color:${s.colour}"></i>${s.label}</span>`).join('') +
       `<span><i class="swatch dashed" style="border-color:${GUIDE}"></i>reference slopes 2 and 3</span>`;
-    this.$('table.gaps thead').innerHTML = `<tr><th>α</th>${series.map((s) => `<th>gap, ${s.label}</th><th>shrink</th>`).join('')}<th>‖w̄_SGD − w₀‖</th></tr>`;
+    this.$('table.gaps thead').innerHTML = `<tr><th>α</th>${series.map((s) => `<th>gap to ${s.short}</th><th>shrink</th>`).join('')}<th>‖w̄_SGD − w₀‖</th></tr>`;
     this.$('table.gaps tbody').innerHTML = r.learningRates.map((alpha, i) => `<tr><td>${alphaText(alpha)}</td>` +
       series.map((s) => `<td>${exp(s.data.gaps[i])}</td><td>${i ? `${num(s.data.shrink[i - 1])}×` : ''}</td>`).join('') +
       `<td>${exp(r.displacement[i])}</td></tr>`).join('');
