@@ -15,7 +15,7 @@ const CSS = `
 .table-scroll { overflow-x: auto; max-width: 100%; }
 canvas { aspect-ratio: 16 / 10; }
 table.gaps { border-collapse: collapse; font-variant-numeric: tabular-nums; font-size: 13px; margin-top: 4px; }
-table.gaps th, table.gaps td { padding: 3px 10px; text-align: right; border-bottom: 1px solid var(--border); }
+table.gaps th, table.gaps td { padding: 3px 8px; white-space: nowrap; text-align: right; border-bottom: 1px solid var(--border); }
 table.gaps th:first-child, table.gaps td:first-child { text-align: left; }
 `;
 let sheet;
