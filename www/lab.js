@@ -213,6 +213,7 @@ loadWidget('bayes-regression-figure', 'noiselab-bayes-regression', './widgets/ba
 loadWidget('sharpness-figure', 'noiselab-sharpness', './widgets/sharpness.js');
 loadWidget('implicit-regularizer-figure', 'noiselab-implicit-reg', './widgets/implicit-regularizer.js');
 loadWidget('bbb-linreg-figure', 'noiselab-bbb-linreg', './widgets/bbb-linreg.js');
+loadWidget('one-epoch-figure', 'noiselab-one-epoch', './widgets/one-epoch.js');
 
 // ---- copy the embed snippet ------------------------------------------------------------------
 

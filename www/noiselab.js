@@ -18,6 +18,7 @@ export const WIDGETS = {
   'noiselab-sgd-posterior': './widgets/sgd-posterior.js',
   'noiselab-funnel': './widgets/funnel.js',
   'noiselab-implicit-reg': './widgets/implicit-regularizer.js',
+  'noiselab-one-epoch': './widgets/one-epoch.js',
 };
 
 const loading = new Map();

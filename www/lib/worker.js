@@ -15,6 +15,7 @@ import bayesRegression from './experiments/bayes-regression.js';
 import sharpness from './experiments/sharpness.js';
 import implicitReg from './experiments/implicit-reg.js';
 import bbbLinreg from './experiments/bbbLinreg.js';
+import oneEpoch from './experiments/one-epoch.js';
 
 // The core: compiled once per page by the main thread (client.js) and posted here in the first
 // message, `{type: 'init', module}`; with no module (the page could not compile it) this worker
@@ -48,6 +49,7 @@ const EXPERIMENTS = {
   sharpness,
   'implicit-reg': implicitReg,
   bbbLinreg,
+  'one-epoch': oneEpoch,
 };
 
 function experiment(kind) {

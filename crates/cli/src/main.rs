@@ -19,6 +19,7 @@ mod dropout;
 mod funnel;
 mod implicit_reg;
 mod nng;
+mod one_epoch;
 mod sgd_noise;
 mod sharpness;
 mod small_bayes;
@@ -70,6 +71,8 @@ enum Which {
     BbbLinreg,
     /// Smith et al.'s implicit regularizer: learning-rate and batch-size sweeps of SGD vs GD on J and on J + R.
     ImplicitReg,
+    /// Smith et al.'s claim directly: the mean SGD epoch iterate over all N! orderings vs the flows on J and J + R.
+    OneEpoch,
 }
 
 #[derive(Subcommand)]
@@ -192,6 +195,7 @@ fn main() -> ExitCode {
             Which::ImplicitReg => implicit_reg::run(&s, &out),
             Which::LaplaceVb => small_bayes::run_laplace_vb(&s, &out),
             Which::BbbLinreg => small_bayes::run_bbb_linreg(&s, &out),
+            Which::OneEpoch => one_epoch::run(&s, &out),
         }),
         Command::Surface {
             experiment: Which::Funnel,
@@ -218,6 +222,7 @@ fn main() -> ExitCode {
                 Which::ImplicitReg => implicit_reg::print_fields(),
                 Which::LaplaceVb => small_bayes::print_laplace_vb_fields(),
                 Which::BbbLinreg => small_bayes::print_bbb_linreg_fields(),
+                Which::OneEpoch => one_epoch::print_fields(),
             }
             Ok(())
         }

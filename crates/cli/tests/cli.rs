@@ -249,3 +249,40 @@ fn run_implicit_reg_writes_one_csv_row_per_sweep_point() {
         String::from_utf8_lossy(&o.stderr).contains("batchSize must be at most trainPoints (16)")
     );
 }
+
+#[test]
+fn run_one_epoch_writes_one_csv_row_per_learning_rate() {
+    let out = temp("one-epoch.csv");
+    let o = noiselab(&[
+        "run",
+        "one-epoch",
+        "--set",
+        "halvings=2",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = std::fs::read_to_string(&out).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 1 + 3, "{text}");
+    assert_eq!(
+        lines[0],
+        "learningRate,gapFlowJ,gapFlowJR,gapFlowVariant,displacement"
+    );
+    let row = |i: usize| -> Vec<f64> { lines[i].split(',').map(|v| v.parse().unwrap()).collect() };
+    let (first, last) = (row(1), row(3));
+    assert_eq!((first[0], last[0]), (0.1, 0.025));
+    // J + R is closer than J, and shrinks faster (≈ 64× vs ≈ 16× over two halvings).
+    assert!(first[2] < 0.1 * first[1] && first[1] / last[1] < 20.0 && first[2] / last[2] > 50.0);
+    // A batch size that does not divide N is rejected, naming the field.
+    let o = noiselab(&[
+        "run",
+        "one-epoch",
+        "--set",
+        "batchSize=3",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("batchSize must be"));
+}

@@ -189,3 +189,8 @@ fuzz_config!(
     noiselab_core::sgd_noise::SgldConfig,
     noiselab_core::sgd_noise::SGLD_FIELDS
 );
+fuzz_config!(
+    one_epoch,
+    noiselab_core::implicit_reg::one_epoch::OneEpochConfig,
+    noiselab_core::implicit_reg::one_epoch::ONE_EPOCH_FIELDS
+);

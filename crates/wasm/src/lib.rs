@@ -22,6 +22,7 @@ mod funnel;
 mod implicit_reg;
 mod logreg_panel;
 mod nng;
+mod one_epoch;
 mod panic;
 mod sgd_noise;
 mod sharpness;

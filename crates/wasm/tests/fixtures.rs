@@ -242,3 +242,15 @@ fn bbb_linreg_local_reparam_fixture_is_bit_identical() {
         "bbb-linreg (local reparameterization) hash"
     );
 }
+
+#[wasm_bindgen_test(unsupported = test)]
+fn one_epoch_fixture_is_bit_identical() {
+    // The exact mean SGD epoch iterate over all 4! orderings of the tanh net against RK4 flows
+    // on J, J + R and a wrong R (exact per-example HVPs).
+    use noiselab_core::implicit_reg::one_epoch::{
+        one_epoch_fixture, ONE_EPOCH_FIXTURE_GAP_BITS, ONE_EPOCH_FIXTURE_HASH,
+    };
+    let (hash, gap) = one_epoch_fixture();
+    assert_eq!(hash, ONE_EPOCH_FIXTURE_HASH, "one-epoch gaps hash");
+    assert_eq!(gap.to_bits(), ONE_EPOCH_FIXTURE_GAP_BITS, "gap = {gap}");
+}

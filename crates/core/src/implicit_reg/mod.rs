@@ -12,6 +12,7 @@
 
 mod config;
 mod fixture;
+pub mod one_epoch;
 pub mod regularizer;
 pub mod sweep;
 #[cfg(test)]

@@ -1,0 +1,616 @@
+//! One epoch, exactly: Smith, Dherin, Barrett & De (ICLR 2021)'s backward-error-analysis claim
+//! shown directly (SCIENCE.md §10, "Epoch experiment"; Grosse, Lecture 8, last section).
+//!
+//! For a handful of points the mean SGD iterate after one epoch of random shuffling,
+//! `E[w_m]` with `m = N/B`, is computed exactly as the average over all `N!` orderings
+//! ([`mean_epoch_iterate`]). It is compared with the modified flow `dw/dt = −α∇(J + R)` over
+//! `t ∈ [0, m]` ([`modified_flow`], RK4 with 64 substeps per unit of t) for three choices of
+//! `R`: `R = 0` (plain gradient flow on J), Smith et al.'s `R` ([`Coefficients::smith`]) and,
+//! optionally, one of SCIENCE.md §10's plausible wrong variants. Along a ladder of learning
+//! rates `α, α/2, α/4, …` the gap to the flow on J shrinks like α² (≈ 4× per halving), the gap
+//! to the flow on J + R like α³ (≈ 8×); [`OneEpochResult`] has the gaps, the shrink factor per
+//! halving and the least-squares slopes of ln gap against ln α.
+//!
+//! The data are the six fixed 2-D points of the module's tests (the first N of them) and the
+//! initial parameters are `scale·N(0, 1)` draws from `seed` (scale 0.8 for logistic
+//! regression, 0.3 for the tanh net, as in the tests: the tanh net at larger weights reaches
+//! the asymptotic regime only at smaller α).
+
+use super::regularizer::Coefficients;
+use super::train::{mean_epoch_iterate, modified_flow};
+use crate::config::{ConfigError, ConfigErrors, FieldKind, FieldSpec, Parsed};
+use crate::data::Dataset;
+use crate::mlp::{Activation, Loss, Mlp};
+use crate::rng::SeededRng;
+use serde::{Deserialize, Serialize};
+
+/// RK4 substeps per unit of flow time (one SGD step): the integration error is far below the
+/// smallest gap of the default ladder (the module's tests use the same value).
+pub const FLOW_SUBSTEPS: usize = 64;
+
+/// The six 2-D points with binary labels (not separable by the initial weights); the first N
+/// are the training set.
+pub const POINTS: [([f64; 2], f64); 6] = [
+    ([1.0, 0.5], 1.0),
+    ([-0.3, 1.2], 0.0),
+    ([0.8, -1.0], 1.0),
+    ([-1.1, -0.4], 0.0),
+    ([0.2, 0.3], 0.0),
+    ([-0.6, 0.9], 1.0),
+];
+
+/// The two demo models of SCIENCE.md §10.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum EpochModel {
+    /// Logistic regression, params `[w1, w2, b]`, `L = softplus(z) − tz`.
+    Logreg,
+    /// The tanh 2-3-1 net with `L = ½(f − t)²`.
+    Tanh,
+}
+
+impl EpochModel {
+    pub const OPTIONS: &'static [(&'static str, &'static str)] = &[
+        ("logreg", "logistic regression"),
+        ("tanh", "tanh 2-3-1 net"),
+    ];
+
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "logreg" => Some(EpochModel::Logreg),
+            "tanh" => Some(EpochModel::Tanh),
+            _ => None,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            EpochModel::Logreg => "logreg",
+            EpochModel::Tanh => "tanh",
+        }
+    }
+
+    /// The network.
+    pub fn mlp(self) -> Mlp {
+        match self {
+            EpochModel::Logreg => Mlp::new(&[2, 1], Activation::Tanh, Loss::CrossEntropy),
+            EpochModel::Tanh => Mlp::new(&[2, 3, 1], Activation::Tanh, Loss::Squared),
+        }
+    }
+
+    /// Standard deviation of the initial parameters.
+    pub fn init_scale(self) -> f64 {
+        match self {
+            EpochModel::Logreg => 0.8,
+            EpochModel::Tanh => 0.3,
+        }
+    }
+}
+
+/// The optional third curve: one of SCIENCE.md §10's plausible wrong regularizers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum WrongVariant {
+    /// No third curve.
+    None,
+    /// `R = (α/4)‖∇J‖²` only: what i.i.d. minibatches would give (SCIENCE.md §10, pitfall).
+    NoTrace,
+    /// The trace coefficient without `(N−B)/(N−1)` (identical to the correct R at B = 1).
+    NoFactor,
+    /// A `1/(N−1)` (sample) covariance instead of the population one.
+    SampleCovariance,
+}
+
+impl WrongVariant {
+    pub const OPTIONS: &'static [(&'static str, &'static str)] = &[
+        ("none", "none"),
+        ("noTrace", "no tr C term"),
+        ("noFactor", "no (N−B)/(N−1) factor"),
+        ("sampleCovariance", "1/(N−1) covariance"),
+    ];
+
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "none" => Some(WrongVariant::None),
+            "noTrace" => Some(WrongVariant::NoTrace),
+            "noFactor" => Some(WrongVariant::NoFactor),
+            "sampleCovariance" => Some(WrongVariant::SampleCovariance),
+            _ => None,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            WrongVariant::None => "none",
+            WrongVariant::NoTrace => "noTrace",
+            WrongVariant::NoFactor => "noFactor",
+            WrongVariant::SampleCovariance => "sampleCovariance",
+        }
+    }
+
+    /// The variant's coefficients at learning rate α (None for [`WrongVariant::None`]).
+    pub fn coefficients(self, alpha: f64, b: usize, n: usize) -> Option<Coefficients> {
+        let smith = Coefficients::smith(alpha, b, n);
+        let nf = n as f64;
+        match self {
+            WrongVariant::None => None,
+            WrongVariant::NoTrace => Some(Coefficients {
+                trace: 0.0,
+                ..smith
+            }),
+            WrongVariant::NoFactor => Some(Coefficients {
+                trace: if b >= n {
+                    0.0
+                } else {
+                    alpha / (4.0 * b as f64)
+                },
+                ..smith
+            }),
+            WrongVariant::SampleCovariance => Some(Coefficients {
+                trace: smith.trace * nf / (nf - 1.0),
+                ..smith
+            }),
+        }
+    }
+}
+
+/// Every setting, its range and its default (SCIENCE.md §10: logistic regression on N = 4
+/// points, B = 2, α from 0.1 down by four halvings).
+pub const ONE_EPOCH_FIELDS: [FieldSpec; 7] = [
+    FieldSpec {
+        name: "model",
+        label: "model",
+        unit: "",
+        help: "Logistic regression [w1, w2, b] or the tanh 2-3-1 net with squared loss (SCIENCE.md §10).",
+        kind: FieldKind::Choice {
+            options: EpochModel::OPTIONS,
+            default: "logreg",
+        },
+    },
+    FieldSpec {
+        name: "trainPoints",
+        label: "training points N",
+        unit: "",
+        help: "Number of training points; the mean over all N! orderings is exact (N ≤ 6).",
+        kind: FieldKind::Integer {
+            min: 2,
+            max: 6,
+            default: 4,
+        },
+    },
+    FieldSpec {
+        name: "batchSize",
+        label: "batch size B",
+        unit: "",
+        help: "SGD's batch size; must divide N, so one epoch is m = N/B steps.",
+        kind: FieldKind::Integer {
+            min: 1,
+            max: 6,
+            default: 2,
+        },
+    },
+    FieldSpec {
+        name: "learningRate",
+        label: "largest learning rate α",
+        unit: "",
+        help: "The first rung of the ladder α, α/2, α/4, …",
+        kind: FieldKind::Real {
+            min: 0.0,
+            max: 0.5,
+            min_open: true,
+            default: 0.1,
+            step: 0.005,
+        },
+    },
+    FieldSpec {
+        name: "halvings",
+        label: "halvings of α",
+        unit: "",
+        help: "How many times α is halved (the ladder has one more learning rate).",
+        kind: FieldKind::Integer {
+            min: 1,
+            max: 6,
+            default: 4,
+        },
+    },
+    FieldSpec {
+        name: "variant",
+        label: "wrong R to compare",
+        unit: "",
+        help: "An optional third flow with one of the plausible wrong regularizers of SCIENCE.md §10.",
+        kind: FieldKind::Choice {
+            options: WrongVariant::OPTIONS,
+            default: "noTrace",
+        },
+    },
+    FieldSpec {
+        name: "seed",
+        label: "seed",
+        unit: "",
+        help: "Seed of the initial parameters: the same seed gives the same numbers, natively and in the browser.",
+        kind: FieldKind::Integer {
+            min: 0,
+            max: 4_294_967_295,
+            default: 12,
+        },
+    },
+];
+
+/// Settings of the one-epoch experiment. Field names, ranges and defaults: [`ONE_EPOCH_FIELDS`].
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+pub struct OneEpochConfig {
+    pub model: EpochModel,
+    /// N.
+    pub train_points: u32,
+    /// B (divides N).
+    pub batch_size: u32,
+    /// The largest α of the ladder.
+    pub learning_rate: f64,
+    pub halvings: u32,
+    pub variant: WrongVariant,
+    pub seed: u32,
+}
+
+impl Default for OneEpochConfig {
+    fn default() -> Self {
+        Self::from_settings(std::iter::empty()).expect("ONE_EPOCH_FIELDS defaults are valid")
+    }
+}
+
+impl OneEpochConfig {
+    /// Build a config from `(name, text)` settings over the defaults; every bad setting is
+    /// reported with its field name and allowed range, including the cross-field rule that
+    /// `batchSize` divides `trainPoints`.
+    pub fn from_settings<'a, I>(settings: I) -> Result<Self, ConfigErrors>
+    where
+        I: IntoIterator<Item = (&'a str, &'a str)>,
+    {
+        let p = Parsed::new(&ONE_EPOCH_FIELDS, settings)?;
+        let config = OneEpochConfig {
+            model: EpochModel::from_name(p.choice(0)).expect("options are models"),
+            train_points: p.int(1),
+            batch_size: p.int(2),
+            learning_rate: p.real(3),
+            halvings: p.int(4),
+            variant: WrongVariant::from_name(p.choice(5)).expect("options are variants"),
+            seed: p.int(6),
+        };
+        if config.train_points % config.batch_size != 0 {
+            return Err(ConfigErrors(vec![ConfigError::OutOfRange {
+                field: ONE_EPOCH_FIELDS[2].name.to_string(),
+                range: format!(
+                    "a divisor of trainPoints ({}), from 1 to 6",
+                    config.train_points
+                ),
+                got: config.batch_size.to_string(),
+            }]));
+        }
+        Ok(config)
+    }
+
+    /// The settings as `(name, text)` pairs in field order; `from_settings` of them gives back
+    /// an identical config.
+    pub fn to_settings(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("model", self.model.name().to_string()),
+            ("trainPoints", self.train_points.to_string()),
+            ("batchSize", self.batch_size.to_string()),
+            ("learningRate", format!("{}", self.learning_rate)),
+            ("halvings", self.halvings.to_string()),
+            ("variant", self.variant.name().to_string()),
+            ("seed", self.seed.to_string()),
+        ]
+    }
+
+    /// Check every field (for configs built in Rust or read with serde).
+    pub fn validate(&self) -> Result<(), ConfigErrors> {
+        let settings = self.to_settings();
+        Self::from_settings(settings.iter().map(|(k, v)| (*k, v.as_str()))).map(|_| ())
+    }
+
+    /// The ladder `α, α/2, …, α/2^halvings`.
+    pub fn learning_rates(&self) -> Vec<f64> {
+        (0..=self.halvings)
+            .map(|k| self.learning_rate / (1u64 << k) as f64)
+            .collect()
+    }
+
+    /// The training set: the first N of [`POINTS`].
+    pub fn data(&self) -> Dataset {
+        let mut d = Dataset::new(2);
+        for (x, t) in &POINTS[..self.train_points as usize] {
+            d.push(x, *t);
+        }
+        d
+    }
+
+    /// The initial parameters `scale·N(0, 1)` from `SeededRng::new(seed, 0)`.
+    pub fn init(&self) -> Vec<f64> {
+        let mut rng = SeededRng::new(self.seed as u64, 0);
+        let scale = self.model.init_scale();
+        (0..self.model.mlp().num_params())
+            .map(|_| scale * rng.normal())
+            .collect()
+    }
+}
+
+/// The gaps of one flow along the ladder and their fitted order.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GapSeries {
+    /// `‖E[w_m] − w_flow(m)‖` for each α of the ladder.
+    pub gaps: Vec<f64>,
+    /// `gap(α)/gap(α/2)` for each halving (≈ 2^order).
+    pub shrink: Vec<f64>,
+    /// Least-squares slope of ln gap against ln α (None if a gap is zero or not finite).
+    pub slope: Option<f64>,
+}
+
+impl GapSeries {
+    fn new(learning_rates: &[f64], gaps: Vec<f64>) -> Self {
+        let shrink = gaps.windows(2).map(|g| g[0] / g[1]).collect();
+        GapSeries {
+            slope: log_log_slope(learning_rates, &gaps),
+            gaps,
+            shrink,
+        }
+    }
+}
+
+/// The least-squares slope of `ln y` against `ln x` (None unless every y is finite and > 0
+/// and there are at least two points).
+pub fn log_log_slope(x: &[f64], y: &[f64]) -> Option<f64> {
+    if x.len() < 2 || x.len() != y.len() || y.iter().any(|v| !(v.is_finite() && *v > 0.0)) {
+        return None;
+    }
+    let lx: Vec<f64> = x.iter().map(|v| libm::log(*v)).collect();
+    let ly: Vec<f64> = y.iter().map(|v| libm::log(*v)).collect();
+    let n = lx.len() as f64;
+    let (mx, my) = (lx.iter().sum::<f64>() / n, ly.iter().sum::<f64>() / n);
+    let (mut sxy, mut sxx) = (0.0, 0.0);
+    for (a, b) in lx.iter().zip(&ly) {
+        sxy += (a - mx) * (b - my);
+        sxx += (a - mx) * (a - mx);
+    }
+    Some(sxy / sxx)
+}
+
+/// Everything the widget, the CLI and the tests show.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OneEpochResult {
+    /// The ladder `α, α/2, …`.
+    pub learning_rates: Vec<f64>,
+    /// The flow on J (`R = 0`): expected order 2.
+    pub flow_j: GapSeries,
+    /// The flow on J + R with Smith et al.'s R: expected order 3.
+    pub flow_jr: GapSeries,
+    /// The flow with the chosen wrong R (None for `variant = none`).
+    pub flow_variant: Option<GapSeries>,
+    /// `‖E[w_m] − w₀‖` for each α (the scale the gaps are measured against).
+    pub displacement: Vec<f64>,
+    /// N!, the orderings averaged per learning rate.
+    pub orderings: u64,
+    /// m = N/B, steps in one epoch (flow time in SGD steps).
+    pub steps_per_epoch: u32,
+    /// Smith et al.'s `a = α/4` and `c = ((N−B)/(N−1))·α/(4B)` at the largest α.
+    pub coefficients: [f64; 2],
+    /// Whether every number is finite.
+    pub finite: bool,
+}
+
+fn distance(a: &[f64], b: &[f64]) -> f64 {
+    a.iter()
+        .zip(b)
+        .map(|(x, y)| (x - y) * (x - y))
+        .sum::<f64>()
+        .sqrt()
+}
+
+/// Run the experiment once (the config must be valid: see [`OneEpochConfig::validate`]).
+pub fn compute(config: &OneEpochConfig) -> OneEpochResult {
+    let mlp = config.model.mlp();
+    let data = config.data();
+    let w0 = config.init();
+    let (n, b) = (config.train_points as usize, config.batch_size as usize);
+    let m = n / b;
+    let rates = config.learning_rates();
+    let (mut gap_j, mut gap_jr, mut gap_v, mut displacement) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for &alpha in &rates {
+        let mean = mean_epoch_iterate(&mlp, &data, &w0, alpha, b);
+        let flow = |c: Coefficients| {
+            let w = modified_flow(&mlp, &data, &w0, alpha, c, m as f64, FLOW_SUBSTEPS);
+            distance(&mean, &w)
+        };
+        gap_j.push(flow(Coefficients::ZERO));
+        gap_jr.push(flow(Coefficients::smith(alpha, b, n)));
+        if let Some(c) = config.variant.coefficients(alpha, b, n) {
+            gap_v.push(flow(c));
+        }
+        displacement.push(distance(&mean, &w0));
+    }
+    let smith = Coefficients::smith(config.learning_rate, b, n);
+    let finite = gap_j
+        .iter()
+        .chain(&gap_jr)
+        .chain(&gap_v)
+        .chain(&displacement)
+        .all(|v| v.is_finite());
+    OneEpochResult {
+        flow_j: GapSeries::new(&rates, gap_j),
+        flow_jr: GapSeries::new(&rates, gap_jr),
+        flow_variant: (config.variant != WrongVariant::None).then(|| GapSeries::new(&rates, gap_v)),
+        learning_rates: rates,
+        displacement,
+        orderings: (1..=n as u64).product(),
+        steps_per_epoch: m as u32,
+        coefficients: [smith.gradient_norm, smith.trace],
+        finite,
+    }
+}
+
+/// The seeded fixture (every field set here, so changing the defaults does not change it):
+/// the tanh net on N = 4, B = 2, α = 0.025 with two halvings, the no-(N−B)/(N−1) variant,
+/// seed 2026.
+pub fn one_epoch_fixture_config() -> OneEpochConfig {
+    OneEpochConfig {
+        model: EpochModel::Tanh,
+        train_points: 4,
+        batch_size: 2,
+        learning_rate: 0.025,
+        halvings: 2,
+        variant: WrongVariant::NoFactor,
+        seed: 2026,
+    }
+}
+
+/// Run the fixture; return the hash of every gap and displacement and the smallest gap to the
+/// flow on J + R.
+pub fn one_epoch_fixture() -> (u64, f64) {
+    let r = compute(&one_epoch_fixture_config());
+    let variant = r.flow_variant.as_ref().expect("the fixture has a variant");
+    let values: Vec<f64> = r
+        .flow_j
+        .gaps
+        .iter()
+        .chain(&r.flow_jr.gaps)
+        .chain(&variant.gaps)
+        .chain(&r.displacement)
+        .copied()
+        .collect();
+    let last = *r.flow_jr.gaps.last().expect("at least two rungs");
+    (crate::fixtures::hash_f64s(&values), last)
+}
+
+/// Expected [`one_epoch_fixture`] hash (recorded natively; the wasm tests assert the same).
+pub const ONE_EPOCH_FIXTURE_HASH: u64 = 0x384e_408d_7761_774d;
+/// Expected [`one_epoch_fixture`] smallest gap to the flow on J + R, as IEEE-754 bits.
+pub const ONE_EPOCH_FIXTURE_GAP_BITS: u64 = 0x3e70_c5ff_9305_c3dc;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_ladder_is_second_order_for_j_and_third_order_for_j_plus_r() {
+        // SCIENCE.md §10. Measured (logreg, N = 4, B = 2, α = 0.1 … 0.00625): slopes 2.01 (J),
+        // 3.008 (J + R), 2.007 (no tr C); shrink per halving 4.01–4.04 and 8.01–8.09.
+        // Stated: slope ∈ [1.85, 2.15] and [2.8, 3.2]; every shrink factor within
+        // [3.5, 4.5] and [7, 9]; the J + R gap below a tenth of the J gap at every α.
+        let r = compute(&OneEpochConfig::default());
+        assert!(r.finite);
+        assert_eq!((r.orderings, r.steps_per_epoch), (24, 2));
+        assert_eq!(r.learning_rates.len(), 5);
+        let (sj, sr) = (r.flow_j.slope.unwrap(), r.flow_jr.slope.unwrap());
+        assert!((1.85..2.15).contains(&sj), "slope J {sj}");
+        assert!((2.8..3.2).contains(&sr), "slope J + R {sr}");
+        assert!(
+            r.flow_j.shrink.iter().all(|s| (3.5..4.5).contains(s)),
+            "{:?}",
+            r.flow_j
+        );
+        assert!(
+            r.flow_jr.shrink.iter().all(|s| (7.0..9.0).contains(s)),
+            "{:?}",
+            r.flow_jr
+        );
+        for (a, b) in r.flow_jr.gaps.iter().zip(&r.flow_j.gaps) {
+            assert!(*a < 0.1 * b, "{a} vs {b}");
+        }
+        let v = r.flow_variant.as_ref().unwrap();
+        assert!((1.85..2.15).contains(&v.slope.unwrap()), "{v:?}");
+        assert_eq!(r.coefficients, [0.025, 2.0 / 3.0 * 0.1 / 8.0]);
+    }
+
+    #[test]
+    fn tanh_net_and_wrong_variants_are_only_second_order() {
+        // The tanh 2-3-1 net on N = 6, B = 2 (720 orderings) from α = 0.025: J + R is third
+        // order, every wrong R second order (stated: slope > 2.7 vs < 2.4).
+        for variant in [WrongVariant::NoFactor, WrongVariant::SampleCovariance] {
+            let config = OneEpochConfig {
+                model: EpochModel::Tanh,
+                train_points: 6,
+                batch_size: 2,
+                learning_rate: 0.025,
+                halvings: 2,
+                variant,
+                seed: 14,
+            };
+            let r = compute(&config);
+            let (sj, sr) = (r.flow_j.slope.unwrap(), r.flow_jr.slope.unwrap());
+            let sv = r.flow_variant.as_ref().unwrap().slope.unwrap();
+            assert!((1.8..2.2).contains(&sj), "{variant:?}: J {sj}");
+            assert!(sr > 2.7 && sr < 3.3, "{variant:?}: J + R {sr}");
+            assert!(sv < 2.4, "{variant:?}: variant {sv}");
+        }
+    }
+
+    #[test]
+    fn compute_is_deterministic_and_variant_none_has_no_third_curve() {
+        let config = OneEpochConfig {
+            halvings: 1,
+            variant: WrongVariant::None,
+            ..OneEpochConfig::default()
+        };
+        let (a, b) = (compute(&config), compute(&config));
+        assert_eq!(a, b);
+        assert!(a.flow_variant.is_none());
+        assert_eq!(a.flow_j.shrink.len(), 1);
+        // The J and J + R curves do not depend on the variant.
+        let with = compute(&OneEpochConfig {
+            variant: WrongVariant::NoTrace,
+            ..config.clone()
+        });
+        assert_eq!(with.flow_jr, a.flow_jr);
+        // Another seed: other initial parameters, other gaps.
+        let other = compute(&OneEpochConfig { seed: 13, ..config });
+        assert_ne!(other.flow_j.gaps, a.flow_j.gaps);
+    }
+
+    #[test]
+    fn config_round_trips_and_errors_name_the_field() {
+        let c = OneEpochConfig::default();
+        let back = c.to_settings();
+        let again =
+            OneEpochConfig::from_settings(back.iter().map(|(k, v)| (*k, v.as_str()))).unwrap();
+        assert_eq!(again, c);
+        assert!(c.validate().is_ok());
+        let json = serde_json::to_string(&c).unwrap();
+        assert_eq!(serde_json::from_str::<OneEpochConfig>(&json).unwrap(), c);
+        let cases = [
+            (("batchSize", "3"), "batchSize"),
+            (("trainPoints", "7"), "trainPoints"),
+            (("learningRate", "0"), "learningRate"),
+            (("learningRate", "0.6"), "learningRate"),
+            (("halvings", "0"), "halvings"),
+            (("model", "resnet"), "model"),
+        ];
+        for ((k, v), field) in cases {
+            let e = OneEpochConfig::from_settings([(k, v)]).unwrap_err();
+            assert_eq!(e.0[0].field(), field);
+            assert!(e.0[0].to_string().contains(field), "{}", e.0[0]);
+        }
+        assert!(OneEpochConfig::from_settings([("trainPoints", "6"), ("batchSize", "3")]).is_ok());
+        assert_eq!(
+            log_log_slope(&[1.0, 2.0], &[0.0, 1.0]),
+            None,
+            "a zero gap has no slope"
+        );
+        assert!(
+            (log_log_slope(&[1.0, 2.0, 4.0], &[3.0, 24.0, 192.0]).unwrap() - 3.0).abs() < 1e-12
+        );
+    }
+
+    #[test]
+    fn fixture_hash_is_recorded() {
+        let (hash, gap) = one_epoch_fixture();
+        assert_eq!(
+            (hash, gap.to_bits()),
+            (ONE_EPOCH_FIXTURE_HASH, ONE_EPOCH_FIXTURE_GAP_BITS),
+            "record: {hash:#018x}, {:#018x} ({gap})",
+            gap.to_bits()
+        );
+    }
+}

@@ -1,0 +1,96 @@
+// End-to-end tests of <noiselab-one-epoch> (Smith et al. 2021; SCIENCE.md §10) on its example
+// page and the lab: the mean SGD epoch iterate over all N! orderings against the flows on J and
+// on J + R, along a ladder of learning rates.
+import { test, expect } from '@playwright/test';
+import { watchConsole, ready, canvasStats, readout, control } from './helpers.mjs';
+
+const ORANGE = [230, 159, 0]; // the flow on J
+const BLUE = [0, 114, 178]; // the flow on J + R
+
+async function slopes(el) {
+  return {
+    j: Number(await readout(el, '.r-slope-j')),
+    jr: Number(await readout(el, '.r-slope-jr')),
+    shrinkJ: Number(await readout(el, '.r-shrink-j')),
+    shrinkJr: Number(await readout(el, '.r-shrink-jr')),
+  };
+}
+
+test('logistic regression: slope 2 for J, slope 3 for J + R, and the plot draws', async ({ page }) => {
+  const con = watchConsole(page);
+  await page.goto('www/examples/one-epoch.html');
+  const el = await ready(page, '#logreg');
+  await expect.poll(() => readout(el, '.r-orderings')).toBe('24');
+  const stats = await canvasStats(el, 'canvas.gaps', BLUE);
+  expect(stats.inkFraction).toBeGreaterThan(0.015);
+  expect(stats.near).toBeGreaterThan(150);
+  expect((await canvasStats(el, 'canvas.gaps', ORANGE)).near).toBeGreaterThan(150);
+  // The core's test: slopes 2.01 and 3.01, shrink ≈ 4 and ≈ 8 per halving.
+  const s = await slopes(el);
+  expect(s.j).toBeGreaterThan(1.85); expect(s.j).toBeLessThan(2.15);
+  expect(s.jr).toBeGreaterThan(2.8); expect(s.jr).toBeLessThan(3.2);
+  expect(s.shrinkJ).toBeGreaterThan(3.5); expect(s.shrinkJ).toBeLessThan(4.5);
+  expect(s.shrinkJr).toBeGreaterThan(7); expect(s.shrinkJr).toBeLessThan(9);
+  expect(Number(await readout(el, '.r-slope-variant'))).toBeLessThan(2.3);
+  // One table row per learning rate (α and 4 halvings).
+  await expect(el.locator('table.gaps tbody tr')).toHaveCount(5);
+  // The tanh instance shows only its two controls and is also third order with the correct R.
+  const tanh = await ready(page, '#tanh');
+  await expect.poll(() => readout(tanh, '.r-orderings')).toBe('720');
+  const shown = await tanh.evaluate((e) => [...e.shadowRoot.querySelectorAll('.control')].filter((c) => !c.hidden).map((c) => c.dataset.name));
+  expect(shown).toEqual(['learningRate', 'variant']);
+  expect(Number(await readout(tanh, '.r-slope-jr'))).toBeGreaterThan(2.7);
+  expect(Number(await readout(tanh, '.r-slope-variant'))).toBeLessThan(2.4);
+  con.check();
+});
+
+test('changing a control changes the numbers; a bad value is rejected naming the field', async ({ page }) => {
+  const con = watchConsole(page);
+  await page.goto('www/examples/one-epoch.html');
+  const el = await ready(page, '#logreg');
+  await expect.poll(() => readout(el, '.r-orderings')).toBe('24');
+  const before = await canvasStats(el, 'canvas.gaps', BLUE);
+  expect(await readout(el, '.r-c')).toBe('0.0083'); // ((N−B)/(N−1))·α/(4B) = (2/3)·0.1/8
+  const b = control(el, 'batchSize');
+  await b.box.fill('1');
+  await b.box.press('Enter');
+  await expect.poll(() => readout(el, '.r-c')).toBe('0.0250'); // α/4 at B = 1
+  const tableBefore = await el.locator('table.gaps tbody').textContent();
+  const n = control(el, 'trainPoints');
+  await n.box.fill('3');
+  await n.box.press('Enter');
+  await expect.poll(() => readout(el, '.r-orderings')).toBe('6');
+  expect(await el.locator('table.gaps tbody').textContent()).not.toBe(tableBefore);
+  expect((await canvasStats(el, 'canvas.gaps', BLUE)).hash).not.toBe(before.hash);
+  // B = 2 does not divide N = 3: rejected at the batch size, naming the rule.
+  await b.box.fill('2');
+  await b.box.press('Enter');
+  await expect(b.error).toContainText('batchSize must be a divisor of trainPoints (3)');
+  expect(await el.evaluate((e) => e.settings.batchSize)).toBe('1');
+  const alpha = control(el, 'learningRate');
+  await alpha.box.fill('0.9');
+  await alpha.box.press('Enter');
+  await expect(alpha.error).toContainText('learningRate must be');
+  expect(await el.evaluate((e) => e.settings.learningRate)).toBe('0.1');
+  con.check();
+});
+
+test('on the lab page the state round-trips through the URL hash', async ({ page, context }) => {
+  const con = watchConsole(page);
+  await page.goto('index.html#implicit-regularizer');
+  const el = await ready(page, '#one-epoch-widget');
+  await el.evaluate((e) => e.setSettings({ model: 'tanh', learningRate: 0.025, halvings: 2 }));
+  await expect.poll(() => page.evaluate(() => location.hash)).toContain('one-epoch.model=tanh');
+  const hash = await page.evaluate(() => location.hash);
+  expect(hash).toContain('one-epoch.learningRate=0.025');
+  await expect(el.locator('table.gaps tbody tr')).toHaveCount(3);
+  const slope = await readout(el, '.r-slope-jr');
+  const page2 = await context.newPage();
+  await page2.goto(`index.html${hash}`);
+  const el2 = await ready(page2, '#one-epoch-widget');
+  const s2 = await el2.evaluate((e) => e.settings);
+  expect([s2.model, s2.learningRate, s2.halvings]).toEqual(['tanh', '0.025', '2']);
+  await expect.poll(() => readout(el2, '.r-slope-jr')).toBe(slope);
+  expect((await canvasStats(el2, 'canvas.gaps', BLUE)).near).toBeGreaterThan(100);
+  con.check();
+});

@@ -1,0 +1,199 @@
+// <noiselab-one-epoch>: one epoch of SGD, exactly (Grosse, Lecture 8, last section; Smith,
+// Dherin, Barrett & De, ICLR 2021; SCIENCE.md §10). For a handful of points the Rust core
+// averages the iterate after one epoch of random shuffling over ALL N! orderings and compares it
+// with the modified flow dw/dt = −α∇(J + R), solved by RK4, along a ladder α, α/2, α/4, … .
+// The gap to the flow on J alone shrinks like α² (≈ 4× per halving), the gap to the flow on
+// J + R like α³ (≈ 8×); a wrong R (no trace term, no (N−B)/(N−1), a 1/(N−1) covariance) is
+// only second order. Every number comes from the core; this file only draws.
+//
+// Embed: <script type="module" src=".../www/widgets/one-epoch.js"></script>
+//        <noiselab-one-epoch model="tanh" learning-rate="0.025"></noiselab-one-epoch>
+import { NoiselabWidget } from '../lib/widget.js';
+import { Surface, scale, drawAxes, polyline, OKABE_ITO as C } from '../lib/plot.js';
+
+const CSS = `
+.table-scroll { overflow-x: auto; max-width: 100%; }
+canvas { aspect-ratio: 16 / 10; }
+table.gaps { border-collapse: collapse; font-variant-numeric: tabular-nums; font-size: 13px; margin-top: 4px; }
+table.gaps th, table.gaps td { padding: 3px 8px; white-space: nowrap; text-align: right; border-bottom: 1px solid var(--border); }
+table.gaps th:first-child, table.gaps td:first-child { text-align: left; }
+`;
+let sheet;
+
+const VARIANT_LABEL = {
+  noTrace: 'wrong R: no tr C term',
+  noFactor: 'wrong R: no (N−B)/(N−1)',
+  sampleCovariance: 'wrong R: 1/(N−1) covariance',
+};
+const SERIES = [
+  { key: 'flowJ', label: 'flow on J (R = 0)', short: 'J', colour: C.orange, dash: [], marker: 'circle' },
+  { key: 'flowJr', label: 'flow on J + R (Smith et al.)', short: 'J + R', colour: C.blue, dash: [], marker: 'square' },
+  { key: 'flowVariant', label: 'wrong R', short: 'wrong R', colour: C.green, dash: [6, 4], marker: 'triangle' },
+];
+const GUIDE = 'rgba(0, 0, 0, 0.45)';
+const MARGIN = { left: 64, right: 64, top: 14, bottom: 44 };
+
+const exp = (v) => (Number.isFinite(v) ? v.toExponential(2) : '—');
+const num = (v, d = 2) => (Number.isFinite(v) ? v.toFixed(d) : '—');
+const alphaText = (a) => (Number.isFinite(a) ? String(Number(a.toPrecision(4))) : '—');
+
+/** A log-scale axis as a drawAxes-compatible scale (ticks and labels stay in data units). */
+function logScale(d0, d1, r0, r1) {
+  const lin = scale(Math.log(d0), Math.log(d1), r0, r1);
+  const f = (v) => lin(Math.log(v));
+  f.invert = (p) => Math.exp(lin.invert(p));
+  f.domain = [d0, d1];
+  f.range = [r0, r1];
+  return f;
+}
+
+/** Ticks on a log axis: 1-2-5 per decade over a short range, every decade (or every other) over a long one. */
+function logTicks(lo, hi) {
+  const decades = Math.log10(hi / lo);
+  const mantissas = decades < 2 ? [1, 2, 5] : [1];
+  const every = decades > 7 ? 2 : 1;
+  const out = [];
+  for (let e = Math.floor(Math.log10(lo)) - 1; e <= Math.ceil(Math.log10(hi)); e++) {
+    if (mantissas.length === 1 && e % every !== 0) continue;
+    for (const m of mantissas) { const v = m * 10 ** e; if (v >= lo * 0.999 && v <= hi * 1.001) out.push(Number(v.toPrecision(3))); }
+  }
+  return out.length >= 2 ? out : [lo, hi];
+}
+
+function marker(ctx, kind, px, py) {
+  ctx.beginPath();
+  if (kind === 'circle') ctx.arc(px, py, 4, 0, 2 * Math.PI);
+  else if (kind === 'square') ctx.rect(px - 3.5, py - 3.5, 7, 7);
+  else { ctx.moveTo(px, py - 5); ctx.lineTo(px + 4.5, py + 3.5); ctx.lineTo(px - 4.5, py + 3.5); ctx.closePath(); }
+  ctx.fill();
+}
+
+class NoiselabOneEpoch extends NoiselabWidget {
+  static kind = 'one-epoch';
+  static runControls = false;
+
+  extraSheets() {
+    if (!sheet) { sheet = new CSSStyleSheet(); sheet.replaceSync(CSS); }
+    return [sheet];
+  }
+
+  renderFigure() {
+    return `
+      <div class="plot-head"><strong>Mean SGD iterate after one epoch vs the modified flow</strong><span>log–log</span></div>
+      <canvas class="gaps" role="img" aria-label="gap between the mean SGD epoch iterate and the flows, against the learning rate"></canvas>
+      <div class="legend" aria-hidden="true"></div>
+      <div class="table-scroll" tabindex="0" role="group" aria-label="table of the gaps for every learning rate"><table class="gaps" aria-label="gaps between the mean SGD epoch iterate and each flow"><thead></thead><tbody></tbody></table></div>`;
+  }
+
+  async onReady() {
+    this.view = new Surface(this.$('canvas.gaps'), () => this.draw());
+    this.draw();
+  }
+
+  async onApplied() {
+    const settings = Object.fromEntries(this.fields.map((f) => [f.name, this.valid[f.name]]));
+    this.result = await this.worker.request('compute', { kind: 'one-epoch', settings });
+    this.variant = settings.variant;
+    this.draw();
+    this.updateReadout();
+    this.dispatchEvent(new CustomEvent('noiselab-frame', { detail: this.result, bubbles: true, composed: true }));
+  }
+
+  series() {
+    const r = this.result;
+    return SERIES.filter((s) => r[s.key]).map((s) => ({
+      ...s,
+      label: s.key === 'flowVariant' ? VARIANT_LABEL[this.variant] ?? s.label : s.label,
+      data: r[s.key],
+    }));
+  }
+
+  draw() {
+    if (!this.view || !this.result) return;
+    const { view } = this;
+    const ctx = view.ctx;
+    view.clear('#fff');
+    const r = this.result;
+    const a = r.learningRates;
+    const series = this.series();
+    const all = series.flatMap((s) => s.data.gaps).filter((v) => Number.isFinite(v) && v > 0);
+    if (!all.length) return;
+    const aLo = Math.min(...a), aHi = Math.max(...a);
+    // Guide lines: slope 2 under the J curve and slope 3 under the J + R curve, a factor 3 below
+    // their smallest-α point.
+    const guides = [
+      { slope: 2, at: r.flowJ.gaps[a.length - 1] / 3 },
+      { slope: 3, at: r.flowJr.gaps[a.length - 1] / 3 },
+    ].filter((g) => Number.isFinite(g.at) && g.at > 0);
+    const guideY = (g, alpha) => g.at * (alpha / aLo) ** g.slope;
+    for (const g of guides) all.push(guideY(g, aLo), guideY(g, aHi));
+    const gLo = Math.min(...all) / 1.6, gHi = Math.max(...all) * 1.6;
+    const x = logScale(aLo / 1.15, aHi * 1.15, MARGIN.left, view.width - MARGIN.right);
+    const y = logScale(gLo, gHi, view.height - MARGIN.bottom, MARGIN.top);
+    drawAxes(ctx, {
+      x, y, grid: true,
+      // Every rung of the ladder as a tick (every other one on a narrow plot).
+      xTicks: a.filter((_, i) => view.width >= 520 || i % 2 === 0),
+      yTicks: logTicks(gLo, gHi),
+      xLabel: 'learning rate α (log scale)',
+      yLabel: view.height >= 300 ? '‖w̄_SGD − w_flow‖ (log scale)' : '‖w̄_SGD − w_flow‖',
+    });
+    ctx.save();
+    ctx.beginPath(); ctx.rect(x.range[0], y.range[1], x.range[1] - x.range[0], y.range[0] - y.range[1]); ctx.clip();
+    ctx.strokeStyle = GUIDE; ctx.fillStyle = GUIDE; ctx.lineWidth = 1.25; ctx.setLineDash([2, 4]);
+    for (const g of guides) {
+      ctx.beginPath(); ctx.moveTo(x(aLo), y(guideY(g, aLo))); ctx.lineTo(x(aHi), y(guideY(g, aHi))); ctx.stroke();
+    }
+    ctx.restore();
+    ctx.save();
+    ctx.fillStyle = '#333'; ctx.font = '11px system-ui, -apple-system, "Segoe UI", sans-serif';
+    ctx.textAlign = 'left'; ctx.textBaseline = 'middle';
+    for (const g of guides) ctx.fillText(`slope ${g.slope}`, x(aHi) + 8, y(guideY(g, aHi)));
+    ctx.restore();
+    ctx.save();
+    ctx.beginPath(); ctx.rect(x.range[0], y.range[1], x.range[1] - x.range[0], y.range[0] - y.range[1]); ctx.clip();
+    for (const s of series) {
+      const g = s.data.gaps;
+      ctx.strokeStyle = s.colour; ctx.fillStyle = s.colour; ctx.lineWidth = 2.5; ctx.setLineDash(s.dash);
+      polyline(ctx, g.length, (i) => x(a[i]), (i) => y(Math.max(g[i], gLo)));
+      ctx.setLineDash([]);
+      for (let i = 0; i < g.length; i++) if (g[i] > 0) marker(ctx, s.marker, x(a[i]), y(g[i]));
+    }
+    ctx.restore();
+  }
+
+  updateReadout() {
+    const r = this.result;
+    const series = this.series();
+    const mean = (v) => (v.length ? v.reduce((s, x) => s + x, 0) / v.length : NaN);
+    const cls = { flowJ: 'j', flowJr: 'jr', flowVariant: 'variant' };
+    this.$('.legend').innerHTML = series.map((s) => `<span><i class="swatch${s.dash.length ? ' dashed' : ''}" style="border-color:${s.colour}"></i>${s.label}</span>`).join('') +
+      `<span><i class="swatch dashed" style="border-color:${GUIDE}"></i>reference slopes 2 and 3</span>`;
+    this.$('table.gaps thead').innerHTML = `<tr><th>α</th>${series.map((s) => `<th>gap to ${s.short}</th><th>shrink</th>`).join('')}<th>‖w̄_SGD − w₀‖</th></tr>`;
+    this.$('table.gaps tbody').innerHTML = r.learningRates.map((alpha, i) => `<tr><td>${alphaText(alpha)}</td>` +
+      series.map((s) => `<td>${exp(s.data.gaps[i])}</td><td>${i ? `${num(s.data.shrink[i - 1])}×` : ''}</td>`).join('') +
+      `<td>${exp(r.displacement[i])}</td></tr>`).join('');
+    const parts = series.map((s) => `<span>${s.label}: slope <b class="r-slope-${cls[s.key]}">${num(s.data.slope)}</b>, shrink per halving <b class="r-shrink-${cls[s.key]}">${num(mean(s.data.shrink))}</b>×</span>`);
+    this.setReadout(`${parts.join('')}
+      <span>N! = <b class="r-orderings">${r.orderings}</b> orderings, m = <b class="r-steps">${r.stepsPerEpoch}</b> steps per epoch</span>
+      <span>at α = ${alphaText(r.learningRates[0])}: R = <b class="r-a">${num(r.coefficients[0], 4)}</b>‖∇J‖² + <b class="r-c">${num(r.coefficients[1], 4)}</b> tr C</span>
+      ${r.finite ? '' : '<span class="warn">some numbers are not finite: lower α</span>'}`);
+    this.$('canvas.gaps').setAttribute('aria-label', `Log–log plot of the gap between the mean SGD iterate after one epoch (over all ${r.orderings} orderings) and each flow, against α from ${alphaText(r.learningRates.at(-1))} to ${alphaText(r.learningRates[0])}: ` +
+      series.map((s) => `${s.label}, fitted slope ${num(s.data.slope)}`).join('; ') + '.');
+  }
+
+  /** Public API: the gaps for export. */
+  exportData() {
+    if (!this.result) return super.exportData();
+    const r = this.result;
+    const history = r.learningRates.map((alpha, i) => [alpha, r.flowJ.gaps[i], r.flowJr.gaps[i], r.flowVariant ? r.flowVariant.gaps[i] : NaN, r.displacement[i]]);
+    return {
+      experiment: 'one-epoch', settings: this.settings, result: r,
+      historyFields: ['learningRate', 'gapFlowJ', 'gapFlowJR', 'gapFlowVariant', 'displacement'],
+      history,
+    };
+  }
+}
+
+if (!customElements.get('noiselab-one-epoch')) customElements.define('noiselab-one-epoch', NoiselabOneEpoch);
+export { NoiselabOneEpoch };
