@@ -3,8 +3,8 @@
 // resetting finished runs and drawing new seeds (so runs are created and freed all along).
 // Asserts: no console error; the page's and the workers' JS heaps after GC and every worker's wasm memory flat
 // after warm-up (bounds below; the measured series goes to artifacts/soak.json); main-thread long
-// tasks after load (PerformanceObserver): none over 1 s and under a third of the time (see the
-// end); widgets off screen pause. A 1920×1080 screen: the student scrolls from widget to widget.
+// tasks after load (PerformanceObserver): at most 3 per minute over 50 ms, none over 300 ms (see
+// the end); widgets off screen pause. A 1920×1080 screen: the student scrolls from widget to widget.
 import { test, expect } from '@playwright/test';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { watchConsole } from './helpers.mjs';
@@ -18,6 +18,9 @@ test.setTimeout(DURATION + 180_000);
 
 test(`soak: every widget playing for ${Math.round(DURATION / 1000)} s`, async ({ page }) => {
   const con = watchConsole(page);
+  // A laptop-sized screen: the widgets in view play, those out of view pause (issue 8), and
+  // the student below scrolls from widget to widget so that each one plays in view in turn.
+  await page.setViewportSize({ width: 1920, height: 1080 });
   await page.addInitScript(() => {
     window.__longTasks = [];
     new PerformanceObserver((list) => {
@@ -33,9 +36,6 @@ test(`soak: every widget playing for ${Math.round(DURATION / 1000)} s`, async ({
   });
   // The gallery holds every widget the lab has.
   expect([...new Set(tags.onPage)].sort()).toEqual([...tags.known].sort());
-  // A laptop-sized screen: the widgets in view play, those out of view pause (issue 8), and
-  // the student below scrolls from widget to widget so that each one plays in view in turn.
-  await page.setViewportSize({ width: 1920, height: 1080 });
   const loadedAt = await page.evaluate(() => performance.now());
 
   const cdp = await page.context().newCDPSession(page);
@@ -90,13 +90,19 @@ test(`soak: every widget playing for ${Math.round(DURATION / 1000)} s`, async ({
   const student = (round) => page.evaluate(async (r) => {
     const els = [...document.querySelectorAll('*')].filter((e) => e.localName.startsWith('noiselab-') && e.constructor.runControls);
     const focus = els[r % els.length];
+    const log = (what) => (window.__actions ??= []).push({ t: Math.round(performance.now()), what });
+    log(`round ${r}: scroll to ${focus.localName}`);
     focus.scrollIntoView({ block: 'start' });
     await new Promise((res) => setTimeout(res, 300));
     for (const [i, e] of els.entries()) {
       if (e.broken) continue;
-      if (r % 4 === i % 4 && 'seed' in e.settings) await e.setSettings({ seed: String(1 + ((r * 7919 + i * 104729) % 100000)) }).then(() => e.play());
-      else if (!e.playing) await e.reset().then(() => e.play());
-      else continue;
+      if (r % 4 === i % 4 && 'seed' in e.settings) {
+        log(`new seed ${e.localName}`);
+        await e.setSettings({ seed: String(1 + ((r * 7919 + i * 104729) % 100000)) }).then(() => e.play());
+      } else if (!e.playing) {
+        log(`restart ${e.localName}`);
+        await e.reset().then(() => e.play());
+      } else continue;
       await new Promise((res) => setTimeout(res, 300));
     }
     return focus.localName;
@@ -125,6 +131,9 @@ test(`soak: every widget playing for ${Math.round(DURATION / 1000)} s`, async ({
         }
       });
       await page.waitForTimeout(300);
+      // Growing the page by a screen and more and shrinking it back re-lays out everything: the
+      // test's doing, so this window does not count for long tasks either.
+      const from = await page.evaluate(() => performance.now());
       await page.evaluate(() => {
         const spacer = document.createElement('div');
         spacer.id = 'soak-spacer';
@@ -141,13 +150,15 @@ test(`soak: every widget playing for ${Math.round(DURATION / 1000)} s`, async ({
       before.forEach((b, i) => { if (b.playing) expect(after[i].ticks - b.ticks, `${b.tag} kept working off screen`).toBeLessThanOrEqual(1); });
       await page.evaluate(() => { document.getElementById('soak-spacer').remove(); window.scrollTo(0, 0); });
       await expect.poll(async () => (await ticks()).filter((t, i) => t.playing && t.ticks > after[i].ticks + 2).length, { timeout: 10_000 }).toBeGreaterThan(0);
+      sampling.push([from, await page.evaluate(() => performance.now())]);
     }
   }
   samples.push({ ...(await sample()), wall: Date.now() - t0 });
   const longTasks = (await page.evaluate(() => window.__longTasks))
     .filter((l) => l.start > loadedAt && !sampling.some(([a, b]) => l.start < b + 5 && l.start + l.duration > a - 5));
   mkdirSync('artifacts', { recursive: true });
-  writeFileSync('artifacts/soak.json', JSON.stringify({ durationMs: DURATION, samples, longTasks }, null, 1));
+  const actions = await page.evaluate(() => window.__actions ?? []);
+  writeFileSync('artifacts/soak.json', JSON.stringify({ durationMs: DURATION, samples, sampling, actions, longTasks }, null, 1));
   const first = samples[0], last = samples.at(-1);
   const heapGrowth = last.heapMB - first.heapMB;
   console.log(`[soak] ${samples.length} samples over ${Math.round(DURATION / 1000)} s: page heap ${first.heapMB.toFixed(1)} → ${last.heapMB.toFixed(1)} MB; wasm per worker ${first.wasm.map((w) => (w.wasmBytes / 2 ** 20).toFixed(1)).join('/')} → ${last.wasm.map((w) => (w.wasmBytes / 2 ** 20).toFixed(1)).join('/')} MB; long tasks after load: ${longTasks.length}`);
@@ -163,17 +174,16 @@ test(`soak: every widget playing for ${Math.round(DURATION / 1000)} s`, async ({
     .filter((e) => e.localName.startsWith('noiselab-') && e.constructor.runControls).map((e) => ({ tag: e.localName, ticks: e.tickCount })));
   for (const w of worked) if (shown.has(w.tag)) expect(w.ticks, `${w.tag} hardly played`).toBeGreaterThan(20);
   console.log(`[soak] frames of work per widget: ${worked.map((w) => `${w.tag} ${w.ticks}`).join(', ')}`);
-  // Main-thread long tasks. Issue 8's target is none over 50 ms with every widget playing. Traced
-  // (scripts/main-thread-trace.mjs), nearly all of a long frame is Chromium's own rendering in
-  // software (layout, paint, compositor commit, copying canvases for the compositor) or the main
-  // thread waiting for a core, not the lab's JavaScript; how many there are depends on the load on
-  // the machine's two cores. What this test guarantees on any load: the page never freezes (no task
-  // over 1 s) and stays responsive (long tasks take under a third of the time). The count per
-  // minute is printed; one widget alone has none (funnel.spec.mjs).
+  // Main-thread long tasks (issue 8's target: none over 50 ms). Traced with
+  // scripts/main-thread-trace.mjs, what is left is Chromium's own rendering in software (layout,
+  // paint, compositor commit, copying canvases) or the main thread waiting for a core, not the
+  // lab's JavaScript, so the count depends on the load on the machine's two cores: measured on
+  // an idle machine 0–1.5 per minute at 50–60 ms; with other jobs running (load 4–11) 17–146 per
+  // minute. Bound, for an idle CI machine: at most 3 per minute, none over 300 ms.
   const stats = longTasks.map((l) => l.duration).sort((a, b) => a - b);
   const busy = stats.reduce((a, d) => a + d, 0);
   console.log(`[soak] long tasks: ${stats.length} (${(stats.length / (DURATION / 60_000)).toFixed(1)}/min), median ${stats[stats.length >> 1] ?? 0} ms, max ${stats.at(-1) ?? 0} ms, ${(100 * busy / DURATION).toFixed(1)} % of the time`);
-  expect(stats.filter((d) => d > 1000), JSON.stringify(longTasks)).toEqual([]);
-  expect(busy / DURATION, JSON.stringify(longTasks)).toBeLessThan(1 / 3);
+  expect(stats.filter((d) => d > 300), JSON.stringify(longTasks)).toEqual([]);
+  expect(stats.length, JSON.stringify(longTasks)).toBeLessThanOrEqual(Math.ceil(3 * DURATION / 60_000));
   con.check();
 });
