@@ -158,7 +158,11 @@ if ('IntersectionObserver' in window && sections.length) {
 
 // ---- math ------------------------------------------------------------------------------------
 
-const mathDone = import('./lib/math.js')
+// The built pages carry their math pre-rendered (scripts/dist.mjs): KaTeX is loaded only when a
+// formula is left to render (the repository served as is, in development).
+const mathDone = (document.querySelector('.math:not([data-rendered])')
+  ? import('./lib/math.js')
+  : import('./lib/math-scroll.js').then(({ markScrollable }) => ({ renderMath: (root) => { markScrollable(root); return 0; } })))
   .then(({ renderMath }) => {
     const failed = renderMath(document);
     if (failed) console.warn(`math: ${failed} formula(s) could not be rendered`);
