@@ -45,7 +45,10 @@ for (const f of (await walk(dist)).filter((p) => p.endsWith('.html'))) {
     prerendered++;
     return `<${tag}${cls} data-tex="${escapeAttr(tex)}" data-rendered>${rendered}</${tag}>`;
   });
-  if (out !== html) await fs.writeFile(f, out);
+  // Every formula rendered: the page must not preload KaTeX's 590 KB module (the development
+  // page preloads it because it renders at run time).
+  const done = out.replace(/\n\s*<link rel="modulepreload" href="[^"]*(math\.js|katex\.mjs)">/g, '');
+  if (done !== html) await fs.writeFile(f, done);
 }
 
 // Every built page carries the policy itself, for static hosts that send no headers.

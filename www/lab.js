@@ -12,6 +12,11 @@
 // state the hash carries (a shared run opens at its figure).
 
 import { registerOffline } from './lib/offline.js';
+import { compiledCore } from './lib/client.js';
+
+// Fetch and compile the WebAssembly core now, while the widgets' modules load (issue 7, W4:
+// the first widget's worker then gets a compiled module instead of waiting for it).
+compiledCore();
 
 // Offline after the first visit (the service worker sits at the root of the build).
 registerOffline(new URL('../', import.meta.url));
@@ -155,6 +160,10 @@ if ('IntersectionObserver' in window && sections.length) {
   if (!('onscrollend' in window)) window.addEventListener('scroll', () => setTimeout(update, 300), { passive: true });
   for (const s of sections) spy.observe(s);
 }
+
+// At once, too (the browser's own scroll to the fragment can come late on this long page): the
+// widget in view boots first (widget.js boots widgets near the viewport before the others).
+restoreFromHash();
 
 // ---- math ------------------------------------------------------------------------------------
 

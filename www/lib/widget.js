@@ -62,6 +62,58 @@ function scheduleReadouts() {
   readouts.timer = setTimeout(() => requestAnimationFrame(flushReadouts), wait);
 }
 
+// Boot order (issue 7, W4): a widget within a viewport of the visible area boots at once
+// (worker, core, first run, first frame); the others wait and boot one at a time while the page
+// is idle, after every nearby widget has booted. A link to one section of a long page then
+// draws its widget first instead of after eleven others' first runs on two cores; the far ones
+// are ready (their `ready` resolves) a little later, before a reader scrolls to them.
+const BOOT_MARGIN = '100% 0px';
+const boots = { queue: [], active: 0, idle: 0, io: null };
+function bootObserver() {
+  boots.io ??= new IntersectionObserver((entries) => {
+    for (const e of entries) {
+      if (e.isIntersecting) startBoot(e.target);
+      else e.target.bootSeenFar = true;
+    }
+    drainBoots();
+  }, { rootMargin: BOOT_MARGIN });
+  return boots.io;
+}
+function scheduleBoot(w) {
+  if (!boots.queue.includes(w)) boots.queue.push(w);
+  w.bootSeenFar = false;
+  bootObserver().observe(w);
+}
+function unscheduleBoot(w) {
+  const i = boots.queue.indexOf(w);
+  if (i >= 0) boots.queue.splice(i, 1);
+  boots.io?.unobserve(w);
+}
+function startBoot(w) {
+  const i = boots.queue.indexOf(w);
+  if (i < 0) return; // booting or booted already
+  unscheduleBoot(w);
+  if (!w.isConnected) return;
+  w.bootStarted = true;
+  boots.active++;
+  performance.mark?.(`noiselab:boot ${w.localName}`);
+  w.boot()
+    .catch((err) => w.fail(err))
+    .finally(() => { boots.active--; drainBoots(); });
+}
+function drainBoots() {
+  if (boots.idle || boots.active > 0) return;
+  // Only widgets the observer has reported far away (so a nearby one is never put behind them).
+  if (!boots.queue.some((w) => w.bootSeenFar)) return;
+  const idle = globalThis.requestIdleCallback ?? ((f) => setTimeout(f, 50));
+  boots.idle = idle(() => {
+    boots.idle = 0;
+    const next = boots.queue.find((w) => w.bootSeenFar);
+    if (next && boots.active === 0) startBoot(next);
+    else drainBoots();
+  }, { timeout: 500 });
+}
+
 /** Validate a UI-only field (not part of the model config) with the core's message format. */
 function checkUiField(f, text) {
   const v = Number(String(text).trim());
@@ -123,18 +175,24 @@ export class NoiselabWidget extends HTMLElement {
     this.io.observe(this);
     this.onHashChange = () => this.loadFromHash().catch((err) => this.fail(err));
     if (this.urlKey) window.addEventListener('hashchange', this.onHashChange);
-    this.boot().catch((err) => this.fail(err));
+    scheduleBoot(this);
   }
 
   disconnectedCallback() {
+    unscheduleBoot(this);
     this.pause();
     this.io?.disconnect();
     window.removeEventListener('hashchange', this.onHashChange);
     // Removed for good (not just moved): stop the worker; a later re-insertion boots afresh.
     queueMicrotask(() => {
-      if (this.isConnected) { this.io?.observe(this); return; }
+      if (this.isConnected) {
+        this.io?.observe(this);
+        if (!this.bootStarted) scheduleBoot(this); // moved before it booted
+        return;
+      }
       this.worker?.terminate();
       this.started = false;
+      this.bootStarted = false;
       this.ready = new Promise((resolve) => { this.resolveReady = resolve; });
     });
   }
