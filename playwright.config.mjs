@@ -23,7 +23,7 @@ export default defineConfig({
   },
   webServer: {
     command: `node scripts/serve.mjs --port ${port} --quiet`,
-    url: `http://127.0.0.1:${port}/www/pkg/noiselab_wasm.js`,
+    url: `http://127.0.0.1:${port}/www/pkg/noise/noiselab_wasm.js`,
     reuseExistingServer: false,
     timeout: 20_000,
   },

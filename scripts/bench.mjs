@@ -9,7 +9,7 @@
 // Prints one table and writes bench/results.json and bench/results.md.
 import { execFileSync, spawn } from 'node:child_process';
 import http from 'node:http';
-import { createReadStream, promises as fs, readFileSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, promises as fs, readdirSync, readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -50,7 +50,7 @@ const nativeBefore = Object.fromEntries(NATIVE.map((w) => [w, native(w)]));
 
 // ---- the bench page's wasm: the lab's release module plus the bench entry points (cargo feature
 // `bench`, left out of www/pkg), built the same way (wasm-pack, then wasm-opt) into bench/pkg ----
-execFileSync('bash', ['scripts/build-wasm.sh', 'bench/pkg', 'bench'], { stdio: 'inherit' });
+execFileSync('bash', ['scripts/build-wasm.sh', 'bench/pkg', 'all,bench'], { stdio: 'inherit' });
 
 // ---- a static server for the bench page (bench/ with bench/pkg, TensorFlow.js) -----------------
 const SERVED = ['bench/', 'node_modules/@tensorflow/'];
@@ -130,7 +130,10 @@ async function measureW4(browser) {
     server.stdout.once('data', (d) => resolve(String(d).trim()));
     server.once('exit', () => reject(new Error('server exited')));
   });
-  const result = { loads: [], sections: {}, wasmBytes: statSync('www/pkg/noiselab_wasm_bg.wasm').size };
+  const modules = Object.fromEntries(readdirSync('www/pkg').filter((f) => existsSync(`www/pkg/${f}/noiselab_wasm_bg.wasm`))
+    .map((f) => [f, statSync(`www/pkg/${f}/noiselab_wasm_bg.wasm`).size]));
+  // The largest module is what one widget may have to load; the sum is every family's.
+  const result = { loads: [], sections: {}, wasmModules: modules, wasmBytes: Math.max(...Object.values(modules)) };
   const fresh = async () => {
     const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, serviceWorkers: 'block' });
     return { context, page: await context.newPage() };
@@ -235,7 +238,7 @@ if (w4) {
   w4.firstFrame = ff;
   const worst = Math.max(...Object.values(ff).map((s) => s.median));
   t(worst <= 1000, `W4 first frame of every visible widget ≤ 1 s cold (each section opened by its link): slowest median ${f(worst)} ms`);
-  t(w4.wasmBytes <= 250000, `W4 wasm ≤ 250 KB (250,000 bytes) before compression: ${w4.wasmBytes} bytes (${(w4.wasmBytes / 1024).toFixed(1)} KiB)`);
+  t(w4.wasmBytes <= 250000, `W4 wasm ≤ 250 KB (250,000 bytes) before compression: largest of the ${Object.keys(w4.wasmModules).length} family modules ${w4.wasmBytes} bytes (${Object.entries(w4.wasmModules).map(([k, v]) => `${k} ${v}`).join(', ')})`);
   const top = w4.loads[0];
   const lt = top.longTasks;
   t(lt.over50 === 0, `W4 zero long tasks > 50 ms while all play: ${lt.over50} (of ${lt.count}, max ${f(lt.maxMs)} ms in ${lt.seconds} s)`);
@@ -245,7 +248,7 @@ if (w4) {
   const allDrawn = Math.max(...top.widgets.map((w) => top.firstFrameMs[w] ?? Infinity));
   lines.push('', `Top of the page (no widget in view): all ${top.widgets.length} widgets had drawn after ${f(allDrawn)} ms (off-screen widgets boot in the background, one at a time).`);
   const by = top.bytes;
-  lines.push('', `Bytes transferred (top of the page, every widget booted): ${Object.entries(by).map(([k, v]) => `${k} ${(v / 1024).toFixed(1)} KiB`).join(', ')}; wasm binary ${(w4.wasmBytes / 1024).toFixed(1)} KiB before compression.`);
+  lines.push('', `Bytes transferred (top of the page, every widget booted): ${Object.entries(by).map(([k, v]) => `${k} ${(v / 1024).toFixed(1)} KiB`).join(', ')}; wasm: ${Object.keys(w4.wasmModules).length} family modules, ${(Object.values(w4.wasmModules).reduce((a, b) => a + b, 0) / 1024).toFixed(1)} KiB in all, the largest ${(w4.wasmBytes / 1024).toFixed(1)} KiB, before compression.`);
 }
 lines.push('', 'Targets (issue 7):', ...targets);
 const v = out.versions;

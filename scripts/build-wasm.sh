@@ -2,8 +2,10 @@
 # Build the wasm adapter (release) into OUT_DIR (relative to the repository) and shrink it with
 # binaryen's wasm-opt (npm package `binaryen`, pinned in package.json; Debian's is too old for
 # wasm-bindgen's output, so wasm-pack's own wasm-opt step is off in crates/wasm/Cargo.toml).
-#   bash scripts/build-wasm.sh www/pkg            the lab's module (no bench entry points)
-#   bash scripts/build-wasm.sh bench/pkg bench    the benchmark page's module (cargo feature `bench`)
+#   bash scripts/build-wasm.sh www/pkg/noise funnel,sgd-ou   one family's module (only those kinds)
+#   bash scripts/build-wasm.sh bench/pkg all,bench           the benchmark page's module (every
+#                                                            kind and the `bench` entry points)
+#   bash scripts/build-wasm.sh OUT_DIR                       every kind (the crate's default)
 # Idempotent: the optimized module is cached under target/wasm-opt/ by the SHA-256 of wasm-pack's
 # output and the flags, so an unchanged build skips the ~30 s optimization.
 # -Oz: on this module -O3, -Os and -Oz leave W1–W3 speed within noise (issue 7 note) and -Oz is
@@ -16,7 +18,7 @@ FEATURES=${2:-}
 WASM_OPT_FLAGS=(-Oz)
 
 args=(--log-level warn build crates/wasm --release --target web --no-typescript --no-pack --out-dir "../../$OUT_DIR")
-[ -n "$FEATURES" ] && args+=(-- --features "$FEATURES")
+[ -n "$FEATURES" ] && args+=(-- --no-default-features --features "$FEATURES")
 wasm-pack "${args[@]}"
 # wasm-pack writes a `*` .gitignore there; the repository's own .gitignore already covers the
 # folder, and npm would otherwise leave the core out of the package (npm pack honours nested

@@ -1,13 +1,19 @@
 #!/usr/bin/env bash
-# Build the wasm adapter in release mode into www/pkg (scripts/build-wasm.sh: wasm-pack, then
-# wasm-opt), vendor KaTeX into www/vendor, and assemble the static lab in dist/ (all three are
+# Build the wasm adapter in release mode into www/pkg/<family>/ (scripts/build-wasm.sh: wasm-pack,
+# then wasm-opt), vendor KaTeX into www/vendor, and assemble the static lab in dist/ (all three are
 # git-ignored). dist/ is what gets served.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 
-echo "[build] wasm (release)"
-bash scripts/build-wasm.sh www/pkg
+echo "[build] wasm (release): one module per family of experiments (www/lib/families.js)"
+families=$(node --input-type=module -e "
+  import { FAMILIES, featureOf } from './www/lib/families.js';
+  for (const [f, kinds] of Object.entries(FAMILIES)) console.log(f + ' ' + kinds.map(featureOf).join(','));")
+rm -f www/pkg/noiselab_wasm.js www/pkg/noiselab_wasm_bg.wasm # the one-module layout before families
+while read -r family features; do
+  bash scripts/build-wasm.sh "www/pkg/$family" "$features"
+done <<< "$families"
 
 echo "[build] vendoring KaTeX from node_modules"
 rm -rf www/vendor/katex && mkdir -p www/vendor/katex
@@ -15,4 +21,4 @@ cp node_modules/katex/dist/katex.min.css node_modules/katex/dist/katex.mjs www/v
 cp -r node_modules/katex/dist/fonts www/vendor/katex/fonts
 echo "[build] assembling dist/"
 node scripts/dist.mjs
-echo "[build] done: $(du -k www/pkg/noiselab_wasm_bg.wasm | cut -f1) KiB of wasm"
+echo "[build] done: wasm modules (bytes): $(cd www/pkg && stat -c '%n %s' */noiselab_wasm_bg.wasm | sed 's#/noiselab_wasm_bg.wasm##' | tr '\n' ' ')"

@@ -12,11 +12,6 @@
 // state the hash carries (a shared run opens at its figure).
 
 import { registerOffline } from './lib/offline.js';
-import { compiledCore } from './lib/client.js';
-
-// Fetch and compile the WebAssembly core now, while the widgets' modules load (issue 7, W4:
-// the first widget's worker then gets a compiled module instead of waiting for it).
-compiledCore();
 
 // Offline after the first visit (the service worker sits at the root of the build).
 registerOffline(new URL('../', import.meta.url));

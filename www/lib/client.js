@@ -1,35 +1,39 @@
 // Main-thread side of the worker protocol (see worker.js): one Promise per request.
 //
-// The WebAssembly core is fetched and compiled once per page, here (compiledCore), and the
-// compiled WebAssembly.Module is posted to every widget's worker in its first message ('init'),
-// so N widgets cost one download and one compilation, not N; each worker still instantiates its
-// own copy (own memory: a panic kills only that instance, and a fresh worker gets the same
-// module). If the page cannot compile it (a host page's CSP without 'wasm-unsafe-eval', an old
-// browser), the worker fetches and compiles the module itself as before.
+// The WebAssembly core is one module per family of experiments (families.js). Each family's
+// module is fetched and compiled once per page, here (compiledCore), and the compiled
+// WebAssembly.Module is posted to every worker of that family in its first message ('init'), so
+// N widgets of a family cost one download and one compilation, not N; each worker still
+// instantiates its own copy (own memory: a panic kills only that instance, and a fresh worker
+// gets the same module). If the page cannot compile it (a host page's CSP without
+// 'wasm-unsafe-eval', an old browser), the worker fetches and compiles the module itself.
+import { familyOf } from './families.js';
 
-const WASM_URL = new URL('../pkg/noiselab_wasm_bg.wasm', import.meta.url);
-let compiled = null;
+const compiled = new Map();
 
-/** The page's one compiled core: a Promise of a WebAssembly.Module, or of null on failure. */
-export function compiledCore() {
-  compiled ??= (async () => {
-    try {
-      if (typeof WebAssembly.compileStreaming === 'function') {
-        try {
-          return await WebAssembly.compileStreaming(fetch(WASM_URL));
-        } catch (err) {
-          // A server without the application/wasm type: compile from the bytes instead.
-          if (!(err instanceof TypeError)) throw err;
+/** The page's compiled core of `family`: a Promise of a WebAssembly.Module, or of null on failure. */
+export function compiledCore(family) {
+  if (!compiled.has(family)) {
+    const url = new URL(`../pkg/${family}/noiselab_wasm_bg.wasm`, import.meta.url);
+    compiled.set(family, (async () => {
+      try {
+        if (typeof WebAssembly.compileStreaming === 'function') {
+          try {
+            return await WebAssembly.compileStreaming(fetch(url));
+          } catch (err) {
+            // A server without the application/wasm type: compile from the bytes instead.
+            if (!(err instanceof TypeError)) throw err;
+          }
         }
+        const response = await fetch(url);
+        if (!response.ok) throw new Error(`HTTP ${response.status}`);
+        return await WebAssembly.compile(await response.arrayBuffer());
+      } catch {
+        return null; // each worker loads the core itself (and reports what fails there)
       }
-      const response = await fetch(WASM_URL);
-      if (!response.ok) throw new Error(`HTTP ${response.status}`);
-      return await WebAssembly.compile(await response.arrayBuffer());
-    } catch {
-      return null; // each worker loads the core itself (and reports what fails there)
-    }
-  })();
-  return compiled;
+    })());
+  }
+  return compiled.get(family);
 }
 
 export class WorkerError extends Error {
@@ -42,7 +46,9 @@ export class WorkerError extends Error {
 }
 
 export class LabWorker {
-  constructor() {
+  /** A worker for experiments of `kind`'s family (it can serve every kind of that family). */
+  constructor(kind) {
+    const family = familyOf(kind);
     this.worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
     this.nextId = 1;
     this.pending = new Map();
@@ -56,8 +62,8 @@ export class LabWorker {
     };
     // The first message: the compiled core (or null). Requests wait for it to be posted, so the
     // worker sees 'init' first.
-    this.started = compiledCore().then((module) => {
-      if (!this.terminated) this.worker.postMessage({ type: 'init', module });
+    this.started = compiledCore(family).then((module) => {
+      if (!this.terminated) this.worker.postMessage({ type: 'init', family, module });
     });
     this.worker.onerror = (event) => {
       event.preventDefault?.();

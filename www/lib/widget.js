@@ -200,7 +200,7 @@ export class NoiselabWidget extends HTMLElement {
   get urlKey() { return this.getAttribute('url-state'); }
 
   async boot() {
-    this.worker = new LabWorker();
+    this.worker = new LabWorker(this.constructor.kind);
     const hello = await this.worker.request('hello', { kind: this.constructor.kind });
     this.fields = hello.fields;
     this.historyFields = hello.historyFields;
@@ -677,7 +677,7 @@ export class NoiselabWidget extends HTMLElement {
     this.pause();
     if (this.broken) {
       this.worker.terminate();
-      this.worker = new LabWorker();
+      this.worker = new LabWorker(this.constructor.kind);
       await this.worker.request('hello', { kind: this.constructor.kind });
       this.broken = false;
       this.showMessage('');

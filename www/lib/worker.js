@@ -3,26 +3,22 @@
 // `{id, ok: false, error: {kind, message, errors?}}`; bulk data travels as transferred typed
 // arrays. A Rust panic aborts the wasm instance: the worker reports it (kind "panic") and
 // refuses further work; the widget's reset starts a fresh worker.
-import init, * as wasm from '../pkg/noiselab_wasm.js';
-import funnel from './experiments/funnel.js';
-import density1d from './experiments/density1d.js';
-import dropout from './experiments/dropout.js';
-import nng from './experiments/nng.js';
-import logregPanel from './experiments/logregPanel.js';
-import bbbLogreg from './experiments/bbbLogreg.js';
-import sgdOu from './experiments/sgd-ou.js';
-import bayesRegression from './experiments/bayes-regression.js';
-import sharpness from './experiments/sharpness.js';
-import implicitReg from './experiments/implicit-reg.js';
-import bbbLinreg from './experiments/bbbLinreg.js';
-import oneEpoch from './experiments/one-epoch.js';
+import { FAMILIES } from './families.js';
 
-// The core: compiled once per page by the main thread (client.js) and posted here in the first
-// message, `{type: 'init', module}`; with no module (the page could not compile it) this worker
-// fetches and compiles it itself.
+// The core: one module per family of kinds (families.js), compiled once per page by the main
+// thread (client.js) and posted here in the first message, `{type: 'init', family, module}`;
+// with no module (the page could not compile it) this worker fetches and compiles it itself.
+// The family's wasm-bindgen glue is imported here, and by the family's experiment modules (the
+// same URL, so the same instance).
 let ready = null;
-const start = (module) => {
-  ready = init(module ? { module_or_path: module } : undefined);
+let wasm = null; // the family's glue module
+let family = null;
+const start = (name, module) => {
+  family = name;
+  ready = import(`../pkg/${name}/noiselab_wasm.js`).then((glue) => {
+    wasm = glue;
+    return glue.default(module ? { module_or_path: module } : undefined);
+  });
   ready.catch(() => {}); // reported to each request below
   return ready;
 };
@@ -36,26 +32,30 @@ let dead = null;
 //   slice(run, steps) → steps per wasm call inside `advance` (default: all of them);
 //   calls.name(args) → [result, transfer], no run needed (request 'call');
 //   methods.name(e, args) → [result, transfer] on a run (request 'method').
-// Adding an experiment: one file there and one line here.
-const EXPERIMENTS = {
-  funnel,
-  density1d,
-  dropout,
-  nng,
-  logregPanel,
-  bbbLogreg,
-  'sgd-ou': sgdOu,
-  'bayes-regression': bayesRegression,
-  sharpness,
-  'implicit-reg': implicitReg,
-  bbbLinreg,
-  'one-epoch': oneEpoch,
+// Loaded when first asked for (a worker serves one family). Adding an experiment: one file
+// there, one line here, its kind in families.js and its cargo feature in crates/wasm.
+const MODULES = {
+  funnel: () => import('./experiments/funnel.js'),
+  density1d: () => import('./experiments/density1d.js'),
+  dropout: () => import('./experiments/dropout.js'),
+  nng: () => import('./experiments/nng.js'),
+  logregPanel: () => import('./experiments/logregPanel.js'),
+  bbbLogreg: () => import('./experiments/bbbLogreg.js'),
+  'sgd-ou': () => import('./experiments/sgd-ou.js'),
+  'bayes-regression': () => import('./experiments/bayes-regression.js'),
+  sharpness: () => import('./experiments/sharpness.js'),
+  'implicit-reg': () => import('./experiments/implicit-reg.js'),
+  bbbLinreg: () => import('./experiments/bbbLinreg.js'),
+  'one-epoch': () => import('./experiments/one-epoch.js'),
 };
+const EXPERIMENTS = {}; // kind → loaded module (default export)
 
-function experiment(kind) {
-  const e = EXPERIMENTS[kind];
-  if (!e) throw new Error(`unknown experiment "${kind}"`);
-  return e;
+async function experiment(kind) {
+  if (EXPERIMENTS[kind]) return EXPERIMENTS[kind];
+  if (!MODULES[kind]) throw new Error(`unknown experiment "${kind}"`);
+  if (!FAMILIES[family]?.includes(kind)) throw new Error(`experiment "${kind}" is not in this worker's core ("${family}")`);
+  EXPERIMENTS[kind] = (await MODULES[kind]()).default;
+  return EXPERIMENTS[kind];
 }
 
 function entry(handle) {
@@ -71,22 +71,22 @@ function frame(e, stepsTaken = 0, elapsedMs = 0) {
 }
 
 const handlers = {
-  hello({ kind }) {
-    const e = experiment(kind);
+  async hello({ kind }) {
+    const e = await experiment(kind);
     return [{ fields: e.fields(), historyFields: e.historyFields() }];
   },
-  check({ kind, settings }) {
-    return [experiment(kind).check(settings)];
+  async check({ kind, settings }) {
+    return [(await experiment(kind)).check(settings)];
   },
   // A one-shot computation of a kind without runs (e.g. density1d).
-  compute({ kind, settings, ...args }) {
-    const e = experiment(kind);
+  async compute({ kind, settings, ...args }) {
+    const e = await experiment(kind);
     if (!e.compute) throw new Error(`"${kind}" has no compute request`);
     return e.compute(settings, args);
   },
-  create({ kind, handle, settings }) {
+  async create({ kind, handle, settings }) {
     const old = runs.get(handle);
-    const run = experiment(kind).create(settings);
+    const run = (await experiment(kind)).create(settings);
     if (old) old.run.free();
     const e = { run, kind, cursor: 0 };
     runs.set(handle, e);
@@ -119,8 +119,8 @@ const handlers = {
     return [true];
   },
   // A kind's run-free request, e.g. the funnel's cost surface.
-  call({ kind, name, ...args }) {
-    const fn = experiment(kind).calls?.[name];
+  async call({ kind, name, ...args }) {
+    const fn = (await experiment(kind)).calls?.[name];
     if (!fn) throw new Error(`"${kind}" has no call "${name}"`);
     return fn(args);
   },
@@ -148,11 +148,15 @@ const handlers = {
 self.onmessage = async (event) => {
   const { id, type, ...args } = event.data;
   if (type === 'init') {
-    if (!ready) start(args.module);
+    if (!ready) start(args.family, args.module);
+    return;
+  }
+  if (!ready) {
+    self.postMessage({ id, ok: false, error: { kind: 'load', message: 'the worker got a request before its init message' } });
     return;
   }
   try {
-    await (ready ?? start());
+    await ready;
   } catch (err) {
     self.postMessage({ id, ok: false, error: { kind: 'load', message: `could not load the WebAssembly core: ${err.message}` } });
     return;

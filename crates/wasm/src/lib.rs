@@ -11,25 +11,44 @@
 //! are parsed by the core's field table, so every front end (URL hash, attributes, inputs, CLI)
 //! gets the same error naming the field and its range.
 
+// A family's module (www/lib/families.js) leaves some shared helpers unused.
+#![cfg_attr(not(feature = "all"), allow(dead_code))]
+
+#[cfg(feature = "bayes-regression")]
 mod bayes_regression;
+#[cfg(feature = "bbb-linreg")]
 mod bbb_linreg;
+#[cfg(feature = "bbb-logreg")]
 mod bbb_logreg;
 #[cfg(feature = "bench")]
 mod bench;
+#[cfg(feature = "density1d")]
 mod density1d;
+#[cfg(feature = "dropout")]
 mod dropout;
+#[cfg(feature = "funnel")]
 mod funnel;
+#[cfg(feature = "implicit-reg")]
 mod implicit_reg;
+#[cfg(feature = "logreg-panel")]
 mod logreg_panel;
+#[cfg(feature = "nng")]
 mod nng;
+#[cfg(feature = "one-epoch")]
 mod one_epoch;
 mod panic;
+#[cfg(feature = "sgd-ou")]
 mod sgd_noise;
+#[cfg(feature = "sharpness")]
 mod sharpness;
 
+#[cfg(feature = "dropout")]
 pub use dropout::DropoutRun;
+#[cfg(feature = "funnel")]
 pub use funnel::FunnelRun;
+#[cfg(feature = "implicit-reg")]
 pub use implicit_reg::ImplicitRegRun;
+#[cfg(feature = "sgd-ou")]
 pub use sgd_noise::SgdOuRun;
 
 use noiselab_core::config::ConfigErrors;

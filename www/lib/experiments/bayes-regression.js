@@ -1,7 +1,7 @@
 // Worker side of the 1-D Bayesian regression comparison (SCIENCE §3–§4): one staged run per
 // handle (MAP → Laplace → Bayes by Backprop → MC dropout → HMC), advanced in time-budgeted
 // slices; every frame carries the bands, the data and the snapshot.
-import * as wasm from '../../pkg/noiselab_wasm.js';
+import * as wasm from '../../pkg/bayes-nets/noiselab_wasm.js';
 
 function frame(e, stepsTaken = 0, elapsedMs = 0) {
   const { run } = e;

@@ -1,7 +1,7 @@
 // Worker side of Bayes by Backprop on Bayesian linear regression (SCIENCE §4): each frame carries
 // the new history rows (ELBO and its terms), the new [μ, s] rows, the exact references (ln p(D),
 // mean-field optimum, marginals, variance ratios) and three 2σ ellipses over the shown weights.
-import * as wasm from '../../pkg/noiselab_wasm.js';
+import * as wasm from '../../pkg/bayes/noiselab_wasm.js';
 
 const ELLIPSE_POINTS = 96;
 

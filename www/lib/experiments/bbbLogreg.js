@@ -1,6 +1,6 @@
 // Worker side of Bayes by Backprop on the 2-D logistic regression with description length and
 // PAC-Bayes bounds (SCIENCE §4).
-import * as wasm from '../../pkg/noiselab_wasm.js';
+import * as wasm from '../../pkg/bayes/noiselab_wasm.js';
 
 export default {
   fields: () => wasm.bbbLogregFields(),

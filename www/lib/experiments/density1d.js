@@ -1,6 +1,6 @@
 // Worker side of Laplace vs variational Gaussian on Bishop's 1-D density (SCIENCE §5): one
 // computation, no run.
-import * as wasm from '../../pkg/noiselab_wasm.js';
+import * as wasm from '../../pkg/bayes/noiselab_wasm.js';
 
 export default {
   fields: () => wasm.density1dFields(),

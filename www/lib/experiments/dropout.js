@@ -1,7 +1,7 @@
 // Worker side of the dropout experiment (SCIENCE §2): two nets trained side by side (the
 // configured rule and no dropout), test-time rules, sampled sub-networks, user points, and the
 // linear-regression closed forms.
-import * as wasm from '../../pkg/noiselab_wasm.js';
+import * as wasm from '../../pkg/dropout/noiselab_wasm.js';
 
 const buffers = (o) => Object.values(o).filter((v) => ArrayBuffer.isView(v)).map((v) => v.buffer);
 

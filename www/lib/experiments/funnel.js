@@ -1,5 +1,5 @@
 // Worker side of the funnel experiment (SCIENCE §9): noisy GD trajectories on a valley.
-import * as wasm from '../../pkg/noiselab_wasm.js';
+import * as wasm from '../../pkg/noise/noiselab_wasm.js';
 
 export default {
   fields: () => wasm.funnelFields(),

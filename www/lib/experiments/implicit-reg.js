@@ -2,7 +2,7 @@
 // step computes one sweep point. Computed rows are cached here by the core's point key (the
 // settings a point depends on and its α, B), so a sweep that is re-created with overlapping
 // points (another range, a setting toggled back) fills those points at once.
-import * as wasm from '../../pkg/noiselab_wasm.js';
+import * as wasm from '../../pkg/implicit/noiselab_wasm.js';
 
 const cache = new Map(); // point key → Float64Array row
 const CACHE_LIMIT = 4000;

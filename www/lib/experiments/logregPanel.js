@@ -1,6 +1,6 @@
 // Worker side of the 2-D logistic-regression posterior panel (SCIENCE §3–§4): one computation
 // per setting or data edit, no run.
-import * as wasm from '../../pkg/noiselab_wasm.js';
+import * as wasm from '../../pkg/bayes/noiselab_wasm.js';
 
 const fieldBuffers = (f) => [f.values.buffer, f.levels.buffer, ...f.contours.map((c) => c.buffer)];
 

@@ -1,7 +1,7 @@
 // Worker side of noisy natural gradient (SCIENCE §6): full NNG, noisy Adam and noisy K-FAC on
 // one Bayesian linear regression. Each frame carries the new history rows, the 2σ ellipses of the
 // target and of each method's q over the two shown weights, and the recent weight samples.
-import * as wasm from '../../pkg/noiselab_wasm.js';
+import * as wasm from '../../pkg/bayes-nets/noiselab_wasm.js';
 
 const ELLIPSE_POINTS = 96;
 

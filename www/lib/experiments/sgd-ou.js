@@ -1,6 +1,6 @@
 // Worker side of "SGD as an Ornstein–Uhlenbeck process" (SCIENCE.md §7–§8): M chains of SGD,
 // preconditioned SGD or SGLD on J = ½wᵀHw, with the predicted stationary covariances.
-import * as wasm from '../../pkg/noiselab_wasm.js';
+import * as wasm from '../../pkg/noise/noiselab_wasm.js';
 
 const ELLIPSE_POINTS = 120;
 const SWEEP_POINTS = 90;

@@ -1,6 +1,6 @@
 // Worker side of "sharp and flat minima" (SCIENCE §1): small- vs large-batch SGD with λ_max(H),
 // tr H and λ_max(G) measured by Hessian–vector products, and Dinh et al.'s rescaling demo.
-import * as wasm from '../../pkg/noiselab_wasm.js';
+import * as wasm from '../../pkg/sharpness/noiselab_wasm.js';
 
 export default {
   fields: () => wasm.sharpnessFields(),
