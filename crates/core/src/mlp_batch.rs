@@ -9,20 +9,22 @@
 //! ```
 //!
 //! to within rounding (tested: ‖g − g_ref‖ ≤ 10⁻¹²‖g_ref‖), but in its own fixed summation
-//! order, chosen so the whole batch runs layer by layer through register-blocked kernels that
-//! LLVM turns into `f64x2` code under `+simd128` (and SSE2 natively). Every activation and adjoint
-//! is stored feature-major with the batch in the lanes (`A[i][b]`, row stride `cap`), so every
-//! kernel loads contiguous lanes:
+//! order, chosen so the whole batch runs layer by layer through register-blocked kernels written
+//! on a two-lane type (`F2`: a wasm `v128` under `+simd128`, so `f64x2` code whatever LLVM's
+//! vectorizer decides; a plain pair natively, vectorized by LLVM for SSE2). Every activation and
+//! adjoint is stored feature-major with the batch in the lanes (`A[i][b]`, row stride `cap`), so
+//! every kernel loads contiguous lanes:
 //! - forward: `z[o][b] = b_o + Σ_i W[o][i]·a[i][b]`, one sum per entry from the bias in
-//!   ascending `i` ([`lanes_product`] on a transposed copy of `W`); hidden units then
-//!   `a = φ(z)` with [`tanh_slice`] (within 4 ulp of `libm::tanh`) or `max(z, 0)`;
+//!   ascending `i` (`lanes_product` on a transposed copy of `W`); hidden units then `a = φ(z)`
+//!   with a branch-free `tanh` within 4 ulp of `libm::tanh` (`tanh::tanh_lane`) or `max(z, 0)`;
 //! - `W̄[o][i] = Σ_b z̄[o][b]·a[i][b]` and `b̄[o] = Σ_b z̄[o][b]` as two chains, even and odd
-//!   `b` each ascending from 0, added at the end ([`outer_sum`]);
+//!   `b` each ascending from 0, added at the end (`outer_sum`);
 //! - `h̄[i][b] = Σ_o W[o][i]·z̄[o][b]`, one sum per entry from 0 in ascending `o`
-//!   ([`lanes_product`] on `W` itself), then `z̄ = h̄ ⊙ φ'(a)`.
+//!   (`lanes_product` on `W` itself), then `z̄ = h̄ ⊙ φ'(a)`; no `z̄ = 0` terms are skipped.
 //!
-//! No selects, no branches on data, no FMA: the same operations in the same order natively and
-//! in wasm, so results are bit-identical across targets (the W1 fixture in `crate::bench`).
+//! No data-dependent branches, no FMA, nothing depending on CPU features: the same operations in
+//! the same order natively and in wasm, so results are bit-identical across targets (the W1
+//! fixture in `crate::bench`), and independent of the batch capacity.
 //! No allocation per step: all buffers live in the trainer.
 
 // Index loops follow the formulas (W[o][i], A[i][b] …).
