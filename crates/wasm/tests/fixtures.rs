@@ -127,7 +127,8 @@ fn sharpness_fixture_is_bit_identical() {
 
 #[wasm_bindgen_test(unsupported = test)]
 fn bench_fixture_is_bit_identical() {
-    // Issue 7: 64 W1 SGD steps through the blocked (simd128-vectorized) BatchTrainer kernels,
+    // Issue 7: 64 W1 SGD steps through the BatchTrainer kernels (explicit f64x2 under simd128,
+    // a plain pair natively: the same operations in the same order),
     // and the vectorized exp of the funnel over [−40, 40].
     use noiselab_core::bench::{bench_fixture, BENCH_FIXTURE_HASHES};
     assert_eq!(bench_fixture(), BENCH_FIXTURE_HASHES);
