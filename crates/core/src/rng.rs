@@ -84,8 +84,8 @@ impl SeededRng {
 pub struct RngLanes {
     /// The xoshiro256++ state words `s[k][i]` of lane `i`.
     s: [Vec<u64>; 4],
-    /// Per-call scratch (no allocation per call): each lane's two first draws and the lanes
-    /// that need the ziggurat's slow path.
+    /// Per-call scratch (no allocation per call): each lane's two first draws, and the lanes
+    /// that need the ziggurat's slow path (a prefix).
     first: [Vec<u64>; 2],
     slow: Vec<usize>,
 }
@@ -103,7 +103,7 @@ impl RngLanes {
         RngLanes {
             s,
             first: [vec![0; n], vec![0; n]],
-            slow: Vec::with_capacity(n),
+            slow: vec![0; n],
         }
     }
 
@@ -127,14 +127,15 @@ impl RngLanes {
     }
 
     /// `(out0[i], out1[i]) = normal_pair()` of lane `i` for every `i` with `active[i]`; inactive
-    /// lanes draw nothing and get `(0, 0)`. All slices have [`RngLanes::len`] entries.
+    /// lanes draw nothing and get `(0, 0)`. All slices have [`RngLanes::len`] entries. Returns
+    /// the number of lanes that took the ziggurat's slow path.
     ///
     /// Order of work: one branch-free pass advances every active lane by two draws and keeps
     /// them; a second takes the ziggurat's fast path for both (table lookup and compare, ~99%
     /// of draws) and lists the lanes where either draw was rejected; those few lanes then
     /// finish scalar, reusing the kept second draw as the first slow-path draw where the first
     /// normal needs one, so each lane consumes its stream exactly as `normal_pair` does.
-    pub fn normal_pairs(&mut self, active: &[bool], out0: &mut [f64], out1: &mut [f64]) {
+    pub fn normal_pairs(&mut self, active: &[bool], out0: &mut [f64], out1: &mut [f64]) -> usize {
         let m = self.len();
         let (active, out0, out1) = (&active[..m], &mut out0[..m], &mut out1[..m]);
         let [a, b, c, d] = &mut self.s;
@@ -150,16 +151,19 @@ impl RngLanes {
             (f0[i], f1[i]) = (r0, r1);
         }
         let z = ziggurat();
-        self.slow.clear();
+        // Branch-free compaction: lane i is written at the end of the list and kept by
+        // advancing the count only when it needs the slow path.
+        let slow = &mut self.slow[..m];
+        let mut n_slow = 0;
         for i in 0..m {
             let (x0, ok0) = ziggurat_fast(z, f0[i]);
             let (x1, ok1) = ziggurat_fast(z, f1[i]);
-            (out0[i], out1[i]) = if active[i] { (x0, x1) } else { (0.0, 0.0) };
-            if active[i] & !(ok0 & ok1) {
-                self.slow.push(i);
-            }
+            out0[i] = if active[i] { x0 } else { 0.0 };
+            out1[i] = if active[i] { x1 } else { 0.0 };
+            slow[n_slow] = i;
+            n_slow += (active[i] & !(ok0 & ok1)) as usize;
         }
-        for k in 0..self.slow.len() {
+        for k in 0..n_slow {
             let i = self.slow[k];
             let (first0, first1) = (self.first[0][i], self.first[1][i]);
             if ziggurat_fast(z, first0).1 {
@@ -172,6 +176,7 @@ impl RngLanes {
                 out1[i] = normal_from(z, first, &mut next);
             }
         }
+        n_slow
     }
 }
 
@@ -352,7 +357,7 @@ mod tests {
         let (mut slow, mut tails) = (0, 0);
         for _ in 0..3000 {
             let active: Vec<bool> = (0..m).map(|_| mask.uniform() < 0.9).collect();
-            lanes.normal_pairs(&active, &mut out0, &mut out1);
+            slow += lanes.normal_pairs(&active, &mut out0, &mut out1);
             for i in 0..m {
                 let want = if active[i] {
                     reference[i].normal_pair()
@@ -365,7 +370,6 @@ mod tests {
                     "lane {i}"
                 );
             }
-            slow += lanes.slow.len();
             tails += out0
                 .iter()
                 .chain(&out1)
