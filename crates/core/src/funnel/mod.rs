@@ -195,22 +195,31 @@ impl Funnel {
         (self.config.shown_paths as usize).min(self.x.len())
     }
 
-    /// Append the statistics of the live trajectories: sums in index order, then the squared
-    /// deviations from the means in index order (two passes). Dead trajectories add `+0.0`
+    /// [`Sums`] of the current state, in index order.
+    fn sums(&self) -> Sums {
+        let mut s = Sums::default();
+        for i in 0..self.x.len() {
+            s.add(self.alive[i], self.x[i], self.y[i], self.h[i]);
+        }
+        s
+    }
+
+    /// Append the statistics of the live trajectories, given their sums in index order
+    /// (`sums`, taken by [`Experiment::step`] during acceptance), then the squared deviations
+    /// from the means in index order: the two-pass variance. Dead trajectories add `+0.0`
     /// (branch-free), which leaves every sum unchanged: a sum that starts at `+0.0` is never
     /// `−0.0`.
-    fn record(&mut self) {
+    fn record(&mut self, sums: Sums) {
         let m = self.x.len();
-        let (x, y, h, alive) = (&self.x[..m], &self.y[..m], &self.h[..m], &self.alive[..m]);
+        let (x, y, alive) = (&self.x[..m], &self.y[..m], &self.alive[..m]);
         let live = |i: usize, v: f64| if alive[i] { v } else { 0.0 };
-        let (mut n, mut sx, mut sy, mut sy2, mut sc) = (0usize, 0.0, 0.0, 0.0, 0.0);
-        for i in 0..m {
-            n += alive[i] as usize;
-            sx += live(i, x[i]);
-            sy += live(i, y[i]);
-            sy2 += live(i, y[i] * y[i]);
-            sc += live(i, 0.5 * h[i] * y[i] * y[i]);
-        }
+        let Sums {
+            n,
+            x: sx,
+            y: sy,
+            y2: sy2,
+            cost: sc,
+        } = sums;
         let nf = n as f64;
         let (mx, my, my2) = (sx / nf, sy / nf, sy2 / nf);
         let (mut vx, mut vy, mut vy2) = (0.0, 0.0, 0.0);
@@ -253,6 +262,30 @@ impl Funnel {
     }
 }
 
+/// Running sums over the live trajectories for [`Funnel::record`]'s means.
+#[derive(Clone, Copy, Debug, Default)]
+struct Sums {
+    n: usize,
+    x: f64,
+    y: f64,
+    y2: f64,
+    /// Of `J = ½ h y²`.
+    cost: f64,
+}
+
+impl Sums {
+    /// Add a trajectory at `(x, y)` with `h = h(x)` if it is `alive`, else `+0.0` to each sum.
+    #[inline(always)]
+    fn add(&mut self, alive: bool, x: f64, y: f64, h: f64) {
+        let live = |v: f64| if alive { v } else { 0.0 };
+        self.n += alive as usize;
+        self.x += live(x);
+        self.y += live(y);
+        self.y2 += live(y * y);
+        self.cost += live(0.5 * h * y * y);
+    }
+}
+
 /// One noisy-GD update `w ← w − α(∇J(w) + σξ)` from `(x, y)` with `h = h(x)`: the new
 /// `(x, y, h(x))`, or `None` if the result diverged.
 #[inline]
@@ -281,7 +314,7 @@ impl Experiment for Funnel {
         // Same arithmetic as `update` for every trajectory, in passes: normals for all live
         // trajectories at once (dead ones draw nothing, as before), proposals and their h
         // (vectorized exp), then branch-free acceptance. Bit-identical to the
-        // one-trajectory-at-a-time loop.
+        // one-trajectory-at-a-time loop. Acceptance also takes the statistics' sums.
         let m = self.x.len();
         let [xi0, xi1, nx, ny, nh] = &mut self.scratch;
         for b in [&mut *xi0, &mut *xi1, &mut *nx, &mut *ny, &mut *nh] {
@@ -307,6 +340,7 @@ impl Experiment for Funnel {
             ny[i] = y[i] - rate * (gy + noise * xi1[i]);
         }
         cost.h_slice(nx, nh);
+        let mut sums = Sums::default();
         for i in 0..m {
             let ok =
                 alive[i] & (nx[i].abs() <= DIVERGENCE_BOUND) & (ny[i].abs() <= DIVERGENCE_BOUND);
@@ -314,12 +348,13 @@ impl Experiment for Funnel {
             y[i] = if ok { ny[i] } else { y[i] };
             h[i] = if ok { nh[i] } else { h[i] };
             alive[i] = ok;
+            sums.add(ok, x[i], y[i], h[i]);
         }
         let (gx, gy) = self.gd;
         self.gd = update(cost, rate, 0.0, (gx, gy, cost.h(gx)), (0.0, 0.0))
             .map_or((f64::NAN, f64::NAN), |(x, y, _)| (x, y));
         self.step += 1;
-        self.record();
+        self.record(sums);
         if self.last.alive == 0 {
             self.stop = Some(StopReason::Diverged);
         } else if self.step >= self.config.steps as usize {
@@ -363,6 +398,6 @@ impl Experiment for Funnel {
         let steps = c.steps as usize + 1;
         self.history.reserve(steps * HISTORY_FIELDS.len());
         self.paths.reserve(steps * 2 * self.shown());
-        self.record();
+        self.record(self.sums());
     }
 }
