@@ -4,7 +4,8 @@
 //! its output is the same on every platform, and a few nanoseconds per draw in WebAssembly.
 //! Standard normals come from a 256-layer ziggurat (Marsaglia & Tsang 2000, in Doornik's 2005
 //! ZIGNOR form) whose tables and rare slow paths use `libm`, so a seed gives bit-identical
-//! numbers natively and in the browser.
+//! numbers natively and in the browser. [`RngLanes`] holds many streams struct-of-arrays and
+//! draws the same numbers as their `SeededRng`s in vectorizable passes (the funnel's noise).
 
 use rand::{Rng, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
@@ -85,7 +86,7 @@ pub struct RngLanes {
     /// The xoshiro256++ state words `s[k][i]` of lane `i`.
     s: [Vec<u64>; 4],
     /// Per-call scratch (no allocation per call): each lane's two first draws, and the lanes
-    /// that need the ziggurat's slow path (a prefix).
+    /// that need the ziggurat's slow path (a prefix of `slow`).
     first: [Vec<u64>; 2],
     slow: Vec<usize>,
 }
