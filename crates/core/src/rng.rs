@@ -4,7 +4,8 @@
 //! its output is the same on every platform, and a few nanoseconds per draw in WebAssembly.
 //! Standard normals come from a 256-layer ziggurat (Marsaglia & Tsang 2000, in Doornik's 2005
 //! ZIGNOR form) whose tables and rare slow paths use `libm`, so a seed gives bit-identical
-//! numbers natively and in the browser.
+//! numbers natively and in the browser. [`RngLanes`] holds many streams struct-of-arrays and
+//! draws the same numbers as their `SeededRng`s in vectorizable passes (the funnel's noise).
 
 use rand::{Rng, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
@@ -46,7 +47,7 @@ impl SeededRng {
     /// Uniform on `[0, 1)` with 53 random bits: `(u >> 11) · 2⁻⁵³`.
     #[inline]
     pub fn uniform(&mut self) -> f64 {
-        (self.core.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
+        unit(self.core.next_u64())
     }
 
     /// A standard normal by the ziggurat method.
@@ -57,23 +58,8 @@ impl SeededRng {
     /// other layers accept `x` under the density with one more uniform.
     #[inline]
     pub fn normal(&mut self) -> f64 {
-        let z = ziggurat();
-        loop {
-            let bits = self.core.next_u64();
-            let i = (bits & 0xff) as usize;
-            let u = 2.0 * ((bits >> 11) as f64 * (1.0 / (1u64 << 53) as f64)) - 1.0;
-            let x = u * z.x[i];
-            if x.abs() < z.x[i + 1] {
-                return x;
-            }
-            if i == 0 {
-                return self.normal_tail(u < 0.0);
-            }
-            let y = z.f[i + 1] + (z.f[i] - z.f[i + 1]) * self.uniform();
-            if y < libm::exp(-0.5 * x * x) {
-                return x;
-            }
-        }
+        let first = self.core.next_u64();
+        normal_from(ziggurat(), first, &mut || self.core.next_u64())
     }
 
     /// Two independent standard normals.
@@ -83,17 +69,185 @@ impl SeededRng {
         (a, self.normal())
     }
 
-    /// `±(R + t)` with density ∝ `exp(−(R + t)²/2)`, `t > 0`, by Marsaglia's tail method.
-    #[cold]
-    fn normal_tail(&mut self, negative: bool) -> f64 {
-        loop {
-            // 1 − uniform ∈ (0, 1]: the logarithms are finite.
-            let a = -libm::log(1.0 - self.uniform()) / ZIGGURAT_R;
-            let b = -libm::log(1.0 - self.uniform());
-            if 2.0 * b >= a * a {
-                let x = ZIGGURAT_R + a;
-                return if negative { -x } else { x };
+    /// The four 64-bit words of the xoshiro256++ state.
+    fn state(&self) -> [u64; 4] {
+        let b = self.core.state();
+        std::array::from_fn(|k| u64::from_le_bytes(b[8 * k..8 * k + 8].try_into().unwrap()))
+    }
+}
+
+/// Many [`SeededRng`] streams stored struct-of-arrays, for drawing normals for all of them in
+/// loops that vectorize (issue 7: the funnel draws two normals per trajectory-step).
+///
+/// Lane `i` is the stream [`SeededRng::new`]`(seed, i)` and yields exactly its numbers:
+/// [`RngLanes::normal_pairs`] gives every active lane what `normal_pair` would.
+#[derive(Clone, Debug)]
+pub struct RngLanes {
+    /// The xoshiro256++ state words `s[k][i]` of lane `i`.
+    s: [Vec<u64>; 4],
+    /// Per-call scratch (no allocation per call): each lane's two first draws, and the lanes
+    /// that need the ziggurat's slow path (a prefix of `slow`).
+    first: [Vec<u64>; 2],
+    slow: Vec<usize>,
+}
+
+impl RngLanes {
+    /// Lanes `0..n`: streams `0..n` of `seed`.
+    pub fn new(seed: u64, n: usize) -> Self {
+        let mut s: [Vec<u64>; 4] = Default::default();
+        for stream in 0..n as u64 {
+            let state = SeededRng::new(seed, stream).state();
+            for (w, v) in s.iter_mut().zip(state) {
+                w.push(v);
             }
+        }
+        RngLanes {
+            s,
+            first: [vec![0; n], vec![0; n]],
+            slow: vec![0; n],
+        }
+    }
+
+    /// Number of lanes.
+    pub fn len(&self) -> usize {
+        self.s[0].len()
+    }
+
+    /// Whether there are no lanes.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The next 64 bits of lane `i` (xoshiro256++, as `rand_xoshiro`).
+    #[inline]
+    fn next(&mut self, i: usize) -> u64 {
+        let [a, b, c, d] = &mut self.s;
+        let (r, state) = xoshiro_step([a[i], b[i], c[i], d[i]]);
+        [a[i], b[i], c[i], d[i]] = state;
+        r
+    }
+
+    /// `(out0[i], out1[i]) = normal_pair()` of lane `i` for every `i` with `active[i]`; inactive
+    /// lanes draw nothing and get `(0, 0)`. All slices have [`RngLanes::len`] entries. Returns
+    /// the number of lanes that took the ziggurat's slow path.
+    ///
+    /// Order of work: one branch-free pass advances every active lane by two draws and keeps
+    /// them; a second takes the ziggurat's fast path for both (table lookup and compare, ~99%
+    /// of draws) and lists the lanes where either draw was rejected; those few lanes then
+    /// finish scalar, reusing the kept second draw as the first slow-path draw where the first
+    /// normal needs one, so each lane consumes its stream exactly as `normal_pair` does.
+    pub fn normal_pairs(&mut self, active: &[bool], out0: &mut [f64], out1: &mut [f64]) -> usize {
+        let m = self.len();
+        let (active, out0, out1) = (&active[..m], &mut out0[..m], &mut out1[..m]);
+        let [a, b, c, d] = &mut self.s;
+        let (a, b, c, d) = (&mut a[..m], &mut b[..m], &mut c[..m], &mut d[..m]);
+        let [f0, f1] = &mut self.first;
+        let (f0, f1) = (&mut f0[..m], &mut f1[..m]);
+        for i in 0..m {
+            let s = [a[i], b[i], c[i], d[i]];
+            let (r0, s1) = xoshiro_step(s);
+            let (r1, s2) = xoshiro_step(s1);
+            let s = if active[i] { s2 } else { s };
+            [a[i], b[i], c[i], d[i]] = s;
+            (f0[i], f1[i]) = (r0, r1);
+        }
+        let z = ziggurat();
+        // Branch-free compaction: lane i is written at the end of the list and kept by
+        // advancing the count only when it needs the slow path.
+        let slow = &mut self.slow[..m];
+        let mut n_slow = 0;
+        for i in 0..m {
+            let (x0, ok0) = ziggurat_fast(z, f0[i]);
+            let (x1, ok1) = ziggurat_fast(z, f1[i]);
+            out0[i] = if active[i] { x0 } else { 0.0 };
+            out1[i] = if active[i] { x1 } else { 0.0 };
+            slow[n_slow] = i;
+            n_slow += (active[i] & !(ok0 & ok1)) as usize;
+        }
+        for k in 0..n_slow {
+            let i = self.slow[k];
+            let (first0, first1) = (self.first[0][i], self.first[1][i]);
+            if ziggurat_fast(z, first0).1 {
+                out1[i] = normal_from(z, first1, &mut || self.next(i));
+            } else {
+                let mut kept = Some(first1);
+                let mut next = || kept.take().unwrap_or_else(|| self.next(i));
+                out0[i] = normal_from(z, first0, &mut next);
+                let first = next();
+                out1[i] = normal_from(z, first, &mut next);
+            }
+        }
+        n_slow
+    }
+}
+
+/// One xoshiro256++ step on the state `s`: `(output, next state)`.
+#[inline(always)]
+fn xoshiro_step([s0, s1, s2, s3]: [u64; 4]) -> (u64, [u64; 4]) {
+    let r = s0.wrapping_add(s3).rotate_left(23).wrapping_add(s0);
+    let t = s1 << 17;
+    let s2 = s2 ^ s0;
+    let s3 = s3 ^ s1;
+    let s1 = s1 ^ s2;
+    let s0 = s0 ^ s3;
+    (r, [s0, s1, s2 ^ t, s3.rotate_left(45)])
+}
+
+/// `(bits >> 11) · 2⁻⁵³`: a uniform on `[0, 1)` from 53 random bits.
+#[inline(always)]
+fn unit(bits: u64) -> f64 {
+    (bits >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
+}
+
+/// The ziggurat's fast path for the draw `bits`: `(x, accepted)` with `x = u·X[i]` and
+/// `accepted = |x| < X[i+1]` (see [`SeededRng::normal`]).
+#[inline(always)]
+fn ziggurat_fast(z: &Ziggurat, bits: u64) -> (f64, bool) {
+    let i = (bits & 0xff) as usize;
+    let x = (2.0 * unit(bits) - 1.0) * z.x[i];
+    (x, x.abs() < z.x[i + 1])
+}
+
+/// The ziggurat normal whose first 64-bit draw is `first`, taking any further draws from
+/// `next` (the algorithm of [`SeededRng::normal`]).
+#[inline(always)]
+fn normal_from(z: &Ziggurat, first: u64, next: &mut impl FnMut() -> u64) -> f64 {
+    let mut bits = first;
+    loop {
+        let (x, accepted) = ziggurat_fast(z, bits);
+        if accepted {
+            return x;
+        }
+        if let Some(x) = normal_slow(z, bits, x, next) {
+            return x;
+        }
+        bits = next();
+    }
+}
+
+/// The ziggurat's slow path after the draw `bits` gave the rejected `x`: the tail sample for
+/// the base layer, `x` if it falls under the density (one more uniform), else `None` (draw
+/// again).
+#[cold]
+fn normal_slow(z: &Ziggurat, bits: u64, x: f64, next: &mut impl FnMut() -> u64) -> Option<f64> {
+    let i = (bits & 0xff) as usize;
+    if i == 0 {
+        return Some(normal_tail(x < 0.0, next));
+    }
+    let y = z.f[i + 1] + (z.f[i] - z.f[i + 1]) * unit(next());
+    (y < libm::exp(-0.5 * x * x)).then_some(x)
+}
+
+/// `±(R + t)` with density ∝ `exp(−(R + t)²/2)`, `t > 0`, by Marsaglia's tail method.
+#[cold]
+fn normal_tail(negative: bool, next: &mut impl FnMut() -> u64) -> f64 {
+    loop {
+        // 1 − uniform ∈ (0, 1]: the logarithms are finite.
+        let a = -libm::log(1.0 - unit(next())) / ZIGGURAT_R;
+        let b = -libm::log(1.0 - unit(next()));
+        if 2.0 * b >= a * a {
+            let x = ZIGGURAT_R + a;
+            return if negative { -x } else { x };
         }
     }
 }
@@ -188,6 +342,52 @@ mod tests {
         }
         // mean 1/2, sd of the mean sqrt(1/12/n) = 6.5e-4: 5 sd tolerance.
         assert!((sum / n as f64 - 0.5).abs() < 5.0 * (1.0 / 12.0 / n as f64).sqrt());
+    }
+
+    #[test]
+    fn lanes_give_each_stream_its_normal_pairs() {
+        // 37 lanes (no multiple of a vector width), 3000 calls with a changing active mask:
+        // 2.2e5 pairs, so ~4e3 slow paths of either normal and ~100 tail draws are compared
+        // against `SeededRng::normal_pair` bit for bit, and inactive lanes draw nothing.
+        let (seed, m) = (11, 37);
+        let mut lanes = RngLanes::new(seed, m);
+        let mut reference: Vec<SeededRng> =
+            (0..m as u64).map(|i| SeededRng::new(seed, i)).collect();
+        let mut mask = SeededRng::new(99, 0);
+        let (mut out0, mut out1) = (vec![f64::NAN; m], vec![f64::NAN; m]);
+        let (mut slow, mut tails) = (0, 0);
+        for _ in 0..3000 {
+            let active: Vec<bool> = (0..m).map(|_| mask.uniform() < 0.9).collect();
+            slow += lanes.normal_pairs(&active, &mut out0, &mut out1);
+            for i in 0..m {
+                let want = if active[i] {
+                    reference[i].normal_pair()
+                } else {
+                    (0.0, 0.0)
+                };
+                assert_eq!(
+                    (out0[i].to_bits(), out1[i].to_bits()),
+                    (want.0.to_bits(), want.1.to_bits()),
+                    "lane {i}"
+                );
+            }
+            tails += out0
+                .iter()
+                .chain(&out1)
+                .filter(|x| x.abs() > ZIGGURAT_R)
+                .count();
+        }
+        assert!(
+            slow > 1000 && tails > 20,
+            "slow paths {slow}, tails {tails}"
+        );
+        for (i, r) in reference.iter_mut().enumerate() {
+            assert_eq!(
+                lanes.next(i),
+                r.next_u64(),
+                "lane {i} ends in the same state"
+            );
+        }
     }
 
     #[test]

@@ -17,7 +17,7 @@ pub use config::{FunnelConfig, DOMAIN, FIELDS};
 pub use cost::Cost;
 
 use crate::experiment::{Experiment, StopReason};
-use crate::rng::SeededRng;
+use crate::rng::RngLanes;
 use serde::Serialize;
 
 /// A trajectory whose coordinates leave `|x|, |y| ≤ DIVERGENCE_BOUND` (or turn non-finite) is
@@ -110,7 +110,8 @@ pub struct Funnel {
     /// `h(x)` at each trajectory's current x (one `exp` per trajectory-step, reused by the
     /// statistics and the next gradient).
     h: Vec<f64>,
-    rngs: Vec<SeededRng>,
+    /// Trajectory `i`'s noise: lane `i` = stream `i` of the seed.
+    rngs: RngLanes,
     /// Per-step scratch (no allocation per step): the two normals and the proposed `(x, y, h)`
     /// of every trajectory, so the `exp`s run as one vectorized pass (issue 7).
     scratch: [Vec<f64>; 5],
@@ -131,7 +132,7 @@ impl Funnel {
             y: Vec::with_capacity(m),
             alive: Vec::with_capacity(m),
             h: Vec::with_capacity(m),
-            rngs: Vec::with_capacity(m),
+            rngs: RngLanes::new(0, 0),
             scratch: Default::default(),
             gd: (0.0, 0.0),
             step: 0,
@@ -194,29 +195,40 @@ impl Funnel {
         (self.config.shown_paths as usize).min(self.x.len())
     }
 
-    fn record(&mut self) {
-        let m = self.x.len();
-        let (mut n, mut sx, mut sy, mut sy2, mut sc) = (0usize, 0.0, 0.0, 0.0, 0.0);
-        for i in 0..m {
-            if self.alive[i] {
-                n += 1;
-                sx += self.x[i];
-                sy += self.y[i];
-                sy2 += self.y[i] * self.y[i];
-                sc += 0.5 * self.h[i] * self.y[i] * self.y[i];
-            }
+    /// [`Sums`] of the current state, in index order.
+    fn sums(&self) -> Sums {
+        let mut s = Sums::default();
+        for i in 0..self.x.len() {
+            s.add(self.alive[i], self.x[i], self.y[i], self.h[i]);
         }
+        s
+    }
+
+    /// Append the statistics of the live trajectories, given their sums in index order
+    /// (`sums`, taken by [`Experiment::step`] during acceptance), then the squared deviations
+    /// from the means in index order: the two-pass variance. Dead trajectories add `+0.0`
+    /// (branch-free), which leaves every sum unchanged: a sum that starts at `+0.0` is never
+    /// `−0.0`.
+    fn record(&mut self, sums: Sums) {
+        let m = self.x.len();
+        let (x, y, alive) = (&self.x[..m], &self.y[..m], &self.alive[..m]);
+        let live = |i: usize, v: f64| if alive[i] { v } else { 0.0 };
+        let Sums {
+            n,
+            x: sx,
+            y: sy,
+            y2: sy2,
+            cost: sc,
+        } = sums;
         let nf = n as f64;
         let (mx, my, my2) = (sx / nf, sy / nf, sy2 / nf);
         let (mut vx, mut vy, mut vy2) = (0.0, 0.0, 0.0);
         for i in 0..m {
-            if self.alive[i] {
-                let (dx, dy) = (self.x[i] - mx, self.y[i] - my);
-                let dy2 = self.y[i] * self.y[i] - my2;
-                vx += dx * dx;
-                vy += dy * dy;
-                vy2 += dy2 * dy2;
-            }
+            let (dx, dy) = (x[i] - mx, y[i] - my);
+            let dy2 = y[i] * y[i] - my2;
+            vx += live(i, dx * dx);
+            vy += live(i, dy * dy);
+            vy2 += live(i, dy2 * dy2);
         }
         let denom = if n > 1 { nf - 1.0 } else { f64::NAN };
         let (sd_x, sd_y, sd_y2) = (
@@ -250,6 +262,30 @@ impl Funnel {
     }
 }
 
+/// Running sums over the live trajectories for [`Funnel::record`]'s means.
+#[derive(Clone, Copy, Debug, Default)]
+struct Sums {
+    n: usize,
+    x: f64,
+    y: f64,
+    y2: f64,
+    /// Of `J = ½ h y²`.
+    cost: f64,
+}
+
+impl Sums {
+    /// Add a trajectory at `(x, y)` with `h = h(x)` if it is `alive`, else `+0.0` to each sum.
+    #[inline(always)]
+    fn add(&mut self, alive: bool, x: f64, y: f64, h: f64) {
+        let live = |v: f64| if alive { v } else { 0.0 };
+        self.n += alive as usize;
+        self.x += live(x);
+        self.y += live(y);
+        self.y2 += live(y * y);
+        self.cost += live(0.5 * h * y * y);
+    }
+}
+
 /// One noisy-GD update `w ← w − α(∇J(w) + σξ)` from `(x, y)` with `h = h(x)`: the new
 /// `(x, y, h(x))`, or `None` if the result diverged.
 #[inline]
@@ -275,39 +311,50 @@ impl Experiment for Funnel {
         }
         let c = &self.config;
         let (cost, rate, noise) = (c.cost, c.learning_rate, c.noise_std);
-        // Same arithmetic as `update` for every trajectory, in three passes: normals (dead
-        // trajectories draw nothing, as before), proposals and their h (vectorized exp), then
-        // acceptance. Bit-identical to the one-trajectory-at-a-time loop.
+        // Same arithmetic as `update` for every trajectory, in passes: normals for all live
+        // trajectories at once (dead ones draw nothing, as before), proposals and their h
+        // (vectorized exp), then branch-free acceptance. Bit-identical to the
+        // one-trajectory-at-a-time loop. Acceptance also takes the statistics' sums.
         let m = self.x.len();
         let [xi0, xi1, nx, ny, nh] = &mut self.scratch;
         for b in [&mut *xi0, &mut *xi1, &mut *nx, &mut *ny, &mut *nh] {
             b.resize(m, 0.0);
         }
+        self.rngs.normal_pairs(&self.alive, xi0, xi1);
+        let (x, y, h, alive) = (
+            &mut self.x[..m],
+            &mut self.y[..m],
+            &mut self.h[..m],
+            &mut self.alive[..m],
+        );
+        let (xi0, xi1, nx, ny, nh) = (
+            &xi0[..m],
+            &xi1[..m],
+            &mut nx[..m],
+            &mut ny[..m],
+            &mut nh[..m],
+        );
         for i in 0..m {
-            if self.alive[i] {
-                (xi0[i], xi1[i]) = self.rngs[i].normal_pair();
-            }
-        }
-        for i in 0..m {
-            let (gx, gy) = cost.gradient_from_h(self.h[i], self.y[i]);
-            nx[i] = self.x[i] - rate * (gx + noise * xi0[i]);
-            ny[i] = self.y[i] - rate * (gy + noise * xi1[i]);
+            let (gx, gy) = cost.gradient_from_h(h[i], y[i]);
+            nx[i] = x[i] - rate * (gx + noise * xi0[i]);
+            ny[i] = y[i] - rate * (gy + noise * xi1[i]);
         }
         cost.h_slice(nx, nh);
+        let mut sums = Sums::default();
         for i in 0..m {
-            if self.alive[i] {
-                if nx[i].abs() <= DIVERGENCE_BOUND && ny[i].abs() <= DIVERGENCE_BOUND {
-                    (self.x[i], self.y[i], self.h[i]) = (nx[i], ny[i], nh[i]);
-                } else {
-                    self.alive[i] = false;
-                }
-            }
+            let ok =
+                alive[i] & (nx[i].abs() <= DIVERGENCE_BOUND) & (ny[i].abs() <= DIVERGENCE_BOUND);
+            x[i] = if ok { nx[i] } else { x[i] };
+            y[i] = if ok { ny[i] } else { y[i] };
+            h[i] = if ok { nh[i] } else { h[i] };
+            alive[i] = ok;
+            sums.add(ok, x[i], y[i], h[i]);
         }
         let (gx, gy) = self.gd;
         self.gd = update(cost, rate, 0.0, (gx, gy, cost.h(gx)), (0.0, 0.0))
             .map_or((f64::NAN, f64::NAN), |(x, y, _)| (x, y));
         self.step += 1;
-        self.record();
+        self.record(sums);
         if self.last.alive == 0 {
             self.stop = Some(StopReason::Diverged);
         } else if self.step >= self.config.steps as usize {
@@ -342,9 +389,7 @@ impl Experiment for Funnel {
         self.y = vec![c.start_y; m];
         self.alive = vec![true; m];
         self.h = vec![c.cost.h(c.start_x); m];
-        self.rngs = (0..m as u64)
-            .map(|i| SeededRng::new(c.seed as u64, i))
-            .collect();
+        self.rngs = RngLanes::new(c.seed as u64, m);
         self.gd = (c.start_x, c.start_y);
         self.step = 0;
         self.stop = None;
@@ -353,6 +398,6 @@ impl Experiment for Funnel {
         let steps = c.steps as usize + 1;
         self.history.reserve(steps * HISTORY_FIELDS.len());
         self.paths.reserve(steps * 2 * self.shown());
-        self.record();
+        self.record(self.sums());
     }
 }

@@ -4,6 +4,7 @@
 
 use super::*;
 use crate::fixtures;
+use crate::rng::SeededRng;
 
 fn run(config: FunnelConfig) -> Funnel {
     let mut f = Funnel::new(config);
@@ -291,4 +292,155 @@ fn seeded_regression_value() {
     );
     assert_eq!(hash, fixtures::FUNNEL_FIXTURE_HASH);
     assert_eq!(mean_x.to_bits(), fixtures::FUNNEL_FIXTURE_MEAN_X_BITS);
+}
+
+/// The funnel as before issue 7's lanes (session 3's code): one `SeededRng` per trajectory
+/// drawing `normal_pair` in turn, the proposals' `h` by [`Cost::h_slice`], acceptance and
+/// statistics branching on `alive`. The reference for [`Funnel::step`] and the baseline of its
+/// timing.
+struct Reference {
+    config: FunnelConfig,
+    x: Vec<f64>,
+    y: Vec<f64>,
+    h: Vec<f64>,
+    alive: Vec<bool>,
+    rngs: Vec<SeededRng>,
+    scratch: [Vec<f64>; 5],
+}
+
+impl Reference {
+    fn new(config: FunnelConfig) -> Self {
+        let m = config.trajectories as usize;
+        Reference {
+            x: vec![config.start_x; m],
+            y: vec![config.start_y; m],
+            h: vec![config.cost.h(config.start_x); m],
+            alive: vec![true; m],
+            rngs: (0..m as u64)
+                .map(|i| SeededRng::new(config.seed as u64, i))
+                .collect(),
+            scratch: std::array::from_fn(|_| vec![0.0; m]),
+            config,
+        }
+    }
+
+    /// One step; returns `(alive, mean x, sd x, mean y², mean cost)` after it.
+    fn step(&mut self) -> (usize, f64, f64, f64, f64) {
+        let c = &self.config;
+        let (cost, rate, noise) = (c.cost, c.learning_rate, c.noise_std);
+        let m = self.x.len();
+        let [xi0, xi1, nx, ny, nh] = &mut self.scratch;
+        for i in 0..m {
+            if self.alive[i] {
+                (xi0[i], xi1[i]) = self.rngs[i].normal_pair();
+            }
+        }
+        for i in 0..m {
+            let (gx, gy) = cost.gradient_from_h(self.h[i], self.y[i]);
+            nx[i] = self.x[i] - rate * (gx + noise * xi0[i]);
+            ny[i] = self.y[i] - rate * (gy + noise * xi1[i]);
+        }
+        cost.h_slice(nx, nh);
+        for i in 0..m {
+            if self.alive[i] {
+                if nx[i].abs() <= DIVERGENCE_BOUND && ny[i].abs() <= DIVERGENCE_BOUND {
+                    (self.x[i], self.y[i], self.h[i]) = (nx[i], ny[i], nh[i]);
+                } else {
+                    self.alive[i] = false;
+                }
+            }
+        }
+        let (mut n, mut sx, mut sy, mut sy2, mut sc) = (0usize, 0.0, 0.0, 0.0, 0.0);
+        for i in 0..m {
+            if self.alive[i] {
+                n += 1;
+                sx += self.x[i];
+                sy += self.y[i];
+                sy2 += self.y[i] * self.y[i];
+                sc += 0.5 * self.h[i] * self.y[i] * self.y[i];
+            }
+        }
+        let nf = n as f64;
+        let (mx, my, my2) = (sx / nf, sy / nf, sy2 / nf);
+        let (mut vx, mut vy, mut vy2) = (0.0, 0.0, 0.0);
+        for i in 0..m {
+            if self.alive[i] {
+                let (dx, dy) = (self.x[i] - mx, self.y[i] - my);
+                let dy2 = self.y[i] * self.y[i] - my2;
+                vx += dx * dx;
+                vy += dy * dy;
+                vy2 += dy2 * dy2;
+            }
+        }
+        std::hint::black_box((vy, vy2));
+        let sd = (vx / if n > 1 { nf - 1.0 } else { f64::NAN }).sqrt();
+        (n, mx, sd, my2, sc / nf)
+    }
+}
+
+#[test]
+fn passes_match_the_reference_bit_for_bit() {
+    // Odd M (no multiple of a vector width); Neal's funnel with α = 1, σ = 10 so trajectories
+    // diverge one by one (see the test above), and the funnel with strong noise.
+    for config in [
+        FunnelConfig {
+            learning_rate: 1.0,
+            ..cfg(Cost::Neal, 10.0, 101, 1000, 7)
+        },
+        cfg(Cost::Funnel, 3.0, 37, 150, 9),
+        cfg(Cost::Valley, 1.0, 5, 50, 10),
+    ] {
+        let mut f = Funnel::new(config.clone());
+        let mut r = Reference::new(config.clone());
+        let mut partly_diverged = false;
+        loop {
+            let stop = f.step();
+            let (n, mx, sd, my2, mc) = r.step();
+            let s = f.snapshot().stats;
+            let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+            let at = format!("{config:?} step {}", f.steps_done());
+            assert_eq!(bits(&f.x), bits(&r.x), "{at}");
+            assert_eq!(bits(&f.y), bits(&r.y), "{at}");
+            assert_eq!(f.alive, r.alive, "{at}");
+            assert_eq!(s.alive, n, "{at}");
+            let got = [s.mean_x, s.sd_x, s.mean_y2, s.mean_cost];
+            assert_eq!(bits(&got), bits(&[mx, sd, my2, mc]), "{at}");
+            partly_diverged |= n > 0 && n < f.x.len();
+            if stop.is_some() {
+                break;
+            }
+        }
+        assert_eq!(partly_diverged, config.cost == Cost::Neal, "{config:?}");
+    }
+}
+
+/// Timing of [`Funnel::step`] against [`Reference`] in one process, interleaved (W2's size:
+/// 1000 trajectories, σ = 1): `cargo test --release -p noiselab-core --lib funnel_timing --
+/// --ignored --nocapture`.
+#[test]
+#[ignore]
+fn funnel_timing() {
+    use std::time::Instant;
+    let config = crate::bench::w2_config(1000, 200);
+    let per = 1000.0 * 200.0;
+    let (mut new, mut old) = (Vec::new(), Vec::new());
+    for _ in 0..25 {
+        let t = Instant::now();
+        let mut f = Funnel::new(config.clone());
+        f.run(usize::MAX);
+        new.push(t.elapsed().as_secs_f64() * 1e9 / per);
+        let t = Instant::now();
+        let mut r = Reference::new(config.clone());
+        for _ in 0..200 {
+            std::hint::black_box(r.step());
+        }
+        old.push(t.elapsed().as_secs_f64() * 1e9 / per);
+    }
+    for (name, v) in [("lanes", &mut new), ("session 3", &mut old)] {
+        v.sort_by(f64::total_cmp);
+        println!(
+            "{name}: ns per trajectory-step over 25 runs: min {:.1}, median {:.1}",
+            v[0], v[12]
+        );
+    }
 }
