@@ -9,7 +9,7 @@
 
 use crate::data::Dataset;
 use crate::funnel::FunnelConfig;
-use crate::hessian::hvp;
+use crate::hessian_batch::BatchHessian;
 use crate::mlp::{Activation, Loss, Mlp};
 use crate::mlp_batch::BatchTrainer;
 use crate::rng::SeededRng;
@@ -112,7 +112,8 @@ pub struct Sharpness {
 
 /// W3: power iteration on the Hessian of the mean loss until the Rayleigh quotient changes by at
 /// most `tol` relative (or `max_iter` products). Start vector: seeded standard normals. Each
-/// product is exact ([`crate::hessian::hvp`], Pearlmutter's R-operator).
+/// product is exact (Pearlmutter's R-operator, batched: [`BatchHessian`], the bits of
+/// [`crate::hessian::hvp`]).
 pub fn sharpness(
     mlp: &Mlp,
     params: &[f64],
@@ -128,8 +129,9 @@ pub fn sharpness(
     let nv = norm(&v);
     v.iter_mut().for_each(|a| *a /= nv);
     let mut lambda = f64::NAN;
+    let mut hessian = BatchHessian::new(mlp, params, data);
     for it in 1..=max_iter {
-        hvp(mlp, params, data, &v, &mut w);
+        hessian.apply(&v, &mut w);
         let next: f64 = v.iter().zip(&w).map(|(a, b)| a * b).sum();
         let nw = norm(&w);
         if nw == 0.0 || !nw.is_finite() {
@@ -176,8 +178,9 @@ pub fn sharpness_lanczos(
     let (mut alphas, mut betas) = (Vec::new(), Vec::new());
     let mut w = vec![0.0; n];
     let mut theta = f64::NAN;
+    let mut hessian = BatchHessian::new(mlp, params, data);
     for k in 1..=max_iter.min(n) {
-        hvp(mlp, params, data, &q, &mut w);
+        hessian.apply(&q, &mut w);
         let alpha = dot(&q, &w);
         basis.push(q.clone());
         alphas.push(alpha);
