@@ -55,11 +55,10 @@ pub struct BatchHessian {
     loss: f64,
     /// `h_k` feature-major `[n_k][cap]`, k = 0 … L−1 (`h₀ = x`; padding lanes zero).
     h: Vec<Vec<f64>>,
-    /// `φ'(z_k)`, `φ''(z_k)` and `h̄_k = W_{k+1}ᵀ z̄_{k+1}`, feature-major, hidden k (index 0
-    /// unused).
+    /// `φ'(z_k)` and `h̄_k ⊙ φ''(z_k)` (`h̄_k = W_{k+1}ᵀ z̄_{k+1}`; the reference's `h̄·φ''`, the
+    /// first product of `h̄·φ''·R z`), feature-major, hidden k (index 0 unused).
     d1: Vec<Vec<f64>>,
-    d2: Vec<Vec<f64>>,
-    dh: Vec<Vec<f64>>,
+    dhd2: Vec<Vec<f64>>,
     /// `z̄_l` feature-major `[n_l][cap]`, l = 1 … L (index 0 unused).
     dz: Vec<Vec<f64>>,
     /// `z̄_l/N` example-major `[N][n_l]`, l = 1 … L (index 0 unused).
@@ -83,23 +82,28 @@ impl BatchHessian {
         assert_eq!(params.len(), mlp.num_params(), "parameter count");
         let n = data.len();
         let cap = n.div_ceil(T) * T;
-        let per = || -> Vec<Vec<f64>> { widths.iter().map(|&w| vec![0.0; w * cap]).collect() };
+        // Feature-major buffers for the layers k with keep(k) (empty for the others).
+        let per = |keep: fn(usize, usize) -> bool| -> Vec<Vec<f64>> {
+            let len = |(k, &w): (usize, &usize)| if keep(k, last) { w * cap } else { 0 };
+            widths.iter().enumerate().map(|e| vec![0.0; len(e)]).collect()
+        };
+        let [below_last, above_input, hidden]: [fn(usize, usize) -> bool; 3] =
+            [|k, l| k < l, |k, _| k > 0, |k, l| k > 0 && k < l];
         let mut op = BatchHessian {
             mlp: mlp.clone(),
             params: params.to_vec(),
             n,
             cap,
             loss: 0.0,
-            h: per(),
-            d1: per(),
-            d2: per(),
-            dh: per(),
-            dz: per(),
+            h: per(below_last),
+            d1: per(hidden),
+            dhd2: per(hidden),
+            dz: per(above_input),
             sdz_t: widths.iter().map(|&w| vec![0.0; w * n]).collect(),
             curv: vec![0.0; cap],
-            rh: per(),
-            rz: per(),
-            rdz: per(),
+            rh: per(hidden),
+            rz: per(above_input),
+            rdz: per(above_input),
             srdz_t: vec![0.0; widths.iter().max().unwrap_or(&1) * n],
         };
         if n > 0 {
@@ -141,14 +145,12 @@ impl BatchHessian {
             if l == last {
                 break;
             }
-            for j in 0..n_out {
-                for b in 0..n {
-                    let zj = z[j * cap + b];
-                    let a = act.value(zj);
-                    self.h[l][j * cap + b] = a;
-                    self.d1[l][j * cap + b] = act.derivative(zj, a);
-                    self.d2[l][j * cap + b] = act.second_derivative(a);
-                }
+            for j in 0..n_out * cap {
+                let a = act.value(z[j]);
+                self.h[l][j] = a;
+                self.d1[l][j] = act.derivative(z[j], a);
+                // φ'' for now; times h̄ below.
+                self.dhd2[l][j] = act.second_derivative(a);
             }
         }
         let (loss, weight) = (self.mlp.loss, 1.0 / n as f64);
@@ -160,6 +162,7 @@ impl BatchHessian {
             total += loss.value(f, t);
         }
         self.loss = total * weight;
+        let dh = &mut z;
         for l in (1..=last).rev() {
             let (n_in, n_out) = (widths[l - 1], widths[l]);
             for b in 0..n {
@@ -174,10 +177,11 @@ impl BatchHessian {
             let w = &self.params[self.mlp.weight_offset(l)..][..n_out * n_in];
             let k = l - 1;
             let (lower, upper) = self.dz.split_at_mut(l);
-            input_adjoint((w, &upper[0]), None, n_in, n_out, cap, &mut self.dh[k]);
-            let (dz, dh, d1) = (&mut lower[k], &self.dh[k], &self.d1[k]);
+            input_adjoint((w, &upper[0]), None, n_in, n_out, cap, &mut dh[..n_in * cap]);
+            let (dz, d1, dhd2) = (&mut lower[k], &self.d1[k], &mut self.dhd2[k]);
             for j in 0..n_in * cap {
                 dz[j] = dh[j] * d1[j];
+                dhd2[j] = dh[j] * dhd2[j];
             }
         }
     }
@@ -252,9 +256,9 @@ impl BatchHessian {
             let rdz = &mut lower[k];
             let second = Some((w, &upper[0][..]));
             input_adjoint((vw, &self.dz[l]), second, n_in, n_out, cap, rdz);
-            let (d1, d2, dh, rz) = (&self.d1[k], &self.d2[k], &self.dh[k], &self.rz[k]);
+            let (d1, dhd2, rz) = (&self.d1[k], &self.dhd2[k], &self.rz[k]);
             for j in 0..n_in * cap {
-                rdz[j] = rdz[j] * d1[j] + dh[j] * d2[j] * rz[j];
+                rdz[j] = rdz[j] * d1[j] + dhd2[j] * rz[j];
             }
         }
     }
