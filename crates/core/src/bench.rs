@@ -112,8 +112,8 @@ pub struct Sharpness {
 
 /// W3: power iteration on the Hessian of the mean loss until the Rayleigh quotient changes by at
 /// most `tol` relative (or `max_iter` products). Start vector: seeded standard normals. Each
-/// product is exact (Pearlmutter's R-operator, batched: [`BatchHessian`], the bits of
-/// [`crate::hessian::hvp`]).
+/// product is exact (Pearlmutter's R-operator, batched: [`BatchHessian`], equal to
+/// [`crate::hessian::hvp`] to rounding).
 pub fn sharpness(
     mlp: &Mlp,
     params: &[f64],

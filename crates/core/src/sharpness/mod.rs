@@ -11,8 +11,8 @@
 //! [`BatchSizeExperiment`] trains `repeats` initializations, each with a small and a large batch
 //! (SGD with random shuffling, the same learning rate), and measures at `checkpoints` evenly
 //! spaced steps of each run: the training and test loss, the test error, `λ_max(H)` by Lanczos
-//! ([`spectrum::lanczos`], [`LANCZOS_STEPS`] exact Hessian–vector products from
-//! [`crate::hessian_batch`], the bits of [`crate::hessian::hvp`]), `tr H` by Hutchinson ([`PROBES`] Rademacher probes, with its SE), the
+//! ([`spectrum::lanczos`], [`LANCZOS_STEPS`] exact Hessian–vector products, batched by
+//! [`crate::hessian_batch`]), `tr H` by Hutchinson ([`PROBES`] Rademacher probes, with its SE), the
 //! top eigenvalue of the Gauss–Newton matrix `G`, and the mean input sensitivity `‖∂f/∂x‖`.
 //!
 //! **Batch-norm-like statistics** (`batchNorm = on`): every hidden pre-activation is
@@ -370,7 +370,7 @@ impl BatchSizeExperiment {
         let (mlp, train) = (&self.mlp, &self.split.train);
         let p = mlp.num_params();
         let mut scratch = vec![0.0; p];
-        // Batched products with the forward pass done once: the bits of hessian::hvp.
+        // Batched products (hessian::hvp to rounding) with the forward pass done once.
         let mut hessian = BatchHessian::new(mlp, &folded, train);
         let mut hv = |v: &[f64], out: &mut [f64]| {
             scratch
