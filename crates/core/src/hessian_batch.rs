@@ -96,7 +96,11 @@ impl BatchHessian {
         // Feature-major buffers for the layers k with keep(k) (empty for the others).
         let per = |keep: fn(usize, usize) -> bool| -> Vec<Vec<f64>> {
             let len = |(k, &w): (usize, &usize)| if keep(k, last) { w * cap } else { 0 };
-            widths.iter().enumerate().map(|e| vec![0.0; len(e)]).collect()
+            widths
+                .iter()
+                .enumerate()
+                .map(|e| vec![0.0; len(e)])
+                .collect()
         };
         let [below_last, above_input, hidden]: [fn(usize, usize) -> bool; 3] =
             [|k, l| k < l, |k, _| k > 0, |k, l| k > 0 && k < l];
@@ -145,11 +149,6 @@ impl BatchHessian {
     /// Otherwise every product keeps the reference's order and bits.
     pub fn factored(&self) -> bool {
         !self.m.is_empty()
-    }
-
-    /// Number of parameters (the length of `v` and `hv`).
-    pub fn dim(&self) -> usize {
-        self.params.len()
     }
 
     /// The forward pass and the adjoints, in the reference's expressions.
@@ -207,7 +206,14 @@ impl BatchHessian {
             let w = &self.params[self.mlp.weight_offset(l)..][..n_out * n_in];
             let k = l - 1;
             let (lower, upper) = self.dz.split_at_mut(l);
-            input_adjoint((w, &upper[0]), None, n_in, n_out, cap, &mut dh[..n_in * cap]);
+            input_adjoint(
+                (w, &upper[0]),
+                None,
+                n_in,
+                n_out,
+                cap,
+                &mut dh[..n_in * cap],
+            );
             let (dz, d1, dhd2) = (&mut lower[k], &self.d1[k], &mut self.dhd2[k]);
             for j in 0..n_in * cap {
                 dz[j] = dh[j] * d1[j];
@@ -282,7 +288,8 @@ impl BatchHessian {
             }
             let (hw, hb) = hv[off..off + n_out * (n_in + 1)].split_at_mut(n_out * n_in);
             let factored_here = factored && l == 2;
-            let second = (l > 1 && !factored_here).then(|| (&self.sdz_t[l][..], &self.rh[l - 1][..]));
+            let second =
+                (l > 1 && !factored_here).then(|| (&self.sdz_t[l][..], &self.rh[l - 1][..]));
             weight_r_product(srdz_t, second, &self.h[l - 1], n, n_in, n_out, cap, hw);
             for b in 0..n {
                 for o in 0..n_out {
@@ -659,9 +666,27 @@ mod tests {
             (&[3, 7, 1], Activation::Tanh, Loss::CrossEntropy, 9, true),
             (&[2, 9, 11, 1], Activation::Relu, Loss::Squared, 6, true),
             (&[1, 5, 1], Activation::Tanh, Loss::CrossEntropy, 1, true),
-            (&[2, 4, 8, 3, 1], Activation::Relu, Loss::CrossEntropy, 16, true),
-            (&[5, 8, 3, 6, 1], Activation::Relu, Loss::CrossEntropy, 21, false),
-            (&[4, 9, 6, 1], Activation::Tanh, Loss::CrossEntropy, 11, false),
+            (
+                &[2, 4, 8, 3, 1],
+                Activation::Relu,
+                Loss::CrossEntropy,
+                16,
+                true,
+            ),
+            (
+                &[5, 8, 3, 6, 1],
+                Activation::Relu,
+                Loss::CrossEntropy,
+                21,
+                false,
+            ),
+            (
+                &[4, 9, 6, 1],
+                Activation::Tanh,
+                Loss::CrossEntropy,
+                11,
+                false,
+            ),
             (&[6, 5, 1], Activation::Relu, Loss::Squared, 7, false),
             (&[4, 1], Activation::Relu, Loss::Squared, 3, false),
             (&[2, 1], Activation::Tanh, Loss::CrossEntropy, 5, false),
@@ -763,6 +788,23 @@ mod timing {
             stats(new),
             stats(setup)
         );
+        // Whole W3: before this module, 10 per-example products (the residual stopping test
+        // needed 10); now crate::bench::w3_lanczos (setup + 8 batched products).
+        let (mut before, mut after) = (vec![], vec![]);
+        for _ in 0..7 {
+            let t = cpu_ms();
+            for _ in 0..10 {
+                crate::hessian::hvp(&mlp, &p, &d, &v, &mut hv);
+            }
+            before.push(cpu_ms() - t);
+            let t = cpu_ms();
+            std::hint::black_box(crate::bench::w3_lanczos());
+            after.push(cpu_ms() - t);
+        }
+        println!(
+            "CPU time of W3: 10 per-example products {}, w3_lanczos {}",
+            stats(before),
+            stats(after)
+        );
     }
 }
-
