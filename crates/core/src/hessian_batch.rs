@@ -191,7 +191,7 @@ impl BatchHessian {
         }
         self.loss = total * weight;
         let dh = &mut z;
-        let factored = last >= 2 && n0 + 1 <= FACTORED_INPUTS;
+        let factored = last >= 2 && n0 < FACTORED_INPUTS;
         for l in (1..=last).rev() {
             let (n_in, n_out) = (widths[l - 1], widths[l]);
             for b in 0..n {
@@ -217,7 +217,7 @@ impl BatchHessian {
             let (dz, d1, dhd2) = (&mut lower[k], &self.d1[k], &mut self.dhd2[k]);
             for j in 0..n_in * cap {
                 dz[j] = dh[j] * d1[j];
-                dhd2[j] = dh[j] * dhd2[j];
+                dhd2[j] *= dh[j];
             }
         }
         if factored {
