@@ -20,6 +20,7 @@ pub mod fastexp;
 pub mod fixtures;
 pub mod funnel;
 pub mod hessian;
+pub mod hessian_batch;
 pub mod implicit_reg;
 pub mod linalg;
 pub mod mlp;

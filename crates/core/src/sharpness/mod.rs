@@ -11,8 +11,8 @@
 //! [`BatchSizeExperiment`] trains `repeats` initializations, each with a small and a large batch
 //! (SGD with random shuffling, the same learning rate), and measures at `checkpoints` evenly
 //! spaced steps of each run: the training and test loss, the test error, `λ_max(H)` by Lanczos
-//! ([`spectrum::lanczos`], [`LANCZOS_STEPS`] exact Hessian–vector products from
-//! [`crate::hessian`]), `tr H` by Hutchinson ([`PROBES`] Rademacher probes, with its SE), the
+//! ([`spectrum::lanczos`], [`LANCZOS_STEPS`] exact Hessian–vector products, batched by
+//! [`crate::hessian_batch`]), `tr H` by Hutchinson ([`PROBES`] Rademacher probes, with its SE), the
 //! top eigenvalue of the Gauss–Newton matrix `G`, and the mean input sensitivity `‖∂f/∂x‖`.
 //!
 //! **Batch-norm-like statistics** (`batchNorm = on`): every hidden pre-activation is
@@ -36,6 +36,7 @@ pub use config::{SharpnessConfig, BATCH_NORM_OPTIONS, BUDGET_OPTIONS, FIELDS};
 use crate::data::{Dataset, Split};
 use crate::experiment::{Experiment, StopReason};
 use crate::hessian::{self, CurvatureTape};
+use crate::hessian_batch::BatchHessian;
 use crate::mlp::{Dropout, Loss, Mlp};
 use crate::rng::SeededRng;
 use serde::Serialize;
@@ -369,13 +370,15 @@ impl BatchSizeExperiment {
         let (mlp, train) = (&self.mlp, &self.split.train);
         let p = mlp.num_params();
         let mut scratch = vec![0.0; p];
+        // Batched products (hessian::hvp to rounding) with the forward pass done once.
+        let mut hessian = BatchHessian::new(mlp, &folded, train);
         let mut hv = |v: &[f64], out: &mut [f64]| {
             scratch
                 .iter_mut()
                 .zip(v)
                 .zip(&d)
                 .for_each(|((s, v), d)| *s = v * d);
-            hessian::hvp(mlp, &folded, train, &scratch, out);
+            hessian.apply(&scratch, out);
             out.iter_mut().zip(&d).for_each(|(o, d)| *o *= d);
         };
         let finite = train_loss.is_finite() && train_loss < DIVERGENCE_LOSS;
