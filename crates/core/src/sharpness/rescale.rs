@@ -134,12 +134,17 @@ pub struct RescaleReport {
     pub data_t: Vec<f64>,
 }
 
+/// The largest eigenvalue of the symmetric `p × p` matrix `m` (row-major): Lanczos with `p` steps
+/// and full reorthogonalization, exact to rounding (see [`lanczos`]). Used instead of a dense
+/// eigendecomposition so the sharpness module does not carry nalgebra's (≈ 12 KB of wasm).
 fn dense_eigen_max(m: &[f64], p: usize) -> f64 {
-    let mat = DMatrix::from_row_slice(p, p, m);
-    mat.symmetric_eigen()
-        .eigenvalues
-        .iter()
-        .fold(f64::NEG_INFINITY, |a, &b| a.max(b))
+    let mut rng = SeededRng::new(0, 41);
+    lanczos(p, p, 1, &mut rng, |v, out| {
+        for i in 0..p {
+            out[i] = crate::mlp::dot(&m[i * p..(i + 1) * p], v);
+        }
+    })
+    .eigenvalues[0]
 }
 
 /// KL(N(θ, Λ⁻¹) ‖ N(0, Σ_p)) with diagonal `Σ_p = prior_var` and `Λ = N·G + Σ_p⁻¹`.
@@ -172,15 +177,7 @@ pub fn rescale_point(params: &[f64], data: &Dataset, a: f64) -> RescalePoint {
     let theta = dinh_rescale(&mlp, params, a);
     let h = hessian::dense_hessian(&mlp, &theta, data);
     let g = hessian::dense_gauss_newton(&mlp, &theta, data);
-    let full = |m: &[f64]| {
-        let mut rng = SeededRng::new(0, 41);
-        lanczos(p, p, 1, &mut rng, |v, out| {
-            for i in 0..p {
-                out[i] = crate::mlp::dot(&m[i * p..(i + 1) * p], v);
-            }
-        })
-        .eigenvalues[0]
-    };
+    let full = |m: &[f64]| dense_eigen_max(m, p);
     let mut tape = CurvatureTape::new(&mlp);
     let (mut jac, mut dx) = (vec![0.0; p], [0.0; 2]);
     let (mut change, mut sens, mut loss) = (0.0f64, 0.0, 0.0);
