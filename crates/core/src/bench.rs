@@ -292,6 +292,20 @@ pub const BENCH_FIXTURE_HASHES: (u64, u64) = (0x56e0_809f_0459_f0d4, 0xc100_e333
 mod tests {
     use super::*;
 
+    /// The eigenvalue of largest magnitude of the dense Hessian (nalgebra's symmetric eigen).
+    fn dense_top_eigenvalue(mlp: &Mlp, params: &[f64], data: &Dataset) -> f64 {
+        let n = mlp.num_params();
+        let dense = nalgebra::DMatrix::from_row_slice(
+            n,
+            n,
+            &crate::hessian::dense_hessian(mlp, params, data),
+        );
+        let eig = nalgebra::SymmetricEigen::new(dense).eigenvalues;
+        eig.iter()
+            .cloned()
+            .fold(0.0f64, |m, l| if l.abs() > m.abs() { l } else { m })
+    }
+
     #[test]
     fn power_iteration_finds_the_top_eigenvalue_of_the_dense_hessian() {
         // Dense Hessian by HVPs with unit vectors, symmetric eigen-decomposition by nalgebra.
@@ -303,17 +317,7 @@ mod tests {
             inputs,
             targets,
         };
-        let n = mlp.num_params();
-        let dense = nalgebra::DMatrix::from_row_slice(
-            n,
-            n,
-            &crate::hessian::dense_hessian(&mlp, &params, &data),
-        );
-        let eig = nalgebra::SymmetricEigen::new(dense).eigenvalues;
-        let top = eig
-            .iter()
-            .cloned()
-            .fold(0.0f64, |m, l| if l.abs() > m.abs() { l } else { m });
+        let top = dense_top_eigenvalue(&mlp, &params, &data);
         let s = sharpness(&mlp, &params, &data, 1e-10, 20_000);
         assert!(
             (s.eigenvalue - top).abs() < 1e-6 * top.abs(),
@@ -337,17 +341,7 @@ mod tests {
         ] {
             let mlp = Mlp::new(widths, act, loss);
             let params = mlp.init(&mut SeededRng::new(5, 0));
-            let n = mlp.num_params();
-            let dense = nalgebra::DMatrix::from_row_slice(
-                n,
-                n,
-                &crate::hessian::dense_hessian(&mlp, &params, &data),
-            );
-            let eig = nalgebra::SymmetricEigen::new(dense).eigenvalues;
-            let top = eig
-                .iter()
-                .cloned()
-                .fold(0.0f64, |m, l| if l.abs() > m.abs() { l } else { m });
+            let top = dense_top_eigenvalue(&mlp, &params, &data);
             // The gap-refined stopping bound holds at every tolerance (the error is below it).
             for tol in [1e-3, 1e-4, 1e-6, 1e-8, 1e-10] {
                 let l = sharpness_lanczos(&mlp, &params, &data, tol, 200);

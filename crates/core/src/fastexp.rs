@@ -11,16 +11,16 @@
 
 #![allow(clippy::excessive_precision, clippy::approx_constant)] // libm's constants, verbatim.
 
-const LN2HI: f64 = 6.931_471_803_691_238_164_90e-01;
-const LN2LO: f64 = 1.908_214_929_270_587_700_02e-10;
-const INVLN2: f64 = 1.442_695_040_888_963_387_00e+00;
-const P1: f64 = 1.666_666_666_666_660_190_37e-01;
-const P2: f64 = -2.777_777_777_701_559_338_42e-03;
-const P3: f64 = 6.613_756_321_437_934_361_17e-05;
-const P4: f64 = -1.653_390_220_546_525_153_90e-06;
-const P5: f64 = 4.138_136_797_057_238_460_39e-08;
+pub(crate) const LN2HI: f64 = 6.931_471_803_691_238_164_90e-01;
+pub(crate) const LN2LO: f64 = 1.908_214_929_270_587_700_02e-10;
+pub(crate) const INVLN2: f64 = 1.442_695_040_888_963_387_00e+00;
+pub(crate) const P1: f64 = 1.666_666_666_666_660_190_37e-01;
+pub(crate) const P2: f64 = -2.777_777_777_701_559_338_42e-03;
+pub(crate) const P3: f64 = 6.613_756_321_437_934_361_17e-05;
+pub(crate) const P4: f64 = -1.653_390_220_546_525_153_90e-06;
+pub(crate) const P5: f64 = 4.138_136_797_057_238_460_39e-08;
 /// `2⁵² + 2⁵¹`: adding and subtracting it rounds a float of magnitude < 2⁵¹ to an integer.
-const ROUND: f64 = 6_755_399_441_055_744.0;
+pub(crate) const ROUND: f64 = 6_755_399_441_055_744.0;
 
 /// Whether the branchless path applies: `2⁻²⁸ < |x| < 704` (libm's `hx > 0x3e300000`, and well
 /// inside its overflow/underflow guards at `|x| ≥ 708.39`).

@@ -632,27 +632,11 @@ mod tests {
     use crate::rng::SeededRng;
 
     fn data(n: usize, dim: usize, classification: bool, seed: u64) -> Dataset {
-        let mut rng = SeededRng::new(seed, 7);
-        let mut d = Dataset::new(dim);
-        for _ in 0..n {
-            let x: Vec<f64> = (0..dim).map(|_| rng.normal()).collect();
-            let t = if classification {
-                (rng.uniform() < 0.5) as u8 as f64
-            } else {
-                rng.normal()
-            };
-            d.push(&x, t);
-        }
-        d
+        crate::test_data::random_dataset(n, dim, classification, seed, 7)
     }
 
     fn params(mlp: &Mlp, seed: u64) -> Vec<f64> {
-        let mut rng = SeededRng::new(seed, 3);
-        let mut p = mlp.init(&mut rng);
-        for x in p.iter_mut() {
-            *x += 0.3 * rng.normal();
-        }
-        p
+        crate::test_data::perturbed_params(mlp, seed, 3)
     }
 
     #[test]

@@ -30,6 +30,8 @@ pub mod rng;
 pub mod sgd_noise;
 pub mod sharpness;
 pub mod special;
+#[cfg(test)]
+mod test_data;
 
 pub use config::{ConfigError, FieldKind, FieldSpec, Settings};
 pub use experiment::{Experiment, RunOutcome, StopReason};

@@ -448,19 +448,8 @@ use lanes2::F2;
 
 /// The hidden units' `tanh` (see [`tanh_lane`]).
 mod tanh {
-    // libm's `e_exp.c` constants, verbatim (as in `crate::fastexp`).
-    #![allow(clippy::excessive_precision, clippy::approx_constant)]
-
-    const LN2HI: f64 = 6.931_471_803_691_238_164_90e-01;
-    const LN2LO: f64 = 1.908_214_929_270_587_700_02e-10;
-    const INVLN2: f64 = 1.442_695_040_888_963_387_00e+00;
-    const P1: f64 = 1.666_666_666_666_660_190_37e-01;
-    const P2: f64 = -2.777_777_777_701_559_338_42e-03;
-    const P3: f64 = 6.613_756_321_437_934_361_17e-05;
-    const P4: f64 = -1.653_390_220_546_525_153_90e-06;
-    const P5: f64 = 4.138_136_797_057_238_460_39e-08;
-    /// `2⁵² + 2⁵¹`: adding and subtracting it rounds a float of magnitude < 2⁵¹ to an integer.
-    const ROUND: f64 = 6_755_399_441_055_744.0;
+    // libm's `e_exp.c` constants (shared with `crate::fastexp`).
+    use crate::fastexp::{INVLN2, LN2HI, LN2LO, P1, P2, P3, P4, P5, ROUND};
 
     /// `tanh(x)` in one branch-free formula (no selects on data), within 4 ulp of `libm::tanh`
     /// (tested; about 3/4 of arguments exact, 1/4 at 1 ulp). With `a = min(|x|, 20)` (tanh
