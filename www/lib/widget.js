@@ -44,6 +44,35 @@ function requestTurn(w) {
   schedulePump();
 }
 
+// Paced delivery: while widgets play, their ticks' worker replies are handed over one per
+// animation frame across the page, each in a task of its own just after a frame. A reply's
+// continuation draws the widget's canvases; drawn in the same frame, two or three widgets'
+// canvases made one long frame (rasterized and copied for the compositor together: the soak
+// test's rare tasks over 50 ms). One reply per frame is 60 a second, more than the ticks of the
+// widgets that can play at once here (one worker computes at a time on two cores).
+const delivery = { queue: [], raf: 0, port: null };
+function deliverNext() {
+  const settle = delivery.queue.shift();
+  if (delivery.queue.length) scheduleDelivery();
+  settle?.();
+}
+function scheduleDelivery() {
+  if (delivery.raf) return;
+  if (!delivery.port) {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = deliverNext;
+    delivery.port = channel.port2;
+  }
+  delivery.raf = requestAnimationFrame(() => {
+    delivery.raf = 0;
+    delivery.port.postMessage(0);
+  });
+}
+function pacedDelivery(settle) {
+  delivery.queue.push(settle);
+  scheduleDelivery();
+}
+
 // Readouts (the plots' text alternatives): written at once when a widget is paused; while
 // playing, every widget's latest readout is written together at most every READOUT_MS, in one
 // animation frame, so ten playing widgets cost one re-layout of the page per flush instead of
@@ -638,7 +667,12 @@ export class NoiselabWidget extends HTMLElement {
       schedulePump();
     };
     const timer = setTimeout(release, 1000);
+    // The reply waits for its frame (pacedDelivery) without holding the slot: the next widget's
+    // worker computes meanwhile.
+    const worker = this.worker;
+    worker.deliver = (settle) => { release(); pacedDelivery(settle); };
     this.tick().catch((err) => this.fail(err)).finally(() => {
+      worker.deliver = null;
       this.inFlight = false;
       clearTimeout(timer);
       release();
