@@ -26,6 +26,15 @@ test(`soak: every widget playing for ${Math.round(DURATION / 1000)} s`, async ({
     new PerformanceObserver((list) => {
       for (const e of list.getEntries()) window.__longTasks.push({ start: Math.round(e.startTime), duration: Math.round(e.duration) });
     }).observe({ type: 'longtask', buffered: true });
+    // The same frames seen by the Long Animation Frames API, which says how much of each was
+    // the page's own script (the rest is the browser rendering, or waiting for a core).
+    window.__longFrames = [];
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) {
+        const scripts = e.scripts.map((x) => ({ ms: Math.round(x.duration), what: `${x.invoker} ${String(x.sourceURL).split('/').pop()}:${x.sourceFunctionName}` }));
+        window.__longFrames.push({ start: Math.round(e.startTime), duration: Math.round(e.duration), scriptMs: scripts.reduce((a, x) => a + x.ms, 0), renderMs: Math.round(e.startTime + e.duration - (e.renderStart || e.startTime + e.duration)), scripts: scripts.filter((x) => x.ms >= 5) });
+      }
+    }).observe({ type: 'long-animation-frame', buffered: true });
   });
   await page.goto('www/examples/gallery.html');
   const tags = await page.evaluate(async () => {
@@ -158,7 +167,9 @@ test(`soak: every widget playing for ${Math.round(DURATION / 1000)} s`, async ({
     .filter((l) => l.start > loadedAt && !sampling.some(([a, b]) => l.start < b + 5 && l.start + l.duration > a - 5));
   mkdirSync('artifacts', { recursive: true });
   const actions = await page.evaluate(() => window.__actions ?? []);
-  writeFileSync('artifacts/soak.json', JSON.stringify({ durationMs: DURATION, samples, sampling, actions, longTasks }, null, 1));
+  const longFrames = (await page.evaluate(() => window.__longFrames))
+    .filter((l) => l.start > loadedAt && !sampling.some(([a, b]) => l.start < b + 5 && l.start + l.duration > a - 5));
+  writeFileSync('artifacts/soak.json', JSON.stringify({ durationMs: DURATION, samples, sampling, actions, longTasks, longFrames }, null, 1));
   const first = samples[0], last = samples.at(-1);
   const heapGrowth = last.heapMB - first.heapMB;
   console.log(`[soak] ${samples.length} samples over ${Math.round(DURATION / 1000)} s: page heap ${first.heapMB.toFixed(1)} → ${last.heapMB.toFixed(1)} MB; wasm per worker ${first.wasm.map((w) => (w.wasmBytes / 2 ** 20).toFixed(1)).join('/')} → ${last.wasm.map((w) => (w.wasmBytes / 2 ** 20).toFixed(1)).join('/')} MB; long tasks after load: ${longTasks.length}`);
@@ -183,6 +194,8 @@ test(`soak: every widget playing for ${Math.round(DURATION / 1000)} s`, async ({
   const stats = longTasks.map((l) => l.duration).sort((a, b) => a - b);
   const busy = stats.reduce((a, d) => a + d, 0);
   console.log(`[soak] long tasks: ${stats.length} (${(stats.length / (DURATION / 60_000)).toFixed(1)}/min), median ${stats[stats.length >> 1] ?? 0} ms, max ${stats.at(-1) ?? 0} ms, ${(100 * busy / DURATION).toFixed(1)} % of the time`);
+  const worstScript = longFrames.reduce((m, f) => (f.scriptMs > (m?.scriptMs ?? -1) ? f : m), null);
+  console.log(`[soak] long animation frames: ${longFrames.length}; the most script in one: ${worstScript ? `${worstScript.scriptMs} of ${worstScript.duration} ms (${worstScript.scripts.map((x) => `${x.what} ${x.ms}`).join(', ')})` : 'none'}`);
   expect(stats.filter((d) => d > 300), JSON.stringify(longTasks)).toEqual([]);
   expect(stats.length, JSON.stringify(longTasks)).toBeLessThanOrEqual(Math.ceil(3 * DURATION / 60_000));
   con.check();

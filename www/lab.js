@@ -179,7 +179,7 @@ const mathDone = (document.querySelector('.math:not([data-rendered])')
 
 // ---- the live widget -------------------------------------------------------------------------
 
-function loadWidget(figureId, tag, modulePath, { grace = 4000 } = {}) {
+function loadWidget(figureId, tag, modulePath, { grace = 4000, restore = true } = {}) {
   const figure = document.getElementById(figureId);
   if (!figure) return;
   const status = figure.querySelector('.widget-status');
@@ -192,7 +192,7 @@ function loadWidget(figureId, tag, modulePath, { grace = 4000 } = {}) {
   figure.dataset.state = 'loading';
   customElements.whenDefined(tag).then(() => {
     setStatus('ready', '');
-    mathDone.then(() => requestAnimationFrame(restoreFromHash));
+    if (restore) mathDone.then(() => requestAnimationFrame(restoreFromHash));
   });
   import(modulePath)
     .then(() => {
@@ -210,18 +210,73 @@ function loadWidget(figureId, tag, modulePath, { grace = 4000 } = {}) {
     });
 }
 
-loadWidget('funnel-figure', 'noiselab-funnel', './widgets/funnel.js');
-loadWidget('laplace-vb-figure', 'noiselab-laplace-vb', './widgets/laplace-vb.js');
-loadWidget('dropout-figure', 'noiselab-dropout', './widgets/dropout.js');
-loadWidget('nng-figure', 'noiselab-nng', './widgets/noisy-natural-gradient.js');
-loadWidget('logreg-posterior-figure', 'noiselab-logreg-posterior', './widgets/logreg-posterior.js');
-loadWidget('description-length-figure', 'noiselab-description-length', './widgets/description-length.js');
-loadWidget('sgd-posterior-figure', 'noiselab-sgd-posterior', './widgets/sgd-posterior.js');
-loadWidget('bayes-regression-figure', 'noiselab-bayes-regression', './widgets/bayes-regression.js');
-loadWidget('sharpness-figure', 'noiselab-sharpness', './widgets/sharpness.js');
-loadWidget('implicit-regularizer-figure', 'noiselab-implicit-reg', './widgets/implicit-regularizer.js');
-loadWidget('bbb-linreg-figure', 'noiselab-bbb-linreg', './widgets/bbb-linreg.js');
-loadWidget('one-epoch-figure', 'noiselab-one-epoch', './widgets/one-epoch.js');
+// The page's widgets: figure id, element, module.
+const WIDGETS = [
+  ['funnel-figure', 'noiselab-funnel', './widgets/funnel.js'],
+  ['laplace-vb-figure', 'noiselab-laplace-vb', './widgets/laplace-vb.js'],
+  ['dropout-figure', 'noiselab-dropout', './widgets/dropout.js'],
+  ['nng-figure', 'noiselab-nng', './widgets/noisy-natural-gradient.js'],
+  ['logreg-posterior-figure', 'noiselab-logreg-posterior', './widgets/logreg-posterior.js'],
+  ['description-length-figure', 'noiselab-description-length', './widgets/description-length.js'],
+  ['sgd-posterior-figure', 'noiselab-sgd-posterior', './widgets/sgd-posterior.js'],
+  ['bayes-regression-figure', 'noiselab-bayes-regression', './widgets/bayes-regression.js'],
+  ['sharpness-figure', 'noiselab-sharpness', './widgets/sharpness.js'],
+  ['implicit-regularizer-figure', 'noiselab-implicit-reg', './widgets/implicit-regularizer.js'],
+  ['bbb-linreg-figure', 'noiselab-bbb-linreg', './widgets/bbb-linreg.js'],
+  ['one-epoch-figure', 'noiselab-one-epoch', './widgets/one-epoch.js'],
+];
+
+// A widget's module loads at once when its figure is in the section the page opens at or near
+// the view (within a screen); the others load one at a time when the page is idle, after the
+// first widget is ready (or a few seconds after load), or as soon as the reader comes near.
+// A link to one section then spends its first second on that section's widget, not on
+// evaluating and building eleven others (issue 7, W4; widget.js likewise boots far widgets last).
+function loadWidgets() {
+  const opened = targetFromHash(initialHash)?.closest('main > section');
+  const pending = new Map(WIDGETS
+    .map((w) => [document.getElementById(w[0]), w])
+    .filter(([figure]) => figure)
+    .sort(([a], [b]) => (a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1)));
+  const near = 'IntersectionObserver' in window
+    ? new IntersectionObserver((entries) => {
+      for (const e of entries) if (e.isIntersecting) load(e.target);
+    }, { rootMargin: '100% 0px' })
+    : null;
+  // Only the widgets loaded at first (in the opened section or near the view, before any widget
+  // is ready) may move the page back to the hash's target as they render; one loaded later must
+  // not take the reader away from where they have gone since.
+  let first = true;
+  function load(figure) {
+    const w = pending.get(figure);
+    if (!w) return;
+    pending.delete(figure);
+    near?.unobserve(figure);
+    loadWidget(...w, { restore: first });
+  }
+  const idle = globalThis.requestIdleCallback ?? ((f) => setTimeout(f, 50));
+  let draining = false;
+  function drain() {
+    if (draining) return;
+    draining = true;
+    first = false;
+    const next = () => {
+      const figure = pending.keys().next().value;
+      if (!figure) return;
+      load(figure);
+      idle(next, { timeout: 1000 });
+    };
+    idle(next, { timeout: 1000 });
+  }
+  for (const figure of [...pending.keys()]) {
+    if (!near || (opened && opened.contains(figure))) load(figure);
+    else near.observe(figure);
+  }
+  document.addEventListener('noiselab-ready', drain, { once: true });
+  const later = () => setTimeout(drain, 3000);
+  if (document.readyState === 'complete') later();
+  else window.addEventListener('load', later, { once: true });
+}
+loadWidgets();
 
 // ---- copy the embed snippet ------------------------------------------------------------------
 

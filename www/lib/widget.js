@@ -53,7 +53,7 @@ function requestTurn(w) {
 // loading, a reader changing a setting) replies are handed over at once, unless earlier ones
 // still wait: the queue keeps every worker's replies in order.
 const playingWidgets = new Set();
-const delivery = { queue: [], raf: 0, port: null };
+const delivery = { queue: [], raf: 0, channel: null };
 function deliverNext() {
   const settle = delivery.queue.shift();
   if (delivery.queue.length) scheduleDelivery();
@@ -61,14 +61,15 @@ function deliverNext() {
 }
 function scheduleDelivery() {
   if (delivery.raf) return;
-  if (!delivery.port) {
-    const channel = new MessageChannel();
-    channel.port1.onmessage = deliverNext;
-    delivery.port = channel.port2;
+  if (!delivery.channel) {
+    // Both ports stay referenced here: a port nobody holds can be garbage-collected, and the
+    // deliveries would stop.
+    delivery.channel = new MessageChannel();
+    delivery.channel.port1.onmessage = deliverNext;
   }
   delivery.raf = requestAnimationFrame(() => {
     delivery.raf = 0;
-    delivery.port.postMessage(0);
+    delivery.channel.port2.postMessage(0);
   });
 }
 function drainDeliveries() {
