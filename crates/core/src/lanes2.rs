@@ -104,7 +104,8 @@ mod imp {
             U2(u64x2_shr(self.0, k))
         }
         #[inline(always)]
-        pub fn from_bits(self) -> F2 {
+        /// The same bits as two `f64`.
+        pub fn as_f64(self) -> F2 {
             F2(self.0)
         }
     }
@@ -218,7 +219,8 @@ mod imp {
             U2(self.0.map(|a| a >> k))
         }
         #[inline(always)]
-        pub fn from_bits(self) -> F2 {
+        /// The same bits as two `f64`.
+        pub fn as_f64(self) -> F2 {
             F2(self.0.map(f64::from_bits))
         }
     }
@@ -238,7 +240,7 @@ mod imp {
         #[inline(always)]
         pub fn select(self, a: F2, b: F2) -> F2 {
             let (a, b) = (U2(a.0.map(f64::to_bits)), U2(b.0.map(f64::to_bits)));
-            self.select_u(a, b).from_bits()
+            self.select_u(a, b).as_f64()
         }
         /// `if self { a } else { b }` lane by lane.
         #[inline(always)]

@@ -354,10 +354,10 @@ fn ziggurat_fast2(z: &Ziggurat, bits: U2) -> (F2, M2) {
     let f = n
         .and(U2::splat((1 << 52) - 1))
         .or(U2::splat(1f64.to_bits()))
-        .from_bits();
+        .as_f64();
     // 2 − t: the bits of 2.0 minus t·2⁵² (bit 52 of n) are those of 1.0 when t = 1.
     let two_minus_t = U2::splat(2f64.to_bits()).sub(n.and(U2::splat(1 << 52)));
-    let u = f.sub(two_minus_t.from_bits());
+    let u = f.sub(two_minus_t.as_f64());
     let x = u.mul(F2::new(z.x[i0], z.x[i1]));
     (x, x.abs().lt(F2::new(z.x[i0 + 1], z.x[i1 + 1])))
 }
