@@ -336,9 +336,10 @@ impl Experiment for Funnel {
         let c = &self.config;
         let (cost, rate, noise) = (c.cost, c.learning_rate, c.noise_std);
         // Same arithmetic as `update` for every trajectory, in passes: normals for all live
-        // trajectories at once (dead ones draw nothing, as before), proposals and their h
-        // (vectorized exp), then branch-free acceptance. Bit-identical to the
-        // one-trajectory-at-a-time loop. Acceptance also takes the statistics' sums.
+        // trajectories at once (dead ones draw nothing, as before), proposals two trajectories
+        // at a time, their h (vectorized exp), then branch-free acceptance two at a time.
+        // Bit-identical to the one-trajectory-at-a-time loop. Acceptance also takes the
+        // statistics' sums, in index order.
         let m = self.x.len();
         let [xi0, xi1, nx, ny, nh] = &mut self.scratch;
         for b in [&mut *xi0, &mut *xi1, &mut *nx, &mut *ny, &mut *nh] {
