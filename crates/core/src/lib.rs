@@ -22,6 +22,7 @@ pub mod funnel;
 pub mod hessian;
 pub mod hessian_batch;
 pub mod implicit_reg;
+mod lanes2;
 pub mod linalg;
 pub mod mlp;
 pub mod mlp_batch;

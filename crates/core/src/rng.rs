@@ -7,6 +7,7 @@
 //! numbers natively and in the browser. [`RngLanes`] holds many streams struct-of-arrays and
 //! draws the same numbers as their `SeededRng`s in vectorizable passes (the funnel's noise).
 
+use crate::lanes2::{F2, M2, U2};
 use rand::{Rng, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
 use std::sync::OnceLock;
@@ -83,10 +84,13 @@ impl SeededRng {
 /// [`RngLanes::normal_pairs`] gives every active lane what `normal_pair` would.
 #[derive(Clone, Debug)]
 pub struct RngLanes {
-    /// The xoshiro256++ state words `s[k][i]` of lane `i`.
+    /// Number of lanes.
+    n: usize,
+    /// The xoshiro256++ state words `s[k][i]` of lane `i`, padded to an even length (the pad
+    /// lane is never active) so lanes are always taken two at a time.
     s: [Vec<u64>; 4],
-    /// Per-call scratch (no allocation per call): each lane's two first draws, and the lanes
-    /// that need the ziggurat's slow path (a prefix of `slow`).
+    /// Scratch of [`RngLanes::normal_pairs_by_passes`] (no allocation per call): each lane's
+    /// two first draws, and the lanes that need the ziggurat's slow path (a prefix of `slow`).
     first: [Vec<u64>; 2],
     slow: Vec<usize>,
 }
@@ -95,13 +99,14 @@ impl RngLanes {
     /// Lanes `0..n`: streams `0..n` of `seed`.
     pub fn new(seed: u64, n: usize) -> Self {
         let mut s: [Vec<u64>; 4] = Default::default();
-        for stream in 0..n as u64 {
+        for stream in 0..(n + n % 2) as u64 {
             let state = SeededRng::new(seed, stream).state();
             for (w, v) in s.iter_mut().zip(state) {
                 w.push(v);
             }
         }
         RngLanes {
+            n,
             s,
             first: [vec![0; n], vec![0; n]],
             slow: vec![0; n],
@@ -110,12 +115,12 @@ impl RngLanes {
 
     /// Number of lanes.
     pub fn len(&self) -> usize {
-        self.s[0].len()
+        self.n
     }
 
     /// Whether there are no lanes.
     pub fn is_empty(&self) -> bool {
-        self.len() == 0
+        self.n == 0
     }
 
     /// The next 64 bits of lane `i` (xoshiro256++, as `rand_xoshiro`).
@@ -131,12 +136,52 @@ impl RngLanes {
     /// lanes draw nothing and get `(0, 0)`. All slices have [`RngLanes::len`] entries. Returns
     /// the number of lanes that took the ziggurat's slow path.
     ///
-    /// Order of work: one branch-free pass advances every active lane by two draws and keeps
-    /// them; a second takes the ziggurat's fast path for both (table lookup and compare, ~99%
-    /// of draws) and lists the lanes where either draw was rejected; those few lanes then
-    /// finish scalar, reusing the kept second draw as the first slow-path draw where the first
-    /// normal needs one, so each lane consumes its stream exactly as `normal_pair` does.
+    /// Two implementations give the same numbers: under wasm simd128 lanes go two at a time
+    /// through [`RngLanes::normal_pair2`] (`i64x2`/`f64x2`, no integer-to-float conversion,
+    /// which wasm SIMD lacks); natively, where LLVM vectorizes plain loops well, in passes
+    /// ([`RngLanes::normal_pairs_by_passes`]). The tests run both.
     pub fn normal_pairs(&mut self, active: &[bool], out0: &mut [f64], out1: &mut [f64]) -> usize {
+        if cfg!(all(target_arch = "wasm32", target_feature = "simd128")) {
+            self.normal_pairs_by_twos(active, out0, out1)
+        } else {
+            self.normal_pairs_by_passes(active, out0, out1)
+        }
+    }
+
+    /// [`RngLanes::normal_pairs`] two lanes at a time by [`RngLanes::normal_pair2`].
+    fn normal_pairs_by_twos(
+        &mut self,
+        active: &[bool],
+        out0: &mut [f64],
+        out1: &mut [f64],
+    ) -> usize {
+        let m = self.len();
+        let (active, out0, out1) = (&active[..m], &mut out0[..m], &mut out1[..m]);
+        let mut n_slow = 0;
+        let z = ziggurat();
+        for i in (0..m).step_by(2) {
+            let pair = i + 1 < m;
+            let on = M2::new(active[i], pair && active[i + 1]);
+            let (z0, z1, slow) = self.normal_pair2(z, i, on);
+            n_slow += slow;
+            (out0[i], out1[i]) = (z0.lane::<0>(), z1.lane::<0>());
+            if pair {
+                (out0[i + 1], out1[i + 1]) = (z0.lane::<1>(), z1.lane::<1>());
+            }
+        }
+        n_slow
+    }
+
+    /// [`RngLanes::normal_pairs`] in passes: one branch-free pass advances every active lane by
+    /// two draws and keeps them; a second takes the ziggurat's fast path for both (table
+    /// lookup and compare, ~99% of draws) and lists the lanes where either draw was rejected;
+    /// those few lanes then finish scalar ([`RngLanes::finish_slow`]).
+    fn normal_pairs_by_passes(
+        &mut self,
+        active: &[bool],
+        out0: &mut [f64],
+        out1: &mut [f64],
+    ) -> usize {
         let m = self.len();
         let (active, out0, out1) = (&active[..m], &mut out0[..m], &mut out1[..m]);
         let [a, b, c, d] = &mut self.s;
@@ -166,19 +211,105 @@ impl RngLanes {
         }
         for k in 0..n_slow {
             let i = self.slow[k];
-            let (first0, first1) = (self.first[0][i], self.first[1][i]);
-            if ziggurat_fast(z, first0).1 {
-                out1[i] = normal_from(z, first1, &mut || self.next(i));
-            } else {
-                let mut kept = Some(first1);
-                let mut next = || kept.take().unwrap_or_else(|| self.next(i));
-                out0[i] = normal_from(z, first0, &mut next);
-                let first = next();
-                out1[i] = normal_from(z, first, &mut next);
-            }
+            let firsts = (self.first[0][i], self.first[1][i]);
+            (out0[i], out1[i]) = self.finish_slow(i, firsts);
         }
         n_slow
     }
+
+    /// `normal_pair()` of lanes `i` and `i + 1` where `active` (`i` even; lane `i + 1` may be
+    /// the pad lane, then inactive); an inactive lane draws nothing and gets `(0, 0)`. Returns
+    /// the first normals, the second normals and the number of lanes that took the ziggurat's
+    /// slow path.
+    ///
+    /// Order of work: both lanes advance by two draws at once (`i64x2` under simd128) and take
+    /// the ziggurat's fast path for both (~99% of draws); a lane where either draw was rejected
+    /// then finishes scalar, reusing the kept second draw as the first slow-path draw where
+    /// the first normal needs one, so each lane consumes its stream exactly as `normal_pair`
+    /// does.
+    #[inline(always)]
+    pub(crate) fn normal_pair2(&mut self, z: &Ziggurat, i: usize, active: M2) -> (F2, F2, usize) {
+        let [a, b, c, d] = &mut self.s;
+        let (a, b, c, d) = (
+            &mut a[i..i + 2],
+            &mut b[i..i + 2],
+            &mut c[i..i + 2],
+            &mut d[i..i + 2],
+        );
+        let s = [
+            U2::new(a[0], a[1]),
+            U2::new(b[0], b[1]),
+            U2::new(c[0], c[1]),
+            U2::new(d[0], d[1]),
+        ];
+        let (r0, s1) = xoshiro_step2(s);
+        let (r1, [s0, s1, s2, s3]) = xoshiro_step2(s1);
+        let store = |w: &mut [u64], new: U2, old: U2| {
+            let v = active.select_u(new, old);
+            (w[0], w[1]) = (v.lane::<0>(), v.lane::<1>());
+        };
+        store(a, s0, s[0]);
+        store(b, s1, s[1]);
+        store(c, s2, s[2]);
+        store(d, s3, s[3]);
+        let (x0, ok0) = ziggurat_fast2(z, r0);
+        let (x1, ok1) = ziggurat_fast2(z, r1);
+        let zero = F2::splat(0.0);
+        let (x0, x1) = (active.select(x0, zero), active.select(x1, zero));
+        let slow = active.and_not(ok0.and(ok1));
+        if !slow.lane::<0>() && !slow.lane::<1>() {
+            return (x0, x1, 0);
+        }
+        self.finish_slow2(i, slow, (r0, r1), (x0, x1))
+    }
+
+    /// The lanes of `slow` (lane `l` is lane `i + l`) finish their normal pair from their
+    /// first two draws `r` (see [`RngLanes::normal_pair2`]); the others keep `x`.
+    #[cold]
+    #[inline(never)]
+    fn finish_slow2(&mut self, i: usize, slow: M2, r: (U2, U2), x: (F2, F2)) -> (F2, F2, usize) {
+        let mut z0 = [x.0.lane::<0>(), x.0.lane::<1>()];
+        let mut z1 = [x.1.lane::<0>(), x.1.lane::<1>()];
+        let firsts = [
+            (r.0.lane::<0>(), r.1.lane::<0>()),
+            (r.0.lane::<1>(), r.1.lane::<1>()),
+        ];
+        let mut n_slow = 0;
+        for (l, is_slow) in [slow.lane::<0>(), slow.lane::<1>()].into_iter().enumerate() {
+            if is_slow {
+                (z0[l], z1[l]) = self.finish_slow(i + l, firsts[l]);
+                n_slow += 1;
+            }
+        }
+        (F2::new(z0[0], z0[1]), F2::new(z1[0], z1[1]), n_slow)
+    }
+
+    /// Lane `i`'s normal pair when its first two draws `(first0, first1)` (already taken) did
+    /// not both pass the ziggurat's fast path.
+    fn finish_slow(&mut self, i: usize, (first0, first1): (u64, u64)) -> (f64, f64) {
+        let z = ziggurat();
+        if let (x0, true) = ziggurat_fast(z, first0) {
+            (x0, normal_from(z, first1, &mut || self.next(i)))
+        } else {
+            let mut kept = Some(first1);
+            let mut next = || kept.take().unwrap_or_else(|| self.next(i));
+            let x0 = normal_from(z, first0, &mut next);
+            let first = next();
+            (x0, normal_from(z, first, &mut next))
+        }
+    }
+}
+
+/// [`xoshiro_step`] on two lanes.
+#[inline(always)]
+fn xoshiro_step2([s0, s1, s2, s3]: [U2; 4]) -> (U2, [U2; 4]) {
+    let r = s0.add(s3).rotl(23).add(s0);
+    let t = s1.shl(17);
+    let s2 = s2.xor(s0);
+    let s3 = s3.xor(s1);
+    let s1 = s1.xor(s2);
+    let s0 = s0.xor(s3);
+    (r, [s0, s1, s2.xor(t), s3.rotl(45)])
 }
 
 /// One xoshiro256++ step on the state `s`: `(output, next state)`.
@@ -206,6 +337,29 @@ fn ziggurat_fast(z: &Ziggurat, bits: u64) -> (f64, bool) {
     let i = (bits & 0xff) as usize;
     let x = (2.0 * unit(bits) - 1.0) * z.x[i];
     (x, x.abs() < z.x[i + 1])
+}
+
+/// [`ziggurat_fast`] on two lanes, the same numbers without an integer-to-float conversion
+/// (wasm has no `i64x2` one): with `n = bits >> 11 = t·2⁵² + low` (`t` the top bit),
+/// `2·unit(bits) − 1 = n·2⁻⁵² − 1 = f − (2 − t)` where `f = 1 + low·2⁻⁵²` is the float with
+/// exponent 0 and mantissa `low`; `f − 1` and `f − 2` are exact (Sterbenz), as are `2·unit − 1`
+/// and its parts, so both give the same bits (also `+0` for `n = 2⁵²`).
+#[inline(always)]
+fn ziggurat_fast2(z: &Ziggurat, bits: U2) -> (F2, M2) {
+    let (i0, i1) = (
+        (bits.lane::<0>() & 0xff) as usize,
+        (bits.lane::<1>() & 0xff) as usize,
+    );
+    let n = bits.shr(11);
+    let f = n
+        .and(U2::splat((1 << 52) - 1))
+        .or(U2::splat(1f64.to_bits()))
+        .as_f64();
+    // 2 − t: the bits of 2.0 minus t·2⁵² (bit 52 of n) are those of 1.0 when t = 1.
+    let two_minus_t = U2::splat(2f64.to_bits()).sub(n.and(U2::splat(1 << 52)));
+    let u = f.sub(two_minus_t.as_f64());
+    let x = u.mul(F2::new(z.x[i0], z.x[i1]));
+    (x, x.abs().lt(F2::new(z.x[i0 + 1], z.x[i1 + 1])))
 }
 
 /// The ziggurat normal whose first 64-bit draw is `first`, taking any further draws from
@@ -257,7 +411,8 @@ const ZIGGURAT_R: f64 = 3.654_152_885_361_009;
 /// Area of each layer (and of the base layer with the tail) under `exp(−x²/2)`.
 const ZIGGURAT_V: f64 = 0.004_928_673_233_99;
 
-struct Ziggurat {
+/// The ziggurat's tables ([`ziggurat`]).
+pub(crate) struct Ziggurat {
     /// Layer edges: `x[0] = V/f(R)` (the base layer's virtual width), `x[1] = R`, decreasing
     /// to `x[256] = 0`.
     x: [f64; 257],
@@ -265,7 +420,8 @@ struct Ziggurat {
     f: [f64; 257],
 }
 
-fn ziggurat() -> &'static Ziggurat {
+/// The ziggurat's tables, computed once.
+pub(crate) fn ziggurat() -> &'static Ziggurat {
     static TABLES: OnceLock<Ziggurat> = OnceLock::new();
     TABLES.get_or_init(|| {
         let pdf = |x: f64| libm::exp(-0.5 * x * x);
@@ -346,19 +502,25 @@ mod tests {
 
     #[test]
     fn lanes_give_each_stream_its_normal_pairs() {
-        // 37 lanes (no multiple of a vector width), 3000 calls with a changing active mask:
-        // 2.2e5 pairs, so ~4e3 slow paths of either normal and ~100 tail draws are compared
-        // against `SeededRng::normal_pair` bit for bit, and inactive lanes draw nothing.
+        // 37 lanes (no multiple of a vector width, so the pad lane is used), 3000 calls with a
+        // changing active mask: 2.2e5 pairs, so ~4e3 slow paths of either normal and ~100 tail
+        // draws are compared against `SeededRng::normal_pair` bit for bit, and inactive lanes
+        // draw nothing. Both implementations (two lanes at a time and in passes), alternating
+        // on the same lanes.
         let (seed, m) = (11, 37);
         let mut lanes = RngLanes::new(seed, m);
         let mut reference: Vec<SeededRng> =
             (0..m as u64).map(|i| SeededRng::new(seed, i)).collect();
         let mut mask = SeededRng::new(99, 0);
         let (mut out0, mut out1) = (vec![f64::NAN; m], vec![f64::NAN; m]);
-        let (mut slow, mut tails) = (0, 0);
-        for _ in 0..3000 {
+        let (mut slow, mut tails) = ([0, 0], 0);
+        for call in 0..3000 {
             let active: Vec<bool> = (0..m).map(|_| mask.uniform() < 0.9).collect();
-            slow += lanes.normal_pairs(&active, &mut out0, &mut out1);
+            slow[call % 2] += if call % 2 == 0 {
+                lanes.normal_pairs_by_twos(&active, &mut out0, &mut out1)
+            } else {
+                lanes.normal_pairs_by_passes(&active, &mut out0, &mut out1)
+            };
             for i in 0..m {
                 let want = if active[i] {
                     reference[i].normal_pair()
@@ -368,7 +530,7 @@ mod tests {
                 assert_eq!(
                     (out0[i].to_bits(), out1[i].to_bits()),
                     (want.0.to_bits(), want.1.to_bits()),
-                    "lane {i}"
+                    "lane {i}, call {call}"
                 );
             }
             tails += out0
@@ -378,8 +540,8 @@ mod tests {
                 .count();
         }
         assert!(
-            slow > 1000 && tails > 20,
-            "slow paths {slow}, tails {tails}"
+            slow[0] > 500 && slow[1] > 500 && tails > 20,
+            "slow paths {slow:?}, tails {tails}"
         );
         for (i, r) in reference.iter_mut().enumerate() {
             assert_eq!(

@@ -3,6 +3,7 @@
 //! SCIENCE.md §9 fixes the default cost; the two others are controls.
 
 use crate::contour::Domain;
+use crate::lanes2::F2;
 use serde::{Deserialize, Serialize};
 
 /// Which valley.
@@ -76,6 +77,17 @@ impl Cost {
                 crate::fastexp::exp_in_place(out);
             }
         }
+    }
+
+    /// [`Cost::gradient_from_h`] of two lanes: the same operations.
+    #[inline(always)]
+    pub(crate) fn gradient_from_h_f2(self, h: F2, y: F2) -> (F2, F2) {
+        let h_prime = match self {
+            Cost::Funnel => F2::splat(-0.5).mul(h).mul(F2::splat(2.0).sub(h)),
+            Cost::Valley => F2::splat(0.0),
+            Cost::Neal => h.neg(),
+        };
+        (F2::splat(0.5).mul(h_prime).mul(y).mul(y), h.mul(y))
     }
 
     /// `h'(x)`.

@@ -17,6 +17,7 @@ pub use config::{FunnelConfig, DOMAIN, FIELDS};
 pub use cost::Cost;
 
 use crate::experiment::{Experiment, StopReason};
+use crate::lanes2::{F2, M2};
 use crate::rng::RngLanes;
 use serde::Serialize;
 
@@ -274,6 +275,29 @@ struct Sums {
 }
 
 impl Sums {
+    /// [`Sums::add`] for the first `lanes` (1 or 2) lanes in lane order, the products taken on
+    /// both lanes at once (the same operations).
+    #[inline(always)]
+    fn add2(&mut self, alive: M2, x: F2, y: F2, h: F2, lanes: usize) {
+        let zero = F2::splat(0.0);
+        let y2 = y.mul(y);
+        let cost = F2::splat(0.5).mul(h).mul(y).mul(y);
+        let (x, y) = (alive.select(x, zero), alive.select(y, zero));
+        let (y2, cost) = (alive.select(y2, zero), alive.select(cost, zero));
+        self.n += alive.lane::<0>() as usize;
+        self.x += x.lane::<0>();
+        self.y += y.lane::<0>();
+        self.y2 += y2.lane::<0>();
+        self.cost += cost.lane::<0>();
+        if lanes == 2 {
+            self.n += alive.lane::<1>() as usize;
+            self.x += x.lane::<1>();
+            self.y += y.lane::<1>();
+            self.y2 += y2.lane::<1>();
+            self.cost += cost.lane::<1>();
+        }
+    }
+
     /// Add a trajectory at `(x, y)` with `h = h(x)` if it is `alive`, else `+0.0` to each sum.
     #[inline(always)]
     fn add(&mut self, alive: bool, x: f64, y: f64, h: f64) {
@@ -312,9 +336,10 @@ impl Experiment for Funnel {
         let c = &self.config;
         let (cost, rate, noise) = (c.cost, c.learning_rate, c.noise_std);
         // Same arithmetic as `update` for every trajectory, in passes: normals for all live
-        // trajectories at once (dead ones draw nothing, as before), proposals and their h
-        // (vectorized exp), then branch-free acceptance. Bit-identical to the
-        // one-trajectory-at-a-time loop. Acceptance also takes the statistics' sums.
+        // trajectories at once (dead ones draw nothing, as before), proposals two trajectories
+        // at a time, their h (vectorized exp), then branch-free acceptance two at a time.
+        // Bit-identical to the one-trajectory-at-a-time loop. Acceptance also takes the
+        // statistics' sums, in index order.
         let m = self.x.len();
         let [xi0, xi1, nx, ny, nh] = &mut self.scratch;
         for b in [&mut *xi0, &mut *xi1, &mut *nx, &mut *ny, &mut *nh] {
@@ -334,21 +359,61 @@ impl Experiment for Funnel {
             &mut ny[..m],
             &mut nh[..m],
         );
-        for i in 0..m {
-            let (gx, gy) = cost.gradient_from_h(h[i], y[i]);
-            nx[i] = x[i] - rate * (gx + noise * xi0[i]);
-            ny[i] = y[i] - rate * (gy + noise * xi1[i]);
+        // Two trajectories at a time (`f64x2` under simd128); an odd last one in lane 0 of a
+        // splat pair, lane 1 dropped.
+        let even = m - m % 2;
+        let two = |v: &[f64], i: usize| F2::new(v[i], v[i + 1]);
+        let propose = |(x, y, h): (F2, F2, F2), (xi0, xi1): (F2, F2)| {
+            let (gx, gy) = cost.gradient_from_h_f2(h, y);
+            let (rate, noise) = (F2::splat(rate), F2::splat(noise));
+            let nx = x.sub(rate.mul(gx.add(noise.mul(xi0))));
+            (nx, y.sub(rate.mul(gy.add(noise.mul(xi1)))))
+        };
+        for i in (0..even).step_by(2) {
+            let (px, py) = propose(
+                (two(x, i), two(y, i), two(h, i)),
+                (two(xi0, i), two(xi1, i)),
+            );
+            (nx[i], nx[i + 1]) = (px.lane::<0>(), px.lane::<1>());
+            (ny[i], ny[i + 1]) = (py.lane::<0>(), py.lane::<1>());
+        }
+        for i in even..m {
+            let (px, py) = propose(
+                (F2::splat(x[i]), F2::splat(y[i]), F2::splat(h[i])),
+                (F2::splat(xi0[i]), F2::splat(xi1[i])),
+            );
+            (nx[i], ny[i]) = (px.lane::<0>(), py.lane::<0>());
         }
         cost.h_slice(nx, nh);
+        let bound = F2::splat(DIVERGENCE_BOUND);
+        let accept = |live: M2, (px, py, ph): (F2, F2, F2), (x, y, h): (F2, F2, F2)| {
+            let ok = live.and(px.abs().le(bound)).and(py.abs().le(bound));
+            (ok.select(px, x), ok.select(py, y), ok.select(ph, h), ok)
+        };
         let mut sums = Sums::default();
-        for i in 0..m {
-            let ok =
-                alive[i] & (nx[i].abs() <= DIVERGENCE_BOUND) & (ny[i].abs() <= DIVERGENCE_BOUND);
-            x[i] = if ok { nx[i] } else { x[i] };
-            y[i] = if ok { ny[i] } else { y[i] };
-            h[i] = if ok { nh[i] } else { h[i] };
-            alive[i] = ok;
-            sums.add(ok, x[i], y[i], h[i]);
+        for i in (0..even).step_by(2) {
+            let live = M2::new(alive[i], alive[i + 1]);
+            let (ax, ay, ah, ok) = accept(
+                live,
+                (two(nx, i), two(ny, i), two(nh, i)),
+                (two(x, i), two(y, i), two(h, i)),
+            );
+            (x[i], x[i + 1]) = (ax.lane::<0>(), ax.lane::<1>());
+            (y[i], y[i + 1]) = (ay.lane::<0>(), ay.lane::<1>());
+            (h[i], h[i + 1]) = (ah.lane::<0>(), ah.lane::<1>());
+            (alive[i], alive[i + 1]) = (ok.lane::<0>(), ok.lane::<1>());
+            sums.add2(ok, ax, ay, ah, 2);
+        }
+        for i in even..m {
+            let s = |v: &[f64]| F2::splat(v[i]);
+            let (ax, ay, ah, ok) = accept(
+                M2::new(alive[i], false),
+                (s(nx), s(ny), s(nh)),
+                (s(x), s(y), s(h)),
+            );
+            (x[i], y[i], h[i]) = (ax.lane::<0>(), ay.lane::<0>(), ah.lane::<0>());
+            alive[i] = ok.lane::<0>();
+            sums.add2(ok, ax, ay, ah, 1);
         }
         let (gx, gy) = self.gd;
         self.gd = update(cost, rate, 0.0, (gx, gy, cost.h(gx)), (0.0, 0.0))
