@@ -57,11 +57,8 @@ export class LabWorker {
       const p = this.pending.get(id);
       if (!p) return;
       this.pending.delete(id);
-      const settle = () => (ok ? p.resolve(result) : p.reject(new WorkerError(error)));
-      // `deliver`, when set (widget.js, while a widget plays), decides when the reply is handed
-      // over: the page's frame pacing.
-      if (this.deliver) this.deliver(settle);
-      else settle();
+      if (ok) p.resolve(result);
+      else p.reject(new WorkerError(error));
     };
     // The first message: the compiled core (or null). Requests wait for it to be posted, so the
     // worker sees 'init' first.

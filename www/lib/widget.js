@@ -44,49 +44,6 @@ function requestTurn(w) {
   schedulePump();
 }
 
-// Paced delivery: while any widget plays, the page's worker replies are handed over one per
-// animation frame, each in a task of its own just after a frame. A reply's continuation draws
-// its widget's canvases; two or three widgets drawn in one frame made one long frame (their
-// canvases rasterized and copied for the compositor together: the soak test's rare tasks over
-// 50 ms). One reply per frame is 60 a second, more than the ticks of the widgets that can play
-// at once here (one worker computes at a time on two cores). With nothing playing (a page
-// loading, a reader changing a setting) replies are handed over at once, unless earlier ones
-// still wait: the queue keeps every worker's replies in order.
-const playingWidgets = new Set();
-const delivery = { queue: [], raf: 0, channel: null };
-function deliverNext() {
-  const settle = delivery.queue.shift();
-  if (delivery.queue.length) scheduleDelivery();
-  settle?.();
-}
-function scheduleDelivery() {
-  if (delivery.raf) return;
-  if (!delivery.channel) {
-    // Both ports stay referenced here: a port nobody holds can be garbage-collected, and the
-    // deliveries would stop.
-    delivery.channel = new MessageChannel();
-    delivery.channel.port1.onmessage = deliverNext;
-  }
-  delivery.raf = requestAnimationFrame(() => {
-    delivery.raf = 0;
-    delivery.channel.port2.postMessage(0);
-  });
-}
-function drainDeliveries() {
-  while (delivery.queue.length) delivery.queue.shift()();
-}
-function pacedDelivery(settle) {
-  // A hidden page has no frames: hand everything over at once, in order.
-  if (document.hidden) drainDeliveries();
-  if (document.hidden || (!playingWidgets.size && !delivery.queue.length)) {
-    settle();
-    return;
-  }
-  delivery.queue.push(settle);
-  scheduleDelivery();
-}
-document.addEventListener('visibilitychange', () => { if (document.hidden) drainDeliveries(); });
-
 // Readouts (the plots' text alternatives): written at once when a widget is paused; while
 // playing, every widget's latest readout is written together at most every READOUT_MS, in one
 // animation frame, so ten playing widgets cost one re-layout of the page per flush instead of
@@ -244,7 +201,6 @@ export class NoiselabWidget extends HTMLElement {
 
   async boot() {
     this.worker = new LabWorker(this.constructor.kind);
-    this.worker.deliver = pacedDelivery;
     const hello = await this.worker.request('hello', { kind: this.constructor.kind });
     this.fields = hello.fields;
     this.historyFields = hello.historyFields;
@@ -656,7 +612,6 @@ export class NoiselabWidget extends HTMLElement {
   play() {
     if (this.broken || this.playing || !this.constructor.runControls) return;
     this.playing = true;
-    playingWidgets.add(this);
     this.updatePlayButton();
     const loop = () => {
       if (!this.playing) return;
@@ -683,12 +638,7 @@ export class NoiselabWidget extends HTMLElement {
       schedulePump();
     };
     const timer = setTimeout(release, 1000);
-    // The reply waits for its frame (pacedDelivery) without holding the slot: the next widget's
-    // worker computes meanwhile.
-    const worker = this.worker;
-    worker.deliver = (settle) => { release(); pacedDelivery(settle); };
     this.tick().catch((err) => this.fail(err)).finally(() => {
-      worker.deliver = pacedDelivery;
       this.inFlight = false;
       clearTimeout(timer);
       release();
@@ -717,7 +667,6 @@ export class NoiselabWidget extends HTMLElement {
     }
     const was = this.playing;
     this.playing = false;
-    playingWidgets.delete(this);
     cancelAnimationFrame(this.raf);
     this.updatePlayButton();
     if (was) this.onPaused();
@@ -729,7 +678,6 @@ export class NoiselabWidget extends HTMLElement {
     if (this.broken) {
       this.worker.terminate();
       this.worker = new LabWorker(this.constructor.kind);
-      this.worker.deliver = pacedDelivery;
       await this.worker.request('hello', { kind: this.constructor.kind });
       this.broken = false;
       this.showMessage('');
