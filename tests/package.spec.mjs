@@ -104,3 +104,52 @@ test('npm pack: the tarball works from another static server, by script tag and 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('play() called by the page before a widget is ready plays it once ready; pause() before then cancels it', async ({ page }) => {
+  // A notes page may create a widget and call play() at once, before its worker has answered:
+  // the widget plays when its first run exists (before, the first run's set-up paused it and
+  // its readout failed on the missing run). Every runnable widget, one at a time.
+  const con = watchConsole(page);
+  const warnings = [];
+  page.on('console', (m) => { if (m.type() === 'warning') warnings.push(m.text()); });
+  await page.goto('www/examples/embed.html');
+  const results = await page.evaluate(async () => {
+    const { WIDGETS, load } = await import('../noiselab.js');
+    const out = [];
+    for (const tag of Object.keys(WIDGETS)) {
+      await load(tag);
+      if (!customElements.get(tag).runControls) continue;
+      const errors = [];
+      const make = () => {
+        const w = document.createElement(tag);
+        w.addEventListener('noiselab-error', (e) => errors.push(e.detail.message));
+        document.querySelector('main').prepend(w);
+        return w;
+      };
+      // Some widgets start playing on their own (they retrain on every change): play() then
+      // pause() before ready leaves a widget as one nobody asked to play.
+      const untouched = make();
+      const cancelled = make();
+      cancelled.play();
+      cancelled.pause();
+      const played = make(); // on top, in view (off screen a playing widget waits)
+      played.play();
+      await Promise.all([played.ready, cancelled.ready, untouched.ready]);
+      const ticks = played.tickCount;
+      for (let t = 0; t < 50 && played.tickCount <= ticks; t++) await new Promise((r) => setTimeout(r, 100));
+      out.push({ tag, playing: played.playing, ticked: played.tickCount > ticks, cancelledPlaying: cancelled.playing, untouchedPlaying: untouched.playing, errors });
+      for (const w of [played, cancelled, untouched]) w.remove();
+    }
+    return out;
+  });
+  expect(results.length).toBeGreaterThan(5);
+  expect(results.filter((r) => !r.untouchedPlaying).length).toBeGreaterThan(3);
+  for (const r of results) {
+    expect(r.errors, r.tag).toEqual([]);
+    expect(r.playing, `${r.tag} plays after play() before ready`).toBe(true);
+    expect(r.ticked, `${r.tag} works after play() before ready`).toBe(true);
+    expect(r.cancelledPlaying, `${r.tag} after play() then pause() before ready is as if untouched`).toBe(r.untouchedPlaying);
+  }
+  expect(warnings).toEqual([]);
+  con.check();
+});

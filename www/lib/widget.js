@@ -144,6 +144,8 @@ export class NoiselabWidget extends HTMLElement {
     this.tickCount = 0; // frames of work requested while playing (the soak test watches it)
     this.broken = false;
     this.valid = null; // last valid settings: name → text (model fields and UI fields)
+    this.isReady = false; // booted: settings applied, first run created, figure drawn
+    this.playWhenReady = false;
     this.ready = new Promise((resolve) => { this.resolveReady = resolve; });
   }
 
@@ -193,6 +195,7 @@ export class NoiselabWidget extends HTMLElement {
       this.worker?.terminate();
       this.started = false;
       this.bootStarted = false;
+      this.isReady = false;
       this.ready = new Promise((resolve) => { this.resolveReady = resolve; });
     });
   }
@@ -214,8 +217,15 @@ export class NoiselabWidget extends HTMLElement {
     this.valid = defaults;
     const fromAttrs = this.settingsFromAttributes();
     const fromHash = this.settingsFromHash();
-    await this.applySettings({ ...fromAttrs.settings, ...fromHash.settings }, { initial: true, extraErrors: [...fromAttrs.errors, ...fromHash.errors] });
+    // The first run's own pause() (subclasses pause before replacing a run) is not the page's.
+    this.bootApplying = true;
+    try {
+      await this.applySettings({ ...fromAttrs.settings, ...fromHash.settings }, { initial: true, extraErrors: [...fromAttrs.errors, ...fromHash.errors] });
+    } finally {
+      this.bootApplying = false;
+    }
     await this.onReady();
+    this.isReady = true;
     this.resolveReady();
     this.dispatchEvent(new CustomEvent('noiselab-ready', { bubbles: true, composed: true }));
     if (this.hasAttribute('autoplay')) this.play();
@@ -611,6 +621,14 @@ export class NoiselabWidget extends HTMLElement {
 
   play() {
     if (this.broken || this.playing || !this.constructor.runControls) return;
+    if (!this.isReady) {
+      // Asked before the first run exists (a page script calling play() at once): play when
+      // ready, unless paused in the meantime.
+      this.playWhenReady = true;
+      this.ready.then(() => { if (this.playWhenReady) this.play(); });
+      return;
+    }
+    this.playWhenReady = false;
     this.playing = true;
     this.updatePlayButton();
     const loop = () => {
@@ -660,6 +678,7 @@ export class NoiselabWidget extends HTMLElement {
   }
 
   pause() {
+    if (!this.bootApplying) this.playWhenReady = false;
     const pending = readouts.pending.get(this);
     if (pending !== undefined) {
       readouts.pending.delete(this);
