@@ -4,7 +4,13 @@ import { expect } from '@playwright/test';
 /** Collect console errors and page errors; call `check()` at the end of a test. */
 export function watchConsole(page) {
   const errors = [];
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  // Warnings count too: a widget reports a JavaScript fault (not a worker's typed error) with
+  // console.warn as well as at its control. Chromium's hint about the tests' own pixel reads
+  // (canvasStats' getImageData) is not the page's.
+  page.on('console', (m) => {
+    if (m.type() === 'warning' && m.text().includes('willReadFrequently')) return;
+    if (m.type() === 'error' || m.type() === 'warning') errors.push(`${m.type()}: ${m.text()}`);
+  });
   page.on('pageerror', (e) => errors.push(e.message));
   return { errors, check: () => expect(errors, errors.join('\n')).toEqual([]) };
 }

@@ -270,6 +270,15 @@ export class NoiselabWidget extends HTMLElement {
   }
 
   async loadFromHash() {
+    if (!this.isReady) {
+      // The hash changed while this widget boots (on the lab page another widget writes its
+      // state, or the reader follows a link): the boot reads the hash once; look again when ready.
+      if (this.hashAfterBoot) return;
+      this.hashAfterBoot = true;
+      await this.ready;
+      this.hashAfterBoot = false;
+      return this.loadFromHash();
+    }
     const { settings, errors } = this.settingsFromHash();
     const current = this.hashString();
     const incoming = location.hash.replace(/^#/, '').split('&').filter((p) => p.startsWith(`${this.urlKey}.`)).join('&');

@@ -146,6 +146,7 @@ class NoiselabBayesRegression extends NoiselabWidget {
   }
 
   async loadFromHash() {
+    if (!this.isReady) return super.loadFromHash(); // which comes back here once ready
     const before = JSON.stringify(this.added ?? []);
     const applied = this.appliedCount ?? 0;
     await super.loadFromHash();
