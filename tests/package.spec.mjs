@@ -153,3 +153,32 @@ test('play() called by the page before a widget is ready plays it once ready; pa
   expect(warnings).toEqual([]);
   con.check();
 });
+
+test('reset() and stepOnce() called by the page before a widget is ready wait for it instead of failing', async ({ page }) => {
+  // Before, they reached for the worker or the fields before the boot had made them and threw
+  // TypeErrors at the calling script.
+  const con = watchConsole(page);
+  await page.goto('www/examples/embed.html');
+  const results = await page.evaluate(async () => {
+    const { WIDGETS, load } = await import('../noiselab.js');
+    const out = [];
+    for (const tag of Object.keys(WIDGETS)) {
+      await load(tag);
+      for (const method of ['reset', 'stepOnce']) {
+        const w = document.createElement(tag);
+        if (typeof w[method] !== 'function' || (method === 'stepOnce' && !customElements.get(tag).runControls)) continue;
+        const errors = [];
+        w.addEventListener('noiselab-error', (e) => errors.push(e.detail.message));
+        document.querySelector('main').prepend(w);
+        let thrown = null;
+        try { await w[method](); } catch (err) { thrown = String(err); }
+        out.push({ tag, method, thrown, errors, ready: w.isReady, broken: w.broken });
+        w.remove();
+      }
+    }
+    return out;
+  });
+  expect(results.length).toBeGreaterThan(15);
+  for (const r of results) expect(r, `${r.tag}.${r.method}()`).toEqual({ ...r, thrown: null, errors: [], ready: true, broken: false });
+  con.check();
+});

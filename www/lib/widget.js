@@ -98,7 +98,7 @@ function startBoot(w) {
   boots.active++;
   performance.mark?.(`noiselab:boot ${w.localName}`);
   w.boot()
-    .catch((err) => w.fail(err))
+    .catch((err) => { w.bootFailed = true; w.fail(err); })
     .finally(() => { boots.active--; drainBoots(); });
 }
 function drainBoots() {
@@ -196,6 +196,7 @@ export class NoiselabWidget extends HTMLElement {
       this.started = false;
       this.bootStarted = false;
       this.isReady = false;
+      this.bootFailed = false;
       this.ready = new Promise((resolve) => { this.resolveReady = resolve; });
     });
   }
@@ -702,6 +703,9 @@ export class NoiselabWidget extends HTMLElement {
 
   /** Restart the run from step 0 with the same settings and seed; recovers from a panic. */
   async reset() {
+    // Called by a page script before the first run exists: reset once there is one (a boot that
+    // failed is recovered below instead).
+    if (!this.isReady && !this.broken && !this.bootFailed) await this.ready;
     this.pause();
     if (this.broken) {
       this.worker.terminate();

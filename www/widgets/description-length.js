@@ -90,6 +90,7 @@ class NoiselabDescriptionLength extends NoiselabWidget {
   }
 
   async stepOnce() {
+    await this.ready;
     this.ingest(await this.worker.request('advance', { handle: this.handle, steps: 1 }));
   }
 
