@@ -36,6 +36,50 @@ await fs.rename(path.join(dist, 'www', 'sw.js'), path.join(dist, 'sw.js'));
 const unescape = (t) => t.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
 const escapeAttr = (t) => t.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 let prerendered = 0;
+
+// The front page's math after its first section goes to www/lab-math.json (issue 7, W4). Of the
+// page's 590 KB, 480 KB was KaTeX's markup for 321 formulas; parsing, styling and laying it out
+// delayed the first frame of a widget opened by its link by ~230 ms. Each such formula is left in
+// the page as its TeX source (readable, as on the development page before KaTeX runs) with
+// `data-later="k"`, k its index in the JSON array of rendered formulas; www/lab.js fills a
+// section in as the reader comes near it, and the rest when the page is idle or printed.
+async function deferMath(html) {
+  const later = [];
+  const parts = html.split(/(?=<section id=")/);
+  const start = parts.findIndex((p) => /^<section id="/.test(p));
+  if (start < 0) return html;
+  const open = /<(span|div)( class="math(?: display)?") data-tex="([^"]*)" data-rendered>/g;
+  const out = parts.map((part, i) => {
+    if (i <= start) return part; // the head, intro and first section keep their math
+    let res = '';
+    let from = 0;
+    let m;
+    open.lastIndex = 0;
+    while ((m = open.exec(part))) {
+      const [, tag, cls, tex] = m;
+      // The element's end: the matching close tag (KaTeX's markup nests spans, never divs).
+      const inner = new RegExp(`<(/?)${tag}[\\s>]`, 'g');
+      inner.lastIndex = open.lastIndex;
+      let depth = 1;
+      let k;
+      while (depth && (k = inner.exec(part))) depth += k[1] ? -1 : 1;
+      if (depth) throw new Error(`index.html: unclosed formula ${JSON.stringify(tex)}`);
+      const end = k.index + tag.length + 3;
+      res += `${part.slice(from, m.index)}<${tag}${cls} data-tex="${tex}" data-later="${later.length}">${tex}</${tag}>`;
+      later.push(part.slice(open.lastIndex, k.index));
+      from = end;
+      open.lastIndex = end;
+    }
+    return res + part.slice(from);
+  }).join('');
+  if (!later.length) return html;
+  await fs.writeFile(path.join(dist, 'www', 'lab-math.json'), JSON.stringify(later));
+  // Fetched while the page is parsed (www/lab.js reads it through this link).
+  const link = '<link rel="stylesheet" href="www/lab.css">';
+  if (!out.includes(link)) throw new Error('index.html: no lab.css link to put the math preload after');
+  console.log(`[build] math: ${later.length} formulas of index.html deferred to www/lab-math.json`);
+  return out.replace(link, `${link}\n  <link rel="preload" id="lab-math" href="www/lab-math.json" as="fetch" crossorigin>`);
+}
 for (const f of (await walk(dist)).filter((p) => p.endsWith('.html'))) {
   const html = await fs.readFile(f, 'utf8');
   const out = html.replace(/<(span|div)( class="math( display)?")>([^<]*)<\/\1>/g, (_, tag, cls, display, body) => {
@@ -47,7 +91,7 @@ for (const f of (await walk(dist)).filter((p) => p.endsWith('.html'))) {
   });
   // Every formula rendered: the page must not preload KaTeX's 590 KB module (the development
   // page preloads it because it renders at run time).
-  const done = out.replace(/\n\s*<link rel="modulepreload" href="[^"]*(math\.js|katex\.mjs)">/g, '');
+  const done = (f === path.join(dist, 'index.html') ? await deferMath(out) : out).replace(/\n\s*<link rel="modulepreload" href="[^"]*(math\.js|katex\.mjs)">/g, '');
   if (done !== html) await fs.writeFile(f, done);
 }
 

@@ -164,13 +164,80 @@ restoreFromHash();
 
 // The built pages carry their math pre-rendered (scripts/dist.mjs): KaTeX is loaded only when a
 // formula is left to render (the repository served as is, in development).
-const mathDone = (document.querySelector('.math:not([data-rendered])')
+const mathReady = (document.querySelector('.math:not([data-rendered]):not([data-later])')
   ? import('./lib/math.js')
   : import('./lib/math-scroll.js').then(({ markScrollable }) => ({ renderMath: (root) => { markScrollable(root); return 0; } })))
   .then(({ renderMath }) => {
     const failed = renderMath(document);
     if (failed) console.warn(`math: ${failed} formula(s) could not be rendered`);
-  })
+  });
+
+/**
+ * The built front page keeps the math of its intro and first section; every later formula is
+ * its TeX source with `data-later="k"`, and its rendered markup is entry k of www/lab-math.json
+ * (scripts/dist.mjs; issue 7, W4: the first frame of a widget opened by its link comes sooner).
+ * A formula is filled in when it comes within half a screen of the view, the others a few at a
+ * time when the page is idle (from a second after load), and all of them before printing.
+ * Resolves once the formulas in view are filled. Without the file (a host that lost it), KaTeX
+ * renders the sources instead.
+ */
+function fillLaterMath() {
+  const waiting = [...document.querySelectorAll('.math[data-later]')];
+  if (!waiting.length) return Promise.resolve();
+  const link = document.getElementById('lab-math');
+  return fetch(link ? link.href : new URL('lab-math.json', import.meta.url))
+    .then((r) => {
+      if (!r.ok) throw new Error(`${r.url}: HTTP ${r.status}`);
+      return r.json();
+    })
+    .then((markup) => new Promise((resolve) => {
+      let near = null;
+      const fill = (el) => {
+        if (!el.hasAttribute('data-later')) return;
+        near?.unobserve(el);
+        const html = markup[el.dataset.later];
+        el.removeAttribute('data-later');
+        // (A page and a file from different builds: the source stays readable.)
+        if (typeof html !== 'string') return console.warn(`math: no markup for ${JSON.stringify(el.dataset.tex)}`);
+        el.innerHTML = html;
+        el.setAttribute('data-rendered', '');
+      };
+      window.addEventListener('beforeprint', () => document.querySelectorAll('.math[data-later]').forEach(fill));
+      // At most ~8 ms at a time, so a widget's reply or a frame is never held up for long.
+      const idle = globalThis.requestIdleCallback ?? ((f) => setTimeout(() => f({ timeRemaining: () => 8 }), 50));
+      const drain = (deadline) => {
+        const until = performance.now() + Math.min(8, deadline.timeRemaining());
+        for (const el of document.querySelectorAll('.math[data-later]')) {
+          if (performance.now() > until) return idle(drain);
+          fill(el);
+        }
+        near?.disconnect();
+      };
+      const later = () => setTimeout(() => idle(drain), 1000);
+      if (document.readyState === 'complete') later();
+      else window.addEventListener('load', later, { once: true });
+      if (!('IntersectionObserver' in window)) {
+        waiting.forEach(fill);
+        resolve();
+        return;
+      }
+      // (A formula in a section the browser skips, far from view, has no box: it is reported
+      // when its section is rendered, as the reader comes near.)
+      near = new IntersectionObserver((entries) => {
+        for (const e of entries) if (e.isIntersecting) fill(e.target);
+        resolve(); // the first report covers every formula then near the view
+      }, { rootMargin: '50% 0px' });
+      waiting.forEach((el) => near.observe(el));
+    }))
+    .catch(async (err) => {
+      console.warn('math: the pre-rendered formulas could not be loaded; rendering them here.', err);
+      for (const el of document.querySelectorAll('.math[data-later]')) el.removeAttribute('data-later');
+      const { renderMath } = await import('./lib/math.js');
+      renderMath(document);
+    });
+}
+
+const mathDone = Promise.all([mathReady, fillLaterMath()])
   .catch((err) => {
     document.documentElement.dataset.math = 'unavailable';
     console.error('math: KaTeX could not be loaded; formulas are shown as TeX source.', err);
