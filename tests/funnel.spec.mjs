@@ -180,6 +180,28 @@ test('a Rust panic is caught and shown, and reset recovers', async ({ page }) =>
   con.check();
 });
 
+test('a core that cannot be downloaded is reported, and Reset loads it again and the widget plays', async ({ page }) => {
+  // Before, the message asked for Reset but the boot had failed before the buttons existed, and
+  // a reset from a script left a widget with no settings that would not play.
+  let offline = true;
+  await page.route('**/noiselab_wasm_bg.wasm', (route) => (offline ? route.abort() : route.continue()));
+  await page.goto(EXAMPLE);
+  const el = page.locator('#full');
+  await expect(el.locator('.message')).toContainText('could not load the WebAssembly core', { timeout: 15_000 });
+  await expect(el.locator('.buttons button')).toHaveText(['Reset']);
+  offline = false;
+  const con = watchConsole(page);
+  await el.locator('button[data-name="reset"]').click();
+  await el.evaluate((e) => e.ready);
+  await expect(el.locator('.message')).toBeHidden();
+  expect(await el.locator('.control').count()).toBeGreaterThan(5);
+  await el.locator('button[data-name="play"]').click();
+  await expect.poll(() => el.evaluate((e) => e.tickCount)).toBeGreaterThan(3);
+  await el.locator('button[data-name="play"]').click();
+  expect(Number(await readout(el, '.r-step'))).toBeGreaterThan(0);
+  con.check();
+});
+
 test('the example page embeds two widgets; teacher mode shows only σ', async ({ page }) => {
   const con = watchConsole(page);
   await page.goto(EXAMPLE);

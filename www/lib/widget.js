@@ -94,11 +94,13 @@ function startBoot(w) {
   if (i < 0) return; // booting or booted already
   unscheduleBoot(w);
   if (!w.isConnected) return;
-  w.bootStarted = true;
+  w.phase = 'booting';
   boots.active++;
   performance.mark?.(`noiselab:boot ${w.localName}`);
+  const boot = w.bootRun = {};
   w.boot()
-    .catch((err) => { w.bootFailed = true; w.fail(err); })
+    // (Unless the element has been removed, or reset, and booted again since.)
+    .catch((err) => { if (w.bootRun === boot) { w.phase = 'failed'; w.fail(err); } })
     .finally(() => { boots.active--; drainBoots(); });
 }
 function drainBoots() {
@@ -144,10 +146,18 @@ export class NoiselabWidget extends HTMLElement {
     this.tickCount = 0; // frames of work requested while playing (the soak test watches it)
     this.broken = false;
     this.valid = null; // last valid settings: name → text (model fields and UI fields)
-    this.isReady = false; // booted: settings applied, first run created, figure drawn
+    // Start-up: 'waiting' (until near the view, widget.js's boot queue) → 'booting' (worker,
+    // fields, controls) → 'applying' (the first settings and run) → 'ready' (figure drawn;
+    // `ready` resolves), or 'failed' (shown; Reset boots afresh). Removing the element goes
+    // back to 'waiting'. Requests a page makes before 'ready' wait for it: play() (cancelled
+    // by a pause() in the meantime), reset(), a hash change.
+    this.phase = 'waiting';
     this.playWhenReady = false;
     this.ready = new Promise((resolve) => { this.resolveReady = resolve; });
   }
+
+  /** Booted: settings applied, first run created, figure drawn. */
+  get isReady() { return this.phase === 'ready'; }
 
   /** Subclass hook: extra constructed stylesheets. */
   extraSheets() { return []; }
@@ -175,6 +185,7 @@ export class NoiselabWidget extends HTMLElement {
       this.updatePlayButton();
     });
     this.io.observe(this);
+    window.removeEventListener('hashchange', this.onHashChange);
     this.onHashChange = () => this.loadFromHash().catch((err) => this.fail(err));
     if (this.urlKey) window.addEventListener('hashchange', this.onHashChange);
     scheduleBoot(this);
@@ -189,14 +200,13 @@ export class NoiselabWidget extends HTMLElement {
     queueMicrotask(() => {
       if (this.isConnected) {
         this.io?.observe(this);
-        if (!this.bootStarted) scheduleBoot(this); // moved before it booted
+        if (this.phase === 'waiting') scheduleBoot(this); // moved before it booted
         return;
       }
       this.worker?.terminate();
       this.started = false;
-      this.bootStarted = false;
-      this.isReady = false;
-      this.bootFailed = false;
+      this.phase = 'waiting';
+      this.bootRun = null;
       this.ready = new Promise((resolve) => { this.resolveReady = resolve; });
     });
   }
@@ -219,14 +229,14 @@ export class NoiselabWidget extends HTMLElement {
     const fromAttrs = this.settingsFromAttributes();
     const fromHash = this.settingsFromHash();
     // The first run's own pause() (subclasses pause before replacing a run) is not the page's.
-    this.bootApplying = true;
+    this.phase = 'applying';
     try {
       await this.applySettings({ ...fromAttrs.settings, ...fromHash.settings }, { initial: true, extraErrors: [...fromAttrs.errors, ...fromHash.errors] });
     } finally {
-      this.bootApplying = false;
+      this.phase = 'booting';
     }
     await this.onReady();
-    this.isReady = true;
+    this.phase = 'ready';
     this.resolveReady();
     this.dispatchEvent(new CustomEvent('noiselab-ready', { bubbles: true, composed: true }));
     if (this.hasAttribute('autoplay')) this.play();
@@ -688,7 +698,7 @@ export class NoiselabWidget extends HTMLElement {
   }
 
   pause() {
-    if (!this.bootApplying) this.playWhenReady = false;
+    if (this.phase !== 'applying') this.playWhenReady = false;
     const pending = readouts.pending.get(this);
     if (pending !== undefined) {
       readouts.pending.delete(this);
@@ -703,9 +713,10 @@ export class NoiselabWidget extends HTMLElement {
 
   /** Restart the run from step 0 with the same settings and seed; recovers from a panic. */
   async reset() {
-    // Called by a page script before the first run exists: reset once there is one (a boot that
-    // failed is recovered below instead).
-    if (!this.isReady && !this.broken && !this.bootFailed) await this.ready;
+    // A boot that failed (say the core could not be downloaded): start over.
+    if (this.phase === 'failed') return this.reboot();
+    // Called by a page script before the first run exists: reset once there is one.
+    if (!this.isReady && !this.broken) await this.ready;
     this.pause();
     if (this.broken) {
       this.worker.terminate();
@@ -725,6 +736,19 @@ export class NoiselabWidget extends HTMLElement {
     await this.onReset();
   }
 
+  /** After a failed boot: a fresh figure, worker and first run, as if the element had just been
+      inserted (a pending `ready` resolves when this boot succeeds). */
+  reboot() {
+    this.bootRun = null;
+    this.worker?.terminate();
+    this.worker = null;
+    this.broken = false;
+    this.buttons = undefined;
+    this.phase = 'waiting';
+    this.started = false;
+    this.connectedCallback();
+  }
+
   /** Show an error. Panics and load failures disable the widget until Reset. */
   fail(err) {
     const fatal = err instanceof WorkerError ? ['panic', 'load'].includes(err.kind) : false;
@@ -733,6 +757,17 @@ export class NoiselabWidget extends HTMLElement {
       this.broken = true;
       this.pause();
       this.showMessage(`${err.message}. Press Reset to restart the lab's engine.`, 'error');
+      // Failed before the buttons were made (the core could not be loaded): a Reset of its own.
+      if (!this.buttons?.reset && this.$) {
+        const el = document.createElement('button');
+        el.type = 'button';
+        el.textContent = 'Reset';
+        el.title = 'Load the lab\'s engine again';
+        el.dataset.name = 'reset';
+        el.addEventListener('click', () => this.onButtonClick('reset'));
+        this.$('.buttons').replaceChildren(el);
+        this.buttons = { reset: el };
+      }
     } else {
       this.showMessage(`Error: ${err?.message ?? err}`, 'error');
     }
