@@ -62,18 +62,21 @@ function scheduleReadouts() {
   readouts.timer = setTimeout(() => requestAnimationFrame(flushReadouts), wait);
 }
 
-// Boot order (issue 7, W4): a widget within a viewport of the visible area boots at once
-// (worker, core, first run, first frame); the others wait and boot one at a time while the page
-// is idle, after every nearby widget has booted. A link to one section of a long page then
-// draws its widget first instead of after eleven others' first runs on two cores; the far ones
-// are ready (their `ready` resolves) a little later, before a reader scrolls to them.
+// Boot order (issue 7, W4): a widget in view boots at once (worker, core, first run, first
+// frame); one within a viewport of the visible area boots next, as soon as no boot is running;
+// the others wait and boot one at a time while the page is idle. A link to one section of a
+// long page then draws its widget first instead of sharing two cores with its neighbour's and
+// eleven others' first runs (#logreg-posterior-figure waited for laplace-vb's, just above it);
+// the far ones are ready (their `ready` resolves) a little later, before a reader scrolls to them.
 const BOOT_MARGIN = '100% 0px';
 const boots = { queue: [], active: 0, idle: 0, io: null };
 function bootObserver() {
   boots.io ??= new IntersectionObserver((entries) => {
     for (const e of entries) {
-      if (e.isIntersecting) startBoot(e.target);
-      else e.target.bootSeenFar = true;
+      const { top, bottom } = e.boundingClientRect;
+      e.target.bootNear = e.isIntersecting;
+      e.target.bootSeenFar = !e.isIntersecting;
+      if (e.isIntersecting && bottom > 0 && top < window.innerHeight) startBoot(e.target);
     }
     drainBoots();
   }, { rootMargin: BOOT_MARGIN });
@@ -82,6 +85,7 @@ function bootObserver() {
 function scheduleBoot(w) {
   if (!boots.queue.includes(w)) boots.queue.push(w);
   w.bootSeenFar = false;
+  w.bootNear = false;
   bootObserver().observe(w);
 }
 function unscheduleBoot(w) {
@@ -105,12 +109,17 @@ function startBoot(w) {
 }
 function drainBoots() {
   if (boots.idle || boots.active > 0) return;
+  const near = boots.queue.find((w) => w.bootNear);
+  if (near) {
+    startBoot(near);
+    return;
+  }
   // Only widgets the observer has reported far away (so a nearby one is never put behind them).
   if (!boots.queue.some((w) => w.bootSeenFar)) return;
   const idle = globalThis.requestIdleCallback ?? ((f) => setTimeout(f, 50));
   boots.idle = idle(() => {
     boots.idle = 0;
-    const next = boots.queue.find((w) => w.bootSeenFar);
+    const next = boots.queue.find((w) => w.bootNear) ?? boots.queue.find((w) => w.bootSeenFar);
     if (next && boots.active === 0) startBoot(next);
     else drainBoots();
   }, { timeout: 500 });

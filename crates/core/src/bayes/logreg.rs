@@ -278,6 +278,32 @@ impl GridPosterior {
             .map(|(w, p)| p * sigmoid(w[0] * x[0] + w[1] * x[1]))
             .sum()
     }
+
+    /// [`GridPosterior::predictive`] at each of `points`, bit for bit, with each point's
+    /// `exp`s taken as one vectorized pass ([`crate::fastexp`]; issue 7: the true predictive
+    /// map was three quarters of the logistic-regression panel's first frame). [`sigmoid`]
+    /// takes `e = exp(−|a|)` on both of its branches (`exp(−a)` for `a ≥ 0`, `exp(a)` below)
+    /// and returns `1/(1 + e)` or `e/(1 + e)`; so does this.
+    pub fn predictive_many(&self, points: impl IntoIterator<Item = [f64; 2]>) -> Vec<f64> {
+        let n = self.nodes.len();
+        let (mut a, mut e) = (vec![0.0; n], vec![0.0; n]);
+        points
+            .into_iter()
+            .map(|x| {
+                for ((ak, ek), w) in a.iter_mut().zip(e.iter_mut()).zip(&self.nodes) {
+                    *ak = w[0] * x[0] + w[1] * x[1];
+                    *ek = -ak.abs();
+                }
+                crate::fastexp::exp_in_place(&mut e);
+                // σ(a_k), one division each (a pass LLVM vectorizes), then the weighted sum in
+                // node order.
+                for (ek, &ak) in e.iter_mut().zip(&a) {
+                    *ek = if ak >= 0.0 { 1.0 } else { *ek } / (1.0 + *ek);
+                }
+                e.iter().zip(&self.weights).map(|(s, p)| p * s).sum()
+            })
+            .collect()
+    }
 }
 
 /// Predictive probabilities on a square grid of inputs, for plotting decision contours.

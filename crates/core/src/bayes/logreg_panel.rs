@@ -397,7 +397,11 @@ pub fn analyze_panel(
         field(
             dd,
             n_data,
-            dd.grid(n_data, n_data, |a, b| coarse.predictive([a, b])),
+            // `dd.grid`'s order: rows along x₂, x₁ fastest.
+            coarse.predictive_many((0..n_data).flat_map(|j| {
+                let b = dd.y_at(j, n_data);
+                (0..n_data).map(move |i| [dd.x_at(i, n_data), b])
+            })),
             plevels,
         ),
     ];

@@ -262,3 +262,39 @@ fn config_defaults_settings_and_predictive_map() {
     assert_eq!(m.maps[3][k], a.posterior.predictive(x));
     assert!((m.maps[3][12] - 0.5).abs() < 1e-15, "x* = 0 predicts 1/2");
 }
+
+#[test]
+fn predictive_many_is_predictive_bit_for_bit() {
+    // The vectorized map against the one-point sum, over posteriors from 1 to 60 points and
+    // inputs from 0 (σ(0) = ½ at every node) to far out (|a| past exp's fast range, 704).
+    for (n, w, seed) in [
+        (1, [0.5, 0.5], 3),
+        (10, [2.0, -1.0], 1),
+        (60, [-4.0, 3.0], 9),
+    ] {
+        let d = LogRegData::generate(n, w, seed);
+        for eta in [0.05, ETA, 50.0] {
+            let lap = laplace(&d, eta);
+            let post = grid_posterior(&d, &lap, GridSpec::for_laplace(&lap));
+            let mut points = vec![
+                [0.0, 0.0],
+                [-0.0, 0.0],
+                [1e-300, -1e-300],
+                [900.0, 3.0],
+                [-900.0, 1.0],
+            ];
+            points.extend((0..100).map(|k| {
+                let t = k as f64 * 0.37;
+                [8.0 * libm::sin(t), 8.0 * libm::cos(1.3 * t)]
+            }));
+            let many = post.predictive_many(points.iter().copied());
+            for (x, got) in points.iter().zip(&many) {
+                assert_eq!(
+                    got.to_bits(),
+                    post.predictive(*x).to_bits(),
+                    "x = {x:?}, n = {n}, η = {eta}"
+                );
+            }
+        }
+    }
+}
