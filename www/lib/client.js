@@ -36,6 +36,45 @@ export function compiledCore(family) {
   return compiled.get(family);
 }
 
+// Page-wide: at most BUSY_MAX workers compute at once, whatever their widgets ask for (a tick,
+// a new run, a one-shot analysis), so a core is always left to the page's own thread. With more
+// busy workers than cores the page's thread is descheduled in the middle of a task, which then
+// lasts 100+ ms: the soak test saw one of 147 ms when three widgets were given new runs within a
+// second. A request waits for a slot; the slot is given back with the reply, or after a second
+// at most (a long computation does not hold every other widget for longer).
+const BUSY_MAX = Math.max(1, Math.min(4, (globalThis.navigator?.hardwareConcurrency ?? 2) - 1));
+const slots = { busy: 0, waiting: [] };
+// Requests posted to workers and not answered yet, page-wide (now, and the most at once).
+const posted = { now: 0, most: 0 };
+
+/** How many requests the page's workers are working on: now, the most at once since the last
+    `{ clear: true }`, and the bound (BUSY_MAX). For the tests and for debugging. */
+export function workerLoad({ clear = false } = {}) {
+  const out = { ...posted, bound: BUSY_MAX };
+  if (clear) posted.most = posted.now;
+  return out;
+}
+function slot() {
+  const grant = () => {
+    let held = true;
+    const timer = setTimeout(() => release(), 1000);
+    function release() {
+      if (!held) return;
+      held = false;
+      clearTimeout(timer);
+      const next = slots.waiting.shift();
+      if (next) next(grant()); // handed on: still busy
+      else slots.busy--;
+    }
+    return release;
+  };
+  if (slots.busy < BUSY_MAX) {
+    slots.busy++;
+    return Promise.resolve(grant());
+  }
+  return new Promise((resolve) => slots.waiting.push(resolve));
+}
+
 export class WorkerError extends Error {
   constructor({ kind, message, errors }) {
     super(message);
@@ -78,8 +117,16 @@ export class LabWorker {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      this.started.then(() => {
-        if (this.terminated) return; // terminate() has rejected it already
+      this.started.then(slot).then((release) => {
+        const p = this.pending.get(id);
+        // Rejected already (terminate(), a worker error) while it waited for a slot.
+        if (!p || this.terminated) return release();
+        const done = () => { posted.now--; release(); };
+        this.pending.set(id, {
+          resolve: (v) => { done(); p.resolve(v); },
+          reject: (e) => { done(); p.reject(e); },
+        });
+        posted.most = Math.max(posted.most, ++posted.now);
         this.worker.postMessage({ id, type, ...args });
       });
     });
