@@ -165,6 +165,14 @@ export class NoiselabWidget extends HTMLElement {
     this.ready = new Promise((resolve) => { this.resolveReady = resolve; });
   }
 
+  /** Ready, and every settings change made so far applied (its run created). The public
+      methods that act on the current run (runToEnd, stepOnce) wait for this, so they do not
+      act on the run a change just made (a control, a link) is replacing. */
+  async settled() {
+    await this.ready;
+    await this.applyQueue;
+  }
+
   /** Booted: settings applied, first run created, figure drawn. */
   get isReady() { return this.phase === 'ready'; }
 

@@ -199,7 +199,7 @@ class NoiselabBayesRegression extends NoiselabWidget {
   }
 
   async stepOnce() {
-    await this.ready;
+    await this.settled();
     const r = await this.worker.request('advance', { handle: this.handle, steps: 20 });
     this.ingest(r);
     if (r.snapshot.stopReason) this.onStopped(r.snapshot);
@@ -207,7 +207,7 @@ class NoiselabBayesRegression extends NoiselabWidget {
 
   /** Public API: run every stage to the end (in budgeted slices; the page stays responsive). */
   async runToEnd() {
-    await this.ready;
+    await this.settled();
     this.pause();
     for (;;) {
       const r = await this.worker.request('advance', { handle: this.handle, steps: 1e9, budgetMs: 30 });

@@ -90,7 +90,7 @@ class NoiselabDescriptionLength extends NoiselabWidget {
   }
 
   async stepOnce() {
-    await this.ready;
+    await this.settled();
     this.ingest(await this.worker.request('advance', { handle: this.handle, steps: 1 }));
   }
 

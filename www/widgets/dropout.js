@@ -329,7 +329,7 @@ class NoiselabDropout extends NoiselabWidget {
 
   /** Public API: one step. */
   async stepOnce() {
-    await this.ready;
+    await this.settled();
     const r = await this.advance(1, 12);
     await this.refreshView();
     if (r.snapshot.stopReason) this.onStopped(r.snapshot);
@@ -337,7 +337,7 @@ class NoiselabDropout extends NoiselabWidget {
 
   /** Public API: train to the end in budgeted slices (the page stays responsive). */
   async runToEnd() {
-    await this.ready;
+    await this.settled();
     this.pause();
     for (;;) {
       const r = await this.advance(1e9, 30);

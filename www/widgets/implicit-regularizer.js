@@ -127,14 +127,14 @@ class NoiselabImplicitReg extends NoiselabWidget {
 
   /** Public API: compute one more point. */
   async stepOnce() {
-    await this.ready;
+    await this.settled();
     const r = await this.worker.request('advance', { handle: this.handle, steps: 1, budgetMs: 1 });
     this.ingest(r);
   }
 
   /** Public API: compute every remaining point (the worker keeps the page responsive). */
   async runToEnd() {
-    await this.ready;
+    await this.settled();
     this.pause();
     while (!this.snapshot.stopReason) {
       const r = await this.worker.request('advance', { handle: this.handle, steps: 1, budgetMs: 1 });

@@ -145,7 +145,7 @@ class NoiselabNng extends NoiselabWidget {
 
   /** Public API: one step. */
   async stepOnce() {
-    await this.ready;
+    await this.settled();
     const r = await this.worker.request('advance', { handle: this.handle, steps: 1 });
     this.ingest(r);
     if (r.snapshot.stopReason) this.onStopped(r.snapshot);
@@ -153,7 +153,7 @@ class NoiselabNng extends NoiselabWidget {
 
   /** Public API: run to the end (budgeted slices; the page stays responsive). */
   async runToEnd() {
-    await this.ready;
+    await this.settled();
     this.pause();
     for (;;) {
       const r = await this.worker.request('advance', { handle: this.handle, steps: 1e9, budgetMs: 30 });

@@ -157,13 +157,13 @@ class NoiselabSgdPosterior extends NoiselabWidget {
 
   /** Public API: one step. */
   async stepOnce() {
-    await this.ready;
+    await this.settled();
     this.ingest(await this.worker.request('advance', { handle: this.handle, steps: 1 }));
   }
 
   /** Public API: run to the end in budgeted slices (the page stays responsive). */
   async runToEnd() {
-    await this.ready;
+    await this.settled();
     this.pause();
     for (;;) {
       const r = await this.worker.request('advance', { handle: this.handle, steps: 1e9, budgetMs: 30 });

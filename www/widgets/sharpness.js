@@ -224,7 +224,7 @@ class NoiselabSharpness extends NoiselabWidget {
 
   /** Public API: one step (every run advances one SGD update). */
   async stepOnce() {
-    await this.ready;
+    await this.settled();
     const r = await this.worker.request('advance', { handle: this.handle, steps: 1 });
     this.ingest(r);
     if (r.snapshot.stopReason) await this.onStopped(r.snapshot);
@@ -232,7 +232,7 @@ class NoiselabSharpness extends NoiselabWidget {
 
   /** Public API: run to the end (in budgeted slices, the page stays responsive). */
   async runToEnd() {
-    await this.ready;
+    await this.settled();
     this.pause();
     for (;;) {
       const r = await this.worker.request('advance', { handle: this.handle, steps: 1e9, budgetMs: 40 });
