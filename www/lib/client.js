@@ -42,7 +42,7 @@ export function compiledCore(family) {
 // lasts 100+ ms: the soak test saw one of 147 ms when three widgets were given new runs within a
 // second. A request waits for a slot; the slot is given back with the reply, or after a second
 // at most (a long computation does not hold every other widget for longer).
-const BUSY_MAX = Math.max(1, Math.min(4, (globalThis.navigator?.hardwareConcurrency ?? 2) - 1));
+export const BUSY_MAX = Math.max(1, Math.min(4, (globalThis.navigator?.hardwareConcurrency ?? 2) - 1));
 const slots = { busy: 0, waiting: [] };
 // Requests posted to workers and not answered yet, page-wide (now, and the most at once).
 const posted = { now: 0, most: 0 };

@@ -2,7 +2,7 @@
 // settings from attributes and the URL hash, validated by the Rust core's field table in the
 // worker; controls built from that table; shadow DOM; play/pause/step/reset; pause off screen;
 // error display at the control; panic recovery by restarting the worker.
-import { LabWorker, WorkerError } from './client.js';
+import { LabWorker, WorkerError, BUSY_MAX } from './client.js';
 import { BASE_CSS } from './widget-css.js';
 import { download, toCsv, toJson, figurePng, figureSvg } from './export.js';
 
@@ -25,7 +25,7 @@ let uid = 0;
 // workers than cores, the page's own thread is descheduled and its frames turn into long tasks
 // (the soak test's long-task check).
 const TURNS_PER_FRAME = 3;
-const MAX_IN_FLIGHT = Math.max(1, Math.min(4, (globalThis.navigator?.hardwareConcurrency ?? 2) - 1));
+const MAX_IN_FLIGHT = BUSY_MAX; // client.js's page-wide bound on busy workers
 const pump = { queue: [], raf: 0, inFlight: 0 };
 function runPump() {
   pump.raf = 0;
@@ -507,6 +507,17 @@ export class NoiselabWidget extends HTMLElement {
     this.messageEl.dataset.kind = kind;
   }
 
+  /** A run-control button `{name, label, title}` that calls onButtonClick(name). */
+  makeButton({ name, label, title }) {
+    const el = document.createElement('button');
+    el.type = 'button';
+    el.textContent = label;
+    el.title = title ?? '';
+    el.dataset.name = name;
+    el.addEventListener('click', () => this.onButtonClick(name));
+    return el;
+  }
+
   buildButtons() {
     const bar = this.$('.buttons');
     const run = this.constructor.runControls;
@@ -522,13 +533,8 @@ export class NoiselabWidget extends HTMLElement {
     ];
     this.buttons = {};
     for (const b of all) {
-      const el = document.createElement('button');
-      el.type = 'button';
-      el.textContent = b.label;
-      el.title = b.title ?? '';
-      el.dataset.name = b.name;
+      const el = this.makeButton(b);
       el.hidden = !this.shownControl(b.name);
-      el.addEventListener('click', () => this.onButtonClick(b.name));
       bar.append(el);
       this.buttons[b.name] = el;
     }
@@ -776,12 +782,7 @@ export class NoiselabWidget extends HTMLElement {
       this.showMessage(`${err.message}. Press Reset to restart the lab's engine.`, 'error');
       // Failed before the buttons were made (the core could not be loaded): a Reset of its own.
       if (!this.buttons?.reset && this.$) {
-        const el = document.createElement('button');
-        el.type = 'button';
-        el.textContent = 'Reset';
-        el.title = 'Load the lab\'s engine again';
-        el.dataset.name = 'reset';
-        el.addEventListener('click', () => this.onButtonClick('reset'));
+        const el = this.makeButton({ name: 'reset', label: 'Reset', title: 'Load the lab\'s engine again' });
         this.$('.buttons').replaceChildren(el);
         this.buttons = { reset: el };
       }
