@@ -62,8 +62,8 @@ function scheduleReadouts() {
   readouts.timer = setTimeout(() => requestAnimationFrame(flushReadouts), wait);
 }
 
-// Boot order (issue 7, W4): a widget in view boots at once (worker, core, first run, first
-// frame); one within a viewport of the visible area boots next, as soon as no boot is running;
+// Boot order (issue 7, W4): a widget (mostly) in view boots at once (worker, core, first run,
+// first frame); one within a viewport of the visible area boots next, as soon as no boot is running;
 // the others wait and boot one at a time while the page is idle. A link to one section of a
 // long page then draws its widget first instead of sharing two cores with its neighbour's and
 // eleven others' first runs (#logreg-posterior-figure waited for laplace-vb's, just above it);
@@ -76,7 +76,12 @@ function bootObserver() {
       const { top, bottom } = e.boundingClientRect;
       e.target.bootNear = e.isIntersecting;
       e.target.bootSeenFar = !e.isIntersecting;
-      if (e.isIntersecting && bottom > 0 && top < window.innerHeight) startBoot(e.target);
+      // "In view" means mostly in view: half of it, or half the viewport. A widget showing
+      // only its top edge below another's boots next instead: before their boots the
+      // placeholders' heights are estimates, and #laplace-vb-figure's growing from 576 to
+      // 712 px pushes the logistic-regression panel that peeked in under it out of view.
+      const visible = Math.min(bottom, window.innerHeight) - Math.max(top, 0);
+      if (e.isIntersecting && visible > 0 && visible >= 0.5 * Math.min(bottom - top, window.innerHeight)) startBoot(e.target);
     }
     drainBoots();
   }, { rootMargin: BOOT_MARGIN });

@@ -15,6 +15,22 @@ pub fn sigmoid(a: f64) -> f64 {
     }
 }
 
+/// `out[k] = sigmoid(a[k])`, bit for bit, with the `exp`s taken as one vectorized pass
+/// ([`crate::fastexp`]; issue 7). [`sigmoid`] takes `e = exp(−|a|)` on both of its branches
+/// (`exp(−a)` for `a ≥ 0`, `exp(a)` below) and returns `1/(1 + e)` or `e/(1 + e)`; so does
+/// this. `out` must be at least as long as `a`.
+pub fn sigmoid_slice(a: &[f64], out: &mut [f64]) {
+    let out = &mut out[..a.len()];
+    for (o, x) in out.iter_mut().zip(a) {
+        *o = -x.abs();
+    }
+    crate::fastexp::exp_in_place(out);
+    // One division each: a pass LLVM vectorizes.
+    for (o, &x) in out.iter_mut().zip(a) {
+        *o = if x >= 0.0 { 1.0 } else { *o } / (1.0 + *o);
+    }
+}
+
 /// `softplus(z) = ln(1 + e^z) = max(z, 0) + ln(1 + e^{−|z|})`: no overflow for large `z`, and
 /// full relative accuracy for very negative `z` (where it equals `e^z`).
 #[inline]

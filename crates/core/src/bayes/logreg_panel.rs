@@ -11,7 +11,7 @@ use super::logreg::{
 };
 use super::logreg_config::LOGREG_FIELDS;
 use super::logreg_vi::{fit, normal_rule, Family, GaussianRule, VariationalFit, HERMITE_NODES};
-use super::special::sigmoid;
+use super::special::{sigmoid, sigmoid_slice};
 use crate::config::{ConfigErrors, FieldKind, FieldSpec, Parsed};
 use crate::contour::{contour_segments, Domain};
 use serde::Serialize;
@@ -205,12 +205,26 @@ pub fn sigmoid_average(mean: f64, std: f64, rule: &(Vec<f64>, Vec<f64>)) -> f64 
     if std > 2.0 {
         return gaussian_sigmoid_average(mean, std);
     }
-    rule.0
-        .iter()
-        .zip(&rule.1)
-        .map(|(u, w)| w * sigmoid(mean + std * u))
-        .sum()
+    if rule.0.len() > HERMITE_MAX {
+        return rule
+            .0
+            .iter()
+            .zip(&rule.1)
+            .map(|(u, w)| w * sigmoid(mean + std * u))
+            .sum();
+    }
+    // The same sum with the sigmoids as one vectorized pass (bit for bit; issue 7).
+    let n = rule.0.len();
+    let (mut a, mut sig) = ([0.0; HERMITE_MAX], [0.0; HERMITE_MAX]);
+    for (ai, u) in a.iter_mut().zip(&rule.0) {
+        *ai = mean + std * u;
+    }
+    sigmoid_slice(&a[..n], &mut sig);
+    rule.1.iter().zip(&sig).map(|(w, s)| w * s).sum()
 }
+
+/// Rules up to this many nodes take [`sigmoid_average`]'s vectorized path.
+const HERMITE_MAX: usize = 64;
 
 /// Mahalanobis radii of the drawn contours: the true posterior's density contours at
 /// `p_max·e^{−r²/2}` and every Gaussian's ellipses at `r` (for a Gaussian the two coincide).
@@ -375,13 +389,13 @@ pub fn analyze_panel(
         field(
             dd,
             n_data,
-            dd.grid(n_data, n_data, |a, b| lap.predictive([a, b]).plug_in),
+            dd.grid(n_data, n_data, |a, b| lap.plug_in([a, b])),
             plevels.clone(),
         ),
         field(
             dd,
             n_data,
-            dd.grid(n_data, n_data, |a, b| lap.predictive([a, b]).probit),
+            dd.grid(n_data, n_data, |a, b| lap.probit([a, b])),
             plevels.clone(),
         ),
         field(

@@ -2,7 +2,7 @@
 
 use crate::bayes::hmc::{batch_means, Hmc, HmcSettings};
 use crate::bayes::logreg::*;
-use crate::bayes::special::sigmoid;
+use crate::bayes::special::{log_sigmoid, sigmoid};
 
 const ETA: f64 = DEFAULT_PRIOR_VARIANCE;
 
@@ -297,4 +297,68 @@ fn predictive_many_is_predictive_bit_for_bit() {
             }
         }
     }
+}
+
+#[test]
+fn log_likelihood_term_is_the_full_formula_bit_for_bit() {
+    // The skipped term of a 0/1 label must leave the bits unchanged: every label, activations
+    // from 0 and ±0 to past exp's range, and the non-finite ones the full formula keeps (NaN).
+    let full = |a: f64, y: f64| y * log_sigmoid(a) + (1.0 - y) * log_sigmoid(-a);
+    let mut acts = vec![0.0, -0.0, 1e-300, -1e-300, 36.0, -36.0, 745.5, -745.5, 1e308, -1e308];
+    acts.extend((0..400).map(|k| (k as f64 - 200.0) * 0.173));
+    acts.extend([f64::INFINITY, f64::NEG_INFINITY, f64::NAN]);
+    for &a in &acts {
+        for y in [0.0, 1.0, 0.25, 0.5] {
+            let (got, want) = (log_likelihood_term(a, y), full(a, y));
+            assert!(
+                got.to_bits() == want.to_bits() || (got.is_nan() && want.is_nan()),
+                "a = {a}, y = {y}: {got} vs {want}"
+            );
+        }
+    }
+}
+
+/// `gaussian_sigmoid_average` as first written: one scalar `exp` and sigmoid per node.
+fn gaussian_sigmoid_average_loop(mean: f64, std: f64) -> f64 {
+    if std <= 0.0 {
+        return sigmoid(mean);
+    }
+    let (h, k) = (0.05, 240);
+    let mut s = 0.0;
+    for i in 0..=2 * k {
+        let u = (i as f64 - k as f64) * h;
+        let w = if i == 0 || i == 2 * k { 0.5 } else { 1.0 };
+        s += w * libm::exp(-0.5 * u * u) * sigmoid(mean + std * u);
+    }
+    s * h / libm::sqrt(2.0 * std::f64::consts::PI)
+}
+
+#[test]
+fn gaussian_sigmoid_average_is_the_plain_loop_bit_for_bit() {
+    // Means from 0 (and −0) to past exp's fast range, stds from 0 to 1e3, and NaN.
+    let means = [0.0, -0.0, 1e-300, 0.3, -2.5, 7.0, -40.0, 800.0, -800.0, f64::NAN];
+    let stds = [-1.0, 0.0, 1e-9, 0.5, 2.0, 2.01, 6.3, 20.0, 1e3, f64::NAN];
+    for &m in &means {
+        for &s in &stds {
+            let (got, want) = (gaussian_sigmoid_average(m, s), gaussian_sigmoid_average_loop(m, s));
+            assert!(
+                got.to_bits() == want.to_bits() || (got.is_nan() && want.is_nan()),
+                "μ = {m}, s = {s}: {got} vs {want}"
+            );
+        }
+    }
+}
+
+#[test]
+fn sigmoid_slice_is_sigmoid_bit_for_bit() {
+    let mut a = vec![0.0, -0.0, 1e-300, -1e-300, 704.0, -704.0, 745.2, -745.2, 1e308, -1e308];
+    a.extend([f64::INFINITY, f64::NEG_INFINITY, f64::NAN]);
+    a.extend((0..300).map(|k| (k as f64 - 150.0) * 0.291));
+    let mut out = vec![9.0; a.len() + 3];
+    crate::special::sigmoid_slice(&a, &mut out);
+    for (x, got) in a.iter().zip(&out) {
+        let want = sigmoid(*x);
+        assert!(got.to_bits() == want.to_bits() || (got.is_nan() && want.is_nan()), "a = {x}");
+    }
+    assert_eq!(&out[a.len()..], &[9.0; 3], "entries past a's length are left alone");
 }
