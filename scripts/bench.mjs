@@ -1,9 +1,12 @@
 // The benchmark suite (issue 7; not a test: it never fails on timing). One command:
 //   npm run bench            (setup + release build + this script, which builds bench/pkg)
 //   node scripts/bench.mjs [--runs 7] [--quick] [--no-w4] [--loads 5] [--w4-only]
-// W1 MLP SGD, W2 funnel noisy GD, W3 sharpness: natively (release `noiselab bench …`, run before
-// and after the browser part, pooled) and in headless Chromium (release wasm through the adapter,
-// plus plain-JS and TensorFlow.js peers in the same page, interleaved round by round).
+// W1 MLP SGD, W2 funnel noisy GD, W3 sharpness: natively (release `noiselab bench …`, one run in
+// its own process after a warm-up run, before each round of the browser part) and in headless
+// Chromium (release wasm through the adapter, plus plain-JS and TensorFlow.js peers in the same
+// page), interleaved round by round: the load on this shared machine changes from minute to
+// minute (native W1 measured 12.6k and 8.7k steps/s half an hour apart), so native runs pooled
+// from before and after the browser part did not compare with it.
 // W4: cold loads of index.html from scripts/serve.mjs (dist/): time to the first drawn frame of
 // every widget, bytes by type, long tasks while all widgets play.
 // Prints one table and writes bench/results.json and bench/results.md.
@@ -43,10 +46,14 @@ if (argv.includes('--w4-only')) {
 
 // ---- native -----------------------------------------------------------------------------------
 execFileSync('cargo', ['build', '--release', '-q', '-p', 'noiselab-cli'], { stdio: 'inherit' });
-const native = (workload) => JSON.parse(execFileSync('target/release/noiselab',
-  ['bench', workload, '--runs', String(Math.ceil(runs / 2) + 1)], { encoding: 'utf8' }));
-const NATIVE = ['mlp', 'funnel', 'sharpness', 'sharpness-power'];
-const nativeBefore = Object.fromEntries(NATIVE.map((w) => [w, native(w)]));
+const native = (workload, n) => JSON.parse(execFileSync('target/release/noiselab',
+  ['bench', workload, '--runs', String(n)], { encoding: 'utf8' }));
+// The native workloads timed before each round of a browser workload.
+const NATIVE = { W1: ['mlp'], W2: ['funnel'], W3: ['sharpness', 'sharpness-power'] };
+const nativeRuns = Object.fromEntries(Object.values(NATIVE).flat().map((w) => [w, []]));
+const runNative = (workload) => {
+  for (const w of NATIVE[workload]) nativeRuns[w].push(...native(w, 1).runs);
+};
 
 // ---- the bench page's wasm: the lab's release module plus the bench entry points (cargo feature
 // `bench`, left out of www/pkg), built the same way (wasm-pack, then wasm-opt) into bench/pkg ----
@@ -73,6 +80,7 @@ let w4 = null;
 try {
   const page = await browser.newPage();
   page.on('pageerror', (e) => console.error('[bench page]', e.message));
+  await page.exposeFunction('benchNative', runNative);
   await page.goto(benchUrl);
   await page.waitForFunction(() => window.benchSuiteReady === true);
   const browserSide = await page.evaluate((o) => window.benchSuite.run(o),
@@ -85,7 +93,6 @@ try {
   await browser.close();
   benchServer.close();
 }
-const nativeAfter = Object.fromEntries(NATIVE.map((w) => [w, native(w)]));
 
 // ---- W4 ----------------------------------------------------------------------------------------
 // "First drawn frame of every visible widget": each widget's section is opened cold by its link
@@ -210,11 +217,11 @@ const rows = [];
 for (const [w, spec] of Object.entries(WL)) {
   const b = out.browser.results[w];
   const wasm = stats(b['noiselab wasm'].runs).median;
-  const nat = stats([...nativeBefore[spec.native].runs, ...nativeAfter[spec.native].runs]);
+  const nat = stats(nativeRuns[spec.native]);
   const impls = [['noiselab native (release)', nat], ...Object.entries(b).map(([k, v]) => [k, stats(v.runs)])];
   if (w === 'W3') {
     const p = 'sharpness-power';
-    impls.splice(1, 0, ['noiselab native, power iteration', stats([...nativeBefore[p].runs, ...nativeAfter[p].runs])]);
+    impls.splice(1, 0, ['noiselab native, power iteration', stats(nativeRuns[p])]);
   }
   for (const [name, s] of impls) {
     // Speed relative to the project's wasm: > 1 means faster than noiselab in the browser.
@@ -223,7 +230,7 @@ for (const [w, spec] of Object.entries(WL)) {
   }
 }
 out.rows = rows;
-out.native = { before: nativeBefore, after: nativeAfter };
+out.native = nativeRuns;
 out.w4 = w4;
 
 const f = (v) => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
@@ -260,7 +267,7 @@ if (w4) {
 }
 lines.push('', 'Targets (issue 7):', ...targets);
 const v = out.versions;
-lines.push('', `Versions: Chromium ${v.chromium}, TensorFlow.js ${v.tfjs} (wasm backend SIMD: ${v.tfjsWasmSimd}), Node ${v.node}, ${out.machine}; ${runs} runs per implementation after one warm-up, interleaved in the browser; native runs pooled from before and after the browser part. ${out.date}.`);
+lines.push('', `Versions: Chromium ${v.chromium}, TensorFlow.js ${v.tfjs} (wasm backend SIMD: ${v.tfjsWasmSimd}), Node ${v.node}, ${out.machine}; ${runs} runs per implementation after one warm-up, interleaved in the browser, with one native run (its own process, after a warm-up run) before each round. ${out.date}.`);
 const md = `# Benchmark results (npm run bench)\n\nMedians of timed runs; ratios are what count on this shared 2-core machine.\n\n${lines.join('\n')}\n`;
 console.log(lines.join('\n'));
 await fs.mkdir('bench', { recursive: true });

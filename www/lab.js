@@ -205,11 +205,14 @@ function fillLaterMath() {
       window.addEventListener('beforeprint', () => document.querySelectorAll('.math[data-later]').forEach(fill));
       // At most ~8 ms at a time, so a widget's reply or a frame is never held up for long.
       const idle = globalThis.requestIdleCallback ?? ((f) => setTimeout(() => f({ timeRemaining: () => 8 }), 50));
+      // `waiting` in document order; `next` is the first one the drain has not reached
+      // (fill() skips those already filled near the view or for printing).
+      let next = 0;
       const drain = (deadline) => {
         const until = performance.now() + Math.min(8, deadline.timeRemaining());
-        for (const el of document.querySelectorAll('.math[data-later]')) {
+        for (; next < waiting.length; next++) {
           if (performance.now() > until) return idle(drain);
-          fill(el);
+          fill(waiting[next]);
         }
         near?.disconnect();
       };
