@@ -230,7 +230,11 @@ fn trapezoid_nodes() -> &'static ([f64; TRAPEZOID_NODES], [f64; TRAPEZOID_NODES]
         let (mut u, mut g) = ([0.0; TRAPEZOID_NODES], [0.0; TRAPEZOID_NODES]);
         for i in 0..TRAPEZOID_NODES {
             u[i] = (i as f64 - TRAPEZOID_HALF as f64) * TRAPEZOID_STEP;
-            let w = if i == 0 || i == 2 * TRAPEZOID_HALF { 0.5 } else { 1.0 };
+            let w = if i == 0 || i == 2 * TRAPEZOID_HALF {
+                0.5
+            } else {
+                1.0
+            };
             g[i] = w * libm::exp(-0.5 * u[i] * u[i]);
         }
         (u, g)

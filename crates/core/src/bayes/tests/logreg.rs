@@ -304,7 +304,9 @@ fn log_likelihood_term_is_the_full_formula_bit_for_bit() {
     // The skipped term of a 0/1 label must leave the bits unchanged: every label, activations
     // from 0 and ±0 to past exp's range, and the non-finite ones the full formula keeps (NaN).
     let full = |a: f64, y: f64| y * log_sigmoid(a) + (1.0 - y) * log_sigmoid(-a);
-    let mut acts = vec![0.0, -0.0, 1e-300, -1e-300, 36.0, -36.0, 745.5, -745.5, 1e308, -1e308];
+    let mut acts = vec![
+        0.0, -0.0, 1e-300, -1e-300, 36.0, -36.0, 745.5, -745.5, 1e308, -1e308,
+    ];
     acts.extend((0..400).map(|k| (k as f64 - 200.0) * 0.173));
     acts.extend([f64::INFINITY, f64::NEG_INFINITY, f64::NAN]);
     for &a in &acts {
@@ -336,11 +338,25 @@ fn gaussian_sigmoid_average_loop(mean: f64, std: f64) -> f64 {
 #[test]
 fn gaussian_sigmoid_average_is_the_plain_loop_bit_for_bit() {
     // Means from 0 (and −0) to past exp's fast range, stds from 0 to 1e3, and NaN.
-    let means = [0.0, -0.0, 1e-300, 0.3, -2.5, 7.0, -40.0, 800.0, -800.0, f64::NAN];
+    let means = [
+        0.0,
+        -0.0,
+        1e-300,
+        0.3,
+        -2.5,
+        7.0,
+        -40.0,
+        800.0,
+        -800.0,
+        f64::NAN,
+    ];
     let stds = [-1.0, 0.0, 1e-9, 0.5, 2.0, 2.01, 6.3, 20.0, 1e3, f64::NAN];
     for &m in &means {
         for &s in &stds {
-            let (got, want) = (gaussian_sigmoid_average(m, s), gaussian_sigmoid_average_loop(m, s));
+            let (got, want) = (
+                gaussian_sigmoid_average(m, s),
+                gaussian_sigmoid_average_loop(m, s),
+            );
             assert!(
                 got.to_bits() == want.to_bits() || (got.is_nan() && want.is_nan()),
                 "μ = {m}, s = {s}: {got} vs {want}"
@@ -351,14 +367,23 @@ fn gaussian_sigmoid_average_is_the_plain_loop_bit_for_bit() {
 
 #[test]
 fn sigmoid_slice_is_sigmoid_bit_for_bit() {
-    let mut a = vec![0.0, -0.0, 1e-300, -1e-300, 704.0, -704.0, 745.2, -745.2, 1e308, -1e308];
+    let mut a = vec![
+        0.0, -0.0, 1e-300, -1e-300, 704.0, -704.0, 745.2, -745.2, 1e308, -1e308,
+    ];
     a.extend([f64::INFINITY, f64::NEG_INFINITY, f64::NAN]);
     a.extend((0..300).map(|k| (k as f64 - 150.0) * 0.291));
     let mut out = vec![9.0; a.len() + 3];
     crate::special::sigmoid_slice(&a, &mut out);
     for (x, got) in a.iter().zip(&out) {
         let want = sigmoid(*x);
-        assert!(got.to_bits() == want.to_bits() || (got.is_nan() && want.is_nan()), "a = {x}");
+        assert!(
+            got.to_bits() == want.to_bits() || (got.is_nan() && want.is_nan()),
+            "a = {x}"
+        );
     }
-    assert_eq!(&out[a.len()..], &[9.0; 3], "entries past a's length are left alone");
+    assert_eq!(
+        &out[a.len()..],
+        &[9.0; 3],
+        "entries past a's length are left alone"
+    );
 }

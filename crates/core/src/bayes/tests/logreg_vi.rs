@@ -228,3 +228,27 @@ fn fast_gaussian_sigmoid_average_matches_the_trapezoid() {
         }
     }
 }
+
+#[test]
+fn sigmoid_average_is_the_scalar_hermite_sum_bit_for_bit() {
+    // The vectorized path (rules up to 64 nodes) against the one-sigmoid-at-a-time sum it
+    // replaced, for s ≤ 2 (above, both take gaussian_sigmoid_average), means past exp's range.
+    for nodes in [1, 7, 32, 64] {
+        let rule = normal_rule(nodes);
+        for mu in [0.0, -0.0, 1e-300, 0.4, -3.0, 12.0, -760.0, 760.0] {
+            for s in [0.0, 1e-12, 0.3, 1.0, 1.999, 2.0] {
+                let scalar: f64 = rule
+                    .0
+                    .iter()
+                    .zip(&rule.1)
+                    .map(|(u, w)| w * crate::special::sigmoid(mu + s * u))
+                    .sum();
+                assert_eq!(
+                    sigmoid_average(mu, s, &rule).to_bits(),
+                    scalar.to_bits(),
+                    "{nodes} nodes, μ = {mu}, s = {s}"
+                );
+            }
+        }
+    }
+}
