@@ -181,7 +181,10 @@ class NoiselabDropout extends NoiselabWidget {
       this.weiRunning = false;
       this.refreshView().catch((err) => this.fail(err));
     });
-    this.showView(this.view);
+    // `ready` means drawn, readout included (a page script reading it at once, as the tests
+    // do, must not race the first picture's worker request); a first Wei run is not waited for.
+    const first = this.showView(this.view);
+    if (this.view !== 'wei') await first;
   }
 
   // ---- views ----------------------------------------------------------------------------------
@@ -197,7 +200,7 @@ class NoiselabDropout extends NoiselabWidget {
     if (this.buttons?.runWei) this.buttons.runWei.hidden = view !== 'wei' || !this.shownControl('runWei');
     if (this.buttons?.restoreData) this.buttons.restoreData.hidden = view !== 'training' || !this.shownControl('restoreData');
     for (const s of Object.values(this.surfaces)) s.fit();
-    this.refreshView().catch((err) => this.fail(err));
+    return this.refreshView().catch((err) => this.fail(err));
   }
 
   onTabKey(e) {
