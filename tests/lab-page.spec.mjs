@@ -69,3 +69,29 @@ test('without www/lab-math.json, KaTeX renders the later formulas from their TeX
   expect(warnings.filter((w) => !/pre-rendered formulas could not be loaded|lab-math\.json|Failed to load resource: the server responded with a status of 404/.test(w))).toEqual([]);
   expect(warnings.some((w) => /pre-rendered formulas could not be loaded/.test(w))).toBe(true);
 });
+
+// The sections far from view are not laid out (content-visibility: auto) and count with an
+// estimated height: a scroll aimed past them used to stop short (the contents link to #dropout
+// from the top, 300 px), and a hash changed on the open page left its figure 1,746 px below the
+// top of the view. Both now land on the target.
+test('contents links and a hash changed on the open page land on their target', async ({ page }) => {
+  const con = watchConsole(page);
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await page.goto('index.html');
+  await page.waitForLoadState('load');
+  // Where a scroll to `id` puts its top (the page's scroll padding), and where it is now.
+  const place = (id) => page.evaluate((id) => {
+    const el = document.getElementById(id);
+    const pad = parseFloat(getComputedStyle(document.documentElement).scrollPaddingTop) || 0;
+    return { top: el.getBoundingClientRect().top, margin: pad + (parseFloat(getComputedStyle(el).scrollMarginTop) || 0) };
+  }, id);
+  for (const id of ['dropout', 'vb-curvature', 'funnel']) {
+    await page.click(`nav.toc a[href="#${id}"]`);
+    await expect.poll(async () => { const p = await place(id); return Math.abs(p.top - p.margin); }, { timeout: 10_000 }).toBeLessThan(2);
+  }
+  for (const id of ['laplace-vb-figure', 'one-epoch-figure']) {
+    await page.goto(`index.html#${id}`); // the same document: a fragment navigation
+    await expect.poll(async () => { const p = await place(id); return Math.abs(p.top - p.margin); }, { timeout: 10_000 }).toBeLessThan(2);
+  }
+  con.check();
+});

@@ -63,8 +63,10 @@ function setSectionInHash(id) {
 // ---- scrolling to a target ----------------------------------------------------------------
 
 let userMoved = false;
+let lastInput = -Infinity; // performance.now() of the reader's latest wheel, touch, key or pointer
 for (const type of ['wheel', 'touchstart', 'keydown', 'pointerdown']) {
   window.addEventListener(type, () => { userMoved = true; }, { once: true, passive: true });
+  window.addEventListener(type, () => { lastInput = performance.now(); }, { capture: true, passive: true });
 }
 
 function focusTarget(target) {
@@ -80,10 +82,28 @@ function focusTarget(target) {
 let programmaticUntil = 0;
 const programmatic = () => performance.now() < programmaticUntil;
 
+// The sections far from view are not laid out (content-visibility: auto) and count with an
+// estimated height, so a scroll aimed at a target below them can stop hundreds of pixels off
+// once the sections it passes are laid out (#dropout from the top stopped 300 px short). When
+// the scroll has ended, and the reader has not scrolled or clicked since it began, it is
+// finished off at once; what is laid out after that, scroll anchoring absorbs.
+let settle = null;
+function finishScroll() {
+  const s = settle;
+  settle = null;
+  if (s && lastInput < s.since && performance.now() - s.since < 3000 && s.target.isConnected) {
+    s.target.scrollIntoView({ behavior: 'instant', block: 'start' });
+  }
+}
+window.addEventListener('scrollend', finishScroll);
+
 function goTo(target, { focus = true, behavior = scrollBehavior() } = {}) {
   programmaticUntil = performance.now() + (behavior === 'smooth' ? 1500 : 250);
+  settle = { target, since: performance.now() };
   target.scrollIntoView({ behavior, block: 'start' });
   if (focus) focusTarget(target);
+  // An instant scroll (reduced motion) ends before the sections it passed are laid out.
+  if (behavior !== 'smooth') requestAnimationFrame(() => requestAnimationFrame(finishScroll));
 }
 
 /** Go to where the opening hash pointed, again after layout shifts (math, widget), unless the
@@ -93,6 +113,16 @@ function restoreFromHash() {
   const target = targetFromHash(initialHash);
   if (target) goTo(target, { focus: false, behavior: 'instant' });
 }
+
+// A hash the reader changes on the open page (typed, pasted, back and forward): go to what it
+// names, as on opening. (The page and the widgets rewrite the hash with replaceState, which
+// fires no hashchange.)
+// (The event's own URL: by the time it is dispatched the scroll spy may have rewritten the hash
+// for the section the browser's own scroll reached.)
+window.addEventListener('hashchange', (ev) => {
+  const target = targetFromHash(new URL(ev.newURL).hash);
+  if (target) goTo(target, { focus: false, behavior: 'instant' });
+});
 
 // Same-page links (the contents, "§7" references, the skip link): scroll, move focus, and
 // record the section in the hash without wiping the widgets' state.
