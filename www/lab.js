@@ -62,12 +62,12 @@ function setSectionInHash(id) {
 
 // ---- scrolling to a target ----------------------------------------------------------------
 
-let userMoved = false;
-let lastInput = -Infinity; // performance.now() of the reader's latest wheel, touch, key or pointer
+// performance.now() of the reader's latest wheel, touch, key or pointer; -Infinity until then.
+let lastInput = -Infinity;
 for (const type of ['wheel', 'touchstart', 'keydown', 'pointerdown']) {
-  window.addEventListener(type, () => { userMoved = true; }, { once: true, passive: true });
   window.addEventListener(type, () => { lastInput = performance.now(); }, { capture: true, passive: true });
 }
+const userMoved = () => lastInput > -Infinity;
 
 function focusTarget(target) {
   const el = target.matches('section') ? (target.querySelector('h2') ?? target) : target;
@@ -109,16 +109,15 @@ function goTo(target, { focus = true, behavior = scrollBehavior() } = {}) {
 /** Go to where the opening hash pointed, again after layout shifts (math, widget), unless the
     reader has moved in the meantime. */
 function restoreFromHash() {
-  if (userMoved) return;
+  if (userMoved()) return;
   const target = targetFromHash(initialHash);
   if (target) goTo(target, { focus: false, behavior: 'instant' });
 }
 
-// A hash the reader changes on the open page (typed, pasted, back and forward): go to what it
-// names, as on opening. (The page and the widgets rewrite the hash with replaceState, which
-// fires no hashchange.)
-// (The event's own URL: by the time it is dispatched the scroll spy may have rewritten the hash
-// for the section the browser's own scroll reached.)
+// A hash the reader changes on the open page (typed, pasted, back and forward): go to what the
+// event's URL names, as on opening. (Not location.hash: by the time the event is dispatched the
+// scroll spy may have rewritten it for the section the browser's own scroll reached. The page
+// and the widgets rewrite the hash with replaceState, which fires no hashchange.)
 window.addEventListener('hashchange', (ev) => {
   const target = targetFromHash(new URL(ev.newURL).hash);
   if (target) goTo(target, { focus: false, behavior: 'instant' });
