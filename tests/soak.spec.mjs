@@ -203,6 +203,13 @@ test(`soak: every widget playing for ${Math.round(DURATION / 1000)} s`, async ({
   console.log(`[soak] long tasks: ${stats.length} (${(stats.length / (DURATION / 60_000)).toFixed(1)}/min; issue 8's target 0), median ${stats[stats.length >> 1] ?? 0} ms, max ${stats.at(-1) ?? 0} ms, ${(100 * busy / DURATION).toFixed(1)} % of the time`);
   const worstScript = longFrames.reduce((m, f) => (f.scriptMs > (m?.scriptMs ?? -1) ? f : m), null);
   console.log(`[soak] long animation frames: ${longFrames.length}; the most script in one: ${worstScript ? `${worstScript.scriptMs} of ${worstScript.duration} ms (${worstScript.scripts.map((x) => `${x.what} ${x.ms}`).join(', ')})` : 'none'}`);
+  // Each long task beside the student's last action before it and the animation frame it fell
+  // in: whether it follows a scroll, a reset or a new seed, or came during steady play.
+  for (const l of longTasks.slice(0, 10)) {
+    const before = actions.filter((a) => a.t <= l.start).at(-1);
+    const frame = longFrames.find((f) => f.start <= l.start + l.duration && f.start + f.duration >= l.start);
+    console.log(`[soak]   long task at ${((l.start - loadedAt) / 1000).toFixed(1)} s, ${l.duration} ms: ${before ? `${l.start - before.t} ms after "${before.what}"` : 'before any action'}; ${frame ? `its frame ${frame.duration} ms, ${frame.scriptMs} ms script, ${frame.renderMs} ms rendering` : 'no long animation frame over it'}`);
+  }
   expect(stats.filter((d) => d > FREEZE_MS), JSON.stringify(longTasks)).toEqual([]);
   con.check();
 });
