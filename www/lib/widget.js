@@ -44,16 +44,26 @@ function requestTurn(w) {
   schedulePump();
 }
 
-// Readouts (the plots' text alternatives): written at once when a widget is paused; while
-// playing, every widget's latest readout is written together at most every READOUT_MS, in one
-// animation frame, so ten playing widgets cost one re-layout of the page per flush instead of
-// one per tick (the layout of a long page was most of the soak test's long frames).
+// Readouts and the other live text (the plots' text alternatives: readouts, canvases'
+// aria-labels, tables of numbers): written at once when a widget is paused; while playing, every
+// widget's latest values are written together at most every READOUT_MS, in one animation frame,
+// so ten playing widgets cost one re-layout of the page per flush instead of one per tick (the
+// layout of a long page was most of the soak test's long frames), and a screen reader is not
+// handed a new label 30 times a second. A value equal to the last one asked for is not written.
 const READOUT_MS = 200;
+// pending: element → { owner (widget), writes: kind → value }; kind is 'html', 'text' or an
+// attribute name. lastLive: element → { kind: the value last asked for }.
 const readouts = { pending: new Map(), timer: 0, last: 0 };
+const lastLive = new WeakMap();
+function writeLive(el, kind, value) {
+  if (kind === 'html') el.innerHTML = value;
+  else if (kind === 'text') el.textContent = value;
+  else el.setAttribute(kind, value);
+}
 function flushReadouts() {
   readouts.timer = 0;
   readouts.last = performance.now();
-  for (const [w, html] of readouts.pending) w.readoutEl.innerHTML = html;
+  for (const [el, { writes }] of readouts.pending) for (const [kind, value] of writes) writeLive(el, kind, value);
   readouts.pending.clear();
 }
 function scheduleReadouts() {
@@ -199,7 +209,6 @@ export class NoiselabWidget extends HTMLElement {
       </div>`;
     this.$ = (sel) => this.root.querySelector(sel);
     this.readoutEl = this.$('.readout');
-    this.readoutHtml = undefined;
     this.messageEl = this.$('.message');
     this.io?.disconnect();
     this.io = new IntersectionObserver((entries) => {
@@ -714,24 +723,42 @@ export class NoiselabWidget extends HTMLElement {
 
   /** Set the readout's HTML (see READOUT_MS: batched while playing, at once otherwise). */
   setReadout(html) {
-    if (html === this.readoutHtml) return;
-    this.readoutHtml = html;
+    this.setLive(this.readoutEl, html);
+  }
+
+  /**
+   * Write live text of this widget: `el`'s HTML (`kind` 'html'), its text ('text') or an
+   * attribute (e.g. 'aria-label'). Skipped if unchanged; batched while playing (READOUT_MS).
+   */
+  setLive(el, value, kind = 'html') {
+    if (!el) return;
+    let last = lastLive.get(el);
+    if (!last) lastLive.set(el, (last = {}));
+    if (last[kind] === value) return;
+    last[kind] = value;
     if (this.playing) {
-      readouts.pending.set(this, html);
+      let p = readouts.pending.get(el);
+      if (!p) readouts.pending.set(el, (p = { owner: this, writes: new Map() }));
+      p.writes.set(kind, value);
       scheduleReadouts();
     } else {
-      readouts.pending.delete(this);
-      this.readoutEl.innerHTML = html;
+      readouts.pending.get(el)?.writes.delete(kind);
+      writeLive(el, kind, value);
+    }
+  }
+
+  /** Write this widget's batched live text now (on pause, so the numbers match the plots). */
+  flushLive() {
+    for (const [el, p] of readouts.pending) {
+      if (p.owner !== this) continue;
+      for (const [kind, value] of p.writes) writeLive(el, kind, value);
+      readouts.pending.delete(el);
     }
   }
 
   pause() {
     if (this.phase !== 'applying') this.playWhenReady = false;
-    const pending = readouts.pending.get(this);
-    if (pending !== undefined) {
-      readouts.pending.delete(this);
-      this.readoutEl.innerHTML = pending;
-    }
+    this.flushLive();
     const was = this.playing;
     this.playing = false;
     cancelAnimationFrame(this.raf);

@@ -343,14 +343,14 @@ class NoiselabBayesRegression extends NoiselabWidget {
     const done = s.stage === 'done';
     const prog = this.$('progress');
     prog.value = done ? 1 : Math.min(1, s.stageStep / total);
-    this.$('.stage-text').textContent = done ? `all five methods computed (${s.stepsDone.toLocaleString('en')} steps)` : `${STAGES[s.stage]}: ${s.stageStep} / ${total}`;
+    this.setLive(this.$('.stage-text'), done ? `all five methods computed (${s.stepsDone.toLocaleString('en')} steps)` : `${STAGES[s.stage]}: ${s.stageStep} / ${total}`, 'text');
     const rows = METHODS.map((m, i) => {
       const b = s.bands[i];
       const ratio = b.ready ? b.widthBetween / b.widthInside : NaN;
       const se = (v) => (b.ready && Number.isFinite(v) ? ` <span class="se">± ${fmt(v)}</span>` : '');
       return `<tr><td><i class="swatch" style="border-color:${m.colour}"></i> ${m.label}</td><td><span class="r-${m.key}-inside">${b.ready ? fmt(b.widthInside) : '…'}</span>${se(b.widthInsideSe)}</td><td><span class="r-${m.key}-between">${b.ready ? fmt(b.widthBetween) : '…'}</span>${se(b.widthBetweenSe)}</td><td>${b.ready ? fmt(ratio, 2) : '…'}</td></tr>`;
     }).join('');
-    this.$('table.widths tbody').innerHTML = rows;
+    this.setLive(this.$('table.widths tbody'), rows, 'html');
     const e = s.elbo;
     this.setReadout(`
       <span>stage <b class="r-stage">${s.stage}</b></span>
@@ -361,7 +361,7 @@ class NoiselabBayesRegression extends NoiselabWidget {
       <span>HMC acceptance <b class="r-accept">${fmt(s.hmcAcceptance, 2)}</b> (${s.hmcKept} samples)</span>`);
     const b = s.bands;
     const between = (i) => (b[i].ready ? fmt(b[i].widthBetween, 2) : 'pending');
-    this.$('canvas.overlay').setAttribute('aria-label', `Predictive ±2σ bands on ${s.dataPoints} points in two clusters. Mean band width between the clusters: HMC ${between(4)}, Laplace ${between(1)}, Bayes by Backprop ${between(2)}, MC dropout ${between(3)}, MAP ${between(0)}.`);
+    this.setLive(this.$('canvas.overlay'), `Predictive ±2σ bands on ${s.dataPoints} points in two clusters. Mean band width between the clusters: HMC ${between(4)}, Laplace ${between(1)}, Bayes by Backprop ${between(2)}, MC dropout ${between(3)}, MAP ${between(0)}.`, 'aria-label');
     if (s.hessianIndefinite && this.valid.laplace === 'hessian') this.showMessage('The full Hessian at the MAP is not positive definite: the Laplace band uses the GGN instead.', 'warn');
   }
 

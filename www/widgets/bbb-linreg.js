@@ -254,7 +254,7 @@ class NoiselabBbbLinreg extends NoiselabWidget {
     const y = scale(by0, by1, v.height - MARGIN.bottom, MARGIN.top);
     drawAxes(ctx, { x, y, xLabel: `weight w${i + 1}`, yLabel: `weight w${j + 1}`, xTicks: ticks(bx0, bx1, 5), yTicks: ticks(by0, by1, 5), grid: true });
     const E = this.view.ellipses, n = this.view.ellipsePoints;
-    this.$('.axes-note').textContent = E.length ? `w${i + 1} vs w${j + 1} of D = ${this.D}` : 'choose two different weights (1 to D)';
+    this.setLive(this.$('.axes-note'), E.length ? `w${i + 1} vs w${j + 1} of D = ${this.D}` : 'choose two different weights (1 to D)', 'text');
     if (!E.length) return;
     ctx.save();
     ctx.beginPath(); ctx.rect(x.range[0], y.range[1], x.range[1] - x.range[0], y.range[0] - y.range[1]); ctx.clip();
@@ -290,10 +290,10 @@ class NoiselabBbbLinreg extends NoiselabWidget {
       <span>s²/(P⁻¹)<sub>jj</sub> (true marginal) = <b class="r-ratio-marginal">${list(ref.varianceRatioMarginal)}</b></span>
       <span>KL(q‖p) = ${fmt(num(s.klNats), 3)} nats = <b class="r-kl-bits">${fmt(num(s.klBits), 2)}</b> bits</span>
       <span>gradient: ${this.valid.localReparam === 'on' ? 'local reparameterization' : 'one weight sample'}, S = ${this.valid.samplesPerStep}</span>`);
-    this.$('canvas.elbo').setAttribute('aria-label', `ELBO ${fmt(num(s.elbo), 3)} nats at step ${s.stepsDone}; ln p(D) = ${fmt(num(ref.logEvidence), 3)}; gap ${fmt(num(s.gap), 3)} nats, mean-field minimum ${fmt(num(ref.meanFieldGap), 3)}.`);
-    this.$('canvas.std').setAttribute('aria-label', `Stds of q: ${list(s.std)}; mean-field optimum ${list(ref.meanFieldStd)}; true marginals ${list(ref.marginalStd)}.`);
+    this.setLive(this.$('canvas.elbo'), `ELBO ${fmt(num(s.elbo), 3)} nats at step ${s.stepsDone}; ln p(D) = ${fmt(num(ref.logEvidence), 3)}; gap ${fmt(num(s.gap), 3)} nats, mean-field minimum ${fmt(num(ref.meanFieldGap), 3)}.`, 'aria-label');
+    this.setLive(this.$('canvas.std'), `Stds of q: ${list(s.std)}; mean-field optimum ${list(ref.meanFieldStd)}; true marginals ${list(ref.marginalStd)}.`, 'aria-label');
     const [i, j] = this.view.axes;
-    this.$('canvas.plane').setAttribute('aria-label', `Weights w${i + 1} and w${j + 1}: the exact posterior's 2σ ellipse, the mean-field optimum's and q's (axis-aligned) at step ${s.stepsDone}.`);
+    this.setLive(this.$('canvas.plane'), `Weights w${i + 1} and w${j + 1}: the exact posterior's 2σ ellipse, the mean-field optimum's and q's (axis-aligned) at step ${s.stepsDone}.`, 'aria-label');
   }
 
   /** Public API: the run's history for export. */

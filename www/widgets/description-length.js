@@ -221,8 +221,8 @@ class NoiselabDescriptionLength extends NoiselabWidget {
       <span>error: training <b class="r-train">${fmt(e.trainError)}</b>, test <b class="r-test">${fmt(e.testError)}</b></span>
       <span>bounds (δ = ${this.valid.confidence}): McAllester <b class="r-mcallester">${fmt(e.mcallesterBound)}</b>, Langford–Seeger <b class="r-ls">${fmt(e.langfordSeegerBound)}</b></span>
       <span>q: μ = (${fmt(s.mean[0])}, ${fmt(s.mean[1])}), s = (${fmt(s.std[0])}, ${fmt(s.std[1])})</span>`);
-    this.$('canvas.bounds').setAttribute('aria-label', `At step ${s.stepsDone}: training error ${fmt(e.trainError)}, test error ${fmt(e.testError)}, McAllester bound ${fmt(e.mcallesterBound)}, Langford–Seeger bound ${fmt(e.langfordSeegerBound)}.`);
-    this.$('canvas.kl').setAttribute('aria-label', `KL(q‖p) = ${fmt(e.klBits, 2)} bits at step ${s.stepsDone}.`);
+    this.setLive(this.$('canvas.bounds'), `At step ${s.stepsDone}: training error ${fmt(e.trainError)}, test error ${fmt(e.testError)}, McAllester bound ${fmt(e.mcallesterBound)}, Langford–Seeger bound ${fmt(e.langfordSeegerBound)}.`, 'aria-label');
+    this.setLive(this.$('canvas.kl'), `KL(q‖p) = ${fmt(e.klBits, 2)} bits at step ${s.stepsDone}.`, 'aria-label');
   }
 
   /** Public API: the per-step history (and the sweep) for export. */

@@ -453,7 +453,7 @@ class NoiselabDropout extends NoiselabWidget {
     ctx.fillText(title, px0 + 6, py0 + 4);
     const l = this.snapshot.last;
     const loss = which === 'dropout' ? l.testLoss : l.plainTestLoss;
-    this.$(`canvas.map-${which}`).setAttribute('aria-label', `${classification ? 'Heat map of p(class 1) and decision boundary' : 'Fitted curve'} of the net trained ${title}, step ${this.snapshot.stepsDone}: test loss ${fmt(loss)}; ${p.data.trainT.length} training points.`);
+    this.setLive(this.$(`canvas.map-${which}`), `${classification ? 'Heat map of p(class 1) and decision boundary' : 'Fitted curve'} of the net trained ${title}, step ${this.snapshot.stepsDone}: test loss ${fmt(loss)}; ${p.data.trainT.length} training points.`, 'aria-label');
     const legend = this.$('.legend-map');
     const html = classification
       ? `<span><i class="swatch dot" style="background:${C.vermillion}"></i>class 1</span><span>■ class 0</span><span><i class="swatch ink"></i>decision boundary p = ½</span><span>shading: p(class 1 | x) from blue (0) to vermillion (1), weight-scaled</span>`
@@ -502,8 +502,8 @@ class NoiselabDropout extends NoiselabWidget {
     for (let l = 0; l < L; l++) ctx.fillText(l === 0 ? `input (${widths[l]})` : l === L - 1 ? 'output' : `hidden ${l} (${widths[l]})`, colX(l), bottom + 5);
     const note = snap.stepsDone === 0 ? 'before the first step: nothing dropped yet'
       : ['dropout', 'dropK', 'knockIn'].includes(this.valid.variant) ? `step ${snap.stepsDone}: ${dropped} units dropped (the mask of the batch’s first example)` : 'this training rule draws no masks';
-    this.$('.net-note').textContent = note;
-    this.$('canvas.net').setAttribute('aria-label', `Network ${widths.join('–')}; ${note}.`);
+    this.setLive(this.$('.net-note'), note, 'text');
+    this.setLive(this.$('canvas.net'), `Network ${widths.join('–')}; ${note}.`, 'aria-label');
   }
 
   column(name, rows = this.rows, buf = this.hist, K = this.K) {
@@ -562,7 +562,7 @@ class NoiselabDropout extends NoiselabWidget {
       yMin: 0,
     });
     const l = this.snapshot.last;
-    this.$(`canvas.loss-${which}`).setAttribute('aria-label', `${which === 'train' ? 'Training' : 'Test'} loss over ${this.snapshot.stepsDone} steps: ${fmt(which === 'train' ? l.trainLoss : l.testLoss)} with dropout, ${fmt(which === 'train' ? l.plainTrainLoss : l.plainTestLoss)} without.`);
+    this.setLive(this.$(`canvas.loss-${which}`), `${which === 'train' ? 'Training' : 'Test'} loss over ${this.snapshot.stepsDone} steps: ${fmt(which === 'train' ? l.trainLoss : l.testLoss)} with dropout, ${fmt(which === 'train' ? l.plainTrainLoss : l.plainTestLoss)} without.`, 'aria-label');
   }
 
   /** Keyboard alternative to clicking: arrows move a cross (5% of the plot, 20% with Shift),
@@ -749,8 +749,8 @@ class NoiselabDropout extends NoiselabWidget {
     }
     const D = t.droppable;
     const ens = D > 60 ? `2^${D} ≈ ${Number(2 ** D).toExponential(1)}` : `2^${D} = ${Number(2 ** D).toLocaleString('en')}`;
-    this.$('.members-note').textContent = D ? `D = ${D} droppable units, ${ens} sub-networks sharing weights` : 'no droppable units (dropout off for this rule)';
-    this.$('canvas.members').setAttribute('aria-label', `${count} sampled sub-networks of ${ens}, each keeping ${minKept} to ${maxKept} of ${D} units; each panel is that member's prediction.`);
+    this.setLive(this.$('.members-note'), D ? `D = ${D} droppable units, ${ens} sub-networks sharing weights` : 'no droppable units (dropout off for this rule)', 'text');
+    this.setLive(this.$('canvas.members'), `${count} sampled sub-networks of ${ens}, each keeping ${minKept} to ${maxKept} of ${D} units; each panel is that member's prediction.`, 'aria-label');
   }
 
   // ---- regularizer view -----------------------------------------------------------------------
@@ -768,7 +768,7 @@ class NoiselabDropout extends NoiselabWidget {
       yMin: 0,
     });
     const l = this.snapshot.last;
-    this.$('canvas.reg-curve').setAttribute('aria-label', `Explicit regularizer over training: R = ${fmt(l.regularizer)} ± ${fmt(l.seRegularizer)} for the dropout net, ${fmt(l.plainRegularizer)} ± ${fmt(l.sePlainRegularizer)} for the plain net's weights.`);
+    this.setLive(this.$('canvas.reg-curve'), `Explicit regularizer over training: R = ${fmt(l.regularizer)} ± ${fmt(l.seRegularizer)} for the dropout net, ${fmt(l.plainRegularizer)} ± ${fmt(l.sePlainRegularizer)} for the plain net's weights.`, 'aria-label');
   }
 
   async refreshLinear() {
@@ -816,7 +816,7 @@ class NoiselabDropout extends NoiselabWidget {
       + `Dropout SGD (α = ${LINEAR.learningRate}, B = ${LINEAR.batchSize}, ${LINEAR.steps.toLocaleString('en')} steps) ends ${fmt(r.distance, 4)} from w* (its iterates keep fluctuating; the average converges). `
       + 'Dropout shrinks each weight by its own feature’s second moment Sⱼ: ridge with penalty λⱼ = ρ/(1−ρ)·Sⱼ, not one uniform penalty.';
     this.$('.lin-note').textContent = r.rho === 0 ? `ρ = 0: no dropout, so all solutions equal least squares. ${note}` : note;
-    this.$('canvas.lin-bars').setAttribute('aria-label', `Weights per feature: least squares ${Array.from(r.leastSquares, (w) => w.toFixed(2)).join(', ')}; dropout SGD ${Array.from(r.finalAverage, (w) => w.toFixed(2)).join(', ')}; closed form ${Array.from(r.minimizer, (w) => w.toFixed(2)).join(', ')}.`);
+    this.setLive(this.$('canvas.lin-bars'), `Weights per feature: least squares ${Array.from(r.leastSquares, (w) => w.toFixed(2)).join(', ')}; dropout SGD ${Array.from(r.finalAverage, (w) => w.toFixed(2)).join(', ')}; closed form ${Array.from(r.minimizer, (w) => w.toFixed(2)).join(', ')}.`, 'aria-label');
   }
 
   // ---- Wei et al. view ------------------------------------------------------------------------
@@ -899,7 +899,7 @@ class NoiselabDropout extends NoiselabWidget {
     if (legend.innerHTML !== html) legend.innerHTML = html;
     const last = (r, col) => r.snapshot?.last?.[col];
     const finals = runs.map((r) => `${r.label.split(' (')[0]} ${fmt(last(r, 'testLoss'))}`).join(', ');
-    this.$('canvas.wei-curve').setAttribute('aria-label', `Test loss of the training rules over ${this.valid.steps} steps: ${finals}, no dropout ${fmt(last(base, 'plainTestLoss'))}.`);
+    this.setLive(this.$('canvas.wei-curve'), `Test loss of the training rules over ${this.valid.steps} steps: ${finals}, no dropout ${fmt(last(base, 'plainTestLoss'))}.`, 'aria-label');
     this.$('.wei-finding').textContent = this.weiFinding();
   }
 

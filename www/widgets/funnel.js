@@ -501,7 +501,7 @@ class NoiselabFunnel extends NoiselabWidget {
     for (const { p } of pins) items.push(`<span><i class="swatch" style="border-color:${p.colour}"></i>${p.label}</span>`);
     const html = items.join('');
     if (legend.innerHTML !== html) legend.innerHTML = html;
-    this.$('canvas.series').setAttribute('aria-label', `${QUANTITIES[this.quantity].label}: ${rows - 1} of ${total} steps`);
+    this.setLive(this.$('canvas.series'), `${QUANTITIES[this.quantity].label}: ${rows - 1} of ${total} steps`, 'aria-label');
   }
 
   updateReadout() {
@@ -515,7 +515,7 @@ class NoiselabFunnel extends NoiselabWidget {
       <span>E[y²] = <b class="r-y2">${fmt(st.meanY2, 4)}</b></span>
       <span>diverged <b class="r-diverged">${s.diverged}</b> of ${M}</span>
       ${rate}`);
-    this.$('canvas.surface').setAttribute('aria-label', `Cost surface (${this.valid.cost}); step ${st.step}: mean of ${M} noisy runs at x = ${fmt(st.meanX, 2)}, y = ${fmt(st.meanY, 2)}; gradient descent at x = ${fmt(st.gdX, 2)}; drift ${signed(s.drift, 2)}.`);
+    this.setLive(this.$('canvas.surface'), `Cost surface (${this.valid.cost}); step ${st.step}: mean of ${M} noisy runs at x = ${fmt(st.meanX, 2)}, y = ${fmt(st.meanY, 2)}; gradient descent at x = ${fmt(st.gdX, 2)}; drift ${signed(s.drift, 2)}.`, 'aria-label');
   }
 
   /** Public API: the run's data for export (settings, columns, rows). */

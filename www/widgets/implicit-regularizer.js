@@ -277,11 +277,11 @@ class NoiselabImplicitReg extends NoiselabWidget {
       <span>best train accuracy at α = SGD <b class="r-train-sgd">${bestTrain('sgd')}</b>, GD on J <b class="r-train-gd">${bestTrain('gd')}</b></span>
       <span>test loss at α = ${last < 0 ? '—' : alphaText(this.value(last, 'learningRate'))}: SGD <b class="r-loss-sgd">${last < 0 ? '—' : num(this.value(last, 'sgdTestLoss'))}</b>, GD on J <b class="r-loss-gd">${last < 0 ? '—' : num(this.value(last, 'gdTestLoss'))}</b>, GD on J + R <b class="r-loss-reg">${last < 0 ? '—' : num(this.value(last, 'regTestLoss'))}</b></span>
       <span>test loss B = ${bs.length ? this.value(bs[0], 'batchSize') : '—'} → ${bs.length ? this.value(bs[bs.length - 1], 'batchSize') : '—'}: SGD <b class="r-b-sgd">${ends('sgd', 'TestLoss')}</b>, GD on J + R <b class="r-b-reg">${ends('reg', 'TestLoss')}</b>, GD on J <b class="r-b-gd">${ends('gd', 'TestLoss')}</b></span>`);
-    this.$('.status-line').textContent = status;
+    this.setLive(this.$('.status-line'), status, 'text');
     const q = QUANTITIES[this.quantity];
     const summary = (ks, xName, label) => ks.map((k) => `${label} ${alphaText(this.value(k, xName))}: ${METHODS.map((m) => `${m.key === 'sgd' ? 'SGD' : m.key === 'gd' ? 'GD' : 'GD+R'} ${q.percent ? pct(this.value(k, `${m.key}${q.test}`)) : num(this.value(k, `${m.key}${q.test}`))}`).join(', ')}`).join('; ');
-    this.$('canvas.lr').setAttribute('aria-label', `Learning-rate sweep at B = ${this.valid.batchSize}, ${q.label}, test values: ${summary(lr, 'learningRate', 'α') || 'no points yet'}`);
-    this.$('canvas.batch').setAttribute('aria-label', `Batch-size sweep at α = ${this.valid.learningRate}, ${q.label}, test values: ${summary(bs, 'batchSize', 'B') || 'no points yet'}`);
+    this.setLive(this.$('canvas.lr'), `Learning-rate sweep at B = ${this.valid.batchSize}, ${q.label}, test values: ${summary(lr, 'learningRate', 'α') || 'no points yet'}`, 'aria-label');
+    this.setLive(this.$('canvas.batch'), `Batch-size sweep at α = ${this.valid.learningRate}, ${q.label}, test values: ${summary(bs, 'batchSize', 'B') || 'no points yet'}`, 'aria-label');
     this.updateTable();
   }
 

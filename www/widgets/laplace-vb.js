@@ -116,7 +116,7 @@ class NoiselabLaplaceVb extends NoiselabWidget {
       <span>A = −f''(z₀) = <b class="r-precision">${fmt(a.laplacePrecision)}</b></span>
       <span>ln Z = <b class="r-logz">${fmt(a.logNormalizer)}</b> (Laplace: ${fmt(a.laplaceLogNormalizer)})</span>
       <span>KL(q‖p): variational <b class="r-kl-vi">${fmt(a.variationalKl.klQP)}</b> &lt; Laplace <b class="r-kl-laplace">${fmt(a.laplaceKl.klQP)}</b></span>`);
-    this.$('canvas.density').setAttribute('aria-label', `Densities of p and three Gaussians: Laplace mean ${fmt(a.laplace.mean, 3)} std ${fmt(a.laplace.std, 3)}; variational mean ${fmt(a.variational.mean, 3)} std ${fmt(a.variational.std, 3)}; moment matched mean ${fmt(a.momentMatched.mean, 3)} std ${fmt(a.momentMatched.std, 3)}.`);
+    this.setLive(this.$('canvas.density'), `Densities of p and three Gaussians: Laplace mean ${fmt(a.laplace.mean, 3)} std ${fmt(a.laplace.std, 3)}; variational mean ${fmt(a.variational.mean, 3)} std ${fmt(a.variational.std, 3)}; moment matched mean ${fmt(a.momentMatched.mean, 3)} std ${fmt(a.momentMatched.std, 3)}.`, 'aria-label');
   }
 
   /** Public API: the curves for export. */

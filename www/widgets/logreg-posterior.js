@@ -246,8 +246,8 @@ class NoiselabLogregPosterior extends NoiselabWidget {
       <span>w_MAP = (<b class="r-map">${fmt(s.laplace.map[0])}, ${fmt(s.laplace.map[1])}</b>)</span>
       <span>E[w|D] = (${fmt(s.posteriorMean[0])}, ${fmt(s.posteriorMean[1])}); HMC mean (${fmt(s.hmcMean[0])}, ${fmt(s.hmcMean[1])}), acceptance ${fmt(s.hmcAcceptance, 2)}</span>
       <span>KL(q‖p(w|D)) of the drawn q: <b class="r-kl-q">${fmt(this.valid.variationalFamily === 'fullCovariance' ? s.klToPosterior[1] : s.klToPosterior[0], 4)}</b> nats; Laplace <b class="r-kl-laplace">${fmt(s.klToPosterior[2], 4)}</b></span>`);
-    this.$('canvas.weights').setAttribute('aria-label', `Posterior in weight space: MAP (${fmt(s.laplace.map[0])}, ${fmt(s.laplace.map[1])}), true mean (${fmt(s.posteriorMean[0])}, ${fmt(s.posteriorMean[1])}), variational mean (${fmt(q.mean[0])}, ${fmt(q.mean[1])}), ${this.result.hmcSamples.length / 2} HMC samples.`);
-    this.$('canvas.data').setAttribute('aria-label', `${s.dataPoints} data points with the p = 0.1, 0.5 and 0.9 contours of four predictives.`);
+    this.setLive(this.$('canvas.weights'), `Posterior in weight space: MAP (${fmt(s.laplace.map[0])}, ${fmt(s.laplace.map[1])}), true mean (${fmt(s.posteriorMean[0])}, ${fmt(s.posteriorMean[1])}), variational mean (${fmt(q.mean[0])}, ${fmt(q.mean[1])}), ${this.result.hmcSamples.length / 2} HMC samples.`, 'aria-label');
+    this.setLive(this.$('canvas.data'), `${s.dataPoints} data points with the p = 0.1, 0.5 and 0.9 contours of four predictives.`, 'aria-label');
   }
 
   /** Public API: the data and the summary for export. */

@@ -238,7 +238,7 @@ class NoiselabNng extends NoiselabWidget {
     ctx.strokeStyle = '#000'; ctx.lineWidth = 2;
     ctx.beginPath(); ctx.moveTo(cx - 6, cy); ctx.lineTo(cx + 6, cy); ctx.moveTo(cx, cy - 6); ctx.lineTo(cx, cy + 6); ctx.stroke();
     ctx.restore();
-    this.$('.axes-note').textContent = i === j ? 'choose two different weights' : `w${i + 1} vs w${j + 1} of D = ${s.targetMean.length}`;
+    this.setLive(this.$('.axes-note'), i === j ? 'choose two different weights' : `w${i + 1} vs w${j + 1} of D = ${s.targetMean.length}`, 'text');
   }
 
   drawKl() {
@@ -301,8 +301,8 @@ class NoiselabNng extends NoiselabWidget {
       <span>‖Λ − Λ*‖/‖Λ*‖ <b class="r-precision">${fmt(num(s.precisionErrorFull), 4)}</b></span>
       <span>γ<sub>in</sub> = λ/(Nη) = ${fmt(num(s.intrinsicDamping), 4)}, αλ/N = <b class="r-rate">${fmt(num(s.effectiveRate), 3)}</b>, B = ${s.batchSize}</span>`);
     const [i, j] = this.view.axes;
-    this.$('canvas.plane').setAttribute('aria-label', `Weights w${i + 1} and w${j + 1}: the exact posterior's 2σ ellipse (correlation ${fmt(num(s.targetCorrelation), 2)} between w1 and w2) with the fitted Gaussians of full NNG, noisy Adam (correlation ${fmt(num(f.correlation), 2)}) and noisy K-FAC (correlation ${fmt(num(k.correlation), 2)}) at step ${s.stepsDone}.`);
-    this.$('canvas.kl').setAttribute('aria-label', `KL(q‖posterior) over ${s.stepsDone} steps: full ${fmt(num(a.kl), 3)}, noisy Adam ${fmt(num(f.kl), 3)}, noisy K-FAC ${fmt(num(k.kl), 3)} nats.`);
+    this.setLive(this.$('canvas.plane'), `Weights w${i + 1} and w${j + 1}: the exact posterior's 2σ ellipse (correlation ${fmt(num(s.targetCorrelation), 2)} between w1 and w2) with the fitted Gaussians of full NNG, noisy Adam (correlation ${fmt(num(f.correlation), 2)}) and noisy K-FAC (correlation ${fmt(num(k.correlation), 2)}) at step ${s.stepsDone}.`, 'aria-label');
+    this.setLive(this.$('canvas.kl'), `KL(q‖posterior) over ${s.stepsDone} steps: full ${fmt(num(a.kl), 3)}, noisy Adam ${fmt(num(f.kl), 3)}, noisy K-FAC ${fmt(num(k.kl), 3)} nats.`, 'aria-label');
   }
 
   /** Public API: the run's data for export. */

@@ -178,8 +178,8 @@ class NoiselabOneEpoch extends NoiselabWidget {
       <span>N! = <b class="r-orderings">${r.orderings}</b> orderings, m = <b class="r-steps">${r.stepsPerEpoch}</b> steps per epoch</span>
       <span>at α = ${alphaText(r.learningRates[0])}: R = <b class="r-a">${num(r.coefficients[0], 4)}</b>‖∇J‖² + <b class="r-c">${num(r.coefficients[1], 4)}</b> tr C</span>
       ${r.finite ? '' : '<span class="warn">some numbers are not finite: lower α</span>'}`);
-    this.$('canvas.gaps').setAttribute('aria-label', `Log–log plot of the gap between the mean SGD iterate after one epoch (over all ${r.orderings} orderings) and each flow, against α from ${alphaText(r.learningRates.at(-1))} to ${alphaText(r.learningRates[0])}: ` +
-      series.map((s) => `${s.label}, fitted slope ${num(s.data.slope)}`).join('; ') + '.');
+    this.setLive(this.$('canvas.gaps'), `Log–log plot of the gap between the mean SGD iterate after one epoch (over all ${r.orderings} orderings) and each flow, against α from ${alphaText(r.learningRates.at(-1))} to ${alphaText(r.learningRates[0])}: ` +
+      series.map((s) => `${s.label}, fitted slope ${num(s.data.slope)}`).join('; ') + '.', 'aria-label');
   }
 
   /** Public API: the gaps for export. */

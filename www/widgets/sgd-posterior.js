@@ -229,7 +229,7 @@ class NoiselabSgdPosterior extends NoiselabWidget {
     }
     ctx.setLineDash([]);
     ctx.restore();
-    this.$('canvas.cloud').setAttribute('aria-label', `${METHOD_NAMES[this.valid.method]}: ${this.positions.length / 2} iterates at step ${this.snapshot.step}; stationary covariance: continuous ${mat(this.theory.continuous)}, discrete ${mat(this.theory.discrete)}, posterior ${mat(this.theory.posterior)}, iterates ${mat(this.snapshot.averageCovariance)}.`);
+    this.setLive(this.$('canvas.cloud'), `${METHOD_NAMES[this.valid.method]}: ${this.positions.length / 2} iterates at step ${this.snapshot.step}; stationary covariance: continuous ${mat(this.theory.continuous)}, discrete ${mat(this.theory.discrete)}, posterior ${mat(this.theory.posterior)}, iterates ${mat(this.snapshot.averageCovariance)}.`, 'aria-label');
   }
 
   drawSweep() {
@@ -282,7 +282,7 @@ class NoiselabSgdPosterior extends NoiselabWidget {
     if (Number.isFinite(s.crossoverRate)) { ctx.textBaseline = 'top'; ctx.fillText('α*', x(s.crossoverRate) + 3, y.range[1] + 2); }
     ctx.restore();
     const i = rates.findIndex((r) => r >= a);
-    this.$('canvas.sweep').setAttribute('aria-label', `Variance ratio against α: as α shrinks SGLD with Welling–Teh noise tends to 1 (the posterior), the lecture's rule to 1/2 and SGD to 0; mini-batch noise overtakes injected noise above α* = ${num(s.crossoverRate)}.${i >= 0 ? ` At α = ${a}: SGD ${num(s.sgd[i], 3)}, SGLD ${num(s.sgldWellingTeh[i], 3)}.` : ''}`);
+    this.setLive(this.$('canvas.sweep'), `Variance ratio against α: as α shrinks SGLD with Welling–Teh noise tends to 1 (the posterior), the lecture's rule to 1/2 and SGD to 0; mini-batch noise overtakes injected noise above α* = ${num(s.crossoverRate)}.${i >= 0 ? ` At α = ${a}: SGD ${num(s.sgd[i], 3)}, SGLD ${num(s.sgldWellingTeh[i], 3)}.` : ''}`, 'aria-label');
   }
 
   updateReadout() {
@@ -297,10 +297,10 @@ class NoiselabSgdPosterior extends NoiselabWidget {
       ...(this.valid.method === 'sgd' ? [['co-diagonal shortcut (α/2B)H⁻¹C', t.codiagonalShortcut]] : []),
     ];
     const se = s.averageCovarianceSe;
-    this.$('table.cov tbody').innerHTML = rows.map(([name, m]) => `<tr><td>${name}</td>${m ? m.map((v) => `<td>${num(v)}</td>`).join('') : '<td colspan="4">none: beyond the stability limit</td>'}<td>${num(trace(m) / post, 3)}</td></tr>`).join('')
-      + `<tr><td>iterates (time average ± 1 SE)</td>${s.averageCovariance.map((v, k) => `<td>${num(v)}${Number.isFinite(se[k]) ? ` ± ${num(se[k], 4)}` : ''}</td>`).join('')}<td>${num(s.traceRatio, 3)}</td></tr>`;
+    this.setLive(this.$('table.cov tbody'), rows.map(([name, m]) => `<tr><td>${name}</td>${m ? m.map((v) => `<td>${num(v)}</td>`).join('') : '<td colspan="4">none: beyond the stability limit</td>'}<td>${num(trace(m) / post, 3)}</td></tr>`).join('')
+      + `<tr><td>iterates (time average ± 1 SE)</td>${s.averageCovariance.map((v, k) => `<td>${num(v)}${Number.isFinite(se[k]) ? ` ± ${num(se[k], 4)}` : ''}</td>`).join('')}<td>${num(s.traceRatio, 3)}</td></tr>`, 'html');
     const p = this.problem;
-    this.$('.mats').textContent = `H = ${mat(t.hessian)}, C = ${mat(t.noiseCovariance)}, ‖HC − CH‖ = ${num(t.commutatorNorm, 3)}${t.commutatorNorm > 1e-9 ? ' (H and C do not commute)' : ' (H and C commute)'}; N = ${p.dataPoints}, P = ${mat(t.preconditioner)}.`;
+    this.setLive(this.$('.mats'), `H = ${mat(t.hessian)}, C = ${mat(t.noiseCovariance)}, ‖HC − CH‖ = ${num(t.commutatorNorm, 3)}${t.commutatorNorm > 1e-9 ? ' (H and C do not commute)' : ' (H and C commute)'}; N = ${p.dataPoints}, P = ${mat(t.preconditioner)}.`, 'text');
     const rate = this.rate ? ` · ${Math.round(this.rate)} steps/s` : '';
     this.setReadout(`
       <span>step <b class="r-step">${s.step}</b> / ${s.totalSteps}${rate}</span>

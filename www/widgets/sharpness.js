@@ -305,8 +305,8 @@ class NoiselabSharpness extends NoiselabWidget {
       ctx.fillText('2/α (GD stability limit)', x.range[1] - 4, y(2 / alpha) - 2);
     }
     const last = runs.map((r) => `${r.large ? 'large' : 'small'} B = ${r.batchSize}: ${fmt(r.last[q])}`).join('; ');
-    this.$('canvas.curves').setAttribute('aria-label', `${QUANTITIES[q]} over training. Latest: ${last}.`);
-    this.$('.legend-note').textContent = `${runs.length / 2} initialization${runs.length > 2 ? 's' : ''}, each trained with both batch sizes`;
+    this.setLive(this.$('canvas.curves'), `${QUANTITIES[q]} over training. Latest: ${last}.`, 'aria-label');
+    this.setLive(this.$('.legend-note'), `${runs.length / 2} initialization${runs.length > 2 ? 's' : ''}, each trained with both batch sizes`, 'text');
   }
 
   drawScatter() {
@@ -332,7 +332,7 @@ class NoiselabSharpness extends NoiselabWidget {
     }
     ctx.font = '11px system-ui, sans-serif'; ctx.fillStyle = '#444'; ctx.textAlign = 'left'; ctx.textBaseline = 'top';
     ctx.fillText('● small batch   ■ large batch', x.range[0] + 6, MARGIN.top + 2);
-    this.$('canvas.scatter').setAttribute('aria-label', `Sharpness against test error: ${runs.map((r) => `${r.large ? 'large' : 'small'} batch λ_max ${fmt(r.last.lambdaMax)}, test error ${fmt(r.last.testError)}`).join('; ')}.`);
+    this.setLive(this.$('canvas.scatter'), `Sharpness against test error: ${runs.map((r) => `${r.large ? 'large' : 'small'} batch λ_max ${fmt(r.last.lambdaMax)}, test error ${fmt(r.last.testError)}`).join('; ')}.`, 'aria-label');
   }
 
   drawSlice() {
@@ -350,7 +350,7 @@ class NoiselabSharpness extends NoiselabWidget {
     if (!d) {
       ctx.font = '12px system-ui, sans-serif'; ctx.fillStyle = '#444'; ctx.textAlign = 'center';
       ctx.fillText('pause or finish a run to draw the slices', (x.range[0] + x.range[1]) / 2, (y.range[0] + y.range[1]) / 2);
-      this.$('canvas.slice').setAttribute('aria-label', 'Loss slices: pause or finish a run to draw them.');
+      this.setLive(this.$('canvas.slice'), 'Loss slices: pause or finish a run to draw them.', 'aria-label');
       return;
     }
     ctx.save();
@@ -366,7 +366,7 @@ class NoiselabSharpness extends NoiselabWidget {
     });
     ctx.restore();
     const mid = Math.floor(s.length / 2), edge = s.length - 1;
-    this.$('canvas.slice').setAttribute('aria-label', `Training loss along the top eigenvector, from s = ${fmt(s[0])} to ${fmt(s[edge])}: ${this.snapshot.runs.map((r, k) => `${r.large ? 'large' : 'small'} batch rises from ${fmt(d.alongTop[k][mid])} to ${fmt(d.alongTop[k][edge])}`).join('; ')}.`);
+    this.setLive(this.$('canvas.slice'), `Training loss along the top eigenvector, from s = ${fmt(s[0])} to ${fmt(s[edge])}: ${this.snapshot.runs.map((r, k) => `${r.large ? 'large' : 'small'} batch rises from ${fmt(d.alongTop[k][mid])} to ${fmt(d.alongTop[k][edge])}`).join('; ')}.`, 'aria-label');
   }
 
   drawRescale() {
@@ -404,7 +404,7 @@ class NoiselabSharpness extends NoiselabWidget {
     ctx.beginPath(); ctx.arc(x(a), y(ratio(r.current, 'lambdaMax')), 5, 0, 2 * Math.PI); ctx.fill(); ctx.stroke();
     ctx.restore();
     const n = r.sweep.length - 1;
-    this.$('canvas.rescale').setAttribute('aria-label', `Rescaling a from 0.25 to 10: λ_max(H) goes from ${fmt(r.sweep[0].lambdaMax)} to ${fmt(r.sweep[n].lambdaMax)} (${fmt(one.lambdaMax)} at a = 1); the loss, the input sensitivity and the KL with the prior carried along stay constant. Chosen a = ${fmt(a, 2)}.`);
+    this.setLive(this.$('canvas.rescale'), `Rescaling a from 0.25 to 10: λ_max(H) goes from ${fmt(r.sweep[0].lambdaMax)} to ${fmt(r.sweep[n].lambdaMax)} (${fmt(one.lambdaMax)} at a = 1); the loss, the input sensitivity and the KL with the prior carried along stay constant. Chosen a = ${fmt(a, 2)}.`, 'aria-label');
   }
 
   drawFunction() {
@@ -427,7 +427,7 @@ class NoiselabSharpness extends NoiselabWidget {
     ctx.setLineDash([]);
     let worst = 0;
     for (let i = 0; i < s.length; i++) worst = Math.max(worst, Math.abs(r.lineFa[i] - r.lineF1[i]));
-    this.$('canvas.func').setAttribute('aria-label', `The demo net's output along x₁ at a = 1 and at a = ${fmt(r.current.a, 2)}: the largest difference is ${worst.toExponential(1)}, i.e. the same function.`);
+    this.setLive(this.$('canvas.func'), `The demo net's output along x₁ at a = 1 and at a = ${fmt(r.current.a, 2)}: the largest difference is ${worst.toExponential(1)}, i.e. the same function.`, 'aria-label');
   }
 
   updateReadout() {
