@@ -50,6 +50,45 @@ test('play animates the canvases and advances the step counter', async ({ page }
   con.check();
 });
 
+test('while playing, the text alternatives are written a few times a second, and match the plots once paused', async ({ page }) => {
+  const con = watchConsole(page);
+  await page.goto(EXAMPLE);
+  const el = await ready(page, '#full');
+  await el.scrollIntoViewIfNeeded();
+  // Count the writes to the surface's label and to the readout over 2 s of play (the widget
+  // ticks 20–60 times a second; live text is batched to one write per READOUT_MS = 200 ms).
+  await el.evaluate((e) => {
+    const surface = e.shadowRoot.querySelector('canvas.surface');
+    window.__writes = { label: 0, readout: 0 };
+    window.__obs = new MutationObserver((ms) => {
+      for (const m of ms) {
+        if (m.target === surface) window.__writes.label++;
+        else window.__writes.readout++;
+      }
+    });
+    window.__obs.observe(surface, { attributes: true, attributeFilter: ['aria-label'] });
+    window.__obs.observe(e.readoutEl, { childList: true });
+    e.play();
+  });
+  await page.waitForTimeout(2000);
+  const { writes, ticks } = await el.evaluate((e) => {
+    const w = { ...window.__writes };
+    window.__obs.disconnect();
+    e.pause();
+    return { writes: w, ticks: e.tickCount };
+  });
+  expect(ticks).toBeGreaterThan(20);
+  expect(writes.label).toBeGreaterThan(2);
+  expect(writes.label).toBeLessThanOrEqual(12);
+  expect(writes.readout).toBeLessThanOrEqual(12);
+  // Paused (and the last tick landed): the label, the readout and the snapshot give one step.
+  await expect.poll(() => el.evaluate((e) => e.inFlight)).toBe(false);
+  const step = await el.evaluate((e) => e.snapshot.stats.step);
+  expect(await readout(el, '.r-step')).toBe(String(step));
+  expect(await el.locator('canvas.surface').getAttribute('aria-label')).toContain(`step ${step}:`);
+  con.check();
+});
+
 test('changing σ changes the drift; σ = 0 gives exactly zero drift', async ({ page }) => {
   const con = watchConsole(page);
   await page.goto(LAB);
