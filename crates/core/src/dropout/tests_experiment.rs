@@ -14,6 +14,9 @@ fn small(variant: Variant, steps: u32) -> DropoutConfig {
         batch_size: 5,
         steps,
         record_every: 5,
+        // The defaults before 2026-12-06 (α = 0.1, ρ = 0.5), pinned so these tests keep their runs.
+        learning_rate: 0.1,
+        dropout_rate: 0.5,
         ..DropoutConfig::default()
     }
 }
@@ -129,11 +132,11 @@ fn seeded_regression_value() {
 
 #[test]
 fn defaults_show_the_benefit_of_dropout() {
-    // The defaults (XOR, 40 points, label noise 0.1, 2-64-64-1 ReLU, ρ = 0.5 on the hidden
-    // layers, SGD α = 0.1, B = 10, 3000 steps), seed 1. The plain net overfits: its training
+    // The defaults (XOR, 40 points, label noise 0.1, 2-64-64-1 ReLU, ρ = 0.6 on the hidden
+    // layers, SGD α = 0.5, B = 10, 2000 steps), seed 1. The plain net overfits: its training
     // loss falls far below its test loss, which ends well above its minimum. The dropout net ends
-    // with a lower test loss. Over seeds 1–8 (`measure_defaults`): test loss 1.04 ± 0.14 with
-    // dropout vs 1.82 ± 0.24 without, accuracy 0.765 ± 0.016 vs 0.717 ± 0.030.
+    // with a lower test loss (0.96 vs 2.47; accuracy 0.715 vs 0.685). Over seeds 1–12: test loss
+    // 1.45 ± 0.14 with dropout vs 2.67 ± 0.21 without; accuracy differs little at this scale.
     let mut t = DropoutTraining::new(DropoutConfig::default());
     t.run(usize::MAX);
     let s = t.snapshot().last;
