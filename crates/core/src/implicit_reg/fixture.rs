@@ -27,17 +27,24 @@ pub fn implicit_reg_fixture_config() -> ImplicitRegConfig {
         sweep_points: 3,
         learning_rate: 0.8,
         sgd_runs: 2,
+        view: "trainLoss".to_string(),
         seed: 2026,
     }
 }
 
-/// Run every point of the fixture; return the hash of all rows and the last point's test
-/// accuracy of GD on `J + R`.
+/// Run every point of the fixture; return the hash of all rows (their first
+/// [`super::sweep::FIXTURE_COLUMNS`] columns, the row as it was when the hash was recorded;
+/// the standard errors appended since are checked in the module's tests) and the last
+/// point's test accuracy of GD on `J + R`.
 pub fn implicit_reg_fixture() -> (u64, f64) {
     let mut sweep = ImplicitRegSweep::new(implicit_reg_fixture_config());
     sweep.run(usize::MAX);
-    let rows = sweep.rows();
-    let accuracy = rows[rows.len() - super::POINT_WIDTH + 22];
+    let rows: Vec<f64> = sweep
+        .rows()
+        .chunks(super::POINT_WIDTH)
+        .flat_map(|r| r[..super::sweep::FIXTURE_COLUMNS].iter().copied())
+        .collect();
+    let accuracy = rows[rows.len() - super::sweep::FIXTURE_COLUMNS + 22];
     (hash_f64s(&rows), accuracy)
 }
 

@@ -33,8 +33,10 @@ pub const SHUFFLE_STREAM: u64 = 100;
 /// accuracy, test loss and accuracy, whether it diverged (SGD: the fraction of runs), and
 /// `R(w)` at its final weights with this point's (α, B). SGD's numbers are means over
 /// `sgdRuns` runs that did not diverge, with standard errors `sd/√runs` (NaN for one run).
-/// Accuracies are fractions; a diverged method has NaN metrics.
-pub const POINT_FIELDS: [&str; 25] = [
+/// Accuracies are fractions; a diverged method has NaN metrics. The last two columns, the
+/// standard errors of SGD's training loss and of its `R(w)`, were appended for the widget's
+/// verdict (issue 17); the determinism fixture hashes the first [`FIXTURE_COLUMNS`] of each row.
+pub const POINT_FIELDS: [&str; 27] = [
     "sweep",
     "learningRate",
     "batchSize",
@@ -60,7 +62,12 @@ pub const POINT_FIELDS: [&str; 25] = [
     "regTestAccuracy",
     "regDiverged",
     "regRegularizer",
+    "sgdTrainLossSe",
+    "sgdRegularizerSe",
 ];
+
+/// The columns a row had when the determinism fixture was recorded (the fixture hashes these).
+pub const FIXTURE_COLUMNS: usize = 25;
 
 /// Width of a point row.
 pub const POINT_WIDTH: usize = POINT_FIELDS.len();
@@ -206,6 +213,7 @@ impl ImplicitRegSweep {
                         | "learningRateMax"
                         | "sweepPoints"
                         | "learningRate"
+                        | "view"
                 )
             })
             .map(|(name, value)| format!("{name}={value}"))
@@ -305,11 +313,11 @@ impl ImplicitRegSweep {
             sgd.push(self.metrics(&run, coefficients));
         }
         let column = |j: usize| sgd.iter().map(|m| m[j]).collect::<Vec<f64>>();
-        let (train_loss, _) = mean_se(&column(0));
+        let (train_loss, train_loss_se) = mean_se(&column(0));
         let (train_accuracy, _) = mean_se(&column(1));
         let (test_loss, test_loss_se) = mean_se(&column(2));
         let (test_accuracy, test_accuracy_se) = mean_se(&column(3));
-        let (sgd_r, _) = mean_se(&column(4));
+        let (sgd_r, sgd_r_se) = mean_se(&column(4));
         let mut ws = std::mem::replace(&mut self.ws, Workspace::new(&self.mlp, 0));
         let gd = train_gd(
             &self.mlp,
@@ -358,6 +366,8 @@ impl ImplicitRegSweep {
             m[3],
             reg.diverged as u8 as f64,
             m[4],
+            train_loss_se,
+            sgd_r_se,
         ]
     }
 

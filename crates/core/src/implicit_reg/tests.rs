@@ -274,7 +274,11 @@ fn config_defaults_round_trip_and_cross_field_errors_name_the_field() {
     assert_eq!(c.batch_sizes(), vec![1, 2, 4, 8, 16, 32, 64]);
     let rates = c.learning_rates();
     assert_eq!(rates.len(), 8);
-    assert_eq!((rates[0], rates[7]), (0.05, 3.0));
+    assert_eq!((rates[0], rates[7]), (0.05, 1.5));
+    assert_eq!(
+        (c.learning_rate, c.sgd_runs, c.view.as_str()),
+        (0.5, 4, "trainLoss")
+    );
     assert!(rates.windows(2).all(|p| p[1] > p[0]));
     let ratio = rates[1] / rates[0];
     assert!(rates
@@ -313,7 +317,19 @@ fn sweep_points_are_cacheable_and_reset_reproduces_them() {
         let r = a.row(k).unwrap();
         assert!(r[5..].iter().all(|v| v.is_finite()), "point {k}: {r:?}");
         assert!((0.0..=1.0).contains(&r[8]) && (0.0..=1.0).contains(&r[22]));
+        // The appended standard errors of SGD's training loss and R(w) (2 runs): zero at
+        // B = N, where every shuffle gives full-batch GD (up to the order of the sums).
+        assert!(r[25] >= 0.0 && r[26] >= 0.0, "point {k}: {r:?}");
+        if r[0] == 1.0 && r[2] == 16.0 {
+            assert!(r[25] < 1e-12 && r[26] < 1e-12, "{r:?}");
+        }
     }
+    // The plotted view is display only: it does not enter a point's key.
+    let other = ImplicitRegSweep::new(ImplicitRegConfig {
+        view: "accuracy".to_string(),
+        ..small_config()
+    });
+    assert!((0..total).all(|k| other.point_key(k) == a.point_key(k)));
     a.reset();
     assert_eq!(a.snapshot().done_points, 0);
     a.run(usize::MAX);
