@@ -32,10 +32,10 @@ test('the quick sweeps fill in, draw every method and report every point', async
   // At B = N SGD is full-batch GD: its test loss equals GD's, so the B-sweep readout ends equal.
   const ends = (cls) => readout(el, cls).then((t) => t.split(' → ')[1]);
   expect(await ends('.r-b-sgd')).toBe(await ends('.r-b-gd'));
-  // Switching the plot to the regularizer redraws.
+  // Switching the plot (now the `view` setting) redraws.
   const before = await canvasStats(el, 'canvas.lr');
   await el.locator('select.quantity').selectOption('loss');
-  expect((await canvasStats(el, 'canvas.lr')).hash).not.toBe(before.hash);
+  await expect.poll(async () => (await canvasStats(el, 'canvas.lr')).hash).not.toBe(before.hash);
   // The teacher-mode embed shows only the batch size.
   const shown = await el.evaluate((e) => [...e.shadowRoot.querySelectorAll('.control')].filter((c) => !c.hidden).map((c) => c.dataset.name));
   expect(shown).toEqual(['batchSize']);
@@ -89,5 +89,117 @@ test('on the lab page the state round-trips through the URL hash', async ({ page
   // Same seed and settings: the same numbers.
   expect(await readout(el2, '.r-loss-reg')).toBe(loss);
   expect(loss).toMatch(/^\d+\.\d{3}$/);
+  con.check();
+});
+
+// ---- issue 17, finding 2: the default state teaches Smith et al.'s claim ---------------------
+
+/** The three methods' numbers as the readout shows them (training loss at the largest α). */
+async function trainLossAtTop(el) {
+  const n = async (cls) => Number(await readout(el, cls));
+  return { S: await n('.r-train-sgd'), R: await n('.r-train-reg'), G: await n('.r-train-gd') };
+}
+const verdict = (el) => el.evaluate((e) => e.shadowRoot.querySelector('.verdict').textContent);
+
+test('default: the training-loss view shows GD on J + R tracking SGD while GD on J differs, at seeds 1, 2 and 3', async ({ page }) => {
+  // The old default plotted accuracy at α up to 3 (GD on J most accurate, 85.4%, SGD at B = 1–2
+  // 77–78%), with no verdict and the readout "best train accuracy at α = SGD 1.67".
+  test.setTimeout(150_000);
+  const con = watchConsole(page);
+  await page.goto('www/examples/implicit-regularizer.html');
+  const el = await ready(page, '#full');
+  expect(await el.evaluate((e) => e.preset)).toBe('default');
+  expect(await el.locator('select.quantity').inputValue()).toBe('trainLoss');
+  expect(await el.evaluate((e) => [e.settings.learningRateMax, e.settings.learningRate])).toEqual(['1.5', '0.5']);
+  for (const seed of [1, 2, 3]) {
+    if (seed !== 1) await el.evaluate((e, s) => e.setSettings({ seed: s }), seed);
+    await el.evaluate((e) => e.runToEnd());
+    const { S, R, G } = await trainLossAtTop(el);
+    // SGD with a finite α stops short of GD on J by more than 2 SE; GD on J + R lands closer.
+    const se = await el.evaluate((e) => { const k = e.points(0).at(-1); return e.value(k, 'sgdTrainLossSe'); });
+    expect(S - G, `seed ${seed}`).toBeGreaterThan(2 * se);
+    expect(Math.abs(S - R), `seed ${seed}: |SGD − GD on J + R| < |SGD − GD on J|`).toBeLessThan(Math.abs(S - G));
+    const v = await verdict(el);
+    expect(v, `seed ${seed}`).toMatch(/^Training loss J at α = 1\.5 \(B = 8\): SGD [\d.]+ ± [\d.]+, GD on J \+ R [\d.]+, GD on J [\d.]+: GD on J \+ R is [\d.]+× closer to SGD than GD on J is \(batch sweep at α = 0\.5: [\d.]+× closer on average over B < N\), as Smith et al\.'s modified loss predicts\.$/);
+    expect(Number(v.match(/is ([\d.]+)× closer to SGD/)[1])).toBeCloseTo(Math.abs(S - G) / Math.abs(S - R), 0);
+  }
+  // The readout reads correctly: each "best" names a percentage at a learning rate.
+  const text = await el.evaluate((e) => e.shadowRoot.querySelector('.readout').textContent);
+  expect(text).not.toContain('at α = SGD');
+  for (const cls of ['.r-best-train-sgd', '.r-best-train-gd']) expect(await readout(el, cls)).toMatch(/^\d+\.\d% at α = [\d.]+$/);
+  // One colour per method in the training-loss view: SGD vermillion, GD on J + R blue, GD on J ink.
+  for (const sel of ['canvas.lr', 'canvas.batch']) {
+    expect((await canvasStats(el, sel, VERMILLION)).near, sel).toBeGreaterThan(150);
+    expect((await canvasStats(el, sel, BLUE)).near, sel).toBeGreaterThan(150);
+  }
+  con.check();
+});
+
+test('switching the plot recomputes nothing, is a setting in the URL, and the verdict follows the view', async ({ page }) => {
+  const con = watchConsole(page);
+  await page.goto('www/examples/implicit-regularizer.html');
+  const el = await ready(page, '#small');
+  await el.evaluate((e, s) => e.setSettings(s), QUICK);
+  await el.evaluate((e) => e.runToEnd());
+  const rows = await el.evaluate((e) => Array.from(e.rows).join(','));
+  expect(await verdict(el)).toMatch(/^Training loss J at α = /);
+  await el.locator('select.quantity').selectOption('accuracy');
+  await expect.poll(() => verdict(el)).toMatch(/^Test accuracy at α = /);
+  expect(await el.evaluate((e) => e.settings.view)).toBe('accuracy');
+  expect(await el.evaluate((e) => Array.from(e.rows).join(','))).toBe(rows);
+  expect(await el.evaluate((e) => e.snapshot.donePoints)).toBe(11);
+  await el.evaluate((e) => e.setSettings({ view: 'regularizer' }));
+  expect(await el.locator('select.quantity').inputValue()).toBe('regularizer');
+  expect(await verdict(el)).toMatch(/^R\(w\) at the final weights at α = /);
+  con.check();
+});
+
+test('presets: small α agrees, longer training shows the test-loss effect, accuracy is the counterpoint, α = 8 breaks the expansion', async ({ page }) => {
+  test.setTimeout(240_000);
+  const con = watchConsole(page);
+  await page.goto('www/examples/implicit-regularizer.html');
+  const el = await ready(page, '#full');
+  const run = async (name, seed) => {
+    const r = await el.evaluate((e, n) => e.setPreset(n), name);
+    expect(r.ok, name).toBe(true);
+    if (seed !== undefined) await el.evaluate((e, s) => e.setSettings({ seed: s }), seed);
+    await el.evaluate((e) => e.runToEnd());
+    expect(await el.evaluate((e) => e.preset)).toBe(name);
+    return verdict(el);
+  };
+  const col = (name) => el.evaluate((e, c) => { const k = e.points(0).at(-1); return e.value(k, c); }, name);
+
+  // Small α: the three agree (R ∝ α is negligible), and the controls show the preset's range.
+  let v = await run('small-lr');
+  expect(await control(el, 'learningRateMax').box.inputValue()).toBe('0.1');
+  expect(await control(el, 'learningRate').box.inputValue()).toBe('0.05');
+  const t = await trainLossAtTop(el);
+  expect(Math.abs(t.S - t.G)).toBeLessThan(0.005);
+  expect(v).toMatch(/all three agree within [\d.]+; at this small α R is negligible/);
+
+  // Test loss after 800 steps: SGD below GD on J by > 2 SE, GD on J + R below GD on J (seeds 1, 2, 3).
+  for (const seed of [1, 2, 3]) {
+    v = await run('test-loss', seed);
+    expect(await el.locator('select.quantity').inputValue()).toBe('loss');
+    const [S, e, G, R] = await Promise.all(['sgdTestLoss', 'sgdTestLossSe', 'gdTestLoss', 'regTestLoss'].map(col));
+    expect(G - S, `seed ${seed}`).toBeGreaterThan(2 * e);
+    expect(R, `seed ${seed}`).toBeLessThan(G);
+    expect(v, `seed ${seed}`).toMatch(/GD on J overfits as α grows while SGD, like GD on J \+ R, does not \(SGD lower by [\d.]+ SE\)/);
+  }
+
+  // Accuracy, the counterpoint: SGD is not more accurate than GD on J by 2 SE (seeds 1, 2, 3).
+  for (const seed of [1, 2, 3]) {
+    v = await run('accuracy', seed);
+    const [S, e, G] = await Promise.all(['sgdTestAccuracy', 'sgdTestAccuracySe', 'gdTestAccuracy'].map(col));
+    expect(S - G, `seed ${seed}`).toBeLessThanOrEqual(2 * e);
+    expect(v, `seed ${seed}`).toMatch(/SGD is not more accurate than GD on J .*accuracy does not show the implicit regularizer \(the counterpoint\)/);
+  }
+
+  // α = 8: SGD's training loss is above ln 2 and the verdict no longer claims the modified loss.
+  v = await run('large-lr');
+  expect(await control(el, 'learningRateMax').box.inputValue()).toBe('8');
+  expect(await col('sgdTrainLoss')).toBeGreaterThan(Math.LN2);
+  expect(v).toMatch(/above ln 2 .*GD on J \+ R does not describe SGD\.$/);
+  expect(v).not.toContain('as Smith et al.');
   con.check();
 });
