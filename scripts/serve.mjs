@@ -58,6 +58,9 @@ const server = http.createServer(async (req, res) => {
       'cache-control': 'no-cache',
       'content-security-policy': CSP,
       'x-content-type-options': 'nosniff',
+      // Course notes on another site may load noiselab.js (a module: fetched with CORS) and its
+      // worker and wasm from here; the files are public and carry no credentials.
+      'access-control-allow-origin': '*',
     });
     if (req.method === 'HEAD') res.end();
     else createReadStream(file).pipe(res);

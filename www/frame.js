@@ -4,10 +4,11 @@
 //   frame.html?widget=funnel#funnel.noiseStd=2&funnel.seed=7
 // Any widget attribute can also be given in the query: frame.html?widget=funnel&controls=noiseStd
 import { WIDGETS, load } from './noiselab.js';
+import { currentKey } from './lib/keys.js';
 
 const main = document.getElementById('frame');
 const params = new URLSearchParams(location.search);
-const name = (params.get('widget') ?? '').trim().toLowerCase();
+const name = currentKey((params.get('widget') ?? '').trim().toLowerCase());
 const known = Object.keys(WIDGETS).map((t) => t.replace(/^noiselab-/, ''));
 
 function fail(message) {
@@ -35,4 +36,19 @@ if (!known.includes(name)) {
   document.getElementById('frame-title').textContent = `noiselab: ${name} widget`;
   main.append(el);
   load(tag).catch((err) => fail(`could not load <${tag}>: ${err.message}`));
+}
+
+// Tell the page around the iframe how tall this page is, so its snippet can size the iframe and
+// nothing is cut off (README, "Embedding": the host's half is one line of script). The message
+// carries only a number; any page may read it.
+if (window.parent !== window) {
+  let last = 0;
+  const post = () => {
+    const height = Math.ceil(document.documentElement.getBoundingClientRect().height);
+    if (height === last) return;
+    last = height;
+    window.parent.postMessage({ type: 'noiselab-height', height }, '*');
+  };
+  new ResizeObserver(post).observe(document.documentElement);
+  post();
 }

@@ -12,6 +12,7 @@
 // state the hash carries (a shared run opens at its figure).
 
 import { registerOffline } from './lib/offline.js';
+import { currentKey } from './lib/keys.js';
 
 // Offline after the first visit (the service worker sits at the root of the build).
 registerOffline(new URL('../', import.meta.url));
@@ -45,7 +46,7 @@ function targetFromHash(hash) {
   for (const part of parts) {
     const key = part.split('.')[0];
     if (!isStatePart(part) || !/^[\w-]+$/.test(key)) continue;
-    const widget = document.querySelector(`[url-state="${key}"]`);
+    const widget = document.querySelector(`[url-state="${currentKey(key)}"]`);
     if (widget) return widget.closest('figure') ?? widget;
   }
   return null;

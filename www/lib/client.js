@@ -84,11 +84,37 @@ export class WorkerError extends Error {
   }
 }
 
+/** The lab's files are on another site than the page (noiselab.js loaded cross-origin). */
+const crossOrigin = () => new URL(import.meta.url).origin !== globalThis.location?.origin;
+
+/** Why a cross-origin lab may not start, and what to do: for the widget's message. */
+export const CROSS_ORIGIN_HELP = `noiselab.js was loaded from ${new URL(import.meta.url).origin}, another site than this page (${globalThis.location?.origin}). `
+  + 'Either put the lab\'s www/ folder on the same site as the notes, or serve it with the header '
+  + '"Access-Control-Allow-Origin" (and allow blob: workers if the page has a Content-Security-Policy), '
+  + 'or embed the widget with frame.html in an iframe (README, "Embedding")';
+
+/**
+ * The module worker. A worker must be same-origin with the page; when the lab's files are on
+ * another site (noiselab.js from a CDN or the course's lab server), the worker is a same-origin
+ * blob that imports worker.js from there (which works when that server sends CORS headers, as
+ * it must for noiselab.js itself to load as a module).
+ */
+function startWorker() {
+  const url = new URL('./worker.js', import.meta.url);
+  if (!crossOrigin()) return new Worker(url, { type: 'module' });
+  const blob = new Blob([`import ${JSON.stringify(url.href)};`], { type: 'text/javascript' });
+  try {
+    return new Worker(URL.createObjectURL(blob), { type: 'module' });
+  } catch (err) {
+    throw new WorkerError({ kind: 'load', message: `the lab's worker could not start (${err.message}). ${CROSS_ORIGIN_HELP}` });
+  }
+}
+
 export class LabWorker {
   /** A worker for experiments of `kind`'s family (it can serve every kind of that family). */
   constructor(kind) {
     const family = familyOf(kind);
-    this.worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+    this.worker = startWorker();
     this.nextId = 1;
     this.pending = new Map();
     this.worker.onmessage = (event) => {
@@ -106,7 +132,8 @@ export class LabWorker {
     });
     this.worker.onerror = (event) => {
       event.preventDefault?.();
-      const err = new WorkerError({ kind: 'load', message: `the lab's worker failed: ${event.message ?? 'unknown error'}` });
+      const why = crossOrigin() ? `. ${CROSS_ORIGIN_HELP}` : '';
+      const err = new WorkerError({ kind: 'load', message: `the lab's worker failed: ${event.message ?? 'unknown error'}${why}` });
       for (const p of this.pending.values()) p.reject(err);
       this.pending.clear();
     };

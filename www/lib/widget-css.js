@@ -30,7 +30,14 @@ button:disabled { opacity: 0.5; cursor: not-allowed; }
 .export[open] > summary { border-color: var(--accent); }
 .export-items { position: absolute; z-index: 5; top: calc(100% + 4px); left: 0; display: grid; gap: 4px; padding: 6px; min-width: 12em; background: var(--panel); border: 1px solid var(--border); border-radius: 8px; box-shadow: 0 6px 18px rgba(0,0,0,0.15); }
 .export-items button { text-align: left; }
-.share { flex: 1 1 260px; min-width: 0; font: 12px ui-monospace, monospace; padding: 6px; border: 1px solid var(--border); border-radius: 6px; }
+.verdict { margin: 2px 2px 6px; font-weight: 600; min-height: 0; }
+.verdict:empty { display: none; }
+.preset-note, .why { font-size: 12px; color: var(--muted); margin-top: 2px; }
+.preset-note:empty, .why:empty { display: none; }
+.control.disabled label { color: var(--muted); }
+.control-preset { grid-column: 1 / -1; }
+.control-preset select { min-width: min(100%, 22em); }
+.share { resize: vertical; white-space: pre; overflow: auto; flex: 1 1 260px; min-width: 0; font: 12px ui-monospace, monospace; padding: 6px; border: 1px solid var(--border); border-radius: 6px; }
 .controls { display: grid; grid-template-columns: repeat(auto-fill, minmax(230px, 1fr)); gap: 8px 16px; margin-top: 6px; }
 .control label { display: block; font-weight: 600; font-size: 13px; margin-bottom: 2px; }
 .control .unit { font-weight: 400; color: var(--muted); }

@@ -2,6 +2,7 @@
 // settings from attributes and the URL hash, validated by the Rust core's field table in the
 // worker; controls built from that table; shadow DOM; play/pause/step/reset; pause off screen;
 // error display at the control; panic recovery by restarting the worker.
+import { OLD_URL_KEYS } from './keys.js';
 import { LabWorker, WorkerError, BUSY_MAX } from './client.js';
 import { BASE_CSS } from './widget-css.js';
 import { download, toCsv, toJson, figurePng, figureSvg } from './export.js';
@@ -140,6 +141,15 @@ function drainBoots() {
   }, { timeout: 500 });
 }
 
+
+/** frame.html, the one-widget page for iframes, beside this lab's www/ folder. */
+const frameUrl = () => new URL('../frame.html', import.meta.url).href;
+const escapeAttr = (v) => String(v).replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+
+/** The host page's half of the iframe recipe: frame.js posts {type: 'noiselab-height', height};
+    the iframe that sent it is resized, so no widget is cut off. */
+export const IFRAME_RESIZE = "addEventListener('message',e=>{if(e.data&&e.data.type==='noiselab-height')for(const f of document.querySelectorAll('iframe'))if(f.contentWindow===e.source)f.style.height=e.data.height+'px'})";
+
 /** Validate a UI-only field (not part of the model config) with the core's message format. */
 function checkUiField(f, text) {
   const v = Number(String(text).trim());
@@ -158,6 +168,14 @@ export class NoiselabWidget extends HTMLElement {
   static buttons = [];
   /** False for widgets that compute once per setting (no play/step/reset/seed buttons). */
   static runControls = true;
+  /**
+   * Named presets for the lecture's key contrasts and failure modes:
+   * [{name, label, settings: {field: value}, note}]. A preset is the defaults with `settings`
+   * over them (the seed too, unless it names one); it only sets visible controls. Chosen from
+   * the "Preset" menu, the attribute `preset="name"`, the hash part `<key>.preset=name` or
+   * `setPreset(name)`.
+   */
+  static presets = [];
 
   constructor() {
     super();
@@ -203,12 +221,14 @@ export class NoiselabWidget extends HTMLElement {
       <div class="widget" part="widget">
         <div class="figure">${this.renderFigure()}</div>
         <div class="readout" aria-live="polite" role="status"></div>
+        <p class="verdict" aria-live="polite"></p>
         <div class="message" role="alert" hidden></div>
         <div class="buttons" role="toolbar" aria-label="run controls"></div>
         <div class="controls" role="group" aria-label="settings"></div>
       </div>`;
     this.$ = (sel) => this.root.querySelector(sel);
     this.readoutEl = this.$('.readout');
+    this.verdictEl = this.$('.verdict');
     this.messageEl = this.$('.message');
     this.io?.disconnect();
     this.io = new IntersectionObserver((entries) => {
@@ -251,6 +271,7 @@ export class NoiselabWidget extends HTMLElement {
     this.historyFields = hello.historyFields;
     this.col = Object.fromEntries(this.historyFields.map((n, i) => [n, i]));
     this.buildControls();
+    this.buildPresetMenu();
     this.buildButtons();
     const defaults = Object.fromEntries([
       ...this.fields.map((f) => [f.name, String(f.default)]),
@@ -286,21 +307,34 @@ export class NoiselabWidget extends HTMLElement {
       const attr = camelToKebab(name);
       if (this.hasAttribute(attr)) settings[name] = this.getAttribute(attr);
     }
+    if (this.hasAttribute('preset')) settings.preset = this.getAttribute('preset');
     return { settings, errors };
+  }
+
+  /** This widget's parts of a URL hash (`key.name=value`, also under its old front-page key). */
+  ownHashParts(hash = location.hash) {
+    const keys = this.urlKeys();
+    return hash.replace(/^#/, '').split('&').filter((p) => keys.some((k) => p.startsWith(`${k}.`)));
+  }
+
+  /** The keys this widget's state is read under: its url-state and the front page's old key. */
+  urlKeys() {
+    const key = this.urlKey;
+    if (!key) return [];
+    const old = Object.entries(OLD_URL_KEYS).filter(([, v]) => v === key).map(([k]) => k);
+    return [key, ...old];
   }
 
   settingsFromHash() {
     const settings = {};
     const errors = [];
-    const key = this.urlKey;
-    if (!key) return { settings, errors };
-    const raw = location.hash.replace(/^#/, '');
-    for (const part of raw.split('&')) {
-      if (!part.startsWith(`${key}.`)) continue;
+    if (!this.urlKey) return { settings, errors };
+    for (const part of this.ownHashParts()) {
+      const dot = part.indexOf('.');
       const eq = part.indexOf('=');
       let name, value;
       try {
-        name = decodeURIComponent(part.slice(key.length + 1, eq < 0 ? undefined : eq));
+        name = decodeURIComponent(part.slice(dot + 1, eq < 0 ? undefined : eq));
         value = eq < 0 ? '' : decodeURIComponent(part.slice(eq + 1).replace(/\+/g, ' '));
       } catch {
         errors.push({ field: 'url', message: `the link's setting "${part}" is malformed (bad %-encoding); it was ignored` });
@@ -323,15 +357,22 @@ export class NoiselabWidget extends HTMLElement {
     }
     const { settings, errors } = this.settingsFromHash();
     const current = this.hashString();
-    const incoming = location.hash.replace(/^#/, '').split('&').filter((p) => p.startsWith(`${this.urlKey}.`)).join('&');
+    const incoming = this.ownHashParts().join('&');
     if (incoming === current || (!incoming && !errors.length)) return;
     await this.applySettings(settings, { extraErrors: errors, replace: true });
   }
 
-  /** This widget's part of the URL hash: `key.name=value&…`, every setting. */
+  /** The settings that differ from the defaults (name → text), in field order. */
+  changedSettings() {
+    const d = this.defaults();
+    return Object.fromEntries(this.allFieldNames().filter((n) => this.valid[n] !== d[n]).map((n) => [n, this.valid[n]]));
+  }
+
+  /** This widget's part of the URL hash: `key.name=value&…`, the non-default settings only
+      (a link is short and names just what was changed; the rest are the defaults). */
   hashString() {
     const key = this.urlKey;
-    return this.allFieldNames().map((n) => `${key}.${n}=${encodeURIComponent(this.valid[n])}`).join('&');
+    return Object.entries(this.changedSettings()).map(([n, v]) => `${key}.${n}=${encodeURIComponent(v)}`).join('&');
   }
 
   writeHash() {
@@ -345,8 +386,8 @@ export class NoiselabWidget extends HTMLElement {
    * depend on which widget finished booting first.
    */
   hashWithOwnState() {
-    const key = this.urlKey;
-    const parts = location.hash.replace(/^#/, '').split('&').filter((p) => p && !p.startsWith(`${key}.`));
+    const mine = new Set(this.ownHashParts());
+    const parts = location.hash.replace(/^#/, '').split('&').filter((p) => p && !mine.has(p));
     const own = this.hashString();
     const order = [...document.querySelectorAll('[url-state]')].map((e) => e.getAttribute('url-state'));
     const rank = (p) => {
@@ -360,12 +401,34 @@ export class NoiselabWidget extends HTMLElement {
     return [...plain, ...sorted].join('&');
   }
 
-  /** A link (url-state) or an embed snippet reproducing the current state exactly. */
+  /** A link to this widget's exact state: the page with this widget's non-default settings
+      and its seed in the hash (no other widget's state). */
   shareText() {
-    if (this.urlKey) return `${location.href.split('#')[0]}#${this.hashWithOwnState()}`;
+    const key = this.urlKey ?? this.localName.replace(/^noiselab-/, '');
+    const own = this.hashString().replaceAll(`${this.urlKey}.`, `${key}.`);
+    const seed = this.valid.seed !== undefined && !own.includes(`${key}.seed=`) ? `${key}.seed=${encodeURIComponent(this.valid.seed)}` : '';
+    const hash = [own, seed].filter(Boolean).join('&');
+    if (this.urlKey) return `${location.href.split('#')[0]}#${hash}`;
+    return `${frameUrl()}?widget=${key}#${hash}`;
+  }
+
+  /** Snippets that embed this exact state in course notes: the element (with noiselab.js) and
+      an iframe of frame.html that resizes itself to the widget's height (frame.js posts it). */
+  embedText() {
+    const key = this.localName.replace(/^noiselab-/, '');
     const tag = this.localName;
-    const attrs = this.allFieldNames().map((n) => `${camelToKebab(n)}="${this.valid[n]}"`).join(' ');
-    return `<${tag} ${attrs}></${tag}>`;
+    const changed = this.changedSettings();
+    if (this.valid.seed !== undefined && changed.seed === undefined) changed.seed = this.valid.seed;
+    const attrs = Object.entries(changed).map(([n, v]) => ` ${camelToKebab(n)}="${escapeAttr(v)}"`).join('');
+    const hash = Object.entries(changed).map(([n, v]) => `${key}.${n}=${encodeURIComponent(v)}`).join('&');
+    const src = `${frameUrl()}?widget=${key}${hash ? `#${hash}` : ''}`;
+    return [
+      `<script type="module" src="${new URL('../noiselab.js', import.meta.url).href}"></script>`,
+      `<${tag}${attrs}></${tag}>`,
+      '',
+      `<iframe src="${escapeAttr(src)}" title="noiselab: ${key}" style="width:100%;border:0" height="1200" loading="lazy"></iframe>`,
+      `<script>${IFRAME_RESIZE}</script>`,
+    ].join('\n');
   }
 
   /**
@@ -383,6 +446,19 @@ export class NoiselabWidget extends HTMLElement {
     const uiNames = new Set(this.constructor.uiFields.map((f) => f.name));
     const modelNames = new Set(this.fields.map((f) => f.name));
     const errors = [...extraErrors];
+    if ('preset' in changes) {
+      // A named preset: the defaults with the preset's settings over them, then any other
+      // settings given with it (a link's own seed, say).
+      const { preset: name, ...rest } = changes;
+      const p = this.presetNamed(String(name).trim());
+      if (p) {
+        changes = { ...Object.fromEntries(Object.entries(p.settings ?? {}).map(([k, v]) => [k, String(v)])), ...rest };
+        replace = true;
+      } else {
+        changes = rest;
+        errors.push({ field: 'preset', message: `preset must be one of ${this.presetNames().join(', ')}; got "${name}"` });
+      }
+    }
     const candidate = replace ? Object.fromEntries(Object.entries(this.defaults())) : { ...this.valid };
     const modelChanges = {};
     for (const [name, text] of Object.entries(changes)) {
@@ -406,15 +482,16 @@ export class NoiselabWidget extends HTMLElement {
     const before = this.valid;
     this.valid = candidate;
     const changed = initial ? this.allFieldNames() : this.allFieldNames().filter((n) => before[n] !== candidate[n]);
-    // A control's error stays until that control gets a valid value (or everything is replaced).
-    this.fieldErrors = initial || replace ? {} : (this.fieldErrors ?? {});
-    for (const name of Object.keys(changes)) delete this.fieldErrors[name];
+    // The errors shown are this change's: a control's error names the field, its range and the
+    // rejected value, and goes with the next change.
+    this.fieldErrors = {};
     for (const e of errors) if (this.controls[e.field]) this.fieldErrors[e.field] = e;
-    // Refresh only the controls this change touched (a control being typed in elsewhere keeps
-    // its text); a rejected value stays visible beside its error.
+    // Refresh the controls this change touched (a control being typed in elsewhere keeps its
+    // text); a rejected one shows the value actually in use again.
     const touched = initial || replace ? this.allFieldNames() : [...new Set([...changed, ...Object.keys(changes)])];
-    this.syncControls(touched.filter((n) => !this.fieldErrors[n]));
+    this.syncControls(touched);
     this.showErrors(errors);
+    this.updatePresetMenu();
     if (changed.length) {
       if (!initial || this.urlKey) this.writeHash();
       await this.onApplied(changed, initial);
@@ -438,7 +515,98 @@ export class NoiselabWidget extends HTMLElement {
     return this.applySettings(Object.fromEntries(Object.entries(changes).map(([k, v]) => [k, String(v)])));
   }
 
+  // ---- presets ------------------------------------------------------------------------------
+
+  presetNames() { return ['default', ...this.constructor.presets.map((p) => p.name)]; }
+
+  presetNamed(name) {
+    if (name === 'default') return { name: 'default', label: 'default settings', settings: {} };
+    return this.constructor.presets.find((p) => p.name === name) ?? null;
+  }
+
+  /** Public API: apply the named preset (see `static presets`); resolves to `{ok, errors}`. */
+  async setPreset(name) {
+    await this.ready;
+    return this.applySettings({ preset: String(name) });
+  }
+
+  /** Public API: the preset the current settings are ('default' for the defaults), or 'custom'.
+      The seed and the display-only settings are not compared. */
+  get preset() {
+    if (!this.valid) return 'custom';
+    const d = this.defaults();
+    const ui = new Set(this.constructor.uiFields.map((f) => f.name));
+    const names = this.fields.map((f) => f.name).filter((n) => n !== 'seed' && !ui.has(n));
+    for (const name of this.presetNames()) {
+      const p = this.presetNamed(name);
+      const want = { ...d, ...Object.fromEntries(Object.entries(p.settings).map(([k, v]) => [k, String(v)])) };
+      if (names.every((n) => String(want[n]) === String(this.valid[n]))) return name;
+    }
+    return 'custom';
+  }
+
+  buildPresetMenu() {
+    const presets = this.constructor.presets;
+    if (!presets.length) return;
+    const id = `${this.handle}-preset`;
+    const row = document.createElement('div');
+    row.className = 'control control-preset';
+    row.dataset.name = 'preset';
+    row.hidden = !this.shownControl('preset');
+    row.innerHTML = `<label for="${id}">Preset</label><div class="inputs"><select id="${id}" aria-describedby="${id}-note">
+      <option value="default">default settings</option>
+      ${presets.map((p) => `<option value="${p.name}">${p.label}</option>`).join('')}
+      <option value="custom" disabled>custom (changed by hand)</option></select></div><div class="preset-note" id="${id}-note"></div>`;
+    this.$('.controls').prepend(row);
+    this.presetSelect = row.querySelector('select');
+    this.presetNote = row.querySelector('.preset-note');
+    this.presetSelect.addEventListener('change', () => {
+      const v = this.presetSelect.value;
+      if (v !== 'custom') this.applySettings({ preset: v }).catch((err) => this.fail(err));
+    });
+  }
+
+  updatePresetMenu() {
+    if (!this.presetSelect) return;
+    const name = this.preset;
+    this.presetSelect.value = name;
+    const p = name === 'custom' ? null : this.presetNamed(name);
+    this.presetNote.textContent = p?.note ?? (name === 'custom' ? 'Settings changed by hand.' : '');
+    this.dataset.preset = name;
+  }
+
+  /** Disable the control of `name` with a short reason shown under it (null or '' enables it). */
+  setControlDisabled(name, reason) {
+    const c = this.controls?.[name];
+    if (!c) return;
+    const off = Boolean(reason);
+    c.box.disabled = off;
+    if (c.slider) c.slider.disabled = off;
+    c.row.classList.toggle('disabled', off);
+    let why = c.row.querySelector('.why');
+    if (!why) {
+      why = document.createElement('div');
+      why.className = 'why';
+      why.id = `${c.box.id}-why`;
+      c.row.append(why);
+      c.box.setAttribute('aria-describedby', `${c.box.id}-err ${why.id}`);
+    }
+    why.textContent = off ? reason : '';
+  }
+
+  /** One plain sentence that interprets the numbers (under the readout; batched like it). */
+  setVerdict(text) {
+    this.setLive(this.verdictEl, text ?? '', 'text');
+  }
+
   // ---- controls -----------------------------------------------------------------------------
+
+  /** A run button or the export menu: shown unless `hide=` names it (`controls=` filters
+      settings only, so a teacher's figure with a few controls can still be played). */
+  shownButton(name) {
+    const hide = (this.getAttribute('hide') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+    return !(hide.includes(camelToKebab(name)) || hide.includes(name));
+  }
 
   shownControl(name) {
     const kebab = camelToKebab(name);
@@ -543,19 +711,21 @@ export class NoiselabWidget extends HTMLElement {
       ] : [{ name: 'reset', label: 'Reset', title: 'Back to the default settings' }]),
       ...this.constructor.buttons,
       ...(run ? [{ name: 'newSeed', label: 'New seed', title: 'Draw a fresh random seed' }] : []),
-      { name: 'copyLink', label: this.urlKey ? 'Copy link' : 'Copy embed code', title: 'Copy the exact state (all settings and the seed)' },
+      { name: 'copyLink', label: 'Copy link', title: 'Copy a link to this exact state (the changed settings and the seed)' },
+      { name: 'copyEmbed', label: 'Copy embed', title: 'Copy HTML that embeds this exact state in course notes (the element, or an iframe)' },
     ];
     this.buttons = {};
     for (const b of all) {
       const el = this.makeButton(b);
-      el.hidden = !this.shownControl(b.name);
+      el.hidden = !this.shownButton(b.name);
       bar.append(el);
       this.buttons[b.name] = el;
     }
     this.buttons.play?.setAttribute('aria-pressed', 'false');
     this.buildExportMenu(bar);
-    this.shareEl = document.createElement('input');
+    this.shareEl = document.createElement('textarea');
     this.shareEl.className = 'share';
+    this.shareEl.rows = 1;
     this.shareEl.readOnly = true;
     this.shareEl.hidden = true;
     this.shareEl.setAttribute('aria-label', 'link to this exact state');
@@ -570,7 +740,8 @@ export class NoiselabWidget extends HTMLElement {
       else if (name === 'newSeed') {
         const seed = await this.worker.request('freshSeed');
         await this.applySettings({ seed: String(seed) });
-      } else if (name === 'copyLink') await this.copyLink();
+      } else if (name === 'copyLink') await this.copyText(this.shareText(), 'link to this exact state', 'Copied: the link reproduces this exact run (settings and seed).');
+      else if (name === 'copyEmbed') await this.copyText(this.embedText(), 'HTML that embeds this exact state', 'Copied: paste the element (with its script tag) into course notes on the same site as the lab, or the iframe anywhere.');
       else if (['exportCsv', 'exportJson', 'exportPng', 'exportSvg', 'saveSettings', 'loadSettings'].includes(name)) await this.exportAs(name);
       else await this.onButton(name);
     } catch (err) { this.fail(err); }
@@ -580,7 +751,7 @@ export class NoiselabWidget extends HTMLElement {
   buildExportMenu(bar) {
     const menu = document.createElement('details');
     menu.className = 'export';
-    menu.hidden = !this.shownControl('export');
+    menu.hidden = !this.shownButton('export');
     menu.innerHTML = `<summary>Export</summary><div class="export-items" role="group" aria-label="export">
       <button type="button" data-name="exportCsv" title="Per-step results as CSV">Data (CSV)</button>
       <button type="button" data-name="exportJson" title="Settings, per-step results and summary as JSON">Data (JSON)</button>
@@ -649,14 +820,20 @@ export class NoiselabWidget extends HTMLElement {
     return { settings: this.settings, historyFields: [], history: [] };
   }
 
+  /** Public API: copy a link to this exact state (see shareText). */
   async copyLink() {
-    const text = this.shareText();
+    return this.copyText(this.shareText(), 'link to this exact state', 'Copied: the link reproduces this exact run (settings and seed).');
+  }
+
+  async copyText(text, what, done) {
     this.shareEl.value = text;
+    this.shareEl.rows = Math.min(6, text.split('\n').length);
+    this.shareEl.setAttribute('aria-label', what);
     this.shareEl.hidden = false;
     this.shareEl.select();
     try {
       await navigator.clipboard.writeText(text);
-      this.showMessage('Copied: the link reproduces this exact run (settings and seed).', 'info');
+      this.showMessage(done, 'info');
     } catch {
       this.showMessage('Select and copy the text next to the buttons.', 'info');
     }
@@ -672,6 +849,7 @@ export class NoiselabWidget extends HTMLElement {
     this.toggleAttribute('playing', this.playing);
     // Announce numbers when paused, not every frame while playing.
     this.readoutEl.setAttribute('aria-live', this.playing ? 'off' : 'polite');
+    this.verdictEl?.setAttribute('aria-live', this.playing ? 'off' : 'polite');
   }
 
   // ---- running ------------------------------------------------------------------------------
