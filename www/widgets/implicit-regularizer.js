@@ -242,7 +242,9 @@ class NoiselabImplicitReg extends NoiselabWidget {
     const q = QUANTITIES[this.view];
     const scaleV = q.percent ? 100 : 1;
     const series = [];
-    for (const m of METHODS) {
+    // Drawn GD on J, then GD on J + R (wider), then SGD on top: where SGD and GD on J + R
+    // coincide, SGD's vermillion line shows inside a blue edge instead of hiding.
+    for (const m of [METHODS[1], METHODS[2], METHODS[0]]) {
       for (const line of q.lines) {
         series.push({ m, line, pts: ks.map((k) => ({ k, x: this.value(k, xName), y: scaleV * this.value(k, `${m.key}${line.col}`), se: m.key === 'sgd' && line.se ? scaleV * this.value(k, line.se) : NaN })) });
       }
@@ -272,7 +274,7 @@ class NoiselabImplicitReg extends NoiselabWidget {
     for (const s of series) {
       const { m, line, pts } = s;
       ctx.strokeStyle = m.colour; ctx.fillStyle = m.colour;
-      ctx.lineWidth = line.solid ? 2.5 : 1.6;
+      ctx.lineWidth = (line.solid ? 2.5 : 1.6) * (m.key === 'reg' ? 1.8 : 1);
       ctx.setLineDash(line.solid ? [] : [6, 4]);
       ctx.beginPath();
       let open = false;
