@@ -1026,7 +1026,11 @@ class NoiselabDropout extends NoiselabWidget {
     if (!t.droppable) return 'This training rule drops nothing, so all three predictions agree.';
     if (c.exact.length) {
       // The exact 2^D average has no MC noise: its gap to weight scaling is a fact of the net.
-      if (!(eg > 5e-3)) return `Exact average over all 2^${t.droppable} masks vs weight scaling: mean gap ${fmt(eg, 4)}: here weight scaling is the mask average (as for a linear output).`;
+      if (!(eg > 5e-3)) {
+        return this.snapshot.stepsDone === 0
+          ? `Before training: exact average over all 2^${t.droppable} masks vs weight scaling: mean gap ${fmt(eg, 4)}, because the biases start at 0 and relu(a·z) = a·relu(z) for a ≥ 0, so the masks act linearly on a 1-D input. Press Play: once the biases move, the two part.`
+          : `Exact average over all 2^${t.droppable} masks vs weight scaling: mean gap ${fmt(eg, 4)}: here weight scaling is the mask average (as for a linear output).`;
+      }
       const head = `Exact average over all 2^${t.droppable} masks vs weight scaling: mean gap ${fmt(eg, 4)} (no MC noise), so weight scaling is not the mask average through the ReLU; the MC average (K = ${t.k}) is ${fmt(me, 4)} from the exact one and ${fmt(gap, 4)} from weight scaling`;
       return me < gap ? `${head}: it converges to the mask average, not to weight scaling (Srivastava et al.; Baldi & Sadowski).` : `${head}: at this K it is not yet closer to the exact average; raise K.`;
     }
