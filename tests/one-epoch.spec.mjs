@@ -94,3 +94,64 @@ test('on the lab page the state round-trips through the URL hash', async ({ page
   expect((await canvasStats(el2, 'canvas.gaps', BLUE)).near).toBeGreaterThan(100);
   con.check();
 });
+
+// ---- issue 17: a verdict from the slopes, presets for the wrong regularizers -----------------
+
+const verdict = (el) => el.evaluate((e) => e.shadowRoot.querySelector('.verdict').textContent);
+
+test('default: slopes 3 (J + R) and 2 (J), the wrong R falls back to 2, at seeds 12, 1 and 2, and the verdict says so', async ({ page }) => {
+  // The old widget had no verdict sentence and no presets (issue 17: every widget needs them).
+  const con = watchConsole(page);
+  await page.goto('www/examples/one-epoch.html');
+  const el = await ready(page, '#logreg');
+  expect(await el.evaluate((e) => e.preset)).toBe('default');
+  for (const seed of [12, 1, 2]) {
+    if (seed !== 12) await el.evaluate((e, s) => e.setSettings({ seed: s }), seed);
+    await expect.poll(() => el.evaluate((e) => e.settings.seed)).toBe(String(seed));
+    const s = await slopes(el);
+    const variant = Number(await readout(el, '.r-slope-variant'));
+    expect(Math.abs(s.jr - 3), `seed ${seed}`).toBeLessThan(0.15);
+    expect(Math.abs(s.j - 2), `seed ${seed}`).toBeLessThan(0.15);
+    expect(Math.abs(variant - 2), `seed ${seed}`).toBeLessThan(0.15);
+    const v = await verdict(el);
+    expect(v, `seed ${seed}`).toContain(`shrinks like α^${s.jr.toFixed(2)}`);
+    expect(v, `seed ${seed}`).toMatch(/follows the modified flow on J \+ R to third order, as Smith et al\. show; R without its tr C term falls back to α\^2\.\d\d, second order like R = 0\.$/);
+  }
+  con.check();
+});
+
+test('presets: each wrong R falls back to slope 2, at B = 1 the missing factor is no error, the tanh net is third order too; large α flips the verdict', async ({ page }) => {
+  const con = watchConsole(page);
+  await page.goto('www/examples/one-epoch.html');
+  const el = await ready(page, '#logreg');
+  const apply = async (name) => {
+    const before = await el.locator('table.gaps tbody').textContent();
+    expect((await el.evaluate((e, n) => e.setPreset(n), name)).ok, name).toBe(true);
+    await expect.poll(() => el.locator('table.gaps tbody').textContent()).not.toBe(before);
+    expect(await el.evaluate((e) => e.preset)).toBe(name);
+    return { s: await slopes(el), variant: Number(await readout(el, '.r-slope-variant')), v: await verdict(el) };
+  };
+  for (const [name, label] of [['no-factor', 'R without \\(N−B\\)/\\(N−1\\)'], ['sample-covariance', 'R with a 1/\\(N−1\\) covariance']]) {
+    const { s, variant, v } = await apply(name);
+    expect(await control(el, 'variant').box.inputValue()).toBe(name === 'no-factor' ? 'noFactor' : 'sampleCovariance');
+    expect(Math.abs(s.jr - 3), name).toBeLessThan(0.15);
+    expect(variant, name).toBeLessThan(2.15);
+    expect(v, name).toMatch(new RegExp(`third order, as Smith et al\\. show; ${label} falls back to α\\^1\\.\\d\\d, second order like R = 0\\.$`));
+  }
+  // B = 1: (N−B)/(N−1) = 1, so the "wrong" R is the correct one and its slope is 3 as well.
+  let r = await apply('batch-1-no-factor');
+  expect(await control(el, 'batchSize').box.inputValue()).toBe('1');
+  expect(Math.abs(r.variant - r.s.jr)).toBeLessThan(0.01);
+  expect(r.v).toMatch(/R without \(N−B\)\/\(N−1\) is the correct R here \(at B = 1, \(N−B\)\/\(N−1\) = 1\), so its curve lies on the J \+ R curve\.$/);
+  // The tanh net (720 orderings): third order too.
+  r = await apply('tanh');
+  await expect.poll(() => readout(el, '.r-orderings')).toBe('720');
+  expect(Math.abs(r.s.jr - 3)).toBeLessThan(0.15);
+  expect(r.variant).toBeLessThan(2.15);
+  expect(r.v).toContain('to third order, as Smith et al. show');
+  // The flip: the tanh net at α = 0.2 is not yet asymptotic (slope 2.76): the verdict says so.
+  await el.evaluate((e) => e.setSettings({ learningRate: 0.2, halvings: 4 }));
+  await expect.poll(() => verdict(el)).toMatch(/not 3 and 2: at these α the ladder is not in the small-α regime/);
+  expect(await el.evaluate((e) => e.preset)).toBe('custom');
+  con.check();
+});
