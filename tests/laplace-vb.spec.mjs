@@ -2,7 +2,14 @@
 import { test, expect } from '@playwright/test';
 import { watchConsole, ready, canvasStats, readout, control } from './helpers.mjs';
 
-const BLUE = [0, 114, 178]; // the variational Gaussian's colour
+// Bishop's colours (PRML Fig. 10.1): variational green, Laplace red, the true density filled
+// yellow/ochre (rgba(240,196,25,0.45) over white).
+const GREEN = [46, 158, 62];
+const RED = [200, 16, 46];
+const OCHRE_FILL = [248, 228, 152];
+const OLD_ORANGE = [230, 159, 0]; // this morning's Laplace colour
+const OLD_BLUE = [0, 114, 178]; // this morning's variational colour (now the moment-matched one)
+const BLUE = GREEN; // the variational Gaussian's colour, as the tests below knew it
 
 test('Bishop’s example: the curves draw and the numbers match §5', async ({ page }) => {
   const con = watchConsole(page);
@@ -56,10 +63,132 @@ test('on the lab page the state round-trips through the URL hash', async ({ page
   expect(await el2.evaluate((e) => e.settings)).toEqual({ slope: '7.5', offset: '-1' });
   await expect.poll(() => readout(el2, '.r-mode')).toBe(mode);
   // Every widget of the page keeps its own part of the hash (the funnel, far down the page,
-  // boots in the background after the widgets in view).
+  // boots in the background after the widgets in view); one at its defaults writes none
+  // (issue 17: a link carries non-default settings only).
   await ready(page, '#funnel-widget');
   const later = await page.evaluate(() => location.hash);
-  expect(later).toContain('funnel.seed=');
+  expect(later).not.toContain('funnel.');
   expect(later).toContain('laplace-vb.slope=7.5');
+  expect(later).toContain('laplace-vb.offset=-1');
+  con.check();
+});
+
+// Issue 17, finding 8: this morning the variational fit was blue, Laplace orange and p a grey
+// shade, unlike Bishop's Fig. 10.1 (yellow p, red Laplace, green variational): the pixel counts
+// near green, red and the ochre fill were all ~0 on the old code.
+test('Bishop’s colours: p filled ochre, Laplace red, variational green, in both panels and the legend', async ({ page }) => {
+  const con = watchConsole(page);
+  await page.goto('www/examples/laplace-vb.html');
+  const el = await ready(page, '#bishop');
+  for (const canvas of ['canvas.density', 'canvas.neglog']) {
+    expect((await canvasStats(el, canvas, GREEN)).near).toBeGreaterThan(300);
+    expect((await canvasStats(el, canvas, RED)).near).toBeGreaterThan(150);
+    expect((await canvasStats(el, canvas, OLD_ORANGE)).near).toBeLessThan(20);
+  }
+  expect((await canvasStats(el, 'canvas.density', OCHRE_FILL)).near).toBeGreaterThan(2000);
+  // The legend's swatches carry the same colours as the curves.
+  const swatches = await el.evaluate((e) => [...e.shadowRoot.querySelectorAll('.legend .swatch')].map((s) => getComputedStyle(s).borderTopColor));
+  expect(swatches.slice(0, 3)).toEqual(['rgb(138, 106, 0)', 'rgb(200, 16, 46)', 'rgb(46, 158, 62)']);
+  expect(swatches[3]).toBe(`rgb(${OLD_BLUE.join(', ')})`);
+  con.check();
+});
+
+// Issue 17, finding 8: at slope 0 the old readout printed "variational 0.0000 < Laplace 0.0000"
+// and bolded one row only; now equal KLs (within half the last digit shown) read "=".
+test('slope 0: the readout says the KLs are equal, every row is best, the verdict says they coincide', async ({ page }) => {
+  const con = watchConsole(page);
+  await page.goto('www/examples/laplace-vb.html');
+  const el = await ready(page, '#bishop');
+  expect(await readout(el, '.r-kl-relation')).toBe('<');
+  await el.evaluate((e) => e.setSettings({ slope: 0 }));
+  await expect.poll(() => readout(el, '.r-kl-relation')).toBe('=');
+  const text = await readout(el, '.readout');
+  expect(text).not.toContain('0.0000 < Laplace 0.0000');
+  expect(text).toContain('(equal)');
+  await expect(el.locator('table.kl td.best')).toHaveCount(6);
+  expect(await readout(el, '.verdict')).toMatch(/^At slope a = 0 p is Gaussian: the Laplace, variational and moment-matched Gaussians coincide \(mean -?0\.000, std 1\.000\)/);
+  con.check();
+});
+
+/** The numbers the widget shows: the KL table (mean, std, KL(q‖p), KL(p‖q) per row) and z₀. */
+async function table(el) {
+  return el.evaluate((e) => {
+    const rows = [...e.shadowRoot.querySelectorAll('table.kl tbody tr')].map((r) => [...r.cells].slice(1).map((c) => Number(c.textContent)));
+    const [laplace, variational, moment] = rows.map(([mean, std, klQP, klPQ]) => ({ mean, std, klQP, klPQ }));
+    return { laplace, variational, moment, mode: Number(e.shadowRoot.querySelector('.r-mode').textContent) };
+  });
+}
+
+// Claim (Bishop PRML §10.1, Fig. 10.1): Laplace sits at the mode; the Gaussian minimizing
+// KL(q‖p) moves toward the mass, is narrower than p and has the smaller KL(q‖p). Each preset
+// shows what its note says, read from the table (quadrature, so no standard errors).
+test('the default (Bishop’s figure) and each preset show the claim they state, in the numbers and the verdict', async ({ page }) => {
+  const con = watchConsole(page);
+  await page.goto('www/examples/laplace-vb.html');
+  const el = await ready(page, '#bishop');
+  const claim = (t) => {
+    expect(t.laplace.mean).toBeCloseTo(t.mode, 4); // Laplace at the mode
+    expect(Math.sign(t.variational.mean - t.mode)).toBe(Math.sign(t.moment.mean - t.mode)); // toward the mass
+    expect(Math.abs(t.variational.mean - t.mode)).toBeGreaterThan(0.1);
+    expect(t.variational.std).toBeLessThan(t.moment.std); // narrower than p
+    expect(t.variational.klQP).toBeLessThan(t.laplace.klQP); // the smaller KL(q‖p)
+    expect(t.moment.klPQ).toBeLessThanOrEqual(Math.min(t.laplace.klPQ, t.variational.klPQ)); // MM minimizes KL(p‖q)
+  };
+  expect(await el.evaluate((e) => e.preset)).toBe('default');
+  let t = await table(el);
+  claim(t);
+  expect(t.laplace.std).toBeGreaterThan(t.variational.std); // Bishop's: Laplace the wider one
+  expect(await readout(el, '.verdict')).toMatch(/as in Bishop's Fig\. 10\.1\.$/);
+  const verdictOf = async (name) => {
+    await el.evaluate((e, n) => e.setPreset(n), name);
+    expect(await el.evaluate((e) => e.preset)).toBe(name);
+    return readout(el, '.verdict');
+  };
+  // Mild skew: the three nearly agree, and the variational still wins.
+  expect(await verdictOf('mild-skew')).toMatch(/as in Bishop's Fig\. 10\.1\.$/);
+  t = await table(el);
+  claim(t);
+  expect(t.laplace.klQP).toBeLessThan(0.1);
+  expect(await el.evaluate((e) => e.settings)).toEqual({ slope: '3', offset: '1' });
+  // The cliff: Laplace narrower than p and than the variational Gaussian, far worse in KL.
+  expect(await verdictOf('cliff')).toMatch(/as in Bishop's Fig\. 10\.1\.$/);
+  t = await table(el);
+  claim(t);
+  expect(t.laplace.std).toBeLessThan(t.variational.std);
+  expect(t.laplace.klQP).toBeGreaterThan(5 * t.variational.klQP);
+  // The visible controls show what runs.
+  expect(await control(el, 'offset').box.inputValue()).toBe('-4');
+  expect(await control(el, 'slope').box.inputValue()).toBe('20');
+  // Steep: Laplace's KL(q‖p) above 5 nats.
+  expect(await verdictOf('steep')).toMatch(/as in Bishop's Fig\. 10\.1\.$/);
+  t = await table(el);
+  claim(t);
+  expect(t.laplace.klQP).toBeGreaterThan(5);
+  // Symmetric: all coincide.
+  expect(await verdictOf('symmetric')).toContain('coincide');
+  t = await table(el);
+  for (const q of [t.laplace, t.variational]) { expect(q.mean).toBeCloseTo(t.moment.mean, 4); expect(q.std).toBeCloseTo(1, 4); expect(q.klQP).toBe(0); }
+  con.check();
+});
+
+test('the verdict flips when the numbers contradict Bishop’s figure; a preset comes from the attribute', async ({ page }) => {
+  const con = watchConsole(page);
+  await page.goto('www/examples/laplace-vb.html');
+  const el = await ready(page, '#bishop');
+  const base = await el.evaluate((e) => e.result.analysis);
+  const verdict = (a) => page.evaluate(async (x) => (await import(new URL('../widgets/laplace-vb.js', location.href).href)).verdictOf(x, 20), a);
+  expect(await verdict(base)).toMatch(/as in Bishop's Fig\. 10\.1\.$/);
+  // A variational Gaussian wider than p, at the mode, with the larger KL: every clause flips.
+  const bad = { ...base, variational: { mean: base.mode, std: 2 * base.momentMatched.std }, variationalKl: { ...base.variationalKl, klQP: 2 * base.laplaceKl.klQP } };
+  const text = await verdict(bad);
+  expect(text).toContain('does not move toward the mass');
+  expect(text).toContain('not narrower than p');
+  expect(text).toContain('(higher)');
+  expect(text).toMatch(/unlike Bishop's Fig\. 10\.1\.$/);
+  // The preset attribute, as a teacher would write it.
+  await page.evaluate(() => { const w = document.createElement('noiselab-laplace-vb'); w.id = 'sym'; w.setAttribute('preset', 'symmetric'); document.querySelector('main').append(w); });
+  const sym = await ready(page, '#sym');
+  expect(await sym.evaluate((e) => e.preset)).toBe('symmetric');
+  expect(await readout(sym, '.r-kl-relation')).toBe('=');
   con.check();
 });
