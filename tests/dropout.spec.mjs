@@ -214,6 +214,14 @@ test('claim at the defaults: DROP₈ loses part of dropout’s benefit and knock
     expect(back / lost, `seed ${seed}: knock-in restores it`).toBeGreaterThan(0.5);
     await expect(el.locator('.verdict')).toContainText('the implicit effect Wei et al. report');
     await expect(el.locator('.verdict')).toContainText(`loses ${Math.round(100 * lost / benefit)}%`);
+    if (seed === 1) {
+      // The explicit-only curve's spikes (the old view showed one at step ~1800 unexplained): its
+      // training loss jumps where the stiff second-order R̂ makes a step of size α overshoot
+      // (seed 1: steps 1020 and 1820); the plot marks them and the finding explains them.
+      await expect(el.locator('.wei-finding')).toContainText('The explicit-only rule’s training loss jumped at step 1020');
+      await expect(el.locator('.wei-finding')).toContainText('step-size instability');
+      await expect(el.locator('.legend-wei')).toContainText('explicit-only training loss jumped');
+    }
   }
   con.check();
 });
