@@ -24,6 +24,7 @@ canvas { aspect-ratio: 4 / 3; }
 .progress { height: 6px; border-radius: 3px; background: var(--border); overflow: hidden; }
 .progress > i { display: block; height: 100%; width: 0; background: var(--accent); transition: width 0.2s; }
 @media (prefers-reduced-motion: reduce) { .progress > i { transition: none; } }
+.legend .line-legend { display: contents; }
 details.numbers { font-size: 12px; }
 details.numbers summary { cursor: pointer; }
 .table-wrap { overflow-x: auto; }
@@ -229,7 +230,10 @@ class NoiselabImplicitReg extends NoiselabWidget {
     this.$('.lr-title').textContent = `Learning-rate sweep (B = ${this.valid.batchSize})`;
     this.$('.b-title').textContent = `Batch-size sweep (α = ${this.valid.learningRate})`;
     const q = QUANTITIES[this.view];
-    this.$('.line-legend').innerHTML = q.lines.map((l) => `<span><i class="swatch ink${l.solid ? '' : ' dashed'}"></i>${l.part} (${l.solid ? '●' : '○'}${l.se ? ', ±1 SE for SGD' : ''})</span>`).join('');
+    // Line styles in words and glyphs, not in a dark swatch that could pass for GD on J's.
+    const styles = q.lines.length > 1 ? q.lines.map((l) => `<span>${l.solid ? 'solid line, ●' : 'dashed line, ○'}: ${l.part}</span>`).join('') : '';
+    const runs = this.valid.sgdRuns;
+    this.$('.line-legend').innerHTML = `${styles}<span>bars: ±1 SE of SGD's mean over ${runs} run${runs === '1' ? '' : 's'}</span>`;
     const s = this.snapshot;
     const bar = this.$('.progress');
     bar.setAttribute('aria-valuenow', String(s.donePoints / s.totalPoints));
