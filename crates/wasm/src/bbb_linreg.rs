@@ -3,7 +3,7 @@
 
 use crate::{as_pairs, check_reply, config_from_js, settings_from_js, to_js};
 use js_sys::Float64Array;
-use noiselab_core::bayes::bbb_view::{ellipses, reference};
+use noiselab_core::bayes::bbb_view::{ellipses, reference, samples};
 use noiselab_core::bayes::{BayesByBackprop, BbbConfig, BBB_FIELDS, BBB_HISTORY_FIELDS};
 use noiselab_core::experiment::Experiment;
 use std::collections::BTreeMap;
@@ -60,7 +60,8 @@ impl BbbLinregRun {
     }
 
     /// `{logEvidence, meanFieldGap, posteriorMean, meanFieldStd, marginalStd,
-    /// varianceRatioMeanField, varianceRatioMarginal}` at the current `s`.
+    /// varianceRatioMeanField, varianceRatioMarginal, elboTailMean, gapTailMean,
+    /// averagedStdOverMeanField, averagedStdOverMarginal}` at the current `s`.
     pub fn reference(&self) -> Result<JsValue, JsError> {
         to_js(&reference(&self.inner))
     }
@@ -70,6 +71,13 @@ impl BbbLinregRun {
     pub fn ellipses(&self, i: u32, j: u32, k: f64, points: u32) -> Float64Array {
         let points = points.clamp(3, 1000) as usize;
         Float64Array::from(&ellipses(&self.inner, i as usize, j as usize, k, points)[..])
+    }
+
+    /// `count` draws from the current q over weights `i`, `j` (0-based), flat `[x, y, …]`, with
+    /// the same `ε` at every step (display only). Empty if `i = j` or out of range.
+    pub fn samples(&self, i: u32, j: u32, count: u32) -> Float64Array {
+        let count = count.min(2000) as usize;
+        Float64Array::from(&samples(&self.inner, i as usize, j as usize, count)[..])
     }
 
     /// Steps taken so far.

@@ -5,9 +5,12 @@ import * as wasm from '../../pkg/bayes/noiselab_wasm.js';
 
 const ELLIPSE_POINTS = 96;
 
+// The weight plane shows `e.sampleCount` draws from q (the same ε at every step; 0 until the
+// widget asks for them with the 'axes' method).
 function view(e) {
   const [i, j] = e.axes ?? [0, 1];
-  return { reference: e.run.reference(), ellipses: e.run.ellipses(i, j, 2, ELLIPSE_POINTS), ellipsePoints: ELLIPSE_POINTS, axes: [i, j] };
+  const samples = e.run.samples(i, j, e.sampleCount ?? 0);
+  return { reference: e.run.reference(), ellipses: e.run.ellipses(i, j, 2, ELLIPSE_POINTS), ellipsePoints: ELLIPSE_POINTS, samples, axes: [i, j] };
 }
 
 export default {
@@ -27,14 +30,16 @@ export default {
     const parameters = e.run.parametersFrom(from);
     e.cursor = e.run.stepsDone() + 1;
     const result = { snapshot: e.run.snapshot(), ...view(e), from, history, parameters, stepsTaken, elapsedMs };
-    return [result, [history.buffer, parameters.buffer, result.ellipses.buffer]];
+    return [result, [history.buffer, parameters.buffer, result.ellipses.buffer, result.samples.buffer]];
   },
   methods: {
-    // Which two weights the plane shows (0-based): `request('method', {handle, name: 'axes', i, j})`.
-    axes(e, { i, j }) {
+    // Which two weights the plane shows (0-based) and how many draws from q it shows:
+    // `request('method', {handle, name: 'axes', i, j, count})`.
+    axes(e, { i, j, count }) {
       e.axes = [Math.max(0, Math.floor(Number(i) || 0)), Math.max(0, Math.floor(Number(j) || 0))];
+      if (count !== undefined) e.sampleCount = Math.max(0, Math.min(2000, Math.floor(Number(count) || 0)));
       const result = view(e);
-      return [result, [result.ellipses.buffer]];
+      return [result, [result.ellipses.buffer, result.samples.buffer]];
     },
   },
 };

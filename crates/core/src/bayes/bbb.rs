@@ -302,6 +302,26 @@ impl BayesByBackprop {
         self.rho.iter().map(|&r| softplus(r)).collect()
     }
 
+    /// `ρ` (`s = softplus(ρ)`), length D.
+    pub fn rho(&self) -> &[f64] {
+        &self.rho
+    }
+
+    /// The data's sufficient statistics (`XᵀX`, `Xᵀt`, `tᵀt`, N).
+    pub fn stats(&self) -> &SufficientStats {
+        &self.stats
+    }
+
+    /// The Polyak–Ruppert average of `s` (see [`BbbSnapshot::averaged_std`]).
+    pub fn averaged_std(&self) -> Vec<f64> {
+        let d = self.mean.len();
+        if self.tail_count == 0 {
+            return self.std();
+        }
+        let k = self.tail_count as f64;
+        self.tail_sum[d..].iter().map(|v| v / k).collect()
+    }
+
     /// Per-step values from step 0 to now, row-major with [`BBB_HISTORY_FIELDS`] columns.
     pub fn history(&self) -> &[f64] {
         &self.history

@@ -3,9 +3,19 @@
 //! the ELBO next to the exact `ln p(D)`, the learned variances against the mean-field optimum
 //! `1/P_jj` and the true marginals `(P⁻¹)_jj`, and 2σ ellipses in a 2-D weight plane.
 
-use super::bbb::BayesByBackprop;
+use super::bbb::{gradient_estimate, local_gradient_estimate, BayesByBackprop, BBB_HISTORY_FIELDS};
+use crate::experiment::Experiment;
 use crate::nng::linalg::ellipse;
+use crate::rng::SeededRng;
 use serde::Serialize;
+
+/// Stream of the fixed `ε` behind [`samples`] (display only: the run's gradient samples use
+/// stream 1, the data stream 0).
+const SHOW_STREAM: u64 = 100;
+/// Stream of the draws behind [`BbbReference::gradient_noise`] (display only).
+const NOISE_STREAM: u64 = 101;
+/// Gradient estimates per estimator behind [`BbbReference::gradient_noise`].
+const NOISE_DRAWS: usize = 64;
 
 /// The exact references and ratios beside a run's [`super::BbbSnapshot`].
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -27,6 +37,23 @@ pub struct BbbReference {
     /// `s_j²/(P⁻¹)_jj`: the learned variance over the true marginal (< 1 at the optimum
     /// whenever the posterior is correlated).
     pub variance_ratio_marginal: Vec<f64>,
+    /// The exact ELBO averaged over steps `⌈t/2⌉ ..= t` of the `t` done so far (the current
+    /// ELBO at step 0): the level the run settles at, without the last sample's jitter.
+    pub elbo_tail_mean: f64,
+    /// `ln p(D) − elbo_tail_mean`, to compare with `mean_field_gap`.
+    pub gap_tail_mean: f64,
+    /// `√(s_j²·P_jj)` with `s` the Polyak average of the snapshot (`averagedStd`): the learned
+    /// std over the mean-field optimum's (→ 1).
+    pub averaged_std_over_mean_field: Vec<f64>,
+    /// `s_j/√(P⁻¹)_jj` with the same averaged `s`: the learned std over the true marginal std.
+    pub averaged_std_over_marginal: Vec<f64>,
+    /// `w_ML = (XᵀX)⁻¹Xᵀt`, where it exists: where q goes without the KL term.
+    pub max_likelihood: Option<Vec<f64>>,
+    /// The spread of the μ-gradient of `F/N` at the current q, `√tr Cov`, estimated from
+    /// [`NOISE_DRAWS`] draws of each estimator at the configured S (display stream): `[one
+    /// shared weight sample, local reparameterization]` (Kingma, Salimans & Welling 2015: the
+    /// same expected gradient, lower variance).
+    pub gradient_noise: [f64; 2],
 }
 
 /// The references of `run` at its current `s`.
@@ -35,6 +62,13 @@ pub fn reference(run: &BayesByBackprop) -> BbbReference {
     let s = run.std();
     let ratio =
         |sd: &[f64]| -> Vec<f64> { s.iter().zip(sd).map(|(s, r)| (s * s) / (r * r)).collect() };
+    let h = run.history();
+    let w = BBB_HISTORY_FIELDS.len();
+    let rows = h.len() / w;
+    let from = run.steps_done().div_ceil(2).min(rows.saturating_sub(1));
+    let elbo_tail_mean = (from..rows).map(|r| h[r * w + 1]).sum::<f64>() / (rows - from) as f64;
+    let averaged = run.averaged_std();
+    let over = |sd: &[f64]| -> Vec<f64> { averaged.iter().zip(sd).map(|(a, r)| a / r).collect() };
     BbbReference {
         log_evidence: re.log_evidence,
         mean_field_gap: re.mean_field_gap,
@@ -43,7 +77,82 @@ pub fn reference(run: &BayesByBackprop) -> BbbReference {
         marginal_std: re.marginal_std.clone(),
         variance_ratio_mean_field: ratio(&re.mean_field_std),
         variance_ratio_marginal: ratio(&re.marginal_std),
+        elbo_tail_mean,
+        gap_tail_mean: re.log_evidence - elbo_tail_mean,
+        averaged_std_over_mean_field: over(&re.mean_field_std),
+        averaged_std_over_marginal: over(&re.marginal_std),
+        max_likelihood: re.max_likelihood.clone(),
+        gradient_noise: gradient_noise(run),
     }
+}
+
+/// See [`BbbReference::gradient_noise`].
+fn gradient_noise(run: &BayesByBackprop) -> [f64; 2] {
+    let c = run.config();
+    let d = run.mean().len();
+    let n = run.data().len() as f64;
+    let params = (run.mean(), run.rho());
+    let variances = (c.noise_variance, c.prior_variance);
+    let samples = c.samples_per_step as usize;
+    let mut rng = SeededRng::new(c.seed as u64, NOISE_STREAM);
+    let mut out = [0.0; 2];
+    for (k, slot) in out.iter_mut().enumerate() {
+        let (mut sum, mut sq) = (vec![0.0; d], vec![0.0; d]);
+        for _ in 0..NOISE_DRAWS {
+            let g = if k == 0 {
+                gradient_estimate(
+                    run.stats(),
+                    params,
+                    variances,
+                    c.objective,
+                    samples,
+                    &mut rng,
+                )
+            } else {
+                local_gradient_estimate(
+                    run.data(),
+                    params,
+                    variances,
+                    c.objective,
+                    samples,
+                    &mut rng,
+                )
+            };
+            for j in 0..d {
+                let v = g.mean[j] / n;
+                sum[j] += v;
+                sq[j] += v * v;
+            }
+        }
+        let m = NOISE_DRAWS as f64;
+        let trace: f64 = (0..d)
+            .map(|j| (sq[j] - sum[j] * sum[j] / m) / (m - 1.0))
+            .sum();
+        *slot = libm::sqrt(trace.max(0.0));
+    }
+    out
+}
+
+/// `count` draws from the current `q = N(μ, diag s²)` over weights `(i, j)`, flat `[x, y, …]`:
+/// `w = μ + s⊙ε` with `ε` fixed for the run (display stream [`SHOW_STREAM`] of the seed), so the
+/// cloud moves and shrinks with q instead of flickering. Empty if `i = j` or out of range.
+pub fn samples(run: &BayesByBackprop, i: usize, j: usize, count: usize) -> Vec<f64> {
+    let d = run.mean().len();
+    if i >= d || j >= d || i == j {
+        return Vec::new();
+    }
+    let mut rng = SeededRng::new(run.config().seed as u64, SHOW_STREAM);
+    let (mu, s) = (run.mean(), run.std());
+    let mut eps = vec![0.0; d];
+    let mut out = Vec::with_capacity(2 * count);
+    for _ in 0..count {
+        for e in eps.iter_mut() {
+            *e = rng.normal();
+        }
+        out.push(mu[i] + s[i] * eps[i]);
+        out.push(mu[j] + s[j] * eps[j]);
+    }
+    out
 }
 
 /// Points of three `k`σ ellipses over weights `(i, j)`, flat `[x, y, …]`, `points` each, in

@@ -29,6 +29,11 @@ pub const NNG_HISTORY_FIELDS: [&str; 5] = [
 /// How many of the most recent weight samples each method keeps for drawing.
 pub const SAMPLE_WINDOW: usize = 300;
 
+/// First stream of the draws from `q₀` that fill the sample window at step 0 (stream
+/// `SHOW_STREAM + k` for method k): for display only, never used by the updates, so a method's
+/// trajectory is the same with or without them.
+const SHOW_STREAM: u64 = 100;
+
 /// One method's current `q`.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -75,8 +80,16 @@ pub struct NngSnapshot {
     pub effective_rate: f64,
     /// `β̃ = λβ/N`.
     pub ema_rate: f64,
-    /// The effective batch size.
+    /// The effective batch size `min(B, N)` (B ≥ N: the full batch).
     pub batch_size: usize,
+    /// Each method's KL averaged over the second half of the steps done so far (the current KL
+    /// at step 0; NaN once it diverged): the level its KL settles at, without the last
+    /// sample's jitter.
+    pub kl_tail_mean: Vec<f64>,
+    /// The first step after which every method's KL stayed finite and at most its step-0
+    /// value (the prior's KL): the end of the start-up transient (Λ₀ = I/η is far below the
+    /// posterior precision, so the first Newton steps overshoot). `None` if there is none yet.
+    pub transient_end: Option<usize>,
 }
 
 /// Noisy natural gradient on Bayesian linear regression: three methods, one data set.
@@ -259,6 +272,58 @@ impl NngRun {
     pub fn sample_count(&self) -> usize {
         self.sample_count
     }
+
+    /// Method `k`'s KL (history column `1 + k`) averaged over steps `⌈t/2⌉ ..= t` of the `t`
+    /// done so far.
+    fn kl_tail_mean(&self, k: usize) -> f64 {
+        let w = NNG_HISTORY_FIELDS.len();
+        let rows = self.history.len() / w;
+        let from = self.step.div_ceil(2);
+        let (mut sum, mut n) = (0.0, 0usize);
+        for r in from..rows {
+            sum += self.history[r * w + 1 + k];
+            n += 1;
+        }
+        sum / n as f64
+    }
+
+    /// See [`NngSnapshot::transient_end`].
+    fn transient_end(&self) -> Option<usize> {
+        let w = NNG_HISTORY_FIELDS.len();
+        let rows = self.history.len() / w;
+        let start: Vec<f64> = (1..4).map(|c| self.history[c]).collect();
+        let mut end = rows;
+        for r in (0..rows).rev() {
+            let row = &self.history[r * w..(r + 1) * w];
+            let calm = (0..3).all(|k| {
+                let v = row[1 + k];
+                (v.is_finite() && v <= start[k]) || self.states[k].diverged
+            });
+            if !calm {
+                break;
+            }
+            end = r;
+        }
+        (end < rows).then_some(end)
+    }
+
+    /// Fill the sample window with `SAMPLE_WINDOW` draws from each method's `q₀` (display
+    /// streams only), so step 0 shows q's samples; the steps then overwrite them one by one.
+    fn prefill_samples(&mut self) {
+        let d = self.model.num_params();
+        let seed = self.config.seed as u64;
+        for k in 0..3 {
+            let mut probe = self.states[k].clone();
+            let mut rng = SeededRng::new(seed, SHOW_STREAM + k as u64);
+            for slot in 0..SAMPLE_WINDOW {
+                if probe.sample(&self.model, &self.hyper, &mut rng).is_none() {
+                    break;
+                }
+                self.samples[k][slot * d..(slot + 1) * d].copy_from_slice(&probe.last_sample);
+            }
+        }
+        self.sample_count = SAMPLE_WINDOW;
+    }
 }
 
 impl Experiment for NngRun {
@@ -333,6 +398,8 @@ impl Experiment for NngRun {
             effective_rate: self.hyper.paper_learning_rate(),
             ema_rate: self.hyper.ema_rate(),
             batch_size: self.config.effective_batch(),
+            kl_tail_mean: (0..3).map(|k| self.kl_tail_mean(k)).collect(),
+            transient_end: self.transient_end(),
         }
     }
 
@@ -346,6 +413,7 @@ impl Experiment for NngRun {
         self.rngs = (0..3).map(|k| SeededRng::new(seed, 1 + k)).collect();
         self.samples = vec![vec![0.0; SAMPLE_WINDOW * d]; 3];
         self.sample_count = 0;
+        self.prefill_samples();
         self.order = (0..self.model.len()).collect();
         self.step = 0;
         self.stop = None;

@@ -246,7 +246,7 @@ impl VariationalState {
     }
 
     /// Draw `w ~ q` into `last_sample` (D normals per step, in parameter or block order).
-    fn sample<M: NngModel + ?Sized>(
+    pub(crate) fn sample<M: NngModel + ?Sized>(
         &mut self,
         model: &M,
         hyper: &Hyper,
