@@ -181,6 +181,15 @@ pub struct OuTheory {
     pub commutator_norm: f64,
     /// Mandt et al.'s Theorem 1 rate `α* = 2Bd/(N tr C)` (SGD, continuous KL-optimal).
     pub optimal_rate: f64,
+    /// Theorem 1 checked: plain SGD's continuous-time `KL(N(0, Σ(α))‖posterior)`, nats, at
+    /// `α*/2`, `α*` and `2α*` (the middle one is the least over every constant α; NaN where
+    /// undefined). With `HΣ + ΣH = (α/B)C`, `tr(HΣ) = α tr C/(2B)` and
+    /// `KL = ½[Nα tr C/(2B) − d − ln det(NHΣ(α))]`, minimal at `α*`.
+    pub optimal_rate_kl: [f64; 3],
+    /// Correlations `Σ₁₂/√(Σ₁₁Σ₂₂)` of the posterior and of the exact discrete `Σ_d` (NaN where
+    /// undefined): the shape, which a trace ratio does not see.
+    pub posterior_correlation: f64,
+    pub discrete_correlation: f64,
     /// `tr Σ_d / tr(H⁻¹/N)` and `tr Σ / tr(H⁻¹/N)` (NaN where undefined).
     pub discrete_trace_ratio: f64,
     pub continuous_trace_ratio: f64,
@@ -192,6 +201,27 @@ pub struct OuTheory {
     /// Steps discarded before time-averaging: `⌈3/(α λ_min(PH))⌉` (3 relaxation times of the
     /// slowest covariance mode).
     pub burn_in: usize,
+}
+
+/// Correlation `m₁₂/√(m₁₁m₂₂)` of a 2×2 covariance (NaN unless both variances are positive).
+pub fn correlation(m: Mat2) -> f64 {
+    if m[0] > 0.0 && m[3] > 0.0 {
+        m[1] / libm::sqrt(m[0] * m[3])
+    } else {
+        f64::NAN
+    }
+}
+
+/// Plain SGD's continuous-time `KL(N(0, Σ(α))‖N(0, H⁻¹/N))` at rate `rate` (Mandt et al. 2017,
+/// Theorem 1), nats; NaN where Σ or the KL is undefined.
+fn sgd_continuous_kl(q: &Quadratic, batch: f64, rate: f64) -> f64 {
+    let (h, c) = (mat2(q.hessian), mat2(q.noise_covariance));
+    let Some(posterior) = h.clone().try_inverse().map(|p| p / q.data_points as f64) else {
+        return f64::NAN;
+    };
+    continuous_lyapunov(&h, &(c * (rate / batch)))
+        .and_then(|s| kl_zero_mean(&s, &posterior))
+        .unwrap_or(f64::NAN)
 }
 
 /// The theory of `method` at rate `rate` for the problem `q` (nalgebra: reference only).
@@ -245,6 +275,7 @@ pub fn ou_theory(config: &SgdOuConfig, q: &Quadratic, method: Method, rate: f64)
     };
     let shortcut = super::lyapunov::codiagonal_continuous(&h, &c, rate, b)
         .map_or([f64::NAN; 4], |m| flat2(&m));
+    let optimal_rate = 2.0 * b * 2.0 / (n * c.trace());
     OuTheory {
         learning_rate: rate,
         hessian: q.hessian,
@@ -263,7 +294,12 @@ pub fn ou_theory(config: &SgdOuConfig, q: &Quadratic, method: Method, rate: f64)
         codiagonal_shortcut: shortcut,
         stability_limit: 2.0 / ev[1],
         commutator_norm: (&h * &c - &c * &h).norm(),
-        optimal_rate: 2.0 * b * 2.0 / (n * c.trace()),
+        optimal_rate,
+        optimal_rate_kl: [0.5, 1.0, 2.0].map(|f| sgd_continuous_kl(q, b, f * optimal_rate)),
+        posterior_correlation: correlation(flat2(&posterior)),
+        discrete_correlation: discrete
+            .as_ref()
+            .map_or(f64::NAN, |s| correlation(flat2(s))),
         minibatch_to_injected: if injected > 0.0 {
             minibatch.trace() / (2.0 * injected)
         } else {
@@ -273,10 +309,10 @@ pub fn ou_theory(config: &SgdOuConfig, q: &Quadratic, method: Method, rate: f64)
     }
 }
 
-/// `tr Σ_d/tr(H⁻¹/N)` against α for SGD, SGD preconditioned by C⁻¹ and SGLD (both
-/// conventions), plus SGLD's continuous ratio and its mini-batch/injected noise ratio: the
+/// `tr Σ_d/tr(H⁻¹/N)` against α for SGD, SGD preconditioned by C⁻¹ or by `(2B/(αN))C⁻¹`, and
+/// SGLD (both conventions), plus SGLD's continuous ratio and its mini-batch/injected noise ratio: the
 /// "SGLD vs the exact posterior as α shrinks" view. α runs over `n` log-spaced points from
-/// `10⁻³·2/λ_max(H)` to `0.98·2/λ_max(H)`; NaN where a method is unstable.
+/// `10⁻⁴·2/λ_max(H)` to `0.98·2/λ_max(H)`; NaN where a method is unstable.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RateSweep {
@@ -286,6 +322,9 @@ pub struct RateSweep {
     pub sgld_welling_teh: Vec<f64>,
     pub sgld_lecture: Vec<f64>,
     pub sgld_welling_teh_continuous: Vec<f64>,
+    /// SGD preconditioned by `(2B/(αN))C⁻¹` (Mandt et al. 2017, sec. 4): `αP = (2B/N)C⁻¹`
+    /// does not depend on α, so this curve is flat (its continuous-time Σ is `H⁻¹/N` exactly).
+    pub precond_bayes: Vec<f64>,
     /// Welling–Teh: mini-batch noise variance over injected variance per step.
     pub minibatch_to_injected: Vec<f64>,
     /// α where the two are equal: `2dB/(N tr C)` (= Mandt's `α*`).
@@ -296,7 +335,7 @@ pub struct RateSweep {
 pub fn rate_sweep(config: &SgdOuConfig, q: &Quadratic, n: usize) -> RateSweep {
     use super::ou_config::Convention;
     let top = ou_theory(config, q, Method::Sgd, 1.0).stability_limit;
-    let (lo, hi) = (libm::log(1e-3 * top), libm::log(0.98 * top));
+    let (lo, hi) = (libm::log(1e-4 * top), libm::log(0.98 * top));
     let rates: Vec<f64> = (0..n)
         .map(|i| libm::exp(lo + (hi - lo) * i as f64 / (n.max(2) - 1) as f64))
         .collect();
@@ -311,6 +350,7 @@ pub fn rate_sweep(config: &SgdOuConfig, q: &Quadratic, n: usize) -> RateSweep {
         sgld_welling_teh: vec![],
         sgld_lecture: vec![],
         sgld_welling_teh_continuous: vec![],
+        precond_bayes: vec![],
         minibatch_to_injected: vec![],
         crossover_rate: ou_theory(config, q, Method::Sgd, 1.0).optimal_rate,
     };
@@ -319,6 +359,8 @@ pub fn rate_sweep(config: &SgdOuConfig, q: &Quadratic, n: usize) -> RateSweep {
             .push(ou_theory(config, q, Method::Sgd, r).discrete_trace_ratio);
         out.precond_inverse_c
             .push(ou_theory(config, q, Method::PrecondInverseC, r).discrete_trace_ratio);
+        out.precond_bayes
+            .push(ou_theory(config, q, Method::PrecondBayes, r).discrete_trace_ratio);
         let t = ou_theory(&wt, q, Method::Sgld, r);
         out.sgld_welling_teh.push(t.discrete_trace_ratio);
         out.sgld_welling_teh_continuous
@@ -352,6 +394,11 @@ pub struct OuSnapshot {
     /// `tr(average)/tr(H⁻¹/N)` and its standard error.
     pub trace_ratio: f64,
     pub trace_ratio_se: f64,
+    /// `KL(N(0, average)‖N(0, H⁻¹/N))`, nats: zero iff the iterates' covariance is the
+    /// posterior's, shape included (NaN before any averaged step or if not PD).
+    pub average_kl: f64,
+    /// The correlation of the average (its shape; NaN before any averaged step).
+    pub average_correlation: f64,
     /// Steps in the time average.
     pub averaged_steps: usize,
     pub burn_in: usize,
@@ -632,6 +679,9 @@ impl Experiment for SgdOu {
             average_covariance_se,
             trace_ratio,
             trace_ratio_se,
+            average_kl: kl_zero_mean(&mat2(average_covariance), &mat2(self.theory.posterior))
+                .unwrap_or(f64::NAN),
+            average_correlation: correlation(average_covariance),
             averaged_steps: self.averaged_steps,
             burn_in: self.theory.burn_in,
         }

@@ -213,6 +213,70 @@ fn rate_sweep_limits() {
     }
 }
 
+/// Mandt et al. 2017, Theorem 1: SGD's continuous-time KL to the posterior is least at
+/// α* = 2Bd/(N tr C), on both problems; it equals the closed form
+/// ½[Nα tr C/(2B) − d − ln det(NHΣ(α))] with Σ(α) = αΣ(1). Even at α* it is not zero when C is
+/// not ∝ H. The `(2B/(αN))C⁻¹`-preconditioned curve of the sweep is flat (αP does not depend
+/// on α) and near 1.
+#[test]
+fn optimal_rate_minimizes_the_continuous_kl_and_bayes_preconditioning_is_flat() {
+    for problem in ["data", "custom"] {
+        let c = ou_config(&[("problem", problem)]);
+        let q = Quadratic::new(&c);
+        let t = ou::ou_theory(&c, &q, Method::Sgd, c.learning_rate);
+        let [half, at, double] = t.optimal_rate_kl;
+        assert!(at < half && at < double, "{problem}: {half} {at} {double}");
+        assert!(at > 0.05, "{problem}: C is not ∝ H, so KL > 0: {at}");
+        // The closed form: with tr(HΣ) = α tr C/(2B) the KL's α-dependence is
+        // ½[Nα tr C/(2B) − d ln α]; the three values must follow it exactly.
+        let (n, b, a) = (q.data_points as f64, c.batch_size as f64, t.optimal_rate);
+        let trc = q.noise_covariance[0] + q.noise_covariance[3];
+        let shape = |x: f64| 0.5 * (n * x * trc / (2.0 * b) - 2.0 * x.ln());
+        assert!(((half - at) - (shape(a / 2.0) - shape(a))).abs() < 1e-9);
+        assert!(((double - at) - (shape(2.0 * a) - shape(a))).abs() < 1e-9);
+        // At the KL-optimal rate tr(HΣ) = d/N: the posterior's own value.
+        let s = ou::ou_theory(&c, &q, Method::Sgd, a).continuous.unwrap();
+        let h = q.hessian;
+        let tr_hs = h[0] * s[0] + h[1] * s[2] + h[2] * s[1] + h[3] * s[3];
+        assert!((tr_hs * n / 2.0 - 1.0).abs() < 1e-9, "{tr_hs}");
+        let sweep = ou::rate_sweep(&c, &q, 12);
+        let pb = &sweep.precond_bayes;
+        assert!(pb.iter().all(|v| (v - pb[0]).abs() < 1e-9), "{pb:?}");
+        assert!((pb[0] - 1.0).abs() < 0.05, "{}", pb[0]);
+        assert!(
+            t.posterior_correlation < -0.3,
+            "{}",
+            t.posterior_correlation
+        );
+    }
+}
+
+/// The snapshot's KL and correlation are those of its averaged covariance: SGD at the default
+/// α is far from the posterior (tilted the other way on the data), preconditioning by
+/// (2B/(αN))C⁻¹ brings the iterates to it.
+#[test]
+fn snapshot_kl_and_correlation_describe_the_average() {
+    let mut sgd = SgdOu::new(ou_config(&[("chains", "100"), ("steps", "1500")]));
+    sgd.run(usize::MAX);
+    let s = sgd.snapshot();
+    let t = sgd.theory();
+    let avg = s.average_covariance;
+    assert!((s.average_correlation - avg[1] / (avg[0] * avg[3]).sqrt()).abs() < 1e-15);
+    assert!(s.average_correlation > 0.0 && t.posterior_correlation < 0.0);
+    assert!(s.average_kl > 3.0, "{}", s.average_kl);
+    let mut pb = SgdOu::new(ou_config(&[
+        ("method", "precondBayes"),
+        ("chains", "200"),
+        ("steps", "3000"),
+    ]));
+    pb.run(usize::MAX);
+    let p = pb.snapshot();
+    assert!(p.average_kl < 0.02, "{}", p.average_kl);
+    assert!((p.average_correlation - t.posterior_correlation).abs() < 0.05);
+    let fresh = SgdOu::new(ou_config(&[("steps", "10")])).snapshot();
+    assert!(fresh.average_kl.is_nan() && fresh.average_correlation.is_nan());
+}
+
 /// Divergence: α beyond 2/λ_max(H) stops the run with a message naming the limit.
 #[test]
 fn too_large_a_rate_diverges_with_a_message() {
