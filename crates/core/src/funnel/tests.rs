@@ -29,7 +29,7 @@ fn defaults_follow_science_md() {
     assert_eq!(c.cost, Cost::Funnel);
     assert_eq!((c.learning_rate, c.noise_std), (0.1, 1.0));
     assert_eq!((c.start_x, c.start_y), (-2.0, 1.0));
-    assert_eq!((c.trajectories, c.steps, c.seed), (100, 1000, 1));
+    assert_eq!((c.trajectories, c.steps, c.seed), (2000, 1000, 1));
     c.validate().unwrap();
 }
 
