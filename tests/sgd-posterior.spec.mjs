@@ -3,15 +3,28 @@ import { test, expect } from '@playwright/test';
 import { watchConsole, ready, canvasStats, readout, control } from './helpers.mjs';
 
 const EXAMPLE = 'www/examples/sgd-posterior.html';
-const BLUE = [0, 114, 178]; // the exact discrete-time ellipse
-const SKY = [86, 180, 233]; // the iterates
+const FRAME = 'www/frame.html?widget=sgd-posterior';
+// One colour per chain type in both panels: SGD orange (its ellipses solid/dashed/dotted, its
+// iterates a light orange), SGLD (Welling–Teh) blue.
+const ORANGE = [230, 159, 0];
+const LIGHT_ORANGE = [245, 217, 153]; // SGD's iterates: orange at 40% on white
+const BLUE = [0, 114, 178];
 const number = async (el, cls) => Number(await readout(el, cls));
+const verdict = (el) => el.evaluate((e) => e.shadowRoot.querySelector('.verdict').textContent);
+/** The readout's numbers after a run: trace ratio ± SE, KL and correlations. */
+async function numbers(el) {
+  return {
+    ratio: await number(el, '.r-ratio'), se: await number(el, '.r-ratio-se'), discrete: await number(el, '.r-ratio-discrete'),
+    kl: await number(el, '.r-kl-iterates'), corr: await number(el, '.r-corr'), postCorr: await number(el, '.r-corr-posterior'),
+    alphaStar: await number(el, '.r-alpha-star'),
+  };
+}
 
 test('the cloud lands on the discrete Lyapunov ellipse, not the continuous one', async ({ page }) => {
   const con = watchConsole(page);
   await page.goto(EXAMPLE);
   const el = await ready(page, '#full');
-  const cloud = await canvasStats(el, 'canvas.cloud', BLUE);
+  const cloud = await canvasStats(el, 'canvas.cloud', ORANGE);
   expect(cloud.inkFraction).toBeGreaterThan(0.05);
   expect(cloud.near).toBeGreaterThan(150);
   const sweep = await canvasStats(el, 'canvas.sweep', BLUE);
@@ -23,7 +36,7 @@ test('the cloud lands on the discrete Lyapunov ellipse, not the continuous one',
   const [emp, se, disc, cont] = [await number(el, '.r-ratio'), await number(el, '.r-ratio-se'), await number(el, '.r-ratio-discrete'), await number(el, '.r-ratio-continuous')];
   expect(Math.abs(emp - disc)).toBeLessThan(4 * se + 0.002);
   expect(Math.abs(emp - cont)).toBeGreaterThan(Math.abs(emp - disc));
-  const after = await canvasStats(el, 'canvas.cloud', SKY);
+  const after = await canvasStats(el, 'canvas.cloud', LIGHT_ORANGE);
   expect(after.near).toBeGreaterThan(100);
   await expect(el.locator('table.cov tbody tr')).toHaveCount(5);
   // The teacher-mode embed shows only α and the SGLD convention.
@@ -53,7 +66,7 @@ test('controls change the theory live; bad values are named; too large an α div
   await page.goto(EXAMPLE);
   const el = await ready(page, '#full');
   const before = await readout(el, '.r-ratio-discrete');
-  const beforePixels = await canvasStats(el, 'canvas.cloud', BLUE);
+  const beforePixels = await canvasStats(el, 'canvas.cloud', ORANGE);
   // Dragging the slider (input events only) updates the prediction without a commit.
   await el.evaluate((e) => {
     const s = e.shadowRoot.querySelector('.control[data-name="learningRate"] input[type=range]');
@@ -62,7 +75,7 @@ test('controls change the theory live; bad values are named; too large an α div
   });
   await expect.poll(() => el.evaluate((e) => e.settings.learningRate)).toBe('0.2');
   await expect.poll(() => readout(el, '.r-ratio-discrete')).not.toBe(before);
-  expect((await canvasStats(el, 'canvas.cloud', BLUE)).hash).not.toBe(beforePixels.hash);
+  expect((await canvasStats(el, 'canvas.cloud', ORANGE)).hash).not.toBe(beforePixels.hash);
   const h12 = control(el, 'h12');
   await h12.box.fill('5');
   await h12.box.press('Enter');
@@ -84,8 +97,8 @@ test('on the lab page the state round-trips through the URL hash', async ({ page
   const el = await ready(page, '#sgd-posterior-widget');
   await el.evaluate((e) => e.setSettings({ method: 'sgld', learningRate: 0.02, batchSize: 8 }));
   const hash = await page.evaluate(() => location.hash);
-  expect(hash).toContain('sgd.method=sgld');
-  expect(hash).toContain('sgd.learningRate=0.02');
+  expect(hash).toContain('sgd-posterior.method=sgld');
+  expect(hash).toContain('sgd-posterior.learningRate=0.02');
   const ratio = await readout(el, '.r-ratio-discrete');
   const page2 = await context.newPage();
   await page2.goto(`index.html${hash}`);
@@ -97,5 +110,170 @@ test('on the lab page the state round-trips through the URL hash', async ({ page
   await el2.locator('button[data-name="play"]').click();
   await expect.poll(() => number(el2, '.r-step')).toBeGreaterThan(30);
   await el2.locator('button[data-name="play"]').click();
+  con.check();
+});
+
+test('on the data problem the H and C controls are disabled and show the values in use; other modes disable what they ignore', async ({ page }) => {
+  // Before (issue 17, finding 9): the H and C boxes showed the typed values (H₁₁ = 1, C₁₁ = 0.3)
+  // and could be edited while H and C derived from the data (H₁₁ = 1.17, C₁₁ = 14.06) ran.
+  const con = watchConsole(page);
+  await page.goto(FRAME);
+  const el = await ready(page, 'noiselab-sgd-posterior');
+  expect(await el.evaluate((e) => e.settings.problem)).toBe('data');
+  const mats = await el.locator('.mats').textContent();
+  const inUse = (m) => m.slice(1, -1).split(/[;,]\s*/).map(Number);
+  const [H, Cm] = [...mats.matchAll(/\[[^\]]+\]/g)].slice(0, 2).map((m) => inUse(m[0]));
+  const want = { h11: H[0], h12: H[1], h22: H[3], c11: Cm[0], c12: Cm[1], c22: Cm[3] };
+  for (const [name, value] of Object.entries(want)) {
+    const c = control(el, name);
+    await expect(c.box).toBeDisabled();
+    const why = await c.row.locator('.why').textContent();
+    expect(why).toContain('H and C come from the data');
+    // The value named under the control is the one in use (the readout's matrices).
+    expect(Number(why.match(/= (-?[\d.]+)$/)[1])).toBeCloseTo(value, 4);
+    expect(Number(await c.box.inputValue())).not.toBeCloseTo(value, 2);
+  }
+  for (const name of ['featureCorrelation', 'misspecification', 'noiseVariance', 'learningRate']) await expect(control(el, name).box).toBeEnabled();
+  await expect(control(el, 'convention').box).toBeDisabled();
+  await expect(control(el, 'convention').row.locator('.why')).toHaveText('SGLD only (no noise is injected)');
+  // Typed-in H and C: the H and C boxes apply, the data-only ones do not.
+  await el.evaluate((e) => e.setSettings({ problem: 'custom' }));
+  for (const name of Object.keys(want)) await expect(control(el, name).box).toBeEnabled();
+  for (const name of ['featureCorrelation', 'misspecification', 'noiseVariance']) {
+    await expect(control(el, name).box).toBeDisabled();
+    await expect(control(el, name).row.locator('.why')).toContainText('data only');
+  }
+  // (2B/αN)C⁻¹ preconditioning cancels α: the learning rate does not apply.
+  await el.evaluate((e) => e.setSettings({ method: 'precondBayes' }));
+  await expect(control(el, 'learningRate').box).toBeDisabled();
+  await expect(control(el, 'learningRate').row.locator('.why')).toContainText('cancels α');
+  await el.evaluate((e) => e.setSettings({ method: 'sgld' }));
+  await expect(control(el, 'learningRate').box).toBeEnabled();
+  await expect(control(el, 'convention').box).toBeEnabled();
+  con.check();
+});
+
+test('one colour per chain type in both panels; the legends name each colour once', async ({ page }) => {
+  // Before (issue 17, finding 9): orange was the continuous-time ellipse on the left and SGD on
+  // the right, blue the discrete-time ellipse on the left and SGLD on the right.
+  const con = watchConsole(page);
+  await page.goto(FRAME);
+  const el = await ready(page, 'noiselab-sgd-posterior');
+  const legendMap = () => el.evaluate((e) => [...e.shadowRoot.querySelectorAll('.legend [data-chain]')].map((s) => [s.dataset.colour, s.dataset.chain]));
+  for (const [method, convention] of [['sgd', 'wellingTeh'], ['sgld', 'wellingTeh'], ['sgld', 'lecture'], ['precondInverseC', 'wellingTeh'], ['precondBayes', 'wellingTeh']]) {
+    await el.evaluate((e, s) => e.setSettings(s), { method, convention });
+    const pairs = await legendMap();
+    const byColour = new Map();
+    for (const [colour, chain] of pairs) byColour.set(colour, new Set([...(byColour.get(colour) ?? []), chain]));
+    for (const [colour, chains] of byColour) expect([...chains], `colour ${colour}`).toHaveLength(1);
+    // The run's own chain appears in both legends.
+    const chain = method === 'sgld' ? (convention === 'lecture' ? 'sgldLecture' : 'sgldWellingTeh') : method;
+    expect(await el.locator(`.cloud-legend [data-chain="${chain}"]`).count()).toBeGreaterThan(2);
+    expect(await el.locator(`.sweep-legend [data-chain="${chain}"]`).count()).toBeGreaterThan(0);
+  }
+  // The pixels: with SGLD the left panel is blue (its ellipses) and has no SGD orange at all.
+  await el.evaluate((e) => e.setSettings({ method: 'sgld', convention: 'wellingTeh', learningRate: 0.05 }));
+  await el.evaluate((e) => e.runToEnd());
+  expect((await canvasStats(el, 'canvas.cloud', BLUE)).near).toBeGreaterThan(300);
+  expect((await canvasStats(el, 'canvas.cloud', ORANGE)).near).toBeLessThan(5);
+  await el.evaluate((e) => e.setSettings({ method: 'sgd' }));
+  expect((await canvasStats(el, 'canvas.cloud', ORANGE)).near).toBeGreaterThan(300);
+  expect((await canvasStats(el, 'canvas.cloud', BLUE)).near).toBeLessThan(5);
+  con.check();
+});
+
+test('default: SGD’s stationary covariance is not the posterior, at three seeds, and the verdict says so from the numbers', async ({ page }) => {
+  const con = watchConsole(page);
+  await page.goto(FRAME);
+  const el = await ready(page, 'noiselab-sgd-posterior');
+  expect(await el.evaluate((e) => e.preset)).toBe('default');
+  // Before the run the verdict interprets the exact prediction.
+  expect(await verdict(el)).toContain('predicted stationary covariance');
+  for (const seed of ['1', '2', '3']) {
+    await el.evaluate((e, s) => e.setSettings({ seed: s }), seed);
+    await el.evaluate((e) => e.runToEnd());
+    const n = await numbers(el);
+    // Several times the posterior's trace (seed 1: 7.80 ± 0.02), far beyond its SE, and tilted
+    // the other way (correlation +0.22 vs −0.53 at seed 1).
+    expect(n.ratio - 1).toBeGreaterThan(Math.max(1, 20 * n.se));
+    expect(Math.sign(n.corr)).toBe(-Math.sign(n.postCorr));
+    expect(n.kl).toBeGreaterThan(1);
+    // The iterates agree with the exact discrete prediction under real mini-batches (table row).
+    const v = await verdict(el);
+    expect(v).toContain(`is ${n.ratio.toFixed(2)}`);
+    expect(v).toContain('not the posterior');
+  }
+  con.check();
+});
+
+test('the verdict flips when SGD does match the posterior (H = C = I at Mandt’s α* = 2Bd/(N tr C) = 0.08)', async ({ page }) => {
+  // Σ = (α/2B)H⁻¹C = 0.01·I = H⁻¹/N exactly in continuous time; the discrete chain gives 1.04×.
+  const con = watchConsole(page);
+  await page.goto(FRAME);
+  const el = await ready(page, 'noiselab-sgd-posterior');
+  await el.evaluate((e) => e.setSettings({ problem: 'custom', h11: 1, h12: 0, h22: 1, c11: 1, c12: 0, c22: 1, learningRate: 0.08, steps: 6000 }));
+  await el.evaluate((e) => e.runToEnd());
+  const n = await numbers(el);
+  expect(Math.abs(n.ratio - 1)).toBeLessThan(0.1);
+  expect(n.kl).toBeLessThan(0.05);
+  const v = await verdict(el);
+  expect(v).toContain('here SGD’s stationary covariance is the posterior’s');
+  expect(v).not.toContain('not the posterior');
+  con.check();
+});
+
+// Each preset states a claim; its numbers must support it (seed 1, the preset's own settings).
+const PRESETS = {
+  'sgld-posterior': (n, v) => {
+    expect(Math.abs(n.ratio - 1) - 2 * n.se).toBeLessThan(0.1); // 1.08 ± 0.01 (predicted 1.035)
+    expect(n.kl).toBeLessThan(0.05);
+    expect(Math.abs(n.corr - n.postCorr)).toBeLessThan(0.05);
+    expect(v).toContain('it samples the posterior');
+  },
+  'sgld-step-too-large': (n, v) => {
+    expect(n.ratio - 1).toBeGreaterThan(2 + 20 * n.se); // 4.71 ± 0.01
+    expect(n.kl).toBeGreaterThan(1);
+    expect(v).toMatch(/mini-batch noise (\d+\.\d)× the injected noise/);
+    expect(Number(v.match(/mini-batch noise (\d+\.\d)×/)[1])).toBeGreaterThan(1);
+    expect(v).toContain('the step is too large');
+  },
+  'sgld-lecture-noise': (n, v) => {
+    expect(Math.abs(n.ratio - 0.5) - 2 * n.se).toBeLessThan(0.1); // 0.56 ± 0.006
+    expect(Math.abs(n.ratio - 1)).toBeGreaterThan(0.3);
+    expect(v).toContain('about half the posterior');
+  },
+  'precond-bayes': (n, v) => {
+    expect(Math.abs(n.ratio - 1) - 2 * n.se).toBeLessThan(0.1); // 1.013 ± 0.007
+    expect(n.kl).toBeLessThan(0.05);
+    expect(v).toContain('preconditioned SGD samples the posterior');
+  },
+  'mandt-optimal-rate': (n, v, kls, rate) => {
+    expect(Math.abs(rate / n.alphaStar - 1)).toBeLessThan(0.05);
+    expect(kls[1]).toBeLessThan(kls[0]);
+    expect(kls[1]).toBeLessThan(kls[2]);
+    // The closest SGD gets is still not the posterior: KL 0.47 nats, tilted the other way.
+    expect(n.kl).toBeGreaterThan(0.2);
+    expect(Math.sign(n.corr)).toBe(-Math.sign(n.postCorr));
+    expect(v).toContain('the least over constant rates');
+    expect(v).toContain('not the posterior');
+  },
+};
+
+test('each preset’s numbers support the claim its note states', async ({ page }) => {
+  test.setTimeout(180_000);
+  const con = watchConsole(page);
+  await page.goto(FRAME);
+  const el = await ready(page, 'noiselab-sgd-posterior');
+  const names = await el.evaluate((e) => e.constructor.presets.map((p) => p.name));
+  expect(names).toEqual(Object.keys(PRESETS));
+  for (const name of names) {
+    expect((await el.evaluate((e, n) => e.setPreset(n), name)).ok).toBe(true);
+    expect(await el.evaluate((e) => e.preset)).toBe(name);
+    await el.evaluate((e) => e.runToEnd());
+    const n = await numbers(el);
+    const kls = (await readout(el, '.r-kl-optimal')).split(', ').map(Number);
+    const rate = Number(await el.evaluate((e) => e.settings.learningRate));
+    PRESETS[name](n, await verdict(el), kls, rate);
+  }
   con.check();
 });
