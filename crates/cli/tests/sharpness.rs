@@ -4,7 +4,10 @@
 mod common;
 use common::{noiselab, temp};
 
-const QUICK: [&str; 12] = [
+// "budget=epochs": the default became "same steps" (2,000) in issue 17; these runs stay short.
+const QUICK: [&str; 14] = [
+    "--set",
+    "budget=epochs",
     "--set",
     "trainPoints=48",
     "--set",
@@ -34,15 +37,10 @@ fn run_sharpness_writes_one_row_per_measurement_and_json_with_slices() {
     assert!(String::from_utf8_lossy(&o.stdout).contains("λ_max(H)"));
 
     let out = temp("sharpness.json");
-    let mut args = vec![
-        "run",
-        "sharpness",
-        "--set",
-        "budget=steps",
-        "--set",
-        "steps=20",
-    ];
+    let mut args = vec!["run", "sharpness"];
     args.extend(QUICK);
+    // After QUICK: the last --set of a name wins.
+    args.extend(["--set", "budget=steps", "--set", "steps=20"]);
     args.extend(["--out", out.to_str().unwrap()]);
     let o = noiselab(&args);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));

@@ -88,7 +88,9 @@ impl SharpnessRun {
 
     /// `{stepsDone, totalSteps, stopReason, runs: [{batchSize, large, repeat, step, totalSteps,
     /// diverged, finished, last: {step, epoch, trainLoss, testLoss, testError, lambdaMax, trace,
-    /// traceSe, lambdaMaxGaussNewton, inputJacobianNorm}}]}`.
+    /// traceSe, lambdaMaxGaussNewton, inputJacobianNorm}}], comparison: null | {smallBatch,
+    /// largeBatch, pairs, …, sharpness: "sharper" | "flatter" | "similar", testLoss, testError:
+    /// "worse" | "better" | "similar", …}}` (see `noiselab_core::sharpness::BatchComparison`).
     pub fn snapshot(&self) -> Result<JsValue, JsError> {
         to_js(&self.inner.snapshot())
     }

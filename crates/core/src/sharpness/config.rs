@@ -21,7 +21,10 @@ const fn int(min: u64, max: u64, default: u64) -> FieldKind {
 }
 
 /// How long each batch size trains (Shallue et al. 2018's first confound).
-pub const BUDGET_OPTIONS: &[(&str, &str)] = &[("epochs", "same epochs"), ("steps", "same steps")];
+pub const BUDGET_OPTIONS: &[(&str, &str)] = &[
+    ("epochs", "same epochs (the large batch takes fewer steps)"),
+    ("steps", "same steps"),
+];
 
 /// Batch-norm-like noisy statistics (Shallue et al.'s second confound).
 pub const BATCH_NORM_OPTIONS: &[(&str, &str)] = &[
@@ -49,8 +52,8 @@ pub const FIELDS: [FieldSpec; 19] = [
         name: "trainPoints",
         label: "training points N",
         unit: "",
-        help: "Size of the training set; sharpness and the loss J are over these points.",
-        kind: int(16, 1024, 256),
+        help: "Size of the training set; sharpness and the loss J are over these points. The default, 64, is small enough for the net to overfit, the regime of Keskar et al.'s generalization gap.",
+        kind: int(16, 1024, 64),
     },
     FieldSpec {
         name: "testPoints",
@@ -109,16 +112,16 @@ pub const FIELDS: [FieldSpec; 19] = [
         label: "large batch B",
         unit: "examples",
         help: "Minibatch size of the large-batch runs (at most N; N is full-batch gradient descent).",
-        kind: int(1, 1024, 256),
+        kind: int(1, 1024, 64),
     },
     FieldSpec {
         name: "budget",
         label: "training budget",
         unit: "",
-        help: "Shallue et al.'s first confound: with the same number of epochs a large batch takes far fewer steps.",
+        help: "Same steps (the default): both batch sizes take the same number of updates, the comparison Shallue et al. call fair. Same epochs is their first confound: a large batch then takes far fewer steps.",
         kind: FieldKind::Choice {
             options: BUDGET_OPTIONS,
-            default: "epochs",
+            default: "steps",
         },
     },
     FieldSpec {
@@ -133,7 +136,7 @@ pub const FIELDS: [FieldSpec; 19] = [
         label: "steps",
         unit: "updates",
         help: "Updates per run (budget = same number of steps).",
-        kind: int(1, 20000, 1000),
+        kind: int(1, 20000, 2000),
     },
     FieldSpec {
         name: "batchNorm",
@@ -161,16 +164,16 @@ pub const FIELDS: [FieldSpec; 19] = [
     },
     FieldSpec {
         name: "rescale",
-        label: "rescale a",
+        label: "rescale a (Dinh demo net only)",
         unit: "",
-        help: "Dinh et al.: W₁, b₁ → a·W₁, a·b₁ and W₂ → W₂/a in the 2-3-1 ReLU demo net. The function does not change; its sharpness does.",
+        help: "Dinh et al.: W₁, b₁ → a·W₁, a·b₁ and W₂ → W₂/a in a separate 2-3-1 ReLU demonstration net (not the nets trained above). The function does not change; its sharpness does.",
         kind: real(0.25, 10.0, false, 1.0, 0.05),
     },
     FieldSpec {
         name: "demoNoise",
-        label: "demo target noise",
+        label: "demo net target noise",
         unit: "",
-        help: "Target noise of the rescaling demo: 0 puts the demo net at an interpolating minimum (H = G).",
+        help: "Target noise of the Dinh rescaling demo net (not the trained nets): 0 puts it at an interpolating minimum (H = G).",
         kind: real(0.0, 1.0, false, 0.0, 0.05),
     },
     FieldSpec {

@@ -116,6 +116,104 @@ pub struct SharpnessSnapshot {
     pub total_steps: usize,
     pub stop_reason: Option<StopReason>,
     pub runs: Vec<RunSummary>,
+    /// Small vs large batch at the latest measurements (`None` until one initialization has
+    /// both runs finite).
+    pub comparison: Option<BatchComparison>,
+}
+
+/// How the large batch's latest `λ_max` compares with the small batch's (Keskar et al.'s first
+/// claim: larger batches reach sharper minima).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Sharpness {
+    /// Mean `λ_max` at least [`SHARPER_RATIO`] times the small batch's, and larger in most
+    /// initializations.
+    Sharper,
+    /// Mean `λ_max` at most 1/[`SHARPER_RATIO`] times the small batch's, and smaller in most
+    /// initializations.
+    Flatter,
+    /// Neither.
+    Similar,
+}
+
+/// How a large-minus-small test difference compares with its standard error (Keskar et al.'s
+/// second claim: the sharper large-batch minima generalize worse).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Generalization {
+    /// Large batch higher by more than [`SIGNIFICANT_SE`] standard errors.
+    Worse,
+    /// Large batch lower by more than [`SIGNIFICANT_SE`] standard errors.
+    Better,
+    /// Within [`SIGNIFICANT_SE`] standard errors.
+    Similar,
+}
+
+/// The mean-`λ_max` ratio beyond which the large batch counts as sharper (or flatter).
+pub const SHARPER_RATIO: f64 = 1.25;
+/// Standard errors beyond which a test difference counts as real.
+pub const SIGNIFICANT_SE: f64 = 2.0;
+
+/// Small vs large batch at their latest measurements, averaged over the initializations whose
+/// two runs are both finite ("pairs": each initialization trains once with each batch size).
+/// Test differences are large minus small, paired per test point: with
+/// `D_i = mean over pairs of (loss_large,i − loss_small,i)`, the difference is `mean_i D_i` and
+/// its standard error `sd_i(D_i)/√n_test` (the test set's sampling error, the trained nets
+/// held fixed).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BatchComparison {
+    pub small_batch: usize,
+    pub large_batch: usize,
+    pub pairs: usize,
+    /// Steps taken so far, and the budget, of each batch size.
+    pub small_steps: usize,
+    pub large_steps: usize,
+    pub small_total_steps: usize,
+    pub large_total_steps: usize,
+    /// Mean `λ_max(H)` of each batch size.
+    pub small_lambda_max: f64,
+    pub large_lambda_max: f64,
+    /// Pairs in which the large batch's `λ_max` is the larger.
+    pub sharper_pairs: usize,
+    pub sharpness: Sharpness,
+    /// Mean training loss `J` of each batch size.
+    pub small_train_loss: f64,
+    pub large_train_loss: f64,
+    pub small_test_loss: f64,
+    pub large_test_loss: f64,
+    pub test_loss_difference: f64,
+    pub test_loss_difference_se: f64,
+    pub test_loss: Generalization,
+    /// Misclassification rates (the test loss again for regression).
+    pub small_test_error: f64,
+    pub large_test_error: f64,
+    pub test_error_difference: f64,
+    pub test_error_difference_se: f64,
+    pub test_error: Generalization,
+}
+
+/// Mean of `d` and its standard error `sd/√n`.
+fn mean_se(d: &[f64]) -> (f64, f64) {
+    let n = d.len() as f64;
+    let mean = d.iter().sum::<f64>() / n;
+    let ss: f64 = d.iter().map(|x| (x - mean) * (x - mean)).sum();
+    let se = if d.len() > 1 {
+        libm::sqrt(ss / (n - 1.0) / n)
+    } else {
+        f64::NAN
+    };
+    (mean, se)
+}
+
+fn judge(difference: f64, se: f64) -> Generalization {
+    if difference > SIGNIFICANT_SE * se {
+        Generalization::Worse
+    } else if difference < -SIGNIFICANT_SE * se {
+        Generalization::Better
+    } else {
+        Generalization::Similar
+    }
 }
 
 /// Loss along two lines through each run's current parameters (see [`BatchSizeExperiment::slice`]).
@@ -148,6 +246,9 @@ struct Run {
     diverged: bool,
     last: Measurement,
     top_vector: Vec<f64>,
+    /// Per test point at the latest measurement: the loss, and 1 if misclassified.
+    test_losses: Vec<f64>,
+    test_wrong: Vec<f64>,
 }
 
 /// Keskar et al.'s small-vs-large-batch experiment with Shallue et al.'s confounds as settings.
@@ -281,6 +382,8 @@ impl BatchSizeExperiment {
                     diverged: false,
                     last: nan_measurement(0),
                     top_vector: vec![0.0; mlp.num_params()],
+                    test_losses: Vec::new(),
+                    test_wrong: Vec::new(),
                 });
             }
         }
@@ -337,24 +440,44 @@ impl BatchSizeExperiment {
         )
     }
 
-    /// Mean loss and error of the folded parameters on `data`.
-    fn evaluate(&self, folded: &[f64], data: &Dataset) -> (f64, f64) {
+    /// Per point of `data`: the loss of the folded parameters, and 1 if misclassified.
+    fn evaluate_points(&self, folded: &[f64], data: &Dataset) -> (Vec<f64>, Vec<f64>) {
         let drop = Dropout::off(self.mlp.layers());
         let mut tape = self.mlp.tape();
-        let (mut loss, mut wrong) = (0.0, 0.0);
+        let (mut losses, mut wrong) = (Vec::with_capacity(data.len()), Vec::new());
+        wrong.reserve(data.len());
         for i in 0..data.len() {
             let z = self
                 .mlp
                 .forward(folded, &drop, data.input(i), None, &mut tape);
             let t = data.targets[i];
-            loss += self.mlp.loss.value(z, t);
-            if ((z > 0.0) as u8 as f64) != t {
-                wrong += 1.0;
-            }
+            losses.push(self.mlp.loss.value(z, t));
+            wrong.push(if ((z > 0.0) as u8 as f64) != t {
+                1.0
+            } else {
+                0.0
+            });
         }
-        let n = data.len().max(1) as f64;
+        (losses, wrong)
+    }
+
+    /// Mean loss and error of the folded parameters on `data`.
+    fn evaluate(&self, folded: &[f64], data: &Dataset) -> (f64, f64) {
+        let (losses, wrong) = self.evaluate_points(folded, data);
+        self.summarize(&losses, &wrong)
+    }
+
+    /// Mean loss and error (the misclassification rate, or the mean loss for regression) from
+    /// per-point values, summed in point order.
+    fn summarize(&self, losses: &[f64], wrong: &[f64]) -> (f64, f64) {
+        let (mut loss, mut errors) = (0.0, 0.0);
+        for (l, w) in losses.iter().zip(wrong) {
+            loss += l;
+            errors += w;
+        }
+        let n = losses.len().max(1) as f64;
         let error = if self.mlp.loss == Loss::CrossEntropy {
-            wrong / n
+            errors / n
         } else {
             loss / n
         };
@@ -366,7 +489,8 @@ impl BatchSizeExperiment {
         let run = &self.runs[k];
         let folded = apply_fold(&run.params, &d, &c);
         let (train_loss, _) = self.evaluate(&folded, &self.split.train);
-        let (test_loss, test_error) = self.evaluate(&folded, &self.split.test);
+        let (test_losses, test_wrong) = self.evaluate_points(&folded, &self.split.test);
+        let (test_loss, test_error) = self.summarize(&test_losses, &test_wrong);
         let (mlp, train) = (&self.mlp, &self.split.train);
         let p = mlp.num_params();
         let mut scratch = vec![0.0; p];
@@ -469,6 +593,8 @@ impl BatchSizeExperiment {
             run.top_vector = top_vector;
         }
         run.last = m;
+        run.test_losses = test_losses;
+        run.test_wrong = test_wrong;
         run.next_checkpoint += 1;
         if !finite {
             run.diverged = true;
@@ -580,6 +706,88 @@ impl BatchSizeExperiment {
     }
 }
 
+impl BatchSizeExperiment {
+    /// Small vs large batch at the latest measurements (see [`BatchComparison`]).
+    pub fn comparison(&self) -> Option<BatchComparison> {
+        let finite = |r: &Run| !r.diverged && r.last.lambda_max.is_finite();
+        let pairs: Vec<(&Run, &Run)> = self
+            .runs
+            .chunks(2)
+            .filter(|p| p.len() == 2 && finite(&p[0]) && finite(&p[1]))
+            .map(|p| (&p[0], &p[1]))
+            .collect();
+        let first = pairs.first()?;
+        let np = pairs.len() as f64;
+        let mean = |f: &dyn Fn(&Run) -> f64, large: bool| -> f64 {
+            pairs
+                .iter()
+                .map(|(s, l)| f(if large { l } else { s }))
+                .sum::<f64>()
+                / np
+        };
+        let classification = self.mlp.loss == Loss::CrossEntropy;
+        let n_test = first.0.test_losses.len();
+        let paired = |pick: &dyn Fn(&Run) -> &[f64]| -> (f64, f64) {
+            let d: Vec<f64> = (0..n_test)
+                .map(|i| {
+                    pairs
+                        .iter()
+                        .map(|(s, l)| pick(l)[i] - pick(s)[i])
+                        .sum::<f64>()
+                        / np
+                })
+                .collect();
+            mean_se(&d)
+        };
+        let (loss_d, loss_se) = paired(&|r| &r.test_losses);
+        let (error_d, error_se) = if classification {
+            paired(&|r| &r.test_wrong)
+        } else {
+            (loss_d, loss_se)
+        };
+        let small_lambda = mean(&|r| r.last.lambda_max, false);
+        let large_lambda = mean(&|r| r.last.lambda_max, true);
+        let sharper_pairs = pairs
+            .iter()
+            .filter(|(s, l)| l.last.lambda_max > s.last.lambda_max)
+            .count();
+        let sharpness = if large_lambda >= SHARPER_RATIO * small_lambda
+            && 2 * sharper_pairs > pairs.len()
+        {
+            Sharpness::Sharper
+        } else if large_lambda * SHARPER_RATIO <= small_lambda && 2 * sharper_pairs < pairs.len() {
+            Sharpness::Flatter
+        } else {
+            Sharpness::Similar
+        };
+        Some(BatchComparison {
+            small_batch: first.0.batch,
+            large_batch: first.1.batch,
+            pairs: pairs.len(),
+            small_steps: first.0.step,
+            large_steps: first.1.step,
+            small_total_steps: first.0.total_steps,
+            large_total_steps: first.1.total_steps,
+            small_lambda_max: small_lambda,
+            large_lambda_max: large_lambda,
+            sharper_pairs,
+            sharpness,
+            small_train_loss: mean(&|r| r.last.train_loss, false),
+            large_train_loss: mean(&|r| r.last.train_loss, true),
+            small_test_loss: mean(&|r| r.last.test_loss, false),
+            large_test_loss: mean(&|r| r.last.test_loss, true),
+            test_loss_difference: loss_d,
+            test_loss_difference_se: loss_se,
+            test_loss: judge(loss_d, loss_se),
+            small_test_error: mean(&|r| r.last.test_error, false),
+            large_test_error: mean(&|r| r.last.test_error, true),
+            test_error_difference: error_d,
+            test_error_difference_se: error_se,
+            test_error: judge(error_d, error_se),
+        })
+    }
+}
+
 fn nan_measurement(step: usize) -> Measurement {
     Measurement {
         step,
@@ -653,6 +861,7 @@ impl Experiment for BatchSizeExperiment {
                     last: r.last,
                 })
                 .collect(),
+            comparison: self.comparison(),
         }
     }
 

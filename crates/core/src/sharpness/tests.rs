@@ -250,8 +250,109 @@ fn quick() -> SharpnessConfig {
         epochs: 5,
         checkpoints: 4,
         repeats: 1,
+        // The default budget became "same steps" (issue 17); these tests keep "same epochs".
+        fixed_steps: false,
         ..SharpnessConfig::default()
     }
+}
+
+fn run_to_end(c: SharpnessConfig) -> BatchComparison {
+    let mut e = BatchSizeExperiment::new(c);
+    e.run(usize::MAX);
+    e.snapshot().comparison.expect("finite runs")
+}
+
+/// Issue 17: the default (same steps, N = 64) shows Keskar et al.'s regime at the default seed
+/// and at two others: the large batch (full-batch GD) ends 3-6× sharper and tests worse (test
+/// loss by more than 2 SE). Measured at seeds 1-10 with the CLI: sharper at all ten (ratio
+/// 2.0-6.6), test loss worse at all ten, test error higher at nine.
+#[test]
+fn default_settings_show_keskars_sharper_and_worse_large_batch() {
+    for seed in [1, 2, 3] {
+        let c = run_to_end(SharpnessConfig {
+            seed,
+            ..SharpnessConfig::default()
+        });
+        assert_eq!((c.small_batch, c.large_batch, c.pairs), (8, 64, 2));
+        assert_eq!((c.small_steps, c.large_steps), (2000, 2000));
+        assert_eq!(c.sharpness, Sharpness::Sharper, "seed {seed}: {c:?}");
+        assert!(
+            c.large_lambda_max > 3.0 * c.small_lambda_max,
+            "seed {seed}: {c:?}"
+        );
+        assert_eq!(c.test_loss, Generalization::Worse, "seed {seed}: {c:?}");
+        assert!(c.test_error_difference > 0.0, "seed {seed}: {c:?}");
+    }
+}
+
+/// Shallue et al.'s counterpoint (preset "same-epochs"): at the same 40 epochs the large batch
+/// takes 40 steps to the small batch's 320, ends flatter and less trained, and tests worse.
+#[test]
+fn same_epochs_confound_gives_a_flatter_undertrained_large_batch() {
+    for seed in [1, 2, 3] {
+        let c = run_to_end(SharpnessConfig {
+            seed,
+            fixed_steps: false,
+            ..SharpnessConfig::default()
+        });
+        assert_eq!((c.small_steps, c.large_steps), (320, 40));
+        assert_eq!(c.sharpness, Sharpness::Flatter, "seed {seed}: {c:?}");
+        assert!(
+            c.large_train_loss > c.small_train_loss,
+            "seed {seed}: {c:?}"
+        );
+        assert!(c.test_error_difference > 0.0, "seed {seed}: {c:?}");
+    }
+}
+
+/// Preset "more-data" (N = 256, 1,000 steps): still sharper, but no longer worse on test data
+/// (Dinh et al.'s and Shallue et al.'s point that sharpness alone does not decide it). Preset
+/// "batch-norm": still sharper.
+#[test]
+fn more_data_is_sharper_without_a_test_gap_and_batch_norm_stays_sharper() {
+    for seed in [1, 2, 3] {
+        let c = run_to_end(SharpnessConfig {
+            seed,
+            train_points: 256,
+            large_batch: 256,
+            steps: 1000,
+            ..SharpnessConfig::default()
+        });
+        assert_eq!(c.sharpness, Sharpness::Sharper, "seed {seed}: {c:?}");
+        assert_ne!(c.test_loss, Generalization::Worse, "seed {seed}: {c:?}");
+        assert_ne!(c.test_error, Generalization::Worse, "seed {seed}: {c:?}");
+        let c = run_to_end(SharpnessConfig {
+            seed,
+            batch_norm: true,
+            ..SharpnessConfig::default()
+        });
+        assert_eq!(c.sharpness, Sharpness::Sharper, "seed {seed}: {c:?}");
+    }
+}
+
+/// The comparison's paired test differences: the mean of per-point differences equals the
+/// difference of the means, and the judgements follow the SE.
+#[test]
+fn comparison_differences_are_paired_per_test_point() {
+    let mut e = BatchSizeExperiment::new(SharpnessConfig {
+        repeats: 2,
+        fixed_steps: true,
+        steps: 40,
+        ..quick()
+    });
+    e.run(usize::MAX);
+    let c = e.comparison().unwrap();
+    assert!((c.test_loss_difference - (c.large_test_loss - c.small_test_loss)).abs() < 1e-12);
+    assert!((c.test_error_difference - (c.large_test_error - c.small_test_error)).abs() < 1e-12);
+    assert!(c.test_loss_difference_se > 0.0 && c.test_error_difference_se > 0.0);
+    assert_eq!(judge(1.0, 0.4), Generalization::Worse);
+    assert_eq!(judge(-1.0, 0.4), Generalization::Better);
+    assert_eq!(judge(0.7, 0.4), Generalization::Similar);
+    // At initialization both runs of a pair are the same net: no difference at all.
+    let fresh = BatchSizeExperiment::new(quick()).comparison().unwrap();
+    assert_eq!(fresh.test_loss_difference, 0.0);
+    assert_eq!(fresh.sharpness, Sharpness::Similar);
+    assert_eq!(fresh.test_loss, Generalization::Similar);
 }
 
 #[test]
