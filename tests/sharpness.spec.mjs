@@ -132,7 +132,7 @@ test('preset rescaled: Dinh et al.\'s demo net only; labelled as a separate net'
   await page.goto(EXAMPLE);
   const el = await readyAt(page, '#teacher');
   await expect(el.locator('.control[data-name="rescale"] label')).toContainText('Dinh demo net only');
-  await expect(el.locator('h4.part')).toContainText('a separate 2-3-1 ReLU demo net, not the nets trained above');
+  await expect(el.locator('p.part')).toContainText('a separate 2-3-1 ReLU demo net, not the nets trained above');
   await expect(el.locator('.rescale-readout')).toContainText('Demo net (2-3-1 ReLU, not the trained nets)');
   const at1 = Number(await readout(el, '.r-rescale-lambda'));
   const trained = await el.evaluate((e) => e.snapshot.runs.map((r) => r.last.lambdaMax));

@@ -168,7 +168,7 @@ class NoiselabSharpness extends NoiselabWidget {
           </div>
         </div>
       </div>
-      <h4 class="part">Dinh et al.: a separate 2-3-1 ReLU demo net, not the nets trained above. The “rescale a” control acts on it only.</h4>
+      <p class="part">Dinh et al.: a separate 2-3-1 ReLU demo net, not the nets trained above. The “rescale a” control acts on it only.</p>
       <div class="panels">
         <div class="panel">
           <div class="panel-title">Demo net rescaled: W₁, b₁ × a and W₂ ÷ a</div>
