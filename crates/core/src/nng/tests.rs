@@ -600,3 +600,54 @@ fn fixture_is_stable() {
     assert_eq!(hash, NNG_FIXTURE_HASH);
     assert_eq!(kl.to_bits(), NNG_FIXTURE_KL_BITS);
 }
+
+#[test]
+fn step_zero_shows_draws_from_the_prior_and_the_tail_means_follow_the_history() {
+    // At step 0 each method's sample window holds SAMPLE_WINDOW draws from q₀ = N(0, ηI): their
+    // covariance is ηI within sampling error (300 draws: sd of a variance ≈ η√(2/300) ≈ 0.08η;
+    // 4 sd allowed). The draws come from their own streams: a run's history is the same as
+    // that of a run whose windows were never shown (the fixture hash pins this too).
+    let cfg = NngConfig {
+        steps: 300,
+        ..NngConfig::default()
+    };
+    let mut run = NngRun::new(cfg.clone());
+    assert_eq!(run.sample_count(), SAMPLE_WINDOW);
+    let s = run.samples(0, 1);
+    for k in 0..3 {
+        let pts = &s[k * 2 * SAMPLE_WINDOW..(k + 1) * 2 * SAMPLE_WINDOW];
+        let n = SAMPLE_WINDOW as f64;
+        let (vx, vy, cxy) = pts.chunks(2).fold((0.0, 0.0, 0.0), |(a, b, c), p| {
+            (
+                a + p[0] * p[0] / n,
+                b + p[1] * p[1] / n,
+                c + p[0] * p[1] / n,
+            )
+        });
+        for v in [vx, vy] {
+            assert!((v - 1.0).abs() < 4.0 * (2.0f64 / n).sqrt(), "variance {v}");
+        }
+        assert!(cxy.abs() < 4.0 / n.sqrt(), "covariance {cxy}");
+    }
+    run.run(usize::MAX);
+    let snap = run.snapshot();
+    // The tail means are the means of the history's second half.
+    let w = NNG_HISTORY_FIELDS.len();
+    let h = run.history();
+    for k in 0..3 {
+        let rows: Vec<f64> = (150..=300).map(|r| h[r * w + 1 + k]).collect();
+        let mean = rows.iter().sum::<f64>() / rows.len() as f64;
+        assert!((snap.kl_tail_mean[k] - mean).abs() < 1e-12 * mean.abs().max(1.0));
+    }
+    // The start-up overshoot ends within the first few dozen steps; after it every KL stays at
+    // most its step-0 value, and just before it some KL was above.
+    let end = snap.transient_end.expect("the overshoot ends");
+    assert!(end > 0 && end < 50, "transient end {end}");
+    let start: Vec<f64> = (1..4).map(|c| h[c]).collect();
+    for r in end..=300 {
+        for k in 0..3 {
+            assert!(h[r * w + 1 + k] <= start[k]);
+        }
+    }
+    assert!((0..3).any(|k| h[(end - 1) * w + 1 + k] > start[k]));
+}
