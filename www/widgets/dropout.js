@@ -70,7 +70,7 @@ const WEI = [
 const NONE_COLOUR = C.blue;
 // What the lab measured at this scale (`noiselab run dropout-k`; the core's dropout module doc).
 const WEI_MEASURED = 'Mean ± SE of the final test loss; XOR, 40 points, 64–64 ReLU, B = 10, K = 8. '
-  + 'At the defaults (α = 0.5, ρ = 0.6, 2000 steps; seeds 1–12): no dropout 2.67 ± 0.21, DROP₁ 1.45 ± 0.14, DROP₈ 2.08 ± 0.16, knock-in 1.43 ± 0.15, explicit only 2.56 ± 0.20; '
+  + 'At the defaults (α = 0.5, ρ = 0.6, 2000 steps; seeds 1–12): no dropout 2.67 ± 0.22, DROP₁ 1.45 ± 0.19, DROP₈ 2.08 ± 0.25, knock-in 1.43 ± 0.16, explicit only 2.56 ± 0.31; '
   + 'DROP₈ is worse than DROP₁ in 12 of 12 seeds (by 0.63 ± 0.13, about half of the benefit) and knock-in is better than DROP₈ in 12 of 12 (by 0.65 ± 0.14); the gap is there by step 1000 (0.30 ± 0.06). '
   + 'Not every seed is clean: at seed 7 dropout itself does not beat no dropout, at seed 3 DROP₈ ends worse than no dropout. '
   + 'With a small step (preset “small-step”: α = 0.1, ρ = 0.5, 3000 steps; seeds 1–8) the effect is absent: DROP₁ 1.04 ± 0.14, DROP₈ 1.04 ± 0.13, DROP₃₂ 1.03 ± 0.13, knock-in 1.04 ± 0.14; '

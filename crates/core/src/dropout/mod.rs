@@ -12,8 +12,8 @@
 //! DROP_K and knock-in runs of one seed therefore share `ĝ_K` exactly.
 //!
 //! At the defaults (α = 0.5, ρ = 0.6, K = 8, 2000 steps; `noiselab run dropout-k`, seeds 1–12,
-//! final test loss mean ± SE): no dropout 2.67 ± 0.21, DROP₁ 1.45 ± 0.14, DROP₈ 2.08 ± 0.16,
-//! knock-in 1.43 ± 0.15, explicit only 2.56 ± 0.20. Paired over seeds, DROP₈ − DROP₁ =
+//! final test loss mean ± SE): no dropout 2.67 ± 0.22, DROP₁ 1.45 ± 0.19, DROP₈ 2.08 ± 0.25,
+//! knock-in 1.43 ± 0.16, explicit only 2.56 ± 0.31. Paired over seeds, DROP₈ − DROP₁ =
 //! +0.63 ± 0.13 (worse in 12 of 12: about half of dropout's benefit is implicit) and knock-in −
 //! DROP₈ = −0.65 ± 0.14 (better in 12 of 12); at step 1000 already +0.30 ± 0.06 (11 of 12) and
 //! −0.34 ± 0.07 (12 of 12). With α = 0.3, ρ = 0.7 (3000 steps) the same pattern only grows late
