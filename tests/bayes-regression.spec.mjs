@@ -4,37 +4,194 @@
 import { test, expect } from '@playwright/test';
 import { watchConsole, ready, canvasStats, readout, control } from './helpers.mjs';
 
-const HMC = [213, 94, 0]; // vermillion
-const BBB = [0, 114, 178]; // blue
+const BBB = [46, 158, 62]; // green, the variational fit (as in Bishop's Fig. 10.1)
+const OLD_VERMILLION = [213, 94, 0]; // this morning's HMC colour
+const HMC_FILL = [222, 222, 222]; // rgba(0,0,0,0.13) over white: HMC's band, in every panel
+const GAP_FILL = [251, 247, 202]; // rgba(240,228,66,0.28) over white: the gap between the clusters
 const QUICK = { trainingSteps: 600, hmcSamples: 60, hiddenUnits: 10 };
 
-test('the default comparison: five bands, HMC wide between the clusters, BBB narrower', async ({ page }) => {
-  test.setTimeout(60_000);
+/** Pixels of a shadow-root canvas within ±tol of `rgb` on every channel. */
+function countNear(el, sel, rgb, tol = 6) {
+  return el.evaluate((e, [s, c, t]) => {
+    const cv = e.shadowRoot.querySelector(s);
+    const { data } = cv.getContext('2d').getImageData(0, 0, cv.width, cv.height);
+    let n = 0;
+    for (let i = 0; i < data.length; i += 4) if (Math.abs(data[i] - c[0]) <= t && Math.abs(data[i + 1] - c[1]) <= t && Math.abs(data[i + 2] - c[2]) <= t) n++;
+    return n;
+  }, [sel, rgb, tol]);
+}
+
+/** The band-width table as numbers: per method {inside, between, insideSe, betweenSe} (SE 0 if exact). */
+function widths(el) {
+  return el.evaluate((e) => {
+    const out = {};
+    for (const k of ['map', 'laplace', 'bbb', 'dropout', 'hmc']) {
+      const num = (c) => Number(e.shadowRoot.querySelector(`.r-${k}-${c}`).textContent);
+      const se = (c) => {
+        const s = e.shadowRoot.querySelector(`.r-${k}-${c}`).parentElement.querySelector('.se');
+        return s ? Number(s.textContent.replace('±', '')) : 0;
+      };
+      const b = { inside: num('inside'), between: num('between'), insideSe: se('inside'), betweenSe: se('between') };
+      b.ratio = b.between / b.inside;
+      b.ratioSe = b.ratio * Math.hypot(b.betweenSe / b.between, b.insideSe / b.inside);
+      out[k] = b;
+    }
+    return out;
+  });
+}
+
+// Issue 17, finding 6: this morning the default view overlaid five bands, Laplace (orange
+// 230,159,0) and HMC (vermillion 213,94,0) looked alike, HMC was vermillion in its own panel but
+// grey behind the others, and the legend said "side by side" under the overlaid view. Each
+// expectation below failed on that code.
+test('finding 6: side by side by default, one distinct colour per method everywhere, a truthful legend', async ({ page }) => {
+  test.setTimeout(90_000);
   const con = watchConsole(page);
   await page.goto('www/examples/bayes-regression.html');
   const el = await ready(page, '#full');
+  await expect(el.locator('.multiples')).toBeVisible();
+  await expect(el.locator('canvas.overlay')).toBeHidden();
+  expect(await el.evaluate((e) => e.shadowRoot.querySelector('select.view').value)).toBe('multiples');
+  // HMC, the reference, comes first.
+  expect(await el.evaluate((e) => [...e.shadowRoot.querySelectorAll('.multiples figure')].map((f) => f.dataset.method))).toEqual(['hmc', 'laplace', 'bbb', 'dropout', 'map']);
+  // One colour per method: the same in the toggles, the panel captions and the table; every pair
+  // of methods at least 100 apart in RGB (orange vs vermillion was 67).
   const snap = await el.evaluate((e) => e.runToEnd());
   expect(snap.stage).toBe('done');
-  expect(snap.stopReason).toBe('done');
-  const overlay = await canvasStats(el, 'canvas.overlay', HMC);
-  expect(overlay.inkFraction).toBeGreaterThan(0.2);
-  expect(overlay.near).toBeGreaterThan(300);
+  // Each place's swatches in its own order, all in PANEL_ORDER (HMC, Laplace, BBB, dropout, MAP).
+  const colours = await el.evaluate((e) => {
+    const c = (s) => getComputedStyle(s).borderTopColor;
+    return {
+      toggles: [...e.shadowRoot.querySelectorAll('.toggles label')].map((l) => [Number(l.querySelector('input').dataset.method), c(l.querySelector('.swatch'))]),
+      captions: [...e.shadowRoot.querySelectorAll('.multiples figure')].map((f) => [Number(f.querySelector('canvas').dataset.panel), c(f.querySelector('.swatch'))]),
+      table: [...e.shadowRoot.querySelectorAll('table.widths tbody tr')].map((r) => [['map', 'laplace', 'bbb', 'dropout', 'hmc'].findIndex((k) => r.querySelector(`.r-${k}-inside`)), c(r.querySelector('.swatch'))]),
+    };
+  });
+  expect(colours.toggles.map(([i]) => i)).toEqual([4, 1, 2, 3, 0]);
+  expect(colours.captions).toEqual(colours.toggles);
+  expect(colours.table).toEqual(colours.toggles);
+  const rgb = colours.toggles.map(([, t]) => t.match(/\d+/g).map(Number));
+  for (let i = 0; i < 5; i++) for (let j = i + 1; j < 5; j++) {
+    expect(Math.hypot(...rgb[i].map((v, k) => v - rgb[j][k])), `${colours.toggles[i]} vs ${colours.toggles[j]}`).toBeGreaterThan(100);
+  }
+  expect(colours.toggles[0]).toEqual([4, 'rgb(0, 0, 0)']); // HMC black on grey, everywhere
+  // HMC's grey band is in its own panel and behind the Laplace one; no vermillion anywhere.
+  for (const i of [4, 1]) expect(await countNear(el, `.multiples canvas[data-panel="${i}"]`, HMC_FILL, 4)).toBeGreaterThan(100);
+  for (const i of [0, 1, 2, 3, 4]) expect((await canvasStats(el, `.multiples canvas[data-panel="${i}"]`, OLD_VERMILLION)).near).toBeLessThan(20);
+  expect((await canvasStats(el, '.multiples canvas[data-panel="2"]', BBB)).near).toBeGreaterThan(150);
+  // The gap the width "between" is measured on is shaded in every panel.
+  expect(snap.betweenIntervals.length).toBe(1);
+  expect(await countNear(el, '.multiples canvas[data-panel="0"]', GAP_FILL, 4)).toBeGreaterThan(500);
+  // Each caption carries its between/inside ratio from the table.
+  const w = await widths(el);
+  expect(Number((await el.locator('.multiples figure[data-method="hmc"] .ratio').textContent()).split('×')[1])).toBeCloseTo(w.hmc.ratio, 1);
+  // The legend describes the view on screen.
+  const legend = () => el.locator('.view-legend').textContent();
+  expect(await legend()).toContain('also behind every other panel');
+  await el.evaluate((e) => { const s = e.shadowRoot.querySelector('select.view'); s.value = 'overlay'; s.dispatchEvent(new Event('change')); });
+  await expect(el.locator('canvas.overlay')).toBeVisible();
+  expect(await legend()).toContain('overlaid');
+  expect(await legend()).not.toContain('panel');
   expect((await canvasStats(el, 'canvas.overlay', BBB)).near).toBeGreaterThan(100);
-  const num = async (c) => Number(await readout(el, c));
-  const hmcIn = await num('.r-hmc-inside'), hmcGap = await num('.r-hmc-between');
-  const bbbGap = await num('.r-bbb-between'), lapGap = await num('.r-laplace-between');
-  expect(hmcGap).toBeGreaterThan(2 * hmcIn);
-  expect(hmcGap).toBeGreaterThan(bbbGap);
-  expect(lapGap).toBeGreaterThan(bbbGap);
-  expect(await num('.r-map-between')).toBeCloseTo(0.4, 6); // ±2σ with σ = 0.1: noise only
-  expect(await readout(el, '.r-stage')).toBe('done');
-  // Side by side: five panels draw; hiding a method hides its panel.
+  // Side by side again: hiding a method hides its panel.
   await el.evaluate((e) => { const s = e.shadowRoot.querySelector('select.view'); s.value = 'multiples'; s.dispatchEvent(new Event('change')); });
   await expect(el.locator('.multiples')).toBeVisible();
   for (let i = 0; i < 5; i++) expect((await canvasStats(el, `.multiples canvas[data-panel="${i}"]`)).inkFraction).toBeGreaterThan(0.1);
-  expect((await canvasStats(el, '.multiples canvas[data-panel="2"]', BBB)).near).toBeGreaterThan(300);
   await el.locator('.toggles input[data-method="3"]').uncheck();
-  await expect(el.locator('.multiples figure').nth(3)).toBeHidden();
+  await expect(el.locator('.multiples figure[data-method="dropout"]')).toBeHidden();
+  con.check();
+});
+
+// Claim (Foong, Li, Hernández-Lobato & Turner 2019; the lecture's "variational BNNs aren't a good
+// match to Bayesian posterior uncertainty"): between the clusters HMC's and the linearized
+// Laplace's bands widen, Bayes by Backprop's (a fully factorized Gaussian) significantly less,
+// MC dropout's not at all. Checked from the table at the default seed and two others, with the
+// batch-means standard errors of the sampled widths.
+test('the default state shows the in-between claim at seeds 1, 2 and 3, and the verdict says so', async ({ page }) => {
+  test.setTimeout(120_000);
+  const con = watchConsole(page);
+  await page.goto('www/examples/bayes-regression.html');
+  const el = await ready(page, '#full');
+  for (const seed of [1, 2, 3]) {
+    if (seed !== 1) await el.evaluate((e, s) => e.setSettings({ seed: s }), seed);
+    expect(await el.evaluate((e) => e.preset)).toBe('default');
+    await el.evaluate((e) => e.runToEnd());
+    const w = await widths(el);
+    expect(w.map.between).toBeCloseTo(0.4, 6); // ±2σ with σ = 0.1: noise only
+    expect(w.hmc.ratio - 2 * w.hmc.ratioSe, `seed ${seed}`).toBeGreaterThan(3);
+    expect(w.laplace.ratio, `seed ${seed}`).toBeGreaterThan(3);
+    expect(w.hmc.ratio - w.bbb.ratio, `seed ${seed}`).toBeGreaterThan(2 * Math.hypot(w.hmc.ratioSe, w.bbb.ratioSe));
+    expect(w.dropout.ratio + 2 * w.dropout.ratioSe, `seed ${seed}`).toBeLessThan(1.25);
+    const verdict = await readout(el, '.verdict');
+    expect(verdict, `seed ${seed}`).toContain('as Foong et al. (2019) report');
+    // The verdict's numbers are the table's (which shows 3 decimals of each width).
+    expect(Number(verdict.match(/×([\d.]+) as wide as on the data for HMC/)[1])).toBeCloseTo(w.hmc.ratio, 1);
+    expect(Number(verdict.match(/×([\d.]+) for Bayes by Backprop/)[1])).toBeCloseTo(w.bbb.ratio, 1);
+    expect(verdict).toContain('Laplace (GGN, linearized) widens with HMC');
+  }
+  con.check();
+});
+
+test('each preset shows what its note says, from the numbers; the controls show the preset', async ({ page }) => {
+  test.setTimeout(150_000);
+  const con = watchConsole(page);
+  await page.goto('www/examples/bayes-regression.html');
+  const el = await ready(page, '#full');
+  const preset = async (name) => {
+    await el.evaluate((e, n) => e.setPreset(n), name);
+    expect(await el.evaluate((e) => e.preset)).toBe(name);
+    await el.evaluate((e) => e.runToEnd());
+    return { w: await widths(el), verdict: await readout(el, '.verdict') };
+  };
+  // Diagonal Laplace: factorized, it widens like BBB, well below HMC.
+  let { w, verdict } = await preset('diagonal-laplace');
+  expect(await control(el, 'laplace').box.inputValue()).toBe('diagonal');
+  expect(w.laplace.ratio).toBeLessThan(0.67 * (w.hmc.ratio - 2 * w.hmc.ratioSe));
+  expect(verdict).toContain('Laplace (diagonal GGN, linearized) widens only');
+  expect(verdict).toContain('as Foong et al. (2019) report');
+  // Sampled Laplace: far too wide even at the data.
+  ({ w, verdict } = await preset('sampled-laplace'));
+  expect(await control(el, 'predictive').box.inputValue()).toBe('sampled');
+  expect(w.laplace.inside - 2 * w.laplace.insideSe).toBeGreaterThan(10 * w.hmc.inside);
+  expect(verdict).toContain('Laplace (GGN, sampled weights) is far too wide even at the data');
+  // Heavy dropout: MC dropout still does not widen.
+  ({ w, verdict } = await preset('heavy-dropout'));
+  expect(await control(el, 'dropoutRate').box.inputValue()).toBe('0.5');
+  expect(w.dropout.ratio + 2 * w.dropout.ratioSe).toBeLessThan(1);
+  expect(verdict).toMatch(/for MC dropout \(no wider\)/);
+  // Tight prior: HMC widens far less than at η = 1 (×5.9), still more than BBB; dropout not.
+  ({ w, verdict } = await preset('tight-prior'));
+  expect(await control(el, 'priorVariance').box.inputValue()).toBe('0.05');
+  expect(w.hmc.ratio + 2 * w.hmc.ratioSe).toBeLessThan(2.5);
+  expect(w.hmc.ratio - 2 * w.hmc.ratioSe).toBeGreaterThan(1.5);
+  expect(w.hmc.ratio - w.bbb.ratio).toBeGreaterThan(2 * Math.hypot(w.hmc.ratioSe, w.bbb.ratioSe));
+  expect(verdict).toContain('as Foong et al. (2019) report');
+  // Back to the defaults through the menu.
+  await el.evaluate((e) => e.setPreset('default'));
+  expect(await el.evaluate((e) => e.settings.priorVariance)).toBe('1');
+  con.check();
+});
+
+test('the verdict flips when the numbers contradict the claim', async ({ page }) => {
+  const con = watchConsole(page);
+  await page.goto('www/examples/bayes-regression.html');
+  await ready(page, '#full');
+  const verdict = (bands, settings = {}) => page.evaluate(async ([b, s]) => (await import(new URL('../widgets/bayes-regression.js', location.href).href)).verdictOf(b, s), [bands, settings]);
+  const band = (inside, between, se = NaN) => ({ ready: true, widthInside: inside, widthBetween: between, widthInsideSe: se, widthBetweenSe: se });
+  const claim = [band(0.4, 0.4), band(0.47, 2.6), band(0.65, 1.5, 0.05), band(1.0, 0.7, 0.02), band(0.46, 2.7, 0.1)];
+  expect(await verdict(claim)).toContain('as Foong et al. (2019) report');
+  // BBB as wide between as HMC: contradicts Foong et al.
+  const bbbWide = [...claim]; bbbWide[2] = band(0.46, 2.7, 0.1);
+  expect(await verdict(bbbWide)).toContain('unlike Foong et al. (2019), Bayes by Backprop widens as much as HMC');
+  // MC dropout widening.
+  const dropWide = [...claim]; dropWide[3] = band(0.5, 1.5, 0.02);
+  expect(await verdict(dropWide)).toContain('unlike Foong et al. (2019), MC dropout widens too');
+  // HMC not widening: nothing to miss.
+  const flat = [...claim]; flat[4] = band(0.46, 0.5, 0.01);
+  expect(await verdict(flat)).toContain('HMC itself shows little in-between uncertainty here');
+  // Not done yet: no verdict.
+  const pending = [...claim]; pending[4] = { ready: false };
+  expect(await verdict(pending)).toContain('waiting for HMC');
   con.check();
 });
 
@@ -59,8 +216,7 @@ test('a control changes the run, a bad value is rejected at its control, a click
   expect(await el.evaluate((e) => e.settings.noiseVariance)).toBe('0.01');
   // Click in the middle of the plot: one more data point, and the run starts over.
   expect(await readout(el, '.r-n')).toBe('24');
-  const box = await el.locator('canvas.overlay').boundingBox();
-  await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+  await el.locator('.multiples canvas[data-panel="4"]').click(); // its middle (scrolled into view)
   await expect.poll(() => readout(el, '.r-n')).toBe('25');
   const snap = await el.evaluate((e) => e.runToEnd());
   expect(snap.dataPoints).toBe(25);

@@ -14,9 +14,12 @@ import { Surface, scale, drawAxes, polyline, OKABE_ITO as C } from '../lib/plot.
 const CSS = `
 canvas.overlay { aspect-ratio: 2 / 1; cursor: crosshair; }
 @media (max-width: 600px) { canvas.overlay { aspect-ratio: 4 / 3; } }
-.multiples { display: grid; grid-template-columns: repeat(auto-fill, minmax(220px, 1fr)); gap: 8px; }
-.multiples figure { margin: 0; }
+/* The five panels in one row on a desktop (about 210 px each), two columns on a phone. */
+.multiples { display: grid; grid-template-columns: repeat(auto-fit, minmax(160px, 1fr)); gap: 8px; }
+.multiples figure { margin: 0; display: flex; flex-direction: column; justify-content: flex-end; }
 .multiples figcaption { font-size: 12px; font-weight: 600; margin: 0 0 2px 4px; }
+.legend .swatch.gap { height: 10px; border: 0; background: rgba(240, 228, 66, 0.6); }
+.multiples figcaption .ratio { display: block; min-height: 1.3em; font-weight: 400; color: var(--muted); }
 .multiples canvas { aspect-ratio: 4 / 3; cursor: crosshair; }
 .toggles { display: flex; flex-wrap: wrap; gap: 4px 14px; align-items: center; font-size: 13px; }
 .toggles label { display: inline-flex; align-items: center; gap: 5px; cursor: pointer; }
@@ -33,20 +36,77 @@ table.widths .se { color: var(--muted); font-size: 12px; }
 `;
 let sheet;
 
-// Band order as in the core (METHODS): map, laplace, bbb, dropout, hmc.
+// Band order as in the core (METHODS): map, laplace, bbb, dropout, hmc. One colour per method
+// in every panel, the table and the toggles, and far apart in hue and lightness (this morning
+// Laplace orange and HMC vermillion looked alike): HMC, the reference, black on grey, the same
+// grey band behind every other panel; Laplace red and the variational fit (BBB) green, as in
+// Bishop's Fig. 10.1 and the Laplace-vs-VB figure of this lab; MC dropout blue; MAP purple.
 const METHODS = [
-  { key: 'map', label: 'MAP (noise only)', colour: '#000000', fill: 'rgba(0,0,0,0.06)' },
-  { key: 'laplace', label: 'Laplace', colour: C.orange, fill: 'rgba(230,159,0,0.20)' },
-  { key: 'bbb', label: 'Bayes by Backprop', colour: C.blue, fill: 'rgba(0,114,178,0.20)' },
-  { key: 'dropout', label: 'MC dropout', colour: C.green, fill: 'rgba(0,158,115,0.20)' },
-  { key: 'hmc', label: 'HMC (gold standard)', colour: C.vermillion, fill: 'rgba(213,94,0,0.16)', edge: 2, dash: [] },
+  { key: 'map', label: 'MAP (noise only)', colour: C.purple, fill: 'rgba(204,121,167,0.22)' },
+  { key: 'laplace', label: 'Laplace', colour: '#C8102E', fill: 'rgba(200,16,46,0.16)' },
+  { key: 'bbb', label: 'Bayes by Backprop', colour: '#2E9E3E', fill: 'rgba(46,158,62,0.20)' },
+  { key: 'dropout', label: 'MC dropout', colour: C.blue, fill: 'rgba(0,114,178,0.18)' },
+  { key: 'hmc', label: 'HMC (gold standard)', colour: '#000000', fill: 'rgba(0,0,0,0.13)', edge: 1.5, dash: [] },
 ];
+const HMC = 4;
+const GAP_FILL = 'rgba(240, 228, 66, 0.28)'; // Okabe–Ito yellow, pale: the gap between the clusters
+// Side by side, HMC first (the reference every other panel repeats in grey), MAP last; the
+// toggles and the table in the same order.
+const PANEL_ORDER = [4, 1, 2, 3, 0];
+// Words for how much a band widens between the clusters (ratio of the widths between and
+// inside): ≥ 1.5 "widens", ≥ 1.15 "barely widens", below "does not widen".
+const WIDENS = 1.5, BARELY = 1.15;
 const STAGES = { map: 'MAP training (Adam)', refine: 'MAP polish (damped Newton)', tune: 'tuning η by the evidence', laplace: 'Laplace', bbb: 'Bayes by Backprop', dropout: 'MC dropout training', hmc: 'HMC sampling', done: 'done' };
-const MARGIN = { left: 50, right: 12, top: 10, bottom: 40 };
+const MARGIN = { left: 56, right: 10, top: 10, bottom: 40 };
 const fmt = (v, d = 3) => (Number.isFinite(v) ? v.toFixed(d) : '—');
 // Added points: the same bounds as a click or the x/t inputs accept.
 const POINT_LIMITS = { x: 4.5, t: 10, count: 100 };
 const pointOk = (x, t) => Number.isFinite(x) && Number.isFinite(t) && Math.abs(x) <= POINT_LIMITS.x && Math.abs(t) <= POINT_LIMITS.t;
+
+/** Between/inside ratio of a band's widths and its standard error (delta method, from the
+    batch-means SEs of the two widths; 0 for an exact band). */
+function widening(b) {
+  const r = b.widthBetween / b.widthInside;
+  const rel = (se, v) => (Number.isFinite(se) ? se / v : 0);
+  return { r, se: r * Math.hypot(rel(b.widthBetweenSe, b.widthBetween), rel(b.widthInsideSe, b.widthInside)) };
+}
+
+/**
+ * The verdict on the in-between claim (Foong, Li, Hernández-Lobato & Turner 2019, "'In-between'
+ * uncertainty in Bayesian neural networks"), from the core's band widths: between the clusters
+ * HMC's ±2σ band widens, the fully factorized Gaussian of Bayes by Backprop's significantly less
+ * (ratios 2 SE apart), MC dropout's not at all; and where the Laplace band stands. `bands` are
+ * the snapshot's five summaries, `settings` the widget's valid settings.
+ */
+export function verdictOf(bands, settings = {}) {
+  const pending = METHODS.filter((_, i) => !bands[i].ready).map((m) => m.label);
+  if (pending.length) return `The verdict comes when all five bands are computed (waiting for ${pending.join(', ')}).`;
+  if (bands.some((b) => !Number.isFinite(b.widthBetween))) return 'No grid point lies between the clusters (farther than 0.75 from every input), so there is no in-between width to compare.';
+  const [, lap, bbb, drop, hmc] = bands.map(widening);
+  const x = (w) => `×${w.r.toFixed(2)}`;
+  const word = (w, name) => `${x(w)} for ${name}${w.r >= WIDENS ? '' : w.r >= BARELY ? ' (barely wider)' : ' (no wider)'}`;
+  const clause = `Between the clusters the ±2σ band is ${x(hmc)} as wide as on the data for HMC, ${word(bbb, 'Bayes by Backprop')} and ${word(drop, 'MC dropout')}${hmc.r >= WIDENS ? '' : hmc.r >= BARELY ? ' (HMC barely wider)' : ' (HMC no wider)'}`;
+  const hmcWidens = hmc.r >= WIDENS;
+  const bbbLess = hmc.r - bbb.r > 2 * Math.hypot(hmc.se, bbb.se);
+  const dropNot = drop.r < BARELY;
+  let claim;
+  if (!hmcWidens) claim = 'HMC itself shows little in-between uncertainty here, so there is none for the others to miss';
+  else if (bbbLess && dropNot) claim = 'Bayes by Backprop’s factorized Gaussian less than HMC, MC dropout not at all, as Foong et al. (2019) report';
+  else {
+    claim = `unlike Foong et al. (2019), ${[!bbbLess && 'Bayes by Backprop widens as much as HMC', !dropNot && 'MC dropout widens too'].filter(Boolean).join(' and ')}`;
+  }
+  const curvature = { ggn: 'GGN', diagonal: 'diagonal GGN', hessian: 'full Hessian' }[settings.laplace] ?? 'GGN';
+  const how = `${curvature}, ${settings.predictive === 'sampled' ? 'sampled weights' : 'linearized'}`;
+  let laplace;
+  if (bands[1].widthInside > 3 * bands[HMC].widthInside) {
+    laplace = `Laplace (${how}) is far too wide even at the data (${bands[1].widthInside.toFixed(2)} vs HMC's ${bands[HMC].widthInside.toFixed(2)})`;
+  } else if (hmcWidens && lap.r < 0.67 * hmc.r) {
+    laplace = `Laplace (${how}) widens only ${x(lap)}, like a factorized Gaussian`;
+  } else {
+    laplace = `Laplace (${how}) ${lap.r >= WIDENS ? 'widens' : 'stays'} with HMC (${x(lap)})`;
+  }
+  return `${clause}: ${claim}. ${laplace}.`;
+}
 
 /** Parse the hash's `points` value `x,t;x,t;…` into [[x, t], …], or `{error}` naming the field. */
 function parsePoints(text) {
@@ -70,6 +130,19 @@ class NoiselabBayesRegression extends NoiselabWidget {
   static buttons = [
     { name: 'clearPoints', label: 'Remove added points', title: 'Back to the seeded data set' },
   ];
+  // The default (GGN Laplace, linearized; ρ = 0.1; η = 1) shows the claim: between the clusters
+  // HMC ×5.9 and Laplace ×5.6, BBB ×2.3, MC dropout ×0.68 at seed 1 (×5.6/5.1/2.5/0.74 at seed 2,
+  // ×6.2/5.5/2.3/1.06 at seed 3). Numbers in the notes: the native CLI at seeds 1–3.
+  static presets = [
+    { name: 'diagonal-laplace', label: 'Diagonal Laplace: factorized, like BBB', settings: { laplace: 'diagonal' },
+      note: 'The diagonal of the GGN is a fully factorized Gaussian, like Bayes by Backprop’s: its band widens only about ×2 between the clusters (×1.9–2.6 at seeds 1–3), against ×5 for the full GGN and ×6 for HMC.' },
+    { name: 'sampled-laplace', label: 'Sampled Laplace: far too wide (a failure mode)', settings: { predictive: 'sampled' },
+      note: 'Weights drawn from N(w_MAP, H̄⁻¹) and pushed through the network instead of the linearized predictive: the band is about 13 wide even on the data, where HMC’s is 0.5 (Immer, Korzepa & Bauer 2021 explain why the linearized one is the right predictive).' },
+    { name: 'heavy-dropout', label: 'MC dropout at ρ = 0.5: still no in-between uncertainty', settings: { dropoutRate: 0.5 },
+      note: 'Five times the dropout rate: MC dropout’s band is still narrower between the clusters than on them (×0.6–0.85 at seeds 1–3), as Foong et al. (2019) found.' },
+    { name: 'tight-prior', label: 'Tight prior η = 0.05: little in-between uncertainty', settings: { priorVariance: 0.05 },
+      note: 'A tight prior keeps the network nearly linear: even HMC’s band widens only about ×1.9 between the clusters (×5.9 at η = 1), and the methods differ less; MC dropout still does not widen.' },
+  ];
 
   extraSheets() {
     if (!sheet) { sheet = new CSSStyleSheet(); sheet.replaceSync(CSS); }
@@ -77,14 +150,14 @@ class NoiselabBayesRegression extends NoiselabWidget {
   }
 
   renderFigure() {
-    const toggles = METHODS.map((m, i) => `<label><input type="checkbox" data-method="${i}" checked><i class="swatch" style="border-color:${m.colour};background:${m.fill}"></i>${m.label}</label>`).join('');
+    const toggles = PANEL_ORDER.map((i) => [METHODS[i], i]).map(([m, i]) => `<label><input type="checkbox" data-method="${i}" checked><i class="swatch" style="border-color:${m.colour};background:${m.fill}"></i>${m.label}</label>`).join('');
     return `
       <div class="plot-head"><strong>Predictive mean and ±2σ band of a new target</strong>
-        <label>View: <select class="view" aria-label="overlaid or side by side"><option value="overlay">overlaid</option><option value="multiples">side by side</option></select></label></div>
+        <label>View: <select class="view" aria-label="side by side or overlaid"><option value="multiples" selected>side by side</option><option value="overlay">overlaid</option></select></label></div>
       <div class="toggles" role="group" aria-label="methods shown">${toggles}</div>
-      <canvas class="overlay" role="img" tabindex="0" aria-label="predictive bands"></canvas>
-      <div class="multiples" hidden>${METHODS.map((m, i) => `<figure><figcaption><i class="swatch" style="border-color:${m.colour}"></i> ${m.label}</figcaption><canvas data-panel="${i}" role="img" aria-label="${m.label} band"></canvas></figure>`).join('')}</div>
-      <div class="legend" aria-hidden="true"><span><i class="swatch dot ink"></i>data (click the plot to add a point)</span><span>side by side: the HMC band in grey behind each method</span></div>
+      <canvas class="overlay" role="img" tabindex="0" aria-label="predictive bands" hidden></canvas>
+      <div class="multiples">${PANEL_ORDER.map((i) => { const m = METHODS[i]; return `<figure data-method="${m.key}"><figcaption><i class="swatch" style="border-color:${m.colour}"></i> ${m.label} <span class="ratio"></span></figcaption><canvas data-panel="${i}" role="img" aria-label="${m.label} band"></canvas></figure>`; }).join('')}</div>
+      <div class="legend" aria-hidden="true"><span><i class="swatch dot ink"></i>data (click the plot to add a point)</span><span><i class="swatch gap"></i>the gap: “width between” is measured here</span><span class="view-legend"></span></div>
       <div class="progress"><progress max="1" value="0" aria-label="computation progress"></progress><span class="stage-text"></span></div>
       <div class="addpoint" role="group" aria-label="add a data point"><label>x <input name="x" type="text" inputmode="decimal" value="0"></label><label>t <input name="t" type="text" inputmode="decimal" value="0"></label><button type="button" class="add">Add point</button></div>
       <div class="table-scroll" tabindex="0" role="group" aria-label="band widths of the five predictive distributions"><table class="widths" aria-label="mean width of the ±2σ band inside the clusters and between them"><thead><tr><th>method</th><th>width inside</th><th>width between</th><th>between / inside</th></tr></thead><tbody></tbody></table></div>
@@ -93,9 +166,11 @@ class NoiselabBayesRegression extends NoiselabWidget {
 
   async onReady() {
     this.shown = METHODS.map(() => true);
-    this.view = 'overlay';
+    this.view = 'multiples';
+    this.updateLegend();
     this.overlay = new Surface(this.$('canvas.overlay'), () => this.draw());
-    this.panels = [...this.root.querySelectorAll('.multiples canvas')].map((c) => new Surface(c, () => this.draw()));
+    // Indexed by method (the panels stand in PANEL_ORDER on the page).
+    this.panels = METHODS.map((_, i) => new Surface(this.$(`.multiples canvas[data-panel="${i}"]`), () => this.draw()));
     for (const box of this.root.querySelectorAll('.toggles input')) {
       box.addEventListener('change', () => { this.shown[Number(box.dataset.method)] = box.checked; this.draw(); });
     }
@@ -104,6 +179,7 @@ class NoiselabBayesRegression extends NoiselabWidget {
       this.$('canvas.overlay').hidden = this.view !== 'overlay';
       this.$('.multiples').hidden = this.view === 'overlay';
       for (const p of [this.overlay, ...this.panels]) p.fit();
+      this.updateLegend();
       this.draw();
     });
     const onClick = (e) => this.onPlotClick(e).catch((err) => this.fail(err));
@@ -304,6 +380,12 @@ class NoiselabBayesRegression extends NoiselabWidget {
     polyline(ctx, G, (k) => s.x(g[k]), (k) => s.y(b.mean[k]));
   }
 
+  updateLegend() {
+    this.$('.view-legend').textContent = this.view === 'overlay'
+      ? 'overlaid: every method ticked above on one plot, HMC’s grey band at the back'
+      : 'grey band, black line: HMC (the gold standard), also behind every other panel';
+  }
+
   drawPanel(view, methods, { reference = false } = {}) {
     const ctx = view.ctx, s = this.scales(view);
     view.clear('#fff');
@@ -311,7 +393,15 @@ class NoiselabBayesRegression extends NoiselabWidget {
     drawAxes(ctx, { x: s.x, y: s.y, xLabel: 'input x', yLabel: 'target t', grid: true });
     ctx.save();
     ctx.beginPath(); ctx.rect(s.x.range[0], s.y.range[1], s.x.range[1] - s.x.range[0], s.y.range[0] - s.y.range[1]); ctx.clip();
-    if (reference) this.drawBand(ctx, s, 4, { fill: 'rgba(0,0,0,0.10)', colour: 'rgba(0,0,0,0.45)', width: 1 });
+    // The gap between the clusters, where the core measures the width "between" (its grid runs,
+    // widened by half a grid step on each side).
+    const g = this.result.grid, half = (g[1] - g[0]) / 2;
+    ctx.fillStyle = GAP_FILL;
+    for (const [a, b] of this.snapshot?.betweenIntervals ?? []) {
+      ctx.fillRect(s.x(a - half), s.y.range[1], s.x(b + half) - s.x(a - half), s.y.range[0] - s.y.range[1]);
+    }
+    // The reference: HMC's own grey band and black edge, with a thinner mean line.
+    if (reference) this.drawBand(ctx, s, HMC, { ...METHODS[HMC], width: 1, edge: 1 });
     for (const i of methods) this.drawBand(ctx, s, i, METHODS[i]);
     const { inputs, targets } = this.result;
     ctx.fillStyle = '#111';
@@ -332,7 +422,7 @@ class NoiselabBayesRegression extends NoiselabWidget {
     } else {
       this.panels.forEach((p, i) => {
         p.canvas.closest('figure').hidden = !this.shown[i];
-        if (this.shown[i]) this.drawPanel(p, [i], { reference: i !== 4 });
+        if (this.shown[i]) this.drawPanel(p, [i], { reference: i !== HMC });
       });
     }
   }
@@ -344,13 +434,19 @@ class NoiselabBayesRegression extends NoiselabWidget {
     const prog = this.$('progress');
     prog.value = done ? 1 : Math.min(1, s.stageStep / total);
     this.setLive(this.$('.stage-text'), done ? `all five methods computed (${s.stepsDone.toLocaleString('en')} steps)` : `${STAGES[s.stage]}: ${s.stageStep} / ${total}`, 'text');
-    const rows = METHODS.map((m, i) => {
+    const rows = PANEL_ORDER.map((i) => [METHODS[i], i]).map(([m, i]) => {
       const b = s.bands[i];
       const ratio = b.ready ? b.widthBetween / b.widthInside : NaN;
       const se = (v) => (b.ready && Number.isFinite(v) ? ` <span class="se">± ${fmt(v)}</span>` : '');
       return `<tr><td><i class="swatch" style="border-color:${m.colour}"></i> ${m.label}</td><td><span class="r-${m.key}-inside">${b.ready ? fmt(b.widthInside) : '…'}</span>${se(b.widthInsideSe)}</td><td><span class="r-${m.key}-between">${b.ready ? fmt(b.widthBetween) : '…'}</span>${se(b.widthBetweenSe)}</td><td>${b.ready ? fmt(ratio, 2) : '…'}</td></tr>`;
     }).join('');
     this.setLive(this.$('table.widths tbody'), rows, 'html');
+    for (const [i, m] of METHODS.entries()) {
+      const b = s.bands[i];
+      const text = b.ready && Number.isFinite(b.widthBetween) ? `between / inside ×${fmt(b.widthBetween / b.widthInside, 2)}` : '';
+      this.setLive(this.$(`.multiples figure[data-method="${m.key}"] .ratio`), text, 'text');
+    }
+    this.setVerdict(verdictOf(s.bands, this.valid));
     const e = s.elbo;
     this.setReadout(`
       <span>stage <b class="r-stage">${s.stage}</b></span>

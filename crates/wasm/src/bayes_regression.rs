@@ -58,7 +58,7 @@ impl BayesRegressionRun {
 
     /// `{stage, stageStep, stageTotal, stepsDone, stopReason, dataPoints, params,
     /// priorVariance, mapLogJoint, logEvidence, logEvidenceGgn, …, elbo: {…}, hmcAcceptance,
-    /// bands: [{ready, widthInside, widthBetween}] ×5}`.
+    /// bands: [{ready, widthInside, widthBetween}] ×5, betweenIntervals: [[x0, x1], …]}`.
     pub fn snapshot(&self) -> Result<JsValue, JsError> {
         to_js(&self.inner.snapshot())
     }

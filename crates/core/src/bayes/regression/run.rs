@@ -206,6 +206,9 @@ pub struct RegressionSnapshot {
     pub hmc_kept: usize,
     /// Per method in [`METHODS`] order.
     pub bands: [BandSummary; 5],
+    /// The runs of consecutive grid points the width between is averaged over, each as
+    /// `[x_first, x_last]` (the gap between the clusters, drawn shaded in the figure).
+    pub between_intervals: Vec<[f64; 2]>,
 }
 
 type Target = Box<dyn FnMut(&[f64], &mut [f64]) -> f64>;
@@ -979,9 +982,9 @@ impl RegressionRun {
         }
     }
 
-    fn summaries(&self) -> [BandSummary; 5] {
-        let bands = self.bands();
-        let g = GRID_POINTS;
+    /// Grid indices inside the data (within 0.25 of an input) and between the clusters (inside
+    /// the data's range, farther than 0.75 from every input).
+    fn inside_and_between(&self) -> (Vec<usize>, Vec<usize>) {
         let near = |x: f64, r: f64| self.data.inputs.iter().any(|&d| (d - x).abs() <= r);
         let (lo, hi) = self
             .data
@@ -990,10 +993,34 @@ impl RegressionRun {
             .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &x| {
                 (a.min(x), b.max(x))
             });
-        let inside: Vec<usize> = (0..g).filter(|&i| near(self.grid[i], 0.25)).collect();
-        let between: Vec<usize> = (0..g)
+        let inside = (0..GRID_POINTS)
+            .filter(|&i| near(self.grid[i], 0.25))
+            .collect();
+        let between = (0..GRID_POINTS)
             .filter(|&i| self.grid[i] > lo && self.grid[i] < hi && !near(self.grid[i], 0.75))
             .collect();
+        (inside, between)
+    }
+
+    /// The between set as runs of consecutive grid points, `[x_first, x_last]` each.
+    fn between_intervals(&self) -> Vec<[f64; 2]> {
+        let (_, between) = self.inside_and_between();
+        let mut out: Vec<[f64; 2]> = Vec::new();
+        let mut last = usize::MAX;
+        for i in between {
+            match out.last_mut() {
+                Some(run) if i == last.wrapping_add(1) => run[1] = self.grid[i],
+                _ => out.push([self.grid[i], self.grid[i]]),
+            }
+            last = i;
+        }
+        out
+    }
+
+    fn summaries(&self) -> [BandSummary; 5] {
+        let bands = self.bands();
+        let g = GRID_POINTS;
+        let (inside, between) = self.inside_and_between();
         let mut out = [BandSummary {
             ready: false,
             width_inside: f64::NAN,
@@ -1107,6 +1134,7 @@ impl Experiment for RegressionRun {
             hmc_step_size: self.hmc_step_size,
             hmc_kept: self.hmc_kept,
             bands: self.summaries(),
+            between_intervals: self.between_intervals(),
         }
     }
 

@@ -451,6 +451,15 @@ fn the_full_run_is_deterministic_and_shows_in_between_uncertainty() {
             assert!(se > 0.0 && se < 0.25 * w, "method {m}: width {w} ± {se}");
         }
     }
+    // The gap the width between is measured on: one run of grid points between the clusters
+    // (|x| < 2 − 0.75 + 0.75 at most), at least 0.75 from every input.
+    assert_eq!(s.between_intervals.len(), 1, "{:?}", s.between_intervals);
+    let [x0, x1] = s.between_intervals[0];
+    assert!(-1.25 <= x0 && x0 < x1 && x1 <= 1.25, "{x0} {x1}");
+    let inputs = &a.data().inputs;
+    assert!(inputs
+        .iter()
+        .all(|&d| (d - x0).abs() > 0.75 && (d - x1).abs() > 0.75));
     let mut c = RegressionRun::new(config);
     c.run(usize::MAX);
     assert_eq!(c.bands(), bands);
