@@ -57,9 +57,9 @@ pub const VIEW_OPTIONS: &[(&str, &str)] = &[
 /// in wasm).
 ///
 /// The defaults show Smith et al.'s claim at first sight (issue 17, finding 2): α up to 1.5 at
-/// B = 8 and the batch sweep at α = 0.5, plotted as the training loss J. There SGD ends above
-/// GD on J and GD on J + R lands 1.2–2.9× closer to SGD than GD on J at the largest α, at
-/// seeds 1–8 (batch sweep: 1.5–3.9× closer on average over B < N). At α = 3 (the old
+/// B = 8 and the batch sweep at α = 0.5, plotted as the training loss J. There GD on J + R
+/// lands 1.16–2.99× closer to SGD than GD on J at the largest α, at seeds 1–8 (batch sweep:
+/// 1.45–3.55× closer on average over B < N); SGD ends above GD on J at seeds 1–6 and 8. At α = 3 (the old
 /// default) SGD begins to destabilize, past the O(α²) expansion that defines R; at this scale
 /// the test *accuracy* does not separate the methods (the widget's "accuracy" preset).
 pub const FIELDS: [FieldSpec; 16] = [
