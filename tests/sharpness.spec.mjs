@@ -59,7 +59,7 @@ test('default: same steps, the large batch ends sharper and tests worse (Keskar 
     expect(c.testLoss, `seed ${seed}`).toBe('worse');
     expect(c.testLossDifference).toBeGreaterThan(2 * c.testLossDifferenceSe);
     expect(c.testErrorDifference, `seed ${seed}`).toBeGreaterThan(0);
-    expect(verdict).toMatch(/^large batch \(B = 64\) vs small \(B = 8\): λ_max [\d.]+ vs [\d.]+, sharper in 2 of 2 runs, as Keskar et al\. report\. It also tests worse, their second claim: /);
+    expect(verdict).toMatch(/^Large batch \(B = 64\) vs small \(B = 8\): λ_max [\d.]+ vs [\d.]+, sharper in 2 of 2 runs, as Keskar et al\. report\. It also tests worse, their second claim: /);
     expectVerdictNumbers(verdict, c);
   }
   con.check();

@@ -272,7 +272,7 @@ class NoiselabSharpness extends NoiselabWidget {
     const done = Boolean(s.stopReason);
     const prefix = done ? '' : `So far (step ${thousands(s.stepsDone)} of ${thousands(s.totalSteps)}): `;
     const lam = `λ_max ${fmt(c.largeLambdaMax, 2)} vs ${fmt(c.smallLambdaMax, 2)}`;
-    const head = `${prefix}large batch (B = ${c.largeBatch}) vs small (B = ${c.smallBatch}): ${lam}`;
+    const head = `${prefix}${prefix ? 'large' : 'Large'} batch (B = ${c.largeBatch}) vs small (B = ${c.smallBatch}): ${lam}`;
     let sharp;
     if (c.sharpness === 'sharper') sharp = `, sharper in ${c.sharperPairs} of ${c.pairs} run${c.pairs > 1 ? 's' : ''}, as Keskar et al. report`;
     else if (c.sharpness === 'flatter') sharp = ', flatter, not sharper: against Keskar et al.’s first claim';

@@ -21,10 +21,7 @@ const fn int(min: u64, max: u64, default: u64) -> FieldKind {
 }
 
 /// How long each batch size trains (Shallue et al. 2018's first confound).
-pub const BUDGET_OPTIONS: &[(&str, &str)] = &[
-    ("epochs", "same epochs (the large batch takes fewer steps)"),
-    ("steps", "same steps"),
-];
+pub const BUDGET_OPTIONS: &[(&str, &str)] = &[("epochs", "same epochs"), ("steps", "same steps")];
 
 /// Batch-norm-like noisy statistics (Shallue et al.'s second confound).
 pub const BATCH_NORM_OPTIONS: &[(&str, &str)] = &[
