@@ -237,6 +237,11 @@ test('evidence tuning changes η; on the lab page the state round-trips through 
   // The tuned η has the largest evidence of all evaluated ones.
   const best = Math.max(...snap.tuning.map((t) => t[1]).filter(Number.isFinite));
   expect(snap.logEvidence).toBeCloseTo(best, 6);
+  // The η control is not what runs: it says so, with the η in use (this morning it just kept
+  // showing 1 next to a readout of the tuned η).
+  const eta = control(el, 'priorVariance');
+  await expect(eta.box).toBeDisabled();
+  await expect(eta.row.locator('.why')).toContainText(`η = ${await readout(el, '.r-eta')} in use`);
   const hash = await page.evaluate(() => location.hash);
   expect(hash).toContain('bayes-regression.tunePrior=evidence');
   expect(hash).toContain('bayes-regression.seed=5');
@@ -246,6 +251,9 @@ test('evidence tuning changes η; on the lab page the state round-trips through 
   expect(await el2.evaluate((e) => e.settings)).toEqual(await el.evaluate((e) => e.settings));
   const snap2 = await el2.evaluate((e) => e.runToEnd());
   expect(snap2.priorVariance).toBe(snap.priorVariance);
+  // Tuning off again: the η control is back.
+  await el2.evaluate((e) => e.setSettings({ tunePrior: 'off' }));
+  await expect(control(el2, 'priorVariance').box).toBeEnabled();
   expect(snap2.bands).toEqual(snap.bands);
   con.check();
 });

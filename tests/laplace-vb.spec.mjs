@@ -106,6 +106,9 @@ test('slope 0: the readout says the KLs are equal, every row is best, the verdic
   expect(text).not.toContain('0.0000 < Laplace 0.0000');
   expect(text).toContain('(equal)');
   await expect(el.locator('table.kl td.best')).toHaveCount(6);
+  // The offset does nothing at slope 0: its control says so (this morning it stayed live).
+  await expect(control(el, 'offset').box).toBeDisabled();
+  await expect(control(el, 'offset').row.locator('.why')).toContainText('No effect at slope a = 0');
   expect(await readout(el, '.verdict')).toMatch(/^At slope a = 0 p is Gaussian: the Laplace, variational and moment-matched Gaussians coincide \(mean -?0\.000, std 1\.000\)/);
   con.check();
 });
@@ -145,6 +148,7 @@ test('the default (Bishop’s figure) and each preset show the claim they state,
     return readout(el, '.verdict');
   };
   // Mild skew: the three nearly agree, and the variational still wins.
+  await expect(control(el, 'offset').box).toBeEnabled();
   expect(await verdictOf('mild-skew')).toMatch(/as in Bishop's Fig\. 10\.1\.$/);
   t = await table(el);
   claim(t);

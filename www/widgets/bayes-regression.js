@@ -429,6 +429,12 @@ class NoiselabBayesRegression extends NoiselabWidget {
 
   updateReadout() {
     const s = this.snapshot;
+    // With η tuned by the evidence the η control only starts the first MAP fit: say so at the
+    // control, with the η in use once the search is done, so the two never disagree unexplained.
+    const tuned = this.valid.tunePrior === 'evidence';
+    const searching = !['map', 'refine', 'tune'].includes(s.stage) ? `η = ${fmt(s.priorVariance, 4)} in use` : 'searching';
+    const why = tuned ? `Tuned by the evidence (${searching}); this value only starts the first MAP fit.` : null;
+    if (why !== this.etaWhy) { this.etaWhy = why; this.setControlDisabled('priorVariance', why); }
     const total = Math.max(1, s.stageTotal);
     const done = s.stage === 'done';
     const prog = this.$('progress');

@@ -111,6 +111,8 @@ class NoiselabLaplaceVb extends NoiselabWidget {
 
   async onApplied() {
     const settings = Object.fromEntries(this.fields.map((f) => [f.name, this.valid[f.name]]));
+    // At slope 0, σ(b) is a constant factor of p̃: the offset changes nothing.
+    this.setControlDisabled('offset', Number(this.valid.slope) === 0 ? 'No effect at slope a = 0: σ(b) is a constant factor, p is N(0, 1) for every b.' : null);
     this.result = await this.worker.request('compute', { kind: 'density1d', settings, zMin: Z_MIN, zMax: Z_MAX, n: POINTS });
     this.draw();
     this.updateReadout();
