@@ -113,3 +113,165 @@ test('play animates; reset replays; on the lab page the state round-trips throug
   expect(await el2.evaluate((e) => e.shadowRoot.querySelector('.axes-note').textContent)).toContain('w1 vs w3');
   con.check();
 });
+
+// ---- issue 17: every figure teaches its claim at first sight -------------------------------
+
+const MARGIN = { left: 58, right: 26, top: 12, bottom: 42 }; // the widget's plot margins (CSS px)
+
+/** Pixels near `rgb` within `band` CSS px inside the edges of a canvas's plot area: a curve
+    that runs out of the plot (clipped) leaves ink there; one drawn whole does not. */
+async function edgeInk(el, sel, rgb, margin, band = 3) {
+  return el.evaluate((e, [s, target, m, b]) => {
+    const c = e.shadowRoot.querySelector(s);
+    const k = c.width / c.clientWidth;
+    const { data } = c.getContext('2d').getImageData(0, 0, c.width, c.height);
+    const [x0, x1, y0, y1] = [m.left * k, c.width - m.right * k, m.top * k, c.height - m.bottom * k];
+    let n = 0;
+    for (let y = Math.floor(y0); y < y1; y++) {
+      for (let x = Math.floor(x0); x < x1; x++) {
+        const inBand = x < x0 + b * k || x > x1 - b * k || y < y0 + b * k || y > y1 - b * k;
+        if (!inBand) continue;
+        const i = 4 * (y * c.width + x);
+        if (Math.abs(data[i] - target[0]) < 40 && Math.abs(data[i + 1] - target[1]) < 40 && Math.abs(data[i + 2] - target[2]) < 40) n++;
+      }
+    }
+    return n;
+  }, [sel, rgb, margin, band]);
+}
+
+const state = (el) => el.evaluate((e) => ({
+  snapshot: e.snapshot, reference: e.view.reference, ranges: e.ranges, preset: e.preset,
+  verdict: e.shadowRoot.querySelector('.verdict')?.textContent ?? '',
+  q: Array.from(e.view.ellipses.slice(2 * 2 * e.view.ellipsePoints)),
+  samples: e.view.samples?.length ?? 0,
+}));
+
+test('finding 7: the first frame is readable: the whole run is shown at boot, and step 0 shows q whole, its draws and the ELBO gap on scale', async ({ page }) => {
+  // Before: the widget booted at step 0 and showed nothing until Play; at step 0 the plane's
+  // box was fitted to the posterior alone, so q₀ (2σ circle of radius 1 around 0) was a clipped
+  // arc, no draws from q were shown, and the ELBO plot ranged from the ELBO after the first
+  // tenth of the run, so its start was off-scale below (and at step 0 nothing was drawn).
+  const con = watchConsole(page);
+  await page.goto(EXAMPLE);
+  const el = await ready(page, '#full');
+  let st = await state(el);
+  expect(st.snapshot.stepsDone).toBe(2000); // no Play pressed
+  expect(st.verdict).toContain('mean-field floor');
+  await el.evaluate((e) => e.reset());
+  st = await state(el);
+  expect(st.snapshot.stepsDone).toBe(0);
+  // q₀'s whole 2σ ellipse is inside the plotted box, and so is the posterior mean.
+  const [x0, x1, y0, y1] = st.ranges.plane;
+  for (let k = 0; k < st.q.length; k += 2) {
+    expect(st.q[k]).toBeGreaterThan(x0);
+    expect(st.q[k]).toBeLessThan(x1);
+    expect(st.q[k + 1]).toBeGreaterThan(y0);
+    expect(st.q[k + 1]).toBeLessThan(y1);
+  }
+  const m = st.reference.posteriorMean.map(Number);
+  expect(m[0] > x0 && m[0] < x1 && m[1] > y0 && m[1] < y1).toBe(true);
+  // ... and drawn whole: no q-coloured ink where a clipped arc would leave the plot.
+  expect(await edgeInk(el, 'canvas.plane', VERMILLION, MARGIN)).toBe(0);
+  expect((await canvasStats(el, 'canvas.plane', VERMILLION)).near).toBeGreaterThan(100);
+  expect(st.samples).toBe(400); // 200 draws from q, (x, y) each
+  // The gap axis holds step 0's gap and the mean-field floor; q's mark is drawn at step 0.
+  const gap0 = Number(st.snapshot.gap), floor = Number(st.reference.meanFieldGap);
+  expect(st.ranges.gap[0]).toBeLessThan(floor);
+  expect(st.ranges.gap[1]).toBeGreaterThan(gap0);
+  expect((await canvasStats(el, 'canvas.elbo', VERMILLION)).near).toBeGreaterThan(10);
+  expect(st.verdict).toContain('Step 0');
+  // Play from a finished run replays it from step 0.
+  await el.evaluate((e) => e.runToEnd());
+  await el.locator('button[data-name="play"]').click();
+  await expect.poll(() => readout(el, '.r-step').then(Number)).toBeGreaterThan(0);
+  expect(Number(await readout(el, '.r-step'))).toBeLessThan(2000);
+  await el.locator('button[data-name="play"]').click();
+  // After the whole run, the gap axis still holds the step-0 value and the floor.
+  await el.evaluate((e) => e.runToEnd());
+  st = await state(el);
+  expect(st.ranges.gap[1]).toBeGreaterThan(gap0);
+  expect(st.ranges.gap[0]).toBeLessThan(floor);
+  con.check();
+});
+
+/** The default's claim, from the numbers (SCIENCE.md §4): every row's gap is ≥ the mean-field
+    floor (exact: the floor is the best factorized q); the second half's mean gap is within
+    0.2 nats of it (the last-iterate jitter of S = 1, α = 0.02 is ~0.1 nats sd); the averaged
+    stds are within 15% of 1/√P_jj and below the true marginal stds. */
+function expectMeanFieldClaim(st) {
+  const r = st.reference;
+  const floor = Number(r.meanFieldGap);
+  expect(Number(r.gapTailMean)).toBeGreaterThanOrEqual(floor);
+  expect(Number(r.gapTailMean) - floor).toBeLessThan(0.2);
+  for (const v of r.averagedStdOverMeanField) expect(Math.abs(v - 1)).toBeLessThan(0.15);
+  for (const v of r.averagedStdOverMarginal) expect(v).toBeLessThan(0.95);
+  expect(st.verdict).toMatch(/settles [\d.]+ nats below ln p\(D\) .*, [\d.]+ above the mean-field floor [\d.]+, the closest a factorized q/);
+  expect(st.verdict).toContain('mean field underestimates the variance of correlated weights');
+}
+
+test('the default supports the claim at seeds 1, 2 and 3; each preset supports its own, and the verdict follows the numbers', async ({ page }) => {
+  const con = watchConsole(page);
+  await page.goto(EXAMPLE);
+  const el = await ready(page, '#full');
+  expect(await el.evaluate((e) => e.preset)).toBe('default');
+  for (const seed of [1, 2, 3]) {
+    await el.evaluate((e, s) => e.setSettings({ seed: s }), seed);
+    await el.evaluate((e) => e.settled());
+    const st = await state(el);
+    expect(st.snapshot.stepsDone).toBe(2000);
+    expectMeanFieldClaim(st);
+  }
+  // Without the KL term: q collapses far below 1/√P_jj, the gap grows past the floor.
+  await el.evaluate((e) => e.setPreset('no-kl'));
+  await el.evaluate((e) => e.settled());
+  let st = await state(el);
+  expect(st.preset).toBe('no-kl');
+  expect(await el.evaluate((e) => e.settings.objective)).toBe('likelihood'); // the control shows it
+  st.snapshot.std.forEach((s, j) => expect(s / st.reference.meanFieldStd[j]).toBeLessThan(0.5));
+  expect(Number(st.snapshot.gap)).toBeGreaterThan(Number(st.reference.meanFieldGap) + 1);
+  expect(st.verdict).toContain('Without the KL term q collapses');
+  // Local reparameterization: a lower-variance μ-gradient at the same q; the same floor.
+  await el.evaluate((e) => e.setPreset('local-reparam'));
+  await el.evaluate((e) => e.settled());
+  st = await state(el);
+  expect(await el.evaluate((e) => e.settings.localReparam)).toBe('on');
+  const [plain, local] = st.reference.gradientNoise;
+  expect(local).toBeLessThan(0.8 * plain);
+  expectMeanFieldClaim(st);
+  expect(st.verdict).toContain('lower, as Kingma, Salimans & Welling (2015) report');
+  // Uncorrelated features: the floor is near 0 and the stds match the true marginals.
+  await el.evaluate((e) => e.setPreset('uncorrelated'));
+  await el.evaluate((e) => e.settled());
+  st = await state(el);
+  expect(Number(st.reference.meanFieldGap)).toBeLessThan(0.1);
+  for (const v of st.reference.averagedStdOverMarginal) expect(Math.abs(v - 1)).toBeLessThan(0.15);
+  expect(st.verdict).toContain('nearly uncorrelated');
+  expect(st.verdict).not.toContain('underestimates');
+  // Strong correlation: a floor near 1 nat; stds under 60% of the marginals.
+  await el.evaluate((e) => e.setPreset('strong-correlation'));
+  await el.evaluate((e) => e.settled());
+  st = await state(el);
+  expect(Number(st.reference.meanFieldGap)).toBeGreaterThan(0.5);
+  for (const v of st.reference.averagedStdOverMarginal) expect(v).toBeLessThan(0.6);
+  expectMeanFieldClaim(st);
+  // A run too short to converge says so instead of asserting the claim.
+  await el.evaluate((e) => e.setSettings({ steps: 30 }));
+  await el.evaluate((e) => e.settled());
+  st = await state(el);
+  expect(st.verdict).toContain('Still converging');
+  con.check();
+});
+
+test('an embed with preset="no-kl" shows the collapse: its control reads the likelihood objective, the verdict says so', async ({ page }) => {
+  const con = watchConsole(page);
+  await page.goto(EXAMPLE);
+  await page.locator('#no-kl').scrollIntoViewIfNeeded(); // boots first when in view
+  const el = await ready(page, '#no-kl');
+  expect(await el.evaluate((e) => e.preset)).toBe('no-kl');
+  await expect(control(el, 'objective').box).toHaveValue('likelihood');
+  const st = await state(el);
+  expect(st.snapshot.stepsDone).toBe(2000);
+  st.snapshot.std.forEach((s, j) => expect(s / st.reference.meanFieldStd[j]).toBeLessThan(0.5));
+  expect(st.verdict).toContain('Without the KL term q collapses');
+  con.check();
+});

@@ -93,3 +93,157 @@ test('play animates; on the lab page the state round-trips through the URL hash'
   expect(await el2.evaluate((e) => e.shadowRoot.querySelector('.axes-note').textContent)).toContain('w1 vs w3');
   con.check();
 });
+
+// ---- issue 17: every figure teaches its claim at first sight -------------------------------
+
+const state = (el) => el.evaluate((e) => {
+  const P = e.view.ellipsePoints;
+  return {
+    snapshot: e.snapshot, ranges: e.ranges, preset: e.preset, sampleCount: e.view.sampleCount,
+    verdict: e.shadowRoot.querySelector('.verdict')?.textContent ?? '',
+    klNote: e.shadowRoot.querySelector('.kl-note')?.textContent ?? '',
+    ellipses: [0, 1, 2, 3].map((k) => Array.from(e.view.ellipses.slice(2 * k * P, 2 * (k + 1) * P))),
+  };
+});
+
+test('finding 7: the first frame is readable: the whole run at boot; step 0 shows every q whole with its samples; the KL axis is set by the first values, not the overshoot', async ({ page }) => {
+  // Before: the widget booted at step 0 and showed nothing until Play; the plane's box was
+  // fitted to the posterior alone, so each q₀ = N(0, I) (2σ radius 2) was a clipped arc, and
+  // no samples existed at step 0; the KL axis spanned the start-up overshoot (up to ~1e5 nats)
+  // so the fixed points were squeezed into the bottom decades.
+  const con = watchConsole(page);
+  await page.goto(EXAMPLE);
+  const el = await ready(page, '#full');
+  let st = await state(el);
+  expect(st.snapshot.stepsDone).toBe(2000); // no Play pressed
+  expect(st.verdict).toContain('Noisy K-FAC keeps the posterior\'s correlation');
+  // The axis: from the prior's KL (step 0) down; the overshoot is flagged, not scaled to.
+  expect(st.ranges.kl[1]).toBeLessThanOrEqual(1e3);
+  expect(st.ranges.kl[0]).toBeLessThan(Number(st.snapshot.klKfacFixedPoint));
+  expect(st.klNote).toMatch(/Off the top of the KL plot: up to [\d.e]+ nats in steps 1–\d+/);
+  await el.evaluate((e) => e.reset());
+  st = await state(el);
+  expect(st.snapshot.stepsDone).toBe(0);
+  const [x0, x1, y0, y1] = st.ranges.plane;
+  for (const ring of st.ellipses) {
+    for (let k = 0; k < ring.length; k += 2) {
+      expect(ring[k] > x0 && ring[k] < x1 && ring[k + 1] > y0 && ring[k + 1] < y1).toBe(true);
+    }
+  }
+  // 300 draws from each q₀ (display streams; the runs' own streams are untouched), nearly all
+  // inside the box (a 2σ box holds ~95% of a 2-D Gaussian's draws per axis). At step 0 the
+  // three q's are the same prior, so one circle (K-FAC's blue, drawn last) covers the others.
+  expect(st.sampleCount).toBe(300);
+  const inside = await el.evaluate((e, [bx0, bx1, by0, by1]) => {
+    const S = e.view.samples, n = e.view.sampleCount;
+    return [0, 1, 2].map((k) => {
+      let c = 0;
+      for (let i = 0; i < n; i++) { const x = S[2 * (k * n + i)], y = S[2 * (k * n + i) + 1]; if (x > bx0 && x < bx1 && y > by0 && y < by1) c++; }
+      return c;
+    });
+  }, st.ranges.plane);
+  for (const c of inside) expect(c).toBeGreaterThan(250);
+  expect((await canvasStats(el, 'canvas.plane', BLUE)).near).toBeGreaterThan(100);
+  expect(st.ranges.kl[1]).toBeGreaterThan(Number(st.snapshot.methods[0].kl));
+  expect(st.verdict).toContain('Step 0');
+  // Play from a finished run replays it from step 0.
+  await el.evaluate((e) => e.runToEnd());
+  await el.locator('button[data-name="play"]').click();
+  await expect.poll(() => readout(el, '.r-step').then(Number)).toBeGreaterThan(0);
+  expect(Number(await readout(el, '.r-step'))).toBeLessThan(2000);
+  await el.locator('button[data-name="play"]').click();
+  con.check();
+});
+
+test('finding 9: the readout gives the batch size the control shows, and says when it is the full batch', async ({ page }) => {
+  // Before: the control read 500 (the default, "≥ N uses the full batch") while the readout
+  // said "B = 40" (the effective min(B, N)): the readout contradicted the control.
+  const con = watchConsole(page);
+  await page.goto(EXAMPLE);
+  const el = await ready(page, '#full');
+  const box = control(el, 'batchSize').box;
+  await expect(box).toHaveValue('500');
+  expect(await readout(el, '.r-batch')).toBe('B = 500 ≥ N = 40: the full batch');
+  await box.fill('10');
+  await box.press('Enter');
+  await expect.poll(() => readout(el, '.r-batch')).toBe('B = 10 of N = 40 examples per step');
+  expect(Number((await state(el)).snapshot.batchSize)).toBe(10);
+  await el.evaluate((e) => e.setSettings({ dataPoints: 10 }));
+  await expect.poll(() => readout(el, '.r-batch')).toBe('B = 10 ≥ N = 10: the full batch');
+  con.check();
+});
+
+/** The default's claim from the numbers (SCIENCE.md §6): mean KL over the second half full <
+    K-FAC < noisy Adam, noisy Adam no closer than its fixed point (the best diagonal Gaussian:
+    its last-sample jitter only adds), K-FAC's correlation within 25% of the posterior's, noisy
+    Adam's exactly 0. The KLs are separated by far more than their jitter (K-FAC's tail mean
+    ~0.09 vs Adam's ~0.8; per-step sd ~0.05). */
+function expectKfacClaim(st) {
+  const s = st.snapshot;
+  const [full, adam, kfac] = s.klTailMean.map(Number);
+  expect(full).toBeLessThan(kfac);
+  expect(2 * kfac).toBeLessThan(adam);
+  expect(adam).toBeGreaterThan(0.95 * Number(s.klMeanField));
+  const rho = Number(s.targetCorrelation);
+  expect(Math.abs(Number(s.methods[2].correlation) - rho)).toBeLessThan(0.25 * Math.abs(rho));
+  expect(Number(s.methods[1].correlation)).toBe(0);
+  expect(st.verdict).toContain('Noisy K-FAC keeps the posterior\'s correlation');
+  expect(st.verdict).toContain('noisy Adam\'s diagonal q cannot');
+}
+
+test('the default supports the claim at seeds 1, 2 and 3; each preset supports its own, and the verdict follows the numbers', async ({ page }) => {
+  const con = watchConsole(page);
+  await page.goto(EXAMPLE);
+  const el = await ready(page, '#full');
+  expect(await el.evaluate((e) => e.preset)).toBe('default');
+  for (const seed of [1, 2, 3]) {
+    await el.evaluate((e, s) => e.setSettings({ seed: s }), seed);
+    await el.evaluate((e) => e.settled());
+    const st = await state(el);
+    expect(st.snapshot.stepsDone).toBe(2000);
+    expect(Math.abs(Number(st.snapshot.targetCorrelation))).toBeGreaterThan(0.8);
+    expectKfacClaim(st);
+  }
+  // Uncorrelated features: every method ends close to the posterior; the verdict says so.
+  await el.evaluate((e) => e.setPreset('uncorrelated'));
+  await el.evaluate((e) => e.settled());
+  let st = await state(el);
+  expect(st.preset).toBe('uncorrelated');
+  expect(await el.evaluate((e) => e.settings.featureCorrelation)).toBe('0'); // the control shows it
+  expect(Math.abs(Number(st.snapshot.targetCorrelation))).toBeLessThan(0.3);
+  for (const v of st.snapshot.klTailMean) expect(Number(v)).toBeLessThan(0.1);
+  expect(st.verdict).toContain('all three methods agree');
+  expect(st.verdict).not.toContain('keeps the posterior');
+  // Strong correlation: noisy Adam over 3× K-FAC's KL.
+  await el.evaluate((e) => e.setPreset('strong-correlation'));
+  await el.evaluate((e) => e.settled());
+  st = await state(el);
+  expect(Number(st.snapshot.targetCorrelation)).toBeLessThan(-0.95);
+  expect(Number(st.snapshot.klTailMean[1])).toBeGreaterThan(3 * Number(st.snapshot.klTailMean[2]));
+  expectKfacClaim(st);
+  // Tempered posterior (λ = 0.5): the same ordering.
+  await el.evaluate((e) => e.setPreset('tempered'));
+  await el.evaluate((e) => e.settled());
+  st = await state(el);
+  expect(await el.evaluate((e) => e.settings.klWeight)).toBe('0.5');
+  expectKfacClaim(st);
+  // A run too short to settle says so instead of asserting the claim.
+  await el.evaluate((e) => e.setSettings({ steps: 50 }));
+  await el.evaluate((e) => e.settled());
+  st = await state(el);
+  expect(st.verdict).toContain('Still converging');
+  con.check();
+});
+
+test('an embed with preset="uncorrelated" shows the counterpoint: c = 0 in its control, every method close to the posterior', async ({ page }) => {
+  const con = watchConsole(page);
+  await page.goto(EXAMPLE);
+  await page.locator('#uncorrelated').scrollIntoViewIfNeeded(); // boots first when in view
+  const el = await ready(page, '#uncorrelated');
+  expect(await el.evaluate((e) => e.preset)).toBe('uncorrelated');
+  await expect(control(el, 'featureCorrelation').box).toHaveValue('0');
+  const st = await state(el);
+  for (const v of st.snapshot.klTailMean) expect(Number(v)).toBeLessThan(0.1);
+  expect(st.verdict).toContain('all three methods agree');
+  con.check();
+});
