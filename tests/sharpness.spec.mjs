@@ -315,6 +315,10 @@ test('at step 0 the verdict says nothing is trained yet', async ({ page }) => {
   const el = await readyAt(page, '#teacher');
   await expect(el.locator('.verdict')).toContainText('Not trained yet: each initialization starts both batch sizes from the same weights');
   await expect(el.locator('.regime')).toContainText('Same number of steps');
+  // Both runs of an initialization are one point at step 0: the small batch's circle is drawn
+  // on the large batch's square, so both colours show (before, the squares hid the circles).
+  expect((await canvasStats(el, 'canvas.scatter', SMALL)).near).toBeGreaterThan(60);
+  expect((await canvasStats(el, 'canvas.scatter', LARGE)).near).toBeGreaterThan(60);
   con.check();
 });
 

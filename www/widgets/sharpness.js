@@ -444,7 +444,9 @@ class NoiselabSharpness extends NoiselabWidget {
     const v = this.views.scatter, ctx = v.ctx;
     v.clear('#fff');
     const runs = this.snapshot.runs;
-    const pts = runs.map((r) => [r.last.lambdaMax, r.last.testError, r.large]).filter((p) => Number.isFinite(p[0]) && Number.isFinite(p[1]));
+    // Large-batch squares first, small-batch circles (smaller) on top: at step 0 the two runs of
+    // an initialization are the same point and both stay visible.
+    const pts = runs.map((r) => [r.last.lambdaMax, r.last.testError, r.large]).filter((p) => Number.isFinite(p[0]) && Number.isFinite(p[1])).sort((a, b) => b[2] - a[2]);
     const xs = pts.map((p) => p[0]), ys = pts.map((p) => p[1]);
     const x1 = Math.max(1e-6, ...xs) * 1.15, y0 = Math.min(...ys, Infinity), y1 = Math.max(...ys, -Infinity);
     const yl = Number.isFinite(y0) ? Math.max(0, y0 - 0.1 * (y1 - y0 + 0.01)) : 0;
@@ -458,7 +460,7 @@ class NoiselabSharpness extends NoiselabWidget {
       ctx.strokeStyle = '#000';
       ctx.lineWidth = 1;
       ctx.beginPath();
-      if (large) ctx.rect(x(px) - 5, y(py) - 5, 10, 10); else ctx.arc(x(px), y(py), 5.5, 0, 2 * Math.PI);
+      if (large) ctx.rect(x(px) - 6, y(py) - 6, 12, 12); else ctx.arc(x(px), y(py), 4.5, 0, 2 * Math.PI);
       ctx.fill(); ctx.stroke();
     }
     ctx.font = '11px system-ui, sans-serif'; ctx.fillStyle = '#444'; ctx.textAlign = 'left'; ctx.textBaseline = 'top';
