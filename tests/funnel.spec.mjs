@@ -143,10 +143,11 @@ test('the URL hash round-trips to an identical state and identical numbers', asy
   // "copy link" gives the same funnel state (the page's other widgets add their own parts to
   // the hash as they boot, near ones first and far ones when the page is idle).
   await el2.locator('button[data-name="copyLink"]').click();
-  const link = await el2.locator('input.share').inputValue();
+  const link = await el2.locator('.share').inputValue();
   const funnelParts = (h) => h.replace(/^#/, '').split('&').filter((p) => p.startsWith('funnel.'));
   expect(funnelParts(new URL(link).hash)).toEqual(funnelParts(hash));
-  expect(funnelParts(hash)).toHaveLength(10);
+  // A link names the non-default settings only: σ, α, seed, M, x₀, steps and the cost.
+  expect(funnelParts(hash)).toHaveLength(7);
   con.check();
 });
 
@@ -182,7 +183,7 @@ test('a malformed hash is reported and the rest of the state is used', async ({ 
   const s = await el.evaluate((e) => e.settings);
   expect(s.noiseStd).toBe('2');
   expect(s.learningRate).toBe('0.1');
-  expect(s.trajectories).toBe('100');
+  expect(s.trajectories).toBe('2000');
   await expect(control(el, 'learningRate').error).toContainText('learningRate must be a number in (0, 1]; got -1');
   await expect(control(el, 'trajectories').error).toContainText('trajectories must be from 1 to 2000; got 5000');
   await expect(el.locator('.message')).toContainText('unknown setting "bogus"');
@@ -334,5 +335,159 @@ test('the main thread does not freeze while playing 2000 trajectories', async ({
   const longTasks = await page.evaluate(() => window.__longTasks);
   console.log(`[funnel] long tasks over 50 ms while playing 2000 trajectories for 3 s: ${longTasks.length ? longTasks.map(Math.round).join(', ') + ' ms' : 'none'}`);
   expect(longTasks.filter((d) => d > FREEZE_MS), `long tasks: ${longTasks.join(', ')} ms`).toEqual([]);
+  con.check();
+});
+
+const FRAME = 'www/frame.html?widget=funnel';
+const SKY = [86, 180, 233], GREEN = [0, 158, 115]; // the compared σ = 0.5 and σ = 2 means
+const verdict = (el) => el.evaluate((e) => e.shadowRoot.querySelector('.verdict').textContent);
+const num = async (el, cls) => Number((await readout(el, cls)).replace('−', '-'));
+/** The drift and its SE as read out (the readout shows "drift = +0.584 ± 0.081"). */
+async function drift(el) {
+  const text = await el.evaluate((e) => e.shadowRoot.querySelector('.r-drift').parentElement.textContent);
+  const m = text.match(/drift = ([+−][\d.]+) ± ([\d.]+)/);
+  return { drift: Number(m[1].replace('−', '-')), se: Number(m[2]), gdX: await num(el, '.r-gdx') };
+}
+
+test('Compare σ keeps this run and its surface, and draws the compared means on the surface', async ({ page }) => {
+  // Before (issue 17, finding 10): after "Compare σ" the surface showed nothing of the
+  // comparison (no σ path anywhere on it), so on a fresh widget it stayed empty.
+  const con = watchConsole(page);
+  await page.goto(FRAME);
+  const el = await ready(page, 'noiselab-funnel');
+  await el.evaluate((e) => e.setSettings({ steps: 400 }));
+  expect((await canvasStats(el, 'canvas.surface', GREEN)).near).toBe(0);
+  await el.locator('button[data-name="compare"]').click();
+  await expect(el.locator('.message')).toContainText('σ = 2:', { timeout: 60_000 });
+  // The three means are on the surface, in the colours of the plot below and its legend.
+  expect((await canvasStats(el, 'canvas.surface', GREEN)).near).toBeGreaterThan(40);
+  expect((await canvasStats(el, 'canvas.surface', SKY)).near).toBeGreaterThan(20);
+  await expect(el.locator('.surface-pins [data-pin]')).toHaveCount(3);
+  expect((await canvasStats(el, 'canvas.surface-bg')).inkFraction).toBeGreaterThan(0.5);
+  // This run: played to step ≥ 100, compared while playing; it keeps its step and its numbers,
+  // its mean is still drawn, and it plays on afterwards.
+  await el.evaluate((e) => e.play());
+  await expect.poll(() => el.evaluate((e) => e.snapshot.stats.step)).toBeGreaterThan(100);
+  await el.locator('button[data-name="compare"]').click();
+  await expect.poll(() => el.evaluate((e) => e.buttons.compare.disabled)).toBe(true);
+  const during = await el.evaluate((e) => ({ step: e.snapshot.stats.step, meanX: e.snapshot.stats.meanX, rows: e.rows }));
+  await expect.poll(() => el.evaluate((e) => e.buttons.compare.disabled), { timeout: 60_000 }).toBe(false);
+  const after = await el.evaluate((e) => ({ step: e.snapshot.stats.step, meanX: e.snapshot.stats.meanX, rows: e.rows, playing: e.playing }));
+  expect(after.playing).toBe(true);
+  expect(after.step).toBeGreaterThanOrEqual(during.step);
+  await el.evaluate((e) => e.pause());
+  expect((await canvasStats(el, 'canvas.surface')).near).toBeGreaterThan(50); // this run's mean (vermillion)
+  con.check();
+});
+
+test('every label on the curvature strip has at least 4.5:1 contrast against the strip behind it', async ({ page }) => {
+  // Before (issue 17, finding 10): "flat (h ≈ 0.004945)" was #222 on the strip's blue end
+  // (rgb 0, 114, 178): 3.1:1. The widget now picks black or white by the background's
+  // luminance; here the contrast is measured on the pixels.
+  const luminance = (rgb) => {
+    const [r, g, b] = rgb.map((c) => { const v = c / 255; return v <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
+  const contrast = (a, b) => { const [x, y] = [luminance(a), luminance(b)]; return (Math.max(x, y) + 0.05) / (Math.min(x, y) + 0.05); };
+  for (const [width, height] of [[1440, 900], [390, 844]]) {
+    await page.setViewportSize({ width, height });
+    await page.goto(FRAME);
+    const el = await ready(page, 'noiselab-funnel');
+    for (const cost of ['funnel', 'neal', 'valley']) {
+      await el.evaluate((e, c) => e.setSettings({ cost: c }), cost);
+      await expect.poll(() => el.evaluate((e) => e.surfaceData && e.stripLabels?.length > 0 && e.backgroundDrawn !== null)).toBe(true);
+      const labels = await el.evaluate((e) => {
+        const c = e.shadowRoot.querySelector('canvas.surface-bg');
+        const dpr = c.width / c.clientWidth;
+        const { data, width: W } = c.getContext('2d').getImageData(0, 0, c.width, c.height);
+        const px = (x, y) => { const i = 4 * (Math.round(y * dpr) * W + Math.round(x * dpr)); return [data[i], data[i + 1], data[i + 2]]; };
+        return e.stripLabels.map((l) => {
+          // Background: the strip's row 1 px below its top edge (above the glyphs), across the label.
+          const behind = [];
+          for (let x = Math.ceil(l.x0); x <= Math.floor(l.x1); x++) behind.push(px(x, l.top + 1));
+          // Text: pixels inside the label's box close to its text colour.
+          let inked = 0;
+          for (let x = Math.ceil(l.x0); x <= Math.floor(l.x1); x++) {
+            for (let y = l.top + 3; y < l.top + l.height - 2; y++) {
+              const p = px(x, y);
+              if (p.every((v, k) => Math.abs(v - l.fg[k]) < 60)) inked++;
+            }
+          }
+          return { text: l.text, fg: l.fg, behind, inked, minContrast: l.minContrast };
+        });
+      });
+      expect(labels.length).toBeGreaterThan(0);
+      for (const l of labels) {
+        const worst = Math.min(...l.behind.map((b) => contrast(l.fg, b)));
+        expect(worst, `${width}px ${cost}: "${l.text}" (text rgb ${l.fg})`).toBeGreaterThanOrEqual(4.5);
+        expect(l.minContrast).toBeGreaterThanOrEqual(4.5);
+        expect(l.inked, `"${l.text}" is drawn in its colour`).toBeGreaterThan(10);
+      }
+      if (cost === 'funnel') {
+        // The flat end is the saturated blue: its label is white there.
+        const flat = labels.find((l) => l.text.startsWith('flat'));
+        expect(flat.fg).toEqual([255, 255, 255]);
+      }
+    }
+  }
+});
+
+test('default: the noisy mean drifts toward the flat side while GD does not, at three seeds, and the verdict says so', async ({ page }) => {
+  const con = watchConsole(page);
+  await page.goto(FRAME);
+  const el = await ready(page, 'noiselab-funnel');
+  expect(await verdict(el)).toContain('Step 0');
+  for (const seed of ['1', '2', '3']) {
+    await el.evaluate((e, s) => e.setSettings({ seed: s }), seed);
+    await el.evaluate((e) => e.runToEnd());
+    const d = await drift(el);
+    // M = 2000, t = 1000, σ = 1: +0.58 ± 0.08, +0.62 ± 0.08, +0.67 ± 0.08.
+    expect(d.drift).toBeGreaterThan(4 * d.se);
+    expect(Math.abs(d.gdX - -2)).toBeLessThan(0.1); // GD went straight down (x: −2 → −1.97)
+    const v = await verdict(el);
+    expect(v).toContain(`drift E[x] − x_GD = +${d.drift.toFixed(3)} ± ${d.se.toFixed(3)}`);
+    expect(v).toContain('toward the flat side, as the lecture says');
+  }
+  con.check();
+});
+
+// Each preset's claim, checked on its numbers at seed 1 (t = 1000, M = 2000).
+const FUNNEL_PRESETS = {
+  'sigma-0.5': (d, v) => { expect(d.drift).toBeGreaterThan(2 * d.se); expect(d.drift).toBeLessThan(0.3); expect(v).toContain('toward the flat side'); },
+  'sigma-1': (d, v) => { expect(d.drift).toBeGreaterThan(5 * d.se); expect(v).toContain('toward the flat side'); },
+  'sigma-2': (d, v) => { expect(d.drift).toBeGreaterThan(10 * d.se); expect(d.drift).toBeGreaterThan(1.5); expect(v).toContain('toward the flat side'); },
+  'gradient-descent': (d, v) => { expect(d.drift).toBe(0); expect(v).toContain('σ = 0 is gradient descent'); },
+  'no-flat-side': (d, v) => { expect(Math.abs(d.drift)).toBeLessThan(2 * d.se); expect(v).toContain('within 2 SE of 0, as expected'); },
+};
+
+test('each preset’s numbers support its claim; Compare σ’s drifts grow with σ beyond their SEs', async ({ page }) => {
+  test.setTimeout(120_000);
+  const con = watchConsole(page);
+  await page.goto(FRAME);
+  const el = await ready(page, 'noiselab-funnel');
+  const names = await el.evaluate((e) => e.constructor.presets.map((p) => p.name));
+  expect(names).toEqual(Object.keys(FUNNEL_PRESETS));
+  const drifts = {};
+  for (const name of names) {
+    expect((await el.evaluate((e, n) => e.setPreset(n), name)).ok).toBe(true);
+    // σ = 1 is the default itself, so the menu shows "default settings" for it.
+    expect(await el.evaluate((e) => e.preset)).toBe(name === 'sigma-1' ? 'default' : name);
+    await el.evaluate((e) => e.runToEnd());
+    drifts[name] = await drift(el);
+    FUNNEL_PRESETS[name](drifts[name], await verdict(el));
+  }
+  // "Larger amounts of noise create a stronger bias towards flatness."
+  const [a, b, c] = ['sigma-0.5', 'sigma-1', 'sigma-2'].map((n) => drifts[n]);
+  expect(b.drift - a.drift).toBeGreaterThan(2 * Math.hypot(a.se, b.se));
+  expect(c.drift - b.drift).toBeGreaterThan(2 * Math.hypot(b.se, c.se));
+  // Compare σ says the same in the verdict, from its own runs.
+  await el.evaluate((e) => e.setPreset('default'));
+  await el.locator('button[data-name="compare"]').click();
+  await expect(el.locator('.message')).toContainText('σ = 2:', { timeout: 60_000 });
+  await el.evaluate((e) => e.runToEnd());
+  expect(await verdict(el)).toContain('larger σ drifts further toward the flat side');
+  // A setting the comparison depends on changes: the comparison is dropped from the verdict.
+  await el.evaluate((e) => e.setSettings({ learningRate: 0.05 }));
+  expect(await verdict(el)).not.toContain('Compare σ');
   con.check();
 });

@@ -16,18 +16,40 @@ const CSS = `
 canvas.surface-bg { position: absolute; inset: 0; height: 100%; }
 canvas.surface { aspect-ratio: 2 / 1.08; cursor: crosshair; position: relative; background: transparent; }
 canvas.series { aspect-ratio: 3 / 1.1; }
+.surface-pins { display: contents; }
 @media (max-width: 600px) { canvas.surface { aspect-ratio: 4 / 3; } canvas.series { aspect-ratio: 3 / 2; } }
 `;
 let sheet;
 
-const PATH_COLOURS = [C.blue, C.green, C.purple, C.orange, C.skyBlue, '#7a5c00', '#4d4d4d', C.yellow, '#3b8ea5', '#a0522d'];
-const PIN_COLOURS = [C.skyBlue, C.orange, C.green, C.purple, C.blue, C.yellow, '#4d4d4d'];
+// One colour per run across both plots: this run's mean is vermillion, gradient descent black
+// (dashed), the compared σ = 0.5 / 1 / 2 runs sky blue / orange / bluish green on the surface
+// and in the plot below, other pinned runs the remaining colours. Single noisy paths are greys
+// (they are samples of this run, not other methods).
+const PATH_COLOURS = ['#3a3a3a', '#6e6e6e', '#9a9a9a', '#525252', '#858585', '#2e2e2e', '#7a7a7a', '#5e5e5e', '#969696', '#444444'];
+const SIGMA_COLOURS = { 0.5: C.skyBlue, 1: C.orange, 2: C.green };
+const PIN_COLOURS = [C.purple, C.blue, C.yellow, '#7a5c00'];
 const SURFACE_RAMP = [[0, [255, 255, 255]], [0.35, [226, 233, 241]], [0.7, [176, 193, 212]], [1, [118, 141, 170]]];
 const COMPARE_SIGMAS = ['0.5', '1', '2'];
+// Labels on the curvature strip need 4.5:1 contrast against every strip colour behind them
+// (WCAG 2 AA for text; issue 17: "flat (h ≈ 0.004945)" was #222 on the blue end, 3.1:1).
+const MIN_CONTRAST = 4.5;
+const STRIP_RAMP = [[0, [0, 114, 178]], [0.5, [240, 240, 240]], [1, [213, 94, 0]]];
 // SCIENCE.md §9: sd(x_t) ≈ ασ√t, so 100 runs cannot resolve the drift at small σ; the
 // comparison uses the maximum number of trajectories.
 const COMPARE_TRAJECTORIES = '2000';
 const MARGIN = { left: 50, right: 14, top: 30, bottom: 42 };
+const STRIP = { top: 5, height: 16 }; // the curvature strip, above the plot (in MARGIN.top)
+const BLACK = [0, 0, 0], WHITE = [255, 255, 255];
+/** WCAG 2 relative luminance of an sRGB colour [r, g, b] (0–255). */
+const luminance = (rgb) => {
+  const [r, g, b] = rgb.map((c) => { const v = c / 255; return v <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+};
+/** WCAG 2 contrast ratio of two colours (1 to 21). */
+const contrast = (a, b) => {
+  const [la, lb] = [luminance(a), luminance(b)];
+  return (Math.max(la, lb) + 0.05) / (Math.min(la, lb) + 0.05);
+};
 const SERIES_MARGIN = { left: 58, right: 14, top: 12, bottom: 40 };
 
 const QUANTITIES = {
@@ -44,6 +66,42 @@ class NoiselabFunnel extends NoiselabWidget {
   static uiFields = [
     { name: 'speed', label: 'speed (steps per frame)', min: 1, max: 200, default: 5, help: 'Steps computed per animation frame (work per frame is also capped in time).' },
   ];
+  // SCIENCE.md §9: σ ∈ {0.5, 1, 2} at α = 0.1 from (−2, 1) for 1000 steps, M = 2000 (the
+  // defaults; σ = 1 is the default itself). Drifts at t = 1000, seed 1: +0.09 ± 0.04, +0.58 ±
+  // 0.08, +2.45 ± 0.17; the two counterpoints show none.
+  static presets = [
+    {
+      name: 'sigma-0.5',
+      label: 'σ = 0.5 (small noise, small drift)',
+      settings: { noiseStd: 0.5 },
+      note: 'Small gradient noise: the noisy mean still drifts toward the flat side, but only about +0.1 in 1000 steps, 2 to 4 standard errors with M = 2000 (seeds 1–5).',
+    },
+    {
+      name: 'sigma-1',
+      label: 'σ = 1 (the default)',
+      settings: { noiseStd: 1 },
+      note: 'The default: a drift of about +0.6 ± 0.08 toward the flat side in 1000 steps, while gradient descent stays at x ≈ −1.97.',
+    },
+    {
+      name: 'sigma-2',
+      label: 'σ = 2 (large noise, large drift)',
+      settings: { noiseStd: 2 },
+      note: 'The lecture: “larger amounts of noise create a stronger bias towards flatness”: about +2.5 ± 0.17 in 1000 steps, four times σ = 1’s.',
+    },
+    {
+      name: 'gradient-descent',
+      label: 'σ = 0: gradient descent (no drift)',
+      settings: { noiseStd: 0 },
+      note: 'Without noise every trajectory is gradient descent: it goes straight down into the valley and stays at x ≈ −1.97; the drift is exactly 0.',
+    },
+    {
+      name: 'no-flat-side',
+      label: 'Quadratic valley ½y² (no flat side: the control)',
+      settings: { cost: 'valley', noiseStd: 2 },
+      note: 'The same noise (σ = 2) on a valley equally curved everywhere: there is no flat side to drift to, and the drift stays within 2 standard errors of 0.',
+    },
+  ];
+
   static buttons = [
     { name: 'compare', label: 'Compare σ', title: 'Run σ = 0.5, 1 and 2 with M = 2000 trajectories (same seed and other settings) and pin their curves' },
     { name: 'pin', label: 'Pin this run', title: 'Keep this run’s curve on the plot' },
@@ -62,9 +120,10 @@ class NoiselabFunnel extends NoiselabWidget {
       <div class="legend" aria-hidden="true">
         <span><i class="swatch" style="border-color:${C.vermillion}"></i>mean of M noisy runs</span>
         <span><i class="swatch dashed ink"></i>gradient descent (σ = 0)</span>
-        <span><i class="swatch thin" style="border-color:${C.blue}"></i>single noisy runs</span>
+        <span><i class="swatch thin" style="border-color:${PATH_COLOURS[1]}"></i>single noisy runs (greys)</span>
         <span><i class="swatch dot ink"></i>current iterates</span>
         <span>× diverged</span>
+        <span class="surface-pins"></span>
       </div>
       <div class="plot-head"><label>Plot: <select class="quantity" aria-label="quantity plotted over steps">
         ${Object.entries(QUANTITIES).map(([k, q]) => `<option value="${k}">${q.label}</option>`).join('')}
@@ -101,6 +160,11 @@ class NoiselabFunnel extends NoiselabWidget {
       this.surfaceData = await this.worker.request('call', { kind: 'funnel', name: 'surface', cost: this.valid.cost, nx: 241, ny: 121, levels: 14 });
       this.surfaceImage = null;
       this.backgroundDrawn = null;
+    }
+    if (this.compared && this.compared.basis !== this.compareBasis()) {
+      // A comparison made under other settings no longer speaks for this run.
+      this.compared = null;
+      this.pins = this.pins.filter((p) => !p.label.includes(`(M = ${COMPARE_TRAJECTORIES})`));
     }
     const result = await this.worker.request('create', { kind: 'funnel', handle: this.handle, settings: this.modelSettings() });
     this.startBuffers(result);
@@ -213,7 +277,7 @@ class NoiselabFunnel extends NoiselabWidget {
 
   async onButton(name) {
     if (name === 'pin') this.pinCurrent();
-    else if (name === 'clearPins') { this.pins = []; this.draw(); }
+    else if (name === 'clearPins') { this.pins = []; this.compared = null; this.draw(); this.updateReadout(); }
     else if (name === 'compare') await this.compareSigmas();
   }
 
@@ -224,13 +288,19 @@ class NoiselabFunnel extends NoiselabWidget {
     return out;
   }
 
-  pinFrom(label, hist, rows) {
+  /** Keep a run's curves (mean x and y with SE, GD, E[y²]) under `label`, in `colour` (a free
+      pin colour if none): drawn in the plot below and, as a mean path, on the surface. */
+  pinFrom(label, hist, rows, colour = null) {
     const pick = (n) => this.column(n, rows, hist);
-    const used = new Set(this.pins.map((p) => p.colour));
-    const colour = PIN_COLOURS.find((c) => !used.has(c)) ?? PIN_COLOURS[this.pins.length % PIN_COLOURS.length];
     this.pins = this.pins.filter((p) => p.label !== label);
-    this.pins.push({ label, colour, step: pick('step'), meanX: pick('meanX'), se: pick('seMeanX'), gdX: pick('gdX'), meanY2: pick('meanY2'), seY2: pick('seMeanY2') });
-    if (this.pins.length > PIN_COLOURS.length) this.pins.shift();
+    if (!colour) {
+      const used = new Set(this.pins.map((p) => p.colour));
+      colour = PIN_COLOURS.find((c) => !used.has(c)) ?? PIN_COLOURS[this.pins.length % PIN_COLOURS.length];
+      // Manual pins share PIN_COLOURS: the oldest manual pin goes when they run out.
+      const manual = this.pins.filter((p) => PIN_COLOURS.includes(p.colour));
+      if (manual.length >= PIN_COLOURS.length) this.pins = this.pins.filter((p) => p !== manual[0]);
+    }
+    this.pins.push({ label, colour, step: pick('step'), meanX: pick('meanX'), meanY: pick('meanY'), se: pick('seMeanX'), gdX: pick('gdX'), gdY: pick('gdY'), meanY2: pick('meanY2'), seY2: pick('seMeanY2') });
   }
 
   pinCurrent() {
@@ -238,12 +308,20 @@ class NoiselabFunnel extends NoiselabWidget {
     this.draw();
   }
 
+  /**
+   * "Compare σ": runs σ = 0.5, 1 and 2 with M = 2000 (same seed and other settings) on a handle
+   * of their own and pins their curves; their mean paths are drawn on the surface too. This
+   * run is left as it was (its step, its paths, its mean) and resumes if it was playing.
+   * (Issue 17, finding 10: the surface showed nothing of the comparison.)
+   */
   async compareSigmas() {
+    const wasPlaying = this.playing;
     this.pause();
     const button = this.buttons.compare;
     button.disabled = true;
     const results = [];
     const handle = `${this.handle}-compare`;
+    const basis = this.compareBasis();
     try {
       for (const sigma of COMPARE_SIGMAS) {
         const settings = { ...this.modelSettings(), noiseStd: sigma, trajectories: COMPARE_TRAJECTORIES, shownPaths: '0' };
@@ -258,15 +336,24 @@ class NoiselabFunnel extends NoiselabWidget {
           hist.set(r.history, r.from * K);
           await new Promise(requestAnimationFrame);
         }
-        this.pinFrom(`σ = ${sigma} (M = ${COMPARE_TRAJECTORIES})`, hist, r.snapshot.stats.step + 1);
-        results.push(`σ = ${sigma}: ${signed(r.snapshot.drift)} ± ${fmt(r.snapshot.seDrift)}`);
+        this.pinFrom(`σ = ${sigma} (M = ${COMPARE_TRAJECTORIES})`, hist, r.snapshot.stats.step + 1, SIGMA_COLOURS[sigma]);
+        results.push({ sigma: Number(sigma), drift: r.snapshot.drift, se: r.snapshot.seDrift, step: r.snapshot.stats.step });
         this.draw();
       }
-      this.showMessage(`Drift E[x] − x_GD at the last step (± 1 SE, M = ${COMPARE_TRAJECTORIES}, same seed): ${results.join('; ')}.`, 'info');
+      this.compared = { basis, results };
+      this.showMessage(`Drift E[x] − x_GD at the last step (± 1 SE, M = ${COMPARE_TRAJECTORIES}, same seed): ${results.map((c) => `σ = ${c.sigma}: ${signed(c.drift)} ± ${fmt(c.se)}`).join('; ')}.`, 'info');
+      this.updateReadout();
     } finally {
       button.disabled = false;
       await this.worker.request('dispose', { handle }).catch(() => {});
     }
+    if (wasPlaying) this.play();
+  }
+
+  /** The settings a comparison depends on (all but σ, M and the display ones). */
+  compareBasis() {
+    const v = this.valid;
+    return ['cost', 'learningRate', 'steps', 'startX', 'startY', 'seed'].map((n) => v[n]).join('|');
   }
 
   // ---- drawing ------------------------------------------------------------------------------
@@ -383,12 +470,21 @@ class NoiselabFunnel extends NoiselabWidget {
     const [px0, px1] = s.x.range, [py0, py1] = [s.y(d.yMax), s.y(d.yMin)];
     ctx.save();
     ctx.beginPath(); ctx.rect(px0, py0, px1 - px0, py1 - py0); ctx.clip();
-    // Current iterates, as one path (one draw call).
+    // Current iterates, as one path (one draw call); lighter when there are many, so the mean
+    // and GD paths stay readable over 2,000 of them.
     const pos = this.positions, alive = this.aliveMask;
-    ctx.fillStyle = '#3a3a3a';
+    ctx.fillStyle = alive.length > 500 ? 'rgba(58, 58, 58, 0.45)' : '#3a3a3a';
     ctx.beginPath();
     for (let i = 0; i < alive.length; i++) if (alive[i]) ctx.rect(Math.round(s.x(pos[2 * i])) - 1, Math.round(s.y(pos[2 * i + 1])) - 1, 2.5, 2.5);
     ctx.fill();
+    // Compared and pinned runs: their mean paths, in the colours of the plot below; σ = 2's
+    // first and σ = 0.5's (the shortest) last, so each shows where it went beyond the others.
+    ctx.lineJoin = 'round';
+    ctx.lineWidth = 2.5;
+    for (const p of [...this.pins].reverse()) {
+      ctx.strokeStyle = p.colour;
+      polyline(ctx, p.step.length, (i) => s.x(p.meanX[i]), (i) => s.y(p.meanY[i]), 400);
+    }
     // Gradient descent and the mean.
     const rows = this.rows, H = this.hist, K = this.K, c = this.col;
     ctx.lineJoin = 'round';
@@ -417,35 +513,55 @@ class NoiselabFunnel extends NoiselabWidget {
     ctx.restore();
   }
 
-  /** The valley's curvature h(x) = ∂²J/∂y² as a colour strip above the plot: sharp ↔ flat. */
+  /**
+   * The valley's curvature h(x) = ∂²J/∂y² as a colour strip above the plot: sharp (vermillion)
+   * ↔ flat (blue). Each label takes black or white text, whichever has the larger least contrast
+   * against the strip colours behind it (WCAG relative luminance); if even that is under 4.5:1
+   * the label gets a white plate. `this.stripLabels` records each label's box, text colour and
+   * least contrast (the tests check them against the pixels).
+   */
   drawCurvatureStrip(ctx, s) {
     const { curvature, curvatureMin: lo, curvatureMax: hi } = this.surfaceData;
     const [px0, px1] = s.x.range;
-    const top = 6, h = 10, n = curvature.length;
+    const top = STRIP.top, h = STRIP.height, n = curvature.length;
     const w = (px1 - px0) / n;
-    for (let i = 0; i < n; i++) {
-      const t = hi > lo ? (curvature[i] - lo) / (hi - lo) : 0.5;
-      // Flat (low curvature) = blue, sharp (high) = vermillion: both colour-blind distinguishable.
-      const c = ramp([[0, [0, 114, 178]], [0.5, [240, 240, 240]], [1, [213, 94, 0]]], t);
+    const colours = Array.from(curvature, (c) => ramp(STRIP_RAMP, hi > lo ? (c - lo) / (hi - lo) : 0.5));
+    colours.forEach((c, i) => {
       ctx.fillStyle = `rgb(${c})`;
       ctx.fillRect(px0 + i * w, top, w + 0.6, h);
-    }
+    });
     ctx.font = '11px system-ui, sans-serif';
-    ctx.fillStyle = '#222';
     ctx.textBaseline = 'middle';
     const yMid = top + h / 2 + 0.5;
     const narrow = px1 - px0 < 560;
+    this.stripLabels = [];
+    const label = (text, anchor, align) => {
+      const width = ctx.measureText(text).width;
+      const x0 = align === 'left' ? anchor : align === 'right' ? anchor - width : anchor - width / 2;
+      const x1 = x0 + width;
+      const behind = colours.filter((_, i) => px0 + (i + 1) * w > x0 && px0 + i * w < x1);
+      const least = (fg) => Math.min(...behind.map((bg) => contrast(fg, bg)));
+      let fg = least(BLACK) >= least(WHITE) ? BLACK : WHITE;
+      let worst = least(fg);
+      const plate = worst < MIN_CONTRAST;
+      if (plate) {
+        ctx.fillStyle = '#fff';
+        ctx.fillRect(x0 - 3, top, width + 6, h);
+        fg = BLACK;
+        worst = contrast(BLACK, [255, 255, 255]);
+      }
+      ctx.fillStyle = `rgb(${fg})`;
+      ctx.textAlign = align;
+      ctx.fillText(text, anchor, yMid);
+      this.stripLabels.push({ text, x0, x1, top, height: h, fg, minContrast: worst, plate });
+    };
     if (!(hi - lo > 1e-9)) {
-      ctx.textAlign = 'center';
-      ctx.fillText(`valley curvature ∂²J/∂y² = ${formatTick(hi)} everywhere (no flat side)`, (px0 + px1) / 2, yMid);
+      label(`valley curvature ∂²J/∂y² = ${formatTick(hi)} everywhere (no flat side)`, (px0 + px1) / 2, 'center');
       return;
     }
-    ctx.textAlign = 'left';
-    ctx.fillText(narrow ? '◀ sharp' : `◀ sharp (h ≈ ${formatTick(curvature[0])})`, px0 + 4, yMid);
-    ctx.textAlign = 'right';
-    ctx.fillText(narrow ? 'flat ▶' : `flat (h ≈ ${formatTick(curvature[n - 1])}) ▶`, px1 - 4, yMid);
-    ctx.textAlign = 'center';
-    ctx.fillText(narrow ? 'curvature h(x)' : 'valley curvature h(x) = ∂²J/∂y² at y = 0', (px0 + px1) / 2, yMid);
+    label(narrow ? '◀ sharp' : `◀ sharp (h ≈ ${formatTick(curvature[0])})`, px0 + 4, 'left');
+    label(narrow ? 'flat ▶' : `flat (h ≈ ${formatTick(curvature[n - 1])}) ▶`, px1 - 4, 'right');
+    label(narrow ? 'curvature h(x)' : 'valley curvature h(x) = ∂²J/∂y² at y = 0', (px0 + px1) / 2, 'center');
   }
 
   seriesFor(src) {
@@ -498,9 +614,12 @@ class NoiselabFunnel extends NoiselabWidget {
     const legend = this.$('.series-legend');
     const items = [`<span><i class="swatch" style="border-color:${C.vermillion}"></i>this run (σ = ${this.valid.noiseStd}) ± 1 SE</span>`];
     if (main.ref) items.push('<span><i class="swatch dashed ink"></i>gradient descent</span>');
-    for (const { p } of pins) items.push(`<span><i class="swatch" style="border-color:${p.colour}"></i>${p.label}</span>`);
+    for (const { p } of pins) items.push(`<span data-pin="${p.label}"><i class="swatch" style="border-color:${p.colour}"></i>${p.label}</span>`);
     const html = items.join('');
     if (legend.innerHTML !== html) legend.innerHTML = html;
+    const pinsHtml = this.pins.map((p) => `<span data-pin="${p.label}"><i class="swatch" style="border-color:${p.colour}"></i>mean, ${p.label}</span>`).join('');
+    const surfacePins = this.$('.surface-pins');
+    if (surfacePins.innerHTML !== pinsHtml) surfacePins.innerHTML = pinsHtml;
     this.setLive(this.$('canvas.series'), `${QUANTITIES[this.quantity].label}: ${rows - 1} of ${total} steps`, 'aria-label');
   }
 
@@ -515,7 +634,42 @@ class NoiselabFunnel extends NoiselabWidget {
       <span>E[y²] = <b class="r-y2">${fmt(st.meanY2, 4)}</b></span>
       <span>diverged <b class="r-diverged">${s.diverged}</b> of ${M}</span>
       ${rate}`);
+    this.setVerdict(this.verdict());
     this.setLive(this.$('canvas.surface'), `Cost surface (${this.valid.cost}); step ${st.step}: mean of ${M} noisy runs at x = ${fmt(st.meanX, 2)}, y = ${fmt(st.meanY, 2)}; gradient descent at x = ${fmt(st.gdX, 2)}; drift ${signed(s.drift, 2)}.`, 'aria-label');
+  }
+
+  /**
+   * One sentence from the numbers (SCIENCE.md §9): where GD went, the drift E[x_t] − x_t(GD)
+   * with its standard error and whether it is toward the flat side, and, after "Compare σ",
+   * whether the drift grows with σ. Each clause says so when the numbers do not support it.
+   */
+  verdict() {
+    const s = this.snapshot, st = s.stats, v = this.valid;
+    const sigma = Number(v.noiseStd), M = Number(v.trajectories);
+    const moved = st.gdX - Number(v.startX);
+    const gd = `gradient descent moved ${signed(moved, 2)} along the valley (x = ${fmt(st.gdX, 2)})`;
+    if (st.step === 0) return `Step 0: the ${M} noisy runs (σ = ${sigma}) and gradient descent start together at (${v.startX}, ${v.startY}); press Play.`;
+    const z = s.seDrift > 0 ? s.drift / s.seDrift : s.drift === 0 ? 0 : Infinity * Math.sign(s.drift);
+    const drift = `drift E[x] − x_GD = ${signed(s.drift)} ± ${fmt(s.seDrift)} (1 SE)`;
+    let main;
+    if (sigma === 0) {
+      main = `σ = 0 is gradient descent: every run follows it and the drift is ${signed(s.drift)}; ${gd}.`;
+    } else if (v.cost === 'valley') {
+      main = Math.abs(z) <= 2
+        ? `Step ${st.step}: on the quadratic valley (no flat side) the ${drift} is within 2 SE of 0, as expected: noise alone does not push the mean along a valley of constant curvature.`
+        : `Step ${st.step}: on the quadratic valley (no flat side) the ${drift} is ${fmt(Math.abs(z), 1)} SE from 0, which the constant curvature does not explain.`;
+    } else if (z > 2) {
+      main = `Step ${st.step}: ${gd}, while the mean of ${M} noisy runs (σ = ${sigma}) is at x = ${fmt(st.meanX, 2)}: ${drift}, ${fmt(z, 1)} SE toward the flat side, as the lecture says.`;
+    } else if (z < -2) {
+      main = `Step ${st.step}: ${gd}; the mean of ${M} noisy runs has ${drift}, ${fmt(-z, 1)} SE toward the sharp side, against the lecture’s claim.`;
+    } else {
+      main = `Step ${st.step}: ${gd}; ${drift} is within 2 SE of 0: no drift resolved yet (sd(x_t) ≈ ασ√t grows with t; more trajectories or steps shrink the SE).`;
+    }
+    const c = this.compared;
+    if (!c || c.basis !== this.compareBasis()) return main;
+    const parts = c.results.map((r) => `${signed(r.drift, 2)} ± ${fmt(r.se, 2)} at σ = ${r.sigma}`).join(', ');
+    const grows = c.results.every((r, i) => i === 0 || r.drift - c.results[i - 1].drift > 2 * Math.hypot(r.se, c.results[i - 1].se));
+    return `${main} Compare σ (M = ${COMPARE_TRAJECTORIES}, step ${c.results[0].step}): ${parts}: ${grows ? 'larger σ drifts further toward the flat side' : 'the drift does not grow with σ by more than 2 SE here'}.`;
   }
 
   /** Public API: the run's data for export (settings, columns, rows). */
