@@ -196,3 +196,15 @@ test('the verdict flips when the numbers contradict Bishop’s figure; a preset 
   expect(await readout(sym, '.r-kl-relation')).toBe('=');
   con.check();
 });
+
+test('a link with laplace-vb.preset=cliff opens the lab on that preset, its controls showing it', async ({ page }) => {
+  const con = watchConsole(page);
+  await page.goto('index.html#laplace-vb.preset=cliff');
+  const el = await ready(page, '#laplace-vb-widget');
+  expect(await el.evaluate((e) => e.preset)).toBe('cliff');
+  expect(await el.evaluate((e) => e.settings)).toEqual({ slope: '20', offset: '-4' });
+  expect(await control(el, 'offset').box.inputValue()).toBe('-4');
+  expect(Number(await readout(el, '.r-mode'))).toBeCloseTo(0.3952, 4);
+  expect(await readout(el, '.verdict')).toMatch(/as in Bishop's Fig\. 10\.1\.$/);
+  con.check();
+});

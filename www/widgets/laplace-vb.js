@@ -16,7 +16,7 @@ const CSS = `
 canvas { aspect-ratio: 4 / 3; }
 table.kl { border-collapse: collapse; font-variant-numeric: tabular-nums; font-size: 13px; margin-top: 4px; }
 table.kl th, table.kl td { padding: 3px 10px; text-align: right; border-bottom: 1px solid var(--border); }
-table.kl th:first-child, table.kl td:first-child { text-align: left; }
+table.kl th:first-child, table.kl td:first-child { text-align: left; white-space: nowrap; }
 table.kl td.best { font-weight: 700; }
 .swatch.fill { height: 8px; border-top-width: 2px; }
 `;
