@@ -408,7 +408,9 @@ class NoiselabSgdPosterior extends NoiselabWidget {
       <span>tr Σ / tr(H⁻¹/N): iterates <b class="r-ratio">${num(s.traceRatio, 3)}</b> ± <span class="r-ratio-se">${num(s.traceRatioSe, 3)}</span>, discrete <b class="r-ratio-discrete">${num(t.discreteTraceRatio, 3)}</b>, continuous <b class="r-ratio-continuous">${num(t.continuousTraceRatio, 3)}</b></span>
       <span>KL(iterates‖posterior) = <b class="r-kl-iterates">${num(s.averageKl, 3)}</b> nats; KL(N(0, Σ_d)‖posterior) = <b class="r-kl">${num(t.discreteKl, 3)}</b> nats</span>
       <span>correlation: iterates <b class="r-corr">${num(s.averageCorrelation, 2)}</b>, posterior <b class="r-corr-posterior">${num(t.posteriorCorrelation, 2)}</b></span>
-      <span>stable for α &lt; 2/λ_max(PH) = <b class="r-limit">${num(t.stabilityLimit, 4)}</b></span>
+      ${this.valid.method === 'precondBayes'
+        ? `<span>α cancels in αP: stable iff B·λ_max(C⁻¹H) &lt; N, <b class="r-stable">${t.discrete ? 'stable' : 'unstable'}</b></span>`
+        : `<span>stable for α &lt; 2/λ_max(PH) = <b class="r-limit">${num(t.stabilityLimit, 4)}</b></span>`}
       <span>α* = 2dB/(N tr C) = <b class="r-alpha-star">${num(t.optimalRate, 4)}</b>; SGD’s continuous-time KL at α*/2, α*, 2α* (Mandt et al.’s Theorem 1): <b class="r-kl-optimal">${t.optimalRateKl.map((k) => num(k, 3)).join(', ')}</b> nats</span>
       <span>averaged steps <b class="r-averaged">${s.averagedSteps}</b> (burn-in ${s.burnIn})</span>`);
     this.setVerdict(this.verdict());
