@@ -59,7 +59,7 @@ test('default: same steps, the large batch ends sharper and tests worse (Keskar 
     expect(c.testLoss, `seed ${seed}`).toBe('worse');
     expect(c.testLossDifference).toBeGreaterThan(2 * c.testLossDifferenceSe);
     expect(c.testErrorDifference, `seed ${seed}`).toBeGreaterThan(0);
-    expect(verdict).toMatch(/^Large batch \(B = 64\) vs small \(B = 8\): λ_max [\d.]+ vs [\d.]+, sharper in 2 of 2 runs, as Keskar et al\. report\. It also tests worse, their second claim: /);
+    expect(verdict).toMatch(/^Large batch \(B = 64\) vs small \(B = 8\): λ_max [\d.]+ vs [\d.]+, sharper at 2 of 2 initializations, as Keskar et al\. report\. It also tests worse, their second claim: /);
     expectVerdictNumbers(verdict, c);
   }
   con.check();
@@ -110,7 +110,7 @@ test('presets more-data and batch-norm: still sharper; with more data no test ga
   // "it no longer tests worse": neither difference beyond 2 SE in the large batch's disfavour.
   expect(r.c.testLoss).not.toBe('worse');
   expect(r.c.testError).not.toBe('worse');
-  expect(r.verdict).toMatch(/sharper in \d of \d runs, as Keskar et al\. report\. Yet it (does not test worse: a sharper minimum without a generalization gap|tests better, against Keskar et al\.’s second claim)/);
+  expect(r.verdict).toMatch(/sharper at \d of \d initializations?, as Keskar et al\. report\. Yet it (does not test worse: a sharper minimum without a generalization gap|tests better, against Keskar et al\.’s second claim)/);
   expectVerdictNumbers(r.verdict, r.c);
 
   await menu.selectOption('batch-norm');

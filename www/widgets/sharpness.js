@@ -250,7 +250,7 @@ class NoiselabSharpness extends NoiselabWidget {
     const epochs = (r) => thousands(Math.round((r.totalSteps * r.batchSize) / n));
     const bn = v.batchNorm === 'on' ? ' Batch-norm statistics are on: Shallue et al.’s second confound.' : '';
     const text = v.budget === 'steps'
-      ? `<b>Same number of steps</b>: B = ${small.batchSize} and B = ${large.batchSize}${gd} each take ${thousands(small.totalSteps)} updates (${epochs(small)} and ${epochs(large)} epochs), the comparison Shallue et al. call fair.${bn}`
+      ? `<b>Same number of steps</b>: B = ${small.batchSize} and B = ${large.batchSize}${gd} each take ${thousands(small.totalSteps)} updates (${epochs(small)} and ${epochs(large)} epochs), so Shallue et al.’s first confound, fewer steps for the large batch, is removed.${bn}`
       : `<b>Same number of epochs</b> (${v.epochs} passes): B = ${small.batchSize} takes ${thousands(small.totalSteps)} updates, B = ${large.batchSize}${gd} only ${thousands(large.totalSteps)}. Shallue et al.’s first confound: the large batch is also trained for fewer steps.${bn}`;
     this.setLive(this.$('.regime'), text);
     this.setLive(this.$('.legend-small'), `small batch B = ${small.batchSize}`, 'text');
@@ -274,7 +274,7 @@ class NoiselabSharpness extends NoiselabWidget {
     const lam = `λ_max ${fmt(c.largeLambdaMax, 2)} vs ${fmt(c.smallLambdaMax, 2)}`;
     const head = `${prefix}${prefix ? 'large' : 'Large'} batch (B = ${c.largeBatch}) vs small (B = ${c.smallBatch}): ${lam}`;
     let sharp;
-    if (c.sharpness === 'sharper') sharp = `, sharper in ${c.sharperPairs} of ${c.pairs} run${c.pairs > 1 ? 's' : ''}, as Keskar et al. report`;
+    if (c.sharpness === 'sharper') sharp = `, sharper at ${c.sharperPairs} of ${c.pairs} initialization${c.pairs > 1 ? 's' : ''}, as Keskar et al. report`;
     else if (c.sharpness === 'flatter') sharp = ', flatter, not sharper: against Keskar et al.’s first claim';
     else sharp = ', about as sharp (within 25%): Keskar et al.’s sharper minimum does not show';
     const word = (g) => ({ worse: 'worse', better: 'better', similar: 'within noise' }[g]);

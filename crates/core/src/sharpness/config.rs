@@ -115,7 +115,7 @@ pub const FIELDS: [FieldSpec; 19] = [
         name: "budget",
         label: "training budget",
         unit: "",
-        help: "Same steps (the default): both batch sizes take the same number of updates, the comparison Shallue et al. call fair. Same epochs is their first confound: a large batch then takes far fewer steps.",
+        help: "Same steps (the default): both batch sizes take the same number of updates, which removes Shallue et al.'s first confound. Same epochs is that confound: a large batch then takes far fewer steps.",
         kind: FieldKind::Choice {
             options: BUDGET_OPTIONS,
             default: "steps",
