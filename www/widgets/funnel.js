@@ -59,6 +59,7 @@ const QUANTITIES = {
 };
 
 const fmt = (v, d = 3) => (Number.isFinite(v) ? v.toFixed(d) : '—');
+const real = (v, d = 2) => (Number.isFinite(v) ? (v < 0 ? '−' : '') + Math.abs(v).toFixed(d) : '—');
 const signed = (v, d = 3) => (Number.isFinite(v) ? (v >= 0 ? '+' : '−') + Math.abs(v).toFixed(d) : '—');
 
 class NoiselabFunnel extends NoiselabWidget {
@@ -647,8 +648,8 @@ class NoiselabFunnel extends NoiselabWidget {
     const s = this.snapshot, st = s.stats, v = this.valid;
     const sigma = Number(v.noiseStd), M = Number(v.trajectories);
     const moved = st.gdX - Number(v.startX);
-    const gd = `gradient descent moved ${signed(moved, 2)} along the valley (x = ${fmt(st.gdX, 2)})`;
-    if (st.step === 0) return `Step 0: the ${M} noisy runs (σ = ${sigma}) and gradient descent start together at (${v.startX}, ${v.startY}); press Play.`;
+    const gd = `gradient descent moved ${signed(moved, 2)} along the valley (x = ${real(st.gdX)})`;
+    if (st.step === 0) return `Step 0: the ${M} noisy runs (σ = ${sigma}) and gradient descent start together at (${real(Number(v.startX))}, ${real(Number(v.startY))}); press Play.`;
     const z = s.seDrift > 0 ? s.drift / s.seDrift : s.drift === 0 ? 0 : Infinity * Math.sign(s.drift);
     const drift = `drift E[x] − x_GD = ${signed(s.drift)} ± ${fmt(s.seDrift)} (1 SE)`;
     let main;
@@ -659,7 +660,7 @@ class NoiselabFunnel extends NoiselabWidget {
         ? `Step ${st.step}: on the quadratic valley (no flat side) the ${drift} is within 2 SE of 0, as expected: noise alone does not push the mean along a valley of constant curvature.`
         : `Step ${st.step}: on the quadratic valley (no flat side) the ${drift} is ${fmt(Math.abs(z), 1)} SE from 0, which the constant curvature does not explain.`;
     } else if (z > 2) {
-      main = `Step ${st.step}: ${gd}, while the mean of ${M} noisy runs (σ = ${sigma}) is at x = ${fmt(st.meanX, 2)}: ${drift}, ${fmt(z, 1)} SE toward the flat side, as the lecture says.`;
+      main = `Step ${st.step}: ${gd}, while the mean of ${M} noisy runs (σ = ${sigma}) is at x = ${real(st.meanX)}: ${drift}, ${fmt(z, 1)} SE toward the flat side, as the lecture says.`;
     } else if (z < -2) {
       main = `Step ${st.step}: ${gd}; the mean of ${M} noisy runs has ${drift}, ${fmt(-z, 1)} SE toward the sharp side, against the lecture’s claim.`;
     } else {
