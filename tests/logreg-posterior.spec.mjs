@@ -2,14 +2,100 @@
 import { test, expect } from '@playwright/test';
 import { watchConsole, ready, canvasStats, readout, control } from './helpers.mjs';
 
-const BLUE = [0, 114, 178]; // the variational ellipse and y = 1 points
-const ORANGE = [230, 159, 0]; // the Laplace ellipse
+const BLUE = [0, 114, 178]; // the variational q (ellipse, centre, predictive)
+const ORANGE = [230, 159, 0]; // Laplace (ellipse, centre, probit predictive)
+const GREEN = [0, 158, 115]; // the generating weight and its boundary
+
+const summary = (el) => el.evaluate((e) => e.result.summary);
+const verdict = (el) => el.evaluate((e) => e.shadowRoot.querySelector('.verdict').textContent);
+const settle = (el, n) => expect.poll(() => readout(el, '.r-n')).toBe(String(n));
+
+test('issue 17 #4: the default shows a skewed posterior, Laplace off it and VI nearer, with the generating weight drawn, at seeds 1, 2, 3', async ({ page }) => {
+  // The old default (N = 10, η = 2) drew three near-identical circles (KL(Laplace‖p) 0.063 nats,
+  // skewness 0.36) whose mean had w₂ > 0 against the generating (2, −1), which was not drawn:
+  // this test failed on .r-skew (absent), the KL gap and the green marks.
+  const con = watchConsole(page);
+  await page.goto('www/examples/logreg-posterior.html');
+  const el = await ready(page, '#skewed');
+  expect(await el.evaluate((e) => [e.settings.dataPoints, e.settings.priorVariance, e.preset])).toEqual(['20', '25', 'default']);
+  for (const seed of ['1', '2', '3']) {
+    if (seed !== '1') {
+      await el.evaluate((e, s) => e.setSettings({ seed: s }), seed);
+      await expect.poll(async () => (await summary(el)).logEvidence).not.toBe(undefined);
+    }
+    await expect.poll(() => el.evaluate((e) => e.settings.seed)).toBe(seed);
+    const s = await summary(el);
+    const [klMf, , klLap] = s.klToPosterior;
+    // Skewed along E[w|D], with the mode behind the mean; Laplace visibly off (KL > 0.08 nats),
+    // the mean-field q at least twice nearer, its centre within 0.1 std of the true mean.
+    expect(s.shape.skewness).toBeGreaterThan(0.45);
+    expect(s.shape.laplaceOffset).toBeLessThan(-0.3);
+    expect(Math.abs(s.shape.meanFieldOffset)).toBeLessThan(0.1);
+    expect(klLap).toBeGreaterThan(0.08);
+    expect(klLap).toBeGreaterThan(2 * klMf);
+    // The posterior mean has the signs of the generating weight (2, −1).
+    expect(s.posteriorMean[0]).toBeGreaterThan(0);
+    expect(s.posteriorMean[1]).toBeLessThan(0);
+    expect(Number(await readout(el, '.r-skew'))).toBeCloseTo(s.shape.skewness, 3);
+    const v = await verdict(el);
+    expect(v).toContain('The true posterior is skewed');
+    expect(v).toContain('the mean-field q is nearer it than Laplace');
+    expect(v).toContain(klLap.toFixed(3));
+    // The generating weight (a green diamond) and its boundary (green dashes) are drawn.
+    expect((await canvasStats(el, 'canvas.weights', GREEN)).near).toBeGreaterThan(30);
+    expect((await canvasStats(el, 'canvas.data', GREEN)).near).toBeGreaterThan(150);
+    console.log(`seed ${seed}: ${v}`);
+  }
+  con.check();
+});
+
+test('presets: many points agree (Bernstein–von Mises), separable data skew harder, a correlated posterior defeats the mean field, ten points show little', async ({ page }) => {
+  const con = watchConsole(page);
+  await page.goto('www/examples/logreg-posterior.html');
+  const el = await ready(page, '#skewed');
+  const base = await summary(el);
+  for (const seed of ['1', '2']) {
+    await el.evaluate((e, s) => e.setPreset('many-points').then(() => e.setSettings({ seed: s })), seed);
+    await settle(el, 200);
+    await expect.poll(() => el.evaluate((e) => e.settings.seed)).toBe(seed);
+    let s = await summary(el);
+    expect(await el.evaluate((e) => e.preset)).toBe('many-points');
+    expect(s.klToPosterior[1]).toBeLessThan(0.03); // full covariance
+    expect(s.klToPosterior[2]).toBeLessThan(0.03); // Laplace
+    expect(Math.abs(s.shape.skewness)).toBeLessThan(0.45);
+    expect(await verdict(el)).toContain('nearly coincide with it, as Bernstein–von Mises says');
+
+    await el.evaluate((e, sd) => e.setPreset('near-separable').then(() => e.setSettings({ seed: sd })), seed);
+    await settle(el, 20);
+    await expect.poll(async () => (await summary(el)).shape.skewness).toBeGreaterThan(0.7);
+    s = await summary(el);
+    expect(s.shape.skewness).toBeGreaterThan(base.shape.skewness);
+    // Laplace's KL: 0.44 and 0.23 nats at seeds 1 and 2, against the mean field's 0.25, 0.09
+    // and the full covariance's 0.11, 0.07.
+    expect(s.klToPosterior[2]).toBeGreaterThan(1.5 * s.klToPosterior[0]);
+    expect(s.klToPosterior[2]).toBeGreaterThan(3 * s.klToPosterior[1]);
+    expect(await verdict(el)).toContain('is nearer it than Laplace');
+
+    await el.evaluate((e, sd) => e.setPreset('mean-field-vs-full').then(() => e.setSettings({ seed: sd })), seed);
+    await expect.poll(() => el.evaluate((e) => e.settings.trueWeight2)).toBe('3');
+    await expect.poll(async () => (await summary(el)).klToPosterior[1] * 2 < (await summary(el)).klToPosterior[0]).toBe(true);
+    expect(await verdict(el)).toMatch(/the mean field pays for (its diagonal|ignoring the correlation)/);
+
+    await el.evaluate((e, sd) => e.setPreset('prior-dominated').then(() => e.setSettings({ seed: sd })), seed);
+    await settle(el, 10);
+    s = await summary(el);
+    expect(s.klToPosterior[2]).toBeLessThan(0.08);
+    expect(s.klToPosterior[0]).toBeLessThan(0.08);
+    expect(await verdict(el)).toContain('nearly coincide with it, the prior keeps it nearly Gaussian');
+  }
+  con.check();
+});
 
 test('both planes draw; the numbers obey ELBO ≤ ln p(D); clicks add and remove points', async ({ page }) => {
   const con = watchConsole(page);
   await page.goto('www/examples/logreg-posterior.html');
   const el = await ready(page, '#skewed');
-  await expect.poll(() => readout(el, '.r-n')).toBe('10');
+  await settle(el, 20);
   const w = await canvasStats(el, 'canvas.weights', BLUE);
   expect(w.inkFraction).toBeGreaterThan(0.1);
   expect(w.near).toBeGreaterThan(150);
@@ -20,18 +106,31 @@ test('both planes draw; the numbers obey ELBO ≤ ln p(D); clicks add and remove
   const kll = Number(await readout(el, '.r-kl-laplace'));
   expect(klq).toBeGreaterThanOrEqual(0);
   expect(klq).toBeLessThan(kll);
-  // The core's numbers for this data set (tests/logreg.rs): ln Z = −6.367, Laplace −6.419.
-  expect(await readout(el, '.r-logz')).toBe('-6.3670');
+  const z = await readout(el, '.r-logz');
+  const s = await summary(el);
+  expect(s.meanField.elbo).toBeLessThanOrEqual(s.logEvidence);
+  expect(s.fullCovariance.elbo).toBeLessThanOrEqual(s.logEvidence);
   await expect(el.locator('table.kl tbody tr')).toHaveCount(3);
   // Click in the data plot adds a point; shift-click on it removes it.
   const canvas = el.locator('canvas.data');
   const box = await canvas.boundingBox();
   const before = await canvasStats(el, 'canvas.data', BLUE);
   await canvas.click({ position: { x: box.width * 0.8, y: box.height * 0.2 } });
-  await expect.poll(() => readout(el, '.r-n')).toBe('11');
+  await settle(el, 21);
   expect((await canvasStats(el, 'canvas.data', BLUE)).hash).not.toBe(before.hash);
   await canvas.click({ position: { x: box.width * 0.8, y: box.height * 0.2 }, modifiers: ['Shift'] });
-  await expect.poll(() => readout(el, '.r-n')).toBe('10');
+  await settle(el, 20);
+  await expect.poll(() => readout(el, '.r-logz')).toBe(z);
+  con.check();
+});
+
+test('the old defaults (prior-dominated preset) keep the core\'s numbers for that data set', async ({ page }) => {
+  const con = watchConsole(page);
+  await page.goto('www/examples/logreg-posterior.html');
+  const el = await ready(page, '#skewed');
+  await el.evaluate((e) => e.setPreset('prior-dominated'));
+  await settle(el, 10);
+  // The core's numbers for this data set (tests/logreg.rs): ln Z = −6.367, Laplace −6.419.
   await expect.poll(() => readout(el, '.r-logz')).toBe('-6.3670');
   con.check();
 });
@@ -49,11 +148,11 @@ test('the prior variance changes the numbers; a bad value is rejected at its con
   await eta.box.press('Enter');
   await expect(eta.error).toContainText('priorVariance must be a number in (0, 100]; got -1');
   expect(await el.evaluate((e) => e.settings.priorVariance)).toBe('20');
-  // The teacher-mode embed shows only the prior variance.
+  // The teacher-mode embed shows only the prior variance, on the many-points preset.
   const many = await ready(page, '#many');
   const shown = await many.evaluate((e) => [...e.shadowRoot.querySelectorAll('.control')].filter((c) => !c.hidden).map((c) => c.dataset.name));
   expect(shown).toEqual(['priorVariance']);
-  expect(await readout(many, '.r-n')).toBe('100');
+  expect(await readout(many, '.r-n')).toBe('200');
   con.check();
 });
 
@@ -63,7 +162,7 @@ test('on the lab page the state round-trips through the URL hash', async ({ page
   const el = await ready(page, '#logreg-posterior-widget');
   await el.evaluate((e) => e.setSettings({ priorVariance: 5, variationalFamily: 'fullCovariance', dataPoints: 15 }));
   const hash = await page.evaluate(() => location.hash);
-  expect(hash).toContain('logreg.priorVariance=5');
+  expect(hash).toContain('logreg-posterior.priorVariance=5');
   await expect.poll(() => readout(el, '.r-n')).toBe('15');
   const z = await readout(el, '.r-logz');
   const page2 = await context.newPage();

@@ -88,12 +88,14 @@ struct Summary<'a> {
     hmc_acceptance: f64,
     hmc_mean: [f64; 2],
     data_points: usize,
+    shape: noiselab_core::bayes::logreg_panel::PosteriorShape,
 }
 
 /// Analyse the settings' seeded data, or `points` (`[x₁, x₂, y, …]`) when given:
 /// `{summary: {laplace: {map, covariance, logEvidence, …}, logEvidence, posteriorMean,
 /// posteriorCovariance, meanField, fullCovariance, klToPosterior: [MF, full, Laplace],
-/// hmcAcceptance, hmcMean, dataPoints}, points: Float64Array(3N), hmcSamples: Float64Array(2S),
+/// hmcAcceptance, hmcMean, dataPoints, shape: {direction, skewness, stdAlong, laplaceOffset,
+/// meanFieldOffset, fullCovarianceOffset, laplaceStdRatio, meanFieldStdRatio}}, points: Float64Array(3N), hmcSamples: Float64Array(2S),
 /// density: field, ellipses: [[r1, r2] × (Laplace, chosen q, true moments)] of Float64Array
 /// polylines, predictive: [plug-in, probit, variational, true] fields}` where a field is
 /// `{domain, n, values: Float64Array(n²) (row 0 at yMax), levels, contours: [Float64Array]}`.
@@ -131,6 +133,7 @@ pub fn logreg_panel_analyze(
             hmc_acceptance: a.hmc_acceptance,
             hmc_mean: a.hmc_mean,
             data_points: a.data.inputs.len(),
+            shape: a.shape,
         })?,
     );
     let flat: Vec<f64> = a

@@ -252,3 +252,43 @@ fn sigmoid_average_is_the_scalar_hermite_sum_bit_for_bit() {
         }
     }
 }
+
+#[test]
+fn panel_shape_reads_the_skew_of_the_default_posterior() {
+    // Issue 17: the panel's defaults (N = 20, η = 25) give a skewed posterior with the mode
+    // behind the mean, Laplace KL-worse than the mean field; at N = 200 it is nearly symmetric.
+    // The grid's skewness agrees with HMC's sample skewness (4000 samples; the standard error of a
+    // sample skewness is about √(6/n_eff) ≈ 0.05 at n_eff ≈ 2500) within 0.2.
+    let c = LogRegPanelConfig {
+        hmc_samples: 4000,
+        ..LogRegPanelConfig::default()
+    };
+    assert_eq!((c.data_points, c.prior_variance), (20, 25.0));
+    let a = analyze_panel(&c, c.data(), 21, 11);
+    let s = a.shape;
+    println!("{s:?}; KL {:?}", a.kl_to_posterior);
+    assert!(s.skewness > 0.45 && s.laplace_offset < -0.3);
+    assert!(s.mean_field_offset.abs() < 0.1 && s.full_covariance_offset.abs() < 0.1);
+    assert!(a.kl_to_posterior[2] > 2.0 * a.kl_to_posterior[0]);
+    let u = s.direction;
+    let proj: Vec<f64> = a
+        .hmc_samples
+        .chunks(2)
+        .map(|w| u[0] * w[0] + u[1] * w[1])
+        .collect();
+    let n = proj.len() as f64;
+    let m = proj.iter().sum::<f64>() / n;
+    let v = proj.iter().map(|p| (p - m).powi(2)).sum::<f64>() / n;
+    let k3 = proj.iter().map(|p| (p - m).powi(3)).sum::<f64>() / n;
+    let sample_skew = k3 / v.powf(1.5);
+    println!("grid skewness {:.3}, HMC {sample_skew:.3}", s.skewness);
+    assert!((sample_skew - s.skewness).abs() < 0.2);
+    assert!((v.sqrt() / s.std_along - 1.0).abs() < 0.1);
+    let many = LogRegPanelConfig {
+        data_points: 200,
+        hmc_samples: 0,
+        ..c
+    };
+    let b = analyze_panel(&many, many.data(), 21, 11);
+    assert!(b.shape.skewness.abs() < 0.3 && b.kl_to_posterior[2] < 0.03);
+}
