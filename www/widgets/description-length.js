@@ -5,6 +5,19 @@
 // stochastic classifier's error next to its measured test error. A sweep over the prior
 // variance η (run in the worker, with progress) shows the bound's trade-off. All numbers from Rust.
 //
+// The claim (Lecture 8, "Description Length Regularization"; Hinton & van Camp 1993; Dziugaite &
+// Roy 2017): −F/ln 2 = KL(q‖p) bits (the weights) + −E_q log₂ p(D|w) bits (the labels) is a
+// description length, and a prior matched to the scale of the solution gives the shortest one:
+// a prior too tight keeps KL small but q cannot fit (the labels cost more bits, the error rises),
+// a prior too broad fits as well but pays more bits for the weights. The PAC-Bayes bound, which
+// adds KL/N to the training error, is lowest near the same η. The sweep runs by itself at boot
+// (issue 17: it was empty until a button was pressed) over η = 10^(−3) … 10², half a decade
+// apart. Default N = 50 (at N = 200 the few bits of a 2-D weight vector are small beside
+// ln(N/δ) and the bounds stayed within 0.43–0.46): at seeds 1, 2, 3 the shortest code is at
+// η ≈ 1–3 (41.4, 36.5, 33.9 bits), the η = 0.001 prior costs 8–16 bits more in labels (test
+// error ≈ 0.42 vs 0.22), and the Langford–Seeger bound runs 0.71 → 0.56 → 0.61 at seed 1.
+// KL alone is not monotone in η: a prior just too tight to hold the weights pays the most bits.
+//
 // Embed: <script type="module" src=".../www/widgets/description-length.js"></script>
 //        <noiselab-description-length prior-variance="1" data-points="200"></noiselab-description-length>
 import { NoiselabWidget } from '../lib/widget.js';
@@ -12,20 +25,29 @@ import { Surface, scale, drawAxes, polyline, ticks, OKABE_ITO as C } from '../li
 
 const CSS = `
 .grid4 { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 10px; }
-@media (max-width: 700px) { .grid4 { grid-template-columns: minmax(0, 1fr); } }
+.grid3 { display: grid; grid-template-columns: repeat(3, minmax(0, 1fr)); gap: 10px; }
+@media (max-width: 900px) { .grid3 { grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); } }
+@media (max-width: 700px) { .grid4, .grid3 { grid-template-columns: minmax(0, 1fr); } }
+.section-head { font-size: 14px; margin: 10px 0 4px; }
 canvas { aspect-ratio: 3 / 2; }
 .progress { font-size: 13px; color: var(--muted); min-height: 1.3em; }
 `;
 let sheet;
 
-const SWEEP = { lo: 0.001, hi: 100, count: 13 };
+// The Rust core's sweep (bbb_logreg::SWEEP_LO/HI/COUNT; the CLI's too): 11 values, half a decade apart.
+const SWEEP = { lo: 0.001, hi: 100, count: 11 };
 const fmt = (v, d = 3) => (Number.isFinite(v) ? v.toFixed(d) : '—');
+// One colour per quantity across the five panels: black the ELBO / total code length (−F), blue
+// the likelihood term / the labels' code length, green KL, purple the Gibbs classifier's errors.
 const SERIES = {
   elbo: { label: 'ELBO F(q)', colour: '#111', dash: [] },
   ell: { label: 'E_q ln p(D|w)', colour: C.blue, dash: [7, 4] },
   kl: { label: 'KL(q‖p) bits', colour: C.green, dash: [] },
-  train: { label: 'training error (stochastic)', colour: C.skyBlue, dash: [3, 3] },
-  test: { label: 'test error (stochastic)', colour: C.blue, dash: [] },
+  klSweep: { label: 'KL(q‖p): bits for the weights', colour: C.green, dash: [] },
+  data: { label: '−E_q log₂ p(D|w): bits for the labels', colour: C.blue, dash: [7, 4] },
+  total: { label: 'total description length −F/ln 2', colour: '#111', dash: [] },
+  train: { label: 'training error (stochastic)', colour: C.purple, dash: [3, 3] },
+  test: { label: 'test error (stochastic)', colour: C.purple, dash: [] },
   mca: { label: 'McAllester bound', colour: C.vermillion, dash: [7, 4] },
   ls: { label: 'Langford–Seeger bound', colour: C.orange, dash: [] },
 };
@@ -33,7 +55,15 @@ const legend = (keys) => `<div class="legend" aria-hidden="true">${keys.map((k) 
 
 class NoiselabDescriptionLength extends NoiselabWidget {
   static kind = 'bbbLogreg';
-  static buttons = [{ name: 'sweep', label: 'Sweep prior variance', title: `Train to the end at ${SWEEP.count} prior variances from ${SWEEP.lo} to ${SWEEP.hi} and plot the bounds and the test error` }];
+  static buttons = [{ name: 'sweep', label: 'Re-run the η sweep', title: `Train again to the end at ${SWEEP.count} prior variances from ${SWEEP.lo} to ${SWEEP.hi} (the sweep runs by itself when the data change)` }];
+  static presets = [
+    { name: 'larger-weights', label: 'Larger weights (4, −2): the matched prior moves out', settings: { trueWeight1: 4, trueWeight2: -2 },
+      note: 'The solution is larger (|w|² ≈ 20), so the prior that gives the shortest code moves out to η ≈ 10: the matched prior follows the scale of the weights.' },
+    { name: 'no-signal', label: 'No signal (w = 0): the tightest prior wins', settings: { trueWeight1: 0, trueWeight2: 0 },
+      note: 'Labels are coin flips: there is nothing worth describing, so every bit spent on the weights is wasted and the tightest prior gives the shortest code. The counterpoint: “matched to the solution” here means η → 0.' },
+    { name: 'more-points', label: 'N = 200 (bits small beside ln(N/δ))', settings: { dataPoints: 200 },
+      note: 'The old default: the bound is tighter (about 0.43), but a 2-D weight vector costs a few bits against ln(N/δ) ≈ 8 nats, so the bound hardly moves with η (0.43–0.46); the code length still has its minimum at the matched prior.' },
+  ];
 
   extraSheets() {
     if (!sheet) { sheet = new CSSStyleSheet(); sheet.replaceSync(CSS); }
@@ -42,17 +72,22 @@ class NoiselabDescriptionLength extends NoiselabWidget {
 
   renderFigure() {
     return `
+      <div class="section-head"><strong>Prior-variance sweep</strong>: each point is q trained to the end with prior N(0, ηI); the dashed line marks the η of the run below.</div>
       <div class="grid4">
+        <div><div class="plot-head"><strong>Description length against η (bits)</strong></div><canvas class="sweep" role="img" aria-label="description length in bits against the prior variance"></canvas>${legend(['total', 'data', 'klSweep'])}</div>
+        <div><div class="plot-head"><strong>Error and PAC-Bayes bounds against η</strong></div><canvas class="sweep-error" role="img" aria-label="bounds and errors against the prior variance"></canvas>${legend(['train', 'test', 'mca', 'ls'])}</div>
+      </div>
+      <div class="progress" role="status" aria-live="polite">The sweep starts when the widget is on screen.</div>
+      <div class="section-head"><strong>Training at the chosen η</strong></div>
+      <div class="grid3">
         <div><div class="plot-head"><strong>ELBO and its likelihood term (nats)</strong></div><canvas class="elbo" role="img" aria-label="ELBO over training"></canvas>${legend(['elbo', 'ell'])}</div>
-        <div><div class="plot-head"><strong>Description length KL(q‖p)</strong></div><canvas class="kl" role="img" aria-label="KL in bits over training"></canvas>${legend(['kl'])}</div>
+        <div><div class="plot-head"><strong>KL(q‖p): bits for the weights</strong></div><canvas class="kl" role="img" aria-label="KL in bits over training"></canvas>${legend(['kl'])}</div>
         <div><div class="plot-head"><strong>Error of the stochastic classifier and PAC-Bayes bounds</strong></div><canvas class="bounds" role="img" aria-label="errors and bounds over training"></canvas>${legend(['train', 'test', 'mca', 'ls'])}</div>
-        <div><div class="plot-head"><strong>Prior variance sweep (end of training)</strong></div><canvas class="sweep" role="img" aria-label="bounds and test error against the prior variance"></canvas>${legend(['test', 'mca', 'ls', 'kl'])}
-          <div class="progress" role="status" aria-live="polite">Press “Sweep prior variance” to train at ${SWEEP.count} values of η.</div></div>
       </div>`;
   }
 
   async onReady() {
-    this.views = ['elbo', 'kl', 'bounds', 'sweep'].map((c) => new Surface(this.$(`canvas.${c}`), () => this.draw()));
+    this.views = ['elbo', 'kl', 'bounds', 'sweep', 'sweep-error'].map((c) => new Surface(this.$(`canvas.${c}`), () => this.draw()));
     this.draw();
   }
 
@@ -69,9 +104,15 @@ class NoiselabDescriptionLength extends NoiselabWidget {
     this.hist = new Float64Array((this.total + 1) * this.K);
     this.rows = 0;
     // The sweep belongs to the other settings: any change but the prior variance invalidates it.
-    if (initial || changed.some((n) => n !== 'priorVariance')) { this.sweepData = null; this.sweepToken = (this.sweepToken ?? 0) + 1; this.setProgress(''); }
+    // It runs by itself (not awaited: the run above is drawn at once, the sweep fills in).
+    if (initial || changed.some((n) => n !== 'priorVariance')) this.runSweep().catch((err) => this.fail(err));
     this.ingest(r);
     if (wasPlaying && !initial) this.play();
+  }
+
+  /** Resolves once the widget is on screen (the sweep waits off screen, as a playing run does). */
+  async whenVisible() {
+    while (!this.visible && this.isConnected) await new Promise((r) => setTimeout(r, 250));
   }
 
   ingest(r) {
@@ -106,27 +147,69 @@ class NoiselabDescriptionLength extends NoiselabWidget {
   }
 
   async onButton(name) {
-    if (name !== 'sweep') return;
+    if (name === 'sweep') await this.runSweep();
+  }
+
+  /** Train to the end at every η of the sweep, one worker call per point, drawing as it goes; a
+      newer sweep (or a change of the data) cancels this one. */
+  async runSweep() {
     const token = (this.sweepToken ?? 0) + 1;
     this.sweepToken = token;
-    const grid = await this.worker.request('call', { kind: 'bbbLogreg', name: 'sweepGrid', ...SWEEP });
+    this.sweepData = [];
+    this.sweepDone = false;
+    this.setVerdict('');
+    this.draw();
     const settings = this.modelSettings();
-    const points = [];
-    this.buttons.sweep.disabled = true;
+    if (this.buttons?.sweep) this.buttons.sweep.disabled = true;
     try {
+      const grid = await this.worker.request('call', { kind: 'bbbLogreg', name: 'sweepGrid', ...SWEEP });
+      const points = [];
       for (let k = 0; k < grid.length; k++) {
+        await this.whenVisible();
         if (this.sweepToken !== token || !this.isConnected) return;
         this.setProgress(`Sweep: training at η = ${grid[k].toPrecision(3)} (${k + 1} of ${grid.length})…`);
-        points.push(await this.worker.request('call', { kind: 'bbbLogreg', name: 'sweepPoint', settings, eta: grid[k] }));
+        const p = await this.worker.request('call', { kind: 'bbbLogreg', name: 'sweepPoint', settings, eta: grid[k] });
+        if (this.sweepToken !== token) return;
+        points.push(p);
         this.sweepData = points.slice();
         this.draw();
       }
+      this.sweepDone = true;
       const best = points.reduce((a, p) => (p.evaluation.langfordSeegerBound < a.evaluation.langfordSeegerBound ? p : a));
-      this.setProgress(`Sweep done: the smallest Langford–Seeger bound, ${fmt(best.evaluation.langfordSeegerBound)}, is at η = ${best.priorVariance.toPrecision(3)} (test error ${fmt(best.evaluation.testError)}). Choosing η from ${grid.length} values after seeing the data makes it a bound at confidence ${grid.length}δ, not δ.`);
-      this.updateReadout();
+      this.setProgress(`Sweep done (${grid.length} values of η). Each bound holds at confidence δ for its own η; choosing the best η (here ${best.priorVariance.toPrecision(3)}, bound ${fmt(best.evaluation.langfordSeegerBound)}) after seeing the data makes it a bound at confidence ${grid.length}δ, not δ.`);
+      this.setVerdict(this.verdict(points));
+      this.draw();
     } finally {
-      this.buttons.sweep.disabled = false;
+      if (this.sweepToken === token && this.buttons?.sweep) this.buttons.sweep.disabled = false;
     }
+  }
+
+  /** One sentence from the sweep's numbers: where the description length −F/ln 2 is shortest,
+      what the tightest and broadest priors cost instead, and where the bound is lowest. It says
+      so when the shortest code is at an end of the sweep (no trade-off: e.g. no signal). */
+  verdict(points) {
+    const eta = (p) => Number(p.priorVariance.toPrecision(3));
+    const at = (f) => points.reduce((a, p, i) => (f(p.evaluation) < f(points[a].evaluation) ? i : a), 0);
+    const iBest = at((e) => e.descriptionLengthBits);
+    const iLs = at((e) => e.langfordSeegerBound);
+    const last = points.length - 1;
+    const b = points[iBest].evaluation, t = points[0].evaluation, w = points[last].evaluation;
+    const lsMin = points[iLs].evaluation.langfordSeegerBound;
+    // The bound is flat near its minimum (within 0.003 over η = 0.1 … 3 at seed 2): "near it"
+    // means within 0.01 of its lowest value, not the same grid point.
+    const ls = b.langfordSeegerBound - lsMin < 0.01
+      ? `the Langford–Seeger bound there, ${fmt(b.langfordSeegerBound)}, is within 0.01 of its lowest (${fmt(lsMin)}) and higher at both ends (${fmt(t.langfordSeegerBound)} at η = ${eta(points[0])}, ${fmt(w.langfordSeegerBound)} at η = ${eta(points[last])})`
+      : `the Langford–Seeger bound is lowest elsewhere, ${fmt(lsMin)} at η = ${eta(points[iLs])} (${fmt(b.langfordSeegerBound)} at the shortest code)`;
+    const head = `Shortest description length at η = ${eta(points[iBest])}: ${fmt(b.descriptionLengthBits, 1)} bits = ${fmt(b.klBits, 1)} for the weights (KL) + ${fmt(b.dataBits, 1)} for the labels`;
+    // A trade-off: both ends of the sweep cost at least a bit more than the shortest code.
+    const tightMore = t.descriptionLengthBits - b.descriptionLengthBits, broadMore = w.descriptionLengthBits - b.descriptionLengthBits;
+    if (tightMore >= 1 && broadMore >= 1) {
+      return `${head}; the tightest prior (η = ${eta(points[0])}) spends ${fmt(t.klBits, 1)} bits on the weights but ${fmt(t.dataBits - b.dataBits, 1)} more on the labels (test error ${fmt(t.testError, 2)} vs ${fmt(b.testError, 2)}), the broadest (η = ${eta(points[last])}) ${fmt(w.klBits - b.klBits, 1)} more on the weights: a prior matched to the weights' scale costs least; ${ls}.`;
+    }
+    const end = tightMore < 1
+      ? `the tightest prior (η = ${eta(points[0])}) is as short (${fmt(tightMore, 2)} bits more): the labels carry too little to be worth any bits for the weights`
+      : `the broadest prior (η = ${eta(points[last])}) is as short (${fmt(broadMore, 2)} bits more): the weights are larger than the priors here expect`;
+    return `${head}, but ${end}, so there is no trade-off to see; ${ls}.`;
   }
 
   series(name) {
@@ -145,9 +228,15 @@ class NoiselabDescriptionLength extends NoiselabWidget {
     }
     if (!(hi > lo)) { hi = lo + 1; }
     const pad = yMin === undefined || yMax === undefined ? 0.05 * (hi - lo) : 0;
-    const x = scale(0, Math.max(1, this.total), 56, view.width - 12);
+    const x = scale(0, Math.max(1, this.total), 56, view.width - 22);
     const y = scale(lo - (yMin === undefined ? pad : 0), hi + (yMax === undefined ? pad : 0), view.height - 40, 10);
     drawAxes(ctx, { x, y, xLabel, yLabel, grid: true });
+    if (this.rows <= 1) {
+      // Before training: say what Play will draw rather than show empty axes.
+      ctx.fillStyle = '#444'; ctx.font = '13px system-ui, sans-serif'; ctx.textAlign = 'center';
+      ctx.fillText(`press Play to train q at η = ${this.valid?.priorVariance}`, (x.range[0] + x.range[1]) / 2, (y.range[0] + y.range[1]) / 2);
+      ctx.textAlign = 'left';
+    }
     ctx.save();
     ctx.beginPath(); ctx.rect(x.range[0], y.range[1], x.range[1] - x.range[0], y.range[0] - y.range[1]); ctx.clip();
     for (const c of curves) {
@@ -160,53 +249,75 @@ class NoiselabDescriptionLength extends NoiselabWidget {
 
   draw() {
     if (!this.views || !this.rows) return;
-    const [elboView, klView, boundView, sweepView] = this.views;
+    const [elboView, klView, boundView, sweepView, sweepErrView] = this.views;
     this.linePlot(elboView, [{ key: 'ell', y: this.series('expectedLogLikelihood') }, { key: 'elbo', y: this.series('elbo') }], { yLabel: 'nats' });
     this.linePlot(klView, [{ key: 'kl', y: this.series('klBits') }], { yLabel: 'KL(q‖p) (bits)', yMin: 0 });
     this.linePlot(boundView, [
       { key: 'train', y: this.series('trainError') }, { key: 'test', y: this.series('testError') },
       { key: 'mca', y: this.series('mcallesterBound') }, { key: 'ls', y: this.series('langfordSeegerBound') },
     ], { yLabel: 'error rate', yMin: 0, yMax: 1 });
-    this.drawSweep(sweepView);
+    this.drawSweep(sweepView, sweepErrView);
   }
 
-  drawSweep(view) {
+  /** The two sweep panels, against log₁₀ η: bits (total, labels, weights) and error rates. */
+  drawSweep(bitsView, errView) {
+    const pts = this.sweepData ?? [];
+    const key = [pts, pts.length, this.sweepDone, this.valid?.priorVariance];
+    if (bitsView.stale(...key)) this.sweepPanel(bitsView, pts, {
+      yLabel: 'bits', curves: [['total', (e) => e.descriptionLengthBits], ['data', (e) => e.dataBits], ['klSweep', (e) => e.klBits]], mark: 'total',
+    });
+    if (errView.stale(...key)) this.sweepPanel(errView, pts, {
+      yLabel: 'error rate', curves: [['train', (e) => e.trainError], ['test', (e) => e.testError], ['mca', (e) => e.mcallesterBound], ['ls', (e) => e.langfordSeegerBound]], mark: 'ls',
+    });
+  }
+
+  sweepPanel(view, pts, { yLabel, curves, mark }) {
     const ctx = view.ctx;
-    if (!view.stale(this.sweepData, this.valid?.priorVariance)) return;
     view.clear('#fff');
-    const lx = scale(Math.log10(SWEEP.lo), Math.log10(SWEEP.hi), 56, view.width - 48);
-    const y = scale(0, 1, view.height - 40, 10);
+    const lx = scale(Math.log10(SWEEP.lo), Math.log10(SWEEP.hi), 56, view.width - 12);
+    let hi = yLabel === 'bits' ? 10 : 0.5;
+    for (const p of pts) for (const [, f] of curves) if (Number.isFinite(f(p.evaluation))) hi = Math.max(hi, f(p.evaluation));
+    if (yLabel !== 'bits') hi = Math.min(1, hi);
+    const y = scale(0, hi * 1.08, view.height - 40, 10);
     const xt = ticks(Math.log10(SWEEP.lo), Math.log10(SWEEP.hi), 5).filter(Number.isInteger);
-    drawAxes(ctx, { x: lx, y, xLabel: 'prior variance η (log scale; tick labels are log₁₀ η)', yLabel: 'error rate', xTicks: xt, grid: true });
+    drawAxes(ctx, { x: lx, y, xLabel: 'prior variance η (tick labels: log₁₀ η)', yLabel, xTicks: xt, grid: true });
     const eta = Number(this.valid?.priorVariance);
     if (Number.isFinite(eta)) {
-      ctx.strokeStyle = 'rgba(0,0,0,0.35)'; ctx.setLineDash([3, 3]); ctx.lineWidth = 1;
+      ctx.strokeStyle = 'rgba(0,0,0,0.45)'; ctx.setLineDash([3, 3]); ctx.lineWidth = 1;
       ctx.beginPath(); ctx.moveTo(lx(Math.log10(eta)), y.range[0]); ctx.lineTo(lx(Math.log10(eta)), y.range[1]); ctx.stroke(); ctx.setLineDash([]);
     }
-    const pts = this.sweepData;
-    if (!pts?.length) return;
+    if (!pts.length) {
+      ctx.fillStyle = '#444'; ctx.font = '13px system-ui, sans-serif'; ctx.textAlign = 'center';
+      ctx.fillText('sweeping η…', (lx.range[0] + lx.range[1]) / 2, (y.range[0] + y.range[1]) / 2);
+      return;
+    }
     const px = (i) => lx(Math.log10(pts[i].priorVariance));
-    let klMax = 1;
-    for (const p of pts) klMax = Math.max(klMax, p.evaluation.klBits);
-    const ky = scale(0, klMax * 1.05, view.height - 40, 10);
-    // Right axis: KL in bits.
-    ctx.save();
-    ctx.fillStyle = C.green; ctx.font = '11px system-ui, sans-serif'; ctx.textAlign = 'left'; ctx.textBaseline = 'middle';
-    for (const t of ticks(0, klMax * 1.05, 4)) ctx.fillText(`${Number(t.toPrecision(3))}`, view.width - 44, ky(t));
-    ctx.fillText('bits', view.width - 44, 16);
-    ctx.restore();
-    const draw = (key, f, yy = y) => {
-      const s = SERIES[key];
+    for (const [k, f] of curves) {
+      const s = SERIES[k];
       ctx.strokeStyle = s.colour; ctx.lineWidth = 2.2; ctx.setLineDash(s.dash);
-      polyline(ctx, pts.length, px, (i) => yy(f(pts[i].evaluation)));
+      polyline(ctx, pts.length, px, (i) => y(f(pts[i].evaluation)));
       ctx.setLineDash([]);
       ctx.fillStyle = s.colour;
-      for (let i = 0; i < pts.length; i++) { ctx.beginPath(); ctx.arc(px(i), yy(f(pts[i].evaluation)), 2.5, 0, 2 * Math.PI); ctx.fill(); }
-    };
-    draw('kl', (e) => e.klBits, ky);
-    draw('test', (e) => e.testError);
-    draw('mca', (e) => e.mcallesterBound);
-    draw('ls', (e) => e.langfordSeegerBound);
+      for (let i = 0; i < pts.length; i++) { ctx.beginPath(); ctx.arc(px(i), y(f(pts[i].evaluation)), 2.5, 0, 2 * Math.PI); ctx.fill(); }
+    }
+    // Ring the minimum of the marked curve once the sweep is complete.
+    if (this.sweepDone) {
+      const f = curves.find(([k]) => k === mark)[1];
+      let i0 = 0;
+      for (let i = 1; i < pts.length; i++) if (f(pts[i].evaluation) < f(pts[i0].evaluation)) i0 = i;
+      const X = px(i0), Y = y(f(pts[i0].evaluation));
+      ctx.strokeStyle = SERIES[mark].colour; ctx.lineWidth = 2;
+      ctx.beginPath(); ctx.arc(X, Y, 7, 0, 2 * Math.PI); ctx.stroke();
+      // The label on a white box above the ring (it would cross the curve otherwise).
+      const text = `${mark === 'ls' ? 'lowest bound' : 'shortest code'}: η = ${Number(pts[i0].priorVariance.toPrecision(3))}`;
+      ctx.font = '12px system-ui, sans-serif';
+      const tw = ctx.measureText(text).width;
+      const tx = Math.min(Math.max(X - tw / 2, lx.range[0] + 2), lx.range[1] - tw - 2), ty = Math.max(y.range[1] + 2, Y - 30);
+      ctx.fillStyle = 'rgba(255,255,255,0.9)'; ctx.fillRect(tx - 3, ty, tw + 6, 16);
+      ctx.fillStyle = '#000'; ctx.textAlign = 'left'; ctx.textBaseline = 'top';
+      ctx.fillText(text, tx, ty + 2);
+      ctx.textBaseline = 'alphabetic';
+    }
   }
 
   updateReadout() {
@@ -217,7 +328,7 @@ class NoiselabDescriptionLength extends NoiselabWidget {
     this.setReadout(`
       <span>step <b class="r-step">${s.stepsDone}</b> / ${s.totalSteps}${stop}</span>
       <span>F = <b class="r-elbo">${fmt(e.elbo, 2)}</b> = E ln p(D|w) <b class="r-ell">${fmt(e.expectedLogLikelihood, 2)}</b> − KL <b class="r-kl-nats">${fmt(e.klNats, 3)}</b> nats</span>
-      <span>description length <b class="r-kl-bits">${fmt(e.klBits, 2)}</b> bits</span>
+      <span>description length <b class="r-dl-bits">${fmt(e.descriptionLengthBits, 1)}</b> bits = KL <b class="r-kl-bits">${fmt(e.klBits, 2)}</b> (weights) + <b class="r-data-bits">${fmt(e.dataBits, 1)}</b> (labels)</span>
       <span>error: training <b class="r-train">${fmt(e.trainError)}</b>, test <b class="r-test">${fmt(e.testError)}</b></span>
       <span>bounds (δ = ${this.valid.confidence}): McAllester <b class="r-mcallester">${fmt(e.mcallesterBound)}</b>, Langford–Seeger <b class="r-ls">${fmt(e.langfordSeegerBound)}</b></span>
       <span>q: μ = (${fmt(s.mean[0])}, ${fmt(s.mean[1])}), s = (${fmt(s.std[0])}, ${fmt(s.std[1])})</span>`);

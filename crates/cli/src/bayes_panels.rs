@@ -4,7 +4,7 @@
 
 use noiselab_core::bayes::bbb_logreg::{
     sweep_grid, sweep_point, BbbLogReg, BbbLogRegConfig, BBB_LOGREG_FIELDS,
-    BBB_LOGREG_HISTORY_FIELDS,
+    BBB_LOGREG_HISTORY_FIELDS, SWEEP_COUNT, SWEEP_HI, SWEEP_LO,
 };
 use noiselab_core::bayes::logreg_panel::{analyze_panel, LogRegPanelConfig, LOGREG_PANEL_FIELDS};
 use noiselab_core::experiment::Experiment;
@@ -140,13 +140,15 @@ pub fn run_logreg(settings: &[(String, String)], out: &Path) -> Result<(), Strin
         )?;
     }
     println!(
-        "logreg-posterior: N = {}, ln p(D) = {:.5} (Laplace {:.5}); KL(q‖p(w|D)) nats: mean field {:.5}, full {:.5}, Laplace {:.5}; HMC acceptance {:.2} -> {}",
+        "logreg-posterior: N = {}, ln p(D) = {:.5} (Laplace {:.5}); KL(q‖p(w|D)) nats: mean field {:.5}, full {:.5}, Laplace {:.5}; skewness along E[w|D] {:.3}, w_MAP {:+.3} sd from the mean; HMC acceptance {:.2} -> {}",
         a.data.inputs.len(),
         a.log_evidence,
         a.laplace.log_evidence,
         a.kl_to_posterior[0],
         a.kl_to_posterior[1],
         a.kl_to_posterior[2],
+        a.shape.skewness,
+        a.shape.laplace_offset,
         a.hmc_acceptance,
         out.display()
     );
@@ -199,13 +201,13 @@ pub fn run_description_length(settings: &[(String, String)], out: &Path) -> Resu
     Ok(())
 }
 
-/// The prior-variance sweep (13 values of η log-spaced on [0.001, 100], each trained to the
+/// The prior-variance sweep ([`SWEEP_COUNT`] values of η log-spaced on [0.001, 100], each trained to the
 /// end), with progress on stderr: JSON or CSV, one row per η.
 pub fn run_sweep(settings: &[(String, String)], out: &Path) -> Result<(), String> {
     let config = BbbLogRegConfig::from_settings(pairs(settings))
         .map_err(|e| format!("invalid settings: {e}"))?;
     let ext = extension(out)?;
-    let grid = sweep_grid(0.001, 100.0, 13);
+    let grid = sweep_grid(SWEEP_LO, SWEEP_HI, SWEEP_COUNT);
     let mut points = Vec::with_capacity(grid.len());
     for (i, &eta) in grid.iter().enumerate() {
         eprintln!("sweep: η = {eta:.4} ({} of {})", i + 1, grid.len());
@@ -216,6 +218,8 @@ pub fn run_sweep(settings: &[(String, String)], out: &Path) -> Result<(), String
         "elbo",
         "klNats",
         "klBits",
+        "dataBits",
+        "descriptionLengthBits",
         "trainError",
         "testError",
         "mcallesterBound",
@@ -225,7 +229,7 @@ pub fn run_sweep(settings: &[(String, String)], out: &Path) -> Result<(), String
         let doc = json!({
             "experiment": "description-length-sweep",
             "settings": settings_json(config.to_settings()),
-            "note": "each bound holds at confidence δ for its own η; the minimum over the 13 values holds at 13δ (union bound)",
+            "note": format!("each bound holds at confidence δ for its own η; the minimum over the {SWEEP_COUNT} values holds at {SWEEP_COUNT}δ (union bound)"),
             "points": points,
         });
         write(
@@ -242,6 +246,8 @@ pub fn run_sweep(settings: &[(String, String)], out: &Path) -> Result<(), String
                     e.elbo,
                     e.kl_nats,
                     e.kl_bits,
+                    e.data_bits,
+                    e.description_length_bits,
                     e.train_error,
                     e.test_error,
                     e.mcallester_bound,
@@ -261,7 +267,7 @@ pub fn run_sweep(settings: &[(String, String)], out: &Path) -> Result<(), String
                 .langford_seeger_bound
                 .total_cmp(&b.evaluation.langford_seeger_bound)
         })
-        .expect("13 points");
+        .expect("a non-empty sweep");
     println!(
         "description-length-sweep: smallest Langford–Seeger bound {:.4} at η = {:.4} (test error {:.4}) -> {}",
         best.evaluation.langford_seeger_bound,

@@ -53,7 +53,7 @@ enum Which {
     LogregPosterior,
     /// Bayes by Backprop on 2-D logistic regression: ELBO, KL in bits, PAC-Bayes bounds.
     DescriptionLength,
-    /// The description-length run at 13 prior variances (bounds and test error against η).
+    /// The description-length run at 11 prior variances, η = 10^(−3) … 10² half a decade apart (code lengths, bounds and test error against η).
     DescriptionLengthSweep,
     /// SGLD (Welling & Teh) on linear/logistic regression or a banana, both noise conventions.
     Sgld,

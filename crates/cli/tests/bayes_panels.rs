@@ -81,12 +81,12 @@ fn description_length_run_and_sweep() {
     let doc: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
     let pts = doc["points"].as_array().unwrap();
-    assert_eq!(pts.len(), 13);
+    assert_eq!(pts.len(), 11);
     for p in pts {
         let e = &p["evaluation"];
         assert!(e["langfordSeegerBound"].as_f64().unwrap() >= e["trainError"].as_f64().unwrap());
     }
-    assert!(String::from_utf8_lossy(&o.stderr).contains("13 of 13"));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("11 of 11"));
 }
 
 #[test]

@@ -181,7 +181,8 @@ fn bbb_logreg_fixture_is_bit_identical() {
     // Bayes by Backprop on 2-D logistic regression: ELBO terms, KL bits, errors and PAC-Bayes bounds.
     use noiselab_core::bayes::bbb_logreg::{BbbLogReg, BbbLogRegConfig};
     use noiselab_core::experiment::Experiment;
-    let s = [("steps", "200"), ("seed", "5")];
+    // The default N moved to 50 (issue 17); the fixture keeps the old 200.
+    let s = [("steps", "200"), ("seed", "5"), ("dataPoints", "200")];
     let mut run = BbbLogReg::new(BbbLogRegConfig::from_settings(s.iter().copied()).unwrap());
     run.run(usize::MAX);
     assert_eq!(
@@ -195,7 +196,13 @@ fn bbb_logreg_fixture_is_bit_identical() {
 fn logreg_panel_fixture_is_bit_identical() {
     // The logistic-regression panel: grid posterior, Laplace, both VI fits, HMC samples.
     use noiselab_core::bayes::logreg_panel::{analyze_panel, LogRegPanelConfig};
-    let s = [("hmcSamples", "200"), ("seed", "9")];
+    // The panel's defaults moved to N = 20, η = 25 (issue 17); the fixture keeps the old ones.
+    let s = [
+        ("hmcSamples", "200"),
+        ("seed", "9"),
+        ("dataPoints", "10"),
+        ("priorVariance", "2"),
+    ];
     let config = LogRegPanelConfig::from_settings(s.iter().copied()).unwrap();
     let a = analyze_panel(&config, config.data(), 21, 11);
     let mut v = a.hmc_samples.clone();
