@@ -363,6 +363,9 @@ test('Compare σ keeps this run and its surface, and draws the compared means on
   expect((await canvasStats(el, 'canvas.surface', GREEN)).near).toBeGreaterThan(40);
   expect((await canvasStats(el, 'canvas.surface', SKY)).near).toBeGreaterThan(20);
   await expect(el.locator('.surface-pins [data-pin]')).toHaveCount(3);
+  // This run is still at step 0; the verdict reads the comparison's own numbers.
+  expect(await el.evaluate((e) => e.snapshot.stats.step)).toBe(0);
+  expect(await verdict(el)).toContain('Compare σ (M = 2000, step 400)');
   expect((await canvasStats(el, 'canvas.surface-bg')).inkFraction).toBeGreaterThan(0.5);
   // This run: played to step ≥ 100, compared while playing; it keeps its step and its numbers,
   // its mean is still drawn, and it plays on afterwards.

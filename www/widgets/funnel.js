@@ -649,11 +649,13 @@ class NoiselabFunnel extends NoiselabWidget {
     const sigma = Number(v.noiseStd), M = Number(v.trajectories);
     const moved = st.gdX - Number(v.startX);
     const gd = `gradient descent moved ${signed(moved, 2)} along the valley (x = ${real(st.gdX)})`;
-    if (st.step === 0) return `Step 0: the ${M} noisy runs (σ = ${sigma}) and gradient descent start together at (${real(Number(v.startX))}, ${real(Number(v.startY))}); press Play.`;
+    const start = `Step 0: the ${M} noisy runs (σ = ${sigma}) and gradient descent start together at (${real(Number(v.startX))}, ${real(Number(v.startY))}); press Play.`;
     const z = s.seDrift > 0 ? s.drift / s.seDrift : s.drift === 0 ? 0 : Infinity * Math.sign(s.drift);
     const drift = `drift E[x] − x_GD = ${signed(s.drift)} ± ${fmt(s.seDrift)} (1 SE)`;
     let main;
-    if (sigma === 0) {
+    if (st.step === 0) {
+      main = start;
+    } else if (sigma === 0) {
       main = `σ = 0 is gradient descent: every run follows it and the drift is ${signed(s.drift)}; ${gd}.`;
     } else if (v.cost === 'valley') {
       main = Math.abs(z) <= 2
