@@ -103,7 +103,7 @@ impl SgdOuRun {
 
     /// Posterior variance ratios `tr Σ_d/tr(H⁻¹/N)` against α on `n` points (`RateSweep`):
     /// `{learningRate, sgd, precondInverseC, sgldWellingTeh, sgldLecture,
-    /// sgldWellingTehContinuous, minibatchToInjected, crossoverRate}` (NaN where unstable;
+    /// sgldWellingTehContinuous, precondBayes, minibatchToInjected, crossoverRate}` (NaN where unstable;
     /// JSON `null`).
     #[wasm_bindgen(js_name = rateSweep)]
     pub fn rate_sweep(&self, n: u32) -> Result<JsValue, JsError> {
