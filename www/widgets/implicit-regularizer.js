@@ -353,16 +353,18 @@ class NoiselabImplicitReg extends NoiselabWidget {
     const f3 = (v) => num(v);
     if (view === 'accuracy') {
       const { S, e, G, R } = this.triple(top, 'TestAccuracy', 'sgdTestAccuracySe');
-      const head = `Test accuracy at α = ${a} (B = ${B}): SGD ${pct(S)} ± ${pct(e)}, GD on J ${pct(G)}, GD on J + R ${pct(R)}`;
+      const head = `Test accuracy at α = ${a} (B = ${B}): SGD ${pct(S)}${Number.isFinite(e) ? ` ± ${pct(e)}` : ''}, GD on J ${pct(G)}, GD on J + R ${pct(R)}`;
       if (!Number.isFinite(S) || !Number.isFinite(G)) return `${head}: a run diverged, so accuracy says nothing here.`;
+      if (!Number.isFinite(e)) return `${head}: with one SGD run there is no standard error; set SGD runs per point to 2 or more to judge the difference.`;
       const z = (S - G) / e;
       if (S - G > 2 * e) return `${head}: SGD is more accurate than GD on J by ${num(z, 1)} SE, the generalization benefit Smith et al. report.`;
       return `${head}: SGD is not more accurate than GD on J (${S >= G ? `+${num(z, 1)} SE, within noise` : `${pct(G - S)} lower`}); at 64 training points accuracy does not show the implicit regularizer (the counterpoint), the training and test losses do.`;
     }
     if (view === 'loss') {
       const { S, e, G, R } = this.triple(top, 'TestLoss', 'sgdTestLossSe');
-      const head = `Test loss at α = ${a} (B = ${B}): SGD ${f3(S)} ± ${f3(e)}, GD on J + R ${f3(R)}, GD on J ${f3(G)}`;
+      const head = `Test loss at α = ${a} (B = ${B}): SGD ${f3(S)}${Number.isFinite(e) ? ` ± ${f3(e)}` : ''}, GD on J + R ${f3(R)}, GD on J ${f3(G)}`;
       if (![S, G, R].every(Number.isFinite)) return `${head}: a run diverged at this α.`;
+      if (!Number.isFinite(e)) return `${head}: with one SGD run there is no standard error; set SGD runs per point to 2 or more to judge the difference.`;
       const z = (G - S) / e;
       if (G - S > 2 * e && R < G) return `${head}: GD on J overfits as α grows while SGD, like GD on J + R, does not (SGD lower by ${num(z, 1)} SE), the learning-rate effect Smith et al. attribute to R.`;
       if (R < G) return `${head}: GD on J + R ends below GD on J but SGD is not lower by 2 SE (${num(z, 1)} SE): here the learning-rate effect on the test loss is within noise.`;
@@ -371,7 +373,7 @@ class NoiselabImplicitReg extends NoiselabWidget {
     const col = view === 'regularizer' ? 'Regularizer' : 'TrainLoss';
     const what = view === 'regularizer' ? 'R(w) at the final weights' : 'training loss J';
     const { S, e, G, R } = this.triple(top, col, view === 'regularizer' ? 'sgdRegularizerSe' : 'sgdTrainLossSe');
-    const head = `${what[0].toUpperCase()}${what.slice(1)} at α = ${a} (B = ${B}): SGD ${f3(S)} ± ${f3(e)}, GD on J + R ${f3(R)}, GD on J ${f3(G)}`;
+    const head = `${what[0].toUpperCase()}${what.slice(1)} at α = ${a} (B = ${B}): SGD ${f3(S)}${Number.isFinite(e) ? ` ± ${f3(e)}` : ''}, GD on J + R ${f3(R)}, GD on J ${f3(G)}`;
     const sgdLoss = this.value(top, 'sgdTrainLoss');
     if (!Number.isFinite(S) || this.value(top, 'sgdDiverged') >= 1) return `At α = ${a} SGD diverged: far past the small-α expansion that defines R, the modified loss J + R cannot describe it.`;
     if (sgdLoss > LN2) return `${head}: SGD's training loss ${f3(sgdLoss)} is above ln 2 (worse than a coin flip), so α is far past the small-α expansion that defines R and GD on J + R does not describe SGD.`;
@@ -396,7 +398,7 @@ class NoiselabImplicitReg extends NoiselabWidget {
     const ends = (m, col) => (bs.length ? `${num(this.value(bs[0], `${m}${col}`))} → ${num(this.value(bs[bs.length - 1], `${m}${col}`))}` : '—');
     const last = lr.length ? lr[lr.length - 1] : -1;
     const at = (m, col) => (last < 0 ? '—' : num(this.value(last, `${m}${col}`)));
-    const pm = (col) => (last < 0 ? '' : ` ± ${num(this.value(last, col))}`);
+    const pm = (col) => (last < 0 || !Number.isFinite(this.value(last, col)) ? '' : ` ± ${num(this.value(last, col))}`);
     const aLast = last < 0 ? '—' : alphaText(this.value(last, 'learningRate'));
     const bRange = `B = ${bs.length ? this.value(bs[0], 'batchSize') : '—'} → ${bs.length ? this.value(bs[bs.length - 1], 'batchSize') : '—'}`;
     this.setReadout(`
