@@ -49,10 +49,12 @@ pub struct BbbReference {
     pub averaged_std_over_marginal: Vec<f64>,
     /// `w_ML = (XᵀX)⁻¹Xᵀt`, where it exists: where q goes without the KL term.
     pub max_likelihood: Option<Vec<f64>>,
-    /// The spread of the μ-gradient of `F/N` at the current q, `√tr Cov`, estimated from
-    /// [`NOISE_DRAWS`] draws of each estimator at the configured S (display stream): `[one
-    /// shared weight sample, local reparameterization]` (Kingma, Salimans & Welling 2015: the
-    /// same expected gradient, lower variance).
+    /// The spread of the μ-gradient of `F/N` at the current q, `√tr Cov`, at the configured S,
+    /// for `[one shared weight sample, local reparameterization]` (Kingma, Salimans & Welling
+    /// 2015: the same expected gradient, lower variance). Estimated from [`NOISE_DRAWS`]
+    /// one-sample estimates of each (display stream), divided by √S: the S samples of a step
+    /// are independent, so the spread of their mean is exactly that (and a frame's cost does not
+    /// grow with S).
     pub gradient_noise: [f64; 2],
 }
 
@@ -93,30 +95,15 @@ fn gradient_noise(run: &BayesByBackprop) -> [f64; 2] {
     let n = run.data().len() as f64;
     let params = (run.mean(), run.rho());
     let variances = (c.noise_variance, c.prior_variance);
-    let samples = c.samples_per_step as usize;
     let mut rng = SeededRng::new(c.seed as u64, NOISE_STREAM);
     let mut out = [0.0; 2];
     for (k, slot) in out.iter_mut().enumerate() {
         let (mut sum, mut sq) = (vec![0.0; d], vec![0.0; d]);
         for _ in 0..NOISE_DRAWS {
             let g = if k == 0 {
-                gradient_estimate(
-                    run.stats(),
-                    params,
-                    variances,
-                    c.objective,
-                    samples,
-                    &mut rng,
-                )
+                gradient_estimate(run.stats(), params, variances, c.objective, 1, &mut rng)
             } else {
-                local_gradient_estimate(
-                    run.data(),
-                    params,
-                    variances,
-                    c.objective,
-                    samples,
-                    &mut rng,
-                )
+                local_gradient_estimate(run.data(), params, variances, c.objective, 1, &mut rng)
             };
             for j in 0..d {
                 let v = g.mean[j] / n;
@@ -128,7 +115,7 @@ fn gradient_noise(run: &BayesByBackprop) -> [f64; 2] {
         let trace: f64 = (0..d)
             .map(|j| (sq[j] - sum[j] * sum[j] / m) / (m - 1.0))
             .sum();
-        *slot = libm::sqrt(trace.max(0.0));
+        *slot = libm::sqrt(trace.max(0.0) / c.samples_per_step as f64);
     }
     out
 }
