@@ -113,6 +113,20 @@ test('presets: larger weights move the matched prior out; no signal flips the ve
   con.check();
 });
 
+test('a large sweep waits for the button instead of holding the worker', async ({ page }) => {
+  const con = watchConsole(page);
+  await page.goto('www/examples/description-length.html');
+  const el = await ready(page, '#full');
+  await el.evaluate((e) => e.setSettings({ dataPoints: 5000, steps: 20000 }));
+  await expect(el.locator('.progress')).toContainText('This sweep is large');
+  expect(await el.evaluate((e) => [e.sweepDone, e.exportData().sweep.length])).toEqual([false, 0]);
+  expect(await verdict(el)).toBe('');
+  // The run itself still starts at once.
+  await el.evaluate((e) => e.stepOnce());
+  await expect.poll(() => readout(el, '.r-step')).toBe('1');
+  con.check();
+});
+
 test('training draws the ELBO, the bits and the bounds; bound ≥ training error', async ({ page }) => {
   const con = watchConsole(page);
   await page.goto('www/examples/description-length.html');

@@ -36,6 +36,9 @@ let sheet;
 
 // The Rust core's sweep (bbb_logreg::SWEEP_LO/HI/COUNT; the CLI's too): 11 values, half a decade apart.
 const SWEEP = { lo: 0.001, hi: 100, count: 11 };
+// The sweep starts by itself up to N × steps × S = 2.4M per run (8× the defaults' 300k; about a
+// second per run in WebAssembly); larger ones wait for the button.
+const AUTO_SWEEP_COST = 2_400_000;
 const fmt = (v, d = 3) => (Number.isFinite(v) ? v.toFixed(d) : '—');
 // One colour per quantity across the five panels: black the ELBO / total code length (−F), blue
 // the likelihood term / the labels' code length, green KL, purple the Gibbs classifier's errors.
@@ -104,8 +107,20 @@ class NoiselabDescriptionLength extends NoiselabWidget {
     this.hist = new Float64Array((this.total + 1) * this.K);
     this.rows = 0;
     // The sweep belongs to the other settings: any change but the prior variance invalidates it.
-    // It runs by itself (not awaited: the run above is drawn at once, the sweep fills in).
-    if (initial || changed.some((n) => n !== 'priorVariance')) this.runSweep().catch((err) => this.fail(err));
+    // It runs by itself (not awaited: the run above is drawn at once, the sweep fills in) unless
+    // it is large: a worker call cannot be cancelled, so a sweep of 11 runs of N = 5000 × 20000
+    // steps would hold the worker for minutes; that one waits for the button.
+    if (initial || changed.some((n) => n !== 'priorVariance')) {
+      const v = this.valid, cost = Number(v.dataPoints) * Number(v.steps) * Number(v.samplesPerStep);
+      if (cost <= AUTO_SWEEP_COST) this.runSweep().catch((err) => this.fail(err));
+      else {
+        this.sweepToken = (this.sweepToken ?? 0) + 1;
+        this.sweepData = [];
+        this.sweepDone = false;
+        this.setVerdict('');
+        this.setProgress(`This sweep is large (${SWEEP.count} runs of N × steps × S = ${cost.toLocaleString('en')} likelihood terms each): press “Re-run the η sweep” to start it.`);
+      }
+    }
     this.ingest(r);
     if (wasPlaying && !initial) this.play();
   }
