@@ -69,6 +69,8 @@ test('issue 17 #3: the sweep fills in by itself at boot, bits and errors in two 
     expect((await canvasStats(el, 'canvas.sweep', ORANGE)).near).toBe(0);
     expect((await canvasStats(el, 'canvas.sweep-error', ORANGE)).near).toBeGreaterThan(100);
     expect((await canvasStats(el, 'canvas.sweep-error', GREEN)).near).toBe(0);
+    const label = await el.evaluate((e) => e.shadowRoot.querySelector('canvas.sweep').getAttribute('aria-label'));
+    expect(label).toContain(`η ${Number(pts[b].eta.toPrecision(3))}: ${pts[b].descriptionLengthBits.toFixed(1)}`);
     console.log(`seed ${seed}: ${v}`);
   }
   con.check();

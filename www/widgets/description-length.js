@@ -193,6 +193,10 @@ class NoiselabDescriptionLength extends NoiselabWidget {
       const best = points.reduce((a, p) => (p.evaluation.langfordSeegerBound < a.evaluation.langfordSeegerBound ? p : a));
       this.setProgress(`Sweep done (${grid.length} values of η). Each bound holds at confidence δ for its own η; choosing the best η (here ${best.priorVariance.toPrecision(3)}, bound ${fmt(best.evaluation.langfordSeegerBound)}) after seeing the data makes it a bound at confidence ${grid.length}δ, not δ.`);
       this.setVerdict(this.verdict(points));
+      // Text alternatives of the two sweep panels: every point's numbers.
+      const e3 = (p) => Number(p.priorVariance.toPrecision(3));
+      this.setLive(this.$('canvas.sweep'), `Description length against the prior variance, bits (total = weights + labels): ${points.map((p) => `η ${e3(p)}: ${fmt(p.evaluation.descriptionLengthBits, 1)} = ${fmt(p.evaluation.klBits, 1)} + ${fmt(p.evaluation.dataBits, 1)}`).join('; ')}.`, 'aria-label');
+      this.setLive(this.$('canvas.sweep-error'), `Test error and Langford–Seeger bound against the prior variance: ${points.map((p) => `η ${e3(p)}: ${fmt(p.evaluation.testError)}, ${fmt(p.evaluation.langfordSeegerBound)}`).join('; ')}.`, 'aria-label');
       this.draw();
     } finally {
       if (this.sweepToken === token && this.buttons?.sweep) this.buttons.sweep.disabled = false;
