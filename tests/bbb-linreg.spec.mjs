@@ -275,3 +275,25 @@ test('an embed with preset="no-kl" shows the collapse: its control reads the lik
   expect(st.verdict).toContain('Without the KL term q collapses');
   con.check();
 });
+
+test('one colour per object in every panel: q vermillion, the mean-field optimum blue, the exact posterior black', async ({ page }) => {
+  // Before: the ELBO of q was black while q was vermillion in the plane, ln p(D) was
+  // vermillion, and the stds used one colour per weight (blue, vermillion, …), so vermillion
+  // meant q, ln p(D) and weight 2 in three panels.
+  await page.goto(EXAMPLE);
+  const el = await ready(page, '#full');
+  const entries = await el.evaluate((e) => [...e.shadowRoot.querySelectorAll('.legend span')].map((s) => {
+    const sw = s.querySelector('i.swatch');
+    return { text: s.textContent.trim(), colour: sw ? getComputedStyle(sw).borderTopColor : null };
+  }).filter((x) => x.colour));
+  const want = { q: 'rgb(213, 94, 0)', mean: 'rgb(0, 114, 178)', exact: 'rgb(0, 0, 0)' };
+  const kind = (t) => (t.startsWith('q') ? 'q' : t.startsWith('mean-field') ? 'mean' : t.startsWith('exact posterior') ? 'exact' : null);
+  expect(entries.length).toBeGreaterThanOrEqual(8);
+  for (const { text, colour } of entries) {
+    const k = kind(text);
+    expect(k, text).not.toBeNull();
+    expect(colour, text).toBe(want[k]);
+  }
+  // Each panel draws q in vermillion (the gap curve, the stds, the ellipse).
+  for (const c of ['canvas.elbo', 'canvas.std', 'canvas.plane']) expect((await canvasStats(el, c, VERMILLION)).near, c).toBeGreaterThan(100);
+});

@@ -247,3 +247,21 @@ test('an embed with preset="uncorrelated" shows the counterpoint: c = 0 in its c
   expect(st.verdict).toContain('all three methods agree');
   con.check();
 });
+
+test('one colour per method in both panels and legends: full NNG green, noisy Adam vermillion, noisy K-FAC blue', async ({ page }) => {
+  // Before: the exact posterior was drawn black but its legend swatch was the slate-grey "ink",
+  // and the fixed points were dashed like full NNG's curve.
+  await page.goto(EXAMPLE);
+  const el = await ready(page, '#full');
+  const entries = await el.evaluate((e) => [...e.shadowRoot.querySelectorAll('.legend span')].map((s) => {
+    const sw = s.querySelector('i.swatch');
+    return { text: s.textContent.trim(), colour: sw ? getComputedStyle(sw).borderTopColor : null };
+  }).filter((x) => x.colour));
+  const colourOf = (t) => (/full NNG/.test(t) ? 'rgb(0, 158, 115)' : /noisy Adam/.test(t) ? 'rgb(213, 94, 0)' : /K-FAC/.test(t) ? 'rgb(0, 114, 178)' : /exact posterior/.test(t) ? 'rgb(0, 0, 0)' : null);
+  expect(entries.length).toBeGreaterThanOrEqual(6);
+  for (const { text, colour } of entries) expect(colour, text).toBe(colourOf(text));
+  for (const rgb of [[0, 158, 115], VERMILLION, BLUE]) {
+    expect((await canvasStats(el, 'canvas.plane', rgb)).near).toBeGreaterThan(50);
+    expect((await canvasStats(el, 'canvas.kl', rgb)).near).toBeGreaterThan(50);
+  }
+});

@@ -117,7 +117,7 @@ class NoiselabBbbLinreg extends NoiselabWidget {
         <div><div class="plot-head"><strong>Weight space (2σ ellipses)</strong><span class="axes-note"></span></div>
           <canvas class="plane" role="img" aria-label="posterior and q ellipses"></canvas>
           <div class="legend" aria-hidden="true">
-            <span><i class="swatch ink"></i>exact posterior N(m, P⁻¹) (+ its mean)</span>
+            <span><i class="swatch" style="border-color:${EXACT}"></i>exact posterior N(m, P⁻¹) (+ its mean)</span>
             <span><i class="swatch dashed" style="border-color:${MF}"></i>mean-field optimum</span>
             <span><i class="swatch" style="border-color:${Q}"></i>q = N(μ, diag s²); dots: ${SAMPLES} draws w = μ + s⊙ε (the same ε at every step)</span>
             <span><b style="color:${ML}">×</b> w<sub>ML</sub></span>

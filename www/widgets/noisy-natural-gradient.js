@@ -77,7 +77,7 @@ class NoiselabNng extends NoiselabWidget {
 
   renderFigure() {
     const legend = [
-      '<span><i class="swatch ink"></i>exact posterior (2σ)</span>',
+      '<span><i class="swatch" style="border-color:#000"></i>exact posterior (2σ)</span>',
       ...METHODS.map((m) => `<span><i class="swatch${m.dash.length ? ' dashed' : ''}" style="border-color:${m.colour}"></i>${m.label} q (2σ)</span>`),
       '<span>dots: the last 300 weight samples w ~ q each method drew (at step 0: 300 draws from q₀)</span>',
     ].join('');
