@@ -473,8 +473,8 @@ test('each preset’s numbers support its claim; Compare σ’s drifts grow with
   const drifts = {};
   for (const name of names) {
     expect((await el.evaluate((e, n) => e.setPreset(n), name)).ok).toBe(true);
-    // σ = 1 is the default itself, so the menu shows "default settings" for it.
-    expect(await el.evaluate((e) => e.preset)).toBe(name === 'sigma-1' ? 'default' : name);
+    // σ = 1 is the default itself; chosen by name, the menu keeps that name.
+    expect(await el.evaluate((e) => e.preset)).toBe(name);
     await el.evaluate((e) => e.runToEnd());
     drifts[name] = await drift(el);
     FUNNEL_PRESETS[name](drifts[name], await verdict(el));

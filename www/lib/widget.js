@@ -454,6 +454,7 @@ export class NoiselabWidget extends HTMLElement {
       if (p) {
         changes = { ...Object.fromEntries(Object.entries(p.settings ?? {}).map(([k, v]) => [k, String(v)])), ...rest };
         replace = true;
+        this.chosenPreset = p.name;
       } else {
         changes = rest;
         errors.push({ field: 'preset', message: `preset must be one of ${this.presetNames().join(', ')}; got "${name}"` });
@@ -537,7 +538,9 @@ export class NoiselabWidget extends HTMLElement {
     const d = this.defaults();
     const ui = new Set(this.constructor.uiFields.map((f) => f.name));
     const names = this.fields.map((f) => f.name).filter((n) => n !== 'seed' && !ui.has(n));
-    for (const name of this.presetNames()) {
+    // The preset last chosen comes first (one equal to the defaults keeps its own name).
+    const order = [...new Set([this.chosenPreset, ...this.presetNames()].filter(Boolean))];
+    for (const name of order) {
       const p = this.presetNamed(name);
       const want = { ...d, ...Object.fromEntries(Object.entries(p.settings).map(([k, v]) => [k, String(v)])) };
       if (names.every((n) => String(want[n]) === String(this.valid[n]))) return name;
