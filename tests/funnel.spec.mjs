@@ -34,15 +34,20 @@ test('the front page draws the funnel: contours, paths and the mean-x plot', asy
   con.check();
 });
 
-test('play animates the canvases and advances the step counter', async ({ page }) => {
+test('on the lab page the funnel plays by itself once in view (autoplay), animating the canvases; Pause stops it', async ({ page }) => {
+  // The claim needs the run: at step 0 the noisy mean and gradient descent start together, so the
+  // lab page's figure plays as soon as it is in view (before, it waited at step 0 for Play).
   const con = watchConsole(page);
   await page.goto(LAB);
   const el = await ready(page, WIDGET);
-  await el.scrollIntoViewIfNeeded();
   const before = await canvasStats(el, 'canvas.surface');
-  await el.locator('button[data-name="play"]').click();
+  await el.scrollIntoViewIfNeeded();
   await expect.poll(() => readout(el, '.r-step').then(Number)).toBeGreaterThan(50);
-  await el.locator('button[data-name="play"]').click();
+  if (await el.evaluate((e) => e.playing)) {
+    await expect(el.locator('button[data-name="play"]')).toHaveText('Pause');
+    await el.locator('button[data-name="play"]').click();
+  }
+  expect(await el.evaluate((e) => e.playing)).toBe(false);
   const after = await canvasStats(el, 'canvas.surface');
   expect(after.hash).not.toBe(before.hash);
   const series = await canvasStats(el, 'canvas.series');
