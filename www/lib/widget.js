@@ -947,6 +947,25 @@ export class NoiselabWidget extends HTMLElement {
     if (was) this.onPaused();
   }
 
+  /**
+   * Compute this widget's run to its end now, so a new setting shows its outcome without
+   * pressing Play: worker slices of 40 ms, at most ~1.5 s of work in all (a long run is left where
+   * it got to, and the message says so). Subclasses that use it have `ingest(advanceResult)` and
+   * `onStopped(snapshot, true)`.
+   */
+  async computeAhead() {
+    const t0 = performance.now();
+    for (;;) {
+      const r = await this.worker.request('advance', { handle: this.handle, steps: 1e9, budgetMs: 40 });
+      this.ingest(r);
+      if (r.snapshot.stopReason) { this.onStopped(r.snapshot, true); return; }
+      if (performance.now() - t0 > 1500) {
+        this.showMessage(`Computed ${r.snapshot.stepsDone} of ${r.snapshot.totalSteps} steps; press Play to continue.`, 'info');
+        return;
+      }
+    }
+  }
+
   /** Restart the run from step 0 with the same settings and seed; recovers from a panic. */
   async reset() {
     // A boot that failed (say the core could not be downloaded): start over.

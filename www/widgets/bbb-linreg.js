@@ -161,21 +161,6 @@ class NoiselabBbbLinreg extends NoiselabWidget {
     if (wasPlaying) this.play(); else await this.computeAhead();
   }
 
-  /** Compute the run to its end now (budgeted slices, at most ~1.5 s of work), so a new
-      setting shows its outcome without pressing Play; a long run is left where it got to. */
-  async computeAhead() {
-    const t0 = performance.now();
-    for (;;) {
-      const r = await this.worker.request('advance', { handle: this.handle, steps: 1e9, budgetMs: 40 });
-      this.ingest(r);
-      if (r.snapshot.stopReason) { this.onStopped(r.snapshot, true); return; }
-      if (performance.now() - t0 > 1500) {
-        this.showMessage(`Computed ${r.snapshot.stepsDone} of ${r.snapshot.totalSteps} steps; press Play to continue.`, 'info');
-        return;
-      }
-    }
-  }
-
   startBuffers(result) {
     this.K = this.historyFields.length;
     this.D = result.snapshot.mean.length;
