@@ -270,6 +270,13 @@ test('added points round-trip through the URL hash; a malformed points value is 
   expect(snap.dataPoints).toBe(12);
   const hash = await page.evaluate(() => location.hash);
   expect(decodeURIComponent(hash)).toContain('bayes-regression.points=0,1.5;-0.25,-0.75');
+  // Added points at otherwise default settings: the widget's own part has no empty piece (the
+  // settings part is empty now that links carry only changed settings; it gave '&&' before).
+  await el.evaluate((e) => e.setSettings(e.defaults()));
+  const own = await el.evaluate((e) => e.hashString());
+  expect(own).toBe('bayes-regression.points=0%2C1.5%3B-0.25%2C-0.75');
+  expect(await page.evaluate(() => location.hash)).not.toContain('&&');
+  await el.evaluate((e) => e.setSettings({ trainingSteps: 300, hmcSamples: 20, hiddenUnits: 4, dataPoints: 10, seed: 5 }));
   // The link reproduces the data (and so the bands) exactly.
   const page2 = await context.newPage();
   const con2 = watchConsole(page2);

@@ -201,7 +201,7 @@ class NoiselabBayesRegression extends NoiselabWidget {
     const base = super.hashString();
     const pts = this.added ?? [];
     if (!this.urlKey || !pts.length) return base;
-    return `${base}&${this.urlKey}.points=${encodeURIComponent(pts.map(([x, t]) => `${x},${t}`).join(';'))}`;
+    return [base, `${this.urlKey}.points=${encodeURIComponent(pts.map(([x, t]) => `${x},${t}`).join(';'))}`].filter(Boolean).join('&');
   }
 
   /** The base class's settings from the hash, without `points`, which sets the added points

@@ -226,8 +226,8 @@ class NoiselabDropout extends NoiselabWidget {
       b.setAttribute('aria-selected', String(on));
       b.tabIndex = on ? 0 : -1;
     }
-    if (this.buttons?.runWei) this.buttons.runWei.hidden = view !== 'wei' || !this.shownControl('runWei');
-    if (this.buttons?.restoreData) this.buttons.restoreData.hidden = view !== 'training' || !this.shownControl('restoreData');
+    if (this.buttons?.runWei) this.buttons.runWei.hidden = view !== 'wei' || !this.shownButton('runWei');
+    if (this.buttons?.restoreData) this.buttons.restoreData.hidden = view !== 'training' || !this.shownButton('restoreData');
     for (const s of Object.values(this.surfaces)) s.fit();
     this.updateControlStates();
     return this.refreshView().catch((err) => this.fail(err));
