@@ -14,10 +14,10 @@ export const WIDGETS = {
   'noiselab-bbb-linreg': './widgets/bbb-linreg.js',
   'noiselab-laplace-vb': './widgets/laplace-vb.js',
   'noiselab-logreg-posterior': './widgets/logreg-posterior.js',
-  'noiselab-nng': './widgets/noisy-natural-gradient.js',
+  'noiselab-nng': './widgets/nng.js',
   'noiselab-sgd-posterior': './widgets/sgd-posterior.js',
   'noiselab-funnel': './widgets/funnel.js',
-  'noiselab-implicit-reg': './widgets/implicit-regularizer.js',
+  'noiselab-implicit-reg': './widgets/implicit-reg.js',
   'noiselab-one-epoch': './widgets/one-epoch.js',
 };
 
