@@ -127,3 +127,73 @@ for (const [page_, sel, label] of [
     con.check();
   });
 }
+
+// Widgets with a scene (www/lib/plot.js) export it as a slide: 960 CSS px wide (the PNG at 2×),
+// with the figure's and the panels' titles, every axis label, the legend and a caption naming
+// the settings and the seed, nothing cut off. Before the plot layer these exports were copies of
+// the screen canvases: no title, no legend, no caption, and y-axis titles cut at the left edge.
+for (const [page_, sel, expected] of [
+  ['www/examples/laplace-vb.html', '#bishop', ['Densities', 'Negative log densities', 'density', '− ln density', 'z', 'true p(z)', 'Laplace N(z₀, 1/A)', 'moment matched argmin KL(p‖q)', 'mode z₀']],
+  ['www/examples/one-epoch.html', '#logreg', ['Mean SGD iterate after one epoch vs the modified flow', 'learning rate α (log scale)', '‖w̄_SGD − w_flow‖ (log scale)', 'flow on J (R = 0)', 'flow on J + R (Smith et al.)', 'reference slopes 2 and 3', 'slope 3']],
+]) {
+  test(`slide export from the scene: ${page_}`, async ({ page }) => {
+    const con = watchConsole(page);
+    await page.goto(page_);
+    const el = await ready(page, sel);
+    const settings = await el.evaluate((e) => e.fields.map((f) => `${f.name} = ${e.valid[f.name]}`).join(', '));
+    const svg = (await exportFile(page, el, 'exportSvg')).bytes.toString('utf8');
+    const stem = path.basename(page_, '.html');
+    mkdirSync('artifacts', { recursive: true });
+    writeFileSync(`artifacts/slide-${stem}.svg`, svg);
+    const info = await page.evaluate((t) => {
+      const doc = new DOMParser().parseFromString(t, 'image/svg+xml');
+      if (doc.querySelector('parsererror')) return { error: doc.querySelector('parsererror').textContent };
+      const host = document.createElement('div');
+      host.style.cssText = 'position:absolute;left:0;top:0';
+      host.innerHTML = t.replace(/^<\?xml[^>]*>/, '');
+      document.body.append(host);
+      const root = host.querySelector('svg'), box = root.getBoundingClientRect();
+      const [, , W, H] = root.getAttribute('viewBox').split(' ').map(Number);
+      const texts = [...root.querySelectorAll('text')].map((n) => {
+        const r = n.getBoundingClientRect();
+        return { text: n.textContent, left: r.left - box.left, top: r.top - box.top, right: r.right - box.left, bottom: r.bottom - box.top };
+      });
+      host.remove();
+      return { W, H, texts };
+    }, svg);
+    expect(info.error).toBeUndefined();
+    expect(info.W).toBe(960);
+    const texts = info.texts.map((t) => t.text);
+    for (const want of expected) expect(texts, want).toContain(want);
+    // The caption ends with the element and every setting (the seed among them where it has one).
+    expect(texts.join(' ').replace(/\s+/g, ' ')).toContain(`settings: ${settings}`);
+    // Nothing clipped: every text lies inside the image.
+    const out = info.texts.filter((t) => t.left < 0 || t.top < 0 || t.right > info.W + 0.5 || t.bottom > info.H + 0.5);
+    expect(out, JSON.stringify(out)).toEqual([]);
+
+    // The PNG is the same slide at 2×, with ink in each third of its height (no blank band).
+    const png = (await exportFile(page, el, 'exportPng')).bytes;
+    writeFileSync(`artifacts/slide-${stem}.png`, png);
+    const bands = await page.evaluate(async (b64) => {
+      const img = new Image();
+      img.src = `data:image/png;base64,${b64}`;
+      await img.decode();
+      const c = document.createElement('canvas');
+      c.width = img.width; c.height = img.height;
+      const g = c.getContext('2d');
+      g.drawImage(img, 0, 0);
+      const third = Math.floor(c.height / 3), ink = [];
+      for (let k = 0; k < 3; k++) {
+        const { data } = g.getImageData(0, k * third, c.width, third);
+        let n = 0;
+        for (let i = 0; i < data.length; i += 4) if (data[i] < 200 || data[i + 1] < 200 || data[i + 2] < 200) n++;
+        ink.push(n / (data.length / 4));
+      }
+      return { width: img.width, height: img.height, ink };
+    }, png.toString('base64'));
+    expect(bands.width).toBe(1920);
+    expect(bands.height).toBe(2 * info.H);
+    for (const f of bands.ink) expect(f).toBeGreaterThan(0.005);
+    con.check();
+  });
+}

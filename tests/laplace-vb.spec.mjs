@@ -1,24 +1,32 @@
 // End-to-end tests of <noiselab-laplace-vb> (SCIENCE.md §5) on its example page and the lab.
 import { test, expect } from '@playwright/test';
 import { watchConsole, ready, canvasStats, readout, control } from './helpers.mjs';
+import { sceneOf, marksLabelled } from './scene.mjs';
 
-// Bishop's colours (PRML Fig. 10.1): variational green, Laplace red, the true density filled
-// yellow/ochre (rgba(240,196,25,0.45) over white).
-const GREEN = [46, 158, 62];
-const RED = [200, 16, 46];
-const OCHRE_FILL = [248, 228, 152];
-const OLD_ORANGE = [230, 159, 0]; // this morning's Laplace colour
-const OLD_BLUE = [0, 114, 178]; // this morning's variational colour (now the moment-matched one)
-const BLUE = GREEN; // the variational Gaussian's colour, as the tests below knew it
+// Bishop's colours (PRML Fig. 10.1): the true density ochre, filled yellow; Laplace red,
+// variational green; the moment-matched Gaussian (not in Bishop's figure) Okabe–Ito blue.
+const LABELS = ['true p(z)', 'Laplace N(z₀, 1/A)', 'variational argmin KL(q‖p)', 'moment matched argmin KL(p‖q)'];
+const COLOURS = ['#8A6A00', '#C8102E', '#2E9E3E', '#0072B2'];
+const OLD = ['#E69F00', '#0072B2']; // this morning's Laplace (orange) and variational (blue) colours
 
 test('Bishop’s example: the curves draw and the numbers match §5', async ({ page }) => {
   const con = watchConsole(page);
   await page.goto('www/examples/laplace-vb.html');
   const el = await ready(page, '#bishop');
-  const density = await canvasStats(el, 'canvas.density', BLUE);
-  expect(density.inkFraction).toBeGreaterThan(0.05);
-  expect(density.near).toBeGreaterThan(300);
-  expect((await canvasStats(el, 'canvas.neglog', BLUE)).near).toBeGreaterThan(300);
+  // Two panels, each with p and the three Gaussians over z ∈ [−2, 4] (481 points) and the mode.
+  const scene = await sceneOf(el);
+  expect(scene.panels.map((p) => p.id)).toEqual(['density', 'neglog']);
+  for (const panel of scene.panels) {
+    const lines = panel.marks.filter((m) => m.type === 'line');
+    expect(lines.map((m) => m.label)).toEqual(LABELS);
+    for (const m of lines) { expect(m.n).toBe(481); expect(m.x).toEqual([-2, 4]); }
+    expect(panel.marks.find((m) => m.type === 'rule').x[0]).toBeCloseTo(0.07748, 4);
+  }
+  const density = scene.panels[0].marks.filter((m) => m.type === 'line');
+  expect(density.every((m) => m.y[0] >= 0 && m.y[1] > 0.5 && m.y[1] < 1)).toBe(true);
+  expect(scene.panels[1].y.clamp[1]).toBe(30); // −ln p reaches ~170 at z = −2: the axis stops at 30
+  // The scene is what the canvas shows.
+  expect((await canvasStats(el, 'canvas.density')).inkFraction).toBeGreaterThan(0.05);
   // SCIENCE.md §5 / the core's tests: z₀ = 0.07748, A = 2.5436, KL(q_VI‖p) < KL(q_L‖p).
   expect(await readout(el, '.r-mode')).toBe('0.0775');
   expect(await readout(el, '.r-precision')).toBe('2.5436');
@@ -35,13 +43,15 @@ test('slope 0 makes every approximation exact; a bad slope is rejected at its co
   const con = watchConsole(page);
   await page.goto('www/examples/laplace-vb.html');
   const el = await ready(page, '#bishop');
-  const before = await canvasStats(el, 'canvas.density', BLUE);
+  const laplaceTop = async () => marksLabelled(await sceneOf(el), LABELS[1], 'density')[0].y[1];
+  const before = await laplaceTop();
   const slope = control(el, 'slope');
   await slope.box.fill('0');
   await slope.box.press('Enter');
   await expect.poll(() => readout(el, '.r-kl-laplace')).toBe('0.0000');
   expect(await readout(el, '.r-kl-vi')).toBe('0.0000');
-  expect((await canvasStats(el, 'canvas.density', BLUE)).hash).not.toBe(before.hash);
+  expect(await laplaceTop()).toBeCloseTo(1 / Math.sqrt(2 * Math.PI), 6); // N(0, 1)'s peak, not Bishop's Laplace
+  expect(before).not.toBeCloseTo(1 / Math.sqrt(2 * Math.PI), 3);
   await slope.box.fill('-3');
   await slope.box.press('Enter');
   await expect(slope.error).toContainText('slope must be a number in [0, 50]; got -3');
@@ -80,16 +90,19 @@ test('Bishop’s colours: p filled ochre, Laplace red, variational green, in bot
   const con = watchConsole(page);
   await page.goto('www/examples/laplace-vb.html');
   const el = await ready(page, '#bishop');
-  for (const canvas of ['canvas.density', 'canvas.neglog']) {
-    expect((await canvasStats(el, canvas, GREEN)).near).toBeGreaterThan(300);
-    expect((await canvasStats(el, canvas, RED)).near).toBeGreaterThan(150);
-    expect((await canvasStats(el, canvas, OLD_ORANGE)).near).toBeLessThan(20);
+  const scene = await sceneOf(el);
+  for (const panel of scene.panels) {
+    const lines = panel.marks.filter((m) => m.type === 'line');
+    expect(lines.map((m) => m.colour)).toEqual(COLOURS);
+    expect(lines.map((m) => m.colour)).not.toContain(OLD[0]);
+    expect(lines[2].colour).not.toBe(OLD[1]);
+    // Only the density panel fills p (the fill is meaningless on −ln p).
+    expect(lines.map((m) => m.fill ?? null)).toEqual(panel.id === 'density' ? ['rgba(240, 196, 25, 0.45)', null, null, null] : [null, null, null, null]);
   }
-  expect((await canvasStats(el, 'canvas.density', OCHRE_FILL)).near).toBeGreaterThan(2000);
-  // The legend's swatches carry the same colours as the curves.
-  const swatches = await el.evaluate((e) => [...e.shadowRoot.querySelectorAll('.legend .swatch')].map((s) => getComputedStyle(s).borderTopColor));
-  expect(swatches.slice(0, 3)).toEqual(['rgb(138, 106, 0)', 'rgb(200, 16, 46)', 'rgb(46, 158, 62)']);
-  expect(swatches[3]).toBe(`rgb(${OLD_BLUE.join(', ')})`);
+  // The legend is made from the marks: one entry per curve, its swatch in the curve's colour.
+  expect(scene.legend).toEqual(LABELS);
+  const swatches = await el.evaluate((e) => [...e.shadowRoot.querySelectorAll('.legend [data-label] svg path[fill="none"]')].map((s) => s.getAttribute('stroke')));
+  expect(swatches).toEqual(COLOURS);
   con.check();
 });
 

@@ -3,9 +3,11 @@
 // on J + R, along a ladder of learning rates.
 import { test, expect } from '@playwright/test';
 import { watchConsole, ready, canvasStats, readout, control } from './helpers.mjs';
+import { sceneOf, marksLabelled } from './scene.mjs';
 
-const ORANGE = [230, 159, 0]; // the flow on J
-const BLUE = [0, 114, 178]; // the flow on J + R
+const J = 'flow on J (R = 0)', JR = 'flow on J + R (Smith et al.)', GUIDES = 'reference slopes 2 and 3';
+/** The gaps plotted for the flow labelled `label` (in the page: the scene's own arrays). */
+const gaps = (el, label) => el.evaluate((e, l) => [...e.scene().panels[0].marks.find((m) => m.label === l).y], label);
 
 async function slopes(el) {
   return {
@@ -21,10 +23,25 @@ test('logistic regression: slope 2 for J, slope 3 for J + R, and the plot draws'
   await page.goto('www/examples/one-epoch.html');
   const el = await ready(page, '#logreg');
   await expect.poll(() => readout(el, '.r-orderings')).toBe('24');
-  const stats = await canvasStats(el, 'canvas.gaps', BLUE);
-  expect(stats.inkFraction).toBeGreaterThan(0.015);
-  expect(stats.near).toBeGreaterThan(150);
-  expect((await canvasStats(el, 'canvas.gaps', ORANGE)).near).toBeGreaterThan(150);
+  // One log–log panel: the gap to each flow at every rung of the ladder (α = 0.1 … 0.1/16, each
+  // a tick), J orange with circles, J + R blue with squares, the wrong R green dashed, and the
+  // two reference slopes labelled at the right.
+  const scene = await sceneOf(el);
+  const [panel] = scene.panels;
+  expect([panel.x.scale, panel.y.scale]).toEqual(['log', 'log']);
+  expect(panel.x.ticks).toEqual([0.1, 0.05, 0.025, 0.0125, 0.00625]);
+  expect(scene.legend).toEqual([J, JR, 'wrong R: no tr C term', GUIDES]);
+  const [j, jr, variant] = panel.marks.filter((m) => m.type === 'line' && m.label !== GUIDES);
+  expect([j.colour, j.markers, jr.colour, jr.markers, variant.colour, variant.dash]).toEqual(['#E69F00', 'circle', '#0072B2', 'square', '#009E73', [6, 4]]);
+  for (const m of [j, jr, variant]) { expect(m.n).toBe(5); expect(m.x).toEqual([0.00625, 0.1]); expect(m.y[0]).toBeGreaterThan(0); }
+  expect(jr.y[0]).toBeLessThan(j.y[0]); // J + R is the closer flow at every α
+  expect(panel.marks.filter((m) => m.type === 'text').map((m) => m.text)).toEqual(['slope 2', 'slope 3']);
+  const guides = marksLabelled(scene, GUIDES);
+  expect(guides).toHaveLength(2);
+  // The slope-2 guide spans 16² in gap over the ladder's 16× in α; the slope-3 one 16³.
+  expect(guides[0].y[1] / guides[0].y[0]).toBeCloseTo(256, 6);
+  expect(guides[1].y[1] / guides[1].y[0]).toBeCloseTo(4096, 6);
+  expect((await canvasStats(el, 'canvas.gaps')).inkFraction).toBeGreaterThan(0.015);
   // The core's test: slopes 2.01 and 3.01, shrink ≈ 4 and ≈ 8 per halving.
   const s = await slopes(el);
   expect(s.j).toBeGreaterThan(1.85); expect(s.j).toBeLessThan(2.15);
@@ -49,7 +66,7 @@ test('changing a control changes the numbers; a bad value is rejected naming the
   await page.goto('www/examples/one-epoch.html');
   const el = await ready(page, '#logreg');
   await expect.poll(() => readout(el, '.r-orderings')).toBe('24');
-  const before = await canvasStats(el, 'canvas.gaps', BLUE);
+  const before = await gaps(el, JR);
   expect(await readout(el, '.r-c')).toBe('0.0083'); // ((N−B)/(N−1))·α/(4B) = (2/3)·0.1/8
   const b = control(el, 'batchSize');
   await b.box.fill('1');
@@ -61,7 +78,9 @@ test('changing a control changes the numbers; a bad value is rejected naming the
   await n.box.press('Enter');
   await expect.poll(() => readout(el, '.r-orderings')).toBe('6');
   expect(await el.locator('table.gaps tbody').textContent()).not.toBe(tableBefore);
-  expect((await canvasStats(el, 'canvas.gaps', BLUE)).hash).not.toBe(before.hash);
+  const after = await gaps(el, JR);
+  expect(after).toHaveLength(before.length);
+  expect(after).not.toEqual(before);
   // B = 2 does not divide N = 3: rejected at the batch size, naming the rule.
   await b.box.fill('2');
   await b.box.press('Enter');
@@ -91,7 +110,8 @@ test('on the lab page the state round-trips through the URL hash', async ({ page
   const s2 = await el2.evaluate((e) => e.settings);
   expect([s2.model, s2.learningRate, s2.halvings]).toEqual(['tanh', '0.025', '2']);
   await expect.poll(() => readout(el2, '.r-slope-jr')).toBe(slope);
-  expect((await canvasStats(el2, 'canvas.gaps', BLUE)).near).toBeGreaterThan(100);
+  const jr2 = marksLabelled(await sceneOf(el2), JR)[0];
+  expect([jr2.n, jr2.x]).toEqual([3, [0.00625, 0.025]]); // α = 0.025 and 2 halvings
   con.check();
 });
 

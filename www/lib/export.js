@@ -1,7 +1,7 @@
 // Export helpers for widgets: downloads (CSV, JSON, PNG, SVG) and the figure as one image. Formatting
 // and pixel copying only; the numbers come from the widget's exportData() (Rust results).
 
-import { surfaceOf } from './plot.js';
+import { surfaceOf, drawPanel, drawLegend, drawWrapped, legendOf } from './plot.js';
 import { svgContext, SvgUnsupported } from './svg.js';
 
 /** Save `data` (string or Blob) as a file named `name`. */
@@ -33,11 +33,94 @@ export function toJson(value) {
   return JSON.stringify(value, (_, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2);
 }
 
+// ---- export from the scene (widgets that declare `scene()`, www/lib/plot.js) ----------------
+
+/** Larger type than on screen: the exported figure is meant for a slide. */
+const SLIDE = { tick: 12, label: 13, text: 12, ink: '#222' };
+const WIDTH = 960, PAD = 24, GAP = 20;
+const FONT = 'system-ui, -apple-system, "Segoe UI", sans-serif';
+
+/** The widget whose figure `root` is and its current scene, if it declares one. */
+function sceneOf(root) {
+  const host = root.getRootNode?.()?.host;
+  const scene = typeof host?.scene === 'function' ? host.scene() : null;
+  return scene ? { host, scene } : null;
+}
+
 /**
- * The figure as one PNG: every visible canvas under `root` drawn at its on-screen position
+ * Paint `scene` on `ctx` as a slide, WIDTH wide: title, panels in a grid (each with its title,
+ * at its on-screen aspect ratio, at most 400 high), the legend from the marks, then the caption and a line with
+ * the widget's settings (the seed among them). Returns the height used.
+ */
+function paintScene(ctx, { host, scene }) {
+  const panels = scene.panels.filter((p) => !p.over);
+  const cols = scene.columns ?? Math.min(panels.length, 2);
+  const cellW = (WIDTH - 2 * PAD - (cols - 1) * GAP) / cols;
+  const aspect = (id) => {
+    const c = host.root?.querySelector(`canvas[data-panel="${id}"]`);
+    return c?.clientHeight ? Math.min(2.2, Math.max(1.2, c.clientWidth / c.clientHeight)) : 4 / 3;
+  };
+  const cellH = Math.min(400, Math.max(...panels.map((p) => cellW / aspect(p.id)))) + 24;
+  let y = PAD;
+  ctx.fillStyle = SLIDE.ink;
+  ctx.font = `bold 17px ${FONT}`;
+  if (scene.title) y += drawWrapped(ctx, scene.title, { left: PAD, top: y, width: WIDTH - 2 * PAD, lineHeight: 22 }) + 8;
+  panels.forEach((p, i) => {
+    const left = PAD + (i % cols) * (cellW + GAP), top = y + Math.floor(i / cols) * (cellH + GAP);
+    ctx.fillStyle = SLIDE.ink;
+    ctx.font = `bold 14px ${FONT}`;
+    if (p.title && p.title !== scene.title) drawWrapped(ctx, p.title, { left, top, width: cellW, lineHeight: 18 });
+    const scales = drawPanel(ctx, p, { left, top: top + 24, width: cellW, height: cellH - 24, theme: SLIDE });
+    for (const over of scene.panels.filter((q) => q.over === p.id)) drawPanel(ctx, over, { theme: SLIDE, scales });
+  });
+  y += Math.ceil(panels.length / cols) * (cellH + GAP);
+  y += drawLegend(ctx, legendOf(scene.panels.flatMap((p) => p.marks)), { left: PAD, top: y, width: WIDTH - 2 * PAD, theme: SLIDE }) + 10;
+  ctx.fillStyle = SLIDE.ink;
+  ctx.font = `13px ${FONT}`;
+  if (scene.caption) y += drawWrapped(ctx, scene.caption, { left: PAD, top: y, width: WIDTH - 2 * PAD, lineHeight: 18 }) + 4;
+  const settings = (host.fields ?? []).map((f) => `${f.name} = ${host.valid?.[f.name]}`).join(', ');
+  ctx.fillStyle = '#555';
+  ctx.font = `12px ${FONT}`;
+  y += drawWrapped(ctx, `<${host.localName}>${settings ? ` settings: ${settings}` : ''}`, { left: PAD, top: y, width: WIDTH - 2 * PAD, lineHeight: 16 });
+  return Math.ceil(y + PAD);
+}
+
+/** The scene's height when painted (a dry run on a scratch canvas). */
+const sceneHeight = (s) => paintScene(document.createElement('canvas').getContext('2d'), s);
+
+/** The scene as a PNG at 2× (1920 pixels wide). */
+function scenePng(s) {
+  const H = sceneHeight(s), out = document.createElement('canvas');
+  out.width = 2 * WIDTH; out.height = 2 * H;
+  const ctx = out.getContext('2d');
+  ctx.scale(2, 2);
+  ctx.fillStyle = '#fff'; ctx.fillRect(0, 0, WIDTH, H);
+  paintScene(ctx, s);
+  return new Promise((resolve, reject) => out.toBlob((b) => (b ? resolve(b) : reject(new Error('PNG encoding failed'))), 'image/png'));
+}
+
+/** The scene as an SVG document (heat maps as embedded PNG images). */
+function sceneSvg(s) {
+  const H = sceneHeight(s), ctx = svgContext(WIDTH, H);
+  paintScene(ctx, s);
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${H}" viewBox="0 0 ${WIDTH} ${H}">
+<rect width="${WIDTH}" height="${H}" fill="#fff"/>
+${ctx.markup()}
+</svg>
+`;
+}
+
+// ---- screen copies (widgets without a scene) ------------------------------------------------
+
+/**
+ * The figure as one PNG. A widget with a scene is rendered from it (sceneSvg's layout); else
+ * every visible canvas under `root` drawn at its on-screen position
  * (stacked layers compose), at the canvases' own resolution, on a white background.
  */
 export async function figurePng(root) {
+  const s = sceneOf(root);
+  if (s) return scenePng(s);
   const canvases = [...root.querySelectorAll('canvas')].filter((c) => c.offsetParent !== null && c.width > 1);
   if (!canvases.length) throw new Error('nothing to export: no canvas is drawn');
   const box = root.getBoundingClientRect();
@@ -80,12 +163,14 @@ function recordSurface(s) {
 }
 
 /**
- * The figure as one SVG document: every visible canvas at its on-screen position, redrawn as
+ * The figure as one SVG document: from the scene if the widget has one; else every visible canvas at its on-screen position, redrawn as
  * vectors through its Surface (axes, curves, text, ellipses); canvases the recorder cannot
  * express, and raster layers (heat maps, pre-rendered trails), are embedded as PNG images.
  * Returns the SVG text; `figureSvg.last` tells how many canvases were vector vs raster.
  */
 export function figureSvg(root) {
+  const s = sceneOf(root);
+  if (s) { figureSvg.last = { vector: 1, raster: 0, scene: true }; return sceneSvg(s); }
   const canvases = visibleCanvases(root);
   if (!canvases.length) throw new Error('nothing to export: no canvas is drawn');
   const box = root.getBoundingClientRect();

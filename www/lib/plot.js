@@ -1,11 +1,58 @@
-// Canvas drawing helpers: crisp canvases at any device pixel ratio, linear scales, nice ticks,
-// axes with labels, and the colour-blind-safe Okabe–Ito palette. Drawing only: no model math.
+// The lab's one plot layer: crisp layered canvases, linear and log scales, axes, marks, legends,
+// drawn from a SCENE that the widget declares. Drawing only: no model math.
+//
+// ---- How a widget draws a figure -----------------------------------------------------------
+// 1. renderFigure() writes the HTML: one <canvas data-panel="ID"> per panel (with its HTML
+//    title above it, as before) and an empty <div class="legend" aria-hidden="true">.
+// 2. onReady(): `this.figure = new Figure(this)`; then `this.figure.draw()` whenever the data
+//    changes (a resize redraws by itself). The Figure calls the widget's `scene()`.
+// 3. scene() returns a plain object built from the widget's state (or null before there is data):
+//      { title, caption,                        // export only: the figure's title and a sentence
+//        panels: [{ id, title,                  // id = the canvas's data-panel; title for export
+//          x: { label, scale: 'linear'|'log', domain: [lo, hi], ticks: [..], pad, clamp, grid },
+//          y: { ... , short },                  // short: a shorter label for low panels
+//          margin: { right: 64 },               // optional, added room (e.g. for text marks)
+//          key: [deps],                         // optional: skip redrawing while these are === the last
+//          over: 'ID',                          // optional: a transparent layer over panel ID (same scales, no axes)
+//          marks: [ ... ] }] }
+//    Axis `domain` may hold null ends: they come from the marks' data, widened by `pad` (a
+//    fraction of the span; of the log span on a log axis; default 0 for x, 0.06 for y) after
+//    `clamp: [lo, hi]` bounds the data. `ticks` defaults to nice round values (1-2-5 or decades
+//    on a log axis); overlapping x tick labels are thinned. `grid` (y lines) defaults to true.
+// 4. Tests read `el.scene()` (tests/scene.mjs summarizes it); the export menu renders the same
+//    scene as a slide-ready PNG or SVG with titles, axis labels, legend and caption (export.js).
+//
+// Marks (drawn in order, clipped to the plot area unless `clip: false`; every mark may carry
+// `label` (a legend entry, merged with other marks of the same label) and `extent: false` (not
+// used for the axis domains)). Colours are CSS colours; `dash` is a canvas dash array.
+//   line    { x: [..], y: [..], colour, width = 2, dash, markers: 'circle'|'square'|'triangle',
+//             fill, base = 0 }            // fill: paint between the curve and y = base
+//   band    { x, lo: [..], hi: [..], fill }          // ±SE or credible bands
+//   rule    { x: v } or { y: v }, colour, width = 1, dash   // a full-width or full-height line
+//   dots    { x, y, colour or colours: [..], r = 3 or r: [..], shape: 'circle'|'square'|'cross' }
+//   heat    { values, nx, ny, x: [x0, x1], y: [y0, y1], ramp: [[t, [r, g, b]], ..], domain: [lo, hi] }
+//           or { image: <canvas>, x, y }  // row 0 of `values` is drawn at the top (y1)
+//   contour { lines: [[x0, y0, x1, y1, ..], ..], segments: false, colour, width = 1, dash }
+//   text    { x, y, text, colour, size, align, baseline, dx, dy, plate: false }  // x may be
+//             'left'|'right', y 'top'|'bottom' (the plot's edges); not clipped by default
+//   arrow   { x: [x0, x1], y: [y0, y1], colour, width = 1.5, head = 7 }
+//   key     { label, colour, dash, fill, shape }     // a legend entry that draws nothing
+//   draw    { draw(ctx, { x, y, plot }) }           // escape hatch, e.g. the funnel's incremental trails
+// See www/widgets/laplace-vb.js (two linear panels, area fill, rule, text) and
+// www/widgets/one-epoch.js (log–log, markers, reference slopes, text in the margin).
+
+import { svgContext } from './svg.js';
 
 /** Okabe & Ito (2008) colour-blind-safe palette. */
 export const OKABE_ITO = {
   black: '#000000', orange: '#E69F00', skyBlue: '#56B4E9', green: '#009E73',
   yellow: '#F0E442', blue: '#0072B2', vermillion: '#D55E00', purple: '#CC79A7',
 };
+
+const FONT = 'system-ui, -apple-system, "Segoe UI", sans-serif';
+/** Font sizes and ink of the on-screen figures; the export passes larger ones. */
+export const SCREEN = { tick: 11, label: 12, text: 11, ink: '#333' };
+const font = (px, weight = '') => `${weight} ${px}px ${FONT}`.trim();
 
 const SURFACES = new WeakMap();
 
@@ -69,6 +116,8 @@ export class Surface {
   disconnect() { this.observer.disconnect(); }
 }
 
+// ---- scales and ticks ---------------------------------------------------------------------
+
 /** Linear map from [d0, d1] to [r0, r1], with `invert`. */
 export function scale(d0, d1, r0, r1) {
   const k = (r1 - r0) / (d1 - d0 || 1);
@@ -76,6 +125,17 @@ export function scale(d0, d1, r0, r1) {
   f.invert = (p) => d0 + (p - r0) / k;
   f.domain = [d0, d1];
   f.range = [r0, r1];
+  return f;
+}
+
+/** Logarithmic map from [d0, d1] (both > 0) to [r0, r1]; ticks and labels stay in data units. */
+export function logScale(d0, d1, r0, r1) {
+  const lin = scale(Math.log(d0), Math.log(d1), r0, r1);
+  const f = (v) => lin(Math.log(v));
+  f.invert = (p) => Math.exp(lin.invert(p));
+  f.domain = [d0, d1];
+  f.range = [r0, r1];
+  f.log = true;
   return f;
 }
 
@@ -90,23 +150,41 @@ export function ticks(lo, hi, count = 5) {
   return out;
 }
 
+/** Ticks on a log axis: 1-2-5 per decade over a short range, every decade (or every other) over a long one. */
+export function logTicks(lo, hi) {
+  const decades = Math.log10(hi / lo);
+  const mantissas = decades < 2 ? [1, 2, 5] : [1];
+  const every = decades > 7 ? 2 : 1;
+  const out = [];
+  for (let e = Math.floor(Math.log10(lo)) - 1; e <= Math.ceil(Math.log10(hi)); e++) {
+    if (mantissas.length === 1 && e % every !== 0) continue;
+    for (const m of mantissas) { const v = m * 10 ** e; if (v >= lo * 0.999 && v <= hi * 1.001) out.push(Number(v.toPrecision(3))); }
+  }
+  return out.length >= 2 ? out : [lo, hi];
+}
+
 export function formatTick(v) {
   const a = Math.abs(v);
   if (a !== 0 && (a >= 1e5 || a < 1e-3)) return v.toExponential(0);
   return String(Number(v.toPrecision(4)));
 }
 
-/** Axes box with ticks, tick labels and axis titles. `x`, `y` are scales from `scale()`. */
-export function drawAxes(ctx, { x, y, xLabel, yLabel, xTicks, yTicks, color = '#333', grid = false }) {
+/**
+ * Axes box with ticks, tick labels and axis titles. `x`, `y` are scales from `scale()` or
+ * `logScale()`. Overlapping x tick labels are thinned; `yLabelGap` is the distance from the axis
+ * to the y title's baseline.
+ */
+export function drawAxes(ctx, { x, y, xLabel, yLabel, xTicks, yTicks, color = '#333', grid = false, theme = SCREEN, yLabelGap = 40 }) {
   const [x0, x1] = x.range;
   const [y0, y1] = y.range; // y0 is the bottom (larger pixel value)
   ctx.save();
   ctx.strokeStyle = color;
   ctx.fillStyle = color;
   ctx.lineWidth = 1;
-  ctx.font = '11px system-ui, -apple-system, "Segoe UI", sans-serif';
-  const xt = xTicks ?? ticks(...x.domain, 6);
-  const yt = yTicks ?? ticks(Math.min(...y.domain), Math.max(...y.domain), 4);
+  ctx.font = font(theme.tick);
+  const xt = xTicks ?? (x.log ? logTicks(...x.domain) : ticks(...x.domain, 6));
+  const [ylo, yhi] = [Math.min(...y.domain), Math.max(...y.domain)];
+  const yt = yTicks ?? (y.log ? logTicks(ylo, yhi) : ticks(ylo, yhi, 4));
   if (grid) {
     ctx.save();
     ctx.strokeStyle = 'rgba(0,0,0,0.08)';
@@ -118,10 +196,13 @@ export function drawAxes(ctx, { x, y, xLabel, yLabel, xTicks, yTicks, color = '#
   ctx.stroke();
   ctx.textAlign = 'center';
   ctx.textBaseline = 'top';
-  for (const t of xt) {
-    const px = Math.round(x(t)) + 0.5;
+  let free = -Infinity; // the x tick labels' right edge so far
+  for (const t of [...xt].sort((a, b) => x(a) - x(b))) {
+    const px = Math.round(x(t)) + 0.5, text = formatTick(t), half = ctx.measureText(text).width / 2;
     ctx.beginPath(); ctx.moveTo(px, y0); ctx.lineTo(px, y0 + 4); ctx.stroke();
-    ctx.fillText(formatTick(t), px, y0 + 6);
+    if (px - half < free + 6) continue;
+    ctx.fillText(text, px, y0 + 6);
+    free = px + half;
   }
   ctx.textAlign = 'right';
   ctx.textBaseline = 'middle';
@@ -130,11 +211,11 @@ export function drawAxes(ctx, { x, y, xLabel, yLabel, xTicks, yTicks, color = '#
     ctx.beginPath(); ctx.moveTo(x0 - 4, py); ctx.lineTo(x0, py); ctx.stroke();
     ctx.fillText(formatTick(t), x0 - 6, py);
   }
-  ctx.font = '12px system-ui, -apple-system, "Segoe UI", sans-serif';
-  if (xLabel) { ctx.textAlign = 'center'; ctx.textBaseline = 'top'; ctx.fillText(xLabel, (x0 + x1) / 2, y0 + 22); }
+  ctx.font = font(theme.label);
+  if (xLabel) { ctx.textAlign = 'center'; ctx.textBaseline = 'top'; ctx.fillText(xLabel, (x0 + x1) / 2, y0 + 10 + theme.tick * 1.1); }
   if (yLabel) {
     ctx.save();
-    ctx.translate(x0 - 40, (y0 + y1) / 2);
+    ctx.translate(x0 - yLabelGap, (y0 + y1) / 2);
     ctx.rotate(-Math.PI / 2);
     ctx.textAlign = 'center'; ctx.textBaseline = 'bottom';
     ctx.fillText(yLabel, 0, 0);
@@ -169,4 +250,350 @@ export function polyline(ctx, n, px, py, maxPoints = 2000) {
     if (open && Number.isFinite(X) && Number.isFinite(Y)) ctx.lineTo(X, Y);
   }
   ctx.stroke();
+}
+
+// ---- panels: scales from the scene, then axes and marks -----------------------------------
+
+/** The data values a mark spans on axis `k` ('x' or 'y'), as arrays or numbers. */
+function markValues(m, k) {
+  if (m.extent === false) return [];
+  if (m.type === 'band') return k === 'x' ? [m.x] : [m.lo, m.hi];
+  if (m.type === 'contour') return m.lines.map((l) => l.filter((_, i) => i % 2 === (k === 'x' ? 0 : 1)));
+  if (['line', 'dots', 'rule', 'heat', 'arrow'].includes(m.type)) return m[k] === undefined ? [] : [m[k]];
+  return [];
+}
+
+/** An axis spec resolved to a scale over pixels [r0, r1]. */
+function axisScale(spec, marks, k, r0, r1) {
+  const log = spec.scale === 'log';
+  let [lo, hi] = spec.domain ?? [null, null];
+  if (lo == null || hi == null) {
+    let a = Infinity, b = -Infinity;
+    for (const m of marks) {
+      for (const vs of markValues(m, k)) {
+        for (const v of typeof vs === 'number' ? [vs] : vs) if (Number.isFinite(v) && (!log || v > 0)) { if (v < a) a = v; if (v > b) b = v; }
+      }
+    }
+    const [c0, c1] = spec.clamp ?? [-Infinity, Infinity];
+    a = Math.max(a, c0); b = Math.min(b, c1);
+    if (lo != null) a = lo;
+    if (hi != null) b = hi;
+    if (!(a <= b)) [a, b] = log ? [1, 10] : [0, 1];
+    const t = log ? Math.log : (v) => v, inv = log ? Math.exp : (v) => v;
+    let [ta, tb] = [t(a), t(b)];
+    if (!(tb > ta)) { ta -= 0.5; tb += 0.5; }
+    const pad = (spec.pad ?? (k === 'y' ? 0.06 : 0)) * (tb - ta);
+    lo = lo ?? inv(ta - pad);
+    hi = hi ?? inv(tb + pad);
+  }
+  return (log ? logScale : scale)(lo, hi, r0, r1);
+}
+
+/** Pixel value of a data coordinate or a named plot edge. */
+const place = (v, s, edges) => (typeof v === 'string' ? edges[v] : s(v));
+
+function stroked(ctx, m, width = 2) {
+  ctx.strokeStyle = m.colour ?? '#000';
+  ctx.lineWidth = m.width ?? width;
+  ctx.setLineDash(m.dash ?? []);
+  ctx.globalAlpha = m.opacity ?? 1;
+}
+
+function marker(ctx, shape, px, py, r = 4) {
+  if (shape === 'square') ctx.rect(px - r * 0.875, py - r * 0.875, r * 1.75, r * 1.75);
+  else if (shape === 'triangle') { ctx.moveTo(px, py - 1.25 * r); ctx.lineTo(px + 1.125 * r, py + 0.875 * r); ctx.lineTo(px - 1.125 * r, py + 0.875 * r); ctx.closePath(); }
+  else if (shape === 'cross') { ctx.moveTo(px - r, py - r); ctx.lineTo(px + r, py + r); ctx.moveTo(px + r, py - r); ctx.lineTo(px - r, py + r); }
+  else { ctx.moveTo(px + r, py); ctx.arc(px, py, r, 0, 2 * Math.PI); }
+}
+
+const HEAT_CACHE = new WeakMap();
+/** The `values` of a heat mark as an nx × ny canvas through its colour ramp (cached per array). */
+function heatImage(m) {
+  const key = `${m.nx}x${m.ny}:${m.domain}:${JSON.stringify(m.ramp)}`;
+  const hit = HEAT_CACHE.get(m.values);
+  if (hit?.key === key) return hit.canvas;
+  const canvas = document.createElement('canvas');
+  canvas.width = m.nx; canvas.height = m.ny;
+  const g = canvas.getContext('2d');
+  const img = g.createImageData(m.nx, m.ny);
+  const [lo, hi] = m.domain;
+  for (let i = 0; i < m.nx * m.ny; i++) img.data.set([...ramp(m.ramp, (m.values[i] - lo) / (hi - lo || 1)), 255], 4 * i);
+  g.putImageData(img, 0, 0);
+  HEAT_CACHE.set(m.values, { key, canvas });
+  return canvas;
+}
+
+/** How each mark type paints itself, given the panel's scales `x`, `y` and plot edges `e`. */
+const MARKS = {
+  line(ctx, m, x, y) {
+    const n = m.x.length;
+    if (m.fill) {
+      const base = y(m.base ?? 0);
+      const idx = [...Array(n).keys()].filter((i) => Number.isFinite(x(m.x[i])) && Number.isFinite(y(m.y[i])));
+      if (idx.length) {
+        ctx.fillStyle = m.fill;
+        ctx.beginPath(); ctx.moveTo(x(m.x[idx[0]]), base);
+        for (const i of idx) ctx.lineTo(x(m.x[i]), y(m.y[i]));
+        ctx.lineTo(x(m.x[idx.at(-1)]), base); ctx.fill();
+      }
+    }
+    stroked(ctx, m);
+    if (m.width !== 0) polyline(ctx, n, (i) => x(m.x[i]), (i) => y(m.y[i]), m.maxPoints);
+    if (m.markers) {
+      ctx.setLineDash([]); ctx.fillStyle = m.colour ?? '#000';
+      for (let i = 0; i < n; i++) {
+        const px = x(m.x[i]), py = y(m.y[i]);
+        if (Number.isFinite(px) && Number.isFinite(py)) { ctx.beginPath(); marker(ctx, m.markers, px, py); ctx.fill(); }
+      }
+    }
+  },
+  band(ctx, m, x, y) {
+    const n = m.x.length, stride = Math.max(1, Math.ceil(n / 600));
+    const ok = (i) => Number.isFinite(y(m.lo[i])) && Number.isFinite(y(m.hi[i])) && Number.isFinite(x(m.x[i]));
+    const idx = [];
+    for (let i = 0; i < n; i += stride) if (ok(i)) idx.push(i);
+    if (n && (n - 1) % stride && ok(n - 1)) idx.push(n - 1);
+    if (!idx.length) return;
+    ctx.fillStyle = m.fill ?? 'rgba(0,0,0,0.15)';
+    ctx.beginPath();
+    idx.forEach((i, j) => (j ? ctx.lineTo(x(m.x[i]), y(m.hi[i])) : ctx.moveTo(x(m.x[i]), y(m.hi[i]))));
+    for (const i of idx.reverse()) ctx.lineTo(x(m.x[i]), y(m.lo[i]));
+    ctx.fill();
+  },
+  rule(ctx, m, x, y, e) {
+    stroked(ctx, { colour: 'rgba(0,0,0,0.35)', ...m }, 1);
+    ctx.beginPath();
+    if (m.x !== undefined) { const px = x(m.x); ctx.moveTo(px, e.bottom); ctx.lineTo(px, e.top); } else { const py = y(m.y); ctx.moveTo(e.left, py); ctx.lineTo(e.right, py); }
+    ctx.stroke();
+  },
+  dots(ctx, m, x, y) {
+    const each = Array.isArray(m.colours) || ArrayBuffer.isView(m.r) || Array.isArray(m.r);
+    stroked(ctx, { ...m, width: m.width ?? 1.5 });
+    const paint = () => { if (m.shape === 'cross') ctx.stroke(); else ctx.fill(); };
+    ctx.fillStyle = m.colour ?? '#000';
+    ctx.beginPath();
+    for (let i = 0; i < m.x.length; i++) {
+      const px = x(m.x[i]), py = y(m.y[i]);
+      if (!Number.isFinite(px) || !Number.isFinite(py)) continue;
+      if (each) { ctx.beginPath(); if (m.colours) ctx.fillStyle = ctx.strokeStyle = m.colours[i]; }
+      marker(ctx, m.shape, px, py, typeof m.r === 'number' ? m.r : m.r?.[i] ?? 3);
+      if (each) paint();
+    }
+    if (!each) paint();
+  },
+  heat(ctx, m, x, y) {
+    const [px0, px1] = [x(m.x[0]), x(m.x[1])], [py0, py1] = [y(m.y[1]), y(m.y[0])];
+    ctx.imageSmoothingEnabled = m.smooth ?? true;
+    ctx.drawImage(m.image ?? heatImage(m), px0, py0, px1 - px0, py1 - py0);
+  },
+  contour(ctx, m, x, y) {
+    stroked(ctx, m, 1);
+    ctx.beginPath();
+    for (const l of m.lines) {
+      for (let i = 0; i + 1 < l.length; i += 2) {
+        const px = x(l[i]), py = y(l[i + 1]);
+        if (i === 0 || (m.segments && i % 4 === 0)) ctx.moveTo(px, py); else ctx.lineTo(px, py);
+      }
+      if (m.closed) ctx.closePath();
+    }
+    ctx.stroke();
+  },
+  text(ctx, m, x, y, e, theme) {
+    const px = place(m.x, x, e) + (m.dx ?? 0), py = place(m.y, y, e) + (m.dy ?? 0);
+    ctx.font = font(m.size ?? theme.text, m.bold ? 'bold' : '');
+    ctx.textAlign = m.align ?? 'left';
+    ctx.textBaseline = m.baseline ?? 'middle';
+    if (m.plate) {
+      const w = ctx.measureText(m.text).width, h = (m.size ?? theme.text) + 4;
+      const left = px - ({ center: w / 2, right: w }[ctx.textAlign] ?? 0);
+      const top = py - ({ top: 0, bottom: h }[ctx.textBaseline] ?? h / 2);
+      ctx.fillStyle = 'rgba(255,255,255,0.9)'; ctx.fillRect(left - 3, top - 1, w + 6, h + 2);
+    }
+    ctx.fillStyle = m.colour ?? theme.ink;
+    ctx.fillText(m.text, px, py);
+  },
+  arrow(ctx, m, x, y) {
+    const [ax, bx] = m.x.map(x), [ay, by] = m.y.map(y), t = Math.atan2(by - ay, bx - ax), h = m.head ?? 7;
+    stroked(ctx, m, 1.5);
+    ctx.beginPath(); ctx.moveTo(ax, ay); ctx.lineTo(bx, by); ctx.stroke();
+    ctx.setLineDash([]); ctx.fillStyle = m.colour ?? '#000';
+    ctx.beginPath(); ctx.moveTo(bx, by);
+    ctx.lineTo(bx - h * Math.cos(t - 0.4), by - h * Math.sin(t - 0.4)); ctx.lineTo(bx - h * Math.cos(t + 0.4), by - h * Math.sin(t + 0.4));
+    ctx.closePath(); ctx.fill();
+  },
+  key() {},
+  draw(ctx, m, x, y, plot) { m.draw(ctx, { x, y, plot }); },
+};
+
+/** Room for the y tick labels and title: the widest tick label + gaps + the title's height. */
+function leftMargin(ctx, ys, label, theme) {
+  ctx.save();
+  ctx.font = font(theme.tick);
+  const [lo, hi] = [Math.min(...ys.domain), Math.max(...ys.domain)];
+  const tks = ys.ticksUsed ?? (ys.log ? logTicks(lo, hi) : ticks(lo, hi, 4));
+  const w = Math.max(0, ...tks.map((t) => ctx.measureText(formatTick(t)).width));
+  ctx.restore();
+  return Math.ceil(w + 10 + (label ? theme.label * 1.2 + 4 : 0));
+}
+
+/**
+ * Draw one panel of a scene into the box (left, top, width, height) of `ctx`: axes, then the
+ * marks, clipped to the plot area. Returns the scales `{ x, y }` (for hit testing), or the given
+ * `scales` for a layer `over` another panel (no axes then).
+ */
+export function drawPanel(ctx, panel, { left = 0, top = 0, width, height, theme = SCREEN, scales } = {}) {
+  let x, y;
+  const xs = panel.x ?? {}, ys = panel.y ?? {};
+  if (scales) ({ x, y } = scales);
+  else {
+    const m = { top: 12, right: 12, bottom: 14 + 1.1 * theme.tick + (xs.label ? 1.2 * theme.label : 0), ...panel.margin };
+    // The y scale first (its tick labels set the left margin), then the x scale.
+    const bottom = top + height - m.bottom;
+    y = axisScale(ys, panel.marks, 'y', bottom, top + m.top);
+    if (ys.ticks) y.ticksUsed = ys.ticks;
+    ctx.font = font(theme.label);
+    const yLabel = ys.short && ctx.measureText(ys.label).width > bottom - top - m.top ? ys.short : ys.label;
+    const l = m.left ?? leftMargin(ctx, y, yLabel, theme);
+    x = axisScale(xs, panel.marks, 'x', left + l, left + width - m.right);
+    drawAxes(ctx, { x, y, xLabel: xs.label, yLabel, xTicks: xs.ticks, yTicks: ys.ticks, grid: ys.grid ?? true, theme, yLabelGap: l - 4 - theme.label * 1.2 });
+  }
+  const edges = { left: x.range[0], right: x.range[1], bottom: y.range[0], top: y.range[1] };
+  for (const m of panel.marks) {
+    ctx.save();
+    if (m.clip ?? m.type !== 'text') { ctx.beginPath(); ctx.rect(edges.left, edges.top, edges.right - edges.left, edges.bottom - edges.top); ctx.clip(); }
+    MARKS[m.type](ctx, m, x, y, edges, theme);
+    ctx.restore();
+  }
+  return { x, y };
+}
+
+// ---- legends ------------------------------------------------------------------------------
+
+/**
+ * The legend entries of a list of marks: one per distinct `label`, in order, merging the marks
+ * that share it (a line and its fill, a line and its band): `{ label, colour, fill, dash, width,
+ * shape, line }` (`line`: draw a stroke in the swatch; `shape`: a marker).
+ */
+export function legendOf(marks) {
+  const out = new Map();
+  for (const m of marks) {
+    if (!m.label) continue;
+    const e = out.get(m.label) ?? { label: m.label, line: false };
+    const add = (k, v) => { if (e[k] === undefined && v !== undefined) e[k] = v; };
+    const shape = m.type === 'dots' ? m.shape ?? 'circle' : m.type === 'line' ? m.markers : m.shape;
+    if (m.type !== 'band') add('colour', m.colour ?? m.colours?.[0]);
+    add('fill', m.fill);
+    add('shape', shape);
+    if (m.type !== 'band' && m.type !== 'dots' && m.type !== 'text' && (m.type !== 'key' || (m.colour && !m.shape))) {
+      e.line = true; add('dash', m.dash?.length ? m.dash : undefined); add('width', m.width);
+    }
+    out.set(m.label, e);
+  }
+  return [...out.values()];
+}
+
+const esc = (s) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+/** Paint a legend entry's 22 × 12 swatch at (x, y), drawn like its marks: fill, stroke, marker. */
+function paintSwatch(ctx, e, x, y) {
+  const cy = y + 6, c = e.colour ?? '#000';
+  if (e.fill) { ctx.fillStyle = e.fill; ctx.fillRect(x + 1, cy - (e.line ? 3 : 5), 20, e.line ? 8 : 10); }
+  if (e.line) { stroked(ctx, { colour: c, width: e.width, dash: e.dash }); ctx.beginPath(); ctx.moveTo(x + 1, e.fill ? cy - 3 : cy); ctx.lineTo(x + 21, e.fill ? cy - 3 : cy); ctx.stroke(); }
+  if (e.shape) { stroked(ctx, { colour: c, width: 1.5 }); ctx.fillStyle = c; ctx.beginPath(); marker(ctx, e.shape, x + 11, cy); if (e.shape === 'cross') ctx.stroke(); else ctx.fill(); }
+}
+
+const SWATCHES = new Map();
+/** A legend entry's swatch as inline SVG (the same painting as in the exported legend). */
+export function swatchSvg(e) {
+  const key = JSON.stringify([e.colour, e.fill, e.line, e.width, e.dash, e.shape]);
+  if (!SWATCHES.has(key)) {
+    const g = svgContext(22, 12);
+    paintSwatch(g, e, 0, 0);
+    SWATCHES.set(key, `<svg class="swatch-svg" width="22" height="12" viewBox="0 0 22 12" aria-hidden="true">${g.markup()}</svg>`);
+  }
+  return SWATCHES.get(key);
+}
+
+/**
+ * Draw a legend (entries from `legendOf`) as swatches and text flowing over `width` from
+ * (left, top); returns its height. The export's counterpart of `legendHtml`.
+ */
+export function drawLegend(ctx, entries, { left, top, width, theme = SCREEN }) {
+  const row = theme.label * 1.7;
+  let x = left, y = top;
+  ctx.save();
+  ctx.font = font(theme.label);
+  ctx.textBaseline = 'middle';
+  for (const e of entries) {
+    const w = 28 + ctx.measureText(e.label).width;
+    if (x > left && x + w > left + width) { x = left; y += row; }
+    const cy = y + row / 2;
+    paintSwatch(ctx, e, x, cy - 6);
+    ctx.fillStyle = theme.ink;
+    ctx.fillText(e.label, x + 28, cy);
+    x += w + 18;
+  }
+  ctx.restore();
+  return entries.length ? y + row - top : 0;
+}
+
+/** Draw `text` wrapped to `width` from (left, top) in the current font; returns its height. */
+export function drawWrapped(ctx, text, { left, top, width, lineHeight }) {
+  let line = '', y = top;
+  ctx.textBaseline = 'top';
+  for (const word of String(text).split(/\s+/)) {
+    const next = line ? `${line} ${word}` : word;
+    if (line && ctx.measureText(next).width > width) { ctx.fillText(line, left, y); y += lineHeight; line = word; } else line = next;
+  }
+  if (line) { ctx.fillText(line, left, y); y += lineHeight; }
+  return y - top;
+}
+
+/** The legend as HTML: `<span data-label>` + swatch + text per entry. */
+export const legendHtml = (entries) => entries.map((e) => `<span data-label="${esc(e.label)}">${swatchSvg(e)}${esc(e.label)}</span>`).join('');
+
+// ---- the figure: a widget's scene on its canvases -----------------------------------------
+
+/**
+ * Draws `host.scene()` on the canvases `canvas[data-panel=ID]` under `host.root` and writes the
+ * legend into `.legend` (a `.legend[data-panel="ID …"]` collects only those panels' entries).
+ * `scales[id]` holds each panel's last scales (for pointer input).
+ */
+export class Figure {
+  constructor(host) {
+    this.host = host;
+    this.surfaces = new Map();
+    this.scales = {};
+  }
+
+  surface(id) {
+    if (!this.surfaces.has(id)) {
+      const canvas = this.host.root.querySelector(`canvas[data-panel="${id}"]`);
+      this.surfaces.set(id, canvas && new Surface(canvas, () => this.draw(true)));
+    }
+    return this.surfaces.get(id);
+  }
+
+  /** Redraw every panel whose `key` changed (all of them with `force`, e.g. after a resize). */
+  draw(force = false) {
+    const scene = this.host.scene();
+    if (!scene) return;
+    for (const panel of scene.panels) {
+      const s = this.surface(panel.id);
+      if (!s || (!force && panel.key && !s.stale(...panel.key))) continue;
+      if (force && panel.key) s.stale(...panel.key);
+      s.clear(panel.over ? null : '#fff');
+      this.scales[panel.id] = drawPanel(s.ctx, panel, { width: s.width, height: s.height, scales: panel.over && this.scales[panel.over] });
+    }
+    const boxes = [...this.host.root.querySelectorAll('.legend')];
+    const claimed = new Set(boxes.flatMap((b) => b.dataset.panel?.split(' ') ?? []));
+    for (const box of boxes) {
+      const own = box.dataset.panel?.split(' ');
+      const panels = scene.panels.filter((p) => (own ? own.includes(p.id) : !claimed.has(p.id)));
+      const html = legendHtml(legendOf(panels.flatMap((p) => p.marks)));
+      if (box.legendHtml !== html) { box.innerHTML = html; box.legendHtml = html; }
+    }
+  }
+
+  disconnect() { for (const s of this.surfaces.values()) s?.disconnect(); }
 }

@@ -7,7 +7,7 @@
 // Embed: <script type="module" src=".../www/widgets/laplace-vb.js"></script>
 //        <noiselab-laplace-vb slope="20" offset="4"></noiselab-laplace-vb>
 import { NoiselabWidget } from '../lib/widget.js';
-import { Surface, scale, drawAxes, polyline, OKABE_ITO as C } from '../lib/plot.js';
+import { Figure, swatchSvg, OKABE_ITO as C } from '../lib/plot.js';
 
 const CSS = `
 .pair { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 10px; }
@@ -18,7 +18,6 @@ table.kl { border-collapse: collapse; font-variant-numeric: tabular-nums; font-s
 table.kl th, table.kl td { padding: 3px 10px; text-align: right; border-bottom: 1px solid var(--border); }
 table.kl th:first-child, table.kl td:first-child { text-align: left; white-space: nowrap; }
 table.kl td.best { font-weight: 700; }
-.swatch.fill { height: 8px; border-top-width: 2px; }
 `;
 let sheet;
 
@@ -34,6 +33,11 @@ const CURVES = [
   { key: 'variational', label: 'variational argmin KL(q‖p)', colour: '#2E9E3E', width: 3, dash: [] },
   { key: 'momentMatched', label: 'moment matched argmin KL(p‖q)', colour: C.blue, width: 2, dash: [2, 3] },
 ];
+// The y axes: densities from 0 (p is filled down to it), − ln densities capped at 30.
+const PANELS = {
+  density: { title: 'Densities', y: { label: 'density', domain: [0, null] } },
+  neglog: { title: 'Negative log densities', y: { label: '− ln density', clamp: [-Infinity, 30] } },
+};
 const fmt = (v, d = 4) => (Number.isFinite(v) ? v.toFixed(d) : '—');
 // Two KLs (nats) are "equal" when they differ by less than half the last digit shown (4
 // decimals): at slope 0 all three Gaussians are p itself and every KL is 0 to rounding.
@@ -91,22 +95,18 @@ class NoiselabLaplaceVb extends NoiselabWidget {
   }
 
   renderFigure() {
-    const legend = CURVES.map((c) => (c.fill
-      ? `<span><i class="swatch fill" style="border-color:${c.colour};background:${c.fill}"></i>${c.label}</span>`
-      : `<span><i class="swatch${c.dash.length ? ' dashed' : ''}" style="border-color:${c.colour}"></i>${c.label}</span>`)).join('');
     return `
       <div class="pair">
-        <div><div class="plot-head"><strong>Densities</strong></div><canvas class="density" role="img" aria-label="densities"></canvas></div>
-        <div><div class="plot-head"><strong>Negative log densities</strong></div><canvas class="neglog" role="img" aria-label="negative log densities"></canvas></div>
+        <div><div class="plot-head"><strong>${PANELS.density.title}</strong></div><canvas data-panel="density" class="density" role="img" aria-label="densities"></canvas></div>
+        <div><div class="plot-head"><strong>${PANELS.neglog.title}</strong></div><canvas data-panel="neglog" class="neglog" role="img" aria-label="negative log densities"></canvas></div>
       </div>
-      <div class="legend" aria-hidden="true">${legend}</div>
+      <div class="legend" aria-hidden="true"></div>
       <div class="table-scroll" tabindex="0" role="group" aria-label="KL table of the three Gaussians on Bishop’s density"><table class="kl" aria-label="the three Gaussians and their KL divergences"><thead><tr><th>Gaussian</th><th>mean</th><th>std</th><th>KL(q‖p) nats</th><th>KL(p‖q) nats</th></tr></thead><tbody></tbody></table></div>`;
   }
 
   async onReady() {
-    this.densityView = new Surface(this.$('canvas.density'), () => this.draw());
-    this.neglogView = new Surface(this.$('canvas.neglog'), () => this.draw());
-    this.draw();
+    this.figure = new Figure(this);
+    this.figure.draw();
   }
 
   async onApplied() {
@@ -114,52 +114,32 @@ class NoiselabLaplaceVb extends NoiselabWidget {
     // At slope 0, σ(b) is a constant factor of p̃: the offset changes nothing.
     this.setControlDisabled('offset', Number(this.valid.slope) === 0 ? 'No effect at slope a = 0: σ(b) is a constant factor, p is N(0, 1) for every b.' : null);
     this.result = await this.worker.request('compute', { kind: 'density1d', settings, zMin: Z_MIN, zMax: Z_MAX, n: POINTS });
-    this.draw();
+    this.figure?.draw();
     this.updateReadout();
     this.dispatchEvent(new CustomEvent('noiselab-frame', { detail: this.result.analysis, bubbles: true, composed: true }));
   }
 
-  draw() {
-    if (!this.densityView || !this.result) return;
-    const { z, density, negLogDensity } = this.result;
-    this.plot(this.densityView, z, density, { yLabel: 'density', floor: 0 });
-    this.plot(this.neglogView, z, negLogDensity, { yLabel: '− ln density', cap: 30 });
-  }
-
-  plot(view, z, curves, { yLabel, floor, cap }) {
-    const ctx = view.ctx;
-    view.clear('#fff');
-    let lo = Infinity, hi = -Infinity;
-    for (const c of curves) for (const v of c) if (Number.isFinite(v)) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
-    if (floor !== undefined) lo = floor;
-    if (cap !== undefined) hi = Math.min(hi, cap);
-    if (!(hi > lo)) hi = lo + 1;
-    const pad = 0.06 * (hi - lo);
-    const x = scale(Z_MIN, Z_MAX, 52, view.width - 12);
-    const y = scale(lo - (floor === undefined ? pad : 0), hi + pad, view.height - 40, 12);
-    drawAxes(ctx, { x, y, xLabel: 'z', yLabel, grid: true });
-    ctx.save();
-    ctx.beginPath(); ctx.rect(x.range[0], y.range[1], x.range[1] - x.range[0], y.range[0] - y.range[1]); ctx.clip();
-    if (floor === 0) {
-      // The true density, filled ochre as Bishop's is yellow.
-      ctx.fillStyle = CURVES[0].fill;
-      ctx.beginPath(); ctx.moveTo(x(z[0]), y(0));
-      for (let i = 0; i < z.length; i++) ctx.lineTo(x(z[i]), y(curves[0][i]));
-      ctx.lineTo(x(z[z.length - 1]), y(0)); ctx.fill();
-    }
-    // The mode z₀.
-    const mode = this.result.analysis.mode;
-    ctx.strokeStyle = 'rgba(0,0,0,0.35)'; ctx.lineWidth = 1; ctx.setLineDash([3, 3]);
-    ctx.beginPath(); ctx.moveTo(x(mode), y.range[0]); ctx.lineTo(x(mode), y.range[1]); ctx.stroke();
-    ctx.setLineDash([]);
-    ctx.fillStyle = '#444'; ctx.font = '12px system-ui, sans-serif'; ctx.textBaseline = 'top'; ctx.textAlign = 'right';
-    ctx.fillText('mode z₀', x(mode) - 4, y.range[1] + 2);
-    for (let k = CURVES.length - 1; k >= 0; k--) {
-      const c = CURVES[k];
-      ctx.strokeStyle = c.colour; ctx.lineWidth = c.width; ctx.setLineDash(c.dash);
-      polyline(ctx, z.length, (i) => x(z[i]), (i) => y(curves[k][i]));
-    }
-    ctx.restore();
+  /**
+   * Public API: the figure as data (www/lib/plot.js): on each panel p(z) (filled on the density
+   * panel) and the three Gaussians over z, and the mode z₀ as a dashed rule.
+   */
+  scene() {
+    if (!this.result) return null;
+    const { z, density, negLogDensity, analysis } = this.result;
+    const panel = (id, curves) => ({
+      id, ...PANELS[id],
+      x: { label: 'z', domain: [Z_MIN, Z_MAX] },
+      marks: [
+        ...CURVES.map((c, k) => ({ type: 'line', label: c.label, colour: c.colour, width: c.width, dash: c.dash, fill: id === 'density' ? c.fill : undefined, x: z, y: curves[k] })),
+        { type: 'rule', x: analysis.mode, dash: [3, 3] },
+        { type: 'text', x: analysis.mode, y: 'top', dx: -4, dy: 2, align: 'right', baseline: 'top', size: 12, colour: '#444', text: 'mode z₀' },
+      ],
+    });
+    return {
+      title: 'Laplace vs variational Gaussian on a skewed density (Bishop, PRML Fig. 10.1)',
+      caption: `p(z) ∝ exp(−z²/2)·σ(a·z + b). ${verdictOf(analysis, this.valid.slope)}`,
+      panels: [panel('density', density), panel('neglog', negLogDensity)],
+    };
   }
 
   updateReadout() {
@@ -169,8 +149,7 @@ class NoiselabLaplaceVb extends NoiselabWidget {
     const bestPQ = Math.min(...rows.map((r) => r[2].klPQ));
     // Every Gaussian within the tolerance of the smallest KL is marked (all three at slope 0).
     const best = (v, b) => (relation(v, b, KL_TOL) === '=' ? 'best' : '');
-    const colour = { Laplace: CURVES[1].colour, variational: CURVES[2].colour, 'moment matched': CURVES[3].colour };
-    this.$('table.kl tbody').innerHTML = rows.map(([name, q, kl]) => `<tr><td><i class="swatch" style="border-color:${colour[name]}"></i> ${name}</td><td>${fmt(q.mean)}</td><td>${fmt(q.std)}</td>` +
+    this.$('table.kl tbody').innerHTML = rows.map(([name, q, kl], i) => `<tr><td>${swatchSvg({ ...CURVES[i + 1], line: true })} ${name}</td><td>${fmt(q.mean)}</td><td>${fmt(q.std)}</td>` +
       `<td class="${best(kl.klQP, bestQP)}">${fmt(kl.klQP)}</td><td class="${best(kl.klPQ, bestPQ)}">${fmt(kl.klPQ)}</td></tr>`).join('');
     const rel = relation(a.variationalKl.klQP, a.laplaceKl.klQP, KL_TOL);
     const relText = { '<': '&lt;', '=': '=', '>': '&gt;' }[rel];

@@ -10,7 +10,7 @@
 // Embed: <script type="module" src=".../www/widgets/one-epoch.js"></script>
 //        <noiselab-one-epoch model="tanh" learning-rate="0.025"></noiselab-one-epoch>
 import { NoiselabWidget } from '../lib/widget.js';
-import { Surface, scale, drawAxes, polyline, OKABE_ITO as C } from '../lib/plot.js';
+import { Figure, OKABE_ITO as C } from '../lib/plot.js';
 
 const CSS = `
 .table-scroll { overflow-x: auto; max-width: 100%; }
@@ -32,42 +32,11 @@ const SERIES = [
   { key: 'flowVariant', label: 'wrong R', short: 'wrong R', colour: C.green, dash: [6, 4], marker: 'triangle' },
 ];
 const GUIDE = 'rgba(0, 0, 0, 0.45)';
-const MARGIN = { left: 64, right: 64, top: 14, bottom: 44 };
+const TITLE = 'Mean SGD iterate after one epoch vs the modified flow';
 
 const exp = (v) => (Number.isFinite(v) ? v.toExponential(2) : '—');
 const num = (v, d = 2) => (Number.isFinite(v) ? v.toFixed(d) : '—');
 const alphaText = (a) => (Number.isFinite(a) ? String(Number(a.toPrecision(4))) : '—');
-
-/** A log-scale axis as a drawAxes-compatible scale (ticks and labels stay in data units). */
-function logScale(d0, d1, r0, r1) {
-  const lin = scale(Math.log(d0), Math.log(d1), r0, r1);
-  const f = (v) => lin(Math.log(v));
-  f.invert = (p) => Math.exp(lin.invert(p));
-  f.domain = [d0, d1];
-  f.range = [r0, r1];
-  return f;
-}
-
-/** Ticks on a log axis: 1-2-5 per decade over a short range, every decade (or every other) over a long one. */
-function logTicks(lo, hi) {
-  const decades = Math.log10(hi / lo);
-  const mantissas = decades < 2 ? [1, 2, 5] : [1];
-  const every = decades > 7 ? 2 : 1;
-  const out = [];
-  for (let e = Math.floor(Math.log10(lo)) - 1; e <= Math.ceil(Math.log10(hi)); e++) {
-    if (mantissas.length === 1 && e % every !== 0) continue;
-    for (const m of mantissas) { const v = m * 10 ** e; if (v >= lo * 0.999 && v <= hi * 1.001) out.push(Number(v.toPrecision(3))); }
-  }
-  return out.length >= 2 ? out : [lo, hi];
-}
-
-function marker(ctx, kind, px, py) {
-  ctx.beginPath();
-  if (kind === 'circle') ctx.arc(px, py, 4, 0, 2 * Math.PI);
-  else if (kind === 'square') ctx.rect(px - 3.5, py - 3.5, 7, 7);
-  else { ctx.moveTo(px, py - 5); ctx.lineTo(px + 4.5, py + 3.5); ctx.lineTo(px - 4.5, py + 3.5); ctx.closePath(); }
-  ctx.fill();
-}
 
 /** Short names of the wrong regularizers for the verdict. */
 const VARIANT_SHORT = {
@@ -115,15 +84,15 @@ class NoiselabOneEpoch extends NoiselabWidget {
 
   renderFigure() {
     return `
-      <div class="plot-head"><strong>Mean SGD iterate after one epoch vs the modified flow</strong><span>log–log</span></div>
-      <canvas class="gaps" role="img" aria-label="gap between the mean SGD epoch iterate and the flows, against the learning rate"></canvas>
+      <div class="plot-head"><strong>${TITLE}</strong><span>log–log</span></div>
+      <canvas data-panel="gaps" class="gaps" role="img" aria-label="gap between the mean SGD epoch iterate and the flows, against the learning rate"></canvas>
       <div class="legend" aria-hidden="true"></div>
       <div class="table-scroll" tabindex="0" role="group" aria-label="table of the gaps for every learning rate"><table class="gaps" aria-label="gaps between the mean SGD epoch iterate and each flow"><thead></thead><tbody></tbody></table></div>`;
   }
 
   async onReady() {
-    this.view = new Surface(this.$('canvas.gaps'), () => this.draw());
-    this.draw();
+    this.figure = new Figure(this);
+    this.figure.draw();
   }
 
   async onApplied() {
@@ -132,7 +101,7 @@ class NoiselabOneEpoch extends NoiselabWidget {
     this.variant = settings.variant;
     this.batchSize = Number(settings.batchSize);
     this.trainPoints = Number(settings.trainPoints);
-    this.draw();
+    this.figure?.draw();
     this.updateReadout();
     this.dispatchEvent(new CustomEvent('noiselab-frame', { detail: this.result, bubbles: true, composed: true }));
   }
@@ -146,58 +115,33 @@ class NoiselabOneEpoch extends NoiselabWidget {
     }));
   }
 
-  draw() {
-    if (!this.view || !this.result) return;
-    const { view } = this;
-    const ctx = view.ctx;
-    view.clear('#fff');
+  /**
+   * Public API: the figure as data (www/lib/plot.js): one log–log panel, the gap to each flow
+   * against α (with markers), and dotted reference slopes 2 and 3 a factor 3 below the J and
+   * J + R curves at the smallest α, labelled in the right margin.
+   */
+  scene() {
     const r = this.result;
-    const a = r.learningRates;
-    const series = this.series();
-    const all = series.flatMap((s) => s.data.gaps).filter((v) => Number.isFinite(v) && v > 0);
-    if (!all.length) return;
-    const aLo = Math.min(...a), aHi = Math.max(...a);
-    // Guide lines: slope 2 under the J curve and slope 3 under the J + R curve, a factor 3 below
-    // their smallest-α point.
-    const guides = [
-      { slope: 2, at: r.flowJ.gaps[a.length - 1] / 3 },
-      { slope: 3, at: r.flowJr.gaps[a.length - 1] / 3 },
-    ].filter((g) => Number.isFinite(g.at) && g.at > 0);
+    if (!r) return null;
+    const a = r.learningRates, aLo = Math.min(...a), aHi = Math.max(...a);
+    const guides = [{ slope: 2, at: r.flowJ.gaps.at(-1) / 3 }, { slope: 3, at: r.flowJr.gaps.at(-1) / 3 }].filter((g) => g.at > 0);
     const guideY = (g, alpha) => g.at * (alpha / aLo) ** g.slope;
-    for (const g of guides) all.push(guideY(g, aLo), guideY(g, aHi));
-    const gLo = Math.min(...all) / 1.6, gHi = Math.max(...all) * 1.6;
-    const x = logScale(aLo / 1.15, aHi * 1.15, MARGIN.left, view.width - MARGIN.right);
-    const y = logScale(gLo, gHi, view.height - MARGIN.bottom, MARGIN.top);
-    drawAxes(ctx, {
-      x, y, grid: true,
-      // Every rung of the ladder as a tick (every other one on a narrow plot).
-      xTicks: a.filter((_, i) => view.width >= 520 || i % 2 === 0),
-      yTicks: logTicks(gLo, gHi),
-      xLabel: 'learning rate α (log scale)',
-      yLabel: view.height >= 300 ? '‖w̄_SGD − w_flow‖ (log scale)' : '‖w̄_SGD − w_flow‖',
-    });
-    ctx.save();
-    ctx.beginPath(); ctx.rect(x.range[0], y.range[1], x.range[1] - x.range[0], y.range[0] - y.range[1]); ctx.clip();
-    ctx.strokeStyle = GUIDE; ctx.fillStyle = GUIDE; ctx.lineWidth = 1.25; ctx.setLineDash([2, 4]);
-    for (const g of guides) {
-      ctx.beginPath(); ctx.moveTo(x(aLo), y(guideY(g, aLo))); ctx.lineTo(x(aHi), y(guideY(g, aHi))); ctx.stroke();
-    }
-    ctx.restore();
-    ctx.save();
-    ctx.fillStyle = '#333'; ctx.font = '11px system-ui, -apple-system, "Segoe UI", sans-serif';
-    ctx.textAlign = 'left'; ctx.textBaseline = 'middle';
-    for (const g of guides) ctx.fillText(`slope ${g.slope}`, x(aHi) + 8, y(guideY(g, aHi)));
-    ctx.restore();
-    ctx.save();
-    ctx.beginPath(); ctx.rect(x.range[0], y.range[1], x.range[1] - x.range[0], y.range[0] - y.range[1]); ctx.clip();
-    for (const s of series) {
-      const g = s.data.gaps;
-      ctx.strokeStyle = s.colour; ctx.fillStyle = s.colour; ctx.lineWidth = 2.5; ctx.setLineDash(s.dash);
-      polyline(ctx, g.length, (i) => x(a[i]), (i) => y(Math.max(g[i], gLo)));
-      ctx.setLineDash([]);
-      for (let i = 0; i < g.length; i++) if (g[i] > 0) marker(ctx, s.marker, x(a[i]), y(g[i]));
-    }
-    ctx.restore();
+    return {
+      title: 'One epoch of SGD vs the modified flow (Smith, Dherin, Barrett & De, ICLR 2021)',
+      caption: this.verdictText(),
+      panels: [{
+        id: 'gaps', title: TITLE, margin: { right: 64 },
+        x: { label: 'learning rate α (log scale)', scale: 'log', domain: [aLo / 1.15, aHi * 1.15], ticks: a }, // every rung of the ladder
+        y: { label: '‖w̄_SGD − w_flow‖ (log scale)', short: '‖w̄_SGD − w_flow‖', scale: 'log', pad: 0.04 },
+        marks: [
+          ...this.series().map((s) => ({ type: 'line', label: s.label, colour: s.colour, dash: s.dash, width: 2.5, markers: s.marker, x: a, y: s.data.gaps })),
+          ...guides.flatMap((g) => [
+            { type: 'line', label: 'reference slopes 2 and 3', colour: GUIDE, width: 1.25, dash: [2, 4], x: [aLo, aHi], y: [guideY(g, aLo), guideY(g, aHi)] },
+            { type: 'text', x: aHi, y: guideY(g, aHi), dx: 8, text: `slope ${g.slope}` },
+          ]),
+        ],
+      }],
+    };
   }
 
   updateReadout() {
@@ -205,8 +149,6 @@ class NoiselabOneEpoch extends NoiselabWidget {
     const series = this.series();
     const mean = (v) => (v.length ? v.reduce((s, x) => s + x, 0) / v.length : NaN);
     const cls = { flowJ: 'j', flowJr: 'jr', flowVariant: 'variant' };
-    this.$('.legend').innerHTML = series.map((s) => `<span><i class="swatch${s.dash.length ? ' dashed' : ''}" style="border-color:${s.colour}"></i>${s.label}</span>`).join('') +
-      `<span><i class="swatch dashed" style="border-color:${GUIDE}"></i>reference slopes 2 and 3</span>`;
     this.$('table.gaps thead').innerHTML = `<tr><th>α</th>${series.map((s) => `<th>gap to ${s.short}</th><th>shrink</th>`).join('')}<th>‖w̄_SGD − w₀‖</th></tr>`;
     this.$('table.gaps tbody').innerHTML = r.learningRates.map((alpha, i) => `<tr><td>${alphaText(alpha)}</td>` +
       series.map((s) => `<td>${exp(s.data.gaps[i])}</td><td>${i ? `${num(s.data.shrink[i - 1])}×` : ''}</td>`).join('') +
