@@ -196,14 +196,13 @@ export function drawAxes(ctx, { x, y, xLabel, yLabel, xTicks, yTicks, color = '#
   ctx.stroke();
   ctx.textAlign = 'center';
   ctx.textBaseline = 'top';
-  let free = -Infinity; // the x tick labels' right edge so far
-  for (const t of [...xt].sort((a, b) => x(a) - x(b))) {
-    const px = Math.round(x(t)) + 0.5, text = formatTick(t), half = ctx.measureText(text).width / 2;
-    ctx.beginPath(); ctx.moveTo(px, y0); ctx.lineTo(px, y0 + 4); ctx.stroke();
-    if (px - half < free + 6) continue;
-    ctx.fillText(text, px, y0 + 6);
-    free = px + half;
-  }
+  // Every k-th x tick label, the smallest k at which none overlap (ticks stay at every value).
+  const xs = [...xt].sort((a, b) => x(a) - x(b)).map((t) => ({ px: Math.round(x(t)) + 0.5, text: formatTick(t) }));
+  for (const t of xs) { t.half = ctx.measureText(t.text).width / 2; ctx.beginPath(); ctx.moveTo(t.px, y0); ctx.lineTo(t.px, y0 + 4); ctx.stroke(); }
+  const fits = (k) => xs.every((t, i) => i < k || i % k || t.px - t.half > xs[i - k].px + xs[i - k].half + 6);
+  let k = 1;
+  while (k < xs.length && !fits(k)) k++;
+  xs.forEach((t, i) => { if (i % k === 0) ctx.fillText(t.text, t.px, y0 + 6); });
   ctx.textAlign = 'right';
   ctx.textBaseline = 'middle';
   for (const t of yt) {
