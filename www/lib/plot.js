@@ -21,23 +21,26 @@
 //    on a log axis); overlapping x tick labels are thinned. `grid` (y lines) defaults to true.
 // 4. Tests read `el.scene()` (tests/scene.mjs summarizes it); the export menu renders the same
 //    scene as a slide-ready PNG or SVG with titles, axis labels, legend and caption (export.js).
+// A `.legend[data-panel="ID ID2"]` gets only those panels' entries (the plain `.legend` the
+// rest); `this.figure.scales[ID]` holds a panel's last `{ x, y }` scales (x.invert for clicks).
 //
 // Marks (drawn in order, clipped to the plot area unless `clip: false`; every mark may carry
 // `label` (a legend entry, merged with other marks of the same label) and `extent: false` (not
 // used for the axis domains)). Colours are CSS colours; `dash` is a canvas dash array.
-//   line    { x: [..], y: [..], colour, width = 2, dash, markers: 'circle'|'square'|'triangle',
-//             fill, base = 0 }            // fill: paint between the curve and y = base
+//   line    { x: [..], y: [..], colour, width = 2, dash, opacity, maxPoints = 2000,
+//             markers: 'circle'|'square'|'triangle', fill, base = 0 }  // fill: down to y = base
 //   band    { x, lo: [..], hi: [..], fill }          // ±SE or credible bands
 //   rule    { x: v } or { y: v }, colour, width = 1, dash   // a full-width or full-height line
 //   dots    { x, y, colour or colours: [..], r = 3 or r: [..], shape: 'circle'|'square'|'cross' }
 //   heat    { values, nx, ny, x: [x0, x1], y: [y0, y1], ramp: [[t, [r, g, b]], ..], domain: [lo, hi] }
 //           or { image: <canvas>, x, y }  // row 0 of `values` is drawn at the top (y1)
 //   contour { lines: [[x0, y0, x1, y1, ..], ..], segments: false, colour, width = 1, dash }
-//   text    { x, y, text, colour, size, align, baseline, dx, dy, plate: false }  // x may be
+//   text    { x, y, text, colour, size, bold, align, baseline, dx, dy, plate }  // x may be
 //             'left'|'right', y 'top'|'bottom' (the plot's edges); not clipped by default
 //   arrow   { x: [x0, x1], y: [y0, y1], colour, width = 1.5, head = 7 }
 //   key     { label, colour, dash, fill, shape }     // a legend entry that draws nothing
-//   draw    { draw(ctx, { x, y, plot }) }           // escape hatch, e.g. the funnel's incremental trails
+//   draw    { draw(ctx, { x, y, plot }) }  // escape hatch (plot: the plot area's edges in px),
+//             e.g. the funnel's incremental trails: keep the offscreen layer, drawImage it here
 // See www/widgets/laplace-vb.js (two linear panels, area fill, rule, text) and
 // www/widgets/one-epoch.js (log–log, markers, reference slopes, text in the margin).
 
