@@ -57,7 +57,7 @@ async function run({ runs = 7, w1Steps = 2000, trajectories = 1000, steps = 1000
     {
       name: 'noiselab wasm',
       fn: () => {
-        const r = new nl.FunnelRun({ trajectories, steps, noiseStd: 1 });
+        const r = nl.Funnel.create({ trajectories, steps, noiseStd: 1 }).run;
         r.step(steps);
         r.free();
         return 0;

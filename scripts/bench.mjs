@@ -57,7 +57,7 @@ const runNative = (workload) => {
 
 // ---- the bench page's wasm: the lab's release module plus the bench entry points (cargo feature
 // `bench`, left out of www/pkg), built the same way (wasm-pack, then wasm-opt) into bench/pkg ----
-execFileSync('bash', ['scripts/build-wasm.sh', 'bench/pkg', 'all,bench'], { stdio: 'inherit' });
+execFileSync('bash', ['scripts/build-wasm.sh', 'bench/pkg', 'all', 'bench'], { stdio: 'inherit' });
 
 // ---- a static server for the bench page (bench/ with bench/pkg, TensorFlow.js) -----------------
 const SERVED = ['bench/', 'node_modules/@tensorflow/'];

@@ -2,10 +2,12 @@
 # Build the wasm adapter (release) into OUT_DIR (relative to the repository) and shrink it with
 # binaryen's wasm-opt (npm package `binaryen`, pinned in package.json; Debian's is too old for
 # wasm-bindgen's output, so wasm-pack's own wasm-opt step is off in crates/wasm/Cargo.toml).
-#   bash scripts/build-wasm.sh www/pkg/noise funnel,sgd-ou   one family's module (only those kinds)
-#   bash scripts/build-wasm.sh bench/pkg all,bench           the benchmark page's module (every
-#                                                            kind and the `bench` entry points)
-#   bash scripts/build-wasm.sh OUT_DIR                       every kind (the crate's default)
+#   bash scripts/build-wasm.sh www/pkg/noise sgd-posterior,funnel  one family's module (only those
+#                                                                  kinds: NOISELAB_KINDS, read by
+#                                                                  crates/wasm/build.rs)
+#   bash scripts/build-wasm.sh bench/pkg all bench                 the benchmark page's module (every
+#                                                                  kind and the `bench` feature)
+#   bash scripts/build-wasm.sh OUT_DIR                             every kind
 # Idempotent: the optimized module is cached under target/wasm-opt/ by the SHA-256 of wasm-pack's
 # output and the flags, so an unchanged build skips the ~30 s optimization.
 # -Oz: on this module -O3, -Os and -Oz leave W1–W3 speed within noise (issue 7 note) and -Oz is
@@ -13,12 +15,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
-OUT_DIR=${1:?usage: build-wasm.sh OUT_DIR [cargo features]}
-FEATURES=${2:-}
+OUT_DIR=${1:?usage: build-wasm.sh OUT_DIR [kinds | all] [cargo features]}
+export NOISELAB_KINDS=${2:-all}
+FEATURES=${3:-}
 WASM_OPT_FLAGS=(-Oz)
 
 args=(--log-level warn build crates/wasm --release --target web --no-typescript --no-pack --out-dir "../../$OUT_DIR")
-[ -n "$FEATURES" ] && args+=(-- --no-default-features --features "$FEATURES")
+[ -n "$FEATURES" ] && args+=(-- --features "$FEATURES")
 wasm-pack "${args[@]}"
 # wasm-pack writes a `*` .gitignore there; the repository's own .gitignore already covers the
 # folder, and npm would otherwise leave the core out of the package (npm pack honours nested

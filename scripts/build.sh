@@ -6,13 +6,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 
-echo "[build] wasm (release): one module per family of experiments (www/lib/families.js)"
+echo "[build] wasm (release): one module per family of experiments (www/lib/registry.js)"
 families=$(node --input-type=module -e "
-  import { FAMILIES, featureOf } from './www/lib/families.js';
-  for (const [f, kinds] of Object.entries(FAMILIES)) console.log(f + ' ' + kinds.map(featureOf).join(','));")
+  import { FAMILIES } from './www/lib/registry.js';
+  for (const [f, kinds] of Object.entries(FAMILIES)) console.log(f + ' ' + kinds.join(','));")
 rm -f www/pkg/noiselab_wasm.js www/pkg/noiselab_wasm_bg.wasm # the one-module layout before families
-while read -r family features; do
-  bash scripts/build-wasm.sh "www/pkg/$family" "$features"
+while read -r family kinds; do
+  bash scripts/build-wasm.sh "www/pkg/$family" "$kinds"
 done <<< "$families"
 
 echo "[build] vendoring KaTeX from node_modules"

@@ -47,7 +47,7 @@ test('npm pack: the tarball works from another static server, by script tag and 
     const out = execFileSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', dir], { encoding: 'utf8' });
     const [info] = JSON.parse(out);
     const files = info.files.map((f) => f.path);
-    for (const f of ['package.json', 'www/noiselab.js', 'www/lib/worker.js', 'www/lib/families.js', 'www/pkg/noise/noiselab_wasm.js', 'www/pkg/noise/noiselab_wasm_bg.wasm', 'www/pkg/sharpness/noiselab_wasm_bg.wasm', 'www/widgets/funnel.js', 'www/frame.html']) expect(files).toContain(f);
+    for (const f of ['package.json', 'www/noiselab.js', 'www/lib/worker.js', 'www/lib/registry.js', 'www/pkg/noise/noiselab_wasm.js', 'www/pkg/noise/noiselab_wasm_bg.wasm', 'www/pkg/sharpness/noiselab_wasm_bg.wasm', 'www/widgets/funnel.js', 'www/frame.html']) expect(files).toContain(f);
     expect(files.filter((f) => /^(crates|tests|scripts|target|node_modules)\//.test(f))).toEqual([]);
     const { WIDGETS } = await import('../www/noiselab.js');
     for (const m of Object.values(WIDGETS)) expect(files).toContain(path.posix.join('www', m));

@@ -13,6 +13,7 @@
 
 import { registerOffline } from './lib/offline.js';
 import { currentKey } from './lib/keys.js';
+import { WIDGETS, loadWidget as loadModule } from './lib/registry.js';
 
 // Offline after the first visit (the service worker sits at the root of the build).
 registerOffline(new URL('../', import.meta.url));
@@ -279,9 +280,7 @@ const mathDone = Promise.all([mathReady, fillLaterMath()])
 
 // ---- the live widget -------------------------------------------------------------------------
 
-function loadWidget(figureId, tag, modulePath, { grace = 4000, restore = true } = {}) {
-  const figure = document.getElementById(figureId);
-  if (!figure) return;
+function loadWidget(figure, tag, { grace = 4000, restore = true } = {}) {
   const status = figure.querySelector('.widget-status');
   const setStatus = (state, text) => {
     figure.dataset.state = state;
@@ -294,7 +293,7 @@ function loadWidget(figureId, tag, modulePath, { grace = 4000, restore = true } 
     setStatus('ready', '');
     if (restore) mathDone.then(() => requestAnimationFrame(restoreFromHash));
   });
-  import(modulePath)
+  loadModule(tag)
     .then(() => {
       if (customElements.get(tag)) return;
       // The module may define the element after an await of its own; give it a moment.
@@ -306,25 +305,9 @@ function loadWidget(figureId, tag, modulePath, { grace = 4000, restore = true } 
     })
     .catch((err) => {
       setStatus('error', 'The interactive figure could not be loaded. Reload the page to try again.');
-      console.error(`${tag}: ${modulePath} failed to load`, err);
+      console.error(`${tag}: ${WIDGETS[tag]} failed to load`, err);
     });
 }
-
-// The page's widgets: figure id, element, module.
-const WIDGETS = [
-  ['funnel-figure', 'noiselab-funnel', './widgets/funnel.js'],
-  ['laplace-vb-figure', 'noiselab-laplace-vb', './widgets/laplace-vb.js'],
-  ['dropout-figure', 'noiselab-dropout', './widgets/dropout.js'],
-  ['nng-figure', 'noiselab-nng', './widgets/nng.js'],
-  ['logreg-posterior-figure', 'noiselab-logreg-posterior', './widgets/logreg-posterior.js'],
-  ['description-length-figure', 'noiselab-description-length', './widgets/description-length.js'],
-  ['sgd-posterior-figure', 'noiselab-sgd-posterior', './widgets/sgd-posterior.js'],
-  ['bayes-regression-figure', 'noiselab-bayes-regression', './widgets/bayes-regression.js'],
-  ['sharpness-figure', 'noiselab-sharpness', './widgets/sharpness.js'],
-  ['implicit-regularizer-figure', 'noiselab-implicit-reg', './widgets/implicit-reg.js'],
-  ['bbb-linreg-figure', 'noiselab-bbb-linreg', './widgets/bbb-linreg.js'],
-  ['one-epoch-figure', 'noiselab-one-epoch', './widgets/one-epoch.js'],
-];
 
 // A widget's module loads at once when its figure is in the section the page opens at or near
 // the view (within a screen); the others load one at a time when the page is idle, after the
@@ -333,8 +316,9 @@ const WIDGETS = [
 // evaluating and building eleven others (issue 7, W4; widget.js likewise boots far widgets last).
 function loadWidgets() {
   const opened = targetFromHash(initialHash)?.closest('main > section');
-  const pending = new Map(WIDGETS
-    .map((w) => [document.getElementById(w[0]), w])
+  // The page's widgets (the registry's elements), each in its figure.
+  const pending = new Map(Object.keys(WIDGETS)
+    .map((tag) => [document.querySelector(tag)?.closest('figure'), tag])
     .filter(([figure]) => figure)
     .sort(([a], [b]) => (a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1)));
   const near = 'IntersectionObserver' in window
@@ -347,11 +331,11 @@ function loadWidgets() {
   // not take the reader away from where they have gone since.
   let first = true;
   function load(figure) {
-    const w = pending.get(figure);
-    if (!w) return;
+    const tag = pending.get(figure);
+    if (!tag) return;
     pending.delete(figure);
     near?.unobserve(figure);
-    loadWidget(...w, { restore: first });
+    loadWidget(figure, tag, { restore: first });
   }
   const idle = globalThis.requestIdleCallback ?? ((f) => setTimeout(f, 50));
   let draining = false;

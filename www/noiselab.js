@@ -4,39 +4,16 @@
 // and each widget's code is fetched only when its element is on the page (now or later).
 // The widgets' worker and WebAssembly core are resolved relative to this file, so the folder can
 // be copied anywhere on the notes' own site (workers must be same-origin with the page).
+// The widgets are the rows of the lab's registry (www/lib/registry.js).
+import { WIDGETS, loadWidget } from './lib/registry.js';
 
-/** Tag → module (relative to this file) for every widget in the lab. */
-export const WIDGETS = {
-  'noiselab-sharpness': './widgets/sharpness.js',
-  'noiselab-dropout': './widgets/dropout.js',
-  'noiselab-description-length': './widgets/description-length.js',
-  'noiselab-bayes-regression': './widgets/bayes-regression.js',
-  'noiselab-bbb-linreg': './widgets/bbb-linreg.js',
-  'noiselab-laplace-vb': './widgets/laplace-vb.js',
-  'noiselab-logreg-posterior': './widgets/logreg-posterior.js',
-  'noiselab-nng': './widgets/nng.js',
-  'noiselab-sgd-posterior': './widgets/sgd-posterior.js',
-  'noiselab-funnel': './widgets/funnel.js',
-  'noiselab-implicit-reg': './widgets/implicit-reg.js',
-  'noiselab-one-epoch': './widgets/one-epoch.js',
-};
-
-const loading = new Map();
-
-/** Load (once) the module defining `tag`; resolves when the element is defined. */
-export function load(tag) {
-  const name = String(tag).toLowerCase();
-  if (!WIDGETS[name]) return Promise.reject(new Error(`noiselab has no widget <${name}>; known: ${Object.keys(WIDGETS).join(', ')}`));
-  if (!loading.has(name)) {
-    loading.set(name, import(new URL(WIDGETS[name], import.meta.url).href).then(() => customElements.whenDefined(name)));
-  }
-  return loading.get(name);
-}
+/** Tag → module (relative to this file) for every widget in the lab; `load(tag)` loads one once. */
+export { WIDGETS, loadWidget as load };
 
 function scan(node) {
   if (!(node instanceof Element)) return;
-  if (WIDGETS[node.localName]) load(node.localName);
-  for (const tag of Object.keys(WIDGETS)) if (node.querySelector(tag)) load(tag);
+  if (WIDGETS[node.localName]) loadWidget(node.localName);
+  for (const tag of Object.keys(WIDGETS)) if (node.querySelector(tag)) loadWidget(tag);
 }
 
 if (typeof document !== 'undefined') {

@@ -1,13 +1,13 @@
 // Main-thread side of the worker protocol (see worker.js): one Promise per request.
 //
-// The WebAssembly core is one module per family of experiments (families.js). Each family's
+// The WebAssembly core is one module per family of experiments (registry.js). Each family's
 // module is fetched and compiled once per page, here (compiledCore), and the compiled
 // WebAssembly.Module is posted to every worker of that family in its first message ('init'), so
 // N widgets of a family cost one download and one compilation, not N; each worker still
 // instantiates its own copy (own memory: a panic kills only that instance, and a fresh worker
 // gets the same module). If the page cannot compile it (a host page's CSP without
 // 'wasm-unsafe-eval', an old browser), the worker fetches and compiles the module itself.
-import { familyOf } from './families.js';
+import { familyOf } from './registry.js';
 
 const compiled = new Map();
 

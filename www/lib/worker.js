@@ -3,15 +3,13 @@
 // `{id, ok: false, error: {kind, message, errors?}}`; bulk data travels as transferred typed
 // arrays. A Rust panic aborts the wasm instance: the worker reports it (kind "panic") and
 // refuses further work; the widget's reset starts a fresh worker.
-import { FAMILIES } from './families.js';
+import { experimentOf, className } from './registry.js';
 
-// The core: one module per family of kinds (families.js), compiled once per page by the main
+// The core: one module per family of kinds (registry.js), compiled once per page by the main
 // thread (client.js) and posted here in the first message, `{type: 'init', family, module}`;
 // with no module (the page could not compile it) this worker fetches and compiles it itself.
-// The family's wasm-bindgen glue is imported here, and by the family's experiment modules (the
-// same URL, so the same instance).
 let ready = null;
-let wasm = null; // the family's glue module
+let wasm = null; // the family's wasm-bindgen glue
 let family = null;
 const start = (name, module) => {
   family = name;
@@ -22,40 +20,60 @@ const start = (name, module) => {
   ready.catch(() => {}); // reported to each request below
   return ready;
 };
-const runs = new Map(); // handle → { run, kind, cursor }
+const runs = new Map(); // handle → { run, kind, settings, cursor }
 let dead = null;
 
-// One module per experiment kind (www/lib/experiments/<kind>.js), each exporting
-// { fields, historyFields, check, create? | compute?, frame?, slice?, calls?, methods? }:
-//   create(settings) → a wasm run handle with step(n) → {stepsTaken, stop}, snapshot(), reset();
-//   frame(e, stepsTaken, elapsedMs) → [result, transfer] after create/advance/reset (default: snapshot);
-//   slice(run, steps) → steps per wasm call inside `advance` (default: all of them);
-//   calls.name(args) → [result, transfer], no run needed (request 'call');
-//   methods.name(e, args) → [result, transfer] on a run (request 'method').
-// Loaded when first asked for (a worker serves one family). Adding an experiment: one file
-// there, one line here, its kind in families.js and its cargo feature in crates/wasm.
-const MODULES = {
-  funnel: () => import('./experiments/funnel.js'),
-  density1d: () => import('./experiments/density1d.js'),
-  dropout: () => import('./experiments/dropout.js'),
-  nng: () => import('./experiments/nng.js'),
-  logregPanel: () => import('./experiments/logregPanel.js'),
-  bbbLogreg: () => import('./experiments/bbbLogreg.js'),
-  'sgd-ou': () => import('./experiments/sgd-ou.js'),
-  'bayes-regression': () => import('./experiments/bayes-regression.js'),
-  sharpness: () => import('./experiments/sharpness.js'),
-  'implicit-reg': () => import('./experiments/implicit-reg.js'),
-  bbbLinreg: () => import('./experiments/bbbLinreg.js'),
-  'one-epoch': () => import('./experiments/one-epoch.js'),
-};
-const EXPERIMENTS = {}; // kind → loaded module (default export)
+// Each kind's entry: the generic one over its wasm class (named after the kind in Pascal case:
+// crates/wasm/src/lab.rs), merged with www/lib/experiments/<kind>.js when the registry marks the
+// kind `extras`. That module's default export is `({ wasm, Run, base }) => overrides` of:
+//   create(settings, base) → Run.create's reply ({ok, created, errors, settings, run});
+//   created(e) after a run is stored; compute(settings, base, args) → {ok, created, errors,
+//   settings, value};
+//   frame(e, stepsTaken, elapsedMs) → the reply after create/advance/reset (default: snapshot
+//   and the history rows new since the last frame, from `e.cursor`);
+//   slice(e, steps) → steps per wasm call inside `advance` (default: all of them);
+//   calls.name(args) → a reply, no run needed (request 'call');
+//   methods.name(e, args) → a reply, on a run (request 'method').
+// Replies are plain objects; their typed arrays are transferred, not copied (transferables).
+function generic(Run) {
+  return {
+    fields: () => Run.fields(),
+    historyFields: () => Run.historyFields(),
+    check: (settings) => Run.check(settings),
+    create: (settings, base) => Run.create(settings, base),
+    compute: (settings, base) => Run.compute(settings, base),
+    created: () => {},
+    slice: (_e, steps) => steps,
+    frame(e, stepsTaken = 0, elapsedMs = 0) {
+      const { run } = e;
+      const result = { snapshot: run.snapshot(), from: e.cursor, stepsTaken, elapsedMs };
+      if (run.historyFrom) {
+        result.history = run.historyFrom(e.cursor);
+        e.cursor = run.historyRows();
+      }
+      return result;
+    },
+  };
+}
 
-async function experiment(kind) {
+const EXPERIMENTS = {}; // kind → its entry
+
+async function experiment(name) {
+  const { kind, family: home, extras } = experimentOf(name);
   if (EXPERIMENTS[kind]) return EXPERIMENTS[kind];
-  if (!MODULES[kind]) throw new Error(`unknown experiment "${kind}"`);
-  if (!FAMILIES[family]?.includes(kind)) throw new Error(`experiment "${kind}" is not in this worker's core ("${family}")`);
-  EXPERIMENTS[kind] = (await MODULES[kind]()).default;
+  if (home !== family) throw new Error(`experiment "${kind}" is not in this worker's core ("${family}")`);
+  const Run = wasm[className(kind)];
+  const base = generic(Run);
+  const own = extras ? (await import(`./experiments/${kind}.js`)).default({ wasm, Run, base }) : {};
+  EXPERIMENTS[kind] = { ...base, ...own, kind };
   return EXPERIMENTS[kind];
+}
+
+/** The transferable buffers of a reply: every typed array's, once. */
+function transferables(value, out = new Set()) {
+  if (ArrayBuffer.isView(value)) out.add(value.buffer);
+  else if (value && typeof value === 'object') for (const v of Object.values(value)) transferables(v, out);
+  return out;
 }
 
 function entry(handle) {
@@ -64,39 +82,39 @@ function entry(handle) {
   return e;
 }
 
-function frame(e, stepsTaken = 0, elapsedMs = 0) {
-  const k = EXPERIMENTS[e.kind];
-  if (k.frame) return k.frame(e, stepsTaken, elapsedMs);
-  return [{ snapshot: e.run.snapshot(), stepsTaken, elapsedMs }];
-}
+const frame = (e, stepsTaken = 0, elapsedMs = 0) => EXPERIMENTS[e.kind].frame(e, stepsTaken, elapsedMs);
 
 const handlers = {
   async hello({ kind }) {
     const e = await experiment(kind);
-    return [{ fields: e.fields(), historyFields: e.historyFields() }];
+    return { fields: e.fields(), historyFields: e.historyFields() };
   },
   async check({ kind, settings }) {
-    return [(await experiment(kind)).check(settings)];
+    return (await experiment(kind)).check(settings);
   },
-  // A one-shot computation of a kind without runs (e.g. density1d).
-  async compute({ kind, settings, ...args }) {
-    const e = await experiment(kind);
-    if (!e.compute) throw new Error(`"${kind}" has no compute request`);
-    return e.compute(settings, args);
-  },
-  async create({ kind, handle, settings }) {
-    const old = runs.get(handle);
-    const run = (await experiment(kind)).create(settings);
-    if (old) old.run.free();
-    const e = { run, kind, cursor: 0 };
+  // Validate and create in one round trip: `{ok, created, errors, settings, ...frame}`, or
+  // `{ok: false, created: false, errors, settings: null}` (the handle's run left as it was). A
+  // bad value of `settings` is taken from `base` when given (crates/wasm/src/lab.rs, `create`).
+  async create({ kind, handle, settings, base }) {
+    const k = await experiment(kind);
+    const { run, ...reply } = k.create(settings, base);
+    if (!reply.created) return reply;
+    runs.get(handle)?.run.free();
+    const e = { run, kind: k.kind, settings: reply.settings, cursor: 0 };
     runs.set(handle, e);
-    return frame(e);
+    k.created(e);
+    return { ...reply, ...frame(e) };
+  },
+  // A one-shot computation of a kind without runs (laplace-vb, logreg-posterior, one-epoch), in
+  // one round trip like `create`: `{ok, created, errors, settings, ...result}`.
+  async compute({ kind, settings, base, ...args }) {
+    const { value, ...reply } = (await experiment(kind)).compute(settings, base, args);
+    return { ...reply, ...value };
   },
   // Advance by up to `steps`, in slices, for at most `budgetMs` of wasm time.
   advance({ handle, steps, budgetMs = 12 }) {
     const e = entry(handle);
-    const k = EXPERIMENTS[e.kind];
-    const slice = k.slice ? k.slice(e.run, steps) : steps;
+    const slice = EXPERIMENTS[e.kind].slice(e, steps);
     const t0 = performance.now();
     let taken = 0;
     while (taken < steps) {
@@ -116,7 +134,7 @@ const handlers = {
   dispose({ handle }) {
     const e = runs.get(handle);
     if (e) { e.run.free(); runs.delete(handle); }
-    return [true];
+    return true;
   },
   // A kind's run-free request, e.g. the funnel's cost surface.
   async call({ kind, name, ...args }) {
@@ -134,14 +152,14 @@ const handlers = {
   // Memory and bookkeeping, for the soak test: the wasm linear memory and the live runs.
   async stats() {
     const exports = await ready;
-    return [{ wasmBytes: exports.memory.buffer.byteLength, runs: runs.size }];
+    return { wasmBytes: exports.memory.buffer.byteLength, runs: runs.size };
   },
   freshSeed() {
-    return [wasm.freshSeed()];
+    return wasm.freshSeed();
   },
   panic({ message }) {
     wasm.debugPanic(message ?? 'deliberate panic (test)');
-    return [null];
+    return null;
   },
 };
 
@@ -168,8 +186,8 @@ self.onmessage = async (event) => {
   try {
     const handler = handlers[type];
     if (!handler) throw new Error(`unknown request "${type}"`);
-    const [result, transfer = []] = await handler(args);
-    self.postMessage({ id, ok: true, result }, transfer);
+    const result = await handler(args);
+    self.postMessage({ id, ok: true, result }, [...transferables(result)]);
   } catch (err) {
     if (err instanceof WebAssembly.RuntimeError) {
       dead = globalThis.__noiselabPanic ?? `the WebAssembly core crashed: ${err.message}`;

@@ -1,66 +1,20 @@
 //! The 1-D Bayesian regression comparison (MAP, Laplace, Bayes by Backprop, MC dropout, HMC;
 //! SCIENCE.md §3–§4) for the browser.
 
-use crate::{as_pairs, check_reply, settings_from_js, to_js};
-use js_sys::{Float64Array, Object, Reflect};
+use crate::{f64s, to_js};
+use js_sys::Float64Array;
 use noiselab_core::bayes::regression::{
     RegressionConfig, RegressionRun, GRID_POINTS, METHODS, REGRESSION_FIELDS,
 };
-use noiselab_core::experiment::Experiment;
 use wasm_bindgen::prelude::*;
 
-/// The field table: `[{name, label, unit, help, kind, min, max, …}]`.
-#[wasm_bindgen(js_name = bayesRegressionFields)]
-pub fn bayes_regression_fields() -> Result<JsValue, JsError> {
-    to_js(&REGRESSION_FIELDS)
-}
-
-/// Validate settings: `{ok, settings, errors: [{field, message}]}`.
-#[wasm_bindgen(js_name = bayesRegressionCheck)]
-pub fn bayes_regression_check(settings: JsValue) -> Result<JsValue, JsError> {
-    let pairs = settings_from_js(&settings)?;
-    check_reply(
-        RegressionConfig::from_settings(as_pairs(&pairs)),
-        RegressionConfig::to_settings,
-    )
-}
-
-/// Method names in band order: `["map", "laplace", "bbb", "dropout", "hmc"]`.
-#[wasm_bindgen(js_name = bayesRegressionMethods)]
-pub fn bayes_regression_methods() -> Result<JsValue, JsError> {
-    to_js(&METHODS)
-}
-
-/// A staged comparison run; `step(n)` does n units of work (Adam steps, Newton steps, HMC
-/// transitions).
-#[wasm_bindgen]
-pub struct BayesRegressionRun {
-    inner: RegressionRun,
-}
+lab!(run BayesRegression { core: RegressionRun, config: RegressionConfig, fields: REGRESSION_FIELDS });
 
 #[wasm_bindgen]
-impl BayesRegressionRun {
-    /// Start from settings (`name → string | number`); throws naming every bad field.
-    #[wasm_bindgen(constructor)]
-    pub fn new(settings: JsValue) -> Result<BayesRegressionRun, JsError> {
-        let pairs = settings_from_js(&settings)?;
-        let config = RegressionConfig::from_settings(as_pairs(&pairs))
-            .map_err(|e| JsError::new(&e.to_string()))?;
-        Ok(BayesRegressionRun {
-            inner: RegressionRun::new(config),
-        })
-    }
-
-    /// Advance by up to `n` units: `{stepsTaken, stop: null | "done" | "diverged"}`.
-    pub fn step(&mut self, n: u32) -> Result<JsValue, JsError> {
-        to_js(&self.inner.run(n as usize))
-    }
-
-    /// `{stage, stageStep, stageTotal, stepsDone, stopReason, dataPoints, params,
-    /// priorVariance, mapLogJoint, logEvidence, logEvidenceGgn, …, elbo: {…}, hmcAcceptance,
-    /// bands: [{ready, widthInside, widthBetween}] ×5, betweenIntervals: [[x0, x1], …]}`.
-    pub fn snapshot(&self) -> Result<JsValue, JsError> {
-        to_js(&self.inner.snapshot())
+impl BayesRegression {
+    /// Method names in band order: `["map", "laplace", "bbb", "dropout", "hmc"]`.
+    pub fn methods() -> Result<JsValue, JsError> {
+        to_js(&METHODS)
     }
 
     /// Bands, flat `[method (5)][mean, std][grid (G)]`; NaN where not computed yet.
@@ -82,10 +36,10 @@ impl BayesRegressionRun {
     /// The data: `{inputs: Float64Array(N), targets: Float64Array(N)}`.
     pub fn data(&self) -> JsValue {
         let d = self.inner.data();
-        let out = Object::new();
-        let _ = Reflect::set(&out, &"inputs".into(), &Float64Array::from(&d.inputs[..]));
-        let _ = Reflect::set(&out, &"targets".into(), &Float64Array::from(&d.targets[..]));
-        out.into()
+        object! {
+            "inputs": f64s(&d.inputs),
+            "targets": f64s(&d.targets),
+        }
     }
 
     /// Add a point and start over; throws on a non-finite value.
@@ -102,16 +56,5 @@ impl BayesRegressionRun {
     #[wasm_bindgen(js_name = resetData)]
     pub fn reset_data(&mut self) {
         self.inner.reset_data();
-    }
-
-    /// Start over on the same data and seed.
-    pub fn reset(&mut self) {
-        self.inner.reset();
-    }
-
-    /// Units of work done.
-    #[wasm_bindgen(js_name = stepsDone)]
-    pub fn steps_done(&self) -> u32 {
-        self.inner.steps_done() as u32
     }
 }

@@ -1,56 +1,23 @@
-//! Dropout (Grosse, Lecture 8; SCIENCE.md §2) for the browser: a [`DropoutRun`] handle over
-//! the core's `DropoutTraining` (two nets, with and without dropout, same data, init and
-//! batches), and a one-shot linear-regression computation for the regularizer view
-//! ([`dropout_linear`], SCIENCE.md §2.1).
+//! Dropout (Grosse, Lecture 8; SCIENCE.md §2) for the browser: a run handle over the core's
+//! `DropoutTraining` (two nets, with and without dropout, same data, init and batches), and a
+//! one-shot linear-regression computation for the regularizer view (`linear`, SCIENCE.md §2.1).
 
-use crate::{as_pairs, check_reply, config_from_js, settings_from_js, to_js};
-use js_sys::{Float64Array, Object, Reflect};
+use crate::{f64s, to_js};
+use js_sys::Float64Array;
 use noiselab_core::dropout::linear::{LinearDropoutSgd, LinearProblem, LinearSgdSettings};
-use noiselab_core::dropout::testtime::{self, MAX_EXACT_UNITS};
+use noiselab_core::dropout::testtime::{self, TestTimePredictions, MAX_EXACT_UNITS};
 use noiselab_core::dropout::train::{Net, Workspace};
 use noiselab_core::dropout::{
     DropoutConfig, DropoutTraining, Variant, Which, FIELDS, HISTORY_FIELDS,
 };
 use noiselab_core::experiment::Experiment;
 use noiselab_core::rng::SeededRng;
-use std::collections::BTreeMap;
 use wasm_bindgen::prelude::*;
 
 /// Largest grid side for predictions (keeps one call well under a frame at the defaults).
 const MAX_GRID: u32 = 256;
 /// Largest K for the test-time MC average and the number of sampled members.
 const MAX_K: u32 = 256;
-
-fn set(target: &Object, key: &str, value: &JsValue) {
-    // Setting a property on a fresh plain object cannot fail.
-    let _ = Reflect::set(target, &JsValue::from_str(key), value);
-}
-
-fn f64s(v: &[f64]) -> JsValue {
-    Float64Array::from(v).into()
-}
-
-/// The dropout field table (`[{name, label, unit, help, kind, min, max, …}]`).
-#[wasm_bindgen(js_name = dropoutFields)]
-pub fn dropout_fields() -> Result<JsValue, JsError> {
-    to_js(&FIELDS)
-}
-
-/// Column names of a history row (see [`DropoutRun::history_from`]).
-#[wasm_bindgen(js_name = dropoutHistoryFields)]
-pub fn dropout_history_fields() -> Result<JsValue, JsError> {
-    to_js(&HISTORY_FIELDS)
-}
-
-/// Validate settings without starting a run: `{ok, settings, errors: [{field, message}]}`.
-#[wasm_bindgen(js_name = dropoutCheck)]
-pub fn dropout_check(settings: JsValue) -> Result<JsValue, JsError> {
-    let pairs = settings_from_js(&settings)?;
-    check_reply(
-        DropoutConfig::from_settings(as_pairs(&pairs)),
-        DropoutConfig::to_settings,
-    )
-}
 
 fn which(name: &str) -> Result<Which, JsError> {
     match name {
@@ -72,75 +39,32 @@ fn check_grid(nx: u32, ny: u32, one_d: bool) -> Result<(usize, usize), JsError> 
     Ok((nx as usize, ny as usize))
 }
 
-/// A dropout run: the net trained with the configured rule and the plain net, side by side.
-#[wasm_bindgen]
-pub struct DropoutRun {
-    inner: DropoutTraining,
+fn check_k(what: &str, k: u32) -> Result<(), JsError> {
+    let message = || {
+        JsError::new(&format!(
+            "{what} must be a whole number from 1 to {MAX_K}; got {k}"
+        ))
+    };
+    (1..=MAX_K).contains(&k).then_some(()).ok_or_else(message)
 }
 
+lab!(run Dropout { core: DropoutTraining, config: DropoutConfig, fields: FIELDS, history: HISTORY_FIELDS });
+
 #[wasm_bindgen]
-impl DropoutRun {
-    /// Start a run from settings (`name → string | number`, defaults for the rest). Throws an
-    /// `Error` whose message names every bad field and its allowed range.
-    #[wasm_bindgen(constructor)]
-    pub fn new(settings: JsValue) -> Result<DropoutRun, JsError> {
-        let config = config_from_js(&settings, |p| DropoutConfig::from_settings(as_pairs(p)))?;
-        Ok(DropoutRun {
-            inner: DropoutTraining::new(config),
-        })
-    }
-
-    /// Advance by up to `n` steps: `{stepsTaken, stop: null | "done" | "diverged"}`.
-    pub fn step(&mut self, n: u32) -> Result<JsValue, JsError> {
-        to_js(&self.inner.run(n as usize))
-    }
-
-    /// `{totalSteps, stepsDone, stopReason, diverged: null | "dropout" | "plain", last: {step,
-    /// trainLoss, …}, widths, mask (current step's mask of the first example, over the units
-    /// of layers 0 … L−1: 1 kept, 0 dropped), trainPoints}`.
-    pub fn snapshot(&self) -> Result<JsValue, JsError> {
-        to_js(&self.inner.snapshot())
-    }
-
-    /// Steps taken so far.
-    #[wasm_bindgen(js_name = stepsDone)]
-    pub fn steps_done(&self) -> u32 {
-        self.inner.steps_done() as u32
-    }
-
-    /// Number of recorded rows so far.
-    #[wasm_bindgen(js_name = recordCount)]
-    pub fn record_count(&self) -> u32 {
-        (self.inner.history().len() / HISTORY_FIELDS.len()) as u32
-    }
-
-    /// Recorded rows from row index `from` on (rows are records, every `recordEvery` steps,
-    /// not steps), flat row-major with the columns of `dropoutHistoryFields()`.
-    #[wasm_bindgen(js_name = historyFrom)]
-    pub fn history_from(&self, from: u32) -> Float64Array {
-        let k = HISTORY_FIELDS.len();
-        let h = self.inner.history();
-        let start = (from as usize * k).min(h.len());
-        Float64Array::from(&h[start..])
-    }
-
+impl Dropout {
     /// The data: `{dim, trainX, trainT, testX, testT, domain: {xMin, xMax, yMin, yMax},
     /// classification}`; inputs row-major (`len × dim`).
     pub fn data(&self) -> Result<JsValue, JsError> {
         let d = self.inner.data();
-        let out = Object::new();
-        set(&out, "dim", &JsValue::from(d.train.dim as u32));
-        set(&out, "trainX", &f64s(&d.train.inputs));
-        set(&out, "trainT", &f64s(&d.train.targets));
-        set(&out, "testX", &f64s(&d.test.inputs));
-        set(&out, "testT", &f64s(&d.test.targets));
-        set(&out, "domain", &to_js(&self.inner.domain())?);
-        set(
-            &out,
-            "classification",
-            &JsValue::from(self.inner.config().task.is_classification()),
-        );
-        Ok(out.into())
+        Ok(object! {
+            "dim": d.train.dim as u32,
+            "trainX": f64s(&d.train.inputs),
+            "trainT": f64s(&d.train.targets),
+            "testX": f64s(&d.test.inputs),
+            "testT": f64s(&d.test.targets),
+            "domain": to_js(&self.inner.domain())?,
+            "classification": self.inner.config().task.is_classification(),
+        })
     }
 
     /// Weight-scaled predictions of a net (`"dropout"` or `"plain"`): for 2-D tasks an
@@ -184,27 +108,15 @@ impl DropoutRun {
         seed: u32,
     ) -> Result<JsValue, JsError> {
         let (nx, ny) = check_grid(nx, ny, self.one_d())?;
-        if !(1..=MAX_K).contains(&k) {
-            return Err(JsError::new(&format!(
-                "K must be a whole number from 1 to {MAX_K}; got {k}"
-            )));
-        }
+        check_k("K", k)?;
         let points = if self.one_d() { nx } else { nx * ny };
         let exact = exact && self.exact_affordable(points);
         let t = self.inner.test_time(nx, ny, k as usize, exact, seed as u64);
-        let out = Object::new();
-        set(&out, "weightScaled", &f64s(&t.weight_scaled));
-        set(&out, "mcMean", &f64s(&t.mc_mean));
-        set(&out, "mcStd", &f64s(&t.mc_std));
-        set(&out, "exact", &f64s(&t.exact));
-        set(&out, "exactStd", &f64s(&t.exact_std));
-        set(&out, "droppable", &JsValue::from(self.droppable_units()));
-        set(&out, "k", &JsValue::from(k));
-        Ok(out.into())
+        Ok(self.test_time_object(&t, k))
     }
 
     /// Test-time predictions along the horizontal slice `x₂ = x2` of a 2-D task (`n` points
-    /// from `xMin` to `xMax`), as [`DropoutRun::test_time`] (the same K masks for the same
+    /// from `xMin` to `xMax`), as [`Dropout::test_time`] (the same K masks for the same
     /// `seed`). The exact average is computed only when `n·2^D ≤ 8,388,608` forward passes.
     #[wasm_bindgen(js_name = testTimeSlice)]
     pub fn test_time_slice(
@@ -219,11 +131,7 @@ impl DropoutRun {
         if self.one_d() || !x2.is_finite() {
             return Err(JsError::new("a slice needs a 2-D task and a finite x₂"));
         }
-        if !(1..=MAX_K).contains(&k) {
-            return Err(JsError::new(&format!(
-                "K must be a whole number from 1 to {MAX_K}; got {k}"
-            )));
-        }
+        check_k("K", k)?;
         let d = self.inner.domain();
         let inputs: Vec<f64> = (0..n).flat_map(|i| [d.x_at(i, n), x2]).collect();
         let net = Net {
@@ -235,15 +143,7 @@ impl DropoutRun {
         let mut rng = SeededRng::new(seed as u64, 0);
         let exact = exact && self.exact_affordable(n);
         let t = testtime::test_time_predictions(net, &inputs, k as usize, exact, &mut rng, &mut ws);
-        let out = Object::new();
-        set(&out, "weightScaled", &f64s(&t.weight_scaled));
-        set(&out, "mcMean", &f64s(&t.mc_mean));
-        set(&out, "mcStd", &f64s(&t.mc_std));
-        set(&out, "exact", &f64s(&t.exact));
-        set(&out, "exactStd", &f64s(&t.exact_std));
-        set(&out, "droppable", &JsValue::from(self.droppable_units()));
-        set(&out, "k", &JsValue::from(k));
-        Ok(out.into())
+        Ok(self.test_time_object(&t, k))
     }
 
     /// Whether the exact `2^D` average at `n` points stays within 8,388,608 forward passes.
@@ -257,23 +157,15 @@ impl DropoutRun {
     /// `{masks: Float64Array(count·units), predictions: Float64Array(count·n), units, n}`.
     pub fn members(&self, count: u32, nx: u32, ny: u32, seed: u32) -> Result<JsValue, JsError> {
         let (nx, ny) = check_grid(nx, ny, self.one_d())?;
-        if !(1..=MAX_K).contains(&count) {
-            return Err(JsError::new(&format!(
-                "member count must be 1 to {MAX_K}; got {count}"
-            )));
-        }
+        check_k("the member count", count)?;
         let m = self.inner.members(count as usize, nx, ny, seed as u64);
         let n = if self.one_d() { nx } else { nx * ny };
-        let out = Object::new();
-        set(&out, "masks", &f64s(&m.masks));
-        set(&out, "predictions", &f64s(&m.predictions));
-        set(
-            &out,
-            "units",
-            &JsValue::from(self.inner.mlp().num_units() as u32),
-        );
-        set(&out, "n", &JsValue::from(n as u32));
-        Ok(out.into())
+        Ok(object! {
+            "masks": f64s(&m.masks),
+            "predictions": f64s(&m.predictions),
+            "units": self.inner.mlp().num_units() as u32,
+            "n": n as u32,
+        })
     }
 
     /// Number D of droppable units of the dropout net (the ensemble has `2^D` members).
@@ -307,11 +199,8 @@ impl DropoutRun {
         if x.len() != self.inner.config().task.input_dim() {
             return -1;
         }
-        let t = if t.is_finite() { Some(t) } else { None };
-        self.inner
-            .remove_nearest(&x, t)
-            .map(|i| i as i32)
-            .unwrap_or(-1)
+        let t = t.is_finite().then_some(t);
+        self.inner.remove_nearest(&x, t).map_or(-1, |i| i as i32)
     }
 
     /// Restore the seeded data (undo user points) and restart training.
@@ -320,16 +209,16 @@ impl DropoutRun {
         self.inner.reset_data();
     }
 
-    /// Restart training from step 0 (same init and seed) on the current data.
-    pub fn reset(&mut self) {
-        self.inner.reset();
-    }
-
-    /// The run's settings, normalized (`name → text`).
-    pub fn settings(&self) -> Result<JsValue, JsError> {
-        let s: BTreeMap<&'static str, String> =
-            self.inner.config().to_settings().into_iter().collect();
-        to_js(&s)
+    fn test_time_object(&self, t: &TestTimePredictions, k: u32) -> JsValue {
+        object! {
+            "weightScaled": f64s(&t.weight_scaled),
+            "mcMean": f64s(&t.mc_mean),
+            "mcStd": f64s(&t.mc_std),
+            "exact": f64s(&t.exact),
+            "exactStd": f64s(&t.exact_std),
+            "droppable": self.droppable_units(),
+            "k": k,
+        }
     }
 
     fn one_d(&self) -> bool {
@@ -351,106 +240,96 @@ fn linear_arg(name: &str, v: f64, lo: f64, hi: f64, integer: bool) -> Result<f64
     }
 }
 
-/// Dropout on linear regression (SCIENCE.md §2.1; Srivastava et al. 2014, sec. 9.1): a seeded
-/// problem (`n` points, `d` features of scales 0.5 … 2, true weights 1), the closed forms and
-/// an SGD run with dropout on the inputs from `w = 0`. Returns `{d, rho, secondMoments,
-/// leastSquares, minimizer (w* = ridge with λⱼ = ρ/(1−ρ)·Sⱼⱼ), uniformRidge, penalty,
-/// regularizerAtMinimizer (closed form), enumerated (2^d masks), mc, seMc (40 passes),
-/// steps: Float64Array(r), weights: Float64Array(r·d) (iterates), averages: Float64Array(r·d)
-/// (tail averages after `steps/10` burn-in), regularizer: Float64Array(r) (closed-form R at the
-/// iterate), objective: Float64Array(r) (J + R at the tail average), finalAverage,
-/// distance}` with `r = records + 1`.
-#[allow(clippy::too_many_arguments)]
-#[wasm_bindgen(js_name = dropoutLinear)]
-pub fn dropout_linear(
-    n: f64,
-    d: f64,
-    noise: f64,
-    rho: f64,
-    learning_rate: f64,
-    batch_size: f64,
-    steps: f64,
-    records: f64,
-    seed: f64,
-) -> Result<JsValue, JsError> {
-    let n = linear_arg("points", n, 4.0, 1000.0, true)? as usize;
-    let d = linear_arg("features", d, 1.0, 10.0, true)? as usize;
-    let noise = linear_arg("noise", noise, 0.0, 5.0, false)?;
-    let rho = linear_arg("dropoutRate", rho, 0.0, 0.95, false)?;
-    let lr = linear_arg("learningRate", learning_rate, 1e-6, 1.0, false)?;
-    let b = linear_arg("batchSize", batch_size, 1.0, n as f64, true)? as usize;
-    let steps = linear_arg("steps", steps, 10.0, 1_000_000.0, true)? as usize;
-    let records = linear_arg("records", records, 1.0, 2000.0, true)? as usize;
-    let seed = linear_arg("seed", seed, 0.0, 4_294_967_295.0, true)? as u64;
-    let problem = LinearProblem::generate(n, d, noise, seed);
-    let burn_in = steps / 10;
-    let mut sgd = LinearDropoutSgd::new(
-        problem.clone(),
-        LinearSgdSettings {
-            dropout_rate: rho,
-            learning_rate: lr,
-            batch_size: b,
-            drop_k: 1,
-            variant: Variant::Dropout,
-            steps,
-            burn_in,
-            seed,
-        },
-    );
-    let every = steps.div_ceil(records).max(1);
-    let (mut at, mut weights, mut averages, mut reg, mut objective) =
-        (vec![0.0], vec![], vec![], vec![], vec![]);
-    let mut push = |s: &LinearDropoutSgd| {
-        let snap = s.snapshot();
-        weights.extend_from_slice(&snap.weights);
-        averages.extend_from_slice(&snap.tail_average);
-        reg.push(problem.regularizer(&snap.weights, rho));
-        objective.push(snap.regularized_loss);
-    };
-    push(&sgd);
-    let mut stop = None;
-    while stop.is_none() {
-        let out = sgd.run(every);
-        stop = out.stop;
-        at.push(sgd.steps_done() as f64);
+#[wasm_bindgen]
+impl Dropout {
+    /// Dropout on linear regression (SCIENCE.md §2.1; Srivastava et al. 2014, sec. 9.1): a seeded
+    /// problem (`n` points, `d` features of scales 0.5 … 2, true weights 1), the closed forms and
+    /// an SGD run with dropout on the inputs from `w = 0`. Returns `{d, rho, secondMoments,
+    /// leastSquares, minimizer (w* = ridge with λⱼ = ρ/(1−ρ)·Sⱼⱼ), uniformRidge, penalty,
+    /// regularizerAtMinimizer (closed form), enumerated (2^d masks), mc, seMc (40 passes),
+    /// steps: Float64Array(r), weights: Float64Array(r·d) (iterates), averages: Float64Array(r·d)
+    /// (tail averages after `steps/10` burn-in), regularizer: Float64Array(r) (closed-form R at the
+    /// iterate), objective: Float64Array(r) (J + R at the tail average), finalAverage,
+    /// distance}` with `r = records + 1`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn linear(
+        n: f64,
+        d: f64,
+        noise: f64,
+        rho: f64,
+        learning_rate: f64,
+        batch_size: f64,
+        steps: f64,
+        records: f64,
+        seed: f64,
+    ) -> Result<JsValue, JsError> {
+        let n = linear_arg("points", n, 4.0, 1000.0, true)? as usize;
+        let d = linear_arg("features", d, 1.0, 10.0, true)? as usize;
+        let noise = linear_arg("noise", noise, 0.0, 5.0, false)?;
+        let rho = linear_arg("dropoutRate", rho, 0.0, 0.95, false)?;
+        let lr = linear_arg("learningRate", learning_rate, 1e-6, 1.0, false)?;
+        let b = linear_arg("batchSize", batch_size, 1.0, n as f64, true)? as usize;
+        let steps = linear_arg("steps", steps, 10.0, 1_000_000.0, true)? as usize;
+        let records = linear_arg("records", records, 1.0, 2000.0, true)? as usize;
+        let seed = linear_arg("seed", seed, 0.0, 4_294_967_295.0, true)? as u64;
+        let problem = LinearProblem::generate(n, d, noise, seed);
+        let burn_in = steps / 10;
+        let mut sgd = LinearDropoutSgd::new(
+            problem.clone(),
+            LinearSgdSettings {
+                dropout_rate: rho,
+                learning_rate: lr,
+                batch_size: b,
+                drop_k: 1,
+                variant: Variant::Dropout,
+                steps,
+                burn_in,
+                seed,
+            },
+        );
+        let every = steps.div_ceil(records).max(1);
+        let (mut at, mut weights, mut averages, mut reg, mut objective) =
+            (vec![0.0], vec![], vec![], vec![], vec![]);
+        let mut push = |s: &LinearDropoutSgd| {
+            let snap = s.snapshot();
+            weights.extend_from_slice(&snap.weights);
+            averages.extend_from_slice(&snap.tail_average);
+            reg.push(problem.regularizer(&snap.weights, rho));
+            objective.push(snap.regularized_loss);
+        };
         push(&sgd);
+        let mut stop = None;
+        while stop.is_none() {
+            let out = sgd.run(every);
+            stop = out.stop;
+            at.push(sgd.steps_done() as f64);
+            push(&sgd);
+        }
+        let minimizer = sgd.minimizer().to_vec();
+        let snap = sgd.snapshot();
+        let mut rng = SeededRng::new(seed, 7);
+        let (mc, se_mc) = problem.regularizer_mc(&minimizer, rho, 40, &mut rng);
+        Ok(object! {
+            "d": d as u32,
+            "n": n as u32,
+            "rho": rho,
+            "secondMoments": f64s(&problem.second_moments()),
+            "leastSquares": f64s(&problem.least_squares()),
+            "minimizer": f64s(&minimizer),
+            "uniformRidge": f64s(&problem.uniform_ridge(rho)),
+            "penalty": f64s(&problem.matching_penalty(rho)),
+            "regularizerAtMinimizer": problem.regularizer(&minimizer, rho),
+            "enumerated": problem.regularizer_enumerated(&minimizer, rho),
+            "mc": mc,
+            "seMc": se_mc,
+            "steps": f64s(&at),
+            "weights": f64s(&weights),
+            "averages": f64s(&averages),
+            "regularizer": f64s(&reg),
+            "objective": f64s(&objective),
+            "finalAverage": f64s(&snap.tail_average),
+            "distance": snap.distance_to_minimizer,
+            "diverged": snap.stop_reason == Some(noiselab_core::experiment::StopReason::Diverged),
+        })
     }
-    let minimizer = sgd.minimizer().to_vec();
-    let snap = sgd.snapshot();
-    let mut rng = SeededRng::new(seed, 7);
-    let (mc, se_mc) = problem.regularizer_mc(&minimizer, rho, 40, &mut rng);
-    let out = Object::new();
-    set(&out, "d", &JsValue::from(d as u32));
-    set(&out, "n", &JsValue::from(n as u32));
-    set(&out, "rho", &JsValue::from(rho));
-    set(&out, "secondMoments", &f64s(&problem.second_moments()));
-    set(&out, "leastSquares", &f64s(&problem.least_squares()));
-    set(&out, "minimizer", &f64s(&minimizer));
-    set(&out, "uniformRidge", &f64s(&problem.uniform_ridge(rho)));
-    set(&out, "penalty", &f64s(&problem.matching_penalty(rho)));
-    set(
-        &out,
-        "regularizerAtMinimizer",
-        &JsValue::from(problem.regularizer(&minimizer, rho)),
-    );
-    set(
-        &out,
-        "enumerated",
-        &JsValue::from(problem.regularizer_enumerated(&minimizer, rho)),
-    );
-    set(&out, "mc", &JsValue::from(mc));
-    set(&out, "seMc", &JsValue::from(se_mc));
-    set(&out, "steps", &f64s(&at));
-    set(&out, "weights", &f64s(&weights));
-    set(&out, "averages", &f64s(&averages));
-    set(&out, "regularizer", &f64s(&reg));
-    set(&out, "objective", &f64s(&objective));
-    set(&out, "finalAverage", &f64s(&snap.tail_average));
-    set(&out, "distance", &JsValue::from(snap.distance_to_minimizer));
-    set(
-        &out,
-        "diverged",
-        &JsValue::from(snap.stop_reason == Some(noiselab_core::experiment::StopReason::Diverged)),
-    );
-    Ok(out.into())
 }

@@ -1,7 +1,7 @@
 //! # noiselab-wasm
 //!
-//! A thin wasm-bindgen adapter over `noiselab-core`, in the style of the Rust+wasm book: opaque
-//! handles (`new(settings)`, `step(n)`), getters returning typed arrays, small summaries as plain
+//! A thin wasm-bindgen adapter over `noiselab-core`, in the style of the Rust+wasm book: one JS
+//! class per experiment kind (`lab.rs`), opaque run handles (`create(settings)`, `step(n)`), getters returning typed arrays, small summaries as plain
 //! objects (`serde-wasm-bindgen`, JSON-compatible). The frame loop and the worker live in JS
 //! (`www/lib/`); no model math happens there.
 //!
@@ -11,45 +11,41 @@
 //! are parsed by the core's field table, so every front end (URL hash, attributes, inputs, CLI)
 //! gets the same error naming the field and its range.
 
-// A family's module (www/lib/families.js) leaves some shared helpers unused.
-#![cfg_attr(not(feature = "all"), allow(dead_code))]
+// A family's module (www/lib/registry.js) leaves some shared helpers unused.
+#![cfg_attr(not(all_kinds), allow(dead_code, unused_imports, unused_macros))]
 
-#[cfg(feature = "bayes-regression")]
+#[macro_use]
+mod lab;
+
+// One adapter file per experiment kind (the `kind` cfg: crates/wasm/build.rs, from the registry);
+// tests/registry.rs checks that every kind of the registry has its file here.
+#[cfg(kind = "bayes-regression")]
 mod bayes_regression;
-#[cfg(feature = "bbb-linreg")]
+#[cfg(kind = "bbb-linreg")]
 mod bbb_linreg;
-#[cfg(feature = "bbb-logreg")]
-mod bbb_logreg;
 #[cfg(feature = "bench")]
 mod bench;
-#[cfg(feature = "density1d")]
-mod density1d;
-#[cfg(feature = "dropout")]
+#[cfg(kind = "description-length")]
+mod description_length;
+#[cfg(kind = "dropout")]
 mod dropout;
-#[cfg(feature = "funnel")]
+#[cfg(kind = "funnel")]
 mod funnel;
-#[cfg(feature = "implicit-reg")]
+#[cfg(kind = "implicit-reg")]
 mod implicit_reg;
-#[cfg(feature = "logreg-panel")]
-mod logreg_panel;
-#[cfg(feature = "nng")]
+#[cfg(kind = "laplace-vb")]
+mod laplace_vb;
+#[cfg(kind = "logreg-posterior")]
+mod logreg_posterior;
+#[cfg(kind = "nng")]
 mod nng;
-#[cfg(feature = "one-epoch")]
+#[cfg(kind = "one-epoch")]
 mod one_epoch;
 mod panic;
-#[cfg(feature = "sgd-ou")]
-mod sgd_noise;
-#[cfg(feature = "sharpness")]
+#[cfg(kind = "sgd-posterior")]
+mod sgd_posterior;
+#[cfg(kind = "sharpness")]
 mod sharpness;
-
-#[cfg(feature = "dropout")]
-pub use dropout::DropoutRun;
-#[cfg(feature = "funnel")]
-pub use funnel::FunnelRun;
-#[cfg(feature = "implicit-reg")]
-pub use implicit_reg::ImplicitRegRun;
-#[cfg(feature = "sgd-ou")]
-pub use sgd_noise::SgdOuRun;
 
 use noiselab_core::config::ConfigErrors;
 use serde::Serialize;
@@ -108,72 +104,27 @@ pub(crate) fn field_errors(errors: &ConfigErrors) -> Vec<FieldError> {
         .collect()
 }
 
-/// The reply of every `…Check(settings)` function: `{ok, settings: name → text | null,
-/// errors: [{field, message}]}`.
-#[derive(Serialize)]
-pub(crate) struct Check {
-    ok: bool,
-    settings: Option<std::collections::BTreeMap<&'static str, String>>,
-    errors: Vec<FieldError>,
-}
-
-/// Build the [`Check`] reply from a parse result and the config's `to_settings`.
-pub(crate) fn check_reply<C>(
-    parsed: Result<C, ConfigErrors>,
-    to_settings: impl Fn(&C) -> Vec<(&'static str, String)>,
-) -> Result<JsValue, JsError> {
-    let check = match parsed {
-        Ok(config) => Check {
-            ok: true,
-            settings: Some(to_settings(&config).into_iter().collect()),
-            errors: vec![],
-        },
-        Err(errors) => Check {
-            ok: false,
-            settings: None,
-            errors: field_errors(&errors),
-        },
-    };
-    to_js(&check)
-}
-
-/// A config from a JS settings object through the config's `from_settings` (called with the
-/// `(name, text)` pairs), or an `Error` whose message names every bad field and its allowed
-/// range, joined by "; ". What every run constructor uses.
-pub(crate) fn config_from_js<C>(
-    settings: &JsValue,
-    from_settings: impl FnOnce(&[(String, String)]) -> Result<C, ConfigErrors>,
-) -> Result<C, JsError> {
-    let pairs = settings_from_js(settings)?;
-    from_settings(&pairs).map_err(|errors| JsError::new(&errors.to_string()))
-}
-
 /// `(name, text)` pairs borrowed from [`settings_from_js`]'s output, for `from_settings`.
 pub(crate) fn as_pairs(settings: &[(String, String)]) -> impl Iterator<Item = (&str, &str)> {
     settings.iter().map(|(k, v)| (k.as_str(), v.as_str()))
 }
 
+/// Set `key` on a fresh plain object (which cannot fail).
+pub(crate) fn set(target: &js_sys::Object, key: &str, value: &JsValue) {
+    let _ = js_sys::Reflect::set(target, &JsValue::from_str(key), value);
+}
+
+/// A `Float64Array` copy of `v`.
+pub(crate) fn f64s(v: &[f64]) -> JsValue {
+    js_sys::Float64Array::from(v).into()
+}
+
 /// A fresh random seed in `[0, 2³²)` from the browser's crypto source, for the "new seed"
 /// button. Every other random draw comes from an explicit seed.
+#[cfg(target_arch = "wasm32")]
 #[wasm_bindgen(js_name = freshSeed)]
 pub fn fresh_seed() -> Result<u32, JsError> {
     let mut bytes = [0u8; 4];
-    fill_random(&mut bytes)?;
+    getrandom::fill(&mut bytes).map_err(|e| JsError::new(&format!("no random source: {e}")))?;
     Ok(u32::from_le_bytes(bytes))
-}
-
-#[cfg(target_arch = "wasm32")]
-fn fill_random(bytes: &mut [u8]) -> Result<(), JsError> {
-    getrandom::fill(bytes).map_err(|e| JsError::new(&format!("no random source: {e}")))
-}
-
-#[cfg(not(target_arch = "wasm32"))]
-fn fill_random(bytes: &mut [u8]) -> Result<(), JsError> {
-    // Native builds of the adapter exist only for `cargo test`; seeds there come from the clock.
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.subsec_nanos())
-        .unwrap_or(0);
-    bytes.copy_from_slice(&nanos.to_le_bytes()[..bytes.len()]);
-    Ok(())
 }

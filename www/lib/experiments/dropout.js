@@ -1,43 +1,26 @@
 // Worker side of the dropout experiment (SCIENCE §2): two nets trained side by side (the
 // configured rule and no dropout), test-time rules, sampled sub-networks, user points, and the
 // linear-regression closed forms.
-import * as wasm from '../../pkg/dropout/noiselab_wasm.js';
-
-const buffers = (o) => Object.values(o).filter((v) => ArrayBuffer.isView(v)).map((v) => v.buffer);
-
-export default {
-  fields: () => wasm.dropoutFields(),
-  historyFields: () => wasm.dropoutHistoryFields(),
-  check: (settings) => wasm.dropoutCheck(settings),
-  create: (settings) => new wasm.DropoutRun(settings),
+export default ({ Run }) => ({
   // Steps per wasm call: a record (every recordEvery steps) evaluates both nets on all points,
   // so calls stay short and the time budget of `advance` is honoured.
-  slice: (_run, steps) => Math.max(1, Math.min(steps, 10)),
-  // The records since the last frame of this handle (cursor counts records, not steps).
-  frame(e, stepsTaken = 0, elapsedMs = 0) {
-    const { run } = e;
-    const snapshot = run.snapshot();
-    const from = e.cursor;
-    const history = run.historyFrom(from);
-    e.cursor = run.recordCount();
-    return [{ snapshot, from, stepsTaken, elapsedMs, history }, [history.buffer]];
-  },
+  slice: (_e, steps) => Math.max(1, Math.min(steps, 10)),
   methods: {
     // Data, both nets' weight-scaled predictions and decision boundaries.
     picture(e, { nx, ny }) {
       const { run } = e;
       const data = run.data();
-      const out = {
+      const boundary = (net) => (data.classification ? run.decisionBoundary(net, nx, ny) : new Float64Array(0));
+      return {
         data,
         dropout: run.predictions('dropout', nx, ny),
         plain: run.predictions('plain', nx, ny),
-        boundaryDropout: data.classification ? run.decisionBoundary('dropout', nx, ny) : new Float64Array(0),
-        boundaryPlain: data.classification ? run.decisionBoundary('plain', nx, ny) : new Float64Array(0),
+        boundaryDropout: boundary('dropout'),
+        boundaryPlain: boundary('plain'),
         truth: data.classification ? new Float64Array(0) : run.trueCurve(nx),
         snapshot: run.snapshot(),
         nx, ny,
       };
-      return [out, [...buffers(out), ...buffers(data)]];
     },
     // Weight scaling vs MC over K masks (vs the exact 2^D average when D is small), and
     // `members` sampled sub-networks.
@@ -49,17 +32,13 @@ export default {
       const t = run.testTime(nx, oneD ? 2 : ny, k, oneD && exact, seed);
       const slice = oneD ? null : run.testTimeSlice(sliceN, sliceAt, k, exact, seed);
       const m = oneD ? run.members(members, nx, 2, seed + 1) : run.members(members, memberN, memberN, seed + 1);
-      const out = { ...t, slice, memberMasks: m.masks, memberPredictions: m.predictions, units: m.units, n: m.n, data, snapshot: run.snapshot(), nx, ny };
-      return [out, [...buffers(t), ...(slice ? buffers(slice) : []), m.masks.buffer, m.predictions.buffer, ...buffers(data)]];
+      return { ...t, slice, memberMasks: m.masks, memberPredictions: m.predictions, units: m.units, n: m.n, data, snapshot: run.snapshot(), nx, ny };
     },
-    addPoint(e, { x, t }) { return [e.run.addPoint(Float64Array.from(x), t)]; },
-    removeNearest(e, { x, t }) { return [e.run.removeNearest(Float64Array.from(x), t ?? NaN)]; },
-    resetData(e) { e.run.resetData(); e.cursor = 0; return [true]; },
+    addPoint: (e, { x, t }) => e.run.addPoint(Float64Array.from(x), t),
+    removeNearest: (e, { x, t }) => e.run.removeNearest(Float64Array.from(x), t ?? NaN),
+    resetData(e) { e.run.resetData(); e.cursor = 0; return true; },
   },
   calls: {
-    linear({ n, d, noise, rho, learningRate, batchSize, steps, records, seed }) {
-      const r = wasm.dropoutLinear(n, d, noise, rho, learningRate, batchSize, steps, records, seed);
-      return [r, buffers(r)];
-    },
+    linear: ({ n, d, noise, rho, learningRate, batchSize, steps, records, seed }) => Run.linear(n, d, noise, rho, learningRate, batchSize, steps, records, seed),
   },
-};
+});

@@ -2,8 +2,6 @@
 // step computes one sweep point. Computed rows are cached here by the core's point key (the
 // settings a point depends on and its α, B), so a sweep that is re-created with overlapping
 // points (another range, a setting toggled back) fills those points at once.
-import * as wasm from '../../pkg/implicit/noiselab_wasm.js';
-
 const cache = new Map(); // point key → Float64Array row
 const CACHE_LIMIT = 4000;
 
@@ -18,20 +16,14 @@ function remember(e) {
   });
 }
 
-export default {
-  fields: () => wasm.implicitRegFields(),
-  historyFields: () => wasm.implicitRegPointFields(),
-  check: (settings) => wasm.implicitRegCheck(settings),
-  create(settings) {
-    const run = new wasm.ImplicitRegRun(settings);
-    run.pointKeys().forEach((key, k) => { const row = cache.get(key); if (row) run.fill(k, row); });
-    return run;
+export default () => ({
+  created(e) {
+    e.run.pointKeys().forEach((key, k) => { const row = cache.get(key); if (row) e.run.fill(k, row); });
   },
   // One point per wasm call: each call is one sweep point (a few hundred ms in the worker).
   slice: () => 1,
   frame(e, stepsTaken = 0, elapsedMs = 0) {
     remember(e);
-    const rows = e.run.rows();
-    return [{ snapshot: e.run.snapshot(), rows, stepsTaken, elapsedMs }, [rows.buffer]];
+    return { snapshot: e.run.snapshot(), rows: e.run.rows(), stepsTaken, elapsedMs };
   },
-};
+});

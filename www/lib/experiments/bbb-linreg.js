@@ -1,8 +1,6 @@
 // Worker side of Bayes by Backprop on Bayesian linear regression (SCIENCE §4): each frame carries
 // the new history rows (ELBO and its terms), the new [μ, s] rows, the exact references (ln p(D),
 // mean-field optimum, marginals, variance ratios) and three 2σ ellipses over the shown weights.
-import * as wasm from '../../pkg/bayes/noiselab_wasm.js';
-
 const ELLIPSE_POINTS = 96;
 
 // The weight plane shows `e.sampleCount` draws from q (the same ε at every step; 0 until the
@@ -13,24 +11,16 @@ function view(e) {
   return { reference: e.run.reference(), ellipses: e.run.ellipses(i, j, 2, ELLIPSE_POINTS), ellipsePoints: ELLIPSE_POINTS, samples, axes: [i, j] };
 }
 
-export default {
-  fields: () => wasm.bbbLinregFields(),
-  historyFields: () => wasm.bbbLinregHistoryFields(),
-  check: (settings) => wasm.bbbLinregCheck(settings),
-  create: (settings) => new wasm.BbbLinregRun(settings),
+export default ({ base }) => ({
   // A step costs O(S·D²) (plain) or O(S·N·D) (local): cap a wasm call at ~1e6 multiply-adds.
-  slice(run, steps) {
-    const s = run.settings();
+  slice(e, steps) {
+    const s = e.settings;
     const work = Number(s.samplesPerStep) * Number(s.weights) * (Number(s.weights) + Number(s.dataPoints)) + 20;
     return Math.max(1, Math.min(steps, Math.floor(1e6 / work)));
   },
-  frame(e, stepsTaken = 0, elapsedMs = 0) {
-    const from = e.cursor;
-    const history = e.run.historyFrom(from);
-    const parameters = e.run.parametersFrom(from);
-    e.cursor = e.run.stepsDone() + 1;
-    const result = { snapshot: e.run.snapshot(), ...view(e), from, history, parameters, stepsTaken, elapsedMs };
-    return [result, [history.buffer, parameters.buffer, result.ellipses.buffer, result.samples.buffer]];
+  frame(e, stepsTaken, elapsedMs) {
+    const parameters = e.run.parametersFrom(e.cursor);
+    return { ...base.frame(e, stepsTaken, elapsedMs), ...view(e), parameters };
   },
   methods: {
     // Which two weights the plane shows (0-based) and how many draws from q it shows:
@@ -38,8 +28,7 @@ export default {
     axes(e, { i, j, count }) {
       e.axes = [Math.max(0, Math.floor(Number(i) || 0)), Math.max(0, Math.floor(Number(j) || 0))];
       if (count !== undefined) e.sampleCount = Math.max(0, Math.min(2000, Math.floor(Number(count) || 0)));
-      const result = view(e);
-      return [result, [result.ellipses.buffer, result.samples.buffer]];
+      return view(e);
     },
   },
-};
+});

@@ -1,0 +1,41 @@
+//! The experiment kinds come from the lab's one registry, `www/lib/registry.js` (one JSON row per
+//! kind): each becomes a value of the `kind` cfg (`#[cfg(kind = "funnel")]`), so a typo is an
+//! `unexpected_cfgs` warning and no list of kinds is kept by hand here. `NOISELAB_KINDS`
+//! (comma-separated; set by scripts/build-wasm.sh for one family's module) selects the kinds
+//! compiled in; unset or `all`, every kind is (what `cargo test` and clippy build).
+
+use std::{env, fs};
+
+fn main() {
+    let registry = "../../www/lib/registry.js";
+    println!("cargo::rerun-if-changed={registry}");
+    println!("cargo::rerun-if-env-changed=NOISELAB_KINDS");
+    let text = fs::read_to_string(registry).expect("www/lib/registry.js");
+    let kinds: Vec<&str> = text
+        .split("\"kind\": \"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .collect();
+    assert!(!kinds.is_empty(), "no kinds found in {registry}");
+    let values: Vec<String> = kinds.iter().map(|k| format!("\"{k}\"")).collect();
+    println!(
+        "cargo::rustc-check-cfg=cfg(kind, values({}))",
+        values.join(", ")
+    );
+    println!("cargo::rustc-check-cfg=cfg(all_kinds)");
+    let wanted = env::var("NOISELAB_KINDS").unwrap_or_default();
+    let selected: Vec<&str> = match wanted.trim() {
+        "" | "all" => {
+            println!("cargo::rustc-cfg=all_kinds");
+            kinds
+        }
+        list => list.split(',').map(str::trim).collect(),
+    };
+    for kind in selected {
+        assert!(
+            values.contains(&format!("\"{kind}\"")),
+            "NOISELAB_KINDS names \"{kind}\", which is not in {registry}"
+        );
+        println!("cargo::rustc-cfg=kind=\"{kind}\"");
+    }
+}
