@@ -1,0 +1,58 @@
+//! The field tables are public API: the browser builds its controls from their JSON, the URL
+//! hash and attributes use their names, the lab's tests check labels and defaults. This test
+//! pins the JSON of every table and the `to_settings` of every default config to
+//! `fixtures/field_tables.json`, recorded from main before the settings macro (issue 18).
+
+use noiselab_core::config::FieldSpec;
+use serde_json::{json, Value};
+
+macro_rules! tables {
+    ($($kind:literal => $config:ty, $fields:expr;)*) => {
+        vec![$((
+            $kind,
+            &$fields[..] as &[FieldSpec],
+            <$config>::default()
+                .to_settings()
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v))
+                .collect::<Vec<_>>(),
+        )),*]
+    };
+}
+
+fn every_table() -> Value {
+    use noiselab_core::{bayes, dropout, funnel, implicit_reg, nng, sgd_noise, sharpness};
+    let tables = tables! {
+        "funnel" => funnel::FunnelConfig, funnel::FIELDS;
+        "sgd-ou" => sgd_noise::SgdOuConfig, sgd_noise::SGD_OU_FIELDS;
+        "sgld" => sgd_noise::SgldConfig, sgd_noise::SGLD_FIELDS;
+        "dropout" => dropout::DropoutConfig, dropout::FIELDS;
+        "density1d" => bayes::density1d::TiltedGaussian, bayes::density1d::DENSITY1D_FIELDS;
+        "bbb-linreg" => bayes::BbbConfig, bayes::BBB_FIELDS;
+        "bbb-logreg" => bayes::bbb_logreg::BbbLogRegConfig, bayes::bbb_logreg::BBB_LOGREG_FIELDS;
+        "logreg-panel" => bayes::logreg_panel::LogRegPanelConfig, bayes::logreg_panel::LOGREG_PANEL_FIELDS;
+        "logreg" => bayes::LogRegConfig, bayes::LOGREG_FIELDS;
+        "bayes-regression" => bayes::regression::RegressionConfig, bayes::regression::REGRESSION_FIELDS;
+        "nng" => nng::NngConfig, nng::NNG_FIELDS;
+        "sharpness" => sharpness::SharpnessConfig, sharpness::FIELDS;
+        "implicit-reg" => implicit_reg::ImplicitRegConfig, implicit_reg::FIELDS;
+        "one-epoch" => implicit_reg::one_epoch::OneEpochConfig, implicit_reg::one_epoch::ONE_EPOCH_FIELDS;
+    };
+    Value::Array(
+        tables
+            .into_iter()
+            .map(|(kind, fields, defaults)| json!({"kind": kind, "fields": fields, "defaults": defaults}))
+            .collect(),
+    )
+}
+
+#[test]
+fn every_field_table_and_default_is_unchanged() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/field_tables.json"
+    );
+    let now = serde_json::to_string_pretty(&every_table()).unwrap() + "\n";
+    let recorded = std::fs::read_to_string(path).expect("fixtures/field_tables.json");
+    assert_eq!(now, recorded, "a field table or a default changed");
+}
