@@ -245,7 +245,7 @@ where
 }
 
 /// Settings parsed against a field table with the table's defaults filled in, read back by
-/// field index with typed getters (what every config's `from_settings` needs).
+/// field NAME ([`Parsed::get`]): what the [`settings!`] macro's `from_settings` uses.
 #[derive(Clone, Debug)]
 pub struct Parsed<'f> {
     fields: &'f [FieldSpec],
@@ -271,35 +271,250 @@ impl<'f> Parsed<'f> {
         Ok(Parsed { fields, values })
     }
 
-    /// Field `i` as a real number (panics if the table says otherwise: a programming error).
-    pub fn real(&self, i: usize) -> f64 {
-        match self.values[i] {
+    /// The field named `name`, converted to its Rust type (panics if the table has no such
+    /// field: a programming error the macro rules out).
+    pub fn get<T: Setting>(&self, name: &str) -> T {
+        let i = self
+            .fields
+            .iter()
+            .position(|f| f.name == name)
+            .unwrap_or_else(|| unreachable!("no field {name} in the table"));
+        T::from_value(self.values[i], &self.fields[i])
+    }
+}
+
+/// A Rust type a field's parsed value converts to and from ([`FieldKind`] says which values
+/// arrive): `f64` (real), `u32` (integer, or a choice of whole numbers), `bool` (a two-option
+/// choice: the first option is `false`, the second `true`), `String` (any choice), and the
+/// choice enums (through [`choice_setting!`]).
+pub trait Setting: Sized {
+    /// The value already parsed and range-checked against `spec`.
+    fn from_value(value: FieldValue, spec: &FieldSpec) -> Self;
+    /// The text that parses back to `self` (floats in shortest round-trip form).
+    fn to_text(&self, spec: &FieldSpec) -> String;
+}
+
+fn mismatch(spec: &FieldSpec, value: FieldValue, rust: &str) -> ! {
+    unreachable!("field {} holds {value:?}, not a {rust}", spec.name)
+}
+
+impl Setting for f64 {
+    fn from_value(value: FieldValue, spec: &FieldSpec) -> Self {
+        match value {
             FieldValue::Real(v) => v,
-            other => unreachable!("{} is real, got {other:?}", self.fields[i].name),
+            other => mismatch(spec, other, "real"),
         }
     }
+    fn to_text(&self, _: &FieldSpec) -> String {
+        format!("{self}")
+    }
+}
 
-    /// Field `i` as an integer.
-    pub fn integer(&self, i: usize) -> u64 {
-        match self.values[i] {
-            FieldValue::Integer(v) => v,
-            other => unreachable!("{} is an integer, got {other:?}", self.fields[i].name),
+impl Setting for u32 {
+    fn from_value(value: FieldValue, spec: &FieldSpec) -> Self {
+        match value {
+            // Every integer table bounds its field below 2³².
+            FieldValue::Integer(v) => v as u32,
+            FieldValue::Choice(v) => v
+                .parse()
+                .unwrap_or_else(|_| mismatch(spec, value, "whole-number option")),
+            other => mismatch(spec, other, "integer"),
         }
     }
-
-    /// Field `i` as an integer that the table bounds below 2³².
-    pub fn int(&self, i: usize) -> u32 {
-        self.integer(i) as u32
+    fn to_text(&self, _: &FieldSpec) -> String {
+        self.to_string()
     }
+}
 
-    /// Field `i` as one of its options.
-    pub fn choice(&self, i: usize) -> &'static str {
-        match self.values[i] {
-            FieldValue::Choice(v) => v,
-            other => unreachable!("{} is a choice, got {other:?}", self.fields[i].name),
+impl Setting for bool {
+    fn from_value(value: FieldValue, spec: &FieldSpec) -> Self {
+        match (value, spec.kind) {
+            (FieldValue::Choice(v), FieldKind::Choice { options, .. }) if options.len() == 2 => {
+                v == options[1].0
+            }
+            (other, _) => mismatch(spec, other, "two-option choice"),
+        }
+    }
+    fn to_text(&self, spec: &FieldSpec) -> String {
+        match spec.kind {
+            FieldKind::Choice { options, .. } => options[*self as usize].0.to_string(),
+            _ => unreachable!("field {} is not a choice", spec.name),
         }
     }
 }
+
+impl Setting for String {
+    fn from_value(value: FieldValue, spec: &FieldSpec) -> Self {
+        match value {
+            FieldValue::Choice(v) => v.to_string(),
+            other => mismatch(spec, other, "choice"),
+        }
+    }
+    fn to_text(&self, _: &FieldSpec) -> String {
+        self.clone()
+    }
+}
+
+/// Make choice enums [`Setting`]s through their `from_name(&str) -> Option<Self>` and
+/// `name(self) -> &'static str` (the option values of their `OPTIONS`).
+macro_rules! choice_setting {
+    ($($ty:ty),+ $(,)?) => {$(
+        impl $crate::config::Setting for $ty {
+            fn from_value(
+                value: $crate::config::FieldValue,
+                spec: &$crate::config::FieldSpec,
+            ) -> Self {
+                match value {
+                    $crate::config::FieldValue::Choice(v) => <$ty>::from_name(v)
+                        .unwrap_or_else(|| unreachable!("{} option {v} has no {}", spec.name, stringify!($ty))),
+                    other => unreachable!("field {} holds {other:?}, not a choice", spec.name),
+                }
+            }
+            fn to_text(&self, _: &$crate::config::FieldSpec) -> String {
+                self.name().to_string()
+            }
+        }
+    )+};
+}
+pub(crate) use choice_setting;
+
+choice_setting!(
+    crate::data::Task,
+    crate::mlp::Activation,
+    crate::mlp::OptimizerKind
+);
+
+/// Declare an experiment's settings ONCE: the config struct, its field table (the `const` the
+/// UI, the URL hash and the CLI read), name-based `from_settings`, `to_settings`, `validate`
+/// and `Default` (the table's defaults), all from one list.
+///
+/// ```text
+/// settings! {
+///     /// Docs of the table.
+///     pub const FIELDS;
+///     /// Docs of the struct.
+///     #[derive(Clone, Debug, PartialEq, Serialize)]
+///     pub struct FunnelConfig {
+///         /// α.
+///         pub learning_rate: f64 = Real {
+///             name: "learningRate", label: "learning rate α", unit: "",
+///             help: "Step size of w ← w − α(∇J + σξ).",
+///             min: 0.0, max: 1.0, min_open: true, default: 0.1, step: 0.01,
+///         },
+///         pub steps: u32 = Integer { name: "steps", label: "steps", unit: "iterations",
+///             help: "…", min: 1, max: 20000, default: 1000 },
+///         pub cost: Cost = Choice { name: "cost", label: "cost", unit: "", help: "…",
+///             options: Cost::OPTIONS, default: "funnel" },
+///     }
+///     // Optional: rules across fields, `fn(&Self) -> Vec<ConfigError>` (empty: valid).
+///     check: cross_field_rules;
+/// }
+/// ```
+///
+/// Each entry is a [`FieldSpec`] (`name`, `label`, `unit`, `help`) whose `kind` is the
+/// [`FieldKind`] variant named before the braces with the remaining arguments; the table keeps
+/// the entries' order, and `help` is also the Rust field's doc. The field's type is any
+/// [`Setting`].
+macro_rules! settings {
+    (
+        $(#[$table_meta:meta])*
+        $table_vis:vis const $table:ident;
+        $(#[$meta:meta])*
+        $vis:vis struct $name:ident {
+            $(
+                $(#[$field_meta:meta])*
+                $field_vis:vis $field:ident : $ty:ty = $kind:ident $spec:tt
+            ),* $(,)?
+        }
+        $(check: $check:expr;)?
+    ) => {
+        $(#[$table_meta])*
+        $table_vis const $table: [$crate::config::FieldSpec; <[&str]>::len(&[$(stringify!($field)),*])] =
+            [$($crate::config::settings!(@spec $kind $spec)),*];
+
+        $(#[$meta])*
+        $vis struct $name {$(
+            $(#[$field_meta])*
+            #[doc = ""]
+            #[doc = $crate::config::settings!(@help $kind $spec)]
+            $field_vis $field: $ty,
+        )*}
+
+        impl Default for $name {
+            /// The defaults of the table, parsed from it so the two cannot disagree.
+            fn default() -> Self {
+                Self::from_settings(std::iter::empty()).expect("table defaults are valid")
+            }
+        }
+
+        impl $name {
+            /// Build a config from `(name, text)` settings over the table's defaults; every bad
+            /// setting (and every broken rule across fields) is reported with its field name and
+            /// allowed range.
+            pub fn from_settings<'a, I>(
+                settings: I,
+            ) -> Result<Self, $crate::config::ConfigErrors>
+            where
+                I: IntoIterator<Item = (&'a str, &'a str)>,
+            {
+                let parsed = $crate::config::Parsed::new(&$table, settings)?;
+                let config = $name {
+                    $($field: parsed.get($crate::config::settings!(@spec $kind $spec).name)),*
+                };
+                $(
+                    let errors: Vec<$crate::config::ConfigError> = ($check)(&config);
+                    if !errors.is_empty() {
+                        return Err($crate::config::ConfigErrors(errors));
+                    }
+                )?
+                Ok(config)
+            }
+
+            /// The settings as `(name, text)` pairs in table order; `from_settings` of them
+            /// gives back an identical config (floats print in shortest round-trip form).
+            pub fn to_settings(&self) -> Vec<(&'static str, String)> {
+                vec![$({
+                    const SPEC: $crate::config::FieldSpec = $crate::config::settings!(@spec $kind $spec);
+                    (SPEC.name, $crate::config::Setting::to_text(&self.$field, &SPEC))
+                }),*]
+            }
+
+            /// Check every field against the table and the rules across fields (for configs
+            /// built in Rust or read with serde).
+            pub fn validate(&self) -> Result<(), $crate::config::ConfigErrors> {
+                let settings = self.to_settings();
+                Self::from_settings(settings.iter().map(|(k, v)| (*k, v.as_str()))).map(|_| ())
+            }
+        }
+    };
+    // One entry: `Kind { name, label, unit, help, <the FieldKind variant's fields> }`, or
+    // `spec(<a FieldSpec expression>)` to reuse another table's entry.
+    (@spec spec ($spec:expr)) => { $spec };
+    (@spec $kind:ident {
+        name: $field_name:expr,
+        label: $label:expr,
+        unit: $unit:expr,
+        help: $help:expr,
+        $($arg:ident : $value:expr),* $(,)?
+    }) => {
+        $crate::config::FieldSpec {
+            name: $field_name,
+            label: $label,
+            unit: $unit,
+            help: $help,
+            kind: $crate::config::FieldKind::$kind { $($arg: $value),* },
+        }
+    };
+    (@help spec $spec:tt) => { "" };
+    (@help $kind:ident {
+        name: $field_name:expr,
+        label: $label:expr,
+        unit: $unit:expr,
+        help: $help:expr,
+        $($rest:tt)*
+    }) => { $help };
+}
+pub(crate) use settings;
 
 #[cfg(test)]
 mod tests {

@@ -61,10 +61,6 @@ fn settings(fields: &'static [FieldSpec]) -> BoxedStrategy<Vec<(String, String)>
 }
 
 macro_rules! fuzz_config {
-    // Configs whose parser is their only validation (no separate `validate`).
-    ($test:ident, $config:ty, $fields:expr, parse_only) => {
-        fuzz_config!(@body $test, $config, $fields, |_c: &$config| true);
-    };
     ($test:ident, $config:ty, $fields:expr) => {
         fuzz_config!(@body $test, $config, $fields, |c: &$config| c.validate().is_ok());
     };
@@ -170,14 +166,12 @@ fuzz_config!(
 fuzz_config!(
     bbb_logreg,
     noiselab_core::bayes::bbb_logreg::BbbLogRegConfig,
-    noiselab_core::bayes::bbb_logreg::BBB_LOGREG_FIELDS,
-    parse_only
+    noiselab_core::bayes::bbb_logreg::BBB_LOGREG_FIELDS
 );
 fuzz_config!(
     logreg_panel,
     noiselab_core::bayes::logreg_panel::LogRegPanelConfig,
-    noiselab_core::bayes::logreg_panel::LOGREG_PANEL_FIELDS,
-    parse_only
+    noiselab_core::bayes::logreg_panel::LOGREG_PANEL_FIELDS
 );
 fuzz_config!(
     sgd_ou,
@@ -193,4 +187,19 @@ fuzz_config!(
     one_epoch,
     noiselab_core::implicit_reg::one_epoch::OneEpochConfig,
     noiselab_core::implicit_reg::one_epoch::ONE_EPOCH_FIELDS
+);
+fuzz_config!(
+    bayes_regression,
+    noiselab_core::bayes::regression::RegressionConfig,
+    noiselab_core::bayes::regression::REGRESSION_FIELDS
+);
+fuzz_config!(
+    implicit_reg,
+    noiselab_core::implicit_reg::ImplicitRegConfig,
+    noiselab_core::implicit_reg::FIELDS
+);
+fuzz_config!(
+    sharpness,
+    noiselab_core::sharpness::SharpnessConfig,
+    noiselab_core::sharpness::FIELDS
 );

@@ -19,182 +19,147 @@ use super::logreg::LogRegData;
 use super::logreg_vi::normal_rule;
 use super::pac_bayes::{gibbs_error, langford_seeger, mcallester};
 use super::special::{log_sigmoid, sigmoid, sigmoid_over_softplus, softplus, softplus_inverse};
-use crate::config::{ConfigErrors, FieldKind, FieldSpec, Parsed};
+use crate::config::settings;
 use crate::experiment::{Experiment, StopReason};
 use crate::rng::SeededRng;
 use serde::Serialize;
 
-const fn real(min: f64, max: f64, min_open: bool, default: f64, step: f64) -> FieldKind {
-    FieldKind::Real {
-        min,
-        max,
-        min_open,
-        default,
-        step,
+settings! {
+    /// Every setting of the description-length experiment, its range and default.
+    pub const BBB_LOGREG_FIELDS;
+    /// Settings. Names, ranges and defaults: [`BBB_LOGREG_FIELDS`].
+    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct BbbLogRegConfig {
+        /// N.
+        pub data_points: u32 = Integer {
+            name: "dataPoints",
+            label: "training points N",
+            unit: "",
+            help: "Number of labelled training points; the bound tightens like 1/√N.",
+            // 50, not 200 (issue 17, finding 3): at N = 200 the bits are small beside ln(N/δ) and
+            // the sweep's bounds stayed within 0.43–0.46; at N = 50 the prior's trade-off shows in
+            // the error (0.44 at η = 0.001 vs 0.22 at η ≈ 2) and in the bound (0.71, 0.56, 0.61).
+            min: 10,
+            max: 5000,
+            default: 50,
+        },
+        /// Test-set size.
+        pub test_points: u32 = Integer {
+            name: "testPoints",
+            label: "test points",
+            unit: "",
+            help: "Size of the held-out test set from the same distribution, on which the stochastic classifier's error is measured.",
+            min: 100,
+            max: 50000,
+            default: 2000,
+        },
+        /// η.
+        pub prior_variance: f64 = Real {
+            name: "priorVariance",
+            label: "prior variance η",
+            unit: "",
+            help: "Variance of the prior p(w) = N(0, ηI); it must be chosen before seeing the data for the bound to hold.",
+            min: 0.0,
+            max: 100.0,
+            min_open: true,
+            default: 1.0,
+            step: 0.01,
+        },
+        /// `w_true,1`.
+        pub true_weight1: f64 = Real {
+            name: "trueWeight1",
+            label: "true weight w₁",
+            unit: "",
+            help: "First weight of the model that labels the data, p(y = 1|x) = σ(wᵀx).",
+            min: -5.0,
+            max: 5.0,
+            min_open: false,
+            default: 2.0,
+            step: 0.1,
+        },
+        /// `w_true,2`.
+        pub true_weight2: f64 = Real {
+            name: "trueWeight2",
+            label: "true weight w₂",
+            unit: "",
+            help: "Second weight of the labelling model.",
+            min: -5.0,
+            max: 5.0,
+            min_open: false,
+            default: -1.0,
+            step: 0.1,
+        },
+        /// α.
+        pub learning_rate: f64 = Real {
+            name: "learningRate",
+            label: "learning rate α",
+            unit: "",
+            help: "Adam step size on the per-example objective F/N.",
+            min: 0.0,
+            max: 1.0,
+            min_open: true,
+            default: 0.03,
+            step: 0.001,
+        },
+        /// S.
+        pub samples_per_step: u32 = Integer {
+            name: "samplesPerStep",
+            label: "samples per step S",
+            unit: "",
+            help: "Weight samples w = μ + s⊙ε averaged in each gradient estimate.",
+            min: 1,
+            max: 64,
+            default: 4,
+        },
+        /// s₀.
+        pub init_std: f64 = Real {
+            name: "initStd",
+            label: "initial std s₀",
+            unit: "",
+            help: "Starting standard deviation of both weights in q (the means start at 0).",
+            min: 0.0,
+            max: 10.0,
+            min_open: true,
+            default: 0.5,
+            step: 0.01,
+        },
+        /// Number of updates.
+        pub steps: u32 = Integer {
+            name: "steps",
+            label: "steps",
+            unit: "iterations",
+            help: "Number of Bayes-by-Backprop updates.",
+            min: 1,
+            max: 20000,
+            default: 1500,
+        },
+        /// δ.
+        pub confidence: f64 = Real {
+            name: "confidence",
+            label: "confidence δ",
+            unit: "",
+            help: "The bounds hold with probability at least 1 − δ over the draw of the training set.",
+            min: 0.0,
+            max: 0.5,
+            min_open: true,
+            default: 0.05,
+            step: 0.01,
+        },
+        /// Seed.
+        pub seed: u32 = Integer {
+            name: "seed",
+            label: "seed",
+            unit: "",
+            help: "Seed of the training set, the test set and the weight samples.",
+            min: 0,
+            max: 4_294_967_295,
+            default: 1,
+        },
     }
 }
 
-const fn integer(min: u64, max: u64, default: u64) -> FieldKind {
-    FieldKind::Integer { min, max, default }
-}
-
-/// Every setting of the description-length experiment, its range and default.
-pub const BBB_LOGREG_FIELDS: [FieldSpec; 11] = [
-    FieldSpec {
-        name: "dataPoints",
-        label: "training points N",
-        unit: "",
-        help: "Number of labelled training points; the bound tightens like 1/√N.",
-        // 50, not 200 (issue 17, finding 3): at N = 200 the bits are small beside ln(N/δ) and
-        // the sweep's bounds stayed within 0.43–0.46; at N = 50 the prior's trade-off shows in
-        // the error (0.44 at η = 0.001 vs 0.22 at η ≈ 2) and in the bound (0.71, 0.56, 0.61).
-        kind: integer(10, 5000, 50),
-    },
-    FieldSpec {
-        name: "testPoints",
-        label: "test points",
-        unit: "",
-        help: "Size of the held-out test set from the same distribution, on which the stochastic classifier's error is measured.",
-        kind: integer(100, 50000, 2000),
-    },
-    FieldSpec {
-        name: "priorVariance",
-        label: "prior variance η",
-        unit: "",
-        help: "Variance of the prior p(w) = N(0, ηI); it must be chosen before seeing the data for the bound to hold.",
-        kind: real(0.0, 100.0, true, 1.0, 0.01),
-    },
-    FieldSpec {
-        name: "trueWeight1",
-        label: "true weight w₁",
-        unit: "",
-        help: "First weight of the model that labels the data, p(y = 1|x) = σ(wᵀx).",
-        kind: real(-5.0, 5.0, false, 2.0, 0.1),
-    },
-    FieldSpec {
-        name: "trueWeight2",
-        label: "true weight w₂",
-        unit: "",
-        help: "Second weight of the labelling model.",
-        kind: real(-5.0, 5.0, false, -1.0, 0.1),
-    },
-    FieldSpec {
-        name: "learningRate",
-        label: "learning rate α",
-        unit: "",
-        help: "Adam step size on the per-example objective F/N.",
-        kind: real(0.0, 1.0, true, 0.03, 0.001),
-    },
-    FieldSpec {
-        name: "samplesPerStep",
-        label: "samples per step S",
-        unit: "",
-        help: "Weight samples w = μ + s⊙ε averaged in each gradient estimate.",
-        kind: integer(1, 64, 4),
-    },
-    FieldSpec {
-        name: "initStd",
-        label: "initial std s₀",
-        unit: "",
-        help: "Starting standard deviation of both weights in q (the means start at 0).",
-        kind: real(0.0, 10.0, true, 0.5, 0.01),
-    },
-    FieldSpec {
-        name: "steps",
-        label: "steps",
-        unit: "iterations",
-        help: "Number of Bayes-by-Backprop updates.",
-        kind: integer(1, 20000, 1500),
-    },
-    FieldSpec {
-        name: "confidence",
-        label: "confidence δ",
-        unit: "",
-        help: "The bounds hold with probability at least 1 − δ over the draw of the training set.",
-        kind: real(0.0, 0.5, true, 0.05, 0.01),
-    },
-    FieldSpec {
-        name: "seed",
-        label: "seed",
-        unit: "",
-        help: "Seed of the training set, the test set and the weight samples.",
-        kind: integer(0, 4_294_967_295, 1),
-    },
-];
-
-/// Settings. Names, ranges and defaults: [`BBB_LOGREG_FIELDS`].
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct BbbLogRegConfig {
-    /// N.
-    pub data_points: u32,
-    /// Test-set size.
-    pub test_points: u32,
-    /// η.
-    pub prior_variance: f64,
-    /// `w_true,1`.
-    pub true_weight1: f64,
-    /// `w_true,2`.
-    pub true_weight2: f64,
-    /// α.
-    pub learning_rate: f64,
-    /// S.
-    pub samples_per_step: u32,
-    /// s₀.
-    pub init_std: f64,
-    /// Number of updates.
-    pub steps: u32,
-    /// δ.
-    pub confidence: f64,
-    /// Seed.
-    pub seed: u32,
-}
-
-impl Default for BbbLogRegConfig {
-    fn default() -> Self {
-        Self::from_settings(std::iter::empty()).expect("BBB_LOGREG_FIELDS defaults are valid")
-    }
-}
-
-impl BbbLogRegConfig {
-    /// Build from `(name, text)` settings over the defaults; every bad setting is reported.
-    pub fn from_settings<'a, I>(settings: I) -> Result<Self, ConfigErrors>
-    where
-        I: IntoIterator<Item = (&'a str, &'a str)>,
-    {
-        let p = Parsed::new(&BBB_LOGREG_FIELDS, settings)?;
-        Ok(BbbLogRegConfig {
-            data_points: p.int(0),
-            test_points: p.int(1),
-            prior_variance: p.real(2),
-            true_weight1: p.real(3),
-            true_weight2: p.real(4),
-            learning_rate: p.real(5),
-            samples_per_step: p.int(6),
-            init_std: p.real(7),
-            steps: p.int(8),
-            confidence: p.real(9),
-            seed: p.int(10),
-        })
-    }
-
-    /// The settings as `(name, text)` pairs in field order.
-    pub fn to_settings(&self) -> Vec<(&'static str, String)> {
-        vec![
-            ("dataPoints", format!("{}", self.data_points)),
-            ("testPoints", format!("{}", self.test_points)),
-            ("priorVariance", format!("{}", self.prior_variance)),
-            ("trueWeight1", format!("{}", self.true_weight1)),
-            ("trueWeight2", format!("{}", self.true_weight2)),
-            ("learningRate", format!("{}", self.learning_rate)),
-            ("samplesPerStep", format!("{}", self.samples_per_step)),
-            ("initStd", format!("{}", self.init_std)),
-            ("steps", format!("{}", self.steps)),
-            ("confidence", format!("{}", self.confidence)),
-            ("seed", format!("{}", self.seed)),
-        ]
-    }
-}
+impl BbbLogRegConfig {}
 
 /// A seeded sample like [`LogRegData::generate`] but from stream `stream`.
 pub fn generate_stream(n: usize, true_weights: [f64; 2], seed: u64, stream: u64) -> LogRegData {

@@ -21,91 +21,47 @@
 
 use super::quad::trapezoid;
 use super::special::{log_normal_pdf, log_sigmoid, sigmoid, LN_2PI};
-use crate::config::{ConfigErrors, FieldKind, FieldSpec, Parsed};
+use crate::config::settings;
 use serde::{Deserialize, Serialize};
 
 /// Half-width of the quadrature interval `[−16, 16]`.
 pub const QUADRATURE_HALF_WIDTH: f64 = 16.0;
 
-/// The settings of the density: slope `a` and offset `b` of `p̃(z) = exp(−z²/2)σ(az + b)`.
-pub const DENSITY1D_FIELDS: [FieldSpec; 2] = [
-    FieldSpec {
-        name: "slope",
-        label: "slope a",
-        unit: "",
-        help: "Steepness of the sigmoid in p̃(z) = exp(−z²/2)σ(az + b); Bishop uses 20. At 0 the density is Gaussian and all three approximations are exact.",
-        kind: FieldKind::Real {
+settings! {
+    /// The settings of the density: slope `a` and offset `b` of `p̃(z) = exp(−z²/2)σ(az + b)`.
+    pub const DENSITY1D_FIELDS;
+    /// The tilted Gaussian `p̃(z) = exp(−z²/2)σ(slope·z + offset)`. Fields: [`DENSITY1D_FIELDS`].
+    #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+    #[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+    pub struct TiltedGaussian {
+        /// `a`, in `[0, 50]`.
+        pub slope: f64 = Real {
+            name: "slope",
+            label: "slope a",
+            unit: "",
+            help: "Steepness of the sigmoid in p̃(z) = exp(−z²/2)σ(az + b); Bishop uses 20. At 0 the density is Gaussian and all three approximations are exact.",
             min: 0.0,
             max: 50.0,
             min_open: false,
             default: 20.0,
             step: 0.5,
         },
-    },
-    FieldSpec {
-        name: "offset",
-        label: "offset b",
-        unit: "",
-        help: "Offset of the sigmoid in p̃(z) = exp(−z²/2)σ(az + b); Bishop uses 4.",
-        kind: FieldKind::Real {
+        /// `b`, in `[−10, 10]`.
+        pub offset: f64 = Real {
+            name: "offset",
+            label: "offset b",
+            unit: "",
+            help: "Offset of the sigmoid in p̃(z) = exp(−z²/2)σ(az + b); Bishop uses 4.",
             min: -10.0,
             max: 10.0,
             min_open: false,
             default: 4.0,
             step: 0.1,
         },
-    },
-];
-
-/// The tilted Gaussian `p̃(z) = exp(−z²/2)σ(slope·z + offset)`. Fields: [`DENSITY1D_FIELDS`].
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
-pub struct TiltedGaussian {
-    /// `a`, in `[0, 50]`.
-    pub slope: f64,
-    /// `b`, in `[−10, 10]`.
-    pub offset: f64,
-}
-
-impl Default for TiltedGaussian {
-    /// Bishop's density, `a = 20`, `b = 4`.
-    fn default() -> Self {
-        TiltedGaussian {
-            slope: 20.0,
-            offset: 4.0,
-        }
     }
 }
 
 impl TiltedGaussian {
-    /// Build from `(name, text)` settings over the defaults; every bad setting is reported with
-    /// its field name and allowed range.
-    pub fn from_settings<'a, I>(settings: I) -> Result<Self, ConfigErrors>
-    where
-        I: IntoIterator<Item = (&'a str, &'a str)>,
-    {
-        let parsed = Parsed::new(&DENSITY1D_FIELDS, settings)?;
-        let real = |i: usize| parsed.real(i);
-        Ok(TiltedGaussian {
-            slope: real(0),
-            offset: real(1),
-        })
-    }
-
-    /// The settings as `(name, text)` pairs in [`DENSITY1D_FIELDS`] order.
-    pub fn to_settings(&self) -> Vec<(&'static str, String)> {
-        vec![
-            ("slope", format!("{}", self.slope)),
-            ("offset", format!("{}", self.offset)),
-        ]
-    }
-
-    /// Check both fields against [`DENSITY1D_FIELDS`].
-    pub fn validate(&self) -> Result<(), ConfigErrors> {
-        let s = self.to_settings();
-        Self::from_settings(s.iter().map(|(k, v)| (*k, v.as_str()))).map(|_| ())
-    }
-
     /// `f(z) = ln p̃(z) = −z²/2 + ln σ(az + b)`.
     #[inline]
     pub fn log_unnormalized(&self, z: f64) -> f64 {

@@ -12,122 +12,77 @@ use super::logreg::{
 use super::logreg_config::LOGREG_FIELDS;
 use super::logreg_vi::{fit, normal_rule, Family, GaussianRule, VariationalFit, HERMITE_NODES};
 use super::special::{sigmoid, sigmoid_slice};
-use crate::config::{ConfigErrors, FieldKind, FieldSpec, Parsed};
+use crate::config::{choice_setting, settings, FieldKind, FieldSpec};
 use crate::contour::{contour_segments, Domain};
 use serde::Serialize;
 
-/// The panel's settings: the logistic-regression fields ([`LOGREG_FIELDS`]) plus the
-/// variational family and the number of HMC samples.
-///
-/// The panel's own defaults are N = 20 and η = 25 (issue 17, finding 4): at the shared N = 10,
-/// η = 2 the Laplace, variational and true posteriors were near-identical circles. At N = 20,
-/// η = 25 the likelihood flattens outwards along w and the broad prior lets the posterior skew:
-/// at seeds 1, 2, 3, 4 its skewness along E[w|D] is 0.54, 0.80, 0.69, 0.73, w_MAP sits 0.37–0.53
-/// true stds behind the mean, and KL(Laplace‖p(w|D)) is 0.106, 0.200, 0.244, 0.269 nats against
-/// the mean field's 0.042, 0.076, 0.113, 0.109; the posterior mean has the signs of the
-/// generating weight (2, −1).
-pub const LOGREG_PANEL_FIELDS: [FieldSpec; 7] = [
-    FieldSpec {
-        kind: FieldKind::Integer {
-            min: 0,
-            max: 200,
-            default: 20,
-        },
-        ..LOGREG_FIELDS[0]
-    },
-    FieldSpec {
-        kind: FieldKind::Real {
-            min: 0.0,
-            max: 100.0,
-            min_open: true,
-            default: 25.0,
-            step: 0.1,
-        },
-        ..LOGREG_FIELDS[1]
-    },
-    LOGREG_FIELDS[2],
-    LOGREG_FIELDS[3],
-    LOGREG_FIELDS[4],
-    FieldSpec {
-        name: "variationalFamily",
-        label: "variational family",
-        unit: "",
-        help: "The Gaussian family q fitted by minimizing KL(q‖p(w|D)): diagonal (mean field, as Bayes by Backprop) or full covariance.",
-        kind: FieldKind::Choice {
+choice_setting!(Family);
+
+settings! {
+    /// The panel's settings: the logistic-regression fields ([`LOGREG_FIELDS`]) plus the
+    /// variational family and the number of HMC samples.
+    ///
+    /// The panel's own defaults are N = 20 and η = 25 (issue 17, finding 4): at the shared N = 10,
+    /// η = 2 the Laplace, variational and true posteriors were near-identical circles. At N = 20,
+    /// η = 25 the likelihood flattens outwards along w and the broad prior lets the posterior skew:
+    /// at seeds 1, 2, 3, 4 its skewness along E[w|D] is 0.54, 0.80, 0.69, 0.73, w_MAP sits 0.37–0.53
+    /// true stds behind the mean, and KL(Laplace‖p(w|D)) is 0.106, 0.200, 0.244, 0.269 nats against
+    /// the mean field's 0.042, 0.076, 0.113, 0.109; the posterior mean has the signs of the
+    /// generating weight (2, −1).
+    pub const LOGREG_PANEL_FIELDS;
+    /// Settings of the panel. Names, ranges and defaults: [`LOGREG_PANEL_FIELDS`].
+    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct LogRegPanelConfig {
+        /// N, the number of seeded points.
+        pub data_points: u32 = spec(FieldSpec {
+            kind: FieldKind::Integer {
+                min: 0,
+                max: 200,
+                default: 20,
+            },
+            ..LOGREG_FIELDS[0]
+        }),
+        /// η.
+        pub prior_variance: f64 = spec(FieldSpec {
+            kind: FieldKind::Real {
+                min: 0.0,
+                max: 100.0,
+                min_open: true,
+                default: 25.0,
+                step: 0.1,
+            },
+            ..LOGREG_FIELDS[1]
+        }),
+        /// `w_true,1`.
+        pub true_weight1: f64 = spec(LOGREG_FIELDS[2]),
+        /// `w_true,2`.
+        pub true_weight2: f64 = spec(LOGREG_FIELDS[3]),
+        /// Seed of the data (stream 0) and of HMC (stream 0 of `seed + 1`).
+        pub seed: u32 = spec(LOGREG_FIELDS[4]),
+        /// The family of the variational Gaussian drawn.
+        pub variational_family: Family = Choice {
+            name: "variationalFamily",
+            label: "variational family",
+            unit: "",
+            help: "The Gaussian family q fitted by minimizing KL(q‖p(w|D)): diagonal (mean field, as Bayes by Backprop) or full covariance.",
             options: Family::OPTIONS,
             default: "meanField",
         },
-    },
-    FieldSpec {
-        name: "hmcSamples",
-        label: "HMC samples",
-        unit: "",
-        help: "Number of Hamiltonian Monte Carlo samples drawn from the true posterior (after 200 warm-up transitions).",
-        kind: FieldKind::Integer {
+        /// HMC samples.
+        pub hmc_samples: u32 = Integer {
+            name: "hmcSamples",
+            label: "HMC samples",
+            unit: "",
+            help: "Number of Hamiltonian Monte Carlo samples drawn from the true posterior (after 200 warm-up transitions).",
             min: 0,
             max: 5000,
             default: 600,
         },
-    },
-];
-
-/// Settings of the panel. Names, ranges and defaults: [`LOGREG_PANEL_FIELDS`].
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct LogRegPanelConfig {
-    /// N, the number of seeded points.
-    pub data_points: u32,
-    /// η.
-    pub prior_variance: f64,
-    /// `w_true,1`.
-    pub true_weight1: f64,
-    /// `w_true,2`.
-    pub true_weight2: f64,
-    /// Seed of the data (stream 0) and of HMC (stream 0 of `seed + 1`).
-    pub seed: u32,
-    /// The family of the variational Gaussian drawn.
-    pub variational_family: Family,
-    /// HMC samples.
-    pub hmc_samples: u32,
-}
-
-impl Default for LogRegPanelConfig {
-    fn default() -> Self {
-        Self::from_settings(std::iter::empty()).expect("LOGREG_PANEL_FIELDS defaults are valid")
     }
 }
 
 impl LogRegPanelConfig {
-    /// Build from `(name, text)` settings over the defaults; every bad setting is reported.
-    pub fn from_settings<'a, I>(settings: I) -> Result<Self, ConfigErrors>
-    where
-        I: IntoIterator<Item = (&'a str, &'a str)>,
-    {
-        let p = Parsed::new(&LOGREG_PANEL_FIELDS, settings)?;
-        Ok(LogRegPanelConfig {
-            data_points: p.int(0),
-            prior_variance: p.real(1),
-            true_weight1: p.real(2),
-            true_weight2: p.real(3),
-            seed: p.int(4),
-            variational_family: Family::from_name(p.choice(5)).expect("options are families"),
-            hmc_samples: p.int(6),
-        })
-    }
-
-    /// The settings as `(name, text)` pairs in field order.
-    pub fn to_settings(&self) -> Vec<(&'static str, String)> {
-        vec![
-            ("dataPoints", format!("{}", self.data_points)),
-            ("priorVariance", format!("{}", self.prior_variance)),
-            ("trueWeight1", format!("{}", self.true_weight1)),
-            ("trueWeight2", format!("{}", self.true_weight2)),
-            ("seed", format!("{}", self.seed)),
-            ("variationalFamily", self.variational_family.name().into()),
-            ("hmcSamples", format!("{}", self.hmc_samples)),
-        ]
-    }
-
     /// The seeded data set ([`LogRegData::generate`]).
     pub fn data(&self) -> LogRegData {
         LogRegData::generate(

@@ -18,7 +18,7 @@
 
 use super::regularizer::Coefficients;
 use super::train::{mean_epoch_iterate, modified_flow};
-use crate::config::{ConfigError, ConfigErrors, FieldKind, FieldSpec, Parsed};
+use crate::config::{choice_setting, settings, ConfigError};
 use crate::data::Dataset;
 use crate::mlp::{Activation, Loss, Mlp};
 use crate::rng::SeededRng;
@@ -154,161 +154,97 @@ impl WrongVariant {
     }
 }
 
-/// Every setting, its range and its default (SCIENCE.md §10: logistic regression on N = 4
-/// points, B = 2, α from 0.1 down by four halvings).
-pub const ONE_EPOCH_FIELDS: [FieldSpec; 7] = [
-    FieldSpec {
-        name: "model",
-        label: "model",
-        unit: "",
-        help: "Logistic regression [w1, w2, b] or the tanh 2-3-1 net with squared loss (SCIENCE.md §10).",
-        kind: FieldKind::Choice {
+choice_setting!(EpochModel, WrongVariant);
+
+settings! {
+    /// Every setting, its range and its default (SCIENCE.md §10: logistic regression on N = 4
+    /// points, B = 2, α from 0.1 down by four halvings).
+    pub const ONE_EPOCH_FIELDS;
+    /// Settings of the one-epoch experiment. Field names, ranges and defaults: [`ONE_EPOCH_FIELDS`].
+    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+    pub struct OneEpochConfig {
+        pub model: EpochModel = Choice {
+            name: "model",
+            label: "model",
+            unit: "",
+            help: "Logistic regression [w1, w2, b] or the tanh 2-3-1 net with squared loss (SCIENCE.md §10).",
             options: EpochModel::OPTIONS,
             default: "logreg",
         },
-    },
-    FieldSpec {
-        name: "trainPoints",
-        label: "training points N",
-        unit: "",
-        help: "Number of training points; the mean over all N! orderings is exact (N ≤ 6).",
-        kind: FieldKind::Integer {
+        /// N.
+        pub train_points: u32 = Integer {
+            name: "trainPoints",
+            label: "training points N",
+            unit: "",
+            help: "Number of training points; the mean over all N! orderings is exact (N ≤ 6).",
             min: 2,
             max: 6,
             default: 4,
         },
-    },
-    FieldSpec {
-        name: "batchSize",
-        label: "batch size B",
-        unit: "",
-        help: "SGD's batch size; must divide N, so one epoch is m = N/B steps.",
-        kind: FieldKind::Integer {
+        /// B (divides N).
+        pub batch_size: u32 = Integer {
+            name: "batchSize",
+            label: "batch size B",
+            unit: "",
+            help: "SGD's batch size; must divide N, so one epoch is m = N/B steps.",
             min: 1,
             max: 6,
             default: 2,
         },
-    },
-    FieldSpec {
-        name: "learningRate",
-        label: "largest learning rate α",
-        unit: "",
-        help: "The first rung of the ladder α, α/2, α/4, …",
-        kind: FieldKind::Real {
+        /// The largest α of the ladder.
+        pub learning_rate: f64 = Real {
+            name: "learningRate",
+            label: "largest learning rate α",
+            unit: "",
+            help: "The first rung of the ladder α, α/2, α/4, …",
             min: 0.0,
             max: 0.5,
             min_open: true,
             default: 0.1,
             step: 0.005,
         },
-    },
-    FieldSpec {
-        name: "halvings",
-        label: "halvings of α",
-        unit: "",
-        help: "How many times α is halved (the ladder has one more learning rate).",
-        kind: FieldKind::Integer {
+        pub halvings: u32 = Integer {
+            name: "halvings",
+            label: "halvings of α",
+            unit: "",
+            help: "How many times α is halved (the ladder has one more learning rate).",
             min: 1,
             max: 6,
             default: 4,
         },
-    },
-    FieldSpec {
-        name: "variant",
-        label: "wrong R to compare",
-        unit: "",
-        help: "An optional third flow with one of the plausible wrong regularizers of SCIENCE.md §10.",
-        kind: FieldKind::Choice {
+        pub variant: WrongVariant = Choice {
+            name: "variant",
+            label: "wrong R to compare",
+            unit: "",
+            help: "An optional third flow with one of the plausible wrong regularizers of SCIENCE.md §10.",
             options: WrongVariant::OPTIONS,
             default: "noTrace",
         },
-    },
-    FieldSpec {
-        name: "seed",
-        label: "seed",
-        unit: "",
-        help: "Seed of the initial parameters: the same seed gives the same numbers, natively and in the browser.",
-        kind: FieldKind::Integer {
+        pub seed: u32 = Integer {
+            name: "seed",
+            label: "seed",
+            unit: "",
+            help: "Seed of the initial parameters: the same seed gives the same numbers, natively and in the browser.",
             min: 0,
             max: 4_294_967_295,
             default: 12,
         },
-    },
-];
-
-/// Settings of the one-epoch experiment. Field names, ranges and defaults: [`ONE_EPOCH_FIELDS`].
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
-pub struct OneEpochConfig {
-    pub model: EpochModel,
-    /// N.
-    pub train_points: u32,
-    /// B (divides N).
-    pub batch_size: u32,
-    /// The largest α of the ladder.
-    pub learning_rate: f64,
-    pub halvings: u32,
-    pub variant: WrongVariant,
-    pub seed: u32,
-}
-
-impl Default for OneEpochConfig {
-    fn default() -> Self {
-        Self::from_settings(std::iter::empty()).expect("ONE_EPOCH_FIELDS defaults are valid")
     }
+    check: |c: &OneEpochConfig| {
+        if c.train_points % c.batch_size != 0 {
+            vec![ConfigError::OutOfRange {
+                field: "batchSize".into(),
+                range: format!("a divisor of trainPoints ({}), from 1 to 6", c.train_points),
+                got: c.batch_size.to_string(),
+            }]
+        } else {
+            vec![]
+        }
+    };
 }
 
 impl OneEpochConfig {
-    /// Build a config from `(name, text)` settings over the defaults; every bad setting is
-    /// reported with its field name and allowed range, including the cross-field rule that
-    /// `batchSize` divides `trainPoints`.
-    pub fn from_settings<'a, I>(settings: I) -> Result<Self, ConfigErrors>
-    where
-        I: IntoIterator<Item = (&'a str, &'a str)>,
-    {
-        let p = Parsed::new(&ONE_EPOCH_FIELDS, settings)?;
-        let config = OneEpochConfig {
-            model: EpochModel::from_name(p.choice(0)).expect("options are models"),
-            train_points: p.int(1),
-            batch_size: p.int(2),
-            learning_rate: p.real(3),
-            halvings: p.int(4),
-            variant: WrongVariant::from_name(p.choice(5)).expect("options are variants"),
-            seed: p.int(6),
-        };
-        if config.train_points % config.batch_size != 0 {
-            return Err(ConfigErrors(vec![ConfigError::OutOfRange {
-                field: ONE_EPOCH_FIELDS[2].name.to_string(),
-                range: format!(
-                    "a divisor of trainPoints ({}), from 1 to 6",
-                    config.train_points
-                ),
-                got: config.batch_size.to_string(),
-            }]));
-        }
-        Ok(config)
-    }
-
-    /// The settings as `(name, text)` pairs in field order; `from_settings` of them gives back
-    /// an identical config.
-    pub fn to_settings(&self) -> Vec<(&'static str, String)> {
-        vec![
-            ("model", self.model.name().to_string()),
-            ("trainPoints", self.train_points.to_string()),
-            ("batchSize", self.batch_size.to_string()),
-            ("learningRate", format!("{}", self.learning_rate)),
-            ("halvings", self.halvings.to_string()),
-            ("variant", self.variant.name().to_string()),
-            ("seed", self.seed.to_string()),
-        ]
-    }
-
-    /// Check every field (for configs built in Rust or read with serde).
-    pub fn validate(&self) -> Result<(), ConfigErrors> {
-        let settings = self.to_settings();
-        Self::from_settings(settings.iter().map(|(k, v)| (*k, v.as_str()))).map(|_| ())
-    }
-
     /// The ladder `α, α/2, …, α/2^halvings`.
     pub fn learning_rates(&self) -> Vec<f64> {
         (0..=self.halvings)

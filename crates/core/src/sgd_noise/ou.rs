@@ -95,8 +95,8 @@ impl Quadratic {
         let n = config.data_points as usize;
         if config.problem == Problem::Custom {
             return Quadratic {
-                hessian: sym(config.hessian),
-                noise_covariance: sym(config.noise_covariance),
+                hessian: sym(config.hessian()),
+                noise_covariance: sym(config.noise_covariance()),
                 data_points: n,
                 examples: Vec::new(),
                 minimizer: [0.0, 0.0],
