@@ -35,4 +35,4 @@ pub mod special;
 mod test_data;
 
 pub use config::{ConfigError, FieldKind, FieldSpec, Settings};
-pub use experiment::{Experiment, RunOutcome, StopReason};
+pub use experiment::{Experiment, RunOutcome, RunRecord, StopReason};

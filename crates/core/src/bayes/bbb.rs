@@ -27,7 +27,7 @@
 use super::bbb_config::{BbbConfig, Objective, Optimizer};
 use super::linreg::{elbo_terms, BlrPosterior, ElboTerms, LinRegData, SufficientStats};
 use super::special::{sigmoid, sigmoid_over_softplus, softplus, softplus_inverse, LN_2PI};
-use crate::experiment::{Experiment, StopReason};
+use crate::experiment::{Experiment, RunRecord, StopReason};
 use crate::rng::SeededRng;
 use serde::Serialize;
 
@@ -223,13 +223,11 @@ pub struct BayesByBackprop {
     beta1_power: f64,
     beta2_power: f64,
     rng: SeededRng,
-    step: usize,
-    stop: Option<StopReason>,
+    record: RunRecord,
     last: ElboTerms,
     last_mc: f64,
     tail_sum: Vec<f64>,
     tail_count: usize,
-    history: Vec<f64>,
     parameter_history: Vec<f64>,
 }
 
@@ -247,6 +245,7 @@ impl BayesByBackprop {
         let stats = data.sufficient_stats();
         let reference = BlrPosterior::new(&data, config.noise_variance, config.prior_variance);
         let d = data.dim;
+        let total_steps = config.steps as usize;
         let mut run = BayesByBackprop {
             config,
             data,
@@ -259,8 +258,7 @@ impl BayesByBackprop {
             beta1_power: 1.0,
             beta2_power: 1.0,
             rng: SeededRng::new(0, 1),
-            step: 0,
-            stop: None,
+            record: RunRecord::new(&BBB_HISTORY_FIELDS, total_steps),
             last: ElboTerms {
                 expected_log_likelihood: 0.0,
                 kl_nats: 0.0,
@@ -270,7 +268,6 @@ impl BayesByBackprop {
             last_mc: f64::NAN,
             tail_sum: vec![0.0; 2 * d],
             tail_count: 0,
-            history: Vec::new(),
             parameter_history: Vec::new(),
         };
         run.reset();
@@ -324,7 +321,7 @@ impl BayesByBackprop {
 
     /// Per-step values from step 0 to now, row-major with [`BBB_HISTORY_FIELDS`] columns.
     pub fn history(&self) -> &[f64] {
-        &self.history
+        self.record.history()
     }
 
     /// `[μ₁ … μ_D, s₁ … s_D]` per step from step 0 to now, row-major (2D columns).
@@ -343,8 +340,8 @@ impl BayesByBackprop {
             c.prior_variance,
         );
         let t = &self.last;
-        self.history.extend_from_slice(&[
-            self.step as f64,
+        self.record.push(&[
+            self.record.steps_done() as f64,
             t.elbo,
             t.expected_log_likelihood,
             t.kl_nats,
@@ -353,7 +350,7 @@ impl BayesByBackprop {
         ]);
         self.parameter_history.extend_from_slice(&self.mean);
         self.parameter_history.extend_from_slice(&std);
-        if 2 * self.step > c.steps as usize {
+        if 2 * self.record.steps_done() > c.steps as usize {
             for (sum, v) in self.tail_sum.iter_mut().zip(self.mean.iter().chain(&std)) {
                 *sum += v;
             }
@@ -397,8 +394,8 @@ impl Experiment for BayesByBackprop {
     type Snapshot = BbbSnapshot;
 
     fn step(&mut self) -> Option<StopReason> {
-        if self.stop.is_some() {
-            return self.stop;
+        if let Some(stop) = self.record.stop_reason() {
+            return Some(stop);
         }
         let c = &self.config;
         let g = if c.local_reparam {
@@ -425,23 +422,16 @@ impl Experiment for BayesByBackprop {
         let gradient: Vec<f64> = g.mean.iter().chain(&g.rho).map(|v| v / n).collect();
         self.update(&gradient);
         self.last_mc = g.log_likelihood;
-        self.step += 1;
+        self.record.advance();
         self.record();
         let finite = self.mean.iter().chain(&self.rho).all(|v| v.is_finite());
-        if !finite || (!self.last.elbo.is_finite() && self.config.objective == Objective::Elbo) {
-            self.stop = Some(StopReason::Diverged);
-        } else if self.step >= self.config.steps as usize {
-            self.stop = Some(StopReason::Done);
-        }
-        self.stop
+        self.record.settle(
+            !finite || (!self.last.elbo.is_finite() && self.config.objective == Objective::Elbo),
+        )
     }
 
-    fn stop_reason(&self) -> Option<StopReason> {
-        self.stop
-    }
-
-    fn steps_done(&self) -> usize {
-        self.step
+    fn run_record(&self) -> &RunRecord {
+        &self.record
     }
 
     fn snapshot(&self) -> BbbSnapshot {
@@ -458,8 +448,8 @@ impl Experiment for BayesByBackprop {
         };
         BbbSnapshot {
             total_steps: self.config.steps as usize,
-            steps_done: self.step,
-            stop_reason: self.stop,
+            steps_done: self.record.steps_done(),
+            stop_reason: self.record.stop_reason(),
             elbo: self.last.elbo,
             expected_log_likelihood: self.last.expected_log_likelihood,
             kl_nats: self.last.kl_nats,
@@ -483,15 +473,12 @@ impl Experiment for BayesByBackprop {
         self.beta1_power = 1.0;
         self.beta2_power = 1.0;
         self.rng = SeededRng::new(c.seed as u64, 1);
-        self.step = 0;
-        self.stop = None;
         self.last_mc = f64::NAN;
         self.tail_sum = vec![0.0; 2 * d];
         self.tail_count = 0;
-        self.history.clear();
         self.parameter_history.clear();
         let rows = c.steps as usize + 1;
-        self.history.reserve(rows * BBB_HISTORY_FIELDS.len());
+        self.record.reset(rows);
         self.parameter_history.reserve(rows * 2 * d);
         self.record();
     }

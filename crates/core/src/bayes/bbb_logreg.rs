@@ -20,7 +20,7 @@ use super::logreg_vi::normal_rule;
 use super::pac_bayes::{gibbs_error, langford_seeger, mcallester};
 use super::special::{log_sigmoid, sigmoid, sigmoid_over_softplus, softplus, softplus_inverse};
 use crate::config::settings;
-use crate::experiment::{Experiment, StopReason};
+use crate::experiment::{Experiment, RunRecord, StopReason};
 use crate::rng::SeededRng;
 use serde::Serialize;
 
@@ -333,10 +333,8 @@ pub struct BbbLogReg {
     adam_v: [f64; 4],
     powers: (f64, f64),
     rng: SeededRng,
-    step: usize,
-    stop: Option<StopReason>,
+    record: RunRecord,
     last: Evaluation,
-    history: Vec<f64>,
 }
 
 impl BbbLogReg {
@@ -354,8 +352,7 @@ impl BbbLogReg {
             adam_v: [0.0; 4],
             powers: (1.0, 1.0),
             rng: SeededRng::new(seed, 1),
-            step: 0,
-            stop: None,
+            record: RunRecord::new(&BBB_LOGREG_HISTORY_FIELDS, config.steps as usize),
             last: Evaluation {
                 elbo: 0.0,
                 expected_log_likelihood: 0.0,
@@ -368,7 +365,6 @@ impl BbbLogReg {
                 mcallester_bound: 0.0,
                 langford_seeger_bound: 0.0,
             },
-            history: Vec::new(),
             config,
         };
         run.reset();
@@ -402,7 +398,7 @@ impl BbbLogReg {
 
     /// Rows from step 0 to now, [`BBB_LOGREG_HISTORY_FIELDS`] columns, row-major.
     pub fn history(&self) -> &[f64] {
-        &self.history
+        self.record.history()
     }
 
     /// The exact terms, errors and bounds of `q = N(mean, diag(std²))` on this run's data.
@@ -429,8 +425,8 @@ impl BbbLogReg {
     fn record(&mut self) {
         self.last = self.evaluate(self.mean, self.std());
         let e = &self.last;
-        self.history.extend_from_slice(&[
-            self.step as f64,
+        self.record.push(&[
+            self.record.steps_done() as f64,
             e.elbo,
             e.expected_log_likelihood,
             e.kl_nats,
@@ -447,8 +443,8 @@ impl Experiment for BbbLogReg {
     type Snapshot = BbbLogRegSnapshot;
 
     fn step(&mut self) -> Option<StopReason> {
-        if self.stop.is_some() {
-            return self.stop;
+        if let Some(stop) = self.record.stop_reason() {
+            return Some(stop);
         }
         let c = &self.config;
         let (gm, gr) = gradient_estimate(
@@ -475,30 +471,21 @@ impl Experiment for BbbLogReg {
                 self.rho[i - 2] += delta;
             }
         }
-        self.step += 1;
+        self.record.advance();
         self.record();
         let finite = self.mean.iter().chain(&self.rho).all(|v| v.is_finite());
-        if !finite || !self.last.elbo.is_finite() {
-            self.stop = Some(StopReason::Diverged);
-        } else if self.step >= self.config.steps as usize {
-            self.stop = Some(StopReason::Done);
-        }
-        self.stop
+        self.record.settle(!finite || !self.last.elbo.is_finite())
     }
 
-    fn stop_reason(&self) -> Option<StopReason> {
-        self.stop
-    }
-
-    fn steps_done(&self) -> usize {
-        self.step
+    fn run_record(&self) -> &RunRecord {
+        &self.record
     }
 
     fn snapshot(&self) -> BbbLogRegSnapshot {
         BbbLogRegSnapshot {
             total_steps: self.config.steps as usize,
-            steps_done: self.step,
-            stop_reason: self.stop,
+            steps_done: self.record.steps_done(),
+            stop_reason: self.record.stop_reason(),
             evaluation: self.last,
             mean: self.mean,
             std: self.std(),
@@ -512,11 +499,7 @@ impl Experiment for BbbLogReg {
         self.adam_v = [0.0; 4];
         self.powers = (1.0, 1.0);
         self.rng = SeededRng::new(self.config.seed as u64, 1);
-        self.step = 0;
-        self.stop = None;
-        self.history.clear();
-        self.history
-            .reserve((self.config.steps as usize + 1) * BBB_LOGREG_HISTORY_FIELDS.len());
+        self.record.reset(self.config.steps as usize + 1);
         self.record();
     }
 }

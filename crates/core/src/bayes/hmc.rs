@@ -14,7 +14,7 @@
 //! Randomness per transition, from one [`SeededRng`] stream: one uniform for the jitter (only if
 //! `j > 0`), D normals, one uniform for the acceptance test.
 
-use crate::experiment::{Experiment, StopReason};
+use crate::experiment::{Experiment, RunRecord, StopReason};
 use crate::rng::SeededRng;
 use serde::Serialize;
 
@@ -66,10 +66,10 @@ where
     log_density: f64,
     gradient: Vec<f64>,
     rng: SeededRng,
-    iterations: usize,
+    /// Transitions so far; stops (as an [`Experiment`]) at the limit.
+    record: RunRecord,
     accepted: usize,
     last_energy_error: f64,
-    limit: usize,
     // Scratch for the proposal.
     q: Vec<f64>,
     p: Vec<f64>,
@@ -91,10 +91,9 @@ where
             log_density: 0.0,
             gradient: vec![0.0; d],
             rng: SeededRng::new(settings.seed, 0),
-            iterations: 0,
+            record: RunRecord::new(&[], usize::MAX),
             accepted: 0,
             last_energy_error: 0.0,
-            limit: usize::MAX,
             q: vec![0.0; d],
             p: vec![0.0; d],
             g: vec![0.0; d],
@@ -103,9 +102,11 @@ where
         hmc
     }
 
-    /// Stop the [`Experiment`] after `iterations` transitions.
+    /// Stop the [`Experiment`] after `iterations` transitions (a builder: call it on a new
+    /// chain).
     pub fn with_limit(mut self, iterations: usize) -> Self {
-        self.limit = iterations;
+        self.record = RunRecord::new(&[], iterations);
+        self.record.settle(false);
         self
     }
 
@@ -156,7 +157,8 @@ where
             self.log_density = log_density;
             self.accepted += 1;
         }
-        self.iterations += 1;
+        self.record.advance();
+        self.record.settle(false);
         accept
     }
 
@@ -182,7 +184,7 @@ where
 
     /// Transitions so far.
     pub fn iterations(&self) -> usize {
-        self.iterations
+        self.record.steps_done()
     }
 }
 
@@ -193,29 +195,25 @@ where
     type Snapshot = HmcSnapshot;
 
     fn step(&mut self) -> Option<StopReason> {
-        if self.iterations < self.limit {
+        if self.record.stop_reason().is_none() {
             self.transition();
         }
-        self.stop_reason()
+        self.record.stop_reason()
     }
 
-    fn stop_reason(&self) -> Option<StopReason> {
-        (self.iterations >= self.limit).then_some(StopReason::Done)
-    }
-
-    fn steps_done(&self) -> usize {
-        self.iterations
+    fn run_record(&self) -> &RunRecord {
+        &self.record
     }
 
     fn snapshot(&self) -> HmcSnapshot {
         HmcSnapshot {
-            iterations: self.iterations,
+            iterations: self.iterations(),
             accepted: self.accepted,
-            acceptance_rate: self.accepted as f64 / self.iterations as f64,
+            acceptance_rate: self.accepted as f64 / self.iterations() as f64,
             position: self.position.clone(),
             log_density: self.log_density,
             last_energy_error: self.last_energy_error,
-            total_iterations: self.limit,
+            total_iterations: self.record.total_steps(),
         }
     }
 
@@ -224,7 +222,8 @@ where
         self.position.copy_from_slice(&self.start);
         self.log_density = (self.target)(&self.start, &mut self.gradient);
         self.rng = SeededRng::new(self.settings.seed, 0);
-        self.iterations = 0;
+        self.record.reset(0);
+        self.record.settle(false);
         self.accepted = 0;
         self.last_energy_error = 0.0;
     }

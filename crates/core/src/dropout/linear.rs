@@ -13,7 +13,7 @@
 //! loops (D ≲ 10; bit-identical natively and in wasm, no dependency).
 
 use super::{sample_batch, Variant};
-use crate::experiment::{Experiment, StopReason};
+use crate::experiment::{Experiment, RunRecord, StopReason};
 use crate::rng::SeededRng;
 use serde::Serialize;
 
@@ -418,8 +418,7 @@ pub struct LinearDropoutSgd {
     w: Vec<f64>,
     sum: Vec<f64>,
     averaged: usize,
-    step: usize,
-    stop: Option<StopReason>,
+    record: RunRecord,
     rngs: [SeededRng; 3],
     batch: Vec<usize>,
 }
@@ -432,8 +431,7 @@ impl LinearDropoutSgd {
             w: Vec::new(),
             sum: Vec::new(),
             averaged: 0,
-            step: 0,
-            stop: None,
+            record: RunRecord::new(&[], settings.steps),
             rngs: [0, 1, 2].map(|i| SeededRng::new(settings.seed, i)),
             batch: Vec::new(),
             minimizer,
@@ -466,8 +464,8 @@ impl Experiment for LinearDropoutSgd {
     type Snapshot = LinearSgdSnapshot;
 
     fn step(&mut self) -> Option<StopReason> {
-        if self.stop.is_some() {
-            return self.stop;
+        if let Some(stop) = self.record.stop_reason() {
+            return Some(stop);
         }
         let s = self.settings;
         let [batch_rng, mask_rng, knock_rng] = &mut self.rngs;
@@ -484,35 +482,26 @@ impl Experiment for LinearDropoutSgd {
         for j in 0..self.w.len() {
             self.w[j] -= s.learning_rate * g[j];
         }
-        self.step += 1;
-        if self.step > s.burn_in {
+        self.record.advance();
+        if self.record.steps_done() > s.burn_in {
             for j in 0..self.w.len() {
                 self.sum[j] += self.w[j];
             }
             self.averaged += 1;
         }
-        if !self.w.iter().all(|w| w.is_finite()) {
-            self.stop = Some(StopReason::Diverged);
-        } else if self.step >= s.steps {
-            self.stop = Some(StopReason::Done);
-        }
-        self.stop
+        self.record.settle(!self.w.iter().all(|w| w.is_finite()))
     }
 
-    fn stop_reason(&self) -> Option<StopReason> {
-        self.stop
-    }
-
-    fn steps_done(&self) -> usize {
-        self.step
+    fn run_record(&self) -> &RunRecord {
+        &self.record
     }
 
     fn snapshot(&self) -> LinearSgdSnapshot {
         let avg = self.tail_average();
         let rho = self.settings.dropout_rate;
         LinearSgdSnapshot {
-            step: self.step,
-            stop_reason: self.stop,
+            step: self.record.steps_done(),
+            stop_reason: self.record.stop_reason(),
             regularized_loss: self.problem.loss(&avg) + self.problem.regularizer(&avg, rho),
             distance_to_minimizer: libm::sqrt(
                 avg.iter()
@@ -530,8 +519,7 @@ impl Experiment for LinearDropoutSgd {
         self.w = vec![0.0; d];
         self.sum = vec![0.0; d];
         self.averaged = 0;
-        self.step = 0;
-        self.stop = None;
+        self.record.reset(0);
         self.rngs = [0, 1, 2].map(|i| SeededRng::new(self.settings.seed, i));
     }
 }

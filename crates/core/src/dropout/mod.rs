@@ -57,7 +57,7 @@ pub use fixture::{dropout_fixture, DROPOUT_FIXTURE_HASH, DROPOUT_FIXTURE_TEST_LO
 
 use crate::contour::{contour_segments, Domain};
 use crate::data::Split;
-use crate::experiment::{Experiment, StopReason};
+use crate::experiment::{Experiment, RunRecord, StopReason};
 use crate::mlp::{Dropout, Loss, Mlp, Optimizer, Scaling};
 use crate::rng::SeededRng;
 use serde::Serialize;
@@ -199,11 +199,9 @@ pub struct DropoutTraining {
     grad: Vec<f64>,
     batch: Vec<usize>,
     masks: Vec<f64>,
-    step: usize,
-    stop: Option<StopReason>,
+    record: RunRecord,
     diverged: Option<Which>,
     last: Record,
-    history: Vec<f64>,
 }
 
 impl DropoutTraining {
@@ -251,8 +249,7 @@ impl DropoutTraining {
             grad: vec![0.0; mlp.num_params()],
             batch: Vec::new(),
             masks: Vec::new(),
-            step: 0,
-            stop: None,
+            record: RunRecord::new(&HISTORY_FIELDS, c.steps as usize),
             diverged: None,
             last: Record {
                 step: 0,
@@ -270,7 +267,6 @@ impl DropoutTraining {
                 plain_regularizer: 0.0,
                 se_plain_regularizer: 0.0,
             },
-            history: Vec::new(),
             mlp,
             config,
         };
@@ -305,7 +301,7 @@ impl DropoutTraining {
 
     /// Recorded rows from step 0 to now, row-major with [`HISTORY_FIELDS`] columns.
     pub fn history(&self) -> &[f64] {
-        &self.history
+        self.record.history()
     }
 
     /// All masks of the last step: `B·K` rows (example-major, then mask k) of
@@ -504,7 +500,7 @@ impl DropoutTraining {
             .sum::<f64>()
             / n as f64;
         self.last = Record {
-            step: self.step,
+            step: self.record.steps_done(),
             train_loss,
             test_loss,
             train_accuracy,
@@ -519,7 +515,7 @@ impl DropoutTraining {
             plain_regularizer: r[1].0,
             se_plain_regularizer: r[1].1,
         };
-        self.history.extend_from_slice(&self.last.row());
+        self.record.push(&self.last.row());
     }
 }
 
@@ -527,8 +523,8 @@ impl Experiment for DropoutTraining {
     type Snapshot = DropoutSnapshot;
 
     fn step(&mut self) -> Option<StopReason> {
-        if self.stop.is_some() {
-            return self.stop;
+        if let Some(stop) = self.record.stop_reason() {
+            return Some(stop);
         }
         let c = &self.config;
         let [batch_rng, mask_rng, knock_rng, _] = &mut self.rngs;
@@ -570,39 +566,30 @@ impl Experiment for DropoutTraining {
             self.optimizers[w].step(&mut self.params[w], &self.grad);
             finite[w] = loss.is_finite() && self.params[w].iter().all(|p| p.is_finite());
         }
-        self.step += 1;
+        self.record.advance();
         if !finite[0] {
             self.diverged = Some(Which::Dropout);
         } else if !finite[1] {
             self.diverged = Some(Which::Plain);
         }
         let every = self.config.record_every as usize;
-        let done = self.step >= self.config.steps as usize;
-        if self.diverged.is_some() || done || self.step % every == 0 {
+        let done = self.record.steps_done() >= self.config.steps as usize;
+        if self.diverged.is_some() || done || self.record.steps_done() % every == 0 {
             self.record();
         }
-        if self.diverged.is_some() {
-            self.stop = Some(StopReason::Diverged);
-        } else if done {
-            self.stop = Some(StopReason::Done);
-        }
-        self.stop
+        self.record.settle(self.diverged.is_some())
     }
 
-    fn stop_reason(&self) -> Option<StopReason> {
-        self.stop
-    }
-
-    fn steps_done(&self) -> usize {
-        self.step
+    fn run_record(&self) -> &RunRecord {
+        &self.record
     }
 
     fn snapshot(&self) -> DropoutSnapshot {
         let units = self.mlp.num_units();
         DropoutSnapshot {
             total_steps: self.config.steps as usize,
-            steps_done: self.step,
-            stop_reason: self.stop,
+            steps_done: self.record.steps_done(),
+            stop_reason: self.record.stop_reason(),
             diverged: self.diverged,
             last: self.last,
             widths: self.mlp.widths().to_vec(),
@@ -625,10 +612,8 @@ impl Experiment for DropoutTraining {
         self.rngs = [BATCH_STREAM, MASK_STREAM, KNOCK_STREAM, REGULARIZER_STREAM]
             .map(|s| SeededRng::new(c.seed as u64, s));
         self.masks.clear();
-        self.step = 0;
-        self.stop = None;
+        self.record.reset(0);
         self.diverged = None;
-        self.history.clear();
         self.record();
     }
 }

@@ -16,7 +16,7 @@ mod tests;
 pub use config::{FunnelConfig, DOMAIN, FIELDS};
 pub use cost::Cost;
 
-use crate::experiment::{Experiment, StopReason};
+use crate::experiment::{Experiment, RunRecord, StopReason};
 use crate::lanes2::{F2, M2};
 use crate::rng::RngLanes;
 use serde::Serialize;
@@ -117,10 +117,8 @@ pub struct Funnel {
     /// of every trajectory, so the `exp`s run as one vectorized pass (issue 7).
     scratch: [Vec<f64>; 5],
     gd: (f64, f64),
-    step: usize,
-    stop: Option<StopReason>,
+    record: RunRecord,
     last: StepStats,
-    history: Vec<f64>,
     paths: Vec<f64>,
 }
 
@@ -136,8 +134,7 @@ impl Funnel {
             rngs: RngLanes::new(0, 0),
             scratch: Default::default(),
             gd: (0.0, 0.0),
-            step: 0,
-            stop: None,
+            record: RunRecord::new(&HISTORY_FIELDS, config.steps as usize),
             last: StepStats {
                 step: 0,
                 mean_x: 0.0,
@@ -153,7 +150,6 @@ impl Funnel {
                 gd_y: 0.0,
                 mean_cost: 0.0,
             },
-            history: Vec::new(),
             paths: Vec::new(),
             config,
         };
@@ -183,7 +179,7 @@ impl Funnel {
 
     /// Per-step statistics from step 0 to now, row-major with [`HISTORY_FIELDS`] columns.
     pub fn history(&self) -> &[f64] {
-        &self.history
+        self.record.history()
     }
 
     /// The first `shownPaths` trajectories from step 0 to now: one row per step,
@@ -238,7 +234,7 @@ impl Funnel {
             (vy2 / denom).sqrt(),
         );
         self.last = StepStats {
-            step: self.step,
+            step: self.record.steps_done(),
             mean_x: mx,
             mean_y: my,
             se_mean_x: sd_x / nf.sqrt(),
@@ -252,7 +248,7 @@ impl Funnel {
             gd_y: self.gd.1,
             mean_cost: sc / nf,
         };
-        self.history.extend_from_slice(&self.last.row());
+        self.record.push(&self.last.row());
         for i in 0..self.shown() {
             if self.alive[i] {
                 self.paths.extend_from_slice(&[self.x[i], self.y[i]]);
@@ -330,8 +326,8 @@ impl Experiment for Funnel {
     type Snapshot = FunnelSnapshot;
 
     fn step(&mut self) -> Option<StopReason> {
-        if self.stop.is_some() {
-            return self.stop;
+        if let Some(stop) = self.record.stop_reason() {
+            return Some(stop);
         }
         let c = &self.config;
         let (cost, rate, noise) = (c.cost, c.learning_rate, c.noise_std);
@@ -418,28 +414,19 @@ impl Experiment for Funnel {
         let (gx, gy) = self.gd;
         self.gd = update(cost, rate, 0.0, (gx, gy, cost.h(gx)), (0.0, 0.0))
             .map_or((f64::NAN, f64::NAN), |(x, y, _)| (x, y));
-        self.step += 1;
+        self.record.advance();
         self.record(sums);
-        if self.last.alive == 0 {
-            self.stop = Some(StopReason::Diverged);
-        } else if self.step >= self.config.steps as usize {
-            self.stop = Some(StopReason::Done);
-        }
-        self.stop
+        self.record.settle(self.last.alive == 0)
     }
 
-    fn stop_reason(&self) -> Option<StopReason> {
-        self.stop
-    }
-
-    fn steps_done(&self) -> usize {
-        self.step
+    fn run_record(&self) -> &RunRecord {
+        &self.record
     }
 
     fn snapshot(&self) -> FunnelSnapshot {
         FunnelSnapshot {
             total_steps: self.config.steps as usize,
-            stop_reason: self.stop,
+            stop_reason: self.record.stop_reason(),
             stats: self.last,
             drift: self.last.mean_x - self.last.gd_x,
             se_drift: self.last.se_mean_x,
@@ -456,12 +443,9 @@ impl Experiment for Funnel {
         self.h = vec![c.cost.h(c.start_x); m];
         self.rngs = RngLanes::new(c.seed as u64, m);
         self.gd = (c.start_x, c.start_y);
-        self.step = 0;
-        self.stop = None;
-        self.history.clear();
         self.paths.clear();
         let steps = c.steps as usize + 1;
-        self.history.reserve(steps * HISTORY_FIELDS.len());
+        self.record.reset(steps);
         self.paths.reserve(steps * 2 * self.shown());
         self.record(self.sums());
     }

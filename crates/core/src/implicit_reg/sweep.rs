@@ -19,7 +19,7 @@ use super::config::ImplicitRegConfig;
 use super::regularizer::{evaluate, regularizer, Coefficients, Workspace};
 use super::train::{train_gd, train_sgd, Trained};
 use crate::data::Split;
-use crate::experiment::{Experiment, StopReason};
+use crate::experiment::{Experiment, RunRecord, StopReason};
 use crate::mlp::{Loss, Mlp, Tape};
 use crate::rng::SeededRng;
 use serde::Serialize;
@@ -130,6 +130,8 @@ pub struct ImplicitRegSweep {
     specs: Vec<PointSpec>,
     rows: Vec<Option<[f64; POINT_WIDTH]>>,
     last: Option<usize>,
+    /// A step computes one point (or a cache fills it): steps done = points present.
+    record: RunRecord,
     ws: Workspace,
     tape: Tape,
 }
@@ -169,9 +171,10 @@ impl ImplicitRegSweep {
         }));
         let ws = Workspace::new(&mlp, split.train.len());
         let tape = mlp.tape();
-        ImplicitRegSweep {
+        let mut sweep = ImplicitRegSweep {
             rows: vec![None; specs.len()],
             last: None,
+            record: RunRecord::new(&[], specs.len()),
             config,
             mlp,
             split,
@@ -179,7 +182,9 @@ impl ImplicitRegSweep {
             specs,
             ws,
             tape,
-        }
+        };
+        sweep.record.settle(false);
+        sweep
     }
 
     /// The configuration.
@@ -266,8 +271,11 @@ impl ImplicitRegSweep {
         let mut r = [0.0; POINT_WIDTH];
         r.copy_from_slice(row);
         r[0] = (spec.sweep == SweepKind::BatchSize) as u8 as f64;
-        self.rows[k] = Some(r);
+        if self.rows[k].replace(r).is_none() {
+            self.record.advance();
+        }
         self.last = Some(k);
+        self.record.settle(false);
         true
     }
 
@@ -385,17 +393,13 @@ impl Experiment for ImplicitRegSweep {
             let row = self.compute(self.specs[k]);
             self.rows[k] = Some(row);
             self.last = Some(k);
+            self.record.advance();
         }
-        self.stop_reason()
+        self.record.settle(false)
     }
 
-    fn stop_reason(&self) -> Option<StopReason> {
-        self.next_missing().is_none().then_some(StopReason::Done)
-    }
-
-    /// Points computed (or filled) so far.
-    fn steps_done(&self) -> usize {
-        self.rows.iter().filter(|r| r.is_some()).count()
+    fn run_record(&self) -> &RunRecord {
+        &self.record
     }
 
     fn snapshot(&self) -> ImplicitRegSnapshot {
@@ -414,5 +418,7 @@ impl Experiment for ImplicitRegSweep {
     fn reset(&mut self) {
         self.rows.iter_mut().for_each(|r| *r = None);
         self.last = None;
+        self.record.reset(0);
+        self.record.settle(false);
     }
 }

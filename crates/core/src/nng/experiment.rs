@@ -11,7 +11,7 @@ use super::model::{LinRegModel, NngModel};
 use super::optim::{Hyper, Method, VariationalState};
 use super::reference::FixedPoints;
 use crate::bayes::linreg::LinRegData;
-use crate::experiment::{Experiment, StopReason};
+use crate::experiment::{Experiment, RunRecord, StopReason};
 use crate::rng::SeededRng;
 use serde::Serialize;
 
@@ -105,10 +105,8 @@ pub struct NngRun {
     samples: Vec<Vec<f64>>,
     sample_count: usize,
     order: Vec<usize>,
-    step: usize,
-    stop: Option<StopReason>,
+    record: RunRecord,
     last_row: [f64; 5],
-    history: Vec<f64>,
 }
 
 fn correlation(cov: &[f64], d: usize) -> f64 {
@@ -138,10 +136,8 @@ impl NngRun {
             sample_count: 0,
             order: (0..model.len()).collect(),
             model,
-            step: 0,
-            stop: None,
+            record: RunRecord::new(&NNG_HISTORY_FIELDS, config.steps as usize),
             last_row: [0.0; 5],
-            history: Vec::new(),
             config,
         };
         run.reset();
@@ -169,7 +165,7 @@ impl NngRun {
 
     /// Per-step values from step 0 to now, row-major with [`NNG_HISTORY_FIELDS`] columns.
     pub fn history(&self) -> &[f64] {
-        &self.history
+        self.record.history()
     }
 
     fn covariance(&self, k: usize) -> Option<Vec<f64>> {
@@ -207,13 +203,13 @@ impl NngRun {
 
     fn record(&mut self) {
         self.last_row = [
-            self.step as f64,
+            self.record.steps_done() as f64,
             self.kl(0),
             self.kl(1),
             self.kl(2),
             self.precision_error(),
         ];
-        self.history.extend_from_slice(&self.last_row);
+        self.record.push(&self.last_row);
     }
 
     /// The batch of method `k` for this step: all examples in order when `B ≥ N`, else `B`
@@ -276,12 +272,12 @@ impl NngRun {
     /// Method `k`'s KL (history column `1 + k`) averaged over steps `⌈t/2⌉ ..= t` of the `t`
     /// done so far.
     fn kl_tail_mean(&self, k: usize) -> f64 {
-        let w = NNG_HISTORY_FIELDS.len();
-        let rows = self.history.len() / w;
-        let from = self.step.div_ceil(2);
+        let (w, h) = (NNG_HISTORY_FIELDS.len(), self.record.history());
+        let rows = self.record.rows();
+        let from = self.record.steps_done().div_ceil(2);
         let (mut sum, mut n) = (0.0, 0usize);
         for r in from..rows {
-            sum += self.history[r * w + 1 + k];
+            sum += h[r * w + 1 + k];
             n += 1;
         }
         sum / n as f64
@@ -289,12 +285,12 @@ impl NngRun {
 
     /// See [`NngSnapshot::transient_end`].
     fn transient_end(&self) -> Option<usize> {
-        let w = NNG_HISTORY_FIELDS.len();
-        let rows = self.history.len() / w;
-        let start: Vec<f64> = (1..4).map(|c| self.history[c]).collect();
+        let (w, h) = (NNG_HISTORY_FIELDS.len(), self.record.history());
+        let rows = self.record.rows();
+        let start: Vec<f64> = (1..4).map(|c| h[c]).collect();
         let mut end = rows;
         for r in (0..rows).rev() {
-            let row = &self.history[r * w..(r + 1) * w];
+            let row = &h[r * w..(r + 1) * w];
             let calm = (0..3).all(|k| {
                 let v = row[1 + k];
                 (v.is_finite() && v <= start[k]) || self.states[k].diverged
@@ -330,11 +326,11 @@ impl Experiment for NngRun {
     type Snapshot = NngSnapshot;
 
     fn step(&mut self) -> Option<StopReason> {
-        if self.stop.is_some() {
-            return self.stop;
+        if let Some(stop) = self.record.stop_reason() {
+            return Some(stop);
         }
         let d = self.model.num_params();
-        let slot = self.step % SAMPLE_WINDOW;
+        let slot = self.record.steps_done() % SAMPLE_WINDOW;
         for k in 0..3 {
             if self.states[k].diverged {
                 continue;
@@ -345,22 +341,13 @@ impl Experiment for NngRun {
             self.samples[k][slot * d..(slot + 1) * d].copy_from_slice(&state.last_sample);
         }
         self.sample_count = (self.sample_count + 1).min(SAMPLE_WINDOW);
-        self.step += 1;
+        self.record.advance();
         self.record();
-        if self.states.iter().all(|s| s.diverged) {
-            self.stop = Some(StopReason::Diverged);
-        } else if self.step >= self.config.steps as usize {
-            self.stop = Some(StopReason::Done);
-        }
-        self.stop
+        self.record.settle(self.states.iter().all(|s| s.diverged))
     }
 
-    fn stop_reason(&self) -> Option<StopReason> {
-        self.stop
-    }
-
-    fn steps_done(&self) -> usize {
-        self.step
+    fn run_record(&self) -> &RunRecord {
+        &self.record
     }
 
     fn snapshot(&self) -> NngSnapshot {
@@ -384,8 +371,8 @@ impl Experiment for NngRun {
             .collect();
         NngSnapshot {
             total_steps: self.config.steps as usize,
-            steps_done: self.step,
-            stop_reason: self.stop,
+            steps_done: self.record.steps_done(),
+            stop_reason: self.record.stop_reason(),
             methods,
             target_mean: self.fixed.mean.clone(),
             target_covariance: self.fixed.covariance.clone(),
@@ -415,11 +402,7 @@ impl Experiment for NngRun {
         self.sample_count = 0;
         self.prefill_samples();
         self.order = (0..self.model.len()).collect();
-        self.step = 0;
-        self.stop = None;
-        self.history.clear();
-        self.history
-            .reserve((self.config.steps as usize + 1) * NNG_HISTORY_FIELDS.len());
+        self.record.reset(self.config.steps as usize + 1);
         self.record();
     }
 }

@@ -24,7 +24,7 @@ use super::lyapunov::{
 use super::ou_config::{Method, Problem, SgdOuConfig};
 use crate::bayes::linreg::LinRegData;
 use crate::bayes::logreg::{cholesky2, inv2};
-use crate::experiment::{Experiment, StopReason};
+use crate::experiment::{Experiment, RunRecord, StopReason};
 use crate::rng::SeededRng;
 use nalgebra::{DMatrix, DVector};
 use serde::Serialize;
@@ -421,10 +421,8 @@ pub struct SgdOu {
     sums: Vec<[f64; 3]>,
     counts: Vec<usize>,
     averaged_steps: usize,
-    step: usize,
-    stop: Option<StopReason>,
+    record: RunRecord,
     message: Option<String>,
-    history: Vec<f64>,
 }
 
 impl SgdOu {
@@ -438,6 +436,7 @@ impl SgdOu {
         let b = config.batch_size as f64;
         let noise_factor = cholesky2(problem.noise_covariance.map(|v| v / b));
         let injected_std = libm::sqrt(theory.injected_variance);
+        let total_steps = config.steps as usize;
         let mut run = SgdOu {
             config,
             problem,
@@ -451,10 +450,8 @@ impl SgdOu {
             sums: Vec::new(),
             counts: Vec::new(),
             averaged_steps: 0,
-            step: 0,
-            stop: None,
+            record: RunRecord::new(&SGD_OU_HISTORY_FIELDS, total_steps),
             message: None,
-            history: Vec::new(),
         };
         run.reset();
         run
@@ -486,7 +483,7 @@ impl SgdOu {
 
     /// History rows (step 0 to now), row-major with [`SGD_OU_HISTORY_FIELDS`] columns.
     pub fn history(&self) -> &[f64] {
-        &self.history
+        self.record.history()
     }
 
     /// 2-sd ellipses (`xᵀΣ⁻¹x = 4`, 86% of a 2-D Gaussian's mass) of the theory and of the
@@ -550,7 +547,7 @@ impl SgdOu {
             cov[1] += d[0] * d[1] / (m - 1.0);
             cov[2] += d[1] * d[1] / (m - 1.0);
         }
-        if self.step >= self.theory.burn_in {
+        if self.record.steps_done() >= self.theory.burn_in {
             let g = self.sums.len();
             for (i, w) in self.w.iter().enumerate() {
                 let s = &mut self.sums[i % g];
@@ -562,8 +559,8 @@ impl SgdOu {
             self.averaged_steps += 1;
         }
         let snap = self.average();
-        self.history.extend_from_slice(&[
-            self.step as f64,
+        self.record.push(&[
+            self.record.steps_done() as f64,
             mean[0],
             mean[1],
             cov[0],
@@ -613,8 +610,8 @@ impl Experiment for SgdOu {
     type Snapshot = OuSnapshot;
 
     fn step(&mut self) -> Option<StopReason> {
-        if self.stop.is_some() {
-            return self.stop;
+        if let Some(stop) = self.record.stop_reason() {
+            return Some(stop);
         }
         let mut diverged = false;
         for i in 0..self.w.len() {
@@ -634,44 +631,42 @@ impl Experiment for SgdOu {
             }
             self.w[i] = next;
         }
-        self.step += 1;
+        self.record.advance();
         if diverged {
             let t = &self.theory;
             self.message = Some(if t.discrete.is_none() {
                 format!(
                     "diverged at step {}: learning rate α = {} is beyond the stability limit 2/λ_max(PH) = {:.4}",
-                    self.step, self.config.learning_rate, t.stability_limit
+                    self.record.steps_done(), self.config.learning_rate, t.stability_limit
                 )
             } else {
-                format!("diverged at step {}: an iterate left |w| ≤ 1e6", self.step)
+                format!(
+                    "diverged at step {}: an iterate left |w| ≤ 1e6",
+                    self.record.steps_done()
+                )
             });
-            self.stop = Some(StopReason::Diverged);
-            return self.stop;
+            self.record.stop(StopReason::Diverged);
+            return self.record.stop_reason();
         }
         self.record();
-        if self.step >= self.config.steps as usize {
-            self.stop = Some(StopReason::Done);
+        if self.record.steps_done() >= self.config.steps as usize {
+            self.record.stop(StopReason::Done);
         }
-        self.stop
+        self.record.stop_reason()
     }
 
-    fn stop_reason(&self) -> Option<StopReason> {
-        self.stop
-    }
-
-    fn steps_done(&self) -> usize {
-        self.step
+    fn run_record(&self) -> &RunRecord {
+        &self.record
     }
 
     fn snapshot(&self) -> OuSnapshot {
-        let k = SGD_OU_HISTORY_FIELDS.len();
-        let last = &self.history[self.history.len() - k..];
+        let last = self.record.last_row();
         let (average_covariance, average_covariance_se, trace_ratio, trace_ratio_se) =
             self.average();
         OuSnapshot {
-            step: self.step,
+            step: self.record.steps_done(),
             total_steps: self.config.steps as usize,
-            stop_reason: self.stop,
+            stop_reason: self.record.stop_reason(),
             message: self.message.clone(),
             mean: [last[1], last[2]],
             covariance: [last[3], last[4], last[4], last[5]],
@@ -697,13 +692,11 @@ impl Experiment for SgdOu {
         self.sums = vec![[0.0; 3]; g];
         self.counts = vec![0; g];
         self.averaged_steps = 0;
-        self.step = 0;
-        self.stop = None;
+        self.record.reset(self.config.steps as usize + 1);
         self.message = None;
-        self.history.clear();
         self.record();
         if self.config.steps == 0 {
-            self.stop = Some(StopReason::Done);
+            self.record.stop(StopReason::Done);
         }
     }
 }

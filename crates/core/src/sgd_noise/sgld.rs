@@ -23,7 +23,7 @@ use super::ou_config::Convention;
 use super::sgld_config::{Model, Schedule, SgldConfig};
 use crate::bayes::linreg::{BlrPosterior, LinRegData};
 use crate::bayes::logreg::{grid_posterior, laplace, GridSpec, LogRegData};
-use crate::experiment::{Experiment, StopReason};
+use crate::experiment::{Experiment, RunRecord, StopReason};
 use crate::rng::SeededRng;
 use crate::special::sigmoid;
 use nalgebra::{DMatrix, DVector};
@@ -362,10 +362,8 @@ pub struct Sgld {
     rngs: Vec<SeededRng>,
     /// Per chain, a permutation of 0..N for partial Fisher–Yates subset draws.
     perms: Vec<Vec<u32>>,
-    step: usize,
-    stop: Option<StopReason>,
+    record: RunRecord,
     message: Option<String>,
-    history: Vec<f64>,
 }
 
 impl Sgld {
@@ -396,6 +394,7 @@ impl Sgld {
             minibatch_covariance: mini,
             stability_limit: limit,
         };
+        let total_steps = config.steps as usize;
         let mut run = Sgld {
             config,
             target,
@@ -403,10 +402,8 @@ impl Sgld {
             w: Vec::new(),
             rngs: Vec::new(),
             perms: Vec::new(),
-            step: 0,
-            stop: None,
+            record: RunRecord::new(&SGLD_HISTORY_FIELDS, total_steps),
             message: None,
-            history: Vec::new(),
         };
         run.reset();
         run
@@ -431,7 +428,7 @@ impl Sgld {
 
     /// History rows, [`SGLD_HISTORY_FIELDS`] columns.
     pub fn history(&self) -> &[f64] {
-        &self.history
+        self.record.history()
     }
 
     fn record(&mut self, rate: f64) {
@@ -448,8 +445,8 @@ impl Sgld {
             cov[1] += d[0] * d[1] / (m - 1.0);
             cov[2] += d[1] * d[1] / (m - 1.0);
         }
-        self.history.extend_from_slice(&[
-            self.step as f64,
+        self.record.push(&[
+            self.record.steps_done() as f64,
             rate,
             mean[0],
             mean[1],
@@ -464,10 +461,10 @@ impl Experiment for Sgld {
     type Snapshot = SgldSnapshot;
 
     fn step(&mut self) -> Option<StopReason> {
-        if self.stop.is_some() {
-            return self.stop;
+        if let Some(stop) = self.record.stop_reason() {
+            return Some(stop);
         }
-        let rate = self.config.rate_at(self.step);
+        let rate = self.config.rate_at(self.record.steps_done());
         let noise_sd = libm::sqrt(self.config.convention.noise_factor() * rate);
         let big_n = self.target.len();
         let n = self.config.batch_size as usize;
@@ -497,43 +494,38 @@ impl Experiment for Sgld {
             }
             self.w[c] = next;
         }
-        self.step += 1;
+        self.record.advance();
         if diverged {
             self.message = Some(match self.reference.stability_limit {
                 Some(l) => format!(
                     "SGLD diverged at step {}: learning rate α = {} is too large (full-batch stability needs α < 2/λ_max(P) = {:.4}; mini-batches need less)",
-                    self.step, rate, l
+                    self.record.steps_done(), rate, l
                 ),
                 None => format!(
                     "SGLD diverged at step {}: learning rate α = {} is too large",
-                    self.step, rate
+                    self.record.steps_done(), rate
                 ),
             });
-            self.stop = Some(StopReason::Diverged);
-            return self.stop;
+            self.record.stop(StopReason::Diverged);
+            return self.record.stop_reason();
         }
         self.record(rate);
-        if self.step >= self.config.steps as usize {
-            self.stop = Some(StopReason::Done);
+        if self.record.steps_done() >= self.config.steps as usize {
+            self.record.stop(StopReason::Done);
         }
-        self.stop
+        self.record.stop_reason()
     }
 
-    fn stop_reason(&self) -> Option<StopReason> {
-        self.stop
-    }
-
-    fn steps_done(&self) -> usize {
-        self.step
+    fn run_record(&self) -> &RunRecord {
+        &self.record
     }
 
     fn snapshot(&self) -> SgldSnapshot {
-        let k = SGLD_HISTORY_FIELDS.len();
-        let h = &self.history[self.history.len() - k..];
+        let h = self.record.last_row();
         SgldSnapshot {
-            step: self.step,
+            step: self.record.steps_done(),
             total_steps: self.config.steps as usize,
-            stop_reason: self.stop,
+            stop_reason: self.record.stop_reason(),
             message: self.message.clone(),
             learning_rate: h[1],
             mean: [h[2], h[3]],
@@ -548,10 +540,8 @@ impl Experiment for Sgld {
             .map(|i| SeededRng::new(self.config.seed as u64, i + 1))
             .collect();
         self.perms = vec![(0..self.target.len() as u32).collect(); m];
-        self.step = 0;
-        self.stop = None;
+        self.record.reset(self.config.steps as usize + 1);
         self.message = None;
-        self.history.clear();
         self.record(self.config.rate_at(0));
     }
 }

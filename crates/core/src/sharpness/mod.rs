@@ -34,7 +34,7 @@ mod tests;
 pub use config::{SharpnessConfig, BATCH_NORM_OPTIONS, BUDGET_OPTIONS, FIELDS};
 
 use crate::data::{Dataset, Split};
-use crate::experiment::{Experiment, StopReason};
+use crate::experiment::{Experiment, RunRecord, StopReason};
 use crate::hessian::{self, CurvatureTape};
 use crate::hessian_batch::BatchHessian;
 use crate::mlp::{Dropout, Loss, Mlp};
@@ -259,10 +259,9 @@ pub struct BatchSizeExperiment {
     split: Split,
     runs: Vec<Run>,
     initial: Vec<Run>,
-    steps_done: usize,
-    stop: Option<StopReason>,
-    history: Vec<f64>,
-    initial_history: Vec<f64>,
+    record: RunRecord,
+    /// The record after the step-0 measurements, restored by `reset`.
+    initial_record: RunRecord,
 }
 
 /// `θ_f = d ⊙ θ + c`: folded batch-norm-like statistics of `inputs` (see the module docs);
@@ -387,22 +386,21 @@ impl BatchSizeExperiment {
                 });
             }
         }
+        let total_steps = runs.iter().map(|r| r.total_steps).max().unwrap_or(0);
         let mut e = BatchSizeExperiment {
             config,
             mlp,
             split,
             initial: Vec::new(),
             runs,
-            steps_done: 0,
-            stop: None,
-            history: Vec::new(),
-            initial_history: Vec::new(),
+            record: RunRecord::new(&HISTORY_FIELDS, total_steps),
+            initial_record: RunRecord::new(&HISTORY_FIELDS, total_steps),
         };
         for k in 0..e.runs.len() {
             e.measure(k);
         }
         e.initial = e.runs.clone();
-        e.initial_history = e.history.clone();
+        e.initial_record = e.record.clone();
         e
     }
 
@@ -425,7 +423,7 @@ impl BatchSizeExperiment {
 
     /// History rows (columns [`HISTORY_FIELDS`]), flat, in order of measurement.
     pub fn history(&self) -> &[f64] {
-        &self.history
+        self.record.history()
     }
 
     /// The folding of run `k`'s batch-norm-like statistics over the whole training set.
@@ -599,7 +597,7 @@ impl BatchSizeExperiment {
         if !finite {
             run.diverged = true;
         }
-        self.history.extend_from_slice(&row);
+        self.record.push(&row);
     }
 
     /// One SGD step of run `k` on its next minibatch (random shuffling, `⌊N/B⌋` disjoint
@@ -808,8 +806,8 @@ impl Experiment for BatchSizeExperiment {
 
     /// One SGD step of every unfinished run, then the measurements that fall due.
     fn step(&mut self) -> Option<StopReason> {
-        if self.stop.is_some() {
-            return self.stop;
+        if let Some(stop) = self.record.stop_reason() {
+            return Some(stop);
         }
         for k in 0..self.runs.len() {
             if self.finished(k) {
@@ -822,30 +820,26 @@ impl Experiment for BatchSizeExperiment {
                 self.measure(k);
             }
         }
-        self.steps_done += 1;
+        self.record.advance();
         if (0..self.runs.len()).all(|k| self.finished(k)) {
-            self.stop = Some(if self.runs.iter().all(|r| r.diverged) {
+            self.record.stop(if self.runs.iter().all(|r| r.diverged) {
                 StopReason::Diverged
             } else {
                 StopReason::Done
             });
         }
-        self.stop
+        self.record.stop_reason()
     }
 
-    fn stop_reason(&self) -> Option<StopReason> {
-        self.stop
-    }
-
-    fn steps_done(&self) -> usize {
-        self.steps_done
+    fn run_record(&self) -> &RunRecord {
+        &self.record
     }
 
     fn snapshot(&self) -> SharpnessSnapshot {
         SharpnessSnapshot {
-            steps_done: self.steps_done,
-            total_steps: self.runs.iter().map(|r| r.total_steps).max().unwrap_or(0),
-            stop_reason: self.stop,
+            steps_done: self.record.steps_done(),
+            total_steps: self.record.total_steps(),
+            stop_reason: self.record.stop_reason(),
             runs: self
                 .runs
                 .iter()
@@ -867,8 +861,6 @@ impl Experiment for BatchSizeExperiment {
 
     fn reset(&mut self) {
         self.runs = self.initial.clone();
-        self.history = self.initial_history.clone();
-        self.steps_done = 0;
-        self.stop = None;
+        self.record = self.initial_record.clone();
     }
 }

@@ -15,7 +15,7 @@ use super::config::{Curvature, Predictive, RegressionConfig};
 use super::linalg::{back_solve, cholesky, inverse_quadratic_form};
 use super::model::{BayesianMlp, RegressionData};
 use crate::bayes::hmc::{Hmc, HmcSettings};
-use crate::experiment::{Experiment, StopReason};
+use crate::experiment::{Experiment, RunRecord, StopReason};
 use crate::mlp::{Dropout, Scaling};
 use crate::rng::SeededRng;
 use crate::special::softplus_inverse;
@@ -244,8 +244,8 @@ pub struct RegressionRun {
     grid: Vec<f64>,
     stage: Stage,
     stage_step: usize,
-    steps: usize,
-    stop: Option<StopReason>,
+    /// Steps over all stages (no configured total: the stages end the run).
+    record: RunRecord,
     // MAP
     map: Vec<f64>,
     adam: Adam,
@@ -328,8 +328,7 @@ impl RegressionRun {
             grid,
             stage: Stage::Map,
             stage_step: 0,
-            steps: 0,
-            stop: None,
+            record: RunRecord::new(&[], usize::MAX),
             map: init.clone(),
             adam: Adam::new(p),
             fit: None,
@@ -517,7 +516,7 @@ impl RegressionRun {
     }
 
     fn diverge(&mut self) {
-        self.stop = Some(StopReason::Diverged);
+        self.record.stop(StopReason::Diverged);
     }
 
     // ---- stages -------------------------------------------------------------------------
@@ -1078,12 +1077,11 @@ impl Experiment for RegressionRun {
     type Snapshot = RegressionSnapshot;
 
     fn step(&mut self) -> Option<StopReason> {
-        if self.stop.is_some() {
-            return self.stop;
+        if let Some(stop) = self.record.stop_reason() {
+            return Some(stop);
         }
         if self.data.is_empty() {
-            self.stop = Some(StopReason::Done);
-            return self.stop;
+            return self.record.stop(StopReason::Done);
         }
         match self.stage {
             Stage::Map => self.map_step(),
@@ -1095,19 +1093,15 @@ impl Experiment for RegressionRun {
             Stage::Hmc => self.hmc_step(),
             Stage::Done => {}
         }
-        self.steps += 1;
-        if self.stage == Stage::Done && self.stop.is_none() {
-            self.stop = Some(StopReason::Done);
+        self.record.advance();
+        if self.stage == Stage::Done {
+            self.record.stop(StopReason::Done);
         }
-        self.stop
+        self.record.stop_reason()
     }
 
-    fn stop_reason(&self) -> Option<StopReason> {
-        self.stop
-    }
-
-    fn steps_done(&self) -> usize {
-        self.steps
+    fn run_record(&self) -> &RunRecord {
+        &self.record
     }
 
     fn snapshot(&self) -> RegressionSnapshot {
@@ -1115,8 +1109,8 @@ impl Experiment for RegressionRun {
             stage: self.stage,
             stage_step: self.stage_step,
             stage_total: self.stage_total(),
-            steps_done: self.steps,
-            stop_reason: self.stop,
+            steps_done: self.record.steps_done(),
+            stop_reason: self.record.stop_reason(),
             data_points: self.data.len(),
             params: self.model.num_params(),
             prior_variance: self.model.prior_variance,
@@ -1140,7 +1134,7 @@ impl Experiment for RegressionRun {
 
     /// Start over on the same data (added points kept) and seed.
     fn reset(&mut self) {
-        if self.steps == 0 && self.stage == Stage::Map && self.stage_step == 0 {
+        if self.record.steps_done() == 0 && self.stage == Stage::Map && self.stage_step == 0 {
             return;
         }
         self.restart();
