@@ -283,6 +283,22 @@ impl<'f> Parsed<'f> {
     }
 }
 
+/// A typed config with its settings table: what [`settings!`] implements for every config, so
+/// generic front ends ([`crate::experiment::Lab`]) can read, parse and print settings.
+pub trait Config: Clone + Sized {
+    /// The field table (names, labels, ranges, defaults), in order.
+    const FIELDS: &'static [FieldSpec];
+
+    /// Parse `(name, text)` settings over the defaults; every bad one is reported.
+    fn from_settings<'a, I>(settings: I) -> Result<Self, ConfigErrors>
+    where
+        I: IntoIterator<Item = (&'a str, &'a str)>;
+
+    /// The settings as `(name, text)` pairs in table order (round-trips through
+    /// `from_settings`).
+    fn to_settings(&self) -> Vec<(&'static str, String)>;
+}
+
 /// A Rust type a field's parsed value converts to and from ([`FieldKind`] says which values
 /// arrive): `f64` (real), `u32` (integer, or a choice of whole numbers), `bool` (a two-option
 /// choice: the first option is `false`, the second `true`), `String` (any choice), and the
@@ -484,6 +500,21 @@ macro_rules! settings {
             pub fn validate(&self) -> Result<(), $crate::config::ConfigErrors> {
                 let settings = self.to_settings();
                 Self::from_settings(settings.iter().map(|(k, v)| (*k, v.as_str()))).map(|_| ())
+            }
+        }
+
+        impl $crate::config::Config for $name {
+            const FIELDS: &'static [$crate::config::FieldSpec] = &$table;
+
+            fn from_settings<'a, I>(settings: I) -> Result<Self, $crate::config::ConfigErrors>
+            where
+                I: IntoIterator<Item = (&'a str, &'a str)>,
+            {
+                $name::from_settings(settings)
+            }
+
+            fn to_settings(&self) -> Vec<(&'static str, String)> {
+                $name::to_settings(self)
             }
         }
     };

@@ -2,6 +2,7 @@
 //! caller (a browser animation frame, a worker, a native test or the CLI), in the style of argmin's
 //! `IterState` + observers.
 
+use crate::config::{Config, ConfigErrors, FieldSpec};
 use serde::Serialize;
 
 /// Why a run ended.
@@ -188,6 +189,98 @@ pub trait Experiment {
             stop: self.stop_reason(),
         }
     }
+}
+
+/// An experiment as every front end sees it (the wasm run handle, the CLI): a kind name, a
+/// settings table, a run started from settings, and its record. One implementation per kind of
+/// the lab's table (ARCHITECTURE.md), by [`lab!`](crate::lab).
+///
+/// A generic front end needs nothing else:
+///
+/// ```
+/// use noiselab_core::experiment::{Experiment, Lab};
+/// use noiselab_core::funnel::Funnel;
+///
+/// fn run_to_end<L: Lab>(settings: &[(&str, &str)]) -> (usize, Vec<f64>) {
+///     // Validate and create in one call; errors name every bad field.
+///     let mut run = L::from_settings(settings.iter().copied()).expect("valid settings");
+///     let mut rows = Vec::new();
+///     let mut cursor = 0; // history rows already read
+///     while run.stop_reason().is_none() {
+///         run.run(100);
+///         rows.extend_from_slice(run.history_from(cursor));
+///         cursor = run.run_record().rows();
+///     }
+///     (run.steps_done(), rows)
+/// }
+///
+/// assert_eq!(Funnel::KIND, "funnel");
+/// let (steps, rows) = run_to_end::<Funnel>(&[("steps", "250"), ("trajectories", "50")]);
+/// assert_eq!(steps, 250);
+/// assert_eq!(rows.len(), 251 * Funnel::history_fields().len());
+/// ```
+pub trait Lab: Experiment + Sized {
+    /// The kebab-case kind: element `noiselab-<kind>`, CLI subcommand, cargo feature, URL key.
+    const KIND: &'static str;
+    /// Column names of a history row (`&[]`: the run keeps no history).
+    const HISTORY_FIELDS: &'static [&'static str];
+    /// The typed settings.
+    type Config: Config;
+
+    /// Start a run (the config is valid: it came from [`Config::from_settings`]).
+    fn start(config: Self::Config) -> Self;
+
+    /// The run's settings.
+    fn config(&self) -> &Self::Config;
+
+    /// The field table, for building controls and `--help`.
+    fn fields() -> &'static [FieldSpec] {
+        Self::Config::FIELDS
+    }
+
+    /// Column names of a history row.
+    fn history_fields() -> &'static [&'static str] {
+        Self::HISTORY_FIELDS
+    }
+
+    /// Validate settings and start a run in one call (one round trip for the browser).
+    fn from_settings<'a, I>(settings: I) -> Result<Self, ConfigErrors>
+    where
+        I: IntoIterator<Item = (&'a str, &'a str)>,
+    {
+        Self::Config::from_settings(settings).map(Self::start)
+    }
+
+    /// The run's settings as `(name, text)` pairs, normalized.
+    fn settings(&self) -> Vec<(&'static str, String)> {
+        self.config().to_settings()
+    }
+
+    /// History rows from row `from` on, row-major (the worker's cursor read).
+    fn history_from(&self, from: usize) -> &[f64] {
+        self.run_record().rows_from(from)
+    }
+}
+
+/// `lab!(Run, Config, "kind", HISTORY_FIELDS)`: implement [`Lab`] for a run with inherent
+/// `new(config) -> Self` and `config(&self) -> &Config`.
+#[macro_export]
+macro_rules! lab {
+    ($run:ty, $config:ty, $kind:literal, $history:expr) => {
+        impl $crate::experiment::Lab for $run {
+            const KIND: &'static str = $kind;
+            const HISTORY_FIELDS: &'static [&'static str] = &$history;
+            type Config = $config;
+
+            fn start(config: $config) -> Self {
+                <$run>::new(config)
+            }
+
+            fn config(&self) -> &$config {
+                <$run>::config(self)
+            }
+        }
+    };
 }
 
 #[cfg(test)]

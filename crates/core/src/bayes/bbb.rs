@@ -483,3 +483,5 @@ impl Experiment for BayesByBackprop {
         self.record();
     }
 }
+
+crate::lab!(BayesByBackprop, BbbConfig, "bbb-linreg", BBB_HISTORY_FIELDS);

@@ -554,3 +554,10 @@ pub fn sweep_grid(lo: f64, hi: f64, count: usize) -> Vec<f64> {
         })
         .collect()
 }
+
+crate::lab!(
+    BbbLogReg,
+    BbbLogRegConfig,
+    "description-length",
+    BBB_LOGREG_HISTORY_FIELDS
+);

@@ -617,3 +617,5 @@ impl Experiment for DropoutTraining {
         self.record();
     }
 }
+
+crate::lab!(DropoutTraining, DropoutConfig, "dropout", HISTORY_FIELDS);

@@ -450,3 +450,5 @@ impl Experiment for Funnel {
         self.record(self.sums());
     }
 }
+
+crate::lab!(Funnel, FunnelConfig, "funnel", HISTORY_FIELDS);

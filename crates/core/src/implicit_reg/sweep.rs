@@ -422,3 +422,5 @@ impl Experiment for ImplicitRegSweep {
         self.record.settle(false);
     }
 }
+
+crate::lab!(ImplicitRegSweep, ImplicitRegConfig, "implicit-reg", []);

@@ -406,3 +406,5 @@ impl Experiment for NngRun {
         self.record();
     }
 }
+
+crate::lab!(NngRun, NngConfig, "nng", NNG_HISTORY_FIELDS);

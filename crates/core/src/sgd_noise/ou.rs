@@ -707,3 +707,5 @@ impl SgdOu {
         self.step_k
     }
 }
+
+crate::lab!(SgdOu, SgdOuConfig, "sgd-posterior", SGD_OU_HISTORY_FIELDS);

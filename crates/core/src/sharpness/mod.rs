@@ -864,3 +864,10 @@ impl Experiment for BatchSizeExperiment {
         self.record = self.initial_record.clone();
     }
 }
+
+crate::lab!(
+    BatchSizeExperiment,
+    SharpnessConfig,
+    "sharpness",
+    HISTORY_FIELDS
+);

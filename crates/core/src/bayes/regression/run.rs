@@ -1140,3 +1140,5 @@ impl Experiment for RegressionRun {
         self.restart();
     }
 }
+
+crate::lab!(RegressionRun, RegressionConfig, "bayes-regression", []);
