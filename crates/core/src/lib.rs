@@ -10,6 +10,7 @@
 //! go through `libm` so the same seed gives bit-identical numbers natively and in WebAssembly.
 
 pub mod bayes;
+pub mod bayes_regression;
 pub mod bench;
 pub mod config;
 pub mod contour;
@@ -28,11 +29,22 @@ pub mod mlp;
 pub mod mlp_batch;
 pub mod nng;
 pub mod rng;
-pub mod sgd_noise;
+pub mod sgd_posterior;
 pub mod sharpness;
 pub mod special;
 #[cfg(test)]
 mod test_data;
+
+// Old module paths, kept until crates/wasm and crates/cli use the kinds' names (issue 18).
+/// Old path of [`sgd_posterior`].
+pub mod sgd_noise {
+    pub use crate::sgd_posterior::*;
+    pub use crate::sgd_posterior::{
+        sgd_posterior_fixture as sgd_noise_fixture,
+        SGD_POSTERIOR_FIXTURE_HASH as SGD_NOISE_FIXTURE_HASH,
+        SGD_POSTERIOR_FIXTURE_RATIO_BITS as SGD_NOISE_FIXTURE_RATIO_BITS,
+    };
+}
 
 pub use config::{ConfigError, FieldKind, FieldSpec, Settings};
 pub use experiment::{Experiment, RunOutcome, RunRecord, StopReason};

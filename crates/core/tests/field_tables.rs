@@ -22,18 +22,20 @@ macro_rules! tables {
 /// Serialized straight from the tables (not through `serde_json::Value`, which would sort the
 /// keys): key order is part of what the browser gets.
 fn every_table() -> String {
-    use noiselab_core::{bayes, dropout, funnel, implicit_reg, nng, sgd_noise, sharpness};
+    use noiselab_core::{
+        bayes, bayes_regression, dropout, funnel, implicit_reg, nng, sgd_posterior, sharpness,
+    };
     let tables = tables! {
         "funnel" => funnel::FunnelConfig, funnel::FIELDS;
-        "sgd-ou" => sgd_noise::SgdOuConfig, sgd_noise::SGD_OU_FIELDS;
-        "sgld" => sgd_noise::SgldConfig, sgd_noise::SGLD_FIELDS;
+        "sgd-ou" => sgd_posterior::SgdOuConfig, sgd_posterior::SGD_OU_FIELDS;
+        "sgld" => sgd_posterior::SgldConfig, sgd_posterior::SGLD_FIELDS;
         "dropout" => dropout::DropoutConfig, dropout::FIELDS;
-        "density1d" => bayes::density1d::TiltedGaussian, bayes::density1d::DENSITY1D_FIELDS;
+        "density1d" => bayes::laplace_vb::TiltedGaussian, bayes::laplace_vb::DENSITY1D_FIELDS;
         "bbb-linreg" => bayes::BbbConfig, bayes::BBB_FIELDS;
-        "bbb-logreg" => bayes::bbb_logreg::BbbLogRegConfig, bayes::bbb_logreg::BBB_LOGREG_FIELDS;
-        "logreg-panel" => bayes::logreg_panel::LogRegPanelConfig, bayes::logreg_panel::LOGREG_PANEL_FIELDS;
+        "bbb-logreg" => bayes::description_length::BbbLogRegConfig, bayes::description_length::BBB_LOGREG_FIELDS;
+        "logreg-panel" => bayes::logreg_posterior::LogRegPanelConfig, bayes::logreg_posterior::LOGREG_PANEL_FIELDS;
         "logreg" => bayes::LogRegConfig, bayes::LOGREG_FIELDS;
-        "bayes-regression" => bayes::regression::RegressionConfig, bayes::regression::REGRESSION_FIELDS;
+        "bayes-regression" => bayes_regression::RegressionConfig, bayes_regression::REGRESSION_FIELDS;
         "nng" => nng::NngConfig, nng::NNG_FIELDS;
         "sharpness" => sharpness::SharpnessConfig, sharpness::FIELDS;
         "implicit-reg" => implicit_reg::ImplicitRegConfig, implicit_reg::FIELDS;

@@ -144,9 +144,9 @@ fuzz_config!(
     noiselab_core::dropout::FIELDS
 );
 fuzz_config!(
-    density1d,
-    noiselab_core::bayes::density1d::TiltedGaussian,
-    noiselab_core::bayes::density1d::DENSITY1D_FIELDS
+    laplace_vb,
+    noiselab_core::bayes::laplace_vb::TiltedGaussian,
+    noiselab_core::bayes::laplace_vb::DENSITY1D_FIELDS
 );
 fuzz_config!(
     bbb,
@@ -164,24 +164,24 @@ fuzz_config!(
     noiselab_core::nng::NNG_FIELDS
 );
 fuzz_config!(
-    bbb_logreg,
-    noiselab_core::bayes::bbb_logreg::BbbLogRegConfig,
-    noiselab_core::bayes::bbb_logreg::BBB_LOGREG_FIELDS
+    description_length,
+    noiselab_core::bayes::description_length::BbbLogRegConfig,
+    noiselab_core::bayes::description_length::BBB_LOGREG_FIELDS
 );
 fuzz_config!(
-    logreg_panel,
-    noiselab_core::bayes::logreg_panel::LogRegPanelConfig,
-    noiselab_core::bayes::logreg_panel::LOGREG_PANEL_FIELDS
+    logreg_posterior,
+    noiselab_core::bayes::logreg_posterior::LogRegPanelConfig,
+    noiselab_core::bayes::logreg_posterior::LOGREG_PANEL_FIELDS
 );
 fuzz_config!(
     sgd_ou,
-    noiselab_core::sgd_noise::SgdOuConfig,
-    noiselab_core::sgd_noise::SGD_OU_FIELDS
+    noiselab_core::sgd_posterior::SgdOuConfig,
+    noiselab_core::sgd_posterior::SGD_OU_FIELDS
 );
 fuzz_config!(
     sgld,
-    noiselab_core::sgd_noise::SgldConfig,
-    noiselab_core::sgd_noise::SGLD_FIELDS
+    noiselab_core::sgd_posterior::SgldConfig,
+    noiselab_core::sgd_posterior::SGLD_FIELDS
 );
 fuzz_config!(
     one_epoch,
@@ -190,8 +190,8 @@ fuzz_config!(
 );
 fuzz_config!(
     bayes_regression,
-    noiselab_core::bayes::regression::RegressionConfig,
-    noiselab_core::bayes::regression::REGRESSION_FIELDS
+    noiselab_core::bayes_regression::RegressionConfig,
+    noiselab_core::bayes_regression::REGRESSION_FIELDS
 );
 fuzz_config!(
     implicit_reg,

@@ -2,7 +2,9 @@
 //! table, and a record whose history columns are the ones it announces.
 
 use noiselab_core::experiment::Lab;
-use noiselab_core::{bayes, dropout, funnel, implicit_reg, nng, sgd_noise, sharpness};
+use noiselab_core::{
+    bayes, bayes_regression, dropout, funnel, implicit_reg, nng, sgd_posterior, sharpness,
+};
 
 fn check<L: Lab>(kind: &str, fields: &[noiselab_core::FieldSpec], settings: &[(&str, &str)]) {
     assert_eq!(L::KIND, kind);
@@ -26,22 +28,22 @@ fn check<L: Lab>(kind: &str, fields: &[noiselab_core::FieldSpec], settings: &[(&
 #[test]
 fn every_run_kind_is_a_lab() {
     check::<funnel::Funnel>("funnel", &funnel::FIELDS, &[("trajectories", "20")]);
-    check::<sgd_noise::SgdOu>(
+    check::<sgd_posterior::SgdOu>(
         "sgd-posterior",
-        &sgd_noise::SGD_OU_FIELDS,
+        &sgd_posterior::SGD_OU_FIELDS,
         &[("chains", "10")],
     );
     check::<dropout::DropoutTraining>("dropout", &dropout::FIELDS, &[("steps", "5")]);
     check::<nng::NngRun>("nng", &nng::NNG_FIELDS, &[("steps", "5")]);
     check::<bayes::BayesByBackprop>("bbb-linreg", &bayes::BBB_FIELDS, &[("steps", "5")]);
-    check::<bayes::bbb_logreg::BbbLogReg>(
+    check::<bayes::description_length::BbbLogReg>(
         "description-length",
-        &bayes::bbb_logreg::BBB_LOGREG_FIELDS,
+        &bayes::description_length::BBB_LOGREG_FIELDS,
         &[("steps", "5")],
     );
-    check::<bayes::regression::RegressionRun>(
+    check::<bayes_regression::RegressionRun>(
         "bayes-regression",
-        &bayes::regression::REGRESSION_FIELDS,
+        &bayes_regression::REGRESSION_FIELDS,
         &[("trainingSteps", "100")],
     );
     check::<sharpness::BatchSizeExperiment>(

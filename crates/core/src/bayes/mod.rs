@@ -1,12 +1,12 @@
 //! Bayesian inference for small models (Grosse, Lecture 8, "Variational Bayes and MDL" and
 //! "Variational Bayes and Curvature"; SCIENCE.md §3, §4 and §5).
 //!
-//! - [`density1d`]: Bishop's 1-D density `p̃(z) = exp(−z²/2)σ(20z + 4)` (PRML Figs. 4.14 and
+//! - [`laplace_vb`]: Bishop's 1-D density `p̃(z) = exp(−z²/2)σ(20z + 4)` (PRML Figs. 4.14 and
 //!   10.1): its Laplace approximation, the Gaussian minimizing `KL(q‖p)` and the moment-matched
 //!   Gaussian, all by quadrature (no Monte Carlo).
 //! - [`linreg`]: Bayesian linear regression in closed form: posterior, evidence, the mean-field
 //!   optimum, the ELBO and its terms, description length in bits.
-//! - [`bbb`]: Bayes by Backprop (Blundell et al. 2015) on that regression, as an
+//! - [`bbb_linreg`]: Bayes by Backprop (Blundell et al. 2015) on that regression, as an
 //!   [`Experiment`] with a field table.
 //! - [`hmc`]: Hamiltonian Monte Carlo (Neal 2011), the gold standard the others are checked
 //!   against.
@@ -20,26 +20,32 @@
 //! Everything that feeds a seeded run (the BBB step, HMC, data generation) is plain loops and
 //! `libm`, so [`bayes_fixture`] is bit-identical natively and in WebAssembly.
 
-pub mod bbb;
-mod bbb_config;
-pub mod bbb_logreg;
-pub mod bbb_view;
-pub mod density1d;
+pub mod bbb_linreg;
+pub mod description_length;
 pub mod hmc;
+pub mod laplace_vb;
 pub mod linreg;
 pub mod logreg;
 mod logreg_config;
-pub mod logreg_panel;
+pub mod logreg_posterior;
 pub mod logreg_vi;
 pub mod pac_bayes;
 pub mod quad;
-pub mod regression;
 pub use crate::special;
+
+// Old module paths, kept until crates/wasm and crates/cli use the kinds' names (issue 18).
+pub use crate::bayes_regression as regression;
+pub use bbb_linreg as bbb;
+pub use bbb_linreg::view as bbb_view;
+pub use description_length as bbb_logreg;
+pub use laplace_vb as density1d;
+pub use logreg_posterior as logreg_panel;
 #[cfg(test)]
 mod tests;
 
-pub use bbb::{BayesByBackprop, BbbSnapshot, BBB_HISTORY_FIELDS};
-pub use bbb_config::{BbbConfig, Objective, Optimizer, BBB_FIELDS};
+pub use bbb_linreg::{
+    BayesByBackprop, BbbConfig, BbbSnapshot, Objective, Optimizer, BBB_FIELDS, BBB_HISTORY_FIELDS,
+};
 pub use logreg_config::{analyze as analyze_logreg, LogRegAnalysis, LogRegConfig, LOGREG_FIELDS};
 
 use crate::experiment::Experiment;

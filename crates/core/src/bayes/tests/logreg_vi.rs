@@ -4,7 +4,7 @@
 
 use crate::bayes::hmc::batch_means;
 use crate::bayes::logreg::*;
-use crate::bayes::logreg_panel::*;
+use crate::bayes::logreg_posterior::*;
 use crate::bayes::logreg_vi::*;
 
 fn setup(n: usize, eta: f64, seed: u64) -> (LogRegData, Laplace, GridPosterior) {

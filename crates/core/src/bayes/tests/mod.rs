@@ -2,10 +2,10 @@
 //! statistical tests state their tolerance in standard errors and their power; every run is
 //! seeded, so outcomes are deterministic and `cargo test -- --nocapture` prints the margins.
 
-mod bbb;
-mod bbb_logreg;
-mod density1d;
+mod bbb_linreg;
+mod description_length;
 mod hmc;
+mod laplace_vb;
 mod linreg;
 mod logreg;
 mod logreg_vi;

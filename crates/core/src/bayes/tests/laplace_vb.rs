@@ -1,6 +1,6 @@
 //! SCIENCE.md §5: Bishop's `p̃(z) = exp(−z²/2)σ(20z + 4)`.
 
-use crate::bayes::density1d::*;
+use crate::bayes::laplace_vb::*;
 use crate::bayes::quad::composite_gauss_legendre;
 use crate::bayes::special::sigmoid;
 use std::f64::consts::PI;

@@ -1,9 +1,9 @@
 //! Bayes by Backprop on the 2-D logistic regression and the PAC-Bayes bounds (SCIENCE.md §4;
 //! Dziugaite & Roy 2017 for the bound forms).
 
-use crate::bayes::bbb_logreg::*;
+use crate::bayes::description_length::*;
 use crate::bayes::logreg::{grid_posterior, laplace, LogRegData};
-use crate::bayes::logreg_panel::panel_grid;
+use crate::bayes::logreg_posterior::panel_grid;
 use crate::bayes::logreg_vi::{fit, normal_rule, Family, GaussianRule, HERMITE_NODES};
 use crate::bayes::pac_bayes::*;
 use crate::bayes::special::softplus_inverse;

@@ -33,7 +33,7 @@ use crate::fixtures::hash_f64s;
 /// SGLD run on the banana (M = 20, n = 3, decaying steps, 300 steps, seed 2026). Returns the
 /// FNV-1a hash of both histories and final positions, and the last trace ratio of the first.
 /// Plain loops and `libm` only: the WebAssembly build must reproduce it bit for bit.
-pub fn sgd_noise_fixture() -> (u64, f64) {
+pub fn sgd_posterior_fixture() -> (u64, f64) {
     let ou_config = SgdOuConfig {
         method: Method::Sgld,
         chains: 30,
@@ -65,7 +65,7 @@ pub fn sgd_noise_fixture() -> (u64, f64) {
     (hash, ou.snapshot().trace_ratio)
 }
 
-/// Expected [`sgd_noise_fixture`] hash (recorded natively; the wasm test asserts the same).
-pub const SGD_NOISE_FIXTURE_HASH: u64 = 0xbdcd_f754_59f3_850f;
+/// Expected [`sgd_posterior_fixture`] hash (recorded natively; the wasm test asserts the same).
+pub const SGD_POSTERIOR_FIXTURE_HASH: u64 = 0xbdcd_f754_59f3_850f;
 /// Expected final trace ratio bits.
-pub const SGD_NOISE_FIXTURE_RATIO_BITS: u64 = 0x4010_a99d_1752_0440;
+pub const SGD_POSTERIOR_FIXTURE_RATIO_BITS: u64 = 0x4010_a99d_1752_0440;

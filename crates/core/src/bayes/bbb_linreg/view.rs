@@ -3,7 +3,7 @@
 //! the ELBO next to the exact `ln p(D)`, the learned variances against the mean-field optimum
 //! `1/P_jj` and the true marginals `(P⁻¹)_jj`, and 2σ ellipses in a 2-D weight plane.
 
-use super::bbb::{gradient_estimate, local_gradient_estimate, BayesByBackprop, BBB_HISTORY_FIELDS};
+use super::{gradient_estimate, local_gradient_estimate, BayesByBackprop, BBB_HISTORY_FIELDS};
 use crate::experiment::Experiment;
 use crate::nng::linalg::ellipse;
 use crate::rng::SeededRng;

@@ -1,7 +1,7 @@
 //! Bayes by Backprop (SCIENCE.md §4): settings, exact reductions, unbiasedness of the
 //! reparameterized gradient, convergence to the mean-field optimum, collapse without the KL.
 
-use crate::bayes::bbb::{gradient_estimate, local_gradient_estimate};
+use crate::bayes::bbb_linreg::{gradient_estimate, local_gradient_estimate};
 use crate::bayes::linreg::{elbo_gradient, elbo_terms};
 use crate::bayes::special::{sigmoid, softplus, softplus_inverse};
 use crate::bayes::*;

@@ -24,7 +24,11 @@
 //! loops over the sufficient statistics (O(S·D²)) or, local, over the data (O(S·N·D)), so a seed
 //! gives bit-identical runs in WebAssembly.
 
-use super::bbb_config::{BbbConfig, Objective, Optimizer};
+mod config;
+pub mod view;
+
+pub use config::{BbbConfig, Objective, Optimizer, BBB_FIELDS};
+
 use super::linreg::{elbo_terms, BlrPosterior, ElboTerms, LinRegData, SufficientStats};
 use super::special::{sigmoid, sigmoid_over_softplus, softplus, softplus_inverse, LN_2PI};
 use crate::experiment::{Experiment, RunRecord, StopReason};

@@ -559,11 +559,11 @@ fn sgld_decaying_steps_approach_the_posterior() {
 
 #[test]
 fn fixture_hash() {
-    let (hash, ratio) = sgd_noise_fixture();
+    let (hash, ratio) = sgd_posterior_fixture();
     eprintln!(
         "fixture {hash:#018x} ratio {ratio} bits {:#018x}",
         ratio.to_bits()
     );
-    assert_eq!(hash, SGD_NOISE_FIXTURE_HASH);
-    assert_eq!(ratio.to_bits(), SGD_NOISE_FIXTURE_RATIO_BITS);
+    assert_eq!(hash, SGD_POSTERIOR_FIXTURE_HASH);
+    assert_eq!(ratio.to_bits(), SGD_POSTERIOR_FIXTURE_RATIO_BITS);
 }
