@@ -9,9 +9,9 @@
 
 use crate::data::Dataset;
 use crate::funnel::FunnelConfig;
-use crate::hessian_batch::BatchHessian;
-use crate::mlp::{Activation, Loss, Mlp};
-use crate::mlp_batch::BatchTrainer;
+use crate::nn::hessian_batch::BatchHessian;
+use crate::nn::mlp::{Activation, Loss, Mlp};
+use crate::nn::mlp_batch::BatchTrainer;
 use crate::rng::SeededRng;
 
 /// Number of W1 data points.
@@ -113,7 +113,7 @@ pub struct Sharpness {
 /// W3: power iteration on the Hessian of the mean loss until the Rayleigh quotient changes by at
 /// most `tol` relative (or `max_iter` products). Start vector: seeded standard normals. Each
 /// product is exact (Pearlmutter's R-operator, batched: [`BatchHessian`], equal to
-/// [`crate::hessian::hvp`] to rounding).
+/// [`crate::nn::hessian::hvp`] to rounding).
 pub fn sharpness(
     mlp: &Mlp,
     params: &[f64],
@@ -298,7 +298,7 @@ mod tests {
         let dense = nalgebra::DMatrix::from_row_slice(
             n,
             n,
-            &crate::hessian::dense_hessian(mlp, params, data),
+            &crate::nn::hessian::dense_hessian(mlp, params, data),
         );
         let eig = nalgebra::SymmetricEigen::new(dense).eigenvalues;
         eig.iter()
@@ -374,7 +374,7 @@ mod tests {
         let mlp = w1_mlp();
         let mut p = mlp.init(&mut SeededRng::new(W1_SEED, 0));
         let (xs, ts) = w1_data(W1_POINTS);
-        let (off, mut tape) = (crate::mlp::Dropout::off(3), mlp.tape());
+        let (off, mut tape) = (crate::nn::mlp::Dropout::off(3), mlp.tape());
         for s in 0..64 {
             let k = s % (W1_POINTS / W1_BATCH);
             let mut g = vec![0.0; mlp.num_params()];

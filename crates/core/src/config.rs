@@ -396,8 +396,8 @@ pub(crate) use choice_setting;
 
 choice_setting!(
     crate::data::Task,
-    crate::mlp::Activation,
-    crate::mlp::OptimizerKind
+    crate::nn::mlp::Activation,
+    crate::nn::optim::OptimizerKind
 );
 
 /// Declare an experiment's settings ONCE: the config struct, its field table (the `const` the

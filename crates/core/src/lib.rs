@@ -20,13 +20,10 @@ pub mod experiment;
 pub mod fastexp;
 pub mod fixtures;
 pub mod funnel;
-pub mod hessian;
-pub mod hessian_batch;
 pub mod implicit_reg;
 mod lanes2;
 pub mod linalg;
-pub mod mlp;
-pub mod mlp_batch;
+pub mod nn;
 pub mod nng;
 pub mod rng;
 pub mod sgd_posterior;
@@ -36,6 +33,7 @@ pub mod special;
 mod test_data;
 
 // Old module paths, kept until crates/wasm and crates/cli use the kinds' names (issue 18).
+pub use nn::{hessian, hessian_batch, mlp, mlp_batch};
 /// Old path of [`sgd_posterior`].
 pub mod sgd_noise {
     pub use crate::sgd_posterior::*;

@@ -2,7 +2,7 @@
 //! generator instead of a copy per test module. `stream` keeps each module's numbers as before.
 
 use crate::data::Dataset;
-use crate::mlp::Mlp;
+use crate::nn::mlp::Mlp;
 use crate::rng::SeededRng;
 
 /// `n` standard-normal inputs of dimension `dim`; targets 0/1 with probability ½ each

@@ -9,7 +9,7 @@
 //! the ordinary backprop gradient of the log posterior (tested).
 
 use super::model::{BayesianMlp, RegressionData};
-use crate::mlp::Tape;
+use crate::nn::mlp::Tape;
 use crate::rng::SeededRng;
 use crate::special::{sigmoid, softplus};
 use serde::Serialize;

@@ -2,7 +2,7 @@
 //! (GGN, its diagonal, the full Hessian), MAP by damped Newton, the Laplace evidence
 //! (MacKay 1992; Bishop PRML §5.7; SCIENCE.md §3).
 //!
-//! Model: `t_i = f(x_i; w) + N(0, σ²)`, `f` a 1-H-1 tanh MLP ([`crate::mlp::Mlp`], parameters
+//! Model: `t_i = f(x_i; w) + N(0, σ²)`, `f` a 1-H-1 tanh MLP ([`crate::nn::mlp::Mlp`], parameters
 //! `[W₁ (H×1), b₁, W₂ (1×H), b₂]`, P = 3H + 1), prior `w ~ N(0, ηI)` on **every** parameter
 //! (biases too, so the prior is proper and the evidence defined). The summed negative log
 //! posterior is `U(w) = Σ_i (f(x_i) − t_i)²/(2σ²) + ‖w‖²/(2η) + const`; weight decay λ on the
@@ -13,7 +13,7 @@
 //!   `z̄_out = 1` per example; SCIENCE.md §1);
 //! - its diagonal;
 //! - the full Hessian `H̄ = H̄_GGN + Σ_i r_i ∇²f(x_i)/σ²` (`r_i = f(x_i) − t_i`), exact: P
-//!   Hessian–vector products `H̄ e_j` by Pearlmutter's R-operator ([`crate::hessian`];
+//!   Hessian–vector products `H̄ e_j` by Pearlmutter's R-operator ([`crate::nn::hessian`];
 //!   Pearlmutter 1994), symmetrized (tested against the former central differences of the exact
 //!   gradient, against an independent second difference of the log joint and against the GGN at
 //!   a zero-residual fit; see the tests for the tolerances).
@@ -22,8 +22,8 @@
 #![allow(clippy::needless_range_loop)]
 
 use super::linalg::{cholesky, cholesky_solve, log_det};
-use crate::hessian::{example_hvp, CurvatureTape};
-use crate::mlp::{Activation, Dropout, Loss, Mlp, Tape};
+use crate::nn::hessian::{example_hvp, CurvatureTape};
+use crate::nn::mlp::{Activation, Dropout, Loss, Mlp, Tape};
 use crate::rng::SeededRng;
 use crate::special::LN_2PI;
 use serde::Serialize;
@@ -215,7 +215,7 @@ impl BayesianMlp {
 
     /// `H̄ = −∇² ln p(w, D) = Σ_i ∇²ℓ_i/σ² + I/η` (P×P row-major, `ℓ_i = ½(f(x_i) − t_i)²`),
     /// exactly: row j is the Hessian–vector product `H̄ e_j`, summed over the examples in order
-    /// by [`crate::hessian::example_hvp`] (R-operator, forward-over-reverse), then
+    /// by [`crate::nn::hessian::example_hvp`] (R-operator, forward-over-reverse), then
     /// symmetrized as `(H̄ + H̄ᵀ)/2` to remove rounding asymmetry. Cost: P·N HVPs.
     pub fn hessian(&self, w: &[f64], data: &RegressionData) -> Vec<f64> {
         let p = self.num_params();

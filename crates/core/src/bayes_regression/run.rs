@@ -16,7 +16,7 @@ use super::linalg::{back_solve, cholesky, inverse_quadratic_form};
 use super::model::{BayesianMlp, RegressionData};
 use crate::bayes::hmc::{Hmc, HmcSettings};
 use crate::experiment::{Experiment, RunRecord, StopReason};
-use crate::mlp::{Dropout, Scaling};
+use crate::nn::mlp::{Dropout, Scaling};
 use crate::rng::SeededRng;
 use crate::special::softplus_inverse;
 use serde::Serialize;
@@ -47,6 +47,11 @@ const ADAM_RATE: f64 = 0.01;
 const BBB_INIT_STD: f64 = 0.01;
 
 /// Bias-corrected Adam (Kingma & Ba 2015) minimizing with a given gradient.
+///
+/// Kept apart from [`crate::nn::optim::Optimizer`]: its moment weights are the literals 0.1 and
+/// 0.001 where that one computes `1 − β` (0.09999999999999998, 0.0010000000000000009), so the
+/// MAP weights differ by one ulp after the first step and the bayes-regression bands fixture
+/// (crates/wasm/tests/fixtures.rs) pins these bits.
 #[derive(Clone, Debug)]
 struct Adam {
     m: Vec<f64>,
@@ -493,7 +498,7 @@ impl RegressionRun {
             .collect()
     }
 
-    fn curve(&self, w: &[f64], out: &mut [f64], tape: &mut crate::mlp::Tape) {
+    fn curve(&self, w: &[f64], out: &mut [f64], tape: &mut crate::nn::mlp::Tape) {
         for (o, &x) in out.iter_mut().zip(&self.grid) {
             *o = self.model.output(w, x, tape);
         }

@@ -265,7 +265,7 @@ fn bbb_gradient_matches_finite_differences_and_reduces_to_backprop() {
     let mut tape = model.mlp.tape();
     let mut grad = vec![0.0; 2 * p];
     let mut scratch = vec![0.0; 2 * p];
-    let value = |m: &[f64], r: &[f64], tape: &mut crate::mlp::Tape, s: &mut Vec<f64>| {
+    let value = |m: &[f64], r: &[f64], tape: &mut crate::nn::mlp::Tape, s: &mut Vec<f64>| {
         elbo_gradient(&model, &data, m, r, 2, &mut SeededRng::new(9, 2), tape, s).elbo
     };
     elbo_gradient(

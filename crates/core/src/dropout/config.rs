@@ -3,7 +3,8 @@
 
 use crate::config::{choice_setting, settings, ConfigError};
 use crate::data::Task;
-use crate::mlp::{Activation, Dropout, OptimizerKind, Scaling};
+use crate::nn::mlp::{Activation, Dropout, Scaling};
+use crate::nn::optim::OptimizerKind;
 use serde::{Deserialize, Serialize};
 
 /// How the dropout net's gradient is estimated (Wei, Kakade & Ma 2020; SCIENCE.md §2.3).

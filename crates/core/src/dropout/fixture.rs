@@ -4,7 +4,7 @@
 use super::{DropLayers, DropoutConfig, DropoutTraining, Variant, Which};
 use crate::experiment::Experiment;
 use crate::fixtures::hash_f64s;
-use crate::mlp::Scaling;
+use crate::nn::mlp::Scaling;
 
 /// The dropout fixture: moons (24 training, 100 test points, noise 0.15, label noise 0.1),
 /// widths [2, 16, 16, 1], tanh, ρ = 0.5 on the hidden layers, knock-in with K = 3, Adam
@@ -20,13 +20,13 @@ pub fn dropout_fixture() -> (u64, f64) {
         noise: 0.15,
         label_noise: 0.1,
         hidden: "16,16".into(),
-        activation: crate::mlp::Activation::Tanh,
+        activation: crate::nn::mlp::Activation::Tanh,
         dropout_rate: 0.5,
         drop_layers: DropLayers::Hidden,
         scaling: Scaling::Inverted,
         variant: Variant::KnockIn,
         drop_k: 3,
-        optimizer: crate::mlp::OptimizerKind::Adam,
+        optimizer: crate::nn::optim::OptimizerKind::Adam,
         learning_rate: 0.01,
         batch_size: 8,
         weight_decay: 0.0,
@@ -38,7 +38,7 @@ pub fn dropout_fixture() -> (u64, f64) {
     a.run(usize::MAX);
     let mut b = DropoutTraining::new(DropoutConfig {
         variant: Variant::ExplicitOnly,
-        activation: crate::mlp::Activation::Relu,
+        activation: crate::nn::mlp::Activation::Relu,
         scaling: Scaling::Standard,
         steps: 40,
         ..base

@@ -58,7 +58,8 @@ pub use fixture::{dropout_fixture, DROPOUT_FIXTURE_HASH, DROPOUT_FIXTURE_TEST_LO
 use crate::contour::{contour_segments, Domain};
 use crate::data::Split;
 use crate::experiment::{Experiment, RunRecord, StopReason};
-use crate::mlp::{Dropout, Loss, Mlp, Optimizer, Scaling};
+use crate::nn::mlp::{Dropout, Loss, Mlp, Scaling};
+use crate::nn::optim::Optimizer;
 use crate::rng::SeededRng;
 use serde::Serialize;
 use testtime::{Members, TestTimePredictions};
@@ -294,7 +295,7 @@ impl DropoutTraining {
         &self.data
     }
 
-    /// Flat parameters of a net (order in [`crate::mlp`]).
+    /// Flat parameters of a net (order in [`crate::nn::mlp`]).
     pub fn params(&self, which: Which) -> &[f64] {
         &self.params[which as usize]
     }

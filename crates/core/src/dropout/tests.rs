@@ -7,7 +7,8 @@ use super::train::{self, Net, Workspace};
 use super::*;
 use crate::data::Dataset;
 use crate::data::Task;
-use crate::mlp::{Activation, Loss, OptimizerKind};
+use crate::nn::mlp::{Activation, Loss};
+use crate::nn::optim::OptimizerKind;
 
 /// A net with random weights and biases (biases `0.3·N(0,1)`, so ReLU units are not all at 0).
 fn random_params(mlp: &Mlp, seed: u64) -> Vec<f64> {
@@ -31,7 +32,7 @@ fn dropout(layers: Vec<bool>, rate: f64, scaling: Scaling) -> Dropout {
 }
 
 /// Smallest `|z|` over the hidden pre-activations of the last forward pass.
-fn min_hidden_pre_activation(mlp: &Mlp, tape: &crate::mlp::Tape) -> f64 {
+fn min_hidden_pre_activation(mlp: &Mlp, tape: &crate::nn::mlp::Tape) -> f64 {
     (1..mlp.layers())
         .flat_map(|k| tape.z[k].iter().map(|z| z.abs()))
         .fold(f64::INFINITY, f64::min)

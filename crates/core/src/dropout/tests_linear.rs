@@ -5,7 +5,7 @@ use super::linear::*;
 use super::train::{self, Net, Workspace};
 use super::*;
 use crate::data::Dataset;
-use crate::mlp::Activation;
+use crate::nn::mlp::Activation;
 
 fn problem() -> LinearProblem {
     LinearProblem::generate(20, 4, 0.5, 1)
@@ -250,7 +250,7 @@ fn mlp_with_input_dropout_on_a_linear_model_has_the_closed_form_regularizer() {
     let p = problem();
     let rho = 0.4;
     let w = [0.3, -0.2, 1.1, 0.8];
-    let mlp = Mlp::new(&[4, 1], Activation::Tanh, crate::mlp::Loss::Squared);
+    let mlp = Mlp::new(&[4, 1], Activation::Tanh, crate::nn::mlp::Loss::Squared);
     let params = [w[0], w[1], w[2], w[3], 0.0];
     let drop = Dropout {
         rate: rho,

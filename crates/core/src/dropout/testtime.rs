@@ -201,7 +201,7 @@ pub fn test_time_predictions(
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Members {
-    /// `count` masks, each of [`crate::mlp::Mlp::num_units`] 0/1 entries (row-major).
+    /// `count` masks, each of [`crate::nn::mlp::Mlp::num_units`] 0/1 entries (row-major).
     pub masks: Vec<f64>,
     /// `count × n` predictions: member j at input i is `predictions[j·n + i]`.
     pub predictions: Vec<f64>,

@@ -6,7 +6,7 @@
 
 use super::Variant;
 use crate::data::Dataset;
-use crate::mlp::{Dropout, Mlp, Tape};
+use crate::nn::mlp::{Dropout, Mlp, Tape};
 use crate::rng::SeededRng;
 
 /// A network: architecture, flat parameters and dropout settings.

@@ -3,7 +3,7 @@
 
 use crate::config::{settings, ConfigError};
 use crate::data::Task;
-use crate::mlp::Activation;
+use crate::nn::mlp::Activation;
 use serde::{Deserialize, Serialize};
 
 /// The classification tasks (the sweeps report accuracies).

@@ -5,7 +5,7 @@ use super::{ImplicitRegConfig, ImplicitRegSweep};
 use crate::data::Task;
 use crate::experiment::Experiment;
 use crate::fixtures::hash_f64s;
-use crate::mlp::Activation;
+use crate::nn::mlp::Activation;
 
 /// The fixture: moons (N = 16, 100 test points, noise 0.25, label noise 0.1), a 2-4-1 tanh net,
 /// 40 steps per run, α from 0.1 to 2 in 3 points at B = 4, the batch sweep B = 1 … 16 at

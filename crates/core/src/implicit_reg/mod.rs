@@ -6,7 +6,7 @@
 //! O(m³α³), the modified flow `dw/dt = −α∇(J + R)` with
 //! `R(w) = (α/4)‖∇J‖² + ((N−B)/(N−1))(α/(4B)) tr C_w` ([`regularizer`]). This module has
 //! `R` and its exact gradient (per-example gradients and per-example Hessian–vector products
-//! from [`crate::hessian`]), full-batch GD on `J + R`, SGD with random shuffling, the exact one-epoch mean
+//! from [`crate::nn::hessian`]), full-batch GD on `J + R`, SGD with random shuffling, the exact one-epoch mean
 //! iterate and an accurate modified flow ([`train`]), and the learning-rate and batch-size
 //! sweeps of SGD against GD on `J` and on `J + R` as an [`crate::Experiment`] ([`sweep`]).
 

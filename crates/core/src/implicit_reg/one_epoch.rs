@@ -20,7 +20,7 @@ use super::regularizer::Coefficients;
 use super::train::{mean_epoch_iterate, modified_flow};
 use crate::config::{choice_setting, settings, ConfigError};
 use crate::data::Dataset;
-use crate::mlp::{Activation, Loss, Mlp};
+use crate::nn::mlp::{Activation, Loss, Mlp};
 use crate::rng::SeededRng;
 use serde::{Deserialize, Serialize};
 

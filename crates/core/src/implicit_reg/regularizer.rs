@@ -9,12 +9,12 @@
 //!
 //! with `gᵢ = ∇Lᵢ`, `ḡ = ∇J = (1/N)Σgᵢ`, `Hᵢ = ∇²Lᵢ` and `H = (1/N)ΣHᵢ`, so the whole gradient
 //! costs N per-example gradients and N exact per-example Hessian–vector products
-//! ([`crate::hessian::example_hvp`], Pearlmutter's R-operator; no Hessian is ever formed). [`Coefficients`] holds `(a, c)`: [`Coefficients::smith`] is the paper's; the tests
+//! ([`crate::nn::hessian::example_hvp`], Pearlmutter's R-operator; no Hessian is ever formed). [`Coefficients`] holds `(a, c)`: [`Coefficients::smith`] is the paper's; the tests
 //! build the plausible wrong variants of SCIENCE.md §10 from the same two numbers.
 
 use crate::data::Dataset;
-use crate::hessian::{example_hvp, CurvatureTape};
-use crate::mlp::{dot, Dropout, Mlp, Tape};
+use crate::nn::hessian::{example_hvp, CurvatureTape};
+use crate::nn::mlp::{dot, Dropout, Mlp, Tape};
 
 /// The two coefficients of `R = a‖∇J‖² + c·tr C`.
 #[derive(Clone, Copy, Debug, PartialEq)]

@@ -20,7 +20,7 @@ use super::regularizer::{evaluate, regularizer, Coefficients, Workspace};
 use super::train::{train_gd, train_sgd, Trained};
 use crate::data::Split;
 use crate::experiment::{Experiment, RunRecord, StopReason};
-use crate::mlp::{Loss, Mlp, Tape};
+use crate::nn::mlp::{Loss, Mlp, Tape};
 use crate::rng::SeededRng;
 use serde::Serialize;
 

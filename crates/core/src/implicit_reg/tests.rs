@@ -3,7 +3,7 @@ use super::train::{mean_epoch_iterate, modified_flow, train_sgd, Shuffler};
 use super::*;
 use crate::data::Dataset;
 use crate::experiment::Experiment;
-use crate::mlp::{Activation, Loss, Mlp};
+use crate::nn::mlp::{Activation, Loss, Mlp};
 use crate::rng::SeededRng;
 
 /// Four or six 2-D points with binary labels (not separable by the initial weights).

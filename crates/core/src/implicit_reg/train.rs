@@ -8,7 +8,7 @@
 
 use super::regularizer::{modified_gradient, Coefficients, Workspace};
 use crate::data::Dataset;
-use crate::mlp::{Dropout, Mlp};
+use crate::nn::mlp::{Dropout, Mlp};
 use crate::rng::SeededRng;
 
 /// A parameter whose magnitude exceeds this (or turns non-finite) marks the run as diverged.

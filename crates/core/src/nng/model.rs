@@ -17,7 +17,7 @@
 
 use crate::bayes::linreg::LinRegData;
 use crate::data::Dataset;
-use crate::mlp::{Dropout, Mlp, Tape};
+use crate::nn::mlp::{Dropout, Mlp, Tape};
 use crate::rng::SeededRng;
 use crate::special::LN_2PI;
 use serde::{Deserialize, Serialize};
@@ -215,7 +215,7 @@ impl NngModel for LinRegModel {
     }
 }
 
-/// A regression MLP (`crate::mlp`, squared loss, no dropout) with `p(t|x, w) = N(t; f, σ²)`:
+/// A regression MLP (`crate::nn::mlp`, squared loss, no dropout) with `p(t|x, w) = N(t; f, σ²)`:
 /// `∇log p = −∇ℓ/σ²` with `ℓ = ½(f − t)²`. Block `l` is `[W_l | b_l]` with `a = [h_{l−1}; 1]`
 /// and `ds = ∂(r f)/∂z_l`.
 #[derive(Clone, Debug)]

@@ -10,7 +10,7 @@ use super::linalg::{cholesky, cholesky_inverse};
 use super::*;
 use crate::bayes::linreg::{BlrPosterior, LinRegData};
 use crate::data::{Dataset, Task};
-use crate::mlp::{Activation, Loss, Mlp};
+use crate::nn::mlp::{Activation, Loss, Mlp};
 use crate::rng::SeededRng;
 
 fn data(n: usize, d: usize, c: f64, seed: u64) -> LinRegData {

@@ -3,7 +3,7 @@
 
 use crate::config::{settings, ConfigError};
 use crate::data::Task;
-use crate::mlp::Activation;
+use crate::nn::mlp::Activation;
 use serde::{Deserialize, Serialize};
 
 /// How long each batch size trains (Shallue et al. 2018's first confound).

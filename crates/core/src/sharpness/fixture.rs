@@ -20,7 +20,7 @@ pub fn sharpness_fixture() -> (u64, f64) {
         noise: 0.2,
         label_noise: 0.1,
         hidden_units: 8,
-        activation: crate::mlp::Activation::Tanh,
+        activation: crate::nn::mlp::Activation::Tanh,
         learning_rate: 0.3,
         small_batch: 4,
         large_batch: 64,
@@ -37,7 +37,7 @@ pub fn sharpness_fixture() -> (u64, f64) {
     let mut a = BatchSizeExperiment::new(base.clone());
     a.run(usize::MAX);
     let mut b = BatchSizeExperiment::new(SharpnessConfig {
-        activation: crate::mlp::Activation::Relu,
+        activation: crate::nn::mlp::Activation::Relu,
         small_batch: 8,
         large_batch: 32,
         fixed_steps: true,

@@ -12,7 +12,7 @@
 //! (SGD with random shuffling, the same learning rate), and measures at `checkpoints` evenly
 //! spaced steps of each run: the training and test loss, the test error, `λ_max(H)` by Lanczos
 //! ([`spectrum::lanczos`], [`LANCZOS_STEPS`] exact Hessian–vector products, batched by
-//! [`crate::hessian_batch`]), `tr H` by Hutchinson ([`PROBES`] Rademacher probes, with its SE), the
+//! [`crate::nn::hessian_batch`]), `tr H` by Hutchinson ([`PROBES`] Rademacher probes, with its SE), the
 //! top eigenvalue of the Gauss–Newton matrix `G`, and the mean input sensitivity `‖∂f/∂x‖`.
 //!
 //! **Batch-norm-like statistics** (`batchNorm = on`): every hidden pre-activation is
@@ -35,9 +35,9 @@ pub use config::{SharpnessConfig, BATCH_NORM_OPTIONS, BUDGET_OPTIONS, FIELDS};
 
 use crate::data::{Dataset, Split};
 use crate::experiment::{Experiment, RunRecord, StopReason};
-use crate::hessian::{self, CurvatureTape};
-use crate::hessian_batch::BatchHessian;
-use crate::mlp::{Dropout, Loss, Mlp};
+use crate::nn::hessian::{self, CurvatureTape};
+use crate::nn::hessian_batch::BatchHessian;
+use crate::nn::mlp::{Dropout, Loss, Mlp};
 use crate::rng::SeededRng;
 use serde::Serialize;
 use spectrum::{hutchinson, lanczos};
@@ -553,7 +553,7 @@ impl BatchSizeExperiment {
         let mut sens = 0.0;
         for i in 0..train.len() {
             hessian::input_gradient(mlp, &folded, train.input(i), &mut tape, &mut dx);
-            sens += libm::sqrt(crate::mlp::dot(&dx, &dx));
+            sens += libm::sqrt(crate::nn::mlp::dot(&dx, &dx));
         }
         let n = train.len() as f64;
         let m = Measurement {
@@ -677,7 +677,7 @@ impl BatchSizeExperiment {
         let p = self.mlp.num_params();
         let mut rng = SeededRng::new(self.config.seed as u64, 500);
         let mut random: Vec<f64> = (0..p).map(|_| rng.normal()).collect();
-        let norm = libm::sqrt(crate::mlp::dot(&random, &random));
+        let norm = libm::sqrt(crate::nn::mlp::dot(&random, &random));
         random.iter_mut().for_each(|x| *x /= norm);
         let (mut along_top, mut along_random) = (Vec::new(), Vec::new());
         for k in 0..self.runs.len() {

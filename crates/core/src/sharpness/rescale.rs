@@ -17,8 +17,8 @@
 
 use super::spectrum::lanczos;
 use crate::data::Dataset;
-use crate::hessian::{self, CurvatureTape};
-use crate::mlp::{Activation, Loss, Mlp};
+use crate::nn::hessian::{self, CurvatureTape};
+use crate::nn::mlp::{Activation, Loss, Mlp};
 use crate::rng::SeededRng;
 use nalgebra::DMatrix;
 use serde::Serialize;
@@ -141,7 +141,7 @@ fn dense_eigen_max(m: &[f64], p: usize) -> f64 {
     let mut rng = SeededRng::new(0, 41);
     lanczos(p, p, 1, &mut rng, |v, out| {
         for i in 0..p {
-            out[i] = crate::mlp::dot(&m[i * p..(i + 1) * p], v);
+            out[i] = crate::nn::mlp::dot(&m[i * p..(i + 1) * p], v);
         }
     })
     .eigenvalues[0]

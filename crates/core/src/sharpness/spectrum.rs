@@ -1,5 +1,5 @@
 //! Matrix-free spectral estimates of a symmetric operator `v ↦ A v` (a Hessian or Gauss–Newton
-//! matrix through [`crate::hessian`]): the top eigenvalues by Lanczos with full
+//! matrix through [`crate::nn::hessian`]): the top eigenvalues by Lanczos with full
 //! reorthogonalization (Golub & Van Loan, §10.1; the sharpness of Keskar et al. 2017 is
 //! `λ_max(H)`), and the trace by Hutchinson's estimator with Rademacher probes (Hutchinson 1990).
 //!
@@ -7,7 +7,7 @@
 //! bisection, the Ritz vector by inverse iteration), so results are bit-identical natively and in
 //! WebAssembly.
 
-use crate::mlp::dot;
+use crate::nn::mlp::dot;
 use crate::rng::SeededRng;
 
 /// The result of [`lanczos`].

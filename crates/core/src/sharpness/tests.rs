@@ -4,8 +4,8 @@ use super::fixture::{sharpness_fixture, SHARPNESS_FIXTURE_HASH, SHARPNESS_FIXTUR
 use super::rescale::*;
 use super::spectrum::*;
 use super::*;
-use crate::hessian::{dense_gauss_newton, dense_hessian, gnvp, hvp, output_gradient};
-use crate::mlp::{Activation, Loss};
+use crate::nn::hessian::{dense_gauss_newton, dense_hessian, gnvp, hvp, output_gradient};
+use crate::nn::mlp::{Activation, Loss};
 use nalgebra::DMatrix;
 
 fn small_data(n: usize, dim: usize, classification: bool, seed: u64) -> Dataset {
@@ -31,7 +31,7 @@ fn dense_eigenvalues(m: &[f64], p: usize) -> Vec<f64> {
 fn matvec(m: &[f64], p: usize) -> impl FnMut(&[f64], &mut [f64]) + '_ {
     move |v, out| {
         for i in 0..p {
-            out[i] = crate::mlp::dot(&m[i * p..(i + 1) * p], v);
+            out[i] = crate::nn::mlp::dot(&m[i * p..(i + 1) * p], v);
         }
     }
 }
@@ -137,7 +137,7 @@ fn gauss_newton_top_eigenvalue_is_the_squared_top_singular_value_over_n() {
     let d = small_data(30, 2, false, 10);
     let p = params(&mlp, 11);
     let n = mlp.num_params();
-    let mut tape = crate::hessian::CurvatureTape::new(&mlp);
+    let mut tape = crate::nn::hessian::CurvatureTape::new(&mlp);
     let mut jac = vec![0.0; n];
     let mut stack = Vec::new();
     for i in 0..d.len() {

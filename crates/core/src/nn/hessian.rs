@@ -31,7 +31,7 @@
 #![allow(clippy::needless_range_loop)]
 
 use crate::data::Dataset;
-use crate::mlp::{dot, Mlp};
+use crate::nn::mlp::{dot, Mlp};
 
 /// Per-example buffers for the passes of this module (one per thread; reused across examples).
 #[derive(Clone, Debug)]
@@ -472,7 +472,7 @@ pub fn min_hidden_preactivation(mlp: &Mlp, params: &[f64], data: &Dataset) -> f6
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::mlp::{Activation, Loss};
+    use crate::nn::mlp::{Activation, Loss};
     use crate::rng::SeededRng;
 
     fn data(n: usize, dim: usize, classification: bool, seed: u64) -> Dataset {
@@ -525,7 +525,7 @@ mod tests {
         let d = data(9, 2, true, 1);
         let mut g = vec![0.0; mlp.num_params()];
         let j = gradient(&mlp, &p, &d, &mut g);
-        let drop = crate::mlp::Dropout::off(mlp.layers());
+        let drop = crate::nn::mlp::Dropout::off(mlp.layers());
         let mut tape = mlp.tape();
         let mut g2 = vec![0.0; mlp.num_params()];
         let mut j2 = 0.0;

@@ -30,7 +30,7 @@
 // Index loops follow the formulas (W[o][i], A[i][b] …).
 #![allow(clippy::needless_range_loop)]
 
-use crate::mlp::{Activation, Mlp};
+use crate::nn::mlp::{Activation, Mlp};
 use tanh::tanh_slice;
 
 /// Batch lanes per tile (two `f64x2`); the lane count of a pass is the batch rounded up to it.
@@ -112,7 +112,7 @@ impl BatchTrainer {
         (loss, &self.grad)
     }
 
-    /// One SGD step on the batch, `θ ← θ − α∇J_B(θ)` (as [`crate::mlp::Optimizer`] with SGD and
+    /// One SGD step on the batch, `θ ← θ − α∇J_B(θ)` (as [`crate::nn::optim::Optimizer`] with SGD and
     /// no weight decay); returns the batch's mean loss before the step.
     pub fn sgd_step(&mut self, params: &mut [f64], xs: &[f64], ts: &[f64], rate: f64) -> f64 {
         let loss = self.gradient_inner(params, xs, ts);
@@ -487,7 +487,7 @@ mod tanh {
 mod tests {
     use super::tanh::tanh_slice;
     use super::*;
-    use crate::mlp::{Dropout, Loss};
+    use crate::nn::mlp::{Dropout, Loss};
     use crate::rng::SeededRng;
 
     fn reference(mlp: &Mlp, params: &[f64], xs: &[f64], ts: &[f64]) -> (f64, Vec<f64>) {
@@ -566,7 +566,7 @@ mod tests {
 
     #[test]
     fn sgd_steps_track_the_optimizer_and_reduce_the_loss() {
-        use crate::mlp::{Optimizer, OptimizerKind};
+        use crate::nn::optim::{Optimizer, OptimizerKind};
         let mlp = Mlp::new(&[2, 64, 64, 1], Activation::Tanh, Loss::Squared);
         let data = w1_data(256);
         let mut p = mlp.init(&mut SeededRng::new(7, 0));

@@ -1,6 +1,6 @@
 //! Batched Hessian–vector products for [`Mlp`]: the mean-loss product `H v` of
-//! [`crate::hessian::hvp`] with the R-forward and R-backward passes (Pearlmutter's R-operator,
-//! formulas in [`crate::hessian`]) run for the whole dataset at once, layer by layer, in
+//! [`crate::nn::hessian::hvp`] with the R-forward and R-backward passes (Pearlmutter's R-operator,
+//! formulas in [`crate::nn::hessian`]) run for the whole dataset at once, layer by layer, in
 //! register-blocked kernels that LLVM turns into `f64x2` code under `+simd128` (and SSE2
 //! natively). This is the product behind the W3 benchmark (issue 7) and the λ_max / trace
 //! estimates of the sharpness experiment.
@@ -19,12 +19,12 @@
 //!
 //! When the input is small (`n₀ + 1 ≤ 4`, every dataset of the lab), two of the six
 //! `n₂ × n₁ × N` products per HVP are replaced by a cached factorization through the rank-`(n₀+1)`
-//! `R z₁` ([`BatchHessian::factored`]); the result then equals [`crate::hessian::hvp`] to rounding
+//! `R z₁` ([`BatchHessian::factored`]); the result then equals [`crate::nn::hessian::hvp`] to rounding
 //! (tested to 1e-12 of `‖Hv‖`). Every other number is computed by the same expression, with the
 //! same summation order, as the per-example reference (`hvp` = `example_hvp` over the examples in
 //! order, weight `1/N`), so without factoring [`BatchHessian::apply`] returns exactly the bits of
-//! [`crate::hessian::hvp`] (tested):
-//! - R-forward: both products in [`crate::mlp::dot`]'s order (four partial sums over `i mod 4`,
+//! [`crate::nn::hessian::hvp`] (tested):
+//! - R-forward: both products in [`crate::nn::mlp::dot`]'s order (four partial sums over `i mod 4`,
 //!   combined `(s₀+s₁)+(s₂+s₃)`, then the tail), the batch in the lanes (activations stored
 //!   feature-major, `A[i][b]`); the first layer adds the reference's `+ 0.0` for `R h₀ = 0`;
 //! - `R h̄[i][b] = Σ_o (V[o][i]·z̄[o][b] + W[o][i]·R z̄[o][b])` summed in ascending `o` from 0,
@@ -39,7 +39,7 @@
 #![allow(clippy::needless_range_loop)]
 
 use crate::data::Dataset;
-use crate::mlp::Mlp;
+use crate::nn::mlp::Mlp;
 
 /// Lanes (examples) of the R-forward and `R h̄` kernels, and side of the `R W̄` tiles.
 const T: usize = 4;
@@ -55,7 +55,7 @@ pub struct BatchHessian {
     /// Number of examples `N`, and the lane capacity (`N` rounded up to a multiple of [`T`]).
     n: usize,
     cap: usize,
-    /// `J = (1/N) Σ_b ℓ_b`, as [`crate::hessian::hvp`] returns it.
+    /// `J = (1/N) Σ_b ℓ_b`, as [`crate::nn::hessian::hvp`] returns it.
     loss: f64,
     /// `h_k` feature-major `[n_k][cap]`, k = 0 … L−1 (`h₀ = x`; padding lanes zero).
     h: Vec<Vec<f64>>,
@@ -128,7 +128,7 @@ impl BatchHessian {
         op
     }
 
-    /// `J = (1/N) Σ_b ℓ(f(x_b), t_b)`, bit-identical to the value [`crate::hessian::hvp`]
+    /// `J = (1/N) Σ_b ℓ(f(x_b), t_b)`, bit-identical to the value [`crate::nn::hessian::hvp`]
     /// returns (0 for an empty dataset).
     pub fn loss(&self) -> f64 {
         self.loss
@@ -145,7 +145,7 @@ impl BatchHessian {
     ///
     /// replace two `n₂ × n₁ × N` products per HVP by two `n₂ × n₁ × (n₀+1)` ones (`M` costs one
     /// `n₂ × n₁(n₀+1) × N` product once). The sums are then in a different order from
-    /// [`crate::hessian::hvp`]: equal to rounding (tested to 1e-12 of `‖Hv‖`), not bit for bit.
+    /// [`crate::nn::hessian::hvp`]: equal to rounding (tested to 1e-12 of `‖Hv‖`), not bit for bit.
     /// Otherwise every product keeps the reference's order and bits.
     pub fn factored(&self) -> bool {
         !self.m.is_empty()
@@ -237,7 +237,7 @@ impl BatchHessian {
         }
     }
 
-    /// `hv = H v` (overwritten): [`crate::hessian::hvp`] on the same `(mlp, params, data, v)`,
+    /// `hv = H v` (overwritten): [`crate::nn::hessian::hvp`] on the same `(mlp, params, data, v)`,
     /// bit for bit unless [`BatchHessian::factored`]. An empty dataset gives `hv = 0`.
     pub fn apply(&mut self, v: &[f64], hv: &mut [f64]) {
         let p = self.params.len();
@@ -363,7 +363,7 @@ impl BatchHessian {
 /// `rz[o][b] = (c[o] + dot(V[o], h[·][b])) + dot(W[o], rh[·][b])` (the second product replaced
 /// by `+ 0.0` when `rh` is `None`, as the reference does for the first layer); with `w = None`
 /// (the plain forward pass), `rz[o][b] = c[o] + dot(V[o], h[·][b])`. `v` is the layer's slice
-/// `[V row-major, c]`, `w` the same slice of `θ`; each `dot` in [`crate::mlp::dot`]'s order.
+/// `[V row-major, c]`, `w` the same slice of `θ`; each `dot` in [`crate::nn::mlp::dot`]'s order.
 /// Every lane `b < cap` is computed, in tiles of [`O`] outputs × [`T`] lanes.
 #[allow(clippy::too_many_arguments)]
 #[inline(never)]
@@ -428,7 +428,7 @@ fn r_forward_tile<const K: usize>(
 }
 
 /// `dot(rows[k], a[·][b0 + t])` for the `K` rows (row-major `K × n_in`) and the [`T`] lanes,
-/// in [`crate::mlp::dot`]'s order: the four partial sums `s_p = Σ_c row[4c+p]·a[4c+p]`
+/// in [`crate::nn::mlp::dot`]'s order: the four partial sums `s_p = Σ_c row[4c+p]·a[4c+p]`
 /// (ascending `c`) are accumulated one after the other, so a tile of `K × T` sums stays in
 /// registers and each loaded `a` vector serves `K` rows; then `(s₀+s₁)+(s₂+s₃)` and the tail.
 #[inline(always)]
@@ -627,8 +627,8 @@ fn weight_r_product(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::hessian::hvp;
-    use crate::mlp::{Activation, Loss};
+    use crate::nn::hessian::hvp;
+    use crate::nn::mlp::{Activation, Loss};
     use crate::rng::SeededRng;
 
     fn data(n: usize, dim: usize, classification: bool, seed: u64) -> Dataset {
@@ -747,7 +747,7 @@ mod timing {
         for _ in 0..7 {
             let t = cpu_ms();
             for _ in 0..reps {
-                crate::hessian::hvp(&mlp, &p, &d, &v, &mut hv);
+                crate::nn::hessian::hvp(&mlp, &p, &d, &v, &mut hv);
             }
             old.push((cpu_ms() - t) / reps as f64);
             let t = cpu_ms();
@@ -778,7 +778,7 @@ mod timing {
         for _ in 0..7 {
             let t = cpu_ms();
             for _ in 0..10 {
-                crate::hessian::hvp(&mlp, &p, &d, &v, &mut hv);
+                crate::nn::hessian::hvp(&mlp, &p, &d, &v, &mut hv);
             }
             before.push(cpu_ms() - t);
             let t = cpu_ms();
