@@ -95,10 +95,87 @@ pub fn inverse_quadratic_form(l: &[f64], n: usize, v: &[f64], scratch: &mut [f64
     scratch.iter().map(|y| y * y).sum()
 }
 
+/// A 2×2 matrix, row-major `[a11, a12, a21, a22]`: the lab's one small-matrix type (2-D
+/// posteriors, the SGD quadratic, ellipses).
+pub type Mat2 = [f64; 4];
+
+/// Determinant of a 2×2 matrix.
+pub fn det2(m: Mat2) -> f64 {
+    m[0] * m[3] - m[1] * m[2]
+}
+
+/// Inverse of a 2×2 matrix.
+pub fn inv2(m: Mat2) -> Mat2 {
+    let d = det2(m);
+    [m[3] / d, -m[1] / d, -m[2] / d, m[0] / d]
+}
+
+/// Largest eigenvalue of a symmetric 2×2 matrix.
+pub fn max_eigenvalue_sym2(m: Mat2) -> f64 {
+    let (tr, half_gap) = (0.5 * (m[0] + m[3]), 0.5 * (m[0] - m[3]));
+    tr + libm::sqrt(half_gap * half_gap + m[1] * m[1])
+}
+
+/// Lower Cholesky factor `L` (`LLᵀ = M`) of a symmetric positive definite 2×2 matrix.
+pub fn cholesky2(m: Mat2) -> Mat2 {
+    let l11 = libm::sqrt(m[0]);
+    let l21 = m[2] / l11;
+    [l11, 0.0, l21, libm::sqrt(m[3] - l21 * l21)]
+}
+/// Product of two 2×2 matrices.
+pub fn mul2(a: Mat2, b: Mat2) -> Mat2 {
+    [
+        a[0] * b[0] + a[1] * b[2],
+        a[0] * b[1] + a[1] * b[3],
+        a[2] * b[0] + a[3] * b[2],
+        a[2] * b[1] + a[3] * b[3],
+    ]
+}
+
+/// `Av` for a 2×2 `A`.
+pub fn apply2(a: Mat2, v: [f64; 2]) -> [f64; 2] {
+    [a[0] * v[0] + a[1] * v[1], a[2] * v[0] + a[3] * v[1]]
+}
+
+/// Points `[x₀, y₀, x₁, y₁, …]` (`points` of them, closed: the last equals the first) on the
+/// ellipse `{c + k·Lu : ‖u‖ = 1}`, `LLᵀ = Σ`, i.e. `(x − c)ᵀΣ⁻¹(x − c) = k²`, of a symmetric 2×2
+/// `Σ` (its lower triangle is read): `k = 2` is the 2σ ellipse. A Σ that is not positive
+/// definite gives NaN points. The one ellipse routine of the lab (BBB and NNG views, the
+/// logistic-regression panel, the SGD-OU stationary covariances).
+pub fn ellipse(center: [f64; 2], sigma: Mat2, k: f64, points: usize) -> Vec<f64> {
+    let mut out = Vec::with_capacity(2 * points);
+    let l = cholesky2(sigma);
+    let n = points.max(3) - 1;
+    for p in 0..=n {
+        let t = 2.0 * std::f64::consts::PI * (p % n) as f64 / n as f64;
+        let (u, v) = (libm::cos(t), libm::sin(t));
+        out.push(center[0] + k * l[0] * u);
+        out.push(center[1] + k * (l[2] * u + l[3] * v));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use nalgebra::DMatrix;
+
+    #[test]
+    fn ellipse_points_have_mahalanobis_radius_k_and_close() {
+        let (a, b, c) = (2.0, -0.9, 0.7);
+        let det = a * c - b * b;
+        let pts = ellipse([1.0, -1.0], [a, b, b, c], 2.0, 50);
+        assert_eq!(pts.len(), 100);
+        assert_eq!((pts[0], pts[1]), (pts[98], pts[99]));
+        for p in pts.chunks(2) {
+            let (x, y) = (p[0] - 1.0, p[1] + 1.0);
+            let r2 = (c * x * x - 2.0 * b * x * y + a * y * y) / det;
+            assert!((r2 - 4.0).abs() < 1e-12, "{r2}");
+        }
+        let indefinite = ellipse([0.0, 0.0], [1.0, 2.0, 2.0, 1.0], 1.0, 8);
+        assert_eq!(indefinite.len(), 16);
+        assert!(indefinite.iter().skip(1).step_by(2).all(|y| y.is_nan()));
+    }
 
     #[test]
     fn cholesky_solve_and_log_det_match_nalgebra() {

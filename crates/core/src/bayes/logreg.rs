@@ -17,8 +17,7 @@ use super::special::{log_sigmoid, sigmoid, sigmoid_slice, LN_2PI};
 use crate::rng::SeededRng;
 use serde::Serialize;
 
-/// A 2×2 matrix, row-major `[a11, a12, a21, a22]`.
-pub type Mat2 = [f64; 4];
+use crate::linalg::{cholesky2, det2, inv2, max_eigenvalue_sym2, Mat2};
 
 /// Default prior variance `η = 2` (SCIENCE.md §3).
 pub const DEFAULT_PRIOR_VARIANCE: f64 = 2.0;
@@ -99,30 +98,6 @@ impl LogRegData {
         h[2] = h[1];
         (g, h)
     }
-}
-
-/// Determinant of a 2×2 matrix.
-pub fn det2(m: Mat2) -> f64 {
-    m[0] * m[3] - m[1] * m[2]
-}
-
-/// Inverse of a 2×2 matrix.
-pub fn inv2(m: Mat2) -> Mat2 {
-    let d = det2(m);
-    [m[3] / d, -m[1] / d, -m[2] / d, m[0] / d]
-}
-
-/// Largest eigenvalue of a symmetric 2×2 matrix.
-pub fn max_eigenvalue_sym2(m: Mat2) -> f64 {
-    let (tr, half_gap) = (0.5 * (m[0] + m[3]), 0.5 * (m[0] - m[3]));
-    tr + libm::sqrt(half_gap * half_gap + m[1] * m[1])
-}
-
-/// Lower Cholesky factor `L` (`LLᵀ = M`) of a symmetric positive definite 2×2 matrix.
-pub fn cholesky2(m: Mat2) -> Mat2 {
-    let l11 = libm::sqrt(m[0]);
-    let l21 = m[2] / l11;
-    [l11, 0.0, l21, libm::sqrt(m[3] - l21 * l21)]
 }
 
 /// The MAP fit and its Laplace approximation.

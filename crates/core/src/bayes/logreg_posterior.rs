@@ -6,14 +6,14 @@
 
 use super::hmc::{Hmc, HmcSettings};
 use super::logreg::{
-    gaussian_sigmoid_average, grid_posterior, laplace, max_eigenvalue_sym2, GridPosterior,
-    GridSpec, Laplace, LogRegData, Mat2,
+    gaussian_sigmoid_average, grid_posterior, laplace, GridPosterior, GridSpec, Laplace, LogRegData,
 };
 use super::logreg_config::LOGREG_FIELDS;
 use super::logreg_vi::{fit, normal_rule, Family, GaussianRule, VariationalFit, HERMITE_NODES};
 use super::special::{sigmoid, sigmoid_slice};
 use crate::config::{choice_setting, settings, FieldKind, FieldSpec};
 use crate::contour::{contour_segments, Domain};
+use crate::linalg::{ellipse, max_eigenvalue_sym2, Mat2};
 use serde::Serialize;
 
 choice_setting!(Family);
@@ -162,20 +162,6 @@ pub fn hmc_samples(
         f64::NAN
     };
     (samples, rate)
-}
-
-/// Points `[x0, y0, x1, y1, …]` of the ellipse `(w − m)ᵀΣ⁻¹(w − m) = r²`, closed (`n + 1`
-/// points): `w = m + rL(cos t, sin t)` with `LLᵀ = Σ`.
-pub fn ellipse(mean: [f64; 2], covariance: Mat2, r: f64, n: usize) -> Vec<f64> {
-    let l = super::logreg::cholesky2(covariance);
-    let mut out = Vec::with_capacity(2 * (n + 1));
-    for k in 0..=n {
-        let t = 2.0 * std::f64::consts::PI * k as f64 / n as f64;
-        let (c, s) = (libm::cos(t), libm::sin(t));
-        out.push(mean[0] + r * l[0] * c);
-        out.push(mean[1] + r * (l[2] * c + l[3] * s));
-    }
-    out
 }
 
 /// `∫σ(a)N(a; μ, s²)da`: by the Gauss–Hermite `rule` (32 nodes: error < 2e-5) for `s ≤ 2`,
@@ -412,7 +398,7 @@ pub fn analyze_panel(
         .rev()
         .map(|r| peak * libm::exp(-0.5 * r * r))
         .collect();
-    let ell = |m: [f64; 2], s: Mat2| RADII.map(|r| ellipse(m, s, r, 96));
+    let ell = |m: [f64; 2], s: Mat2| RADII.map(|r| ellipse(m, s, r, 97));
     let ellipses = [
         ell(lap.map, lap.covariance),
         ell(chosen.mean, chosen.covariance),

@@ -13,8 +13,9 @@
 //! fixed-point (variational Newton) iteration `Λ ← E_q H̄`, `m ← m + (E_q H̄)⁻¹E_q∇`, damped by
 //! halving until `F` does not decrease. The mean-field `q` is the family Bayes by Backprop fits.
 
-use super::logreg::{cholesky2, det2, inv2, Laplace, LogRegData, Mat2};
+use super::logreg::{Laplace, LogRegData};
 use super::special::LN_2PI;
+use crate::linalg::{cholesky2, det2, inv2, Mat2};
 use serde::{Deserialize, Serialize};
 
 /// Gauss–Hermite nodes per axis of the expectation rule (576 nodes in 2-D): on the test data

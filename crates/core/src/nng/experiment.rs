@@ -6,12 +6,13 @@
 //! weight samples (k in [`Method::ALL`] order), so a method's run does not depend on the others.
 
 use super::config::NngConfig;
-use super::linalg::{ellipse, kl_gaussian};
+use super::linalg::kl_gaussian;
 use super::model::{LinRegModel, NngModel};
 use super::optim::{Hyper, Method, VariationalState};
 use super::reference::FixedPoints;
 use crate::bayes::linreg::LinRegData;
 use crate::experiment::{Experiment, RunRecord, StopReason};
+use crate::linalg::ellipse;
 use crate::rng::SeededRng;
 use serde::Serialize;
 
@@ -234,8 +235,13 @@ impl NngRun {
         let d = self.model.num_params();
         let pick = |mean: &[f64], cov: &[f64]| {
             ellipse(
-                (mean[i], mean[j]),
-                (cov[i * d + i], cov[i * d + j], cov[j * d + j]),
+                [mean[i], mean[j]],
+                [
+                    cov[i * d + i],
+                    cov[i * d + j],
+                    cov[i * d + j],
+                    cov[j * d + j],
+                ],
                 k,
                 points,
             )

@@ -28,25 +28,6 @@ pub fn kl_gaussian(
     Some(0.5 * (tr + quad - n as f64 - log_det(&lq, n) - log_det(&lp, n)))
 }
 
-/// Points `(x, y)` (flat, `points` of them, closed: the last equals the first) on the ellipse
-/// `{μ + k·Σ^{1/2}u : ‖u‖ = 1}` of the 2×2 covariance `[[a, b], [b, c]]`: `k = 2` is the 2σ
-/// ellipse. Uses the Cholesky factor as the square root (any square root traces the same set).
-/// A degenerate covariance gives NaN points.
-pub fn ellipse(mean: (f64, f64), (a, b, c): (f64, f64, f64), k: f64, points: usize) -> Vec<f64> {
-    let mut out = Vec::with_capacity(2 * points);
-    let l11 = libm::sqrt(a);
-    let l21 = b / l11;
-    let l22 = libm::sqrt(c - l21 * l21);
-    let n = points.max(3) - 1;
-    for p in 0..=n {
-        let t = 2.0 * std::f64::consts::PI * (p % n) as f64 / n as f64;
-        let (u, v) = (libm::cos(t), libm::sin(t));
-        out.push(mean.0 + k * l11 * u);
-        out.push(mean.1 + k * (l21 * u + l22 * v));
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -95,19 +76,5 @@ mod tests {
         let (a, s2, b, pp) = (0.4, 0.3, -0.2, 2.5f64);
         let want = 0.5 * (pp * s2 + pp * (a - b) * (a - b) - 1.0 - s2.ln() - pp.ln());
         assert!((kl_gaussian(&[a], &[s2], &[b], &[pp]).unwrap() - want).abs() < 1e-14);
-    }
-
-    #[test]
-    fn ellipse_points_have_mahalanobis_radius_k() {
-        let (a, b, c) = (2.0, -0.9, 0.7);
-        let det = a * c - b * b;
-        let pts = ellipse((1.0, -1.0), (a, b, c), 2.0, 50);
-        assert_eq!(pts.len(), 100);
-        assert_eq!((pts[0], pts[1]), (pts[98], pts[99]));
-        for p in pts.chunks(2) {
-            let (x, y) = (p[0] - 1.0, p[1] + 1.0);
-            let r2 = (c * x * x - 2.0 * b * x * y + a * y * y) / det;
-            assert!((r2 - 4.0).abs() < 1e-12, "{r2}");
-        }
     }
 }

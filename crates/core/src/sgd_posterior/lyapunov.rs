@@ -102,26 +102,6 @@ pub fn kl_zero_mean(sigma: &DMatrix<f64>, target: &DMatrix<f64>) -> Option<f64> 
     Some(0.5 * (tr - d + ld(cs.l()) - ld(cq.l())))
 }
 
-/// Points of the ellipse `{x : xᵀΣ⁻¹x = k²}` around `center` (2×2 SPD Σ, row-major
-/// `[s11, s12, s21, s22]`), as `[x₀, y₀, x₁, y₁, …]` with `n + 1` points (closed). Empty if Σ
-/// is not positive definite. Drawn as `center + k·L(cos θ, sin θ)` with `LLᵀ = Σ`.
-pub fn ellipse(center: [f64; 2], sigma: [f64; 4], k: f64, n: usize) -> Vec<f64> {
-    let (a, b, d) = (sigma[0], 0.5 * (sigma[1] + sigma[2]), sigma[3]);
-    if !(a > 0.0 && a * d - b * b > 0.0) {
-        return Vec::new();
-    }
-    let l11 = libm::sqrt(a);
-    let l21 = b / l11;
-    let l22 = libm::sqrt(d - l21 * l21);
-    (0..=n)
-        .flat_map(|i| {
-            let t = std::f64::consts::TAU * i as f64 / n as f64;
-            let (s, c) = (libm::sin(t), libm::cos(t));
-            [center[0] + k * l11 * c, center[1] + k * (l21 * c + l22 * s)]
-        })
-        .collect()
-}
-
 /// A 2×2 row-major `[a11, a12, a21, a22]` as a `DMatrix`.
 pub fn mat2(m: [f64; 4]) -> DMatrix<f64> {
     DMatrix::from_row_slice(2, 2, &m)
@@ -267,20 +247,5 @@ mod tests {
         assert!(discrete_lyapunov(&m(ok), &(&c * ok * ok)).is_some());
         assert!(discrete_lyapunov(&m(bad), &(&c * bad * bad)).is_none());
         assert!(continuous_lyapunov(&(-&h), &c).is_none());
-    }
-
-    #[test]
-    fn ellipse_points_lie_on_the_level_set() {
-        let s = [2.0, 0.6, 0.6, 0.5];
-        let inv = mat2(s).try_inverse().unwrap();
-        let pts = ellipse([1.0, -1.0], s, 2.0, 64);
-        assert_eq!(pts.len(), 2 * 65);
-        for p in pts.chunks(2) {
-            let v = DVector::from_vec(vec![p[0] - 1.0, p[1] + 1.0]);
-            assert!(((v.transpose() * &inv * &v)[0] - 4.0).abs() < 1e-12);
-        }
-        assert!(ellipse([0.0, 0.0], [1.0, 2.0, 2.0, 1.0], 1.0, 8).is_empty());
-        let kl = kl_zero_mean(&mat2(s), &mat2(s)).unwrap();
-        assert!(kl.abs() < 1e-14);
     }
 }

@@ -18,13 +18,13 @@
 //! plain 2×2 loops (bit-identical in wasm); nalgebra only computes the theory.
 
 use super::lyapunov::{
-    continuous_lyapunov, discrete_lyapunov, ellipse, flat2, kl_zero_mean, mat2,
-    preconditioned_eigenvalues,
+    continuous_lyapunov, discrete_lyapunov, flat2, kl_zero_mean, mat2, preconditioned_eigenvalues,
 };
 use super::ou_config::{Method, Problem, SgdOuConfig};
 use crate::bayes::linreg::LinRegData;
-use crate::bayes::logreg::{cholesky2, inv2};
+
 use crate::experiment::{Experiment, RunRecord, StopReason};
+use crate::linalg::{apply2, cholesky2, ellipse, inv2, mul2, Mat2};
 use crate::rng::SeededRng;
 use nalgebra::{DMatrix, DVector};
 use serde::Serialize;
@@ -49,21 +49,6 @@ pub const SGD_OU_HISTORY_FIELDS: [&str; 10] = [
 /// Groups of chains for the standard errors of the time-averaged covariance (chain `i` is in
 /// group `i mod G`; groups are independent, so no autocorrelation correction is needed).
 const GROUPS: usize = 20;
-
-type Mat2 = [f64; 4];
-
-fn mul2(a: Mat2, b: Mat2) -> Mat2 {
-    [
-        a[0] * b[0] + a[1] * b[2],
-        a[0] * b[1] + a[1] * b[3],
-        a[2] * b[0] + a[3] * b[2],
-        a[2] * b[1] + a[3] * b[3],
-    ]
-}
-
-fn apply2(a: Mat2, v: [f64; 2]) -> [f64; 2] {
-    [a[0] * v[0] + a[1] * v[1], a[2] * v[0] + a[3] * v[1]]
-}
 
 fn sym(v: [f64; 3]) -> Mat2 {
     [v[0], v[1], v[1], v[2]]
@@ -491,7 +476,12 @@ impl SgdOu {
     /// continuous, discrete, empirical (empty where undefined).
     pub fn ellipses(&self, n: usize) -> [Vec<f64>; 4] {
         let t = &self.theory;
-        let e = |s: Option<Mat2>| s.map_or(Vec::new(), |s| ellipse([0.0, 0.0], s, 2.0, n));
+        // Symmetrized; empty unless positive definite (the theory may not exist or be SPD).
+        let e = |s: Option<Mat2>| {
+            s.map(|s| [s[0], 0.5 * (s[1] + s[2]), 0.5 * (s[1] + s[2]), s[3]])
+                .filter(|s| s[0] > 0.0 && s[0] * s[3] - s[1] * s[1] > 0.0)
+                .map_or(Vec::new(), |s| ellipse([0.0, 0.0], s, 2.0, n + 1))
+        };
         [
             e(Some(t.posterior)),
             e(t.continuous),

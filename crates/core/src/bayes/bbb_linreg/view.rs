@@ -5,7 +5,7 @@
 
 use super::{gradient_estimate, local_gradient_estimate, BayesByBackprop, BBB_HISTORY_FIELDS};
 use crate::experiment::Experiment;
-use crate::nng::linalg::ellipse;
+use crate::linalg::ellipse;
 use crate::rng::SeededRng;
 use serde::Serialize;
 
@@ -157,20 +157,20 @@ pub fn ellipses(run: &BayesByBackprop, i: usize, j: usize, k: f64, points: usize
     let mu = run.mean();
     let (mi, mj) = (re.mean_field_std[i], re.mean_field_std[j]);
     let mut out = ellipse(
-        (re.mean[i], re.mean[j]),
-        (c[i * d + i], c[i * d + j], c[j * d + j]),
+        [re.mean[i], re.mean[j]],
+        [c[i * d + i], c[i * d + j], c[i * d + j], c[j * d + j]],
         k,
         points,
     );
     out.extend(ellipse(
-        (re.mean[i], re.mean[j]),
-        (mi * mi, 0.0, mj * mj),
+        [re.mean[i], re.mean[j]],
+        [mi * mi, 0.0, 0.0, mj * mj],
         k,
         points,
     ));
     out.extend(ellipse(
-        (mu[i], mu[j]),
-        (s[i] * s[i], 0.0, s[j] * s[j]),
+        [mu[i], mu[j]],
+        [s[i] * s[i], 0.0, 0.0, s[j] * s[j]],
         k,
         points,
     ));

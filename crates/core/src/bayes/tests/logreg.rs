@@ -3,6 +3,7 @@
 use crate::bayes::hmc::{batch_means, Hmc, HmcSettings};
 use crate::bayes::logreg::*;
 use crate::bayes::special::{log_sigmoid, sigmoid};
+use crate::linalg::*;
 
 const ETA: f64 = DEFAULT_PRIOR_VARIANCE;
 

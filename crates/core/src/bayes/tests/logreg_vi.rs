@@ -6,6 +6,7 @@ use crate::bayes::hmc::batch_means;
 use crate::bayes::logreg::*;
 use crate::bayes::logreg_posterior::*;
 use crate::bayes::logreg_vi::*;
+use crate::linalg::*;
 
 fn setup(n: usize, eta: f64, seed: u64) -> (LogRegData, Laplace, GridPosterior) {
     let d = LogRegData::generate(n, [2.0, -1.0], seed);
