@@ -417,6 +417,7 @@ fn passes_match_the_reference_bit_for_bit() {
 /// Timing of [`Funnel::step`] against [`Reference`] in one process, interleaved (W2's size:
 /// 1000 trajectories, σ = 1): `cargo test --release -p noiselab-core --lib funnel_timing --
 /// --ignored --nocapture`.
+#[cfg(feature = "bench")]
 #[test]
 #[ignore]
 fn funnel_timing() {

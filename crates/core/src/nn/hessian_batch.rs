@@ -714,7 +714,7 @@ mod tests {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "bench"))]
 mod timing {
     use super::*;
     use crate::bench::{w1_mlp, w3_data, W1_SEED};
