@@ -21,8 +21,8 @@
 // Embed: <script type="module" src=".../www/widgets/dropout.js"></script>
 //        <noiselab-dropout view="training" dropout-rate="0.5" controls="dropout-rate"></noiselab-dropout>
 import { RunWidget } from '../lib/run-widget.js';
-import { Surface } from '../lib/plot.js';
-import { DropoutPlots, fmt } from './dropout/common.js';
+import { Surface, Figure } from '../lib/plot.js';
+import { fmt } from './dropout/common.js';
 import { TrainingView, trainingPanel } from './dropout/training.js';
 import { TestTimeView, testTimePanel } from './dropout/test-time.js';
 import { RegularizerView, regularizerPanel } from './dropout/regularizer.js';
@@ -38,6 +38,9 @@ canvas.net { aspect-ratio: 3 / 0.9; }
 canvas.curve { aspect-ratio: 2 / 1.15; }
 canvas.wide { aspect-ratio: 3 / 1.2; }
 canvas.strip { aspect-ratio: 6.4 / 1; }
+canvas.tt-gap.square { aspect-ratio: 1.25 / 1; max-width: 460px; }
+.key { display: flex; gap: 4px 14px; font-size: 12px; color: var(--muted); }
+.key span { display: inline-flex; align-items: center; gap: 5px; }
 .note { font-size: 13px; color: var(--muted); margin: 0; }
 .note.finding { color: inherit; border-left: 3px solid #E69F00; padding-left: 8px; }
 .inline { display: inline-flex; gap: 6px; align-items: center; font-size: 13px; }
@@ -51,8 +54,15 @@ const VIEWS = [
   ['regularizer', 'Regularizer', regularizerPanel],
   ['wei', 'Implicit vs explicit (Wei et al.)', weiPanel],
 ];
+// Each view's figure, for the export: its title and its claim in one sentence (the verdict follows).
+const FIGURES = {
+  training: ['Dropout: the same net trained with and without dropout (Srivastava et al. 2014)', 'Dropout regularizes: from the same initialisation, data and batches, the net trained with dropout ends with a lower test loss than the one trained without, which overfits.'],
+  'test-time': ['Dropout at test time: weight scaling vs the average over masks', 'Through nonlinear layers, weight scaling is not the average over dropout masks: the Monte Carlo average converges to the exact mask average, not to weight scaling (Srivastava et al. 2014; Baldi & Sadowski 2013).'],
+  regularizer: ['Dropout as an explicit regularizer R(w)', 'Training with dropout minimizes J + R, with R(w) the expected loss increase under masks; for linear regression R is ridge with a per-feature penalty ρ/(1−ρ)·Sⱼ (Srivastava et al. 2014).'],
+  wei: ['Implicit vs explicit regularization of dropout (Wei, Kakade & Ma 2020)', 'Averaging K masks per gradient (DROP_K) keeps dropout’s expected gradient but loses part of its benefit, and knocking the removed noise back in restores it: part of dropout’s effect is implicit (Wei, Kakade & Ma 2020).'],
+};
 
-class NoiselabDropout extends WeiView(RegularizerView(TestTimeView(TrainingView(DropoutPlots(RunWidget))))) {
+class NoiselabDropout extends WeiView(RegularizerView(TestTimeView(TrainingView(RunWidget)))) {
   static css = CSS;
   static displayFields = ['speed', 'testK'];
   static uiFields = [
@@ -106,19 +116,9 @@ class NoiselabDropout extends WeiView(RegularizerView(TestTimeView(TrainingView(
 
   async onReady() {
     this.view = this.fixedView ?? 'training';
-    this.surfaces = {};
-    const surf = (name, sel) => { this.surfaces[name] = new Surface(this.$(sel), () => this.drawView(name)); };
-    surf('mapDropout', 'canvas.map-dropout');
-    surf('mapPlain', 'canvas.map-plain');
-    surf('net', 'canvas.net');
-    surf('lossTrain', 'canvas.loss-train');
-    surf('lossTest', 'canvas.loss-test');
-    surf('ttCurve', 'canvas.tt-curve');
-    surf('ttGap', 'canvas.tt-gap');
-    surf('members', 'canvas.members');
-    surf('reg', 'canvas.reg-curve');
-    surf('lin', 'canvas.lin-bars');
-    surf('wei', 'canvas.wei-curve');
+    this.figure = new Figure(this);
+    // The network diagram and the strip of sub-networks have no axes: drawn by hand.
+    this.surfaces = { net: new Surface(this.$('canvas.net'), () => this.hist && this.drawNet()), members: new Surface(this.$('canvas.members'), () => this.hist && this.drawMembers()) };
     for (const b of this.root.querySelectorAll('.tabs button')) {
       b.addEventListener('click', () => this.showView(b.dataset.view));
       b.addEventListener('keydown', (e) => this.onTabKey(e));
@@ -143,7 +143,7 @@ class NoiselabDropout extends WeiView(RegularizerView(TestTimeView(TrainingView(
     }
     if (this.buttons?.runWei) this.buttons.runWei.hidden = view !== 'wei' || !this.shownButton('runWei');
     if (this.buttons?.restoreData) this.buttons.restoreData.hidden = view !== 'training' || !this.shownButton('restoreData');
-    for (const s of Object.values(this.surfaces)) s.fit();
+    for (const s of [...Object.values(this.surfaces), ...this.figure.surfaces.values()]) s?.fit();
     this.updateControlStates();
     return this.refreshView().catch((err) => this.fail(err));
   }
@@ -163,27 +163,22 @@ class NoiselabDropout extends WeiView(RegularizerView(TestTimeView(TrainingView(
     if (!this.hist || !this.surfaces) return;
     if (this.view === 'training') await this.refreshPicture();
     else if (this.view === 'test-time') await this.refreshTestTime();
-    else if (this.view === 'regularizer') { await this.refreshLinear(); this.drawView('reg'); }
-    else if (this.view === 'wei') { this.drawView('wei'); if (!this.wei && !this.weiRunning) await this.runWei(); }
+    else if (this.view === 'regularizer') { await this.refreshLinear(); this.curvesAt = performance.now(); this.figure.draw(); }
+    else if (this.view === 'wei') { this.drawWei(); if (!this.wei && !this.weiRunning) await this.runWei(); }
     this.updateReadout();
   }
 
-  drawView(name) {
-    if (!this.hist || !this.surfaces) return;
-    const d = {
-      mapDropout: () => this.drawMap('mapDropout', 'dropout'),
-      mapPlain: () => this.drawMap('mapPlain', 'plain'),
-      net: () => this.drawNet(),
-      lossTrain: () => this.drawLoss('lossTrain', 'train'),
-      lossTest: () => this.drawLoss('lossTest', 'test'),
-      ttCurve: () => this.drawTestCurve(),
-      ttGap: () => this.drawGap(),
-      members: () => this.drawMembers(),
-      reg: () => this.drawRegularizer(),
-      lin: () => this.drawLinear(),
-      wei: () => this.drawWei(),
-    }[name];
-    d?.();
+  /**
+   * Public API: the figure of the view on screen as data (www/lib/plot.js); the network diagram
+   * and the strip of sampled sub-networks are drawn by hand and not part of it.
+   */
+  scene() {
+    if (!this.hist || !this.snapshot) return null;
+    const panels = { training: () => this.trainingPanels(), 'test-time': () => this.testTimePanels(), regularizer: () => this.regularizerPanels(), wei: () => this.weiPanels() }[this.view]();
+    if (!panels.length) return null;
+    const [title, claim] = FIGURES[this.view];
+    const verdict = this.verdictEl?.textContent;
+    return { title, caption: verdict ? `${claim} This run: ${verdict}` : claim, panels };
   }
 
   // ---- settings and runs ----------------------------------------------------------------------
@@ -214,12 +209,13 @@ class NoiselabDropout extends WeiView(RegularizerView(TestTimeView(TrainingView(
   async tick() {
     await super.tick();
     const now = performance.now();
+    // The curves redraw at most every 100 ms (their panels' key is the time), the maps every 250 ms.
+    if (!(now - this.curvesAt < 100)) this.curvesAt = now;
     if (this.view === 'training') {
-      this.drawView('net');
-      if (!(now - this.curvesAt < 100)) { this.drawView('lossTrain'); this.drawView('lossTest'); this.curvesAt = now; }
-      if (!(now - this.pictureAt < 250)) { this.pictureAt = now; await this.refreshPicture(); }
+      this.drawNet();
+      if (!(now - this.pictureAt < 250)) { this.pictureAt = now; await this.refreshPicture(); } else this.figure.draw();
     } else if (this.view === 'regularizer') {
-      if (!(now - this.curvesAt < 100)) { this.drawView('reg'); this.curvesAt = now; }
+      this.figure.draw();
     } else if (this.view === 'test-time' && !(now - this.ttAt < 1000)) {
       this.ttAt = now;
       await this.refreshTestTime();

@@ -1,8 +1,8 @@
 // The dropout widget's "Regularizer" view: the MC estimate of R(w) over training, and dropout on
 // linear regression against least squares, the closed-form minimizer and uniform ridge
 // (SCIENCE.md §2.1; Srivastava et al. 2014, sec. 9.1).
-import { scale, drawAxes, OKABE_ITO as C } from '../../lib/plot.js';
-import { CURVE_MARGIN, fmt } from './common.js';
+import { OKABE_ITO as C } from '../../lib/plot.js';
+import { fmt, curvePanel } from './common.js';
 
 // Linear regression for the regularizer view (SCIENCE §2.1: D ≲ 10): features of scales 0.5 … 2.
 const LINEAR = { n: 30, d: 5, noise: 1, learningRate: 0.02, batchSize: 4, steps: 60000, records: 300 };
@@ -10,43 +10,39 @@ const LINEAR = { n: 30, d: 5, noise: 1, learningRate: 0.02, batchSize: 4, steps:
 /** The regularizer panel (inside the widget's tab panel). */
 export const regularizerPanel = (id) => `
         <div class="plot-head"><strong>R(w) = E[loss with masks] − loss at the test-time weights, on the training set</strong></div>
-        <canvas class="wide reg-curve" role="img" aria-label="explicit regularizer over training"></canvas>
-        <div class="legend" aria-hidden="true"><span><i class="swatch" style="border-color:${C.vermillion}"></i>dropout net: MC estimate ± 1 SE</span><span><i class="swatch dashed" style="border-color:${C.purple}"></i>its second-order R̂</span><span><i class="swatch" style="border-color:${C.blue}"></i>plain net’s weights under the same dropout</span></div>
+        <canvas class="wide reg-curve" data-panel="reg-curve" role="img" aria-label="explicit regularizer over training"></canvas>
+        <div class="legend" data-panel="reg-curve" aria-hidden="true"></div>
         <div class="plot-head"><strong>Linear regression with input dropout (ρ from the settings): where each solution puts the weights</strong></div>
-        <canvas class="wide lin-bars" role="img" aria-label="weights of least squares, dropout SGD, the closed-form minimizer and uniform ridge"></canvas>
-        <div class="legend legend-lin" aria-hidden="true"></div>
+        <canvas class="wide lin-bars" data-panel="lin-bars" role="img" aria-label="weights of least squares, dropout SGD, the closed-form minimizer and uniform ridge"></canvas>
+        <div class="legend legend-lin" data-panel="lin-bars" aria-hidden="true"></div>
         <p class="note lin-note"></p>`;
 
 export const RegularizerView = (Base) => class extends Base {
-  drawRegularizer() {
-    const v = this.surfaces.reg;
-    const steps = this.column('step');
-    this.linePlot(v, {
-      x: steps, xMax: Number(this.snapshot.totalSteps), xLabel: 'step (iterations)', yLabel: 'R(w) (nats or ½ squared error)',
-      series: [
-        { y: this.column('plainRegularizer'), colour: C.blue, band: this.column('sePlainRegularizer'), bandColour: 'rgba(0, 114, 178, 0.18)' },
-        { y: this.column('taylorRegularizer'), colour: C.purple, dash: [6, 4], width: 1.8 },
-        { y: this.column('regularizer'), colour: C.vermillion, band: this.column('seRegularizer') },
-      ],
-      yMin: 0,
-    });
+  /** The regularizer view's panels: R(w) over training, and the linear-regression weights. */
+  regularizerPanels() {
     const l = this.snapshot.last;
     this.setLive(this.$('canvas.reg-curve'), `Explicit regularizer over training: R = ${fmt(l.regularizer)} ± ${fmt(l.seRegularizer)} for the dropout net, ${fmt(l.plainRegularizer)} ± ${fmt(l.sePlainRegularizer)} for the plain net's weights.`, 'aria-label');
+    const reg = curvePanel('reg-curve', 'R(w) = E[loss with masks] − loss at the test-time weights, on the training set', {
+      x: this.column('step'), xMax: Number(this.snapshot.totalSteps), xLabel: 'step (iterations)', yLabel: 'R(w) (nats or ½ squared error)', yMin: 0, key: [this.curvesAt],
+      series: [
+        { label: 'plain net’s weights under the same dropout', y: this.column('plainRegularizer'), colour: C.blue, se: this.column('sePlainRegularizer'), fill: 'rgba(0, 114, 178, 0.18)' },
+        { label: 'its second-order R̂', y: this.column('taylorRegularizer'), colour: C.purple, dash: [6, 4], width: 1.8 },
+        { label: 'dropout net: MC estimate ± 1 SE', y: this.column('regularizer'), colour: C.vermillion, se: this.column('seRegularizer') },
+      ],
+    });
+    return this.linear ? [reg, this.linearPanel()] : [reg];
   }
 
   async refreshLinear() {
     const { dropoutRate: rho, seed } = this.valid;
     const key = `${rho}/${seed}`;
-    if (this.linear?.key === key) { this.drawView('lin'); return; }
+    if (this.linear?.key === key) return;
     const r = await this.call('linear', { ...LINEAR, rho, seed });
     this.linear = { key, r };
-    this.drawView('lin');
   }
 
-  drawLinear() {
-    const v = this.surfaces.lin, ctx = v.ctx;
-    v.clear('#fff');
-    if (!this.linear) return;
+  /** Per feature, the weights of least squares, dropout SGD, the closed form and uniform ridge as bars. */
+  linearPanel() {
     const r = this.linear.r, D = r.d;
     const groups = [
       { key: 'leastSquares', label: 'least squares (ρ = 0)', colour: '#888888' },
@@ -54,32 +50,26 @@ export const RegularizerView = (Base) => class extends Base {
       { key: 'minimizer', label: 'closed-form minimizer w* of J + R', colour: C.green },
       { key: 'uniformRidge', label: 'ridge with one uniform penalty of the same mean strength', colour: C.skyBlue },
     ];
-    let hi = 0;
-    for (const g of groups) for (const w of r[g.key]) hi = Math.max(hi, w);
-    const sx = scale(0, D, CURVE_MARGIN.left, v.width - CURVE_MARGIN.right);
-    const sy = scale(0, hi * 1.1, v.height - CURVE_MARGIN.bottom, CURVE_MARGIN.top);
-    drawAxes(ctx, { x: sx, y: sy, xLabel: 'feature j (scale sⱼ from 0.5 to 2; true weight 1 each)', yLabel: 'weight wⱼ', xTicks: [], grid: true });
-    const bw = (sx(1) - sx(0)) / (groups.length + 1.5);
-    ctx.font = '11px system-ui, sans-serif'; ctx.textAlign = 'center'; ctx.textBaseline = 'top';
+    const bw = 1 / (groups.length + 1.5);
+    const marks = [];
     for (let j = 0; j < D; j++) {
       groups.forEach((g, i) => {
-        const w = r[g.key][j];
-        const X = sx(j) + bw * (0.75 + i);
-        ctx.fillStyle = g.colour;
-        ctx.fillRect(X, sy(Math.max(0, w)), bw * 0.9, Math.abs(sy(0) - sy(w)));
+        const x0 = j + bw * (0.75 + i), w = r[g.key][j];
+        marks.push({ type: 'band', label: g.label, fill: g.colour, x: [x0, x0 + 0.9 * bw], lo: [0, 0], hi: [w, w] });
       });
-      ctx.fillStyle = '#333';
-      ctx.fillText(`${j + 1}: S = ${r.secondMoments[j].toFixed(2)}`, sx(j + 0.5), sy.range[0] + 6);
+      marks.push({ type: 'text', x: j + 0.5, y: 'bottom', dy: 6, align: 'center', baseline: 'top', colour: '#333', text: `${j + 1}: S = ${r.secondMoments[j].toFixed(2)}` });
     }
-    ctx.strokeStyle = '#444'; ctx.setLineDash([4, 3]); ctx.beginPath(); ctx.moveTo(sx.range[0], sy(1)); ctx.lineTo(sx.range[1], sy(1)); ctx.stroke(); ctx.setLineDash([]);
-    const legend = this.$('.legend-lin');
-    const html = groups.map((g) => `<span><i class="swatch" style="border-color:${g.colour};border-top-width:8px"></i>${g.label}</span>`).join('') + '<span><i class="swatch dashed" style="border-color:#444"></i>true weights</span>';
-    if (legend.innerHTML !== html) legend.innerHTML = html;
+    marks.push({ type: 'rule', label: 'true weights', y: 1, colour: '#444', dash: [4, 3] });
     const note = `N = ${r.n} points, D = ${D} features, ρ = ${r.rho}: R(w*) = ${fmt(r.regularizerAtMinimizer, 4)} in closed form, ${fmt(r.enumerated, 4)} by enumerating all 2^${D} masks, ${fmt(r.mc, 4)} ± ${fmt(r.seMc, 4)} by Monte Carlo (40 passes). `
       + `Dropout SGD (α = ${LINEAR.learningRate}, B = ${LINEAR.batchSize}, ${LINEAR.steps.toLocaleString('en')} steps) ends ${fmt(r.distance, 4)} from w* (its iterates keep fluctuating; the average converges). `
       + 'Dropout shrinks each weight by its own feature’s second moment Sⱼ: ridge with penalty λⱼ = ρ/(1−ρ)·Sⱼ, not one uniform penalty.';
     this.$('.lin-note').textContent = r.rho === 0 ? `ρ = 0: no dropout, so all solutions equal least squares. ${note}` : note;
     this.setLive(this.$('canvas.lin-bars'), `Weights per feature: least squares ${Array.from(r.leastSquares, (w) => w.toFixed(2)).join(', ')}; dropout SGD ${Array.from(r.finalAverage, (w) => w.toFixed(2)).join(', ')}; closed form ${Array.from(r.minimizer, (w) => w.toFixed(2)).join(', ')}.`, 'aria-label');
+    return {
+      id: 'lin-bars', title: 'Linear regression with input dropout: where each solution puts the weights', key: [this.linear],
+      x: { label: 'feature j (scale sⱼ from 0.5 to 2; true weight 1 each)', domain: [0, D], ticks: [] },
+      y: { label: 'weight wⱼ', domain: [0, 1.1 * Math.max(0, ...groups.flatMap((g) => Array.from(r[g.key])))] }, marks,
+    };
   }
 
   regularizerVerdict() {

@@ -1,8 +1,8 @@
 // The dropout widget's "Test time" view: weight scaling vs the K-mask Monte Carlo average (and
 // the exact 2^D average when affordable), the MC spread band, the gap between them, and a strip
 // of sampled sub-networks (Srivastava et al. 2014; Baldi & Sadowski 2013).
-import { scale, drawAxes, polyline, ramp, OKABE_ITO as C } from '../../lib/plot.js';
-import { MAP_MARGIN, CURVE_MARGIN, PROB_RAMP, GAP_RAMP, fmt } from './common.js';
+import { scale, drawPanel, ramp, OKABE_ITO as C } from '../../lib/plot.js';
+import { PROB_RAMP, GAP_RAMP, fmt, grid, pointMarks, curvePanel } from './common.js';
 
 const TT_N = 121; // points of test-time curves
 const TT_MAP = 32; // grid of the test-time gap map
@@ -15,10 +15,11 @@ export const testTimePanel = (id) => `
         <div class="plot-head"><strong class="tt-title">Test-time predictions of the dropout net</strong>
           <span class="inline slice-pick" hidden><label for="${id('slice')}">slice at x₂ =</label><select id="${id('slice')}" class="slice">${SLICES.map((s) => `<option value="${s}"${s === '0.5' ? ' selected' : ''}>${s.replace('-', '−')}</option>`).join('')}</select></span>
 </div>
-        <canvas class="wide tt-curve" role="img" aria-label="test-time predictions"></canvas>
-        <div class="legend" aria-hidden="true"><span><i class="swatch" style="border-color:#000"></i>weight scaling (×(1 − ρ), no masks)</span><span><i class="swatch" style="border-color:${C.vermillion}"></i>MC average over K masks</span><span><i class="swatch" style="border-color:rgba(213,94,0,0.3);border-top-width:9px"></i>± 1 std of the K sub-networks</span><span class="exact-key"><i class="swatch dashed" style="border-color:${C.green}"></i>exact average over all 2^D masks</span></div>
+        <canvas class="wide tt-curve" data-panel="tt-curve" role="img" aria-label="test-time predictions"></canvas>
+        <div class="legend" data-panel="tt-curve" aria-hidden="true"></div>
         <div class="plot-head"><strong class="gap-title">Gap: MC average − weight scaling</strong></div>
-        <canvas class="wide tt-gap" role="img" aria-label="gap between Monte Carlo and weight-scaled predictions"></canvas>
+        <canvas class="wide tt-gap" data-panel="tt-gap" role="img" aria-label="gap between Monte Carlo and weight-scaled predictions"></canvas>
+        <div class="legend" data-panel="tt-gap" aria-hidden="true"></div>
         <div class="plot-head"><strong>An ensemble of 2^D sub-networks: a few sampled members</strong><span class="hint members-note"></span></div>
         <canvas class="strip members" role="img" aria-label="predictions of sampled sub-networks"></canvas>`;
 
@@ -31,96 +32,64 @@ export const TestTimeView = (Base) => class extends Base {
       ? { ...base, nx: TT_N, ny: 2 }
       : { ...base, nx: TT_MAP, ny: TT_MAP, sliceN: TT_N, sliceAt: Number(this.$('.slice').value), memberN: MEMBER_N });
     this.$('.slice-pick').hidden = oneD;
-    for (const n of ['ttCurve', 'ttGap', 'members']) this.drawView(n);
+    this.$('canvas.tt-gap').classList.toggle('square', !oneD); // the input plane at about 1:1
+    this.figure.draw();
+    this.drawMembers();
     this.updateReadout();
   }
 
-  drawTestCurve() {
-    const v = this.surfaces.ttCurve, t = this.tt;
-    if (!t) { v.clear('#fff'); return; }
-    const oneD = t.data.dim === 1;
-    const c = oneD ? t : t.slice;
-    const d = t.data.domain, n = c.weightScaled.length;
-    const xs = Float64Array.from({ length: n }, (_, i) => d.xMin + (d.xMax - d.xMin) * i / (n - 1));
-    const series = [
-      { y: c.mcMean, colour: C.vermillion, band: c.mcStd },
-      { y: c.weightScaled, colour: '#000', width: 1.8 },
-    ];
-    if (c.exact.length) series.push({ y: c.exact, colour: C.green, dash: [6, 4], width: 2 });
-    const { sx, sy } = this.linePlotX(v, xs, d, series, oneD ? 'x' : `x₁ (slice at x₂ = ${this.$('.slice').value.replace('-', '−')})`, oneD ? 'prediction f(x)' : 'p(class 1 | x)', oneD ? [d.yMin, d.yMax] : [0, 1]);
-    if (oneD) this.drawPoints(v.ctx, { x: sx, y: sy }, t.data, 0.6);
-    this.$('.exact-key').hidden = !c.exact.length;
+  /** The test-time view's panels: the three predictions along x (or a slice), and their gap. */
+  testTimePanels() {
+    const t = this.tt;
+    if (!t) return [];
+    const oneD = t.data.dim === 1, c = oneD ? t : t.slice, d = t.data.domain, k = [t, this.$('.slice').value];
+    const xs = grid(d.xMin, d.xMax, c.weightScaled.length);
+    const slice = this.$('.slice').value.replace('-', '−');
     this.$('.tt-title').textContent = oneD ? 'Test-time predictions of the dropout net' : 'Test-time predictions of the dropout net along a slice of the input plane';
+    const curve = curvePanel('tt-curve', this.$('.tt-title').textContent, {
+      x: xs, domain: [d.xMin, d.xMax], key: k, xLabel: oneD ? 'x' : `x₁ (slice at x₂ = ${slice})`, yLabel: oneD ? 'prediction f(x)' : 'p(class 1 | x)',
+      y: { domain: oneD ? [d.yMin, d.yMax] : [0, 1] },
+      series: [
+        { label: 'MC average over K masks', seLabel: '± 1 std of the K sub-networks', y: c.mcMean, se: c.mcStd.map((v) => (Number.isFinite(v) ? v : 0)), colour: C.vermillion },
+        { label: 'weight scaling (×(1 − ρ), no masks)', y: c.weightScaled, colour: '#000', width: 1.8 },
+        ...(c.exact.length ? [{ label: 'exact average over all 2^D masks', y: c.exact, colour: C.green, dash: [6, 4], width: 2 }] : []),
+      ],
+    });
+    if (oneD) curve.marks.push(...pointMarks(t.data, 0.6, false));
+    return [curve, this.gapPanel(k)];
   }
 
-  linePlotX(v, xs, d, series, xLabel, yLabel, yRange) {
-    const ctx = v.ctx;
-    v.clear('#fff');
-    const sx = scale(d.xMin, d.xMax, CURVE_MARGIN.left, v.width - CURVE_MARGIN.right);
-    const sy = scale(yRange[0], yRange[1], v.height - CURVE_MARGIN.bottom, CURVE_MARGIN.top);
-    drawAxes(ctx, { x: sx, y: sy, xLabel, yLabel, grid: true });
-    ctx.save();
-    ctx.beginPath(); ctx.rect(sx.range[0], sy.range[1], sx.range[1] - sx.range[0], sy.range[0] - sy.range[1]); ctx.clip();
-    for (const s of series) {
-      if (!s.band) continue;
-      ctx.fillStyle = 'rgba(213, 94, 0, 0.2)';
-      ctx.beginPath();
-      let started = false;
-      for (let i = 0; i < xs.length; i++) { const e = Number.isFinite(s.band[i]) ? s.band[i] : 0; const X = sx(xs[i]), Y = sy(s.y[i] + e); started ? ctx.lineTo(X, Y) : ctx.moveTo(X, Y); started = true; }
-      for (let i = xs.length - 1; i >= 0; i--) { const e = Number.isFinite(s.band[i]) ? s.band[i] : 0; ctx.lineTo(sx(xs[i]), sy(s.y[i] - e)); }
-      ctx.fill();
-    }
-    for (const s of series) {
-      ctx.strokeStyle = s.colour; ctx.lineWidth = s.width ?? 2.2; ctx.setLineDash(s.dash ?? []);
-      polyline(ctx, xs.length, (i) => sx(xs[i]), (i) => sy(s.y[i]));
-    }
-    ctx.setLineDash([]);
-    ctx.restore();
-    return { sx, sy, x: sx, y: sy };
-  }
-
-  drawGap() {
-    const v = this.surfaces.ttGap, t = this.tt;
-    if (!t) { v.clear('#fff'); return; }
-    const d = t.data.domain;
+  /** MC average − weight scaling: along x with ±1 SE (1-D), or as heat over the input plane. */
+  gapPanel(key) {
+    const t = this.tt, d = t.data.domain;
     if (t.data.dim === 1) {
-      const n = t.weightScaled.length;
-      const xs = Float64Array.from({ length: n }, (_, i) => d.xMin + (d.xMax - d.xMin) * i / (n - 1));
+      const xs = grid(d.xMin, d.xMax, t.weightScaled.length);
       const gap = t.mcMean.map((m, i) => m - t.weightScaled[i]);
-      const se = t.mcStd.map((s) => s / Math.sqrt(t.k));
-      const series = [{ y: gap, colour: C.vermillion, band: se }];
-      if (t.exact.length) series.push({ y: t.exact.map((m, i) => m - t.weightScaled[i]), colour: C.green, dash: [6, 4] });
+      const series = [{ label: 'MC average − weight scaling, ± 1 SE (std/√K)', y: gap, se: t.mcStd.map((s) => (Number.isFinite(s) ? s / Math.sqrt(t.k) : 0)), colour: C.vermillion }];
+      if (t.exact.length) series.push({ label: 'exact − weight scaling', y: t.exact.map((m, i) => m - t.weightScaled[i]), colour: C.green, dash: [6, 4] });
       let m = 1e-3;
-      for (const s of series) for (let i = 0; i < n; i++) if (Number.isFinite(s.y[i])) m = Math.max(m, Math.abs(s.y[i]) + (s.band && Number.isFinite(s.band[i]) ? s.band[i] : 0));
-      this.linePlotX(v, xs, d, series, 'x', 'MC − weight scaling', [-1.08 * m, 1.08 * m]);
+      for (const s of series) for (let i = 0; i < gap.length; i++) if (Number.isFinite(s.y[i])) m = Math.max(m, Math.abs(s.y[i]) + (s.se?.[i] ?? 0));
       this.$('.gap-title').textContent = `Gap: MC average − weight scaling (band ± 1 SE = std/√K${t.exact.length ? '; dashed: exact − weight scaling' : ''})`;
-      return;
+      return curvePanel('tt-gap', this.$('.gap-title').textContent, { x: xs, domain: [d.xMin, d.xMax], key, xLabel: 'x', yLabel: 'MC − weight scaling', y: { domain: [-1.08 * m, 1.08 * m] }, series });
     }
-    const ctx = v.ctx;
-    v.clear('#fff');
-    const n = t.mcMean.length;
-    const gap = new Float64Array(n);
-    let m = 1e-3;
-    for (let i = 0; i < n; i++) { gap[i] = t.mcMean[i] - t.weightScaled[i]; m = Math.max(m, Math.abs(gap[i])); }
-    const h = v.height - MAP_MARGIN.bottom - MAP_MARGIN.top;
-    const w = h * (d.xMax - d.xMin) / (d.yMax - d.yMin);
-    const sx = scale(d.xMin, d.xMax, MAP_MARGIN.left, MAP_MARGIN.left + w);
-    const sy = scale(d.yMin, d.yMax, v.height - MAP_MARGIN.bottom, MAP_MARGIN.top);
-    ctx.imageSmoothingEnabled = true;
-    ctx.drawImage(this.heatImage(gap, TT_MAP, TT_MAP, GAP_RAMP, -m, m), sx.range[0], sy(d.yMax), w, h);
-    drawAxes(ctx, { x: sx, y: sy, xLabel: 'x₁', yLabel: 'x₂', xTicks: [-1, 0, 1], yTicks: [-1, 0, 1] });
-    // Colour bar.
-    const bx = MAP_MARGIN.left + w + 40, bw = 14;
-    for (let i = 0; i < h; i++) { const c = ramp(GAP_RAMP, 1 - i / h); ctx.fillStyle = `rgb(${c})`; ctx.fillRect(bx, MAP_MARGIN.top + i, bw, 1.5); }
-    ctx.font = '11px system-ui, sans-serif'; ctx.fillStyle = '#333'; ctx.textAlign = 'left'; ctx.textBaseline = 'middle';
-    ctx.fillText(`+${fmt(m)} (MC above)`, bx + bw + 6, MAP_MARGIN.top + 4);
-    ctx.fillText('0', bx + bw + 6, MAP_MARGIN.top + h / 2);
-    ctx.fillText(`−${fmt(m)} (MC below)`, bx + bw + 6, MAP_MARGIN.top + h - 4);
-    const slice = Number(this.$('.slice').value);
-    ctx.setLineDash([4, 3]); ctx.strokeStyle = '#333'; ctx.beginPath(); ctx.moveTo(sx.range[0], sy(slice)); ctx.lineTo(sx.range[1], sy(slice)); ctx.stroke(); ctx.setLineDash([]);
+    const gap = t.mcMean.map((v, i) => v - t.weightScaled[i]);
+    const m = Math.max(1e-3, ...gap.map(Math.abs));
+    const rgb = (u) => `rgb(${ramp(GAP_RAMP, u)})`;
     this.$('.gap-title').textContent = `Gap over the input plane: MC average (K = ${t.k}) − weight scaling, p(class 1); dashed line: the slice above`;
+    return {
+      id: 'tt-gap', title: this.$('.gap-title').textContent, key,
+      x: { label: 'x₁', domain: [d.xMin, d.xMax], ticks: [-1, 0, 1] }, y: { label: 'x₂', domain: [d.yMin, d.yMax], ticks: [-1, 0, 1], grid: false },
+      marks: [
+        { type: 'heat', values: gap, nx: TT_MAP, ny: TT_MAP, x: [d.xMin, d.xMax], y: [d.yMin, d.yMax], ramp: GAP_RAMP, domain: [-m, m] },
+        { type: 'rule', label: 'the slice shown above', y: Number(this.$('.slice').value), colour: '#333', dash: [4, 3] },
+        { type: 'key', label: `+${fmt(m)}: MC above`, fill: rgb(1) },
+        { type: 'key', label: '0', fill: rgb(0.5) },
+        { type: 'key', label: `−${fmt(m)}: MC below`, fill: rgb(0) },
+      ],
+    };
   }
 
+  /** A strip of sampled sub-networks: each one's prediction (a curve or a heat map), no axes. */
   drawMembers() {
     const v = this.surfaces.members, ctx = v.ctx, t = this.tt;
     v.clear('#fff');
@@ -133,28 +102,20 @@ export const TestTimeView = (Base) => class extends Base {
     for (let j = 0; j < count; j++) {
       const x0 = (j % cols) * pw + 4, y0 = Math.floor(j / cols) * ph + 4, w = pw - 8, h = ph - 20;
       const pred = t.memberPredictions.subarray(j * n, (j + 1) * n);
-      if (oneD) {
-        const sx = scale(d.xMin, d.xMax, x0, x0 + w), sy = scale(d.yMin, d.yMax, y0 + h, y0);
-        ctx.strokeStyle = '#ddd'; ctx.strokeRect(x0, y0, w, h);
-        ctx.save(); ctx.beginPath(); ctx.rect(x0, y0, w, h); ctx.clip();
-        ctx.strokeStyle = C.vermillion; ctx.lineWidth = 1.5;
-        polyline(ctx, n, (i) => sx(d.xMin + (d.xMax - d.xMin) * i / (n - 1)), (i) => sy(pred[i]));
-        this.drawPoints(ctx, { x: sx, y: sy }, t.data, 0.35);
-        ctx.restore();
-      } else {
-        ctx.imageSmoothingEnabled = true;
-        const side = Math.min(w, h);
-        ctx.drawImage(this.heatImage(pred, MEMBER_N, MEMBER_N, PROB_RAMP), x0 + (w - side) / 2, y0, side, side);
-      }
-      // Units kept by this member's mask (over the dropped layers).
+      const side = oneD ? 0 : Math.min(w, h), left = x0 + (w - side) / 2;
+      const scales = oneD ? { x: scale(d.xMin, d.xMax, x0, x0 + w), y: scale(d.yMin, d.yMax, y0 + h, y0) } : { x: scale(d.xMin, d.xMax, left, left + side), y: scale(d.yMin, d.yMax, y0 + side, y0) };
+      const marks = oneD
+        ? [{ type: 'line', x: grid(d.xMin, d.xMax, n), y: pred, colour: C.vermillion, width: 1.5 }, ...pointMarks(t.data, 0.35, false)]
+        : [{ type: 'heat', values: pred, nx: MEMBER_N, ny: MEMBER_N, x: [d.xMin, d.xMax], y: [d.yMin, d.yMax], ramp: PROB_RAMP, domain: [0, 1] }];
+      if (oneD) { ctx.strokeStyle = '#ddd'; ctx.lineWidth = 1; ctx.strokeRect(x0, y0, w, h); }
+      drawPanel(ctx, { marks }, { scales });
       const mask = t.memberMasks.subarray(j * t.units, (j + 1) * t.units);
       let dropped = 0;
       for (let u = 0; u < mask.length; u++) if (mask[u] < 0.5) dropped++;
       const kept = droppableUnits - dropped;
       minKept = Math.min(minKept, kept); maxKept = Math.max(maxKept, kept);
       ctx.font = '11px system-ui, sans-serif'; ctx.fillStyle = '#333'; ctx.textAlign = 'center'; ctx.textBaseline = 'top';
-      const labelY = oneD ? y0 + h + 3 : y0 + Math.min(w, h) + 3;
-      ctx.fillText(`${kept} of ${droppableUnits} kept`, x0 + w / 2, labelY);
+      ctx.fillText(`${kept} of ${droppableUnits} kept`, x0 + w / 2, (oneD ? y0 + h : y0 + side) + 3);
     }
     const D = t.droppable;
     const ens = D > 60 ? `2^${D} ≈ ${Number(2 ** D).toExponential(1)}` : `2^${D} = ${Number(2 ** D).toLocaleString('en')}`;

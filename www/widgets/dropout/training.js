@@ -1,8 +1,8 @@
 // The dropout widget's "Training" view: the data and both nets' predictions (heat maps or
 // fits, decision boundaries; click or keys edit the data), the network with the current step's
 // dropped units greyed out, and train and test loss with vs without dropout (Srivastava et al. 2014).
-import { scale, drawAxes, polyline, OKABE_ITO as C } from '../../lib/plot.js';
-import { MAP_MARGIN, PROB_RAMP, fmt } from './common.js';
+import { legendHtml, OKABE_ITO as C } from '../../lib/plot.js';
+import { PROB_RAMP, fmt, grid, pointMarks, curvePanel } from './common.js';
 
 const MAP_N = 48; // heat-map grid of the training view
 
@@ -11,18 +11,18 @@ export const trainingPanel = (id) => `
         <div class="plot-head"><strong>Data and each net’s prediction</strong>
           <span class="inline"><label for="${id('cls')}">click adds</label><select id="${id('cls')}" class="click-class"><option value="1">class 1 (●)</option><option value="0">class 0 (■)</option></select><span class="hint">shift-click removes the nearest point; with the keyboard: arrows move the cross, Enter adds, Delete removes</span></span></div>
         <div class="pair">
-          <canvas class="map map-dropout" role="img" tabindex="0" aria-keyshortcuts="ArrowLeft ArrowRight ArrowUp ArrowDown Enter Delete" aria-label="prediction of the net trained with dropout"></canvas>
-          <canvas class="map map-plain" role="img" tabindex="0" aria-keyshortcuts="ArrowLeft ArrowRight ArrowUp ArrowDown Enter Delete" aria-label="prediction of the net trained without dropout"></canvas>
+          <canvas class="map map-dropout" data-panel="map-dropout" role="img" tabindex="0" aria-keyshortcuts="ArrowLeft ArrowRight ArrowUp ArrowDown Enter Delete" aria-label="prediction of the net trained with dropout"></canvas>
+          <canvas class="map map-plain" data-panel="map-plain" role="img" tabindex="0" aria-keyshortcuts="ArrowLeft ArrowRight ArrowUp ArrowDown Enter Delete" aria-label="prediction of the net trained without dropout"></canvas>
         </div>
-        <div class="legend legend-map" aria-hidden="true"></div>
+        <div class="legend legend-map" data-panel="map-dropout map-plain" aria-hidden="true"></div>
         <div class="plot-head"><strong>The network at the current step</strong><span class="hint net-note"></span></div>
         <canvas class="net" role="img" aria-label="network diagram"></canvas>
-        <div class="legend" aria-hidden="true"><span><i class="swatch dot" style="background:${C.blue}"></i>kept unit</span><span><i class="swatch dot" style="background:#c8c8c8"></i>dropped this step (m = 0)</span></div>
+        <div class="key" aria-hidden="true">${legendHtml([{ label: 'kept unit', colour: C.blue, shape: 'circle' }, { label: 'dropped this step (m = 0)', colour: '#c8c8c8', shape: 'circle' }])}</div>
         <div class="pair">
-          <canvas class="curve loss-train" role="img" aria-label="training loss over steps"></canvas>
-          <canvas class="curve loss-test" role="img" aria-label="test loss over steps"></canvas>
+          <canvas class="curve loss-train" data-panel="loss-train" role="img" aria-label="training loss over steps"></canvas>
+          <canvas class="curve loss-test" data-panel="loss-test" role="img" aria-label="test loss over steps"></canvas>
         </div>
-        <div class="legend" aria-hidden="true"><span><i class="swatch" style="border-color:${C.vermillion}"></i>with dropout (the configured rule)</span><span><i class="swatch" style="border-color:${C.blue}"></i>without dropout</span><span>same seed, data, initialisation and batches</span></div>`;
+        <div class="legend" data-panel="loss-train loss-test" aria-hidden="true"></div>`;
 
 export const TrainingView = (Base) => class extends Base {
   /** The maps' editing: click or keys add and remove points (a cross shows where). */
@@ -49,61 +49,59 @@ export const TrainingView = (Base) => class extends Base {
     this.updateReadout();
   }
 
+  /** Redraw the training view: the maps and curves (the figure) and the network. */
   drawTraining() {
-    for (const n of ['mapDropout', 'mapPlain', 'net', 'lossTrain', 'lossTest']) this.drawView(n);
+    this.curvesAt = performance.now();
+    this.figure.draw();
+    this.drawNet();
   }
 
-  mapScales(v, domain) {
+  /** The training view's panels: both nets' maps, then train and test loss over the steps. */
+  trainingPanels() {
+    const p = this.picture;
+    return [...(p ? [this.mapPanel('dropout'), this.mapPanel('plain')] : []), this.lossPanel('train'), this.lossPanel('test')];
+  }
+
+  /** One net's prediction: p(class 1) as heat and its decision boundary, or the fitted curve. */
+  mapPanel(which) {
+    const p = this.picture, { domain: d, classification } = p.data, id = `map-${which}`;
+    const title = which === 'dropout' ? `with ${this.ruleName()}` : 'without dropout';
+    const focused = this.root.activeElement === this.$(`canvas.${id}`);
+    const marks = classification ? [
+      { type: 'heat', values: p[which], nx: p.nx, ny: p.ny, x: [d.xMin, d.xMax], y: [d.yMin, d.yMax], ramp: PROB_RAMP, domain: [0, 1] },
+      { type: 'contour', label: 'decision boundary p = ½', lines: [which === 'dropout' ? p.boundaryDropout : p.boundaryPlain], segments: true, colour: '#000', width: 2 },
+      { type: 'key', label: 'shading: p(class 1 | x) from blue (0) to vermillion (1), weight-scaled' },
+    ] : [
+      { type: 'line', label: 'true sin(πx)', colour: '#555', width: 1.5, dash: [6, 4], x: grid(d.xMin, d.xMax, p.nx), y: p.truth },
+      { type: 'line', label: which === 'dropout' ? 'fit with dropout' : 'fit without', colour: which === 'dropout' ? C.vermillion : C.blue, width: 2.5, x: grid(d.xMin, d.xMax, p.nx), y: p[which] },
+    ];
+    marks.push(...pointMarks(p.data));
+    // The keyboard's cross (a plus, 9 px each way).
+    if (this.cross && focused) marks.push({ type: 'draw', draw: (ctx, { x, y }) => { const X = x(this.cross.x), Y = y(this.cross.y); ctx.strokeStyle = '#000'; ctx.lineWidth = 2; ctx.beginPath(); ctx.moveTo(X - 9, Y); ctx.lineTo(X + 9, Y); ctx.moveTo(X, Y - 9); ctx.lineTo(X, Y + 9); ctx.stroke(); } });
+    marks.push({ type: 'text', x: 'left', y: 'top', dx: 6, dy: 4, baseline: 'top', size: 12, bold: true, colour: '#111', text: title });
+    const l = this.snapshot.last, loss = which === 'dropout' ? l.testLoss : l.plainTestLoss;
+    this.setLive(this.$(`canvas.${id}`), `${classification ? 'Heat map of p(class 1) and decision boundary' : 'Fitted curve'} of the net trained ${title}, step ${this.snapshot.stepsDone}: test loss ${fmt(loss)}; ${p.data.trainT.length} training points.`, 'aria-label');
     return {
-      x: scale(domain.xMin, domain.xMax, MAP_MARGIN.left, v.width - MAP_MARGIN.right),
-      y: scale(domain.yMin, domain.yMax, v.height - MAP_MARGIN.bottom, MAP_MARGIN.top),
+      id, title: `The net trained ${title}`, key: [p, focused && this.cross?.x, focused && this.cross?.y],
+      x: { label: classification ? 'x₁' : 'x', domain: [d.xMin, d.xMax] },
+      y: { label: classification ? 'x₂' : 'target t', domain: [d.yMin, d.yMax], grid: !classification }, marks,
     };
   }
 
-  drawMap(name, which) {
-    const v = this.surfaces[name], ctx = v.ctx, p = this.picture;
-    v.clear('#fff');
-    if (!p) return;
-    const { domain, classification } = p.data;
-    const s = this.mapScales(v, domain);
-    const [px0, px1] = s.x.range, py0 = s.y(domain.yMax), py1 = s.y(domain.yMin);
-    const title = which === 'dropout' ? `with ${this.ruleName()}` : 'without dropout';
-    if (classification) {
-      ctx.imageSmoothingEnabled = true;
-      ctx.drawImage(this.heatImage(p[which], p.nx, p.ny, PROB_RAMP), px0, py0, px1 - px0, py1 - py0);
-      const seg = which === 'dropout' ? p.boundaryDropout : p.boundaryPlain;
-      ctx.strokeStyle = '#000'; ctx.lineWidth = 2;
-      ctx.beginPath();
-      for (let i = 0; i < seg.length; i += 4) { ctx.moveTo(s.x(seg[i]), s.y(seg[i + 1])); ctx.lineTo(s.x(seg[i + 2]), s.y(seg[i + 3])); }
-      ctx.stroke();
-      drawAxes(ctx, { x: s.x, y: s.y, xLabel: 'x₁', yLabel: 'x₂' });
-    } else {
-      drawAxes(ctx, { x: s.x, y: s.y, xLabel: 'x', yLabel: 'target t', grid: true });
-      ctx.save(); ctx.beginPath(); ctx.rect(px0, py0, px1 - px0, py1 - py0); ctx.clip();
-      const n = p.nx, xs = (i) => s.x(domain.xMin + (domain.xMax - domain.xMin) * i / (n - 1));
-      ctx.setLineDash([6, 4]); ctx.strokeStyle = '#555'; ctx.lineWidth = 1.5;
-      polyline(ctx, n, xs, (i) => s.y(p.truth[i]));
-      ctx.setLineDash([]); ctx.strokeStyle = which === 'dropout' ? C.vermillion : C.blue; ctx.lineWidth = 2.5;
-      polyline(ctx, n, xs, (i) => s.y(p[which][i]));
-      ctx.restore();
-    }
-    this.drawPoints(ctx, s, p.data);
-    const canvas = this.$(`canvas.map-${which}`);
-    if (this.cross && this.root.activeElement === canvas) {
-      const X = s.x(this.cross.x), Y = s.y(this.cross.y);
-      ctx.strokeStyle = '#000'; ctx.lineWidth = 2;
-      ctx.beginPath(); ctx.moveTo(X - 9, Y); ctx.lineTo(X + 9, Y); ctx.moveTo(X, Y - 9); ctx.lineTo(X, Y + 9); ctx.stroke();
-    }
-    ctx.font = '600 12px system-ui, sans-serif'; ctx.fillStyle = '#111'; ctx.textAlign = 'left'; ctx.textBaseline = 'top';
-    ctx.fillText(title, px0 + 6, py0 + 4);
-    const l = this.snapshot.last;
-    const loss = which === 'dropout' ? l.testLoss : l.plainTestLoss;
-    this.setLive(this.$(`canvas.map-${which}`), `${classification ? 'Heat map of p(class 1) and decision boundary' : 'Fitted curve'} of the net trained ${title}, step ${this.snapshot.stepsDone}: test loss ${fmt(loss)}; ${p.data.trainT.length} training points.`, 'aria-label');
-    const legend = this.$('.legend-map');
-    const html = classification
-      ? `<span><i class="swatch dot" style="background:${C.vermillion}"></i>class 1</span><span>■ class 0</span><span><i class="swatch ink"></i>decision boundary p = ½</span><span>shading: p(class 1 | x) from blue (0) to vermillion (1), weight-scaled</span>`
-      : `<span><i class="swatch dot ink"></i>training points</span><span><i class="swatch dashed" style="border-color:#555"></i>true sin(πx)</span><span><i class="swatch" style="border-color:${C.vermillion}"></i>fit with dropout</span><span><i class="swatch" style="border-color:${C.blue}"></i>fit without</span>`;
-    if (legend.innerHTML !== html) legend.innerHTML = html;
+  /** Train or test loss of both nets over the steps. */
+  lossPanel(which) {
+    const train = which === 'train', l = this.snapshot.last;
+    this.setLive(this.$(`canvas.loss-${which}`), `${train ? 'Training' : 'Test'} loss over ${this.snapshot.stepsDone} steps: ${fmt(train ? l.trainLoss : l.testLoss)} with dropout, ${fmt(train ? l.plainTrainLoss : l.plainTestLoss)} without.`, 'aria-label');
+    const panel = curvePanel(`loss-${which}`, `${train ? 'Training' : 'Test'} loss`, {
+      x: this.column('step'), xMax: Number(this.snapshot.totalSteps), xLabel: 'step (iterations)', yMin: 0, key: [this.curvesAt, this.picture],
+      yLabel: `${train ? 'training' : 'test'} loss${this.picture?.data.classification === false ? ' (½ squared error)' : ' (cross-entropy, nats)'}`,
+      series: [
+        { label: 'without dropout', y: this.column(train ? 'plainTrainLoss' : 'plainTestLoss'), colour: C.blue },
+        { label: 'with dropout (the configured rule)', y: this.column(train ? 'trainLoss' : 'testLoss'), colour: C.vermillion },
+      ],
+    });
+    panel.marks.push({ type: 'key', label: 'same seed, data, initialisation and batches' });
+    return panel;
   }
 
   drawNet() {
@@ -151,21 +149,6 @@ export const TrainingView = (Base) => class extends Base {
     this.setLive(this.$('canvas.net'), `Network ${widths.join('–')}; ${note}.`, 'aria-label');
   }
 
-  drawLoss(name, which) {
-    const v = this.surfaces[name];
-    const steps = this.column('step');
-    const a = this.column(which === 'train' ? 'trainLoss' : 'testLoss');
-    const b = this.column(which === 'train' ? 'plainTrainLoss' : 'plainTestLoss');
-    this.linePlot(v, {
-      x: steps, xMax: Number(this.snapshot.totalSteps), xLabel: 'step (iterations)',
-      yLabel: `${which === 'train' ? 'training' : 'test'} loss${this.picture?.data.classification === false ? ' (½ squared error)' : ' (cross-entropy, nats)'}`,
-      series: [{ y: b, colour: C.blue }, { y: a, colour: C.vermillion }],
-      yMin: 0,
-    });
-    const l = this.snapshot.last;
-    this.setLive(this.$(`canvas.loss-${which}`), `${which === 'train' ? 'Training' : 'Test'} loss over ${this.snapshot.stepsDone} steps: ${fmt(which === 'train' ? l.trainLoss : l.testLoss)} with dropout, ${fmt(which === 'train' ? l.plainTrainLoss : l.plainTestLoss)} without.`, 'aria-label');
-  }
-
   /** Keyboard alternative to clicking: arrows move a cross (5% of the plot, 20% with Shift),
    *  Enter or space adds a point there, Delete or Backspace removes the nearest point. */
   onMapKey(e) {
@@ -202,8 +185,8 @@ export const TrainingView = (Base) => class extends Base {
   async onMapClick(e) {
     const p = this.picture;
     if (!p) return;
-    const v = this.surfaces[e.target.classList.contains('map-plain') ? 'mapPlain' : 'mapDropout'];
-    const s = this.mapScales(v, p.data.domain);
+    const s = this.figure.scales[e.target.dataset.panel];
+    if (!s) return;
     const rect = e.target.getBoundingClientRect();
     const X = s.x.invert(e.clientX - rect.left), Y = s.y.invert(e.clientY - rect.top);
     const d = p.data.domain;

@@ -3,7 +3,7 @@
 // progress bar (SCIENCE.md §2.3), with exactly the settings the controls show (only the training
 // rule varies, and its control is disabled here).
 import { OKABE_ITO as C } from '../../lib/plot.js';
-import { fmt } from './common.js';
+import { fmt, curvePanel } from './common.js';
 
 // Wei et al.'s variants: the dropout net of each run; "no dropout" is the plain net of DROP₁.
 // One colour per method across the widget's panels: dropout (DROP₁) vermillion and no dropout
@@ -30,8 +30,8 @@ const WEI_MEASURED = 'Mean ± SE of the final test loss; XOR, 40 points, 64–64
 export const weiPanel = (id) => `
         <div class="plot-head"><strong>Test loss over training: which part of dropout’s benefit is implicit?</strong>
           <span class="inline"><progress class="wei-progress" max="1" value="0" aria-label="progress of the comparison runs"></progress><span class="wei-status"></span></span></div>
-        <canvas class="wide wei-curve" role="img" aria-label="test loss of the Wei et al. variants"></canvas>
-        <div class="legend legend-wei" aria-hidden="true"></div>
+        <canvas class="wide wei-curve" data-panel="wei-curve" role="img" aria-label="test loss of the Wei et al. variants"></canvas>
+        <div class="legend legend-wei" data-panel="wei-curve" aria-hidden="true"></div>
         <p class="note finding wei-finding"></p>
         <details class="note wei-measured"><summary>Measured over 8–12 seeds with the CLI</summary><p class="note">${WEI_MEASURED}</p></details>`;
 
@@ -68,12 +68,12 @@ export const WeiView = (Base) => class extends Base {
         }
         progress.value = stepsDone / total;
         this.$('.wei-status').textContent = pending ? `training ${pending} of ${runs.length} rules… ${Math.round(100 * stepsDone / total)}%` : 'done';
-        this.drawView('wei');
+        this.drawWei();
         if (!pending) break;
         await new Promise(requestAnimationFrame);
       }
       this.wei.complete = true;
-      this.drawView('wei');
+      this.drawWei();
       this.updateReadout();
     } finally {
       if (token === this.weiToken) {
@@ -96,34 +96,32 @@ export const WeiView = (Base) => class extends Base {
     r.snapshot = res.snapshot;
   }
 
+  /** Redraw the comparison (its panel's key is the time of the call). */
   drawWei() {
-    const v = this.surfaces.wei;
-    if (!this.wei) { v.clear('#fff'); return; }
-    const runs = this.wei.runs, c = this.col;
-    const base = runs[0];
+    this.weiAt = performance.now();
+    this.figure.draw();
+  }
+
+  /** The Wei view's panel: the test loss of no dropout and the four rules over the steps. */
+  weiPanels() {
+    if (!this.wei) return [];
+    const runs = this.wei.runs, c = this.col, base = runs[0], K = this.valid.dropK;
     const longest = runs.reduce((a, r) => (r.hist.length > a.hist.length ? r : a));
-    const steps = Float64Array.from(longest.hist, (row) => row[c.step]);
-    const series = [{ y: Float64Array.from(base.hist, (row) => row[c.plainTestLoss]), colour: NONE_COLOUR, width: 1.8 }];
-    for (const r of runs) series.push({ y: Float64Array.from(r.hist, (row) => row[c.testLoss]), colour: r.colour, dash: r.dash });
-    const { sx, sy } = this.linePlot(v, { x: steps, xMax: this.valid.steps, xLabel: 'step (iterations)', yLabel: 'test loss', series, yMin: 0 });
+    const col = (r, k) => Float64Array.from(r.hist, (row) => row[k]);
+    const labels = { dropout: 'DROP₁ (ordinary dropout)', dropK: `DROP_${K} (${K} masks averaged per gradient)`, knockIn: `DROP_${K} + knock-in noise`, explicitOnly: 'explicit regularizer only (no masks)' };
+    const panel = curvePanel('wei-curve', 'Test loss over training: which part of dropout’s benefit is implicit?', {
+      x: col(longest, c.step), xMax: this.valid.steps, xLabel: 'step (iterations)', yLabel: 'test loss', yMin: 0, key: [this.weiAt],
+      series: [{ label: 'no dropout', y: col(base, c.plainTestLoss), colour: NONE_COLOUR, width: 1.8 }, ...runs.map((r) => ({ label: labels[r.key], y: col(r, c.testLoss), colour: r.colour, dash: r.dash }))],
+    });
     // Where the explicit-only rule's training loss jumped (its step-size instability): ▼ marks.
     const jumps = this.weiJumps(runs[3]);
-    const ctx = v.ctx;
-    ctx.fillStyle = C.purple; ctx.font = '11px system-ui, sans-serif'; ctx.textAlign = 'center'; ctx.textBaseline = 'bottom';
-    for (const j of jumps) {
-      const X = sx(j.step), Y = sy.range[1] + 12;
-      ctx.beginPath(); ctx.moveTo(X - 5, Y - 8); ctx.lineTo(X + 5, Y - 8); ctx.lineTo(X, Y); ctx.closePath(); ctx.fill();
-    }
-    const legend = this.$('.legend-wei');
-    const K = this.valid.dropK;
-    const labels = { dropout: 'DROP₁ (ordinary dropout)', dropK: `DROP_${K} (${K} masks averaged per gradient)`, knockIn: `DROP_${K} + knock-in noise`, explicitOnly: 'explicit regularizer only (no masks)' };
-    const html = [`<span><i class="swatch" style="border-color:${NONE_COLOUR}"></i>no dropout</span>`, ...runs.map((r) => `<span><i class="swatch${r.dash ? ' dashed' : ''}" style="border-color:${r.colour}"></i>${labels[r.key]}</span>`)].join('')
-      + (jumps.length ? `<span><b style="color:${C.purple}">▼</b> explicit-only training loss jumped (step-size instability of R̂, see below)</span>` : '');
-    if (legend.innerHTML !== html) legend.innerHTML = html;
-    const last = (r, col) => r.snapshot?.last?.[col];
+    for (const j of jumps) panel.marks.push({ type: 'text', x: j.step, y: 'top', dy: 2, align: 'center', baseline: 'top', colour: C.purple, text: '▼' });
+    if (jumps.length) panel.marks.push({ type: 'key', label: '▼ explicit-only training loss jumped (step-size instability of R̂, see below)' });
+    const last = (r, k) => r.snapshot?.last?.[k];
     const finals = runs.map((r) => `${r.label.split(' (')[0]} ${fmt(last(r, 'testLoss'))}`).join(', ');
     this.setLive(this.$('canvas.wei-curve'), `Test loss of the training rules over ${this.valid.steps} steps: ${finals}, no dropout ${fmt(last(base, 'plainTestLoss'))}.`, 'aria-label');
     this.$('.wei-finding').textContent = this.weiFinding();
+    return [panel];
   }
 
   /** Steps where a rule's training loss jumped (> 3× the previous record and > 0.4): the
