@@ -17,7 +17,7 @@
 // Embed: <script type="module" src=".../www/widgets/bbb-linreg.js"></script>
 //        <noiselab-bbb-linreg feature-correlation="0.8" local-reparam="on"></noiselab-bbb-linreg>
 import { RunWidget } from '../lib/run-widget.js';
-import { Figure, OKABE_ITO as C } from '../lib/plot.js';
+import { Figure, OKABE_ITO as C, pointsOf, hullOf, steadyBox } from '../lib/plot.js';
 
 const CSS = `
 .trio { display: grid; grid-template-columns: repeat(3, minmax(0, 1fr)); gap: 10px; }
@@ -36,18 +36,6 @@ const num = (v) => (v === null || v === undefined ? NaN : Number(v));
 const list = (a, d = 3) => Array.from(a ?? [], (v) => fmt(num(v), d)).join(', ');
 const TITLES = { elbo: 'ELBO gap ln p(D) − F(q) = KL(q‖p(w|D))', std: 'Learned stds sⱼ of q', plane: 'Weight space (2σ ellipses)' };
 const CLAIM = 'Bayes by Backprop (Blundell et al., 2015) fits a factorized Gaussian whose ELBO climbs to ln p(D) minus the mean-field gap and no further, with learned standard deviations below the true marginal ones: mean field underestimates the variance of correlated weights.';
-/** Points from, from + 1, … (count of them) of a flat [x, y, x, y, …] array, as { x, y }. */
-const split = (flat, from, count) => ({ x: Array.from({ length: count }, (_, p) => flat[2 * (from + p)]), y: Array.from({ length: count }, (_, p) => flat[2 * (from + p) + 1]) });
-
-/** The exact posterior's mean as a black + (a `draw` mark: the plot layer has no plus marker). */
-const plus = (mx, my) => ({
-  type: 'draw',
-  draw(ctx, { x, y }) {
-    const px = x(mx), py = y(my);
-    ctx.strokeStyle = EXACT; ctx.lineWidth = 2;
-    ctx.beginPath(); ctx.moveTo(px - 6, py); ctx.lineTo(px + 6, py); ctx.moveTo(px, py - 6); ctx.lineTo(px, py + 6); ctx.stroke();
-  },
-});
 
 class NoiselabBbbLinreg extends RunWidget {
   static css = CSS;
@@ -148,28 +136,12 @@ class NoiselabBbbLinreg extends RunWidget {
   planeBox() {
     const E = this.view.ellipses, n = this.view.ellipsePoints;
     const [i, j] = this.view.axes;
-    const hull = (b, px, py) => { if (Number.isFinite(px) && Number.isFinite(py)) { b[0] = Math.min(b[0], px); b[1] = Math.max(b[1], px); b[2] = Math.min(b[2], py); b[3] = Math.max(b[3], py); } };
-    const want = [Infinity, -Infinity, Infinity, -Infinity];
-    for (let k = 0; k < 3 * n; k++) hull(want, E[2 * k], E[2 * k + 1]);
-    const ml = this.view.reference.maxLikelihood;
-    if (ml) hull(want, num(ml[i]), num(ml[j]));
-    const start = [Infinity, -Infinity, Infinity, -Infinity];
-    for (let k = 0; k < 2 * n; k++) hull(start, E[2 * k], E[2 * k + 1]);
+    const ml = this.view.reference.maxLikelihood, mlPoint = ml ? [num(ml[i]), num(ml[j])] : [];
     const r0 = 2 * this.valid.initStd;
-    hull(start, -r0, -r0); hull(start, r0, r0);
-    if (ml) hull(start, num(ml[i]), num(ml[j]));
+    const want = hullOf(E.slice(0, 6 * n), mlPoint), start = hullOf(E.slice(0, 4 * n), [-r0, -r0, r0, r0], mlPoint);
     const target = [Math.max(want[0], start[0]), Math.min(want[1], start[1]), Math.max(want[2], start[2]), Math.min(want[3], start[3])];
-    if (!(target[1] > target[0]) || !(target[3] > target[2])) return this.box ?? [-1, 1, -1, 1];
-    const square = (b) => {
-      const cx = (b[0] + b[1]) / 2, cy = (b[2] + b[3]) / 2;
-      const h = Math.max(b[1] - b[0], b[3] - b[2], 1e-6) * 0.56;
-      return [cx - h, cx + h, cy - h, cy + h];
-    };
-    const b = this.box;
-    const inside = b && target[0] >= b[0] && target[1] <= b[1] && target[2] >= b[2] && target[3] <= b[3];
-    const big = b && Math.max(target[1] - target[0], target[3] - target[2]) > 0.6 * (b[1] - b[0]) / 1.12;
-    if (!inside || !big) this.box = square(target);
-    return this.box;
+    this.box = steadyBox(this.box, target);
+    return this.box ?? [-1, 1, -1, 1];
   }
 
   /**
@@ -232,18 +204,18 @@ class NoiselabBbbLinreg extends RunWidget {
     const [bx0, bx1, by0, by1] = E.length ? this.planeBox() : [-1, 1, -1, 1];
     const panel = { id: 'plane', title: TITLES.plane, x: { label: `weight w${i + 1}`, domain: [bx0, bx1] }, y: { label: `weight w${j + 1}`, domain: [by0, by1] }, marks: [] };
     if (!E.length) return panel;
-    const exact = split(E, 0, n), S = this.view.samples ?? [];
+    const exact = pointsOf(E, 0, n), S = this.view.samples ?? [];
     const s = this.snapshot, ref = this.view.reference, m = ref.posteriorMean, ml = ref.maxLikelihood;
     const qLabel = `q = N(μ, diag s²); dots: ${SAMPLES} draws w = μ + s⊙ε (the same ε at every step)`;
     panel.marks = [
       // A closed ring filled down to its first point's height is its inside.
       { type: 'line', ...exact, base: exact.y[0], fill: 'rgba(0, 0, 0, 0.07)', width: 0 },
-      { type: 'dots', ...split(S, 0, S.length / 2), colour: Q, opacity: 0.35, shape: 'square', r: 1.72, label: qLabel },
+      { type: 'dots', ...pointsOf(S, 0, S.length / 2), colour: Q, opacity: 0.35, shape: 'square', r: 1.72, label: qLabel },
       { type: 'line', ...exact, colour: EXACT, width: 2.5, label: 'exact posterior N(m, P⁻¹) (+ its mean)' },
-      { type: 'line', ...split(E, n, n), colour: MF, width: 2, dash: [7, 4], label: 'mean-field optimum' },
-      { type: 'line', ...split(E, 2 * n, n), colour: Q, width: 2.5, label: qLabel },
+      { type: 'line', ...pointsOf(E, n, n), colour: MF, width: 2, dash: [7, 4], label: 'mean-field optimum' },
+      { type: 'line', ...pointsOf(E, 2 * n, n), colour: Q, width: 2.5, label: qLabel },
       { type: 'dots', x: [num(s.mean[i])], y: [num(s.mean[j])], colour: Q, r: 4 },
-      plus(num(m[i]), num(m[j])),
+      { type: 'dots', x: [num(m[i])], y: [num(m[j])], shape: 'plus', r: 4.8, width: 2, colour: EXACT },
       ...(ml ? [{ type: 'dots', x: [num(ml[i])], y: [num(ml[j])], colour: ML, shape: 'cross', r: 5, width: 2.2, label: 'w_ML' }] : []),
     ];
     return panel;

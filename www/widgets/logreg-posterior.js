@@ -44,8 +44,6 @@ const TITLES = { weights: 'Weight space: p(w | D) and its approximations', data:
 // Legend labels shared by an object's marks (an ellipse and its centre, the contours and the mean).
 const LABELS = { posterior: 'true posterior (r = 1, 2) and its mean E[w|D]', laplace: 'Laplace N(w_MAP, H̄⁻¹) and w_MAP', q: 'variational q and its mean' };
 const POINTS_NOTE = '● y = 1, ○ y = 0; lines p = 0.5 (thick), 0.1 and 0.9 (thin)';
-// The y axis line again, over the heat raster that covers it (plot.js draws the axes first).
-const Y_AXIS = { type: 'draw', clip: false, draw: (ctx, { plot: e }) => { ctx.strokeStyle = '#333'; ctx.lineWidth = 1; ctx.beginPath(); ctx.moveTo(e.left + 0.5, e.top); ctx.lineTo(e.left + 0.5, e.bottom + 0.5); ctx.stroke(); } };
 const fmt = (v, d = 3) => (Number.isFinite(v) ? v.toFixed(d) : '—');
 // Settings that define the seeded data set: changing one regenerates the points.
 const DATA_FIELDS = ['dataPoints', 'trueWeight1', 'trueWeight2', 'seed'];
@@ -162,7 +160,7 @@ class NoiselabLogregPosterior extends RunWidget {
       panels: [{
         id: 'weights', title: TITLES.weights, ...axes(d, 'weight w'),
         marks: [
-          heat(f, 0, Math.max(...f.values), 0.65 * 255), Y_AXIS,
+          heat(f, 0, Math.max(...f.values), 0.65 * 255),
           // The thickest line of each object first: its legend swatch is drawn like it.
           ...f.contours.map((seg, k) => ({ type: 'contour', lines: [seg], segments: true, colour: '#111', width: k === f.contours.length - 1 ? 2 : 1.2, label: LABELS.posterior })).reverse(),
           { type: 'dots', x: coord(hmc, 0), y: coord(hmc, 1), shape: 'square', r: 12 / 7, colour: 'rgba(204, 121, 167, 0.55)', label: 'HMC samples' },
@@ -175,7 +173,7 @@ class NoiselabLogregPosterior extends RunWidget {
       }, {
         id: 'data', title: TITLES.data, ...axes(predictive[0].domain, 'input x'),
         marks: [
-          heat(predictive[3], 0, 1, 195), Y_AXIS,
+          heat(predictive[3], 0, 1, 195),
           ...predictive.flatMap((field, k) => field.contours.map((seg, j) => ({ type: 'contour', lines: [seg], segments: true, ...PRED[k], width: j === 1 ? 2.5 : 1 })).sort((a, b) => b.width - a.width)),
           ...(wn > 0 ? [{ type: 'line', x: [-L * w[1] / wn, L * w[1] / wn], y: [L * w[0] / wn, -L * w[0] / wn], colour: TRUE_W, width: 2, dash: [6, 4], label: 'generating boundary w_trueᵀx = 0' }] : []),
           ...points(1, '#222', '#fff'), ...points(0, '#fff', '#222'),

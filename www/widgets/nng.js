@@ -16,7 +16,7 @@
 // Embed: <script type="module" src=".../www/widgets/noisy-natural-gradient.js"></script>
 //        <noiselab-nng feature-correlation="0.9" kl-weight="1"></noiselab-nng>
 import { RunWidget } from '../lib/run-widget.js';
-import { Figure, OKABE_ITO as C } from '../lib/plot.js';
+import { Figure, OKABE_ITO as C, pointsOf, hullOf, steadyBox } from '../lib/plot.js';
 
 const CSS = `
 .pair { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 10px; }
@@ -38,18 +38,6 @@ const CLAIM = 'In noisy natural gradient the structure of the precision is the s
 const fmt = (v, d = 3) => (Number.isFinite(v) ? v.toFixed(d) : '—');
 const sci = (v) => (v >= 1e4 ? v.toExponential(1).replace('e+', 'e') : v.toFixed(0));
 const num = (v) => (v === null || v === undefined ? NaN : Number(v));
-/** Points from, from + 1, … (count of them) of a flat [x, y, x, y, …] array, as { x, y }. */
-const split = (flat, from, count) => ({ x: Array.from({ length: count }, (_, p) => flat[2 * (from + p)]), y: Array.from({ length: count }, (_, p) => flat[2 * (from + p) + 1]) });
-
-/** The exact posterior's mean as a black + (a `draw` mark: the plot layer has no plus marker). */
-const plus = (mx, my) => ({
-  type: 'draw',
-  draw(ctx, { x, y }) {
-    const px = x(mx), py = y(my);
-    ctx.strokeStyle = '#000'; ctx.lineWidth = 2;
-    ctx.beginPath(); ctx.moveTo(px - 6, py); ctx.lineTo(px + 6, py); ctx.moveTo(px, py - 6); ctx.lineTo(px, py + 6); ctx.stroke();
-  },
-});
 
 class NoiselabNng extends RunWidget {
   static css = CSS;
@@ -145,25 +133,11 @@ class NoiselabNng extends RunWidget {
       60% of it (no jitter while playing). */
   planeBox() {
     const { ellipses: E, ellipsePoints: P } = this.view;
-    const hull = (b, px, py) => { if (Number.isFinite(px) && Number.isFinite(py)) { b[0] = Math.min(b[0], px); b[1] = Math.max(b[1], px); b[2] = Math.min(b[2], py); b[3] = Math.max(b[3], py); } };
-    const want = [Infinity, -Infinity, Infinity, -Infinity];
-    for (let k = 0; k < 4 * P; k++) hull(want, E[2 * k], E[2 * k + 1]);
-    const start = [Infinity, -Infinity, Infinity, -Infinity];
-    for (let k = 0; k < P; k++) hull(start, E[2 * k], E[2 * k + 1]);
     const r0 = 2 * Math.sqrt(this.valid.priorVariance);
-    hull(start, -r0, -r0); hull(start, r0, r0);
+    const want = hullOf(E.slice(0, 8 * P)), start = hullOf(E.slice(0, 2 * P), [-r0, -r0, r0, r0]);
     const target = [Math.max(want[0], start[0]), Math.min(want[1], start[1]), Math.max(want[2], start[2]), Math.min(want[3], start[3])];
-    if (!(target[1] > target[0]) || !(target[3] > target[2])) return this.box ?? [-1, 1, -1, 1];
-    const square = (b) => {
-      const cx = (b[0] + b[1]) / 2, cy = (b[2] + b[3]) / 2;
-      const h = Math.max(b[1] - b[0], b[3] - b[2], 1e-6) * 0.56;
-      return [cx - h, cx + h, cy - h, cy + h];
-    };
-    const b = this.box;
-    const inside = b && target[0] >= b[0] && target[1] <= b[1] && target[2] >= b[2] && target[3] <= b[3];
-    const big = b && Math.max(target[1] - target[0], target[3] - target[2]) > 0.6 * (b[1] - b[0]) / 1.12;
-    if (!inside || !big) this.box = square(target);
-    return this.box;
+    this.box = steadyBox(this.box, target);
+    return this.box ?? [-1, 1, -1, 1];
   }
 
   /** The KL axis, whole decades: its top is set by the first values (step 0: the prior's KL)
@@ -195,7 +169,7 @@ class NoiselabNng extends RunWidget {
     const s = this.snapshot, v = this.view, P = v.ellipsePoints, n = v.sampleCount;
     const [i, j] = v.axes;
     const [bx0, bx1, by0, by1] = this.planeBox();
-    const ring = (k) => split(v.ellipses, k * P, P);
+    const ring = (k) => pointsOf(v.ellipses, k * P, P);
     const exact = ring(0);
     const step = this.column('step'), last = this.rows - 1;
     const kl = this.klAxis();
@@ -211,11 +185,11 @@ class NoiselabNng extends RunWidget {
         marks: [
           // A closed ring filled down to its first point's height is its inside.
           { type: 'line', ...exact, base: exact.y[0], fill: 'rgba(0, 0, 0, 0.07)', width: 0 },
-          ...METHODS.map((m, k) => ({ type: 'dots', ...split(v.samples, k * n, n), colour: m.colour, opacity: 0.35, shape: 'square', r: 1.72 })),
+          ...METHODS.map((m, k) => ({ type: 'dots', ...pointsOf(v.samples, k * n, n), colour: m.colour, opacity: 0.35, shape: 'square', r: 1.72 })),
           { type: 'line', ...exact, colour: '#000', width: 2.5, label: 'exact posterior (2σ)' },
           ...METHODS.map((m, k) => ({ type: 'line', ...ring(k + 1), colour: m.colour, width: m.width, dash: m.dash, label: `${m.label} q (2σ)` })),
           { type: 'dots', x: alive.map((x) => num(x.m.mean[i])), y: alive.map((x) => num(x.m.mean[j])), colours: alive.map((x) => x.colour), r: 4 },
-          plus(num(s.targetMean[i]), num(s.targetMean[j])),
+          { type: 'dots', x: [num(s.targetMean[i])], y: [num(s.targetMean[j])], shape: 'plus', r: 4.8, width: 2, colour: '#000' },
           { type: 'key', label: `dots: the last ${n} weight samples w ~ q each method drew (at step 0: ${n} draws from q₀)` },
         ],
       }, {
