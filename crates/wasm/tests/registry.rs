@@ -53,8 +53,8 @@ fn every_kind_has_its_files_and_nothing_else_does() {
         let adapter = fs::read_to_string(format!("{ROOT}/crates/wasm/src/{snake}.rs")).unwrap();
         let class = pascal(kind);
         assert!(
-            adapter.contains(&format!("lab!(run {class} "))
-                || adapter.contains(&format!("lab!(compute {class} ")),
+            adapter.contains(&format!("lab!(run {class}: "))
+                || adapter.contains(&format!("lab!(compute {class}: ")),
             "src/{snake}.rs does not define the class {class} with lab!"
         );
         assert!(
