@@ -60,7 +60,10 @@ function paintScene(ctx, { host, scene }) {
     const c = host.root?.querySelector(`canvas[data-panel="${id}"]`);
     return c?.clientHeight ? Math.min(2.2, Math.max(1.2, c.clientWidth / c.clientHeight)) : 4 / 3;
   };
-  const cellH = Math.min(400, Math.max(...panels.map((p) => cellW / aspect(p.id)))) + 24;
+  // Room for the panels' titles: the tallest of them wrapped to the cell's width.
+  ctx.font = `bold 14px ${FONT}`;
+  const head = Math.max(24, ...panels.map((p) => (p.title && p.title !== scene.title ? drawWrapped(ctx, p.title, { left: 0, top: 0, width: cellW, lineHeight: 18, measure: true }) + 6 : 0)));
+  const cellH = Math.min(400, Math.max(...panels.map((p) => cellW / aspect(p.id)))) + head;
   let y = PAD;
   ctx.fillStyle = SLIDE.ink;
   ctx.font = `bold 17px ${FONT}`;
@@ -70,7 +73,7 @@ function paintScene(ctx, { host, scene }) {
     ctx.fillStyle = SLIDE.ink;
     ctx.font = `bold 14px ${FONT}`;
     if (p.title && p.title !== scene.title) drawWrapped(ctx, p.title, { left, top, width: cellW, lineHeight: 18 });
-    const scales = drawPanel(ctx, p, { left, top: top + 24, width: cellW, height: cellH - 24, theme: SLIDE });
+    const scales = drawPanel(ctx, p, { left, top: top + head, width: cellW, height: cellH - head, theme: SLIDE });
     for (const over of scene.panels.filter((q) => q.over === p.id)) drawPanel(ctx, over, { theme: SLIDE, scales });
   });
   y += Math.ceil(panels.length / cols) * (cellH + GAP);

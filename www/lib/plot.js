@@ -450,6 +450,8 @@ const MARKS = {
   },
   text(ctx, m, x, y, e, theme) {
     const px = place(m.x, x, e) + (m.dx ?? 0), py = place(m.y, y, e) + (m.dy ?? 0);
+    // A clipped text whose anchor is off the plot is not drawn at all (an SVG would keep it).
+    if (m.clip && !(px >= e.left - 1 && px <= e.right + 1 && py >= e.top - 1 && py <= e.bottom + 1)) return;
     ctx.font = font(m.size ?? theme.text, m.bold ? 'bold' : '');
     ctx.textAlign = m.align ?? 'left';
     ctx.textBaseline = m.baseline ?? 'middle';
@@ -600,15 +602,17 @@ export function drawLegend(ctx, entries, { left, top, width, theme = SCREEN }) {
   return entries.length ? y + row - top : 0;
 }
 
-/** Draw `text` wrapped to `width` from (left, top) in the current font; returns its height. */
-export function drawWrapped(ctx, text, { left, top, width, lineHeight }) {
+/** Draw `text` wrapped to `width` from (left, top) in the current font; returns its height
+    (`measure`: only the height, nothing drawn). */
+export function drawWrapped(ctx, text, { left, top, width, lineHeight, measure = false }) {
   let line = '', y = top;
   ctx.textBaseline = 'top';
+  const put = () => { if (!measure) ctx.fillText(line, left, y); y += lineHeight; };
   for (const word of String(text).split(/\s+/)) {
     const next = line ? `${line} ${word}` : word;
-    if (line && ctx.measureText(next).width > width) { ctx.fillText(line, left, y); y += lineHeight; line = word; } else line = next;
+    if (line && ctx.measureText(next).width > width) { put(); line = word; } else line = next;
   }
-  if (line) { ctx.fillText(line, left, y); y += lineHeight; }
+  if (line) put();
   return y - top;
 }
 
