@@ -380,9 +380,7 @@ class NoiselabSgdPosterior extends RunWidget {
 
   /** Public API: the per-step history and the theory for export. */
   exportData() {
-    const rows = [];
-    for (let i = 0; i < (this.rows ?? 0); i++) rows.push(Array.from(this.hist.subarray(i * this.K, (i + 1) * this.K)));
-    return { experiment: 'sgd-ou', settings: this.settings, theory: this.theory, problem: this.problem, rateSweep: this.sweep, snapshot: this.snapshot, historyFields: this.historyFields, history: rows };
+    return { ...super.exportData(), theory: this.theory, problem: this.problem, rateSweep: this.sweep };
   }
 }
 
