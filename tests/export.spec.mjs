@@ -139,7 +139,7 @@ const FROM_SCENE = null;
 for (const [page_, sel, expected] of [
   ['www/examples/laplace-vb.html', '#bishop', ['Densities', 'Negative log densities', 'density', '− ln density', 'z', 'true p(z)', 'Laplace N(z₀, 1/A)', 'moment matched argmin KL(p‖q)', 'mode z₀']],
   ['www/examples/one-epoch.html', '#logreg', ['Mean SGD iterate after one epoch vs the modified flow', 'learning rate α (log scale)', '‖w̄_SGD − w_flow‖ (log scale)', 'flow on J (R = 0)', 'flow on J + R (Smith et al.)', 'reference slopes 2 and 3', 'slope 3']],
-  ...['funnel', 'sgd-posterior', 'sharpness', 'implicit-regularizer', 'noisy-natural-gradient', 'bbb-linreg', 'description-length', 'logreg-posterior']
+  ...['funnel', 'sgd-posterior', 'sharpness', 'implicit-regularizer', 'noisy-natural-gradient', 'bbb-linreg', 'description-length', 'logreg-posterior', 'bayes-regression', 'dropout']
     .map((stem) => [`www/examples/${stem}.html`, '[data-noiselab-first]', FROM_SCENE]),
 ]) {
   test(`slide export from the scene: ${page_}`, async ({ page }) => {
@@ -148,9 +148,17 @@ for (const [page_, sel, expected] of [
     // The page's first widget, unless the row names one.
     if (sel === '[data-noiselab-first]') await page.evaluate(() => [...document.querySelectorAll('*')].find((n) => n.localName.startsWith('noiselab-')).setAttribute('data-noiselab-first', ''));
     const el = await ready(page, sel);
-    // A still figure: the scene once drawn, the run paused (a sweep that fills in by itself
-    // would otherwise change the caption's verdict between the two exports).
-    await el.evaluate(async (e) => { for (let i = 0; i < 200 && !e.scene(); i++) await new Promise((r) => setTimeout(r, 50)); e.pause(); await e.settled?.(); });
+    // A still figure: the scene once drawn and a run that plays by itself (bayes-regression's
+    // methods, implicit-reg's sweep) given 20 s to finish, then paused, so the caption's verdict
+    // is the same in both exports.
+    await el.evaluate(async (e) => {
+      const wait = () => new Promise((r) => setTimeout(r, 50));
+      for (let i = 0; i < 200 && !e.scene(); i++) await wait();
+      await e.settled();
+      for (let i = 0; i < 400 && e.playing; i++) await wait();
+      e.pause();
+      await e.settled();
+    });
     const want = expected ?? await el.evaluate((e) => {
       const panels = e.scene().panels.filter((p) => !p.over);
       const legend = panels.flatMap((p) => p.marks.map((m) => m.label)).filter(Boolean);
