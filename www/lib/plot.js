@@ -64,21 +64,11 @@ const FONT = 'system-ui, -apple-system, "Segoe UI", sans-serif';
 export const SCREEN = { tick: 11, label: 12, text: 11, ink: '#333' };
 const font = (px, weight = '') => `${weight} ${px}px ${FONT}`.trim();
 
-const SURFACES = new WeakMap();
-
-/** The Surface managing `canvas`, if any (the SVG exporter redraws through it). */
-export const surfaceOf = (canvas) => SURFACES.get(canvas);
-
-/**
- * A canvas that tracks its CSS size and the device pixel ratio; `onResize` redraws it. Draw
- * through `surface.ctx` (not a copy of it): the SVG export swaps in a recording context and calls
- * `onResize` once, so the same drawing code yields the vector figure.
- */
+/** A canvas that tracks its CSS size and the device pixel ratio; `onResize` redraws it. */
 export class Surface {
   constructor(canvas, onResize) {
     this.canvas = canvas;
     this.onResize = onResize;
-    SURFACES.set(canvas, this);
     this.ctx = canvas.getContext('2d');
     this.width = 0;
     this.height = 0;
@@ -103,11 +93,9 @@ export class Surface {
   /**
    * False if `deps` are the same (===, one by one) as at this surface's last drawing and its size
    * has not changed since: the caller can skip redrawing a panel whose inputs did not change
-   * (each redrawn canvas costs the page a copy for the compositor). Always true while an SVG
-   * export records the drawing.
+   * (each redrawn canvas costs the page a copy for the compositor).
    */
   stale(...deps) {
-    if (this.recording) return true;
     const last = this.lastDeps;
     if (last && last.length === deps.length && last.every((d, i) => d === deps[i])) return false;
     this.lastDeps = deps;
