@@ -3,23 +3,15 @@
 // clicks change the run, bad values are rejected at their control, the hash round-trips.
 import { test, expect } from '@playwright/test';
 import { watchConsole, ready, canvasStats, readout, control } from './helpers.mjs';
+import { sceneOf, marksLabelled } from './scene.mjs';
 
-const BBB = [46, 158, 62]; // green, the variational fit (as in Bishop's Fig. 10.1)
-const OLD_VERMILLION = [213, 94, 0]; // this morning's HMC colour
-const HMC_FILL = [222, 222, 222]; // rgba(0,0,0,0.13) over white: HMC's band, in every panel
-const GAP_FILL = [251, 247, 202]; // rgba(240,228,66,0.28) over white: the gap between the clusters
+const LABELS = ['MAP (noise only)', 'Laplace', 'Bayes by Backprop', 'MC dropout', 'HMC (gold standard)']; // by method index
+const HMC = LABELS[4], GAP = 'the gap: “width between” is measured here';
+const HMC_FILL = 'rgba(0,0,0,0.13)'; // HMC's grey band, in every panel
+const OLD_VERMILLION = '#D55E00'; // this morning's HMC colour
 const QUICK = { trainingSteps: 600, hmcSamples: 60, hiddenUnits: 10 };
-
-/** Pixels of a shadow-root canvas within ±tol of `rgb` on every channel. */
-function countNear(el, sel, rgb, tol = 6) {
-  return el.evaluate((e, [s, c, t]) => {
-    const cv = e.shadowRoot.querySelector(s);
-    const { data } = cv.getContext('2d').getImageData(0, 0, cv.width, cv.height);
-    let n = 0;
-    for (let i = 0; i < data.length; i += 4) if (Math.abs(data[i] - c[0]) <= t && Math.abs(data[i + 1] - c[1]) <= t && Math.abs(data[i + 2] - c[2]) <= t) n++;
-    return n;
-  }, [sel, rgb, tol]);
-}
+/** '#2E9E3E' as 'rgb(46, 158, 62)' (a computed CSS colour). */
+const rgbOf = (hex) => `rgb(${[1, 3, 5].map((k) => parseInt(hex.slice(k, k + 2), 16)).join(', ')})`;
 
 /** The band-width table as numbers: per method {inside, between, insideSe, betweenSe} (SE 0 if exact). */
 function widths(el) {
@@ -75,13 +67,28 @@ test('finding 6: side by side by default, one distinct colour per method everywh
     expect(Math.hypot(...rgb[i].map((v, k) => v - rgb[j][k])), `${colours.toggles[i]} vs ${colours.toggles[j]}`).toBeGreaterThan(100);
   }
   expect(colours.toggles[0]).toEqual([4, 'rgb(0, 0, 0)']); // HMC black on grey, everywhere
-  // HMC's grey band is in its own panel and behind the Laplace one; no vermillion anywhere.
-  for (const i of [4, 1]) expect(await countNear(el, `.multiples canvas[data-panel="${i}"]`, HMC_FILL, 4)).toBeGreaterThan(100);
-  for (const i of [0, 1, 2, 3, 4]) expect((await canvasStats(el, `.multiples canvas[data-panel="${i}"]`, OLD_VERMILLION)).near).toBeLessThan(20);
-  expect((await canvasStats(el, '.multiples canvas[data-panel="2"]', BBB)).near).toBeGreaterThan(150);
-  // The gap the width "between" is measured on is shaded in every panel.
+  // The figure (its scene): one panel per method in the toggles' order; in each, HMC's grey band
+  // and black line (its own, or behind as the reference), the method's band and mean in the
+  // toggles' colour of that method, the gap the width "between" is measured on, the data; no
+  // vermillion anywhere. The legend lists every method, the data and the gap.
   expect(snap.betweenIntervals.length).toBe(1);
-  expect(await countNear(el, '.multiples canvas[data-panel="0"]', GAP_FILL, 4)).toBeGreaterThan(500);
+  const [[a, b]] = snap.betweenIntervals;
+  const scene = await sceneOf(el);
+  expect(scene.panels.map((p) => p.id)).toEqual(['4', '1', '2', '3', '0']);
+  for (const p of scene.panels) {
+    const i = Number(p.id), own = marksLabelled(scene, LABELS[i], p.id);
+    expect(own.map((m) => m.type).sort(), p.id).toEqual(['band', 'line']);
+    expect(rgbOf(own.find((m) => m.type === 'line').colour)).toBe(colours.toggles.find(([k]) => k === i)[1]);
+    const hmc = marksLabelled(scene, HMC, p.id);
+    expect(hmc.find((m) => m.type === 'band').fill).toBe(HMC_FILL);
+    expect(hmc.find((m) => m.type === 'line').colour).toBe('#000000');
+    const [gap] = marksLabelled(scene, GAP, p.id);
+    expect(gap.x[0]).toBeLessThan(a);
+    expect(gap.x[1]).toBeGreaterThan(b);
+    expect(marksLabelled(scene, 'data', p.id)[0].n).toBe(24);
+    for (const m of p.marks) expect(m.colour ?? '', p.id).not.toBe(OLD_VERMILLION);
+  }
+  expect([...scene.legend].sort()).toEqual([...LABELS, GAP, 'data'].sort());
   // Each caption carries its between/inside ratio from the table.
   const w = await widths(el);
   expect(Number((await el.locator('.multiples figure[data-method="hmc"] .ratio').textContent()).split('×')[1])).toBeCloseTo(w.hmc.ratio, 1);
@@ -92,13 +99,18 @@ test('finding 6: side by side by default, one distinct colour per method everywh
   await expect(el.locator('canvas.overlay')).toBeVisible();
   expect(await legend()).toContain('overlaid');
   expect(await legend()).not.toContain('panel');
-  expect((await canvasStats(el, 'canvas.overlay', BBB)).near).toBeGreaterThan(100);
+  const overlay = await sceneOf(el);
+  expect(overlay.panels.map((p) => p.id)).toEqual(['overlay']);
+  // HMC at the back, MAP in front.
+  expect(overlay.panels[0].marks.filter((m) => m.type === 'band' && m.label !== GAP).map((m) => m.label)).toEqual([4, 3, 2, 1, 0].map((i) => LABELS[i]));
+  expect((await canvasStats(el, 'canvas.overlay')).inkFraction).toBeGreaterThan(0.1);
   // Side by side again: hiding a method hides its panel.
   await el.evaluate((e) => { const s = e.shadowRoot.querySelector('select.view'); s.value = 'multiples'; s.dispatchEvent(new Event('change')); });
   await expect(el.locator('.multiples')).toBeVisible();
   for (let i = 0; i < 5; i++) expect((await canvasStats(el, `.multiples canvas[data-panel="${i}"]`)).inkFraction).toBeGreaterThan(0.1);
   await el.locator('.toggles input[data-method="3"]').uncheck();
   await expect(el.locator('.multiples figure[data-method="dropout"]')).toBeHidden();
+  expect((await sceneOf(el)).panels.map((p) => p.id)).toEqual(['4', '1', '2', '0']);
   con.check();
 });
 

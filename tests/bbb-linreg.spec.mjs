@@ -2,10 +2,17 @@
 // regression against the closed forms) on its example page and on the lab page.
 import { test, expect } from '@playwright/test';
 import { watchConsole, ready, canvasStats, readout, control } from './helpers.mjs';
+import { sceneOf, marksLabelled } from './scene.mjs';
 
 const EXAMPLE = 'www/examples/bbb-linreg.html';
-const VERMILLION = [213, 94, 0]; // q, ln p(D)
-const BLUE = [0, 114, 178]; // mean-field optimum
+const VERMILLION = '#D55E00'; // q
+const BLUE = '#0072B2'; // the mean-field optimum
+const Q_PLANE = 'q = N(μ, diag s²); dots: 200 draws w = μ + s⊙ε (the same ε at every step)';
+const LEGEND = [
+  'mean-field floor ½(Σ ln Pⱼⱼ − ln det P)', 'q: ln p(D) − F(q), exact at μ, s', '0 (off the log scale) = the exact posterior',
+  'mean-field optimum 1/√Pⱼⱼ', 'exact posterior: true marginal √(P⁻¹)ⱼⱼ', 'q: sⱼ (labelled s1, s2, …)',
+  Q_PLANE, 'exact posterior N(m, P⁻¹) (+ its mean)', 'mean-field optimum', 'w_ML',
+];
 
 test('the example draws all three plots; the ELBO approaches ln p(D) up to the mean-field gap', async ({ page }) => {
   const con = watchConsole(page);
@@ -13,16 +20,24 @@ test('the example draws all three plots; the ELBO approaches ln p(D) up to the m
   const el = await ready(page, '#full');
   await el.evaluate((e) => e.runToEnd());
   expect(await readout(el, '.r-step')).toBe('2000');
-  // Each plot drew its curves: the ELBO plot its ln p(D) line (vermillion) and the dotted
-  // mean-field line (blue); the std plot the first weight's curve and lines (blue); the plane the
-  // mean-field ellipse (blue) and q (vermillion).
-  for (const [c, rgb, min] of [['canvas.elbo', VERMILLION, 100], ['canvas.elbo', BLUE, 30], ['canvas.std', BLUE, 100], ['canvas.plane', BLUE, 100]]) {
-    const st = await canvasStats(el, c, rgb);
+  // Each panel draws its objects: the gap curve over all 2001 rows on a log axis and the
+  // mean-field floor; per weight its std curve and the two reference lines; in the plane the
+  // three ellipses, 200 draws from q and w_ML.
+  const scene = await sceneOf(el);
+  const [gapPanel, stdPanel] = scene.panels;
+  expect(scene.legend).toEqual(LEGEND);
+  expect(gapPanel.y.scale).toBe('log');
+  expect(marksLabelled(scene, 'q: ln p(D) − F(q), exact at μ, s')[0]).toMatchObject({ n: 2001, x: [0, 2000] });
+  expect(marksLabelled(scene, 'mean-field floor ½(Σ ln Pⱼⱼ − ln det P)')).toHaveLength(1);
+  expect(stdPanel.marks.filter((m) => m.type === 'line')).toHaveLength(2); // D = 2
+  expect(stdPanel.marks.filter((m) => m.type === 'rule')).toHaveLength(4);
+  expect(stdPanel.marks.filter((m) => m.type === 'text').map((m) => m.text)).toEqual(['s1', 's2']);
+  expect(marksLabelled(scene, Q_PLANE, 'plane').map((m) => [m.type, m.n])).toEqual([['dots', 200], ['line', 96]]);
+  for (const c of ['canvas.elbo', 'canvas.std', 'canvas.plane']) {
+    const st = await canvasStats(el, c);
     expect(st.width, c).toBeGreaterThan(200);
     expect(st.inkFraction, c).toBeGreaterThan(0.02);
-    expect(st.near, c).toBeGreaterThan(min);
   }
-  expect((await canvasStats(el, 'canvas.plane', VERMILLION)).near).toBeGreaterThan(100);
   // ELBO ≤ ln p(D); the gap ends within 0.15 nats of the mean-field minimum (default run: the
   // last iterate of S = 1, α = 0.02 jitters; measured 0.295 vs 0.241).
   const elbo = Number(await readout(el, '.r-elbo'));
@@ -51,14 +66,14 @@ test('controls change the numbers; local reparameterization is a select; a bad v
   const el = await ready(page, '#full');
   await el.evaluate((e) => e.runToEnd());
   const before = await readout(el, '.r-mf-gap');
-  const planeBefore = await canvasStats(el, 'canvas.plane', BLUE);
+  const mfBefore = marksLabelled(await sceneOf(el), 'mean-field optimum', 'plane')[0];
   const corr = control(el, 'featureCorrelation');
   await corr.box.fill('0.3');
   await corr.box.press('Enter');
   await expect.poll(() => el.evaluate((e) => e.settings.featureCorrelation)).toBe('0.3');
   await el.evaluate((e) => e.runToEnd());
   expect(await readout(el, '.r-mf-gap')).not.toBe(before);
-  expect((await canvasStats(el, 'canvas.plane', BLUE)).hash).not.toBe(planeBefore.hash);
+  expect(marksLabelled(await sceneOf(el), 'mean-field optimum', 'plane')[0]).not.toEqual(mfBefore);
   // Local reparameterization: same data and exact references, a different (stochastic) path.
   const elboPlain = await readout(el, '.r-elbo');
   const local = control(el, 'localReparam');
@@ -89,11 +104,13 @@ test('play animates; reset replays; on the lab page the state round-trips throug
   await page.goto('index.html#vb-mdl');
   const el = await ready(page, '#bbb-linreg-widget');
   await el.scrollIntoViewIfNeeded();
-  const before = await canvasStats(el, 'canvas.std', BLUE);
   await el.locator('button[data-name="play"]').click();
   await expect.poll(() => readout(el, '.r-step').then(Number)).toBeGreaterThan(40);
   await el.locator('button[data-name="play"]').click();
-  expect((await canvasStats(el, 'canvas.std', BLUE)).hash).not.toBe(before.hash);
+  // Replayed from step 0: the curves of the gap and of each std end at the step reached.
+  const [step, ends] = await el.evaluate((e) => [e.snapshot.stepsDone, e.scene().panels.slice(0, 2).flatMap((p) => p.marks.filter((m) => m.type === 'line').map((m) => [m.x[0], m.x.at(-1)]))]);
+  expect(step).toBeLessThan(2000);
+  expect(ends).toEqual(Array(3).fill([0, step]));
   await el.evaluate((e) => e.setSettings({ featureCorrelation: 0.9, localReparam: 'on', seed: 77, weights: 3, secondWeight: 3, steps: 400 }));
   await el.evaluate((e) => e.runToEnd());
   const hash = await page.evaluate(() => location.hash);
@@ -116,31 +133,9 @@ test('play animates; reset replays; on the lab page the state round-trips throug
 
 // ---- issue 17: every figure teaches its claim at first sight -------------------------------
 
-const MARGIN = { left: 58, right: 26, top: 12, bottom: 42 }; // the widget's plot margins (CSS px)
-
-/** Pixels near `rgb` within `band` CSS px inside the edges of a canvas's plot area: a curve
-    that runs out of the plot (clipped) leaves ink there; one drawn whole does not. */
-async function edgeInk(el, sel, rgb, margin, band = 3) {
-  return el.evaluate((e, [s, target, m, b]) => {
-    const c = e.shadowRoot.querySelector(s);
-    const k = c.width / c.clientWidth;
-    const { data } = c.getContext('2d').getImageData(0, 0, c.width, c.height);
-    const [x0, x1, y0, y1] = [m.left * k, c.width - m.right * k, m.top * k, c.height - m.bottom * k];
-    let n = 0;
-    for (let y = Math.floor(y0); y < y1; y++) {
-      for (let x = Math.floor(x0); x < x1; x++) {
-        const inBand = x < x0 + b * k || x > x1 - b * k || y < y0 + b * k || y > y1 - b * k;
-        if (!inBand) continue;
-        const i = 4 * (y * c.width + x);
-        if (Math.abs(data[i] - target[0]) < 40 && Math.abs(data[i + 1] - target[1]) < 40 && Math.abs(data[i + 2] - target[2]) < 40) n++;
-      }
-    }
-    return n;
-  }, [sel, rgb, margin, band]);
-}
-
 const state = (el) => el.evaluate((e) => ({
-  snapshot: e.snapshot, reference: e.view.reference, ranges: e.ranges, preset: e.preset,
+  snapshot: e.snapshot, reference: e.view.reference, preset: e.preset,
+  ranges: ((p) => ({ gap: p[0].y.domain, plane: [...p[2].x.domain, ...p[2].y.domain] }))(e.scene().panels),
   verdict: e.shadowRoot.querySelector('.verdict')?.textContent ?? '',
   q: Array.from(e.view.ellipses.slice(2 * 2 * e.view.ellipsePoints)),
   samples: e.view.samples?.length ?? 0,
@@ -170,15 +165,20 @@ test('finding 7: the first frame is readable: the whole run is shown at boot, an
   }
   const m = st.reference.posteriorMean.map(Number);
   expect(m[0] > x0 && m[0] < x1 && m[1] > y0 && m[1] < y1).toBe(true);
-  // ... and drawn whole: no q-coloured ink where a clipped arc would leave the plot.
-  expect(await edgeInk(el, 'canvas.plane', VERMILLION, MARGIN)).toBe(0);
-  expect((await canvasStats(el, 'canvas.plane', VERMILLION)).near).toBeGreaterThan(100);
+  // ... and drawn whole: the plotted q ellipse lies inside the panel's axes, with its draws.
+  const scene = await sceneOf(el);
+  const plane = scene.panels[2], [q, draws] = [marksLabelled(scene, Q_PLANE, 'plane')[1], marksLabelled(scene, Q_PLANE, 'plane')[0]];
+  expect(q.n).toBe(96);
+  expect(q.x[0] > plane.x.domain[0] && q.x[1] < plane.x.domain[1] && q.y[0] > plane.y.domain[0] && q.y[1] < plane.y.domain[1]).toBe(true);
+  expect(draws.n).toBe(200);
   expect(st.samples).toBe(400); // 200 draws from q, (x, y) each
   // The gap axis holds step 0's gap and the mean-field floor; q's mark is drawn at step 0.
   const gap0 = Number(st.snapshot.gap), floor = Number(st.reference.meanFieldGap);
   expect(st.ranges.gap[0]).toBeLessThan(floor);
   expect(st.ranges.gap[1]).toBeGreaterThan(gap0);
-  expect((await canvasStats(el, 'canvas.elbo', VERMILLION)).near).toBeGreaterThan(10);
+  const now = scene.panels[0].marks.find((m) => m.type === 'dots'); // q's mark at step 0
+  expect(now).toMatchObject({ n: 1, x: [0, 0] });
+  expect(now.y[0]).toBeCloseTo(gap0, 6);
   expect(st.verdict).toContain('Step 0');
   // Play from a finished run replays it from step 0.
   await el.evaluate((e) => e.runToEnd());
@@ -279,21 +279,22 @@ test('an embed with preset="no-kl" shows the collapse: its control reads the lik
 test('one colour per object in every panel: q vermillion, the mean-field optimum blue, the exact posterior black', async ({ page }) => {
   // Before: the ELBO of q was black while q was vermillion in the plane, ln p(D) was
   // vermillion, and the stds used one colour per weight (blue, vermillion, …), so vermillion
-  // meant q, ln p(D) and weight 2 in three panels.
+  // meant q, ln p(D) and weight 2 in three panels. The legends are made from the marks, so a
+  // mark's colour is its legend swatch's.
   await page.goto(EXAMPLE);
   const el = await ready(page, '#full');
-  const entries = await el.evaluate((e) => [...e.shadowRoot.querySelectorAll('.legend span')].map((s) => {
-    const sw = s.querySelector('i.swatch');
-    return { text: s.textContent.trim(), colour: sw ? getComputedStyle(sw).borderTopColor : null };
-  }).filter((x) => x.colour));
-  const want = { q: 'rgb(213, 94, 0)', mean: 'rgb(0, 114, 178)', exact: 'rgb(0, 0, 0)' };
+  const scene = await sceneOf(el);
+  const want = { q: VERMILLION, mean: BLUE, exact: '#000' };
   const kind = (t) => (t.startsWith('q') ? 'q' : t.startsWith('mean-field') ? 'mean' : t.startsWith('exact posterior') ? 'exact' : null);
-  expect(entries.length).toBeGreaterThanOrEqual(8);
-  for (const { text, colour } of entries) {
-    const k = kind(text);
-    expect(k, text).not.toBeNull();
-    expect(colour, text).toBe(want[k]);
+  const labelled = scene.panels.flatMap((p) => p.marks.filter((m) => m.label && m.type !== 'key' && m.label !== 'w_ML'));
+  expect(labelled.length).toBeGreaterThanOrEqual(12);
+  for (const m of labelled) {
+    expect(kind(m.label), m.label).not.toBeNull();
+    expect(m.colour, m.label).toBe(want[kind(m.label)]);
   }
-  // Each panel draws q in vermillion (the gap curve, the stds, the ellipse).
-  for (const c of ['canvas.elbo', 'canvas.std', 'canvas.plane']) expect((await canvasStats(el, c, VERMILLION)).near, c).toBeGreaterThan(100);
+  // Each panel draws q in vermillion (the gap curve, the stds, the ellipse), with nothing else in it.
+  for (const p of scene.panels) {
+    expect(p.marks.some((m) => m.colour === VERMILLION && m.label?.startsWith('q')), p.id).toBe(true);
+    for (const m of p.marks.filter((m) => m.colour === VERMILLION)) expect(m.label ?? 'q', p.id).toMatch(/^q/);
+  }
 });

@@ -1,10 +1,20 @@
 // End-to-end tests of <noiselab-description-length> (SCIENCE.md §4) on its example page and the lab.
 import { test, expect } from '@playwright/test';
 import { watchConsole, ready, canvasStats, readout, control } from './helpers.mjs';
+import { sceneOf } from './scene.mjs';
 
-const GREEN = [0, 158, 115]; // KL in bits
-const ORANGE = [230, 159, 0]; // Langford–Seeger bound
-const BLUE = [0, 114, 178]; // the labels' code length / the likelihood term
+const GREEN = '#009E73'; // KL in bits
+const ORANGE = '#E69F00'; // Langford–Seeger bound
+const BLUE = '#0072B2'; // the labels' code length / the likelihood term
+const PURPLE = '#CC79A7'; // the stochastic classifier's errors
+const VERMILLION = '#D55E00'; // McAllester bound
+const ERRORS = [['training error (stochastic)', PURPLE], ['test error (stochastic)', PURPLE], ['McAllester bound', VERMILLION], ['Langford–Seeger bound', ORANGE]];
+const SWEEP_LEGEND = ['total description length −F/ln 2', '−E_q log₂ p(D|w): bits for the labels', 'KL(q‖p): bits for the weights'];
+
+/** The curves of panel `id` of `scene`: [label, colour, points]. */
+const curves = (scene, id) => scene.panels.find((p) => p.id === id).marks.filter((m) => m.type === 'line').map((m) => [m.label, m.colour, m.n]);
+/** The columns `labels` of panel `id` as drawn (the scene's own arrays). */
+const drawn = (el, id, labels) => el.evaluate((e, [i, ls]) => ls.map((l) => [...e.scene().panels.find((p) => p.id === i).marks.find((m) => m.type === 'line' && m.label === l).y]), [id, labels]);
 
 async function runToEnd(el) {
   await el.scrollIntoViewIfNeeded(); // widgets pause off screen
@@ -62,13 +72,20 @@ test('issue 17 #3: the sweep fills in by itself at boot, bits and errors in two 
     expect(v).toContain(`Shortest description length at η = ${Number(pts[b].eta.toPrecision(3))}`);
     expect(v).toContain('a prior matched to the weights\' scale costs least');
     expect(v).toContain('is within 0.01 of its lowest');
-    // Bits and errors in separate panels: green (KL) and blue (labels) in the bits panel only,
-    // orange (the bound) in the error panel only.
-    expect((await canvasStats(el, 'canvas.sweep', GREEN)).near).toBeGreaterThan(100);
-    expect((await canvasStats(el, 'canvas.sweep', BLUE)).near).toBeGreaterThan(100);
-    expect((await canvasStats(el, 'canvas.sweep', ORANGE)).near).toBe(0);
-    expect((await canvasStats(el, 'canvas.sweep-error', ORANGE)).near).toBeGreaterThan(100);
-    expect((await canvasStats(el, 'canvas.sweep-error', GREEN)).near).toBe(0);
+    // Bits and errors in separate panels, on a log η axis, every curve through the 11 points:
+    // total (black), labels (blue) and KL (green) in the bits panel; errors and bounds in the other.
+    const scene = await sceneOf(el);
+    expect(curves(scene, 'sweep')).toEqual([[SWEEP_LEGEND[0], '#111', 11], [SWEEP_LEGEND[1], BLUE, 11], [SWEEP_LEGEND[2], GREEN, 11]]);
+    expect(curves(scene, 'sweep-error')).toEqual(ERRORS.map(([l, c]) => [l, c, 11]));
+    for (const id of ['sweep', 'sweep-error']) expect(scene.panels.find((p) => p.id === id).x).toMatchObject({ scale: 'log', domain: [0.001, 100] });
+    const [total] = await drawn(el, 'sweep', [SWEEP_LEGEND[0]]);
+    expect(total).toEqual(pts.map((p) => p.descriptionLengthBits));
+    // The shortest code and the lowest bound are labelled once the sweep is done.
+    const texts = scene.panels.flatMap((p) => p.marks.filter((m) => m.type === 'text').map((m) => m.text));
+    expect(texts).toContain(`shortest code: η = ${Number(pts[b].eta.toPrecision(3))}`);
+    expect(texts).toContain(`lowest bound: η = ${Number(pts[argmin(pts, 'langfordSeegerBound')].eta.toPrecision(3))}`);
+    expect(scene.legend.slice(0, 7)).toEqual([...SWEEP_LEGEND, ...ERRORS.map(([l]) => l)]);
+    expect((await canvasStats(el, 'canvas.sweep')).inkFraction).toBeGreaterThan(0.03);
     const label = await el.evaluate((e) => e.shadowRoot.querySelector('canvas.sweep').getAttribute('aria-label'));
     expect(label).toContain(`η ${Number(pts[b].eta.toPrecision(3))}: ${pts[b].descriptionLengthBits.toFixed(1)}`);
     console.log(`seed ${seed}: ${v}`);
@@ -135,9 +152,14 @@ test('training draws the ELBO, the bits and the bounds; bound ≥ training error
   const el = await ready(page, '#full');
   await el.evaluate((e) => e.setSettings({ steps: 400 }));
   await runToEnd(el);
-  expect((await canvasStats(el, 'canvas.kl', GREEN)).near).toBeGreaterThan(100);
-  expect((await canvasStats(el, 'canvas.bounds', ORANGE)).near).toBeGreaterThan(100);
-  expect((await canvasStats(el, 'canvas.elbo')).inkFraction).toBeGreaterThan(0.03);
+  // Every step drawn (rows 0 … 400); the bounds lie above the training error at every step.
+  const scene = await sceneOf(el);
+  expect(curves(scene, 'elbo')).toEqual([['ELBO F(q)', '#111', 401], ['E_q ln p(D|w)', BLUE, 401]]);
+  expect(curves(scene, 'kl')).toEqual([['KL(q‖p) bits', GREEN, 401]]);
+  expect(curves(scene, 'bounds')).toEqual(ERRORS.map(([l, c]) => [l, c, 401]));
+  const [trainCurve, mcaCurve, lsCurve] = await drawn(el, 'bounds', [ERRORS[0][0], ERRORS[2][0], ERRORS[3][0]]);
+  expect(trainCurve.filter((t, i) => !(lsCurve[i] > t && mcaCurve[i] >= lsCurve[i] - 1e-12)).length).toBe(0);
+  for (const id of ['elbo', 'kl', 'bounds']) expect((await canvasStats(el, `canvas.${id}`)).inkFraction).toBeGreaterThan(0.03);
   const train = Number(await readout(el, '.r-train'));
   const ls = Number(await readout(el, '.r-ls'));
   const mca = Number(await readout(el, '.r-mcallester'));
@@ -166,7 +188,8 @@ test('the prior variance slider changes the bits and moves the sweep marker; bad
   await runToEnd(el);
   await sweep(el);
   const bits = await readout(el, '.r-kl-bits');
-  const sweepBefore = await canvasStats(el, 'canvas.sweep');
+  const rule = async () => (await sceneOf(el)).panels.map((p) => p.marks.find((m) => m.type === 'rule')?.x[0]);
+  expect(await rule()).toEqual([1, 1, undefined, undefined, undefined]);
   const eta = control(el, 'priorVariance');
   await eta.box.fill('0.01');
   await eta.box.press('Enter');
@@ -175,7 +198,7 @@ test('the prior variance slider changes the bits and moves the sweep marker; bad
   expect(await readout(el, '.r-kl-bits')).not.toBe(bits);
   // A new η keeps the sweep (it belongs to the other settings) and moves its marker.
   expect(await el.evaluate((e) => e.sweepDone)).toBe(true);
-  expect((await canvasStats(el, 'canvas.sweep')).hash).not.toBe(sweepBefore.hash);
+  expect(await rule()).toEqual([0.01, 0.01, undefined, undefined, undefined]);
   const delta = control(el, 'confidence');
   await delta.box.fill('0.7');
   await delta.box.press('Enter');
@@ -183,7 +206,7 @@ test('the prior variance slider changes the bits and moves the sweep marker; bad
   await el.evaluate((e) => e.shadowRoot.querySelector('button[data-name="sweep"]').click());
   await expect(el.locator('.progress')).toContainText('Sweep: training', { timeout: 5000 });
   await expect(el.locator('.progress')).toContainText('Sweep done', { timeout: 45000 });
-  expect((await canvasStats(el, 'canvas.sweep-error', ORANGE)).near).toBeGreaterThan(100);
+  expect(curves(await sceneOf(el), 'sweep-error').at(-1)).toEqual([ERRORS[3][0], ORANGE, 11]);
   con.check();
 });
 

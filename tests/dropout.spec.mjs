@@ -2,6 +2,7 @@
 // against the built, served lab in Debian's headless Chromium.
 import { test, expect } from '@playwright/test';
 import { watchConsole, ready, canvasStats, readout, control } from './helpers.mjs';
+import { sceneOf, marksLabelled } from './scene.mjs';
 
 const LAB = 'index.html';
 const EXAMPLE = 'www/examples/dropout.html';
@@ -10,6 +11,8 @@ const WIDGET = '#dropout-widget';
 const SHORT = { steps: 300 };
 
 const tab = (el, view) => el.locator(`.tabs button[data-view="${view}"]`);
+const VERMILLION = '#D55E00', BLUE = '#0072B2', GREEN = '#009E73';
+const WITH = 'with dropout (the configured rule)', WITHOUT = 'without dropout';
 
 test('training view: heat maps, boundary, network and both loss curves draw', async ({ page }) => {
   const con = watchConsole(page);
@@ -18,23 +21,34 @@ test('training view: heat maps, boundary, network and both loss curves draw', as
   await el.evaluate((e, s) => e.setSettings(s), SHORT);
   await el.evaluate((e) => e.runToEnd());
   expect(await readout(el, '.r-step')).toBe('300');
-  for (const c of ['canvas.map-dropout', 'canvas.map-plain']) {
-    const s = await canvasStats(el, c);
+  const scene = await sceneOf(el);
+  expect(scene.panels.map((p) => p.id)).toEqual(['map-dropout', 'map-plain', 'loss-train', 'loss-test']);
+  for (const id of ['map-dropout', 'map-plain']) {
+    const s = await canvasStats(el, `canvas.${id}`);
     expect(s.width).toBeGreaterThan(200);
     expect(s.inkFraction).toBeGreaterThan(0.4); // the heat map fills the plot
-    expect(s.colours).toBeGreaterThan(15);
-    expect(s.near).toBeGreaterThan(50); // vermillion class-1 points / shading
+    // p(class 1) as heat, the boundary, the class-1 points vermillion and the class-0 points blue.
+    const p = scene.panels.find((q) => q.id === id);
+    expect(p.marks[0].type).toBe('heat');
+    expect(marksLabelled(scene, 'decision boundary p = ½', id)[0].type).toBe('contour');
+    expect(await el.evaluate((e, i) => e.scene().panels.find((q) => q.id === i).marks.find((m) => m.type === 'contour').lines[0].length, id)).toBeGreaterThan(8);
+    expect(marksLabelled(scene, 'class 1', id)[0].colour).toBe(VERMILLION);
+    expect(marksLabelled(scene, 'class 0', id)[0].colour).toBe(BLUE);
+    expect(marksLabelled(scene, 'class 1', id)[0].n + marksLabelled(scene, 'class 0', id)[0].n).toBe(40);
   }
+  expect(scene.legend).toEqual(expect.arrayContaining(['class 1', 'class 0', 'decision boundary p = ½', WITH, WITHOUT]));
   // Different nets, different pictures.
-  expect((await canvasStats(el, 'canvas.map-dropout')).hash).not.toBe((await canvasStats(el, 'canvas.map-plain')).hash);
+  expect(await el.evaluate((e) => { const [a, b] = e.scene().panels; return a.marks[0].values.some((v, i) => v !== b.marks[0].values[i]); })).toBe(true);
   // Network diagram: kept units blue and dropped units grey after a step.
   const net = await canvasStats(el, 'canvas.net', [200, 200, 200]);
   expect(net.near).toBeGreaterThan(20);
   expect((await canvasStats(el, 'canvas.net', [0, 114, 178])).near).toBeGreaterThan(20);
   await expect(el.locator('.net-note')).toContainText('units dropped');
-  for (const c of ['canvas.loss-train', 'canvas.loss-test']) {
-    expect((await canvasStats(el, c)).near).toBeGreaterThan(100); // the dropout curve (vermillion)
-    expect((await canvasStats(el, c, [0, 114, 178])).near).toBeGreaterThan(100); // the plain curve
+  for (const id of ['loss-train', 'loss-test']) {
+    // The dropout curve vermillion, the plain one blue, over every recorded step (300 / 20 + 1).
+    expect(marksLabelled(scene, WITH, id).map((m) => [m.colour, m.n])).toEqual([[VERMILLION, 16]]);
+    expect(marksLabelled(scene, WITHOUT, id).map((m) => [m.colour, m.n])).toEqual([[BLUE, 16]]);
+    expect((await canvasStats(el, `canvas.${id}`)).inkFraction).toBeGreaterThan(0.02);
   }
   const text = await el.locator('.readout').textContent();
   expect(text).not.toContain('NaN');
@@ -50,9 +64,14 @@ test('test-time view: curves, band and members draw; the one test-time K control
   await el.evaluate((e) => e.runToEnd());
   await tab(el, 'test-time').click();
   await expect.poll(() => readout(el, '.r-k')).toBe('128');
-  const curve = await canvasStats(el, 'canvas.tt-curve');
-  expect(curve.near).toBeGreaterThan(100);
-  expect((await canvasStats(el, 'canvas.tt-gap')).colours).toBeGreaterThan(8);
+  const tt = await sceneOf(el);
+  expect(marksLabelled(tt, 'MC average over K masks', 'tt-curve').map((m) => [m.colour, m.n])).toEqual([[VERMILLION, 121]]);
+  expect(marksLabelled(tt, '± 1 std of the K sub-networks', 'tt-curve')[0].type).toBe('band');
+  expect(marksLabelled(tt, 'weight scaling (×(1 − ρ), no masks)', 'tt-curve')[0].colour).toBe('#000');
+  // The gap over the input plane: heat, on a scale symmetric about 0, and the slice's line.
+  expect(tt.panels[1].marks[0].type).toBe('heat');
+  expect(marksLabelled(tt, 'the slice shown above', 'tt-gap')[0].y).toEqual([0.5, 0.5]);
+  for (const id of ['tt-curve', 'tt-gap']) expect((await canvasStats(el, `canvas.${id}`)).inkFraction, id).toBeGreaterThan(0.05);
   const members = await canvasStats(el, 'canvas.members');
   expect(members.inkFraction).toBeGreaterThan(0.2);
   await expect(el.locator('.members-note')).toContainText('D = 128');
@@ -87,7 +106,8 @@ test('test-time view on a small 1-D net shows the exact 2^D average', async ({ p
   await el.evaluate((e) => e.runToEnd());
   await expect.poll(() => readout(el, '.r-exact-gap')).not.toBe('');
   expect(Number(await readout(el, '.r-exact-gap'))).toBeGreaterThan(0);
-  expect((await canvasStats(el, 'canvas.tt-curve', [0, 158, 115])).near).toBeGreaterThan(30); // exact (green)
+  expect(marksLabelled(await sceneOf(el), 'exact average over all 2^D masks', 'tt-curve').map((m) => [m.colour, m.n])).toEqual([[GREEN, 121]]);
+  expect(marksLabelled(await sceneOf(el), 'exact − weight scaling', 'tt-gap')[0].colour).toBe(GREEN);
   await expect(el.locator('.members-note')).toContainText('2^9 = 512');
   // Only the chosen view is shown, without tabs.
   expect(await el.locator('.tabs').count()).toBe(0);
@@ -102,8 +122,12 @@ test('regularizer view: R(w) over training and linear regression against the clo
   await el.evaluate((e) => e.runToEnd());
   await tab(el, 'regularizer').click();
   await expect(el.locator('.lin-note')).toContainText('by enumerating all 2^5 masks');
-  expect((await canvasStats(el, 'canvas.reg-curve')).near).toBeGreaterThan(100);
-  expect((await canvasStats(el, 'canvas.lin-bars', [0, 158, 115])).near).toBeGreaterThan(100);
+  const rs = await sceneOf(el);
+  expect(marksLabelled(rs, 'dropout net: MC estimate ± 1 SE', 'reg-curve').map((m) => m.type)).toEqual(['band', 'line']);
+  expect(marksLabelled(rs, 'plain net’s weights under the same dropout', 'reg-curve').map((m) => m.type)).toEqual(['band', 'line']);
+  // One bar per feature for each solution, the closed-form minimizer green.
+  expect(marksLabelled(rs, 'closed-form minimizer w* of J + R', 'lin-bars').map((m) => m.fill)).toEqual(Array(5).fill(GREEN));
+  for (const id of ['reg-curve', 'lin-bars']) expect((await canvasStats(el, `canvas.${id}`)).inkFraction, id).toBeGreaterThan(0.02);
   const dist = Number(await readout(el, '.r-lin-dist'));
   expect(dist).toBeGreaterThan(0);
   expect(dist).toBeLessThan(0.2);
@@ -127,9 +151,11 @@ test('Wei view: the four rules train in the worker with progress and an honest f
   expect(await el.locator('.wei-progress').evaluate((p) => p.value)).toBe(1);
   await expect(el.locator('.wei-finding')).toContainText('Final test loss (seed 1, α = 0.5, ρ = 0.6, K = 4)');
   await expect(el.locator('.wei-finding')).toContainText('DROP_4');
-  const w = await canvasStats(el, 'canvas.wei-curve');
-  expect(w.near).toBeGreaterThan(50);
-  expect((await canvasStats(el, 'canvas.wei-curve', [0, 158, 115])).near).toBeGreaterThan(50);
+  const wei = await sceneOf(el);
+  expect(wei.legend.slice(0, 5)).toEqual(['no dropout', 'DROP₁ (ordinary dropout)', 'DROP_4 (4 masks averaged per gradient)', 'DROP_4 + knock-in noise', 'explicit regularizer only (no masks)']);
+  expect(wei.panels[0].marks.filter((m) => m.type === 'line').map((m) => m.n)).toEqual(Array(5).fill(11)); // 200 / 20 + 1 records each
+  expect(marksLabelled(wei, 'DROP_4 (4 masks averaged per gradient)')[0].colour).toBe(GREEN);
+  expect((await canvasStats(el, 'canvas.wei-curve')).inkFraction).toBeGreaterThan(0.02);
   for (const c of ['.r-wei-drop1', '.r-wei-dropk', '.r-wei-knock', '.r-wei-explicit', '.r-wei-none']) {
     expect(Number(await readout(el, c))).toBeGreaterThan(0);
   }

@@ -6,11 +6,16 @@ import { readFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { watchConsole, ready, canvasStats, readout, control } from './helpers.mjs';
+import { sceneOf } from './scene.mjs';
 
 const LAB = 'index.html';
 const EXAMPLE = 'www/examples/funnel.html';
 const WIDGET = '#funnel-widget';
 const FREEZE_MS = 500; // a main-thread task this long is a visible freeze, whatever the load
+const VERMILLION = '#D55E00', SKY = '#56B4E9', GREEN = '#009E73'; // this run's mean; the compared σ = 0.5 and σ = 2
+const MEAN = 'mean of M noisy runs';
+/** The scene's marks on panel `id` (the surface's layers: surface-bg, surface; the plot below: series). */
+const marksOn = (scene, id) => scene.panels.find((p) => p.id === id).marks;
 
 test('the front page draws the funnel: contours, paths and the mean-x plot', async ({ page }) => {
   const con = watchConsole(page);
@@ -23,11 +28,18 @@ test('the front page draws the funnel: contours, paths and the mean-x plot', asy
   expect(surface.inkFraction).toBeGreaterThan(0.5);
   expect(surface.colours).toBeGreaterThan(12);
   await el.evaluate((e) => e.runToEnd());
-  const after = await canvasStats(el, 'canvas.surface');
-  // The mean path (vermillion) is drawn on the surface, and on the series plot.
-  expect(after.near).toBeGreaterThan(200);
-  const series = await canvasStats(el, 'canvas.series');
-  expect(series.near).toBeGreaterThan(300);
+  // The mean path (vermillion) over all 1001 rows, on the surface and on the plot below, with
+  // gradient descent (black, dashed) and the mean x's ±1 SE band there; the legends name them.
+  const scene = await sceneOf(el);
+  const mean = marksOn(scene, 'surface').find((m) => m.type === 'line' && m.label === MEAN);
+  expect([mean.colour, mean.n]).toEqual([VERMILLION, 1001]);
+  expect(mean.x[1]).toBeGreaterThan(-2); // it moved toward the flat side
+  const series = marksOn(scene, 'series');
+  expect(series.map((m) => m.type)).toEqual(['band', 'line', 'line']);
+  expect(series.map((m) => [m.colour, m.dash])).toEqual([[undefined, undefined], ['#000', [6, 4]], [VERMILLION, undefined]]);
+  expect(series[2].n).toBe(1001);
+  expect(scene.legend).toEqual([MEAN, 'gradient descent (σ = 0)', 'single noisy runs (greys)', 'current iterates', 'diverged', 'this run (σ = 1) ± 1 SE', 'gradient descent']);
+  expect((await canvasStats(el, 'canvas.series')).inkFraction).toBeGreaterThan(0.01);
   expect(await readout(el, '.r-step')).toBe('1000');
   // KaTeX rendered the page's math (no raw TeX left).
   expect(await page.locator('.katex').count()).toBeGreaterThan(5);
@@ -50,8 +62,8 @@ test('on the lab page the funnel plays by itself once in view (autoplay), animat
   expect(await el.evaluate((e) => e.playing)).toBe(false);
   const after = await canvasStats(el, 'canvas.surface');
   expect(after.hash).not.toBe(before.hash);
-  const series = await canvasStats(el, 'canvas.series');
-  expect(series.near).toBeGreaterThan(20);
+  const step = Number(await readout(el, '.r-step'));
+  expect(marksOn(await sceneOf(el), 'series').at(-1).n).toBe(step + 1);
   con.check();
 });
 
@@ -344,7 +356,6 @@ test('the main thread does not freeze while playing 2000 trajectories', async ({
 });
 
 const FRAME = 'www/frame.html?widget=funnel';
-const SKY = [86, 180, 233], GREEN = [0, 158, 115]; // the compared σ = 0.5 and σ = 2 means
 const verdict = (el) => el.evaluate((e) => e.shadowRoot.querySelector('.verdict').textContent);
 const num = async (el, cls) => Number((await readout(el, cls)).replace('−', '-'));
 /** The drift and its SE as read out (the readout shows "drift = +0.584 ± 0.081"). */
@@ -361,13 +372,20 @@ test('Compare σ keeps this run and its surface, and draws the compared means on
   await page.goto(FRAME);
   const el = await ready(page, 'noiselab-funnel');
   await el.evaluate((e) => e.setSettings({ steps: 400 }));
-  expect((await canvasStats(el, 'canvas.surface', GREEN)).near).toBe(0);
+  const lines = async (id) => marksOn(await sceneOf(el), id).filter((m) => m.type === 'line');
+  expect((await lines('surface')).map((m) => m.colour)).toEqual(['#000', VERMILLION]); // GD and the mean
   await el.locator('button[data-name="compare"]').click();
   await expect(el.locator('.message')).toContainText('σ = 2:', { timeout: 60_000 });
-  // The three means are on the surface, in the colours of the plot below and its legend.
-  expect((await canvasStats(el, 'canvas.surface', GREEN)).near).toBeGreaterThan(40);
-  expect((await canvasStats(el, 'canvas.surface', SKY)).near).toBeGreaterThan(20);
-  await expect(el.locator('.surface-pins [data-pin]')).toHaveCount(3);
+  // The three means are on the surface (σ = 2 drawn first), in the colours of the plot below
+  // and its legend, each over the comparison's 401 rows.
+  const compared = { 'σ = 2 (M = 2000)': GREEN, 'σ = 1 (M = 2000)': '#E69F00', 'σ = 0.5 (M = 2000)': SKY };
+  const surface = (await lines('surface')).slice(0, 3);
+  expect(surface.map((m) => [m.label, m.colour, m.n])).toEqual(Object.entries(compared).map(([l, c]) => [`mean, ${l}`, c, 401]));
+  expect(surface[0].x[1]).toBeGreaterThan(surface[2].x[1]); // σ = 2 went further toward the flat side
+  const below = (await lines('series')).filter((m) => m.label in compared);
+  expect(below.map((m) => [m.label, m.colour])).toEqual(Object.entries(compared).reverse());
+  const legend = (await sceneOf(el)).legend.filter((l) => l.startsWith('mean, σ'));
+  expect(legend).toEqual(Object.keys(compared).reverse().map((l) => `mean, ${l}`));
   // This run is still at step 0; the verdict reads the comparison's own numbers.
   expect(await el.evaluate((e) => e.snapshot.stats.step)).toBe(0);
   expect(await verdict(el)).toContain('Compare σ (M = 2000, step 400)');
@@ -384,7 +402,9 @@ test('Compare σ keeps this run and its surface, and draws the compared means on
   expect(after.playing).toBe(true);
   expect(after.step).toBeGreaterThanOrEqual(during.step);
   await el.evaluate((e) => e.pause());
-  expect((await canvasStats(el, 'canvas.surface')).near).toBeGreaterThan(50); // this run's mean (vermillion)
+  const mean = (await lines('surface')).find((m) => m.label === MEAN); // this run's mean, drawn over all its rows
+  expect([mean.colour, mean.n]).toEqual([VERMILLION, await el.evaluate((e) => e.rows)]);
+  expect((await canvasStats(el, 'canvas.surface')).inkFraction).toBeGreaterThan(0.005);
   con.check();
 });
 
@@ -403,7 +423,7 @@ test('every label on the curvature strip has at least 4.5:1 contrast against the
     const el = await ready(page, 'noiselab-funnel');
     for (const cost of ['funnel', 'neal', 'valley']) {
       await el.evaluate((e, c) => e.setSettings({ cost: c }), cost);
-      await expect.poll(() => el.evaluate((e) => e.surfaceData && e.stripLabels?.length > 0 && e.backgroundDrawn !== null)).toBe(true);
+      await expect.poll(() => el.evaluate((e) => e.surfaceData && e.stripFor === e.surfaceData && e.stripLabels.length > 0)).toBe(true);
       const labels = await el.evaluate((e) => {
         const c = e.shadowRoot.querySelector('canvas.surface-bg');
         const dpr = c.width / c.clientWidth;

@@ -44,7 +44,7 @@ test('300 random URL hashes keep the widget valid', async ({ page }) => {
       await e.applyQueue;
       const check = await e.worker.request('check', { kind: 'funnel', settings: Object.fromEntries(e.fields.map((f) => [f.name, e.valid[f.name]])) });
       const speed = Number(e.valid.speed);
-      return { ok: check.ok, same: check.ok && e.fields.every((f) => check.settings[f.name] === e.valid[f.name]), speedOk: Number.isInteger(speed) && speed >= 1 && speed <= 200 };
+      return { ok: check.ok, same: check.ok && e.fields.every((f) => check.settings[f.name] === e.settings[f.name]), speedOk: Number.isInteger(speed) && speed >= 1 && speed <= 200 };
     }, hash);
     expect(state, `hash #${hash}`).toEqual({ ok: true, same: true, speedOk: true });
   }

@@ -2,9 +2,26 @@
 // example page and the lab page.
 import { test, expect } from '@playwright/test';
 import { watchConsole, ready, canvasStats, readout, control } from './helpers.mjs';
+import { sceneOf, marksLabelled } from './scene.mjs';
 
-const VERMILLION = [213, 94, 0]; // SGD
-const BLUE = [0, 114, 178]; // GD on J + R
+// One colour per method: SGD vermillion, GD on J ink, GD on J + R blue.
+const METHODS = [['SGD (random shuffling)', '#D55E00'], ['full-batch GD on J', '#222222'], ['full-batch GD on J + R', '#0072B2']];
+
+/** Each method's line on each sweep panel: its colour, with a finite value at all `counts` points. */
+async function expectEveryMethod(el, counts) {
+  const scene = await sceneOf(el);
+  expect(scene.panels.map((p) => p.id)).toEqual(['lr', 'batch']);
+  expect(scene.legend.slice(0, 3)).toEqual(METHODS.map(([label]) => label));
+  scene.panels.forEach((p, i) => {
+    for (const [label, colour] of METHODS) {
+      const lines = marksLabelled(scene, label, p.id).filter((m) => m.type === 'line');
+      expect(lines.map((m) => [m.colour, m.n]), `${p.id} ${label}`).toEqual([[colour, counts[i]]]);
+      expect(lines[0].y, `${p.id} ${label}`).not.toBeNull();
+    }
+  });
+  for (const sel of ['canvas.lr', 'canvas.batch']) expect((await canvasStats(el, sel)).inkFraction, sel).toBeGreaterThan(0.03);
+  return scene;
+}
 
 // A fast configuration: N = 32, 5 learning rates and batch sizes 1 … 32 (11 points).
 const QUICK = { trainPoints: 32, steps: 120, sweepPoints: 5, hiddenUnits: 8, testPoints: 300 };
@@ -20,22 +37,20 @@ test('the quick sweeps fill in, draw every method and report every point', async
   expect(snap.donePoints).toBe(11);
   expect(snap.totalPoints).toBe(11);
   expect(await readout(el, '.r-done')).toBe('11');
-  for (const sel of ['canvas.lr', 'canvas.batch']) {
-    const sgd = await canvasStats(el, sel, VERMILLION);
-    expect(sgd.inkFraction, sel).toBeGreaterThan(0.03);
-    expect(sgd.near, `${sel} SGD`).toBeGreaterThan(150);
-    expect((await canvasStats(el, sel, BLUE)).near, `${sel} GD on J + R`).toBeGreaterThan(150);
-  }
+  // 5 learning rates, 6 batch sizes; SGD with its ±1 SE bars.
+  const scene = await expectEveryMethod(el, [5, 6]);
+  expect(scene.panels[0].marks.filter((m) => m.type === 'contour').map((m) => m.colour)).toEqual([METHODS[0][1]]);
   // The readout names a best α for every method, and the table has one row per point.
   for (const cls of ['.r-best-sgd', '.r-best-gd', '.r-best-reg']) expect(await readout(el, cls)).toMatch(/^\d+\.\d% at α = [\d.]+$/);
   await expect(el.locator('table.points tbody tr')).toHaveCount(11);
   // At B = N SGD is full-batch GD: its test loss equals GD's, so the B-sweep readout ends equal.
   const ends = (cls) => readout(el, cls).then((t) => t.split(' → ')[1]);
   expect(await ends('.r-b-sgd')).toBe(await ends('.r-b-gd'));
-  // Switching the plot (now the `view` setting) redraws.
-  const before = await canvasStats(el, 'canvas.lr');
+  // Switching the plot (now the `view` setting) redraws: test loss solid, training loss dashed.
   await el.locator('select.quantity').selectOption('loss');
-  await expect.poll(async () => (await canvasStats(el, 'canvas.lr')).hash).not.toBe(before.hash);
+  await expect.poll(async () => (await sceneOf(el)).panels[0].y.label).toBe('cross-entropy (nats)');
+  const lines = (await sceneOf(el)).panels[0].marks.filter((m) => m.type === 'line');
+  expect(lines.map((m) => m.dash.length > 0)).toEqual([false, true, false, true, false, true]);
   // The teacher-mode embed shows only the batch size.
   const shown = await el.evaluate((e) => [...e.shadowRoot.querySelectorAll('.control')].filter((c) => !c.hidden).map((c) => c.dataset.name));
   expect(shown).toEqual(['batchSize']);
@@ -128,10 +143,8 @@ test('default: the training-loss view shows GD on J + R tracking SGD while GD on
   expect(text).not.toContain('at α = SGD');
   for (const cls of ['.r-best-train-sgd', '.r-best-train-gd']) expect(await readout(el, cls)).toMatch(/^\d+\.\d% at α = [\d.]+$/);
   // One colour per method in the training-loss view: SGD vermillion, GD on J + R blue, GD on J ink.
-  for (const sel of ['canvas.lr', 'canvas.batch']) {
-    expect((await canvasStats(el, sel, VERMILLION)).near, sel).toBeGreaterThan(150);
-    expect((await canvasStats(el, sel, BLUE)).near, sel).toBeGreaterThan(150);
-  }
+  const counts = await el.evaluate((e) => [e.points(0).length, e.points(1).length]);
+  await expectEveryMethod(el, counts);
   con.check();
 });
 

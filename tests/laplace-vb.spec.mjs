@@ -32,6 +32,9 @@ test('Bishop’s example: the curves draw and the numbers match §5', async ({ p
   expect(await readout(el, '.r-precision')).toBe('2.5436');
   expect(Number(await readout(el, '.r-kl-vi'))).toBeLessThan(Number(await readout(el, '.r-kl-laplace')));
   await expect(el.locator('table.kl tbody tr')).toHaveCount(3);
+  // The export names the experiment by its kind and holds the 481 tabulated points.
+  const data = await el.evaluate((e) => e.exportData());
+  expect([data.experiment, data.history.length, data.historyFields.length]).toEqual(['laplace-vb', 481, 9]);
   // The teacher-mode embed shows only the slope.
   const gentle = await ready(page, '#gentle');
   const shown = await gentle.evaluate((e) => [...e.shadowRoot.querySelectorAll('.control')].filter((c) => !c.hidden).map((c) => c.dataset.name));

@@ -1,10 +1,14 @@
 // End-to-end tests of <noiselab-logreg-posterior> (SCIENCE.md §3–§4) on its example page and the lab.
 import { test, expect } from '@playwright/test';
 import { watchConsole, ready, canvasStats, readout, control } from './helpers.mjs';
+import { sceneOf, marksLabelled } from './scene.mjs';
 
-const BLUE = [0, 114, 178]; // the variational q (ellipse, centre, predictive)
-const ORANGE = [230, 159, 0]; // Laplace (ellipse, centre, probit predictive)
-const GREEN = [0, 158, 115]; // the generating weight and its boundary
+const BLUE = '#0072B2'; // the variational q (ellipse, centre, predictive)
+const ORANGE = '#E69F00'; // Laplace (ellipse, centre, probit predictive)
+const GREEN = '#009E73'; // the generating weight and its boundary
+const Q = 'variational q and its mean', LAPLACE = 'Laplace N(w_MAP, H̄⁻¹) and w_MAP', TRUTH = 'true posterior (r = 1, 2) and its mean E[w|D]';
+/** The number of data points drawn filled (y = 1) and open (y = 0) (each is a dark and a white dot). */
+const drawnPoints = async (el) => (await sceneOf(el)).panels[1].marks.filter((m) => m.type === 'dots' && m.colour !== '#222').map((m) => m.n);
 
 const summary = (el) => el.evaluate((e) => e.result.summary);
 const verdict = (el) => el.evaluate((e) => e.shadowRoot.querySelector('.verdict').textContent);
@@ -41,9 +45,11 @@ test('issue 17 #4: the default shows a skewed posterior, Laplace off it and VI n
     expect(v).toContain('The true posterior is skewed');
     expect(v).toContain('the mean-field q is nearer it than Laplace');
     expect(v).toContain(klLap.toFixed(3));
-    // The generating weight (a green diamond) and its boundary (green dashes) are drawn.
-    expect((await canvasStats(el, 'canvas.weights', GREEN)).near).toBeGreaterThan(30);
-    expect((await canvasStats(el, 'canvas.data', GREEN)).near).toBeGreaterThan(150);
+    // The generating weight (a green dot, labelled) and its boundary (green dashes) are drawn.
+    const scene = await sceneOf(el);
+    expect(marksLabelled(scene, 'generating weight w_true', 'weights')).toMatchObject([{ type: 'dots', colour: GREEN, x: [2, 2], y: [-1, -1] }]);
+    expect(scene.panels[0].marks.find((m) => m.type === 'text').text).toBe('w_true (2, -1)');
+    expect(marksLabelled(scene, 'generating boundary w_trueᵀx = 0', 'data')).toMatchObject([{ type: 'line', colour: GREEN, dash: [6, 4] }]);
     console.log(`seed ${seed}: ${v}`);
   }
   con.check();
@@ -96,11 +102,25 @@ test('both planes draw; the numbers obey ELBO ≤ ln p(D); clicks add and remove
   await page.goto('www/examples/logreg-posterior.html');
   const el = await ready(page, '#skewed');
   await settle(el, 20);
-  const w = await canvasStats(el, 'canvas.weights', BLUE);
-  expect(w.inkFraction).toBeGreaterThan(0.1);
-  expect(w.near).toBeGreaterThan(150);
-  expect((await canvasStats(el, 'canvas.weights', ORANGE)).near).toBeGreaterThan(150);
-  expect((await canvasStats(el, 'canvas.data', BLUE)).near).toBeGreaterThan(150);
+  // Weight space: the posterior raster, its two contours, the two ellipses (r = 1, 2) of Laplace
+  // (orange, dashed) and q (blue), each with its centre, and the HMC samples; data space: the
+  // raster of the true predictive and three contours (p = 0.1, 0.5, 0.9) of each predictive.
+  const scene = await sceneOf(el);
+  const [weights, data] = scene.panels;
+  expect(weights.marks.filter((m) => m.type === 'heat')).toHaveLength(1);
+  expect(marksLabelled(scene, TRUTH, 'weights').map((m) => [m.type, m.colour])).toEqual([['contour', '#111'], ['contour', '#111'], ['dots', '#111']]);
+  expect(marksLabelled(scene, LAPLACE, 'weights').map((m) => [m.type, m.colour, m.dash])).toEqual([['contour', ORANGE, [7, 4]], ['contour', ORANGE, [7, 4]], ['dots', ORANGE, undefined]]);
+  expect(marksLabelled(scene, Q, 'weights').map((m) => [m.type, m.colour])).toEqual([['contour', BLUE], ['contour', BLUE], ['dots', BLUE]]);
+  const s0 = await summary(el);
+  expect(marksLabelled(scene, 'HMC samples', 'weights')[0].n).toBe(await el.evaluate((e) => e.result.hmcSamples.length / 2));
+  expect(marksLabelled(scene, LAPLACE, 'weights')[2]).toMatchObject({ x: [s0.laplace.map[0], s0.laplace.map[0]], y: [s0.laplace.map[1], s0.laplace.map[1]] });
+  expect(data.marks.filter((m) => m.type === 'heat')).toHaveLength(1);
+  expect(marksLabelled(scene, 'variational E_q σ(wᵀx)', 'data').map((m) => m.colour)).toEqual([BLUE, BLUE, BLUE]);
+  expect(scene.legend).toEqual([TRUTH, 'HMC samples', LAPLACE, Q, 'generating weight w_true', 'plug-in σ(w_MAPᵀx)', 'probit (Laplace)', 'variational E_q σ(wᵀx)', 'true predictive', 'generating boundary w_trueᵀx = 0']);
+  expect(await drawnPoints(el)).toEqual([expect.any(Number), expect.any(Number)]);
+  expect((await drawnPoints(el)).reduce((a, b) => a + b)).toBe(20);
+  expect((await canvasStats(el, 'canvas.weights')).inkFraction).toBeGreaterThan(0.1);
+  expect((await canvasStats(el, 'canvas.data')).inkFraction).toBeGreaterThan(0.1);
   // KL(q‖p(w|D)) ≥ 0 and the variational q beats Laplace (SCIENCE §3: the posterior is skewed).
   const klq = Number(await readout(el, '.r-kl-q'));
   const kll = Number(await readout(el, '.r-kl-laplace'));
@@ -111,13 +131,13 @@ test('both planes draw; the numbers obey ELBO ≤ ln p(D); clicks add and remove
   expect(s.meanField.elbo).toBeLessThanOrEqual(s.logEvidence);
   expect(s.fullCovariance.elbo).toBeLessThanOrEqual(s.logEvidence);
   await expect(el.locator('table.kl tbody tr')).toHaveCount(3);
-  // Click in the data plot adds a point; shift-click on it removes it.
+  // Click in the data plot adds a point (label y = 1: filled); shift-click on it removes it.
   const canvas = el.locator('canvas.data');
   const box = await canvas.boundingBox();
-  const before = await canvasStats(el, 'canvas.data', BLUE);
+  const [filled, open] = await drawnPoints(el);
   await canvas.click({ position: { x: box.width * 0.8, y: box.height * 0.2 } });
   await settle(el, 21);
-  expect((await canvasStats(el, 'canvas.data', BLUE)).hash).not.toBe(before.hash);
+  expect(await drawnPoints(el)).toEqual([filled + 1, open]);
   await canvas.click({ position: { x: box.width * 0.8, y: box.height * 0.2 }, modifiers: ['Shift'] });
   await settle(el, 20);
   await expect.poll(() => readout(el, '.r-logz')).toBe(z);

@@ -2,10 +2,14 @@
 // posterior) on its example page and on the lab page.
 import { test, expect } from '@playwright/test';
 import { watchConsole, ready, canvasStats, readout, control } from './helpers.mjs';
+import { sceneOf, marksLabelled } from './scene.mjs';
 
 const EXAMPLE = 'www/examples/noisy-natural-gradient.html';
-const BLUE = [0, 114, 178]; // noisy K-FAC
-const VERMILLION = [213, 94, 0]; // noisy Adam
+const GREEN = '#009E73', VERMILLION = '#D55E00', BLUE = '#0072B2'; // full NNG, noisy Adam, noisy K-FAC
+const KFAC = 'noisy K-FAC q (2σ)';
+const LEGEND = ['exact posterior (2σ)', 'full NNG q (2σ)', 'noisy Adam (diagonal) q (2σ)', KFAC,
+  'dots: the last 300 weight samples w ~ q each method drew (at step 0: 300 draws from q₀)',
+  'noisy Adam\'s fixed point (the best diagonal Gaussian)', 'noisy K-FAC\'s fixed point', 'full NNG\'s fixed point is the posterior (KL 0, off the log scale)'];
 
 test('the example draws the ellipses and KL curves; K-FAC captures the correlation, noisy Adam cannot', async ({ page }) => {
   const con = watchConsole(page);
@@ -13,13 +17,22 @@ test('the example draws the ellipses and KL curves; K-FAC captures the correlati
   const el = await ready(page, '#full');
   await el.evaluate((e) => e.runToEnd());
   expect(await readout(el, '.r-step')).toBe('2000');
-  const plane = await canvasStats(el, 'canvas.plane', BLUE);
-  expect(plane.width).toBeGreaterThan(200);
-  expect(plane.near).toBeGreaterThan(200);
-  expect((await canvasStats(el, 'canvas.plane', VERMILLION)).near).toBeGreaterThan(100);
-  const kl = await canvasStats(el, 'canvas.kl', BLUE);
-  expect(kl.near).toBeGreaterThan(200);
-  expect((await canvasStats(el, 'canvas.kl', VERMILLION)).near).toBeGreaterThan(200);
+  // The plane: the exact posterior's ellipse (filled), each method's with its 300 samples, the
+  // means; the KL panel (log axis): a curve per method over all 2001 rows and the fixed points.
+  const scene = await sceneOf(el);
+  const [plane, kl] = scene.panels;
+  expect(scene.legend).toEqual(LEGEND);
+  expect(plane.marks.filter((m) => m.type === 'dots' && m.n === 300)).toHaveLength(3);
+  for (const m of plane.marks.filter((m) => m.type === 'line')) expect(m.n).toBe(96);
+  expect(kl.y.scale).toBe('log');
+  const curves = kl.marks.filter((m) => m.type === 'line');
+  expect(curves.map((m) => [m.n, m.x])).toEqual(Array(3).fill([2001, [0, 2000]]));
+  expect(kl.marks.filter((m) => m.type === 'rule')).toHaveLength(2);
+  for (const c of ['canvas.plane', 'canvas.kl']) {
+    const st = await canvasStats(el, c);
+    expect(st.width, c).toBeGreaterThan(200);
+    expect(st.inkFraction, c).toBeGreaterThan(0.02);
+  }
   // Posterior correlation strongly negative; K-FAC within 0.1 of it; noisy Adam exactly 0.
   const rhoTarget = Number(await readout(el, '.r-rho-target'));
   const rhoKfac = Number(await readout(el, '.r-rho-kfac'));
@@ -44,14 +57,14 @@ test('controls change the numbers; a bad value is rejected at its control; diver
   const el = await ready(page, '#full');
   await el.evaluate((e) => e.runToEnd());
   const before = await readout(el, '.r-rho-target');
-  const planeBefore = await canvasStats(el, 'canvas.plane', BLUE);
+  const kfacBefore = marksLabelled(await sceneOf(el), KFAC)[0];
   const corr = control(el, 'featureCorrelation');
   await corr.box.fill('0.3');
   await corr.box.press('Enter');
   await expect.poll(() => el.evaluate((e) => e.settings.featureCorrelation)).toBe('0.3');
   await el.evaluate((e) => e.runToEnd());
   expect(await readout(el, '.r-rho-target')).not.toBe(before);
-  expect((await canvasStats(el, 'canvas.plane', BLUE)).hash).not.toBe(planeBefore.hash);
+  expect(marksLabelled(await sceneOf(el), KFAC)[0]).not.toEqual(kfacBefore);
   // Other axes: weight 1 vs weight 1 is allowed but flagged in the plot head.
   const kl = control(el, 'klWeight');
   await kl.box.fill('1.5');
@@ -72,11 +85,13 @@ test('play animates; on the lab page the state round-trips through the URL hash'
   await page.goto('index.html#noisy-natural-gradient');
   const el = await ready(page, '#nng-widget');
   await el.scrollIntoViewIfNeeded();
-  const before = await canvasStats(el, 'canvas.plane', BLUE);
   await el.locator('button[data-name="play"]').click();
   await expect.poll(() => readout(el, '.r-step').then(Number)).toBeGreaterThan(40);
   await el.locator('button[data-name="play"]').click();
-  expect((await canvasStats(el, 'canvas.plane', BLUE)).hash).not.toBe(before.hash);
+  // Replayed from step 0: the KL curves end at the step reached.
+  const [step, ends] = await el.evaluate((e) => [e.snapshot.stepsDone, e.scene().panels[1].marks.filter((m) => m.type === 'line').map((m) => [m.x[0], m.x.at(-1)])]);
+  expect(step).toBeLessThan(2000);
+  expect(ends).toEqual(Array(3).fill([0, step]));
   await el.evaluate((e) => e.setSettings({ featureCorrelation: 0.8, klWeight: 0.5, seed: 77, weights: 3, secondWeight: 3, steps: 400 }));
   await el.evaluate((e) => e.runToEnd());
   const hash = await page.evaluate(() => location.hash);
@@ -98,8 +113,9 @@ test('play animates; on the lab page the state round-trips through the URL hash'
 
 const state = (el) => el.evaluate((e) => {
   const P = e.view.ellipsePoints;
+  const [plane, kl] = e.scene().panels;
   return {
-    snapshot: e.snapshot, ranges: e.ranges, preset: e.preset, sampleCount: e.view.sampleCount,
+    snapshot: e.snapshot, ranges: { plane: [...plane.x.domain, ...plane.y.domain], kl: kl.y.domain }, preset: e.preset, sampleCount: e.view.sampleCount,
     verdict: e.shadowRoot.querySelector('.verdict')?.textContent ?? '',
     klNote: e.shadowRoot.querySelector('.kl-note')?.textContent ?? '',
     ellipses: [0, 1, 2, 3].map((k) => Array.from(e.view.ellipses.slice(2 * k * P, 2 * (k + 1) * P))),
@@ -143,7 +159,11 @@ test('finding 7: the first frame is readable: the whole run at boot; step 0 show
     });
   }, st.ranges.plane);
   for (const c of inside) expect(c).toBeGreaterThan(250);
-  expect((await canvasStats(el, 'canvas.plane', BLUE)).near).toBeGreaterThan(100);
+  // ... and the scene draws each method's ellipse and 300 samples, the KL at step 0 as one dot each.
+  const scene = await sceneOf(el);
+  expect(scene.panels[0].marks.filter((m) => m.type === 'dots' && m.n === 300)).toHaveLength(3);
+  expect(marksLabelled(scene, KFAC)[0].n).toBe(96);
+  expect(scene.panels[1].marks.find((m) => m.type === 'dots')).toMatchObject({ n: 3, x: [0, 0] });
   expect(st.ranges.kl[1]).toBeGreaterThan(Number(st.snapshot.methods[0].kl));
   expect(st.verdict).toContain('Step 0');
   // Play from a finished run replays it from step 0.
@@ -250,18 +270,21 @@ test('an embed with preset="uncorrelated" shows the counterpoint: c = 0 in its c
 
 test('one colour per method in both panels and legends: full NNG green, noisy Adam vermillion, noisy K-FAC blue', async ({ page }) => {
   // Before: the exact posterior was drawn black but its legend swatch was the slate-grey "ink",
-  // and the fixed points were dashed like full NNG's curve.
+  // and the fixed points were dashed like full NNG's curve. The legend is made from the marks,
+  // so a mark's colour is its legend swatch's.
   await page.goto(EXAMPLE);
   const el = await ready(page, '#full');
-  const entries = await el.evaluate((e) => [...e.shadowRoot.querySelectorAll('.legend span')].map((s) => {
-    const sw = s.querySelector('i.swatch');
-    return { text: s.textContent.trim(), colour: sw ? getComputedStyle(sw).borderTopColor : null };
-  }).filter((x) => x.colour));
-  const colourOf = (t) => (/full NNG/.test(t) ? 'rgb(0, 158, 115)' : /noisy Adam/.test(t) ? 'rgb(213, 94, 0)' : /K-FAC/.test(t) ? 'rgb(0, 114, 178)' : /exact posterior/.test(t) ? 'rgb(0, 0, 0)' : null);
-  expect(entries.length).toBeGreaterThanOrEqual(6);
-  for (const { text, colour } of entries) expect(colour, text).toBe(colourOf(text));
-  for (const rgb of [[0, 158, 115], VERMILLION, BLUE]) {
-    expect((await canvasStats(el, 'canvas.plane', rgb)).near).toBeGreaterThan(50);
-    expect((await canvasStats(el, 'canvas.kl', rgb)).near).toBeGreaterThan(50);
-  }
+  const scene = await sceneOf(el);
+  const colourOf = (t) => (/full NNG/.test(t) ? GREEN : /noisy Adam/.test(t) ? VERMILLION : /K-FAC/.test(t) ? BLUE : /exact posterior/.test(t) ? '#000' : null);
+  const labelled = scene.panels.flatMap((p) => p.marks.filter((m) => m.label && m.type !== 'key'));
+  expect(labelled.length).toBe(6);
+  for (const m of labelled) expect(m.colour, m.label).toBe(colourOf(m.label));
+  // The KL curves in the plane's method colours and dashes; the fixed points dotted, not dashed like full NNG.
+  const [plane, kl] = scene.panels;
+  const curves = kl.marks.filter((m) => m.type === 'line');
+  const ellipses = plane.marks.filter((m) => m.type === 'line' && m.label && m.label !== 'exact posterior (2σ)');
+  expect(curves.map((m) => [m.colour, m.dash])).toEqual(ellipses.map((m) => [m.colour, m.dash]));
+  expect(curves.map((m) => m.colour)).toEqual([GREEN, VERMILLION, BLUE]);
+  for (const r of kl.marks.filter((m) => m.type === 'rule')) expect(r.dash).toEqual([2, 3]);
+  expect(curves[0].dash).toEqual([6, 4]);
 });

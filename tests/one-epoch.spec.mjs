@@ -51,6 +51,9 @@ test('logistic regression: slope 2 for J, slope 3 for J + R, and the plot draws'
   expect(Number(await readout(el, '.r-slope-variant'))).toBeLessThan(2.3);
   // One table row per learning rate (α and 4 halvings).
   await expect(el.locator('table.gaps tbody tr')).toHaveCount(5);
+  // The export names the experiment by its kind and holds one row per learning rate.
+  const data = await el.evaluate((e) => e.exportData());
+  expect([data.experiment, data.history.length, data.history[0][0]]).toEqual(['one-epoch', 5, 0.1]);
   // The tanh instance shows only its two controls and is also third order with the correct R.
   const tanh = await ready(page, '#tanh');
   await expect.poll(() => readout(tanh, '.r-orderings')).toBe('720');

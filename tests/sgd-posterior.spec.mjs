@@ -1,14 +1,17 @@
 // End-to-end tests of <noiselab-sgd-posterior> (SCIENCE.md §7–§8) on its example page and the lab.
 import { test, expect } from '@playwright/test';
 import { watchConsole, ready, canvasStats, readout, control } from './helpers.mjs';
+import { sceneOf } from './scene.mjs';
 
 const EXAMPLE = 'www/examples/sgd-posterior.html';
 const FRAME = 'www/frame.html?widget=sgd-posterior';
 // One colour per chain type in both panels: SGD orange (its ellipses solid/dashed/dotted, its
 // iterates a light orange), SGLD (Welling–Teh) blue.
-const ORANGE = [230, 159, 0];
-const LIGHT_ORANGE = [245, 217, 153]; // SGD's iterates: orange at 40% on white
-const BLUE = [0, 114, 178];
+const ORANGE = '#E69F00', LIGHT_ORANGE = 'rgba(230, 159, 0, 0.4)', BLUE = '#0072B2';
+/** Per panel, the labelled marks of the scene with the chain type each one's colour stands for. */
+const chains = (el) => el.evaluate((e) => Object.fromEntries(e.scene().panels.map((p) => [p.id,
+  p.marks.filter((m) => m.label).map((m) => ({ type: m.type, label: m.label, colour: m.colour, chain: m.chain, n: m.x?.length }))])));
+const colours = (marks) => new Set(marks.map((m) => m.colour));
 const number = async (el, cls) => Number(await readout(el, cls));
 const verdict = (el) => el.evaluate((e) => e.shadowRoot.querySelector('.verdict').textContent);
 /** The readout's numbers after a run: trace ratio ± SE, KL and correlations. */
@@ -24,20 +27,30 @@ test('the cloud lands on the discrete Lyapunov ellipse, not the continuous one',
   const con = watchConsole(page);
   await page.goto(EXAMPLE);
   const el = await ready(page, '#full');
-  const cloud = await canvasStats(el, 'canvas.cloud', ORANGE);
-  expect(cloud.inkFraction).toBeGreaterThan(0.05);
-  expect(cloud.near).toBeGreaterThan(150);
-  const sweep = await canvasStats(el, 'canvas.sweep', BLUE);
-  expect(sweep.near).toBeGreaterThan(150);
-  expect(sweep.colours).toBeGreaterThan(6);
+  // Left: the 400 SGD iterates (light orange) and the four ellipses (the posterior black, SGD's
+  // three orange); right: the six curves against α, SGLD (Welling–Teh) blue among them.
+  const { cloud, sweep } = await chains(el);
+  const iterates = cloud.find((m) => m.type === 'dots');
+  expect([iterates.colour, iterates.n, iterates.chain]).toEqual([LIGHT_ORANGE, 400, 'sgd']);
+  expect(cloud.filter((m) => m.type === 'line').map((m) => m.colour)).toEqual(['#000', ORANGE, ORANGE, ORANGE]);
+  const curves = sweep.filter((m) => m.type === 'line');
+  expect(curves).toHaveLength(6);
+  expect(curves.find((m) => m.chain === 'sgldWellingTeh').colour).toBe(BLUE);
+  for (const c of curves) expect(c.n).toBeGreaterThan(20);
+  expect((await canvasStats(el, 'canvas.cloud')).inkFraction).toBeGreaterThan(0.05);
+  expect((await canvasStats(el, 'canvas.sweep')).colours).toBeGreaterThan(6);
   await el.evaluate((e) => e.runToEnd());
   expect(await number(el, '.r-step')).toBe(4000);
   // α = 0.5 on the custom H, C: the discrete prediction differs from the continuous one by ~6%.
   const [emp, se, disc, cont] = [await number(el, '.r-ratio'), await number(el, '.r-ratio-se'), await number(el, '.r-ratio-discrete'), await number(el, '.r-ratio-continuous')];
   expect(Math.abs(emp - disc)).toBeLessThan(4 * se + 0.002);
   expect(Math.abs(emp - cont)).toBeGreaterThan(Math.abs(emp - disc));
-  const after = await canvasStats(el, 'canvas.cloud', LIGHT_ORANGE);
-  expect(after.near).toBeGreaterThan(100);
+  // The cloud is drawn from the iterates after the run; most of them inside the plot.
+  const cloudAfter = (await sceneOf(el)).panels[0];
+  const dots = cloudAfter.marks.find((m) => m.type === 'dots');
+  expect(dots.n).toBe(400);
+  expect(dots.x[0]).toBeGreaterThan(cloudAfter.x.domain[0] * 1.5);
+  expect(dots.x[1]).toBeLessThan(cloudAfter.x.domain[1] * 1.5);
   await expect(el.locator('table.cov tbody tr')).toHaveCount(5);
   // The teacher-mode embed shows only α and the SGLD convention.
   const sgld = await ready(page, '#sgld');
@@ -66,7 +79,8 @@ test('controls change the theory live; bad values are named; too large an α div
   await page.goto(EXAMPLE);
   const el = await ready(page, '#full');
   const before = await readout(el, '.r-ratio-discrete');
-  const beforePixels = await canvasStats(el, 'canvas.cloud', ORANGE);
+  const discrete = async () => (await sceneOf(el)).panels[0].marks.find((m) => m.label === 'exact discrete-time Σ_d, SGD');
+  const beforeEllipse = await discrete();
   // Dragging the slider (input events only) updates the prediction without a commit.
   await el.evaluate((e) => {
     const s = e.shadowRoot.querySelector('.control[data-name="learningRate"] input[type=range]');
@@ -75,7 +89,7 @@ test('controls change the theory live; bad values are named; too large an α div
   });
   await expect.poll(() => el.evaluate((e) => e.settings.learningRate)).toBe('0.2');
   await expect.poll(() => readout(el, '.r-ratio-discrete')).not.toBe(before);
-  expect((await canvasStats(el, 'canvas.cloud', ORANGE)).hash).not.toBe(beforePixels.hash);
+  expect((await discrete()).x).not.toEqual(beforeEllipse.x); // the ellipse followed
   const h12 = control(el, 'h12');
   await h12.box.fill('5');
   await h12.box.press('Enter');
@@ -159,26 +173,29 @@ test('one colour per chain type in both panels; the legends name each colour onc
   const con = watchConsole(page);
   await page.goto(FRAME);
   const el = await ready(page, 'noiselab-sgd-posterior');
-  const legendMap = () => el.evaluate((e) => [...e.shadowRoot.querySelectorAll('.legend [data-chain]')].map((s) => [s.dataset.colour, s.dataset.chain]));
   for (const [method, convention] of [['sgd', 'wellingTeh'], ['sgld', 'wellingTeh'], ['sgld', 'lecture'], ['precondInverseC', 'wellingTeh'], ['precondBayes', 'wellingTeh']]) {
     await el.evaluate((e, s) => e.setSettings(s), { method, convention });
-    const pairs = await legendMap();
+    const panels = await chains(el);
     const byColour = new Map();
-    for (const [colour, chain] of pairs) byColour.set(colour, new Set([...(byColour.get(colour) ?? []), chain]));
-    for (const [colour, chains] of byColour) expect([...chains], `colour ${colour}`).toHaveLength(1);
-    // The run's own chain appears in both legends.
+    for (const m of [...panels.cloud, ...panels.sweep].filter((m) => m.colour && m.type !== 'dots')) byColour.set(m.colour, new Set([...(byColour.get(m.colour) ?? []), m.chain]));
+    for (const [colour, set] of byColour) expect([...set], `colour ${colour}`).toHaveLength(1);
+    // The run's own chain: its iterates and three ellipses on the left, its curve and dot on the right.
     const chain = method === 'sgld' ? (convention === 'lecture' ? 'sgldLecture' : 'sgldWellingTeh') : method;
-    expect(await el.locator(`.cloud-legend [data-chain="${chain}"]`).count()).toBeGreaterThan(2);
-    expect(await el.locator(`.sweep-legend [data-chain="${chain}"]`).count()).toBeGreaterThan(0);
+    expect(panels.cloud.filter((m) => m.chain === chain)).toHaveLength(4);
+    const own = panels.sweep.filter((m) => m.chain === chain).map((m) => m.type); // SGLD Welling–Teh has two curves
+    expect([own.includes('line'), own.filter((t) => t === 'dots').length]).toEqual([true, 1]);
+    // The legends name every labelled mark once per panel.
+    const legend = await el.evaluate((e) => [...e.shadowRoot.querySelectorAll('.legend')].map((b) => [...b.querySelectorAll('[data-label]')].map((s) => s.dataset.label)));
+    expect(legend).toEqual([[...new Set(panels.cloud.map((m) => m.label))], [...new Set(panels.sweep.map((m) => m.label))]]);
   }
-  // The pixels: with SGLD the left panel is blue (its ellipses) and has no SGD orange at all.
+  // With SGLD the left panel is blue (its ellipses) and has no SGD orange at all; with SGD the reverse.
   await el.evaluate((e) => e.setSettings({ method: 'sgld', convention: 'wellingTeh', learningRate: 0.05 }));
   await el.evaluate((e) => e.runToEnd());
-  expect((await canvasStats(el, 'canvas.cloud', BLUE)).near).toBeGreaterThan(300);
-  expect((await canvasStats(el, 'canvas.cloud', ORANGE)).near).toBeLessThan(5);
+  let cloud = (await chains(el)).cloud;
+  expect(colours(cloud).has(BLUE) && !colours(cloud).has(ORANGE)).toBe(true);
   await el.evaluate((e) => e.setSettings({ method: 'sgd' }));
-  expect((await canvasStats(el, 'canvas.cloud', ORANGE)).near).toBeGreaterThan(300);
-  expect((await canvasStats(el, 'canvas.cloud', BLUE)).near).toBeLessThan(5);
+  cloud = (await chains(el)).cloud;
+  expect(colours(cloud).has(ORANGE) && !colours(cloud).has(BLUE)).toBe(true);
   con.check();
 });
 

@@ -4,11 +4,13 @@
 // checked here from the numbers the widget reads out (snapshot.comparison, from the core).
 import { test, expect } from '@playwright/test';
 import { watchConsole, ready, canvasStats, readout, control } from './helpers.mjs';
+import { sceneOf, marksLabelled } from './scene.mjs';
 
 const EXAMPLE = 'www/examples/sharpness.html';
-const SMALL = [0, 114, 178]; // small-batch runs (Okabe–Ito blue)
-const LARGE = [213, 94, 0]; // large-batch runs (vermillion)
-const PURPLE = [204, 121, 167]; // the Dinh demo net's λ_max and chosen a (reddish purple)
+const SMALL = '#0072B2'; // small-batch runs (Okabe–Ito blue)
+const LARGE = '#D55E00'; // large-batch runs (vermillion)
+const PURPLE = '#CC79A7'; // the Dinh demo net's λ_max and chosen a (reddish purple)
+const PANELS = ['curves', 'scatter', 'slice', 'rescale', 'func'];
 
 /** The widget `selector`, scrolled into view (a widget far down the page boots when the
     browser is idle; the first widget on the example page autoplays) and ready. */
@@ -165,28 +167,37 @@ test('a run to the end draws every panel with real numbers, one colour per batch
   }
   // Same epochs: 12·128/8 = 192 steps for B = 8, 12 for B = 128.
   expect(snapshot.runs.map((r) => r.totalSteps)).toEqual([192, 12, 192, 12]);
-  // The legend names the batch sizes in use.
-  await expect(el.locator('.legend-large')).toHaveText('large batch B = 128 (= N)');
-  await expect(el.locator('.legend-small')).toHaveText('small batch B = 8');
-  for (const [canvas, colour, min] of [['canvas.curves', SMALL, 150], ['canvas.curves', LARGE, 100], ['canvas.scatter', SMALL, 60], ['canvas.scatter', LARGE, 60], ['canvas.slice', SMALL, 150], ['canvas.rescale', PURPLE, 150], ['canvas.func', PURPLE, 100]]) {
-    const s = await canvasStats(el, canvas, colour);
-    expect(s.width, canvas).toBeGreaterThan(200);
-    expect(s.inkFraction, canvas).toBeGreaterThan(0.02);
-    expect(s.near, `${canvas} ${colour}`).toBeGreaterThan(min);
+  // The legend names the batch sizes in use, one colour per batch size in every panel.
+  const scene = await sceneOf(el);
+  expect(scene.panels.map((p) => p.id)).toEqual(PANELS);
+  const small = 'small batch B = 8', large = 'large batch B = 128 (= N)';
+  expect(scene.legend.slice(0, 2)).toEqual([small, large]);
+  for (const [label, colour] of [[small, SMALL], [large, LARGE]]) {
+    const curves = marksLabelled(scene, label, 'curves');
+    expect(curves.map((m) => [m.type, m.colour])).toEqual([['line', colour], ['line', colour]]);
+    for (const m of curves) { expect(m.n).toBeGreaterThan(5); expect(m.y[0]).toBeGreaterThan(0); expect(m.x[1]).toBeLessThanOrEqual(12); } // λ_max > 0, epochs 0 to 12
+    const dots = marksLabelled(scene, label, 'scatter');
+    expect(dots.map((m) => [m.type, m.colour, m.n])).toEqual([['dots', colour, 2]]);
   }
+  const slice = scene.panels[2].marks.filter((m) => m.type === 'line');
+  expect(slice.map((m) => m.colour)).toEqual(snapshot.runs.flatMap((r) => (r.large ? [LARGE, LARGE] : [SMALL, SMALL])));
+  for (const m of slice) { expect(m.n).toBe(61); expect(m.y[1]).toBeGreaterThan(m.y[0]); }
+  expect(marksLabelled(scene, 'λ_max(H)', 'rescale')[0]).toMatchObject({ colour: PURPLE, n: 41 });
+  expect(marksLabelled(scene, 'chosen a', 'func')[0]).toMatchObject({ colour: PURPLE });
   // The Dinh panels are a different net: they do not use the batch sizes' colours (before
   // issue 17 its λ_max was the large batch's vermillion and a KL the small batch's blue).
-  for (const canvas of ['canvas.rescale', 'canvas.func']) {
-    expect((await canvasStats(el, canvas, LARGE)).near, canvas).toBeLessThan(20);
-    expect((await canvasStats(el, canvas, SMALL)).near, canvas).toBeLessThan(20);
-  }
+  for (const p of scene.panels.slice(3)) for (const m of p.marks) expect([SMALL, LARGE], `${p.id} ${m.label}`).not.toContain(m.colour);
+  // The scene is what the canvases show.
+  for (const id of PANELS) expect((await canvasStats(el, `canvas.${id}`)).inkFraction, id).toBeGreaterThan(0.02);
   const lambda = await el.evaluate((e) => [...e.shadowRoot.querySelectorAll('.r-lambda')].map((b) => b.textContent));
   expect(lambda).toHaveLength(4);
   for (const t of lambda) expect(Number(t)).toBeGreaterThan(0);
-  // Changing the quantity redraws the curves.
-  const before = await canvasStats(el, 'canvas.curves');
+  // Changing the quantity redraws the curves with the test loss.
   await el.locator('select.quantity').selectOption('testLoss');
-  expect((await canvasStats(el, 'canvas.curves')).hash).not.toBe(before.hash);
+  const curves = (await sceneOf(el)).panels[0];
+  expect(curves.y.label).toBe('test loss');
+  const lines = curves.marks.filter((m) => m.type === 'line');
+  for (const r of snapshot.runs) expect(lines.some((m) => m.y[0] <= r.last.testLoss && r.last.testLoss <= m.y[1])).toBe(true);
   con.check();
 });
 
@@ -211,12 +222,12 @@ test('tr H is explained where it is shown; legends are distinct; the loss reads 
   await el.locator('select.quantity').selectOption('trace');
   await expect(el.locator('select.quantity option[value="trace"]')).toContainText('can be < 0');
   // Legends: every entry of the rescale legend has its own (colour, width, dash).
-  const entries = await el.evaluate((e) => [...e.shadowRoot.querySelectorAll('.rescale-legend > span')].map((s) => {
-    const l = s.querySelector('svg line');
-    return l ? `${l.getAttribute('stroke')}|${l.getAttribute('stroke-width')}|${l.getAttribute('stroke-dasharray') ?? ''}` : null;
-  }));
+  const rescale = (await sceneOf(el)).panels.find((p) => p.id === 'rescale');
+  const styles = new Map();
+  for (const m of rescale.marks) if (m.label) styles.set(m.label, `${m.colour}|${m.width ?? 2}|${(m.dash ?? []).join(' ')}`);
+  expect([...styles.keys()]).toEqual(await el.evaluate((e) => [...e.shadowRoot.querySelectorAll('.rescale-legend [data-label]')].map((s) => s.dataset.label)));
+  const entries = [...styles.values()];
   expect(entries).toHaveLength(8);
-  expect(entries.every(Boolean)).toBe(true);
   expect(new Set(entries).size).toBe(entries.length);
   // No two entries share a colour unless their dashes differ clearly (solid vs patterned).
   const byColour = {};
@@ -234,7 +245,6 @@ test('rescaling a changes λ_max but not the function, the loss or the carried-p
   const el = await readyAt(page, '#epochs');
   const at1 = { lambda: await readout(el, '.r-rescale-lambda'), loss: await readout(el, '.r-loss'), kl: await readout(el, '.r-kl') };
   expect(await readout(el, '.r-a')).toBe('1.00');
-  const func = await canvasStats(el, 'canvas.func');
   const a = control(el, 'rescale');
   await a.box.fill('10');
   await a.box.press('Enter');
@@ -245,8 +255,10 @@ test('rescaling a changes λ_max but not the function, the loss or the carried-p
   expect(Math.abs(Number(await readout(el, '.r-loss')) - Number(at1.loss))).toBeLessThan(1e-12);
   expect(await readout(el, '.r-kl')).toBe(at1.kl);
   expect(Number(await readout(el, '.r-change'))).toBeLessThan(1e-12);
-  // The function panel is pixel-identical: the curve at a = 10 lies on the curve at a = 1.
-  expect((await canvasStats(el, 'canvas.func')).hash).toBe(func.hash);
+  // The function panel: the curve at a = 10 lies on the curve at a = 1.
+  const curve = async (label) => marksLabelled(await sceneOf(el), label, 'func')[0].y;
+  const [f1, fa] = [await curve('a = 1'), await curve('chosen a')];
+  for (const i of [0, 1]) expect(Math.abs(fa[i] - f1[i])).toBeLessThan(1e-12);
   // Small a: sharp again, through the layer-1 block.
   await a.box.fill('0.25');
   await a.box.press('Enter');
@@ -316,9 +328,13 @@ test('at step 0 the verdict says nothing is trained yet', async ({ page }) => {
   await expect(el.locator('.verdict')).toContainText('Not trained yet: each initialization starts both batch sizes from the same weights');
   await expect(el.locator('.regime')).toContainText('Same number of steps');
   // Both runs of an initialization are one point at step 0: the small batch's circle is drawn
-  // on the large batch's square, so both colours show (before, the squares hid the circles).
-  expect((await canvasStats(el, 'canvas.scatter', SMALL)).near).toBeGreaterThan(60);
-  expect((await canvasStats(el, 'canvas.scatter', LARGE)).near).toBeGreaterThan(60);
+  // after (on) the large batch's larger square, so both colours show (before, the squares hid
+  // the circles).
+  const dots = await el.evaluate((e) => e.scene().panels.find((p) => p.id === 'scatter').marks.map((m) => ({ shape: m.shape, r: m.r, colour: m.colour, x: [...m.x] })));
+  expect(dots.map((m) => [m.shape, m.colour])).toEqual([['square', LARGE], ['circle', SMALL]]);
+  dots[1].x.forEach((x, i) => expect(x).toBeCloseTo(dots[0].x[i], 9)); // the same point (λ_max from Lanczos, to rounding)
+  expect(dots[1].r).toBeLessThan(dots[0].r * 0.875);
+  expect((await canvasStats(el, 'canvas.scatter')).inkFraction).toBeGreaterThan(0.02);
   con.check();
 });
 

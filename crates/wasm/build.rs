@@ -31,11 +31,25 @@ fn main() {
         }
         list => list.split(',').map(str::trim).collect(),
     };
+    // Each selected kind's adapter file, src/<kind_snake>.rs, declared as a module in
+    // OUT_DIR/kinds.rs (included by lib.rs): no list of modules is kept by hand.
+    let src = format!(
+        "{}/src",
+        env::var("CARGO_MANIFEST_DIR").expect("cargo sets it")
+    );
+    let mut mods = String::new();
     for kind in selected {
         assert!(
             values.contains(&format!("\"{kind}\"")),
             "NOISELAB_KINDS names \"{kind}\", which is not in {registry}"
         );
         println!("cargo::rustc-cfg=kind=\"{kind}\"");
+        let snake = kind.replace('-', "_");
+        mods.push_str(&format!(
+            "#[path = {:?}]\nmod {snake};\n",
+            format!("{src}/{snake}.rs")
+        ));
     }
+    let out = format!("{}/kinds.rs", env::var("OUT_DIR").expect("cargo sets it"));
+    fs::write(&out, mods).expect("write OUT_DIR/kinds.rs");
 }

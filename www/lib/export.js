@@ -1,8 +1,9 @@
-// Export helpers for widgets: downloads (CSV, JSON, PNG, SVG) and the figure as one image. Formatting
-// and pixel copying only; the numbers come from the widget's exportData() (Rust results).
+// Export helpers for widgets: downloads (CSV, JSON) and the figure as a slide (PNG, SVG) rendered
+// from the widget's scene (plot.js). Formatting only; the numbers come from the widget's
+// exportData() and scene() (Rust results).
 
-import { surfaceOf, drawPanel, drawLegend, drawWrapped, legendOf } from './plot.js';
-import { svgContext, SvgUnsupported } from './svg.js';
+import { drawPanel, drawLegend, drawWrapped, legendOf } from './plot.js';
+import { svgContext } from './svg.js';
 
 /** Save `data` (string or Blob) as a file named `name`. */
 export function download(name, data, type = 'text/plain') {
@@ -60,7 +61,10 @@ function paintScene(ctx, { host, scene }) {
     const c = host.root?.querySelector(`canvas[data-panel="${id}"]`);
     return c?.clientHeight ? Math.min(2.2, Math.max(1.2, c.clientWidth / c.clientHeight)) : 4 / 3;
   };
-  const cellH = Math.min(400, Math.max(...panels.map((p) => cellW / aspect(p.id)))) + 24;
+  // Room for the panels' titles: the tallest of them wrapped to the cell's width.
+  ctx.font = `bold 14px ${FONT}`;
+  const head = Math.max(24, ...panels.map((p) => (p.title && p.title !== scene.title ? drawWrapped(ctx, p.title, { left: 0, top: 0, width: cellW, lineHeight: 18, measure: true }) + 6 : 0)));
+  const cellH = Math.min(400, Math.max(...panels.map((p) => cellW / aspect(p.id)))) + head;
   let y = PAD;
   ctx.fillStyle = SLIDE.ink;
   ctx.font = `bold 17px ${FONT}`;
@@ -70,7 +74,7 @@ function paintScene(ctx, { host, scene }) {
     ctx.fillStyle = SLIDE.ink;
     ctx.font = `bold 14px ${FONT}`;
     if (p.title && p.title !== scene.title) drawWrapped(ctx, p.title, { left, top, width: cellW, lineHeight: 18 });
-    const scales = drawPanel(ctx, p, { left, top: top + 24, width: cellW, height: cellH - 24, theme: SLIDE });
+    const scales = drawPanel(ctx, p, { left, top: top + head, width: cellW, height: cellH - head, theme: SLIDE });
     for (const over of scene.panels.filter((q) => q.over === p.id)) drawPanel(ctx, over, { theme: SLIDE, scales });
   });
   y += Math.ceil(panels.length / cols) * (cellH + GAP);
@@ -111,89 +115,15 @@ ${ctx.markup()}
 `;
 }
 
-// ---- screen copies (widgets without a scene) ------------------------------------------------
-
-/**
- * The figure as one PNG. A widget with a scene is rendered from it (sceneSvg's layout); else
- * every visible canvas under `root` drawn at its on-screen position
- * (stacked layers compose), at the canvases' own resolution, on a white background.
- */
-export async function figurePng(root) {
+/** The widget's scene under `root`, or an error saying there is nothing to export yet. */
+function sceneOrThrow(root) {
   const s = sceneOf(root);
-  if (s) return scenePng(s);
-  const canvases = [...root.querySelectorAll('canvas')].filter((c) => c.offsetParent !== null && c.width > 1);
-  if (!canvases.length) throw new Error('nothing to export: no canvas is drawn');
-  const box = root.getBoundingClientRect();
-  const scale = Math.max(...canvases.map((c) => c.width / Math.max(1, c.getBoundingClientRect().width)));
-  const out = document.createElement('canvas');
-  out.width = Math.round(box.width * scale);
-  out.height = Math.round(box.height * scale);
-  const ctx = out.getContext('2d');
-  ctx.fillStyle = '#fff';
-  ctx.fillRect(0, 0, out.width, out.height);
-  for (const c of canvases) {
-    const r = c.getBoundingClientRect();
-    ctx.drawImage(c, (r.left - box.left) * scale, (r.top - box.top) * scale, r.width * scale, r.height * scale);
-  }
-  return new Promise((resolve, reject) => out.toBlob((b) => (b ? resolve(b) : reject(new Error('PNG encoding failed'))), 'image/png'));
+  if (!s) throw new Error('nothing to export yet: the figure has no data');
+  return s;
 }
 
-const visibleCanvases = (root) => [...root.querySelectorAll('canvas')].filter((c) => c.offsetParent !== null && c.width > 1);
+/** The figure as a slide-ready PNG (1920 pixels wide), rendered from the widget's scene. */
+export const figurePng = (root) => scenePng(sceneOrThrow(root));
 
-/** Redraw one Surface into an SVG recorder; null if its drawing needs something SVG lacks. */
-function recordSurface(s) {
-  const { ctx, dpr } = s;
-  const rec = svgContext(s.width, s.height);
-  s.ctx = rec;
-  s.dpr = 1;
-  s.recording = true;
-  try {
-    s.onResize();
-    const markup = rec.markup();
-    return markup.trim() ? markup : null; // nothing recorded (e.g. a throttled layer): copy pixels
-  } catch (err) {
-    if (err instanceof SvgUnsupported) return null;
-    throw err;
-  } finally {
-    s.ctx = ctx;
-    s.dpr = dpr;
-    s.recording = false;
-    s.onResize();
-  }
-}
-
-/**
- * The figure as one SVG document: from the scene if the widget has one; else every visible canvas at its on-screen position, redrawn as
- * vectors through its Surface (axes, curves, text, ellipses); canvases the recorder cannot
- * express, and raster layers (heat maps, pre-rendered trails), are embedded as PNG images.
- * Returns the SVG text; `figureSvg.last` tells how many canvases were vector vs raster.
- */
-export function figureSvg(root) {
-  const s = sceneOf(root);
-  if (s) { figureSvg.last = { vector: 1, raster: 0, scene: true }; return sceneSvg(s); }
-  const canvases = visibleCanvases(root);
-  if (!canvases.length) throw new Error('nothing to export: no canvas is drawn');
-  const box = root.getBoundingClientRect();
-  const W = Math.round(box.width), H = Math.round(box.height);
-  const parts = [];
-  let vector = 0, raster = 0;
-  for (const c of canvases) {
-    const r = c.getBoundingClientRect();
-    const x = r.left - box.left, y = r.top - box.top;
-    const s = surfaceOf(c);
-    let inner = s ? recordSurface(s) : null;
-    if (inner === null) {
-      inner = `<image width="${r.width}" height="${r.height}" preserveAspectRatio="none" href="${c.toDataURL('image/png')}"/>`;
-      raster++;
-    } else vector++;
-    const w = s ? s.width : r.width, h = s ? s.height : r.height;
-    parts.push(`<svg x="${x.toFixed(1)}" y="${y.toFixed(1)}" width="${r.width.toFixed(1)}" height="${r.height.toFixed(1)}" viewBox="0 0 ${w} ${h}" preserveAspectRatio="none" overflow="hidden">\n${inner}\n</svg>`);
-  }
-  figureSvg.last = { vector, raster };
-  return `<?xml version="1.0" encoding="UTF-8"?>
-<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}">
-<rect width="${W}" height="${H}" fill="#fff"/>
-${parts.join('\n')}
-</svg>
-`;
-}
+/** The figure as an SVG document, rendered from the widget's scene. */
+export const figureSvg = (root) => sceneSvg(sceneOrThrow(root));

@@ -28,19 +28,26 @@
 // `label` (a legend entry, merged with other marks of the same label) and `extent: false` (not
 // used for the axis domains)). Colours are CSS colours; `dash` is a canvas dash array.
 //   line    { x: [..], y: [..], colour, width = 2, dash, opacity, maxPoints = 2000,
-//             markers: 'circle'|'square'|'triangle', fill, base = 0 }  // fill: down to y = base
+//             markers: <a shape>, markerSize = 4, fill, base = 0 }  // fill: down to y = base
 //   band    { x, lo: [..], hi: [..], fill }          // ±SE or credible bands
 //   rule    { x: v } or { y: v }, colour, width = 1, dash   // a full-width or full-height line
-//   dots    { x, y, colour or colours: [..], r = 3 or r: [..], shape: 'circle'|'square'|'cross' }
+//   dots    { x, y, colour or colours: [..], r = 3 or r: [..], shape, open }
+//             shapes: 'circle' (default), 'square', 'triangle', 'diamond', 'cross' and 'plus'
+//             (the last two stroked); `open`: stroked outline only (○ beside ●)
 //   heat    { values, nx, ny, x: [x0, x1], y: [y0, y1], ramp: [[t, [r, g, b]], ..], domain: [lo, hi] }
 //           or { image: <canvas>, x, y }  // row 0 of `values` is drawn at the top (y1)
-//   contour { lines: [[x0, y0, x1, y1, ..], ..], segments: false, colour, width = 1, dash }
+//   contour { lines: [[x0, y0, x1, y1, ..], ..], segments: false, closed, fill, colour, width = 1, dash }
+//             (fill: closed polygons filled, e.g. a credible ellipse)
 //   text    { x, y, text, colour, size, bold, align, baseline, dx, dy, plate }  // x may be
-//             'left'|'right', y 'top'|'bottom' (the plot's edges); not clipped by default
+//             'left'|'center'|'right', y 'top'|'middle'|'bottom' (the plot's edges and centre);
+//             not clipped by default
 //   arrow   { x: [x0, x1], y: [y0, y1], colour, width = 1.5, head = 7 }
 //   key     { label, colour, dash, fill, shape }     // a legend entry that draws nothing
 //   draw    { draw(ctx, { x, y, plot }) }  // escape hatch (plot: the plot area's edges in px),
 //             e.g. the funnel's incremental trails: keep the offscreen layer, drawImage it here
+// Axis lines are drawn again over the marks; the right margin holds the last x tick label.
+// Helpers: pointsOf(flat, from, count) (flat [x, y, …] → {x, y}), hullOf(...flats) and
+// steadyBox(previous, target) (a square 2-D view box that does not jitter while playing).
 // See www/widgets/laplace-vb.js (two linear panels, area fill, rule, text) and
 // www/widgets/one-epoch.js (log–log, markers, reference slopes, text in the margin).
 
@@ -57,21 +64,11 @@ const FONT = 'system-ui, -apple-system, "Segoe UI", sans-serif';
 export const SCREEN = { tick: 11, label: 12, text: 11, ink: '#333' };
 const font = (px, weight = '') => `${weight} ${px}px ${FONT}`.trim();
 
-const SURFACES = new WeakMap();
-
-/** The Surface managing `canvas`, if any (the SVG exporter redraws through it). */
-export const surfaceOf = (canvas) => SURFACES.get(canvas);
-
-/**
- * A canvas that tracks its CSS size and the device pixel ratio; `onResize` redraws it. Draw
- * through `surface.ctx` (not a copy of it): the SVG export swaps in a recording context and calls
- * `onResize` once, so the same drawing code yields the vector figure.
- */
+/** A canvas that tracks its CSS size and the device pixel ratio; `onResize` redraws it. */
 export class Surface {
   constructor(canvas, onResize) {
     this.canvas = canvas;
     this.onResize = onResize;
-    SURFACES.set(canvas, this);
     this.ctx = canvas.getContext('2d');
     this.width = 0;
     this.height = 0;
@@ -96,11 +93,9 @@ export class Surface {
   /**
    * False if `deps` are the same (===, one by one) as at this surface's last drawing and its size
    * has not changed since: the caller can skip redrawing a panel whose inputs did not change
-   * (each redrawn canvas costs the page a copy for the compositor). Always true while an SVG
-   * export records the drawing.
+   * (each redrawn canvas costs the page a copy for the compositor).
    */
   stale(...deps) {
-    if (this.recording) return true;
     const last = this.lastDeps;
     if (last && last.length === deps.length && last.every((d, i) => d === deps[i])) return false;
     this.lastDeps = deps;
@@ -254,6 +249,42 @@ export function polyline(ctx, n, px, py, maxPoints = 2000) {
   ctx.stroke();
 }
 
+/** Points `from … from + count − 1` of a flat `[x₀, y₀, x₁, y₁, …]` array as `{ x, y }` (the
+    core sends ellipses and samples that way), ready to spread into a line or dots mark. */
+export function pointsOf(flat, from = 0, count = flat.length / 2 - from) {
+  const x = new Float64Array(count), y = new Float64Array(count);
+  for (let p = 0; p < count; p++) { x[p] = flat[2 * (from + p)]; y[p] = flat[2 * (from + p) + 1]; }
+  return { x, y };
+}
+
+/** The box `[x0, x1, y0, y1]` of flat point arrays' finite points (`hull` of `null`: nothing yet). */
+export function hullOf(...flats) {
+  const b = [Infinity, -Infinity, Infinity, -Infinity];
+  for (const f of flats) {
+    for (let k = 0; k + 1 < f.length; k += 2) {
+      const px = f[k], py = f[k + 1];
+      if (Number.isFinite(px) && Number.isFinite(py)) { b[0] = Math.min(b[0], px); b[1] = Math.max(b[1], px); b[2] = Math.min(b[2], py); b[3] = Math.max(b[3], py); }
+    }
+  }
+  return b;
+}
+
+/**
+ * A square view box for a 2-D plane that does not jitter while a run plays: the `previous` box
+ * while `target` (`[x0, x1, y0, y1]`) stays inside it and fills more than 60% of it, else a square
+ * around `target` with 12% room. An empty target keeps `previous` (null before any box).
+ */
+export function steadyBox(previous, target) {
+  if (!(target[1] > target[0]) || !(target[3] > target[2])) return previous;
+  const b = previous;
+  const inside = b && target[0] >= b[0] && target[1] <= b[1] && target[2] >= b[2] && target[3] <= b[3];
+  const big = b && Math.max(target[1] - target[0], target[3] - target[2]) > 0.6 * (b[1] - b[0]) / 1.12;
+  if (inside && big) return b;
+  const cx = (target[0] + target[1]) / 2, cy = (target[2] + target[3]) / 2;
+  const h = Math.max(target[1] - target[0], target[3] - target[2], 1e-6) * 0.56;
+  return [cx - h, cx + h, cy - h, cy + h];
+}
+
 // ---- panels: scales from the scene, then axes and marks -----------------------------------
 
 /** The data values a mark spans on axis `k` ('x' or 'y'), as arrays or numbers. */
@@ -301,8 +332,12 @@ function stroked(ctx, m, width = 2) {
   ctx.globalAlpha = m.opacity ?? 1;
 }
 
+/** Shapes stroked, not filled: the cross and plus, and any shape marked `open`. */
+const STROKED = new Set(['cross', 'plus']);
 function marker(ctx, shape, px, py, r = 4) {
-  if (shape === 'square') ctx.rect(px - r * 0.875, py - r * 0.875, r * 1.75, r * 1.75);
+  if (shape === 'plus') { ctx.moveTo(px - 1.25 * r, py); ctx.lineTo(px + 1.25 * r, py); ctx.moveTo(px, py - 1.25 * r); ctx.lineTo(px, py + 1.25 * r); }
+  else if (shape === 'diamond') { ctx.moveTo(px, py - 1.3 * r); ctx.lineTo(px + 1.3 * r, py); ctx.lineTo(px, py + 1.3 * r); ctx.lineTo(px - 1.3 * r, py); ctx.closePath(); }
+  else if (shape === 'square') ctx.rect(px - r * 0.875, py - r * 0.875, r * 1.75, r * 1.75);
   else if (shape === 'triangle') { ctx.moveTo(px, py - 1.25 * r); ctx.lineTo(px + 1.125 * r, py + 0.875 * r); ctx.lineTo(px - 1.125 * r, py + 0.875 * r); ctx.closePath(); }
   else if (shape === 'cross') { ctx.moveTo(px - r, py - r); ctx.lineTo(px + r, py + r); ctx.moveTo(px + r, py - r); ctx.lineTo(px - r, py + r); }
   else { ctx.moveTo(px + r, py); ctx.arc(px, py, r, 0, 2 * Math.PI); }
@@ -345,7 +380,7 @@ const MARKS = {
       ctx.setLineDash([]); ctx.fillStyle = m.colour ?? '#000';
       for (let i = 0; i < n; i++) {
         const px = x(m.x[i]), py = y(m.y[i]);
-        if (Number.isFinite(px) && Number.isFinite(py)) { ctx.beginPath(); marker(ctx, m.markers, px, py); ctx.fill(); }
+        if (Number.isFinite(px) && Number.isFinite(py)) { ctx.beginPath(); marker(ctx, m.markers, px, py, m.markerSize); ctx.fill(); }
       }
     }
   },
@@ -371,7 +406,7 @@ const MARKS = {
   dots(ctx, m, x, y) {
     const each = Array.isArray(m.colours) || ArrayBuffer.isView(m.r) || Array.isArray(m.r);
     stroked(ctx, { ...m, width: m.width ?? 1.5 });
-    const paint = () => { if (m.shape === 'cross') ctx.stroke(); else ctx.fill(); };
+    const paint = () => { if (m.open || STROKED.has(m.shape)) ctx.stroke(); else ctx.fill(); };
     ctx.fillStyle = m.colour ?? '#000';
     ctx.beginPath();
     for (let i = 0; i < m.x.length; i++) {
@@ -396,12 +431,15 @@ const MARKS = {
         const px = x(l[i]), py = y(l[i + 1]);
         if (i === 0 || (m.segments && i % 4 === 0)) ctx.moveTo(px, py); else ctx.lineTo(px, py);
       }
-      if (m.closed) ctx.closePath();
+      if (m.closed || m.fill) ctx.closePath();
     }
-    ctx.stroke();
+    if (m.fill) { ctx.fillStyle = m.fill; ctx.fill(); }
+    if (m.width !== 0) ctx.stroke();
   },
   text(ctx, m, x, y, e, theme) {
     const px = place(m.x, x, e) + (m.dx ?? 0), py = place(m.y, y, e) + (m.dy ?? 0);
+    // A clipped text whose anchor is off the plot is not drawn at all (an SVG would keep it).
+    if (m.clip && !(px >= e.left - 1 && px <= e.right + 1 && py >= e.top - 1 && py <= e.bottom + 1)) return;
     ctx.font = font(m.size ?? theme.text, m.bold ? 'bold' : '');
     ctx.textAlign = m.align ?? 'left';
     ctx.textBaseline = m.baseline ?? 'middle';
@@ -448,7 +486,12 @@ export function drawPanel(ctx, panel, { left = 0, top = 0, width, height, theme 
   const xs = panel.x ?? {}, ys = panel.y ?? {};
   if (scales) ({ x, y } = scales);
   else {
-    const m = { top: 12, right: 12, bottom: 14 + 1.1 * theme.tick + (xs.label ? 1.2 * theme.label : 0), ...panel.margin };
+    // The right margin holds half the last x tick label (centred on its tick).
+    const xd = axisScale(xs, panel.marks, 'x', 0, 1);
+    const xt = xs.ticks ?? (xd.log ? logTicks(...xd.domain) : ticks(...xd.domain, 6));
+    ctx.font = font(theme.tick);
+    const spill = Math.ceil(ctx.measureText(formatTick(Math.max(...xt))).width / 2) + 2;
+    const m = { top: 12, right: Math.max(12, spill), bottom: 14 + 1.1 * theme.tick + (xs.label ? 1.2 * theme.label : 0), ...panel.margin };
     // The y scale first (its tick labels set the left margin), then the x scale.
     const bottom = top + height - m.bottom;
     y = axisScale(ys, panel.marks, 'y', bottom, top + m.top);
@@ -460,11 +503,18 @@ export function drawPanel(ctx, panel, { left = 0, top = 0, width, height, theme 
     drawAxes(ctx, { x, y, xLabel: xs.label, yLabel, xTicks: xs.ticks, yTicks: ys.ticks, grid: ys.grid ?? true, theme, yLabelGap: l - 4 - theme.label * 1.2 });
   }
   const edges = { left: x.range[0], right: x.range[1], bottom: y.range[0], top: y.range[1] };
+  edges.center = (edges.left + edges.right) / 2;
+  edges.middle = (edges.top + edges.bottom) / 2;
   for (const m of panel.marks) {
     ctx.save();
     if (m.clip ?? m.type !== 'text') { ctx.beginPath(); ctx.rect(edges.left, edges.top, edges.right - edges.left, edges.bottom - edges.top); ctx.clip(); }
     MARKS[m.type](ctx, m, x, y, edges, theme);
     ctx.restore();
+  }
+  if (!scales) { // the axis lines again, over the marks (a heat mark would cover them)
+    ctx.save(); ctx.strokeStyle = '#333'; ctx.lineWidth = 1; ctx.beginPath();
+    ctx.moveTo(edges.left + 0.5, edges.top); ctx.lineTo(edges.left + 0.5, edges.bottom + 0.5); ctx.lineTo(edges.right, edges.bottom + 0.5);
+    ctx.stroke(); ctx.restore();
   }
   return { x, y };
 }
@@ -486,6 +536,7 @@ export function legendOf(marks) {
     if (m.type !== 'band') add('colour', m.colour ?? m.colours?.[0]);
     add('fill', m.fill);
     add('shape', shape);
+    if (m.open) add('open', true);
     if (m.type !== 'band' && m.type !== 'dots' && m.type !== 'text' && (m.type !== 'key' || (m.colour && !m.shape))) {
       e.line = true; add('dash', m.dash?.length ? m.dash : undefined); add('width', m.width);
     }
@@ -501,13 +552,13 @@ function paintSwatch(ctx, e, x, y) {
   const cy = y + 6, c = e.colour ?? '#000';
   if (e.fill) { ctx.fillStyle = e.fill; ctx.fillRect(x + 1, cy - (e.line ? 3 : 5), 20, e.line ? 8 : 10); }
   if (e.line) { stroked(ctx, { colour: c, width: e.width, dash: e.dash }); ctx.beginPath(); ctx.moveTo(x + 1, e.fill ? cy - 3 : cy); ctx.lineTo(x + 21, e.fill ? cy - 3 : cy); ctx.stroke(); }
-  if (e.shape) { stroked(ctx, { colour: c, width: 1.5 }); ctx.fillStyle = c; ctx.beginPath(); marker(ctx, e.shape, x + 11, cy); if (e.shape === 'cross') ctx.stroke(); else ctx.fill(); }
+  if (e.shape) { stroked(ctx, { colour: c, width: 1.5 }); ctx.fillStyle = c; ctx.beginPath(); marker(ctx, e.shape, x + 11, cy); if (e.open || STROKED.has(e.shape)) ctx.stroke(); else ctx.fill(); }
 }
 
 const SWATCHES = new Map();
 /** A legend entry's swatch as inline SVG (the same painting as in the exported legend). */
 export function swatchSvg(e) {
-  const key = JSON.stringify([e.colour, e.fill, e.line, e.width, e.dash, e.shape]);
+  const key = JSON.stringify([e.colour, e.fill, e.line, e.width, e.dash, e.shape, e.open]);
   if (!SWATCHES.has(key)) {
     const g = svgContext(22, 12);
     paintSwatch(g, e, 0, 0);
@@ -539,15 +590,17 @@ export function drawLegend(ctx, entries, { left, top, width, theme = SCREEN }) {
   return entries.length ? y + row - top : 0;
 }
 
-/** Draw `text` wrapped to `width` from (left, top) in the current font; returns its height. */
-export function drawWrapped(ctx, text, { left, top, width, lineHeight }) {
+/** Draw `text` wrapped to `width` from (left, top) in the current font; returns its height
+    (`measure`: only the height, nothing drawn). */
+export function drawWrapped(ctx, text, { left, top, width, lineHeight, measure = false }) {
   let line = '', y = top;
   ctx.textBaseline = 'top';
+  const put = () => { if (!measure) ctx.fillText(line, left, y); y += lineHeight; };
   for (const word of String(text).split(/\s+/)) {
     const next = line ? `${line} ${word}` : word;
-    if (line && ctx.measureText(next).width > width) { ctx.fillText(line, left, y); y += lineHeight; line = word; } else line = next;
+    if (line && ctx.measureText(next).width > width) { put(); line = word; } else line = next;
   }
-  if (line) { ctx.fillText(line, left, y); y += lineHeight; }
+  if (line) put();
   return y - top;
 }
 

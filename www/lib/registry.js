@@ -24,14 +24,9 @@ export const EXPERIMENTS = [
   { "kind": "one-epoch", "family": "implicit", "extras": false, "title": "One epoch, exactly" },
 ];
 
-// Kind names before issue 18, still accepted by the worker while the widgets move to the new
-// ones (to be removed once no widget uses them).
-export const ALIASES = { "sgd-ou": "sgd-posterior", "density1d": "laplace-vb", "bbbLinreg": "bbb-linreg", "bbbLogreg": "description-length", "logregPanel": "logreg-posterior" };
-
-/** The registry row of `kind` (or of an old name of it); throws for an unknown kind. */
+/** The registry row of `kind`; throws for an unknown kind. */
 export function experimentOf(kind) {
-  const name = ALIASES[kind] ?? kind;
-  const row = EXPERIMENTS.find((e) => e.kind === name);
+  const row = EXPERIMENTS.find((e) => e.kind === kind);
   if (!row) throw new Error(`unknown experiment "${kind}"; known: ${EXPERIMENTS.map((e) => e.kind).join(', ')}`);
   return row;
 }

@@ -1,9 +1,9 @@
-// SVG export of the lab's canvas figures. `SvgContext` records the subset of the Canvas 2D API
-// the plots use (paths, rectangles, arcs, text, dashes, clipping, transforms, images) as SVG
-// elements, so a widget's own drawing code, run once against it, yields a vector figure. Raster
-// content (heat maps via putImageData, pre-rendered layers via drawImage) is embedded as PNG
-// <image>s. Any call outside that subset throws `SvgUnsupported`; the exporter then embeds
-// that canvas as a PNG instead, so an export never silently drops ink. Drawing only: no model math.
+// SVG export of the lab's figures. `SvgContext` records the subset of the Canvas 2D API the plot
+// layer uses (paths, rectangles, arcs, text, dashes, clipping, transforms, images) as SVG
+// elements, so a scene painted once against it (export.js) yields a vector figure. Raster
+// content (heat maps, pre-rendered layers via drawImage) is embedded as PNG <image>s. Any call
+// outside that subset throws `SvgUnsupported`, so an export never silently drops ink. Drawing
+// only: no model math.
 
 export class SvgUnsupported extends Error {}
 
@@ -195,7 +195,7 @@ const PROPS = new Set(['fillStyle', 'strokeStyle', 'lineWidth', 'lineCap', 'line
 
 /**
  * A Canvas-2D-like context of `width` × `height` CSS pixels that records SVG. Unknown methods or
- * properties throw `SvgUnsupported` (so the caller can fall back to a raster copy).
+ * properties throw `SvgUnsupported`.
  */
 export function svgContext(width, height) {
   const rec = new Recorder(width, height);

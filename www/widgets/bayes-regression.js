@@ -8,8 +8,8 @@
 //
 // Embed: <script type="module" src=".../www/widgets/bayes-regression.js"></script>
 //        <noiselab-bayes-regression prior-variance="1" noise-variance="0.01"></noiselab-bayes-regression>
-import { NoiselabWidget } from '../lib/widget.js';
-import { Surface, scale, drawAxes, polyline, OKABE_ITO as C } from '../lib/plot.js';
+import { RunWidget } from '../lib/run-widget.js';
+import { Figure, OKABE_ITO as C } from '../lib/plot.js';
 
 const CSS = `
 canvas.overlay { aspect-ratio: 2 / 1; cursor: crosshair; }
@@ -18,7 +18,6 @@ canvas.overlay { aspect-ratio: 2 / 1; cursor: crosshair; }
 .multiples { display: grid; grid-template-columns: repeat(auto-fit, minmax(160px, 1fr)); gap: 8px; }
 .multiples figure { margin: 0; display: flex; flex-direction: column; justify-content: flex-end; }
 .multiples figcaption { font-size: 12px; font-weight: 600; margin: 0 0 2px 4px; }
-.legend .swatch.gap { height: 10px; border: 0; background: rgba(240, 228, 66, 0.6); }
 .multiples figcaption .ratio { display: block; min-height: 1.3em; font-weight: 400; color: var(--muted); }
 .multiples canvas { aspect-ratio: 4 / 3; cursor: crosshair; }
 .toggles { display: flex; flex-wrap: wrap; gap: 4px 14px; align-items: center; font-size: 13px; }
@@ -34,7 +33,6 @@ table.widths .se { color: var(--muted); font-size: 12px; }
 .addpoint { display: flex; flex-wrap: wrap; gap: 6px; align-items: center; font-size: 13px; }
 .addpoint input { width: 5em; font: inherit; padding: 3px 5px; border: 1px solid var(--border); border-radius: 5px; }
 `;
-let sheet;
 
 // Band order as in the core (METHODS): map, laplace, bbb, dropout, hmc. One colour per method
 // in every panel, the table and the toggles, and far apart in hue and lightness (this morning
@@ -50,6 +48,9 @@ const METHODS = [
 ];
 const HMC = 4;
 const GAP_FILL = 'rgba(240, 228, 66, 0.28)'; // Okabe–Ito yellow, pale: the gap between the clusters
+const GAP = 'the gap: “width between” is measured here';
+// The claim in one sentence (index.html's caption), for the exported figure.
+const CLAIM = 'Between two clusters of data the predictive band of HMC and of the linearized Laplace approximation widens about 5–6×, the fully factorized Gaussian of Bayes by Backprop’s only about 2×, and MC dropout’s not at all (Foong et al., 2019, “In-between” uncertainty).';
 // Side by side, HMC first (the reference every other panel repeats in grey), MAP last; the
 // toggles and the table in the same order.
 const PANEL_ORDER = [4, 1, 2, 3, 0];
@@ -57,7 +58,6 @@ const PANEL_ORDER = [4, 1, 2, 3, 0];
 // inside): ≥ 1.5 "widens", ≥ 1.15 "barely widens", below "does not widen".
 const WIDENS = 1.5, BARELY = 1.15;
 const STAGES = { map: 'MAP training (Adam)', refine: 'MAP polish (damped Newton)', tune: 'tuning η by the evidence', laplace: 'Laplace', bbb: 'Bayes by Backprop', dropout: 'MC dropout training', hmc: 'HMC sampling', done: 'done' };
-const MARGIN = { left: 56, right: 10, top: 10, bottom: 40 };
 const fmt = (v, d = 3) => (Number.isFinite(v) ? v.toFixed(d) : '—');
 // Added points: the same bounds as a click or the x/t inputs accept.
 const POINT_LIMITS = { x: 4.5, t: 10, count: 100 };
@@ -125,8 +125,13 @@ function parsePoints(text) {
   return { points };
 }
 
-class NoiselabBayesRegression extends NoiselabWidget {
-  static kind = 'bayes-regression';
+class NoiselabBayesRegression extends RunWidget {
+  static css = CSS;
+  // The stages run by themselves, a slice of 25 ms per frame; Step advances 20 steps.
+  static tickSteps = 1e9;
+  static tickMs = 25;
+  static stepSteps = 20;
+  static playOnCreate = true;
   static buttons = [
     { name: 'clearPoints', label: 'Remove added points', title: 'Back to the seeded data set' },
   ];
@@ -144,20 +149,15 @@ class NoiselabBayesRegression extends NoiselabWidget {
       note: 'A tight prior keeps the network nearly linear: even HMC’s band widens only about ×1.9 between the clusters (×5.9 at η = 1), and the methods differ less; MC dropout still does not widen.' },
   ];
 
-  extraSheets() {
-    if (!sheet) { sheet = new CSSStyleSheet(); sheet.replaceSync(CSS); }
-    return [sheet];
-  }
-
   renderFigure() {
     const toggles = PANEL_ORDER.map((i) => [METHODS[i], i]).map(([m, i]) => `<label><input type="checkbox" data-method="${i}" checked><i class="swatch" style="border-color:${m.colour};background:${m.fill}"></i>${m.label}</label>`).join('');
     return `
       <div class="plot-head"><strong>Predictive mean and ±2σ band of a new target</strong>
         <label>View: <select class="view" aria-label="side by side or overlaid"><option value="multiples" selected>side by side</option><option value="overlay">overlaid</option></select></label></div>
       <div class="toggles" role="group" aria-label="methods shown">${toggles}</div>
-      <canvas class="overlay" role="img" tabindex="0" aria-label="predictive bands" hidden></canvas>
+      <canvas class="overlay" data-panel="overlay" role="img" tabindex="0" aria-label="predictive bands" hidden></canvas>
       <div class="multiples">${PANEL_ORDER.map((i) => { const m = METHODS[i]; return `<figure data-method="${m.key}"><figcaption><i class="swatch" style="border-color:${m.colour}"></i> ${m.label} <span class="ratio"></span></figcaption><canvas data-panel="${i}" role="img" aria-label="${m.label} band"></canvas></figure>`; }).join('')}</div>
-      <div class="legend" aria-hidden="true"><span><i class="swatch dot ink"></i>data (click the plot to add a point)</span><span><i class="swatch gap"></i>the gap: “width between” is measured here</span><span class="view-legend"></span></div>
+      <div class="legend" aria-hidden="true"></div><p class="note view-legend"></p>
       <div class="progress"><progress max="1" value="0" aria-label="computation progress"></progress><span class="stage-text"></span></div>
       <div class="addpoint" role="group" aria-label="add a data point"><label>x <input name="x" type="text" inputmode="decimal" value="0"></label><label>t <input name="t" type="text" inputmode="decimal" value="0"></label><button type="button" class="add">Add point</button></div>
       <div class="table-scroll" tabindex="0" role="group" aria-label="band widths of the five predictive distributions"><table class="widths" aria-label="mean width of the ±2σ band inside the clusters and between them"><thead><tr><th>method</th><th>width inside</th><th>width between</th><th>between / inside</th></tr></thead><tbody></tbody></table></div>
@@ -168,9 +168,7 @@ class NoiselabBayesRegression extends NoiselabWidget {
     this.shown = METHODS.map(() => true);
     this.view = 'multiples';
     this.updateLegend();
-    this.overlay = new Surface(this.$('canvas.overlay'), () => this.draw());
-    // Indexed by method (the panels stand in PANEL_ORDER on the page).
-    this.panels = METHODS.map((_, i) => new Surface(this.$(`.multiples canvas[data-panel="${i}"]`), () => this.draw()));
+    this.figure = new Figure(this);
     for (const box of this.root.querySelectorAll('.toggles input')) {
       box.addEventListener('change', () => { this.shown[Number(box.dataset.method)] = box.checked; this.draw(); });
     }
@@ -178,7 +176,8 @@ class NoiselabBayesRegression extends NoiselabWidget {
       this.view = e.target.value;
       this.$('canvas.overlay').hidden = this.view !== 'overlay';
       this.$('.multiples').hidden = this.view === 'overlay';
-      for (const p of [this.overlay, ...this.panels]) p.fit();
+      // The canvases shown again draw at their size now, not after the next resize notification.
+      for (const surface of this.figure.surfaces.values()) surface?.fit();
       this.updateLegend();
       this.draw();
     });
@@ -189,10 +188,6 @@ class NoiselabBayesRegression extends NoiselabWidget {
     this.$('.addpoint button.add').addEventListener('click', add);
     for (const input of this.root.querySelectorAll('.addpoint input')) input.addEventListener('keydown', (e) => { if (e.key === 'Enter') { e.preventDefault(); add(); } });
     this.draw();
-  }
-
-  modelSettings() {
-    return Object.fromEntries(this.fields.map((f) => [f.name, this.valid[f.name]]));
   }
 
   // ---- added points in the URL hash (`<key>.points=x,t;x,t;…`, after the settings) ----------
@@ -229,8 +224,8 @@ class NoiselabBayesRegression extends NoiselabWidget {
     // Only the points changed (no setting did, so no new run was made): rebuild the data.
     if (this.fields && JSON.stringify(this.added ?? []) !== before && (this.appliedCount ?? 0) === applied) {
       this.pause();
-      let r = await this.worker.request('method', { handle: this.handle, name: 'resetData' });
-      for (const [x, t] of this.added) r = await this.worker.request('method', { handle: this.handle, name: 'addPoint', x, t });
+      let r = await this.method('resetData');
+      for (const [x, t] of this.added) r = await this.method('addPoint', { x, t });
       this.ingest(r);
       this.play();
     }
@@ -238,31 +233,19 @@ class NoiselabBayesRegression extends NoiselabWidget {
 
   async onApplied(changed, initial) {
     this.appliedCount = (this.appliedCount ?? 0) + 1;
-    this.pause();
-    const r = await this.worker.request('create', { kind: 'bayes-regression', handle: this.handle, settings: this.modelSettings() });
-    this.ingest(r);
-    if (this.added?.length) {
-      // Points added by clicking survive a change of settings.
-      let last = r;
-      for (const [x, t] of this.added) last = await this.worker.request('method', { handle: this.handle, name: 'addPoint', x, t });
-      this.ingest(last);
-    }
-    void initial;
-    this.play();
+    await super.onApplied(changed, initial);
   }
 
-  ingest(r) {
+  /** Points added by clicking survive a change of settings. */
+  async firstFrame(r) {
+    for (const [x, t] of this.added ?? []) r = await this.method('addPoint', { x, t });
+    return r;
+  }
+
+  onFrame(r) {
     this.result = r;
-    this.snapshot = r.snapshot;
     this.draw();
     this.updateReadout();
-    this.dispatchEvent(new CustomEvent('noiselab-frame', { detail: r.snapshot, bubbles: true, composed: true }));
-  }
-
-  async tick() {
-    const r = await this.worker.request('advance', { handle: this.handle, steps: 1e9, budgetMs: 25 });
-    this.ingest(r);
-    if (r.snapshot.stopReason) this.onStopped(r.snapshot);
   }
 
   onStopped(s) {
@@ -274,36 +257,11 @@ class NoiselabBayesRegression extends NoiselabWidget {
     }
   }
 
-  async stepOnce() {
-    await this.settled();
-    const r = await this.worker.request('advance', { handle: this.handle, steps: 20 });
-    this.ingest(r);
-    if (r.snapshot.stopReason) this.onStopped(r.snapshot);
-  }
-
-  /** Public API: run every stage to the end (in budgeted slices; the page stays responsive). */
-  async runToEnd() {
-    await this.settled();
-    this.pause();
-    for (;;) {
-      const r = await this.worker.request('advance', { handle: this.handle, steps: 1e9, budgetMs: 30 });
-      this.ingest(r);
-      if (r.snapshot.stopReason) { this.onStopped(r.snapshot); return r.snapshot; }
-      await new Promise(requestAnimationFrame);
-    }
-  }
-
-  async onReset() {
-    const r = await this.worker.request('reset', { handle: this.handle });
-    this.ingest(r);
-    this.play();
-  }
-
   async onButton(name) {
     if (name === 'clearPoints') {
       this.added = [];
       this.writeHash();
-      const r = await this.worker.request('method', { handle: this.handle, name: 'resetData' });
+      const r = await this.method('resetData');
       this.ingest(r);
       this.play();
     }
@@ -324,13 +282,13 @@ class NoiselabBayesRegression extends NoiselabWidget {
     this.added = [...(this.added ?? []), [x, t]];
     this.writeHash();
     this.pause();
-    const r = await this.worker.request('method', { handle: this.handle, name: 'addPoint', x, t });
+    const r = await this.method('addPoint', { x, t });
     this.ingest(r);
     this.play();
   }
 
   async onPlotClick(e) {
-    const s = this.scales(e.target.dataset.panel === undefined ? this.overlay : this.panels[Number(e.target.dataset.panel)]);
+    const s = this.figure?.scales[e.target.dataset.panel];
     if (!s) return;
     const rect = e.target.getBoundingClientRect();
     const x = s.x.invert(e.clientX - rect.left), t = s.y.invert(e.clientY - rect.top);
@@ -341,90 +299,59 @@ class NoiselabBayesRegression extends NoiselabWidget {
 
   // ---- drawing ------------------------------------------------------------------------------
 
-  scales(view) {
-    const r = this.result;
-    if (!r || !view) return null;
-    let lo = -1.5, hi = 1.5;
-    for (const t of r.targets) { lo = Math.min(lo, t); hi = Math.max(hi, t); }
-    lo -= 1.2; hi += 1.2;
-    return {
-      x: scale(r.grid[0], r.grid[r.grid.length - 1], MARGIN.left, view.width - MARGIN.right),
-      y: scale(lo, hi, view.height - MARGIN.bottom, MARGIN.top),
-    };
-  }
-
-  band(i) {
-    const r = this.result, G = r.grid.length;
+  /** Method i's ±2σ band as marks (mean, dashed edges, fill); HMC's as the thinner reference. */
+  bandMarks(i, reference = false) {
+    const r = this.result, G = r.grid.length, m = METHODS[i];
     const mean = r.bands.subarray(i * 2 * G, i * 2 * G + G);
     const std = r.bands.subarray(i * 2 * G + G, (i + 1) * 2 * G);
-    return Number.isFinite(std[0]) ? { mean, std } : null;
+    if (!Number.isFinite(std[0])) return [];
+    const hi = mean.map((v, k) => v + 2 * std[k]), lo = mean.map((v, k) => v - 2 * std[k]);
+    const edge = { type: 'line', x: r.grid, colour: m.colour, width: reference ? 1 : m.edge ?? 1, dash: m.dash ?? [4, 3] };
+    return [
+      { type: 'band', label: m.label, fill: m.fill, x: r.grid, lo, hi },
+      { ...edge, y: hi }, { ...edge, y: lo },
+      { type: 'line', label: m.label, colour: m.colour, width: reference ? 1 : 2, x: r.grid, y: mean },
+    ];
   }
 
-  drawBand(ctx, s, i, { fill, colour, width = 2, edge = 1, dash = [4, 3] }) {
-    const b = this.band(i);
-    if (!b) return;
-    const g = this.result.grid, G = g.length;
-    ctx.fillStyle = fill;
-    ctx.beginPath();
-    for (let k = 0; k < G; k++) ctx.lineTo(s.x(g[k]), s.y(b.mean[k] + 2 * b.std[k]));
-    for (let k = G - 1; k >= 0; k--) ctx.lineTo(s.x(g[k]), s.y(b.mean[k] - 2 * b.std[k]));
-    ctx.closePath();
-    ctx.fill();
-    ctx.strokeStyle = colour;
-    ctx.lineWidth = edge;
-    ctx.setLineDash(dash);
-    polyline(ctx, G, (k) => s.x(g[k]), (k) => s.y(b.mean[k] + 2 * b.std[k]));
-    polyline(ctx, G, (k) => s.x(g[k]), (k) => s.y(b.mean[k] - 2 * b.std[k]));
-    ctx.setLineDash([]);
-    ctx.lineWidth = width;
-    polyline(ctx, G, (k) => s.x(g[k]), (k) => s.y(b.mean[k]));
+  /**
+   * Public API: the figure as data (www/lib/plot.js). Side by side: one panel per method shown,
+   * with the gap between the clusters shaded (where the core measures the width "between": its
+   * grid runs widened by half a grid step), HMC's band behind as the reference, the method's
+   * band and the data. Overlaid: one panel, HMC at the back and MAP in front.
+   */
+  scene() {
+    const r = this.result;
+    if (!r || !this.shown) return null;
+    const g = r.grid, half = (g[1] - g[0]) / 2;
+    let lo = -1.5, hi = 1.5;
+    for (const t of r.targets) { lo = Math.min(lo, t); hi = Math.max(hi, t); }
+    const y = [lo - 1.2, hi + 1.2];
+    const gap = (this.snapshot?.betweenIntervals ?? []).map(([a, b]) => ({ type: 'band', label: GAP, fill: GAP_FILL, x: [a - half, b + half], lo: [y[0], y[0]], hi: [y[1], y[1]] }));
+    // The data: black dots on a white rim.
+    const data = [{ type: 'dots', colour: '#fff', r: 3.7, x: r.inputs, y: r.targets }, { type: 'dots', label: 'data', colour: '#111', r: 2.7, x: r.inputs, y: r.targets }];
+    const panel = (id, title, bands) => ({ id, title, x: { label: 'input x', domain: [g[0], g.at(-1)] }, y: { label: 'target t', domain: y }, marks: [...gap, ...bands, ...data] });
+    const panels = this.view === 'overlay'
+      ? [panel('overlay', 'All methods overlaid', [4, 3, 2, 1, 0].filter((i) => this.shown[i]).flatMap((i) => this.bandMarks(i)))]
+      : PANEL_ORDER.filter((i) => this.shown[i]).map((i) => panel(String(i), METHODS[i].label, [...(i === HMC ? [] : this.bandMarks(HMC, true)), ...this.bandMarks(i)]));
+    if (!panels.length) return null;
+    const done = this.snapshot?.bands.every((b) => b.ready);
+    return {
+      title: 'Predictive mean and ±2σ band of a new target: MAP, Laplace, Bayes by Backprop, MC dropout and HMC', columns: 3,
+      caption: `${CLAIM}${done ? ` This run: ${verdictOf(this.snapshot.bands, this.valid)}` : ''}`, panels,
+    };
   }
 
   updateLegend() {
     this.$('.view-legend').textContent = this.view === 'overlay'
-      ? 'overlaid: every method ticked above on one plot, HMC’s grey band at the back'
-      : 'grey band, black line: HMC (the gold standard), also behind every other panel';
-  }
-
-  drawPanel(view, methods, { reference = false } = {}) {
-    const ctx = view.ctx, s = this.scales(view);
-    view.clear('#fff');
-    if (!s) return;
-    drawAxes(ctx, { x: s.x, y: s.y, xLabel: 'input x', yLabel: 'target t', grid: true });
-    ctx.save();
-    ctx.beginPath(); ctx.rect(s.x.range[0], s.y.range[1], s.x.range[1] - s.x.range[0], s.y.range[0] - s.y.range[1]); ctx.clip();
-    // The gap between the clusters, where the core measures the width "between" (its grid runs,
-    // widened by half a grid step on each side).
-    const g = this.result.grid, half = (g[1] - g[0]) / 2;
-    ctx.fillStyle = GAP_FILL;
-    for (const [a, b] of this.snapshot?.betweenIntervals ?? []) {
-      ctx.fillRect(s.x(a - half), s.y.range[1], s.x(b + half) - s.x(a - half), s.y.range[0] - s.y.range[1]);
-    }
-    // The reference: HMC's own grey band and black edge, with a thinner mean line.
-    if (reference) this.drawBand(ctx, s, HMC, { ...METHODS[HMC], width: 1, edge: 1 });
-    for (const i of methods) this.drawBand(ctx, s, i, METHODS[i]);
-    const { inputs, targets } = this.result;
-    ctx.fillStyle = '#111';
-    ctx.strokeStyle = '#fff';
-    ctx.lineWidth = 1;
-    for (let k = 0; k < inputs.length; k++) {
-      ctx.beginPath(); ctx.arc(s.x(inputs[k]), s.y(targets[k]), 3.2, 0, 2 * Math.PI); ctx.fill(); ctx.stroke();
-    }
-    ctx.restore();
+      ? 'overlaid: every method ticked above on one plot, HMC’s grey band at the back; click the plot to add a point'
+      : 'grey band, black line: HMC (the gold standard), also behind every other panel; click a plot to add a point';
   }
 
   draw() {
-    if (!this.overlay || !this.result) return;
-    if (this.view === 'overlay') {
-      // HMC (the reference) first, MAP last, so the narrow bands stay visible on top.
-      const order = [4, 3, 2, 1, 0].filter((i) => this.shown[i]);
-      this.drawPanel(this.overlay, order);
-    } else {
-      this.panels.forEach((p, i) => {
-        p.canvas.closest('figure').hidden = !this.shown[i];
-        if (this.shown[i]) this.drawPanel(p, [i], { reference: i !== HMC });
-      });
-    }
+    if (!this.figure) return;
+    for (const [i, m] of METHODS.entries()) this.$(`.multiples figure[data-method="${m.key}"]`).hidden = !this.shown[i];
+    this.figure.draw();
   }
 
   updateReadout() {

@@ -16,8 +16,8 @@
 //
 // Embed: <script type="module" src=".../www/widgets/bbb-linreg.js"></script>
 //        <noiselab-bbb-linreg feature-correlation="0.8" local-reparam="on"></noiselab-bbb-linreg>
-import { NoiselabWidget } from '../lib/widget.js';
-import { Surface, scale, drawAxes, polyline, OKABE_ITO as C, ticks } from '../lib/plot.js';
+import { RunWidget } from '../lib/run-widget.js';
+import { Figure, OKABE_ITO as C, pointsOf, hullOf, steadyBox } from '../lib/plot.js';
 
 const CSS = `
 .trio { display: grid; grid-template-columns: repeat(3, minmax(0, 1fr)); gap: 10px; }
@@ -25,9 +25,7 @@ const CSS = `
 canvas { aspect-ratio: 1 / 0.85; }
 .plot-note { font-size: 12px; color: #444; margin: 2px 0 0; min-height: 1em; }
 `;
-let sheet;
 
-const MARGIN = { left: 58, right: 26, top: 12, bottom: 42 };
 const Q = C.vermillion; // q, the run
 const MF = C.blue; // the mean-field optimum
 const EXACT = '#000'; // the exact posterior
@@ -36,36 +34,13 @@ const SAMPLES = 200; // draws from q in the weight plane
 const fmt = (v, d = 3) => (Number.isFinite(Number(v)) ? Number(v).toFixed(d) : '—');
 const num = (v) => (v === null || v === undefined ? NaN : Number(v));
 const list = (a, d = 3) => Array.from(a ?? [], (v) => fmt(num(v), d)).join(', ');
-const sup = (e) => String(e).replace('-', '⁻').replace(/\d/g, (c) => '⁰¹²³⁴⁵⁶⁷⁸⁹'[c]);
-const logLabel = (e) => (e === 0 ? '1' : e === 1 ? '10' : `10${sup(e)}`);
+const TITLES = { elbo: 'ELBO gap ln p(D) − F(q) = KL(q‖p(w|D))', std: 'Learned stds sⱼ of q', plane: 'Weight space (2σ ellipses)' };
+const CLAIM = 'Bayes by Backprop (Blundell et al., 2015) fits a factorized Gaussian whose ELBO climbs to ln p(D) minus the mean-field gap and no further, with learned standard deviations below the true marginal ones: mean field underestimates the variance of correlated weights.';
 
-function rgba(hex, a) {
-  const n = parseInt(hex.slice(1), 16);
-  return `rgba(${(n >> 16) & 255}, ${(n >> 8) & 255}, ${n & 255}, ${a})`;
-}
-
-/** Axes with a log-10 y axis: `ly` maps log10(value) to pixels, ticks at whole decades. */
-function logAxes(ctx, x, ly, xLabel, yLabel) {
-  const [e0, e1] = ly.domain;
-  const decades = [];
-  for (let e = Math.ceil(e0); e <= Math.floor(e1); e++) decades.push(e);
-  drawAxes(ctx, { x, y: ly, xLabel, yLabel, yTicks: [], grid: false });
-  ctx.save();
-  ctx.font = '11px system-ui, -apple-system, "Segoe UI", sans-serif';
-  ctx.textAlign = 'right'; ctx.textBaseline = 'middle';
-  for (const e of decades) {
-    const py = Math.round(ly(e)) + 0.5;
-    ctx.strokeStyle = 'rgba(0,0,0,0.08)';
-    ctx.beginPath(); ctx.moveTo(x.range[0], py); ctx.lineTo(x.range[1], py); ctx.stroke();
-    ctx.strokeStyle = '#333'; ctx.fillStyle = '#333';
-    ctx.beginPath(); ctx.moveTo(x.range[0] - 4, py); ctx.lineTo(x.range[0], py); ctx.stroke();
-    ctx.fillText(logLabel(e), x.range[0] - 6, py);
-  }
-  ctx.restore();
-}
-
-class NoiselabBbbLinreg extends NoiselabWidget {
-  static kind = 'bbbLinreg';
+class NoiselabBbbLinreg extends RunWidget {
+  static css = CSS;
+  static displayFields = ['speed', 'firstWeight', 'secondWeight'];
+  static computeAhead = true;
   static uiFields = [
     { name: 'speed', label: 'speed (steps per frame)', min: 1, max: 500, default: 10, help: 'Steps computed per animation frame when playing.' },
     { name: 'firstWeight', label: 'horizontal axis: weight', min: 1, max: 10, default: 1, help: 'Which weight w_i is on the horizontal axis of the weight-space plot (1 to D).' },
@@ -92,111 +67,53 @@ class NoiselabBbbLinreg extends NoiselabWidget {
     },
   ];
 
-  extraSheets() {
-    if (!sheet) { sheet = new CSSStyleSheet(); sheet.replaceSync(CSS); }
-    return [sheet];
-  }
-
   renderFigure() {
+    const panel = (id, label, note) => `<div><div class="plot-head"><strong>${TITLES[id]}</strong>${note}</div>
+          <canvas data-panel="${id}" class="${id}" role="img" aria-label="${label}"></canvas>
+          <div class="legend" data-panel="${id}" aria-hidden="true"></div></div>`;
     return `
       <div class="trio">
-        <div><div class="plot-head"><strong>ELBO gap ln p(D) − F(q) = KL(q‖p(w|D))</strong><span>nats, log scale</span></div>
-          <canvas class="elbo" role="img" aria-label="ELBO gap over training"></canvas>
-          <div class="legend" aria-hidden="true">
-            <span><i class="swatch" style="border-color:${Q}"></i>q: ln p(D) − F(q), exact at μ, s</span>
-            <span><i class="swatch dashed" style="border-color:${MF}"></i>mean-field floor ½(Σ ln P<sub>jj</sub> − ln det P)</span>
-            <span>0 (off the log scale) = the exact posterior</span>
-          </div></div>
-        <div><div class="plot-head"><strong>Learned stds s<sub>j</sub> of q</strong><span>weight units</span></div>
-          <canvas class="std" role="img" aria-label="learned standard deviations over training"></canvas>
-          <div class="legend" aria-hidden="true">
-            <span><i class="swatch" style="border-color:${Q}"></i>q: s<sub>j</sub> (labelled s1, s2, …)</span>
-            <span><i class="swatch dashed" style="border-color:${MF}"></i>mean-field optimum 1/√P<sub>jj</sub></span>
-            <span><i class="swatch dashed thin" style="border-color:${EXACT}"></i>exact posterior: true marginal √(P⁻¹)<sub>jj</sub></span>
-          </div></div>
-        <div><div class="plot-head"><strong>Weight space (2σ ellipses)</strong><span class="axes-note"></span></div>
-          <canvas class="plane" role="img" aria-label="posterior and q ellipses"></canvas>
-          <div class="legend" aria-hidden="true">
-            <span><i class="swatch" style="border-color:${EXACT}"></i>exact posterior N(m, P⁻¹) (+ its mean)</span>
-            <span><i class="swatch dashed" style="border-color:${MF}"></i>mean-field optimum</span>
-            <span><i class="swatch" style="border-color:${Q}"></i>q = N(μ, diag s²); dots: ${SAMPLES} draws w = μ + s⊙ε (the same ε at every step)</span>
-            <span><b style="color:${ML}">×</b> w<sub>ML</sub></span>
-          </div></div>
+        ${panel('elbo', 'ELBO gap over training', '<span>nats, log scale</span>')}
+        ${panel('std', 'learned standard deviations over training', '<span>weight units</span>')}
+        ${panel('plane', 'posterior and q ellipses', '<span class="axes-note"></span>')}
       </div>
       <p class="plot-note run-note"></p>`;
   }
 
   async onReady() {
-    this.views = ['elbo', 'std', 'plane'].map((c) => new Surface(this.$(`canvas.${c}`), () => this.draw()));
+    this.figure = new Figure(this);
     this.draw();
   }
 
-  modelSettings() {
-    return Object.fromEntries(this.fields.map((f) => [f.name, this.valid[f.name]]));
-  }
-
+  /** The weights on the plane's axes (0-based), and the number of draws from q shown. */
   axes() {
-    return [Number(this.valid.firstWeight) - 1, Number(this.valid.secondWeight) - 1];
+    return { i: this.valid.firstWeight - 1, j: this.valid.secondWeight - 1, count: SAMPLES };
   }
 
-  async onApplied(changed, initial) {
-    const model = changed.filter((n) => !['speed', 'firstWeight', 'secondWeight'].includes(n));
-    if (!model.length) {
-      if (changed.some((n) => n === 'firstWeight' || n === 'secondWeight') && this.hist) {
-        const [i, j] = this.axes();
-        Object.assign(this.view, await this.worker.request('method', { handle: this.handle, name: 'axes', i, j, count: SAMPLES }));
-        this.box = null;
-        this.draw();
-        this.updateReadout();
-      }
-      return;
+  async onDisplayChange(changed) {
+    if (changed.some((n) => n === 'firstWeight' || n === 'secondWeight') && this.hist) {
+      Object.assign(this.view, await this.method('axes', this.axes()));
+      this.box = null;
+      this.draw();
+      this.updateReadout();
     }
-    const wasPlaying = this.playing && !initial;
-    this.pause();
-    const result = await this.worker.request('create', { kind: 'bbbLinreg', handle: this.handle, settings: this.modelSettings() });
-    const [i, j] = this.axes();
-    Object.assign(result, await this.worker.request('method', { handle: this.handle, name: 'axes', i, j, count: SAMPLES }));
-    this.startBuffers(result);
-    // Watching the animation: the new run plays from step 0. Otherwise it is computed at once.
-    if (wasPlaying) this.play(); else await this.computeAhead();
   }
 
-  startBuffers(result) {
-    this.K = this.historyFields.length;
-    this.D = result.snapshot.mean.length;
-    const rows = Number(result.snapshot.totalSteps) + 1;
-    this.hist = new Float64Array(rows * this.K);
-    this.params = new Float64Array(rows * 2 * this.D);
-    this.rows = 0;
+  async firstFrame(r) {
+    return Object.assign(r, await this.method('axes', this.axes()));
+  }
+
+  onRunStart(r) {
+    this.D = r.snapshot.mean.length;
+    this.params = new Float64Array((Number(r.snapshot.totalSteps) + 1) * 2 * this.D);
     this.box = null;
-    this.showMessage('');
-    this.ingest(result);
   }
 
-  ingest(r) {
-    this.hist.set(r.history, r.from * this.K);
+  onFrame(r) {
     this.params.set(r.parameters, r.from * 2 * this.D);
-    this.rows = r.from + r.history.length / this.K;
     this.view = r;
-    this.snapshot = r.snapshot;
     this.draw();
     this.updateReadout();
-    this.dispatchEvent(new CustomEvent('noiselab-frame', { detail: r.snapshot, bubbles: true, composed: true }));
-  }
-
-  /** Play; a finished run plays again from step 0 (the figure shows finished runs at first). */
-  play() {
-    if (this.isReady && !this.playing && !this.broken && this.snapshot?.stopReason === 'done') {
-      this.replaying = (async () => { await this.settled(); await this.onReset(); super.play(); })().catch((err) => this.fail(err));
-      return;
-    }
-    super.play();
-  }
-
-  async tick() {
-    const r = await this.worker.request('advance', { handle: this.handle, steps: Number(this.valid.speed), budgetMs: 12 });
-    this.ingest(r);
-    if (r.snapshot.stopReason) this.onStopped(r.snapshot);
   }
 
   onStopped(s, quiet = false) {
@@ -208,120 +125,9 @@ class NoiselabBbbLinreg extends NoiselabWidget {
     }
   }
 
-  onPaused() { this.draw(); this.updateReadout(); }
-
-  /** Public API: one step. */
-  async stepOnce() {
-    await this.settled();
-    const r = await this.worker.request('advance', { handle: this.handle, steps: 1 });
-    this.ingest(r);
-    if (r.snapshot.stopReason) this.onStopped(r.snapshot);
-  }
-
-  /** Public API: run to the end (budgeted slices; the page stays responsive). */
-  async runToEnd() {
-    await this.settled();
-    this.pause();
-    for (;;) {
-      const r = await this.worker.request('advance', { handle: this.handle, steps: 1e9, budgetMs: 30 });
-      this.ingest(r);
-      if (r.snapshot.stopReason) { this.onStopped(r.snapshot); return r.snapshot; }
-      await new Promise(requestAnimationFrame);
-    }
-  }
-
-  async onReset() {
-    // The worker keeps the axes and the number of draws from q across a reset.
-    this.startBuffers(await this.worker.request('reset', { handle: this.handle }));
-  }
-
   // ---- drawing ------------------------------------------------------------------------------
 
-  /** What each panel shows (data units), set as it is drawn: `{gap: [lo, hi] nats (log
-      axis), std: [0, hi], plane: [x0, x1, y0, y1]}`. Read by the tests. */
-  draw() {
-    if (!this.views || !this.view || !this.rows) return;
-    this.drawGap();
-    this.drawStd();
-    this.drawPlane();
-  }
-
-  clipTo(ctx, x, y) {
-    ctx.save();
-    ctx.beginPath(); ctx.rect(x.range[0], y.range[1], x.range[1] - x.range[0], y.range[0] - y.range[1]); ctx.clip();
-  }
-
-  hline(ctx, x, yv, colour, dash, width = 1.6) {
-    if (!Number.isFinite(yv)) return;
-    ctx.strokeStyle = colour; ctx.lineWidth = width; ctx.setLineDash(dash);
-    ctx.beginPath(); ctx.moveTo(x.range[0], yv); ctx.lineTo(x.range[1], yv); ctx.stroke();
-    ctx.setLineDash([]);
-  }
-
-  /** ln p(D) − F over the steps on a log axis: from the first value (step 0) down to below the
-      mean-field floor, so the whole descent and the floor are on screen from the first frame. */
-  drawGap() {
-    const v = this.views[0], ctx = v.ctx;
-    v.clear('#fff');
-    const ref = this.view.reference, K = this.K, H = this.hist, c = this.col.elbo;
-    const logZ = num(ref.logEvidence), floor = num(ref.meanFieldGap);
-    let lo = Infinity, hi = -Infinity;
-    for (let r = 0; r < this.rows; r++) {
-      const g = logZ - H[r * K + c];
-      if (Number.isFinite(g) && g > 0) { lo = Math.min(lo, g); hi = Math.max(hi, g); }
-    }
-    if (floor > 0) { lo = Math.min(lo, floor); hi = Math.max(hi, floor); }
-    if (!Number.isFinite(lo)) { lo = 0.01; hi = 100; }
-    const e0 = Math.floor(Math.log10(Math.max(lo, 1e-4)) - 0.05);
-    const e1 = Math.max(Math.ceil(Math.log10(hi) + 0.05), e0 + 1);
-    const x = scale(0, Math.max(1, Number(this.snapshot.totalSteps)), MARGIN.left, v.width - MARGIN.right);
-    const ly = scale(e0, e1, v.height - MARGIN.bottom, MARGIN.top);
-    this.ranges = { ...this.ranges, gap: [10 ** e0, 10 ** e1] };
-    const y = (g) => (g > 0 ? ly(Math.max(Math.log10(g), e0)) : NaN);
-    logAxes(ctx, x, ly, 'step (iterations)', 'ln p(D) − F(q)  (nats)');
-    this.clipTo(ctx, x, ly);
-    this.hline(ctx, x, y(floor), MF, [7, 4], 2);
-    ctx.strokeStyle = Q; ctx.lineWidth = 2.2;
-    polyline(ctx, this.rows, (r) => x(H[r * K]), (r) => y(logZ - H[r * K + c]), 800);
-    // The current step as a dot, so step 0 (a single point) shows too.
-    const g = logZ - num(this.snapshot.elbo);
-    if (g > 0) { ctx.fillStyle = Q; ctx.beginPath(); ctx.arc(x(Number(this.snapshot.stepsDone)), y(g), 3.5, 0, 2 * Math.PI); ctx.fill(); }
-    ctx.restore();
-  }
-
-  drawStd() {
-    const v = this.views[1], ctx = v.ctx;
-    v.clear('#fff');
-    const ref = this.view.reference, D = this.D, P = this.params;
-    let hi = 0;
-    for (let j = 0; j < D; j++) hi = Math.max(hi, num(ref.marginalStd[j]), num(ref.meanFieldStd[j]));
-    for (let r = 0; r < this.rows; r++) for (let j = 0; j < D; j++) { const s = P[r * 2 * D + D + j]; if (Number.isFinite(s)) hi = Math.max(hi, s); }
-    hi = hi * 1.08 || 1;
-    const x = scale(0, Math.max(1, Number(this.snapshot.totalSteps)), MARGIN.left, v.width - MARGIN.right);
-    const y = scale(0, hi, v.height - MARGIN.bottom, MARGIN.top);
-    this.ranges = { ...this.ranges, std: [0, hi] };
-    drawAxes(ctx, { x, y, xLabel: 'step (iterations)', yLabel: 'std of q (weight units)', yTicks: ticks(0, hi, 5), grid: true });
-    this.clipTo(ctx, x, y);
-    for (let j = 0; j < D; j++) {
-      this.hline(ctx, x, y(num(ref.meanFieldStd[j])), MF, [7, 4], 1.8);
-      this.hline(ctx, x, y(num(ref.marginalStd[j])), EXACT, [2, 3], 1.4);
-      ctx.strokeStyle = Q; ctx.lineWidth = 2;
-      polyline(ctx, this.rows, (r) => x(r), (r) => y(P[r * 2 * D + D + j]), 800);
-    }
-    ctx.restore();
-    // Each s_j's current value as a dot (so step 0 shows too), labelled at the right, so the
-    // weights can be told apart.
-    ctx.save();
-    ctx.fillStyle = Q; ctx.font = '11px system-ui, sans-serif'; ctx.textBaseline = 'middle';
-    const last = this.rows - 1;
-    for (let j = 0; j < Math.min(D, 10); j++) {
-      const s = P[last * 2 * D + D + j];
-      if (!Number.isFinite(s) || s > hi) continue;
-      ctx.beginPath(); ctx.arc(x(last), y(s), 3, 0, 2 * Math.PI); ctx.fill();
-      ctx.fillText(`s${j + 1}`, Math.min(x(last) + 5, v.width - MARGIN.right + 2), y(s) + (j % 2 ? 6 : -6));
-    }
-    ctx.restore();
-  }
+  draw() { this.figure?.draw(); }
 
   /** The plane's box: it holds the exact posterior's and the mean-field ellipses, q's ellipse
       and w_ML, within the box of step 0 (q₀ = N(0, s₀²I) and the posterior), so q at
@@ -330,74 +136,89 @@ class NoiselabBbbLinreg extends NoiselabWidget {
   planeBox() {
     const E = this.view.ellipses, n = this.view.ellipsePoints;
     const [i, j] = this.view.axes;
-    const hull = (b, px, py) => { if (Number.isFinite(px) && Number.isFinite(py)) { b[0] = Math.min(b[0], px); b[1] = Math.max(b[1], px); b[2] = Math.min(b[2], py); b[3] = Math.max(b[3], py); } };
-    const want = [Infinity, -Infinity, Infinity, -Infinity];
-    for (let k = 0; k < 3 * n; k++) hull(want, E[2 * k], E[2 * k + 1]);
-    const ml = this.view.reference.maxLikelihood;
-    if (ml) hull(want, num(ml[i]), num(ml[j]));
-    const start = [Infinity, -Infinity, Infinity, -Infinity];
-    for (let k = 0; k < 2 * n; k++) hull(start, E[2 * k], E[2 * k + 1]);
-    const r0 = 2 * Number(this.valid.initStd);
-    hull(start, -r0, -r0); hull(start, r0, r0);
-    if (ml) hull(start, num(ml[i]), num(ml[j]));
+    const ml = this.view.reference.maxLikelihood, mlPoint = ml ? [num(ml[i]), num(ml[j])] : [];
+    const r0 = 2 * this.valid.initStd;
+    const want = hullOf(E.slice(0, 6 * n), mlPoint), start = hullOf(E.slice(0, 4 * n), [-r0, -r0, r0, r0], mlPoint);
     const target = [Math.max(want[0], start[0]), Math.min(want[1], start[1]), Math.max(want[2], start[2]), Math.min(want[3], start[3])];
-    if (!(target[1] > target[0]) || !(target[3] > target[2])) return this.box ?? [-1, 1, -1, 1];
-    const square = (b) => {
-      const cx = (b[0] + b[1]) / 2, cy = (b[2] + b[3]) / 2;
-      const h = Math.max(b[1] - b[0], b[3] - b[2], 1e-6) * 0.56;
-      return [cx - h, cx + h, cy - h, cy + h];
-    };
-    const b = this.box;
-    const inside = b && target[0] >= b[0] && target[1] <= b[1] && target[2] >= b[2] && target[3] <= b[3];
-    const big = b && Math.max(target[1] - target[0], target[3] - target[2]) > 0.6 * (b[1] - b[0]) / 1.12;
-    if (!inside || !big) this.box = square(target);
-    return this.box;
+    this.box = steadyBox(this.box, target);
+    return this.box ?? [-1, 1, -1, 1];
   }
 
-  drawPlane() {
-    const v = this.views[2], ctx = v.ctx;
-    v.clear('#fff');
+  /**
+   * Public API: the figure as data (www/lib/plot.js). Left, ln p(D) − F over the steps on a log
+   * axis, from the first value (step 0) down to below the mean-field floor, so the whole descent
+   * and the floor are on screen from the first frame. Middle, each s_j over the steps against
+   * 1/√P_jj and √(P⁻¹)_jj. Right, the weight plane: the ellipses, q's draws, the means and w_ML.
+   */
+  scene() {
+    if (!this.view || !this.rows) return null;
+    const s = this.snapshot, ref = this.view.reference, D = this.D, rows = this.rows, last = rows - 1;
+    const steps = { domain: [0, Math.max(1, Number(s.totalSteps))], label: 'step (iterations)' };
+    const step = this.column('step');
+    // The gap panel's decades.
+    const logZ = num(ref.logEvidence), floor = num(ref.meanFieldGap);
+    const gap = this.column('elbo').map((f) => logZ - f);
+    let lo = Infinity, hi = -Infinity;
+    for (const g of [...gap, floor]) if (Number.isFinite(g) && g > 0) { lo = Math.min(lo, g); hi = Math.max(hi, g); }
+    if (!Number.isFinite(lo)) { lo = 0.01; hi = 100; }
+    const e0 = Math.floor(Math.log10(Math.max(lo, 1e-4)) - 0.05);
+    const e1 = Math.max(Math.ceil(Math.log10(hi) + 0.05), e0 + 1);
+    // The std panel: s_j of every row; the labels s1, s2, … of the first ten.
+    const std = Array.from({ length: D }, (_, j) => Array.from({ length: rows }, (_, r) => this.params[r * 2 * D + D + j]));
+    const now = std.map((v) => v[last]).slice(0, 10);
+    const shown = now.map((v, j) => j).filter((j) => Number.isFinite(now[j]));
+    return {
+      title: 'Bayes by Backprop on Bayesian linear regression, against the closed forms',
+      caption: `${CLAIM} ${this.verdict()}`,
+      panels: [{
+        id: 'elbo', title: TITLES.elbo, x: steps, margin: { right: 26 },
+        y: { label: 'ln p(D) − F(q)  (nats)', scale: 'log', domain: [10 ** e0, 10 ** e1] },
+        marks: [
+          ...(floor > 0 ? [{ type: 'rule', y: floor, colour: MF, dash: [7, 4], width: 2, label: 'mean-field floor ½(Σ ln Pⱼⱼ − ln det P)' }] : []),
+          { type: 'line', x: step, y: gap, colour: Q, width: 2.2, maxPoints: 800, label: 'q: ln p(D) − F(q), exact at μ, s' },
+          // The current step as a dot, so step 0 (a single point) shows too.
+          { type: 'dots', x: [Number(s.stepsDone)], y: [logZ - num(s.elbo)], colour: Q, r: 3.5 },
+          { type: 'key', label: '0 (off the log scale) = the exact posterior' },
+        ],
+      }, {
+        id: 'std', title: TITLES.std, x: steps, margin: { right: 26 },
+        y: { label: 'std of q (weight units)', domain: [0, null], pad: 0.08 },
+        marks: [
+          ...std.flatMap((v, j) => [
+            { type: 'rule', y: num(ref.meanFieldStd[j]), colour: MF, dash: [7, 4], width: 1.8, label: 'mean-field optimum 1/√Pⱼⱼ' },
+            { type: 'rule', y: num(ref.marginalStd[j]), colour: EXACT, dash: [2, 3], width: 1.4, label: 'exact posterior: true marginal √(P⁻¹)ⱼⱼ' },
+            { type: 'line', x: step, y: v, colour: Q, width: 2, maxPoints: 800, label: 'q: sⱼ (labelled s1, s2, …)' },
+          ]),
+          // Each s_j's current value as a dot (so step 0 shows too), labelled at the right.
+          { type: 'dots', x: shown.map(() => step[last]), y: shown.map((j) => now[j]), colour: Q },
+          ...shown.map((j) => ({ type: 'text', x: step[last], y: now[j], dx: 5, dy: j % 2 ? 6 : -6, colour: Q, text: `s${j + 1}` })),
+        ],
+      }, this.plane()],
+    };
+  }
+
+  /** The weight-space panel of the scene. */
+  plane() {
     const [i, j] = this.view.axes;
     const E = this.view.ellipses, n = this.view.ellipsePoints;
-    this.setLive(this.$('.axes-note'), E.length ? `w${i + 1} vs w${j + 1} of D = ${this.D}` : 'choose two different weights (1 to D)', 'text');
     const [bx0, bx1, by0, by1] = E.length ? this.planeBox() : [-1, 1, -1, 1];
-    const x = scale(bx0, bx1, MARGIN.left, v.width - MARGIN.right);
-    const y = scale(by0, by1, v.height - MARGIN.bottom, MARGIN.top);
-    this.ranges = { ...this.ranges, plane: [bx0, bx1, by0, by1] };
-    drawAxes(ctx, { x, y, xLabel: `weight w${i + 1}`, yLabel: `weight w${j + 1}`, xTicks: ticks(bx0, bx1, 5), yTicks: ticks(by0, by1, 5), grid: true });
-    if (!E.length) return;
-    this.clipTo(ctx, x, y);
-    const ring = (k) => [(p) => x(E[2 * (k * n + p)]), (p) => y(E[2 * (k * n + p) + 1])];
-    const [tx, ty] = ring(0);
-    ctx.beginPath();
-    for (let p = 0; p < n; p++) (p ? ctx.lineTo : ctx.moveTo).call(ctx, tx(p), ty(p));
-    ctx.fillStyle = 'rgba(0, 0, 0, 0.07)'; ctx.fill();
-    // Draws from q under the ellipses.
-    const S = this.view.samples ?? [];
-    ctx.fillStyle = rgba(Q, 0.35);
-    ctx.beginPath();
-    for (let k = 0; k + 1 < S.length; k += 2) {
-      const px = x(S[k]), py = y(S[k + 1]);
-      if (Number.isFinite(px) && Number.isFinite(py)) ctx.rect(px - 1.5, py - 1.5, 3, 3);
-    }
-    ctx.fill();
-    ctx.lineJoin = 'round';
-    ctx.strokeStyle = EXACT; ctx.lineWidth = 2.5; polyline(ctx, n, tx, ty);
-    const [mx, my] = ring(1);
-    ctx.strokeStyle = MF; ctx.lineWidth = 2; ctx.setLineDash([7, 4]); polyline(ctx, n, mx, my);
-    const [qx, qy] = ring(2);
-    ctx.strokeStyle = Q; ctx.lineWidth = 2.5; ctx.setLineDash([]); polyline(ctx, n, qx, qy);
-    const s = this.snapshot, ref = this.view.reference, m = ref.posteriorMean;
-    ctx.fillStyle = Q; ctx.beginPath(); ctx.arc(x(num(s.mean[i])), y(num(s.mean[j])), 4, 0, 2 * Math.PI); ctx.fill();
-    const cx = x(num(m[i])), cy = y(num(m[j]));
-    ctx.strokeStyle = EXACT; ctx.lineWidth = 2;
-    ctx.beginPath(); ctx.moveTo(cx - 6, cy); ctx.lineTo(cx + 6, cy); ctx.moveTo(cx, cy - 6); ctx.lineTo(cx, cy + 6); ctx.stroke();
-    if (ref.maxLikelihood) {
-      const ux = x(num(ref.maxLikelihood[i])), uy = y(num(ref.maxLikelihood[j]));
-      ctx.strokeStyle = ML; ctx.lineWidth = 2.2;
-      ctx.beginPath(); ctx.moveTo(ux - 5, uy - 5); ctx.lineTo(ux + 5, uy + 5); ctx.moveTo(ux - 5, uy + 5); ctx.lineTo(ux + 5, uy - 5); ctx.stroke();
-    }
-    ctx.restore();
+    const panel = { id: 'plane', title: TITLES.plane, x: { label: `weight w${i + 1}`, domain: [bx0, bx1] }, y: { label: `weight w${j + 1}`, domain: [by0, by1] }, marks: [] };
+    if (!E.length) return panel;
+    const exact = pointsOf(E, 0, n), S = this.view.samples ?? [];
+    const s = this.snapshot, ref = this.view.reference, m = ref.posteriorMean, ml = ref.maxLikelihood;
+    const qLabel = `q = N(μ, diag s²); dots: ${SAMPLES} draws w = μ + s⊙ε (the same ε at every step)`;
+    panel.marks = [
+      // A closed ring filled down to its first point's height is its inside.
+      { type: 'line', ...exact, base: exact.y[0], fill: 'rgba(0, 0, 0, 0.07)', width: 0 },
+      { type: 'dots', ...pointsOf(S, 0, S.length / 2), colour: Q, opacity: 0.35, shape: 'square', r: 1.72, label: qLabel },
+      { type: 'line', ...exact, colour: EXACT, width: 2.5, label: 'exact posterior N(m, P⁻¹) (+ its mean)' },
+      { type: 'line', ...pointsOf(E, n, n), colour: MF, width: 2, dash: [7, 4], label: 'mean-field optimum' },
+      { type: 'line', ...pointsOf(E, 2 * n, n), colour: Q, width: 2.5, label: qLabel },
+      { type: 'dots', x: [num(s.mean[i])], y: [num(s.mean[j])], colour: Q, r: 4 },
+      { type: 'dots', x: [num(m[i])], y: [num(m[j])], shape: 'plus', r: 4.8, width: 2, colour: EXACT },
+      ...(ml ? [{ type: 'dots', x: [num(ml[i])], y: [num(ml[j])], colour: ML, shape: 'cross', r: 5, width: 2.2, label: 'w_ML' }] : []),
+    ];
+    return panel;
   }
 
   // ---- readout and verdict --------------------------------------------------------------------
@@ -460,14 +281,13 @@ class NoiselabBbbLinreg extends NoiselabWidget {
     this.setLive(this.$('canvas.elbo'), `ELBO gap ln p(D) − F on a log scale: ${fmt(num(s.gap), 3)} nats at step ${s.stepsDone}; mean-field floor ${fmt(num(ref.meanFieldGap), 3)} nats; ln p(D) = ${fmt(num(ref.logEvidence), 3)}.`, 'aria-label');
     this.setLive(this.$('canvas.std'), `Stds of q: ${list(s.std)}; mean-field optimum ${list(ref.meanFieldStd)}; true marginals ${list(ref.marginalStd)}.`, 'aria-label');
     const [i, j] = this.view.axes;
+    this.setLive(this.$('.axes-note'), this.view.ellipses.length ? `w${i + 1} vs w${j + 1} of D = ${this.D}` : 'choose two different weights (1 to D)', 'text');
     this.setLive(this.$('canvas.plane'), `Weights w${i + 1} and w${j + 1}: the exact posterior's 2σ ellipse, the mean-field optimum's and q's (axis-aligned) with ${SAMPLES} draws from q at step ${s.stepsDone}.`, 'aria-label');
   }
 
   /** Public API: the run's history for export. */
   exportData() {
-    const rows = [];
-    for (let r = 0; r < (this.rows ?? 0); r++) rows.push(Array.from(this.hist.subarray(r * this.K, (r + 1) * this.K)));
-    return { experiment: 'bbbLinreg', settings: this.settings, historyFields: this.historyFields, history: rows, snapshot: this.snapshot, reference: this.view?.reference };
+    return { ...super.exportData(), reference: this.view?.reference };
   }
 }
 

@@ -20,8 +20,8 @@
 //
 // Embed: <script type="module" src=".../www/widgets/description-length.js"></script>
 //        <noiselab-description-length prior-variance="1" data-points="200"></noiselab-description-length>
-import { NoiselabWidget } from '../lib/widget.js';
-import { Surface, scale, drawAxes, polyline, ticks, OKABE_ITO as C } from '../lib/plot.js';
+import { RunWidget } from '../lib/run-widget.js';
+import { Figure, OKABE_ITO as C } from '../lib/plot.js';
 
 const CSS = `
 .grid4 { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 10px; }
@@ -32,7 +32,6 @@ const CSS = `
 canvas { aspect-ratio: 3 / 2; }
 .progress { font-size: 13px; color: var(--muted); min-height: 1.3em; }
 `;
-let sheet;
 
 // The Rust core's sweep (bbb_logreg::SWEEP_LO/HI/COUNT; the CLI's too): 11 values, half a decade apart.
 const SWEEP = { lo: 0.001, hi: 100, count: 11 };
@@ -54,10 +53,31 @@ const SERIES = {
   mca: { label: 'McAllester bound', colour: C.vermillion, dash: [7, 4] },
   ls: { label: 'Langford–Seeger bound', colour: C.orange, dash: [] },
 };
-const legend = (keys) => `<div class="legend" aria-hidden="true">${keys.map((k) => `<span><i class="swatch${SERIES[k].dash.length ? ' dashed' : ''}" style="border-color:${SERIES[k].colour}"></i>${SERIES[k].label}</span>`).join('')}</div>`;
+// The five panels: title (above the canvas and in the export) and text alternative.
+const PANELS = {
+  sweep: { title: 'Description length against η (bits)', aria: 'description length in bits against the prior variance' },
+  'sweep-error': { title: 'Error and PAC-Bayes bounds against η', aria: 'bounds and errors against the prior variance' },
+  elbo: { title: 'ELBO and its likelihood term (nats)', aria: 'ELBO over training' },
+  kl: { title: 'KL(q‖p): bits for the weights', aria: 'KL in bits over training' },
+  bounds: { title: 'Error of the stochastic classifier and PAC-Bayes bounds', aria: 'errors and bounds over training' },
+};
+const panelHtml = (id) => `<div><div class="plot-head"><strong>${PANELS[id].title}</strong></div><canvas data-panel="${id}" class="${id}" role="img" aria-label="${PANELS[id].aria}"></canvas><div class="legend" data-panel="${id}" aria-hidden="true"></div></div>`;
+// The sweep's x axis (η, log) and each panel's curves: [series, field of a history row or of a
+// sweep point's evaluation].
+const ETA_AXIS = { label: 'prior variance η', scale: 'log', domain: [SWEEP.lo, SWEEP.hi] };
+const ERRORS = [['train', 'trainError'], ['test', 'testError'], ['mca', 'mcallesterBound'], ['ls', 'langfordSeegerBound']];
+const CURVES = {
+  sweep: [['total', 'descriptionLengthBits'], ['data', 'dataBits'], ['klSweep', 'klBits']],
+  'sweep-error': ERRORS,
+  elbo: [['elbo', 'elbo'], ['ell', 'expectedLogLikelihood']],
+  kl: [['kl', 'klBits']],
+  bounds: ERRORS,
+};
+const line = (k, x, y, extra) => ({ type: 'line', ...SERIES[k], width: 2.2, x, y, ...extra });
 
-class NoiselabDescriptionLength extends NoiselabWidget {
-  static kind = 'bbbLogreg';
+class NoiselabDescriptionLength extends RunWidget {
+  static css = CSS;
+  static tickSteps = 15;
   static buttons = [{ name: 'sweep', label: 'Re-run the η sweep', title: `Train again to the end at ${SWEEP.count} prior variances from ${SWEEP.lo} to ${SWEEP.hi} (the sweep runs by itself when the data change)` }];
   static presets = [
     { name: 'larger-weights', label: 'Larger weights (4, −2): the matched prior moves out', settings: { trueWeight1: 4, trueWeight2: -2 },
@@ -68,50 +88,28 @@ class NoiselabDescriptionLength extends NoiselabWidget {
       note: 'The old default: the bound is tighter (about 0.43), but a 2-D weight vector costs a few bits against ln(N/δ) ≈ 8 nats, so the bound hardly moves with η (0.43–0.46); the code length still has its minimum at the matched prior.' },
   ];
 
-  extraSheets() {
-    if (!sheet) { sheet = new CSSStyleSheet(); sheet.replaceSync(CSS); }
-    return [sheet];
-  }
-
   renderFigure() {
     return `
       <div class="section-head"><strong>Prior-variance sweep</strong>: each point is q trained to the end with prior N(0, ηI); the dashed line marks the η of the run below.</div>
-      <div class="grid4">
-        <div><div class="plot-head"><strong>Description length against η (bits)</strong></div><canvas class="sweep" role="img" aria-label="description length in bits against the prior variance"></canvas>${legend(['total', 'data', 'klSweep'])}</div>
-        <div><div class="plot-head"><strong>Error and PAC-Bayes bounds against η</strong></div><canvas class="sweep-error" role="img" aria-label="bounds and errors against the prior variance"></canvas>${legend(['train', 'test', 'mca', 'ls'])}</div>
-      </div>
+      <div class="grid4">${panelHtml('sweep')}${panelHtml('sweep-error')}</div>
       <div class="progress" role="status" aria-live="polite">The sweep starts when the widget is on screen.</div>
       <div class="section-head"><strong>Training at the chosen η</strong></div>
-      <div class="grid3">
-        <div><div class="plot-head"><strong>ELBO and its likelihood term (nats)</strong></div><canvas class="elbo" role="img" aria-label="ELBO over training"></canvas>${legend(['elbo', 'ell'])}</div>
-        <div><div class="plot-head"><strong>KL(q‖p): bits for the weights</strong></div><canvas class="kl" role="img" aria-label="KL in bits over training"></canvas>${legend(['kl'])}</div>
-        <div><div class="plot-head"><strong>Error of the stochastic classifier and PAC-Bayes bounds</strong></div><canvas class="bounds" role="img" aria-label="errors and bounds over training"></canvas>${legend(['train', 'test', 'mca', 'ls'])}</div>
-      </div>`;
+      <div class="grid3">${panelHtml('elbo')}${panelHtml('kl')}${panelHtml('bounds')}</div>`;
   }
 
   async onReady() {
-    this.views = ['elbo', 'kl', 'bounds', 'sweep', 'sweep-error'].map((c) => new Surface(this.$(`canvas.${c}`), () => this.draw()));
+    this.figure = new Figure(this);
     this.draw();
   }
 
-  modelSettings() {
-    return Object.fromEntries(this.fields.map((f) => [f.name, this.valid[f.name]]));
-  }
-
   async onApplied(changed, initial) {
-    const wasPlaying = this.playing;
-    this.pause();
-    const r = await this.worker.request('create', { kind: 'bbbLogreg', handle: this.handle, settings: this.modelSettings() });
-    this.K = this.historyFields.length;
-    this.total = r.snapshot.totalSteps;
-    this.hist = new Float64Array((this.total + 1) * this.K);
-    this.rows = 0;
+    await super.onApplied(changed, initial);
     // The sweep belongs to the other settings: any change but the prior variance invalidates it.
     // It runs by itself (not awaited: the run above is drawn at once, the sweep fills in) unless
     // it is large: a worker call cannot be cancelled, so a sweep of 11 runs of N = 5000 × 20000
     // steps would hold the worker for minutes; that one waits for the button.
     if (initial || changed.some((n) => n !== 'priorVariance')) {
-      const v = this.valid, cost = Number(v.dataPoints) * Number(v.steps) * Number(v.samplesPerStep);
+      const v = this.valid, cost = v.dataPoints * v.steps * v.samplesPerStep;
       if (cost <= AUTO_SWEEP_COST) this.runSweep().catch((err) => this.fail(err));
       else {
         this.sweepToken = (this.sweepToken ?? 0) + 1;
@@ -121,39 +119,11 @@ class NoiselabDescriptionLength extends NoiselabWidget {
         this.setProgress(`This sweep is large (${SWEEP.count} runs of N × steps × S = ${cost.toLocaleString('en')} likelihood terms each): press “Re-run the η sweep” to start it.`);
       }
     }
-    this.ingest(r);
-    if (wasPlaying && !initial) this.play();
   }
 
   /** Resolves once the widget is on screen (the sweep waits off screen, as a playing run does). */
   async whenVisible() {
     while (!this.visible && this.isConnected) await new Promise((r) => setTimeout(r, 250));
-  }
-
-  ingest(r) {
-    this.hist.set(r.history, r.from * this.K);
-    this.rows = r.from + r.history.length / this.K;
-    this.snapshot = r.snapshot;
-    this.draw();
-    this.updateReadout();
-    this.dispatchEvent(new CustomEvent('noiselab-frame', { detail: r.snapshot, bubbles: true, composed: true }));
-  }
-
-  async tick() {
-    const r = await this.worker.request('advance', { handle: this.handle, steps: 15, budgetMs: 12 });
-    this.ingest(r);
-    if (r.snapshot.stopReason) this.pause();
-  }
-
-  async stepOnce() {
-    await this.settled();
-    this.ingest(await this.worker.request('advance', { handle: this.handle, steps: 1 }));
-  }
-
-  async onReset() {
-    const r = await this.worker.request('reset', { handle: this.handle });
-    this.rows = 0;
-    this.ingest(r);
   }
 
   setProgress(text) {
@@ -177,13 +147,13 @@ class NoiselabDescriptionLength extends NoiselabWidget {
     const settings = this.modelSettings();
     if (this.buttons?.sweep) this.buttons.sweep.disabled = true;
     try {
-      const grid = await this.worker.request('call', { kind: 'bbbLogreg', name: 'sweepGrid', ...SWEEP });
+      const grid = await this.call('sweepGrid', { ...SWEEP });
       const points = [];
       for (let k = 0; k < grid.length; k++) {
         await this.whenVisible();
         if (this.sweepToken !== token || !this.isConnected) return;
         this.setProgress(`Sweep: training at η = ${grid[k].toPrecision(3)} (${k + 1} of ${grid.length})…`);
-        const p = await this.worker.request('call', { kind: 'bbbLogreg', name: 'sweepPoint', settings, eta: grid[k] });
+        const p = await this.call('sweepPoint', { settings, eta: grid[k] });
         if (this.sweepToken !== token) return;
         points.push(p);
         this.sweepData = points.slice();
@@ -231,112 +201,55 @@ class NoiselabDescriptionLength extends NoiselabWidget {
     return `${head}, but ${end}, so there is no trade-off to see; ${ls}.`;
   }
 
-  series(name) {
-    const k = this.col[name];
-    const out = new Float64Array(this.rows);
-    for (let i = 0; i < this.rows; i++) out[i] = this.hist[i * this.K + k];
-    return out;
-  }
+  draw() { if (this.rows) this.figure?.draw(); }
 
-  linePlot(view, curves, { yLabel, yMin, yMax, xLabel = 'step' }) {
-    const ctx = view.ctx;
-    view.clear('#fff');
-    let lo = yMin ?? Infinity, hi = yMax ?? -Infinity;
-    if (yMin === undefined || yMax === undefined) {
-      for (const c of curves) for (const v of c.y) if (Number.isFinite(v)) { if (yMin === undefined) lo = Math.min(lo, v); if (yMax === undefined) hi = Math.max(hi, v); }
-    }
-    if (!(hi > lo)) { hi = lo + 1; }
-    const pad = yMin === undefined || yMax === undefined ? 0.05 * (hi - lo) : 0;
-    const x = scale(0, Math.max(1, this.total), 56, view.width - 22);
-    const y = scale(lo - (yMin === undefined ? pad : 0), hi + (yMax === undefined ? pad : 0), view.height - 40, 10);
-    drawAxes(ctx, { x, y, xLabel, yLabel, grid: true });
-    if (this.rows <= 1) {
-      // Before training: say what Play will draw rather than show empty axes.
-      ctx.fillStyle = '#444'; ctx.font = '13px system-ui, sans-serif'; ctx.textAlign = 'center';
-      ctx.fillText(`press Play to train q at η = ${this.valid?.priorVariance}`, (x.range[0] + x.range[1]) / 2, (y.range[0] + y.range[1]) / 2);
-      ctx.textAlign = 'left';
-    }
-    ctx.save();
-    ctx.beginPath(); ctx.rect(x.range[0], y.range[1], x.range[1] - x.range[0], y.range[0] - y.range[1]); ctx.clip();
-    for (const c of curves) {
-      const s = SERIES[c.key];
-      ctx.strokeStyle = s.colour; ctx.lineWidth = 2.2; ctx.setLineDash(s.dash);
-      polyline(ctx, c.y.length, (i) => x(i), (i) => y(c.y[i]));
-    }
-    ctx.restore();
-  }
-
-  draw() {
-    if (!this.views || !this.rows) return;
-    const [elboView, klView, boundView, sweepView, sweepErrView] = this.views;
-    this.linePlot(elboView, [{ key: 'ell', y: this.series('expectedLogLikelihood') }, { key: 'elbo', y: this.series('elbo') }], { yLabel: 'nats' });
-    this.linePlot(klView, [{ key: 'kl', y: this.series('klBits') }], { yLabel: 'KL(q‖p) (bits)', yMin: 0 });
-    this.linePlot(boundView, [
-      { key: 'train', y: this.series('trainError') }, { key: 'test', y: this.series('testError') },
-      { key: 'mca', y: this.series('mcallesterBound') }, { key: 'ls', y: this.series('langfordSeegerBound') },
-    ], { yLabel: 'error rate', yMin: 0, yMax: 1 });
-    this.drawSweep(sweepView, sweepErrView);
-  }
-
-  /** The two sweep panels, against log₁₀ η: bits (total, labels, weights) and error rates. */
-  drawSweep(bitsView, errView) {
-    const pts = this.sweepData ?? [];
-    const key = [pts, pts.length, this.sweepDone, this.valid?.priorVariance];
-    if (bitsView.stale(...key)) this.sweepPanel(bitsView, pts, {
-      yLabel: 'bits', curves: [['total', (e) => e.descriptionLengthBits], ['data', (e) => e.dataBits], ['klSweep', (e) => e.klBits]], mark: 'total',
+  /**
+   * Public API: the figure as data (www/lib/plot.js). The sweep against η on a log axis: the
+   * description length and its two parts in bits, the errors and bounds, each point a marker,
+   * the η of the run a dashed rule, the shortest code and the lowest bound ringed once the sweep
+   * is done. Training at that η: the ELBO and its likelihood term, KL in bits, errors and bounds.
+   */
+  scene() {
+    if (!this.rows) return null;
+    const pts = this.sweepData ?? [], eta = this.valid.priorVariance;
+    const etas = pts.map((p) => p.priorVariance);
+    const sweepPanel = (id, ring, yMax) => {
+      const ys = CURVES[id].map(([, f]) => pts.map((p) => p.evaluation[f]));
+      const marks = [
+        { type: 'rule', x: eta, dash: [3, 3], colour: 'rgba(0,0,0,0.45)' },
+        ...CURVES[id].flatMap(([k], c) => [line(k, etas, ys[c]), { type: 'dots', x: etas, y: ys[c], r: 2.5, colour: SERIES[k].colour, label: SERIES[k].label, clip: false }]),
+      ];
+      if (!pts.length) marks.push({ type: 'text', x: Math.sqrt(SWEEP.lo * SWEEP.hi), y: yMax / 2, align: 'center', size: 13, colour: '#444', text: 'sweeping η…' });
+      if (this.sweepDone) {
+        const c = CURVES[id].findIndex(([k]) => k === ring), y = ys[c];
+        const i = y.indexOf(Math.min(...y)), colour = SERIES[ring].colour;
+        marks.push(
+          { type: 'draw', draw: (ctx, s) => { ctx.strokeStyle = colour; ctx.lineWidth = 2; ctx.beginPath(); ctx.arc(s.x(etas[i]), s.y(y[i]), 7, 0, 2 * Math.PI); ctx.stroke(); } },
+          { type: 'text', x: etas[i], y: 'top', dy: 2, baseline: 'top', plate: true, size: 12, colour: '#000', align: i === 0 ? 'left' : i === etas.length - 1 ? 'right' : 'center',
+            text: `${ring === 'ls' ? 'lowest bound' : 'shortest code'}: η = ${Number(etas[i].toPrecision(3))}` });
+      }
+      return { id, title: PANELS[id].title, key: [pts, this.sweepDone, eta], margin: { right: 20 }, x: ETA_AXIS, y: { label: id === 'sweep' ? 'bits' : 'error rate', domain: [0, pts.length ? null : yMax], clamp: [0, yMax === 1 ? 1 : Infinity] }, marks };
+    };
+    const steps = this.column('step');
+    const trainPanel = (id, y) => ({
+      id, title: PANELS[id].title, key: [this.hist, this.rows], margin: { right: 22 }, y,
+      x: { label: 'step', domain: [0, Math.max(1, this.snapshot.totalSteps)] },
+      marks: [
+        ...CURVES[id].map(([k, f]) => line(k, steps, this.column(f))),
+        // Before training: say what Play will draw rather than show empty axes.
+        ...(this.rows > 1 ? [] : [{ type: 'text', x: this.snapshot.totalSteps / 2, y: id === 'elbo' ? (this.column('elbo')[0] + this.column('expectedLogLikelihood')[0]) / 2 : 0.5, align: 'center', size: 13, colour: '#444', text: `press Play to train q at η = ${eta}` }]),
+      ],
     });
-    if (errView.stale(...key)) this.sweepPanel(errView, pts, {
-      yLabel: 'error rate', curves: [['train', (e) => e.trainError], ['test', (e) => e.testError], ['mca', (e) => e.mcallesterBound], ['ls', (e) => e.langfordSeegerBound]], mark: 'ls',
-    });
-  }
-
-  sweepPanel(view, pts, { yLabel, curves, mark }) {
-    const ctx = view.ctx;
-    view.clear('#fff');
-    const lx = scale(Math.log10(SWEEP.lo), Math.log10(SWEEP.hi), 56, view.width - 12);
-    let hi = yLabel === 'bits' ? 10 : 0.5;
-    for (const p of pts) for (const [, f] of curves) if (Number.isFinite(f(p.evaluation))) hi = Math.max(hi, f(p.evaluation));
-    if (yLabel !== 'bits') hi = Math.min(1, hi);
-    const y = scale(0, hi * 1.08, view.height - 40, 10);
-    const xt = ticks(Math.log10(SWEEP.lo), Math.log10(SWEEP.hi), 5).filter(Number.isInteger);
-    drawAxes(ctx, { x: lx, y, xLabel: 'prior variance η (tick labels: log₁₀ η)', yLabel, xTicks: xt, grid: true });
-    const eta = Number(this.valid?.priorVariance);
-    if (Number.isFinite(eta)) {
-      ctx.strokeStyle = 'rgba(0,0,0,0.45)'; ctx.setLineDash([3, 3]); ctx.lineWidth = 1;
-      ctx.beginPath(); ctx.moveTo(lx(Math.log10(eta)), y.range[0]); ctx.lineTo(lx(Math.log10(eta)), y.range[1]); ctx.stroke(); ctx.setLineDash([]);
-    }
-    if (!pts.length) {
-      ctx.fillStyle = '#444'; ctx.font = '13px system-ui, sans-serif'; ctx.textAlign = 'center';
-      ctx.fillText('sweeping η…', (lx.range[0] + lx.range[1]) / 2, (y.range[0] + y.range[1]) / 2);
-      return;
-    }
-    const px = (i) => lx(Math.log10(pts[i].priorVariance));
-    for (const [k, f] of curves) {
-      const s = SERIES[k];
-      ctx.strokeStyle = s.colour; ctx.lineWidth = 2.2; ctx.setLineDash(s.dash);
-      polyline(ctx, pts.length, px, (i) => y(f(pts[i].evaluation)));
-      ctx.setLineDash([]);
-      ctx.fillStyle = s.colour;
-      for (let i = 0; i < pts.length; i++) { ctx.beginPath(); ctx.arc(px(i), y(f(pts[i].evaluation)), 2.5, 0, 2 * Math.PI); ctx.fill(); }
-    }
-    // Ring the minimum of the marked curve once the sweep is complete.
-    if (this.sweepDone) {
-      const f = curves.find(([k]) => k === mark)[1];
-      let i0 = 0;
-      for (let i = 1; i < pts.length; i++) if (f(pts[i].evaluation) < f(pts[i0].evaluation)) i0 = i;
-      const X = px(i0), Y = y(f(pts[i0].evaluation));
-      ctx.strokeStyle = SERIES[mark].colour; ctx.lineWidth = 2;
-      ctx.beginPath(); ctx.arc(X, Y, 7, 0, 2 * Math.PI); ctx.stroke();
-      // The label on a white box above the ring (it would cross the curve otherwise).
-      const text = `${mark === 'ls' ? 'lowest bound' : 'shortest code'}: η = ${Number(pts[i0].priorVariance.toPrecision(3))}`;
-      ctx.font = '12px system-ui, sans-serif';
-      const tw = ctx.measureText(text).width;
-      const tx = Math.min(Math.max(X - tw / 2, lx.range[0] + 2), lx.range[1] - tw - 2), ty = Math.max(y.range[1] + 2, Y - 30);
-      ctx.fillStyle = 'rgba(255,255,255,0.9)'; ctx.fillRect(tx - 3, ty, tw + 6, 16);
-      ctx.fillStyle = '#000'; ctx.textAlign = 'left'; ctx.textBaseline = 'top';
-      ctx.fillText(text, tx, ty + 2);
-      ctx.textBaseline = 'alphabetic';
-    }
+    return {
+      title: 'Description length and PAC-Bayes bounds of Bayes by Backprop (Hinton & van Camp 1993; Dziugaite & Roy 2017)',
+      caption: `Read as a code, the ELBO is a description length: KL(q‖p) bits for the weights plus bits for the labels; a prior matched to the scale of the weights gives the shortest one, and the PAC-Bayes bound is lowest near the same prior. ${this.sweepDone ? this.verdict(pts) : ''}`.trim(),
+      panels: [
+        sweepPanel('sweep', 'total', 10), sweepPanel('sweep-error', 'ls', 1),
+        trainPanel('elbo', { label: 'nats' }),
+        trainPanel('kl', { label: 'KL(q‖p) (bits)', domain: [0, this.rows > 1 ? null : 1] }),
+        trainPanel('bounds', { label: 'error rate', domain: [0, 1] }),
+      ],
+    };
   }
 
   updateReadout() {
@@ -357,9 +270,7 @@ class NoiselabDescriptionLength extends NoiselabWidget {
 
   /** Public API: the per-step history (and the sweep) for export. */
   exportData() {
-    const rows = [];
-    for (let i = 0; i < (this.rows ?? 0); i++) rows.push(Array.from(this.hist.subarray(i * this.K, (i + 1) * this.K)));
-    return { experiment: 'bbbLogreg', settings: this.settings, historyFields: this.historyFields, history: rows, snapshot: this.snapshot, sweep: this.sweepData ?? [] };
+    return { ...super.exportData(), sweep: this.sweepData ?? [] };
   }
 }
 

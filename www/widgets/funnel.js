@@ -6,20 +6,18 @@
 //
 // Embed: <script type="module" src=".../www/widgets/funnel.js"></script>
 //        <noiselab-funnel noise-std="2" controls="noise-std"></noiselab-funnel>
-import { NoiselabWidget } from '../lib/widget.js';
-import { Surface, scale, drawAxes, polyline, ramp, OKABE_ITO as C, formatTick } from '../lib/plot.js';
+import { RunWidget } from '../lib/run-widget.js';
+import { Figure, polyline, ramp, OKABE_ITO as C, formatTick } from '../lib/plot.js';
 
 const CSS = `
-/* Two layers: the static surface (contours, axes, curvature strip) is painted once per size or
-   cost; only the moving trajectories are repainted each frame. */
+/* Two layers (scene panels surface-bg and surface): the static surface is painted once per size
+   or cost; only the moving trajectories are repainted each frame. */
 .stack { position: relative; }
 canvas.surface-bg { position: absolute; inset: 0; height: 100%; }
 canvas.surface { aspect-ratio: 2 / 1.08; cursor: crosshair; position: relative; background: transparent; }
 canvas.series { aspect-ratio: 3 / 1.1; }
-.surface-pins { display: contents; }
 @media (max-width: 600px) { canvas.surface { aspect-ratio: 4 / 3; } canvas.series { aspect-ratio: 3 / 2; } }
 `;
-let sheet;
 
 // One colour per run across both plots: this run's mean is vermillion, gradient descent black
 // (dashed), the compared σ = 0.5 / 1 / 2 runs sky blue / orange / bluish green on the surface
@@ -37,8 +35,7 @@ const STRIP_RAMP = [[0, [0, 114, 178]], [0.5, [240, 240, 240]], [1, [213, 94, 0]
 // SCIENCE.md §9: sd(x_t) ≈ ασ√t, so 100 runs cannot resolve the drift at small σ; the
 // comparison uses the maximum number of trajectories.
 const COMPARE_TRAJECTORIES = '2000';
-const MARGIN = { left: 50, right: 14, top: 30, bottom: 42 };
-const STRIP = { top: 5, height: 16 }; // the curvature strip, above the plot (in MARGIN.top)
+const STRIP = { above: 25, height: 16 }; // the curvature strip, above the plot (in its 30-px top margin)
 const BLACK = [0, 0, 0], WHITE = [255, 255, 255];
 /** WCAG 2 relative luminance of an sRGB colour [r, g, b] (0–255). */
 const luminance = (rgb) => {
@@ -50,7 +47,8 @@ const contrast = (a, b) => {
   const [la, lb] = [luminance(a), luminance(b)];
   return (Math.max(la, lb) + 0.05) / (Math.min(la, lb) + 0.05);
 };
-const SERIES_MARGIN = { left: 58, right: 14, top: 12, bottom: 40 };
+const SURFACE_TITLE = 'Cost surface J(x, y) with trajectories';
+const CLAIM = 'On a valley that is sharp on one side and flat on the other, the average of many noisy-gradient runs drifts toward the flat side, more for larger noise σ, while gradient descent goes straight down.';
 
 const QUANTITIES = {
   meanX: { label: 'mean x over steps', axis: 'x (along the valley; → flat)' },
@@ -62,8 +60,8 @@ const fmt = (v, d = 3) => (Number.isFinite(v) ? v.toFixed(d) : '—');
 const real = (v, d = 2) => (Number.isFinite(v) ? (v < 0 ? '−' : '') + Math.abs(v).toFixed(d) : '—');
 const signed = (v, d = 3) => (Number.isFinite(v) ? (v >= 0 ? '+' : '−') + Math.abs(v).toFixed(d) : '—');
 
-class NoiselabFunnel extends NoiselabWidget {
-  static kind = 'funnel';
+class NoiselabFunnel extends RunWidget {
+  static css = CSS;
   static uiFields = [
     { name: 'speed', label: 'speed (steps per frame)', min: 1, max: 200, default: 5, help: 'Steps computed per animation frame (work per frame is also capped in time).' },
   ];
@@ -109,37 +107,23 @@ class NoiselabFunnel extends NoiselabWidget {
     { name: 'clearPins', label: 'Clear pins', title: 'Remove pinned curves' },
   ];
 
-  extraSheets() {
-    if (!sheet) { sheet = new CSSStyleSheet(); sheet.replaceSync(CSS); }
-    return [sheet];
-  }
-
   renderFigure() {
     return `
-      <div class="plot-head"><strong>Cost surface J(x, y) with trajectories</strong><span class="hint">click the surface (or focus it and use the arrow keys) to move the start point; space plays</span></div>
-      <div class="stack"><canvas class="surface-bg" aria-hidden="true"></canvas><canvas class="surface" role="img" tabindex="0" aria-label="Cost surface with trajectories" aria-keyshortcuts="ArrowLeft ArrowRight ArrowUp ArrowDown Space"></canvas></div>
-      <div class="legend" aria-hidden="true">
-        <span><i class="swatch" style="border-color:${C.vermillion}"></i>mean of M noisy runs</span>
-        <span><i class="swatch dashed ink"></i>gradient descent (σ = 0)</span>
-        <span><i class="swatch thin" style="border-color:${PATH_COLOURS[1]}"></i>single noisy runs (greys)</span>
-        <span><i class="swatch dot ink"></i>current iterates</span>
-        <span>× diverged</span>
-        <span class="surface-pins"></span>
-      </div>
+      <div class="plot-head"><strong>${SURFACE_TITLE}</strong><span class="hint">click the surface (or focus it and use the arrow keys) to move the start point; space plays</span></div>
+      <div class="stack"><canvas data-panel="surface-bg" class="surface-bg" aria-hidden="true"></canvas><canvas data-panel="surface" class="surface" role="img" tabindex="0" aria-label="Cost surface with trajectories" aria-keyshortcuts="ArrowLeft ArrowRight ArrowUp ArrowDown Space"></canvas></div>
+      <div class="legend" data-panel="surface-bg surface" aria-hidden="true"></div>
       <div class="plot-head"><label>Plot: <select class="quantity" aria-label="quantity plotted over steps">
         ${Object.entries(QUANTITIES).map(([k, q]) => `<option value="${k}">${q.label}</option>`).join('')}
-      </select></label><span class="pin-note"></span></div>
-      <canvas class="series" role="img" aria-label="Mean x over steps"></canvas>
-      <div class="legend series-legend" aria-hidden="true"></div>`;
+      </select></label></div>
+      <canvas data-panel="series" class="series" role="img" aria-label="Mean x over steps"></canvas>
+      <div class="legend series-legend" data-panel="series" aria-hidden="true"></div>`;
   }
 
   async onReady() {
     this.quantity = 'meanX';
     this.pins = [];
     this.rate = 0;
-    this.backgroundView = new Surface(this.$('canvas.surface-bg'), () => { this.backgroundDrawn = null; this.draw(); });
-    this.surfaceView = new Surface(this.$('canvas.surface'), () => this.draw());
-    this.seriesView = new Surface(this.$('canvas.series'), () => this.draw());
+    this.figure = new Figure(this);
     this.$('select.quantity').addEventListener('change', (e) => { this.quantity = e.target.value; this.draw(); });
     this.$('canvas.surface').addEventListener('click', (e) => this.onSurfaceClick(e).catch((err) => this.fail(err)));
     this.$('canvas.surface').addEventListener('keydown', (e) => this.onSurfaceKey(e));
@@ -148,67 +132,31 @@ class NoiselabFunnel extends NoiselabWidget {
 
   // ---- settings and runs --------------------------------------------------------------------
 
-  modelSettings() {
-    return Object.fromEntries(this.fields.map((f) => [f.name, this.valid[f.name]]));
-  }
-
   async onApplied(changed, initial) {
-    const model = changed.filter((n) => n !== 'speed');
-    if (!model.length) return;
-    const wasPlaying = this.playing;
-    this.pause();
     if (initial || changed.includes('cost') || !this.surfaceData) {
-      this.surfaceData = await this.worker.request('call', { kind: 'funnel', name: 'surface', cost: this.valid.cost, nx: 241, ny: 121, levels: 14 });
-      this.surfaceImage = null;
-      this.backgroundDrawn = null;
+      this.surfaceData = await this.call('surface', { cost: this.valid.cost, nx: 241, ny: 121, levels: 14 });
     }
     if (this.compared && this.compared.basis !== this.compareBasis()) {
       // A comparison made under other settings no longer speaks for this run.
       this.compared = null;
       this.pins = this.pins.filter((p) => !p.label.includes(`(M = ${COMPARE_TRAJECTORIES})`));
     }
-    const result = await this.worker.request('create', { kind: 'funnel', handle: this.handle, settings: this.modelSettings() });
-    this.startBuffers(result);
-    if (wasPlaying && !initial) this.play();
+    await super.onApplied(changed, initial);
   }
 
-  startBuffers(result) {
-    const K = this.historyFields.length;
-    const steps = Number(result.snapshot.totalSteps);
-    this.K = K;
-    this.k = result.shownPaths;
-    this.hist = new Float64Array((steps + 1) * K);
-    this.pathBuf = new Float64Array((steps + 1) * 2 * this.k);
-    this.rows = 0;
+  onRunStart(r) {
+    this.k = r.shownPaths;
+    this.pathBuf = new Float64Array((Number(r.snapshot.totalSteps) + 1) * 2 * this.k);
     this.trailsDrawn = null;
     this.run = (this.run ?? 0) + 1;
-    this.rate = 0;
-    this.lastTick = 0;
-    this.ingest(result);
   }
 
-  ingest(r) {
-    this.hist.set(r.history, r.from * this.K);
+  onFrame(r) {
     if (this.k) this.pathBuf.set(r.paths, r.from * 2 * this.k);
-    this.rows = r.from + r.history.length / this.K;
     this.positions = r.positions;
     this.aliveMask = r.alive;
-    this.snapshot = r.snapshot;
     this.draw();
     this.updateReadout();
-    this.dispatchEvent(new CustomEvent('noiselab-frame', { detail: r.snapshot, bubbles: true, composed: true }));
-  }
-
-  async tick() {
-    const now = performance.now();
-    const r = await this.worker.request('advance', { handle: this.handle, steps: Number(this.valid.speed), budgetMs: 12 });
-    if (this.lastTick && r.stepsTaken) {
-      const inst = r.stepsTaken / ((now - this.lastTick) / 1000);
-      this.rate = this.rate ? 0.9 * this.rate + 0.1 * inst : inst;
-    }
-    this.lastTick = now;
-    this.ingest(r);
-    if (r.snapshot.stopReason) this.onStopped(r.snapshot);
   }
 
   onStopped(s) {
@@ -217,42 +165,12 @@ class NoiselabFunnel extends NoiselabWidget {
     if (s.stopReason === 'diverged') {
       this.showMessage(`Stopped at step ${st.step}: every trajectory diverged (the iterates exploded). Try a smaller learning rate α or noise σ, or the bounded funnel cost.`, 'error');
     } else {
-      this.showMessage(`Finished ${st.step} steps: drift E[x] − x_GD = ${signed(s.drift)} ± ${fmt(s.seDrift)} (1 SE)${s.diverged ? `; ${s.diverged} of ${Number(this.valid.trajectories)} trajectories diverged` : ''}.`, 'info');
+      this.showMessage(`Finished ${st.step} steps: drift E[x] − x_GD = ${signed(s.drift)} ± ${fmt(s.seDrift)} (1 SE)${s.diverged ? `; ${s.diverged} of ${this.valid.trajectories} trajectories diverged` : ''}.`, 'info');
     }
-  }
-
-  onPaused() {
-    this.draw();
-    this.updateReadout();
-  }
-
-  /** Public API: one step. */
-  async stepOnce() {
-    await this.settled();
-    const r = await this.worker.request('advance', { handle: this.handle, steps: 1 });
-    this.ingest(r);
-    if (r.snapshot.stopReason) this.onStopped(r.snapshot);
-  }
-
-  /** Public API: run to the end (in budgeted slices, the page stays responsive). */
-  async runToEnd() {
-    await this.settled();
-    this.pause();
-    for (;;) {
-      const r = await this.worker.request('advance', { handle: this.handle, steps: 1e9, budgetMs: 30 });
-      this.ingest(r);
-      if (r.snapshot.stopReason) { this.onStopped(r.snapshot); return r.snapshot; }
-      await new Promise(requestAnimationFrame);
-    }
-  }
-
-  async onReset() {
-    const r = await this.worker.request('reset', { handle: this.handle });
-    this.startBuffers(r);
   }
 
   async onSurfaceClick(e) {
-    const s = this.surfaceScales();
+    const s = this.figure.scales['surface-bg'];
     if (!s) return;
     const rect = e.target.getBoundingClientRect();
     const x = s.x.invert(e.clientX - rect.left);
@@ -271,8 +189,8 @@ class NoiselabFunnel extends NoiselabWidget {
     const step = e.shiftKey ? 0.5 : 0.1;
     const dom = this.surfaceData.domain;
     const clamp = (v, lo, hi) => Math.min(hi, Math.max(lo, v));
-    const x = clamp(Number(this.valid.startX) + d[0] * step, dom.xMin, dom.xMax);
-    const y = clamp(Number(this.valid.startY) + d[1] * step, dom.yMin, dom.yMax);
+    const x = clamp(this.valid.startX + d[0] * step, dom.xMin, dom.xMax);
+    const y = clamp(this.valid.startY + d[1] * step, dom.yMin, dom.yMax);
     this.applySettings({ startX: x.toFixed(2), startY: y.toFixed(2) }).catch((err) => this.fail(err));
   }
 
@@ -280,13 +198,6 @@ class NoiselabFunnel extends NoiselabWidget {
     if (name === 'pin') this.pinCurrent();
     else if (name === 'clearPins') { this.pins = []; this.compared = null; this.draw(); this.updateReadout(); }
     else if (name === 'compare') await this.compareSigmas();
-  }
-
-  column(name, rows = this.rows, buf = this.hist) {
-    const K = this.K, c = this.col[name];
-    const out = new Float64Array(rows);
-    for (let i = 0; i < rows; i++) out[i] = buf[i * K + c];
-    return out;
   }
 
   /** Keep a run's curves (mean x and y with SE, GD, E[y²]) under `label`, in `colour` (a free
@@ -321,22 +232,16 @@ class NoiselabFunnel extends NoiselabWidget {
     const button = this.buttons.compare;
     button.disabled = true;
     const results = [];
-    const handle = `${this.handle}-compare`;
     const basis = this.compareBasis();
     try {
       for (const sigma of COMPARE_SIGMAS) {
-        const settings = { ...this.modelSettings(), noiseStd: sigma, trajectories: COMPARE_TRAJECTORIES, shownPaths: '0' };
-        let r = await this.worker.request('create', { kind: 'funnel', handle, settings });
-        const K = this.K;
-        const total = Number(r.snapshot.totalSteps);
-        const hist = new Float64Array((total + 1) * K);
-        hist.set(r.history, 0);
-        while (!r.snapshot.stopReason) {
-          this.showMessage(`Comparing: σ = ${sigma} with M = ${COMPARE_TRAJECTORIES} (step ${r.snapshot.stats.step} of ${total})…`, 'info');
-          r = await this.worker.request('advance', { handle, steps: 1e9, budgetMs: 25 });
-          hist.set(r.history, r.from * K);
-          await new Promise(requestAnimationFrame);
-        }
+        const settings = { ...this.modelSettings(), noiseStd: sigma, trajectories: COMPARE_TRAJECTORIES, shownPaths: 0 };
+        let hist;
+        const r = await this.sideRun('compare', settings, (f) => {
+          hist ??= new Float64Array((Number(f.snapshot.totalSteps) + 1) * this.K);
+          hist.set(f.history, f.from * this.K);
+          this.showMessage(`Comparing: σ = ${sigma} with M = ${COMPARE_TRAJECTORIES} (step ${f.snapshot.stats.step} of ${f.snapshot.totalSteps})…`, 'info');
+        });
         this.pinFrom(`σ = ${sigma} (M = ${COMPARE_TRAJECTORIES})`, hist, r.snapshot.stats.step + 1, SIGMA_COLOURS[sigma]);
         results.push({ sigma: Number(sigma), drift: r.snapshot.drift, se: r.snapshot.seDrift, step: r.snapshot.stats.step });
         this.draw();
@@ -346,7 +251,6 @@ class NoiselabFunnel extends NoiselabWidget {
       this.updateReadout();
     } finally {
       button.disabled = false;
-      await this.worker.request('dispose', { handle }).catch(() => {});
     }
     if (wasPlaying) this.play();
   }
@@ -357,174 +261,140 @@ class NoiselabFunnel extends NoiselabWidget {
     return ['cost', 'learningRate', 'steps', 'startX', 'startY', 'seed'].map((n) => v[n]).join('|');
   }
 
-  // ---- drawing ------------------------------------------------------------------------------
-
-  surfaceScales() {
-    const v = this.surfaceView, d = this.surfaceData?.domain;
-    if (!v || !d) return null;
-    return {
-      x: scale(d.xMin, d.xMax, MARGIN.left, v.width - MARGIN.right),
-      y: scale(d.yMin, d.yMax, v.height - MARGIN.bottom, MARGIN.top),
-    };
-  }
-
-  bandImage() {
-    if (this.surfaceImage) return this.surfaceImage;
-    const { nx, ny, bands, levels } = this.surfaceData;
-    const canvas = new OffscreenCanvas(nx, ny);
-    const ctx = canvas.getContext('2d');
-    const img = ctx.createImageData(nx, ny);
-    const L = levels.length;
-    const palette = Array.from({ length: L + 1 }, (_, b) => ramp(SURFACE_RAMP, b / L));
-    for (let i = 0; i < nx * ny; i++) {
-      const c = palette[bands[i]];
-      img.data.set([c[0], c[1], c[2], 255], 4 * i);
-    }
-    ctx.putImageData(img, 0, 0);
-    this.surfaceImage = canvas;
-    return canvas;
-  }
+  // ---- drawing: the scene (www/lib/plot.js) -------------------------------------------------
 
   draw() {
-    if (!this.surfaceView || !this.hist) return;
-    this.drawSurface();
-    // The series plot refreshes at most 20 times a second while playing (its raster is the costly part).
-    const now = performance.now();
-    if (!this.playing || !(now - this.seriesDrawnAt < 50)) {
-      this.drawSeries();
-      this.seriesDrawnAt = now;
-    }
-  }
-
-  /** The static layer: filled contour bands, contour lines, axes and the curvature strip. */
-  drawBackground(s) {
-    const v = this.backgroundView, ctx = v.ctx;
-    v.clear('#fff');
-    const d = this.surfaceData.domain;
-    const [px0, px1] = s.x.range, [py0, py1] = [s.y(d.yMax), s.y(d.yMin)];
-    ctx.imageSmoothingEnabled = true;
-    ctx.drawImage(this.bandImage(), px0, py0, px1 - px0, py1 - py0);
-    ctx.save();
-    ctx.beginPath(); ctx.rect(px0, py0, px1 - px0, py1 - py0); ctx.clip();
-    ctx.strokeStyle = 'rgba(40, 60, 90, 0.35)';
-    ctx.lineWidth = 0.75;
-    ctx.beginPath();
-    for (const seg of this.surfaceData.contours) {
-      for (let i = 0; i < seg.length; i += 4) { ctx.moveTo(s.x(seg[i]), s.y(seg[i + 1])); ctx.lineTo(s.x(seg[i + 2]), s.y(seg[i + 3])); }
-    }
-    ctx.stroke();
-    ctx.restore();
-    drawAxes(ctx, { x: s.x, y: s.y, xLabel: 'x  (along the valley floor)', yLabel: 'y  (across)', xTicks: [-6, -4, -2, 0, 2, 4, 6], yTicks: [-3, -2, -1, 0, 1, 2, 3] });
-    this.drawCurvatureStrip(ctx, s);
+    if (!this.figure || !this.hist) return;
+    this.figure.draw();
+    this.setLive(this.$('canvas.series'), `${QUANTITIES[this.quantity].label}: ${this.rows - 1} of ${this.snapshot.totalSteps} steps`, 'aria-label');
   }
 
   /**
-   * The single noisy paths only grow, so they live on an offscreen layer where each frame draws
-   * just the new segments (a full redraw happens after a resize, reset or new run); the frame
-   * then copies that layer. Repainting long self-crossing polylines every frame costs tens of ms
-   * of software rasterization.
+   * Public API: the figure as data (www/lib/plot.js). The surface is two layers: `surface-bg`
+   * (filled contour bands, contour lines, axes, the curvature strip), redrawn only when the cost
+   * or the size changes, and `surface` over it (the trails, the iterates, the mean paths, the
+   * start point), redrawn every frame. Below, `series`: the quantity over steps, with pins.
    */
-  drawTrails(s) {
-    const v = this.surfaceView;
-    const W = Math.round(v.width * v.dpr), Hpx = Math.round(v.height * v.dpr);
-    const key = `${W}x${Hpx}#${this.run}`;
-    if (!this.trails || this.trails.width !== W || this.trails.height !== Hpx) {
-      this.trails = new OffscreenCanvas(W, Hpx);
-      this.trailsDrawn = null;
+  scene() {
+    const sd = this.surfaceData, d = sd?.domain;
+    if (!d || !this.hist || !this.snapshot) return null;
+    const v = this.valid, pos = this.positions, alive = this.aliveMask;
+    // Diverged trajectories: × at their last finite position, clamped 4 px into view.
+    const s = this.figure?.scales['surface-bg'];
+    const ix = s ? Math.abs(s.x.invert(4) - s.x.invert(0)) : 0, iy = s ? Math.abs(s.y.invert(4) - s.y.invert(0)) : 0;
+    const clamp = (u, lo, hi) => Math.min(hi, Math.max(lo, u));
+    const dots = { x: [], y: [] }, dead = { x: [], y: [] };
+    for (let i = 0; i < alive.length; i++) {
+      if (alive[i]) { dots.x.push(pos[2 * i]); dots.y.push(pos[2 * i + 1]); continue; }
+      dead.x.push(clamp(pos[2 * i], d.xMin + ix, d.xMax - ix) || d.xMax - ix);
+      dead.y.push(clamp(pos[2 * i + 1], d.yMin + iy, d.yMax - iy) || 0);
     }
-    const ctx = this.trails.getContext('2d');
-    const rows = this.rows, k = this.k, P = this.pathBuf;
-    let from = 0;
-    if (this.trailsDrawn?.key === key && this.trailsDrawn.rows <= rows) from = Math.max(0, this.trailsDrawn.rows - 1);
-    else ctx.clearRect(0, 0, W, Hpx);
-    this.trailsDrawn = { key, rows };
-    if (!k || rows - from < 2) return;
-    const d = this.surfaceData.domain;
-    const [px0, px1] = s.x.range, [py0, py1] = [s.y(d.yMax), s.y(d.yMin)];
-    ctx.save();
-    ctx.setTransform(v.dpr, 0, 0, v.dpr, 0, 0);
-    ctx.beginPath(); ctx.rect(px0, py0, px1 - px0, py1 - py0); ctx.clip();
-    ctx.lineWidth = 1.2;
-    ctx.lineJoin = 'round';
-    ctx.lineCap = 'round';
-    const n = rows - from;
-    for (let j = 0; j < k; j++) {
-      ctx.strokeStyle = PATH_COLOURS[j % PATH_COLOURS.length];
-      polyline(ctx, n, (i) => s.x(P[((from + i) * k + j) * 2]), (i) => s.y(P[((from + i) * k + j) * 2 + 1]), from ? Infinity : 1500);
-    }
-    ctx.restore();
+    const path = (label, colour, x, y, rest) => ({ type: 'line', label, colour, x, y, maxPoints: 400, ...rest });
+    const gd = { label: 'gradient descent (σ = 0)', colour: '#000', dash: [6, 4], width: 2 };
+    const mean = { label: 'mean of M noisy runs', colour: C.vermillion, width: 3.5 };
+    const pinLabel = (p) => `mean, ${p.label}`;
+    return {
+      title: 'Gradient noise and flatness: noisy gradient descent on the funnel (Grosse, Lecture 8)',
+      caption: `${CLAIM} ${this.verdict()}`,
+      panels: [
+        {
+          id: 'surface-bg', title: SURFACE_TITLE, key: [sd], margin: { top: 30, right: 14 },
+          x: { label: 'x  (along the valley floor)', domain: [d.xMin, d.xMax], ticks: [-6, -4, -2, 0, 2, 4, 6] },
+          y: { label: 'y  (across)', domain: [d.yMin, d.yMax], ticks: [-3, -2, -1, 0, 1, 2, 3], grid: false },
+          marks: [
+            { type: 'heat', values: sd.bands, nx: sd.nx, ny: sd.ny, x: [d.xMin, d.xMax], y: [d.yMin, d.yMax], ramp: SURFACE_RAMP, domain: [0, sd.levels.length] },
+            { type: 'contour', lines: sd.contours, segments: true, colour: 'rgba(40, 60, 90, 0.35)', width: 0.75 },
+            { type: 'draw', clip: false, draw: (ctx, p) => this.drawCurvatureStrip(ctx, p) },
+          ],
+        },
+        {
+          id: 'surface', over: 'surface-bg',
+          marks: [
+            // Legend order: the mean, GD and the pinned runs first.
+            { type: 'key', ...mean }, { type: 'key', ...gd }, ...this.pins.map((p) => ({ type: 'key', label: pinLabel(p), colour: p.colour, width: 2.5 })),
+            { type: 'draw', draw: (ctx, p) => this.drawTrails(ctx, p) },
+            { type: 'key', label: 'single noisy runs (greys)', colour: PATH_COLOURS[1], width: 1.2 },
+            // Current iterates, lighter when there are many, so the paths stay readable over 2,000.
+            { type: 'dots', label: 'current iterates', shape: 'square', r: 1.43, colour: alive.length > 500 ? 'rgba(58, 58, 58, 0.45)' : '#3a3a3a', ...dots },
+            // Compared and pinned runs in the colours of the plot below; σ = 2's first and
+            // σ = 0.5's (the shortest) last, so each shows where it went beyond the others.
+            ...[...this.pins].reverse().map((p) => path(pinLabel(p), p.colour, p.meanX, p.meanY, { width: 2.5 })),
+            path(gd.label, gd.colour, this.column('gdX'), this.column('gdY'), gd),
+            path(mean.label, mean.colour, this.column('meanX'), this.column('meanY'), mean),
+            { type: 'dots', label: 'diverged', shape: 'cross', r: 4, colour: '#000', ...dead },
+            { type: 'dots', x: [v.startX], y: [v.startY], r: 6, colour: '#000' }, // the start point
+            { type: 'dots', x: [v.startX], y: [v.startY], r: 4, colour: '#fff' },
+          ],
+        },
+        this.seriesPanel(),
+      ],
+    };
   }
 
-  /** The moving layer: iterates, GD, the mean, diverged marks, the start point. */
-  drawSurface() {
-    const v = this.surfaceView, ctx = v.ctx, s = this.surfaceScales();
-    if (!s) return;
-    const key = `${v.width}x${v.height}@${v.dpr}`;
-    if (this.backgroundDrawn !== key) { this.backgroundView.fit(); this.drawBackground(s); this.backgroundDrawn = key; }
-    this.drawTrails(s);
-    v.clear();
-    ctx.save();
+  /** The plot below: the quantity over steps, ±1 SE, GD and the pins; rebuilt (and redrawn) at
+      most 20 times a second while playing (its band and long lines are the costly part). */
+  seriesPanel() {
+    const now = performance.now();
+    if (this.seriesCache && this.playing && now - this.seriesAt < 50) return this.seriesCache;
+    this.seriesAt = now;
+    const col = (n) => this.column(n);
+    const step = col('step'), main = this.seriesFor({ meanX: col('meanX'), se: col('seMeanX'), gdX: col('gdX'), meanY2: col('meanY2'), seY2: col('seMeanY2') });
+    const run = `this run (σ = ${this.valid.noiseStd}) ± 1 SE`;
+    this.seriesCache = {
+      id: 'series', title: QUANTITIES[this.quantity].label, key: [now], margin: { right: 16 },
+      x: { label: 'step t (iterations)', domain: [0, Math.max(Number(this.snapshot.totalSteps), ...this.pins.map((p) => p.step.length - 1))] },
+      y: { label: QUANTITIES[this.quantity].axis },
+      marks: [
+        ...(main.zero ? [{ type: 'rule', y: 0, colour: '#888' }] : []),
+        { type: 'band', label: run, x: step, lo: main.y.map((m, i) => m - main.se[i]), hi: main.y.map((m, i) => m + main.se[i]), fill: 'rgba(213, 94, 0, 0.18)' },
+        ...(main.ref ? [{ type: 'line', label: 'gradient descent', colour: '#000', dash: [6, 4], width: 1.6, maxPoints: 600, x: step, y: main.ref }] : []),
+        ...this.pins.map((p) => ({ type: 'line', label: p.label, colour: p.colour, width: 2, maxPoints: 600, x: p.step, y: this.seriesFor(p).y })),
+        { type: 'line', label: run, colour: C.vermillion, width: 2.5, maxPoints: 600, x: step, y: main.y },
+      ],
+    };
+    return this.seriesCache;
+  }
+
+  /**
+   * The single noisy paths only grow, so on screen they live on an offscreen layer where each
+   * frame draws just the new segments (a full redraw after a resize, reset or new run); the frame
+   * then copies that layer. Repainting long self-crossing polylines every frame costs tens of ms
+   * of software rasterization. An export draws them whole.
+   */
+  drawTrails(ctx, { x, y }) {
+    const rows = this.rows, k = this.k, P = this.pathBuf;
+    const paths = (g, from) => {
+      Object.assign(g, { lineWidth: 1.2, lineJoin: 'round', lineCap: 'round' });
+      g.setLineDash([]);
+      for (let j = 0; j < k; j++) {
+        g.strokeStyle = PATH_COLOURS[j % PATH_COLOURS.length];
+        polyline(g, rows - from, (i) => x(P[((from + i) * k + j) * 2]), (i) => y(P[((from + i) * k + j) * 2 + 1]), from ? Infinity : 1500);
+      }
+    };
+    if (ctx.canvas !== this.$('canvas.surface')) { if (k && rows > 1) paths(ctx, 0); return; }
+    const { width: W, height: H } = ctx.canvas, key = `${W}x${H}#${this.run}`;
+    if (this.trails?.width !== W || this.trails.height !== H) { this.trails = new OffscreenCanvas(W, H); this.trailsDrawn = null; }
+    const g = this.trails.getContext('2d');
+    let from = 0;
+    if (this.trailsDrawn?.key === key && this.trailsDrawn.rows <= rows) from = Math.max(0, this.trailsDrawn.rows - 1);
+    else g.clearRect(0, 0, W, H);
+    this.trailsDrawn = { key, rows };
+    if (k && rows - from >= 2) { g.setTransform(ctx.getTransform()); paths(g, from); }
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.drawImage(this.trails, 0, 0);
-    ctx.restore();
-    const d = this.surfaceData.domain;
-    const [px0, px1] = s.x.range, [py0, py1] = [s.y(d.yMax), s.y(d.yMin)];
-    ctx.save();
-    ctx.beginPath(); ctx.rect(px0, py0, px1 - px0, py1 - py0); ctx.clip();
-    // Current iterates, as one path (one draw call); lighter when there are many, so the mean
-    // and GD paths stay readable over 2,000 of them.
-    const pos = this.positions, alive = this.aliveMask;
-    ctx.fillStyle = alive.length > 500 ? 'rgba(58, 58, 58, 0.45)' : '#3a3a3a';
-    ctx.beginPath();
-    for (let i = 0; i < alive.length; i++) if (alive[i]) ctx.rect(Math.round(s.x(pos[2 * i])) - 1, Math.round(s.y(pos[2 * i + 1])) - 1, 2.5, 2.5);
-    ctx.fill();
-    // Compared and pinned runs: their mean paths, in the colours of the plot below; σ = 2's
-    // first and σ = 0.5's (the shortest) last, so each shows where it went beyond the others.
-    ctx.lineJoin = 'round';
-    ctx.lineWidth = 2.5;
-    for (const p of [...this.pins].reverse()) {
-      ctx.strokeStyle = p.colour;
-      polyline(ctx, p.step.length, (i) => s.x(p.meanX[i]), (i) => s.y(p.meanY[i]), 400);
-    }
-    // Gradient descent and the mean.
-    const rows = this.rows, H = this.hist, K = this.K, c = this.col;
-    ctx.lineJoin = 'round';
-    ctx.setLineDash([6, 4]);
-    ctx.strokeStyle = '#000';
-    ctx.lineWidth = 2;
-    polyline(ctx, rows, (i) => s.x(H[i * K + c.gdX]), (i) => s.y(H[i * K + c.gdY]), 400);
-    ctx.setLineDash([]);
-    ctx.strokeStyle = C.vermillion;
-    ctx.lineWidth = 3.5;
-    polyline(ctx, rows, (i) => s.x(H[i * K + c.meanX]), (i) => s.y(H[i * K + c.meanY]), 400);
-    // Diverged trajectories: × at their last finite position (clamped into view).
-    ctx.strokeStyle = '#000';
-    ctx.lineWidth = 1.5;
-    ctx.beginPath();
-    for (let i = 0; i < alive.length; i++) {
-      if (alive[i]) continue;
-      const X = Math.min(px1 - 4, Math.max(px0 + 4, s.x(pos[2 * i]))), Y = Math.min(py1 - 4, Math.max(py0 + 4, s.y(pos[2 * i + 1])));
-      ctx.moveTo(X - 4, Y - 4); ctx.lineTo(X + 4, Y + 4); ctx.moveTo(X + 4, Y - 4); ctx.lineTo(X - 4, Y + 4);
-    }
-    ctx.stroke();
-    // Start point.
-    const sx = s.x(Number(this.valid.startX)), sy = s.y(Number(this.valid.startY));
-    ctx.strokeStyle = '#000'; ctx.fillStyle = '#fff'; ctx.lineWidth = 2;
-    ctx.beginPath(); ctx.arc(sx, sy, 5, 0, 2 * Math.PI); ctx.fill(); ctx.stroke();
-    ctx.restore();
   }
 
   /**
    * The valley's curvature h(x) = ∂²J/∂y² as a colour strip above the plot: sharp (vermillion)
    * ↔ flat (blue). Each label takes black or white text, whichever has the larger least contrast
    * against the strip colours behind it (WCAG relative luminance); if even that is under 4.5:1
-   * the label gets a white plate. `this.stripLabels` records each label's box, text colour and
-   * least contrast (the tests check them against the pixels).
+   * the label gets a white plate. On screen `this.stripLabels` records each label's box, text
+   * colour and least contrast (the tests check them against the pixels).
    */
-  drawCurvatureStrip(ctx, s) {
+  drawCurvatureStrip(ctx, { plot }) {
     const { curvature, curvatureMin: lo, curvatureMax: hi } = this.surfaceData;
-    const [px0, px1] = s.x.range;
-    const top = STRIP.top, h = STRIP.height, n = curvature.length;
+    const { left: px0, right: px1 } = plot;
+    const top = plot.top - STRIP.above, h = STRIP.height, n = curvature.length;
     const w = (px1 - px0) / n;
     const colours = Array.from(curvature, (c) => ramp(STRIP_RAMP, hi > lo ? (c - lo) / (hi - lo) : 0.5));
     colours.forEach((c, i) => {
@@ -535,7 +405,8 @@ class NoiselabFunnel extends NoiselabWidget {
     ctx.textBaseline = 'middle';
     const yMid = top + h / 2 + 0.5;
     const narrow = px1 - px0 < 560;
-    this.stripLabels = [];
+    const labels = [];
+    if (ctx.canvas === this.$('canvas.surface-bg')) Object.assign(this, { stripLabels: labels, stripFor: this.surfaceData });
     const label = (text, anchor, align) => {
       const width = ctx.measureText(text).width;
       const x0 = align === 'left' ? anchor : align === 'right' ? anchor - width : anchor - width / 2;
@@ -554,7 +425,7 @@ class NoiselabFunnel extends NoiselabWidget {
       ctx.fillStyle = `rgb(${fg})`;
       ctx.textAlign = align;
       ctx.fillText(text, anchor, yMid);
-      this.stripLabels.push({ text, x0, x1, top, height: h, fg, minContrast: worst, plate });
+      labels.push({ text, x0, x1, top, height: h, fg, minContrast: worst, plate });
     };
     if (!(hi - lo > 1e-9)) {
       label(`valley curvature ∂²J/∂y² = ${formatTick(hi)} everywhere (no flat side)`, (px0 + px1) / 2, 'center');
@@ -572,60 +443,8 @@ class NoiselabFunnel extends NoiselabWidget {
     return { y: src.meanY2, se: src.seY2 };
   }
 
-  drawSeries() {
-    const v = this.seriesView, ctx = v.ctx;
-    v.clear('#fff');
-    const rows = this.rows;
-    const cur = { step: this.column('step'), meanX: this.column('meanX'), se: this.column('seMeanX'), gdX: this.column('gdX'), meanY2: this.column('meanY2'), seY2: this.column('seMeanY2') };
-    const main = this.seriesFor(cur);
-    const pins = this.pins.map((p) => ({ p, s: this.seriesFor(p) }));
-    const total = Number(this.snapshot.totalSteps);
-    let lo = Infinity, hi = -Infinity;
-    const extend = (arr, se) => { for (let i = 0; i < arr.length; i++) { const a = arr[i], e = se && Number.isFinite(se[i]) ? se[i] : 0; if (Number.isFinite(a)) { lo = Math.min(lo, a - e); hi = Math.max(hi, a + e); } } };
-    extend(main.y, main.se);
-    if (main.ref) extend(main.ref);
-    for (const { s, p } of pins) { extend(s.y); if (s.ref) extend(s.ref); void p; }
-    if (main.zero) { lo = Math.min(lo, 0); hi = Math.max(hi, 0); }
-    if (!Number.isFinite(lo)) { lo = -1; hi = 1; }
-    if (hi - lo < 1e-6) { lo -= 0.5; hi += 0.5; }
-    const pad = 0.06 * (hi - lo);
-    const maxStep = Math.max(total, ...this.pins.map((p) => p.step.length - 1));
-    const x = scale(0, maxStep, SERIES_MARGIN.left, v.width - SERIES_MARGIN.right);
-    const y = scale(lo - pad, hi + pad, v.height - SERIES_MARGIN.bottom, SERIES_MARGIN.top);
-    drawAxes(ctx, { x, y, xLabel: 'step t (iterations)', yLabel: QUANTITIES[this.quantity].axis, grid: true });
-    ctx.save();
-    ctx.beginPath(); ctx.rect(x.range[0], y.range[1], x.range[1] - x.range[0], y.range[0] - y.range[1]); ctx.clip();
-    if (main.zero) { ctx.strokeStyle = '#888'; ctx.lineWidth = 1; ctx.beginPath(); ctx.moveTo(x.range[0], y(0)); ctx.lineTo(x.range[1], y(0)); ctx.stroke(); }
-    // ±1 SE band of the current run.
-    ctx.fillStyle = 'rgba(213, 94, 0, 0.18)';
-    ctx.beginPath();
-    const stride = Math.max(1, Math.ceil(rows / 600));
-    let started = false;
-    for (let i = 0; i < rows; i += stride) { const e = main.se[i]; if (!Number.isFinite(main.y[i]) || !Number.isFinite(e)) continue; const X = x(i), Y = y(main.y[i] + e); started ? ctx.lineTo(X, Y) : ctx.moveTo(X, Y); started = true; }
-    for (let i = rows - 1 - ((rows - 1) % stride); i >= 0; i -= stride) { const e = main.se[i]; if (!Number.isFinite(main.y[i]) || !Number.isFinite(e)) continue; ctx.lineTo(x(i), y(main.y[i] - e)); }
-    ctx.fill();
-    for (const { p, s } of pins) {
-      ctx.strokeStyle = p.colour; ctx.lineWidth = 2;
-      polyline(ctx, p.step.length, (i) => x(i), (i) => y(s.y[i]), 600);
-    }
-    if (main.ref) { ctx.setLineDash([6, 4]); ctx.strokeStyle = '#000'; ctx.lineWidth = 1.6; polyline(ctx, rows, (i) => x(i), (i) => y(main.ref[i]), 600); ctx.setLineDash([]); }
-    ctx.strokeStyle = C.vermillion; ctx.lineWidth = 2.5;
-    polyline(ctx, rows, (i) => x(i), (i) => y(main.y[i]), 600);
-    ctx.restore();
-    const legend = this.$('.series-legend');
-    const items = [`<span><i class="swatch" style="border-color:${C.vermillion}"></i>this run (σ = ${this.valid.noiseStd}) ± 1 SE</span>`];
-    if (main.ref) items.push('<span><i class="swatch dashed ink"></i>gradient descent</span>');
-    for (const { p } of pins) items.push(`<span data-pin="${p.label}"><i class="swatch" style="border-color:${p.colour}"></i>${p.label}</span>`);
-    const html = items.join('');
-    if (legend.innerHTML !== html) legend.innerHTML = html;
-    const pinsHtml = this.pins.map((p) => `<span data-pin="${p.label}"><i class="swatch" style="border-color:${p.colour}"></i>mean, ${p.label}</span>`).join('');
-    const surfacePins = this.$('.surface-pins');
-    if (surfacePins.innerHTML !== pinsHtml) surfacePins.innerHTML = pinsHtml;
-    this.setLive(this.$('canvas.series'), `${QUANTITIES[this.quantity].label}: ${rows - 1} of ${total} steps`, 'aria-label');
-  }
-
   updateReadout() {
-    const s = this.snapshot, st = s.stats, M = Number(this.valid.trajectories);
+    const s = this.snapshot, st = s.stats, M = this.valid.trajectories;
     const rate = this.playing && this.rate ? `<span>${Math.round(this.rate).toLocaleString('en')} steps/s (${Math.round(this.rate * st.alive).toLocaleString('en')} trajectory-steps/s)</span>` : '';
     this.setReadout(`
       <span>step <b class="r-step">${st.step}</b> / ${s.totalSteps}</span>
@@ -646,10 +465,10 @@ class NoiselabFunnel extends NoiselabWidget {
    */
   verdict() {
     const s = this.snapshot, st = s.stats, v = this.valid;
-    const sigma = Number(v.noiseStd), M = Number(v.trajectories);
-    const moved = st.gdX - Number(v.startX);
+    const sigma = v.noiseStd, M = v.trajectories;
+    const moved = st.gdX - v.startX;
     const gd = `gradient descent moved ${signed(moved, 2)} along the valley (x = ${real(st.gdX)})`;
-    const start = `Step 0: the ${M} noisy runs (σ = ${sigma}) and gradient descent start together at (${real(Number(v.startX))}, ${real(Number(v.startY))}); press Play.`;
+    const start = `Step 0: the ${M} noisy runs (σ = ${sigma}) and gradient descent start together at (${real(v.startX)}, ${real(v.startY)}); press Play.`;
     const z = s.seDrift > 0 ? s.drift / s.seDrift : s.drift === 0 ? 0 : Infinity * Math.sign(s.drift);
     const drift = `drift E[x] − x_GD = ${signed(s.drift)} ± ${fmt(s.seDrift)} (1 SE)`;
     let main;
@@ -676,11 +495,6 @@ class NoiselabFunnel extends NoiselabWidget {
   }
 
   /** Public API: the run's data for export (settings, columns, rows). */
-  exportData() {
-    const rows = [];
-    for (let i = 0; i < this.rows; i++) rows.push(Array.from(this.hist.subarray(i * this.K, (i + 1) * this.K)));
-    return { experiment: 'funnel', settings: this.settings, historyFields: this.historyFields, history: rows, snapshot: this.snapshot };
-  }
 }
 
 if (!customElements.get('noiselab-funnel')) customElements.define('noiselab-funnel', NoiselabFunnel);

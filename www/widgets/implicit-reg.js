@@ -14,8 +14,8 @@
 //
 // Embed: <script type="module" src=".../www/widgets/implicit-regularizer.js"></script>
 //        <noiselab-implicit-reg batch-size="8" learning-rate="1"></noiselab-implicit-reg>
-import { NoiselabWidget } from '../lib/widget.js';
-import { Surface, scale, drawAxes, OKABE_ITO as C } from '../lib/plot.js';
+import { RunWidget } from '../lib/run-widget.js';
+import { Figure, OKABE_ITO as C } from '../lib/plot.js';
 
 const CSS = `
 .pair { display: grid; grid-template-columns: 1fr 1fr; gap: 10px; }
@@ -24,14 +24,12 @@ canvas { aspect-ratio: 4 / 3; }
 .progress { height: 6px; border-radius: 3px; background: var(--border); overflow: hidden; }
 .progress > i { display: block; height: 100%; width: 0; background: var(--accent); transition: width 0.2s; }
 @media (prefers-reduced-motion: reduce) { .progress > i { transition: none; } }
-.legend .line-legend { display: contents; }
 details.numbers { font-size: 12px; }
 details.numbers summary { cursor: pointer; }
 .table-wrap { overflow-x: auto; }
 table.points { border-collapse: collapse; font-variant-numeric: tabular-nums; margin-top: 4px; }
 table.points th, table.points td { padding: 2px 7px; text-align: right; border-bottom: 1px solid var(--border); white-space: nowrap; }
 `;
-let sheet;
 
 const METHODS = [
   { key: 'sgd', label: 'SGD (random shuffling)', colour: C.vermillion },
@@ -48,33 +46,22 @@ const QUANTITIES = {
 };
 /** ln 2: the cross-entropy of a coin flip; an SGD training loss above it has failed to train. */
 const LN2 = Math.LN2;
-const MARGIN = { left: 58, right: 14, top: 14, bottom: 42 };
+/** The claim of the figure (index.html's caption), the export's caption before the verdict. */
+const CLAIM = 'With a finite learning rate, SGD with random shuffling ends where gradient descent on the modified loss J + R ends, not where gradient descent on J does (Smith, Dherin, Barrett & De, 2021).';
 
 const pct = (v) => (Number.isFinite(v) ? `${(100 * v).toFixed(1)}%` : '—');
 const num = (v, d = 3) => (Number.isFinite(v) ? v.toFixed(d) : '—');
 const alphaText = (a) => (Number.isFinite(a) ? String(Number(a.toPrecision(3))) : '—');
 
-/** A log-scale axis as a drawAxes-compatible scale (ticks and labels stay in data units). */
-function logScale(d0, d1, r0, r1) {
-  const lin = scale(Math.log(d0), Math.log(d1), r0, r1);
-  const f = (v) => lin(Math.log(v));
-  f.invert = (p) => Math.exp(lin.invert(p));
-  f.domain = [d0, d1];
-  f.range = [r0, r1];
-  return f;
-}
-
-/** 1-2-5 ticks within [lo, hi] on a log axis (at least the two ends). */
-function logTicks(lo, hi) {
-  const out = [];
-  for (let e = Math.floor(Math.log10(lo)) - 1; e <= Math.ceil(Math.log10(hi)); e++) {
-    for (const m of [1, 2, 5]) { const v = m * 10 ** e; if (v >= lo * 0.999 && v <= hi * 1.001) out.push(Number(v.toPrecision(3))); }
-  }
-  return out.length >= 2 ? out : [lo, hi];
-}
-
-class NoiselabImplicitReg extends NoiselabWidget {
-  static kind = 'implicit-reg';
+class NoiselabImplicitReg extends RunWidget {
+  static css = CSS;
+  // One sweep point per tick and per step; the sweep fills in by itself. The plot menu changes
+  // nothing but the plot.
+  static tickSteps = 1;
+  static tickMs = 1;
+  static sliceMs = 1;
+  static displayFields = ['view'];
+  static playOnCreate = true;
   // The lecture's key contrasts (Grosse, Lecture 8; Smith et al. 2021). Each note says what the
   // preset shows at this scale, measured natively with the CLI at seeds 1–8.
   static presets = [
@@ -104,29 +91,22 @@ class NoiselabImplicitReg extends NoiselabWidget {
     },
   ];
 
-  extraSheets() {
-    if (!sheet) { sheet = new CSSStyleSheet(); sheet.replaceSync(CSS); }
-    return [sheet];
-  }
-
   get view() { return this.valid?.view in QUANTITIES ? this.valid.view : 'trainLoss'; }
 
   renderFigure() {
-    const legend = METHODS.map((m) => `<span><i class="swatch" style="border-color:${m.colour}"></i>${m.label}</span>`).join('');
     return `
       <div class="plot-head"><label>Plot: <select class="quantity" aria-label="quantity plotted against the learning rate and the batch size"></select></label><span class="status-line" aria-hidden="true"></span></div>
       <div class="progress" role="progressbar" aria-label="sweep points computed" aria-valuemin="0" aria-valuemax="1" aria-valuenow="0"><i></i></div>
       <div class="pair">
-        <div><div class="plot-head"><strong class="lr-title">Learning-rate sweep</strong></div><canvas class="lr" role="img" aria-label="learning-rate sweep"></canvas></div>
-        <div><div class="plot-head"><strong class="b-title">Batch-size sweep</strong></div><canvas class="batch" role="img" aria-label="batch-size sweep"></canvas></div>
+        <div><div class="plot-head"><strong class="lr-title">Learning-rate sweep</strong></div><canvas data-panel="lr" class="lr" role="img" aria-label="learning-rate sweep"></canvas></div>
+        <div><div class="plot-head"><strong class="batch-title">Batch-size sweep</strong></div><canvas data-panel="batch" class="batch" role="img" aria-label="batch-size sweep"></canvas></div>
       </div>
-      <div class="legend" aria-hidden="true">${legend}<span class="line-legend"></span><span>× diverged</span></div>
+      <div class="legend" aria-hidden="true"></div>
       <details class="numbers"><summary>All numbers (table)</summary><div class="table-wrap" tabindex="0" role="group" aria-label="table of sweep points"><table class="points"></table></div></details>`;
   }
 
   async onReady() {
-    this.lrView = new Surface(this.$('canvas.lr'), () => this.draw());
-    this.bView = new Surface(this.$('canvas.batch'), () => this.draw());
+    this.figure = new Figure(this);
     // The plot menu above the figure is the core's `view` setting (display only, so it is in
     // the URL and presets can choose it); its duplicate in the settings list is hidden.
     const f = this.fields.find((x) => x.name === 'view');
@@ -139,69 +119,22 @@ class NoiselabImplicitReg extends NoiselabWidget {
     this.updateReadout();
   }
 
-  modelSettings() {
-    return Object.fromEntries(this.fields.map((f) => [f.name, this.valid[f.name]]));
-  }
-
-  async onApplied(changed = this.allFieldNames()) {
+  async onApplied(changed, initial) {
     const menu = this.$('select.quantity');
     if (menu && menu.value !== this.view) menu.value = this.view;
-    // Changing only the plot recomputes nothing.
-    if (this.rows && changed.every((n) => n === 'view')) {
-      this.draw();
-      this.updateReadout();
-      return;
-    }
-    this.pause();
-    const r = await this.worker.request('create', { kind: 'implicit-reg', handle: this.handle, settings: this.modelSettings() });
-    this.ingest(r);
-    if (!r.snapshot.stopReason) this.play();
+    await super.onApplied(changed, initial);
   }
 
-  ingest(r) {
+  onFrame(r) {
     this.rows = r.rows;
-    this.snapshot = r.snapshot;
-    this.K = this.historyFields.length;
     this.draw();
     this.updateReadout();
-    this.dispatchEvent(new CustomEvent('noiselab-frame', { detail: r.snapshot, bubbles: true, composed: true }));
-    if (r.snapshot.stopReason) this.onStopped();
-  }
-
-  async tick() {
-    const r = await this.worker.request('advance', { handle: this.handle, steps: 1, budgetMs: 1 });
-    this.ingest(r);
   }
 
   onStopped() {
     this.pause();
     const s = this.snapshot;
     this.showMessage(`Finished all ${s.totalPoints} sweep points (${this.valid.steps} steps per run, ${s.parameters} parameters, N = ${s.trainPoints}).`, 'info');
-  }
-
-  /** Public API: compute one more point. */
-  async stepOnce() {
-    await this.settled();
-    const r = await this.worker.request('advance', { handle: this.handle, steps: 1, budgetMs: 1 });
-    this.ingest(r);
-  }
-
-  /** Public API: compute every remaining point (the worker keeps the page responsive). */
-  async runToEnd() {
-    await this.settled();
-    this.pause();
-    while (!this.snapshot.stopReason) {
-      const r = await this.worker.request('advance', { handle: this.handle, steps: 1, budgetMs: 1 });
-      this.ingest(r);
-    }
-    return this.snapshot;
-  }
-
-  async onReset() {
-    this.showMessage('');
-    const r = await this.worker.request('reset', { handle: this.handle });
-    this.ingest(r);
-    this.play();
   }
 
   // ---- data ---------------------------------------------------------------------------------
@@ -221,95 +154,82 @@ class NoiselabImplicitReg extends NoiselabWidget {
   // ---- drawing ------------------------------------------------------------------------------
 
   draw() {
-    if (!this.lrView || !this.rows) return;
-    const lr = this.points(0), bs = this.points(1);
-    const a = lr.map((k) => this.value(k, 'learningRate'));
-    const b = bs.map((k) => this.value(k, 'batchSize'));
-    this.plot(this.lrView, lr, 'learningRate', logScale(Math.min(...a) / 1.25, Math.max(...a) * 1.25, MARGIN.left, this.lrView.width - MARGIN.right), logTicks(Math.min(...a), Math.max(...a)), 'learning rate α (log scale)');
-    this.plot(this.bView, bs, 'batchSize', logScale(Math.min(...b) / 1.4, Math.max(...b) * 1.4, MARGIN.left, this.bView.width - MARGIN.right), b, 'batch size B (log scale)');
-    this.$('.lr-title').textContent = `Learning-rate sweep (B = ${this.valid.batchSize})`;
-    this.$('.b-title').textContent = `Batch-size sweep (α = ${this.valid.learningRate})`;
-    const q = QUANTITIES[this.view];
-    // Line styles in words and glyphs, not in a dark swatch that could pass for GD on J's.
-    const styles = q.lines.length > 1 ? q.lines.map((l) => `<span>${l.solid ? 'solid line, ●' : 'dashed line, ○'}: ${l.part}</span>`).join('') : '';
-    const runs = this.valid.sgdRuns;
-    this.$('.line-legend').innerHTML = `${styles}<span>bars: ±1 SE of SGD's mean over ${runs} run${runs === '1' ? '' : 's'}</span>`;
+    if (!this.figure || !this.rows) return;
+    this.figure.draw();
+    for (const [id, title] of Object.entries(this.titles())) this.$(`.${id}-title`).textContent = title;
     const s = this.snapshot;
     const bar = this.$('.progress');
     bar.setAttribute('aria-valuenow', String(s.donePoints / s.totalPoints));
     bar.querySelector('i').style.width = `${(100 * s.donePoints) / s.totalPoints}%`;
   }
 
-  plot(view, ks, xName, x, xTicks, xLabel) {
-    const ctx = view.ctx;
-    view.clear('#fff');
-    const q = QUANTITIES[this.view];
-    const scaleV = q.percent ? 100 : 1;
-    const series = [];
+  titles() { return { lr: `Learning-rate sweep (B = ${this.valid.batchSize})`, batch: `Batch-size sweep (α = ${this.valid.learningRate})` }; }
+
+  /** Public API: the figure as data (www/lib/plot.js): one log-x panel per sweep. */
+  scene() {
+    if (!this.rows || !this.snapshot) return null;
+    return {
+      title: 'SGD vs gradient descent on J and on the modified loss J + R (Smith, Dherin, Barrett & De, ICLR 2021)',
+      caption: `${CLAIM} ${this.verdictText() ?? ''}`.trim(),
+      panels: [this.panel('lr', 0, 'learningRate', 1.25, 'learning rate α (log scale)'), this.panel('batch', 1, 'batchSize', 1.4, 'batch size B (log scale)')],
+    };
+  }
+
+  /**
+   * The panel of sweep `sweep` (0: learning rate, 1: batch size) against column `xName`: every
+   * method's line(s) of the chosen view with SGD's ±1 SE bars, × at the top for a diverged run,
+   * and a tick on the x axis at each point still to compute (the one being computed in orange).
+   */
+  panel(id, sweep, xName, widen, label) {
+    const ks = this.points(sweep), q = QUANTITIES[this.view], unit = q.percent ? 100 : 1, next = this.snapshot.next;
+    const xs = ks.map((k) => this.value(k, xName));
+    const column = (name) => ks.map((k) => unit * this.value(k, name));
+    const pending = ks.filter((k) => !this.done(k)).map((k) => ({
+      x: this.value(k, xName),
+      current: next && next.learningRate === this.value(k, 'learningRate') && next.batchSize === this.value(k, 'batchSize') && (next.sweep === 'batchSize') === (sweep === 1),
+    }));
+    const runs = Number(this.valid.sgdRuns);
+    const marks = [
+      ...METHODS.map((m) => ({ type: 'key', label: m.label, colour: m.colour, width: 2.5 })),
+      // Line styles in words and glyphs, not in a dark swatch that could pass for GD on J's.
+      ...(q.lines.length > 1 ? q.lines.map((l) => ({ type: 'key', label: `${l.solid ? 'solid line, ●' : 'dashed line, ○'}: ${l.part}` })) : []),
+      { type: 'key', label: `bars: ±1 SE of SGD's mean over ${runs} run${runs === 1 ? '' : 's'}` },
+      { type: 'key', label: 'diverged', shape: 'cross', colour: '#444' },
+      {
+        type: 'draw',
+        draw: (ctx, { x, plot }) => {
+          for (const p of pending) {
+            ctx.strokeStyle = p.current ? C.orange : 'rgba(0,0,0,0.25)';
+            ctx.lineWidth = p.current ? 3 : 1.5;
+            ctx.beginPath(); ctx.moveTo(x(p.x), plot.bottom); ctx.lineTo(x(p.x), plot.bottom - (p.current ? 14 : 8)); ctx.stroke();
+          }
+        },
+      },
+    ];
     // Drawn GD on J, then GD on J + R (wider), then SGD on top: where SGD and GD on J + R
     // coincide, SGD's vermillion line shows inside a blue edge instead of hiding.
     for (const m of [METHODS[1], METHODS[2], METHODS[0]]) {
       for (const line of q.lines) {
-        series.push({ m, line, pts: ks.map((k) => ({ k, x: this.value(k, xName), y: scaleV * this.value(k, `${m.key}${line.col}`), se: m.key === 'sgd' && line.se ? scaleV * this.value(k, line.se) : NaN })) });
-      }
-    }
-    let lo = Infinity, hi = -Infinity;
-    for (const s of series) for (const p of s.pts) if (Number.isFinite(p.y)) { const e = Number.isFinite(p.se) ? p.se : 0; lo = Math.min(lo, p.y - e); hi = Math.max(hi, p.y + e); }
-    if (!Number.isFinite(lo)) { lo = q.percent ? 50 : 0; hi = q.percent ? 100 : 1; }
-    if (hi - lo < (q.percent ? 2 : 1e-3)) { const c = (hi + lo) / 2, h = q.percent ? 1 : 5e-4; lo = c - h; hi = c + h; }
-    const pad = 0.08 * (hi - lo);
-    lo -= pad; hi += pad;
-    if (q.percent) { lo = Math.max(0, lo); hi = Math.min(100, hi); }
-    if (this.view === 'regularizer') lo = Math.min(lo, 0);
-    const y = scale(lo, hi, view.height - MARGIN.bottom, MARGIN.top);
-    drawAxes(ctx, { x, y, xLabel, yLabel: q.axis, xTicks, grid: true });
-    ctx.save();
-    ctx.beginPath(); ctx.rect(x.range[0], y.range[1], x.range[1] - x.range[0], y.range[0] - y.range[1]); ctx.clip();
-    // Points still to compute: grey ticks on the axis; the one being computed is highlighted.
-    const next = this.snapshot.next;
-    for (const k of ks) {
-      if (this.done(k)) continue;
-      const px = x(this.value(k, xName));
-      const current = next && next.learningRate === this.value(k, 'learningRate') && next.batchSize === this.value(k, 'batchSize') && (next.sweep === 'batchSize') === (xName === 'batchSize');
-      ctx.strokeStyle = current ? C.orange : 'rgba(0,0,0,0.25)';
-      ctx.lineWidth = current ? 3 : 1.5;
-      ctx.beginPath(); ctx.moveTo(px, y.range[0]); ctx.lineTo(px, y.range[0] - (current ? 14 : 8)); ctx.stroke();
-    }
-    for (const s of series) {
-      const { m, line, pts } = s;
-      ctx.strokeStyle = m.colour; ctx.fillStyle = m.colour;
-      ctx.lineWidth = (line.solid ? 2.5 : 1.6) * (m.key === 'reg' ? 1.8 : 1);
-      ctx.setLineDash(line.solid ? [] : [6, 4]);
-      ctx.beginPath();
-      let open = false;
-      for (const p of pts) {
-        if (!Number.isFinite(p.y)) { open = false; continue; }
-        const X = x(p.x), Y = y(p.y);
-        if (open) ctx.lineTo(X, Y); else { ctx.moveTo(X, Y); open = true; }
-      }
-      ctx.stroke();
-      ctx.setLineDash([]);
-      for (const p of pts) {
-        if (!Number.isFinite(p.y)) continue;
-        const X = x(p.x), Y = y(p.y);
-        if (Number.isFinite(p.se) && p.se > 0) {
-          ctx.lineWidth = 1.5;
-          ctx.beginPath(); ctx.moveTo(X, y(p.y - p.se)); ctx.lineTo(X, y(p.y + p.se)); ctx.stroke();
+        const y = column(`${m.key}${line.col}`), se = m.key === 'sgd' && line.se ? column(line.se) : [];
+        marks.push({
+          type: 'line', label: line.solid ? m.label : undefined, colour: m.colour, x: xs, y, markers: 'circle',
+          width: (line.solid ? 2.5 : 1.6) * (m.key === 'reg' ? 1.8 : 1), dash: line.solid ? [] : [6, 4],
+        });
+        if (!line.solid) marks.push({ type: 'dots', colour: '#fff', r: 2.5, x: xs, y, extent: false });
+        if (se.length) marks.push({ type: 'contour', segments: true, colour: m.colour, width: 1.5, lines: [xs.flatMap((x, i) => (se[i] > 0 && Number.isFinite(y[i]) ? [x, y[i] - se[i], x, y[i] + se[i]] : []))] });
+        if (line.solid) {
+          ks.forEach((k, i) => {
+            if (this.done(k) && this.value(k, `${m.key}Diverged`) > 0) marks.push({ type: 'text', x: xs[i], y: 'top', dy: 8 + 8 * METHODS.indexOf(m), align: 'center', colour: m.colour, size: 13, text: '×' });
+          });
         }
-        ctx.beginPath(); ctx.arc(X, Y, line.solid ? 3.6 : 3, 0, 2 * Math.PI);
-        if (line.solid) ctx.fill(); else { ctx.fillStyle = '#fff'; ctx.fill(); ctx.lineWidth = 1.5; ctx.stroke(); ctx.fillStyle = m.colour; }
-      }
-      // Diverged runs: × at the top of the plot.
-      if (!line.solid) continue;
-      ctx.lineWidth = 2;
-      for (const p of pts) {
-        const k = p.k;
-        if (!this.done(k) || !(this.value(k, `${m.key}Diverged`) > 0)) continue;
-        const X = x(p.x), Y = y.range[1] + 8 + 8 * METHODS.indexOf(m);
-        ctx.beginPath(); ctx.moveTo(X - 4, Y - 4); ctx.lineTo(X + 4, Y + 4); ctx.moveTo(X + 4, Y - 4); ctx.lineTo(X - 4, Y + 4); ctx.stroke();
       }
     }
-    ctx.restore();
+    return {
+      id, title: this.titles()[id],
+      x: { label, scale: 'log', domain: [Math.min(...xs) / widen, Math.max(...xs) * widen], ticks: sweep ? xs : undefined },
+      y: { label: q.axis, pad: 0.08, domain: [this.view === 'regularizer' ? 0 : null, null], clamp: q.percent ? [0, 100] : undefined },
+      marks,
+    };
   }
 
   // ---- readout and verdict ------------------------------------------------------------------
@@ -439,7 +359,7 @@ class NoiselabImplicitReg extends NoiselabWidget {
     const rows = [];
     const n = this.rows ? this.rows.length / this.K : 0;
     for (let k = 0; k < n; k++) rows.push(Array.from(this.rows.subarray(k * this.K, (k + 1) * this.K)));
-    return { experiment: 'implicit-reg', settings: this.settings, historyFields: this.historyFields, history: rows, snapshot: this.snapshot };
+    return { ...super.exportData(), history: rows };
   }
 }
 

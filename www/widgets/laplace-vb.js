@@ -6,7 +6,7 @@
 //
 // Embed: <script type="module" src=".../www/widgets/laplace-vb.js"></script>
 //        <noiselab-laplace-vb slope="20" offset="4"></noiselab-laplace-vb>
-import { NoiselabWidget } from '../lib/widget.js';
+import { RunWidget } from '../lib/run-widget.js';
 import { Figure, swatchSvg, OKABE_ITO as C } from '../lib/plot.js';
 
 const CSS = `
@@ -19,7 +19,6 @@ table.kl th, table.kl td { padding: 3px 10px; text-align: right; border-bottom: 
 table.kl th:first-child, table.kl td:first-child { text-align: left; white-space: nowrap; }
 table.kl td.best { font-weight: 700; }
 `;
-let sheet;
 
 const Z_MIN = -2, Z_MAX = 4, POINTS = 481;
 // Bishop's colours (PRML Fig. 10.1): the true density yellow (filled ochre here, with a dark
@@ -74,8 +73,8 @@ export function verdictOf(a, slope) {
   return `${parts[0]}; ${parts[1]}; ${parts[2]}: ${holds ? 'as in' : 'unlike'} Bishop's Fig. 10.1.`;
 }
 
-class NoiselabLaplaceVb extends NoiselabWidget {
-  static kind = 'density1d';
+class NoiselabLaplaceVb extends RunWidget {
+  static css = CSS;
   static runControls = false;
   // The default is Bishop's figure itself (a = 20, b = 4, from the core's field table).
   static presets = [
@@ -88,11 +87,6 @@ class NoiselabLaplaceVb extends NoiselabWidget {
     { name: 'steep', label: 'Steeper sigmoid (a = 50): Laplace far off', settings: { slope: 50 },
       note: 'A steeper sigmoid makes p more skewed: Laplace stays at the mode (0.056) while the mass is at 0.75; KL(q‖p) 6.9 nats for Laplace vs 0.28 variational.' },
   ];
-
-  extraSheets() {
-    if (!sheet) { sheet = new CSSStyleSheet(); sheet.replaceSync(CSS); }
-    return [sheet];
-  }
 
   renderFigure() {
     return `
@@ -109,15 +103,16 @@ class NoiselabLaplaceVb extends NoiselabWidget {
     this.figure.draw();
   }
 
+  /** p and the Gaussians are tabulated on POINTS points of [Z_MIN, Z_MAX]. */
+  computeArgs() { return { zMin: Z_MIN, zMax: Z_MAX, n: POINTS }; }
+
   async onApplied() {
-    const settings = Object.fromEntries(this.fields.map((f) => [f.name, this.valid[f.name]]));
     // At slope 0, σ(b) is a constant factor of p̃: the offset changes nothing.
     this.setControlDisabled('offset', Number(this.valid.slope) === 0 ? 'No effect at slope a = 0: σ(b) is a constant factor, p is N(0, 1) for every b.' : null);
-    this.result = await this.worker.request('compute', { kind: 'density1d', settings, zMin: Z_MIN, zMax: Z_MAX, n: POINTS });
-    this.figure?.draw();
-    this.updateReadout();
-    this.dispatchEvent(new CustomEvent('noiselab-frame', { detail: this.result.analysis, bubbles: true, composed: true }));
+    await this.compute();
   }
+
+  draw() { if (this.result) this.figure?.draw(); }
 
   /**
    * Public API: the figure as data (www/lib/plot.js): on each panel p(z) (filled on the density
@@ -168,7 +163,7 @@ class NoiselabLaplaceVb extends NoiselabWidget {
     const { z, density, negLogDensity, analysis } = this.result;
     const history = Array.from(z, (v, i) => [v, ...density.map((c) => c[i]), ...negLogDensity.map((c) => c[i])]);
     return {
-      experiment: 'density1d', settings: this.settings, analysis,
+      experiment: this.kind, settings: this.settings, analysis,
       historyFields: ['z', 'p', 'qLaplace', 'qVariational', 'qMomentMatched', 'negLogP', 'negLogQLaplace', 'negLogQVariational', 'negLogQMomentMatched'],
       history,
     };

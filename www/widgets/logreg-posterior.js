@@ -16,20 +16,20 @@
 //
 // Embed: <script type="module" src=".../www/widgets/logreg-posterior.js"></script>
 //        <noiselab-logreg-posterior data-points="10" prior-variance="2"></noiselab-logreg-posterior>
-import { NoiselabWidget } from '../lib/widget.js';
-import { Surface, scale, drawAxes, OKABE_ITO as C } from '../lib/plot.js';
+import { RunWidget } from '../lib/run-widget.js';
+import { Figure, OKABE_ITO as C } from '../lib/plot.js';
 
 const CSS = `
 .pair { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 10px; }
 @media (max-width: 700px) { .pair { grid-template-columns: minmax(0, 1fr); } }
 canvas { aspect-ratio: 1 / 1; }
 canvas.data { cursor: crosshair; }
+.note { font-size: 12px; color: var(--muted); margin: 4px 2px 0; }
 .edit { display: flex; flex-wrap: wrap; gap: 6px 12px; align-items: center; font-size: 13px; }
 table.kl { border-collapse: collapse; font-variant-numeric: tabular-nums; font-size: 13px; margin-top: 4px; }
 table.kl th, table.kl td { padding: 3px 10px; text-align: right; border-bottom: 1px solid var(--border); }
 table.kl th:first-child, table.kl td:first-child { text-align: left; }
 `;
-let sheet;
 
 const N_WEIGHT = 81, N_DATA = 49;
 // The generating weight (the model that labelled the data): green, used for nothing else.
@@ -40,12 +40,16 @@ const PRED = [
   { label: 'variational E_q σ(wᵀx)', colour: C.blue, dash: [] },
   { label: 'true predictive', colour: '#111', dash: [] },
 ];
+const TITLES = { weights: 'Weight space: p(w | D) and its approximations', data: 'Data space: predictive p(y = 1 | x)' };
+// Legend labels shared by an object's marks (an ellipse and its centre, the contours and the mean).
+const LABELS = { posterior: 'true posterior (r = 1, 2) and its mean E[w|D]', laplace: 'Laplace N(w_MAP, H̄⁻¹) and w_MAP', q: 'variational q and its mean' };
+const POINTS_NOTE = '● y = 1, ○ y = 0; lines p = 0.5 (thick), 0.1 and 0.9 (thin)';
 const fmt = (v, d = 3) => (Number.isFinite(v) ? v.toFixed(d) : '—');
 // Settings that define the seeded data set: changing one regenerates the points.
 const DATA_FIELDS = ['dataPoints', 'trueWeight1', 'trueWeight2', 'seed'];
 
-class NoiselabLogregPosterior extends NoiselabWidget {
-  static kind = 'logregPanel';
+class NoiselabLogregPosterior extends RunWidget {
+  static css = CSS;
   static runControls = false;
   static buttons = [{ name: 'resetData', label: 'Reset data', title: 'Back to the seeded data set (drops added and removed points)' }];
   static presets = [
@@ -59,48 +63,33 @@ class NoiselabLogregPosterior extends NoiselabWidget {
       note: 'The old default: with ten points a prior of variance 2 keeps the posterior close to a Gaussian, so Laplace, the variational q and the truth are near-identical circles.' },
   ];
 
-  extraSheets() {
-    if (!sheet) { sheet = new CSSStyleSheet(); sheet.replaceSync(CSS); }
-    return [sheet];
-  }
-
   renderFigure() {
-    const sw = (c, cls = '') => `<i class="swatch ${cls}" style="border-color:${c}"></i>`;
+    const panel = (id, title, aria, note = '') => `<div><div class="plot-head"><strong>${title}</strong></div><canvas data-panel="${id}" class="${id}" role="img" aria-label="${aria}"></canvas><div class="legend" data-panel="${id}" aria-hidden="true"></div>${note}</div>`;
     return `
-      <div class="pair">
-        <div><div class="plot-head"><strong>Weight space: p(w | D) and its approximations</strong></div><canvas class="weights" role="img" aria-label="posterior in weight space"></canvas>
-          <div class="legend" aria-hidden="true"><span>${sw('#111')}true posterior (r = 1, 2)</span><span>${sw(C.orange, 'dashed')}Laplace N(w_MAP, H̄⁻¹)</span><span>${sw(C.blue)}variational q</span><span><i class="swatch dot" style="background:${C.purple}"></i>HMC samples</span><span>+ centres: w_MAP (orange), q (blue), E[w|D] (black)</span><span><i class="swatch dot" style="background:${TRUE_W}"></i>generating weight w_true</span></div></div>
-        <div><div class="plot-head"><strong>Data space: predictive p(y = 1 | x)</strong></div><canvas class="data" role="img" aria-label="data and predictive contours"></canvas>
-          <div class="legend" aria-hidden="true">${PRED.map((p) => `<span>${sw(p.colour, p.dash.length ? 'dashed' : '')}${p.label}</span>`).join('')}<span>${sw(TRUE_W, 'dashed')}generating boundary w_trueᵀx = 0</span><span>● y = 1, ○ y = 0; lines p = 0.5 (thick), 0.1 and 0.9 (thin)</span></div></div>
-      </div>
+      <div class="pair">${panel('weights', TITLES.weights, 'posterior in weight space')}${panel('data', TITLES.data, 'data and predictive contours', `<div class="note">${POINTS_NOTE}</div>`)}</div>
       <div class="edit"><label>New points get label <select class="new-label" aria-label="label of new points"><option value="1">y = 1 (●)</option><option value="0">y = 0 (○)</option></select></label>
         <span>Click the data plot to add a point; shift-click to remove the nearest one.</span></div>
       <div class="table-scroll" tabindex="0" role="group" aria-label="evidence and KL table of the logistic-regression posterior"><table class="kl" aria-label="evidence and KL divergences"><thead><tr><th>Gaussian q</th><th>mean</th><th>F(q) nats</th><th>KL(q‖p(w|D)) nats</th><th>KL(q‖prior) bits</th></tr></thead><tbody></tbody></table></div>`;
   }
 
   async onReady() {
-    this.weightView = new Surface(this.$('canvas.weights'), () => this.draw());
-    this.dataView = new Surface(this.$('canvas.data'), () => this.draw());
+    this.figure = new Figure(this);
     this.$('canvas.data').addEventListener('click', (e) => this.onDataClick(e));
     this.draw();
   }
 
-  modelSettings() {
-    return Object.fromEntries(this.fields.map((f) => [f.name, this.valid[f.name]]));
-  }
-
-  async onApplied(changed, initial) {
+  /** The data points (null: the seeded data set, which a change of its settings brings back). */
+  computeArgs(changed, initial) {
     if (initial || changed.some((n) => DATA_FIELDS.includes(n))) this.points = null;
-    await this.compute();
+    return { points: this.points, nWeight: N_WEIGHT, nData: N_DATA };
   }
 
-  async compute() {
-    const r = await this.worker.request('compute', { kind: 'logregPanel', settings: this.modelSettings(), points: this.points, nWeight: N_WEIGHT, nData: N_DATA });
-    this.result = r;
+  async onApplied() { await this.compute(); }
+
+  onFrame(r) {
     this.points = Array.from(r.points);
     this.draw();
     this.updateReadout();
-    this.dispatchEvent(new CustomEvent('noiselab-frame', { detail: r.summary, bubbles: true, composed: true }));
   }
 
   async onButton(name) {
@@ -108,10 +97,10 @@ class NoiselabLogregPosterior extends NoiselabWidget {
   }
 
   onDataClick(event) {
-    if (!this.result || !this.dataScale) return;
+    if (!this.result || !this.figure.scales.data) return;
     const rect = event.currentTarget.getBoundingClientRect();
     const px = event.clientX - rect.left, py = event.clientY - rect.top;
-    const { x, y } = this.dataScale;
+    const { x, y } = this.figure.scales.data;
     const x1 = x.invert(px), x2 = y.invert(py);
     const [lo, hi] = x.domain;
     if (event.shiftKey) {
@@ -134,154 +123,63 @@ class NoiselabLogregPosterior extends NoiselabWidget {
     return this.valid.variationalFamily === 'fullCovariance' ? s.fullCovariance : s.meanField;
   }
 
-  draw() {
-    if (!this.weightView || !this.result) return;
-    this.drawWeights();
-    this.drawData();
-  }
+  draw() { if (this.result) this.figure?.draw(); }
 
-  /** Paint an n×n field (row 0 at the top) into the plot box through `colour(v)` → [r, g, b]. */
-  paintField(ctx, field, x, y, colour) {
-    const { n, values, domain } = field;
-    const img = new ImageData(n, n);
-    for (let i = 0; i < n * n; i++) {
-      const [r, g, b] = colour(values[i]);
-      img.data.set([r, g, b, 255], 4 * i);
-    }
-    const off = new OffscreenCanvas(n, n);
-    off.getContext('2d').putImageData(img, 0, 0);
-    ctx.save();
-    ctx.imageSmoothingEnabled = true;
-    const dx = (domain.xMax - domain.xMin) / (n - 1) / 2, dy = (domain.yMax - domain.yMin) / (n - 1) / 2;
-    ctx.drawImage(off, x(domain.xMin - dx), y(domain.yMax + dy), x(domain.xMax + dx) - x(domain.xMin - dx), y(domain.yMin - dy) - y(domain.yMax + dy));
-    ctx.restore();
-  }
-
-  segments(ctx, seg) {
-    ctx.beginPath();
-    for (let i = 0; i < seg.length; i += 4) { ctx.moveTo(seg[i], seg[i + 1]); ctx.lineTo(seg[i + 2], seg[i + 3]); }
-    ctx.stroke();
-  }
-
-  box(view) {
-    const size = Math.min(view.width - 60, view.height - 52);
-    return { x0: 50, y0: 10, size };
-  }
-
-  drawWeights() {
-    const view = this.weightView, ctx = view.ctx;
-    view.clear('#fff');
-    const f = this.result.density;
-    const { x0, y0, size } = this.box(view);
-    const x = scale(f.domain.xMin, f.domain.xMax, x0, x0 + size);
-    const y = scale(f.domain.yMin, f.domain.yMax, y0 + size, y0);
-    let peak = 0;
-    for (const v of f.values) peak = Math.max(peak, v);
-    ctx.save();
-    ctx.beginPath(); ctx.rect(x0, y0, size, size); ctx.clip();
-    this.paintField(ctx, f, x, y, (v) => { const t = 1 - 0.35 * Math.min(1, v / peak); return [255 * t, 255 * t, 255 * t]; });
-    // True posterior contours (levels ascending: r = 2 then r = 1).
-    ctx.strokeStyle = '#111';
-    f.contours.forEach((seg, k) => {
-      ctx.lineWidth = k === f.contours.length - 1 ? 2 : 1.2;
-      const px = new Float64Array(seg.length);
-      for (let i = 0; i < seg.length; i += 2) { px[i] = x(seg[i]); px[i + 1] = y(seg[i + 1]); }
-      this.segments(ctx, px);
-    });
-    // HMC samples.
-    const s = this.result.hmcSamples;
-    ctx.fillStyle = 'rgba(204, 121, 167, 0.55)';
-    for (let i = 0; i < s.length; i += 2) ctx.fillRect(x(s[i]) - 1.5, y(s[i + 1]) - 1.5, 3, 3);
-    // Ellipses: Laplace (orange, dashed) and the variational q (blue).
-    const ell = (pts, colour, width, dash) => {
-      ctx.strokeStyle = colour; ctx.lineWidth = width; ctx.setLineDash(dash);
-      ctx.beginPath();
-      for (let i = 0; i < pts.length; i += 2) (i ? ctx.lineTo : ctx.moveTo).call(ctx, x(pts[i]), y(pts[i + 1]));
-      ctx.stroke();
-      ctx.setLineDash([]);
+  /**
+   * Public API: the figure as data (www/lib/plot.js). Weight space: the true posterior as a grey
+   * raster with its r = 1, 2 contours, the HMC samples, the Laplace and variational ellipses
+   * (r = 1, 2) with their centres, the posterior mean, and the generating weight (pinned to the
+   * border, labelled "off the plot", when outside). Data space: the true predictive as a grey
+   * raster, the generating boundary, the p = 0.1/0.5/0.9 contours of the four predictives and
+   * the points (filled y = 1, open y = 0).
+   */
+  scene() {
+    if (!this.result) return null;
+    const { density: f, predictive, ellipses, hmcSamples: hmc, summary: sum } = this.result;
+    const axes = (d, name) => ({ x: { label: `${name}₁`, domain: [d.xMin, d.xMax] }, y: { label: `${name}₂`, domain: [d.yMin, d.yMax], grid: false } });
+    // A field (n × n grid values, row 0 at the top) as a heat mark from white to `grey`, its
+    // cells centred on the grid points.
+    const heat = ({ n, values, domain: d }, lo, hi, grey) => {
+      const dx = (d.xMax - d.xMin) / (n - 1) / 2, dy = (d.yMax - d.yMin) / (n - 1) / 2;
+      return { type: 'heat', values, nx: n, ny: n, x: [d.xMin - dx, d.xMax + dx], y: [d.yMin - dy, d.yMax + dy], domain: [lo, hi], ramp: [[0, [255, 255, 255]], [1, [grey, grey, grey]]] };
     };
-    for (const [k, w] of [[0, 1.5], [1, 2.5]]) {
-      ell(this.result.ellipses[0][k], C.orange, w, [7, 4]);
-      ell(this.result.ellipses[1][k], C.blue, w, []);
-    }
-    const sum = this.result.summary;
-    const mark = (p, colour) => { ctx.strokeStyle = colour; ctx.lineWidth = 2; const X = x(p[0]), Y = y(p[1]); ctx.beginPath(); ctx.moveTo(X - 5, Y); ctx.lineTo(X + 5, Y); ctx.moveTo(X, Y - 5); ctx.lineTo(X, Y + 5); ctx.stroke(); };
-    mark(sum.laplace.map, C.orange);
-    mark(this.chosen().mean, C.blue);
-    mark(sum.posteriorMean, '#111');
-    ctx.restore();
-    drawAxes(ctx, { x, y, xLabel: 'weight w₁', yLabel: 'weight w₂' });
-    this.drawTrueWeight(ctx, x, y, f.domain);
-  }
-
-  /** The generating weight: a green diamond, or, when it lies off the plot, a diamond on the
-      border pointing at it with its value written next to it. */
-  drawTrueWeight(ctx, x, y, d) {
-    const w = [Number(this.valid.trueWeight1), Number(this.valid.trueWeight2)];
+    const coord = (xy, k) => xy.filter((_, i) => i % 2 === k); // x (k = 0) or y of interleaved points
+    const centre = (p, colour, label) => ({ type: 'dots', x: [p[0]], y: [p[1]], colour, label, shape: 'cross', r: 5, width: 2 });
+    const d = f.domain, w = [this.valid.trueWeight1, this.valid.trueWeight2];
     const cx = Math.min(d.xMax, Math.max(d.xMin, w[0])), cy = Math.min(d.yMax, Math.max(d.yMin, w[1]));
-    const inside = cx === w[0] && cy === w[1];
-    const X = x(cx), Y = y(cy), r = 6;
-    ctx.save();
-    ctx.fillStyle = TRUE_W; ctx.strokeStyle = '#fff'; ctx.lineWidth = 1.5;
-    ctx.beginPath(); ctx.moveTo(X, Y - r); ctx.lineTo(X + r, Y); ctx.lineTo(X, Y + r); ctx.lineTo(X - r, Y); ctx.closePath();
-    ctx.fill(); ctx.stroke();
-    ctx.fillStyle = '#000'; ctx.font = '12px system-ui, sans-serif';
-    ctx.textBaseline = 'middle';
-    const text = `w_true (${w[0]}, ${w[1]})${inside ? '' : ' off the plot'}`;
-    const tw = ctx.measureText(text).width;
-    ctx.textAlign = X + 10 + tw > x.range[1] ? 'right' : 'left';
-    const tx = ctx.textAlign === 'right' ? X - 10 : X + 10;
-    const ty = Math.min(y.range[0] - 8, Math.max(y.range[1] + 8, Y - 12));
-    ctx.fillStyle = 'rgba(255,255,255,0.8)';
-    ctx.fillRect(ctx.textAlign === 'right' ? tx - tw - 2 : tx - 2, ty - 8, tw + 4, 16);
-    ctx.fillStyle = '#000';
-    ctx.fillText(text, tx, ty);
-    ctx.restore();
-  }
-
-  drawData() {
-    const view = this.dataView, ctx = view.ctx;
-    view.clear('#fff');
-    const fields = this.result.predictive;
-    const d = fields[0].domain;
-    const { x0, y0, size } = this.box(view);
-    const x = scale(d.xMin, d.xMax, x0, x0 + size);
-    const y = scale(d.yMin, d.yMax, y0 + size, y0);
-    this.dataScale = { x, y };
-    ctx.save();
-    ctx.beginPath(); ctx.rect(x0, y0, size, size); ctx.clip();
-    // Background: the true predictive in grey (darker: y = 1 more likely), so that blue and
-    // orange mean the variational q and Laplace in both planes and nothing else.
-    this.paintField(ctx, fields[3], x, y, (p) => { const t = 255 - 60 * p; return [t, t, t]; });
-    // The generating boundary w_trueᵀx = 0 (the line through 0 perpendicular to w_true).
-    const wt = [Number(this.valid.trueWeight1), Number(this.valid.trueWeight2)];
-    const wn = Math.hypot(wt[0], wt[1]);
-    if (wn > 0) {
-      const L = 2 * d.xMax;
-      ctx.strokeStyle = TRUE_W; ctx.lineWidth = 2; ctx.setLineDash([6, 4]);
-      ctx.beginPath(); ctx.moveTo(x(-L * wt[1] / wn), y(L * wt[0] / wn)); ctx.lineTo(x(L * wt[1] / wn), y(-L * wt[0] / wn)); ctx.stroke();
-      ctx.setLineDash([]);
-    }
-    fields.forEach((f, k) => {
-      const c = PRED[k];
-      ctx.strokeStyle = c.colour; ctx.setLineDash(c.dash);
-      f.contours.forEach((seg, j) => {
-        ctx.lineWidth = j === 1 ? 2.5 : 1;
-        const px = new Float64Array(seg.length);
-        for (let i = 0; i < seg.length; i += 2) { px[i] = x(seg[i]); px[i + 1] = y(seg[i + 1]); }
-        this.segments(ctx, px);
-      });
-    });
-    ctx.setLineDash([]);
-    const p = this.points;
-    for (let i = 0; i < p.length; i += 3) {
-      const X = x(p[i]), Y = y(p[i + 1]);
-      ctx.beginPath(); ctx.arc(X, Y, 4.5, 0, 2 * Math.PI);
-      ctx.lineWidth = 1.8;
-      if (p[i + 2] === 1) { ctx.fillStyle = '#222'; ctx.fill(); ctx.strokeStyle = '#fff'; ctx.stroke(); } else { ctx.fillStyle = '#fff'; ctx.fill(); ctx.strokeStyle = '#222'; ctx.stroke(); }
-    }
-    ctx.restore();
-    drawAxes(ctx, { x, y, xLabel: 'input x₁', yLabel: 'input x₂' });
+    const wn = Math.hypot(w[0], w[1]), L = 2 * predictive[0].domain.xMax, p = this.points;
+    // The points: y = 1 filled dark with a white ring, y = 0 white with a dark ring.
+    const points = (label, fill, ring) => {
+      const x = [], y = [];
+      for (let i = 0; i < p.length; i += 3) if (p[i + 2] === label) { x.push(p[i]); y.push(p[i + 1]); }
+      return [[ring, 5.4], [fill, 3.6]].map(([colour, r]) => ({ type: 'dots', x, y, r, colour }));
+    };
+    return {
+      title: 'Bayesian logistic regression in 2-D: the posterior, Laplace and variational Gaussians (Bishop 2006, §4.4, §10.1)',
+      caption: `With few points and a broad prior the posterior is skewed, so the Laplace Gaussian, centred at the mode, sits behind the true mean while the Gaussian minimizing KL(q‖p(w|D)) is nearer; with many points all agree. ${this.verdict(sum)} ${POINTS_NOTE}.`,
+      panels: [{
+        id: 'weights', title: TITLES.weights, ...axes(d, 'weight w'),
+        marks: [
+          heat(f, 0, Math.max(...f.values), 0.65 * 255),
+          // The thickest line of each object first: its legend swatch is drawn like it.
+          ...f.contours.map((seg, k) => ({ type: 'contour', lines: [seg], segments: true, colour: '#111', width: k === f.contours.length - 1 ? 2 : 1.2, label: LABELS.posterior })).reverse(),
+          { type: 'dots', x: coord(hmc, 0), y: coord(hmc, 1), shape: 'square', r: 12 / 7, colour: 'rgba(204, 121, 167, 0.55)', label: 'HMC samples' },
+          ...[1, 0].flatMap((k) => [[0, C.orange, [7, 4], LABELS.laplace], [1, C.blue, [], LABELS.q]].map(([j, colour, dash, label]) => ({ type: 'contour', lines: [ellipses[j][k]], colour, dash, width: k ? 2.5 : 1.5, label }))),
+          centre(sum.laplace.map, C.orange, LABELS.laplace), centre(this.chosen().mean, C.blue, LABELS.q), centre(sum.posteriorMean, '#111', LABELS.posterior),
+          { type: 'dots', x: [cx], y: [cy], r: 5.5, colour: TRUE_W, clip: false, label: 'generating weight w_true' },
+          { type: 'text', x: cx, y: cy, dx: cx > (d.xMin + d.xMax) / 2 ? -10 : 10, dy: cy > d.yMax - 0.05 * (d.yMax - d.yMin) ? 12 : -12, align: cx > (d.xMin + d.xMax) / 2 ? 'right' : 'left',
+            size: 12, colour: '#000', plate: true, text: `w_true (${w[0]}, ${w[1]})${cx === w[0] && cy === w[1] ? '' : ' off the plot'}` },
+        ],
+      }, {
+        id: 'data', title: TITLES.data, ...axes(predictive[0].domain, 'input x'),
+        marks: [
+          heat(predictive[3], 0, 1, 195),
+          ...predictive.flatMap((field, k) => field.contours.map((seg, j) => ({ type: 'contour', lines: [seg], segments: true, ...PRED[k], width: j === 1 ? 2.5 : 1 })).sort((a, b) => b.width - a.width)),
+          ...(wn > 0 ? [{ type: 'line', x: [-L * w[1] / wn, L * w[1] / wn], y: [L * w[0] / wn, -L * w[0] / wn], colour: TRUE_W, width: 2, dash: [6, 4], label: 'generating boundary w_trueᵀx = 0' }] : []),
+          ...points(1, '#222', '#fff'), ...points(0, '#fff', '#222'),
+        ],
+      }],
+    };
   }
 
   updateReadout() {
@@ -339,7 +237,7 @@ class NoiselabLogregPosterior extends NoiselabWidget {
     const p = this.points;
     const history = [];
     for (let i = 0; i < p.length; i += 3) history.push([p[i], p[i + 1], p[i + 2]]);
-    return { experiment: 'logregPanel', settings: this.settings, summary: this.result.summary, hmcSamples: Array.from(this.result.hmcSamples), historyFields: ['x1', 'x2', 'y'], history };
+    return { experiment: this.kind, settings: this.settings, summary: this.result.summary, hmcSamples: Array.from(this.result.hmcSamples), historyFields: ['x1', 'x2', 'y'], history };
   }
 }
 

@@ -15,8 +15,8 @@
 //
 // Embed: <script type="module" src=".../www/widgets/noisy-natural-gradient.js"></script>
 //        <noiselab-nng feature-correlation="0.9" kl-weight="1"></noiselab-nng>
-import { NoiselabWidget } from '../lib/widget.js';
-import { Surface, scale, drawAxes, polyline, OKABE_ITO as C, ticks } from '../lib/plot.js';
+import { RunWidget } from '../lib/run-widget.js';
+import { Figure, OKABE_ITO as C, pointsOf, hullOf, steadyBox } from '../lib/plot.js';
 
 const CSS = `
 .pair { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 10px; }
@@ -25,7 +25,6 @@ canvas { aspect-ratio: 1 / 0.9; }
 canvas.kl { aspect-ratio: 1 / 0.9; }
 .plot-note { font-size: 12px; color: #444; margin: 2px 0 0; min-height: 1em; }
 `;
-let sheet;
 
 // Order of the core's ellipses and samples: target, full, noisy Adam, noisy K-FAC.
 const METHODS = [
@@ -34,20 +33,16 @@ const METHODS = [
   { key: 'noisyKfac', label: 'noisy K-FAC', colour: C.blue, dash: [], width: 2.5 },
 ];
 const KL_COLUMNS = ['klFull', 'klNoisyAdam', 'klNoisyKfac'];
-const MARGIN = { left: 56, right: 14, top: 12, bottom: 42 };
+const TITLES = { plane: 'Posterior and fitted Gaussians', kl: 'KL(q ‖ posterior) over steps' };
+const CLAIM = 'In noisy natural gradient the structure of the precision is the structure of q: noisy K-FAC keeps the posterior’s correlation and ends near its fixed point, noisy Adam’s diagonal q cannot, and full NNG reaches the posterior (Zhang, Sun, Duvenaud & Grosse, 2018).';
 const fmt = (v, d = 3) => (Number.isFinite(v) ? v.toFixed(d) : '—');
-const sup = (e) => String(e).replace('-', '⁻').replace(/\d/g, (c) => '⁰¹²³⁴⁵⁶⁷⁸⁹'[c]);
-const logLabel = (e) => (e === 0 ? '1' : e === 1 ? '10' : `10${sup(e)}`);
 const sci = (v) => (v >= 1e4 ? v.toExponential(1).replace('e+', 'e') : v.toFixed(0));
 const num = (v) => (v === null || v === undefined ? NaN : Number(v));
 
-function rgba(hex, a) {
-  const n = parseInt(hex.slice(1), 16);
-  return `rgba(${(n >> 16) & 255}, ${(n >> 8) & 255}, ${n & 255}, ${a})`;
-}
-
-class NoiselabNng extends NoiselabWidget {
-  static kind = 'nng';
+class NoiselabNng extends RunWidget {
+  static css = CSS;
+  static displayFields = ['speed', 'firstWeight', 'secondWeight'];
+  static computeAhead = true;
   static uiFields = [
     { name: 'speed', label: 'speed (steps per frame)', min: 1, max: 200, default: 10, help: 'Steps computed per animation frame when playing.' },
     { name: 'firstWeight', label: 'horizontal axis: weight', min: 1, max: 8, default: 1, help: 'Which weight w_i is on the horizontal axis of the posterior plot (1 to D).' },
@@ -70,104 +65,50 @@ class NoiselabNng extends NoiselabWidget {
     },
   ];
 
-  extraSheets() {
-    if (!sheet) { sheet = new CSSStyleSheet(); sheet.replaceSync(CSS); }
-    return [sheet];
-  }
-
   renderFigure() {
-    const legend = [
-      '<span><i class="swatch" style="border-color:#000"></i>exact posterior (2σ)</span>',
-      ...METHODS.map((m) => `<span><i class="swatch${m.dash.length ? ' dashed' : ''}" style="border-color:${m.colour}"></i>${m.label} q (2σ)</span>`),
-      '<span>dots: the last 300 weight samples w ~ q each method drew (at step 0: 300 draws from q₀)</span>',
-    ].join('');
     return `
       <div class="pair">
-        <div><div class="plot-head"><strong>Posterior and fitted Gaussians</strong><span class="axes-note"></span></div>
-          <canvas class="plane" role="img" aria-label="posterior ellipses"></canvas></div>
-        <div><div class="plot-head"><strong>KL(q ‖ posterior) over steps</strong><span>log scale, nats</span></div>
-          <canvas class="kl" role="img" aria-label="KL divergence over steps"></canvas></div>
+        <div><div class="plot-head"><strong>${TITLES.plane}</strong><span class="axes-note"></span></div>
+          <canvas data-panel="plane" class="plane" role="img" aria-label="posterior ellipses"></canvas></div>
+        <div><div class="plot-head"><strong>${TITLES.kl}</strong><span>log scale, nats</span></div>
+          <canvas data-panel="kl" class="kl" role="img" aria-label="KL divergence over steps"></canvas></div>
       </div>
-      <div class="legend" aria-hidden="true">${legend}</div>
-      <div class="legend kl-legend" aria-hidden="true">
-        <span>KL plot, dotted: <i class="swatch dashed thin" style="border-color:${C.vermillion}"></i>noisy Adam's fixed point (the best diagonal Gaussian)</span>
-        <span><i class="swatch dashed thin" style="border-color:${C.blue}"></i>noisy K-FAC's fixed point</span>
-        <span>full NNG's fixed point is the posterior (KL 0, off the log scale)</span>
-      </div>
+      <div class="legend" aria-hidden="true"></div>
+      <div class="legend" data-panel="kl" aria-hidden="true"></div>
       <p class="plot-note kl-note"></p>
       <p class="plot-note run-note"></p>`;
   }
 
   async onReady() {
-    this.planeView = new Surface(this.$('canvas.plane'), () => this.draw());
-    this.klView = new Surface(this.$('canvas.kl'), () => this.draw());
+    this.figure = new Figure(this);
     this.draw();
   }
 
-  modelSettings() {
-    return Object.fromEntries(this.fields.map((f) => [f.name, this.valid[f.name]]));
-  }
-
+  /** The weights on the plane's axes (0-based). */
   axes() {
-    return [Number(this.valid.firstWeight) - 1, Number(this.valid.secondWeight) - 1];
+    return { i: this.valid.firstWeight - 1, j: this.valid.secondWeight - 1 };
   }
 
-  async onApplied(changed, initial) {
-    const model = changed.filter((n) => !['speed', 'firstWeight', 'secondWeight'].includes(n));
-    if (!model.length) {
-      if (changed.some((n) => n === 'firstWeight' || n === 'secondWeight') && this.hist) {
-        const [i, j] = this.axes();
-        const r = await this.worker.request('method', { handle: this.handle, name: 'axes', i, j });
-        this.box = null;
-        this.view = r;
-        this.draw();
-        this.updateReadout();
-      }
-      return;
+  async onDisplayChange(changed) {
+    if (changed.some((n) => n === 'firstWeight' || n === 'secondWeight') && this.hist) {
+      this.view = await this.method('axes', this.axes());
+      this.box = null;
+      this.draw();
+      this.updateReadout();
     }
-    const wasPlaying = this.playing && !initial;
-    this.pause();
-    const result = await this.worker.request('create', { kind: 'nng', handle: this.handle, settings: this.modelSettings() });
-    const [i, j] = this.axes();
-    if (i !== 0 || j !== 1) Object.assign(result, await this.worker.request('method', { handle: this.handle, name: 'axes', i, j }));
-    this.startBuffers(result);
-    // Watching the animation: the new run plays from step 0. Otherwise it is computed at once.
-    if (wasPlaying) this.play(); else await this.computeAhead();
   }
 
-  /** Play; a finished run plays again from step 0 (the figure shows finished runs at first). */
-  play() {
-    if (this.isReady && !this.playing && !this.broken && this.snapshot?.stopReason === 'done') {
-      this.replaying = (async () => { await this.settled(); await this.onReset(); super.play(); })().catch((err) => this.fail(err));
-      return;
-    }
-    super.play();
+  async firstFrame(r) {
+    const a = this.axes();
+    return a.i !== 0 || a.j !== 1 ? Object.assign(r, await this.method('axes', a)) : r;
   }
 
-  startBuffers(result) {
-    const K = this.historyFields.length;
-    this.K = K;
-    this.hist = new Float64Array((Number(result.snapshot.totalSteps) + 1) * K);
-    this.rows = 0;
-    this.box = null;
-    this.showMessage('');
-    this.ingest(result);
-  }
+  onRunStart() { this.box = null; }
 
-  ingest(r) {
-    this.hist.set(r.history, r.from * this.K);
-    this.rows = r.from + r.history.length / this.K;
+  onFrame(r) {
     this.view = r;
-    this.snapshot = r.snapshot;
     this.draw();
     this.updateReadout();
-    this.dispatchEvent(new CustomEvent('noiselab-frame', { detail: r.snapshot, bubbles: true, composed: true }));
-  }
-
-  async tick() {
-    const r = await this.worker.request('advance', { handle: this.handle, steps: Number(this.valid.speed), budgetMs: 12 });
-    this.ingest(r);
-    if (r.snapshot.stopReason) this.onStopped(r.snapshot);
   }
 
   onStopped(s, quiet = false) {
@@ -181,42 +122,9 @@ class NoiselabNng extends NoiselabWidget {
     }
   }
 
-  onPaused() { this.draw(); this.updateReadout(); }
-
-  /** Public API: one step. */
-  async stepOnce() {
-    await this.settled();
-    const r = await this.worker.request('advance', { handle: this.handle, steps: 1 });
-    this.ingest(r);
-    if (r.snapshot.stopReason) this.onStopped(r.snapshot);
-  }
-
-  /** Public API: run to the end (budgeted slices; the page stays responsive). */
-  async runToEnd() {
-    await this.settled();
-    this.pause();
-    for (;;) {
-      const r = await this.worker.request('advance', { handle: this.handle, steps: 1e9, budgetMs: 30 });
-      this.ingest(r);
-      if (r.snapshot.stopReason) { this.onStopped(r.snapshot); return r.snapshot; }
-      await new Promise(requestAnimationFrame);
-    }
-  }
-
-  async onReset() {
-    const r = await this.worker.request('reset', { handle: this.handle });
-    this.startBuffers(r);
-  }
-
   // ---- drawing ------------------------------------------------------------------------------
 
-  /** What each panel shows (data units), set as it is drawn: `{plane: [x0, x1, y0, y1],
-      kl: [lo, hi] nats (log axis)}`. Read by the tests. */
-  draw() {
-    if (!this.planeView || !this.view) return;
-    this.drawPlane();
-    this.drawKl();
-  }
+  draw() { this.figure?.draw(); }
 
   /** The plane's box: it holds the exact posterior's ellipse and every method's q, within the
       box of step 0 (q₀ = the prior N(0, ηI) and the posterior), so q at initialization is
@@ -225,154 +133,86 @@ class NoiselabNng extends NoiselabWidget {
       60% of it (no jitter while playing). */
   planeBox() {
     const { ellipses: E, ellipsePoints: P } = this.view;
-    const hull = (b, px, py) => { if (Number.isFinite(px) && Number.isFinite(py)) { b[0] = Math.min(b[0], px); b[1] = Math.max(b[1], px); b[2] = Math.min(b[2], py); b[3] = Math.max(b[3], py); } };
-    const want = [Infinity, -Infinity, Infinity, -Infinity];
-    for (let k = 0; k < 4 * P; k++) hull(want, E[2 * k], E[2 * k + 1]);
-    const start = [Infinity, -Infinity, Infinity, -Infinity];
-    for (let k = 0; k < P; k++) hull(start, E[2 * k], E[2 * k + 1]);
-    const r0 = 2 * Math.sqrt(Number(this.valid.priorVariance));
-    hull(start, -r0, -r0); hull(start, r0, r0);
+    const r0 = 2 * Math.sqrt(this.valid.priorVariance);
+    const want = hullOf(E.slice(0, 8 * P)), start = hullOf(E.slice(0, 2 * P), [-r0, -r0, r0, r0]);
     const target = [Math.max(want[0], start[0]), Math.min(want[1], start[1]), Math.max(want[2], start[2]), Math.min(want[3], start[3])];
-    if (!(target[1] > target[0]) || !(target[3] > target[2])) return this.box ?? [-1, 1, -1, 1];
-    const square = (b) => {
-      const cx = (b[0] + b[1]) / 2, cy = (b[2] + b[3]) / 2;
-      const h = Math.max(b[1] - b[0], b[3] - b[2], 1e-6) * 0.56;
-      return [cx - h, cx + h, cy - h, cy + h];
-    };
-    const b = this.box;
-    const inside = b && target[0] >= b[0] && target[1] <= b[1] && target[2] >= b[2] && target[3] <= b[3];
-    const big = b && Math.max(target[1] - target[0], target[3] - target[2]) > 0.6 * (b[1] - b[0]) / 1.12;
-    if (!inside || !big) this.box = square(target);
-    return this.box;
+    this.box = steadyBox(this.box, target);
+    return this.box ?? [-1, 1, -1, 1];
   }
 
-  drawPlane() {
-    const v = this.planeView, ctx = v.ctx;
-    v.clear('#fff');
-    const [bx0, bx1, by0, by1] = this.planeBox();
-    const x = scale(bx0, bx1, MARGIN.left, v.width - MARGIN.right);
-    const y = scale(by0, by1, v.height - MARGIN.bottom, MARGIN.top);
-    this.ranges = { ...this.ranges, plane: [bx0, bx1, by0, by1] };
-    const [i, j] = this.view.axes;
-    drawAxes(ctx, { x, y, xLabel: `weight w${i + 1}`, yLabel: `weight w${j + 1}`, xTicks: ticks(bx0, bx1, 5), yTicks: ticks(by0, by1, 5), grid: true });
-    ctx.save();
-    ctx.beginPath(); ctx.rect(x.range[0], y.range[1], x.range[1] - x.range[0], y.range[0] - y.range[1]); ctx.clip();
-    const P = this.view.ellipsePoints, E = this.view.ellipses;
-    const ring = (k) => [(n) => x(E[2 * (k * P + n)]), (n) => y(E[2 * (k * P + n) + 1])];
-    // Target: filled grey with a black outline.
-    const [tx, ty] = ring(0);
-    ctx.beginPath();
-    for (let n = 0; n < P; n++) (n ? ctx.lineTo : ctx.moveTo).call(ctx, tx(n), ty(n));
-    ctx.fillStyle = 'rgba(0, 0, 0, 0.07)';
-    ctx.fill();
-    // Samples, then ellipses on top.
-    const S = this.view.samples, count = this.view.sampleCount;
-    METHODS.forEach((m, k) => {
-      ctx.fillStyle = rgba(m.colour, 0.35);
-      ctx.beginPath();
-      for (let s = 0; s < count; s++) {
-        const px = x(S[2 * (k * count + s)]), py = y(S[2 * (k * count + s) + 1]);
-        if (Number.isFinite(px) && Number.isFinite(py)) ctx.rect(px - 1.5, py - 1.5, 3, 3);
-      }
-      ctx.fill();
-    });
-    ctx.lineJoin = 'round';
-    ctx.strokeStyle = '#000'; ctx.lineWidth = 2.5; ctx.setLineDash([]);
-    polyline(ctx, P, tx, ty);
-    METHODS.forEach((m, k) => {
-      const [ex, ey] = ring(k + 1);
-      ctx.strokeStyle = m.colour; ctx.lineWidth = m.width; ctx.setLineDash(m.dash);
-      polyline(ctx, P, ex, ey);
-    });
-    ctx.setLineDash([]);
-    // Means: the target's as a cross, each method's as a dot.
-    const s = this.snapshot;
-    const mark = (mx, my, colour) => { ctx.fillStyle = colour; ctx.beginPath(); ctx.arc(x(mx), y(my), 4, 0, 2 * Math.PI); ctx.fill(); };
-    s.methods.forEach((m, k) => { if (!m.diverged) mark(num(m.mean[i]), num(m.mean[j]), METHODS[k].colour); });
-    const cx = x(num(s.targetMean[i])), cy = y(num(s.targetMean[j]));
-    ctx.strokeStyle = '#000'; ctx.lineWidth = 2;
-    ctx.beginPath(); ctx.moveTo(cx - 6, cy); ctx.lineTo(cx + 6, cy); ctx.moveTo(cx, cy - 6); ctx.lineTo(cx, cy + 6); ctx.stroke();
-    ctx.restore();
-    this.setLive(this.$('.axes-note'), i === j ? 'choose two different weights' : `w${i + 1} vs w${j + 1} of D = ${s.targetMean.length}`, 'text');
-  }
-
-  /** KL over steps on a log axis whose top is set by the first values (step 0: the prior's KL)
-      and the fixed points, not by the start-up overshoot: values above it are drawn at the top
-      edge with a mark, and the note under the figure says how high and when. */
-  drawKl() {
-    const v = this.klView, ctx = v.ctx;
-    v.clear('#fff');
+  /** The KL axis, whole decades: its top is set by the first values (step 0: the prior's KL)
+      and the fixed points, not by the start-up overshoot, whose largest value and last step
+      (`overMax`, `overLast`) the note under the figure and a ▲ on the top edge report. */
+  klAxis() {
     const s = this.snapshot, K = this.K, H = this.hist, rows = this.rows;
-    const total = Number(s.totalSteps);
     const cols = KL_COLUMNS.map((n) => this.col[n]);
     let lo = Infinity, top = 0;
     const see = (val) => { if (Number.isFinite(val) && val > 0) { lo = Math.min(lo, val); top = Math.max(top, val); } };
     for (const c of cols) see(H[c]); // step 0
     see(num(s.klMeanField)); see(num(s.klKfacFixedPoint));
-    const end = s.transientEnd ?? rows;
-    for (let r = end; r < rows; r++) for (const c of cols) see(H[r * K + c]);
+    for (let r = s.transientEnd ?? rows; r < rows; r++) for (const c of cols) see(H[r * K + c]);
     for (let r = 0; r < rows; r++) for (const c of cols) { const val = H[r * K + c]; if (val > 0 && val < lo) lo = val; }
     if (!Number.isFinite(lo)) { lo = 1e-3; top = 1; }
     const l0 = Math.floor(Math.log10(Math.max(lo, 1e-3))), l1 = Math.max(Math.ceil(Math.log10(top) + 0.05), l0 + 1);
-    const x = scale(0, total, MARGIN.left, v.width - MARGIN.right);
-    const ly = scale(l0, l1, v.height - MARGIN.bottom, MARGIN.top);
-    this.ranges = { ...this.ranges, kl: [10 ** l0, 10 ** l1] };
-    const y = (val) => ly(Math.min(l1, Math.log10(Math.max(val, 10 ** l0))));
-    drawAxes(ctx, { x, y: ly, xLabel: 'step k (iterations)', yLabel: 'KL(q‖p(w|D)) (nats)', yTicks: [], grid: false });
-    ctx.save();
-    ctx.font = '11px system-ui, sans-serif'; ctx.textAlign = 'right'; ctx.textBaseline = 'middle';
-    for (let e = l0; e <= l1; e++) {
-      const py = Math.round(ly(e)) + 0.5;
-      ctx.strokeStyle = 'rgba(0,0,0,0.08)';
-      ctx.beginPath(); ctx.moveTo(x.range[0], py); ctx.lineTo(x.range[1], py); ctx.stroke();
-      ctx.strokeStyle = '#333'; ctx.fillStyle = '#333';
-      ctx.beginPath(); ctx.moveTo(x.range[0] - 4, py); ctx.lineTo(x.range[0], py); ctx.stroke();
-      ctx.fillText(logLabel(e), x.range[0] - 6, py);
-    }
-    ctx.restore();
-    ctx.save();
-    ctx.beginPath(); ctx.rect(x.range[0], ly.range[1] - 1, x.range[1] - x.range[0], ly.range[0] - ly.range[1] + 2); ctx.clip();
-    ctx.setLineDash([2, 3]); ctx.lineWidth = 1.6;
-    for (const [val, colour] of [[num(s.klMeanField), C.vermillion], [num(s.klKfacFixedPoint), C.blue]]) {
-      if (!(val > 0)) continue;
-      ctx.strokeStyle = colour;
-      ctx.beginPath(); ctx.moveTo(x.range[0], y(val)); ctx.lineTo(x.range[1], y(val)); ctx.stroke();
-    }
-    ctx.setLineDash([]);
-    let over = 0, overMax = 0, overLast = -1;
-    METHODS.forEach((m, k) => {
-      ctx.strokeStyle = m.colour; ctx.lineWidth = m.width; ctx.setLineDash(m.dash);
-      const c = cols[k];
-      polyline(ctx, rows, (r) => x(H[r * K]), (r) => { const val = H[r * K + c]; return val > 0 ? y(val) : NaN; }, 800);
-      for (let r = 0; r < rows; r++) {
-        const val = H[r * K + c];
-        if (val > 10 ** l1) { over++; overMax = Math.max(overMax, val); overLast = Math.max(overLast, r); }
-      }
-    });
-    ctx.setLineDash([]);
-    // Each method's current KL as a dot (so step 0, a single point, shows too).
-    METHODS.forEach((m, k) => {
-      const val = H[(rows - 1) * K + cols[k]];
-      if (!(val > 0)) return;
-      ctx.fillStyle = m.colour; ctx.beginPath(); ctx.arc(x(H[(rows - 1) * K]), y(val), 3.5, 0, 2 * Math.PI); ctx.fill();
-    });
-    // Off-scale marks: small up-arrows on the top edge over the steps that were clipped.
-    if (over) {
-      ctx.fillStyle = '#333';
-      const px = x(Math.max(1, overLast / 2)), py = ly.range[1] + 1;
-      ctx.beginPath(); ctx.moveTo(px, py); ctx.lineTo(px - 5, py + 8); ctx.lineTo(px + 5, py + 8); ctx.closePath(); ctx.fill();
-    }
-    ctx.restore();
-    this.setLive(this.$('.kl-note'), over
-      ? `▲ Off the top of the KL plot: up to ${sci(overMax)} nats in steps 1–${overLast}. q starts at the prior, whose precision Λ₀ = I/η is far below the posterior's, so the first stochastic Newton steps overshoot until the precision's moving average has caught up.`
-      : '', 'text');
+    let overMax = 0, overLast = -1;
+    for (let r = 0; r < rows; r++) for (const c of cols) if (H[r * K + c] > 10 ** l1) { overMax = Math.max(overMax, H[r * K + c]); overLast = r; }
+    return { domain: [10 ** l0, 10 ** l1], overMax, overLast };
+  }
+
+  /**
+   * Public API: the figure as data (www/lib/plot.js). Left, the weight plane: the exact
+   * posterior's 2σ ellipse (filled, + its mean) and each method's, with its recent samples and
+   * its mean. Right, KL(q‖posterior) over the steps on a log axis, the fixed points dotted.
+   */
+  scene() {
+    if (!this.view || !this.rows) return null;
+    const s = this.snapshot, v = this.view, P = v.ellipsePoints, n = v.sampleCount;
+    const [i, j] = v.axes;
+    const [bx0, bx1, by0, by1] = this.planeBox();
+    const ring = (k) => pointsOf(v.ellipses, k * P, P);
+    const exact = ring(0);
+    const step = this.column('step'), last = this.rows - 1;
+    const kl = this.klAxis();
+    const fixed = [[num(s.klMeanField), C.vermillion, 'noisy Adam\'s fixed point (the best diagonal Gaussian)'], [num(s.klKfacFixedPoint), C.blue, 'noisy K-FAC\'s fixed point']];
+    const alive = s.methods.map((m, k) => ({ ...METHODS[k], m })).filter((x) => !x.m.diverged);
+    return {
+      title: 'Noisy natural gradient: full NNG, noisy Adam and noisy K-FAC fit a Gaussian to a correlated posterior',
+      caption: `${CLAIM} ${this.verdict()}`,
+      panels: [{
+        id: 'plane', title: TITLES.plane,
+        x: { label: `weight w${i + 1}`, domain: [bx0, bx1] },
+        y: { label: `weight w${j + 1}`, domain: [by0, by1] },
+        marks: [
+          // A closed ring filled down to its first point's height is its inside.
+          { type: 'line', ...exact, base: exact.y[0], fill: 'rgba(0, 0, 0, 0.07)', width: 0 },
+          ...METHODS.map((m, k) => ({ type: 'dots', ...pointsOf(v.samples, k * n, n), colour: m.colour, opacity: 0.35, shape: 'square', r: 1.72 })),
+          { type: 'line', ...exact, colour: '#000', width: 2.5, label: 'exact posterior (2σ)' },
+          ...METHODS.map((m, k) => ({ type: 'line', ...ring(k + 1), colour: m.colour, width: m.width, dash: m.dash, label: `${m.label} q (2σ)` })),
+          { type: 'dots', x: alive.map((x) => num(x.m.mean[i])), y: alive.map((x) => num(x.m.mean[j])), colours: alive.map((x) => x.colour), r: 4 },
+          { type: 'dots', x: [num(s.targetMean[i])], y: [num(s.targetMean[j])], shape: 'plus', r: 4.8, width: 2, colour: '#000' },
+          { type: 'key', label: `dots: the last ${n} weight samples w ~ q each method drew (at step 0: ${n} draws from q₀)` },
+        ],
+      }, {
+        id: 'kl', title: TITLES.kl,
+        x: { label: 'step k (iterations)', domain: [0, Number(s.totalSteps)] },
+        y: { label: 'KL(q‖p(w|D)) (nats)', scale: 'log', domain: kl.domain },
+        marks: [
+          ...fixed.filter(([val]) => val > 0).map(([val, colour, label]) => ({ type: 'rule', y: val, colour, dash: [2, 3], width: 1.6, label })),
+          { type: 'key', label: 'full NNG\'s fixed point is the posterior (KL 0, off the log scale)' },
+          ...METHODS.map((m, k) => ({ type: 'line', x: step, y: this.column(KL_COLUMNS[k]), colour: m.colour, width: m.width, dash: m.dash, maxPoints: 800 })),
+          // Each method's current KL as a dot (so step 0, a single point, shows too).
+          { type: 'dots', x: METHODS.map(() => step[last]), y: KL_COLUMNS.map((c) => this.hist[last * this.K + this.col[c]]), colours: METHODS.map((m) => m.colour), r: 3.5 },
+          ...(kl.overMax > 0 ? [{ type: 'text', x: Math.max(1, kl.overLast / 2), y: 'top', baseline: 'top', align: 'center', colour: '#333', text: '▲' }] : []),
+        ],
+      }],
+    };
   }
 
   // ---- readout and verdict --------------------------------------------------------------------
 
   /** The batch size as the control reads it, and what it means (B ≥ N: the full batch). */
   batchText() {
-    const b = Number(this.valid.batchSize), n = Number(this.valid.dataPoints);
+    const b = this.valid.batchSize, n = this.valid.dataPoints;
     return b >= n ? `B = ${b} ≥ N = ${n}: the full batch` : `B = ${b} of N = ${n} examples per step`;
   }
 
@@ -422,16 +262,16 @@ class NoiselabNng extends NoiselabWidget {
     this.setLive(this.$('.run-note'), s.stepsDone === s.totalSteps && s.stopReason === 'done'
       ? `The whole run (${s.totalSteps} steps) is shown; Reset goes back to step 0 and Play animates it.` : '', 'text');
     const [i, j] = this.view.axes;
+    const { overMax, overLast } = this.klAxis();
+    this.setLive(this.$('.kl-note'), overMax
+      ? `▲ Off the top of the KL plot: up to ${sci(overMax)} nats in steps 1–${overLast}. q starts at the prior, whose precision Λ₀ = I/η is far below the posterior's, so the first stochastic Newton steps overshoot until the precision's moving average has caught up.`
+      : '', 'text');
+    this.setLive(this.$('.axes-note'), i === j ? 'choose two different weights' : `w${i + 1} vs w${j + 1} of D = ${s.targetMean.length}`, 'text');
     this.setLive(this.$('canvas.plane'), `Weights w${i + 1} and w${j + 1}: the exact posterior's 2σ ellipse (correlation ${fmt(num(s.targetCorrelation), 2)} between w1 and w2) with the fitted Gaussians of full NNG, noisy Adam (correlation ${fmt(num(f.correlation), 2)}) and noisy K-FAC (correlation ${fmt(num(k.correlation), 2)}) at step ${s.stepsDone}.`, 'aria-label');
     this.setLive(this.$('canvas.kl'), `KL(q‖posterior) over ${s.stepsDone} steps on a log scale: full ${fmt(num(a.kl), 3)}, noisy Adam ${fmt(num(f.kl), 3)}, noisy K-FAC ${fmt(num(k.kl), 3)} nats.`, 'aria-label');
   }
 
   /** Public API: the run's data for export. */
-  exportData() {
-    const rows = [];
-    for (let r = 0; r < this.rows; r++) rows.push(Array.from(this.hist.subarray(r * this.K, (r + 1) * this.K)));
-    return { experiment: 'nng', settings: this.settings, historyFields: this.historyFields, history: rows, snapshot: this.snapshot };
-  }
 }
 
 if (!customElements.get('noiselab-nng')) customElements.define('noiselab-nng', NoiselabNng);

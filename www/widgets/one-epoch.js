@@ -9,7 +9,7 @@
 //
 // Embed: <script type="module" src=".../www/widgets/one-epoch.js"></script>
 //        <noiselab-one-epoch model="tanh" learning-rate="0.025"></noiselab-one-epoch>
-import { NoiselabWidget } from '../lib/widget.js';
+import { RunWidget } from '../lib/run-widget.js';
 import { Figure, OKABE_ITO as C } from '../lib/plot.js';
 
 const CSS = `
@@ -19,7 +19,6 @@ table.gaps { border-collapse: collapse; font-variant-numeric: tabular-nums; font
 table.gaps th, table.gaps td { padding: 3px 8px; white-space: nowrap; text-align: right; border-bottom: 1px solid var(--border); }
 table.gaps th:first-child, table.gaps td:first-child { text-align: left; }
 `;
-let sheet;
 
 const VARIANT_LABEL = {
   noTrace: 'wrong R: no tr C term',
@@ -45,8 +44,8 @@ const VARIANT_SHORT = {
   sampleCovariance: 'R with a 1/(N−1) covariance',
 };
 
-class NoiselabOneEpoch extends NoiselabWidget {
-  static kind = 'one-epoch';
+class NoiselabOneEpoch extends RunWidget {
+  static css = CSS;
   static runControls = false;
   // The wrong regularizers of SCIENCE.md §10 and the cases where the "wrong" one is right
   // (slopes measured with the CLI at seeds 12, 1 and 2).
@@ -77,11 +76,6 @@ class NoiselabOneEpoch extends NoiselabWidget {
     },
   ];
 
-  extraSheets() {
-    if (!sheet) { sheet = new CSSStyleSheet(); sheet.replaceSync(CSS); }
-    return [sheet];
-  }
-
   renderFigure() {
     return `
       <div class="plot-head"><strong>${TITLE}</strong><span>log–log</span></div>
@@ -95,16 +89,17 @@ class NoiselabOneEpoch extends NoiselabWidget {
     this.figure.draw();
   }
 
-  async onApplied() {
-    const settings = Object.fromEntries(this.fields.map((f) => [f.name, this.valid[f.name]]));
-    this.result = await this.worker.request('compute', { kind: 'one-epoch', settings });
-    this.variant = settings.variant;
-    this.batchSize = Number(settings.batchSize);
-    this.trainPoints = Number(settings.trainPoints);
-    this.figure?.draw();
-    this.updateReadout();
-    this.dispatchEvent(new CustomEvent('noiselab-frame', { detail: this.result, bubbles: true, composed: true }));
+  async onApplied() { await this.compute(); }
+
+  /** The result of the settings just applied: the verdict reads its variant, B and N. */
+  onFrame() {
+    this.variant = this.valid.variant;
+    this.batchSize = Number(this.valid.batchSize);
+    this.trainPoints = Number(this.valid.trainPoints);
+    super.onFrame();
   }
+
+  draw() { if (this.result) this.figure?.draw(); }
 
   series() {
     const r = this.result;
@@ -200,7 +195,7 @@ class NoiselabOneEpoch extends NoiselabWidget {
     const r = this.result;
     const history = r.learningRates.map((alpha, i) => [alpha, r.flowJ.gaps[i], r.flowJr.gaps[i], r.flowVariant ? r.flowVariant.gaps[i] : NaN, r.displacement[i]]);
     return {
-      experiment: 'one-epoch', settings: this.settings, result: r,
+      experiment: this.kind, settings: this.settings, result: r,
       historyFields: ['learningRate', 'gapFlowJ', 'gapFlowJR', 'gapFlowVariant', 'displacement'],
       history,
     };

@@ -10,8 +10,8 @@
 //
 // Embed: <script type="module" src=".../www/widgets/sgd-posterior.js"></script>
 //        <noiselab-sgd-posterior method="sgld" learning-rate="0.05"></noiselab-sgd-posterior>
-import { NoiselabWidget } from '../lib/widget.js';
-import { Surface, scale, drawAxes, polyline, OKABE_ITO as C } from '../lib/plot.js';
+import { RunWidget } from '../lib/run-widget.js';
+import { Figure, OKABE_ITO as C } from '../lib/plot.js';
 
 const CSS = `
 .pair { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 10px; }
@@ -23,10 +23,7 @@ table.cov th, table.cov td { padding: 3px 8px; text-align: right; border-bottom:
 table.cov th:first-child, table.cov td:first-child { text-align: left; }
 .tablewrap { overflow-x: auto; }
 .mats { font-size: 12px; color: var(--muted); font-variant-numeric: tabular-nums; }
-.swatch.dotted { border-top-style: dotted; }
-.swatch.dot.ring { box-shadow: 0 0 0 1.5px #000; }
 `;
-let sheet;
 
 // One colour per chain type in both panels (the method, and for SGLD its noise convention); the
 // line style says which covariance: solid = exact discrete-time Σ_d, dashed = continuous-time
@@ -66,22 +63,25 @@ const ENTRY = { h11: ['hessian', 0], h12: ['hessian', 1], h22: ['hessian', 3], c
 const MATCH_TRACE = 0.1;
 const MATCH_KL = 0.05;
 const LIVE = ['learningRate', 'batchSize', 'dataPoints', 'featureCorrelation', 'misspecification', 'noiseVariance', 'h11', 'h12', 'h22', 'c11', 'c12', 'c22'];
-const MARGIN = { left: 56, right: 12, top: 12, bottom: 44 };
+const CLOUD_TITLE = 'Iterates and predicted stationary covariances';
+const SWEEP_TITLE = 'Posterior variance ratio as α shrinks';
+const CLAIM = 'SGD with a constant learning rate settles into a Gaussian whose covariance is set by the gradient noise, not the posterior’s (Mandt, Hoffman & Blei, 2017); SGLD with a small enough step (Welling & Teh, 2011), or SGD preconditioned by (2B/αN)C⁻¹, samples the posterior.';
 
-/** A legend entry; `data-chain` names the chain type (or the posterior) its colour stands for. */
-const swatch = (chain, colour, label, dash = [], width = 2) => {
-  const style = !dash.length ? '' : dash[0] <= 2 ? ' dotted' : ' dashed';
-  return `<span data-chain="${chain}" data-colour="${colour}"><i class="swatch${style}${width < 2 ? ' thin' : ''}" style="border-color:${colour}"></i>${label}</span>`;
-};
-const dotSwatch = (chain, colour, label) => `<span data-chain="${chain}" data-colour="${colour}"><i class="swatch dot ring" style="background:${colour}"></i>${label}</span>`;
 const rgba = (hex, a) => `rgba(${parseInt(hex.slice(1, 3), 16)}, ${parseInt(hex.slice(3, 5), 16)}, ${parseInt(hex.slice(5, 7), 16)}, ${a})`;
 
+/** Points [x0, y0, x1, y1, …] scaled by `k` as { x, y } (`closed`: the first point again at the end). */
+const xy = (pts, k = 1, closed = false) => {
+  const x = [], y = [];
+  for (let i = 0; i < pts.length; i += 2) { x.push(k * pts[i]); y.push(k * pts[i + 1]); }
+  if (closed && x.length) { x.push(x[0]); y.push(y[0]); }
+  return { x, y };
+};
 const num = (v, d = 4) => (Number.isFinite(v) ? (Math.abs(v) >= 1e-3 || v === 0 ? v.toFixed(d) : v.toExponential(2)) : '—');
 const mat = (m) => (m ? `[${num(m[0])}, ${num(m[1])}; ${num(m[2])}, ${num(m[3])}]` : 'none (unstable)');
 const trace = (m) => (m ? m[0] + m[3] : NaN);
 
-class NoiselabSgdPosterior extends NoiselabWidget {
-  static kind = 'sgd-ou';
+class NoiselabSgdPosterior extends RunWidget {
+  static css = CSS;
   static uiFields = [
     { name: 'speed', label: 'speed (steps per frame)', min: 1, max: 500, default: 10, help: 'Steps computed per animation frame (work per frame is also capped in time).' },
   ];
@@ -121,23 +121,18 @@ class NoiselabSgdPosterior extends NoiselabWidget {
     },
   ];
 
-  extraSheets() {
-    if (!sheet) { sheet = new CSSStyleSheet(); sheet.replaceSync(CSS); }
-    return [sheet];
-  }
-
   renderFigure() {
     return `
       <div class="pair">
         <div>
-          <div class="plot-head"><strong>Iterates and predicted stationary covariances</strong></div>
-          <canvas class="cloud" role="img" aria-label="Iterates and stationary covariance ellipses"></canvas>
-          <div class="legend cloud-legend" aria-hidden="true"></div>
+          <div class="plot-head"><strong>${CLOUD_TITLE}</strong></div>
+          <canvas data-panel="cloud" class="cloud" role="img" aria-label="Iterates and stationary covariance ellipses"></canvas>
+          <div class="legend cloud-legend" data-panel="cloud" aria-hidden="true"></div>
         </div>
         <div>
-          <div class="plot-head"><strong>Posterior variance ratio as α shrinks</strong></div>
-          <canvas class="sweep" role="img" aria-label="Variance ratio against learning rate"></canvas>
-          <div class="legend sweep-legend" aria-hidden="true">${SWEEP.map(([, chain, label, dash, width]) => swatch(chain, CHAINS[chain].colour, label, dash, width)).join('')}${swatch('posterior', POSTERIOR, 'the posterior (ratio 1); dotted: half of it', [], 1)}<span><i class="swatch dashed" style="border-color:#777"></i>α* = 2Bd/(N tr C): Mandt et al.’s optimal SGD rate, where SGLD’s mini-batch noise equals its injected noise</span><span class="this-run"></span></div>
+          <div class="plot-head"><strong>${SWEEP_TITLE}</strong></div>
+          <canvas data-panel="sweep" class="sweep" role="img" aria-label="Variance ratio against learning rate"></canvas>
+          <div class="legend sweep-legend" data-panel="sweep" aria-hidden="true"></div>
         </div>
       </div>
       <div class="mats"></div>
@@ -145,8 +140,7 @@ class NoiselabSgdPosterior extends NoiselabWidget {
   }
 
   async onReady() {
-    this.cloudView = new Surface(this.$('canvas.cloud'), () => this.draw());
-    this.sweepView = new Surface(this.$('canvas.sweep'), () => this.draw());
+    this.figure = new Figure(this);
     // Dragging a slider updates the theory (and restarts the chains) live, once per frame.
     for (const name of LIVE) {
       const slider = this.controls[name]?.slider;
@@ -164,38 +158,16 @@ class NoiselabSgdPosterior extends NoiselabWidget {
     this.draw();
   }
 
-  modelSettings() {
-    return Object.fromEntries(this.fields.map((f) => [f.name, this.valid[f.name]]));
+  onRunStart(r) {
+    Object.assign(this, { theory: r.theory, problem: r.problem, extent: r.extent, ellipses: r.ellipses, sweep: r.sweep });
+    this.updateControlStates();
   }
 
-  async onApplied(changed, initial) {
-    if (!changed.some((n) => n !== 'speed')) return;
-    const wasPlaying = this.playing;
-    this.pause();
-    this.showMessage('');
-    const r = await this.worker.request('create', { kind: 'sgd-ou', handle: this.handle, settings: this.modelSettings() });
-    this.ingest(r);
-    if (wasPlaying && !initial) this.play();
-  }
-
-  ingest(r) {
-    if (r.theory) {
-      Object.assign(this, { theory: r.theory, problem: r.problem, extent: r.extent, ellipses: r.ellipses, sweep: r.sweep });
-      this.updateControlStates();
-      this.K = this.historyFields.length;
-      this.hist = new Float64Array((Number(r.snapshot.totalSteps) + 1) * this.K);
-      this.rate = 0;
-      this.lastTick = 0;
-    }
-    this.hist.set(r.history, r.from * this.K);
-    this.rows = r.from + r.history.length / this.K;
+  onFrame(r) {
     this.positions = r.positions;
     this.empirical = r.empirical;
-    this.snapshot = r.snapshot;
     this.draw();
     this.updateReadout();
-    this.dispatchEvent(new CustomEvent('noiselab-frame', { detail: r.snapshot, bubbles: true, composed: true }));
-    if (r.snapshot.stopReason) this.onStopped(r.snapshot);
   }
 
   /**
@@ -214,17 +186,6 @@ class NoiselabSgdPosterior extends NoiselabWidget {
     this.setControlDisabled('learningRate', v.method === 'precondBayes' ? 'not used: P = (2B/αN)C⁻¹ cancels α, every step is (2B/N)C⁻¹ times the gradient' : null);
   }
 
-  async tick() {
-    const now = performance.now();
-    const r = await this.worker.request('advance', { handle: this.handle, steps: Number(this.valid.speed), budgetMs: 12 });
-    if (this.lastTick && r.stepsTaken) {
-      const inst = r.stepsTaken / ((now - this.lastTick) / 1000);
-      this.rate = this.rate ? 0.9 * this.rate + 0.1 * inst : inst;
-    }
-    this.lastTick = now;
-    this.ingest(r);
-  }
-
   onStopped(s) {
     this.pause();
     if (s.stopReason === 'diverged') {
@@ -240,156 +201,95 @@ class NoiselabSgdPosterior extends NoiselabWidget {
     }
   }
 
-  onPaused() { this.updateReadout(); }
-
-  /** Public API: one step. */
-  async stepOnce() {
-    await this.settled();
-    this.ingest(await this.worker.request('advance', { handle: this.handle, steps: 1 }));
-  }
-
-  /** Public API: run to the end in budgeted slices (the page stays responsive). */
-  async runToEnd() {
-    await this.settled();
-    this.pause();
-    for (;;) {
-      const r = await this.worker.request('advance', { handle: this.handle, steps: 1e9, budgetMs: 30 });
-      this.ingest(r);
-      if (r.snapshot.stopReason) return r.snapshot;
-      await new Promise(requestAnimationFrame);
-    }
-  }
-
-  async onReset() {
-    this.showMessage('');
-    this.ingest(await this.worker.request('reset', { handle: this.handle }));
-  }
-
-  // ---- drawing --------------------------------------------------------------------------------
+  // ---- drawing: the scene (www/lib/plot.js) ---------------------------------------------------
 
   draw() {
-    if (!this.cloudView || !this.theory) return;
-    this.drawCloud();
-    this.drawSweep();
+    if (!this.figure || !this.theory) return;
+    this.figure.draw();
+    const t = this.theory, s = this.sweep, a = this.valid.learningRate, name = CHAINS[chainOf(this.valid)].name;
+    this.setLive(this.$('canvas.cloud'), `${name}: ${this.positions.length / 2} iterates at step ${this.snapshot.step}; stationary covariance: continuous ${mat(t.continuous)}, discrete ${mat(t.discrete)}, posterior ${mat(t.posterior)}, iterates ${mat(this.snapshot.averageCovariance)}.`, 'aria-label');
+    const i = s.learningRate.findIndex((r) => r >= a);
+    this.setLive(this.$('canvas.sweep'), `Variance ratio against α: as α shrinks SGLD with Welling–Teh noise tends to 1 (the posterior), the lecture's rule to 1/2 and SGD to 0; mini-batch noise overtakes injected noise above α* = ${num(s.crossoverRate)}.${i >= 0 ? ` At α = ${a}: SGD ${num(s.sgd[i], 3)}, SGLD ${num(s.sgldWellingTeh[i], 3)}.` : ''}`, 'aria-label');
   }
 
-  drawCloud() {
-    const view = this.cloudView;
-    const ctx = view.ctx;
-    view.clear('#fff');
-    const w = view.width - MARGIN.left - MARGIN.right;
-    const h = view.height - MARGIN.top - MARGIN.bottom;
-    const side = Math.max(10, Math.min(w, h));
-    const x0 = MARGIN.left + (w - side) / 2;
-    const y0 = MARGIN.top + (h - side) / 2;
-    const E = this.extent;
-    const x = scale(-E, E, x0, x0 + side);
-    const y = scale(-E, E, y0 + side, y0);
-    const data = this.valid.problem === 'data';
-    drawAxes(ctx, { x, y, xLabel: data ? 'w₁ − w₁* (from the least-squares fit)' : 'w₁', yLabel: data ? 'w₂ − w₂*' : 'w₂', grid: true });
-    ctx.save();
-    ctx.beginPath(); ctx.rect(x0, y0, side, side); ctx.clip();
-    // Posterior density: 3, 2 and 1 sd ellipses, shaded (the 2-sd ellipse scaled).
-    const post = this.ellipses[0];
-    for (const [k, shade] of [[1.5, '#eef0f4'], [1, '#dde2ea'], [0.5, '#c9cfd8']]) {
-      ctx.fillStyle = shade;
-      ctx.beginPath();
-      for (let i = 0; i < post.length; i += 2) ctx[i ? 'lineTo' : 'moveTo'](x(k * post[i]), y(k * post[i + 1]));
-      ctx.fill();
-    }
-    // The cloud, in the chain type's colour (light, so the ellipses read over it).
+  /**
+   * Public API: the figure as data (www/lib/plot.js): the cloud over the posterior with the
+   * stationary-covariance ellipses (a square plot), and the variance ratio against α (log–log).
+   * Marks carry `chain`: the chain type (or the posterior) their colour stands for.
+   */
+  scene() {
+    if (!this.theory || !this.snapshot) return null;
     const chain = chainOf(this.valid);
-    const colour = CHAINS[chain].colour;
-    const p = this.positions;
-    ctx.fillStyle = rgba(colour, 0.4);
-    const r = p.length > 4000 ? 1.3 : 1.8;
-    for (let i = 0; i < p.length; i += 2) {
-      const px = x(p[i]), py = y(p[i + 1]);
-      if (Number.isFinite(px) && Number.isFinite(py)) ctx.fillRect(px - r, py - r, 2 * r, 2 * r);
-    }
-    const all = [...this.ellipses, this.empirical];
-    // Posterior first, the iterates' own ellipse last (dotted, on top of the discrete one); each
-    // on a white halo so it stays visible over the cloud.
-    for (let k = 0; k < ELLIPSES.length; k++) {
-      const pts = all[k];
-      if (!pts || pts.length < 4) continue;
-      const [, , dash, width] = ELLIPSES[k];
-      ctx.setLineDash(dash);
-      for (const [stroke, lw] of [['rgba(255, 255, 255, 0.85)', width + 2.5], [k ? colour : POSTERIOR, width]]) {
-        ctx.strokeStyle = stroke; ctx.lineWidth = lw;
-        polyline(ctx, pts.length / 2, (i) => x(pts[2 * i]), (i) => y(pts[2 * i + 1]));
-      }
-    }
-    ctx.setLineDash([]);
-    ctx.restore();
-    const name = CHAINS[chain].name;
-    const legend = [
-      dotSwatch(chain, rgba(colour, 0.4), `iterates of ${name} (M chains)`),
-      '<span><i class="swatch" style="border-color:#c9cfd8"></i>posterior density, 1–3 sd</span>',
-      swatch('posterior', POSTERIOR, ELLIPSES[0][1], [], 2.5),
-      ...ELLIPSES.slice(1).map(([, label, dash, width]) => swatch(chain, colour, `${label}, ${name}`, dash, width)),
-      '<span>ellipses: 2 sd (86% of the mass)</span>',
-    ].join('');
-    const el = this.$('.cloud-legend');
-    if (el.innerHTML !== legend) el.innerHTML = legend;
-    this.setLive(this.$('canvas.cloud'), `${name}: ${this.positions.length / 2} iterates at step ${this.snapshot.step}; stationary covariance: continuous ${mat(this.theory.continuous)}, discrete ${mat(this.theory.discrete)}, posterior ${mat(this.theory.posterior)}, iterates ${mat(this.snapshot.averageCovariance)}.`, 'aria-label');
+    return {
+      title: 'Is SGD sampling the posterior? (Mandt, Hoffman & Blei 2017; Welling & Teh 2011)',
+      caption: `${CLAIM} ${this.verdict()}`,
+      panels: [this.cloudPanel(chain), this.sweepPanel(chain)],
+    };
   }
 
-  drawSweep() {
-    const view = this.sweepView;
-    const ctx = view.ctx;
-    view.clear('#fff');
-    const s = this.sweep;
-    const rates = s.learningRate;
+  cloudPanel(chain) {
+    const { name, colour } = CHAINS[chain], E = this.extent, data = this.valid.problem === 'data';
+    // A square plot (equal units on both axes, so the ellipses keep their shape): the spare
+    // width goes to the right, the spare height above and below.
+    const v = this.figure?.surfaces.get('cloud'), w = (v?.width ?? 400) - 68, h = (v?.height ?? 368) - 56, side = Math.max(10, Math.min(w, h));
+    const post = this.ellipses[0], all = [...this.ellipses, this.empirical];
+    return {
+      id: 'cloud', title: CLOUD_TITLE,
+      margin: { left: 56, right: 12 + w - side, top: 12 + (h - side) / 2, bottom: 44 + (h - side) / 2 },
+      x: { label: data ? 'w₁ − w₁* (from the least-squares fit)' : 'w₁', domain: [-E, E] },
+      y: { label: data ? 'w₂ − w₂*' : 'w₂', domain: [-E, E] },
+      marks: [
+        // Posterior density: 3, 2 and 1 sd ellipses, shaded (the 2-sd ellipse scaled), filled as
+        // closed lines (fill down to the first point's y: the path is the polygon itself).
+        ...[[1.5, '#eef0f4'], [1, '#dde2ea'], [0.5, '#c9cfd8']].map(([k, fill]) => {
+          const e = xy(post, k, true);
+          return { type: 'line', width: 0, fill, base: e.y[0], ...e };
+        }),
+        { type: 'key', label: 'posterior density, 1–3 sd', fill: '#c9cfd8' },
+        // The cloud, in the chain type's colour (light, so the ellipses read over it).
+        { type: 'dots', label: `iterates of ${name} (M chains)`, chain, shape: 'square', r: this.positions.length > 4000 ? 1.5 : 2.05, colour: rgba(colour, 0.4), ...xy(this.positions) },
+        // Posterior first, the iterates' own ellipse last (dotted, on top of the discrete one);
+        // each on a white halo so it stays visible over the cloud.
+        ...ELLIPSES.flatMap(([, label, dash, width], k) => {
+          const e = xy(all[k]?.length >= 4 ? all[k] : []); // the iterates' own: none before averaging
+          return [{ type: 'line', colour: 'rgba(255, 255, 255, 0.85)', width: width + 2.5, dash, ...e },
+            { type: 'line', label: k ? `${label}, ${name}` : label, chain: k ? chain : 'posterior', colour: k ? colour : POSTERIOR, width, dash, ...e }];
+        }),
+        { type: 'key', label: 'ellipses: 2 sd (86% of the mass)' },
+      ],
+    };
+  }
+
+  sweepPanel(chain) {
+    const s = this.sweep, rates = s.learningRate, a = this.valid.learningRate;
     let lo = Infinity, hi = -Infinity;
     for (const [key] of SWEEP) for (const v of s[key]) if (Number.isFinite(v) && v > 0) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
-    lo = Math.max(lo, 1e-3); hi = Math.min(Math.max(hi, 2), 1e3);
-    const logScale = (d0, d1, r0, r1) => {
-      const l = scale(Math.log10(d0), Math.log10(d1), r0, r1);
-      const f = (v) => l(Math.log10(v));
-      f.domain = [d0, d1]; f.range = [r0, r1];
-      return f;
+    lo = Math.max(lo, 1e-3) / 1.3; hi = Math.min(Math.max(hi, 2), 1e3) * 1.3;
+    const t = this.snapshot.traceRatio, se = this.snapshot.traceRatioSe, star = Number.isFinite(s.crossoverRate);
+    const dot = { x: [a], y: [t] };
+    const curve = ([key, c, label, dash, width]) => ({ label, chain: c, colour: CHAINS[c].colour, dash, width, x: rates, y: s[key] });
+    return {
+      id: 'sweep', title: SWEEP_TITLE,
+      x: { label: 'learning rate α (log scale)', scale: 'log', domain: [rates[0], rates.at(-1)] },
+      y: { label: 'tr Σ / tr(H⁻¹/N) (log)', scale: 'log', domain: [lo, hi] },
+      marks: [
+        // The legend lists the curves in SWEEP's order; they are drawn in reverse (SGD on top).
+        ...SWEEP.map((c) => ({ type: 'key', ...curve(c) })),
+        // The posterior (ratio 1) and half of it (the lecture's rule as α → 0).
+        { type: 'rule', y: 1, label: 'the posterior (ratio 1); dotted: half of it', chain: 'posterior', colour: POSTERIOR },
+        { type: 'rule', y: 0.5, colour: POSTERIOR, dash: [2, 3] },
+        ...(star ? [{ type: 'rule', x: s.crossoverRate, label: 'α* = 2Bd/(N tr C): Mandt et al.’s optimal SGD rate, where SGLD’s mini-batch noise equals its injected noise', colour: '#777', dash: [6, 4], width: 1.5 }] : []),
+        ...SWEEP.map((c) => ({ type: 'line', ...curve(c) })).reverse(),
+        // This run: α and the iterates' ratio with ± 2 SE, in the run's chain colour on its curve.
+        { type: 'rule', x: a, colour: '#555', dash: [1, 3], width: 1.5 },
+        ...(Number.isFinite(se) ? [{ type: 'line', colour: '#000', width: 1.5, x: [a, a], y: [Math.max(t - 2 * se, lo), t + 2 * se] }] : []),
+        { type: 'dots', ...dot, r: 5.75, colour: '#000' },
+        { type: 'dots', ...dot, r: 4.25, colour: CHAINS[chain].colour, label: `this run, ${CHAINS[chain].name} (± 2 SE)`, chain },
+        { type: 'text', x: 'left', y: 1, dx: 4, dy: -2, baseline: 'bottom', text: 'posterior' },
+        { type: 'text', x: 'left', y: 0.5, dx: 4, dy: -2, baseline: 'bottom', text: '½ posterior (the slide’s noise)' },
+        ...(star ? [{ type: 'text', x: s.crossoverRate, y: 'top', dx: 3, dy: 2, baseline: 'top', text: 'α*' }] : []),
+      ],
     };
-    const decades = (a, b) => { const out = []; for (let e = Math.ceil(Math.log10(a) - 1e-9); e <= Math.floor(Math.log10(b) + 1e-9); e++) out.push(10 ** e); return out; };
-    const x = logScale(rates[0], rates[rates.length - 1], MARGIN.left, view.width - MARGIN.right);
-    const y = logScale(lo / 1.3, hi * 1.3, view.height - MARGIN.bottom, MARGIN.top);
-    drawAxes(ctx, { x, y, xLabel: 'learning rate α (log scale)', yLabel: 'tr Σ / tr(H⁻¹/N) (log)', xTicks: decades(...x.domain), yTicks: decades(...y.domain), grid: true });
-    ctx.save();
-    ctx.beginPath(); ctx.rect(MARGIN.left, MARGIN.top, view.width - MARGIN.left - MARGIN.right, view.height - MARGIN.top - MARGIN.bottom); ctx.clip();
-    const vline = (a, colour, dash) => { ctx.strokeStyle = colour; ctx.lineWidth = 1.5; ctx.setLineDash(dash); ctx.beginPath(); ctx.moveTo(x(a), y.range[0]); ctx.lineTo(x(a), y.range[1]); ctx.stroke(); };
-    // The posterior (ratio 1) and half of it (the lecture's rule as α → 0).
-    for (const [v, dash] of [[1, []], [0.5, [2, 3]]]) {
-      ctx.strokeStyle = '#000'; ctx.lineWidth = 1; ctx.setLineDash(dash);
-      ctx.beginPath(); ctx.moveTo(x.range[0], y(v)); ctx.lineTo(x.range[1], y(v)); ctx.stroke();
-    }
-    if (Number.isFinite(s.crossoverRate)) vline(s.crossoverRate, '#777', [6, 4]);
-    for (let k = SWEEP.length - 1; k >= 0; k--) {
-      const [key, chain, , dash, width] = SWEEP[k];
-      const ys = s[key];
-      ctx.strokeStyle = CHAINS[chain].colour; ctx.lineWidth = width; ctx.setLineDash(dash);
-      polyline(ctx, rates.length, (i) => x(rates[i]), (i) => (ys[i] > 0 ? y(ys[i]) : NaN));
-    }
-    ctx.setLineDash([]);
-    // This run: α and the iterates' ratio with ± 2 SE, in the run's chain colour on its curve.
-    const chain = chainOf(this.valid);
-    const colour = CHAINS[chain].colour;
-    const a = Number(this.valid.learningRate);
-    vline(a, '#555', [1, 3]);
-    const t = this.snapshot.traceRatio, se = this.snapshot.traceRatioSe;
-    if (Number.isFinite(t) && t > 0) {
-      ctx.strokeStyle = '#000'; ctx.lineWidth = 1.5; ctx.setLineDash([]);
-      if (Number.isFinite(se)) { ctx.beginPath(); ctx.moveTo(x(a), y(Math.max(t - 2 * se, lo / 1.3))); ctx.lineTo(x(a), y(t + 2 * se)); ctx.stroke(); }
-      ctx.fillStyle = colour;
-      ctx.beginPath(); ctx.arc(x(a), y(t), 5, 0, 2 * Math.PI); ctx.fill(); ctx.stroke();
-    }
-    ctx.font = '11px system-ui, sans-serif'; ctx.fillStyle = '#333'; ctx.textAlign = 'left'; ctx.textBaseline = 'bottom';
-    ctx.fillText('posterior', x.range[0] + 4, y(1) - 2);
-    ctx.fillText('½ posterior (the slide’s noise)', x.range[0] + 4, y(0.5) - 2);
-    if (Number.isFinite(s.crossoverRate)) { ctx.textBaseline = 'top'; ctx.fillText('α*', x(s.crossoverRate) + 3, y.range[1] + 2); }
-    ctx.restore();
-    const i = rates.findIndex((r) => r >= a);
-    this.setLive(this.$('.this-run'), dotSwatch(chain, colour, `this run, ${CHAINS[chain].name} (± 2 SE)`), 'html');
-    this.setLive(this.$('canvas.sweep'), `Variance ratio against α: as α shrinks SGLD with Welling–Teh noise tends to 1 (the posterior), the lecture's rule to 1/2 and SGD to 0; mini-batch noise overtakes injected noise above α* = ${num(s.crossoverRate)}.${i >= 0 ? ` At α = ${a}: SGD ${num(s.sgd[i], 3)}, SGLD ${num(s.sgldWellingTeh[i], 3)}.` : ''}`, 'aria-label');
   }
 
   updateReadout() {
@@ -469,20 +369,18 @@ class NoiselabSgdPosterior extends NoiselabWidget {
     }
     // Plain SGD.
     const [half, atOpt, double] = t.optimalRateKl;
-    const near = Math.abs(Number(v.learningRate) / t.optimalRate - 1) < 0.1;
+    const near = Math.abs(v.learningRate / t.optimalRate - 1) < 0.1;
     const thm = near
       ? ` At α ≈ α* its continuous-time KL is ${f(atOpt, 3)} nats, ${atOpt < half && atOpt < double ? 'the least over constant rates' : 'not the least over constant rates, against'} (Mandt et al.’s Theorem 1: ${f(half, 3)} at α*/2, ${f(double, 3)} at 2α*)${atOpt > MATCH_KL ? ', still not zero: C is not ∝ H' : ''}.`
       : '';
     return matches
       ? `SGD ${alpha} (${aStar}): ${numbers}: here SGD’s stationary covariance is the posterior’s.${thm}`
-      : `SGD ${alpha} (${times(Number(v.learningRate) / t.optimalRate)} Mandt’s ${aStar}): ${numbers}: not the posterior; SGD’s stationary covariance solves ΣH + HΣ ≈ (α/B)C (Mandt et al. 2017).${thm}`;
+      : `SGD ${alpha} (${times(v.learningRate / t.optimalRate)} Mandt’s ${aStar}): ${numbers}: not the posterior; SGD’s stationary covariance solves ΣH + HΣ ≈ (α/B)C (Mandt et al. 2017).${thm}`;
   }
 
   /** Public API: the per-step history and the theory for export. */
   exportData() {
-    const rows = [];
-    for (let i = 0; i < (this.rows ?? 0); i++) rows.push(Array.from(this.hist.subarray(i * this.K, (i + 1) * this.K)));
-    return { experiment: 'sgd-ou', settings: this.settings, theory: this.theory, problem: this.problem, rateSweep: this.sweep, snapshot: this.snapshot, historyFields: this.historyFields, history: rows };
+    return { ...super.exportData(), theory: this.theory, problem: this.problem, rateSweep: this.sweep };
   }
 }
 

@@ -1,27 +1,16 @@
-//! `noiselab run|fields implicit-reg`: Smith et al.'s sweeps (SCIENCE.md §10) as CSV or JSON
-//! for figures, one row per sweep point.
+//! `noiselab run implicit-reg`: Smith et al.'s sweeps (SCIENCE.md §10) as CSV or JSON for
+//! figures, one row per sweep point.
 
-use noiselab_core::experiment::Experiment;
-use noiselab_core::implicit_reg::{ImplicitRegConfig, ImplicitRegSweep, FIELDS, POINT_FIELDS};
+use crate::output::{self, Format, Settings};
+use noiselab_core::experiment::{Experiment, Lab};
+use noiselab_core::implicit_reg::{ImplicitRegSweep, POINT_FIELDS};
 use serde_json::json;
 use std::path::Path;
 use std::time::Instant;
 
-fn config_from(settings: &[(String, String)]) -> Result<ImplicitRegConfig, String> {
-    ImplicitRegConfig::from_settings(settings.iter().map(|(k, v)| (k.as_str(), v.as_str())))
-        .map_err(|e| format!("invalid settings: {e}"))
-}
-
-pub fn run(settings: &[(String, String)], out: &Path) -> Result<(), String> {
-    let config = config_from(settings)?;
-    let format = out.extension().and_then(|e| e.to_str());
-    if !matches!(format, Some("json") | Some("csv")) {
-        return Err(format!(
-            "--out must end in .json or .csv, got {}",
-            out.display()
-        ));
-    }
-    let mut sweep = ImplicitRegSweep::new(config.clone());
+pub fn run(settings: &Settings, out: &Path) -> Result<(), String> {
+    let mut sweep = ImplicitRegSweep::start(output::config(settings)?);
+    let format = output::format(out)?;
     let total = sweep.specs().len();
     let t0 = Instant::now();
     while sweep.stop_reason().is_none() {
@@ -36,35 +25,20 @@ pub fn run(settings: &[(String, String)], out: &Path) -> Result<(), String> {
     }
     eprintln!();
     let rows = sweep.rows();
-    let k = POINT_FIELDS.len();
-    if format == Some("json") {
-        let settings: serde_json::Map<String, serde_json::Value> = config
-            .to_settings()
-            .into_iter()
-            .map(|(k, v)| (k.to_string(), serde_json::Value::String(v)))
-            .collect();
+    let points = output::rows(&rows, POINT_FIELDS.len());
+    if format == Format::Json {
         let doc = json!({
             "experiment": "implicit-reg",
-            "settings": settings,
+            "settings": output::settings_json(sweep.settings()),
             "snapshot": sweep.snapshot(),
             "pointFields": POINT_FIELDS,
-            "points": rows.chunks(k).collect::<Vec<_>>(),
+            "points": points,
         });
-        std::fs::write(
-            out,
-            serde_json::to_string_pretty(&doc).map_err(|e| e.to_string())?,
-        )
-        .map_err(|e| format!("cannot write {}: {e}", out.display()))?;
+        output::json(out, &doc)?;
     } else {
-        let mut w = csv::Writer::from_path(out)
-            .map_err(|e| format!("cannot write {}: {e}", out.display()))?;
-        w.write_record(POINT_FIELDS).map_err(|e| e.to_string())?;
-        for row in rows.chunks(k) {
-            w.write_record(row.iter().map(|v| format!("{v}")))
-                .map_err(|e| e.to_string())?;
-        }
-        w.flush().map_err(|e| e.to_string())?;
+        output::csv(out, &POINT_FIELDS, points.into_iter().map(output::cells))?;
     }
+    let config = sweep.config();
     println!(
         "implicit-reg: {total} sweep points ({} learning rates at B = {}, {} batch sizes at α = {}) in {:.1} s -> {}",
         config.sweep_points,
@@ -75,8 +49,4 @@ pub fn run(settings: &[(String, String)], out: &Path) -> Result<(), String> {
         out.display()
     );
     Ok(())
-}
-
-pub fn print_fields() {
-    crate::print_fields(&FIELDS);
 }

@@ -3,30 +3,101 @@
 //!
 //! ```text
 //! noiselab run <experiment> [--config file.json] [--set key=value ...] --out results.{json,csv}
-//!   experiments: funnel, dropout, dropout-k, nng, logreg-posterior, description-length,
-//!   description-length-sweep, sgld, sgd-ou, bayes-regression, sharpness, sharpness-rescale,
-//!   implicit-reg, laplace-vb, bbb-linreg
+//!   experiments: the lab's kinds (funnel, sgd-posterior, dropout, nng, laplace-vb,
+//!   logreg-posterior, description-length, bbb-linreg, bayes-regression, sharpness,
+//!   implicit-reg, one-epoch) and extra analyses of them (sgld, dropout-k,
+//!   description-length-sweep, sharpness-rescale); `sgd-ou` is the old name of sgd-posterior
 //!   (`noiselab run --help` lists them all)
 //! noiselab surface funnel [--set cost=neal] [--nx 241 --ny 121 --levels 14] --out surface.json
 //! noiselab fields <experiment>
 //! noiselab bench funnel|mlp|sharpness|sharpness-power [--runs 7] [--trajectories 1000] [--steps N]
 //! ```
 
-mod bayes_panels;
 mod bayes_regression;
+mod bbb_linreg;
 mod bench;
+mod description_length;
 mod dropout;
 mod funnel;
 mod implicit_reg;
+mod laplace_vb;
+mod logreg_posterior;
 mod nng;
 mod one_epoch;
-mod sgd_noise;
+mod output;
+mod sgd_posterior;
 mod sharpness;
-mod small_bayes;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use std::path::PathBuf;
+use noiselab_core::config::{Config, FieldSpec};
+use noiselab_core::{bayes, dropout as drop, funnel as fun, implicit_reg as imp, nng as ng};
+use output::Settings;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+
+/// The experiments, one row each: `Variant(settings type) => run`. The value on the command line
+/// is the variant in kebab case: a kind of the lab's registry (www/lib/registry.js, the core's
+/// `Lab::KIND`; tests/kinds.rs checks that every kind has its row) or an extra analysis of one.
+/// Adding an experiment adds one row here (with `output::run_lab::<Run>` as its `run`, a module
+/// only for its own summary or extra output).
+macro_rules! experiments {
+    ($($(#[$attr:meta])* $Variant:ident($Config:ty) => $run:expr,)*) => {
+        #[derive(Clone, Copy, ValueEnum)]
+        enum Which {
+            $($(#[$attr])* $Variant,)*
+        }
+
+        impl Which {
+            fn run(self, settings: &Settings, out: &Path) -> Result<(), String> {
+                match self {
+                    $(Which::$Variant => $run(settings, out),)*
+                }
+            }
+
+            fn fields(self) -> &'static [FieldSpec] {
+                match self {
+                    $(Which::$Variant => <$Config as Config>::FIELDS,)*
+                }
+            }
+        }
+    };
+}
+
+experiments! {
+    /// Gradient noise and flatness: noisy GD on a funnel-shaped valley.
+    Funnel(fun::FunnelConfig) => funnel::run,
+    /// SGD, preconditioned SGD and SGLD on a quadratic as an Ornstein–Uhlenbeck process.
+    #[value(alias = "sgd-ou")]
+    SgdPosterior(noiselab_core::sgd_noise::SgdOuConfig) => sgd_posterior::run,
+    /// SGLD (Welling & Teh) on linear/logistic regression or a banana, both noise conventions.
+    Sgld(noiselab_core::sgd_noise::SgldConfig) => sgd_posterior::run_sgld,
+    /// Dropout: an MLP trained with and without dropout on the same data and seed.
+    Dropout(drop::DropoutConfig) => dropout::run,
+    /// Wei, Kakade & Ma: DROP_1, DROP_K, explicit-only, knock-in and no dropout, same seed.
+    DropoutK(drop::DropoutConfig) => dropout::run_k,
+    /// Noisy natural gradient: full NNG, noisy Adam and noisy K-FAC on Bayesian linear regression.
+    Nng(ng::NngConfig) => nng::run,
+    /// Laplace vs variational Gaussian on Bishop's 1-D density exp(−z²/2)σ(az + b).
+    LaplaceVb(bayes::density1d::TiltedGaussian) => laplace_vb::run,
+    /// 2-D logistic regression: true posterior, Laplace, variational Gaussians, HMC.
+    LogregPosterior(bayes::logreg_panel::LogRegPanelConfig) => logreg_posterior::run,
+    /// Bayes by Backprop on 2-D logistic regression: ELBO, KL in bits, PAC-Bayes bounds.
+    DescriptionLength(bayes::bbb_logreg::BbbLogRegConfig) => description_length::run,
+    /// The description-length run at 11 prior variances, η = 10^(−3) … 10² half a decade apart (code lengths, bounds and test error against η).
+    DescriptionLengthSweep(bayes::bbb_logreg::BbbLogRegConfig) => description_length::run_sweep,
+    /// Bayes by Backprop on Bayesian linear regression: ELBO vs ln p(D), variances vs 1/P_jj.
+    BbbLinreg(bayes::BbbConfig) => bbb_linreg::run,
+    /// Predictive bands of MAP, Laplace, Bayes by Backprop, MC dropout and HMC on 1-D data.
+    BayesRegression(bayes::regression::RegressionConfig) => bayes_regression::run,
+    /// Sharp and flat minima: small- vs large-batch SGD, λ_max(H), tr H, λ_max(G) (Keskar et al.).
+    Sharpness(noiselab_core::sharpness::SharpnessConfig) => sharpness::run,
+    /// Dinh et al.'s rescaling of the 2-3-1 ReLU demo net: same function, different sharpness.
+    SharpnessRescale(noiselab_core::sharpness::SharpnessConfig) => sharpness::run_rescale,
+    /// Smith et al.'s implicit regularizer: learning-rate and batch-size sweeps of SGD vs GD on J and on J + R.
+    ImplicitReg(imp::ImplicitRegConfig) => implicit_reg::run,
+    /// Smith et al.'s claim directly: the mean SGD epoch iterate over all N! orderings vs the flows on J and J + R.
+    OneEpoch(imp::one_epoch::OneEpochConfig) => one_epoch::run,
+}
 
 #[derive(Parser)]
 #[command(
@@ -37,42 +108,6 @@ use std::process::ExitCode;
 struct Cli {
     #[command(subcommand)]
     command: Command,
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-enum Which {
-    /// Gradient noise and flatness: noisy GD on a funnel-shaped valley.
-    Funnel,
-    /// Dropout: an MLP trained with and without dropout on the same data and seed.
-    Dropout,
-    /// Wei, Kakade & Ma: DROP_1, DROP_K, explicit-only, knock-in and no dropout, same seed.
-    DropoutK,
-    /// Noisy natural gradient: full NNG, noisy Adam and noisy K-FAC on Bayesian linear regression.
-    Nng,
-    /// 2-D logistic regression: true posterior, Laplace, variational Gaussians, HMC.
-    LogregPosterior,
-    /// Bayes by Backprop on 2-D logistic regression: ELBO, KL in bits, PAC-Bayes bounds.
-    DescriptionLength,
-    /// The description-length run at 11 prior variances, η = 10^(−3) … 10² half a decade apart (code lengths, bounds and test error against η).
-    DescriptionLengthSweep,
-    /// SGLD (Welling & Teh) on linear/logistic regression or a banana, both noise conventions.
-    Sgld,
-    /// SGD, preconditioned SGD and SGLD on a quadratic as an Ornstein–Uhlenbeck process.
-    SgdOu,
-    /// Predictive bands of MAP, Laplace, Bayes by Backprop, MC dropout and HMC on 1-D data.
-    BayesRegression,
-    /// Sharp and flat minima: small- vs large-batch SGD, λ_max(H), tr H, λ_max(G) (Keskar et al.).
-    Sharpness,
-    /// Dinh et al.'s rescaling of the 2-3-1 ReLU demo net: same function, different sharpness.
-    SharpnessRescale,
-    /// Laplace vs variational Gaussian on Bishop's 1-D density exp(−z²/2)σ(az + b).
-    LaplaceVb,
-    /// Bayes by Backprop on Bayesian linear regression: ELBO vs ln p(D), variances vs 1/P_jj.
-    BbbLinreg,
-    /// Smith et al.'s implicit regularizer: learning-rate and batch-size sweeps of SGD vs GD on J and on J + R.
-    ImplicitReg,
-    /// Smith et al.'s claim directly: the mean SGD epoch iterate over all N! orderings vs the flows on J and J + R.
-    OneEpoch,
 }
 
 #[derive(Subcommand)]
@@ -179,24 +214,7 @@ fn main() -> ExitCode {
             config,
             set,
             out,
-        } => collect_settings(config.as_ref(), &set).and_then(|s| match experiment {
-            Which::Funnel => funnel::run(&s, &out),
-            Which::Dropout => dropout::run(&s, &out),
-            Which::DropoutK => dropout::run_k(&s, &out),
-            Which::Nng => nng::run(&s, &out),
-            Which::LogregPosterior => bayes_panels::run_logreg(&s, &out),
-            Which::DescriptionLength => bayes_panels::run_description_length(&s, &out),
-            Which::DescriptionLengthSweep => bayes_panels::run_sweep(&s, &out),
-            Which::Sgld => sgd_noise::run_sgld(&s, &out),
-            Which::SgdOu => sgd_noise::run_ou(&s, &out),
-            Which::BayesRegression => bayes_regression::run(&s, &out),
-            Which::Sharpness => sharpness::run(&s, &out),
-            Which::SharpnessRescale => sharpness::run_rescale(&s, &out),
-            Which::ImplicitReg => implicit_reg::run(&s, &out),
-            Which::LaplaceVb => small_bayes::run_laplace_vb(&s, &out),
-            Which::BbbLinreg => small_bayes::run_bbb_linreg(&s, &out),
-            Which::OneEpoch => one_epoch::run(&s, &out),
-        }),
+        } => collect_settings(config.as_ref(), &set).and_then(|s| experiment.run(&s, &out)),
         Command::Surface {
             experiment: Which::Funnel,
             set,
@@ -207,23 +225,7 @@ fn main() -> ExitCode {
         } => collect_settings(None, &set).and_then(|s| funnel::surface(&s, nx, ny, levels, &out)),
         Command::Surface { .. } => Err("surface is available for the funnel only".into()),
         Command::Fields { experiment } => {
-            match experiment {
-                Which::Funnel => funnel::print_fields(),
-                Which::Dropout | Which::DropoutK => dropout::print_fields(),
-                Which::Nng => nng::print_fields(),
-                Which::LogregPosterior => bayes_panels::print_logreg_fields(),
-                Which::DescriptionLength | Which::DescriptionLengthSweep => {
-                    bayes_panels::print_description_length_fields()
-                }
-                Which::Sgld => sgd_noise::print_fields_sgld(),
-                Which::SgdOu => sgd_noise::print_fields_ou(),
-                Which::BayesRegression => bayes_regression::print_fields(),
-                Which::Sharpness | Which::SharpnessRescale => sharpness::print_fields(),
-                Which::ImplicitReg => implicit_reg::print_fields(),
-                Which::LaplaceVb => small_bayes::print_laplace_vb_fields(),
-                Which::BbbLinreg => small_bayes::print_bbb_linreg_fields(),
-                Which::OneEpoch => one_epoch::print_fields(),
-            }
+            print_fields(experiment.fields());
             Ok(())
         }
         Command::Bench {

@@ -3,12 +3,10 @@
 
 use crate::{f64s, to_js};
 use js_sys::Float64Array;
-use noiselab_core::bayes::regression::{
-    RegressionConfig, RegressionRun, GRID_POINTS, METHODS, REGRESSION_FIELDS,
-};
+use noiselab_core::bayes::regression::{RegressionRun, GRID_POINTS, METHODS};
 use wasm_bindgen::prelude::*;
 
-lab!(run BayesRegression { core: RegressionRun, config: RegressionConfig, fields: REGRESSION_FIELDS });
+lab!(run BayesRegression: RegressionRun);
 
 #[wasm_bindgen]
 impl BayesRegression {

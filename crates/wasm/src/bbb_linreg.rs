@@ -4,10 +4,9 @@
 use crate::to_js;
 use js_sys::Float64Array;
 use noiselab_core::bayes::bbb_view::{ellipses, reference, samples};
-use noiselab_core::bayes::{BayesByBackprop, BbbConfig, BBB_FIELDS, BBB_HISTORY_FIELDS};
 use wasm_bindgen::prelude::*;
 
-lab!(run BbbLinreg { core: BayesByBackprop, config: BbbConfig, fields: BBB_FIELDS, history: BBB_HISTORY_FIELDS });
+lab!(run BbbLinreg: noiselab_core::bayes::BayesByBackprop);
 
 #[wasm_bindgen]
 impl BbbLinreg {

@@ -3,18 +3,10 @@
 
 use crate::to_js;
 use js_sys::Float64Array;
-use noiselab_core::bayes::bbb_logreg::{
-    sweep_grid, sweep_point, BbbLogReg, BbbLogRegConfig, BBB_LOGREG_FIELDS,
-    BBB_LOGREG_HISTORY_FIELDS,
-};
+use noiselab_core::bayes::bbb_logreg::{sweep_grid, sweep_point, BbbLogReg};
 use wasm_bindgen::prelude::*;
 
-lab!(run DescriptionLength {
-    core: BbbLogReg,
-    config: BbbLogRegConfig,
-    fields: BBB_LOGREG_FIELDS,
-    history: BBB_LOGREG_HISTORY_FIELDS,
-});
+lab!(run DescriptionLength: BbbLogReg);
 
 #[wasm_bindgen]
 impl DescriptionLength {

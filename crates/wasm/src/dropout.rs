@@ -7,9 +7,7 @@ use js_sys::Float64Array;
 use noiselab_core::dropout::linear::{LinearDropoutSgd, LinearProblem, LinearSgdSettings};
 use noiselab_core::dropout::testtime::{self, TestTimePredictions, MAX_EXACT_UNITS};
 use noiselab_core::dropout::train::{Net, Workspace};
-use noiselab_core::dropout::{
-    DropoutConfig, DropoutTraining, Variant, Which, FIELDS, HISTORY_FIELDS,
-};
+use noiselab_core::dropout::{DropoutTraining, Variant, Which};
 use noiselab_core::experiment::Experiment;
 use noiselab_core::rng::SeededRng;
 use wasm_bindgen::prelude::*;
@@ -48,7 +46,7 @@ fn check_k(what: &str, k: u32) -> Result<(), JsError> {
     (1..=MAX_K).contains(&k).then_some(()).ok_or_else(message)
 }
 
-lab!(run Dropout { core: DropoutTraining, config: DropoutConfig, fields: FIELDS, history: HISTORY_FIELDS });
+lab!(run Dropout: DropoutTraining);
 
 #[wasm_bindgen]
 impl Dropout {

@@ -3,11 +3,11 @@
 
 use crate::{f64s, to_js};
 use js_sys::{Array, Float64Array, Uint8Array};
-use noiselab_core::funnel::{Cost, Funnel as Core, FunnelConfig, DOMAIN, FIELDS, HISTORY_FIELDS};
-use noiselab_core::{contour, ConfigError};
+use noiselab_core::funnel::{Cost, FunnelConfig, DOMAIN};
+use noiselab_core::{config::Config, contour, ConfigError};
 use wasm_bindgen::prelude::*;
 
-lab!(run Funnel { core: Core, config: FunnelConfig, fields: FIELDS, history: HISTORY_FIELDS });
+lab!(run Funnel: noiselab_core::funnel::Funnel);
 
 #[wasm_bindgen]
 impl Funnel {
@@ -22,7 +22,7 @@ impl Funnel {
             JsError::new(
                 &ConfigError::UnknownOption {
                     field: "cost".into(),
-                    allowed: FIELDS[0].range(),
+                    allowed: FunnelConfig::FIELDS[0].range(),
                     got: cost.into(),
                 }
                 .to_string(),

@@ -2,10 +2,10 @@
 //! `step` computes one sweep point, so the worker reports progress and caches points.
 
 use js_sys::{Array, Float64Array};
-use noiselab_core::implicit_reg::{ImplicitRegConfig, ImplicitRegSweep, FIELDS, POINT_FIELDS};
+use noiselab_core::implicit_reg::{ImplicitRegSweep, POINT_FIELDS};
 use wasm_bindgen::prelude::*;
 
-lab!(run ImplicitReg { core: ImplicitRegSweep, config: ImplicitRegConfig, fields: FIELDS, columns: POINT_FIELDS });
+lab!(run ImplicitReg: ImplicitRegSweep, columns: POINT_FIELDS);
 
 #[wasm_bindgen]
 impl ImplicitReg {

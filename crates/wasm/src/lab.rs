@@ -28,11 +28,6 @@ pub(crate) type Pairs = [(String, String)];
 /// Normalized settings of valid pairs, or every bad field.
 type Parsed = Result<Vec<(&'static str, String)>, ConfigErrors>;
 
-/// The history columns of a class (`[]` for a kind without history).
-pub(crate) fn columns(columns: &[&[&'static str]]) -> Result<JsValue, JsError> {
-    to_js(&columns.concat())
-}
-
 /// Validate and create in one call. The config is parsed once from `settings`; if some values
 /// are invalid and `base` is an object, each bad field is taken from `base` instead and the
 /// result parsed again. With a config, `make` builds the value (a run handle or a computation's
@@ -97,27 +92,26 @@ fn reply(
 
 /// The JS class of one experiment kind.
 ///
-/// - `lab!(run Funnel { core: funnel::Funnel, config: funnel::FunnelConfig, fields: funnel::FIELDS,
-///   history: funnel::HISTORY_FIELDS })`: a kind with runs (a core type with `new(config)`,
-///   `config()`, [`Experiment`](noiselab_core::experiment::Experiment) and, with `history`,
-///   `history()` rows of those columns; `columns` instead names the columns of a kind whose rows
-///   are its own extra).
-/// - `lab!(compute LaplaceVb { config: …, fields: … })`: a one-shot kind; its file adds
-///   `compute(settings, base, …)` with `Self::reply(&settings, &base, |config| …)`.
+/// - `lab!(run Funnel: noiselab_core::funnel::Funnel)`: a kind with runs, a core type implementing
+///   [`Lab`](noiselab_core::experiment::Lab) (its settings, history columns and run); `columns:
+///   C` names instead the columns of a kind whose rows are its own extra (implicit-reg's points).
+/// - `lab!(compute LaplaceVb: TiltedGaussian)`: a one-shot kind over a
+///   [`Config`](noiselab_core::config::Config); its file adds `compute(settings, base, …)` with
+///   `Self::reply(&settings, &base, "value", |config| …)`.
 macro_rules! lab {
-    (@statics $Class:ident, $Config:ty, $FIELDS:expr, [$($COLS:expr)?]) => {
+    (@statics $Class:ident, $Config:ty, $columns:expr) => {
         #[wasm_bindgen]
         impl $Class {
             /// The field table: `[{name, label, unit, help, kind, min, max, minOpen, default,
             /// step, options}]`, for building controls and validating attributes.
             pub fn fields() -> Result<JsValue, JsError> {
-                $crate::to_js(&$FIELDS)
+                $crate::to_js(<$Config as noiselab_core::config::Config>::FIELDS)
             }
 
             /// Column names of a history row (`[]` if the kind keeps none).
             #[wasm_bindgen(js_name = historyFields)]
             pub fn history_fields() -> Result<JsValue, JsError> {
-                $crate::lab::columns(&[$(&$COLS[..])?])
+                $crate::to_js(&$columns[..])
             }
 
             /// Validate settings: `{ok, settings: name → text | null, errors: [{field, message}]}`.
@@ -129,7 +123,7 @@ macro_rules! lab {
 
         impl $Class {
             fn from_pairs(p: &$crate::lab::Pairs) -> Result<$Config, noiselab_core::config::ConfigErrors> {
-                <$Config>::from_settings($crate::as_pairs(p))
+                <$Config as noiselab_core::config::Config>::from_settings($crate::as_pairs(p))
             }
 
             /// The config of JS settings, or an `Error` naming every bad field and its range.
@@ -146,26 +140,25 @@ macro_rules! lab {
                 key: &str,
                 make: impl FnOnce($Config) -> Result<JsValue, JsError>,
             ) -> Result<JsValue, JsError> {
-                $crate::lab::create(settings, base, Self::from_pairs, <$Config>::to_settings, key, make)
+                let to_settings = <$Config as noiselab_core::config::Config>::to_settings;
+                $crate::lab::create(settings, base, Self::from_pairs, to_settings, key, make)
             }
         }
     };
-    (compute $Class:ident { config: $Config:ty, fields: $FIELDS:expr $(,)? }) => {
+    (compute $Class:ident: $Config:ty) => {
         /// A one-shot experiment: its field table, `check` and `compute`.
         #[wasm_bindgen]
         pub struct $Class;
-        lab!(@statics $Class, $Config, $FIELDS, []);
+        lab!(@statics $Class, $Config, [""; 0]);
     };
-    (run $Class:ident {
-        core: $Core:ty, config: $Config:ty, fields: $FIELDS:expr
-        $(, history: $HIST:expr)? $(, columns: $COLS:expr)? $(,)?
-    }) => {
+    (run $Class:ident: $Core:ty $(, columns: $COLS:expr)?) => {
         /// A run handle: built by `create`, advanced by `step`.
         #[wasm_bindgen]
         pub struct $Class {
             inner: $Core,
         }
-        lab!(@statics $Class, $Config, $FIELDS, [$($HIST)? $($COLS)?]);
+        lab!(@statics $Class, <$Core as noiselab_core::experiment::Lab>::Config,
+            lab!(@columns $Core $(, $COLS)?));
 
         #[wasm_bindgen]
         impl $Class {
@@ -173,7 +166,9 @@ macro_rules! lab {
             /// `{ok, created, errors, settings, run}`; a bad field is taken from `base` when it
             /// is given (see `lab::create`).
             pub fn create(settings: JsValue, base: JsValue) -> Result<JsValue, JsError> {
-                Self::reply(&settings, &base, "run", |c| Ok($Class { inner: <$Core>::new(c) }.into()))
+                Self::reply(&settings, &base, "run", |c| {
+                    Ok($Class { inner: noiselab_core::experiment::Lab::start(c) }.into())
+                })
             }
 
             /// Advance by up to `n` steps: `{stepsTaken, stop: null | "done" | "diverged"}`.
@@ -197,21 +192,21 @@ macro_rules! lab {
                 noiselab_core::experiment::Experiment::reset(&mut self.inner);
             }
 
-            $(
-            /// History rows recorded so far.
+            /// History rows recorded so far (0 if the kind keeps none).
             #[wasm_bindgen(js_name = historyRows)]
             pub fn history_rows(&self) -> u32 {
-                (self.inner.history().len() / $HIST.len()) as u32
+                noiselab_core::experiment::Experiment::run_record(&self.inner).rows() as u32
             }
 
             /// History rows from row `from` on, flat row-major with the columns of
             /// `historyFields()`.
             #[wasm_bindgen(js_name = historyFrom)]
             pub fn history_from(&self, from: u32) -> js_sys::Float64Array {
-                let h = self.inner.history();
-                js_sys::Float64Array::from(&h[(from as usize * $HIST.len()).min(h.len())..])
+                let rows = noiselab_core::experiment::Lab::history_from(&self.inner, from as usize);
+                js_sys::Float64Array::from(rows)
             }
-            )?
         }
     };
+    (@columns $Core:ty) => { <$Core as noiselab_core::experiment::Lab>::HISTORY_FIELDS };
+    (@columns $Core:ty, $COLS:expr) => { $COLS };
 }

@@ -2,10 +2,10 @@
 
 use crate::{f64s, to_js};
 use js_sys::Array;
-use noiselab_core::bayes::density1d::{analyze, curves, TiltedGaussian, DENSITY1D_FIELDS};
+use noiselab_core::bayes::density1d::{analyze, curves, TiltedGaussian};
 use wasm_bindgen::prelude::*;
 
-lab!(compute LaplaceVb { config: TiltedGaussian, fields: DENSITY1D_FIELDS });
+lab!(compute LaplaceVb: TiltedGaussian);
 
 #[wasm_bindgen]
 impl LaplaceVb {

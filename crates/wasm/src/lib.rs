@@ -17,35 +17,12 @@
 #[macro_use]
 mod lab;
 
-// One adapter file per experiment kind (the `kind` cfg: crates/wasm/build.rs, from the registry);
-// tests/registry.rs checks that every kind of the registry has its file here.
-#[cfg(kind = "bayes-regression")]
-mod bayes_regression;
-#[cfg(kind = "bbb-linreg")]
-mod bbb_linreg;
+// One adapter file per experiment kind, src/<kind_snake>.rs: build.rs declares the modules of
+// the kinds this build selects (from the registry, www/lib/registry.js) in OUT_DIR/kinds.rs.
+include!(concat!(env!("OUT_DIR"), "/kinds.rs"));
 #[cfg(feature = "bench")]
 mod bench;
-#[cfg(kind = "description-length")]
-mod description_length;
-#[cfg(kind = "dropout")]
-mod dropout;
-#[cfg(kind = "funnel")]
-mod funnel;
-#[cfg(kind = "implicit-reg")]
-mod implicit_reg;
-#[cfg(kind = "laplace-vb")]
-mod laplace_vb;
-#[cfg(kind = "logreg-posterior")]
-mod logreg_posterior;
-#[cfg(kind = "nng")]
-mod nng;
-#[cfg(kind = "one-epoch")]
-mod one_epoch;
 mod panic;
-#[cfg(kind = "sgd-posterior")]
-mod sgd_posterior;
-#[cfg(kind = "sharpness")]
-mod sharpness;
 
 use noiselab_core::config::ConfigErrors;
 use serde::Serialize;

@@ -4,9 +4,7 @@
 use crate::{f64s, to_js};
 use js_sys::Array;
 use noiselab_core::bayes::logreg::LogRegData;
-use noiselab_core::bayes::logreg_panel::{
-    analyze_panel, ContourField, LogRegPanelConfig, LOGREG_PANEL_FIELDS,
-};
+use noiselab_core::bayes::logreg_panel::{analyze_panel, ContourField, LogRegPanelConfig};
 use wasm_bindgen::prelude::*;
 
 /// Most user-edited points accepted.
@@ -14,7 +12,7 @@ const MAX_POINTS: usize = 400;
 /// Largest `|x_i|` of a user-edited point.
 const MAX_COORDINATE: f64 = 100.0;
 
-lab!(compute LogregPosterior { config: LogRegPanelConfig, fields: LOGREG_PANEL_FIELDS });
+lab!(compute LogregPosterior: LogRegPanelConfig);
 
 fn contour_field(f: &ContourField) -> Result<JsValue, JsError> {
     Ok(object! {

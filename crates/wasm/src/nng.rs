@@ -2,10 +2,9 @@
 //! Adam and noisy K-FAC side by side on one Bayesian linear regression.
 
 use js_sys::Float64Array;
-use noiselab_core::nng::{NngConfig, NngRun, NNG_FIELDS, NNG_HISTORY_FIELDS};
 use wasm_bindgen::prelude::*;
 
-lab!(run Nng { core: NngRun, config: NngConfig, fields: NNG_FIELDS, history: NNG_HISTORY_FIELDS });
+lab!(run Nng: noiselab_core::nng::NngRun);
 
 #[wasm_bindgen]
 impl Nng {

@@ -2,10 +2,10 @@
 //! browser: a one-shot computation.
 
 use crate::to_js;
-use noiselab_core::implicit_reg::one_epoch::{compute, OneEpochConfig, ONE_EPOCH_FIELDS};
+use noiselab_core::implicit_reg::one_epoch::{compute, OneEpochConfig};
 use wasm_bindgen::prelude::*;
 
-lab!(compute OneEpoch { config: OneEpochConfig, fields: ONE_EPOCH_FIELDS });
+lab!(compute OneEpoch: OneEpochConfig);
 
 #[wasm_bindgen]
 impl OneEpoch {

@@ -4,10 +4,9 @@
 
 use crate::{f64s, to_js};
 use js_sys::{Array, Float64Array};
-use noiselab_core::sgd_noise::{SgdOu, SgdOuConfig, SGD_OU_FIELDS, SGD_OU_HISTORY_FIELDS};
 use wasm_bindgen::prelude::*;
 
-lab!(run SgdPosterior { core: SgdOu, config: SgdOuConfig, fields: SGD_OU_FIELDS, history: SGD_OU_HISTORY_FIELDS });
+lab!(run SgdPosterior: noiselab_core::sgd_noise::SgdOu);
 
 #[wasm_bindgen]
 impl SgdPosterior {

@@ -3,10 +3,10 @@
 
 use crate::to_js;
 use noiselab_core::sharpness::rescale::rescale_report;
-use noiselab_core::sharpness::{BatchSizeExperiment, SharpnessConfig, FIELDS, HISTORY_FIELDS};
+use noiselab_core::sharpness::BatchSizeExperiment;
 use wasm_bindgen::prelude::*;
 
-lab!(run Sharpness { core: BatchSizeExperiment, config: SharpnessConfig, fields: FIELDS, history: HISTORY_FIELDS });
+lab!(run Sharpness: BatchSizeExperiment);
 
 #[wasm_bindgen]
 impl Sharpness {

@@ -1,0 +1,86 @@
+//! `noiselab run sgd-posterior|sgld` (SCIENCE.md §7, §8; `sgd-ou` is the old name of
+//! `sgd-posterior`, and the name its files carry).
+
+use crate::output::{self, Settings};
+use noiselab_core::experiment::Experiment;
+use noiselab_core::sgd_noise::{SgdOu, Sgld, SgldConfig, SGLD_HISTORY_FIELDS};
+use serde_json::json;
+use std::path::Path;
+
+fn fmt4(m: Option<[f64; 4]>) -> String {
+    m.map_or("none (unstable)".into(), |m| {
+        format!("[{:.5}, {:.5}; {:.5}, {:.5}]", m[0], m[1], m[2], m[3])
+    })
+}
+
+/// A run's message, bracketed, or nothing.
+fn note(message: &Option<String>) -> String {
+    message
+        .as_ref()
+        .map(|m| format!(" [{m}]"))
+        .unwrap_or_default()
+}
+
+/// `run sgd-posterior`: M chains to the end; JSON adds the theory (continuous, discrete,
+/// posterior covariances), the snapshot (empirical time average with SEs) and the α sweep.
+pub fn run(settings: &Settings, out: &Path) -> Result<(), String> {
+    let (run, outcome) = output::run_lab::<SgdOu>(settings, out, |run| {
+        json!({
+            "experiment": "sgd-ou",
+            "problem": run.problem(),
+            "theory": run.theory(),
+            "rateSweep": run.rate_sweep(60),
+            "positionsLayout": "x0, y0, x1, y1, … of the M chains at the end, measured from the minimizer",
+            "positions": run.positions(),
+        })
+    })?;
+    let (snap, t) = (run.snapshot(), run.theory());
+    println!(
+        "sgd-ou ({}): {} steps ({}){}; empirical Σ {} (tr ratio {:.4} ± {:.4}); discrete {}; continuous {}; posterior {} -> {}",
+        run.config().method.name(),
+        run.steps_done(),
+        output::ended(&outcome),
+        note(&snap.message),
+        fmt4(Some(snap.average_covariance)),
+        snap.trace_ratio,
+        snap.trace_ratio_se,
+        fmt4(t.discrete),
+        fmt4(t.continuous),
+        fmt4(Some(t.posterior)),
+        out.display()
+    );
+    Ok(())
+}
+
+/// `run sgld`: M chains to the end; JSON adds the exact posterior and (linear regression,
+/// fixed α) the exact biased stationary covariances.
+pub fn run_sgld(settings: &Settings, out: &Path) -> Result<(), String> {
+    let config: SgldConfig = output::config(settings)?;
+    output::format(out)?;
+    let mut run = Sgld::new(config.clone());
+    let outcome = run.run(usize::MAX);
+    let snap = run.snapshot();
+    let doc = json!({
+        "experiment": "sgld",
+        "settings": output::settings_json(config.to_settings()),
+        "reference": run.reference(),
+        "snapshot": snap,
+        "positionsLayout": "x0, y0, x1, y1, … of the M chains at the end",
+        "positions": run.positions(),
+    });
+    output::history(out, &SGLD_HISTORY_FIELDS, run.history(), doc)?;
+    let r = run.reference();
+    println!(
+        "sgld ({}, {}): {} steps ({}){}; cloud cov {}; posterior {}; exact mini-batch {} -> {}",
+        config.model.name(),
+        config.convention.name(),
+        run.steps_done(),
+        output::ended(&outcome),
+        note(&snap.message),
+        fmt4(Some(snap.covariance)),
+        fmt4(Some(r.posterior_covariance)),
+        fmt4(r.minibatch_covariance),
+        out.display()
+    );
+    Ok(())
+}
