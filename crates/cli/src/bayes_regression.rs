@@ -1,7 +1,7 @@
 //! `noiselab run bayes-regression`: the five predictive bands on one data set.
 
 use crate::output::{self, Format, Settings};
-use noiselab_core::bayes::regression::{RegressionRun, GRID_POINTS, METHODS};
+use noiselab_core::bayes_regression::{RegressionRun, GRID_POINTS, METHODS};
 use noiselab_core::experiment::{Experiment, Lab};
 use serde_json::json;
 use std::path::Path;

@@ -2,7 +2,7 @@
 //! Bayesian linear regression, SCIENCE.md §4) with the same settings, seeds and numbers.
 
 use crate::output::{self, Format, Settings};
-use noiselab_core::bayes::bbb_view::reference;
+use noiselab_core::bayes::bbb_linreg::view::reference;
 use noiselab_core::bayes::{BayesByBackprop, BBB_HISTORY_FIELDS};
 use noiselab_core::experiment::{Experiment, Lab};
 use serde_json::{json, Value};

@@ -2,7 +2,7 @@
 //! `<noiselab-description-length>` with the same settings, seeds and numbers).
 
 use crate::output::{self, Format, Settings};
-use noiselab_core::bayes::bbb_logreg::{
+use noiselab_core::bayes::description_length::{
     sweep_grid, sweep_point, BbbLogReg, BbbLogRegConfig, SWEEP_COUNT, SWEEP_HI, SWEEP_LO,
 };
 use noiselab_core::experiment::Experiment;

@@ -2,7 +2,7 @@
 //! SCIENCE.md §5) with the same settings and numbers.
 
 use crate::output::{self, Format, Settings};
-use noiselab_core::bayes::density1d::{analyze, curves, TiltedGaussian};
+use noiselab_core::bayes::laplace_vb::{analyze, curves, TiltedGaussian};
 use serde_json::json;
 use std::path::Path;
 

@@ -2,7 +2,7 @@
 //! with the same settings, seeds and numbers).
 
 use crate::output::{self, Format, Settings};
-use noiselab_core::bayes::logreg_panel::{analyze_panel, LogRegPanelConfig};
+use noiselab_core::bayes::logreg_posterior::{analyze_panel, LogRegPanelConfig};
 use serde_json::json;
 use std::path::Path;
 

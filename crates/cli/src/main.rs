@@ -68,9 +68,9 @@ experiments! {
     Funnel(fun::FunnelConfig) => funnel::run,
     /// SGD, preconditioned SGD and SGLD on a quadratic as an Ornstein–Uhlenbeck process.
     #[value(alias = "sgd-ou")]
-    SgdPosterior(noiselab_core::sgd_noise::SgdOuConfig) => sgd_posterior::run,
+    SgdPosterior(noiselab_core::sgd_posterior::SgdOuConfig) => sgd_posterior::run,
     /// SGLD (Welling & Teh) on linear/logistic regression or a banana, both noise conventions.
-    Sgld(noiselab_core::sgd_noise::SgldConfig) => sgd_posterior::run_sgld,
+    Sgld(noiselab_core::sgd_posterior::SgldConfig) => sgd_posterior::run_sgld,
     /// Dropout: an MLP trained with and without dropout on the same data and seed.
     Dropout(drop::DropoutConfig) => dropout::run,
     /// Wei, Kakade & Ma: DROP_1, DROP_K, explicit-only, knock-in and no dropout, same seed.
@@ -78,17 +78,17 @@ experiments! {
     /// Noisy natural gradient: full NNG, noisy Adam and noisy K-FAC on Bayesian linear regression.
     Nng(ng::NngConfig) => nng::run,
     /// Laplace vs variational Gaussian on Bishop's 1-D density exp(−z²/2)σ(az + b).
-    LaplaceVb(bayes::density1d::TiltedGaussian) => laplace_vb::run,
+    LaplaceVb(bayes::laplace_vb::TiltedGaussian) => laplace_vb::run,
     /// 2-D logistic regression: true posterior, Laplace, variational Gaussians, HMC.
-    LogregPosterior(bayes::logreg_panel::LogRegPanelConfig) => logreg_posterior::run,
+    LogregPosterior(bayes::logreg_posterior::LogRegPanelConfig) => logreg_posterior::run,
     /// Bayes by Backprop on 2-D logistic regression: ELBO, KL in bits, PAC-Bayes bounds.
-    DescriptionLength(bayes::bbb_logreg::BbbLogRegConfig) => description_length::run,
+    DescriptionLength(bayes::description_length::BbbLogRegConfig) => description_length::run,
     /// The description-length run at 11 prior variances, η = 10^(−3) … 10² half a decade apart (code lengths, bounds and test error against η).
-    DescriptionLengthSweep(bayes::bbb_logreg::BbbLogRegConfig) => description_length::run_sweep,
+    DescriptionLengthSweep(bayes::description_length::BbbLogRegConfig) => description_length::run_sweep,
     /// Bayes by Backprop on Bayesian linear regression: ELBO vs ln p(D), variances vs 1/P_jj.
     BbbLinreg(bayes::BbbConfig) => bbb_linreg::run,
     /// Predictive bands of MAP, Laplace, Bayes by Backprop, MC dropout and HMC on 1-D data.
-    BayesRegression(bayes::regression::RegressionConfig) => bayes_regression::run,
+    BayesRegression(noiselab_core::bayes_regression::RegressionConfig) => bayes_regression::run,
     /// Sharp and flat minima: small- vs large-batch SGD, λ_max(H), tr H, λ_max(G) (Keskar et al.).
     Sharpness(noiselab_core::sharpness::SharpnessConfig) => sharpness::run,
     /// Dinh et al.'s rescaling of the 2-3-1 ReLU demo net: same function, different sharpness.

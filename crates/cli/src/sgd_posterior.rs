@@ -3,7 +3,7 @@
 
 use crate::output::{self, Settings};
 use noiselab_core::experiment::Experiment;
-use noiselab_core::sgd_noise::{SgdOu, Sgld, SgldConfig, SGLD_HISTORY_FIELDS};
+use noiselab_core::sgd_posterior::{SgdOu, Sgld, SgldConfig, SGLD_HISTORY_FIELDS};
 use serde_json::json;
 use std::path::Path;
 

@@ -34,17 +34,5 @@ pub mod special;
 #[cfg(test)]
 mod test_data;
 
-// Old module paths, kept until crates/wasm and crates/cli use the kinds' names (issue 18).
-pub use nn::{hessian, hessian_batch, mlp, mlp_batch};
-/// Old path of [`sgd_posterior`].
-pub mod sgd_noise {
-    pub use crate::sgd_posterior::*;
-    pub use crate::sgd_posterior::{
-        sgd_posterior_fixture as sgd_noise_fixture,
-        SGD_POSTERIOR_FIXTURE_HASH as SGD_NOISE_FIXTURE_HASH,
-        SGD_POSTERIOR_FIXTURE_RATIO_BITS as SGD_NOISE_FIXTURE_RATIO_BITS,
-    };
-}
-
 pub use config::{ConfigError, FieldKind, FieldSpec, Settings};
 pub use experiment::{Experiment, RunOutcome, RunRecord, StopReason};

@@ -3,7 +3,7 @@
 
 use crate::{f64s, to_js};
 use js_sys::Float64Array;
-use noiselab_core::bayes::regression::{RegressionRun, GRID_POINTS, METHODS};
+use noiselab_core::bayes_regression::{RegressionRun, GRID_POINTS, METHODS};
 use wasm_bindgen::prelude::*;
 
 lab!(run BayesRegression: RegressionRun);

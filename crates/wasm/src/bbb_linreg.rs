@@ -3,7 +3,7 @@
 
 use crate::to_js;
 use js_sys::Float64Array;
-use noiselab_core::bayes::bbb_view::{ellipses, reference, samples};
+use noiselab_core::bayes::bbb_linreg::view::{ellipses, reference, samples};
 use wasm_bindgen::prelude::*;
 
 lab!(run BbbLinreg: noiselab_core::bayes::BayesByBackprop);

@@ -3,7 +3,7 @@
 
 use crate::to_js;
 use js_sys::Float64Array;
-use noiselab_core::bayes::bbb_logreg::{sweep_grid, sweep_point, BbbLogReg};
+use noiselab_core::bayes::description_length::{sweep_grid, sweep_point, BbbLogReg};
 use wasm_bindgen::prelude::*;
 
 lab!(run DescriptionLength: BbbLogReg);

@@ -2,7 +2,7 @@
 
 use crate::{f64s, to_js};
 use js_sys::Array;
-use noiselab_core::bayes::density1d::{analyze, curves, TiltedGaussian};
+use noiselab_core::bayes::laplace_vb::{analyze, curves, TiltedGaussian};
 use wasm_bindgen::prelude::*;
 
 lab!(compute LaplaceVb: TiltedGaussian);

@@ -4,7 +4,7 @@
 use crate::{f64s, to_js};
 use js_sys::Array;
 use noiselab_core::bayes::logreg::LogRegData;
-use noiselab_core::bayes::logreg_panel::{analyze_panel, ContourField, LogRegPanelConfig};
+use noiselab_core::bayes::logreg_posterior::{analyze_panel, ContourField, LogRegPanelConfig};
 use wasm_bindgen::prelude::*;
 
 /// Most user-edited points accepted.

@@ -6,7 +6,7 @@ use crate::{f64s, to_js};
 use js_sys::{Array, Float64Array};
 use wasm_bindgen::prelude::*;
 
-lab!(run SgdPosterior: noiselab_core::sgd_noise::SgdOu);
+lab!(run SgdPosterior: noiselab_core::sgd_posterior::SgdOu);
 
 #[wasm_bindgen]
 impl SgdPosterior {

@@ -95,16 +95,19 @@ fn nng_fixture_is_bit_identical() {
 }
 
 #[wasm_bindgen_test(unsupported = test)]
-fn sgd_noise_fixture_is_bit_identical() {
+fn sgd_posterior_fixture_is_bit_identical() {
     // SGLD on the quadratic with real mini-batches (30 chains) and SGLD on the banana.
-    use noiselab_core::sgd_noise::{
-        sgd_noise_fixture, SGD_NOISE_FIXTURE_HASH, SGD_NOISE_FIXTURE_RATIO_BITS,
+    use noiselab_core::sgd_posterior::{
+        sgd_posterior_fixture, SGD_POSTERIOR_FIXTURE_HASH, SGD_POSTERIOR_FIXTURE_RATIO_BITS,
     };
-    let (hash, ratio) = sgd_noise_fixture();
-    assert_eq!(hash, SGD_NOISE_FIXTURE_HASH, "SGD-OU + SGLD histories hash");
+    let (hash, ratio) = sgd_posterior_fixture();
+    assert_eq!(
+        hash, SGD_POSTERIOR_FIXTURE_HASH,
+        "SGD-OU + SGLD histories hash"
+    );
     assert_eq!(
         ratio.to_bits(),
-        SGD_NOISE_FIXTURE_RATIO_BITS,
+        SGD_POSTERIOR_FIXTURE_RATIO_BITS,
         "trace ratio = {ratio}"
     );
 }
@@ -158,7 +161,7 @@ fn hash_of(values: &[f64]) -> u64 {
 #[wasm_bindgen_test(unsupported = test)]
 fn bayes_regression_fixture_is_bit_identical() {
     // MAP, Laplace (GGN, linearized), Bayes by Backprop, MC dropout and HMC on a small net: the bands.
-    use noiselab_core::bayes::regression::{RegressionConfig, RegressionRun};
+    use noiselab_core::bayes_regression::{RegressionConfig, RegressionRun};
     use noiselab_core::experiment::Experiment;
     let s = [
         ("trainingSteps", "300"),
@@ -179,7 +182,7 @@ fn bayes_regression_fixture_is_bit_identical() {
 #[wasm_bindgen_test(unsupported = test)]
 fn bbb_logreg_fixture_is_bit_identical() {
     // Bayes by Backprop on 2-D logistic regression: ELBO terms, KL bits, errors and PAC-Bayes bounds.
-    use noiselab_core::bayes::bbb_logreg::{BbbLogReg, BbbLogRegConfig};
+    use noiselab_core::bayes::description_length::{BbbLogReg, BbbLogRegConfig};
     use noiselab_core::experiment::Experiment;
     // The default N moved to 50 (issue 17); the fixture keeps the old 200.
     let s = [("steps", "200"), ("seed", "5"), ("dataPoints", "200")];
@@ -195,7 +198,7 @@ fn bbb_logreg_fixture_is_bit_identical() {
 #[wasm_bindgen_test(unsupported = test)]
 fn logreg_panel_fixture_is_bit_identical() {
     // The logistic-regression panel: grid posterior, Laplace, both VI fits, HMC samples.
-    use noiselab_core::bayes::logreg_panel::{analyze_panel, LogRegPanelConfig};
+    use noiselab_core::bayes::logreg_posterior::{analyze_panel, LogRegPanelConfig};
     // The panel's defaults moved to N = 20, η = 25 (issue 17); the fixture keeps the old ones.
     let s = [
         ("hmcSamples", "200"),
@@ -224,7 +227,7 @@ fn logreg_panel_fixture_is_bit_identical() {
 fn bbb_linreg_local_reparam_fixture_is_bit_identical() {
     // Bayes by Backprop on Bayesian linear regression with the local reparameterization trick
     // (D = 3, 300 Adam steps): history, parameter history, references and ellipses.
-    use noiselab_core::bayes::bbb_view::{ellipses, reference};
+    use noiselab_core::bayes::bbb_linreg::view::{ellipses, reference};
     use noiselab_core::bayes::{BayesByBackprop, BbbConfig};
     let s = [
         ("localReparam", "on"),

@@ -33,13 +33,6 @@ pub mod pac_bayes;
 pub mod quad;
 pub use crate::special;
 
-// Old module paths, kept until crates/wasm and crates/cli use the kinds' names (issue 18).
-pub use crate::bayes_regression as regression;
-pub use bbb_linreg as bbb;
-pub use bbb_linreg::view as bbb_view;
-pub use description_length as bbb_logreg;
-pub use laplace_vb as density1d;
-pub use logreg_posterior as logreg_panel;
 #[cfg(test)]
 mod tests;
 
