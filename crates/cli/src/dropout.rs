@@ -1,6 +1,7 @@
-//! `noiselab run dropout|dropout-k`.
+//! `noiselab run dropout|dropout-k|dropout-linear`.
 
 use crate::output::{self, Format, Settings};
+use noiselab_core::dropout::linear_view::{linear_view, LinearViewConfig};
 use noiselab_core::dropout::{DropoutConfig, DropoutTraining, Variant, HISTORY_FIELDS};
 use noiselab_core::experiment::{Experiment, Lab, RunOutcome};
 use serde_json::json;
@@ -67,4 +68,50 @@ pub fn run_k(settings: &Settings, out: &Path) -> Result<(), String> {
     }
     println!("dropout-k -> {}", out.display());
     Ok(())
+}
+
+/// `noiselab run dropout-linear`: the dropout widget's linear-regression view (SCIENCE.md §2.1;
+/// Srivastava et al. 2014, sec. 9.1) with the same settings and numbers: JSON `{experiment,
+/// settings, view}` (the closed forms and the recorded SGD run), or CSV with one row per record
+/// (step, closed-form R at the iterate, J + R at the tail average, the iterate `w1…wD`, the tail
+/// average `avg1…avgD`).
+pub fn run_linear(settings: &Settings, out: &Path) -> Result<(), String> {
+    let config: LinearViewConfig = output::config(settings)?;
+    let format = output::format(out)?;
+    let v = linear_view(&config);
+    println!(
+        "dropout-linear: ρ = {}, D = {}: R(w*) = {:.4} (closed form), {:.4} (2^D masks), {:.4} ± {:.4} (MC); \
+         SGD tail average {:.4} from w*{} -> {}",
+        v.rho,
+        v.d,
+        v.regularizer_at_minimizer,
+        v.enumerated,
+        v.mc,
+        v.se_mc,
+        v.distance,
+        if v.diverged { " (diverged)" } else { "" },
+        out.display(),
+    );
+    if format == Format::Json {
+        let settings = output::settings_json(config.to_settings());
+        return output::json(
+            out,
+            &json!({"experiment": "dropout-linear", "settings": settings, "view": v}),
+        );
+    }
+    let d = v.d;
+    let names = |p: &'static str| (1..=d).map(move |j| format!("{p}{j}"));
+    let header: Vec<String> = ["step", "regularizer", "objective"]
+        .map(String::from)
+        .into_iter()
+        .chain(names("w"))
+        .chain(names("avg"))
+        .collect();
+    let rows = (0..v.steps.len()).map(|i| {
+        let mut r = vec![v.steps[i], v.regularizer[i], v.objective[i]];
+        r.extend_from_slice(&v.weights[i * d..(i + 1) * d]);
+        r.extend_from_slice(&v.averages[i * d..(i + 1) * d]);
+        output::cells(&r)
+    });
+    output::csv(out, &header, rows)
 }

@@ -5,7 +5,7 @@
 //! noiselab run <experiment> [--config file.json] [--set key=value ...] --out results.{json,csv}
 //!   experiments: the lab's kinds (funnel, sgd-posterior, dropout, nng, laplace-vb,
 //!   logreg-posterior, description-length, bbb-linreg, bayes-regression, sharpness,
-//!   implicit-reg, one-epoch) and extra analyses of them (sgld, dropout-k,
+//!   implicit-reg, one-epoch) and extra analyses of them (sgld, dropout-k, dropout-linear,
 //!   description-length-sweep, sharpness-rescale); `sgd-ou` is the old name of sgd-posterior
 //!   (`noiselab run --help` lists them all)
 //! noiselab surface funnel [--set cost=neal] [--nx 241 --ny 121 --levels 14] --out surface.json
@@ -75,6 +75,8 @@ experiments! {
     Dropout(drop::DropoutConfig) => dropout::run,
     /// Wei, Kakade & Ma: DROP_1, DROP_K, explicit-only, knock-in and no dropout, same seed.
     DropoutK(drop::DropoutConfig) => dropout::run_k,
+    /// Dropout on linear regression (the dropout widget's linear view): closed forms vs dropout SGD.
+    DropoutLinear(drop::linear_view::LinearViewConfig) => dropout::run_linear,
     /// Noisy natural gradient: full NNG, noisy Adam and noisy K-FAC on Bayesian linear regression.
     Nng(ng::NngConfig) => nng::run,
     /// Laplace vs variational Gaussian on Bishop's 1-D density exp(−z²/2)σ(az + b).

@@ -1,14 +1,13 @@
 //! Dropout (Grosse, Lecture 8; SCIENCE.md §2) for the browser: a run handle over the core's
 //! `DropoutTraining` (two nets, with and without dropout, same data, init and batches), and a
-//! one-shot linear-regression computation for the regularizer view (`linear`, SCIENCE.md §2.1).
+//! one-shot linear-regression view (`linear(settings)`, SCIENCE.md §2.1; settings in the core).
 
-use crate::{f64s, to_js};
+use crate::{as_pairs, f64s, settings_from_js, to_js};
 use js_sys::Float64Array;
-use noiselab_core::dropout::linear::{LinearDropoutSgd, LinearProblem, LinearSgdSettings};
+use noiselab_core::dropout::linear_view::{linear_view, LinearViewConfig};
 use noiselab_core::dropout::testtime::{self, TestTimePredictions, MAX_EXACT_UNITS};
 use noiselab_core::dropout::train::{Net, Workspace};
-use noiselab_core::dropout::{DropoutTraining, Variant, Which};
-use noiselab_core::experiment::Experiment;
+use noiselab_core::dropout::{DropoutTraining, Which};
 use noiselab_core::rng::SeededRng;
 use wasm_bindgen::prelude::*;
 
@@ -224,110 +223,45 @@ impl Dropout {
     }
 }
 
-/// Settings of the linear-regression computation: `(n, d, noise, rho, learning rate, batch,
-/// steps, seed)` with their ranges, checked here so a bad value names its field.
-fn linear_arg(name: &str, v: f64, lo: f64, hi: f64, integer: bool) -> Result<f64, JsError> {
-    let ok = v.is_finite() && v >= lo && v <= hi && (!integer || v.fract() == 0.0);
-    if ok {
-        Ok(v)
-    } else {
-        Err(JsError::new(&format!(
-            "{name} must be {}from {lo} to {hi}; got {v}",
-            if integer { "a whole number " } else { "" }
-        )))
-    }
-}
-
 #[wasm_bindgen]
 impl Dropout {
-    /// Dropout on linear regression (SCIENCE.md §2.1; Srivastava et al. 2014, sec. 9.1): a seeded
-    /// problem (`n` points, `d` features of scales 0.5 … 2, true weights 1), the closed forms and
-    /// an SGD run with dropout on the inputs from `w = 0`. Returns `{d, rho, secondMoments,
-    /// leastSquares, minimizer (w* = ridge with λⱼ = ρ/(1−ρ)·Sⱼⱼ), uniformRidge, penalty,
-    /// regularizerAtMinimizer (closed form), enumerated (2^d masks), mc, seMc (40 passes),
-    /// steps: Float64Array(r), weights: Float64Array(r·d) (iterates), averages: Float64Array(r·d)
-    /// (tail averages after `steps/10` burn-in), regularizer: Float64Array(r) (closed-form R at the
-    /// iterate), objective: Float64Array(r) (J + R at the tail average), finalAverage,
-    /// distance}` with `r = records + 1`.
-    #[allow(clippy::too_many_arguments)]
-    pub fn linear(
-        n: f64,
-        d: f64,
-        noise: f64,
-        rho: f64,
-        learning_rate: f64,
-        batch_size: f64,
-        steps: f64,
-        records: f64,
-        seed: f64,
-    ) -> Result<JsValue, JsError> {
-        let n = linear_arg("points", n, 4.0, 1000.0, true)? as usize;
-        let d = linear_arg("features", d, 1.0, 10.0, true)? as usize;
-        let noise = linear_arg("noise", noise, 0.0, 5.0, false)?;
-        let rho = linear_arg("dropoutRate", rho, 0.0, 0.95, false)?;
-        let lr = linear_arg("learningRate", learning_rate, 1e-6, 1.0, false)?;
-        let b = linear_arg("batchSize", batch_size, 1.0, n as f64, true)? as usize;
-        let steps = linear_arg("steps", steps, 10.0, 1_000_000.0, true)? as usize;
-        let records = linear_arg("records", records, 1.0, 2000.0, true)? as usize;
-        let seed = linear_arg("seed", seed, 0.0, 4_294_967_295.0, true)? as u64;
-        let problem = LinearProblem::generate(n, d, noise, seed);
-        let burn_in = steps / 10;
-        let mut sgd = LinearDropoutSgd::new(
-            problem.clone(),
-            LinearSgdSettings {
-                dropout_rate: rho,
-                learning_rate: lr,
-                batch_size: b,
-                drop_k: 1,
-                variant: Variant::Dropout,
-                steps,
-                burn_in,
-                seed,
-            },
-        );
-        let every = steps.div_ceil(records).max(1);
-        let (mut at, mut weights, mut averages, mut reg, mut objective) =
-            (vec![0.0], vec![], vec![], vec![], vec![]);
-        let mut push = |s: &LinearDropoutSgd| {
-            let snap = s.snapshot();
-            weights.extend_from_slice(&snap.weights);
-            averages.extend_from_slice(&snap.tail_average);
-            reg.push(problem.regularizer(&snap.weights, rho));
-            objective.push(snap.regularized_loss);
-        };
-        push(&sgd);
-        let mut stop = None;
-        while stop.is_none() {
-            let out = sgd.run(every);
-            stop = out.stop;
-            at.push(sgd.steps_done() as f64);
-            push(&sgd);
-        }
-        let minimizer = sgd.minimizer().to_vec();
-        let snap = sgd.snapshot();
-        let mut rng = SeededRng::new(seed, 7);
-        let (mc, se_mc) = problem.regularizer_mc(&minimizer, rho, 40, &mut rng);
+    /// Dropout on linear regression (SCIENCE.md §2.1; Srivastava et al. 2014, sec. 9.1), the view
+    /// `noiselab run dropout-linear` also runs: validate `settings` (the core's
+    /// `LINEAR_FIELDS`: points, features, noise, dropoutRate, learningRate, batchSize, steps,
+    /// records, seed; absent ones take their defaults; an `Error` names every bad one) and
+    /// compute: `{d, n, rho, secondMoments, leastSquares, minimizer
+    /// (w* = ridge with λⱼ = ρ/(1−ρ)·Sⱼⱼ), uniformRidge, penalty, regularizerAtMinimizer,
+    /// enumerated (2^d masks), mc, seMc (40 passes), steps, weights (r·d iterates), averages
+    /// (r·d tail averages after `steps/10` burn-in), regularizer (closed-form R at the iterate),
+    /// objective (J + R at the tail average), finalAverage, distance, diverged, config (the settings
+    /// used, typed)}` (arrays as Float64Arrays, `r = records + 1`).
+    pub fn linear(settings: JsValue) -> Result<JsValue, JsError> {
+        let pairs = settings_from_js(&settings)?;
+        let c = LinearViewConfig::from_settings(as_pairs(&pairs))
+            .map_err(|e| JsError::new(&e.to_string()))?;
+        let v = linear_view(&c);
         Ok(object! {
-            "d": d as u32,
-            "n": n as u32,
-            "rho": rho,
-            "secondMoments": f64s(&problem.second_moments()),
-            "leastSquares": f64s(&problem.least_squares()),
-            "minimizer": f64s(&minimizer),
-            "uniformRidge": f64s(&problem.uniform_ridge(rho)),
-            "penalty": f64s(&problem.matching_penalty(rho)),
-            "regularizerAtMinimizer": problem.regularizer(&minimizer, rho),
-            "enumerated": problem.regularizer_enumerated(&minimizer, rho),
-            "mc": mc,
-            "seMc": se_mc,
-            "steps": f64s(&at),
-            "weights": f64s(&weights),
-            "averages": f64s(&averages),
-            "regularizer": f64s(&reg),
-            "objective": f64s(&objective),
-            "finalAverage": f64s(&snap.tail_average),
-            "distance": snap.distance_to_minimizer,
-            "diverged": snap.stop_reason == Some(noiselab_core::experiment::StopReason::Diverged),
+            "d": v.d as u32,
+            "n": v.n as u32,
+            "rho": v.rho,
+            "secondMoments": f64s(&v.second_moments),
+            "leastSquares": f64s(&v.least_squares),
+            "minimizer": f64s(&v.minimizer),
+            "uniformRidge": f64s(&v.uniform_ridge),
+            "penalty": f64s(&v.penalty),
+            "regularizerAtMinimizer": v.regularizer_at_minimizer,
+            "enumerated": v.enumerated,
+            "mc": v.mc,
+            "seMc": v.se_mc,
+            "steps": f64s(&v.steps),
+            "weights": f64s(&v.weights),
+            "averages": f64s(&v.averages),
+            "regularizer": f64s(&v.regularizer),
+            "objective": f64s(&v.objective),
+            "finalAverage": f64s(&v.final_average),
+            "distance": v.distance,
+            "diverged": v.diverged,
+            "config": to_js(&c)?,
         })
     }
 }

@@ -39,6 +39,7 @@ export default ({ Run }) => ({
     resetData(e) { e.run.resetData(); e.cursor = 0; return true; },
   },
   calls: {
-    linear: ({ n, d, noise, rho, learningRate, batchSize, steps, records, seed }) => Run.linear(n, d, noise, rho, learningRate, batchSize, steps, records, seed),
+    // The linear view: named settings of the core's table (noiselab run dropout-linear).
+    linear: (settings) => Run.linear(settings),
   },
 });

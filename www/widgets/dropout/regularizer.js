@@ -4,9 +4,6 @@
 import { OKABE_ITO as C } from '../../lib/plot.js';
 import { fmt, curvePanel } from './common.js';
 
-// Linear regression for the regularizer view (SCIENCE §2.1: D ≲ 10): features of scales 0.5 … 2.
-const LINEAR = { n: 30, d: 5, noise: 1, learningRate: 0.02, batchSize: 4, steps: 60000, records: 300 };
-
 /** The regularizer panel (inside the widget's tab panel). */
 export const regularizerPanel = (id) => `
         <div class="plot-head"><strong>R(w) = E[loss with masks] − loss at the test-time weights, on the training set</strong></div>
@@ -37,7 +34,8 @@ export const RegularizerView = (Base) => class extends Base {
     const { dropoutRate: rho, seed } = this.valid;
     const key = `${rho}/${seed}`;
     if (this.linear?.key === key) return;
-    const r = await this.call('linear', { ...LINEAR, rho, seed });
+    // The core's linear view (SCIENCE §2.1) at its defaults but for the run's ρ and seed.
+    const r = await this.call('linear', { dropoutRate: rho, seed });
     this.linear = { key, r };
   }
 
@@ -61,7 +59,7 @@ export const RegularizerView = (Base) => class extends Base {
     }
     marks.push({ type: 'rule', label: 'true weights', y: 1, colour: '#444', dash: [4, 3] });
     const note = `N = ${r.n} points, D = ${D} features, ρ = ${r.rho}: R(w*) = ${fmt(r.regularizerAtMinimizer, 4)} in closed form, ${fmt(r.enumerated, 4)} by enumerating all 2^${D} masks, ${fmt(r.mc, 4)} ± ${fmt(r.seMc, 4)} by Monte Carlo (40 passes). `
-      + `Dropout SGD (α = ${LINEAR.learningRate}, B = ${LINEAR.batchSize}, ${LINEAR.steps.toLocaleString('en')} steps) ends ${fmt(r.distance, 4)} from w* (its iterates keep fluctuating; the average converges). `
+      + `Dropout SGD (α = ${r.config.learningRate}, B = ${r.config.batchSize}, ${r.config.steps.toLocaleString('en')} steps) ends ${fmt(r.distance, 4)} from w* (its iterates keep fluctuating; the average converges). `
       + 'Dropout shrinks each weight by its own feature’s second moment Sⱼ: ridge with penalty λⱼ = ρ/(1−ρ)·Sⱼ, not one uniform penalty.';
     this.$('.lin-note').textContent = r.rho === 0 ? `ρ = 0: no dropout, so all solutions equal least squares. ${note}` : note;
     this.setLive(this.$('canvas.lin-bars'), `Weights per feature: least squares ${Array.from(r.leastSquares, (w) => w.toFixed(2)).join(', ')}; dropout SGD ${Array.from(r.finalAverage, (w) => w.toFixed(2)).join(', ')}; closed form ${Array.from(r.minimizer, (w) => w.toFixed(2)).join(', ')}.`, 'aria-label');

@@ -43,6 +43,7 @@
 mod config;
 mod fixture;
 pub mod linear;
+pub mod linear_view;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
