@@ -1,6 +1,7 @@
 //! The implicit-regularizer sweeps' settings: one field table ([`FIELDS`]) drives parsing,
 //! validation, the UI's controls, the URL hash, element attributes and the CLI.
 
+use super::train::Sampling;
 use crate::config::{settings, ConfigError};
 use crate::data::Task;
 use crate::nn::mlp::Activation;
@@ -188,6 +189,15 @@ settings! {
             min: 1,
             max: 16,
             default: 4,
+        },
+        /// How SGD draws its batches ([`Sampling`]).
+        pub sampling: Sampling = Choice {
+            name: "sampling",
+            label: "SGD batches",
+            unit: "",
+            help: "Random reshuffling (each epoch N/B disjoint batches: Smith et al.'s R) or i.i.d. batches (a fresh uniform size-B subset each step: no tr C term at O(α²)).",
+            options: Sampling::OPTIONS,
+            default: "reshuffle",
         },
         /// What the widget plots (one of [`VIEW_OPTIONS`]; no number depends on it).
         pub view: String = Choice {

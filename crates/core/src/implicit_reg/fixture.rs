@@ -27,6 +27,7 @@ pub fn implicit_reg_fixture_config() -> ImplicitRegConfig {
         sweep_points: 3,
         learning_rate: 0.8,
         sgd_runs: 2,
+        sampling: super::train::Sampling::Reshuffle,
         view: "trainLoss".to_string(),
         seed: 2026,
     }

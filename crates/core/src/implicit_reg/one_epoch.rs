@@ -11,13 +11,22 @@
 //! to the flow on J + R like α³ (≈ 8×); [`OneEpochResult`] has the gaps, the shrink factor per
 //! halving and the least-squares slopes of ln gap against ln α.
 //!
+//! `sampling = iid` (SCIENCE.md §10, "Pitfall") replaces random shuffling by i.i.d. minibatches
+//! (each step a uniform size-B subset, independent across steps) and averages over all
+//! `C(N,B)^m` batch sequences instead. Then the mean iterate follows
+//! `J + (α/4)‖∇J‖²`, the modified loss of full-batch GD, with no trace term at O(α²) (derivation
+//! at [`mean_epoch_iterate`]): the gap to that flow ([`OneEpochResult::flow_no_trace`]) shrinks
+//! like α³ and the gap to Smith et al.'s R like α²; with reshuffling it is the reverse. Every
+//! result also carries the other scheme's gaps ([`OneEpochResult::comparison`]), so one run shows
+//! which regularizer each scheme implies.
+//!
 //! The data are the six fixed 2-D points of the module's tests (the first N of them) and the
 //! initial parameters are `scale·N(0, 1)` draws from `seed` (scale 0.8 for logistic
 //! regression, 0.3 for the tanh net, as in the tests: the tanh net at larger weights reaches
 //! the asymptotic regime only at smaller α).
 
 use super::regularizer::Coefficients;
-use super::train::{mean_epoch_iterate, modified_flow};
+use super::train::{iid_sequences, mean_epoch_iterate, modified_flow, Sampling};
 use crate::config::{choice_setting, settings, ConfigError};
 use crate::data::Dataset;
 use crate::nn::mlp::{Activation, Loss, Mlp};
@@ -221,6 +230,15 @@ settings! {
             options: WrongVariant::OPTIONS,
             default: "noTrace",
         },
+        /// How SGD draws its batches ([`Sampling`]).
+        pub sampling: Sampling = Choice {
+            name: "sampling",
+            label: "SGD batches",
+            unit: "",
+            help: "Random reshuffling (each epoch N/B disjoint batches; mean over all N! orderings) or i.i.d. batches (each step a uniform size-B subset; mean over all C(N,B)^(N/B) sequences). The other scheme is shown for comparison.",
+            options: Sampling::OPTIONS,
+            default: "reshuffle",
+        },
         pub seed: u32 = Integer {
             name: "seed",
             label: "seed",
@@ -312,6 +330,23 @@ pub fn log_log_slope(x: &[f64], y: &[f64]) -> Option<f64> {
     Some(sxy / sxx)
 }
 
+/// The gaps of one sampling scheme's mean iterate to the three flows.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SchemeGaps {
+    pub sampling: Sampling,
+    /// The index sequences averaged per learning rate (N! or `C(N,B)^m`).
+    pub orderings: u64,
+    /// The flow on J.
+    pub flow_j: GapSeries,
+    /// The flow on J + R (Smith et al.'s R, with the trace term).
+    pub flow_jr: GapSeries,
+    /// The flow on `J + (α/4)‖∇J‖²`.
+    pub flow_no_trace: GapSeries,
+    /// `‖E[w_m] − w₀‖`.
+    pub displacement: Vec<f64>,
+}
+
 /// Everything the widget, the CLI and the tests show.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -326,8 +361,17 @@ pub struct OneEpochResult {
     pub flow_variant: Option<GapSeries>,
     /// `‖E[w_m] − w₀‖` for each α (the scale the gaps are measured against).
     pub displacement: Vec<f64>,
-    /// N!, the orderings averaged per learning rate.
+    /// The index sequences averaged per learning rate: N! orderings for reshuffling,
+    /// `C(N,B)^m` batch sequences for i.i.d. batches.
     pub orderings: u64,
+    /// The sampling scheme of `E[w_m]` above.
+    pub sampling: Sampling,
+    /// The flow on `J + (α/4)‖∇J‖²` (R without its trace term: full-batch GD's and i.i.d.
+    /// sampling's modified loss): expected order 3 for i.i.d. batches, 2 for reshuffling at
+    /// B < N.
+    pub flow_no_trace: GapSeries,
+    /// The same gaps for the other sampling scheme.
+    pub comparison: SchemeGaps,
     /// m = N/B, steps in one epoch (flow time in SGD steps).
     pub steps_per_epoch: u32,
     /// Smith et al.'s `a = α/4` and `c = ((N−B)/(N−1))·α/(4B)` at the largest α.
@@ -344,43 +388,94 @@ fn distance(a: &[f64], b: &[f64]) -> f64 {
         .sqrt()
 }
 
-/// Run the experiment once (the config must be valid: see [`OneEpochConfig::validate`]).
-pub fn compute(config: &OneEpochConfig) -> OneEpochResult {
+/// The index sequences [`mean_epoch_iterate`] averages: N! or `C(N,B)^(N/B)`.
+pub fn sequences(sampling: Sampling, n: usize, b: usize) -> u64 {
+    match sampling {
+        Sampling::Reshuffle => (1..=n as u64).product(),
+        Sampling::Iid => iid_sequences(n, b),
+    }
+}
+
+/// One scheme's mean iterates along the ladder and their gaps to the flows on J, J + R, the
+/// variant (if any) and J + (α/4)‖∇J‖².
+struct Ladder {
+    gap_j: Vec<f64>,
+    gap_jr: Vec<f64>,
+    gap_v: Vec<f64>,
+    gap_nt: Vec<f64>,
+    displacement: Vec<f64>,
+}
+
+fn ladder(config: &OneEpochConfig, sampling: Sampling, variant: WrongVariant) -> Ladder {
     let mlp = config.model.mlp();
     let data = config.data();
     let w0 = config.init();
     let (n, b) = (config.train_points as usize, config.batch_size as usize);
     let m = n / b;
-    let rates = config.learning_rates();
-    let (mut gap_j, mut gap_jr, mut gap_v, mut displacement) =
-        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    for &alpha in &rates {
-        let mean = mean_epoch_iterate(&mlp, &data, &w0, alpha, b);
+    let mut out = Ladder {
+        gap_j: Vec::new(),
+        gap_jr: Vec::new(),
+        gap_v: Vec::new(),
+        gap_nt: Vec::new(),
+        displacement: Vec::new(),
+    };
+    for alpha in config.learning_rates() {
+        let mean = mean_epoch_iterate(&mlp, &data, &w0, alpha, b, sampling);
         let flow = |c: Coefficients| {
             let w = modified_flow(&mlp, &data, &w0, alpha, c, m as f64, FLOW_SUBSTEPS);
             distance(&mean, &w)
         };
-        gap_j.push(flow(Coefficients::ZERO));
-        gap_jr.push(flow(Coefficients::smith(alpha, b, n)));
-        if let Some(c) = config.variant.coefficients(alpha, b, n) {
-            gap_v.push(flow(c));
+        let smith = Coefficients::smith(alpha, b, n);
+        out.gap_j.push(flow(Coefficients::ZERO));
+        out.gap_jr.push(flow(smith));
+        if let Some(c) = variant.coefficients(alpha, b, n) {
+            out.gap_v.push(flow(c));
         }
-        displacement.push(distance(&mean, &w0));
+        out.gap_nt.push(flow(Coefficients {
+            trace: 0.0,
+            ..smith
+        }));
+        out.displacement.push(distance(&mean, &w0));
     }
+    out
+}
+
+/// Run the experiment once (the config must be valid: see [`OneEpochConfig::validate`]).
+pub fn compute(config: &OneEpochConfig) -> OneEpochResult {
+    let (n, b) = (config.train_points as usize, config.batch_size as usize);
+    let m = n / b;
+    let rates = config.learning_rates();
+    let own = ladder(config, config.sampling, config.variant);
+    let other_sampling = config.sampling.other();
+    let other = ladder(config, other_sampling, WrongVariant::None);
     let smith = Coefficients::smith(config.learning_rate, b, n);
-    let finite = gap_j
-        .iter()
-        .chain(&gap_jr)
-        .chain(&gap_v)
-        .chain(&displacement)
-        .all(|v| v.is_finite());
+    let finite = [&own, &other].iter().all(|l| {
+        l.gap_j
+            .iter()
+            .chain(&l.gap_jr)
+            .chain(&l.gap_v)
+            .chain(&l.gap_nt)
+            .chain(&l.displacement)
+            .all(|v| v.is_finite())
+    });
     OneEpochResult {
-        flow_j: GapSeries::new(&rates, gap_j),
-        flow_jr: GapSeries::new(&rates, gap_jr),
-        flow_variant: (config.variant != WrongVariant::None).then(|| GapSeries::new(&rates, gap_v)),
+        flow_j: GapSeries::new(&rates, own.gap_j),
+        flow_jr: GapSeries::new(&rates, own.gap_jr),
+        flow_variant: (config.variant != WrongVariant::None)
+            .then(|| GapSeries::new(&rates, own.gap_v)),
+        displacement: own.displacement,
+        orderings: sequences(config.sampling, n, b),
+        sampling: config.sampling,
+        flow_no_trace: GapSeries::new(&rates, own.gap_nt),
+        comparison: SchemeGaps {
+            sampling: other_sampling,
+            orderings: sequences(other_sampling, n, b),
+            flow_j: GapSeries::new(&rates, other.gap_j),
+            flow_jr: GapSeries::new(&rates, other.gap_jr),
+            flow_no_trace: GapSeries::new(&rates, other.gap_nt),
+            displacement: other.displacement,
+        },
         learning_rates: rates,
-        displacement,
-        orderings: (1..=n as u64).product(),
         steps_per_epoch: m as u32,
         coefficients: [smith.gradient_norm, smith.trace],
         finite,
@@ -398,6 +493,7 @@ pub fn one_epoch_fixture_config() -> OneEpochConfig {
         learning_rate: 0.025,
         halvings: 2,
         variant: WrongVariant::NoFactor,
+        sampling: Sampling::Reshuffle,
         seed: 2026,
     }
 }
@@ -472,6 +568,7 @@ mod tests {
                 learning_rate: 0.025,
                 halvings: 2,
                 variant,
+                sampling: Sampling::Reshuffle,
                 seed: 14,
             };
             let r = compute(&config);

@@ -1,4 +1,4 @@
-//! The sweeps: SGD (random shuffling) against full-batch GD on `J` and on `J + R`, over learning
+//! The sweeps: SGD (random shuffling, or i.i.d. batches with `sampling = iid`) against full-batch GD on `J` and on `J + R`, over learning
 //! rates at a fixed batch size and over batch sizes at a fixed learning rate (Smith et al. 2021,
 //! Figs. 1–2 in miniature; SCIENCE.md §10).
 //!
@@ -13,7 +13,9 @@
 //! ([`ImplicitRegSweep::point_key`]), never on the sweep range or the order of computation.
 //! The data, the initialization (shared by every run) and the shuffles come from the seed: SGD
 //! run r uses stream `SHUFFLE_STREAM + r` at every point (common random numbers, so the curves
-//! are smooth in α and B).
+//! are smooth in α and B). With `sampling = iid` the same streams draw i.i.d. batches
+//! ([`super::train::IidBatches`]); R keeps Smith et al.'s trace term, which i.i.d. sampling does
+//! not imply (SCIENCE.md §10, "Pitfall"; [`super::train::mean_epoch_iterate`]).
 
 use super::config::ImplicitRegConfig;
 use super::regularizer::{evaluate, regularizer, Coefficients, Workspace};
@@ -302,7 +304,7 @@ impl ImplicitRegSweep {
             spec.batch_size,
             self.split.train.len(),
         );
-        let (seed, runs) = (c.seed as u64, c.sgd_runs as usize);
+        let (seed, runs, sampling) = (c.seed as u64, c.sgd_runs as usize, c.sampling);
         let coefficients = Coefficients::smith(alpha, b, n);
         let mut sgd = Vec::with_capacity(runs);
         let mut diverged = 0usize;
@@ -315,6 +317,7 @@ impl ImplicitRegSweep {
                 alpha,
                 b,
                 steps,
+                sampling,
                 rng,
             );
             diverged += run.diverged as usize;

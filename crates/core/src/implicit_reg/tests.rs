@@ -1,5 +1,5 @@
 use super::regularizer::{modified_gradient, per_example_gradients, regularizer};
-use super::train::{mean_epoch_iterate, modified_flow, train_sgd, Shuffler};
+use super::train::{mean_epoch_iterate, modified_flow, train_sgd, Sampling, Shuffler};
 use super::*;
 use crate::data::Dataset;
 use crate::experiment::Experiment;
@@ -145,7 +145,7 @@ type CoefficientsOf<'a> = Box<dyn Fn(f64) -> Coefficients + 'a>;
 /// `‖E[w_m] − flow_{J+R}(m)‖` for one α.
 fn epoch_gap(mlp: &Mlp, data: &Dataset, w0: &[f64], alpha: f64, b: usize, c: Coefficients) -> f64 {
     let m = data.len() / b;
-    let mean = mean_epoch_iterate(mlp, data, w0, alpha, b);
+    let mean = mean_epoch_iterate(mlp, data, w0, alpha, b, Sampling::Reshuffle);
     let flow = modified_flow(mlp, data, w0, alpha, c, m as f64, 64);
     distance(&mean, &flow)
 }
@@ -254,13 +254,31 @@ fn sgd_with_full_batches_is_gd_on_j() {
     let mlp = tanh_net();
     let data = tiny_data(6);
     let w0 = params_for(&mlp, 21, 0.8);
-    let sgd = train_sgd(&mlp, &data, &w0, 0.3, 6, 25, SeededRng::new(1, 0));
+    let sgd = train_sgd(
+        &mlp,
+        &data,
+        &w0,
+        0.3,
+        6,
+        25,
+        Sampling::Reshuffle,
+        SeededRng::new(1, 0),
+    );
     let mut ws = Workspace::new(&mlp, 6);
     let gd = train::train_gd(&mlp, &data, &w0, 0.3, Coefficients::ZERO, 25, &mut ws);
     assert!(distance(&sgd.params, &gd.params) < 1e-12);
     assert!(!sgd.diverged && !gd.diverged);
     // A huge learning rate on squared loss diverges and is reported as such.
-    let blow = train_sgd(&mlp, &data, &w0, 1e4, 1, 200, SeededRng::new(1, 0));
+    let blow = train_sgd(
+        &mlp,
+        &data,
+        &w0,
+        1e4,
+        1,
+        200,
+        Sampling::Reshuffle,
+        SeededRng::new(1, 0),
+    );
     assert!(blow.diverged && blow.params.iter().all(|w| w.is_finite()));
 }
 
