@@ -1,5 +1,7 @@
 //! `noiselab run implicit-reg`: Smith et al.'s sweeps (SCIENCE.md §10) as CSV or JSON for
-//! figures, one row per sweep point.
+//! figures, one row per sweep point. Columns: [`POINT_FIELDS`] (documented there). `--set
+//! sampling=iid` draws SGD's batches i.i.d. each step (a uniform size-B subset) instead of by
+//! random reshuffling; only the `sgd…` columns change (the JSON's `settings.sampling` names it).
 
 use crate::output::{self, Format, Settings};
 use noiselab_core::experiment::{Experiment, Lab};

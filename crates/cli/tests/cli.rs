@@ -233,6 +233,33 @@ fn run_implicit_reg_writes_one_csv_row_per_sweep_point() {
     // The last point is the batch sweep at B = N: SGD is full-batch GD, the trace term is 0.
     assert_eq!((last[0], last[2], last[4]), (1.0, 16.0, 0.0));
     assert_eq!(last[7], last[15], "SGD at B = N has GD's test loss");
+    // sampling=iid: i.i.d. batches change SGD's numbers, not GD's; the setting is in the JSON.
+    let json = temp("implicit-reg-iid.json");
+    let mut args = vec!["run", "implicit-reg"];
+    for s in [
+        "trainPoints=16",
+        "steps=20",
+        "sweepPoints=3",
+        "hiddenUnits=4",
+        "batchSize=4",
+        "sampling=iid",
+    ] {
+        args.extend(["--set", s]);
+    }
+    args.extend(["--out", json.to_str().unwrap()]);
+    let o = noiselab(&args);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    assert_eq!(doc["settings"]["sampling"], "iid");
+    let first: Vec<f64> = lines[1].split(',').map(|v| v.parse().unwrap()).collect();
+    let iid = doc["points"][0].as_array().unwrap();
+    let iid: Vec<f64> = iid.iter().map(|v| v.as_f64().unwrap_or(f64::NAN)).collect();
+    assert_eq!(iid[13], first[13], "GD on J does not sample");
+    assert_ne!(
+        iid[5], first[5],
+        "SGD's training loss changes with the sampler"
+    );
     // A batch size above N is rejected, naming the field.
     let o = noiselab(&[
         "run",
@@ -267,13 +294,43 @@ fn run_one_epoch_writes_one_csv_row_per_learning_rate() {
     assert_eq!(lines.len(), 1 + 3, "{text}");
     assert_eq!(
         lines[0],
-        "learningRate,gapFlowJ,gapFlowJR,gapFlowVariant,displacement"
+        "learningRate,gapFlowJ,gapFlowJR,gapFlowVariant,displacement,gapFlowNoTrace,\
+         comparisonGapFlowJ,comparisonGapFlowJR,comparisonGapFlowNoTrace,comparisonDisplacement"
     );
     let row = |i: usize| -> Vec<f64> { lines[i].split(',').map(|v| v.parse().unwrap()).collect() };
     let (first, last) = (row(1), row(3));
     assert_eq!((first[0], last[0]), (0.1, 0.025));
     // J + R is closer than J, and shrinks faster (≈ 64× vs ≈ 16× over two halvings).
     assert!(first[2] < 0.1 * first[1] && first[1] / last[1] < 20.0 && first[2] / last[2] > 50.0);
+    // The no-trace flow (the variant's default noTrace) is second order for reshuffling; the
+    // comparison (i.i.d. batches) is third order to it and second order to J + R.
+    assert_eq!(first[3], first[5]);
+    assert!(first[5] / last[5] < 20.0);
+    assert!(first[8] / last[8] > 50.0 && first[7] / last[7] < 20.0);
+    // sampling=iid swaps the roles: its JSON names the setting and both schemes.
+    let json = temp("one-epoch-iid.json");
+    let o = noiselab(&[
+        "run",
+        "one-epoch",
+        "--set",
+        "halvings=2",
+        "--set",
+        "sampling=iid",
+        "--out",
+        json.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    assert_eq!(doc["settings"]["sampling"], "iid");
+    let result = &doc["result"];
+    assert_eq!(result["sampling"], "iid");
+    assert_eq!(result["orderings"], 36);
+    assert_eq!(result["comparison"]["sampling"], "reshuffle");
+    assert_eq!(result["comparison"]["orderings"], 24);
+    let slope = |v: &serde_json::Value| v["slope"].as_f64().unwrap();
+    assert!(slope(&result["flowNoTrace"]) > 2.8 && slope(&result["flowJr"]) < 2.2);
+    assert!(slope(&result["comparison"]["flowJr"]) > 2.8);
     // A batch size that does not divide N is rejected, naming the field.
     let o = noiselab(&[
         "run",
