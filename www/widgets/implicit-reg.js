@@ -1,6 +1,6 @@
 // <noiselab-implicit-reg>: "The implicit regularizer of SGD" (Grosse, Lecture 8, last section;
 // Smith, Dherin, Barrett & De, ICLR 2021; SCIENCE.md §10). A learning-rate sweep and a
-// batch-size sweep of SGD (random shuffling) against full-batch GD on J and on the modified loss
+// batch-size sweep of SGD (random shuffling, or i.i.d. batches with sampling = iid) against full-batch GD on J and on the modified loss
 // J + R, R = (α/4)‖∇J‖² + ((N−B)/(N−1))(α/(4B)) tr C. The sweeps run in the worker one point at
 // a time (each point cached there), so the curves fill in as they go. All numbers come from the
 // Rust core; this file only schedules and draws.
@@ -190,7 +190,7 @@ class NoiselabImplicitReg extends RunWidget {
     }));
     const runs = Number(this.valid.sgdRuns);
     const marks = [
-      ...METHODS.map((m) => ({ type: 'key', label: m.label, colour: m.colour, width: 2.5 })),
+      ...METHODS.map((m) => ({ type: 'key', label: this.methodLabel(m), colour: m.colour, width: 2.5 })),
       // Line styles in words and glyphs, not in a dark swatch that could pass for GD on J's.
       ...(q.lines.length > 1 ? q.lines.map((l) => ({ type: 'key', label: `${l.solid ? 'solid line, ●' : 'dashed line, ○'}: ${l.part}` })) : []),
       { type: 'key', label: `bars: ±1 SE of SGD's mean over ${runs} run${runs === 1 ? '' : 's'}` },
@@ -212,7 +212,7 @@ class NoiselabImplicitReg extends RunWidget {
       for (const line of q.lines) {
         const y = column(`${m.key}${line.col}`), se = m.key === 'sgd' && line.se ? column(line.se) : [];
         marks.push({
-          type: 'line', label: line.solid ? m.label : undefined, colour: m.colour, x: xs, y, markers: 'circle',
+          type: 'line', label: line.solid ? this.methodLabel(m) : undefined, colour: m.colour, x: xs, y, markers: 'circle',
           width: (line.solid ? 2.5 : 1.6) * (m.key === 'reg' ? 1.8 : 1), dash: line.solid ? [] : [6, 4],
         });
         if (!line.solid) marks.push({ type: 'dots', colour: '#fff', r: 2.5, x: xs, y, extent: false });
@@ -263,7 +263,25 @@ class NoiselabImplicitReg extends RunWidget {
    * training loss, the batch sweep): Smith et al.'s claim when the rows support it, and what
    * they show instead when they do not. Null until the points it needs are computed.
    */
+  /** The legend label of method `m`: SGD's names its sampling (settings: `sampling`). */
+  methodLabel(m) {
+    return m.key === 'sgd' && this.valid?.sampling === 'iid' ? 'SGD (i.i.d. batches)' : m.label;
+  }
+
+  /**
+   * The verdict, and with i.i.d. batches (SCIENCE.md §10, "Pitfall") a second sentence: their
+   * mean iterate follows J + (α/4)‖∇J‖² to O(α²), without the tr C term that R (derived for
+   * random reshuffling) still carries here, with its coefficient at the verdict's point.
+   */
   verdictText() {
+    const base = this.baseVerdict();
+    if (base === null || this.valid?.sampling !== 'iid') return base;
+    const lr = this.points(0), top = lr[lr.length - 1];
+    const c = this.value(top, 'traceCoefficient');
+    return `${base} SGD here draws i.i.d. batches, whose mean iterate follows J + (α/4)‖∇J‖² to O(α²) with no tr C term; R keeps Smith et al.'s trace term for random reshuffling (coefficient ${Number.isFinite(c) ? c.toPrecision(3) : '—'} at this point), so GD on J + R is not its exact stand-in.`;
+  }
+
+  baseVerdict() {
     const lr = this.points(0);
     if (!lr.length || !lr.every((k) => this.done(k))) return null;
     const top = lr[lr.length - 1];
@@ -323,6 +341,7 @@ class NoiselabImplicitReg extends RunWidget {
     const bRange = `B = ${bs.length ? this.value(bs[0], 'batchSize') : '—'} → ${bs.length ? this.value(bs[bs.length - 1], 'batchSize') : '—'}`;
     this.setReadout(`
       <span>points <b class="r-done">${s.donePoints}</b> / <span class="r-total">${s.totalPoints}</span> (${status})</span>
+      <span>SGD batches: <b class="r-sampling">${this.valid.sampling === 'iid' ? 'i.i.d. (a fresh uniform batch each step)' : 'random reshuffling (epochs of N/B disjoint batches)'}</b></span>
       <span>training loss J at α = ${aLast}: SGD <b class="r-train-sgd">${at('sgd', 'TrainLoss')}</b>${pm('sgdTrainLossSe')}, GD on J + R <b class="r-train-reg">${at('reg', 'TrainLoss')}</b>, GD on J <b class="r-train-gd">${at('gd', 'TrainLoss')}</b></span>
       <span>test loss at α = ${aLast}: SGD <b class="r-loss-sgd">${at('sgd', 'TestLoss')}</b>${pm('sgdTestLossSe')}, GD on J + R <b class="r-loss-reg">${at('reg', 'TestLoss')}</b>, GD on J <b class="r-loss-gd">${at('gd', 'TestLoss')}</b></span>
       <span>training loss ${bRange}: SGD <b class="r-bt-sgd">${ends('sgd', 'TrainLoss')}</b>, GD on J + R <b class="r-bt-reg">${ends('reg', 'TrainLoss')}</b>, GD on J <b class="r-bt-gd">${ends('gd', 'TrainLoss')}</b></span>

@@ -646,3 +646,27 @@ fn iid_sgd_with_full_batches_is_gd_and_reshuffled_sweeps_are_unchanged() {
     );
     assert!(distance(&iid.params, &rr.params) > 1e-6);
 }
+
+#[test]
+fn iid_sampling_in_the_sweeps_changes_only_sgd_and_enters_the_point_key() {
+    // The fixture's sweep with sampling = iid: GD on J and on J + R are the same bits (they do
+    // not sample), SGD differs below B = N and equals GD on J at B = N (every batch is the
+    // full batch); the sampling is part of a point's cache key.
+    let mut rr = ImplicitRegSweep::new(small_config());
+    let mut iid = ImplicitRegSweep::new(ImplicitRegConfig {
+        sampling: Sampling::Iid,
+        ..small_config()
+    });
+    rr.run(usize::MAX);
+    iid.run(usize::MAX);
+    for k in 0..rr.specs().len() {
+        let (a, b) = (rr.row(k).unwrap(), iid.row(k).unwrap());
+        assert_eq!(a[13..25], b[13..25], "point {k}: GD columns");
+        assert_ne!(rr.point_key(k), iid.point_key(k));
+        if b[2] == 16.0 {
+            assert!((b[5] - b[13]).abs() < 1e-12, "B = N: SGD is GD on J, {b:?}");
+        } else {
+            assert_ne!(a[5], b[5], "point {k}: SGD's training loss");
+        }
+    }
+}
