@@ -216,3 +216,35 @@ test('presets: small α agrees, longer training shows the test-loss effect, accu
   expect(v).not.toContain('as Smith et al.');
   con.check();
 });
+
+// ---- issue 21: i.i.d. minibatches in the sweeps ------------------------------------------------
+
+test('sampling = iid: SGD draws i.i.d. batches, only its numbers change, and the legend, readout and verdict say so', async ({ page }) => {
+  const con = watchConsole(page);
+  await page.goto('www/examples/implicit-regularizer.html');
+  const el = await ready(page, '#small');
+  await el.evaluate((e, s) => e.setSettings(s), TINY);
+  await el.evaluate((e) => e.runToEnd());
+  const rows = () => el.evaluate((e) => { const r = e.exportData(); return r.history; });
+  const before = await rows();
+  expect(await readout(el, '.r-sampling')).toContain('random reshuffling');
+  await el.evaluate((e) => e.setSettings({ sampling: 'iid' }));
+  await expect.poll(() => el.evaluate((e) => e.settings.sampling)).toBe('iid');
+  await el.evaluate((e) => e.runToEnd());
+  const after = await rows();
+  expect(after).toHaveLength(before.length);
+  // Columns: 5 sgdTrainLoss, 13 gdTrainLoss (POINT_FIELDS): GD is unchanged, SGD changes below
+  // B = N and is GD at B = N.
+  for (let k = 0; k < after.length; k++) {
+    expect(after[k][13], `point ${k}`).toBe(before[k][13]);
+    if (after[k][2] === 16) expect(Math.abs(after[k][5] - after[k][13])).toBeLessThan(1e-12);
+    else expect(after[k][5], `point ${k}`).not.toBe(before[k][5]);
+  }
+  const scene = await sceneOf(el);
+  expect(scene.legend[0]).toBe('SGD (i.i.d. batches)');
+  expect(marksLabelled(scene, 'SGD (i.i.d. batches)', 'lr').filter((m) => m.type === 'line')).toHaveLength(1);
+  expect(await readout(el, '.r-sampling')).toContain('i.i.d.');
+  const v = await el.evaluate((e) => e.shadowRoot.querySelector('.verdict').textContent);
+  expect(v).toMatch(/SGD here draws i\.i\.d\. batches, whose mean iterate follows J \+ \(α\/4\)‖∇J‖² to O\(α²\) with no tr C term; R keeps Smith et al\.'s trace term for random reshuffling \(coefficient [\d.e-]+ at this point\)/);
+  con.check();
+});

@@ -6,6 +6,9 @@ import { watchConsole, ready, canvasStats, readout, control } from './helpers.mj
 import { sceneOf, marksLabelled } from './scene.mjs';
 
 const J = 'flow on J (R = 0)', JR = 'flow on J + R (Smith et al.)', GUIDES = 'reference slopes 2 and 3';
+const NT = 'J + (α/4)‖∇J‖²';
+// The second panel: per sampling scheme, the gap to the flow on J + R and on J + (α/4)‖∇J‖².
+const SCHEME_LABELS = ['random reshuffling: gap to J + R', `random reshuffling: gap to ${NT}`, 'i.i.d. batches: gap to J + R', `i.i.d. batches: gap to ${NT}`];
 /** The gaps plotted for the flow labelled `label` (in the page: the scene's own arrays). */
 const gaps = (el, label) => el.evaluate((e, l) => [...e.scene().panels[0].marks.find((m) => m.label === l).y], label);
 
@@ -30,7 +33,7 @@ test('logistic regression: slope 2 for J, slope 3 for J + R, and the plot draws'
   const [panel] = scene.panels;
   expect([panel.x.scale, panel.y.scale]).toEqual(['log', 'log']);
   expect(panel.x.ticks).toEqual([0.1, 0.05, 0.025, 0.0125, 0.00625]);
-  expect(scene.legend).toEqual([J, JR, 'wrong R: no tr C term', GUIDES]);
+  expect(scene.legend).toEqual([J, JR, 'wrong R: no tr C term', GUIDES, ...SCHEME_LABELS]);
   const [j, jr, variant] = panel.marks.filter((m) => m.type === 'line' && m.label !== GUIDES);
   expect([j.colour, j.markers, jr.colour, jr.markers, variant.colour, variant.dash]).toEqual(['#E69F00', 'circle', '#0072B2', 'square', '#009E73', [6, 4]]);
   for (const m of [j, jr, variant]) { expect(m.n).toBe(5); expect(m.x).toEqual([0.00625, 0.1]); expect(m.y[0]).toBeGreaterThan(0); }
@@ -176,5 +179,69 @@ test('presets: each wrong R falls back to slope 2, at B = 1 the missing factor i
   await el.evaluate((e) => e.setSettings({ learningRate: 0.2, halvings: 4 }));
   await expect.poll(() => verdict(el)).toMatch(/not 3 and 2: at these α the ladder is not in the small-α regime/);
   expect(await el.evaluate((e) => e.preset)).toBe('custom');
+  con.check();
+});
+
+// ---- issue 21: i.i.d. minibatches (SCIENCE.md §10, "Pitfall") ------------------------------
+
+/** The least-squares slope of ln y on ln x (as the core's log_log_slope). */
+function slope(x, y) {
+  const lx = x.map(Math.log), ly = y.map(Math.log), n = x.length;
+  const mx = lx.reduce((a, b) => a + b) / n, my = ly.reduce((a, b) => a + b) / n;
+  let sxy = 0, sxx = 0;
+  lx.forEach((v, i) => { sxy += (v - mx) * (ly[i] - my); sxx += (v - mx) ** 2; });
+  return sxy / sxx;
+}
+
+test('both schemes: reshuffling follows J + R, i.i.d. batches J + (α/4)‖∇J‖², and the readout names each from the plotted slopes', async ({ page }) => {
+  const con = watchConsole(page);
+  await page.goto('www/examples/one-epoch.html');
+  const el = await ready(page, '#logreg');
+  await expect.poll(() => readout(el, '.r-orderings')).toBe('24');
+  // The second panel: four log–log curves at every rung, J + R blue, J + (α/4)‖∇J‖² vermillion,
+  // reshuffling solid and i.i.d. dashed.
+  const panel = await el.evaluate((e) => {
+    const p = e.scene().panels[1];
+    return { id: p.id, x: p.x.scale, y: p.y.scale, marks: p.marks.map((m) => ({ label: m.label, colour: m.colour, dash: m.dash, x: [...m.x], y: [...m.y] })) };
+  });
+  expect([panel.id, panel.x, panel.y]).toEqual(['schemes', 'log', 'log']);
+  expect(panel.marks.map((m) => m.label)).toEqual(SCHEME_LABELS);
+  expect(panel.marks.map((m) => [m.colour, m.dash.length > 0])).toEqual([['#0072B2', false], ['#D55E00', false], ['#0072B2', true], ['#D55E00', true]]);
+  const slopes = panel.marks.map((m) => slope(m.x, m.y));
+  // Measured in the core: 3.008 and 2.007 (reshuffling), 1.987 and 3.014 (i.i.d.).
+  expect(slopes[0]).toBeGreaterThan(2.8); expect(slopes[1]).toBeLessThan(2.15);
+  expect(slopes[2]).toBeLessThan(2.15); expect(slopes[3]).toBeGreaterThan(2.8);
+  // The readout's words follow those numbers.
+  const implied = (k) => el.evaluate((e, c) => { const n = e.shadowRoot.querySelector(`.r-implied-${c}`); return [n.dataset.code, n.textContent]; }, k);
+  const [rCode, rText] = await implied('reshuffle');
+  const [iCode, iText] = await implied('iid');
+  expect([rCode, iCode]).toEqual(['jr', 'nt']);
+  expect(rText).toBe(`α^${slopes[0].toFixed(2)} to J + R, α^${slopes[1].toFixed(2)} to ${NT}: follows J + R, Smith et al.'s R with its tr C term`);
+  expect(iText).toBe(`α^${slopes[2].toFixed(2)} to J + R, α^${slopes[3].toFixed(2)} to ${NT}: follows ${NT}, no tr C term (full-batch GD's regularizer)`);
+  expect((await canvasStats(el, 'canvas.schemes')).inkFraction).toBeGreaterThan(0.01);
+  // The i.i.d. preset: the mean over all C(4,2)² = 36 batch sequences; the no-trace flow is
+  // third order (≈ 8× per halving), Smith's R second (≈ 4×), and the verdict says so.
+  expect((await el.evaluate((e) => e.setPreset('iid'))).ok).toBe(true);
+  await expect.poll(() => readout(el, '.r-orderings')).toBe('36');
+  expect(await control(el, 'sampling').box.inputValue()).toBe('iid');
+  const nt = Number(await readout(el, '.r-slope-nt')), jr = Number(await readout(el, '.r-slope-jr'));
+  const shrinkNt = Number(await readout(el, '.r-shrink-nt')), shrinkJr = Number(await readout(el, '.r-shrink-jr'));
+  expect(Math.abs(nt - 3)).toBeLessThan(0.15); expect(Math.abs(jr - 2)).toBeLessThan(0.15);
+  expect(shrinkNt).toBeGreaterThan(7); expect(shrinkNt).toBeLessThan(9);
+  expect(shrinkJr).toBeGreaterThan(3.5); expect(shrinkJr).toBeLessThan(4.5);
+  const scene = await sceneOf(el);
+  expect(scene.panels[0].title).toContain('(i.i.d. batches)');
+  expect(scene.legend.slice(0, 3)).toEqual([J, JR, `flow on ${NT} (no tr C)`]);
+  await expect.poll(() => verdict(el)).toBe(`The gap to the flow on ${NT} shrinks like α^${nt.toFixed(2)} (${shrinkNt.toFixed(1)}× per halving), the gap to the flow on J + R like α^${jr.toFixed(2)} (${shrinkJr.toFixed(1)}×): with i.i.d. batches the mean iterate follows ${NT}, full-batch GD's modified loss, with no tr C term; Smith et al.'s R is for random reshuffling.`);
+  // The chosen scheme's curves and the comparison swap places; the export carries both.
+  const data = await el.evaluate((e) => e.exportData());
+  expect(data.historyFields.slice(5)).toEqual(['gapFlowNoTrace', 'comparisonGapFlowJ', 'comparisonGapFlowJR', 'comparisonGapFlowNoTrace', 'comparisonDisplacement']);
+  expect(data.result.comparison.sampling).toBe('reshuffle');
+  // B = N: one full batch for both schemes, no trace term: the readout says the flows coincide.
+  await el.evaluate((e) => e.setSettings({ batchSize: 4 }));
+  await expect.poll(() => readout(el, '.r-orderings')).toBe('1');
+  expect((await implied('iid'))[0]).toBe('same');
+  expect((await implied('reshuffle'))[0]).toBe('same');
+  expect(await verdict(el)).toMatch(/^With B = N every i\.i\.d\. batch is the full batch/);
   con.check();
 });
