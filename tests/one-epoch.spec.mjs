@@ -202,12 +202,16 @@ test('both schemes: reshuffling follows J + R, i.i.d. batches J + (α/4)‖∇J�
   // reshuffling solid and i.i.d. dashed.
   const panel = await el.evaluate((e) => {
     const p = e.scene().panels[1];
-    return { id: p.id, x: p.x.scale, y: p.y.scale, marks: p.marks.map((m) => ({ label: m.label, colour: m.colour, dash: m.dash, x: [...m.x], y: [...m.y] })) };
+    return { id: p.id, x: p.x.scale, y: p.y.scale, marks: p.marks.filter((m) => m.type === 'line').map((m) => ({ label: m.label, colour: m.colour, dash: m.dash, x: [...m.x], y: [...m.y] })) };
   });
   expect([panel.id, panel.x, panel.y]).toEqual(['schemes', 'log', 'log']);
-  expect(panel.marks.map((m) => m.label)).toEqual(SCHEME_LABELS);
-  expect(panel.marks.map((m) => [m.colour, m.dash.length > 0])).toEqual([['#0072B2', false], ['#D55E00', false], ['#0072B2', true], ['#D55E00', true]]);
-  const slopes = panel.marks.map((m) => slope(m.x, m.y));
+  const lines = panel.marks.filter((m) => m.label);
+  expect(lines.map((m) => m.label)).toEqual(SCHEME_LABELS);
+  expect(lines.map((m) => [m.colour, m.dash.length > 0])).toEqual([['#0072B2', false], ['#D55E00', false], ['#0072B2', true], ['#D55E00', true]]);
+  const slopes = lines.map((m) => slope(m.x, m.y));
+  // The right margin labels the curves' ends: the two second-order curves end together
+  // (reshuffling to J + (α/4)‖∇J‖², i.i.d. to J + R), the two third-order ones apart.
+  expect(await el.evaluate((e) => e.scene().panels[1].marks.filter((m) => m.type === 'text').map((m) => m.text))).toEqual(['slope 2.0', 'slope 3.0', 'slope 3.0']);
   // Measured in the core: 3.008 and 2.007 (reshuffling), 1.987 and 3.014 (i.i.d.).
   expect(slopes[0]).toBeGreaterThan(2.8); expect(slopes[1]).toBeLessThan(2.15);
   expect(slopes[2]).toBeLessThan(2.15); expect(slopes[3]).toBeGreaterThan(2.8);
@@ -232,6 +236,9 @@ test('both schemes: reshuffling follows J + R, i.i.d. batches J + (α/4)‖∇J�
   const scene = await sceneOf(el);
   expect(scene.panels[0].title).toContain('(i.i.d. batches)');
   expect(scene.legend.slice(0, 3)).toEqual([J, JR, `flow on ${NT} (no tr C)`]);
+  // The slope-3 guide sits a factor 3 under the third-order curve, here J + (α/4)‖∇J‖².
+  const ntLine = marksLabelled(scene, `flow on ${NT} (no tr C)`, 'gaps')[0];
+  expect(marksLabelled(scene, GUIDES, 'gaps')[1].y[0] * 3 / ntLine.y[0]).toBeCloseTo(1, 9);
   await expect.poll(() => verdict(el)).toBe(`The gap to the flow on ${NT} shrinks like α^${nt.toFixed(2)} (${shrinkNt.toFixed(1)}× per halving), the gap to the flow on J + R like α^${jr.toFixed(2)} (${shrinkJr.toFixed(1)}×): with i.i.d. batches the mean iterate follows ${NT}, full-batch GD's modified loss, with no tr C term; Smith et al.'s R is for random reshuffling.`);
   // The chosen scheme's curves and the comparison swap places; the export carries both.
   const data = await el.evaluate((e) => e.exportData());

@@ -160,7 +160,10 @@ class NoiselabOneEpoch extends RunWidget {
     const r = this.result;
     if (!r) return null;
     const a = r.learningRates, aLo = Math.min(...a), aHi = Math.max(...a);
-    const guides = [{ slope: 2, at: r.flowJ.gaps.at(-1) / 3 }, { slope: 3, at: r.flowJr.gaps.at(-1) / 3 }].filter((g) => g.at > 0);
+    // The slope-3 guide sits under the flow the scheme follows to third order (J + R for
+    // reshuffling, J + (α/4)‖∇J‖² for i.i.d. batches).
+    const third = r.sampling === 'iid' ? r.flowNoTrace : r.flowJr;
+    const guides = [{ slope: 2, at: r.flowJ.gaps.at(-1) / 3 }, { slope: 3, at: third.gaps.at(-1) / 3 }].filter((g) => g.at > 0);
     const guideY = (g, alpha) => g.at * (alpha / aLo) ** g.slope;
     return {
       title: 'One epoch of SGD vs the modified flow (Smith, Dherin, Barrett & De, ICLR 2021)',
@@ -180,9 +183,30 @@ class NoiselabOneEpoch extends RunWidget {
         id: 'schemes', title: SCHEMES_TITLE, margin: { right: 64 },
         x: { label: 'learning rate α (log scale)', scale: 'log', domain: [aLo / 1.15, aHi * 1.15], ticks: a },
         y: { label: '‖w̄ − w_flow‖ (log scale)', short: '‖w̄ − w_flow‖', scale: 'log', pad: 0.04 },
-        marks: this.schemeSeries().map((s) => ({ type: 'line', label: s.label, colour: s.colour, dash: s.dash, width: 2.25, markers: s.marker, x: a, y: s.data.gaps })),
+        // Reshuffling wide and solid under i.i.d.'s narrow dashes: where a second-order curve of
+        // one scheme lies on the other's, both stay visible.
+        marks: [
+          ...this.schemeSeries().map((s) => ({ type: 'line', label: s.label, colour: s.colour, dash: s.dash, width: s.dash.length ? 1.75 : 3.25, markers: s.marker, x: a, y: s.data.gaps })),
+          ...this.slopeLabels(aHi),
+        ],
       }],
     };
+  }
+
+  /**
+   * Text in the right margin of the schemes panel: the fitted slope at the end of each curve (to
+   * one decimal; the readout has two), curves ending within a factor 1.6 of each other sharing
+   * one label with their mean slope.
+   */
+  slopeLabels(aHi) {
+    const ends = this.schemeSeries().map((s) => ({ y: s.data.gaps[0], slope: s.data.slope }))
+      .filter((e) => e.y > 0 && Number.isFinite(e.slope)).sort((p, q) => q.y - p.y);
+    const groups = [];
+    for (const e of ends) {
+      const g = groups.at(-1);
+      if (g && g.y / e.y < 1.6) g.slopes.push(e.slope); else groups.push({ y: e.y, slopes: [e.slope] });
+    }
+    return groups.map((g) => ({ type: 'text', x: aHi, y: g.y, dx: 8, text: `slope ${num(g.slopes.reduce((p, q) => p + q) / g.slopes.length, 1)}` }));
   }
 
   /**
@@ -225,8 +249,9 @@ class NoiselabOneEpoch extends RunWidget {
     const imp = (k) => this.implied(k);
     this.setReadout(`${parts.join('')}
       <span>${count}, m = <b class="r-steps">${r.stepsPerEpoch}</b> steps per epoch</span>
-      <span class="r-implied">random reshuffling: <span class="r-implied-reshuffle" data-code="${imp('reshuffle').code}">${imp('reshuffle').text}</span>; i.i.d. batches: <span class="r-implied-iid" data-code="${imp('iid').code}">${imp('iid').text}</span></span>
-      <span>at α = ${alphaText(r.learningRates[0])}: R = <b class="r-a">${num(r.coefficients[0], 4)}</b>‖∇J‖² + <b class="r-c">${num(r.coefficients[1], 4)}</b> tr C</span>
+      <span class="r-implied">mean iterate with random reshuffling — <span class="r-implied-reshuffle" data-code="${imp('reshuffle').code}">${imp('reshuffle').text}</span></span>
+      <span class="r-implied">mean iterate with i.i.d. batches — <span class="r-implied-iid" data-code="${imp('iid').code}">${imp('iid').text}</span></span>
+      <span>Smith et al.'s R at α = ${alphaText(r.learningRates[0])}: R = <b class="r-a">${num(r.coefficients[0], 4)}</b>‖∇J‖² + <b class="r-c">${num(r.coefficients[1], 4)}</b> tr C</span>
       ${r.finite ? '' : '<span class="warn">some numbers are not finite: lower α</span>'}`);
     this.setVerdict(this.verdictText());
     this.setLive(this.$('canvas.gaps'), `Log–log plot of the gap between the mean SGD iterate after one epoch (${SAMPLING[r.sampling]}, over all ${r.orderings} index sequences) and each flow, against α from ${alphaText(r.learningRates.at(-1))} to ${alphaText(r.learningRates[0])}: ` +
