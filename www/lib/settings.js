@@ -68,6 +68,15 @@ export const WidgetSettings = (Base) => class extends Base {
     return Object.fromEntries(this.fields.map((f) => [f.name, this.valid[f.name]]));
   }
 
+  /** The head of every export and settings file: the experiment, its model settings as text
+      (what the core and `noiselab run <experiment> --config file.json` read: the file alone
+      recomputes every number of the figure, issue 21) and the view-only settings apart. */
+  exportHead() {
+    const text = (names) => Object.fromEntries(names.map((n) => [n, valueText(this.valid[n])]));
+    const view = this.constructor.uiFields.map((f) => f.name);
+    return { experiment: this.kind, settings: text(this.fields.map((f) => f.name)), ...(view.length ? { view: text(view) } : {}) };
+  }
+
   /** Public API: the current (valid) settings as name → text. */
   get settings() {
     return Object.fromEntries(Object.entries(this.valid).map(([k, v]) => [k, valueText(v)]));

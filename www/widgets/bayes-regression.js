@@ -401,7 +401,7 @@ class NoiselabBayesRegression extends RunWidget {
     const G = r.grid.length;
     const historyFields = ['x', ...METHODS.flatMap((m) => [`${m.key}Mean`, `${m.key}Std`])];
     const history = Array.from(r.grid, (x, k) => [x, ...METHODS.flatMap((_, i) => [r.bands[i * 2 * G + k], r.bands[i * 2 * G + G + k]])]);
-    return { experiment: 'bayes-regression', settings: this.settings, snapshot: r.snapshot, data: { inputs: Array.from(r.inputs), targets: Array.from(r.targets) }, historyFields, history };
+    return { ...this.exportHead(), snapshot: r.snapshot, data: { inputs: Array.from(r.inputs), targets: Array.from(r.targets) }, historyFields, history };
   }
 }
 
