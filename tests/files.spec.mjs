@@ -49,7 +49,7 @@ const KINDS = {
   },
   'description-length': { set: { seed: 5, steps: 300 }, pairs: (w, c) => [[w.history, c.history], [w.snapshot, c.snapshot]] },
   'logreg-posterior': { set: { seed: 5 }, pairs: (w, c) => [shared(w.summary, c.analysis)] },
-  'bayes-regression': { set: { seed: 5, trainingSteps: 300, hmcSamples: 100 }, pairs: (w, c) => [[w.data, c.data], [w.snapshot, c.snapshot]] },
+  'bayes-regression': { set: { seed: 5, trainingSteps: 300, hmcSamples: 100, addedPoints: '0 1.5; -0.25 -0.75' }, pairs: (w, c) => [[w.data, c.data], [w.snapshot, c.snapshot]] },
   sharpness: { set: { seed: 5 }, pairs: (w, c) => [[w.history, c.history], [w.snapshot, c.snapshot]] },
   'implicit-reg': { set: { seed: 5, sweepPoints: 3 }, pairs: (w, c) => [[w.historyFields, c.pointFields], [w.history, c.points]] },
   'one-epoch': { set: { seed: 5, halvings: 2 }, pairs: (w, c) => [shared(w.result, c.result)] },
