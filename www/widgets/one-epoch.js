@@ -315,7 +315,7 @@ class NoiselabOneEpoch extends RunWidget {
     const history = r.learningRates.map((alpha, i) => [alpha, r.flowJ.gaps[i], r.flowJr.gaps[i], r.flowVariant ? r.flowVariant.gaps[i] : NaN, r.displacement[i],
       r.flowNoTrace.gaps[i], c.flowJ.gaps[i], c.flowJr.gaps[i], c.flowNoTrace.gaps[i], c.displacement[i]]);
     return {
-      experiment: this.kind, settings: this.settings, result: r,
+      ...this.exportHead(), result: r,
       // The CLI's CSV columns (crates/cli/src/one_epoch.rs).
       historyFields: ['learningRate', 'gapFlowJ', 'gapFlowJR', 'gapFlowVariant', 'displacement', 'gapFlowNoTrace',
         'comparisonGapFlowJ', 'comparisonGapFlowJR', 'comparisonGapFlowNoTrace', 'comparisonDisplacement'],
