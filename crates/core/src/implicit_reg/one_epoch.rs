@@ -23,11 +23,13 @@
 //! The data are the six fixed 2-D points of the module's tests (the first N of them) and the
 //! initial parameters are `scale·N(0, 1)` draws from `seed` (scale 0.8 for logistic
 //! regression, 0.3 for the tanh net, as in the tests: the tanh net at larger weights reaches
-//! the asymptotic regime only at smaller α).
+//! the asymptotic regime only at smaller α). The `points` matrix and `initialWeights` vector
+//! settings replace either (empty = these defaults), so a settings file alone reproduces any
+//! figure.
 
 use super::regularizer::Coefficients;
 use super::train::{iid_sequences, mean_epoch_iterate, modified_flow, Sampling};
-use crate::config::{choice_setting, settings, ConfigError};
+use crate::config::{choice_setting, settings, ConfigError, Matrix};
 use crate::data::Dataset;
 use crate::nn::mlp::{Activation, Loss, Mlp};
 use crate::rng::SeededRng;
@@ -248,18 +250,102 @@ settings! {
             max: 4_294_967_295,
             default: 12,
         },
+        /// The data, `x1 x2 t` rows (empty: [`POINTS`]); the first N are the training set.
+        pub points: Matrix = Matrix {
+            name: "points",
+            label: "points (x1 x2 t)",
+            unit: "",
+            help: "The data, one \"x1 x2 t\" row per point, rows separated by \";\" (empty: the six built-in points); the first N rows are the training set, so at least trainPoints rows. |x| ≤ 10; t in [0, 1] for logistic regression, |t| ≤ 10 for the tanh net.",
+            max_rows: 6,
+            max_cols: 3,
+            square: false,
+            default: "",
+        },
+        /// The initial parameters (empty: the seeded draw), one row of the model's size.
+        pub initial_weights: Matrix = Matrix {
+            name: "initialWeights",
+            label: "initial weights w₀",
+            unit: "",
+            help: "The initial parameters as one row (empty: scale·N(0, 1) draws from the seed): 3 numbers [w1, w2, b] for logistic regression, 13 for the tanh net [W1 row-major (3×2), b1, W2, b2]; each |w| ≤ 10.",
+            max_rows: 1,
+            max_cols: 13,
+            square: false,
+            default: "",
+        },
     }
-    check: |c: &OneEpochConfig| {
-        if c.train_points % c.batch_size != 0 {
-            vec![ConfigError::OutOfRange {
-                field: "batchSize".into(),
-                range: format!("a divisor of trainPoints ({}), from 1 to 6", c.train_points),
-                got: c.batch_size.to_string(),
-            }]
+    check: one_epoch_rules;
+}
+
+/// `batchSize` divides `trainPoints`; `points` has 3 columns, at least `trainPoints` rows and
+/// entries in range; `initialWeights` has the model's number of parameters.
+fn one_epoch_rules(c: &OneEpochConfig) -> Vec<ConfigError> {
+    let mut errors = Vec::new();
+    if c.train_points % c.batch_size != 0 {
+        errors.push(ConfigError::OutOfRange {
+            field: "batchSize".into(),
+            range: format!("a divisor of trainPoints ({}), from 1 to 6", c.train_points),
+            got: c.batch_size.to_string(),
+        });
+    }
+    let p = &c.points;
+    if !p.is_empty() {
+        let logreg = c.model == EpochModel::Logreg;
+        let range = format!(
+            "empty or at least trainPoints ({}) rows \"x1 x2 t\" with |x| ≤ 10 and {}",
+            c.train_points,
+            if logreg {
+                "0 ≤ t ≤ 1 (logistic regression)"
+            } else {
+                "|t| ≤ 10"
+            }
+        );
+        let reason = if p.cols != 3 {
+            Some(format!("got {} number(s) per row", p.cols))
+        } else if p.rows < c.train_points as usize {
+            Some(format!("got {} row(s)", p.rows))
         } else {
-            vec![]
+            (0..p.rows).find_map(|i| {
+                let r = p.row(i);
+                let t_ok = if logreg {
+                    (0.0..=1.0).contains(&r[2])
+                } else {
+                    r[2].abs() <= 10.0
+                };
+                (r[0].abs() > 10.0 || r[1].abs() > 10.0 || !t_ok)
+                    .then(|| format!("row {} is out of range", i + 1))
+            })
+        };
+        if let Some(reason) = reason {
+            errors.push(ConfigError::BadMatrix {
+                field: "points".into(),
+                range,
+                reason,
+            });
         }
-    };
+    }
+    let w = &c.initial_weights;
+    if !w.is_empty() {
+        let want = c.model.mlp().num_params();
+        let reason = if w.data.len() != want {
+            Some(format!("got {} number(s)", w.data.len()))
+        } else {
+            w.data
+                .iter()
+                .position(|v| v.abs() > 10.0)
+                .map(|j| format!("entry {} is out of range", j + 1))
+        };
+        if let Some(reason) = reason {
+            errors.push(ConfigError::BadMatrix {
+                field: "initialWeights".into(),
+                range: format!(
+                    "empty or one row of {want} numbers (the {} model's parameters), each |w| ≤ 10",
+                    c.model.name()
+                ),
+                reason,
+            });
+        }
+    }
+    errors
 }
 
 impl OneEpochConfig {
@@ -270,17 +356,29 @@ impl OneEpochConfig {
             .collect()
     }
 
-    /// The training set: the first N of [`POINTS`].
+    /// The training set: the first N rows of `points`, or of [`POINTS`] when it is empty.
     pub fn data(&self) -> Dataset {
+        let n = self.train_points as usize;
         let mut d = Dataset::new(2);
-        for (x, t) in &POINTS[..self.train_points as usize] {
-            d.push(x, *t);
+        if self.points.is_empty() {
+            for (x, t) in &POINTS[..n] {
+                d.push(x, *t);
+            }
+        } else {
+            for i in 0..n {
+                let r = self.points.row(i);
+                d.push(&r[..2], r[2]);
+            }
         }
         d
     }
 
-    /// The initial parameters `scale·N(0, 1)` from `SeededRng::new(seed, 0)`.
+    /// The initial parameters: `initialWeights`, or `scale·N(0, 1)` from
+    /// `SeededRng::new(seed, 0)` when it is empty.
     pub fn init(&self) -> Vec<f64> {
+        if !self.initial_weights.is_empty() {
+            return self.initial_weights.data.clone();
+        }
         let mut rng = SeededRng::new(self.seed as u64, 0);
         let scale = self.model.init_scale();
         (0..self.model.mlp().num_params())
@@ -495,6 +593,8 @@ pub fn one_epoch_fixture_config() -> OneEpochConfig {
         variant: WrongVariant::NoFactor,
         sampling: Sampling::Reshuffle,
         seed: 2026,
+        points: Matrix::default(),
+        initial_weights: Matrix::default(),
     }
 }
 
@@ -630,6 +730,7 @@ mod tests {
             variant: WrongVariant::None,
             sampling: Sampling::Iid,
             seed: 14,
+            ..OneEpochConfig::default()
         });
         assert_eq!(r.orderings, 3375);
         let (snt, sr) = (r.flow_no_trace.slope.unwrap(), r.flow_jr.slope.unwrap());
@@ -652,6 +753,7 @@ mod tests {
                 variant,
                 sampling: Sampling::Reshuffle,
                 seed: 14,
+                ..OneEpochConfig::default()
             };
             let r = compute(&config);
             let (sj, sr) = (r.flow_j.slope.unwrap(), r.flow_jr.slope.unwrap());
@@ -716,6 +818,96 @@ mod tests {
         assert!(
             (log_log_slope(&[1.0, 2.0, 4.0], &[3.0, 24.0, 192.0]).unwrap() - 3.0).abs() < 1e-12
         );
+    }
+
+    #[test]
+    fn points_and_initial_weights_settings_reproduce_the_figure() {
+        // A settings file alone reproduces the figure: the built-in points and the seeded
+        // initial weights written out as text give bit-identical results.
+        for model in ["logreg", "tanh"] {
+            let base =
+                OneEpochConfig::from_settings([("model", model), ("halvings", "1")]).unwrap();
+            let points: Vec<String> = POINTS
+                .iter()
+                .map(|(x, t)| format!("{} {} {}", x[0], x[1], t))
+                .collect();
+            let w0: Vec<String> = base.init().iter().map(|w| format!("{w}")).collect();
+            let (points, w0) = (points.join("; "), w0.join(" "));
+            let explicit = OneEpochConfig::from_settings([
+                ("model", model),
+                ("halvings", "1"),
+                ("points", points.as_str()),
+                ("initialWeights", w0.as_str()),
+            ])
+            .unwrap();
+            assert!(!explicit.points.is_empty() && !explicit.initial_weights.is_empty());
+            assert_eq!(compute(&explicit), compute(&base), "{model}");
+            // The text round-trips through to_settings.
+            let back = explicit.to_settings();
+            let again =
+                OneEpochConfig::from_settings(back.iter().map(|(k, v)| (*k, v.as_str()))).unwrap();
+            assert_eq!(again, explicit);
+        }
+        // Other points or weights: other numbers.
+        let base = OneEpochConfig {
+            halvings: 1,
+            ..OneEpochConfig::default()
+        };
+        let moved = OneEpochConfig::from_settings([
+            ("halvings", "1"),
+            ("points", "1 0.5 1; -0.3 1.2 0; 0.8 -1 1; -1.1 -0.4 1"),
+        ])
+        .unwrap();
+        assert_ne!(compute(&moved).flow_j.gaps, compute(&base).flow_j.gaps);
+        let w =
+            OneEpochConfig::from_settings([("halvings", "1"), ("initialWeights", "0.1 -0.2 0.3")])
+                .unwrap();
+        assert_eq!(w.init(), vec![0.1, -0.2, 0.3]);
+        // Bad shapes and values name the field and the rule.
+        let cases = [
+            (vec![("points", "1 2; 3 4")], "points", "2 number(s) per row"),
+            (
+                vec![("points", "1 0 1; 0 1 0; 1 1 1")],
+                "points",
+                "at least trainPoints (4)",
+            ),
+            (
+                vec![("points", "1 0 2; 0 1 0; 1 1 1; 0 0 1")],
+                "points",
+                "0 ≤ t ≤ 1",
+            ),
+            (
+                vec![("points", "11 0 1; 0 1 0; 1 1 1; 0 0 1")],
+                "points",
+                "row 1",
+            ),
+            (
+                vec![("initialWeights", "1 2")],
+                "initialWeights",
+                "3 numbers",
+            ),
+            (
+                vec![("model", "tanh"), ("initialWeights", "1 2 3")],
+                "initialWeights",
+                "13 numbers",
+            ),
+            (
+                vec![("initialWeights", "1 20 3")],
+                "initialWeights",
+                "entry 2",
+            ),
+        ];
+        for (settings, field, words) in cases {
+            let e = OneEpochConfig::from_settings(settings.clone()).unwrap_err();
+            assert_eq!(e.0[0].field(), field, "{settings:?}");
+            assert!(e.to_string().contains(words), "{settings:?}: {e}");
+        }
+        // The tanh net's targets may leave [0, 1].
+        assert!(OneEpochConfig::from_settings([
+            ("model", "tanh"),
+            ("points", "1 0 2; 0 1 0; 1 1 1; 0 0 1")
+        ])
+        .is_ok());
     }
 
     #[test]
