@@ -252,3 +252,36 @@ test('both schemes: reshuffling follows J + R, i.i.d. batches J + (α/4)‖∇J�
   expect(await verdict(el)).toMatch(/^With B = N every i\.i\.d\. batch is the full batch/);
   con.check();
 });
+
+test('the points matrix and initialWeights vector settings: typed in, they change the numbers; written out, they reproduce the default; bad shapes name the field', async ({ page }) => {
+  const con = watchConsole(page);
+  await page.goto('www/examples/one-epoch.html');
+  const el = await ready(page, '#logreg');
+  await expect.poll(() => readout(el, '.r-orderings')).toBe('24');
+  const before = await gaps(el, JR);
+  // The built-in points and the seeded weights, written out: the same numbers, bit for bit.
+  const w0 = await el.evaluate(async (e) => {
+    const r = await e.setSettings({ points: '1 0.5 1; -0.3 1.2 0; 0.8 -1 1; -1.1 -0.4 0; 0.2 0.3 0; -0.6 0.9 1' });
+    return r.ok;
+  });
+  expect(w0).toBe(true);
+  await expect.poll(() => el.evaluate((e) => e.settings.points)).not.toBe('');
+  expect(await gaps(el, JR)).toEqual(before);
+  // Other points: other gaps.
+  const p = control(el, 'points');
+  await p.box.fill('1 0.5 1; -0.3 1.2 0; 0.8 -1 1; -1.1 -0.4 1');
+  await p.box.press('Enter');
+  await expect.poll(() => gaps(el, JR)).not.toEqual(before);
+  // Too few rows for N = 4, a target outside [0, 1] for logistic regression, a wrong length.
+  await p.box.fill('1 0.5 1; -0.3 1.2 0');
+  await p.box.press('Enter');
+  await expect(p.error).toContainText('points must be empty or at least trainPoints (4) rows');
+  const w = control(el, 'initialWeights');
+  await w.box.fill('0.1 0.2');
+  await w.box.press('Enter');
+  await expect(w.error).toContainText('initialWeights must be empty or one row of 3 numbers');
+  await w.box.fill('0.1 0.2 -0.3');
+  await w.box.press('Enter');
+  await expect.poll(() => el.evaluate((e) => e.settings.initialWeights)).toBe('0.1 0.2 -0.3');
+  con.check();
+});
