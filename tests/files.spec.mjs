@@ -51,7 +51,7 @@ const KINDS = {
   'logreg-posterior': { set: { seed: 5 }, pairs: (w, c) => [shared(w.summary, c.analysis)] },
   'bayes-regression': { set: { seed: 5, trainingSteps: 300, hmcSamples: 100, addedPoints: '0 1.5; -0.25 -0.75' }, pairs: (w, c) => [[w.data, c.data], [w.snapshot, c.snapshot]] },
   sharpness: { set: { seed: 5 }, pairs: (w, c) => [[w.history, c.history], [w.snapshot, c.snapshot]] },
-  'implicit-reg': { set: { seed: 5, sweepPoints: 3 }, pairs: (w, c) => [[w.historyFields, c.pointFields], [w.history, c.points]] },
+  'implicit-reg': { set: { seed: 5, sweepPoints: 3, sampling: 'iid' }, pairs: (w, c) => [[w.historyFields, c.pointFields], [w.history, c.points]] },
   // One-epoch: i.i.d. batches, typed-in points and initial weights (matrix and vector settings).
   'one-epoch': {
     set: { seed: 5, halvings: 2, sampling: 'iid', points: '1 0.5 1; -0.3 1.2 0; 0.8 -1 1; -1.1 -0.4 0; 0.2 0.3 1', initialWeights: '0.6 -0.4 0.1' },
