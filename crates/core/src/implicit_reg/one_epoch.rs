@@ -865,7 +865,11 @@ mod tests {
         assert_eq!(w.init(), vec![0.1, -0.2, 0.3]);
         // Bad shapes and values name the field and the rule.
         let cases = [
-            (vec![("points", "1 2; 3 4")], "points", "2 number(s) per row"),
+            (
+                vec![("points", "1 2; 3 4")],
+                "points",
+                "2 number(s) per row",
+            ),
             (
                 vec![("points", "1 0 1; 0 1 0; 1 1 1")],
                 "points",
