@@ -112,6 +112,9 @@ class NoiselabOneEpoch extends RunWidget {
   async onReady() {
     this.figure = new Figure(this);
     this.figure.draw();
+    // What the two matrix settings hold when empty (the generic placeholder shows a 2 × 2 example).
+    const hint = { points: 'empty: the six built-in points; e.g. 1 0.5 1; −0.3 1.2 0; 0.8 −1 1; −1.1 −0.4 0', initialWeights: 'empty: seeded; e.g. 0.6 −0.4 0.1' };
+    for (const [name, text] of Object.entries(hint)) if (this.controls?.[name]?.box) this.controls[name].box.placeholder = text;
   }
 
   async onApplied() { await this.compute(); }
@@ -195,8 +198,8 @@ class NoiselabOneEpoch extends RunWidget {
 
   /**
    * Text in the right margin of the schemes panel: the fitted slope at the end of each curve (to
-   * one decimal; the readout has two), curves ending within a factor 1.6 of each other sharing
-   * one label with their mean slope.
+   * one decimal; the readout has two), curves ending within a factor 1.6 of each other (3 when
+   * their labels agree) sharing one label with their mean slope.
    */
   slopeLabels(aHi) {
     const ends = this.schemeSeries().map((s) => ({ y: s.data.gaps[0], slope: s.data.slope }))
@@ -204,7 +207,9 @@ class NoiselabOneEpoch extends RunWidget {
     const groups = [];
     for (const e of ends) {
       const g = groups.at(-1);
-      if (g && g.y / e.y < 1.6) g.slopes.push(e.slope); else groups.push({ y: e.y, slopes: [e.slope] });
+      // Ends within 1.6× share a label; so do ends within 3× whose labels would read the same.
+      if (g && (g.y / e.y < 1.6 || (g.y / e.y < 3 && num(g.slopes[0], 1) === num(e.slope, 1)))) g.slopes.push(e.slope);
+      else groups.push({ y: e.y, slopes: [e.slope] });
     }
     return groups.map((g) => ({ type: 'text', x: aHi, y: g.y, dx: 8, text: `slope ${num(g.slopes.reduce((p, q) => p + q) / g.slopes.length, 1)}` }));
   }
