@@ -51,7 +51,12 @@ fn points_data(points: &[f64]) -> Result<LogRegData, JsError> {
 /// `{summary: {laplace: {map, covariance, logEvidence, …}, logEvidence, posteriorMean,
 /// posteriorCovariance, meanField, fullCovariance, klToPosterior: [MF, full, Laplace],
 /// hmcAcceptance, hmcMean, dataPoints, shape: {direction, skewness, stdAlong, laplaceOffset,
-/// meanFieldOffset, fullCovarianceOffset, laplaceStdRatio, meanFieldStdRatio}}, points: Float64Array(3N), hmcSamples: Float64Array(2S),
+/// meanFieldOffset, fullCovarianceOffset, laplaceStdRatio, meanFieldStdRatio}, testPoint: {input,
+/// laplace: {activationMean, activationVariance, plugIn, probit, laplaceAverage}, truth,
+/// importance: {proposalScale, criticalProposalScale, finiteVariance, samples, estimate,
+/// standardError, effectiveSampleSize}, limits: {logEvidence, predictive, logSecondMoment,
+/// relativeSecondMoment, asymptoticVariance} or null}}, points: Float64Array(3N),
+/// hmcSamples: Float64Array(2S),
 /// density: field, ellipses: [[r1, r2] × (Laplace, chosen q, true moments)] of Float64Array
 /// polylines, predictive: [plug-in, probit, variational, true] fields}` where a field is
 /// `{domain, n, values: Float64Array(n²) (row 0 at yMax), levels, contours: [Float64Array]}`.
@@ -97,6 +102,7 @@ fn analyze(
         "hmcMean": to_js(&a.hmc_mean)?,
         "dataPoints": a.data.inputs.len() as u32,
         "shape": to_js(&a.shape)?,
+        "testPoint": to_js(&a.test_point)?,
     };
     let points = a.data.inputs.iter().zip(&a.data.labels);
     let points: Vec<f64> = points.flat_map(|(x, y)| [x[0], x[1], *y]).collect();
