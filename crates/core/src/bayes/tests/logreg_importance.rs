@@ -55,7 +55,7 @@ fn sweep(c: &Case, truth: f64, n: usize, k: u64) -> Sweep {
         ess.push(e.effective_sample_size / n as f64);
         est.push(e.estimate);
     }
-    let (m, s) = mean_and_se(&est);
+    let (_, s) = mean_and_se(&est);
     Sweep {
         inside,
         n_se2: mean_and_se(&se2),
