@@ -138,9 +138,21 @@ test('both planes draw; the numbers obey ELBO ≤ ln p(D); clicks add and remove
   await canvas.click({ position: { x: box.width * 0.8, y: box.height * 0.2 } });
   await settle(el, 21);
   expect(await drawnPoints(el)).toEqual([filled + 1, open]);
+  // The edited set is the `data` setting (rows "x1 x2 y"), so a link or a settings file holds it.
+  const rows = (await el.evaluate((e) => e.settings.data)).split(';');
+  expect(rows).toHaveLength(21);
+  expect(rows[20].trim().split(' ')[2]).toBe('1');
   await canvas.click({ position: { x: box.width * 0.8, y: box.height * 0.2 }, modifiers: ['Shift'] });
   await settle(el, 20);
   await expect.poll(() => readout(el, '.r-logz')).toBe(z);
+  // A change of the seeded data's settings drops the edits; Reset data does too.
+  await el.evaluate((e) => e.setSettings({ seed: 2 }));
+  await expect.poll(() => el.evaluate((e) => e.settings.data)).toBe('');
+  await canvas.click({ position: { x: box.width * 0.8, y: box.height * 0.2 } });
+  await settle(el, 21);
+  await el.evaluate((e) => e.onButton('resetData'));
+  await settle(el, 20);
+  expect(await el.evaluate((e) => e.settings.data)).toBe('');
   con.check();
 });
 

@@ -21,6 +21,7 @@
 // Embed: <script type="module" src=".../www/widgets/logreg-posterior.js"></script>
 //        <noiselab-logreg-posterior data-points="10" prior-variance="2"></noiselab-logreg-posterior>
 import { RunWidget } from '../lib/run-widget.js';
+import { valueText } from '../lib/settings.js';
 import { Figure, OKABE_ITO as C } from '../lib/plot.js';
 
 const CSS = `
@@ -60,8 +61,14 @@ const IS_LABEL = 'importance sampling ± SE (thin: ± 2 SE)', TRUTH_LABEL = 'tru
 const LABELS = { posterior: 'true posterior (r = 1, 2) and its mean E[w|D]', laplace: 'Laplace N(w_MAP, H̄⁻¹) and w_MAP', q: 'variational q and its mean' };
 const POINTS_NOTE = '● y = 1, ○ y = 0; lines p = 0.5 (thick), 0.1 and 0.9 (thin)';
 const fmt = (v, d = 3) => (Number.isFinite(v) ? v.toFixed(d) : '—');
-// Settings that define the seeded data set: changing one regenerates the points.
+// Settings that define the seeded data set: changing one regenerates the points (drops an edited `data`).
 const DATA_FIELDS = ['dataPoints', 'trueWeight1', 'trueWeight2', 'seed'];
+/** Flat [x1, x2, y, …] as the `data` setting's rows "x1 x2 y; …" (shortest round-trip numbers). */
+const rowsText = (p) => {
+  const rows = [];
+  for (let i = 0; i < p.length; i += 3) rows.push(`${valueText(p[i])} ${valueText(p[i + 1])} ${p[i + 2]}`);
+  return rows.join('; ');
+};
 
 class NoiselabLogregPosterior extends RunWidget {
   static css = CSS;
@@ -94,10 +101,17 @@ class NoiselabLogregPosterior extends RunWidget {
     this.draw();
   }
 
-  /** The data points (null: the seeded data set, which a change of its settings brings back). */
-  computeArgs(changed, initial) {
-    if (initial || changed.some((n) => DATA_FIELDS.includes(n))) this.points = null;
-    return { points: this.points, nWeight: N_WEIGHT, nData: N_DATA };
+  /** The grid sizes (the data is the `data` setting: empty = the seeded set). */
+  computeArgs() {
+    return { nWeight: N_WEIGHT, nData: N_DATA };
+  }
+
+  /** A change of the seeded data's settings regenerates the points, dropping an edited `data`
+      (as when the edits were not a setting); presets and loaded settings are taken as given. */
+  applySettings(changes, options = {}) {
+    const seeded = Object.keys(changes).some((n) => DATA_FIELDS.includes(n));
+    if (seeded && !options.initial && !options.replace && !('preset' in changes) && !('data' in changes) && this.valid?.data) changes = { ...changes, data: '' };
+    return super.applySettings(changes, options);
   }
 
   async onApplied() { await this.compute(); }
@@ -109,7 +123,7 @@ class NoiselabLogregPosterior extends RunWidget {
   }
 
   async onButton(name) {
-    if (name === 'resetData') { this.points = null; await this.compute(); }
+    if (name === 'resetData') await this.applySettings({ data: '' });
   }
 
   onDataClick(event) {
@@ -119,6 +133,7 @@ class NoiselabLogregPosterior extends RunWidget {
     const { x, y } = this.figure.scales.data;
     const x1 = x.invert(px), x2 = y.invert(py);
     const [lo, hi] = x.domain;
+    const points = [...this.points];
     if (event.shiftKey) {
       let best = -1, bestD = 14 * 14;
       for (let i = 0; i < this.points.length / 3; i++) {
@@ -126,12 +141,15 @@ class NoiselabLogregPosterior extends RunWidget {
         if (dx * dx + dy * dy < bestD) { bestD = dx * dx + dy * dy; best = i; }
       }
       if (best < 0) return;
-      this.points.splice(3 * best, 3);
+      points.splice(3 * best, 3);
     } else {
       if (x1 < lo || x1 > hi || x2 < lo || x2 > hi) return;
-      this.points.push(x1, x2, Number(this.$('select.new-label').value));
+      points.push(Number(x1.toFixed(3)), Number(x2.toFixed(3)), Number(this.$('select.new-label').value));
     }
-    this.compute().catch((err) => this.fail(err));
+    // The edited set is the `data` setting (so links, exports and the CLI carry it); with no
+    // points left, the seeded set of zero points.
+    const change = points.length ? { data: rowsText(points) } : { data: '', dataPoints: 0 };
+    this.applySettings(change).catch((err) => this.fail(err));
   }
 
   chosen() {

@@ -118,6 +118,48 @@ fn logreg_posterior_reports_importance_sampling_at_the_test_input() {
 }
 
 #[test]
+fn logreg_posterior_data_rows_from_a_settings_file() {
+    // The `data` matrix (rows x1 x2 y) from a JSON settings file (arrays) replaces the seeded
+    // set; a bad label is exit 2 naming the field.
+    let cfg = temp("lr-data.json");
+    std::fs::write(
+        &cfg,
+        r#"{"data": [[1, 0.5, 1], [-1, -0.5, 0], [0.25, 2, 1]], "hmcSamples": 0, "importanceSamples": 500}"#,
+    )
+    .unwrap();
+    let out = temp("lr-data-out.json");
+    let o = noiselab(&[
+        "run",
+        "logreg-posterior",
+        "--config",
+        cfg.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(
+        doc["analysis"]["data"]["inputs"],
+        serde_json::json!([[1.0, 0.5], [-1.0, -0.5], [0.25, 2.0]])
+    );
+    assert_eq!(
+        doc["analysis"]["data"]["labels"],
+        serde_json::json!([1.0, 0.0, 1.0])
+    );
+    let o = noiselab(&[
+        "run",
+        "logreg-posterior",
+        "--set",
+        "data=1 0.5 2",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("data must be"));
+}
+
+#[test]
 fn description_length_run_and_sweep() {
     let out = temp("mdl.csv");
     let o = noiselab(&[

@@ -19,7 +19,7 @@ use super::logreg_importance::{
 };
 use super::logreg_vi::{fit, normal_rule, Family, GaussianRule, VariationalFit, HERMITE_NODES};
 use super::special::{sigmoid, sigmoid_slice};
-use crate::config::{choice_setting, settings, FieldKind, FieldSpec};
+use crate::config::{choice_setting, settings, ConfigError, FieldKind, FieldSpec, Matrix};
 use crate::contour::{contour_segments, Domain};
 use crate::linalg::{ellipse, max_eigenvalue_sym2, Mat2};
 use serde::Serialize;
@@ -141,12 +141,72 @@ settings! {
             options: ProposalScale::OPTIONS,
             default: "safe",
         },
+        /// The data set as rows `x₁ x₂ y` (empty: the seeded set of `dataPoints`,
+        /// `trueWeight1/2` and `seed`), so a settings file alone reproduces an edited figure.
+        pub data_rows: Matrix = Matrix {
+            name: "data",
+            label: "data (x₁ x₂ y rows)",
+            unit: "",
+            help: "The data set, one \"x1 x2 y\" row per point with y = 0 or 1, rows separated by \";\" (clicking the data plot edits it); empty: the seeded set of dataPoints, trueWeight1/2 and seed.",
+            max_rows: DATA_ROWS_MAX as u32,
+            max_cols: 3,
+            square: false,
+            default: "",
+        },
+    }
+    check: data_rows_valid;
+}
+
+/// The most rows [`LogRegPanelConfig::data_rows`] holds.
+pub const DATA_ROWS_MAX: usize = 400;
+/// The largest `|x_i|` of a data row.
+pub const DATA_COORDINATE_MAX: f64 = 100.0;
+
+/// `data` is empty or rows `x₁ x₂ y` with `|x| ≤ 100` and `y ∈ {0, 1}`.
+fn data_rows_valid(c: &LogRegPanelConfig) -> Vec<ConfigError> {
+    let m = &c.data_rows;
+    let bad = |reason: String| {
+        vec![ConfigError::BadMatrix {
+            field: "data".into(),
+            range: format!(
+                "empty or at most {DATA_ROWS_MAX} rows \"x1 x2 y\" with |x1|, |x2| ≤ {DATA_COORDINATE_MAX} and y = 0 or 1"
+            ),
+            reason,
+        }]
+    };
+    if m.is_empty() {
+        return vec![];
+    }
+    if m.cols != 3 {
+        return bad(format!("got {} number(s) per row", m.cols));
+    }
+    let ok = |i: usize| {
+        m.get(i, 0).abs() <= DATA_COORDINATE_MAX
+            && m.get(i, 1).abs() <= DATA_COORDINATE_MAX
+            && (m.get(i, 2) == 0.0 || m.get(i, 2) == 1.0)
+    };
+    match (0..m.rows).find(|&i| !ok(i)) {
+        Some(i) => bad(format!(
+            "row {} is ({}, {}, {})",
+            i + 1,
+            m.get(i, 0),
+            m.get(i, 1),
+            m.get(i, 2)
+        )),
+        None => vec![],
     }
 }
 
 impl LogRegPanelConfig {
-    /// The seeded data set ([`LogRegData::generate`]).
+    /// The data: the rows of `data` when given, else the seeded set ([`LogRegData::generate`]).
     pub fn data(&self) -> LogRegData {
+        let m = &self.data_rows;
+        if !m.is_empty() {
+            return LogRegData {
+                inputs: (0..m.rows).map(|i| [m.get(i, 0), m.get(i, 1)]).collect(),
+                labels: (0..m.rows).map(|i| m.get(i, 2)).collect(),
+            };
+        }
         LogRegData::generate(
             self.data_points as usize,
             [self.true_weight1, self.true_weight2],
