@@ -261,7 +261,7 @@ class NoiselabLogregPosterior extends RunWidget {
     ];
     this.$('table.kl tbody').innerHTML = rows.map(([name, m, f, kl, bits]) => `<tr><td>${name}</td><td>(${fmt(m[0])}, ${fmt(m[1])})</td><td>${fmt(f, 4)}</td><td>${fmt(kl, 4)}</td><td>${bits === null ? '—' : fmt(bits, 2)}</td></tr>`).join('');
     this.setReadout(`
-      <span>N = <b class="r-n">${s.dataPoints}</b></span>
+      <span>N = <b class="r-n">${s.dataPoints}</b>${this.valid.data ? ' (the edited data set, setting “data”; the seeded-data settings are not used)' : ''}</span>
       <span>ln p(D) = <b class="r-logz">${fmt(s.logEvidence, 4)}</b> (Laplace <b class="r-logz-laplace">${fmt(s.laplace.logEvidence, 4)}</b>)</span>
       <span>w_MAP = (<b class="r-map">${fmt(s.laplace.map[0])}, ${fmt(s.laplace.map[1])}</b>)</span>
       <span>E[w|D] = (${fmt(s.posteriorMean[0])}, ${fmt(s.posteriorMean[1])}); HMC mean (${fmt(s.hmcMean[0])}, ${fmt(s.hmcMean[1])}), acceptance ${fmt(s.hmcAcceptance, 2)}</span>
