@@ -5,7 +5,9 @@
 //! predictives; at one test input `x*` the plug-in, probit and Laplace-average predictives, the
 //! true one and a self-normalized importance-sampling estimate with its standard error and
 //! effective sample size ([`super::logreg_importance`]; SCIENCE.md §3, "Pitfall: importance
-//! sampling"). Everything the browser draws is computed here; it only paints.
+//! sampling"). The data are the seeded set or the `data` setting's rows `x₁ x₂ y` (what the
+//! browser's clicks write), so a settings file alone reproduces a figure. Everything the browser
+//! draws is computed here; it only paints.
 
 use super::hmc::{Hmc, HmcSettings};
 use super::logreg::{
