@@ -19,7 +19,10 @@
 //! `c > c* = ηλ_max(H̄)/2` ([`Laplace::critical_proposal_scale`]). Plain Laplace (`c = 1`) has
 //! infinite weight variance as soon as `λ_max(H̄) > 2/η`: the estimate is still consistent, but
 //! its error is not `O(n^{−1/2})` and the SE and ESS computed from the samples are not to be
-//! trusted. The default proposal is `c = max(1, ηλ_max(H̄)) = max(1, 2c*)`.
+//! trusted. The default proposal is `c = max(1, ηλ_max(H̄)) = max(1, 2c*)`: by the same tail
+//! argument `E_q[ω⁴] < ∞` iff `c > 3c*/2`, so at `2c*` the SE and the ESS computed from the
+//! samples are themselves `√n`-consistent. The price is a wide proposal: at the panel's
+//! defaults (N = 20, η = 25, `c = 113`) `ESS/n → 0.020`.
 
 use super::logreg::{GridSpec, Laplace, LogRegData};
 use super::quad::composite_gauss_legendre;
