@@ -48,7 +48,7 @@ const KINDS = {
     pairs: (w, c) => [[w.history, c.history.map((row) => w.historyFields.map((f) => row[f]))], [[w.snapshot.mean, w.snapshot.std], [c.mean, c.std]]],
   },
   'description-length': { set: { seed: 5, steps: 300 }, pairs: (w, c) => [[w.history, c.history], [w.snapshot, c.snapshot]] },
-  'logreg-posterior': { set: { seed: 5 }, pairs: (w, c) => [shared(w.summary, c.analysis)] },
+  'logreg-posterior': { set: { seed: 5, importanceSeed: 3, data: '0.5 1 1; -1 0.25 0; 2 -1 1; -0.5 -2 0; 1.5 0.5 0; 0.25 -1.25 1' }, pairs: (w, c) => [shared(w.summary, c.analysis)] },
   'bayes-regression': { set: { seed: 5, trainingSteps: 300, hmcSamples: 100, addedPoints: '0 1.5; -0.25 -0.75' }, pairs: (w, c) => [[w.data, c.data], [w.snapshot, c.snapshot]] },
   sharpness: { set: { seed: 5 }, pairs: (w, c) => [[w.history, c.history], [w.snapshot, c.snapshot]] },
   'implicit-reg': { set: { seed: 5, sweepPoints: 3, sampling: 'iid' }, pairs: (w, c) => [[w.historyFields, c.pointFields], [w.history, c.points]] },

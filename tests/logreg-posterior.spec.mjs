@@ -8,7 +8,7 @@ const ORANGE = '#E69F00'; // Laplace (ellipse, centre, probit predictive)
 const GREEN = '#009E73'; // the generating weight and its boundary
 const Q = 'variational q and its mean', LAPLACE = 'Laplace N(w_MAP, H̄⁻¹) and w_MAP', TRUTH = 'true posterior (r = 1, 2) and its mean E[w|D]';
 /** The number of data points drawn filled (y = 1) and open (y = 0) (each is a dark and a white dot). */
-const drawnPoints = async (el) => (await sceneOf(el)).panels[1].marks.filter((m) => m.type === 'dots' && m.colour !== '#222').map((m) => m.n);
+const drawnPoints = async (el) => (await sceneOf(el)).panels[1].marks.filter((m) => m.type === 'dots' && m.colour === '#fff').map((m) => m.n);
 
 const summary = (el) => el.evaluate((e) => e.result.summary);
 const verdict = (el) => el.evaluate((e) => e.shadowRoot.querySelector('.verdict').textContent);
@@ -116,7 +116,7 @@ test('both planes draw; the numbers obey ELBO ≤ ln p(D); clicks add and remove
   expect(marksLabelled(scene, LAPLACE, 'weights')[2]).toMatchObject({ x: [s0.laplace.map[0], s0.laplace.map[0]], y: [s0.laplace.map[1], s0.laplace.map[1]] });
   expect(data.marks.filter((m) => m.type === 'heat')).toHaveLength(1);
   expect(marksLabelled(scene, 'variational E_q σ(wᵀx)', 'data').map((m) => m.colour)).toEqual([BLUE, BLUE, BLUE]);
-  expect(scene.legend).toEqual([TRUTH, 'HMC samples', LAPLACE, Q, 'generating weight w_true', 'plug-in σ(w_MAPᵀx)', 'probit (Laplace)', 'variational E_q σ(wᵀx)', 'true predictive', 'generating boundary w_trueᵀx = 0']);
+  expect(scene.legend).toEqual([TRUTH, 'HMC samples', LAPLACE, Q, 'generating weight w_true', 'plug-in σ(w_MAPᵀx)', 'probit (Laplace)', 'variational E_q σ(wᵀx)', 'true predictive', 'generating boundary w_trueᵀx = 0', 'test input x*', 'true predictive (quadrature)', 'importance sampling ± SE (thin: ± 2 SE)']);
   expect(await drawnPoints(el)).toEqual([expect.any(Number), expect.any(Number)]);
   expect((await drawnPoints(el)).reduce((a, b) => a + b)).toBe(20);
   expect((await canvasStats(el, 'canvas.weights')).inkFraction).toBeGreaterThan(0.1);
@@ -138,9 +138,21 @@ test('both planes draw; the numbers obey ELBO ≤ ln p(D); clicks add and remove
   await canvas.click({ position: { x: box.width * 0.8, y: box.height * 0.2 } });
   await settle(el, 21);
   expect(await drawnPoints(el)).toEqual([filled + 1, open]);
+  // The edited set is the `data` setting (rows "x1 x2 y"), so a link or a settings file holds it.
+  const rows = (await el.evaluate((e) => e.settings.data)).split(';');
+  expect(rows).toHaveLength(21);
+  expect(rows[20].trim().split(' ')[2]).toBe('1');
   await canvas.click({ position: { x: box.width * 0.8, y: box.height * 0.2 }, modifiers: ['Shift'] });
   await settle(el, 20);
   await expect.poll(() => readout(el, '.r-logz')).toBe(z);
+  // A change of the seeded data's settings drops the edits; Reset data does too.
+  await el.evaluate((e) => e.setSettings({ seed: 2 }));
+  await expect.poll(() => el.evaluate((e) => e.settings.data)).toBe('');
+  await canvas.click({ position: { x: box.width * 0.8, y: box.height * 0.2 } });
+  await settle(el, 21);
+  await el.evaluate((e) => e.onButton('resetData'));
+  await settle(el, 20);
+  expect(await el.evaluate((e) => e.settings.data)).toBe('');
   con.check();
 });
 
@@ -190,5 +202,59 @@ test('on the lab page the state round-trips through the URL hash', async ({ page
   const el2 = await ready(page2, '#logreg-posterior-widget');
   expect((await el2.evaluate((e) => e.settings)).variationalFamily).toBe('fullCovariance');
   await expect.poll(() => readout(el2, '.r-logz')).toBe(z);
+  con.check();
+});
+
+test('issue 21: at the test input x*, importance sampling ± SE with its ESS sits on the quadrature truth; plain Laplace (c = 1) is flagged', async ({ page }) => {
+  // SCIENCE.md §3, "Pitfall: importance sampling": the proposal N(w_MAP, cH̄⁻¹) has finite weight
+  // variance iff c > c* = ηλ_max(H̄)/2; the default c = max(1, ηλ_max(H̄)) = 2c*. At the defaults
+  // (x* = (2, 2), n = 10000, importance seed 1) the native CLI gives IS 0.9029673202401431 ± 0.0071
+  // (ESS 176), truth 0.9020, plug-in 0.9469, probit 0.8671: wasm must give the same bits.
+  const con = watchConsole(page);
+  await page.goto('www/examples/logreg-posterior.html');
+  const el = await ready(page, '#skewed');
+  await settle(el, 20);
+  let t = (await summary(el)).testPoint;
+  expect(t.input).toEqual([2, 2]);
+  expect(t.importance.estimate).toBe(0.9029673202401431);
+  expect(t.importance.finiteVariance).toBe(true);
+  expect(t.importance.proposalScale).toBeCloseTo(2 * t.importance.criticalProposalScale, 12);
+  expect(Math.abs(t.importance.estimate - t.truth)).toBeLessThan(3 * t.importance.standardError);
+  // The plug-in is overconfident, probit and the Laplace average less confident than the truth here.
+  expect(t.laplace.plugIn).toBeGreaterThan(t.truth + 5 * t.importance.standardError);
+  expect(t.laplace.probit).toBeLessThan(t.truth - 3 * t.importance.standardError);
+  // The scene: the IS estimate as a dot with ± SE (thick) and ± 2 SE (thin) bars, the truth as a rule, x* in the data plane.
+  const scene = await sceneOf(el);
+  const is = marksLabelled(scene, 'importance sampling ± SE (thin: ± 2 SE)', 'testpoint');
+  expect(is.map((m) => m.type)).toEqual(['line', 'line', 'dots']);
+  const { estimate: e, standardError: se } = t.importance;
+  expect(is[0].x[0]).toBeCloseTo(e - 2 * se, 12);
+  expect(is[1].x[0]).toBeCloseTo(e - se, 12);
+  expect(is[1].x[1]).toBeCloseTo(e + se, 12);
+  expect(is[2].x[0]).toBe(e);
+  expect(marksLabelled(scene, 'true predictive (quadrature)', 'testpoint')).toMatchObject([{ type: 'rule', x: [t.truth, t.truth] }]);
+  expect(marksLabelled(scene, 'test input x*', 'data')).toMatchObject([{ type: 'dots', x: [2, 2], y: [2, 2] }]);
+  expect((await canvasStats(el, 'canvas.testpoint')).inkFraction).toBeGreaterThan(0.01);
+  // The readout names the ESS and c, and follows the numbers.
+  const text = await el.evaluate((e) => e.shadowRoot.querySelector('.readout').textContent);
+  expect(text).toContain('ESS');
+  expect(text).toContain('c* = ηλ_max(H̄)/2');
+  expect(Number(await readout(el, '.r-ess'))).toBe(Math.round(t.importance.effectiveSampleSize));
+  expect(Number(await readout(el, '.r-is'))).toBeCloseTo(e, 4);
+  expect(Number(await readout(el, '.r-truth'))).toBeCloseTo(t.truth, 4);
+  expect(await el.evaluate((e) => !!e.shadowRoot.querySelector('.r-is-warning'))).toBe(false);
+  // Plain Laplace: c = 1 < c*, flagged in the readout; no finite limits.
+  await el.evaluate((e) => e.setSettings({ proposalScale: 'laplace' }));
+  await expect.poll(async () => (await summary(el)).testPoint.importance.proposalScale).toBe(1);
+  t = (await summary(el)).testPoint;
+  expect(t.importance.finiteVariance).toBe(false);
+  expect(t.limits).toBe(null);
+  await expect(el.locator('.r-is-warning')).toContainText('infinite variance');
+  // Another importance seed, another estimate; the data and the truth stay.
+  await el.evaluate((e) => e.setSettings({ proposalScale: 'safe', importanceSeed: 2 }));
+  await expect.poll(async () => (await summary(el)).testPoint.importance.proposalScale).toBeGreaterThan(1);
+  const t2 = (await summary(el)).testPoint;
+  expect(t2.importance.estimate).not.toBe(0.9029673202401431);
+  expect(t2.truth).toBe(t.truth);
   con.check();
 });

@@ -3,7 +3,11 @@
 // and Curvature"; SCIENCE.md §3–§4). Weight space: the true posterior (quadrature grid) with its
 // contours, the Laplace ellipse, the variational Gaussian minimizing KL(q‖p(w|D)) and HMC samples.
 // Data space: the points (click to add, shift-click to remove) and the p = 0.1/0.5/0.9 contours of
-// the plug-in, probit (Laplace), variational and true predictives. All numbers come from Rust.
+// the plug-in, probit (Laplace), variational and true predictives. At the test input x* (settings
+// testPoint1/2): the plug-in, probit, Laplace-average and true predictives beside a self-normalized
+// importance-sampling estimate from N(w_MAP, cH̄⁻¹) with its ± SE and effective sample size
+// (SCIENCE.md §3, "Pitfall: importance sampling": finite weight variance iff c > ηλ_max(H̄)/2; the
+// readout warns when c is below). All numbers come from Rust.
 //
 // The claim (Lecture 8, "Variational Bayes and Curvature"; Bishop 2006, §4.4 and §10.1): with few
 // points and a broad prior the posterior of a logistic regression is skewed (its tail runs out
@@ -17,12 +21,16 @@
 // Embed: <script type="module" src=".../www/widgets/logreg-posterior.js"></script>
 //        <noiselab-logreg-posterior data-points="10" prior-variance="2"></noiselab-logreg-posterior>
 import { RunWidget } from '../lib/run-widget.js';
+import { valueText } from '../lib/settings.js';
 import { Figure, OKABE_ITO as C } from '../lib/plot.js';
 
 const CSS = `
 .pair { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 10px; }
 @media (max-width: 700px) { .pair { grid-template-columns: minmax(0, 1fr); } }
 canvas { aspect-ratio: 1 / 1; }
+canvas.testpoint { aspect-ratio: 4 / 1; }
+@media (max-width: 700px) { canvas.testpoint { aspect-ratio: 2 / 1; } }
+.warn { color: #a33; }
 canvas.data { cursor: crosshair; }
 .note { font-size: 12px; color: var(--muted); margin: 4px 2px 0; }
 .edit { display: flex; flex-wrap: wrap; gap: 6px 12px; align-items: center; font-size: 13px; }
@@ -40,13 +48,27 @@ const PRED = [
   { label: 'variational E_q σ(wᵀx)', colour: C.blue, dash: [] },
   { label: 'true predictive', colour: '#111', dash: [] },
 ];
-const TITLES = { weights: 'Weight space: p(w | D) and its approximations', data: 'Data space: predictive p(y = 1 | x)' };
+const TITLES = { weights: 'Weight space: p(w | D) and its approximations', data: 'Data space: predictive p(y = 1 | x)', testpoint: 'Predictive at the test input x*' };
+// The rows of the test-point panel, top to bottom (the truth is the black rule through them).
+const ROWS = [
+  { key: 'plugIn', label: 'plug-in σ(μ_a)', colour: C.vermillion, shape: 'circle' },
+  { key: 'probit', label: 'probit σ(κμ_a)', colour: C.orange, shape: 'circle' },
+  { key: 'laplaceAverage', label: 'Laplace average', colour: C.orange, shape: 'diamond' },
+  { key: 'importance', label: 'importance sampling', colour: C.skyBlue, shape: 'square' },
+];
+const IS_LABEL = 'importance sampling ± SE (thin: ± 2 SE)', TRUTH_LABEL = 'true predictive (quadrature)', XSTAR_LABEL = 'test input x*';
 // Legend labels shared by an object's marks (an ellipse and its centre, the contours and the mean).
 const LABELS = { posterior: 'true posterior (r = 1, 2) and its mean E[w|D]', laplace: 'Laplace N(w_MAP, H̄⁻¹) and w_MAP', q: 'variational q and its mean' };
 const POINTS_NOTE = '● y = 1, ○ y = 0; lines p = 0.5 (thick), 0.1 and 0.9 (thin)';
 const fmt = (v, d = 3) => (Number.isFinite(v) ? v.toFixed(d) : '—');
-// Settings that define the seeded data set: changing one regenerates the points.
+// Settings that define the seeded data set: changing one regenerates the points (drops an edited `data`).
 const DATA_FIELDS = ['dataPoints', 'trueWeight1', 'trueWeight2', 'seed'];
+/** Flat [x1, x2, y, …] as the `data` setting's rows "x1 x2 y; …" (shortest round-trip numbers). */
+const rowsText = (p) => {
+  const rows = [];
+  for (let i = 0; i < p.length; i += 3) rows.push(`${valueText(p[i])} ${valueText(p[i + 1])} ${p[i + 2]}`);
+  return rows.join('; ');
+};
 
 class NoiselabLogregPosterior extends RunWidget {
   static css = CSS;
@@ -67,6 +89,7 @@ class NoiselabLogregPosterior extends RunWidget {
     const panel = (id, title, aria, note = '') => `<div><div class="plot-head"><strong>${title}</strong></div><canvas data-panel="${id}" class="${id}" role="img" aria-label="${aria}"></canvas><div class="legend" data-panel="${id}" aria-hidden="true"></div>${note}</div>`;
     return `
       <div class="pair">${panel('weights', TITLES.weights, 'posterior in weight space')}${panel('data', TITLES.data, 'data and predictive contours', `<div class="note">${POINTS_NOTE}</div>`)}</div>
+      ${panel('testpoint', TITLES.testpoint, 'predictives at the test input')}
       <div class="edit"><label>New points get label <select class="new-label" aria-label="label of new points"><option value="1">y = 1 (●)</option><option value="0">y = 0 (○)</option></select></label>
         <span>Click the data plot to add a point; shift-click to remove the nearest one.</span></div>
       <div class="table-scroll" tabindex="0" role="group" aria-label="evidence and KL table of the logistic-regression posterior"><table class="kl" aria-label="evidence and KL divergences"><thead><tr><th>Gaussian q</th><th>mean</th><th>F(q) nats</th><th>KL(q‖p(w|D)) nats</th><th>KL(q‖prior) bits</th></tr></thead><tbody></tbody></table></div>`;
@@ -78,10 +101,17 @@ class NoiselabLogregPosterior extends RunWidget {
     this.draw();
   }
 
-  /** The data points (null: the seeded data set, which a change of its settings brings back). */
-  computeArgs(changed, initial) {
-    if (initial || changed.some((n) => DATA_FIELDS.includes(n))) this.points = null;
-    return { points: this.points, nWeight: N_WEIGHT, nData: N_DATA };
+  /** The grid sizes (the data is the `data` setting: empty = the seeded set). */
+  computeArgs() {
+    return { nWeight: N_WEIGHT, nData: N_DATA };
+  }
+
+  /** A change of the seeded data's settings regenerates the points, dropping an edited `data`
+      (as when the edits were not a setting); presets and loaded settings are taken as given. */
+  applySettings(changes, options = {}) {
+    const seeded = Object.keys(changes).some((n) => DATA_FIELDS.includes(n));
+    if (seeded && !options.initial && !options.replace && !('preset' in changes) && !('data' in changes) && this.valid?.data) changes = { ...changes, data: '' };
+    return super.applySettings(changes, options);
   }
 
   async onApplied() { await this.compute(); }
@@ -93,7 +123,7 @@ class NoiselabLogregPosterior extends RunWidget {
   }
 
   async onButton(name) {
-    if (name === 'resetData') { this.points = null; await this.compute(); }
+    if (name === 'resetData') await this.applySettings({ data: '' });
   }
 
   onDataClick(event) {
@@ -103,6 +133,7 @@ class NoiselabLogregPosterior extends RunWidget {
     const { x, y } = this.figure.scales.data;
     const x1 = x.invert(px), x2 = y.invert(py);
     const [lo, hi] = x.domain;
+    const points = [...this.points];
     if (event.shiftKey) {
       let best = -1, bestD = 14 * 14;
       for (let i = 0; i < this.points.length / 3; i++) {
@@ -110,12 +141,15 @@ class NoiselabLogregPosterior extends RunWidget {
         if (dx * dx + dy * dy < bestD) { bestD = dx * dx + dy * dy; best = i; }
       }
       if (best < 0) return;
-      this.points.splice(3 * best, 3);
+      points.splice(3 * best, 3);
     } else {
       if (x1 < lo || x1 > hi || x2 < lo || x2 > hi) return;
-      this.points.push(x1, x2, Number(this.$('select.new-label').value));
+      points.push(Number(x1.toFixed(3)), Number(x2.toFixed(3)), Number(this.$('select.new-label').value));
     }
-    this.compute().catch((err) => this.fail(err));
+    // The edited set is the `data` setting (so links, exports and the CLI carry it); with no
+    // points left, the seeded set of zero points.
+    const change = points.length ? { data: rowsText(points) } : { data: '', dataPoints: 0 };
+    this.applySettings(change).catch((err) => this.fail(err));
   }
 
   chosen() {
@@ -136,6 +170,7 @@ class NoiselabLogregPosterior extends RunWidget {
   scene() {
     if (!this.result) return null;
     const { density: f, predictive, ellipses, hmcSamples: hmc, summary: sum } = this.result;
+    const tp = sum.testPoint, xs = tp.input;
     const axes = (d, name) => ({ x: { label: `${name}₁`, domain: [d.xMin, d.xMax] }, y: { label: `${name}₂`, domain: [d.yMin, d.yMax], grid: false } });
     // A field (n × n grid values, row 0 at the top) as a heat mark from white to `grey`, its
     // cells centred on the grid points.
@@ -177,8 +212,42 @@ class NoiselabLogregPosterior extends RunWidget {
           ...predictive.flatMap((field, k) => field.contours.map((seg, j) => ({ type: 'contour', lines: [seg], segments: true, ...PRED[k], width: j === 1 ? 2.5 : 1 })).sort((a, b) => b.width - a.width)),
           ...(wn > 0 ? [{ type: 'line', x: [-L * w[1] / wn, L * w[1] / wn], y: [L * w[0] / wn, -L * w[0] / wn], colour: TRUE_W, width: 2, dash: [6, 4], label: 'generating boundary w_trueᵀx = 0' }] : []),
           ...points(1, '#222', '#fff'), ...points(0, '#fff', '#222'),
+          { type: 'dots', x: [xs[0]], y: [xs[1]], shape: 'diamond', r: 7, colour: C.skyBlue, width: 2.5, label: XSTAR_LABEL },
+          { type: 'text', x: xs[0], y: xs[1], dx: xs[0] > 0 ? -10 : 10, dy: xs[1] > 2.5 ? 14 : -12, align: xs[0] > 0 ? 'right' : 'left', size: 12, colour: '#000', plate: true, text: 'x*' },
         ],
-      }],
+      }, this.testPointPanel(tp)],
+    };
+  }
+
+  /**
+   * The test-point panel: one row per approximation of p(y = 1 | x*, D) (plug-in, probit, Laplace
+   * average, importance sampling with ± SE and ± 2 SE bars), the quadrature truth as a black rule.
+   */
+  testPointPanel(tp) {
+    const is = tp.importance, n = ROWS.length;
+    const value = { plugIn: tp.laplace.plugIn, probit: tp.laplace.probit, laplaceAverage: tp.laplace.laplaceAverage, importance: is.estimate };
+    const rowY = (k) => n - 1 - k;
+    const marks = [{ type: 'rule', x: tp.truth, colour: '#111', width: 1.5, label: TRUTH_LABEL }];
+    const ok = Number.isFinite(is.estimate) && Number.isFinite(is.standardError);
+    ROWS.forEach((r, k) => {
+      const y = rowY(k), v = value[r.key];
+      marks.push({ type: 'text', x: 'left', y, dx: -8, align: 'right', baseline: 'middle', size: 12, colour: '#000', text: r.label });
+      if (r.key === 'importance' && ok) {
+        const se = is.standardError;
+        marks.push({ type: 'line', x: [v - 2 * se, v + 2 * se], y: [y, y], colour: r.colour, width: 1.5, label: IS_LABEL });
+        marks.push({ type: 'line', x: [v - se, v + se], y: [y, y], colour: r.colour, width: 5, label: IS_LABEL });
+      }
+      if (Number.isFinite(v)) marks.push({ type: 'dots', x: [v], y: [y], r: 5, shape: r.shape, colour: r.colour, ...(r.key === 'importance' ? { label: IS_LABEL } : {}) });
+    });
+    const all = [...Object.values(value), tp.truth].filter(Number.isFinite);
+    if (ok) all.push(is.estimate - 2 * is.standardError, is.estimate + 2 * is.standardError);
+    let lo = Math.min(...all), hi = Math.max(...all);
+    const pad = Math.max(0.1 * (hi - lo), 0.005);
+    lo = Math.max(0, lo - pad); hi = Math.min(1, hi + pad);
+    return {
+      id: 'testpoint', title: `${TITLES.testpoint} = (${fmt(tp.input[0], 1)}, ${fmt(tp.input[1], 1)})`,
+      x: { label: 'p(y = 1 | x*, D)', domain: [lo, hi] }, y: { label: '', domain: [-0.6, n - 0.4], ticks: [], grid: false },
+      margin: { left: 146 }, marks,
     };
   }
 
@@ -192,15 +261,31 @@ class NoiselabLogregPosterior extends RunWidget {
     ];
     this.$('table.kl tbody').innerHTML = rows.map(([name, m, f, kl, bits]) => `<tr><td>${name}</td><td>(${fmt(m[0])}, ${fmt(m[1])})</td><td>${fmt(f, 4)}</td><td>${fmt(kl, 4)}</td><td>${bits === null ? '—' : fmt(bits, 2)}</td></tr>`).join('');
     this.setReadout(`
-      <span>N = <b class="r-n">${s.dataPoints}</b></span>
+      <span>N = <b class="r-n">${s.dataPoints}</b>${this.valid.data ? ' (the edited data set, setting “data”; the seeded-data settings are not used)' : ''}</span>
       <span>ln p(D) = <b class="r-logz">${fmt(s.logEvidence, 4)}</b> (Laplace <b class="r-logz-laplace">${fmt(s.laplace.logEvidence, 4)}</b>)</span>
       <span>w_MAP = (<b class="r-map">${fmt(s.laplace.map[0])}, ${fmt(s.laplace.map[1])}</b>)</span>
       <span>E[w|D] = (${fmt(s.posteriorMean[0])}, ${fmt(s.posteriorMean[1])}); HMC mean (${fmt(s.hmcMean[0])}, ${fmt(s.hmcMean[1])}), acceptance ${fmt(s.hmcAcceptance, 2)}</span>
       <span>KL(q‖p(w|D)) of the drawn q: <b class="r-kl-q">${fmt(this.valid.variationalFamily === 'fullCovariance' ? s.klToPosterior[1] : s.klToPosterior[0], 4)}</b> nats; Laplace <b class="r-kl-laplace">${fmt(s.klToPosterior[2], 4)}</b></span>
+      ${this.testPointReadout(s.testPoint)}
       <span>true posterior along E[w|D]: skewness <b class="r-skew">${fmt(s.shape.skewness)}</b>; w_MAP <b class="r-map-offset">${fmt(s.shape.laplaceOffset, 2)}</b> sd from its mean, q <b class="r-q-offset">${fmt(this.valid.variationalFamily === 'fullCovariance' ? s.shape.fullCovarianceOffset : s.shape.meanFieldOffset, 2)}</b> sd</span>`);
     this.setVerdict(this.verdict(s));
     this.setLive(this.$('canvas.weights'), `Posterior in weight space: MAP (${fmt(s.laplace.map[0])}, ${fmt(s.laplace.map[1])}), true mean (${fmt(s.posteriorMean[0])}, ${fmt(s.posteriorMean[1])}), variational mean (${fmt(q.mean[0])}, ${fmt(q.mean[1])}), ${this.result.hmcSamples.length / 2} HMC samples.`, 'aria-label');
     this.setLive(this.$('canvas.data'), `${s.dataPoints} data points with the p = 0.1, 0.5 and 0.9 contours of four predictives.`, 'aria-label');
+  }
+
+  /** The readout of the test input: every predictive, the IS estimate ± SE with its ESS and c, and
+      a warning when c ≤ c* (infinite weight variance: SCIENCE.md §3's pitfall). */
+  testPointReadout(t) {
+    const is = t.importance, lim = t.limits;
+    const x = `(${fmt(t.input[0], 1)}, ${fmt(t.input[1], 1)})`;
+    const cText = `c = ${fmt(is.proposalScale, 2)} ${is.finiteVariance ? '>' : '≤'} c* = ηλ_max(H̄)/2 = ${fmt(is.criticalProposalScale, 2)}`;
+    // The large-n values by quadrature (none when c ≤ c*: the weight variance is infinite).
+    const limit = lim ? `; quadrature: ESS ≈ ${fmt(is.samples / lim.relativeSecondMoment, 0)}, SE ≈ ${fmt(Math.sqrt(lim.asymptoticVariance / is.samples), 4)} at this n` : '';
+    const warn = is.finiteVariance ? '' : `<span class="warn r-is-warning">Warning: ${cText}, so the importance weights have infinite variance: the ± SE and the ESS computed from the samples cannot be trusted (the error does not shrink like 1/√n).</span>`;
+    const z = (is.estimate - t.truth) / is.standardError;
+    return `<span>p(y = 1 | x* = ${x}, D): plug-in <b class="r-plugin">${fmt(t.laplace.plugIn, 4)}</b>, probit <b class="r-probit">${fmt(t.laplace.probit, 4)}</b>, Laplace average <b class="r-laplace-average">${fmt(t.laplace.laplaceAverage, 4)}</b>, true <b class="r-truth">${fmt(t.truth, 4)}</b></span>
+      <span>importance sampling from N(w_MAP, cH̄⁻¹): <b class="r-is">${fmt(is.estimate, 4)}</b> ± <b class="r-is-se">${fmt(is.standardError, 4)}</b> (${fmt(z, 1)} SE from the truth), ESS <b class="r-ess">${fmt(is.effectiveSampleSize, 0)}</b> of n = ${is.samples}, <span class="r-c">${cText}</span>${limit}</span>
+      ${warn}`;
   }
 
   /** One sentence from the numbers: is the posterior skewed, and which Gaussian is nearer it

@@ -46,6 +46,120 @@ fn logreg_posterior_writes_the_comparison() {
 }
 
 #[test]
+fn logreg_posterior_reports_importance_sampling_at_the_test_input() {
+    // The JSON's testPoint table (plug-in, probit, Laplace average, IS, truth) and the
+    // sampler's keys; the IS estimate within 4 SE of the truth; c = 2c* (safe) by default and
+    // flagged infinite-variance at c = 1; the same seed gives the same numbers.
+    let run = |extra: &[&str], name: &str| {
+        let out = temp(name);
+        let mut args = vec!["run", "logreg-posterior", "--set", "hmcSamples=0"];
+        args.extend(extra);
+        args.extend(["--out", out.to_str().unwrap()]);
+        let o = noiselab(&args);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let doc: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+        (doc, String::from_utf8_lossy(&o.stdout).to_string())
+    };
+    let (doc, stdout) = run(&["--set", "importanceSamples=4000"], "is.json");
+    assert_eq!(
+        doc["testPointFields"],
+        serde_json::json!(["name", "probability", "standardError"])
+    );
+    let rows = doc["testPoint"].as_array().unwrap();
+    let names: Vec<&str> = rows.iter().map(|r| r[0].as_str().unwrap()).collect();
+    assert_eq!(
+        names,
+        [
+            "plugIn",
+            "probit",
+            "laplaceAverage",
+            "importanceSampling",
+            "truth"
+        ]
+    );
+    let is = &doc["importanceSampling"];
+    let (est, se, truth) = (
+        is["estimate"].as_f64().unwrap(),
+        is["standardError"].as_f64().unwrap(),
+        rows[4][1].as_f64().unwrap(),
+    );
+    assert_eq!(rows[3][1].as_f64().unwrap(), est);
+    assert!((est - truth).abs() < 4.0 * se, "{est} ± {se} vs {truth}");
+    assert_eq!(is["samples"], 4000);
+    assert_eq!(is["input"], serde_json::json!([2.0, 2.0]));
+    let (c, c_star) = (
+        is["proposalScale"].as_f64().unwrap(),
+        is["criticalProposalScale"].as_f64().unwrap(),
+    );
+    assert_eq!(c, 2.0 * c_star);
+    assert_eq!(is["finiteVariance"], true);
+    let ess = is["effectiveSampleSize"].as_f64().unwrap();
+    assert!(ess > 1.0 && ess < 4000.0);
+    assert!(is["limitStandardError"].as_f64().unwrap() > 0.0);
+    assert_eq!(
+        doc["analysis"]["testPoint"]["importance"]["estimate"],
+        is["estimate"]
+    );
+    assert!(
+        stdout.contains("IS ") && stdout.contains("ESS "),
+        "{stdout}"
+    );
+    let (again, _) = run(&["--set", "importanceSamples=4000"], "is2.json");
+    assert_eq!(again["importanceSampling"], doc["importanceSampling"]);
+    let (plain, stdout) = run(&["--set", "proposalScale=laplace"], "is-plain.json");
+    let p = &plain["importanceSampling"];
+    assert_eq!(
+        (p["proposalScale"].as_f64(), &p["finiteVariance"]),
+        (Some(1.0), &serde_json::json!(false))
+    );
+    assert!(p["limitStandardError"].is_null());
+    assert!(stdout.contains("infinite weight variance"), "{stdout}");
+}
+
+#[test]
+fn logreg_posterior_data_rows_from_a_settings_file() {
+    // The `data` matrix (rows x1 x2 y) from a JSON settings file (arrays) replaces the seeded
+    // set; a bad label is exit 2 naming the field.
+    let cfg = temp("lr-data.json");
+    std::fs::write(
+        &cfg,
+        r#"{"data": [[1, 0.5, 1], [-1, -0.5, 0], [0.25, 2, 1]], "hmcSamples": 0, "importanceSamples": 500}"#,
+    )
+    .unwrap();
+    let out = temp("lr-data-out.json");
+    let o = noiselab(&[
+        "run",
+        "logreg-posterior",
+        "--config",
+        cfg.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(
+        doc["analysis"]["data"]["inputs"],
+        serde_json::json!([[1.0, 0.5], [-1.0, -0.5], [0.25, 2.0]])
+    );
+    assert_eq!(
+        doc["analysis"]["data"]["labels"],
+        serde_json::json!([1.0, 0.0, 1.0])
+    );
+    let o = noiselab(&[
+        "run",
+        "logreg-posterior",
+        "--set",
+        "data=1 0.5 2",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("data must be"));
+}
+
+#[test]
 fn description_length_run_and_sweep() {
     let out = temp("mdl.csv");
     let o = noiselab(&[

@@ -1,16 +1,10 @@
 //! The 2-D logistic-regression posterior panel (SCIENCE.md §3–§4) for the browser: one
-//! computation per setting or data edit, no run.
+//! computation per setting (the data edits are the `data` setting), no run.
 
 use crate::{f64s, to_js};
 use js_sys::Array;
-use noiselab_core::bayes::logreg::LogRegData;
 use noiselab_core::bayes::logreg_posterior::{analyze_panel, ContourField, LogRegPanelConfig};
 use wasm_bindgen::prelude::*;
-
-/// Most user-edited points accepted.
-const MAX_POINTS: usize = 400;
-/// Largest `|x_i|` of a user-edited point.
-const MAX_COORDINATE: f64 = 100.0;
 
 lab!(compute LogregPosterior: LogRegPanelConfig);
 
@@ -24,34 +18,16 @@ fn contour_field(f: &ContourField) -> Result<JsValue, JsError> {
     })
 }
 
-/// Data from `[x₁, x₂, y, …]` (y ∈ {0, 1}), checked.
-fn points_data(points: &[f64]) -> Result<LogRegData, JsError> {
-    if points.len() % 3 != 0 || points.len() / 3 > MAX_POINTS {
-        return Err(JsError::new(&format!(
-            "points must be [x1, x2, y] triples, at most {MAX_POINTS}"
-        )));
-    }
-    let (mut inputs, mut labels) = (vec![], vec![]);
-    for p in points.chunks(3) {
-        let ok = p[0].abs() <= MAX_COORDINATE
-            && p[1].abs() <= MAX_COORDINATE
-            && (p[2] == 0.0 || p[2] == 1.0);
-        if !ok {
-            return Err(JsError::new(&format!(
-                "a point must have |x| ≤ {MAX_COORDINATE} and label 0 or 1; got {p:?}"
-            )));
-        }
-        inputs.push([p[0], p[1]]);
-        labels.push(p[2]);
-    }
-    Ok(LogRegData { inputs, labels })
-}
-
-/// Analyse the settings' seeded data, or `points` (`[x₁, x₂, y, …]`) when given:
+/// Analyse the settings' data (the `data` rows, or the seeded set when empty):
 /// `{summary: {laplace: {map, covariance, logEvidence, …}, logEvidence, posteriorMean,
 /// posteriorCovariance, meanField, fullCovariance, klToPosterior: [MF, full, Laplace],
 /// hmcAcceptance, hmcMean, dataPoints, shape: {direction, skewness, stdAlong, laplaceOffset,
-/// meanFieldOffset, fullCovarianceOffset, laplaceStdRatio, meanFieldStdRatio}}, points: Float64Array(3N), hmcSamples: Float64Array(2S),
+/// meanFieldOffset, fullCovarianceOffset, laplaceStdRatio, meanFieldStdRatio}, testPoint: {input,
+/// laplace: {activationMean, activationVariance, plugIn, probit, laplaceAverage}, truth,
+/// importance: {proposalScale, criticalProposalScale, finiteVariance, samples, estimate,
+/// standardError, effectiveSampleSize}, limits: {logEvidence, predictive, logSecondMoment,
+/// relativeSecondMoment, asymptoticVariance} or null}}, points: Float64Array(3N),
+/// hmcSamples: Float64Array(2S),
 /// density: field, ellipses: [[r1, r2] × (Laplace, chosen q, true moments)] of Float64Array
 /// polylines, predictive: [plug-in, probit, variational, true] fields}` where a field is
 /// `{domain, n, values: Float64Array(n²) (row 0 at yMax), levels, contours: [Float64Array]}`.
@@ -59,32 +35,24 @@ fn points_data(points: &[f64]) -> Result<LogRegData, JsError> {
 #[wasm_bindgen]
 impl LogregPosterior {
     /// Validate and analyse in one call: the create reply (`lab::create`) with that `value`.
-    /// Throws for bad points or grid sizes.
+    /// Throws for bad grid sizes.
     pub fn compute(
         settings: JsValue,
         base: JsValue,
-        points: Option<Vec<f64>>,
         n_weight: u32,
         n_data: u32,
     ) -> Result<JsValue, JsError> {
         if !(2..=400).contains(&n_weight) || !(2..=400).contains(&n_data) {
             return Err(JsError::new("grids must have 2 to 400 nodes per side"));
         }
-        let points = points.map(|p| points_data(&p)).transpose()?;
         Self::reply(&settings, &base, "value", |config| {
-            analyze(&config, points, n_weight as usize, n_data as usize)
+            analyze(&config, n_weight as usize, n_data as usize)
         })
     }
 }
 
-fn analyze(
-    config: &LogRegPanelConfig,
-    points: Option<LogRegData>,
-    n_weight: usize,
-    n_data: usize,
-) -> Result<JsValue, JsError> {
-    let data = points.unwrap_or_else(|| config.data());
-    let a = analyze_panel(config, data, n_weight, n_data);
+fn analyze(config: &LogRegPanelConfig, n_weight: usize, n_data: usize) -> Result<JsValue, JsError> {
+    let a = analyze_panel(config, config.data(), n_weight, n_data);
     let summary = object! {
         "laplace": to_js(&a.laplace)?,
         "logEvidence": a.log_evidence,
@@ -97,6 +65,7 @@ fn analyze(
         "hmcMean": to_js(&a.hmc_mean)?,
         "dataPoints": a.data.inputs.len() as u32,
         "shape": to_js(&a.shape)?,
+        "testPoint": to_js(&a.test_point)?,
     };
     let points = a.data.inputs.iter().zip(&a.data.labels);
     let points: Vec<f64> = points.flat_map(|(x, y)| [x[0], x[1], *y]).collect();

@@ -224,6 +224,41 @@ fn logreg_panel_fixture_is_bit_identical() {
 }
 
 #[wasm_bindgen_test(unsupported = test)]
+fn logreg_importance_fixture_is_bit_identical() {
+    // Importance sampling of the logistic-regression predictive (issue 21): the panel's test
+    // point at the safe c and at plain Laplace (c = 1), 3000 draws, importance seed 4.
+    use noiselab_core::bayes::logreg::{grid_posterior, laplace};
+    use noiselab_core::bayes::logreg_posterior::panel_grid;
+    use noiselab_core::bayes::logreg_posterior::{test_point, LogRegPanelConfig};
+    let mut v = vec![];
+    for scale in ["safe", "laplace"] {
+        let s = [
+            ("importanceSamples", "3000"),
+            ("importanceSeed", "4"),
+            ("testPoint1", "-1.5"),
+            ("proposalScale", scale),
+        ];
+        let config = LogRegPanelConfig::from_settings(s.iter().copied()).unwrap();
+        let data = config.data();
+        let lap = laplace(&data, config.prior_variance);
+        let post = grid_posterior(&data, &lap, panel_grid(&lap));
+        let t = test_point(&config, &data, &lap, &post);
+        let e = t.importance;
+        v.extend([
+            e.estimate,
+            e.standard_error,
+            e.effective_sample_size,
+            t.truth,
+        ]);
+    }
+    assert_eq!(
+        hash_of(&v),
+        4962009799666312749,
+        "logistic-regression importance-sampling hash {v:?}"
+    );
+}
+
+#[wasm_bindgen_test(unsupported = test)]
 fn bbb_linreg_local_reparam_fixture_is_bit_identical() {
     // Bayes by Backprop on Bayesian linear regression with the local reparameterization trick
     // (D = 3, 300 Adam steps): history, parameter history, references and ellipses.

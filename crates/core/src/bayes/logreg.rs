@@ -12,6 +12,7 @@
 //!
 //! 2×2 matrices are `[a11, a12, a21, a22]` (row-major).
 
+use super::logreg_importance::importance_quadrature;
 use super::quad::composite_gauss_legendre;
 use super::special::{log_sigmoid, sigmoid, sigmoid_slice, LN_2PI};
 use crate::rng::SeededRng;
@@ -441,10 +442,10 @@ pub fn grid_posterior(data: &LogRegData, laplace: &Laplace, grid: GridSpec) -> G
 
 /// `ln(E_q[ω²]/E_q[ω]²)` for importance weights `ω = p(D, w)/q(w)` with proposal
 /// `q = N(w_MAP, cH̄⁻¹)`, integrated over the whitened box `|u_i| ≤ half_width` on a
-/// Gauss–Legendre grid (panels of width ≤ 2, 8 nodes); `log_evidence` is `ln Z`
-/// (e.g. [`GridPosterior::log_evidence`]). `E_q[ω²]/E_q[ω]² = 1 + Var_q(ω)/Z²` is `n/ESS` for
-/// `n` samples: as the box grows it converges iff `c > ηλ_max(H̄)/2`, and grows without bound
-/// otherwise (SCIENCE.md §3).
+/// Gauss–Legendre grid (panels of width ≤ 2, 8 nodes; [`importance_quadrature`]);
+/// `log_evidence` is `ln Z` (e.g. [`GridPosterior::log_evidence`]).
+/// `E_q[ω²]/E_q[ω]² = 1 + Var_q(ω)/Z²` is `n/ESS` for `n` samples: as the box grows it converges
+/// iff `c > ηλ_max(H̄)/2`, and grows without bound otherwise (SCIENCE.md §3).
 pub fn importance_log_second_moment(
     data: &LogRegData,
     laplace: &Laplace,
@@ -452,25 +453,10 @@ pub fn importance_log_second_moment(
     half_width: f64,
     log_evidence: f64,
 ) -> f64 {
-    let panels = libm::ceil(half_width) as usize;
-    let (u, wu) = composite_gauss_legendre(-half_width, half_width, panels, 8);
-    let l = laplace.whitening();
-    let eta = laplace.prior_variance;
-    // In u, q has density N(u; 0, cI)/det L; ω²q = p̃²/q. Terms are ln(p̃²/q) in w-space.
-    let log_det_l = libm::log(det2(l));
-    let mut terms = Vec::with_capacity(u.len() * u.len());
-    for (a, wa) in u.iter().zip(&wu) {
-        for (b, wb) in u.iter().zip(&wu) {
-            let w = [
-                laplace.map[0] + l[0] * a,
-                laplace.map[1] + l[2] * a + l[3] * b,
-            ];
-            let log_q = -(LN_2PI + libm::log(c)) - (a * a + b * b) / (2.0 * c) - log_det_l;
-            terms.push(libm::log(wa * wb) + 2.0 * data.log_joint(w, eta) - log_q);
-        }
-    }
-    let top = terms.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    let sum: f64 = terms.iter().map(|t| libm::exp(t - top)).sum();
-    // ∫ p̃²/q dw = det L ∫ (…) du; Z from the grid posterior.
-    top + libm::log(sum) + log_det_l - 2.0 * log_evidence
+    let grid = GridSpec {
+        half_width,
+        panels: libm::ceil(half_width) as usize,
+        nodes_per_panel: 8,
+    };
+    importance_quadrature(data, laplace, [0.0, 0.0], c, grid).log_second_moment - 2.0 * log_evidence
 }

@@ -2,25 +2,36 @@
 //! Inference" and "Variational Bayes and Curvature"): in weight space the true posterior's
 //! contours (grid), the Laplace ellipse, the variational ellipse and HMC samples; in data space
 //! the predictive probability contours of the plug-in, probit (Laplace), variational and true
-//! predictives. Everything the browser draws is computed here; it only paints.
+//! predictives; at one test input `x*` the plug-in, probit and Laplace-average predictives, the
+//! true one and a self-normalized importance-sampling estimate with its standard error and
+//! effective sample size ([`super::logreg_importance`]; SCIENCE.md §3, "Pitfall: importance
+//! sampling"). The data are the seeded set or the `data` setting's rows `x₁ x₂ y` (what the
+//! browser's clicks write), so a settings file alone reproduces a figure. Everything the browser
+//! draws is computed here; it only paints.
 
 use super::hmc::{Hmc, HmcSettings};
 use super::logreg::{
-    gaussian_sigmoid_average, grid_posterior, laplace, GridPosterior, GridSpec, Laplace, LogRegData,
+    gaussian_sigmoid_average, grid_posterior, laplace, GridPosterior, GridSpec, Laplace,
+    LogRegData, Predictive,
 };
 use super::logreg_config::LOGREG_FIELDS;
+use super::logreg_importance::{
+    importance_predictive, importance_quadrature, ImportanceEstimate, ImportanceQuadrature,
+    ProposalScale,
+};
 use super::logreg_vi::{fit, normal_rule, Family, GaussianRule, VariationalFit, HERMITE_NODES};
 use super::special::{sigmoid, sigmoid_slice};
-use crate::config::{choice_setting, settings, FieldKind, FieldSpec};
+use crate::config::{choice_setting, settings, ConfigError, FieldKind, FieldSpec, Matrix};
 use crate::contour::{contour_segments, Domain};
 use crate::linalg::{ellipse, max_eigenvalue_sym2, Mat2};
 use serde::Serialize;
 
-choice_setting!(Family);
+choice_setting!(Family, ProposalScale);
 
 settings! {
     /// The panel's settings: the logistic-regression fields ([`LOGREG_FIELDS`]) plus the
-    /// variational family and the number of HMC samples.
+    /// variational family, the number of HMC samples, the test input `x*` and the importance
+    /// sampler's sample count, seed and proposal scale.
     ///
     /// The panel's own defaults are N = 20 and η = 25 (issue 17, finding 4): at the shared N = 10,
     /// η = 2 the Laplace, variational and true posteriors were near-identical circles. At N = 20,
@@ -79,12 +90,125 @@ settings! {
             max: 5000,
             default: 600,
         },
+        /// `x*₁`.
+        pub test_point1: f64 = Real {
+            name: "testPoint1",
+            label: "test input x*₁",
+            unit: "",
+            help: "First coordinate of the test input x* at which the predictive p(y = 1|x*, D) is compared: plug-in, probit, Laplace average, importance sampling and the truth (quadrature).",
+            min: -3.5,
+            max: 3.5,
+            min_open: false,
+            default: 2.0,
+            step: 0.1,
+        },
+        /// `x*₂`.
+        pub test_point2: f64 = Real {
+            name: "testPoint2",
+            label: "test input x*₂",
+            unit: "",
+            help: "Second coordinate of the test input x*.",
+            min: -3.5,
+            max: 3.5,
+            min_open: false,
+            default: 2.0,
+            step: 0.1,
+        },
+        /// `n`, importance samples.
+        pub importance_samples: u32 = Integer {
+            name: "importanceSamples",
+            label: "importance samples n",
+            unit: "",
+            help: "Number of draws from the proposal N(w_MAP, cH̄⁻¹) for the self-normalized importance-sampling estimate of the predictive at x*.",
+            min: 10,
+            max: 200_000,
+            default: 10_000,
+        },
+        /// Seed of the importance sampler (stream [`super::logreg_importance::IMPORTANCE_STREAM`]).
+        pub importance_seed: u32 = Integer {
+            name: "importanceSeed",
+            label: "importance seed",
+            unit: "",
+            help: "Seed of the importance sampler's draws (independent of the data's seed).",
+            min: 0,
+            max: 4_294_967_295,
+            default: 1,
+        },
+        /// The proposal scale `c`.
+        pub proposal_scale: ProposalScale = Choice {
+            name: "proposalScale",
+            label: "IS proposal scale c",
+            unit: "",
+            help: "The importance proposal N(w_MAP, cH̄⁻¹). Its weights have finite variance iff c > ηλ_max(H̄)/2 (the posterior keeps the prior's tails): 'safe' takes c = max(1, ηλ_max(H̄)); plain Laplace c = 1 has infinite variance when λ_max(H̄) > 2/η, and then the SE and ESS cannot be trusted.",
+            options: ProposalScale::OPTIONS,
+            default: "safe",
+        },
+        /// The data set as rows `x₁ x₂ y` (empty: the seeded set of `dataPoints`,
+        /// `trueWeight1/2` and `seed`), so a settings file alone reproduces an edited figure.
+        pub data_rows: Matrix = Matrix {
+            name: "data",
+            label: "data (x₁ x₂ y rows)",
+            unit: "",
+            help: "The data set, one \"x1 x2 y\" row per point with y = 0 or 1, rows separated by \";\" (clicking the data plot edits it); empty: the seeded set of dataPoints, trueWeight1/2 and seed.",
+            max_rows: DATA_ROWS_MAX as u32,
+            max_cols: 3,
+            square: false,
+            default: "",
+        },
+    }
+    check: data_rows_valid;
+}
+
+/// The most rows [`LogRegPanelConfig::data_rows`] holds.
+pub const DATA_ROWS_MAX: usize = 400;
+/// The largest `|x_i|` of a data row.
+pub const DATA_COORDINATE_MAX: f64 = 100.0;
+
+/// `data` is empty or rows `x₁ x₂ y` with `|x| ≤ 100` and `y ∈ {0, 1}`.
+fn data_rows_valid(c: &LogRegPanelConfig) -> Vec<ConfigError> {
+    let m = &c.data_rows;
+    let bad = |reason: String| {
+        vec![ConfigError::BadMatrix {
+            field: "data".into(),
+            range: format!(
+                "empty or at most {DATA_ROWS_MAX} rows \"x1 x2 y\" with |x1|, |x2| ≤ {DATA_COORDINATE_MAX} and y = 0 or 1"
+            ),
+            reason,
+        }]
+    };
+    if m.is_empty() {
+        return vec![];
+    }
+    if m.cols != 3 {
+        return bad(format!("got {} number(s) per row", m.cols));
+    }
+    let ok = |i: usize| {
+        m.get(i, 0).abs() <= DATA_COORDINATE_MAX
+            && m.get(i, 1).abs() <= DATA_COORDINATE_MAX
+            && (m.get(i, 2) == 0.0 || m.get(i, 2) == 1.0)
+    };
+    match (0..m.rows).find(|&i| !ok(i)) {
+        Some(i) => bad(format!(
+            "row {} is ({}, {}, {})",
+            i + 1,
+            m.get(i, 0),
+            m.get(i, 1),
+            m.get(i, 2)
+        )),
+        None => vec![],
     }
 }
 
 impl LogRegPanelConfig {
-    /// The seeded data set ([`LogRegData::generate`]).
+    /// The data: the rows of `data` when given, else the seeded set ([`LogRegData::generate`]).
     pub fn data(&self) -> LogRegData {
+        let m = &self.data_rows;
+        if !m.is_empty() {
+            return LogRegData {
+                inputs: (0..m.rows).map(|i| [m.get(i, 0), m.get(i, 1)]).collect(),
+                labels: (0..m.rows).map(|i| m.get(i, 2)).collect(),
+            };
+        }
         LogRegData::generate(
             self.data_points as usize,
             [self.true_weight1, self.true_weight2],
@@ -268,6 +392,55 @@ pub struct PanelAnalysis {
     pub predictive: [ContourField; 4],
     /// How far the true posterior is from a Gaussian, and where each Gaussian sits.
     pub shape: PosteriorShape,
+    /// The predictives at the test input `x*`, importance sampling among them.
+    pub test_point: TestPoint,
+}
+
+/// The predictive `p(y = 1|x*, D)` at the test input by every method (SCIENCE.md §3).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TestPoint {
+    /// `x*`.
+    pub input: [f64; 2],
+    /// Plug-in, probit (MacKay 1992) and the Laplace average, with `μ_a` and `s²`.
+    pub laplace: Predictive,
+    /// The true predictive on the panel's quadrature grid.
+    pub truth: f64,
+    /// The importance-sampling estimate, its SE and ESS.
+    pub importance: ImportanceEstimate,
+    /// Its large-`n` limits by quadrature on the same grid (`n·Var(μ̂)`, `ESS/n`); `None` when
+    /// `c ≤ c*`, where the weight variance is infinite and there is no finite limit.
+    pub limits: Option<ImportanceQuadrature>,
+}
+
+/// [`TestPoint`] for `data` at the config's `x*`, `n`, seed and `c`, with the truth from the
+/// grid posterior `post`.
+pub fn test_point(
+    config: &LogRegPanelConfig,
+    data: &LogRegData,
+    laplace: &Laplace,
+    post: &GridPosterior,
+) -> TestPoint {
+    let x = [config.test_point1, config.test_point2];
+    let c = config.proposal_scale.value(laplace);
+    let importance = importance_predictive(
+        data,
+        laplace,
+        x,
+        c,
+        config.importance_samples as usize,
+        config.importance_seed as u64,
+    );
+    let limits = importance
+        .finite_variance
+        .then(|| importance_quadrature(data, laplace, x, c, post.grid));
+    TestPoint {
+        input: x,
+        laplace: laplace.predictive(x),
+        truth: post.predictive(x),
+        importance,
+        limits,
+    }
 }
 
 /// The true posterior's shape along the direction `u = E[w|D]/|E[w|D]|` of its mean (the
@@ -347,6 +520,7 @@ pub fn analyze_panel(
     let mf = fit(&data, &lap, Family::MeanField, &rule);
     let full = fit(&data, &lap, Family::FullCovariance, &rule);
     let shape = posterior_shape(&post, &lap, &mf, &full);
+    let test_point = test_point(config, &data, &lap, &post);
     let laplace_elbo = rule.elbo(&data, eta, lap.map, lap.whitening());
     let kl = [
         post.log_evidence - mf.elbo,
@@ -465,5 +639,6 @@ pub fn analyze_panel(
         laplace: lap,
         data,
         shape,
+        test_point,
     }
 }

@@ -12,6 +12,9 @@
 //!   against.
 //! - [`logreg`]: 2-D Bayesian logistic regression: Newton MAP, Laplace, probit and the true
 //!   posterior on a Gauss–Legendre grid.
+//! - [`logreg_importance`]: its predictive by self-normalized importance sampling from a widened
+//!   Laplace proposal, with the delta-method standard error, the effective sample size and their
+//!   large-`n` limits by quadrature (SCIENCE.md §3, "Pitfall: importance sampling").
 //!
 //! Conventions (SCIENCE.md §0): `η` (`prior_variance`) is a prior **variance**,
 //! `p(w) = N(0, ηI)`; `σ²` (`noise_variance`) is the observation-noise variance; `s` is a
@@ -27,6 +30,7 @@ pub mod laplace_vb;
 pub mod linreg;
 pub mod logreg;
 mod logreg_config;
+pub mod logreg_importance;
 pub mod logreg_posterior;
 pub mod logreg_vi;
 pub mod pac_bayes;

@@ -8,4 +8,5 @@ mod hmc;
 mod laplace_vb;
 mod linreg;
 mod logreg;
+mod logreg_importance;
 mod logreg_vi;
