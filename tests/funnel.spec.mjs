@@ -311,6 +311,9 @@ test('the CLI gives the same numbers as the browser for the same settings', asyn
   expect(cli.gradientFlow.flatMap((p) => [p.x, p.y])).toEqual(flows.gradient);
   expect(cli.modifiedFlow.flatMap((p) => [p.x, p.y])).toEqual(flows.modified);
   expect(cli.modifiedFlow.map((p) => p.t)).toEqual([...Array(251).keys()]);
+  // The widget's JSON export carries them in the CLI's form.
+  expect(data.gradientFlow).toEqual(cli.gradientFlow);
+  expect(data.modifiedFlow).toEqual(cli.modifiedFlow);
   con.check();
 });
 

@@ -553,7 +553,13 @@ class NoiselabFunnel extends RunWidget {
     return `${where}.`;
   }
 
-  /** Public API: the run's data for export (settings, columns, rows). */
+  /** Public API: the run's data for export (settings, columns, rows), with the two flows over
+      all steps as `noiselab run funnel` writes them (`gradientFlow`, `modifiedFlow`: {t, x, y}). */
+  exportData() {
+    const f = this.flowPaths(Infinity);
+    const points = (x, y) => Array.from(x, (v, t) => ({ t, x: v, y: y[t] }));
+    return { ...super.exportData(), ...(f ? { gradientFlow: points(f.flowX, f.flowY), modifiedFlow: points(f.modifiedX, f.modifiedY) } : {}) };
+  }
 }
 
 if (!customElements.get('noiselab-funnel')) customElements.define('noiselab-funnel', NoiselabFunnel);
