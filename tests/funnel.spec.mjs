@@ -14,6 +14,8 @@ const WIDGET = '#funnel-widget';
 const FREEZE_MS = 500; // a main-thread task this long is a visible freeze, whatever the load
 const VERMILLION = '#D55E00', SKY = '#56B4E9', GREEN = '#009E73'; // this run's mean; the compared σ = 0.5 and σ = 2
 const MEAN = 'mean of M noisy runs';
+const FLOW = 'gradient flow −α∇J', MODIFIED = 'modified flow −α∇(J + (α/4)‖∇J‖²)'; // SCIENCE.md §9, "Link to §10"
+const BLUE = '#0072B2', MODIFIED_COLOUR = 'rgba(204, 121, 167, 0.6)';
 /** The scene's marks on panel `id` (the surface's layers: surface-bg, surface; the plot below: series). */
 const marksOn = (scene, id) => scene.panels.find((p) => p.id === id).marks;
 
@@ -35,10 +37,10 @@ test('the front page draws the funnel: contours, paths and the mean-x plot', asy
   expect([mean.colour, mean.n]).toEqual([VERMILLION, 1001]);
   expect(mean.x[1]).toBeGreaterThan(-2); // it moved toward the flat side
   const series = marksOn(scene, 'series');
-  expect(series.map((m) => m.type)).toEqual(['band', 'line', 'line']);
-  expect(series.map((m) => [m.colour, m.dash])).toEqual([[undefined, undefined], ['#000', [6, 4]], [VERMILLION, undefined]]);
-  expect(series[2].n).toBe(1001);
-  expect(scene.legend).toEqual([MEAN, 'gradient descent (σ = 0)', 'single noisy runs (greys)', 'current iterates', 'diverged', 'this run (σ = 1) ± 1 SE', 'gradient descent']);
+  expect(series.map((m) => m.type)).toEqual(['band', 'line', 'line', 'line', 'line']);
+  expect(series.map((m) => [m.colour, m.dash])).toEqual([[undefined, undefined], [MODIFIED_COLOUR, undefined], [BLUE, [2, 3]], ['#000', [6, 4]], [VERMILLION, undefined]]);
+  expect(series[4].n).toBe(1001);
+  expect(scene.legend).toEqual([MEAN, 'gradient descent (σ = 0)', MODIFIED, FLOW, 'single noisy runs (greys)', 'current iterates', 'diverged', 'this run (σ = 1) ± 1 SE', MODIFIED, FLOW, 'gradient descent']);
   expect((await canvasStats(el, 'canvas.series')).inkFraction).toBeGreaterThan(0.01);
   expect(await readout(el, '.r-step')).toBe('1000');
   // KaTeX rendered the page's math (no raw TeX left).
@@ -304,6 +306,14 @@ test('the CLI gives the same numbers as the browser for the same settings', asyn
   expect(cli.snapshot.stats.meanX).toBe(snap.stats.meanX);
   expect(cli.snapshot.drift).toBe(snap.drift);
   expect(cli.history).toEqual(data.history.map((row) => row.map((v) => (Number.isFinite(v) ? v : null))));
+  // The gradient and modified flows (adaptive RK4 in the core): bit for bit the same in wasm.
+  const flows = await el.evaluate((e) => ({ gradient: Array.from(e.flows.gradientFlow), modified: Array.from(e.flows.modifiedFlow) }));
+  expect(cli.gradientFlow.flatMap((p) => [p.x, p.y])).toEqual(flows.gradient);
+  expect(cli.modifiedFlow.flatMap((p) => [p.x, p.y])).toEqual(flows.modified);
+  expect(cli.modifiedFlow.map((p) => p.t)).toEqual([...Array(251).keys()]);
+  // The widget's JSON export carries them in the CLI's form.
+  expect(data.gradientFlow).toEqual(cli.gradientFlow);
+  expect(data.modifiedFlow).toEqual(cli.modifiedFlow);
   con.check();
 });
 
@@ -373,7 +383,7 @@ test('Compare σ keeps this run and its surface, and draws the compared means on
   const el = await ready(page, 'noiselab-funnel');
   await el.evaluate((e) => e.setSettings({ steps: 400 }));
   const lines = async (id) => marksOn(await sceneOf(el), id).filter((m) => m.type === 'line');
-  expect((await lines('surface')).map((m) => m.colour)).toEqual(['#000', VERMILLION]); // GD and the mean
+  expect((await lines('surface')).map((m) => m.colour)).toEqual(['#000', VERMILLION, MODIFIED_COLOUR, BLUE]); // GD, the mean, the two flows
   await el.locator('button[data-name="compare"]').click();
   await expect(el.locator('.message')).toContainText('σ = 2:', { timeout: 60_000 });
   // The three means are on the surface (σ = 2 drawn first), in the colours of the plot below
@@ -517,5 +527,51 @@ test('each preset’s numbers support its claim; Compare σ’s drifts grow with
   // A setting the comparison depends on changes: the comparison is dropped from the verdict.
   await el.evaluate((e) => e.setSettings({ learningRate: 0.05 }));
   expect(await verdict(el)).not.toContain('Compare σ');
+  con.check();
+});
+
+test('the gradient flow and the modified flow are drawn on both panels, named in the legends, and read out', async ({ page }) => {
+  // SCIENCE.md §9, "Link to §10": the modified flow dw/dt = −α∇(J + (α/4)‖∇J‖²) tracks GD to
+  // O(α²) and has no σ in it, so it cannot be the noisy mean's drift toward the flat side.
+  const con = watchConsole(page);
+  await page.goto(FRAME);
+  const el = await ready(page, 'noiselab-funnel');
+  await el.evaluate((e) => e.setSettings({ steps: 600 }));
+  await el.evaluate((e) => e.runToEnd());
+  let scene = await sceneOf(el);
+  const on = (id, label) => marksOn(scene, id).find((m) => m.type === 'line' && m.label === label);
+  for (const id of ['surface', 'series']) {
+    const [flow, modified] = [on(id, FLOW), on(id, MODIFIED)];
+    expect([flow.colour, flow.dash, flow.n]).toEqual([BLUE, [2, 3], 601]);
+    expect([modified.colour, modified.n]).toEqual([MODIFIED_COLOUR, 601]);
+  }
+  // Both legends name them (the surface's, then the plot's).
+  expect(scene.legend.filter((l) => l === FLOW || l === MODIFIED)).toEqual([MODIFIED, FLOW, MODIFIED, FLOW]);
+  // On the surface both start at the start point and end on the valley floor next to GD.
+  const gd = on('surface', 'gradient descent (σ = 0)');
+  expect(on('surface', MODIFIED).y[1]).toBe(1);
+  expect(Math.abs(on('surface', MODIFIED).x[1] - gd.x[1])).toBeLessThan(0.01);
+  // The drift view: the flows' gaps to GD are tiny next to the drift.
+  await el.locator('select.quantity').selectOption('drift');
+  scene = await sceneOf(el);
+  const drift = await el.evaluate((e) => e.snapshot.drift);
+  expect(drift).toBeGreaterThan(0.2);
+  for (const label of ['modified flow − GD', 'gradient flow − GD']) {
+    const m = on('series', label);
+    expect(m.n).toBe(601);
+    expect(Math.max(...m.y.map(Math.abs))).toBeLessThan(0.05 * drift);
+  }
+  // The readout has both flows' x and the verdict draws the conclusion from the numbers.
+  const flowX = await num(el, '.r-flowx'), modX = await num(el, '.r-modx'), gdX = await num(el, '.r-gdx');
+  expect(Math.abs(modX - gdX)).toBeLessThan(0.002);
+  expect(Math.abs(flowX - gdX)).toBeLessThan(0.005);
+  const v = await verdict(el);
+  expect(v).toContain('The gradient flow is at x = ');
+  expect(v).toContain('and the modified flow');
+  expect(v).toContain('has no σ in it, so it does not explain the drift');
+  // The flows do not depend on σ: σ = 2 gives the very same arrays.
+  const before = await el.evaluate((e) => Array.from(e.flows.modifiedFlow));
+  await el.evaluate((e) => e.setSettings({ noiseStd: 2 }));
+  expect(await el.evaluate((e) => Array.from(e.flows.modifiedFlow))).toEqual(before);
   con.check();
 });

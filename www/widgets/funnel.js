@@ -1,8 +1,10 @@
 // <noiselab-funnel>: "Gradient noise and flatness" (Grosse, Lecture 8; SCIENCE.md §9).
 // Noisy GD w ← w − α(∇J + σξ) on J = ½ h(x) y², sharp on the left and flat on the right. Draws
-// the cost surface with a sharp/flat curvature strip, a few single trajectories, the GD path and
-// the mean of M trajectories; below, the mean x (or the drift, or E[y²]) over steps, with runs at
-// other σ pinned for comparison. All numbers come from the Rust core through the worker.
+// the cost surface with a sharp/flat curvature strip, a few single trajectories, the GD path, the
+// mean of M trajectories, and from the same start the gradient flow dw/dt = −α∇J and Smith et
+// al.'s modified flow dw/dt = −α∇(J + (α/4)‖∇J‖²) (SCIENCE.md §9, "Link to §10"); below, the mean
+// x (or the drift, or E[y²]) over steps, with the flows and runs at other σ pinned for comparison.
+// All numbers come from the Rust core through the worker.
 //
 // Embed: <script type="module" src=".../www/widgets/funnel.js"></script>
 //        <noiselab-funnel noise-std="2" controls="noise-std"></noiselab-funnel>
@@ -26,6 +28,10 @@ canvas.series { aspect-ratio: 3 / 1.1; }
 const PATH_COLOURS = ['#3a3a3a', '#6e6e6e', '#9a9a9a', '#525252', '#858585', '#2e2e2e', '#7a7a7a', '#5e5e5e', '#969696', '#444444'];
 const SIGMA_COLOURS = { 0.5: C.skyBlue, 1: C.orange, 2: C.green };
 const PIN_COLOURS = [C.purple, C.blue, C.yellow, '#7a5c00'];
+// The flows (σ-independent, from the run's start): the gradient flow blue dotted, the modified
+// flow a wide translucent reddish purple along GD's dashed black (it tracks GD to O(α²)).
+const FLOW = { label: 'gradient flow −α∇J', colour: C.blue, dash: [2, 3], width: 2 };
+const MODIFIED = { label: 'modified flow −α∇(J + (α/4)‖∇J‖²)', colour: 'rgba(204, 121, 167, 0.6)', width: 6 };
 const SURFACE_RAMP = [[0, [255, 255, 255]], [0.35, [226, 233, 241]], [0.7, [176, 193, 212]], [1, [118, 141, 170]]];
 const COMPARE_SIGMAS = ['0.5', '1', '2'];
 // Labels on the curvature strip need 4.5:1 contrast against every strip colour behind them
@@ -152,6 +158,7 @@ class NoiselabFunnel extends RunWidget {
   }
 
   onFrame(r) {
+    if (r.flows) this.flows = r.flows; // a run's first frame (create, reset)
     if (this.k) this.pathBuf.set(r.paths, r.from * 2 * this.k);
     this.positions = r.positions;
     this.aliveMask = r.alive;
@@ -293,6 +300,7 @@ class NoiselabFunnel extends RunWidget {
     const gd = { label: 'gradient descent (σ = 0)', colour: '#000', dash: [6, 4], width: 2 };
     const mean = { label: 'mean of M noisy runs', colour: C.vermillion, width: 3.5 };
     const pinLabel = (p) => `mean, ${p.label}`;
+    const flows = this.flowPaths();
     return {
       title: 'Gradient noise and flatness: noisy gradient descent on the funnel (Grosse, Lecture 8)',
       caption: `${CLAIM} ${this.verdict()}`,
@@ -312,6 +320,7 @@ class NoiselabFunnel extends RunWidget {
           marks: [
             // Legend order: the mean, GD and the pinned runs first.
             { type: 'key', ...mean }, { type: 'key', ...gd }, ...this.pins.map((p) => ({ type: 'key', label: pinLabel(p), colour: p.colour, width: 2.5 })),
+            ...(flows ? [{ type: 'key', ...MODIFIED }, { type: 'key', ...FLOW }] : []),
             { type: 'draw', draw: (ctx, p) => this.drawTrails(ctx, p) },
             { type: 'key', label: 'single noisy runs (greys)', colour: PATH_COLOURS[1], width: 1.2 },
             // Current iterates, lighter when there are many, so the paths stay readable over 2,000.
@@ -321,6 +330,9 @@ class NoiselabFunnel extends RunWidget {
             ...[...this.pins].reverse().map((p) => path(pinLabel(p), p.colour, p.meanX, p.meanY, { width: 2.5 })),
             path(gd.label, gd.colour, this.column('gdX'), this.column('gdY'), gd),
             path(mean.label, mean.colour, this.column('meanX'), this.column('meanY'), mean),
+            // The flows up to this step, over GD and the mean (which start down the same line):
+            // the modified flow translucent, the gradient flow dotted.
+            ...(flows ? [path(MODIFIED.label, MODIFIED.colour, flows.modifiedX, flows.modifiedY, MODIFIED), path(FLOW.label, FLOW.colour, flows.flowX, flows.flowY, FLOW)] : []),
             { type: 'dots', label: 'diverged', shape: 'cross', r: 4, colour: '#000', ...dead },
             { type: 'dots', x: [v.startX], y: [v.startY], r: 6, colour: '#000' }, // the start point
             { type: 'dots', x: [v.startX], y: [v.startY], r: 4, colour: '#fff' },
@@ -339,6 +351,14 @@ class NoiselabFunnel extends RunWidget {
     this.seriesAt = now;
     const col = (n) => this.column(n);
     const step = col('step'), main = this.seriesFor({ meanX: col('meanX'), se: col('seMeanX'), gdX: col('gdX'), meanY2: col('meanY2'), seY2: col('seMeanY2') });
+    // The flows' x (or x − x_GD for the drift), as far as this run has got.
+    const flows = this.quantity === 'meanY2' ? null : this.flowPaths();
+    const gdX = this.quantity === 'drift' ? col('gdX') : null;
+    const less = (a) => (gdX ? a.map((v, i) => v - gdX[i]) : a);
+    const flowLines = flows ? [
+      { type: 'line', ...MODIFIED, label: gdX ? 'modified flow − GD' : MODIFIED.label, maxPoints: 600, x: step, y: less(flows.modifiedX) },
+      { type: 'line', ...FLOW, label: gdX ? 'gradient flow − GD' : FLOW.label, maxPoints: 600, x: step, y: less(flows.flowX) },
+    ] : [];
     const run = `this run (σ = ${this.valid.noiseStd}) ± 1 SE`;
     this.seriesCache = {
       id: 'series', title: QUANTITIES[this.quantity].label, key: [now], margin: { right: 16 },
@@ -347,12 +367,29 @@ class NoiselabFunnel extends RunWidget {
       marks: [
         ...(main.zero ? [{ type: 'rule', y: 0, colour: '#888' }] : []),
         { type: 'band', label: run, x: step, lo: main.y.map((m, i) => m - main.se[i]), hi: main.y.map((m, i) => m + main.se[i]), fill: 'rgba(213, 94, 0, 0.18)' },
+        ...flowLines,
         ...(main.ref ? [{ type: 'line', label: 'gradient descent', colour: '#000', dash: [6, 4], width: 1.6, maxPoints: 600, x: step, y: main.ref }] : []),
         ...this.pins.map((p) => ({ type: 'line', label: p.label, colour: p.colour, width: 2, maxPoints: 600, x: p.step, y: this.seriesFor(p).y })),
         { type: 'line', label: run, colour: C.vermillion, width: 2.5, maxPoints: 600, x: step, y: main.y },
       ],
     };
     return this.seriesCache;
+  }
+
+  /** The two flows at steps 0 … rows − 1 as `{flowX, flowY, modifiedX, modifiedY}` (null before
+      the worker sent them). */
+  flowPaths(rows = this.rows) {
+    const f = this.flows;
+    if (!f) return null;
+    const n = Math.min(rows, f.gradientFlow.length / 2);
+    const split = (flat, j) => Float64Array.from({ length: n }, (_, i) => flat[2 * i + j]);
+    return { flowX: split(f.gradientFlow, 0), flowY: split(f.gradientFlow, 1), modifiedX: split(f.modifiedFlow, 0), modifiedY: split(f.modifiedFlow, 1) };
+  }
+
+  /** The flows' x at step `t` (NaN where not computed). */
+  flowsAt(t) {
+    const f = this.flows;
+    return { flow: f?.gradientFlow[2 * t] ?? NaN, modified: f?.modifiedFlow[2 * t] ?? NaN };
   }
 
   /**
@@ -445,17 +482,20 @@ class NoiselabFunnel extends RunWidget {
 
   updateReadout() {
     const s = this.snapshot, st = s.stats, M = this.valid.trajectories;
+    const fl = this.flowsAt(st.step);
     const rate = this.playing && this.rate ? `<span>${Math.round(this.rate).toLocaleString('en')} steps/s (${Math.round(this.rate * st.alive).toLocaleString('en')} trajectory-steps/s)</span>` : '';
     this.setReadout(`
       <span>step <b class="r-step">${st.step}</b> / ${s.totalSteps}</span>
       <span>E[x] = <b class="r-meanx">${fmt(st.meanX)}</b> ± ${fmt(st.seMeanX)}</span>
       <span>x<sub>GD</sub> = <b class="r-gdx">${fmt(st.gdX)}</b></span>
+      <span>gradient flow x = <b class="r-flowx">${fmt(fl.flow)}</b></span>
+      <span>modified flow x = <b class="r-modx">${fmt(fl.modified)}</b></span>
       <span>drift = <b class="r-drift">${signed(s.drift)}</b> ± ${fmt(s.seDrift)} ${s.drift > 2 * s.seDrift ? '(toward flat)' : ''}</span>
       <span>E[y²] = <b class="r-y2">${fmt(st.meanY2, 4)}</b></span>
       <span>diverged <b class="r-diverged">${s.diverged}</b> of ${M}</span>
       ${rate}`);
     this.setVerdict(this.verdict());
-    this.setLive(this.$('canvas.surface'), `Cost surface (${this.valid.cost}); step ${st.step}: mean of ${M} noisy runs at x = ${fmt(st.meanX, 2)}, y = ${fmt(st.meanY, 2)}; gradient descent at x = ${fmt(st.gdX, 2)}; drift ${signed(s.drift, 2)}.`, 'aria-label');
+    this.setLive(this.$('canvas.surface'), `Cost surface (${this.valid.cost}); step ${st.step}: mean of ${M} noisy runs at x = ${fmt(st.meanX, 2)}, y = ${fmt(st.meanY, 2)}; gradient descent at x = ${fmt(st.gdX, 2)}; gradient flow at x = ${fmt(fl.flow, 2)}, modified flow at x = ${fmt(fl.modified, 2)}; drift ${signed(s.drift, 2)}.`, 'aria-label');
   }
 
   /**
@@ -487,6 +527,7 @@ class NoiselabFunnel extends RunWidget {
     } else {
       main = `Step ${st.step}: ${gd}; ${drift} is within 2 SE of 0: no drift resolved yet (sd(x_t) ≈ ασ√t grows with t; more trajectories or steps shrink the SE).`;
     }
+    main = `${main}${this.flowClause(z)}`;
     const c = this.compared;
     if (!c || c.basis !== this.compareBasis()) return main;
     const parts = c.results.map((r) => `${signed(r.drift, 2)} ± ${fmt(r.se, 2)} at σ = ${r.sigma}`).join(', ');
@@ -494,7 +535,31 @@ class NoiselabFunnel extends RunWidget {
     return `${main} Compare σ (M = ${COMPARE_TRAJECTORIES}, step ${c.results[0].step}): ${parts}: ${grows ? 'larger σ drifts further toward the flat side' : 'the drift does not grow with σ by more than 2 SE here'}.`;
   }
 
-  /** Public API: the run's data for export (settings, columns, rows). */
+  /**
+   * The flows' sentence (SCIENCE.md §9, "Link to §10"): where the gradient flow and the modified
+   * flow are at this step against GD, and, when the drift is resolved (`z` SEs), whether the
+   * modified flow's gap to GD is far smaller than the drift, i.e. whether the finite-step
+   * correction R = (α/4)‖∇J‖² (no σ in it) could explain the drift. Empty at step 0.
+   */
+  flowClause(z) {
+    const s = this.snapshot, st = s.stats, v = this.valid;
+    const fl = this.flowsAt(st.step);
+    if (st.step === 0 || !Number.isFinite(fl.modified) || !Number.isFinite(st.gdX)) return '';
+    const dm = fl.modified - st.gdX, df = fl.flow - st.gdX;
+    const where = ` The gradient flow is at x = ${real(fl.flow, 3)} (${signed(df, 4)} from GD) and the modified flow (Smith et al.’s finite-step correction (α/4)‖∇J‖²) at x = ${real(fl.modified, 3)} (${signed(dm, 4)})`;
+    if (v.noiseStd > 0 && z > 2 && Math.abs(dm) < 0.1 * s.drift) {
+      return `${where}: it tracks gradient descent and has no σ in it, so it does not explain the drift of ${signed(s.drift, 2)} toward the flat side.`;
+    }
+    return `${where}.`;
+  }
+
+  /** Public API: the run's data for export (settings, columns, rows), with the two flows over
+      all steps as `noiselab run funnel` writes them (`gradientFlow`, `modifiedFlow`: {t, x, y}). */
+  exportData() {
+    const f = this.flowPaths(Infinity);
+    const points = (x, y) => Array.from(x, (v, t) => ({ t, x: v, y: y[t] }));
+    return { ...super.exportData(), ...(f ? { gradientFlow: points(f.flowX, f.flowY), modifiedFlow: points(f.modifiedX, f.modifiedY) } : {}) };
+  }
 }
 
 if (!customElements.get('noiselab-funnel')) customElements.define('noiselab-funnel', NoiselabFunnel);

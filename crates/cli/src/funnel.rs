@@ -1,24 +1,60 @@
 //! `noiselab run|surface funnel`.
+//!
+//! `run funnel` writes the per-step history (columns `step, meanX, meanY, seMeanX, sdX, sdY,
+//! meanY2, seMeanY2, fractionDiverged, alive, gdX, gdY, meanCost`) and, from the same start, the
+//! gradient flow `dw/dt = −α∇J` and Smith et al.'s modified flow `dw/dt = −α∇(J + R)`,
+//! `R = (α/4)‖∇J‖²` (SCIENCE.md §9 "Link to §10"; t in SGD steps), integrated by RK4 with
+//! step-doubling error control (per-step tolerance 1e-10) and sampled at every step:
+//! - CSV: four more columns per row, `flowX, flowY, modifiedFlowX, modifiedFlowY`;
+//! - JSON: `gradientFlow` and `modifiedFlow`, arrays of `{t, x, y}` for `t = 0 … steps` (NaN as
+//!   `null`: only where the integration budget ran out, Neal's stiff corner), with
+//!   `flowTolerance` `{abs, rel}` and `flowStats` `{gradient, modified}` (steps taken, last t
+//!   reached), besides `paths` (the first `shownPaths` trajectories) and the history.
+//!
+//! The flows do not depend on σ, M or the seed.
 
 use crate::output::{self, Settings};
 use noiselab_core::contour;
 use noiselab_core::experiment::Experiment;
-use noiselab_core::funnel::{Funnel, FunnelConfig, DOMAIN};
-use serde_json::json;
+use noiselab_core::funnel::flow::FLOW_TOLERANCE;
+use noiselab_core::funnel::{Funnel, FunnelConfig, FunnelFlows, DOMAIN, FLOW_FIELDS};
+use serde_json::{json, Value};
 use std::path::Path;
 
+/// A flow as JSON `[{t, x, y}, …]`.
+fn flow_json(flow: &[[f64; 2]]) -> Value {
+    let points = flow.iter().enumerate();
+    Value::Array(
+        points
+            .map(|(t, [x, y])| json!({"t": t, "x": x, "y": y}))
+            .collect(),
+    )
+}
+
 pub fn run(settings: &Settings, out: &Path) -> Result<(), String> {
-    let (f, outcome) = output::run_lab::<Funnel>(settings, out, |f| {
-        let c = f.config();
-        json!({
-            "pathsLayout": "one row per step: x0, y0, x1, y1, … of the first shownPaths trajectories (null after divergence)",
-            "paths": output::rows(f.paths(), 2 * c.shown_paths.min(c.trajectories) as usize),
-        })
-    })?;
+    output::format(out)?;
+    let fl = FunnelFlows::new(&output::config::<FunnelConfig>(settings)?);
+    let (f, outcome) = output::run_lab_with_columns::<Funnel>(
+        settings,
+        out,
+        |f| {
+            let c = f.config();
+            json!({
+                "pathsLayout": "one row per step: x0, y0, x1, y1, … of the first shownPaths trajectories (null after divergence)",
+                "paths": output::rows(f.paths(), 2 * c.shown_paths.min(c.trajectories) as usize),
+                "gradientFlow": flow_json(&fl.gradient_flow),
+                "modifiedFlow": flow_json(&fl.modified_flow),
+                "flowTolerance": {"abs": FLOW_TOLERANCE.abs, "rel": FLOW_TOLERANCE.rel},
+                "flowStats": {"gradient": fl.gradient_stats, "modified": fl.modified_stats},
+            })
+        },
+        |_| (&FLOW_FIELDS[..], fl.rows()),
+    )?;
     let snap = f.snapshot();
     let s = snap.stats;
+    let t = s.step.min(fl.modified_flow.len() - 1);
     println!(
-        "funnel: {} steps ({}), mean x {:.4} ± {:.4}, GD x {:.4}, drift {:+.4} ± {:.4}, {} of {} diverged -> {}",
+        "funnel: {} steps ({}), mean x {:.4} ± {:.4}, GD x {:.4}, drift {:+.4} ± {:.4}, gradient flow x {:.4}, modified flow x {:.4}, {} of {} diverged -> {}",
         f.steps_done(),
         output::ended(&outcome),
         s.mean_x,
@@ -26,6 +62,8 @@ pub fn run(settings: &Settings, out: &Path) -> Result<(), String> {
         s.gd_x,
         snap.drift,
         snap.se_drift,
+        fl.gradient_flow[t][0],
+        fl.modified_flow[t][0],
         snap.diverged,
         f.config().trajectories,
         out.display()

@@ -113,7 +113,23 @@ where
     L: Lab,
     L::Snapshot: Serialize,
 {
-    format(out)?;
+    run_lab_with_columns(settings, out, extra, |_| (&[], Vec::new()))
+}
+
+/// [`run_lab`] whose CSV rows carry more columns after the history's: `columns(run)` gives
+/// their names and values (row-major, one row per history row). JSON is as [`run_lab`]'s (the
+/// same numbers go in `extra`, under names of the kind's choosing).
+pub fn run_lab_with_columns<L>(
+    settings: &Settings,
+    out: &Path,
+    extra: impl FnOnce(&L) -> Value,
+    columns: impl FnOnce(&L) -> (&'static [&'static str], Vec<f64>),
+) -> Result<(L, RunOutcome), String>
+where
+    L: Lab,
+    L::Snapshot: Serialize,
+{
+    let format = format(out)?;
     let mut run: L = Lab::start(config(settings)?);
     let outcome = run.run(usize::MAX);
     let mut doc = json!({
@@ -124,6 +140,17 @@ where
     if let Value::Object(more) = extra(&run) {
         doc.as_object_mut().expect("an object").extend(more);
     }
-    history(out, L::HISTORY_FIELDS, run.history_from(0), doc)?;
+    let (more, values) = columns(&run);
+    if format == Format::Csv && !more.is_empty() {
+        let fields: Vec<&str> = L::HISTORY_FIELDS.iter().chain(more).copied().collect();
+        let history = rows(run.history_from(0), L::HISTORY_FIELDS.len());
+        let rows = history
+            .into_iter()
+            .zip(values.chunks(more.len()))
+            .map(|(h, m)| cells(h).into_iter().chain(cells(m)));
+        csv(out, &fields, rows)?;
+    } else {
+        history(out, L::HISTORY_FIELDS, run.history_from(0), doc)?;
+    }
     Ok((run, outcome))
 }

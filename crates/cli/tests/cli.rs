@@ -343,3 +343,84 @@ fn run_one_epoch_writes_one_csv_row_per_learning_rate() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("batchSize must be"));
 }
+
+#[test]
+fn run_funnel_writes_both_flows_matching_the_core() {
+    use noiselab_core::funnel::{FunnelConfig, FunnelFlows};
+    // The flows depend on cost, α, start and steps only; the core's FunnelFlows is the reference.
+    let config = FunnelConfig {
+        learning_rate: 0.3,
+        steps: 40,
+        start_x: -1.0,
+        start_y: 2.0,
+        ..FunnelConfig::default()
+    };
+    let core = FunnelFlows::new(&config);
+    let sets = [
+        "learningRate=0.3",
+        "steps=40",
+        "startX=-1",
+        "startY=2",
+        "trajectories=5",
+    ];
+    let args = |out: &std::path::Path| {
+        let mut a = vec!["run", "funnel"];
+        sets.iter().for_each(|s| a.extend(["--set", s]));
+        a.extend(["--out", out.to_str().unwrap()]);
+        a.into_iter().map(String::from).collect::<Vec<_>>()
+    };
+    let out = temp("funnel-flows.csv");
+    let o = noiselab(&args(&out).iter().map(|s| s.as_str()).collect::<Vec<_>>());
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = std::fs::read_to_string(&out).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 42, "header + steps 0 … 40");
+    let header: Vec<&str> = lines[0].split(',').collect();
+    assert_eq!(
+        &header[header.len() - 4..],
+        &["flowX", "flowY", "modifiedFlowX", "modifiedFlowY"]
+    );
+    assert_eq!(
+        header[..13].join(","),
+        "step,meanX,meanY,seMeanX,sdX,sdY,meanY2,seMeanY2,fractionDiverged,alive,gdX,gdY,meanCost"
+    );
+    for (t, line) in lines[1..].iter().enumerate() {
+        // CSV cells are the shortest round-trip form: bit-equal after parsing.
+        let cells: Vec<f64> = line.split(',').map(|c| c.parse().unwrap()).collect();
+        let n = cells.len();
+        assert_eq!(cells[0], t as f64);
+        assert_eq!(cells[n - 4..n - 2], core.gradient_flow[t], "t = {t}");
+        assert_eq!(cells[n - 2..], core.modified_flow[t], "t = {t}");
+    }
+
+    let out = temp("funnel-flows.json");
+    let o = noiselab(&args(&out).iter().map(|s| s.as_str()).collect::<Vec<_>>());
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    for (key, flow) in [
+        ("gradientFlow", &core.gradient_flow),
+        ("modifiedFlow", &core.modified_flow),
+    ] {
+        let points = doc[key].as_array().unwrap();
+        assert_eq!(points.len(), 41, "{key}");
+        for (t, p) in points.iter().enumerate() {
+            assert_eq!(p["t"], t, "{key}");
+            // serde_json's default float parsing may be an ulp or two off the shortest form written.
+            for (got, want) in [(&p["x"], flow[t][0]), (&p["y"], flow[t][1])] {
+                let got = got.as_f64().unwrap();
+                assert!(
+                    (got - want).abs() <= 1e-15 * want.abs(),
+                    "{key} t = {t}: {got} vs {want}"
+                );
+            }
+        }
+    }
+    assert_eq!(doc["flowTolerance"]["abs"], 1e-10);
+    assert_eq!(doc["flowStats"]["modified"]["reached"], 40);
+    assert_eq!(
+        doc["historyFields"].as_array().unwrap().len(),
+        13,
+        "the history is unchanged"
+    );
+}

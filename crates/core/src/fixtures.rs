@@ -40,6 +40,16 @@ pub fn funnel_fixture() -> (u64, f64) {
     (hash, f.snapshot().stats.mean_x)
 }
 
+/// Hash of both flows of [`funnel_fixture_config`] ([`crate::funnel::FunnelFlows::rows`]):
+/// adaptive RK4 runs that take hundreds of accepted/rejected decisions, so any bit difference
+/// between native and wasm arithmetic would change the steps and the hash.
+pub fn funnel_flow_fixture() -> u64 {
+    hash_f64s(&crate::funnel::FunnelFlows::new(&funnel_fixture_config()).rows())
+}
+
+/// Expected [`funnel_flow_fixture`] hash (recorded natively; the wasm tests assert the same).
+pub const FUNNEL_FLOW_HASH: u64 = 0xf0b3_e079_fce1_806d;
+
 /// Expected [`funnel_fixture`] hash (recorded natively; the wasm tests assert the same value).
 pub const FUNNEL_FIXTURE_HASH: u64 = 0x10b0_ecef_9bed_1ce9;
 /// Expected [`funnel_fixture`] mean x, as IEEE-754 bits.

@@ -27,6 +27,7 @@ mod lanes2;
 pub mod linalg;
 pub mod nn;
 pub mod nng;
+pub mod ode;
 pub mod rng;
 pub mod sgd_posterior;
 pub mod sharpness;

@@ -1,9 +1,9 @@
 //! The funnel ("gradient noise and flatness") for the browser: the run handle, plus the
-//! individual paths and the cost surface.
+//! individual paths, the cost surface, and the gradient and modified flows.
 
 use crate::{f64s, to_js};
 use js_sys::{Array, Float64Array, Uint8Array};
-use noiselab_core::funnel::{Cost, FunnelConfig, DOMAIN};
+use noiselab_core::funnel::{Cost, FunnelConfig, FunnelFlows, DOMAIN};
 use noiselab_core::{config::Config, contour, ConfigError};
 use wasm_bindgen::prelude::*;
 
@@ -70,6 +70,20 @@ impl Funnel {
     pub fn shown_paths(&self) -> u32 {
         let c = self.inner.config();
         c.shown_paths.min(c.trajectories)
+    }
+
+    /// The gradient flow `dw/dt = −α∇J` and Smith et al.'s modified flow
+    /// `dw/dt = −α∇(J + (α/4)‖∇J‖²)` from this run's start, at `t = 0 … steps` (the core's
+    /// [`FunnelFlows`]; σ-independent): `{gradientFlow, modifiedFlow: Float64Array(2·(steps + 1))
+    /// ([x₀, y₀, x₁, y₁, …]; NaN after `…Reached`), gradientReached, modifiedReached}`.
+    pub fn flows(&self) -> JsValue {
+        let f = FunnelFlows::new(self.inner.config());
+        object! {
+            "gradientFlow": f64s(f.gradient_flow.as_flattened()),
+            "modifiedFlow": f64s(f.modified_flow.as_flattened()),
+            "gradientReached": f.gradient_stats.reached as u32,
+            "modifiedReached": f.modified_stats.reached as u32,
+        }
     }
 
     /// Current positions `[x₀, y₀, x₁, y₁, …]` (2M); a diverged trajectory stays at its last

@@ -21,6 +21,12 @@ fn funnel_fixture_is_bit_identical() {
 }
 
 #[wasm_bindgen_test(unsupported = test)]
+fn funnel_flows_are_bit_identical() {
+    // The adaptive RK4 gradient and modified flows of the fixture config.
+    assert_eq!(fixtures::funnel_flow_fixture(), fixtures::FUNNEL_FLOW_HASH);
+}
+
+#[wasm_bindgen_test(unsupported = test)]
 fn normal_draws_are_bit_identical() {
     // The first normals of seed 42, stream 0, as recorded natively.
     let mut r = SeededRng::new(42, 0);

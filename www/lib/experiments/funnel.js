@@ -2,11 +2,13 @@
 export default ({ Run, base }) => ({
   // Steps per wasm call, so one call stays well under a frame whatever M is.
   slice: (e, steps) => Math.max(1, Math.min(steps, Math.floor(20000 / Math.max(1, e.run.snapshot().stats.alive || 1)))),
-  // The history and path rows new since the last frame of this handle.
+  // The history and path rows new since the last frame of this handle; on the first frame of a
+  // run (create, reset) also the gradient and modified flows from its start (σ-independent).
   frame(e, stepsTaken, elapsedMs) {
     const { run } = e;
     const paths = run.pathsFrom(e.cursor);
-    return { ...base.frame(e, stepsTaken, elapsedMs), paths, shownPaths: run.shownPaths(), positions: run.positions(), alive: run.alive() };
+    const flows = e.cursor === 0 ? { flows: run.flows() } : {};
+    return { ...base.frame(e, stepsTaken, elapsedMs), paths, shownPaths: run.shownPaths(), positions: run.positions(), alive: run.alive(), ...flows };
   },
   // Requests that need no run: `request('call', {kind: 'funnel', name: 'surface', ...})`.
   calls: {

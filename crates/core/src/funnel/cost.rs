@@ -113,6 +113,37 @@ impl Cost {
         }
     }
 
+    /// `h''(x)` written through `h = h(x)`: funnel `h'(h − 1)` (from `h' = −h + ½h²`), valley
+    /// `0`, Neal `h`.
+    #[inline]
+    pub fn h_second_from_h(self, h: f64) -> f64 {
+        match self {
+            Cost::Funnel => self.h_prime_from_h(h) * (h - 1.0),
+            Cost::Valley => 0.0,
+            Cost::Neal => h,
+        }
+    }
+
+    /// `h''(x)`.
+    #[inline]
+    pub fn h_second(self, x: f64) -> f64 {
+        self.h_second_from_h(self.h(x))
+    }
+
+    /// The Hessian `∇²J = [[½h''(x)y², h'(x)y], [h'(x)y, h(x)]]` as `(J_xx, J_xy, J_yy)`,
+    /// given `h = h(x)`.
+    #[inline]
+    pub fn hessian_from_h(self, h: f64, y: f64) -> (f64, f64, f64) {
+        let h1 = self.h_prime_from_h(h);
+        (0.5 * self.h_second_from_h(h) * y * y, h1 * y, h)
+    }
+
+    /// The Hessian `∇²J` at `(x, y)` as `(J_xx, J_xy, J_yy)`.
+    #[inline]
+    pub fn hessian(self, x: f64, y: f64) -> (f64, f64, f64) {
+        self.hessian_from_h(self.h(x), y)
+    }
+
     /// `∇J = (½ h'(x) y², h(x) y)` given `h = h(x)`.
     #[inline]
     pub fn gradient_from_h(self, h: f64, y: f64) -> (f64, f64) {
@@ -189,6 +220,54 @@ mod tests {
             for &x in &[-3.0, -1.0, 0.0, 1.5, 4.0] {
                 let fd = (cost.h(x + eps) - cost.h(x - eps)) / (2.0 * eps);
                 assert!((cost.h_prime(x) - fd).abs() < 1e-8 * fd.abs().max(1.0));
+            }
+        }
+    }
+
+    #[test]
+    fn h_second_matches_central_differences() {
+        // Central differences of the closed-form h' with step 1e-5: truncation O(ε²·|h⁗|) ≈
+        // 1e-10 (Neal at x = −4: h⁗ = h ≈ 55, so ≈ 1e-9), rounding O(ε_mach·|h'|/ε) ≈ 1e-11;
+        // tolerance 1e-8 relative to max(1, |h''|).
+        let eps = 1e-5;
+        for cost in ALL {
+            for &x in &[-4.0, -1.0, 0.0, 0.4, 1.5, 4.0] {
+                let fd = (cost.h_prime(x + eps) - cost.h_prime(x - eps)) / (2.0 * eps);
+                let exact = cost.h_second(x);
+                assert!(
+                    (exact - fd).abs() < 1e-8 * fd.abs().max(1.0),
+                    "{cost:?} h''({x}) = {exact}, fd {fd}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn hessian_matches_central_differences_of_the_gradient() {
+        // Column j of ∇²J ≈ (∇J(w + εe_j) − ∇J(w − εe_j))/(2ε), ε = 1e-5: truncation
+        // O(ε²·|∇⁴J|) ≲ 1e-8 on these points (Neal at x = −4 has h ≈ 55), rounding
+        // O(ε_mach·|∇J|/ε) ≲ 1e-9; tolerance 1e-7 relative to max(1, |entry|). J_xy is
+        // checked from both columns (the finite-difference Hessian is symmetric too).
+        let eps = 1e-5;
+        for cost in ALL {
+            for &x in &[-4.0, -2.0, -0.3, 0.0, 0.7, 2.5, 5.0] {
+                for &y in &[-2.0, -0.5, 0.0, 0.4, 1.0, 2.5] {
+                    let (hxx, hxy, hyy) = cost.hessian(x, y);
+                    let (a, b) = (cost.gradient(x + eps, y), cost.gradient(x - eps, y));
+                    let (c, d) = (cost.gradient(x, y + eps), cost.gradient(x, y - eps));
+                    let fd = [
+                        (hxx, (a.0 - b.0) / (2.0 * eps)),
+                        (hxy, (a.1 - b.1) / (2.0 * eps)),
+                        (hxy, (c.0 - d.0) / (2.0 * eps)),
+                        (hyy, (c.1 - d.1) / (2.0 * eps)),
+                    ];
+                    for (exact, approx) in fd {
+                        assert!(
+                            (exact - approx).abs() < 1e-7 * approx.abs().max(1.0),
+                            "{cost:?} ({x}, {y}): {exact} vs {approx}"
+                        );
+                    }
+                }
             }
         }
     }

@@ -6,15 +6,19 @@
 //! drifts toward the flat side, and more noise drifts further.
 //!
 //! Trajectory `i` draws its noise from stream `i` of the seed, so it does not depend on how many
-//! trajectories run. Gradient descent runs alongside as the reference.
+//! trajectories run. Gradient descent runs alongside as the reference; [`flow`] gives the
+//! gradient flow and Smith et al.'s modified flow from the same start (σ-independent, computed
+//! once per config by [`FunnelFlows::new`]).
 
 mod config;
 mod cost;
+pub mod flow;
 #[cfg(test)]
 mod tests;
 
 pub use config::{FunnelConfig, DOMAIN, FIELDS};
 pub use cost::Cost;
+pub use flow::{FunnelFlows, FLOW_FIELDS};
 
 use crate::experiment::{Experiment, RunRecord, StopReason};
 use crate::lanes2::{F2, M2};

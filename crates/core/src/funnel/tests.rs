@@ -445,3 +445,15 @@ fn funnel_timing() {
         );
     }
 }
+
+#[test]
+fn flow_fixture_hash() {
+    // The gradient and modified flows of the fixture config, bit for bit (the wasm tests in
+    // crates/wasm/tests/fixtures.rs assert the same hash).
+    assert_eq!(
+        fixtures::funnel_flow_fixture(),
+        fixtures::FUNNEL_FLOW_HASH,
+        "{:#x}",
+        fixtures::funnel_flow_fixture()
+    );
+}
