@@ -19,6 +19,7 @@
 
 use super::lyapunov::{
     continuous_lyapunov, discrete_lyapunov, flat2, kl_zero_mean, mat2, preconditioned_eigenvalues,
+    second_moment_tau,
 };
 use super::ou_config::{Method, Problem, SgdOuConfig};
 use crate::bayes::linreg::LinRegData;
@@ -186,6 +187,22 @@ pub struct OuTheory {
     /// Steps discarded before time-averaging: `⌈3/(α λ_min(PH))⌉` (3 relaxation times of the
     /// slowest covariance mode).
     pub burn_in: usize,
+    /// Closed-form error bars (SCIENCE.md §8 "Error bars", [`super::lyapunov::second_moment_tau`]):
+    /// `τ_ij = Σ_{k∈Z}[G_k(i,i)G_k(j,j) + G_k(j,i)G_k(i,j)]`, `G_k = M^kΣ`, with `M = I − αPH`
+    /// and Σ the chain's exact stationary covariance (`discreteMinibatch` on data, else
+    /// `discrete`): one chain's time average of `w_iw_j` over T steps has variance `≈ τ_ij/T`.
+    /// `None` where there is no stationary law.
+    pub second_moment_tau: Option<Mat2>,
+    /// The integrated autocorrelation time of `w_iw_j` in steps, `τ_ij/(Σ_iiΣ_jj + Σ_ij²)` (the
+    /// number of steps worth one independent draw; 1 for independent draws).
+    pub autocorrelation_time: Option<Mat2>,
+    /// The same for `tr(wwᵀ)`: `Var(tr of one chain's T-step average) ≈ traceTau/T`,
+    /// `traceTau = 2Σ_{k∈Z}‖G_k‖_F²` (NaN where undefined).
+    pub trace_tau: f64,
+    /// Whether those error bars are exact (as T → ∞): true with Gaussian noise (H, C typed in),
+    /// false on data, where real mini-batches make `M` random: the lag covariances are still
+    /// `M̄^kΣ` but the Gaussian (Isserlis) fourth moments are an approximation.
+    pub error_bars_exact: bool,
 }
 
 /// Correlation `m₁₂/√(m₁₁m₂₂)` of a 2×2 covariance (NaN unless both variances are positive).
@@ -261,6 +278,13 @@ pub fn ou_theory(config: &SgdOuConfig, q: &Quadratic, method: Method, rate: f64)
     let shortcut = super::lyapunov::codiagonal_continuous(&h, &c, rate, b)
         .map_or([f64::NAN; 4], |m| flat2(&m));
     let optimal_rate = 2.0 * b * 2.0 / (n * c.trace());
+    // The chain's exact stationary covariance and the τ of its error bars.
+    let stationary = if q.examples.is_empty() {
+        discrete.as_ref().map(flat2)
+    } else {
+        discrete_minibatch
+    };
+    let tau = stationary.and_then(|s| second_moment_tau(&(&eye - &k * rate), &mat2(s)));
     OuTheory {
         learning_rate: rate,
         hessian: q.hessian,
@@ -291,6 +315,15 @@ pub fn ou_theory(config: &SgdOuConfig, q: &Quadratic, method: Method, rate: f64)
             f64::INFINITY
         },
         burn_in: libm::ceil(3.0 / (rate * ev[0])).max(1.0) as usize,
+        second_moment_tau: tau.as_ref().map(|t| flat2(&t.0)),
+        autocorrelation_time: tau.as_ref().and_then(|t| {
+            let s = mat2(stationary?);
+            Some(flat2(&DMatrix::from_fn(2, 2, |i, j| {
+                t.0[(i, j)] / (s[(i, i)] * s[(j, j)] + s[(i, j)] * s[(i, j)])
+            })))
+        }),
+        trace_tau: tau.as_ref().map_or(f64::NAN, |t| t.1),
+        error_bars_exact: q.examples.is_empty(),
     }
 }
 
@@ -376,9 +409,15 @@ pub struct OuSnapshot {
     /// Its standard error entrywise, from the spread of [`GROUPS`] independent groups of
     /// chains (NaN with fewer than 2 groups or no averaged step).
     pub average_covariance_se: Mat2,
+    /// The closed-form standard errors of the same entries, `√(τ_ij/(T·M))` (T averaged steps,
+    /// M chains; [`OuTheory::second_moment_tau`]): what the group spread above estimates
+    /// (NaN before any averaged step or without a stationary law).
+    pub average_covariance_se_theory: Mat2,
     /// `tr(average)/tr(H⁻¹/N)` and its standard error.
     pub trace_ratio: f64,
     pub trace_ratio_se: f64,
+    /// Its closed-form standard error `√(traceTau/(T·M))/tr(H⁻¹/N)`.
+    pub trace_ratio_se_theory: f64,
     /// `KL(N(0, average)‖N(0, H⁻¹/N))`, nats: zero iff the iterates' covariance is the
     /// posterior's, shape included (NaN before any averaged step or if not PD).
     pub average_kl: f64,
@@ -653,6 +692,16 @@ impl Experiment for SgdOu {
         let last = self.record.last_row();
         let (average_covariance, average_covariance_se, trace_ratio, trace_ratio_se) =
             self.average();
+        // T·M draws of wwᵀ; NaN before any averaged step.
+        let draws = (self.averaged_steps * self.w.len()) as f64;
+        let per = |tau: f64| {
+            if draws > 0.0 {
+                libm::sqrt(tau / draws)
+            } else {
+                f64::NAN
+            }
+        };
+        let tr_post = self.theory.posterior[0] + self.theory.posterior[3];
         OuSnapshot {
             step: self.record.steps_done(),
             total_steps: self.config.steps as usize,
@@ -662,8 +711,13 @@ impl Experiment for SgdOu {
             covariance: [last[3], last[4], last[4], last[5]],
             average_covariance,
             average_covariance_se,
+            average_covariance_se_theory: self
+                .theory
+                .second_moment_tau
+                .map_or([f64::NAN; 4], |t| t.map(per)),
             trace_ratio,
             trace_ratio_se,
+            trace_ratio_se_theory: per(self.theory.trace_tau) / tr_post,
             average_kl: kl_zero_mean(&mat2(average_covariance), &mat2(self.theory.posterior))
                 .unwrap_or(f64::NAN),
             average_correlation: correlation(average_covariance),

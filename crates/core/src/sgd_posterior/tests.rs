@@ -567,3 +567,77 @@ fn fixture_hash() {
     assert_eq!(hash, SGD_POSTERIOR_FIXTURE_HASH);
     assert_eq!(ratio.to_bits(), SGD_POSTERIOR_FIXTURE_RATIO_BITS);
 }
+
+/// SCIENCE.md §8 "Error bars": the closed-form SE `√(τ_ij/(T·M))` is the spread of the time
+/// average over independent replicate runs. R = 400 runs (seeds 1000…1399, M = 2 chains,
+/// T ≈ 3000 averaged steps, 20–60 autocorrelation times) of custom (Gaussian-noise, hence exact)
+/// SGD at α = 0.1 and 0.5 and Welling–Teh SGLD at α = 0.1; for each entry and the trace ratio the
+/// replicate variance over the predicted one must lie in [0.75, 1.33]. The replicate averages
+/// are near-Gaussian, so a sample variance of R = 400 has relative SE √(2/399) ≈ 7%: the bounds
+/// are about ±4 SE. Power: the naive i.i.d. formula `(Σ_iiΣ_jj + Σ_ij²)/(TM)` is smaller by the
+/// autocorrelation time (≥ 5 here, asserted) and a one-sided lag sum (k ≥ 0 only) by about 2,
+/// so either would be rejected by more than 7 SE.
+#[test]
+fn closed_form_error_bars_match_replicate_runs() {
+    for (method, rate) in [("sgd", "0.1"), ("sgd", "0.5"), ("sgld", "0.1")] {
+        let base = ou_config(&[
+            ("problem", "custom"),
+            ("method", method),
+            ("learningRate", rate),
+        ]);
+        let burn = SgdOu::new(base.clone()).theory().burn_in;
+        let replicates = 400;
+        let mut est: Vec<[f64; 4]> = Vec::new();
+        let mut predicted = [0.0; 4];
+        for r in 0..replicates {
+            let mut run = SgdOu::new(SgdOuConfig {
+                chains: 2,
+                steps: (burn + 3000) as u32,
+                seed: 1000 + r,
+                ..base.clone()
+            });
+            run.run(usize::MAX);
+            let s = run.snapshot();
+            let a = s.average_covariance;
+            est.push([a[0], a[1], a[3], s.trace_ratio]);
+            let p = s.average_covariance_se_theory;
+            predicted = [p[0], p[1], p[3], s.trace_ratio_se_theory];
+            let tau_time = run.theory().autocorrelation_time.unwrap();
+            assert!(tau_time.iter().all(|&t| t > 5.0), "{tau_time:?}");
+        }
+        let rf = replicates as f64;
+        for k in 0..4 {
+            let mean = est.iter().map(|e| e[k]).sum::<f64>() / rf;
+            let var = est.iter().map(|e| (e[k] - mean).powi(2)).sum::<f64>() / (rf - 1.0);
+            let ratio = var / (predicted[k] * predicted[k]);
+            eprintln!(
+                "{method} α = {rate}: entry {k}: replicate SD {:.4e}, closed-form SE {:.4e}, variance ratio {ratio:.3}",
+                var.sqrt(),
+                predicted[k]
+            );
+            assert!(
+                (0.75..1.33).contains(&ratio),
+                "{method} α = {rate}, entry {k}: variance ratio {ratio}"
+            );
+        }
+    }
+}
+
+/// Print the closed-form error bars at the defaults (data and custom) next to the run's group SEs.
+#[test]
+#[ignore]
+fn print_error_bars_at_defaults() {
+    for problem in ["data", "custom"] {
+        for method in ["sgd", "sgld", "precondInverseC"] {
+            let mut run = SgdOu::new(ou_config(&[("problem", problem), ("method", method)]));
+            run.run(usize::MAX);
+            let (t, s) = (run.theory(), run.snapshot());
+            eprintln!(
+                "{problem}/{method}: burn-in {}, τ {:?}, τ/var0 {:?}, τ_tr {:.4e}\n  group SE {:?}\n  closed SE {:?}\n  tr ratio {:.4} ± {:.4} (closed {:.4})",
+                t.burn_in, t.second_moment_tau, t.autocorrelation_time, t.trace_tau,
+                s.average_covariance_se, s.average_covariance_se_theory,
+                s.trace_ratio, s.trace_ratio_se, s.trace_ratio_se_theory
+            );
+        }
+    }
+}
