@@ -299,3 +299,26 @@ test('each preset’s numbers support the claim its note states', async ({ page 
   }
   con.check();
 });
+
+test('closed-form error bars √(τ/TM) beside the empirical ones (SCIENCE.md §8)', async ({ page }) => {
+  const con = watchConsole(page);
+  await page.goto(EXAMPLE);
+  const el = await ready(page, '#full');
+  await el.evaluate((e) => e.runToEnd());
+  // Custom H, C with Gaussian noise: the closed form is exact; the empirical SE from 20 groups
+  // has a relative SE of about 16%, so the two agree within a factor 1.6.
+  const [se, seTh, tau] = [await number(el, '.r-ratio-se'), await number(el, '.r-ratio-se-theory'), await number(el, '.r-tau')];
+  expect(seTh).toBeGreaterThan(0);
+  expect(se / seTh).toBeGreaterThan(1 / 1.6);
+  expect(se / seTh).toBeLessThan(1.6);
+  expect(tau).toBeGreaterThan(1);
+  const snap = await el.evaluate((e) => e.snapshot);
+  expect(snap.averageCovarianceSeTheory).toHaveLength(4);
+  await expect(el.locator('table.cov small.se-theory')).toHaveCount(4);
+  // The sweep panel draws the closed-form ± 2 SE bar (grey) beside the empirical one (black).
+  const sweep = (await el.evaluate((e) => e.scene())).panels[1];
+  const bar = sweep.marks.find((m) => m.type === 'line' && m.colour === '#777');
+  expect(bar.y[1] - bar.y[0]).toBeCloseTo(4 * snap.traceRatioSeTheory, 6);
+  expect(sweep.marks.some((m) => m.type === 'key' && /closed form/.test(m.label))).toBe(true);
+  con.check();
+});

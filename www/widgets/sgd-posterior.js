@@ -265,7 +265,7 @@ class NoiselabSgdPosterior extends RunWidget {
     let lo = Infinity, hi = -Infinity;
     for (const [key] of SWEEP) for (const v of s[key]) if (Number.isFinite(v) && v > 0) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
     lo = Math.max(lo, 1e-3) / 1.3; hi = Math.min(Math.max(hi, 2), 1e3) * 1.3;
-    const t = this.snapshot.traceRatio, se = this.snapshot.traceRatioSe, star = Number.isFinite(s.crossoverRate);
+    const t = this.snapshot.traceRatio, se = this.snapshot.traceRatioSe, seTh = this.snapshot.traceRatioSeTheory, star = Number.isFinite(s.crossoverRate);
     const dot = { x: [a], y: [t] };
     const curve = ([key, c, label, dash, width]) => ({ label, chain: c, colour: CHAINS[c].colour, dash, width, x: rates, y: s[key] });
     return {
@@ -283,6 +283,9 @@ class NoiselabSgdPosterior extends RunWidget {
         // This run: α and the iterates' ratio with ± 2 SE, in the run's chain colour on its curve.
         { type: 'rule', x: a, colour: '#555', dash: [1, 3], width: 1.5 },
         ...(Number.isFinite(se) ? [{ type: 'line', colour: '#000', width: 1.5, x: [a, a], y: [Math.max(t - 2 * se, lo), t + 2 * se] }] : []),
+        // Beside it (a little to the right), the closed-form ± 2 SE √(τ/TM) (SCIENCE.md §8).
+        ...(Number.isFinite(seTh) ? [{ type: 'line', colour: '#777', width: 3, x: [a * 1.07, a * 1.07], y: [Math.max(t - 2 * seTh, lo), t + 2 * seTh], extent: false },
+          { type: 'key', label: `± 2 SE: black from 20 groups of chains, grey closed form √(τ/TM)${this.theory.errorBarsExact ? '' : ' (approximate with real mini-batches)'}`, colour: '#777' }] : []),
         { type: 'dots', ...dot, r: 5.75, colour: '#000' },
         { type: 'dots', ...dot, r: 4.25, colour: CHAINS[chain].colour, label: `this run, ${CHAINS[chain].name} (± 2 SE)`, chain },
         { type: 'text', x: 'left', y: 1, dx: 4, dy: -2, baseline: 'bottom', text: 'posterior' },
@@ -303,9 +306,12 @@ class NoiselabSgdPosterior extends RunWidget {
       ...(t.discreteMinibatch ? [['exact, real mini-batches (w-dependent noise)', t.discreteMinibatch]] : []),
       ...(this.valid.method === 'sgd' ? [['co-diagonal shortcut (α/2B)H⁻¹C', t.codiagonalShortcut]] : []),
     ];
-    const se = s.averageCovarianceSe;
+    const se = s.averageCovarianceSe, seTh = s.averageCovarianceSeTheory ?? [], approx = t.errorBarsExact ? '' : '≈';
+    // The iterates' row: ± the empirical SE (20 groups of chains), and under it the closed-form
+    // SE √(τ_ij/(T·M)) of SCIENCE.md §8 (≈: approximate with real mini-batches).
+    const cell = (v, k) => `<td>${num(v)}${Number.isFinite(se[k]) ? ` ± ${num(se[k], 4)}` : ''}${Number.isFinite(seTh[k]) ? `<br><small class="se-theory">closed form ${approx}± ${num(seTh[k], 4)}</small>` : ''}</td>`;
     this.setLive(this.$('table.cov tbody'), rows.map(([name, m]) => `<tr><td>${name}</td>${m ? m.map((v) => `<td>${num(v)}</td>`).join('') : '<td colspan="4">none: beyond the stability limit</td>'}<td>${num(trace(m) / post, 3)}</td></tr>`).join('')
-      + `<tr><td>iterates (time average ± 1 SE)</td>${s.averageCovariance.map((v, k) => `<td>${num(v)}${Number.isFinite(se[k]) ? ` ± ${num(se[k], 4)}` : ''}</td>`).join('')}<td>${num(s.traceRatio, 3)}</td></tr>`, 'html');
+      + `<tr><td>iterates (time average ± 1 SE; under it the closed-form SE)</td>${s.averageCovariance.map(cell).join('')}<td>${num(s.traceRatio, 3)}${Number.isFinite(s.traceRatioSeTheory) ? `<br><small>± ${num(s.traceRatioSe, 3)}, closed form ${approx}± ${num(s.traceRatioSeTheory, 3)}</small>` : ''}</td></tr>`, 'html');
     const p = this.problem;
     this.setLive(this.$('.mats'), `H = ${mat(t.hessian)}, C = ${mat(t.noiseCovariance)}${this.valid.problem === 'data' ? ' (both from the data set)' : ' (typed in)'}, ‖HC − CH‖ = ${num(t.commutatorNorm, 3)}${t.commutatorNorm > 1e-9 ? ' (H and C do not commute)' : ' (H and C commute)'}; N = ${p.dataPoints}, P = ${mat(t.preconditioner)}.`, 'text');
     const rate = this.rate ? ` · ${Math.round(this.rate)} steps/s` : '';
@@ -318,7 +324,8 @@ class NoiselabSgdPosterior extends RunWidget {
         ? `<span>α cancels in αP: stable iff B·λ_max(C⁻¹H) &lt; N, <b class="r-stable">${t.discrete ? 'stable' : 'unstable'}</b></span>`
         : `<span>stable for α &lt; 2/λ_max(PH) = <b class="r-limit">${num(t.stabilityLimit, 4)}</b></span>`}
       <span>α* = 2dB/(N tr C) = <b class="r-alpha-star">${num(t.optimalRate, 4)}</b>; SGD’s continuous-time KL at α*/2, α*, 2α* (Mandt et al.’s Theorem 1): <b class="r-kl-optimal">${t.optimalRateKl.map((k) => num(k, 3)).join(', ')}</b> nats</span>
-      <span>averaged steps <b class="r-averaged">${s.averagedSteps}</b> (burn-in ${s.burnIn})</span>`);
+      <span>averaged steps <b class="r-averaged">${s.averagedSteps}</b> (burn-in ${s.burnIn})</span>
+      <span>closed-form SE of the trace ratio √(τ/TM) = <b class="r-ratio-se-theory">${num(s.traceRatioSeTheory, 3)}</b> (empirical, 20 groups: ${num(s.traceRatioSe, 3)}); autocorrelation time of w₁² <b class="r-tau">${num(t.autocorrelationTime?.[0], 1)}</b> steps${t.errorBarsExact ? '' : ' (approximate: real mini-batches are not Gaussian noise)'}</span>`);
     this.setVerdict(this.verdict());
   }
 

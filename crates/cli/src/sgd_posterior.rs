@@ -1,5 +1,19 @@
 //! `noiselab run sgd-posterior|sgld` (SCIENCE.md §7, §8; `sgd-ou` is the old name of
 //! `sgd-posterior`, and the name its files carry).
+//!
+//! `run sgd-posterior --out x.json` keys (2×2 matrices are row-major `[a11, a12, a21, a22]`):
+//! - `theory`: `continuous`, `discrete`, `discreteMinibatch`, `posterior`, … (see `OuTheory`);
+//!   the closed-form error bars of SCIENCE.md §8: `secondMomentTau` (τ_ij, one chain's
+//!   T-step average of `w_iw_j` has variance ≈ τ_ij/T), `autocorrelationTime`
+//!   (τ_ij/(Σ_iiΣ_jj + Σ_ij²), steps), `traceTau` (the same for `tr wwᵀ`) and
+//!   `errorBarsExact` (true with Gaussian noise, `problem=custom`; false on data, where real
+//!   mini-batches make the Gaussian fourth-moment formula an approximation).
+//! - `snapshot`: `averageCovariance` (time-and-chain average of `wwᵀ` after the burn-in),
+//!   `averageCovarianceSe` (empirical SE from 20 independent groups of chains) beside
+//!   `averageCovarianceSeTheory` (closed form `√(τ_ij/(T·M))`, T averaged steps, M chains);
+//!   `traceRatio`, `traceRatioSe` (empirical) and `traceRatioSeTheory` (closed form).
+//!
+//! The one-line summary prints both SEs of the trace ratio: `± <empirical> (closed form <se>)`.
 
 use crate::output::{self, Settings};
 use noiselab_core::experiment::Experiment;
@@ -36,7 +50,7 @@ pub fn run(settings: &Settings, out: &Path) -> Result<(), String> {
     })?;
     let (snap, t) = (run.snapshot(), run.theory());
     println!(
-        "sgd-ou ({}): {} steps ({}){}; empirical Σ {} (tr ratio {:.4} ± {:.4}); discrete {}; continuous {}; posterior {} -> {}",
+        "sgd-ou ({}): {} steps ({}){}; empirical Σ {} (tr ratio {:.4} ± {:.4}, closed form ± {:.4}); discrete {}; continuous {}; posterior {} -> {}",
         run.config().method.name(),
         run.steps_done(),
         output::ended(&outcome),
@@ -44,6 +58,7 @@ pub fn run(settings: &Settings, out: &Path) -> Result<(), String> {
         fmt4(Some(snap.average_covariance)),
         snap.trace_ratio,
         snap.trace_ratio_se,
+        snap.trace_ratio_se_theory,
         fmt4(t.discrete),
         fmt4(t.continuous),
         fmt4(Some(t.posterior)),

@@ -52,6 +52,15 @@ fn run_sgd_ou_csv_and_json() {
         doc["rateSweep"]["learningRate"].as_array().unwrap().len(),
         60
     );
+    // Closed-form error bars (SCIENCE.md §8) beside the empirical ones.
+    assert_eq!(doc["theory"]["errorBarsExact"], true);
+    assert_eq!(doc["theory"]["secondMomentTau"].as_array().unwrap().len(), 4);
+    assert!(doc["theory"]["traceTau"].as_f64().unwrap() > 0.0);
+    let snap = &doc["snapshot"];
+    for key in ["averageCovarianceSe", "averageCovarianceSeTheory"] {
+        assert_eq!(snap[key].as_array().unwrap().len(), 4, "{key}");
+    }
+    assert!(snap["traceRatioSeTheory"].is_number() || snap["traceRatioSeTheory"].is_null());
 }
 
 #[test]
