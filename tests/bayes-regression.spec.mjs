@@ -270,7 +270,7 @@ test('evidence tuning changes η; on the lab page the state round-trips through 
   con.check();
 });
 
-test('added points round-trip through the URL hash; a malformed points value is reported and ignored', async ({ page, context }) => {
+test('added points are a setting: they round-trip through the URL hash (old links too); a bad row is reported and ignored', async ({ page, context }) => {
   test.setTimeout(60_000);
   const con = watchConsole(page);
   await page.goto('index.html#vb-mdl');
@@ -278,36 +278,43 @@ test('added points round-trip through the URL hash; a malformed points value is 
   await el.evaluate((e) => e.setSettings({ trainingSteps: 300, hmcSamples: 20, hiddenUnits: 4, dataPoints: 10, seed: 5 }));
   await el.evaluate((e) => e.addPoint(0, 1.5));
   await el.evaluate((e) => e.addPoint(-0.25, -0.75));
+  expect(await el.evaluate((e) => e.settings.addedPoints)).toBe('0 1.5; -0.25 -0.75');
+  await expect(control(el, 'addedPoints').box).toHaveValue('0 1.5; -0.25 -0.75');
   const snap = await el.evaluate((e) => e.runToEnd());
   expect(snap.dataPoints).toBe(12);
   const hash = await page.evaluate(() => location.hash);
-  expect(decodeURIComponent(hash)).toContain('bayes-regression.points=0,1.5;-0.25,-0.75');
-  // Added points at otherwise default settings: the widget's own part has no empty piece (the
-  // settings part is empty now that links carry only changed settings; it gave '&&' before).
+  expect(decodeURIComponent(hash)).toContain('bayes-regression.addedPoints=0 1.5; -0.25 -0.75');
+  // Added points at otherwise default settings: the widget's own part is just them.
   await el.evaluate((e) => e.setSettings(e.defaults()));
-  const own = await el.evaluate((e) => e.hashString());
-  expect(own).toBe('bayes-regression.points=0%2C1.5%3B-0.25%2C-0.75');
+  await el.evaluate((e) => e.addPoint(0, 1.5));
+  expect(await el.evaluate((e) => e.hashString())).toBe(`bayes-regression.addedPoints=${encodeURIComponent('0 1.5')}`);
   expect(await page.evaluate(() => location.hash)).not.toContain('&&');
-  await el.evaluate((e) => e.setSettings({ trainingSteps: 300, hmcSamples: 20, hiddenUnits: 4, dataPoints: 10, seed: 5 }));
-  // The link reproduces the data (and so the bands) exactly.
+  // The link reproduces the data (and so the bands) exactly; so does a link of the old form
+  // (`points=x,t;x,t`, before the points were a setting).
+  const old = hash.replace(/bayes-regression\.addedPoints=[^&]*/, `bayes-regression.points=${encodeURIComponent('0,1.5;-0.25,-0.75')}`);
+  expect(old).not.toBe(hash);
   const page2 = await context.newPage();
   const con2 = watchConsole(page2);
-  await page2.goto(`index.html${hash}`);
+  for (const link of [hash, old]) {
+    await page2.goto(`index.html${link}`);
+    const el2 = await ready(page2, '#bayes-regression-widget');
+    expect(await el2.evaluate((e) => e.settings.addedPoints)).toBe('0 1.5; -0.25 -0.75');
+    const snap2 = await el2.evaluate((e) => e.runToEnd());
+    expect(snap2.dataPoints).toBe(12);
+    expect(snap2.bands).toEqual(snap.bands);
+  }
   const el2 = await ready(page2, '#bayes-regression-widget');
-  expect(await el2.evaluate((e) => e.added)).toEqual([[0, 1.5], [-0.25, -0.75]]);
-  const snap2 = await el2.evaluate((e) => e.runToEnd());
-  expect(snap2.dataPoints).toBe(12);
-  expect(snap2.bands).toEqual(snap.bands);
   // Removing the points removes them from the hash; a hash change brings them back.
   await el2.evaluate((e) => e.shadowRoot.querySelector('button[data-name="clearPoints"]').click());
-  await expect.poll(() => page2.evaluate(() => location.hash)).not.toContain('bayes-regression.points=');
+  await expect.poll(() => page2.evaluate(() => location.hash)).not.toContain('bayes-regression.addedPoints=');
   await expect.poll(() => readout(el2, '.r-n')).toBe('10');
   await page2.evaluate((h) => { location.hash = h; }, hash);
   await expect.poll(() => readout(el2, '.r-n')).toBe('12');
-  // A malformed value: the message names the field; the points are kept.
-  await page2.evaluate((h) => { location.hash = h.replace(/bayes-regression\.points=[^&]*/, 'bayes-regression.points=9,9'); }, hash);
-  await expect(el2.locator('.message')).toContainText('points must be');
-  expect(await el2.evaluate((e) => e.added)).toEqual([[0, 1.5], [-0.25, -0.75]]);
+  // A point out of range: the message names the field and the row; the bad value is not used
+  // (the link's other settings are, as for any field).
+  await page2.evaluate((h) => { location.hash = h.replace(/bayes-regression\.addedPoints=[^&]*/, 'bayes-regression.addedPoints=0%201%3B9%209'); }, hash);
+  await expect(control(el2, 'addedPoints').error).toContainText('addedPoints must be empty or at most 100 rows "x t" with |x| ≤ 4.5 and |t| ≤ 10; row 2 is (9, 9)');
+  expect(await el2.evaluate((e) => e.settings.addedPoints)).not.toContain('9');
   con.check();
   con2.check();
 });

@@ -55,7 +55,7 @@ export async function readout(el, cls) {
 /** A control's text box and error line inside the shadow root. */
 export function control(el, name) {
   return {
-    box: el.locator(`.control[data-name="${name}"] .num, .control[data-name="${name}"] select`),
+    box: el.locator(`.control[data-name="${name}"] .num, .control[data-name="${name}"] select, .control[data-name="${name}"] textarea`),
     error: el.locator(`.control[data-name="${name}"] .error`),
     row: el.locator(`.control[data-name="${name}"]`),
   };

@@ -37,7 +37,10 @@ export const WidgetControls = (Base) => class extends Base {
       const label = `<label for="${id}">${f.label}${f.unit ? ` <span class="unit">(${f.unit})</span>` : ''}</label>`;
       const err = `<div class="error" id="${id}-err" aria-live="polite"></div>`;
       let input;
-      if (f.kind === 'choice') {
+      if (f.kind === 'matrix') {
+        // A matrix or vector: its text, rows separated by ";" ("2 0.5; 0.5 1"); empty = not given.
+        input = `<textarea id="${id}" name="${f.name}" class="matrix" rows="${f.maxRows === 1 ? 1 : 2}" aria-describedby="${id}-err" autocomplete="off" spellcheck="false" placeholder="${f.maxRows === 1 ? 'e.g. 0.1 −0.3 0.5' : 'rows separated by ;  e.g. 2 0.5; 0.5 1'}"></textarea>`;
+      } else if (f.kind === 'choice') {
         input = `<select id="${id}" name="${f.name}" aria-describedby="${id}-err">${f.options.map(([v, l]) => `<option value="${v}">${l}</option>`).join('')}</select>`;
       } else {
         const wide = f.kind === 'integer' && f.max > 100000;
@@ -53,7 +56,8 @@ export const WidgetControls = (Base) => class extends Base {
       this.controls[f.name] = { row, box, slider, err: row.querySelector('.error') };
       const commit = (value) => this.applySettings({ [f.name]: value }).catch((e) => this.fail(e));
       box.addEventListener('change', () => commit(box.value));
-      box.addEventListener('keydown', (e) => { if (e.key === 'Enter') { e.preventDefault(); commit(box.value); } });
+      // Enter commits (in a matrix box too: rows are separated by ";", Shift+Enter breaks a line).
+      box.addEventListener('keydown', (e) => { if (e.key === 'Enter' && !e.shiftKey) { e.preventDefault(); commit(box.value); } });
       if (slider) {
         slider.addEventListener('input', () => { box.value = slider.value; });
         slider.addEventListener('change', () => commit(slider.value));

@@ -39,7 +39,7 @@ export const WidgetExport = (Base) => class extends Base {
     return `noiselab-${this.kind}${this.valid.seed === undefined ? '' : `-seed${this.settings.seed}`}`;
   }
 
-  /** Export actions (the subclass supplies `exportData()`: {settings, historyFields, history}). */
+  /** Export actions (the subclass supplies `exportData()`: {...exportHead(), historyFields, history}). */
   async exportAs(kind) {
     const stem = this.fileStem();
     this.$('details.export').open = false;
@@ -53,7 +53,7 @@ export const WidgetExport = (Base) => class extends Base {
     } else if (kind === 'exportSvg') {
       download(`${stem}.svg`, figureSvg(this.$('.figure')), 'image/svg+xml');
     } else if (kind === 'saveSettings') {
-      download(`${stem}-settings.json`, toJson({ widget: this.localName, settings: this.settings }), 'application/json');
+      download(`${stem}-settings.json`, toJson({ widget: this.localName, ...this.exportHead() }), 'application/json');
     } else if (kind === 'loadSettings') {
       this.fileInput.click();
     }
@@ -68,7 +68,8 @@ export const WidgetExport = (Base) => class extends Base {
       this.showMessage(`The settings file is not valid JSON (${err.message}); nothing was changed.`, 'error');
       return { ok: false };
     }
-    const settings = doc && typeof doc === 'object' && doc.settings && typeof doc.settings === 'object' ? doc.settings : doc;
+    // An export or settings file ({experiment, settings, view}) or a plain object of settings.
+    const settings = doc && typeof doc === 'object' && doc.settings && typeof doc.settings === 'object' ? { ...doc.settings, ...(doc.view ?? {}) } : doc;
     if (!settings || typeof settings !== 'object' || Array.isArray(settings)) {
       this.showMessage('The settings file must hold an object of settings; nothing was changed.', 'error');
       return { ok: false };
@@ -78,6 +79,6 @@ export const WidgetExport = (Base) => class extends Base {
 
   /** Subclass hook: the current data for export. */
   exportData() {
-    return { settings: this.settings, historyFields: [], history: [] };
+    return { ...this.exportHead(), historyFields: [], history: [] };
   }
 };

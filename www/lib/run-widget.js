@@ -234,7 +234,7 @@ export class RunWidget extends NoiselabWidget {
   exportData() {
     const history = [];
     for (let i = 0; i < (this.rows ?? 0); i++) history.push(Array.from(this.hist.subarray(i * this.K, (i + 1) * this.K)));
-    return { experiment: this.kind, settings: this.settings, historyFields: this.historyFields, history, snapshot: this.snapshot };
+    return { ...this.exportHead(), historyFields: this.historyFields, history, snapshot: this.snapshot };
   }
 
   // ---- subclass hooks -----------------------------------------------------------------------

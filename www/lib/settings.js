@@ -22,7 +22,8 @@ export function valueText(v) {
 /** frame.html, the one-widget page for iframes, beside this lab's www/ folder. */
 const frameUrl = () => new URL('../frame.html', import.meta.url).href;
 const escapeAttr = (v) => String(v).replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
-const asText = (o) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, String(v)]));
+// Arrays (a matrix or vector setting given as [[…], […]]) go as JSON, which the core reads.
+const asText = (o) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, Array.isArray(v) ? JSON.stringify(v) : String(v)]));
 
 /** The host page's half of the iframe recipe: frame.js posts {type: 'noiselab-height', height};
     the iframe that sent it is resized, so no widget is cut off. */
@@ -42,9 +43,11 @@ export const WidgetSettings = (Base) => class extends Base {
     return [...this.fields.map((f) => f.name), ...this.constructor.uiFields.map((f) => f.name)];
   }
 
-  /** `text` of field `name` as its typed value (a number, or a choice's name). */
+  /** `text` of field `name` as its typed value: a number for real and integer fields, else
+      the text (a choice's name; a matrix's text, "2 0.5; 0.5 1", which the core reads). */
   typed(name, text) {
-    return this.fields.find((f) => f.name === name)?.kind === 'choice' ? String(text) : Number(text);
+    const kind = this.fields.find((f) => f.name === name)?.kind;
+    return kind === 'choice' || kind === 'matrix' ? String(text) : Number(text);
   }
 
   /** Public API: the defaults as name → text. */
@@ -63,6 +66,15 @@ export const WidgetSettings = (Base) => class extends Base {
   /** The model's settings in use (the UI-only fields left out), typed. */
   modelSettings() {
     return Object.fromEntries(this.fields.map((f) => [f.name, this.valid[f.name]]));
+  }
+
+  /** The head of every export and settings file: the experiment, its model settings as text
+      (what the core and `noiselab run <experiment> --config file.json` read: the file alone
+      recomputes every number of the figure, issue 21) and the view-only settings apart. */
+  exportHead() {
+    const text = (names) => Object.fromEntries(names.map((n) => [n, valueText(this.valid[n])]));
+    const view = this.constructor.uiFields.map((f) => f.name);
+    return { experiment: this.kind, settings: text(this.fields.map((f) => f.name)), ...(view.length ? { view: text(view) } : {}) };
   }
 
   /** Public API: the current (valid) settings as name → text. */

@@ -45,8 +45,10 @@ button:disabled { opacity: 0.5; cursor: not-allowed; }
 .inputs input[type=range] { flex: 1 1 auto; min-width: 0; accent-color: var(--accent); }
 .inputs .num { width: 6.5em; flex: 0 0 auto; font: inherit; padding: 4px 6px; border: 1px solid var(--border); border-radius: 5px; }
 .control-integer .num[name=seed] { width: 9em; }
+.control-matrix { grid-column: 1 / -1; }
+.inputs textarea.matrix { flex: 1 1 auto; min-width: 0; font: 0.9em ui-monospace, monospace; padding: 4px 6px; border: 1px solid var(--border); border-radius: 5px; resize: vertical; }
 select { font: inherit; padding: 4px 6px; border: 1px solid var(--border); border-radius: 5px; max-width: 100%; }
-.control.invalid .num, .control.invalid select { border-color: var(--bad); outline: 1px solid var(--bad); }
+.control.invalid .num, .control.invalid select, .control.invalid textarea { border-color: var(--bad); outline: 1px solid var(--bad); }
 .error { color: var(--bad); font-size: 12px; min-height: 0; }
 .legend { display: flex; flex-wrap: wrap; gap: 4px 14px; font-size: 12px; color: var(--muted); margin: 2px 2px 0; }
 .legend span { display: inline-flex; align-items: center; gap: 5px; }

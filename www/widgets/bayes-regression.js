@@ -9,6 +9,7 @@
 // Embed: <script type="module" src=".../www/widgets/bayes-regression.js"></script>
 //        <noiselab-bayes-regression prior-variance="1" noise-variance="0.01"></noiselab-bayes-regression>
 import { RunWidget } from '../lib/run-widget.js';
+import { valueText } from '../lib/settings.js';
 import { Figure, OKABE_ITO as C } from '../lib/plot.js';
 
 const CSS = `
@@ -59,9 +60,6 @@ const PANEL_ORDER = [4, 1, 2, 3, 0];
 const WIDENS = 1.5, BARELY = 1.15;
 const STAGES = { map: 'MAP training (Adam)', refine: 'MAP polish (damped Newton)', tune: 'tuning η by the evidence', laplace: 'Laplace', bbb: 'Bayes by Backprop', dropout: 'MC dropout training', hmc: 'HMC sampling', done: 'done' };
 const fmt = (v, d = 3) => (Number.isFinite(v) ? v.toFixed(d) : '—');
-// Added points: the same bounds as a click or the x/t inputs accept.
-const POINT_LIMITS = { x: 4.5, t: 10, count: 100 };
-const pointOk = (x, t) => Number.isFinite(x) && Number.isFinite(t) && Math.abs(x) <= POINT_LIMITS.x && Math.abs(t) <= POINT_LIMITS.t;
 
 /** Between/inside ratio of a band's widths and its standard error (delta method, from the
     batch-means SEs of the two widths; 0 for an exact band). */
@@ -106,23 +104,6 @@ export function verdictOf(bands, settings = {}) {
     laplace = `Laplace (${how}) ${lap.r >= WIDENS ? 'widens' : 'stays'} with HMC (${x(lap)})`;
   }
   return `${clause}: ${claim}. ${laplace}.`;
-}
-
-/** Parse the hash's `points` value `x,t;x,t;…` into [[x, t], …], or `{error}` naming the field. */
-function parsePoints(text) {
-  const bad = { error: `points must be "x,t;x,t;…" with x from −${POINT_LIMITS.x} to ${POINT_LIMITS.x}, t from −${POINT_LIMITS.t} to ${POINT_LIMITS.t}, at most ${POINT_LIMITS.count} points; got "${String(text).slice(0, 60)}"` };
-  if (String(text).trim() === '') return { points: [] };
-  const pairs = String(text).split(';');
-  if (pairs.length > POINT_LIMITS.count) return bad;
-  const points = [];
-  for (const p of pairs) {
-    const parts = p.split(',');
-    if (parts.length !== 2 || parts.some((v) => v.trim() === '')) return bad;
-    const [x, t] = parts.map(Number);
-    if (!pointOk(x, t)) return bad;
-    points.push([x, t]);
-  }
-  return { points };
 }
 
 class NoiselabBayesRegression extends RunWidget {
@@ -190,55 +171,15 @@ class NoiselabBayesRegression extends RunWidget {
     this.draw();
   }
 
-  // ---- added points in the URL hash (`<key>.points=x,t;x,t;…`, after the settings) ----------
+  // ---- added points: the `addedPoints` setting ("x t; x t"), so the hash, exports and the CLI
+  // carry them; links made before it wrote `<key>.points=x,t;x,t`, which reads as the same text.
 
-  hashString() {
-    const base = super.hashString();
-    const pts = this.added ?? [];
-    if (!this.urlKey || !pts.length) return base;
-    return [base, `${this.urlKey}.points=${encodeURIComponent(pts.map(([x, t]) => `${x},${t}`).join(';'))}`].filter(Boolean).join('&');
-  }
-
-  /** The base class's settings from the hash, without `points`, which sets the added points
-      (when the hash holds this widget's state at all); a malformed value is reported, not used. */
   settingsFromHash() {
     const r = super.settingsFromHash();
-    const own = this.urlKey && location.hash.replace(/^#/, '').split('&').some((p) => p.startsWith(`${this.urlKey}.`));
-    if (!own) return r;
     if ('points' in r.settings) {
-      const parsed = parsePoints(r.settings.points);
+      r.settings.addedPoints ??= r.settings.points;
       delete r.settings.points;
-      if (parsed.error) r.errors.push({ field: 'points', message: parsed.error });
-      else this.added = parsed.points;
-    } else {
-      this.added = [];
     }
-    return r;
-  }
-
-  async loadFromHash() {
-    if (!this.isReady) return super.loadFromHash(); // which comes back here once ready
-    const before = JSON.stringify(this.added ?? []);
-    const applied = this.appliedCount ?? 0;
-    await super.loadFromHash();
-    // Only the points changed (no setting did, so no new run was made): rebuild the data.
-    if (this.fields && JSON.stringify(this.added ?? []) !== before && (this.appliedCount ?? 0) === applied) {
-      this.pause();
-      let r = await this.method('resetData');
-      for (const [x, t] of this.added) r = await this.method('addPoint', { x, t });
-      this.ingest(r);
-      this.play();
-    }
-  }
-
-  async onApplied(changed, initial) {
-    this.appliedCount = (this.appliedCount ?? 0) + 1;
-    await super.onApplied(changed, initial);
-  }
-
-  /** Points added by clicking survive a change of settings. */
-  async firstFrame(r) {
-    for (const [x, t] of this.added ?? []) r = await this.method('addPoint', { x, t });
     return r;
   }
 
@@ -258,33 +199,15 @@ class NoiselabBayesRegression extends RunWidget {
   }
 
   async onButton(name) {
-    if (name === 'clearPoints') {
-      this.added = [];
-      this.writeHash();
-      const r = await this.method('resetData');
-      this.ingest(r);
-      this.play();
-    }
+    if (name === 'clearPoints') await this.applySettings({ addedPoints: '' });
   }
 
-  /** Public API: add a data point (x in the plotted range) and recompute everything. */
+  /** Public API: add a data point (x in the plotted range) and recompute everything: one more
+      row of the `addedPoints` setting (the core checks the bounds and says which row is out). */
   async addPoint(x, t) {
     await this.ready;
-    if (!pointOk(x, t)) {
-      this.showMessage(`A point needs x from −${POINT_LIMITS.x} to ${POINT_LIMITS.x} and t from −${POINT_LIMITS.t} to ${POINT_LIMITS.t}.`, 'warn');
-      return;
-    }
-    if ((this.added ?? []).length >= POINT_LIMITS.count) {
-      this.showMessage(`At most ${POINT_LIMITS.count} added points; remove them to start again.`, 'warn');
-      return;
-    }
-    this.showMessage('');
-    this.added = [...(this.added ?? []), [x, t]];
-    this.writeHash();
-    this.pause();
-    const r = await this.method('addPoint', { x, t });
-    this.ingest(r);
-    this.play();
+    const rows = this.valid.addedPoints ? `${this.valid.addedPoints}; ` : '';
+    return this.applySettings({ addedPoints: `${rows}${valueText(x)} ${valueText(t)}` });
   }
 
   async onPlotClick(e) {
@@ -401,7 +324,7 @@ class NoiselabBayesRegression extends RunWidget {
     const G = r.grid.length;
     const historyFields = ['x', ...METHODS.flatMap((m) => [`${m.key}Mean`, `${m.key}Std`])];
     const history = Array.from(r.grid, (x, k) => [x, ...METHODS.flatMap((_, i) => [r.bands[i * 2 * G + k], r.bands[i * 2 * G + G + k]])]);
-    return { experiment: 'bayes-regression', settings: this.settings, snapshot: r.snapshot, data: { inputs: Array.from(r.inputs), targets: Array.from(r.targets) }, historyFields, history };
+    return { ...this.exportHead(), snapshot: r.snapshot, data: { inputs: Array.from(r.inputs), targets: Array.from(r.targets) }, historyFields, history };
   }
 }
 

@@ -163,7 +163,7 @@ class NoiselabLaplaceVb extends RunWidget {
     const { z, density, negLogDensity, analysis } = this.result;
     const history = Array.from(z, (v, i) => [v, ...density.map((c) => c[i]), ...negLogDensity.map((c) => c[i])]);
     return {
-      experiment: this.kind, settings: this.settings, analysis,
+      ...this.exportHead(), analysis,
       historyFields: ['z', 'p', 'qLaplace', 'qVariational', 'qMomentMatched', 'negLogP', 'negLogQLaplace', 'negLogQVariational', 'negLogQMomentMatched'],
       history,
     };

@@ -237,7 +237,7 @@ class NoiselabLogregPosterior extends RunWidget {
     const p = this.points;
     const history = [];
     for (let i = 0; i < p.length; i += 3) history.push([p[i], p[i + 1], p[i + 2]]);
-    return { experiment: this.kind, settings: this.settings, summary: this.result.summary, hmcSamples: Array.from(this.result.hmcSamples), historyFields: ['x1', 'x2', 'y'], history };
+    return { ...this.exportHead(), summary: this.result.summary, hmcSamples: Array.from(this.result.hmcSamples), historyFields: ['x1', 'x2', 'y'], history };
   }
 }
 

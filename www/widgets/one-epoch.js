@@ -195,7 +195,7 @@ class NoiselabOneEpoch extends RunWidget {
     const r = this.result;
     const history = r.learningRates.map((alpha, i) => [alpha, r.flowJ.gaps[i], r.flowJr.gaps[i], r.flowVariant ? r.flowVariant.gaps[i] : NaN, r.displacement[i]]);
     return {
-      experiment: this.kind, settings: this.settings, result: r,
+      ...this.exportHead(), result: r,
       historyFields: ['learningRate', 'gapFlowJ', 'gapFlowJR', 'gapFlowVariant', 'displacement'],
       history,
     };

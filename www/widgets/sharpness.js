@@ -433,7 +433,7 @@ class NoiselabSharpness extends RunWidget {
   }
 
   exportData() {
-    return { experiment: 'sharpness', settings: this.settings, historyFields: this.historyFields, history: this.rowsData ?? [], snapshot: this.snapshot, rescale: this.rescaleData, slice: this.sliceData };
+    return { ...this.exportHead(), historyFields: this.historyFields, history: this.rowsData ?? [], snapshot: this.snapshot, rescale: this.rescaleData, slice: this.sliceData };
   }
 }
 

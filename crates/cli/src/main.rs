@@ -117,7 +117,8 @@ enum Command {
     /// Run an experiment to the end and write its per-step results.
     Run {
         experiment: Which,
-        /// JSON object of settings (camelCase names, as in the URL hash), applied first.
+        /// JSON object of settings (camelCase names, as in the URL hash; matrices as text or
+        /// arrays), or a widget's exported JSON or settings file (its `settings`), applied first.
         #[arg(long)]
         config: Option<PathBuf>,
         /// One setting, `name=value`; repeatable; applied after --config.
@@ -191,6 +192,18 @@ fn collect_settings(
         let obj = value
             .as_object()
             .ok_or_else(|| format!("{} must hold a JSON object of settings", path.display()))?;
+        // A widget's export or settings file (`{experiment, settings, view, …}`): its model
+        // settings; the view-only ones (animation speed, …) change no number.
+        let obj = match obj.get("settings") {
+            Some(serde_json::Value::Object(settings)) => settings,
+            Some(_) => {
+                return Err(format!(
+                    "{}: \"settings\" must be an object of settings",
+                    path.display()
+                ))
+            }
+            None => obj,
+        };
         for (k, v) in obj {
             let text = match v {
                 serde_json::Value::String(s) => s.clone(),

@@ -31,6 +31,186 @@ pub enum FieldKind {
         options: &'static [(&'static str, &'static str)],
         default: &'static str,
     },
+    /// A matrix of finite numbers given as text ([`Matrix`]): at most `max_rows × max_cols`,
+    /// square if `square`; a vector is a matrix with `max_rows: 1`. The empty text is always
+    /// allowed and means "not given" (the experiment says what it uses then).
+    #[serde(rename_all = "camelCase")]
+    Matrix {
+        max_rows: u32,
+        max_cols: u32,
+        square: bool,
+        default: &'static str,
+    },
+}
+
+/// A matrix (or, with one row, a vector) setting: where the theory takes a matrix or a vector
+/// (a Hessian H, a gradient covariance C, data rows, initial weights), a settings file holds it
+/// (issue 21, part 6).
+///
+/// Text form: rows separated by `;` or line breaks, entries by spaces or commas
+/// (`"2 0.5; 0.5 1"`); JSON arrays are read too (`[[2, 0.5], [0.5, 1]]`, and `[1, 2, 3]` for
+/// one row), so a JSON config file can hold arrays. Written back ([`Matrix::to_text`]) with
+/// floats in shortest round-trip form, so text → matrix → text → matrix is exact.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, serde::Deserialize)]
+pub struct Matrix {
+    pub rows: usize,
+    pub cols: usize,
+    /// Row-major entries, `rows * cols` of them.
+    pub data: Vec<f64>,
+}
+
+impl Matrix {
+    /// A `rows × cols` matrix from row-major entries.
+    pub fn new(rows: usize, cols: usize, data: Vec<f64>) -> Self {
+        assert_eq!(data.len(), rows * cols, "matrix data length");
+        Matrix { rows, cols, data }
+    }
+
+    /// From rows of equal length.
+    pub fn from_rows(rows: &[Vec<f64>]) -> Self {
+        let cols = rows.first().map_or(0, Vec::len);
+        Matrix::new(rows.len(), cols, rows.concat())
+    }
+
+    /// True when not given (the empty text).
+    pub fn is_empty(&self) -> bool {
+        self.rows == 0
+    }
+
+    /// Entry `(i, j)`.
+    pub fn get(&self, i: usize, j: usize) -> f64 {
+        self.data[i * self.cols + j]
+    }
+
+    /// Row `i`.
+    pub fn row(&self, i: usize) -> &[f64] {
+        &self.data[i * self.cols..(i + 1) * self.cols]
+    }
+
+    /// True when square and equal to its transpose (exactly).
+    pub fn is_symmetric(&self) -> bool {
+        self.rows == self.cols
+            && (0..self.rows).all(|i| (0..i).all(|j| self.get(i, j) == self.get(j, i)))
+    }
+
+    /// The text form, `"2 0.5; 0.5 1"` ("" when empty).
+    pub fn to_text(&self) -> String {
+        (0..self.rows)
+            .map(|i| {
+                self.row(i)
+                    .iter()
+                    .map(|v| format!("{v}"))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    /// Read the text form or JSON arrays; `Err` says what is wrong in words.
+    pub fn parse(text: &str) -> Result<Matrix, String> {
+        let t = text.trim();
+        if t.starts_with('[') {
+            return Matrix::parse_json(t);
+        }
+        let rows: Vec<&str> = t.split([';', '\n']).collect();
+        let mut out: Vec<Vec<f64>> = Vec::new();
+        for (r, row) in rows.iter().enumerate() {
+            if row.trim().is_empty() {
+                continue;
+            }
+            let mut entries = Vec::new();
+            for e in row
+                .split(|c: char| c == ',' || c.is_whitespace())
+                .filter(|e| !e.is_empty())
+            {
+                let v: f64 = e
+                    .parse()
+                    .map_err(|_| format!("row {}: \"{e}\" is not a number", r + 1))?;
+                if !v.is_finite() {
+                    return Err(format!("row {}: {e} is not finite", r + 1));
+                }
+                entries.push(v);
+            }
+            if let Some(first) = out.first() {
+                if entries.len() != first.len() {
+                    return Err(format!(
+                        "row {} has {} entries, row 1 has {}",
+                        out.len() + 1,
+                        entries.len(),
+                        first.len()
+                    ));
+                }
+            }
+            out.push(entries);
+        }
+        Ok(Matrix::from_rows(&out))
+    }
+
+    /// JSON arrays: `[[2, 0.5], [0.5, 1]]`, or `[1, 2, 3]` for one row (read here rather than
+    /// with serde_json, which the core, compiled to wasm, does not otherwise need).
+    fn parse_json(t: &str) -> Result<Matrix, String> {
+        let mut rows: Vec<Vec<f64>> = Vec::new();
+        let mut flat: Vec<f64> = Vec::new();
+        let mut depth = 0usize;
+        let mut token = String::new();
+        let mut flush = |token: &mut String, rows: &mut Vec<Vec<f64>>, depth: usize| {
+            if token.is_empty() {
+                return Ok(());
+            }
+            let r = rows.len().max(1);
+            let v: f64 = token
+                .parse()
+                .ok()
+                .filter(|v: &f64| v.is_finite())
+                .ok_or_else(|| format!("row {r}: \"{token}\" is not a finite number"))?;
+            token.clear();
+            match depth {
+                2 => rows.last_mut().expect("a row is open").push(v),
+                _ => flat.push(v),
+            }
+            Ok::<(), String>(())
+        };
+        for c in t.chars() {
+            match c {
+                '[' => {
+                    flush(&mut token, &mut rows, depth)?;
+                    depth += 1;
+                    if depth > 2 {
+                        return Err("arrays nest at most two deep ([[…], […]])".into());
+                    }
+                    if depth == 2 {
+                        rows.push(Vec::new());
+                    }
+                }
+                ']' => {
+                    flush(&mut token, &mut rows, depth)?;
+                    depth = depth.checked_sub(1).ok_or("unbalanced ]")?;
+                }
+                ',' => flush(&mut token, &mut rows, depth)?,
+                c if c.is_whitespace() => flush(&mut token, &mut rows, depth)?,
+                c => token.push(c),
+            }
+        }
+        flush(&mut token, &mut rows, depth)?;
+        if depth != 0 {
+            return Err("unbalanced [".into());
+        }
+        match (rows.is_empty(), flat.is_empty()) {
+            (false, false) => return Err("mixes numbers and rows".into()),
+            (true, false) => rows.push(flat),
+            _ => {}
+        }
+        if let Some(r) = rows.iter().position(|r| r.len() != rows[0].len()) {
+            return Err(format!(
+                "row {} has {} entries, row 1 has {}",
+                r + 1,
+                rows[r].len(),
+                rows[0].len()
+            ));
+        }
+        Ok(Matrix::from_rows(&rows))
+    }
 }
 
 /// One field of an experiment's configuration.
@@ -51,11 +231,12 @@ pub struct FieldSpec {
 }
 
 /// A typed value parsed from text against a [`FieldSpec`].
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum FieldValue {
     Real(f64),
     Integer(u64),
     Choice(&'static str),
+    Matrix(Matrix),
 }
 
 /// An invalid setting. Every variant names the field; the message says the allowed range.
@@ -93,6 +274,13 @@ pub enum ConfigError {
         allowed: String,
         got: String,
     },
+    /// A matrix or vector setting that does not parse or has the wrong shape or values.
+    #[error("{field} must be {range}; {reason}")]
+    BadMatrix {
+        field: String,
+        range: String,
+        reason: String,
+    },
 }
 
 impl ConfigError {
@@ -103,7 +291,8 @@ impl ConfigError {
             | ConfigError::NotANumber { field, .. }
             | ConfigError::NotAnInteger { field, .. }
             | ConfigError::OutOfRange { field, .. }
-            | ConfigError::UnknownOption { field, .. } => field,
+            | ConfigError::UnknownOption { field, .. }
+            | ConfigError::BadMatrix { field, .. } => field,
         }
     }
 }
@@ -137,6 +326,20 @@ impl FieldSpec {
                 .map(|(v, _)| format!("\"{v}\""))
                 .collect::<Vec<_>>()
                 .join(", "),
+            FieldKind::Matrix {
+                max_rows,
+                max_cols,
+                square,
+                ..
+            } => {
+                if max_rows == 1 {
+                    format!("empty or a list of at most {max_cols} numbers")
+                } else if square {
+                    format!("empty or a square matrix of at most {max_rows}×{max_cols} numbers (rows separated by \";\")")
+                } else {
+                    format!("empty or a matrix of at most {max_rows} rows and {max_cols} columns (rows separated by \";\")")
+                }
+            }
         }
     }
 
@@ -146,6 +349,7 @@ impl FieldSpec {
             FieldKind::Real { default, .. } => format!("{default}"),
             FieldKind::Integer { default, .. } => format!("{default}"),
             FieldKind::Choice { default, .. } => default.to_string(),
+            FieldKind::Matrix { default, .. } => default.to_string(),
         }
     }
 
@@ -210,6 +414,26 @@ impl FieldSpec {
                     allowed: self.range(),
                     got: t.to_string(),
                 }),
+            FieldKind::Matrix {
+                max_rows,
+                max_cols,
+                square,
+                ..
+            } => {
+                let bad = |reason: String| ConfigError::BadMatrix {
+                    field: field.clone(),
+                    range: self.range(),
+                    reason,
+                };
+                let m = Matrix::parse(t).map_err(bad)?;
+                if m.rows > max_rows as usize || m.cols > max_cols as usize {
+                    return Err(bad(format!("got {}×{}", m.rows, m.cols)));
+                }
+                if square && m.rows != m.cols {
+                    return Err(bad(format!("got {}×{} (not square)", m.rows, m.cols)));
+                }
+                Ok(FieldValue::Matrix(m))
+            }
         }
     }
 }
@@ -279,7 +503,7 @@ impl<'f> Parsed<'f> {
             .iter()
             .position(|f| f.name == name)
             .unwrap_or_else(|| unreachable!("no field {name} in the table"));
-        T::from_value(self.values[i], &self.fields[i])
+        T::from_value(self.values[i].clone(), &self.fields[i])
     }
 }
 
@@ -356,6 +580,18 @@ impl Setting for bool {
             FieldKind::Choice { options, .. } => options[*self as usize].0.to_string(),
             _ => unreachable!("field {} is not a choice", spec.name),
         }
+    }
+}
+
+impl Setting for Matrix {
+    fn from_value(value: FieldValue, spec: &FieldSpec) -> Self {
+        match value {
+            FieldValue::Matrix(m) => m,
+            other => mismatch(spec, other, "matrix"),
+        }
+    }
+    fn to_text(&self, _: &FieldSpec) -> String {
+        Matrix::to_text(self)
     }
 }
 
@@ -619,5 +855,65 @@ mod tests {
         .unwrap_err();
         let names: Vec<&str> = errs.0.iter().map(|e| e.field()).collect();
         assert_eq!(names, ["learningRate", "bogus", "trajectories"]);
+    }
+
+    const HESSIAN: FieldSpec = FieldSpec {
+        name: "hessian",
+        label: "H",
+        unit: "",
+        help: "",
+        kind: FieldKind::Matrix {
+            max_rows: 3,
+            max_cols: 3,
+            square: true,
+            default: "",
+        },
+    };
+
+    fn matrix(spec: &FieldSpec, text: &str) -> Result<Matrix, ConfigError> {
+        match spec.parse(text)? {
+            FieldValue::Matrix(m) => Ok(m),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn matrix_text_and_json_forms_agree_and_round_trip() {
+        let m = matrix(&HESSIAN, " 2 0.5; 0.5, 1 ").unwrap();
+        assert_eq!(m, Matrix::new(2, 2, vec![2.0, 0.5, 0.5, 1.0]));
+        assert_eq!(matrix(&HESSIAN, "[[2, 0.5], [0.5, 1]]").unwrap(), m);
+        assert_eq!(matrix(&HESSIAN, "2 0.5\n0.5 1\n").unwrap(), m);
+        assert!(m.is_symmetric());
+        assert_eq!(m.to_text(), "2 0.5; 0.5 1");
+        // Shortest round-trip floats: text → matrix → text → matrix is exact.
+        let odd = Matrix::new(1, 3, vec![0.1 + 0.2, -1e-300, 1.0 / 3.0]);
+        assert_eq!(Matrix::parse(&odd.to_text()).unwrap(), odd);
+        assert!(matrix(&HESSIAN, "").unwrap().is_empty());
+        assert!(matrix(&HESSIAN, "[]").unwrap().is_empty());
+        let v = Matrix::parse("[1, 2, 3]").unwrap();
+        assert_eq!((v.rows, v.cols, v.row(0)), (1, 3, &[1.0, 2.0, 3.0][..]));
+    }
+
+    #[test]
+    fn bad_matrices_name_the_field_and_say_why() {
+        for (bad, why) in [
+            ("1 2; 3", "row 2 has 1 entries, row 1 has 2"),
+            ("1 x; 3 4", "\"x\" is not a number"),
+            ("1 inf; 3 4", "not finite"),
+            ("1 2 3; 4 5 6", "not square"),
+            ("1 0 0 0; 0 1 0 0; 0 0 1 0; 0 0 0 1", "got 4×4"),
+            ("[[1, 2], [3]]", "row 2 has 1 entries"),
+            ("[[1, 2], [3, 4]", "unbalanced"),
+            ("[[[1]]]", "two deep"),
+        ] {
+            let e = HESSIAN.parse(bad).unwrap_err();
+            assert_eq!(e.field(), "hessian");
+            let text = e.to_string();
+            assert!(text.contains(why), "{bad}: {text}");
+            assert!(
+                text.starts_with("hessian must be empty or a square matrix of at most 3×3"),
+                "{text}"
+            );
+        }
     }
 }

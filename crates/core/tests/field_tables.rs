@@ -59,6 +59,11 @@ fn every_field_table_and_default_is_unchanged() {
         "/tests/fixtures/field_tables.txt"
     );
     let now = every_table();
+    // A deliberate change (a new field): `NOISELAB_BLESS=1 cargo test --test field_tables`
+    // rewrites the fixture; the diff then shows exactly what the browser will get.
+    if std::env::var_os("NOISELAB_BLESS").is_some() {
+        std::fs::write(path, &now).expect("write fixtures/field_tables.txt");
+    }
     let recorded = std::fs::read_to_string(path).expect("fixtures/field_tables.txt");
     assert_eq!(now, recorded, "a field table or a default changed");
 }

@@ -47,6 +47,32 @@ fn value_for(f: &'static FieldSpec) -> BoxedStrategy<String> {
             1 => junk,
         ]
         .boxed(),
+        // Matrices: random shapes up to one beyond the limit, symmetric or not, near-singular
+        // or not, in the text or the JSON form; and junk.
+        FieldKind::Matrix { max_rows, max_cols, .. } => {
+            let (r, c) = (max_rows as usize + 1, max_cols as usize + 1);
+            let entry = prop_oneof![3 => -10.0..10.0f64, 1 => Just(0.0), 1 => Just(1e-12)];
+            prop_oneof![
+                3 => (1..=r, 1..=c).prop_flat_map(move |(rows, cols)| {
+                    prop::collection::vec(entry.clone(), rows * cols).prop_map(move |d| {
+                        (0..rows)
+                            .map(|i| d[i * cols..(i + 1) * cols].iter().map(|v| format!("{v}")).collect::<Vec<_>>().join(" "))
+                            .collect::<Vec<_>>()
+                            .join("; ")
+                    })
+                }),
+                2 => (1..=r.min(c)).prop_flat_map(|n| {
+                    prop::collection::vec(0.1..5.0f64, n).prop_map(move |diag| {
+                        format!("[{}]", (0..n)
+                            .map(|i| format!("[{}]", (0..n).map(|j| if i == j { format!("{}", diag[i]) } else { "0.1".into() }).collect::<Vec<_>>().join(", ")))
+                            .collect::<Vec<_>>()
+                            .join(", "))
+                    })
+                }),
+                1 => junk,
+            ]
+            .boxed()
+        }
     }
 }
 

@@ -39,20 +39,4 @@ impl BayesRegression {
             "targets": f64s(&d.targets),
         }
     }
-
-    /// Add a point and start over; throws on a non-finite value.
-    #[wasm_bindgen(js_name = addPoint)]
-    pub fn add_point(&mut self, x: f64, t: f64) -> Result<(), JsError> {
-        if !(x.is_finite() && t.is_finite()) {
-            return Err(JsError::new("a data point needs finite x and t"));
-        }
-        self.inner.add_point(x, t);
-        Ok(())
-    }
-
-    /// Remove the added points and start over.
-    #[wasm_bindgen(js_name = resetData)]
-    pub fn reset_data(&mut self) {
-        self.inner.reset_data();
-    }
 }

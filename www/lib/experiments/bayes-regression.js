@@ -16,14 +16,4 @@ export default ({ Run }) => ({
   calls: {
     methods: () => Run.methods(),
   },
-  methods: {
-    addPoint(e, { x, t }) {
-      e.run.addPoint(x, t);
-      return frame(e);
-    },
-    resetData(e) {
-      e.run.resetData();
-      return frame(e);
-    },
-  },
 });

@@ -1,7 +1,7 @@
 //! Settings of the 1-D regression comparison: one field table shared by Rust, the URL hash,
 //! element attributes and the CLI.
 
-use crate::config::{choice_setting, settings};
+use crate::config::{choice_setting, settings, ConfigError, Matrix};
 use serde::Serialize;
 
 /// Which curvature the Laplace approximation uses.
@@ -199,6 +199,53 @@ settings! {
             max: 4_294_967_295,
             default: 1,
         },
+        /// Points added to the seeded data, one `x t` row each (issue 21: the figure's data
+        /// recomputes from the settings alone, in the CLI too).
+        pub added_points: Matrix = Matrix {
+            name: "addedPoints",
+            label: "added points (x t)",
+            unit: "",
+            help: "Data points added to the seeded clusters, one \"x t\" row each, rows separated by \";\" (clicking the plot adds one): x from −4.5 to 4.5, t from −10 to 10, at most 100 points.",
+            max_rows: ADDED_POINTS_MAX as u32,
+            max_cols: 2,
+            square: false,
+            default: "",
+        },
+    }
+    check: added_points_in_range;
+}
+
+/// The most points [`RegressionConfig::added_points`] holds.
+pub const ADDED_POINTS_MAX: usize = 100;
+/// Bounds of an added point: `|x| ≤ 4.5` (the plotted inputs), `|t| ≤ 10`.
+pub const ADDED_POINT_LIMITS: (f64, f64) = (4.5, 10.0);
+
+fn added_points_in_range(c: &RegressionConfig) -> Vec<ConfigError> {
+    let m = &c.added_points;
+    let (xm, tm) = ADDED_POINT_LIMITS;
+    let bad = |reason: String| {
+        vec![ConfigError::BadMatrix {
+            field: "addedPoints".into(),
+            range: format!(
+                "empty or at most {ADDED_POINTS_MAX} rows \"x t\" with |x| ≤ {xm} and |t| ≤ {tm}"
+            ),
+            reason,
+        }]
+    };
+    if m.is_empty() {
+        return vec![];
+    }
+    if m.cols != 2 {
+        return bad(format!("got {} number(s) per row", m.cols));
+    }
+    match (0..m.rows).find(|&i| m.get(i, 0).abs() > xm || m.get(i, 1).abs() > tm) {
+        Some(i) => bad(format!(
+            "row {} is ({}, {})",
+            i + 1,
+            m.get(i, 0),
+            m.get(i, 1)
+        )),
+        None => vec![],
     }
 }
 

@@ -243,7 +243,6 @@ where
 /// The comparison run (see the module docs).
 pub struct RegressionRun {
     config: RegressionConfig,
-    base: RegressionData,
     data: RegressionData,
     model: BayesianMlp,
     grid: Vec<f64>,
@@ -297,14 +296,19 @@ pub struct RegressionRun {
 }
 
 impl RegressionRun {
-    /// Start a run on the seeded two-cluster data.
+    /// Start a run on the seeded two-cluster data and the added points of the settings.
     pub fn new(config: RegressionConfig) -> Self {
-        let base = RegressionData::two_clusters(
+        let mut data = RegressionData::two_clusters(
             config.data_points as usize,
             config.noise_variance,
             config.seed as u64,
         );
-        Self::with_data(config, base)
+        let added = &config.added_points;
+        for i in 0..added.rows {
+            data.inputs.push(added.get(i, 0));
+            data.targets.push(added.get(i, 1));
+        }
+        Self::with_data(config, data)
     }
 
     /// Start a run on given data.
@@ -327,7 +331,6 @@ impl RegressionRun {
                 layers: vec![false, true],
                 scaling: Scaling::Inverted,
             },
-            base: data.clone(),
             data,
             model,
             grid,
@@ -395,32 +398,6 @@ impl RegressionRun {
     /// The band grid `x` ([`GRID_POINTS`] values over [`X_RANGE`]).
     pub fn grid(&self) -> &[f64] {
         &self.grid
-    }
-
-    /// Add a data point and start over (same seed).
-    pub fn add_point(&mut self, x: f64, t: f64) {
-        self.data.inputs.push(x);
-        self.data.targets.push(t);
-        self.restart();
-    }
-
-    /// Back to the seeded data (added points removed), and start over.
-    pub fn reset_data(&mut self) {
-        self.data = self.base.clone();
-        self.restart();
-    }
-
-    fn restart(&mut self) {
-        let fresh = Self::with_data(self.config.clone(), self.data.clone());
-        let base = std::mem::replace(
-            &mut self.base,
-            RegressionData {
-                inputs: vec![],
-                targets: vec![],
-            },
-        );
-        *self = fresh;
-        self.base = base;
     }
 
     /// `[method][mean, std][grid]`, flat: `(5·2·G)` values; the std is the predictive std of a
@@ -1142,7 +1119,7 @@ impl Experiment for RegressionRun {
         if self.record.steps_done() == 0 && self.stage == Stage::Map && self.stage_step == 0 {
             return;
         }
-        self.restart();
+        *self = Self::with_data(self.config.clone(), self.data.clone());
     }
 }
 

@@ -482,15 +482,35 @@ fn config_errors_name_the_field() {
 }
 
 #[test]
-fn an_added_point_restarts_on_the_new_data_and_reset_data_removes_it() {
-    let mut run = RegressionRun::new(quick(false));
-    run.run(50);
-    run.add_point(0.0, 1.0);
-    assert_eq!(run.steps_done(), 0);
-    assert_eq!(run.data().len(), 17);
-    run.run(10);
-    run.reset();
-    assert_eq!(run.data().len(), 17);
-    run.reset_data();
-    assert_eq!(run.data().len(), 16);
+fn added_points_join_the_seeded_data_and_are_checked() {
+    let base = quick(false);
+    let n = RegressionRun::new(base.clone()).data().len();
+    let settings = |points: &str| {
+        let mut s: Vec<(&str, String)> = base.to_settings();
+        s.retain(|(k, _)| *k != "addedPoints");
+        s.push(("addedPoints", points.to_string()));
+        RegressionConfig::from_settings(s.iter().map(|(k, v)| (*k, v.as_str())))
+    };
+    let run = RegressionRun::new(settings("0 1; -0.25 -0.75").unwrap());
+    let d = run.data();
+    assert_eq!(d.len(), n + 2);
+    assert_eq!((d.inputs[n], d.targets[n]), (0.0, 1.0));
+    assert_eq!((d.inputs[n + 1], d.targets[n + 1]), (-0.25, -0.75));
+    // The seeded points are unchanged by the added ones.
+    assert_eq!(
+        d.inputs[..n],
+        RegressionRun::new(base.clone()).data().inputs[..]
+    );
+    for (bad, why) in [
+        ("5 0", "row 1 is (5, 0)"),
+        ("0 1 2", "got 1×3"),
+        ("0; 1", "1 number(s) per row"),
+        ("0 11", "row 1"),
+    ] {
+        let e = settings(bad).unwrap_err().to_string();
+        assert!(
+            e.starts_with("addedPoints must be") && e.contains(why),
+            "{bad}: {e}"
+        );
+    }
 }
