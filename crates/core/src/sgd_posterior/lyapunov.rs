@@ -81,12 +81,17 @@ pub fn stein_sums(m: &DMatrix<f64>, rhs: &[DMatrix<f64>]) -> Option<Vec<DMatrix<
 /// Closed form: the summand is even in k, and `Σ_{k≥0}G_k(i,i)G_k(j,j) = X_ij`,
 /// `Σ_{k≥0}G_k(j,i)G_k(i,j) = X_ji` with `X = Σ_k M^k(Σe_ie_jᵀΣ)(M^k)ᵀ` (a Stein equation,
 /// [`stein_sums`]); so `τ_ij = 2(X_ij + X_ji) − (Σ_iiΣ_jj + Σ_ij²)`.
-/// Returns `(τ, τ_tr)` with `τ_tr` the same for `tr(wwᵀ)`: `Var(tr of the average) ≈ τ_tr/T`,
-/// `τ_tr = 2Σ_{k∈Z}‖G_k‖_F² = 2[2 tr Y − ‖Σ‖_F²]`, `Y = Σ_k M^kΣ²(M^k)ᵀ`.
+/// Returns `(τ, τ_tr)` with `τ_tr` the same for `Σ_{a∈S} w_a²` over the coordinates S = `coords`
+/// (all of them: `tr wwᵀ`): `Var ≈ τ_tr/T`, `τ_tr = 2Σ_{k∈Z}Σ_{a,c∈S}G_k(c,a)² =
+/// 2[2 Σ_{a∈S}Y_aa − Σ_{a,c∈S}Σ_ac²]`, `Y = Σ_k M^kΣE_SΣ(M^k)ᵀ`, `E_S` the 0/1 diagonal of S.
 /// With M independent chains divide by M as well. Exact (as T → ∞) for Gaussian noise; for a
 /// random coefficient matrix (real mini-batches) `G_k = M̄^kΣ` still holds with `M̄ = E[M_b]`,
 /// but the fourth moments are not Gaussian, so τ is an approximation there.
-pub fn second_moment_tau(m: &DMatrix<f64>, sigma: &DMatrix<f64>) -> Option<(DMatrix<f64>, f64)> {
+pub fn second_moment_tau(
+    m: &DMatrix<f64>,
+    sigma: &DMatrix<f64>,
+    coords: &[usize],
+) -> Option<(DMatrix<f64>, f64)> {
     let d = m.nrows();
     let mut rhs: Vec<DMatrix<f64>> = Vec::with_capacity(d * (d + 1) / 2 + 1);
     for i in 0..d {
@@ -94,7 +99,14 @@ pub fn second_moment_tau(m: &DMatrix<f64>, sigma: &DMatrix<f64>) -> Option<(DMat
             rhs.push(sigma.column(i) * sigma.row(j));
         }
     }
-    rhs.push(sigma * sigma);
+    let select = DMatrix::from_fn(d, d, |i, j| {
+        if i == j && coords.contains(&i) {
+            1.0
+        } else {
+            0.0
+        }
+    });
+    rhs.push(sigma * select * sigma);
     let x = stein_sums(m, &rhs)?;
     let mut tau = DMatrix::<f64>::zeros(d, d);
     let mut n = 0;
@@ -107,7 +119,13 @@ pub fn second_moment_tau(m: &DMatrix<f64>, sigma: &DMatrix<f64>) -> Option<(DMat
             n += 1;
         }
     }
-    let tau_tr = 2.0 * (2.0 * x[n].trace() - sigma.norm_squared());
+    let mut tau_tr = 0.0;
+    for &a in coords {
+        tau_tr += 4.0 * x[n][(a, a)];
+        for &c in coords {
+            tau_tr -= 2.0 * sigma[(a, c)] * sigma[(a, c)];
+        }
+    }
     (tau.iter().all(|v| v.is_finite()) && tau_tr.is_finite()).then_some((tau, tau_tr))
 }
 
@@ -308,7 +326,8 @@ mod tests {
                 let m = DMatrix::identity(d, d) - &ph * rate;
                 let sigma =
                     discrete_lyapunov(&m, &(&p * &c * p.transpose() * (rate * rate))).unwrap();
-                let (tau, tau_tr) = second_moment_tau(&m, &sigma).unwrap();
+                let all: Vec<usize> = (0..d).collect();
+                let (tau, tau_tr) = second_moment_tau(&m, &sigma, &all).unwrap();
                 let rho = ev
                     .iter()
                     .map(|l| (1.0 - rate * l).abs())

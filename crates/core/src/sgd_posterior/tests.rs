@@ -623,6 +623,103 @@ fn closed_form_error_bars_match_replicate_runs() {
     }
 }
 
+/// Part 4, SGD as an OU process in d = 5 (generated spectra, non-commuting H, C): the chains run
+/// in 5 dimensions, and the projection onto coordinates (2, 4) — the cloud's time average — is
+/// the 2×2 sub-block of the exact discrete Σ_d within 4 group SE (the continuous Σ, rejected
+/// by more than 8 SE at α = 0.8: power). The full d×d theory is consistent with its blocks.
+#[test]
+fn d_dimensional_chains_match_the_projected_discrete_solution() {
+    let (run, est, se) = ou_empirical(ou_config(&[
+        ("problem", "spectrum"),
+        ("dimension", "5"),
+        ("projectI", "2"),
+        ("projectJ", "4"),
+        ("conditionNumber", "5"),
+        ("learningRate", "0.8"),
+        ("chains", "400"),
+        ("steps", "3000"),
+    ]));
+    let t = run.theory();
+    assert_eq!(t.full.dimension, 5);
+    assert_eq!(t.full.projection, [2, 4]);
+    let full = t.full.discrete.as_ref().unwrap();
+    let disc = t.discrete.unwrap();
+    assert_eq!(disc, [full[1][1], full[1][3], full[3][1], full[3][3]]);
+    assert_eq!(
+        t.hessian,
+        [t.full.hessian[1][1], 0.0, 0.0, t.full.hessian[3][3]]
+    );
+    let z_disc = z_max(est, se, entries(disc));
+    let z_cont = z_max(est, se, entries(t.continuous.unwrap()));
+    eprintln!("d = 5, (2, 4): est {est:?} ± {se:?}; discrete {disc:?} (z {z_disc:.2}); continuous z {z_cont:.2}");
+    assert!(z_disc < 4.0, "discrete: z = {z_disc}");
+    assert!(z_cont > 8.0, "continuous should be rejected: z = {z_cont}");
+    assert_eq!(run.positions_full().len(), 400 * 5);
+    // α* = 2BD/(N tr C) with D = 5 and KL at α* is the least of the three.
+    let c_trace: f64 = (0..5).map(|k| t.full.noise_covariance[k][k]).sum();
+    assert!((t.optimal_rate - 2.0 * 4.0 * 5.0 / (100.0 * c_trace)).abs() < 1e-15);
+    assert_eq!(t.full.optimal_rate_kl, t.optimal_rate_kl[1]);
+    assert!(
+        t.optimal_rate_kl[1] < t.optimal_rate_kl[0] && t.optimal_rate_kl[1] < t.optimal_rate_kl[2]
+    );
+}
+
+/// The typed-matrix problem with the custom defaults as 2×2 matrices has the custom problem's
+/// theory exactly; preconditioned variants in d = 4 (`precondBayes`: continuous Σ = H⁻¹/N).
+#[test]
+fn matrix_problem_equals_custom_in_2d_and_preconditions_in_4d() {
+    let custom = ou_theory_for(&[("problem", "custom"), ("learningRate", "0.3")]);
+    let typed = ou_theory_for(&[
+        ("problem", "matrix"),
+        ("hessian", "1 0.4; 0.4 0.4"),
+        ("gradientCovariance", "0.3 -0.2; -0.2 1"),
+        ("learningRate", "0.3"),
+    ]);
+    assert_eq!(custom.continuous, typed.continuous);
+    assert_eq!(custom.discrete, typed.discrete);
+    assert_eq!(custom.second_moment_tau, typed.second_moment_tau);
+    let t = ou_theory_for(&[
+        ("problem", "spectrum"),
+        ("dimension", "4"),
+        ("method", "precondBayes"),
+    ]);
+    let (cont, post) = (t.full.continuous.unwrap(), t.full.posterior);
+    for (a, b) in cont.iter().flatten().zip(post.iter().flatten()) {
+        assert!((a - b).abs() < 1e-12 * (1.0 + b.abs()), "{a} vs {b}");
+    }
+}
+
+#[test]
+fn d_dimensional_config_errors_name_the_field() {
+    let e = SgdOuConfig::from_settings([("dimension", "5")]).unwrap_err();
+    assert_eq!(e.0[0].field(), "dimension");
+    let e = SgdOuConfig::from_settings([
+        ("problem", "spectrum"),
+        ("dimension", "3"),
+        ("projectJ", "4"),
+    ])
+    .unwrap_err();
+    assert_eq!(e.0[0].field(), "projectJ");
+    let e = SgdOuConfig::from_settings([("projectI", "2"), ("projectJ", "2")]).unwrap_err();
+    assert_eq!(e.0[0].field(), "projectJ");
+    let e = SgdOuConfig::from_settings([
+        ("problem", "matrix"),
+        ("hessian", "1 2; 2 1"),
+        ("gradientCovariance", "1 0; 0 1"),
+    ])
+    .unwrap_err();
+    assert_eq!(e.0[0].field(), "hessian");
+    let e = SgdOuConfig::from_settings([
+        ("problem", "matrix"),
+        ("hessian", "1 0 0; 0 1 0; 0 0 1"),
+        ("gradientCovariance", "1 0; 0 1"),
+    ])
+    .unwrap_err();
+    assert_eq!(e.0[0].field(), "gradientCovariance");
+    let e = SgdOuConfig::from_settings([("problem", "matrix")]).unwrap_err();
+    assert_eq!(e.0[0].field(), "hessian");
+}
+
 /// Print the closed-form error bars at the defaults (data and custom) next to the run's group SEs.
 #[test]
 #[ignore]
