@@ -13,7 +13,20 @@
 //!   `averageCovarianceSeTheory` (closed form `√(τ_ij/(T·M))`, T averaged steps, M chains);
 //!   `traceRatio`, `traceRatioSe` (empirical) and `traceRatioSeTheory` (closed form).
 //!
-//! The one-line summary prints both SEs of the trace ratio: `± <empirical> (closed form <se>)`.
+//! - d dimensions (`--set problem=spectrum --set dimension=5`, or `problem=matrix` with
+//!   `hessian` and `gradientCovariance`): every 2×2 matrix above is the sub-block at the plotted
+//!   coordinates `projectI`, `projectJ` (the covariance of the projection; `positions` are the
+//!   projected chains, `positionsFull` the d-dimensional ones, M rows of d), and
+//!   `theory.full` holds the d-dimensional theory: `dimension`, `projection` (1-based),
+//!   `hessian`, `noiseCovariance`, `preconditioner`, `posterior` (H⁻¹/N), `continuous` (Σ of
+//!   ΣH + HΣ = (α/B)C, preconditioned form for P ≠ I), `discrete` (Σ_d), their
+//!   `continuousTraceRatio`, `discreteTraceRatio`, `continuousKl`, `discreteKl` (nats, against
+//!   the posterior), `optimalRate` (Mandt et al.'s α* = 2BD/(N tr C)), `optimalRateKl` (SGD's
+//!   continuous-time KL at α*), `hessianEigenvalues`, `noiseEigenvalues`, `secondMomentTau`.
+//!   d×d matrices are rows: `[[a11, a12, …], …]`.
+//!
+//! The one-line summary prints both SEs of the trace ratio: `± <empirical> (closed form <se>)`,
+//! and in d > 2 dimensions α* and the KL at α*.
 
 use crate::output::{self, Settings};
 use noiselab_core::experiment::Experiment;
@@ -46,9 +59,16 @@ pub fn run(settings: &Settings, out: &Path) -> Result<(), String> {
             "rateSweep": run.rate_sweep(60),
             "positionsLayout": "x0, y0, x1, y1, … of the M chains at the end, measured from the minimizer",
             "positions": run.positions(),
+            "positionsFull": run.positions_full(),
         })
     })?;
     let (snap, t) = (run.snapshot(), run.theory());
+    if t.full.dimension > 2 {
+        println!(
+            "sgd-ou: d = {}, plotted coordinates {:?}; α* = 2BD/(N tr C) = {:.6}, SGD's continuous-time KL at α* = {:.6} nats; full KL(N(0, Σ_d)‖posterior) = {:.6} nats",
+            t.full.dimension, t.full.projection, t.full.optimal_rate, t.full.optimal_rate_kl, t.full.discrete_kl
+        );
+    }
     println!(
         "sgd-ou ({}): {} steps ({}){}; empirical Σ {} (tr ratio {:.4} ± {:.4}, closed form ± {:.4}); discrete {}; continuous {}; posterior {} -> {}",
         run.config().method.name(),
