@@ -22,6 +22,7 @@ table.cov { border-collapse: collapse; font-variant-numeric: tabular-nums; font-
 table.cov th, table.cov td { padding: 3px 8px; text-align: right; border-bottom: 1px solid var(--border); }
 table.cov th:first-child, table.cov td:first-child { text-align: left; }
 .tablewrap { overflow-x: auto; }
+table.cov .nw { white-space: nowrap; }
 .mats { font-size: 12px; color: var(--muted); font-variant-numeric: tabular-nums; }
 `;
 
@@ -272,7 +273,7 @@ class NoiselabSgdPosterior extends RunWidget {
   /** The plotted coordinate k (0 or 1) as an axis label: w_i, and in d > 2 "(projection of d)". */
   axisLabel(k) {
     const f = this.theory.full, i = f.projection[k];
-    return f.dimension > 2 ? `w${SUB[i] ?? i} (coordinate ${i} of d = ${f.dimension}; H’s ${i}th eigendirection${this.valid.problem === 'spectrum' ? '' : ' if H is diagonal'})` : `w${SUB[i] ?? i}`;
+    return f.dimension > 2 ? `w${SUB[i] ?? i} (coordinate ${i} of d = ${f.dimension})` : `w${SUB[i] ?? i}`;
   }
 
   sweepPanel(chain) {
@@ -327,9 +328,10 @@ class NoiselabSgdPosterior extends RunWidget {
     const se = s.averageCovarianceSe, seTh = s.averageCovarianceSeTheory ?? [], approx = t.errorBarsExact ? '' : '≈';
     // The iterates' row: ± the empirical SE (20 groups of chains), and under it the closed-form
     // SE √(τ_ij/(T·M)) of SCIENCE.md §8 (≈: approximate with real mini-batches).
-    const cell = (v, k) => `<td>${num(v)}${Number.isFinite(se[k]) ? ` ± ${num(se[k], 4)}` : ''}${Number.isFinite(seTh[k]) ? `<br><small class="se-theory">closed form ${approx}± ${num(seTh[k], 4)}</small>` : ''}</td>`;
+    const e2 = (x) => (Math.abs(x) >= 0.01 ? x.toFixed(3) : x.toExponential(1));
+    const cell = (v, k) => `<td>${num(v)}${Number.isFinite(se[k]) ? `<span class="nw"> ± ${e2(se[k])}</span>` : ''}${Number.isFinite(seTh[k]) ? `<br><small class="se-theory nw">closed form ${approx}± ${e2(seTh[k])}</small>` : ''}</td>`;
     this.setLive(this.$('table.cov tbody'), rows.map(([name, m]) => `<tr><td>${name}</td>${m ? m.map((v) => `<td>${num(v)}</td>`).join('') : '<td colspan="4">none: beyond the stability limit</td>'}<td>${num(trace(m) / post, 3)}</td></tr>`).join('')
-      + `<tr><td>iterates (time average ± 1 SE; under it the closed-form SE)</td>${s.averageCovariance.map(cell).join('')}<td>${num(s.traceRatio, 3)}${Number.isFinite(s.traceRatioSeTheory) ? `<br><small>± ${num(s.traceRatioSe, 3)}, closed form ${approx}± ${num(s.traceRatioSeTheory, 3)}</small>` : ''}</td></tr>`, 'html');
+      + `<tr><td>iterates (time average ± 1 SE)</td>${s.averageCovariance.map(cell).join('')}<td>${num(s.traceRatio, 3)}${Number.isFinite(s.traceRatioSeTheory) ? `<br><small>± ${num(s.traceRatioSe, 3)}, closed form ${approx}± ${num(s.traceRatioSeTheory, 3)}</small>` : ''}</td></tr>`, 'html');
     const p = this.problem, f = t.full;
     const vec = (v) => `(${v.map((x) => num(x, 3)).join(', ')})`;
     if (f.dimension > 2) {
@@ -347,7 +349,7 @@ class NoiselabSgdPosterior extends RunWidget {
       <span>α* = 2dB/(N tr C) = <b class="r-alpha-star">${num(t.optimalRate, 4)}</b>; SGD’s continuous-time KL at α*/2, α*, 2α* (Mandt et al.’s Theorem 1): <b class="r-kl-optimal">${t.optimalRateKl.map((k) => num(k, 3)).join(', ')}</b> nats</span>
       ${f.dimension > 2 ? `<span>in all d = <b class="r-dimension">${f.dimension}</b> dimensions: tr Σ_d / tr(H⁻¹/N) = <b class="r-ratio-full">${num(f.discreteTraceRatio, 3)}</b>, KL(N(0, Σ_d)‖posterior) = <b class="r-kl-full">${num(f.discreteKl, 3)}</b> nats; at α* = 2BD/(N tr C) = ${num(f.optimalRate, 4)} SGD’s continuous-time KL is <b class="r-kl-optimal-full">${num(f.optimalRateKl, 3)}</b> nats (plotted: coordinates ${f.projection.join(' and ')})</span>` : ''}
       <span>averaged steps <b class="r-averaged">${s.averagedSteps}</b> (burn-in ${s.burnIn})</span>
-      <span>closed-form SE of the trace ratio √(τ/TM) = <b class="r-ratio-se-theory">${num(s.traceRatioSeTheory, 3)}</b> (empirical, 20 groups: ${num(s.traceRatioSe, 3)}); autocorrelation time of w₁² <b class="r-tau">${num(t.autocorrelationTime?.[0], 1)}</b> steps${t.errorBarsExact ? '' : ' (approximate: real mini-batches are not Gaussian noise)'}</span>`);
+      <span>closed-form SE of the trace ratio √(τ/TM) = <b class="r-ratio-se-theory">${num(s.traceRatioSeTheory, 3)}</b> (empirical, 20 groups: ${num(s.traceRatioSe, 3)}); autocorrelation time of w${SUB[f.projection[0]] ?? f.projection[0]}² <b class="r-tau">${num(t.autocorrelationTime?.[0], 1)}</b> steps${t.errorBarsExact ? '' : ' (approximate: real mini-batches are not Gaussian noise)'}</span>`);
     this.setVerdict(this.verdict());
   }
 
@@ -357,6 +359,12 @@ class NoiselabSgdPosterior extends RunWidget {
    * numbers agree. Before any averaged step it uses the exact discrete-time prediction.
    */
   verdict() {
+    const f = this.theory.full, says = this.verdictOfPlot();
+    return f.dimension > 2 ? `${says} (Plotted: coordinates ${f.projection.join(' and ')} of d = ${f.dimension}; in all ${f.dimension} dimensions KL(N(0, Σ_d)‖posterior) = ${num(f.discreteKl, 3)} nats, and at α* SGD’s continuous-time KL is ${num(f.optimalRateKl, 3)} nats.)` : says;
+  }
+
+  /** The verdict on the plotted coordinates (all of them in 2-D). */
+  verdictOfPlot() {
     const t = this.theory, s = this.snapshot, v = this.valid;
     const chain = chainOf(v);
     const name = CHAINS[chain].name;
