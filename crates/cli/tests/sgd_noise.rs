@@ -126,7 +126,7 @@ fn run_sgd_ou_in_five_dimensions() {
         "run",
         "sgd-posterior",
         "--set",
-        "dimension=5",
+        "dimension=9",
         "--out",
         json.to_str().unwrap(),
     ]);

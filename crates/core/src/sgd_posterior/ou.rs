@@ -926,6 +926,15 @@ impl SgdOu {
         self.step_k
     }
 
+    /// Test helper: restart with chain i on stream `offset + i + 1` (same problem, new noise).
+    #[cfg(test)]
+    pub(crate) fn reseed_chains(&mut self, offset: u64) {
+        self.reset();
+        self.rngs = (0..self.w.len() as u64)
+            .map(|i| SeededRng::new(self.config.seed as u64, offset + i + 1))
+            .collect();
+    }
+
     /// The d-dimensional positions, M rows of d (2-D problems: the 2-D positions).
     pub fn positions_full(&self) -> Vec<f64> {
         self.nd

@@ -294,7 +294,7 @@ settings! {
             name: "dimension",
             label: "dimension d",
             unit: "",
-            help: "Spectrum only: the number of parameters d (data and custom are 2-D; matrix takes the size of the typed matrices).",
+            help: "Spectrum only: the number of parameters d (ignored otherwise: data and custom are 2-D; matrix takes the size of the typed matrices).",
             min: 2,
             max: 8,
             default: 2,
@@ -348,7 +348,7 @@ settings! {
             name: "projectI",
             label: "plotted coordinate i",
             unit: "",
-            help: "The figure shows the projection onto coordinates (i, j): the cloud's w_i, w_j and the 2×2 sub-blocks of every Σ.",
+            help: "Spectrum and matrix only: the figure shows the projection onto coordinates (i, j), the cloud's w_i, w_j and the 2×2 sub-blocks of every Σ.",
             min: 1,
             max: 8,
             default: 1,
@@ -408,9 +408,11 @@ fn spd_error(name: &'static str, diag: (&str, &str), off: f64) -> ConfigError {
 }
 
 /// Besides each field's range, H and C must be positive definite (`h12² < h11·h22`,
-/// `c12² < c11·c22`; the error names h12 or c12), on data `B ≤ N`; `dimension` is 2 unless
-/// problem = spectrum; with problem = matrix, `hessian` and `gradientCovariance` are symmetric
-/// positive definite of the same size; `projectI ≠ projectJ`, both ≤ d.
+/// `c12² < c11·c22`; the error names h12 or c12), on data `B ≤ N`; with problem = matrix,
+/// `hessian` and `gradientCovariance` are symmetric positive definite of the same size; with
+/// d×d problems (spectrum, matrix) `projectI ≠ projectJ`, both ≤ d. Like the data-only
+/// settings, `dimension` and the projection are ignored where they do not apply (data and
+/// custom are 2-D and plot both coordinates).
 fn cross_field_rules(config: &SgdOuConfig) -> Vec<ConfigError> {
     let mut errors = Vec::new();
     let [h11, h12, h22] = config.hessian();
@@ -420,13 +422,6 @@ fn cross_field_rules(config: &SgdOuConfig) -> Vec<ConfigError> {
     let [c11, c12, c22] = config.noise_covariance();
     if c12 * c12 >= c11 * c22 {
         errors.push(spd_error("c12", ("c11", "c22"), c12));
-    }
-    if config.problem != Problem::Spectrum && config.dimension != 2 {
-        errors.push(ConfigError::OutOfRange {
-            field: "dimension".into(),
-            range: "2 unless problem = spectrum (data and custom are 2-D; matrix takes the matrices' size)".into(),
-            got: format!("{}", config.dimension),
-        });
     }
     if config.problem == Problem::Matrix {
         let bad = |field: &str, reason: String| ConfigError::BadMatrix {
@@ -451,11 +446,12 @@ fn cross_field_rules(config: &SgdOuConfig) -> Vec<ConfigError> {
         }
     }
     let d = config.dim();
+    let general = matches!(config.problem, Problem::Spectrum | Problem::Matrix);
     for (name, v) in [
         ("projectI", config.project_i),
         ("projectJ", config.project_j),
     ] {
-        if v as usize > d {
+        if general && v as usize > d {
             errors.push(ConfigError::OutOfRange {
                 field: name.into(),
                 range: format!("from 1 to d = {d}"),
@@ -463,7 +459,7 @@ fn cross_field_rules(config: &SgdOuConfig) -> Vec<ConfigError> {
             });
         }
     }
-    if config.project_i == config.project_j {
+    if general && config.project_i == config.project_j {
         errors.push(ConfigError::OutOfRange {
             field: "projectJ".into(),
             range: format!("a coordinate other than projectI = {}", config.project_i),
@@ -500,9 +496,14 @@ impl SgdOuConfig {
         }
     }
 
-    /// The plotted coordinates, 0-based.
+    /// The plotted coordinates, 0-based (`[0, 1]` for the 2-D problems data and custom).
     pub fn projection(&self) -> [usize; 2] {
-        [self.project_i as usize - 1, self.project_j as usize - 1]
+        match self.problem {
+            Problem::Data | Problem::Custom => [0, 1],
+            Problem::Spectrum | Problem::Matrix => {
+                [self.project_i as usize - 1, self.project_j as usize - 1]
+            }
+        }
     }
 
     /// `[h11, h12, h22]`.
