@@ -299,3 +299,63 @@ test('each preset’s numbers support the claim its note states', async ({ page 
   }
   con.check();
 });
+
+test('closed-form error bars √(τ/TM) beside the empirical ones (SCIENCE.md §8)', async ({ page }) => {
+  const con = watchConsole(page);
+  await page.goto(EXAMPLE);
+  const el = await ready(page, '#full');
+  await el.evaluate((e) => e.runToEnd());
+  // Custom H, C with Gaussian noise: the closed form is exact; the empirical SE from 20 groups
+  // has a relative SE of about 16%, so the two agree within a factor 1.6.
+  const [se, seTh, tau] = [await number(el, '.r-ratio-se'), await number(el, '.r-ratio-se-theory'), await number(el, '.r-tau')];
+  expect(seTh).toBeGreaterThan(0);
+  expect(se / seTh).toBeGreaterThan(1 / 1.6);
+  expect(se / seTh).toBeLessThan(1.6);
+  expect(tau).toBeGreaterThan(1);
+  const snap = await el.evaluate((e) => e.snapshot);
+  expect(snap.averageCovarianceSeTheory).toHaveLength(4);
+  await expect(el.locator('table.cov small.se-theory')).toHaveCount(4);
+  // The sweep panel draws the closed-form ± 2 SE bar (grey) beside the empirical one (black).
+  const sweep = (await el.evaluate((e) => e.scene())).panels[1];
+  const bar = sweep.marks.find((m) => m.type === 'line' && m.colour === '#777');
+  expect(bar.y[1] - bar.y[0]).toBeCloseTo(4 * snap.traceRatioSeTheory, 6);
+  expect(sweep.marks.some((m) => m.type === 'key' && /closed form/.test(m.label))).toBe(true);
+  con.check();
+});
+
+test('d = 5 (generated spectra): the figure shows the projection onto two chosen coordinates and α*', async ({ page }) => {
+  const con = watchConsole(page);
+  await page.goto(EXAMPLE);
+  const el = await ready(page, '#full');
+  await el.evaluate((e) => e.setSettings({ problem: 'spectrum', dimension: 5, projectI: 2, projectJ: 4, learningRate: 0.3 }));
+  await expect.poll(() => readout(el, '.r-dimension')).toBe('5');
+  const t = await el.evaluate((e) => e.theory);
+  expect(t.full.dimension).toBe(5);
+  expect(t.full.projection).toEqual([2, 4]);
+  // Every plotted Σ is the 2×2 sub-block of the d×d one at (2, 4).
+  const d = t.full.discrete;
+  expect(t.discrete).toEqual([d[1][1], d[1][3], d[3][1], d[3][3]]);
+  // α* = 2BD/(N tr C) with D = 5, in the readout.
+  const trC = t.full.noiseCovariance.reduce((a, row, k) => a + row[k], 0);
+  expect(t.full.optimalRate).toBeCloseTo(2 * 4 * 5 / (100 * trC), 12);
+  expect(await number(el, '.r-alpha-star')).toBeCloseTo(t.full.optimalRate, 4);
+  expect(await number(el, '.r-kl-optimal-full')).toBeGreaterThan(0);
+  // The cloud: 400 chains projected; the axes name the coordinates; the controls for H₁₁ … are off.
+  await el.evaluate((e) => e.runToEnd());
+  const cloud = (await sceneOf(el)).panels[0];
+  expect(cloud.x.label).toContain('w₂');
+  expect(cloud.y.label).toContain('w₄');
+  expect(cloud.marks.find((m) => m.type === 'dots').n).toBe(400);
+  expect(cloud.marks.find((m) => m.label === 'exact discrete-time Σ_d, SGD').n).toBeGreaterThan(20);
+  await expect(control(el, 'h11').box).toBeDisabled();
+  await expect(control(el, 'dimension').box).toBeEnabled();
+  // The iterates' projected covariance is the discrete sub-block within 4 SE (trace ratio).
+  const [ratio, se, disc] = [await number(el, '.r-ratio'), await number(el, '.r-ratio-se'), await number(el, '.r-ratio-discrete')];
+  expect(Math.abs(ratio - disc)).toBeLessThan(4 * se + 0.002);
+  // A bad projection names the field.
+  const pj = control(el, 'projectJ');
+  await pj.box.fill('7');
+  await pj.box.press('Enter');
+  await expect(pj.error).toContainText('projectJ');
+  con.check();
+});

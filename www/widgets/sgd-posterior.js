@@ -22,6 +22,7 @@ table.cov { border-collapse: collapse; font-variant-numeric: tabular-nums; font-
 table.cov th, table.cov td { padding: 3px 8px; text-align: right; border-bottom: 1px solid var(--border); }
 table.cov th:first-child, table.cov td:first-child { text-align: left; }
 .tablewrap { overflow-x: auto; }
+table.cov .nw { white-space: nowrap; }
 .mats { font-size: 12px; color: var(--muted); font-variant-numeric: tabular-nums; }
 `;
 
@@ -56,6 +57,12 @@ const SWEEP = [
 ];
 const H_AND_C = ['h11', 'h12', 'h22', 'c11', 'c12', 'c22'];
 const DATA_ONLY = ['featureCorrelation', 'misspecification', 'noiseVariance'];
+// Part 4 (SGD as an OU process in d dimensions): the generated problem's settings, the typed
+// d×d matrices, and the two plotted coordinates.
+const SPECTRUM_ONLY = ['dimension', 'conditionNumber', 'noiseConditionNumber'];
+const MATRIX_ONLY = ['hessian', 'gradientCovariance'];
+const PROJECTION = ['projectI', 'projectJ'];
+const SUB = ['₀', '₁', '₂', '₃', '₄', '₅', '₆', '₇', '₈', '₉'];
 const SYMBOL = { h11: 'H₁₁', h12: 'H₁₂', h22: 'H₂₂', c11: 'C₁₁', c12: 'C₁₂', c22: 'C₂₂' };
 const ENTRY = { h11: ['hessian', 0], h12: ['hessian', 1], h22: ['hessian', 3], c11: ['noiseCovariance', 0], c12: ['noiseCovariance', 1], c22: ['noiseCovariance', 3] };
 // The iterates' covariance "is the posterior" when its trace is within 10% (beyond 2 SE) and its
@@ -176,12 +183,15 @@ class NoiselabSgdPosterior extends RunWidget {
    */
   updateControlStates() {
     const v = this.valid, t = this.theory;
-    const data = v.problem === 'data';
+    const data = v.problem === 'data', custom = v.problem === 'custom', twoD = data || custom;
     for (const name of H_AND_C) {
       const [key, i] = ENTRY[name];
-      this.setControlDisabled(name, data ? `not used: H and C come from the data; in use ${SYMBOL[name]} = ${num(t[key][i])}` : null);
+      this.setControlDisabled(name, data ? `not used: H and C come from the data; in use ${SYMBOL[name]} = ${num(t[key][i])}` : custom ? null : `not used: problem = ${v.problem} (H and C are d×d)`);
     }
-    for (const name of DATA_ONLY) this.setControlDisabled(name, data ? null : 'data only: H and C are typed in below');
+    for (const name of DATA_ONLY) this.setControlDisabled(name, data ? null : custom ? 'data only: H and C are typed in below' : `data only: problem = ${v.problem}`);
+    for (const name of SPECTRUM_ONLY) this.setControlDisabled(name, v.problem === 'spectrum' ? null : 'spectrum only (generated H and C in d dimensions)');
+    for (const name of MATRIX_ONLY) this.setControlDisabled(name, v.problem === 'matrix' ? null : 'matrix only (H and C typed as d×d matrices)');
+    for (const name of PROJECTION) this.setControlDisabled(name, twoD ? 'd = 2 here: the figure shows both coordinates' : null);
     this.setControlDisabled('convention', v.method === 'sgld' ? null : 'SGLD only (no noise is injected)');
     this.setControlDisabled('learningRate', v.method === 'precondBayes' ? 'not used: P = (2B/αN)C⁻¹ cancels α, every step is (2B/N)C⁻¹ times the gradient' : null);
   }
@@ -236,8 +246,8 @@ class NoiselabSgdPosterior extends RunWidget {
     return {
       id: 'cloud', title: CLOUD_TITLE,
       margin: { left: 56, right: 12 + w - side, top: 12 + (h - side) / 2, bottom: 44 + (h - side) / 2 },
-      x: { label: data ? 'w₁ − w₁* (from the least-squares fit)' : 'w₁', domain: [-E, E] },
-      y: { label: data ? 'w₂ − w₂*' : 'w₂', domain: [-E, E] },
+      x: { label: data ? 'w₁ − w₁* (from the least-squares fit)' : this.axisLabel(0), domain: [-E, E] },
+      y: { label: data ? 'w₂ − w₂*' : this.axisLabel(1), domain: [-E, E] },
       marks: [
         // Posterior density: 3, 2 and 1 sd ellipses, shaded (the 2-sd ellipse scaled), filled as
         // closed lines (fill down to the first point's y: the path is the polygon itself).
@@ -260,18 +270,24 @@ class NoiselabSgdPosterior extends RunWidget {
     };
   }
 
+  /** The plotted coordinate k (0 or 1) as an axis label: w_i, and in d > 2 "(projection of d)". */
+  axisLabel(k) {
+    const f = this.theory.full, i = f.projection[k];
+    return f.dimension > 2 ? `w${SUB[i] ?? i} (coordinate ${i} of d = ${f.dimension})` : `w${SUB[i] ?? i}`;
+  }
+
   sweepPanel(chain) {
     const s = this.sweep, rates = s.learningRate, a = this.valid.learningRate;
     let lo = Infinity, hi = -Infinity;
     for (const [key] of SWEEP) for (const v of s[key]) if (Number.isFinite(v) && v > 0) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
     lo = Math.max(lo, 1e-3) / 1.3; hi = Math.min(Math.max(hi, 2), 1e3) * 1.3;
-    const t = this.snapshot.traceRatio, se = this.snapshot.traceRatioSe, star = Number.isFinite(s.crossoverRate);
+    const t = this.snapshot.traceRatio, se = this.snapshot.traceRatioSe, seTh = this.snapshot.traceRatioSeTheory, star = Number.isFinite(s.crossoverRate);
     const dot = { x: [a], y: [t] };
     const curve = ([key, c, label, dash, width]) => ({ label, chain: c, colour: CHAINS[c].colour, dash, width, x: rates, y: s[key] });
     return {
       id: 'sweep', title: SWEEP_TITLE,
       x: { label: 'learning rate α (log scale)', scale: 'log', domain: [rates[0], rates.at(-1)] },
-      y: { label: 'tr Σ / tr(H⁻¹/N) (log)', scale: 'log', domain: [lo, hi] },
+      y: { label: this.theory.full.dimension > 2 ? 'tr Σ / tr(H⁻¹/N), plotted block (log)' : 'tr Σ / tr(H⁻¹/N) (log)', scale: 'log', domain: [lo, hi] },
       marks: [
         // The legend lists the curves in SWEEP's order; they are drawn in reverse (SGD on top).
         ...SWEEP.map((c) => ({ type: 'key', ...curve(c) })),
@@ -283,6 +299,9 @@ class NoiselabSgdPosterior extends RunWidget {
         // This run: α and the iterates' ratio with ± 2 SE, in the run's chain colour on its curve.
         { type: 'rule', x: a, colour: '#555', dash: [1, 3], width: 1.5 },
         ...(Number.isFinite(se) ? [{ type: 'line', colour: '#000', width: 1.5, x: [a, a], y: [Math.max(t - 2 * se, lo), t + 2 * se] }] : []),
+        // Beside it (a little to the right), the closed-form ± 2 SE √(τ/TM) (SCIENCE.md §8).
+        ...(Number.isFinite(seTh) ? [{ type: 'line', colour: '#777', width: 3, x: [a * 1.07, a * 1.07], y: [Math.max(t - 2 * seTh, lo), t + 2 * seTh], extent: false },
+          { type: 'key', label: `± 2 SE: black from 20 groups of chains, grey closed form √(τ/TM)${this.theory.errorBarsExact ? '' : ' (approximate with real mini-batches)'}`, colour: '#777' }] : []),
         { type: 'dots', ...dot, r: 5.75, colour: '#000' },
         { type: 'dots', ...dot, r: 4.25, colour: CHAINS[chain].colour, label: `this run, ${CHAINS[chain].name} (± 2 SE)`, chain },
         { type: 'text', x: 'left', y: 1, dx: 4, dy: -2, baseline: 'bottom', text: 'posterior' },
@@ -296,6 +315,9 @@ class NoiselabSgdPosterior extends RunWidget {
     const t = this.theory, s = this.snapshot;
     if (!t || !s) return;
     const post = trace(t.posterior);
+    // The table's column heads name the plotted coordinates (Σ₁₁ … in 2-D).
+    const [a, b] = t.full.projection.map((k) => SUB[k] ?? k);
+    this.setLive(this.$('table.cov thead'), `<tr><th>covariance${t.full.dimension > 2 ? ` (projection onto w${a}, w${b})` : ''}</th><th>Σ${a}${a}</th><th>Σ${a}${b}</th><th>Σ${b}${a}</th><th>Σ${b}${b}</th><th>tr Σ / tr(H⁻¹/N)</th></tr>`, 'html');
     const rows = [
       ['Bayesian posterior H⁻¹/N', t.posterior],
       ['continuous-time (OU)', t.continuous],
@@ -303,11 +325,18 @@ class NoiselabSgdPosterior extends RunWidget {
       ...(t.discreteMinibatch ? [['exact, real mini-batches (w-dependent noise)', t.discreteMinibatch]] : []),
       ...(this.valid.method === 'sgd' ? [['co-diagonal shortcut (α/2B)H⁻¹C', t.codiagonalShortcut]] : []),
     ];
-    const se = s.averageCovarianceSe;
+    const se = s.averageCovarianceSe, seTh = s.averageCovarianceSeTheory ?? [], approx = t.errorBarsExact ? '' : '≈';
+    // The iterates' row: ± the empirical SE (20 groups of chains), and under it the closed-form
+    // SE √(τ_ij/(T·M)) of SCIENCE.md §8 (≈: approximate with real mini-batches).
+    const e2 = (x) => (Math.abs(x) >= 0.01 ? x.toFixed(3) : x.toExponential(1));
+    const cell = (v, k) => `<td>${num(v)}${Number.isFinite(se[k]) ? `<span class="nw"> ± ${e2(se[k])}</span>` : ''}${Number.isFinite(seTh[k]) ? `<br><small class="se-theory nw">closed form ${approx}± ${e2(seTh[k])}</small>` : ''}</td>`;
     this.setLive(this.$('table.cov tbody'), rows.map(([name, m]) => `<tr><td>${name}</td>${m ? m.map((v) => `<td>${num(v)}</td>`).join('') : '<td colspan="4">none: beyond the stability limit</td>'}<td>${num(trace(m) / post, 3)}</td></tr>`).join('')
-      + `<tr><td>iterates (time average ± 1 SE)</td>${s.averageCovariance.map((v, k) => `<td>${num(v)}${Number.isFinite(se[k]) ? ` ± ${num(se[k], 4)}` : ''}</td>`).join('')}<td>${num(s.traceRatio, 3)}</td></tr>`, 'html');
-    const p = this.problem;
-    this.setLive(this.$('.mats'), `H = ${mat(t.hessian)}, C = ${mat(t.noiseCovariance)}${this.valid.problem === 'data' ? ' (both from the data set)' : ' (typed in)'}, ‖HC − CH‖ = ${num(t.commutatorNorm, 3)}${t.commutatorNorm > 1e-9 ? ' (H and C do not commute)' : ' (H and C commute)'}; N = ${p.dataPoints}, P = ${mat(t.preconditioner)}.`, 'text');
+      + `<tr><td>iterates (time average ± 1 SE)</td>${s.averageCovariance.map(cell).join('')}<td>${num(s.traceRatio, 3)}${Number.isFinite(s.traceRatioSeTheory) ? `<br><small>± ${num(s.traceRatioSe, 3)}, closed form ${approx}± ${num(s.traceRatioSeTheory, 3)}</small>` : ''}</td></tr>`, 'html');
+    const p = this.problem, f = t.full;
+    const vec = (v) => `(${v.map((x) => num(x, 3)).join(', ')})`;
+    if (f.dimension > 2) {
+      this.setLive(this.$('.mats'), `d = ${f.dimension}: eigenvalues of H ${vec(f.hessianEigenvalues)}, of C ${vec(f.noiseEigenvalues)}${this.valid.problem === 'spectrum' ? ' (H diagonal, C rotated by a seeded rotation)' : ' (typed in)'}, ‖HC − CH‖ = ${num(t.commutatorNorm, 3)}; N = ${p.dataPoints}. The figure and the table show the projection onto (w${SUB[f.projection[0]]}, w${SUB[f.projection[1]]}): every Σ’s 2×2 sub-block; its blocks of H and C are ${mat(t.hessian)} and ${mat(t.noiseCovariance)}.`, 'text');
+    } else this.setLive(this.$('.mats'), `H = ${mat(t.hessian)}, C = ${mat(t.noiseCovariance)}${this.valid.problem === 'data' ? ' (both from the data set)' : ' (typed in)'}, ‖HC − CH‖ = ${num(t.commutatorNorm, 3)}${t.commutatorNorm > 1e-9 ? ' (H and C do not commute)' : ' (H and C commute)'}; N = ${p.dataPoints}, P = ${mat(t.preconditioner)}.`, 'text');
     const rate = this.rate ? ` · ${Math.round(this.rate)} steps/s` : '';
     this.setReadout(`
       <span>step <b class="r-step">${s.step}</b> / ${s.totalSteps}${rate}</span>
@@ -318,7 +347,9 @@ class NoiselabSgdPosterior extends RunWidget {
         ? `<span>α cancels in αP: stable iff B·λ_max(C⁻¹H) &lt; N, <b class="r-stable">${t.discrete ? 'stable' : 'unstable'}</b></span>`
         : `<span>stable for α &lt; 2/λ_max(PH) = <b class="r-limit">${num(t.stabilityLimit, 4)}</b></span>`}
       <span>α* = 2dB/(N tr C) = <b class="r-alpha-star">${num(t.optimalRate, 4)}</b>; SGD’s continuous-time KL at α*/2, α*, 2α* (Mandt et al.’s Theorem 1): <b class="r-kl-optimal">${t.optimalRateKl.map((k) => num(k, 3)).join(', ')}</b> nats</span>
-      <span>averaged steps <b class="r-averaged">${s.averagedSteps}</b> (burn-in ${s.burnIn})</span>`);
+      ${f.dimension > 2 ? `<span>in all d = <b class="r-dimension">${f.dimension}</b> dimensions: tr Σ_d / tr(H⁻¹/N) = <b class="r-ratio-full">${num(f.discreteTraceRatio, 3)}</b>, KL(N(0, Σ_d)‖posterior) = <b class="r-kl-full">${num(f.discreteKl, 3)}</b> nats; at α* = 2BD/(N tr C) = ${num(f.optimalRate, 4)} SGD’s continuous-time KL is <b class="r-kl-optimal-full">${num(f.optimalRateKl, 3)}</b> nats (plotted: coordinates ${f.projection.join(' and ')})</span>` : ''}
+      <span>averaged steps <b class="r-averaged">${s.averagedSteps}</b> (burn-in ${s.burnIn})</span>
+      <span>closed-form SE of the trace ratio √(τ/TM) = <b class="r-ratio-se-theory">${num(s.traceRatioSeTheory, 3)}</b> (empirical, 20 groups: ${num(s.traceRatioSe, 3)}); autocorrelation time of w${SUB[f.projection[0]] ?? f.projection[0]}² <b class="r-tau">${num(t.autocorrelationTime?.[0], 1)}</b> steps${t.errorBarsExact ? '' : ' (approximate: real mini-batches are not Gaussian noise)'}</span>`);
     this.setVerdict(this.verdict());
   }
 
@@ -328,6 +359,12 @@ class NoiselabSgdPosterior extends RunWidget {
    * numbers agree. Before any averaged step it uses the exact discrete-time prediction.
    */
   verdict() {
+    const f = this.theory.full, says = this.verdictOfPlot();
+    return f.dimension > 2 ? `${says} (Plotted: coordinates ${f.projection.join(' and ')} of d = ${f.dimension}; in all ${f.dimension} dimensions KL(N(0, Σ_d)‖posterior) = ${num(f.discreteKl, 3)} nats, and at α* SGD’s continuous-time KL is ${num(f.optimalRateKl, 3)} nats.)` : says;
+  }
+
+  /** The verdict on the plotted coordinates (all of them in 2-D). */
+  verdictOfPlot() {
     const t = this.theory, s = this.snapshot, v = this.valid;
     const chain = chainOf(v);
     const name = CHAINS[chain].name;

@@ -1,5 +1,32 @@
 //! `noiselab run sgd-posterior|sgld` (SCIENCE.md §7, §8; `sgd-ou` is the old name of
 //! `sgd-posterior`, and the name its files carry).
+//!
+//! `run sgd-posterior --out x.json` keys (2×2 matrices are row-major `[a11, a12, a21, a22]`):
+//! - `theory`: `continuous`, `discrete`, `discreteMinibatch`, `posterior`, … (see `OuTheory`);
+//!   the closed-form error bars of SCIENCE.md §8: `secondMomentTau` (τ_ij, one chain's
+//!   T-step average of `w_iw_j` has variance ≈ τ_ij/T), `autocorrelationTime`
+//!   (τ_ij/(Σ_iiΣ_jj + Σ_ij²), steps), `traceTau` (the same for `tr wwᵀ`) and
+//!   `errorBarsExact` (true with Gaussian noise, `problem=custom`; false on data, where real
+//!   mini-batches make the Gaussian fourth-moment formula an approximation).
+//! - `snapshot`: `averageCovariance` (time-and-chain average of `wwᵀ` after the burn-in),
+//!   `averageCovarianceSe` (empirical SE from 20 independent groups of chains) beside
+//!   `averageCovarianceSeTheory` (closed form `√(τ_ij/(T·M))`, T averaged steps, M chains);
+//!   `traceRatio`, `traceRatioSe` (empirical) and `traceRatioSeTheory` (closed form).
+//!
+//! - d dimensions (`--set problem=spectrum --set dimension=5`, or `problem=matrix` with
+//!   `hessian` and `gradientCovariance`): every 2×2 matrix above is the sub-block at the plotted
+//!   coordinates `projectI`, `projectJ` (the covariance of the projection; `positions` are the
+//!   projected chains, `positionsFull` the d-dimensional ones, M rows of d), and
+//!   `theory.full` holds the d-dimensional theory: `dimension`, `projection` (1-based),
+//!   `hessian`, `noiseCovariance`, `preconditioner`, `posterior` (H⁻¹/N), `continuous` (Σ of
+//!   ΣH + HΣ = (α/B)C, preconditioned form for P ≠ I), `discrete` (Σ_d), their
+//!   `continuousTraceRatio`, `discreteTraceRatio`, `continuousKl`, `discreteKl` (nats, against
+//!   the posterior), `optimalRate` (Mandt et al.'s α* = 2BD/(N tr C)), `optimalRateKl` (SGD's
+//!   continuous-time KL at α*), `hessianEigenvalues`, `noiseEigenvalues`, `secondMomentTau`.
+//!   d×d matrices are rows: `[[a11, a12, …], …]`.
+//!
+//! The one-line summary prints both SEs of the trace ratio: `± <empirical> (closed form <se>)`,
+//! and in d > 2 dimensions α* and the KL at α*.
 
 use crate::output::{self, Settings};
 use noiselab_core::experiment::Experiment;
@@ -32,11 +59,18 @@ pub fn run(settings: &Settings, out: &Path) -> Result<(), String> {
             "rateSweep": run.rate_sweep(60),
             "positionsLayout": "x0, y0, x1, y1, … of the M chains at the end, measured from the minimizer",
             "positions": run.positions(),
+            "positionsFull": run.positions_full(),
         })
     })?;
     let (snap, t) = (run.snapshot(), run.theory());
+    if t.full.dimension > 2 {
+        println!(
+            "sgd-ou: d = {}, plotted coordinates {:?}; α* = 2BD/(N tr C) = {:.6}, SGD's continuous-time KL at α* = {:.6} nats; full KL(N(0, Σ_d)‖posterior) = {:.6} nats",
+            t.full.dimension, t.full.projection, t.full.optimal_rate, t.full.optimal_rate_kl, t.full.discrete_kl
+        );
+    }
     println!(
-        "sgd-ou ({}): {} steps ({}){}; empirical Σ {} (tr ratio {:.4} ± {:.4}); discrete {}; continuous {}; posterior {} -> {}",
+        "sgd-ou ({}): {} steps ({}){}; empirical Σ {} (tr ratio {:.4} ± {:.4}, closed form ± {:.4}); discrete {}; continuous {}; posterior {} -> {}",
         run.config().method.name(),
         run.steps_done(),
         output::ended(&outcome),
@@ -44,6 +78,7 @@ pub fn run(settings: &Settings, out: &Path) -> Result<(), String> {
         fmt4(Some(snap.average_covariance)),
         snap.trace_ratio,
         snap.trace_ratio_se,
+        snap.trace_ratio_se_theory,
         fmt4(t.discrete),
         fmt4(t.continuous),
         fmt4(Some(t.posterior)),

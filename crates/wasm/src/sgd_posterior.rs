@@ -15,9 +15,11 @@ impl SgdPosterior {
         Float64Array::from(&self.inner.positions()[..])
     }
 
-    /// The predicted covariances and reference numbers (`OuTheory`, camelCase), with the
-    /// problem (`hessian`, `noiseCovariance`, `dataPoints`, `minimizer`) and `extent`, the
-    /// half-width of a square plot around 0 that holds every predicted 2-sd ellipse.
+    /// The predicted covariances and reference numbers (`OuTheory`, camelCase: 2×2 blocks at
+    /// the plotted coordinates, the closed-form error bars `secondMomentTau`, and `full`, the
+    /// d-dimensional theory), with the problem (`hessian`, `noiseCovariance`, `dimension`,
+    /// `dataPoints`, `minimizer`) and `extent`, the half-width of a square plot around 0 that
+    /// holds every predicted 2-sd ellipse.
     pub fn theory(&self) -> Result<JsValue, JsError> {
         Ok(object! {
             "theory": to_js(self.inner.theory())?,

@@ -18,6 +18,7 @@ pub mod ou;
 mod ou_config;
 pub mod sgld;
 mod sgld_config;
+pub mod spectrum;
 #[cfg(test)]
 mod tests;
 
@@ -25,6 +26,7 @@ pub use ou::{OuSnapshot, OuTheory, Quadratic, RateSweep, SgdOu, SGD_OU_HISTORY_F
 pub use ou_config::{Convention, Method, Problem, SgdOuConfig, SGD_OU_FIELDS};
 pub use sgld::{Sgld, SgldReference, SgldSnapshot, Target, SGLD_HISTORY_FIELDS};
 pub use sgld_config::{Model, Schedule, SgldConfig, SGLD_FIELDS};
+pub use spectrum::OuFull;
 
 use crate::experiment::Experiment;
 use crate::fixtures::hash_f64s;

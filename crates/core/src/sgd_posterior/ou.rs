@@ -19,8 +19,10 @@
 
 use super::lyapunov::{
     continuous_lyapunov, discrete_lyapunov, flat2, kl_zero_mean, mat2, preconditioned_eigenvalues,
+    second_moment_tau,
 };
 use super::ou_config::{Method, Problem, SgdOuConfig};
+use super::spectrum::{self, block, generated_quadratic, rows, sgd_continuous_kl, OuFull};
 use crate::bayes::linreg::LinRegData;
 
 use crate::experiment::{Experiment, RunRecord, StopReason};
@@ -54,14 +56,26 @@ fn sym(v: [f64; 3]) -> Mat2 {
     [v[0], v[1], v[1], v[2]]
 }
 
-/// The quadratic problem: `H`, `C` (2×2 row-major) and, on data, the examples.
+/// The quadratic problem: `H`, `C` and, on data, the examples. `hessian` and `noiseCovariance`
+/// are the 2×2 sub-blocks at the plotted coordinates (all of H and C in 2-D); the d×d
+/// matrices are in [`OuTheory::full`].
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Quadratic {
-    /// `H`, the mean-loss Hessian.
+    /// `H`, the mean-loss Hessian (projected).
     pub hessian: Mat2,
-    /// `C`, the per-example gradient covariance (population, 1/N).
+    /// `C`, the per-example gradient covariance (population, 1/N; projected).
     pub noise_covariance: Mat2,
+    /// d.
+    pub dimension: usize,
+    /// The d×d `H` and `C`.
+    #[serde(skip)]
+    h: DMatrix<f64>,
+    #[serde(skip)]
+    c: DMatrix<f64>,
+    /// The plotted coordinates, 0-based.
+    #[serde(skip)]
+    projection: [usize; 2],
     /// N (for the posterior `H⁻¹/N`).
     pub data_points: usize,
     /// On data: inputs `x_i` and residuals `r_i = x_iᵀw* − t_i` at the least-squares fit `w*`.
@@ -78,14 +92,48 @@ impl Quadratic {
     /// `C = (1/N)Σ(g_i − ḡ)(g_i − ḡ)ᵀ`, `g_i = x_i r_i` (plain loops: this feeds the run).
     pub fn new(config: &SgdOuConfig) -> Self {
         let n = config.data_points as usize;
-        if config.problem == Problem::Custom {
-            return Quadratic {
-                hessian: sym(config.hessian()),
-                noise_covariance: sym(config.noise_covariance()),
+        let general = |h: DMatrix<f64>, c: DMatrix<f64>| {
+            let projection = config.projection();
+            Quadratic {
+                hessian: block(&h, projection),
+                noise_covariance: block(&c, projection),
+                dimension: h.nrows(),
+                h,
+                c,
+                projection,
                 data_points: n,
                 examples: Vec::new(),
                 minimizer: [0.0, 0.0],
-            };
+            }
+        };
+        match config.problem {
+            Problem::Custom => {
+                return general(
+                    mat2(sym(config.hessian())),
+                    mat2(sym(config.noise_covariance())),
+                )
+            }
+            Problem::Spectrum => {
+                let d = config.dim();
+                let (h, c) = generated_quadratic(
+                    d,
+                    config.condition_number,
+                    config.noise_condition_number,
+                    config.seed as u64,
+                );
+                return general(
+                    DMatrix::from_row_slice(d, d, &h),
+                    DMatrix::from_row_slice(d, d, &c),
+                );
+            }
+            Problem::Matrix => {
+                let (h, c) = (&config.hessian_matrix, &config.gradient_covariance);
+                return general(
+                    DMatrix::from_row_slice(h.rows, h.cols, &h.data),
+                    DMatrix::from_row_slice(c.rows, c.cols, &c.data),
+                );
+            }
+            Problem::Data => {}
         }
         let mut data = LinRegData::generate(
             n,
@@ -125,14 +173,38 @@ impl Quadratic {
         Quadratic {
             hessian,
             noise_covariance: c,
+            dimension: 2,
+            h: mat2(hessian),
+            c: mat2(c),
+            projection: [0, 1],
             data_points: n,
             examples,
             minimizer: w,
         }
     }
+
+    /// The d×d H.
+    pub fn hessian_full(&self) -> &DMatrix<f64> {
+        &self.h
+    }
+
+    /// The d×d C.
+    pub fn noise_covariance_full(&self) -> &DMatrix<f64> {
+        &self.c
+    }
+
+    /// The plotted coordinates, 0-based.
+    pub fn projection(&self) -> [usize; 2] {
+        self.projection
+    }
 }
 
 /// The predicted stationary covariances and reference numbers of one setting (2×2 row-major).
+/// In d > 2 dimensions every 2×2 matrix here is the sub-block at the plotted coordinates (the
+/// covariance of the projection), and the trace ratios, KLs and correlations are those of the
+/// projection; `optimalRate`, `optimalRateKl`, `stabilityLimit`, `commutatorNorm`,
+/// `minibatchToInjected` and `burnIn` are of the whole d-dimensional chain, and `full` holds
+/// the d×d matrices with their own trace ratios and KLs. In 2-D the two coincide.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OuTheory {
@@ -164,7 +236,7 @@ pub struct OuTheory {
     pub stability_limit: f64,
     /// `‖HC − CH‖_F`: zero iff H and C commute.
     pub commutator_norm: f64,
-    /// Mandt et al.'s Theorem 1 rate `α* = 2Bd/(N tr C)` (SGD, continuous KL-optimal).
+    /// Mandt et al.'s Theorem 1 rate `α* = 2BD/(N tr C)`, D = d (SGD, continuous KL-optimal).
     pub optimal_rate: f64,
     /// Theorem 1 checked: plain SGD's continuous-time `KL(N(0, Σ(α))‖posterior)`, nats, at
     /// `α*/2`, `α*` and `2α*` (the middle one is the least over every constant α; NaN where
@@ -186,6 +258,24 @@ pub struct OuTheory {
     /// Steps discarded before time-averaging: `⌈3/(α λ_min(PH))⌉` (3 relaxation times of the
     /// slowest covariance mode).
     pub burn_in: usize,
+    /// Closed-form error bars (SCIENCE.md §8 "Error bars", [`super::lyapunov::second_moment_tau`]):
+    /// `τ_ij = Σ_{k∈Z}[G_k(i,i)G_k(j,j) + G_k(j,i)G_k(i,j)]`, `G_k = M^kΣ`, with `M = I − αPH`
+    /// and Σ the chain's exact stationary covariance (`discreteMinibatch` on data, else
+    /// `discrete`): one chain's time average of `w_iw_j` over T steps has variance `≈ τ_ij/T`.
+    /// `None` where there is no stationary law.
+    pub second_moment_tau: Option<Mat2>,
+    /// The integrated autocorrelation time of `w_iw_j` in steps, `τ_ij/(Σ_iiΣ_jj + Σ_ij²)` (the
+    /// number of steps worth one independent draw; 1 for independent draws).
+    pub autocorrelation_time: Option<Mat2>,
+    /// The same for `tr(wwᵀ)`: `Var(tr of one chain's T-step average) ≈ traceTau/T`,
+    /// `traceTau = 2Σ_{k∈Z}‖G_k‖_F²` (NaN where undefined).
+    pub trace_tau: f64,
+    /// Whether those error bars are exact (as T → ∞): true with Gaussian noise (H, C typed in),
+    /// false on data, where real mini-batches make `M` random: the lag covariances are still
+    /// `M̄^kΣ` but the Gaussian (Isserlis) fourth moments are an approximation.
+    pub error_bars_exact: bool,
+    /// The d-dimensional theory (d = 2 included).
+    pub full: OuFull,
 }
 
 /// Correlation `m₁₂/√(m₁₁m₂₂)` of a 2×2 covariance (NaN unless both variances are positive).
@@ -197,24 +287,25 @@ pub fn correlation(m: Mat2) -> f64 {
     }
 }
 
-/// Plain SGD's continuous-time `KL(N(0, Σ(α))‖N(0, H⁻¹/N))` at rate `rate` (Mandt et al. 2017,
-/// Theorem 1), nats; NaN where Σ or the KL is undefined.
-fn sgd_continuous_kl(q: &Quadratic, batch: f64, rate: f64) -> f64 {
-    let (h, c) = (mat2(q.hessian), mat2(q.noise_covariance));
-    let Some(posterior) = h.clone().try_inverse().map(|p| p / q.data_points as f64) else {
-        return f64::NAN;
-    };
-    continuous_lyapunov(&h, &(c * (rate / batch)))
-        .and_then(|s| kl_zero_mean(&s, &posterior))
-        .unwrap_or(f64::NAN)
+/// Eigenvalues of a symmetric matrix, ascending.
+fn sorted_eigenvalues(m: &DMatrix<f64>) -> Vec<f64> {
+    let mut ev: Vec<f64> = super::lyapunov::symmetrize(m)
+        .symmetric_eigenvalues()
+        .iter()
+        .copied()
+        .collect();
+    ev.sort_by(f64::total_cmp);
+    ev
 }
 
 /// The theory of `method` at rate `rate` for the problem `q` (nalgebra: reference only).
 pub fn ou_theory(config: &SgdOuConfig, q: &Quadratic, method: Method, rate: f64) -> OuTheory {
-    let (h, c) = (mat2(q.hessian), mat2(q.noise_covariance));
+    let (h, c) = (q.h.clone(), q.c.clone());
     let b = config.batch_size as f64;
     let n = q.data_points as f64;
-    let eye = DMatrix::<f64>::identity(2, 2);
+    let dim = h.nrows();
+    let proj = q.projection;
+    let eye = DMatrix::<f64>::identity(dim, dim);
     let c_inv = c.clone().try_inverse().unwrap_or_else(|| eye.clone());
     let p = match method {
         Method::Sgd | Method::Sgld => eye.clone(),
@@ -250,7 +341,7 @@ pub fn ou_theory(config: &SgdOuConfig, q: &Quadratic, method: Method, rate: f64)
             .map(|s| flat2(&s))
     };
     let posterior = h.clone().try_inverse().unwrap_or_else(|| eye.clone()) / n;
-    let ev = preconditioned_eigenvalues(&p, &h).unwrap_or_else(|| vec![f64::NAN; 2]);
+    let ev = preconditioned_eigenvalues(&p, &h).unwrap_or_else(|| vec![f64::NAN; dim]);
     let tr_post = posterior.trace();
     let ratio = |s: &Option<DMatrix<f64>>| s.as_ref().map_or(f64::NAN, |s| s.trace() / tr_post);
     let kl = |s: &Option<DMatrix<f64>>| {
@@ -259,14 +350,54 @@ pub fn ou_theory(config: &SgdOuConfig, q: &Quadratic, method: Method, rate: f64)
             .unwrap_or(f64::NAN)
     };
     let shortcut = super::lyapunov::codiagonal_continuous(&h, &c, rate, b)
-        .map_or([f64::NAN; 4], |m| flat2(&m));
-    let optimal_rate = 2.0 * b * 2.0 / (n * c.trace());
+        .map_or([f64::NAN; 4], |m| block(&m, proj));
+    let optimal_rate = spectrum::optimal_rate(&c, b, n);
+    // The chain's exact stationary covariance and the τ of its error bars.
+    let stationary = if q.examples.is_empty() {
+        discrete.clone()
+    } else {
+        discrete_minibatch.map(mat2)
+    };
+    let tau = stationary
+        .as_ref()
+        .and_then(|s| second_moment_tau(&(&eye - &k * rate), s, &proj));
+    let full = OuFull {
+        dimension: dim,
+        projection: [proj[0] + 1, proj[1] + 1],
+        hessian: rows(&h),
+        noise_covariance: rows(&c),
+        preconditioner: rows(&p),
+        hessian_eigenvalues: sorted_eigenvalues(&h),
+        noise_eigenvalues: sorted_eigenvalues(&c),
+        posterior: rows(&posterior),
+        continuous: continuous.as_ref().map(rows),
+        discrete: discrete.as_ref().map(rows),
+        continuous_trace_ratio: ratio(&continuous),
+        discrete_trace_ratio: ratio(&discrete),
+        continuous_kl: kl(&continuous),
+        discrete_kl: kl(&discrete),
+        optimal_rate,
+        optimal_rate_kl: sgd_continuous_kl(&h, &c, b, n, optimal_rate),
+        second_moment_tau: tau.as_ref().map(|t| rows(&t.0)),
+    };
+    // The projection (the whole thing in 2-D): the figure's 2×2 blocks.
+    let continuous = continuous.as_ref().map(|s| mat2(block(s, proj)));
+    let discrete = discrete.as_ref().map(|s| mat2(block(s, proj)));
+    let posterior = mat2(block(&posterior, proj));
+    let tr_post = posterior.trace();
+    let ratio = |s: &Option<DMatrix<f64>>| s.as_ref().map_or(f64::NAN, |s| s.trace() / tr_post);
+    let kl = |s: &Option<DMatrix<f64>>| {
+        s.as_ref()
+            .and_then(|s| kl_zero_mean(s, &posterior))
+            .unwrap_or(f64::NAN)
+    };
+    let stationary = stationary.map(|s| block(&s, proj));
     OuTheory {
         learning_rate: rate,
         hessian: q.hessian,
         noise_covariance: q.noise_covariance,
-        preconditioner: flat2(&p),
-        step_noise: flat2(&qn),
+        preconditioner: block(&p, proj),
+        step_noise: block(&qn, proj),
         injected_variance: injected,
         continuous_trace_ratio: ratio(&continuous),
         discrete_trace_ratio: ratio(&discrete),
@@ -277,20 +408,31 @@ pub fn ou_theory(config: &SgdOuConfig, q: &Quadratic, method: Method, rate: f64)
         discrete_minibatch,
         posterior: flat2(&posterior),
         codiagonal_shortcut: shortcut,
-        stability_limit: 2.0 / ev[1],
+        stability_limit: 2.0 / ev[dim - 1],
         commutator_norm: (&h * &c - &c * &h).norm(),
         optimal_rate,
-        optimal_rate_kl: [0.5, 1.0, 2.0].map(|f| sgd_continuous_kl(q, b, f * optimal_rate)),
+        optimal_rate_kl: [0.5, 1.0, 2.0].map(|f| sgd_continuous_kl(&h, &c, b, n, f * optimal_rate)),
         posterior_correlation: correlation(flat2(&posterior)),
         discrete_correlation: discrete
             .as_ref()
             .map_or(f64::NAN, |s| correlation(flat2(s))),
         minibatch_to_injected: if injected > 0.0 {
-            minibatch.trace() / (2.0 * injected)
+            minibatch.trace() / (dim as f64 * injected)
         } else {
             f64::INFINITY
         },
         burn_in: libm::ceil(3.0 / (rate * ev[0])).max(1.0) as usize,
+        second_moment_tau: tau.as_ref().map(|t| block(&t.0, proj)),
+        autocorrelation_time: tau.as_ref().and_then(|t| {
+            let s = mat2(stationary?);
+            let t = mat2(block(&t.0, proj));
+            Some(flat2(&DMatrix::from_fn(2, 2, |i, j| {
+                t[(i, j)] / (s[(i, i)] * s[(j, j)] + s[(i, j)] * s[(i, j)])
+            })))
+        }),
+        trace_tau: tau.as_ref().map_or(f64::NAN, |t| t.1),
+        error_bars_exact: q.examples.is_empty(),
+        full,
     }
 }
 
@@ -376,9 +518,15 @@ pub struct OuSnapshot {
     /// Its standard error entrywise, from the spread of [`GROUPS`] independent groups of
     /// chains (NaN with fewer than 2 groups or no averaged step).
     pub average_covariance_se: Mat2,
+    /// The closed-form standard errors of the same entries, `√(τ_ij/(T·M))` (T averaged steps,
+    /// M chains; [`OuTheory::second_moment_tau`]): what the group spread above estimates
+    /// (NaN before any averaged step or without a stationary law).
+    pub average_covariance_se_theory: Mat2,
     /// `tr(average)/tr(H⁻¹/N)` and its standard error.
     pub trace_ratio: f64,
     pub trace_ratio_se: f64,
+    /// Its closed-form standard error `√(traceTau/(T·M))/tr(H⁻¹/N)`.
+    pub trace_ratio_se_theory: f64,
     /// `KL(N(0, average)‖N(0, H⁻¹/N))`, nats: zero iff the iterates' covariance is the
     /// posterior's, shape included (NaN before any averaged step or if not PD).
     pub average_kl: f64,
@@ -387,6 +535,18 @@ pub struct OuSnapshot {
     /// Steps in the time average.
     pub averaged_steps: usize,
     pub burn_in: usize,
+}
+
+/// The d-dimensional chains `w ← w − αPHw − αPLz [+ √v z′]`, `LLᵀ = C/B`, z, z′ standard
+/// normal (plain loops over row-major matrices, bit-identical in wasm).
+#[derive(Clone, Debug)]
+struct NdChains {
+    d: usize,
+    /// `αPH` and `αPL`, row-major.
+    drift: Vec<f64>,
+    noise: Vec<f64>,
+    /// M × d positions.
+    w: Vec<f64>,
 }
 
 /// The experiment: M chains of the configured method on the quadratic.
@@ -400,6 +560,9 @@ pub struct SgdOu {
     step_k: Mat2,
     noise_factor: Mat2,
     injected_std: f64,
+    /// Problems given as d×d matrices (spectrum, matrix): the chains in d dimensions; `w`
+    /// then holds their projection onto the plotted coordinates.
+    nd: Option<NdChains>,
     w: Vec<[f64; 2]>,
     rngs: Vec<SeededRng>,
     /// Per group: `Σ wwᵀ` over chains and averaged steps, as `[xx, xy, yy]`, and its count.
@@ -422,6 +585,22 @@ impl SgdOu {
         let noise_factor = cholesky2(problem.noise_covariance.map(|v| v / b));
         let injected_std = libm::sqrt(theory.injected_variance);
         let total_steps = config.steps as usize;
+        let nd = matches!(config.problem, Problem::Spectrum | Problem::Matrix).then(|| {
+            let (h, c) = (problem.hessian_full(), problem.noise_covariance_full());
+            let d = h.nrows();
+            let p =
+                DMatrix::from_row_slice(d, d, &theory.full.preconditioner_rows().concat()) * rate;
+            let l = (c / b)
+                .cholesky()
+                .map_or_else(|| DMatrix::zeros(d, d), |ch| ch.l());
+            let flat = |m: DMatrix<f64>| rows(&m).concat();
+            NdChains {
+                d,
+                drift: flat(&p * h),
+                noise: flat(&p * l),
+                w: Vec::new(),
+            }
+        });
         let mut run = SgdOu {
             config,
             problem,
@@ -430,6 +609,7 @@ impl SgdOu {
             step_k,
             noise_factor,
             injected_std,
+            nd,
             w: Vec::new(),
             rngs: Vec::new(),
             sums: Vec::new(),
@@ -461,7 +641,8 @@ impl SgdOu {
         rate_sweep(&self.config, &self.problem, n)
     }
 
-    /// Chains' positions `[x₀, y₀, x₁, y₁, …]` (2M), measured from the minimizer.
+    /// Chains' positions `[x₀, y₀, x₁, y₁, …]` (2M), measured from the minimizer (in d > 2
+    /// dimensions: the plotted coordinates).
     pub fn positions(&self) -> Vec<f64> {
         self.w.iter().flat_map(|w| *w).collect()
     }
@@ -604,7 +785,37 @@ impl Experiment for SgdOu {
             return Some(stop);
         }
         let mut diverged = false;
-        for i in 0..self.w.len() {
+        if let Some(nd) = &mut self.nd {
+            let d = nd.d;
+            let [pi, pj] = self.problem.projection;
+            let mut z = vec![0.0; d];
+            let mut next = vec![0.0; d];
+            for i in 0..self.w.len() {
+                let rng = &mut self.rngs[i];
+                for v in z.iter_mut() {
+                    *v = rng.normal();
+                }
+                let w = &nd.w[i * d..(i + 1) * d];
+                for r in 0..d {
+                    let mut s = w[r];
+                    for k in 0..d {
+                        s -= nd.drift[r * d + k] * w[k] + nd.noise[r * d + k] * z[k];
+                    }
+                    next[r] = s;
+                }
+                if self.injected_std > 0.0 {
+                    for v in next.iter_mut() {
+                        *v += self.injected_std * rng.normal();
+                    }
+                }
+                if !next.iter().all(|v| v.abs() <= DIVERGENCE_BOUND) {
+                    diverged = true;
+                }
+                nd.w[i * d..(i + 1) * d].copy_from_slice(&next);
+                self.w[i] = [next[pi], next[pj]];
+            }
+        }
+        for i in 0..if self.nd.is_some() { 0 } else { self.w.len() } {
             let w = self.w[i];
             let mut rng = std::mem::replace(&mut self.rngs[i], SeededRng::new(0, 0));
             let g = self.gradient(w, &mut rng);
@@ -653,6 +864,16 @@ impl Experiment for SgdOu {
         let last = self.record.last_row();
         let (average_covariance, average_covariance_se, trace_ratio, trace_ratio_se) =
             self.average();
+        // T·M draws of wwᵀ; NaN before any averaged step.
+        let draws = (self.averaged_steps * self.w.len()) as f64;
+        let per = |tau: f64| {
+            if draws > 0.0 {
+                libm::sqrt(tau / draws)
+            } else {
+                f64::NAN
+            }
+        };
+        let tr_post = self.theory.posterior[0] + self.theory.posterior[3];
         OuSnapshot {
             step: self.record.steps_done(),
             total_steps: self.config.steps as usize,
@@ -662,8 +883,13 @@ impl Experiment for SgdOu {
             covariance: [last[3], last[4], last[4], last[5]],
             average_covariance,
             average_covariance_se,
+            average_covariance_se_theory: self
+                .theory
+                .second_moment_tau
+                .map_or([f64::NAN; 4], |t| t.map(per)),
             trace_ratio,
             trace_ratio_se,
+            trace_ratio_se_theory: per(self.theory.trace_tau) / tr_post,
             average_kl: kl_zero_mean(&mat2(average_covariance), &mat2(self.theory.posterior))
                 .unwrap_or(f64::NAN),
             average_correlation: correlation(average_covariance),
@@ -675,6 +901,9 @@ impl Experiment for SgdOu {
     fn reset(&mut self) {
         let m = self.config.chains as usize;
         self.w = vec![[0.0, 0.0]; m];
+        if let Some(nd) = &mut self.nd {
+            nd.w = vec![0.0; m * nd.d];
+        }
         self.rngs = (0..m as u64)
             .map(|i| SeededRng::new(self.config.seed as u64, i + 1))
             .collect();
@@ -695,6 +924,22 @@ impl Experiment for SgdOu {
 impl SgdOu {
     pub fn step_drift(&self) -> Mat2 {
         self.step_k
+    }
+
+    /// Test helper: restart with chain i on stream `offset + i + 1` (same problem, new noise).
+    #[cfg(test)]
+    pub(crate) fn reseed_chains(&mut self, offset: u64) {
+        self.reset();
+        self.rngs = (0..self.w.len() as u64)
+            .map(|i| SeededRng::new(self.config.seed as u64, offset + i + 1))
+            .collect();
+    }
+
+    /// The d-dimensional positions, M rows of d (2-D problems: the 2-D positions).
+    pub fn positions_full(&self) -> Vec<f64> {
+        self.nd
+            .as_ref()
+            .map_or_else(|| self.positions(), |nd| nd.w.clone())
     }
 }
 

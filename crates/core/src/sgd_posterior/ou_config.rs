@@ -1,7 +1,7 @@
 //! Settings of the SGD-as-Ornstein–Uhlenbeck experiment ([`super::SgdOu`]): one field table
 //! ([`SGD_OU_FIELDS`]) for parsing, validation, the UI's controls, the URL hash and the CLI.
 
-use crate::config::{choice_setting, settings, ConfigError};
+use crate::config::{choice_setting, settings, ConfigError, Matrix};
 use serde::Serialize;
 
 /// Which iteration runs on `J = ½wᵀHw` with gradient noise `ξ ~ C/B` (SCIENCE.md §8).
@@ -90,18 +90,31 @@ pub enum Problem {
     Data,
     /// `H` and `C` typed in (h11, h12, h22, c11, c12, c22); the noise is Gaussian `N(0, C/B)`.
     Custom,
+    /// d dimensions (`dimension`), generated with chosen spectra (see
+    /// [`super::spectrum`]): H diagonal with condition number `conditionNumber`, C rotated by a
+    /// seeded rotation with condition number `noiseConditionNumber`; Gaussian noise.
+    Spectrum,
+    /// `hessian` and `gradientCovariance` typed as d×d matrices (d ≤ 8); Gaussian noise.
+    Matrix,
 }
 
 impl Problem {
     pub const OPTIONS: &'static [(&'static str, &'static str)] = &[
         ("data", "linear-regression data (real mini-batches)"),
         ("custom", "H and C set by hand (Gaussian noise)"),
+        (
+            "spectrum",
+            "d dimensions, generated spectra (Gaussian noise)",
+        ),
+        ("matrix", "H and C typed as d×d matrices (Gaussian noise)"),
     ];
 
     pub fn from_name(name: &str) -> Option<Self> {
         match name {
             "data" => Some(Problem::Data),
             "custom" => Some(Problem::Custom),
+            "spectrum" => Some(Problem::Spectrum),
+            "matrix" => Some(Problem::Matrix),
             _ => None,
         }
     }
@@ -139,7 +152,7 @@ settings! {
             name: "problem",
             label: "H and C from",
             unit: "",
-            help: "A linear-regression data set (H = XᵀX/N, C = per-example gradient covariance at the fit; real mini-batches) or H and C typed in (Gaussian noise C/B).",
+            help: "A linear-regression data set (H = XᵀX/N, C = per-example gradient covariance at the fit; real mini-batches), H and C typed in (2×2 entries), generated in d dimensions with chosen spectra, or typed as d×d matrices (Gaussian noise C/B).",
             options: Problem::OPTIONS,
             default: "data",
         },
@@ -276,6 +289,79 @@ settings! {
             default: 1.0,
             step: 0.05,
         },
+        /// d (spectrum only; data and custom are 2-D, matrix takes the matrices' size).
+        pub dimension: u32 = Integer {
+            name: "dimension",
+            label: "dimension d",
+            unit: "",
+            help: "Spectrum only: the number of parameters d (ignored otherwise: data and custom are 2-D; matrix takes the size of the typed matrices).",
+            min: 2,
+            max: 8,
+            default: 2,
+        },
+        /// κ_H.
+        pub condition_number: f64 = Real {
+            name: "conditionNumber",
+            label: "condition number of H",
+            unit: "",
+            help: "Spectrum only: H = diag(λ), λ log-spaced from 1 down to 1/κ_H.",
+            min: 1.0,
+            max: 10000.0,
+            min_open: false,
+            default: 10.0,
+            step: 1.0,
+        },
+        /// κ_C.
+        pub noise_condition_number: f64 = Real {
+            name: "noiseConditionNumber",
+            label: "condition number of C",
+            unit: "",
+            help: "Spectrum only: C = Q diag(μ) Qᵀ, μ log-spaced from 1 down to 1/κ_C, Q a seeded rotation (so H and C do not commute).",
+            min: 1.0,
+            max: 10000.0,
+            min_open: false,
+            default: 4.0,
+            step: 1.0,
+        },
+        pub hessian_matrix: Matrix = Matrix {
+            name: "hessian",
+            label: "H (d×d)",
+            unit: "",
+            help: "Matrix only: the Hessian H, symmetric positive definite, rows separated by ';' (e.g. \"2 0.5; 0.5 1\").",
+            max_rows: 8,
+            max_cols: 8,
+            square: true,
+            default: "",
+        },
+        pub gradient_covariance: Matrix = Matrix {
+            name: "gradientCovariance",
+            label: "C (d×d)",
+            unit: "",
+            help: "Matrix only: the per-example gradient covariance C, symmetric positive definite, the size of H.",
+            max_rows: 8,
+            max_cols: 8,
+            square: true,
+            default: "",
+        },
+        /// The plotted coordinates (1-based).
+        pub project_i: u32 = Integer {
+            name: "projectI",
+            label: "plotted coordinate i",
+            unit: "",
+            help: "Spectrum and matrix only: the figure shows the projection onto coordinates (i, j), the cloud's w_i, w_j and the 2×2 sub-blocks of every Σ.",
+            min: 1,
+            max: 8,
+            default: 1,
+        },
+        pub project_j: u32 = Integer {
+            name: "projectJ",
+            label: "plotted coordinate j",
+            unit: "",
+            help: "The second plotted coordinate (≠ i, ≤ d).",
+            min: 1,
+            max: 8,
+            default: 2,
+        },
         /// M.
         pub chains: u32 = Integer {
             name: "chains",
@@ -322,7 +408,11 @@ fn spd_error(name: &'static str, diag: (&str, &str), off: f64) -> ConfigError {
 }
 
 /// Besides each field's range, H and C must be positive definite (`h12² < h11·h22`,
-/// `c12² < c11·c22`; the error names h12 or c12) and, on data, `B ≤ N`.
+/// `c12² < c11·c22`; the error names h12 or c12), on data `B ≤ N`; with problem = matrix,
+/// `hessian` and `gradientCovariance` are symmetric positive definite of the same size; with
+/// d×d problems (spectrum, matrix) `projectI ≠ projectJ`, both ≤ d. Like the data-only
+/// settings, `dimension` and the projection are ignored where they do not apply (data and
+/// custom are 2-D and plot both coordinates).
 fn cross_field_rules(config: &SgdOuConfig) -> Vec<ConfigError> {
     let mut errors = Vec::new();
     let [h11, h12, h22] = config.hessian();
@@ -332,6 +422,49 @@ fn cross_field_rules(config: &SgdOuConfig) -> Vec<ConfigError> {
     let [c11, c12, c22] = config.noise_covariance();
     if c12 * c12 >= c11 * c22 {
         errors.push(spd_error("c12", ("c11", "c22"), c12));
+    }
+    if config.problem == Problem::Matrix {
+        let bad = |field: &str, reason: String| ConfigError::BadMatrix {
+            field: field.into(),
+            range: "a symmetric positive definite d×d matrix (2 ≤ d ≤ 8) when problem = matrix"
+                .into(),
+            reason,
+        };
+        let (h, c) = (&config.hessian_matrix, &config.gradient_covariance);
+        for (name, m) in [("hessian", h), ("gradientCovariance", c)] {
+            if m.rows < 2 {
+                errors.push(bad(name, format!("got {} rows", m.rows)));
+            } else if !spd_matrix(m) {
+                errors.push(bad(name, "it is not symmetric positive definite".into()));
+            }
+        }
+        if h.rows >= 2 && c.rows >= 2 && h.rows != c.rows {
+            errors.push(bad(
+                "gradientCovariance",
+                format!("H is {0}×{0}, C is {1}×{1}", h.rows, c.rows),
+            ));
+        }
+    }
+    let d = config.dim();
+    let general = matches!(config.problem, Problem::Spectrum | Problem::Matrix);
+    for (name, v) in [
+        ("projectI", config.project_i),
+        ("projectJ", config.project_j),
+    ] {
+        if general && v as usize > d {
+            errors.push(ConfigError::OutOfRange {
+                field: name.into(),
+                range: format!("from 1 to d = {d}"),
+                got: format!("{v}"),
+            });
+        }
+    }
+    if general && config.project_i == config.project_j {
+        errors.push(ConfigError::OutOfRange {
+            field: "projectJ".into(),
+            range: format!("a coordinate other than projectI = {}", config.project_i),
+            got: format!("{}", config.project_j),
+        });
     }
     if config.problem == Problem::Data && config.batch_size > config.data_points {
         errors.push(ConfigError::OutOfRange {
@@ -343,7 +476,36 @@ fn cross_field_rules(config: &SgdOuConfig) -> Vec<ConfigError> {
     errors
 }
 
+/// Symmetric (to 1e-12 relative) and positive definite (Cholesky).
+fn spd_matrix(m: &Matrix) -> bool {
+    let d = m.rows;
+    let scale = m.data.iter().fold(0.0f64, |a, v| a.max(v.abs()));
+    let symmetric =
+        (0..d).all(|i| (0..i).all(|j| (m.get(i, j) - m.get(j, i)).abs() <= 1e-12 * scale));
+    symmetric && super::lyapunov::is_spd(&nalgebra::DMatrix::from_row_slice(d, d, &m.data))
+}
+
 impl SgdOuConfig {
+    /// The dimension d of the problem: 2 (data, custom), `dimension` (spectrum) or the typed
+    /// matrices' size (matrix).
+    pub fn dim(&self) -> usize {
+        match self.problem {
+            Problem::Data | Problem::Custom => 2,
+            Problem::Spectrum => self.dimension as usize,
+            Problem::Matrix => self.hessian_matrix.rows.max(2),
+        }
+    }
+
+    /// The plotted coordinates, 0-based (`[0, 1]` for the 2-D problems data and custom).
+    pub fn projection(&self) -> [usize; 2] {
+        match self.problem {
+            Problem::Data | Problem::Custom => [0, 1],
+            Problem::Spectrum | Problem::Matrix => {
+                [self.project_i as usize - 1, self.project_j as usize - 1]
+            }
+        }
+    }
+
     /// `[h11, h12, h22]`.
     pub fn hessian(&self) -> [f64; 3] {
         [self.h11, self.h12, self.h22]

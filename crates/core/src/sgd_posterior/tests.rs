@@ -567,3 +567,223 @@ fn fixture_hash() {
     assert_eq!(hash, SGD_POSTERIOR_FIXTURE_HASH);
     assert_eq!(ratio.to_bits(), SGD_POSTERIOR_FIXTURE_RATIO_BITS);
 }
+
+/// SCIENCE.md §8 "Error bars": the closed-form SE `√(τ_ij/(T·M))` is the spread of the time
+/// average over independent replicate runs. R = 400 runs (seeds 1000…1399, M = 2 chains,
+/// T ≈ 3000 averaged steps, 20–60 autocorrelation times) of custom (Gaussian-noise, hence exact)
+/// SGD at α = 0.1 and 0.5 and Welling–Teh SGLD at α = 0.1; for each entry and the trace ratio the
+/// replicate variance over the predicted one must lie in [0.75, 1.33]. The replicate averages
+/// are near-Gaussian, so a sample variance of R = 400 has relative SE √(2/399) ≈ 7%: the bounds
+/// are about ±4 SE. Power: the naive i.i.d. formula `(Σ_iiΣ_jj + Σ_ij²)/(TM)` is smaller by the
+/// autocorrelation time (≥ 5 here, asserted) and a one-sided lag sum (k ≥ 0 only) by about 2,
+/// so either would be rejected by more than 7 SE.
+#[test]
+fn closed_form_error_bars_match_replicate_runs() {
+    for (method, rate) in [("sgd", "0.1"), ("sgd", "0.5"), ("sgld", "0.1")] {
+        let base = ou_config(&[
+            ("problem", "custom"),
+            ("method", method),
+            ("learningRate", rate),
+        ]);
+        let burn = SgdOu::new(base.clone()).theory().burn_in;
+        let replicates = 400;
+        let mut est: Vec<[f64; 4]> = Vec::new();
+        let mut predicted = [0.0; 4];
+        for r in 0..replicates {
+            let mut run = SgdOu::new(SgdOuConfig {
+                chains: 2,
+                steps: (burn + 3000) as u32,
+                seed: 1000 + r,
+                ..base.clone()
+            });
+            run.run(usize::MAX);
+            let s = run.snapshot();
+            let a = s.average_covariance;
+            est.push([a[0], a[1], a[3], s.trace_ratio]);
+            let p = s.average_covariance_se_theory;
+            predicted = [p[0], p[1], p[3], s.trace_ratio_se_theory];
+            let tau_time = run.theory().autocorrelation_time.unwrap();
+            assert!(tau_time.iter().all(|&t| t > 5.0), "{tau_time:?}");
+        }
+        let rf = replicates as f64;
+        for k in 0..4 {
+            let mean = est.iter().map(|e| e[k]).sum::<f64>() / rf;
+            let var = est.iter().map(|e| (e[k] - mean).powi(2)).sum::<f64>() / (rf - 1.0);
+            let ratio = var / (predicted[k] * predicted[k]);
+            eprintln!(
+                "{method} α = {rate}: entry {k}: replicate SD {:.4e}, closed-form SE {:.4e}, variance ratio {ratio:.3}",
+                var.sqrt(),
+                predicted[k]
+            );
+            assert!(
+                (0.75..1.33).contains(&ratio),
+                "{method} α = {rate}, entry {k}: variance ratio {ratio}"
+            );
+        }
+    }
+}
+
+/// Part 4, SGD as an OU process in d = 5 (generated spectra, non-commuting H, C): the chains run
+/// in 5 dimensions, and the projection onto coordinates (2, 4) — the cloud's time average — is
+/// the 2×2 sub-block of the exact discrete Σ_d within 4 group SE (the continuous Σ, rejected
+/// by more than 8 SE at α = 0.8: power). The full d×d theory is consistent with its blocks.
+#[test]
+fn d_dimensional_chains_match_the_projected_discrete_solution() {
+    let (run, est, se) = ou_empirical(ou_config(&[
+        ("problem", "spectrum"),
+        ("dimension", "5"),
+        ("projectI", "2"),
+        ("projectJ", "4"),
+        ("conditionNumber", "5"),
+        ("learningRate", "0.8"),
+        ("chains", "400"),
+        ("steps", "3000"),
+    ]));
+    let t = run.theory();
+    assert_eq!(t.full.dimension, 5);
+    assert_eq!(t.full.projection, [2, 4]);
+    let full = t.full.discrete.as_ref().unwrap();
+    let disc = t.discrete.unwrap();
+    assert_eq!(disc, [full[1][1], full[1][3], full[3][1], full[3][3]]);
+    assert_eq!(
+        t.hessian,
+        [t.full.hessian[1][1], 0.0, 0.0, t.full.hessian[3][3]]
+    );
+    let z_disc = z_max(est, se, entries(disc));
+    let z_cont = z_max(est, se, entries(t.continuous.unwrap()));
+    eprintln!("d = 5, (2, 4): est {est:?} ± {se:?}; discrete {disc:?} (z {z_disc:.2}); continuous z {z_cont:.2}");
+    assert!(z_disc < 4.0, "discrete: z = {z_disc}");
+    assert!(z_cont > 8.0, "continuous should be rejected: z = {z_cont}");
+    assert_eq!(run.positions_full().len(), 400 * 5);
+    // α* = 2BD/(N tr C) with D = 5 and KL at α* is the least of the three.
+    let c_trace: f64 = (0..5).map(|k| t.full.noise_covariance[k][k]).sum();
+    assert!((t.optimal_rate - 2.0 * 4.0 * 5.0 / (100.0 * c_trace)).abs() < 1e-15);
+    assert_eq!(t.full.optimal_rate_kl, t.optimal_rate_kl[1]);
+    assert!(
+        t.optimal_rate_kl[1] < t.optimal_rate_kl[0] && t.optimal_rate_kl[1] < t.optimal_rate_kl[2]
+    );
+}
+
+/// The typed-matrix problem with the custom defaults as 2×2 matrices has the custom problem's
+/// theory exactly; preconditioned variants in d = 4 (`precondBayes`: continuous Σ = H⁻¹/N).
+#[test]
+fn matrix_problem_equals_custom_in_2d_and_preconditions_in_4d() {
+    let custom = ou_theory_for(&[("problem", "custom"), ("learningRate", "0.3")]);
+    let typed = ou_theory_for(&[
+        ("problem", "matrix"),
+        ("hessian", "1 0.4; 0.4 0.4"),
+        ("gradientCovariance", "0.3 -0.2; -0.2 1"),
+        ("learningRate", "0.3"),
+    ]);
+    assert_eq!(custom.continuous, typed.continuous);
+    assert_eq!(custom.discrete, typed.discrete);
+    assert_eq!(custom.second_moment_tau, typed.second_moment_tau);
+    let t = ou_theory_for(&[
+        ("problem", "spectrum"),
+        ("dimension", "4"),
+        ("method", "precondBayes"),
+    ]);
+    let (cont, post) = (t.full.continuous.unwrap(), t.full.posterior);
+    for (a, b) in cont.iter().flatten().zip(post.iter().flatten()) {
+        assert!((a - b).abs() < 1e-12 * (1.0 + b.abs()), "{a} vs {b}");
+    }
+}
+
+#[test]
+fn d_dimensional_config_errors_name_the_field() {
+    let e = SgdOuConfig::from_settings([("dimension", "9")]).unwrap_err();
+    assert_eq!(e.0[0].field(), "dimension");
+    // Like the data-only settings, dimension and the projection are ignored by 2-D problems.
+    let c = SgdOuConfig::from_settings([("dimension", "5"), ("projectJ", "4")]).unwrap();
+    assert_eq!((c.dim(), c.projection()), (2, [0, 1]));
+    let e = SgdOuConfig::from_settings([
+        ("problem", "spectrum"),
+        ("dimension", "3"),
+        ("projectJ", "4"),
+    ])
+    .unwrap_err();
+    assert_eq!(e.0[0].field(), "projectJ");
+    let e = SgdOuConfig::from_settings([
+        ("problem", "spectrum"),
+        ("projectI", "2"),
+        ("projectJ", "2"),
+    ])
+    .unwrap_err();
+    assert_eq!(e.0[0].field(), "projectJ");
+    let e = SgdOuConfig::from_settings([
+        ("problem", "matrix"),
+        ("hessian", "1 2; 2 1"),
+        ("gradientCovariance", "1 0; 0 1"),
+    ])
+    .unwrap_err();
+    assert_eq!(e.0[0].field(), "hessian");
+    let e = SgdOuConfig::from_settings([
+        ("problem", "matrix"),
+        ("hessian", "1 0 0; 0 1 0; 0 0 1"),
+        ("gradientCovariance", "1 0; 0 1"),
+    ])
+    .unwrap_err();
+    assert_eq!(e.0[0].field(), "gradientCovariance");
+    let e = SgdOuConfig::from_settings([("problem", "matrix")]).unwrap_err();
+    assert_eq!(e.0[0].field(), "hessian");
+}
+
+/// On data (real mini-batches, a random coefficient matrix) the closed form is an
+/// approximation: print the replicate variance over the predicted one (not asserted).
+#[test]
+#[ignore]
+fn print_error_bars_on_data_against_replicates() {
+    for method in ["sgd", "sgld"] {
+        let base = ou_config(&[("method", method)]);
+        let burn = SgdOu::new(base.clone()).theory().burn_in;
+        let replicates = 300;
+        let mut est: Vec<[f64; 4]> = Vec::new();
+        let mut predicted = [0.0; 4];
+        for r in 0..replicates {
+            let mut run = SgdOu::new(SgdOuConfig {
+                chains: 2,
+                steps: (burn + 3000) as u32,
+                seed: 1,
+                ..base.clone()
+            });
+            // Same data set (seed 1), independent chains: shift the chain streams by replicate.
+            run.reseed_chains(1000 + 2 * r as u64);
+            run.run(usize::MAX);
+            let s = run.snapshot();
+            let a = s.average_covariance;
+            est.push([a[0], a[1], a[3], s.trace_ratio]);
+            let p = s.average_covariance_se_theory;
+            predicted = [p[0], p[1], p[3], s.trace_ratio_se_theory];
+        }
+        let rf = replicates as f64;
+        for k in 0..4 {
+            let mean = est.iter().map(|e| e[k]).sum::<f64>() / rf;
+            let var = est.iter().map(|e| (e[k] - mean).powi(2)).sum::<f64>() / (rf - 1.0);
+            eprintln!(
+                "data {method}: entry {k}: replicate SD {:.4e}, closed form {:.4e}, variance ratio {:.3}",
+                var.sqrt(),
+                predicted[k],
+                var / (predicted[k] * predicted[k])
+            );
+        }
+    }
+}
+
+/// Print the closed-form error bars at the defaults (data and custom) next to the run's group SEs.
+#[test]
+#[ignore]
+fn print_error_bars_at_defaults() {
+    for problem in ["data", "custom"] {
+        for method in ["sgd", "sgld", "precondInverseC"] {
+            let mut run = SgdOu::new(ou_config(&[("problem", problem), ("method", method)]));
+            run.run(usize::MAX);
+            let (t, s) = (run.theory(), run.snapshot());
+            eprintln!(
+                "{problem}/{method}: burn-in {}, τ {:?}, τ/var0 {:?}, τ_tr {:.4e}\n  group SE {:?}\n  closed SE {:?}\n  tr ratio {:.4} ± {:.4} (closed {:.4})",
+                t.burn_in, t.second_moment_tau, t.autocorrelation_time, t.trace_tau,
+                s.average_covariance_se, s.average_covariance_se_theory,
+                s.trace_ratio, s.trace_ratio_se, s.trace_ratio_se_theory
+            );
+        }
+    }
+}
