@@ -34,7 +34,11 @@ const shared = (a, b) => {
 // that must be equal.
 const KINDS = {
   funnel: { set: { seed: 5, trajectories: 300, steps: 300 }, pairs: (w, c) => [[w.history, c.history], [w.snapshot, c.snapshot]] },
-  'sgd-posterior': { set: { seed: 5, steps: 800 }, pairs: (w, c) => [[w.history, c.history], [w.snapshot, c.snapshot], [w.theory, c.theory]] },
+  // H and C typed as 3×3 matrices in the widget's text boxes (SGD as an OU process in d = 3).
+  'sgd-posterior': {
+    set: { seed: 5, steps: 800, problem: 'matrix', hessian: '2 0.6 0; 0.6 0.5 0.1; 0 0.1 1', gradientCovariance: '1 0.2 0; 0.2 0.8 0; 0 0 0.5', projectJ: 3 },
+    pairs: (w, c) => [[w.history, c.history], [w.snapshot, c.snapshot], [w.theory, c.theory]],
+  },
   dropout: { set: { seed: 5, steps: 400 }, pairs: (w, c) => [[w.history, c.history], [w.snapshot, c.snapshot]] },
   nng: { set: { seed: 5, steps: 400 }, pairs: (w, c) => [[w.history, c.history], [w.snapshot, c.snapshot]] },
   'laplace-vb': {
