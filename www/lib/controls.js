@@ -3,6 +3,11 @@
 // controls disabled with a reason, and the message line.
 import { camelToKebab, valueText } from './settings.js';
 
+/** What a matrix box takes, by the field's shape (a widget may say more: one-epoch does). */
+const matrixHint = (f) => (f.maxRows === 1 ? `empty: not given; or up to ${f.maxCols} numbers, e.g. 0.1 −0.3`
+  : f.square ? 'empty: not given; or rows separated by ";", e.g. 2 0.5; 0.5 1'
+    : `empty: not given; or rows of ${f.maxCols} numbers separated by ";"`);
+
 const list = (attr) => (attr ?? '').split(',').map((s) => s.trim()).filter(Boolean);
 
 export const WidgetControls = (Base) => class extends Base {
@@ -39,7 +44,7 @@ export const WidgetControls = (Base) => class extends Base {
       let input;
       if (f.kind === 'matrix') {
         // A matrix or vector: its text, rows separated by ";" ("2 0.5; 0.5 1"); empty = not given.
-        input = `<textarea id="${id}" name="${f.name}" class="matrix" rows="${f.maxRows === 1 ? 1 : 2}" aria-describedby="${id}-err" autocomplete="off" spellcheck="false" placeholder="${f.maxRows === 1 ? 'e.g. 0.1 −0.3 0.5' : 'rows separated by ;  e.g. 2 0.5; 0.5 1'}"></textarea>`;
+        input = `<textarea id="${id}" name="${f.name}" class="matrix" rows="${f.maxRows === 1 ? 1 : 2}" aria-describedby="${id}-err" autocomplete="off" spellcheck="false" placeholder="${matrixHint(f)}"></textarea>`;
       } else if (f.kind === 'choice') {
         input = `<select id="${id}" name="${f.name}" aria-describedby="${id}-err">${f.options.map(([v, l]) => `<option value="${v}">${l}</option>`).join('')}</select>`;
       } else {
