@@ -36,6 +36,7 @@ async function interleave(impls, runs, workload) {
 
 async function run({ runs = 7, w1Steps = 2000, trajectories = 1000, steps = 1000, tfSteps = 2000 } = {}) {
   await init();
+  const reference = await import('/peers/funnel.mjs').catch(() => null);
   const tf = window.tf;
   tf.wasm.setWasmPaths('/node_modules/@tensorflow/tfjs-backend-wasm/dist/');
   // SIMD, single-threaded (the page is not cross-origin isolated, so no threads anyway).
@@ -65,6 +66,9 @@ async function run({ runs = 7, w1Steps = 2000, trajectories = 1000, steps = 1000
       toValue: (ms) => (ms * 1e6) / per,
     },
     { name: 'plain JS (sfc32 + Box–Muller)', fn: () => w2Plain(trajectories, steps), toValue: (ms) => (ms * 1e6) / per },
+    // The reference peer (../shared/peers/funnel.mjs, served by scripts/bench.mjs as it is): the
+    // same cost, update, statistics and divergence rule, written as a careful competitor.
+    ...(reference ? [{ name: 'plain JS (reference peer)', fn: () => reference.funnelRun(trajectories, steps, { noise: 1 }), toValue: (ms) => (ms * 1e6) / per }] : []),
   ], runs, 'W2');
   log('W3 …');
   const w3data = w1Data(256);

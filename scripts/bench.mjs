@@ -61,11 +61,19 @@ execFileSync('bash', ['scripts/build-wasm.sh', 'bench/pkg', 'all', 'bench'], { s
 
 // ---- a static server for the bench page (bench/ with bench/pkg, TensorFlow.js) -----------------
 const SERVED = ['bench/', 'node_modules/@tensorflow/'];
+// The reference peers (issue 22): careful plain-JS implementations kept outside the project, in
+// ../shared/peers/ (NOISELAB_PEERS overrides), served as they are under /peers/ and reported as
+// "plain JS (reference peer)". Never edited or tuned here; without them the suite says so.
+const PEERS = path.resolve(process.env.NOISELAB_PEERS ?? path.join(repo, '..', 'shared', 'peers'));
+const peerFile = (rel) => (rel.startsWith('peers/') ? path.join(PEERS, rel.slice('peers/'.length)) : null);
+const referencePeer = existsSync(path.join(PEERS, 'funnel.mjs'));
+if (!referencePeer) console.warn(`bench: no reference peer at ${PEERS}/funnel.mjs; W2 runs without it`);
 const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm', '.json': 'application/json' };
 const benchServer = http.createServer((req, res) => {
   const rel = decodeURIComponent(new URL(req.url, 'http://x').pathname).replace(/^\/+/, '');
-  const file = path.resolve(repo, rel);
-  let ok = SERVED.some((p) => rel.startsWith(p)) && file.startsWith(repo + path.sep);
+  const peer = peerFile(rel);
+  const file = peer ? path.resolve(peer) : path.resolve(repo, rel);
+  let ok = peer ? file.startsWith(PEERS + path.sep) : SERVED.some((p) => rel.startsWith(p)) && file.startsWith(repo + path.sep);
   try { ok = ok && statSync(file).isFile(); } catch { ok = false; }
   if (!ok) { res.writeHead(404).end(); return; }
   res.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
@@ -247,6 +255,9 @@ const w1w = get('W1', 'noiselab wasm'), w1n = get('W1', 'noiselab native (releas
 t(w1w.median >= 0.8 * w1n.median, `W1 wasm ≥ 0.8× native: ${(w1w.median / w1n.median).toFixed(2)}×`);
 t(w1w.median >= 4 * bestPeer.median, `W1 wasm ≥ 4× the fastest browser peer (${bestPeer.implementation}): ${(w1w.median / bestPeer.median).toFixed(2)}×`);
 t(get('W2', 'noiselab wasm').median <= 10, `W2 wasm ≤ 10 ns/traj-step: ${f(get('W2', 'noiselab wasm').median)} ns`);
+const ref = get('W2', 'plain JS (reference peer)');
+if (ref) t(ref.speedVsWasm <= 1 / 5, `W2 wasm ≥ 5× the reference peer (issue 22), same page: ${(1 / ref.speedVsWasm).toFixed(2)}×`);
+else targets.push(`- NOT MEASURED: W2 against the reference peer (no ${PEERS}/funnel.mjs)`);
 t(get('W3', 'noiselab wasm').median <= 25, `W3 wasm ≤ 25 ms: ${f(get('W3', 'noiselab wasm').median)} ms`);
 if (w4) {
   const ff = Object.fromEntries(Object.entries(w4.sections).map(([id, sec]) => [id, { tag: sec.tag, visible: sec.runs[0].widgets, ...stats(sec.runs.map((r) => r.ms)) }]));
