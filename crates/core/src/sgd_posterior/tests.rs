@@ -691,41 +691,49 @@ fn matrix_problem_equals_custom_in_2d_and_preconditions_in_4d() {
 
 #[test]
 fn d_dimensional_config_errors_name_the_field() {
-    let e = SgdOuConfig::from_settings([("dimension", "9")]).unwrap_err();
-    assert_eq!(e.0[0].field(), "dimension");
     // Like the data-only settings, dimension and the projection are ignored by 2-D problems.
     let c = SgdOuConfig::from_settings([("dimension", "5"), ("projectJ", "4")]).unwrap();
     assert_eq!((c.dim(), c.projection()), (2, [0, 1]));
-    let e = SgdOuConfig::from_settings([
-        ("problem", "spectrum"),
-        ("dimension", "3"),
-        ("projectJ", "4"),
-    ])
-    .unwrap_err();
-    assert_eq!(e.0[0].field(), "projectJ");
-    let e = SgdOuConfig::from_settings([
-        ("problem", "spectrum"),
-        ("projectI", "2"),
-        ("projectJ", "2"),
-    ])
-    .unwrap_err();
-    assert_eq!(e.0[0].field(), "projectJ");
-    let e = SgdOuConfig::from_settings([
-        ("problem", "matrix"),
-        ("hessian", "1 2; 2 1"),
-        ("gradientCovariance", "1 0; 0 1"),
-    ])
-    .unwrap_err();
-    assert_eq!(e.0[0].field(), "hessian");
-    let e = SgdOuConfig::from_settings([
-        ("problem", "matrix"),
-        ("hessian", "1 0 0; 0 1 0; 0 0 1"),
-        ("gradientCovariance", "1 0; 0 1"),
-    ])
-    .unwrap_err();
-    assert_eq!(e.0[0].field(), "gradientCovariance");
-    let e = SgdOuConfig::from_settings([("problem", "matrix")]).unwrap_err();
-    assert_eq!(e.0[0].field(), "hessian");
+    let cases: [(&[(&str, &str)], &str); 6] = [
+        (&[("dimension", "9")], "dimension"),
+        (
+            &[
+                ("problem", "spectrum"),
+                ("dimension", "3"),
+                ("projectJ", "4"),
+            ],
+            "projectJ",
+        ),
+        (
+            &[
+                ("problem", "spectrum"),
+                ("projectI", "2"),
+                ("projectJ", "2"),
+            ],
+            "projectJ",
+        ),
+        (
+            &[
+                ("problem", "matrix"),
+                ("hessian", "1 2; 2 1"),
+                ("gradientCovariance", "1 0; 0 1"),
+            ],
+            "hessian",
+        ),
+        (
+            &[
+                ("problem", "matrix"),
+                ("hessian", "1 0 0; 0 1 0; 0 0 1"),
+                ("gradientCovariance", "1 0; 0 1"),
+            ],
+            "gradientCovariance",
+        ),
+        (&[("problem", "matrix")], "hessian"),
+    ];
+    for (settings, field) in cases {
+        let e = SgdOuConfig::from_settings(settings.iter().copied()).unwrap_err();
+        assert_eq!(e.0[0].field(), field, "{settings:?}");
+    }
 }
 
 /// On data (real mini-batches, a random coefficient matrix) the closed form is an
