@@ -85,6 +85,9 @@ test('play animates; on the lab page the state round-trips through the URL hash'
   await page.goto('index.html#noisy-natural-gradient');
   const el = await ready(page, '#nng-widget');
   await el.scrollIntoViewIfNeeded();
+  // One step per frame: the pause lands mid-run however long the poll below waits (at 10 steps
+  // per frame a loaded machine let the replay reach the end, step 2000, first).
+  await el.evaluate((e) => e.setSettings({ speed: 1 }));
   await el.locator('button[data-name="play"]').click();
   await expect.poll(() => readout(el, '.r-step').then(Number)).toBeGreaterThan(40);
   await el.locator('button[data-name="play"]').click();
