@@ -40,12 +40,13 @@ else
   cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
 fi
 
-if command -v chromium >/dev/null && command -v chromedriver >/dev/null; then
-  say "chromium + chromedriver: present ($(chromium --version 2>/dev/null | head -1))"
+if command -v chromium >/dev/null && command -v chromedriver >/dev/null && command -v pandoc >/dev/null; then
+  say "chromium + chromedriver + pandoc: present ($(chromium --version 2>/dev/null | head -1); $(pandoc --version | head -1))"
 else
-  say "installing chromium and chromium-driver from Debian"
+  # pandoc: the Quarto recipe's sample is rendered with it (Quarto is built on pandoc).
+  say "installing chromium, chromium-driver and pandoc from Debian"
   as_root apt-get update -qq
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver pandoc >/dev/null
 fi
 
 # npm packages: reinstall only when package-lock.json changed since the last install.
@@ -54,4 +55,21 @@ if [ -f node_modules/.package-lock.json ] && [ ! package-lock.json -nt node_modu
 else
   say "installing npm packages (npm ci)"
   npm ci --no-audit --no-fund --loglevel=error
+fi
+
+# Python: a virtual environment in .venv/ with the pinned tools of python/requirements.txt
+# (maturin for the Python package, pytest, JupyterLab and nbconvert for the notebook tests,
+# mkdocs-material, jupyter-book and mystmd for the course-site samples); reinstalled only when
+# that file changes.
+command -v python3 >/dev/null || { say "Python 3.11+ (python3 with venv) is required"; exit 1; }
+if [ ! -x .venv/bin/python ]; then
+  say "creating the Python virtual environment .venv/"
+  python3 -m venv .venv
+fi
+if [ -f .venv/.requirements ] && cmp -s python/requirements.txt .venv/.requirements; then
+  say "Python packages: present"
+else
+  say "installing the Python packages of python/requirements.txt into .venv/ (about 2 minutes)"
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check -r python/requirements.txt
+  cp python/requirements.txt .venv/.requirements
 fi
