@@ -21,4 +21,5 @@ cp node_modules/katex/dist/katex.min.css node_modules/katex/dist/katex.mjs www/v
 cp -r node_modules/katex/dist/fonts www/vendor/katex/fonts
 echo "[build] assembling dist/"
 node scripts/dist.mjs
+node scripts/bundle.mjs
 echo "[build] done: wasm modules (bytes): $(cd www/pkg && stat -c '%n %s' */noiselab_wasm_bg.wasm | sed 's#/noiselab_wasm_bg.wasm##' | tr '\n' ' ')"
