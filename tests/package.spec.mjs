@@ -105,6 +105,50 @@ test('npm pack: the tarball works from another static server, by script tag and 
   }
 });
 
+test('the versioned bundle (npm run dist): unpacked into a notes site, two lines of HTML give live widgets, no toolchain', async ({ page }) => {
+  // README "Embedding": download dist/noiselab-widgets-<version>.tar.gz, unpack it next to the
+  // notes, one script tag and one element. Also the npm tarball beside it, with the version in
+  // its name.
+  const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
+  const archive = path.resolve(`dist/noiselab-widgets-${version}.tar.gz`);
+  expect(readFileSync(path.resolve(`dist/noiselab-${version}.tgz`)).length).toBeGreaterThan(100_000);
+  const dir = mkdtempSync(path.join(tmpdir(), 'noiselab-bundle-'));
+  let server;
+  try {
+    execFileSync('tar', ['-xzf', archive, '-C', dir]);
+    const folder = path.join(dir, `noiselab-widgets-${version}`);
+    expect(readFileSync(path.join(folder, 'VERSION'), 'utf8').trim()).toBe(version);
+    const listed = execFileSync('tar', ['-tzf', archive], { encoding: 'utf8' }).split('\n').filter(Boolean);
+    expect(listed.every((f) => f.startsWith(`noiselab-widgets-${version}/`))).toBe(true);
+    expect(listed.filter((f) => f.endsWith('.wasm')).length).toBe(6);
+    renameSync(folder, path.join(dir, 'noiselab'));
+    writeFileSync(path.join(dir, 'week8.html'), `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Week 8</title><link rel="icon" href="data:,"></head><body>
+<p>Noise pushes SGD to the flat end of the valley:</p>
+<script type="module" src="noiselab/noiselab.js"></script>
+<noiselab-funnel id="a" noise-std="2" seed="7"></noiselab-funnel></body></html>`);
+    const port = await freePort();
+    server = spawn('python3', ['-m', 'http.server', String(port), '--bind', '127.0.0.1', '--directory', dir], { stdio: 'ignore' });
+    const base = `http://127.0.0.1:${port}`;
+    await expect.poll(async () => (await fetch(`${base}/week8.html`).then((r) => r.status, () => 0)), { timeout: 30_000 }).toBe(200);
+    const con = watchConsole(page);
+    const outside = [];
+    page.on('request', (r) => { if (!r.url().startsWith(base) && !r.url().startsWith('data:') && !r.url().startsWith('blob:')) outside.push(r.url()); });
+    await page.goto(`${base}/week8.html`);
+    const a = await ready(page, '#a');
+    expect(await a.evaluate((e) => [e.settings.noiseStd, e.settings.seed])).toEqual(['2', '7']);
+    await drew(a);
+    await page.goto(`${base}/noiselab/frame.html?widget=laplace-vb#laplace-vb.slope=5`);
+    const b = await ready(page, 'noiselab-laplace-vb');
+    expect(await b.evaluate((e) => e.settings.slope)).toBe('5');
+    await drew(b);
+    expect(outside).toEqual([]);
+    con.check();
+  } finally {
+    server?.kill();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('public methods called by the page before a widget is ready: play() plays once ready, pause() cancels it, reset() and stepOnce() wait', async ({ page }) => {
   // A notes page may create a widget and call its methods at once, before its worker has
   // answered. Before: the first run's set-up paused a play() again and the funnel's readout
