@@ -22,4 +22,5 @@ cp -r node_modules/katex/dist/fonts www/vendor/katex/fonts
 echo "[build] assembling dist/"
 node scripts/dist.mjs
 node scripts/bundle.mjs
+bash scripts/build-python.sh
 echo "[build] done: wasm modules (bytes): $(cd www/pkg && stat -c '%n %s' */noiselab_wasm_bg.wasm | sed 's#/noiselab_wasm_bg.wasm##' | tr '\n' ' ')"
