@@ -26,7 +26,8 @@ await fs.rm(folder, { recursive: true, force: true });
 for (const f of files) {
   const to = path.join(folder, f.slice('www/'.length));
   await fs.mkdir(path.dirname(to), { recursive: true });
-  await fs.copyFile(path.join(root, f), to);
+  // From the built lab (dist/www/, made by dist.mjs): its pages carry the CSP as a <meta> tag.
+  await fs.copyFile(path.join(dist, f), to);
 }
 await fs.writeFile(path.join(folder, 'VERSION'), `${version}\n`);
 
