@@ -27,7 +27,8 @@ echo "==> wasm-pack test --headless --chrome (the same fixtures, compiled to was
 wasm-pack --log-level warn test --headless --chrome crates/wasm 2>&1 | tee "$LOGS/wasm.log"
 grep -q "test result: ok. [1-9]" "$LOGS/wasm.log" || { echo "wasm tests did not run"; exit 1; }
 echo "==> wasm-pack test --headless --firefox (the same fixtures in Firefox ESR, geckodriver)"
-wasm-pack --log-level warn test --headless --firefox crates/wasm 2>&1 | tee "$LOGS/wasm-firefox.log"
+# --geckodriver: explicit, so wasm-pack never downloads one.
+wasm-pack --log-level warn test --headless --firefox --geckodriver "$(command -v geckodriver)" crates/wasm 2>&1 | tee "$LOGS/wasm-firefox.log"
 grep -q "test result: ok. [1-9]" "$LOGS/wasm-firefox.log" || { echo "wasm tests did not run in Firefox"; exit 1; }
 echo "==> wasm-pack test --headless --safari (the same fixtures in WebKitGTK: WebKitWebDriver as the driver, under xvfb-run)"
 xvfb-run -a wasm-pack --log-level warn test --headless --safari --safaridriver "$(command -v WebKitWebDriver)" crates/wasm 2>&1 | tee "$LOGS/wasm-webkit.log"
