@@ -49,6 +49,26 @@ else
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver pandoc >/dev/null
 fi
 
+# Firefox ESR and WebKitGTK (issue 23): the wasm fixtures also run in Firefox (wasm-pack test
+# --firefox, driven by geckodriver) and the smoke suite (tests/engines/smoke.mjs) in all three
+# engines over WebDriver. Debian's firefox-esr, WebKitGTK's WebKitWebDriver (its MiniBrowser comes
+# with libwebkit2gtk-4.1-0) and Xvfb (WebKitGTK needs a display: xvfb-run); geckodriver from
+# crates.io, pinned.
+GECKODRIVER_VERSION=0.37.1
+if command -v firefox-esr >/dev/null && command -v WebKitWebDriver >/dev/null && command -v xvfb-run >/dev/null; then
+  say "firefox-esr + WebKitWebDriver + xvfb: present ($(firefox-esr --version 2>/dev/null | head -1); WebKitGTK $(dpkg-query -W -f '${Version}' webkit2gtk-driver 2>/dev/null))"
+else
+  say "installing firefox-esr, webkit2gtk-driver and xvfb from Debian"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq firefox-esr webkit2gtk-driver xvfb >/dev/null
+fi
+if [ "$(geckodriver --version 2>/dev/null | head -1)" = "geckodriver $GECKODRIVER_VERSION" ]; then
+  say "geckodriver $GECKODRIVER_VERSION: present"
+else
+  say "installing geckodriver $GECKODRIVER_VERSION from crates.io (about 10 minutes)"
+  cargo install geckodriver --locked --version "$GECKODRIVER_VERSION"
+fi
+
 # npm packages: reinstall only when package-lock.json changed since the last install.
 if [ -f node_modules/.package-lock.json ] && [ ! package-lock.json -nt node_modules/.package-lock.json ]; then
   say "npm packages: present"

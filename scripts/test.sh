@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # npm test: install what is missing, build, and run every test:
 #   cargo fmt --check, cargo clippy -D warnings, native cargo test, the wasm tests in headless
-#   Chromium (wasm-pack test --headless --chrome, same fixtures as native), the Python package
-#   (scripts/build-python.sh, then pytest tests/python against the CLI), and the browser
-#   end-to-end suite (Playwright + Debian's Chromium) against the built, served lab.
+#   Chromium, Firefox ESR and WebKitGTK (wasm-pack test, same fixtures as native), the Python
+#   package (scripts/build-python.sh, then pytest tests/python against the CLI), the browser
+#   end-to-end suite (Playwright + Debian's Chromium) against the built, served lab, and the smoke
+#   suite in all three engines (tests/engines/smoke.mjs, WebDriver).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -25,6 +26,13 @@ cargo test --workspace 2>&1 | tee "$LOGS/native.log"
 echo "==> wasm-pack test --headless --chrome (the same fixtures, compiled to wasm, in Chromium)"
 wasm-pack --log-level warn test --headless --chrome crates/wasm 2>&1 | tee "$LOGS/wasm.log"
 grep -q "test result: ok. [1-9]" "$LOGS/wasm.log" || { echo "wasm tests did not run"; exit 1; }
+echo "==> wasm-pack test --headless --firefox (the same fixtures in Firefox ESR, geckodriver)"
+# --geckodriver: explicit, so wasm-pack never downloads one.
+wasm-pack --log-level warn test --headless --firefox --geckodriver "$(command -v geckodriver)" crates/wasm 2>&1 | tee "$LOGS/wasm-firefox.log"
+grep -q "test result: ok. [1-9]" "$LOGS/wasm-firefox.log" || { echo "wasm tests did not run in Firefox"; exit 1; }
+echo "==> wasm-pack test --headless --safari (the same fixtures in WebKitGTK: WebKitWebDriver as the driver, under xvfb-run)"
+xvfb-run -a wasm-pack --log-level warn test --headless --safari --safaridriver "$(command -v WebKitWebDriver)" crates/wasm 2>&1 | tee "$LOGS/wasm-webkit.log"
+grep -q "test result: ok. [1-9]" "$LOGS/wasm-webkit.log" || { echo "wasm tests did not run in WebKitGTK"; exit 1; }
 echo "==> cargo build --release (CLI, for the browser-vs-CLI test)"
 cargo build --release -p noiselab-cli --quiet
 echo "==> Python package: the wheel (maturin, cached) into .venv/, and pytest against the CLI"
@@ -36,11 +44,14 @@ echo "==> browser end-to-end tests (Playwright, Debian Chromium)"
 E2E_PORT="${E2E_PORT:-$(node -e "const s = require('net').createServer().listen(0, '127.0.0.1', () => { console.log(s.address().port); s.close(); })")}"
 export E2E_PORT
 npx playwright test 2>&1 | tee "$LOGS/e2e.log"
+echo "==> browser smoke suite in Chromium, Firefox ESR and WebKitGTK (WebDriver; tests/engines/)"
+node tests/engines/smoke.mjs 2>&1 | tee "$LOGS/engines.log"
 
-sum() { grep -ho "$1" "$2" | grep -o '[0-9]\+' | awk '{s+=$1} END {print s+0}'; }
+sum() { local p=$1; shift; grep -ho "$p" "$@" | grep -o '[0-9]\+' | awk '{s+=$1} END {print s+0}'; }
 native=$(sum 'ok\. [0-9]* passed' "$LOGS/native.log")
-wasm=$(sum 'ok\. [0-9]* passed' "$LOGS/wasm.log")
+wasm=$(sum 'ok\. [0-9]* passed' "$LOGS/wasm.log" "$LOGS/wasm-firefox.log" "$LOGS/wasm-webkit.log")
 python=$(grep -o '[0-9]* passed' "$LOGS/python.log" | grep -o '[0-9]\+' | tail -1)
 e2e=$(grep -o '^ *[0-9]* passed' "$LOGS/e2e.log" | grep -o '[0-9]\+' | tail -1)
-echo "native ${native}, wasm ${wasm}, python ${python:-0}, browser ${e2e:-0}"
-echo "noiselab: $((native + wasm + ${python:-0} + ${e2e:-0})) passed, 0 failed"
+engines=$(grep -o '^smoke: [0-9]* passed' "$LOGS/engines.log" | grep -o '[0-9]\+' | tail -1)
+echo "native ${native}, wasm ${wasm} (Chromium, Firefox ESR, WebKitGTK), python ${python:-0}, browser ${e2e:-0}, engines smoke ${engines:-0}"
+echo "noiselab: $((native + wasm + ${python:-0} + ${e2e:-0} + ${engines:-0})) passed, 0 failed"

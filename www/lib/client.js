@@ -8,6 +8,7 @@
 // gets the same module). If the page cannot compile it (a host page's CSP without
 // 'wasm-unsafe-eval', an old browser), the worker fetches and compiles the module itself.
 import { familyOf } from './registry.js';
+import { missingFeatures, unsupportedMessage } from './support.js';
 
 const compiled = new Map();
 
@@ -79,7 +80,7 @@ export class WorkerError extends Error {
   constructor({ kind, message, errors }) {
     super(message);
     this.name = 'WorkerError';
-    this.kind = kind; // "panic" | "error" | "load" | "terminated"
+    this.kind = kind; // "panic" | "error" | "load" | "unsupported" | "terminated"
     this.errors = errors;
   }
 }
@@ -99,9 +100,21 @@ export const CROSS_ORIGIN_HELP = `noiselab.js was loaded from ${new URL(import.m
  * blob that imports worker.js from there (which works when that server sends CORS headers, as
  * it must for noiselab.js itself to load as a module).
  */
+let missing;
 function startWorker() {
+  // A browser without what the lab needs (support.js) gets a widget that says so.
+  missing ??= missingFeatures();
+  if (missing.length) throw new WorkerError({ kind: 'unsupported', message: unsupportedMessage(missing) });
   const url = new URL('./worker.js', import.meta.url);
-  if (!crossOrigin()) return new Worker(url, { type: 'module' });
+  if (!crossOrigin()) {
+    try {
+      return new Worker(url, { type: 'module' });
+    } catch (err) {
+      // An engine that reads the option but cannot run module workers (Firefox before 114).
+      if (err instanceof TypeError) throw new WorkerError({ kind: 'unsupported', message: unsupportedMessage([`module workers (${err.message})`]) });
+      throw err;
+    }
+  }
   const blob = new Blob([`import ${JSON.stringify(url.href)};`], { type: 'text/javascript' });
   try {
     return new Worker(URL.createObjectURL(blob), { type: 'module' });

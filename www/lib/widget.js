@@ -41,7 +41,9 @@ export class NoiselabWidget extends WidgetExport(WidgetControls(WidgetSettings(H
     super();
     this.handle = `${this.kind}-${++uid}`;
     this.root = this.attachShadow({ mode: 'open' });
-    this.root.adoptedStyleSheets = [BASE_CSS, this.constructor.css].filter(Boolean).map(sheetFor).concat(this.extraSheets());
+    // (A browser without constructable stylesheets shows the unstyled widget and, at boot, a
+    // message naming what it lacks: support.js.)
+    if ('adoptedStyleSheets' in this.root) this.root.adoptedStyleSheets = [BASE_CSS, this.constructor.css].filter(Boolean).map(sheetFor).concat(this.extraSheets());
     this.playing = false;
     this.visible = true;
     this.inFlight = false;
@@ -240,9 +242,14 @@ export class NoiselabWidget extends WidgetExport(WidgetControls(WidgetSettings(H
 
   /** Show an error. Panics and load failures disable the widget until Reset. */
   fail(err) {
-    const fatal = err instanceof WorkerError ? ['panic', 'load'].includes(err.kind) : false;
+    const fatal = err instanceof WorkerError ? ['panic', 'load', 'unsupported'].includes(err.kind) : false;
     if (err instanceof WorkerError && err.kind === 'terminated') return;
-    if (fatal) {
+    if (err instanceof WorkerError && err.kind === 'unsupported') {
+      // The browser lacks something the lab needs (support.js): say which; Reset cannot help.
+      this.broken = true;
+      this.pause();
+      this.showMessage(err.message, 'error');
+    } else if (fatal) {
       this.broken = true;
       this.pause();
       this.showMessage(`${err.message}. Press Reset to restart the lab's engine.`, 'error');

@@ -10,6 +10,7 @@
 //        <noiselab-funnel noise-std="2" controls="noise-std"></noiselab-funnel>
 import { RunWidget } from '../lib/run-widget.js';
 import { Figure, polyline, ramp, OKABE_ITO as C, formatTick } from '../lib/plot.js';
+import { scratchCanvas } from '../lib/support.js';
 
 const CSS = `
 /* Two layers (scene panels surface-bg and surface): the static surface is painted once per size
@@ -410,7 +411,7 @@ class NoiselabFunnel extends RunWidget {
     };
     if (ctx.canvas !== this.$('canvas.surface')) { if (k && rows > 1) paths(ctx, 0); return; }
     const { width: W, height: H } = ctx.canvas, key = `${W}x${H}#${this.run}`;
-    if (this.trails?.width !== W || this.trails.height !== H) { this.trails = new OffscreenCanvas(W, H); this.trailsDrawn = null; }
+    if (this.trails?.width !== W || this.trails.height !== H) { this.trails = scratchCanvas(W, H); this.trailsDrawn = null; }
     const g = this.trails.getContext('2d');
     let from = 0;
     if (this.trailsDrawn?.key === key && this.trailsDrawn.rows <= rows) from = Math.max(0, this.trailsDrawn.rows - 1);
