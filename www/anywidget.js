@@ -81,7 +81,14 @@ export default {
   async render({ model, el }) {
     const kind = String(model.get('kind') ?? '');
     const tag = `noiselab-${kind}`;
-    const lab = await loadLab();
+    let lab;
+    try {
+      lab = await loadLab();
+    } catch (err) {
+      loaded = null; // (tried again by the next view)
+      el.textContent = err.message;
+      return () => {};
+    }
     if (!lab.WIDGETS[tag]) {
       el.textContent = `noiselab: unknown experiment "${kind}"; known: ${Object.keys(lab.WIDGETS).map((t) => t.slice(9)).join(', ')}`;
       return () => {};
@@ -193,17 +200,16 @@ export default {
       timer = setTimeout(send, Math.max(0, 1000 / FRAMES_PER_SECOND - (performance.now() - lastSent)));
     };
     widget.addEventListener('noiselab-frame', onFrame);
-    if (model.get('results') !== undefined) {
-      latest = widget.snapshot ?? widget.result?.summary ?? widget.result?.analysis ?? widget.result ?? null;
-      send();
-    }
+    // (The first frame came before this listener: the run's snapshot or the computed result.)
+    latest = widget.snapshot ?? widget.result?.summary ?? widget.result?.analysis ?? widget.result ?? null;
+    send();
 
     return () => {
       closed = true;
       clearTimeout(timer);
       widget.removeEventListener('noiselab-settings', onSettings);
       widget.removeEventListener('noiselab-frame', onFrame);
-      for (const [ev, cb] of listeners) model.off(ev, cb);
+      for (const [ev, cb] of listeners) model.off?.(ev, cb);
       widget.remove();
     };
   },
