@@ -23,12 +23,13 @@ const JUPYTER = path.join(ROOT, '.venv/bin/jupyter');
 const TOKEN = 'noiselab-e2e';
 
 /** The student notebook with the test's own cells after it: one sets a traitlet from Python,
-    one prints what Python sees. */
+    one a preset, one prints what Python sees. */
 function notebookWithChecks() {
   const nb = JSON.parse(readFileSync(path.join(ROOT, 'examples/notebooks/noiselab.ipynb'), 'utf8'));
   const cell = (id, source) => ({ cell_type: 'code', id, metadata: {}, execution_count: null, outputs: [], source });
   nb.cells.push(cell('e2e-set', 'w.noise_std = 2.5'));
-  nb.cells.push(cell('e2e-read', 'print(f"python sees noise_std = {w.noise_std}"); print("results:", w.results.get("totalSteps"), "steps,", sorted(w.results))'));
+  nb.cells.push(cell('e2e-preset', 'w.preset = "sigma-0.5"'));
+  nb.cells.push(cell('e2e-read', 'print(f"python sees noise_std = {w.noise_std}, preset {w.preset}"); print("results:", w.results.get("totalSteps"), "steps,", sorted(w.results))'));
   return nb;
 }
 
@@ -165,6 +166,12 @@ async function notebookRoundTrip(page, url) {
   await expect.poll(async () => { await run('notebook:run-cell', 'e2e-read'); return cellOutput('e2e-read'); }, { timeout: 30_000, intervals: [1000, 2000] })
     .toContain('python sees noise_std = 3.5');
   expect(await cellOutput('e2e-read')).toMatch(/results: 1000 steps, \[.*'drift'.*'stopReason'/);
+
+  // A preset chosen in Python: the figure takes it, and Python sees the preset's settings.
+  await run('notebook:run-cell', 'e2e-preset');
+  await expect.poll(() => el.evaluate((e) => [e.preset, e.settings.noiseStd]), { timeout: 30_000 }).toEqual(['sigma-0.5', '0.5']);
+  await expect.poll(async () => { await run('notebook:run-cell', 'e2e-read'); return cellOutput('e2e-read'); }, { timeout: 30_000, intervals: [1000, 2000] })
+    .toContain('python sees noise_std = 0.5, preset sigma-0.5');
 
   expect(problems, problems.join('\n')).toEqual([]);
   expect(ours, ours.join('\n')).toEqual([]);
