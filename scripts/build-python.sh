@@ -21,7 +21,7 @@ wheels="$target/wheels"
 version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
 
 # The inputs, by content (file names and bytes).
-inputs=$( { find Cargo.toml Cargo.lock crates/core crates/cli crates/python python/pyproject.toml python/noiselab docs/python.md \
+inputs=$( { find Cargo.toml Cargo.lock crates/core crates/cli crates/python python/pyproject.toml python/noiselab python/noiselab.data docs/python.md \
     dist/widgets -type f -not -path 'python/noiselab/static/*' -not -name '*.pyc' -print0 |
   sort -z | xargs -0 sha256sum; } | sha256sum | cut -c1-64)
 wheel=$(ls "$wheels"/noiselab-"$version"-*.whl 2>/dev/null | head -1 || true)
