@@ -2,7 +2,8 @@
 // each following its recipe in docs/sites.md from the versioned bundle
 // dist/noiselab-widgets-<version>.tar.gz (made by scripts/build.sh, or `node scripts/bundle.mjs`):
 //   mkdocs  the bundle unpacked into examples/mkdocs/docs/noiselab/, then `mkdocs build --strict`
-//           (mkdocs-material from .venv/)                            → dist/sites/mkdocs/
+//           (mkdocs-material from .venv/; SITE_URL in the environment
+//           sets its site_url)                                       → dist/sites/mkdocs/
 //   quarto  the bundle unpacked into examples/quarto/noiselab/, each .qmd rendered by Debian's
 //           pandoc (Quarto's own binary cannot be installed here), with the _quarto.yml resource
 //           noiselab/** copied                                       → dist/sites/quarto/
@@ -68,18 +69,22 @@ const BUILDERS = {
   },
 
   /** Quarto's raw-HTML recipe rendered by pandoc: each .qmd to .html (links to .qmd pages
-      rewritten to .html, as Quarto does), and the _quarto.yml resources (noiselab/**) copied. */
+      rewritten to .html, and the website's favicon linked, as Quarto does), and the _quarto.yml
+      resources (noiselab/**) copied. */
   async quarto(out) {
     const src = path.join(examples, 'quarto');
     const config = await fs.readFile(path.join(src, '_quarto.yml'), 'utf8');
     if (!/resources:\s*\n\s*-\s*"?noiselab\/\*\*"?/.test(config)) throw new Error('examples/quarto/_quarto.yml must list the bundle, noiselab/**, under project.resources');
+    const favicon = config.match(/^\s+favicon:\s*(\S+)\s*$/m)?.[1];
     await unpack(path.join(src, 'noiselab'));
     await fs.mkdir(out, { recursive: true });
     for (const f of (await fs.readdir(src)).filter((f) => f.endsWith('.qmd'))) {
       run('pandoc', ['-f', 'markdown', '-t', 'html5', '--standalone', '--lua-filter', path.join(root, 'scripts', 'sites', 'qmd-links.lua'),
+        ...(favicon ? ['-V', `header-includes=<link rel="icon" href="${favicon}">`] : []),
         path.join(src, f), '-o', path.join(out, f.replace(/\.qmd$/, '.html'))]);
     }
     await fs.cp(path.join(src, 'noiselab'), path.join(out, 'noiselab'), { recursive: true });
+    if (favicon) await fs.copyFile(path.join(src, favicon), path.join(out, favicon));
   },
 
   /** MyST: the site's content (AST) offline, then static pages from it with MyST's renderer. */
@@ -114,6 +119,7 @@ async function inputs(site) {
   const src = path.join(examples, site);
   for (const f of await files(src, new Set(['noiselab', '_build', '_site', '.quarto']))) await add(path.join(src, f));
   if (existsSync(path.join(root, '.venv', '.requirements'))) await add(path.join(root, '.venv', '.requirements'));
+  if (site === 'mkdocs') h.update(`SITE_URL=${process.env.SITE_URL ?? ''}`);
   if (site === 'quarto') h.update(run('pandoc', ['--version']));
   if (site === 'myst') await add(path.join(root, 'package-lock.json'));
   return h.digest('hex');
