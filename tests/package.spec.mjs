@@ -7,23 +7,8 @@ import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync, mkdirSync, renameSync, rmSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { watchConsole, ready, canvasStats, control } from './helpers.mjs';
+import { watchConsole, ready, control, drew } from './helpers.mjs';
 import { freePort } from './helpers.mjs';
-
-const canvases = (el) => el.evaluate((e) => [...e.shadowRoot.querySelectorAll('canvas')].filter((c) => c.offsetParent !== null).map((c) => c.className || c.tagName));
-
-async function drew(el) {
-  // At least one visible canvas of the widget has a figure on it (several colours of ink).
-  const list = await canvases(el);
-  expect(list.length).toBeGreaterThan(0);
-  let best = 0;
-  for (const cls of list) {
-    const sel = cls === 'CANVAS' ? 'canvas' : `canvas.${cls.split(' ')[0]}`;
-    const s = await canvasStats(el, sel);
-    best = Math.max(best, s.inkFraction > 0.005 ? s.colours : 0);
-  }
-  expect(best).toBeGreaterThan(4);
-}
 
 test('the repository\'s notes example: two widgets in prose, each with its own attributes', async ({ page }) => {
   const con = watchConsole(page);
