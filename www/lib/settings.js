@@ -281,6 +281,12 @@ export const WidgetSettings = (Base) => class extends Base {
     this.syncControls(initial || replace ? this.allFieldNames() : [...new Set([...changed, ...Object.keys(changes)])]);
     this.showErrors(errors);
     this.updatePresetMenu();
+    if (changed.length) {
+      // Public event: the settings in use changed (a control, a preset, a link, a settings file
+      // or setSettings), so a host keeping its own copy (the Jupyter widget's model) can follow.
+      const detail = { settings: this.settings, changed, preset: this.preset };
+      this.dispatchEvent(new CustomEvent('noiselab-settings', { detail, bubbles: true, composed: true }));
+    }
     if (changed.length || reply.created) {
       if (!initial || this.urlKey) this.writeHash();
       await this.onApplied(changed, initial);

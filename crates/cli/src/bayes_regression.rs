@@ -1,14 +1,13 @@
 //! `noiselab run bayes-regression`: the five predictive bands on one data set.
 
-use crate::output::{self, Format, Settings};
+use crate::output::{self, Format, Out, Settings};
 use noiselab_core::bayes_regression::{RegressionRun, GRID_POINTS, METHODS};
 use noiselab_core::experiment::{Experiment, Lab};
 use serde_json::json;
-use std::path::Path;
 
-pub fn run(settings: &Settings, out: &Path) -> Result<(), String> {
+pub fn run(settings: &Settings, out: &mut Out) -> Result<(), String> {
     let mut r = RegressionRun::start(output::config(settings)?);
-    let format = output::format(out)?;
+    let format = out.format()?;
     let outcome = r.run(usize::MAX);
     let snap = r.snapshot();
     let (bands, g) = (r.bands(), GRID_POINTS);
@@ -38,12 +37,12 @@ pub fn run(settings: &Settings, out: &Path) -> Result<(), String> {
             "columns": columns,
             "bands": rows,
         });
-        output::json(out, &doc)?;
+        out.json(doc)?;
     } else {
-        output::csv(out, &columns, rows.iter().map(|r| output::cells(r)))?;
+        out.csv(&columns, rows.iter().map(|r| output::cells(r)))?;
     }
     let b = &snap.bands;
-    println!(
+    out.say(format_args!(
         "bayes-regression: {} steps ({}), η {:.4}, Laplace ln p(D) {:.3}, ELBO {:.3}; band width between/inside: MAP {:.3}/{:.3}, Laplace {:.3}/{:.3}, BBB {:.3}/{:.3}, MC dropout {:.3}/{:.3}, HMC {:.3}/{:.3} -> {}",
         r.steps_done(),
         output::ended(&outcome),
@@ -55,7 +54,7 @@ pub fn run(settings: &Settings, out: &Path) -> Result<(), String> {
         b[2].width_between, b[2].width_inside,
         b[3].width_between, b[3].width_inside,
         b[4].width_between, b[4].width_inside,
-        out.display()
-    );
+        out
+    ));
     Ok(())
 }

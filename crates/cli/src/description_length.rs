@@ -1,20 +1,19 @@
 //! `noiselab run description-length|description-length-sweep` (SCIENCE.md §4; the browser's
 //! `<noiselab-description-length>` with the same settings, seeds and numbers).
 
-use crate::output::{self, Format, Settings};
+use crate::output::{self, Format, Out, Settings};
 use noiselab_core::bayes::description_length::{
     sweep_grid, sweep_point, BbbLogReg, BbbLogRegConfig, SWEEP_COUNT, SWEEP_HI, SWEEP_LO,
 };
 use noiselab_core::experiment::Experiment;
 use serde_json::json;
-use std::path::Path;
 
 /// A Bayes-by-Backprop run: JSON (settings, snapshot, history) or CSV (one row per step).
-pub fn run(settings: &Settings, out: &Path) -> Result<(), String> {
+pub fn run(settings: &Settings, out: &mut Out) -> Result<(), String> {
     let (run, outcome) = output::run_lab::<BbbLogReg>(settings, out, |_| json!({}))?;
     let snap = run.snapshot();
     let e = snap.evaluation;
-    println!(
+    out.say(format_args!(
         "description-length: {} steps ({}), ELBO {:.3}, KL {:.3} bits, train error {:.4}, test error {:.4}, McAllester {:.4}, Langford–Seeger {:.4} -> {}",
         snap.steps_done,
         output::ended(&outcome),
@@ -24,20 +23,24 @@ pub fn run(settings: &Settings, out: &Path) -> Result<(), String> {
         e.test_error,
         e.mcallester_bound,
         e.langford_seeger_bound,
-        out.display()
-    );
+        out
+    ));
     Ok(())
 }
 
 /// The prior-variance sweep ([`SWEEP_COUNT`] values of η log-spaced on [0.001, 100], each
 /// trained to the end), with progress on stderr: JSON or CSV, one row per η.
-pub fn run_sweep(settings: &Settings, out: &Path) -> Result<(), String> {
+pub fn run_sweep(settings: &Settings, out: &mut Out) -> Result<(), String> {
     let config: BbbLogRegConfig = output::config(settings)?;
-    let format = output::format(out)?;
+    let format = out.format()?;
     let grid = sweep_grid(SWEEP_LO, SWEEP_HI, SWEEP_COUNT);
     let mut points = Vec::with_capacity(grid.len());
     for (i, &eta) in grid.iter().enumerate() {
-        eprintln!("sweep: η = {eta:.4} ({} of {})", i + 1, grid.len());
+        out.progress(format_args!(
+            "sweep: η = {eta:.4} ({} of {})\n",
+            i + 1,
+            grid.len()
+        ));
         points.push(sweep_point(&config, eta));
     }
     if format == Format::Json {
@@ -47,7 +50,7 @@ pub fn run_sweep(settings: &Settings, out: &Path) -> Result<(), String> {
             "note": format!("each bound holds at confidence δ for its own η; the minimum over the {SWEEP_COUNT} values holds at {SWEEP_COUNT}δ (union bound)"),
             "points": points,
         });
-        output::json_compact(out, &doc)?;
+        out.json_compact(doc)?;
     } else {
         let header = [
             "priorVariance",
@@ -76,7 +79,7 @@ pub fn run_sweep(settings: &Settings, out: &Path) -> Result<(), String> {
                 e.langford_seeger_bound,
             ])
         });
-        output::csv(out, &header, rows)?;
+        out.csv(&header, rows)?;
     }
     let best = points
         .iter()
@@ -86,12 +89,12 @@ pub fn run_sweep(settings: &Settings, out: &Path) -> Result<(), String> {
                 .total_cmp(&b.evaluation.langford_seeger_bound)
         })
         .expect("a non-empty sweep");
-    println!(
+    out.say(format_args!(
         "description-length-sweep: smallest Langford–Seeger bound {:.4} at η = {:.4} (test error {:.4}) -> {}",
         best.evaluation.langford_seeger_bound,
         best.prior_variance,
         best.evaluation.test_error,
-        out.display()
-    );
+        out
+    ));
     Ok(())
 }

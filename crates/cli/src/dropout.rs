@@ -1,11 +1,10 @@
 //! `noiselab run dropout|dropout-k|dropout-linear`.
 
-use crate::output::{self, Format, Settings};
+use crate::output::{self, Format, Out, Settings};
 use noiselab_core::dropout::linear_view::{linear_view, LinearViewConfig};
 use noiselab_core::dropout::{DropoutConfig, DropoutTraining, Variant, HISTORY_FIELDS};
 use noiselab_core::experiment::{Experiment, Lab, RunOutcome};
 use serde_json::json;
-use std::path::Path;
 
 /// A one-line summary of a run trained to the end.
 fn summary(run: &DropoutTraining, outcome: &RunOutcome) -> String {
@@ -24,18 +23,22 @@ fn summary(run: &DropoutTraining, outcome: &RunOutcome) -> String {
 }
 
 /// `noiselab run dropout`: one run (the configured variant and the plain net side by side).
-pub fn run(settings: &Settings, out: &Path) -> Result<(), String> {
+pub fn run(settings: &Settings, out: &mut Out) -> Result<(), String> {
     let (run, outcome) = output::run_lab::<DropoutTraining>(settings, out, |_| json!({}))?;
-    println!("dropout: {} -> {}", summary(&run, &outcome), out.display());
+    out.say(format_args!(
+        "dropout: {} -> {}",
+        summary(&run, &outcome),
+        out
+    ));
     Ok(())
 }
 
 /// `noiselab run dropout-k`: Wei, Kakade & Ma's comparison — the same data, initialisation and
 /// seed trained with DROP_1, DROP_K, explicit-only and knock-in (K from `dropK`), plus no
 /// dropout; one table with a `variant` column.
-pub fn run_k(settings: &Settings, out: &Path) -> Result<(), String> {
+pub fn run_k(settings: &Settings, out: &mut Out) -> Result<(), String> {
     let base: DropoutConfig = output::config(settings)?;
-    let format = output::format(out)?;
+    let format = out.format()?;
     let variants = [
         ("drop1", Variant::Dropout),
         ("dropK", Variant::DropK),
@@ -52,7 +55,7 @@ pub fn run_k(settings: &Settings, out: &Path) -> Result<(), String> {
             ..base.clone()
         });
         let outcome = run.run(usize::MAX);
-        println!("{name:>12}: {}", summary(&run, &outcome));
+        out.say(format_args!("{name:>12}: {}", summary(&run, &outcome)));
         let history = output::rows(run.history(), k);
         for r in &history {
             rows.push([vec![name.to_string()], output::cells(r)].concat());
@@ -62,11 +65,11 @@ pub fn run_k(settings: &Settings, out: &Path) -> Result<(), String> {
     if format == Format::Json {
         let settings = output::settings_json(base.to_settings());
         let doc = json!({"experiment": "dropout-k", "settings": settings, "historyFields": HISTORY_FIELDS, "runs": docs});
-        output::json(out, &doc)?;
+        out.json(doc)?;
     } else {
-        output::csv(out, &[&["variant"][..], &HISTORY_FIELDS].concat(), rows)?;
+        out.csv(&[&["variant"][..], &HISTORY_FIELDS].concat(), rows)?;
     }
-    println!("dropout-k -> {}", out.display());
+    out.say(format_args!("dropout-k -> {}", out));
     Ok(())
 }
 
@@ -75,11 +78,11 @@ pub fn run_k(settings: &Settings, out: &Path) -> Result<(), String> {
 /// settings, view}` (the closed forms and the recorded SGD run), or CSV with one row per record
 /// (step, closed-form R at the iterate, J + R at the tail average, the iterate `w1…wD`, the tail
 /// average `avg1…avgD`).
-pub fn run_linear(settings: &Settings, out: &Path) -> Result<(), String> {
+pub fn run_linear(settings: &Settings, out: &mut Out) -> Result<(), String> {
     let config: LinearViewConfig = output::config(settings)?;
-    let format = output::format(out)?;
+    let format = out.format()?;
     let v = linear_view(&config);
-    println!(
+    out.say(format_args!(
         "dropout-linear: ρ = {}, D = {}: R(w*) = {:.4} (closed form), {:.4} (2^D masks), {:.4} ± {:.4} (MC); \
          SGD tail average {:.4} from w*{} -> {}",
         v.rho,
@@ -90,14 +93,11 @@ pub fn run_linear(settings: &Settings, out: &Path) -> Result<(), String> {
         v.se_mc,
         v.distance,
         if v.diverged { " (diverged)" } else { "" },
-        out.display(),
-    );
+        out,
+    ));
     if format == Format::Json {
         let settings = output::settings_json(config.to_settings());
-        return output::json(
-            out,
-            &json!({"experiment": "dropout-linear", "settings": settings, "view": v}),
-        );
+        return out.json(json!({"experiment": "dropout-linear", "settings": settings, "view": v}));
     }
     let d = v.d;
     let names = |p: &'static str| (1..=d).map(move |j| format!("{p}{j}"));
@@ -113,5 +113,5 @@ pub fn run_linear(settings: &Settings, out: &Path) -> Result<(), String> {
         r.extend_from_slice(&v.averages[i * d..(i + 1) * d]);
         output::cells(&r)
     });
-    output::csv(out, &header, rows)
+    out.csv(&header, rows)
 }

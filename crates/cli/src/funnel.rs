@@ -13,7 +13,7 @@
 //!
 //! The flows do not depend on σ, M or the seed.
 
-use crate::output::{self, Settings};
+use crate::output::{self, Out, Settings};
 use noiselab_core::contour;
 use noiselab_core::experiment::Experiment;
 use noiselab_core::funnel::flow::FLOW_TOLERANCE;
@@ -31,8 +31,8 @@ fn flow_json(flow: &[[f64; 2]]) -> Value {
     )
 }
 
-pub fn run(settings: &Settings, out: &Path) -> Result<(), String> {
-    output::format(out)?;
+pub fn run(settings: &Settings, out: &mut Out) -> Result<(), String> {
+    out.format()?;
     let fl = FunnelFlows::new(&output::config::<FunnelConfig>(settings)?);
     let (f, outcome) = output::run_lab_with_columns::<Funnel>(
         settings,
@@ -53,7 +53,7 @@ pub fn run(settings: &Settings, out: &Path) -> Result<(), String> {
     let snap = f.snapshot();
     let s = snap.stats;
     let t = s.step.min(fl.modified_flow.len() - 1);
-    println!(
+    out.say(format_args!(
         "funnel: {} steps ({}), mean x {:.4} ± {:.4}, GD x {:.4}, drift {:+.4} ± {:.4}, gradient flow x {:.4}, modified flow x {:.4}, {} of {} diverged -> {}",
         f.steps_done(),
         output::ended(&outcome),
@@ -66,8 +66,8 @@ pub fn run(settings: &Settings, out: &Path) -> Result<(), String> {
         fl.modified_flow[t][0],
         snap.diverged,
         f.config().trajectories,
-        out.display()
-    );
+        out
+    ));
     Ok(())
 }
 
@@ -100,7 +100,7 @@ pub fn surface(
         "curvatureX": [DOMAIN.x_min, DOMAIN.x_max],
         "curvature": cost.valley_curvature(DOMAIN.x_min, DOMAIN.x_max, nx),
     });
-    output::json_compact(out, &doc)?;
+    Out::File(out.to_path_buf()).json_compact(doc)?;
     println!(
         "funnel surface ({}): {} levels -> {}",
         cost.name(),

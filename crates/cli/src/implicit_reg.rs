@@ -3,29 +3,28 @@
 //! sampling=iid` draws SGD's batches i.i.d. each step (a uniform size-B subset) instead of by
 //! random reshuffling; only the `sgd…` columns change (the JSON's `settings.sampling` names it).
 
-use crate::output::{self, Format, Settings};
+use crate::output::{self, Format, Out, Settings};
 use noiselab_core::experiment::{Experiment, Lab};
 use noiselab_core::implicit_reg::{ImplicitRegSweep, POINT_FIELDS};
 use serde_json::json;
-use std::path::Path;
 use std::time::Instant;
 
-pub fn run(settings: &Settings, out: &Path) -> Result<(), String> {
+pub fn run(settings: &Settings, out: &mut Out) -> Result<(), String> {
     let mut sweep = ImplicitRegSweep::start(output::config(settings)?);
-    let format = output::format(out)?;
+    let format = out.format()?;
     let total = sweep.specs().len();
     let t0 = Instant::now();
     while sweep.stop_reason().is_none() {
         let next = sweep.snapshot().next.expect("a point is left");
-        eprint!(
+        out.progress(format_args!(
             "\rimplicit-reg: point {} of {total} (α = {}, B = {})    ",
             sweep.steps_done() + 1,
             next.learning_rate,
             next.batch_size
-        );
+        ));
         sweep.step();
     }
-    eprintln!();
+    out.progress(format_args!("\n"));
     let rows = sweep.rows();
     let points = output::rows(&rows, POINT_FIELDS.len());
     if format == Format::Json {
@@ -36,19 +35,19 @@ pub fn run(settings: &Settings, out: &Path) -> Result<(), String> {
             "pointFields": POINT_FIELDS,
             "points": points,
         });
-        output::json(out, &doc)?;
+        out.json(doc)?;
     } else {
-        output::csv(out, &POINT_FIELDS, points.into_iter().map(output::cells))?;
+        out.csv(&POINT_FIELDS, points.into_iter().map(output::cells))?;
     }
     let config = sweep.config();
-    println!(
+    out.say(format_args!(
         "implicit-reg: {total} sweep points ({} learning rates at B = {}, {} batch sizes at α = {}) in {:.1} s -> {}",
         config.sweep_points,
         config.batch_size,
         config.batch_sizes().len(),
         config.learning_rate,
         t0.elapsed().as_secs_f64(),
-        out.display()
-    );
+        out
+    ));
     Ok(())
 }

@@ -1,10 +1,9 @@
 //! `noiselab run laplace-vb`: the browser's `<noiselab-laplace-vb>` (Bishop's 1-D density,
 //! SCIENCE.md §5) with the same settings and numbers.
 
-use crate::output::{self, Format, Settings};
+use crate::output::{self, Format, Out, Settings};
 use noiselab_core::bayes::laplace_vb::{analyze, curves, TiltedGaussian};
 use serde_json::json;
-use std::path::Path;
 
 /// The plotted range and resolution of the browser widget (www/widgets/laplace-vb.js).
 const Z_MIN: f64 = -2.0;
@@ -14,9 +13,9 @@ const POINTS: usize = 481;
 /// Bishop's density `p̃(z) = exp(−z²/2)σ(slope·z + offset)`: JSON (settings, the analysis —
 /// mode, Laplace, variational and moment-matched Gaussians, ln Z, both KLs — and the curves) or
 /// CSV (one row per z: the four densities and the four negative log densities).
-pub fn run(settings: &Settings, out: &Path) -> Result<(), String> {
+pub fn run(settings: &Settings, out: &mut Out) -> Result<(), String> {
     let density: TiltedGaussian = output::config(settings)?;
-    let format = output::format(out)?;
+    let format = out.format()?;
     let analysis = analyze(density);
     let c = curves(&analysis, Z_MIN, Z_MAX, POINTS);
     if format == Format::Csv {
@@ -37,20 +36,17 @@ pub fn run(settings: &Settings, out: &Path) -> Result<(), String> {
             r.extend(c.neg_log_density.iter().map(|d| d[i]));
             output::cells(&r)
         });
-        return output::csv(out, &header, rows);
+        return out.csv(&header, rows);
     }
-    output::json(
-        out,
-        &json!({
-            "experiment": "laplace-vb",
-            "settings": output::settings_json(density.to_settings()),
-            "analysis": analysis,
-            "curves": {
-                "order": ["p", "qLaplace", "qVariational", "qMomentMatched"],
-                "z": c.z,
-                "density": c.density,
-                "negLogDensity": c.neg_log_density,
-            },
-        }),
-    )
+    out.json(json!({
+        "experiment": "laplace-vb",
+        "settings": output::settings_json(density.to_settings()),
+        "analysis": analysis,
+        "curves": {
+            "order": ["p", "qLaplace", "qVariational", "qMomentMatched"],
+            "z": c.z,
+            "density": c.density,
+            "negLogDensity": c.neg_log_density,
+        },
+    }))
 }

@@ -14,10 +14,9 @@
 //! `analysis.testPoint`. The CSV (one row per Gaussian) is unchanged; stdout's summary line adds
 //! `IS p(y=1|x*) = estimate ± SE (ESS …, c …)`.
 
-use crate::output::{self, Format, Settings};
+use crate::output::{self, Format, Out, Settings};
 use noiselab_core::bayes::logreg_posterior::{analyze_panel, LogRegPanelConfig, TestPoint};
 use serde_json::{json, Value};
-use std::path::Path;
 
 /// The columns of the comparison: one row per Gaussian (name, mean, covariance, F in nats, KL
 /// to the posterior in nats, KL to the prior in bits, NaN where not defined).
@@ -65,9 +64,9 @@ fn test_point_json(t: &TestPoint) -> (Value, Value) {
 /// The panel's numbers: JSON (summary, data, HMC samples, ellipses, predictive maps on a
 /// 61×61 grid, the predictives at `x*`) or CSV (one row per Gaussian: Laplace, mean field, full covariance, true
 /// moments).
-pub fn run(settings: &Settings, out: &Path) -> Result<(), String> {
+pub fn run(settings: &Settings, out: &mut Out) -> Result<(), String> {
     let config: LogRegPanelConfig = output::config(settings)?;
-    let format = output::format(out)?;
+    let format = out.format()?;
     let a = analyze_panel(&config, config.data(), 81, 61);
     let (mf, full, kl) = (&a.mean_field, &a.full_covariance, a.kl_to_posterior);
     let row = |name, m: [f64; 2], c: [f64; 4], elbo, kl, bits| {
@@ -123,16 +122,16 @@ pub fn run(settings: &Settings, out: &Path) -> Result<(), String> {
             "testPoint": rows,
             "importanceSampling": sampler,
         });
-        output::json_compact(out, &doc)?;
+        out.json_compact(doc)?;
     } else {
         let cells = rows
             .iter()
             .map(|(name, r)| [vec![name.to_string()], output::cells(r)].concat());
-        output::csv(out, &COLUMNS, cells)?;
+        out.csv(&COLUMNS, cells)?;
     }
     let t = &a.test_point;
     let e = &t.importance;
-    println!(
+    out.say(format_args!(
         "logreg-posterior: N = {}, ln p(D) = {:.5} (Laplace {:.5}); KL(q‖p(w|D)) nats: mean field {:.5}, full {:.5}, Laplace {:.5}; skewness along E[w|D] {:.3}, w_MAP {:+.3} sd from the mean; HMC acceptance {:.2}; p(y=1|x* = ({}, {})): plug-in {:.4}, probit {:.4}, Laplace average {:.4}, IS {:.4} ± {:.4} (ESS {:.0} of {}, c = {:.3}, c* = {:.3}{}), truth {:.4} -> {}",
         a.data.inputs.len(),
         a.log_evidence,
@@ -160,7 +159,7 @@ pub fn run(settings: &Settings, out: &Path) -> Result<(), String> {
             ": c ≤ c*, infinite weight variance, SE and ESS unreliable"
         },
         t.truth,
-        out.display()
-    );
+        out
+    ));
     Ok(())
 }

@@ -13,93 +13,12 @@
 //! noiselab bench funnel|mlp|sharpness|sharpness-power [--runs 7] [--trajectories 1000] [--steps N]
 //! ```
 
-mod bayes_regression;
-mod bbb_linreg;
 mod bench;
-mod description_length;
-mod dropout;
-mod funnel;
-mod implicit_reg;
-mod laplace_vb;
-mod logreg_posterior;
-mod nng;
-mod one_epoch;
-mod output;
-mod sgd_posterior;
-mod sharpness;
 
-use clap::{Parser, Subcommand, ValueEnum};
-use noiselab_core::config::{Config, FieldSpec};
-use noiselab_core::{bayes, dropout as drop, funnel as fun, implicit_reg as imp, nng as ng};
-use output::Settings;
-use std::path::{Path, PathBuf};
+use clap::{Parser, Subcommand};
+use noiselab_cli::{Out, Which};
+use std::path::PathBuf;
 use std::process::ExitCode;
-
-/// The experiments, one row each: `Variant(settings type) => run`. The value on the command line
-/// is the variant in kebab case: a kind of the lab's registry (www/lib/registry.js, the core's
-/// `Lab::KIND`; tests/kinds.rs checks that every kind has its row) or an extra analysis of one.
-/// Adding an experiment adds one row here (with `output::run_lab::<Run>` as its `run`, a module
-/// only for its own summary or extra output).
-macro_rules! experiments {
-    ($($(#[$attr:meta])* $Variant:ident($Config:ty) => $run:expr,)*) => {
-        #[derive(Clone, Copy, ValueEnum)]
-        enum Which {
-            $($(#[$attr])* $Variant,)*
-        }
-
-        impl Which {
-            fn run(self, settings: &Settings, out: &Path) -> Result<(), String> {
-                match self {
-                    $(Which::$Variant => $run(settings, out),)*
-                }
-            }
-
-            fn fields(self) -> &'static [FieldSpec] {
-                match self {
-                    $(Which::$Variant => <$Config as Config>::FIELDS,)*
-                }
-            }
-        }
-    };
-}
-
-experiments! {
-    /// Gradient noise and flatness: noisy GD on a funnel-shaped valley.
-    Funnel(fun::FunnelConfig) => funnel::run,
-    /// SGD, preconditioned SGD and SGLD on a quadratic as an Ornstein–Uhlenbeck process.
-    #[value(alias = "sgd-ou")]
-    SgdPosterior(noiselab_core::sgd_posterior::SgdOuConfig) => sgd_posterior::run,
-    /// SGLD (Welling & Teh) on linear/logistic regression or a banana, both noise conventions.
-    Sgld(noiselab_core::sgd_posterior::SgldConfig) => sgd_posterior::run_sgld,
-    /// Dropout: an MLP trained with and without dropout on the same data and seed.
-    Dropout(drop::DropoutConfig) => dropout::run,
-    /// Wei, Kakade & Ma: DROP_1, DROP_K, explicit-only, knock-in and no dropout, same seed.
-    DropoutK(drop::DropoutConfig) => dropout::run_k,
-    /// Dropout on linear regression (the dropout widget's linear view): closed forms vs dropout SGD.
-    DropoutLinear(drop::linear_view::LinearViewConfig) => dropout::run_linear,
-    /// Noisy natural gradient: full NNG, noisy Adam and noisy K-FAC on Bayesian linear regression.
-    Nng(ng::NngConfig) => nng::run,
-    /// Laplace vs variational Gaussian on Bishop's 1-D density exp(−z²/2)σ(az + b).
-    LaplaceVb(bayes::laplace_vb::TiltedGaussian) => laplace_vb::run,
-    /// 2-D logistic regression: true posterior, Laplace, variational Gaussians, HMC.
-    LogregPosterior(bayes::logreg_posterior::LogRegPanelConfig) => logreg_posterior::run,
-    /// Bayes by Backprop on 2-D logistic regression: ELBO, KL in bits, PAC-Bayes bounds.
-    DescriptionLength(bayes::description_length::BbbLogRegConfig) => description_length::run,
-    /// The description-length run at 11 prior variances, η = 10^(−3) … 10² half a decade apart (code lengths, bounds and test error against η).
-    DescriptionLengthSweep(bayes::description_length::BbbLogRegConfig) => description_length::run_sweep,
-    /// Bayes by Backprop on Bayesian linear regression: ELBO vs ln p(D), variances vs 1/P_jj.
-    BbbLinreg(bayes::BbbConfig) => bbb_linreg::run,
-    /// Predictive bands of MAP, Laplace, Bayes by Backprop, MC dropout and HMC on 1-D data.
-    BayesRegression(noiselab_core::bayes_regression::RegressionConfig) => bayes_regression::run,
-    /// Sharp and flat minima: small- vs large-batch SGD, λ_max(H), tr H, λ_max(G) (Keskar et al.).
-    Sharpness(noiselab_core::sharpness::SharpnessConfig) => sharpness::run,
-    /// Dinh et al.'s rescaling of the 2-3-1 ReLU demo net: same function, different sharpness.
-    SharpnessRescale(noiselab_core::sharpness::SharpnessConfig) => sharpness::run_rescale,
-    /// Smith et al.'s implicit regularizer: learning-rate and batch-size sweeps of SGD vs GD on J and on J + R.
-    ImplicitReg(imp::ImplicitRegConfig) => implicit_reg::run,
-    /// Smith et al.'s claim directly: the mean SGD epoch iterate over all N! orderings vs the flows on J and J + R.
-    OneEpoch(imp::one_epoch::OneEpochConfig) => one_epoch::run,
-}
 
 #[derive(Parser)]
 #[command(
@@ -229,7 +148,8 @@ fn main() -> ExitCode {
             config,
             set,
             out,
-        } => collect_settings(config.as_ref(), &set).and_then(|s| experiment.run(&s, &out)),
+        } => collect_settings(config.as_ref(), &set)
+            .and_then(|s| experiment.run(&s, &mut Out::File(out))),
         Command::Surface {
             experiment: Which::Funnel,
             set,
@@ -237,7 +157,8 @@ fn main() -> ExitCode {
             ny,
             levels,
             out,
-        } => collect_settings(None, &set).and_then(|s| funnel::surface(&s, nx, ny, levels, &out)),
+        } => collect_settings(None, &set)
+            .and_then(|s| noiselab_cli::surface(&s, nx, ny, levels, &out)),
         Command::Surface { .. } => Err("surface is available for the funnel only".into()),
         Command::Fields { experiment } => {
             print_fields(experiment.fields());

@@ -1,13 +1,12 @@
 //! `noiselab run nng`: full NNG, noisy Adam and noisy K-FAC on one Bayesian linear regression
 //! (SCIENCE.md §6), per-step KL to the exact posterior as CSV, or everything as JSON.
 
-use crate::output::{self, Settings};
+use crate::output::{self, Out, Settings};
 use noiselab_core::experiment::Experiment;
 use noiselab_core::nng::NngRun;
 use serde_json::json;
-use std::path::Path;
 
-pub fn run(settings: &Settings, out: &Path) -> Result<(), String> {
+pub fn run(settings: &Settings, out: &mut Out) -> Result<(), String> {
     let (run, outcome) = output::run_lab::<NngRun>(settings, out, |run| {
         json!({
             "fixedPoints": run.fixed_points(),
@@ -18,7 +17,7 @@ pub fn run(settings: &Settings, out: &Path) -> Result<(), String> {
     })?;
     let snap = run.snapshot();
     let kl = |i: usize| snap.methods[i].kl;
-    println!(
+    out.say(format_args!(
         "nng: {} steps ({}), KL(q‖posterior) full {:.4}, noisy Adam {:.4} (mean-field optimum {:.4}), noisy K-FAC {:.4} (fixed point {:.4}) nats -> {}",
         run.steps_done(),
         output::ended(&outcome),
@@ -27,7 +26,7 @@ pub fn run(settings: &Settings, out: &Path) -> Result<(), String> {
         snap.kl_mean_field,
         kl(2),
         snap.kl_kfac_fixed_point,
-        out.display()
-    );
+        out
+    ));
     Ok(())
 }

@@ -16,10 +16,9 @@
 //! - `comparisonGapFlowJ`, `comparisonGapFlowJR`, `comparisonGapFlowNoTrace`,
 //!   `comparisonDisplacement`: the same for the other sampling scheme.
 
-use crate::output::{self, Format, Settings};
+use crate::output::{self, Format, Out, Settings};
 use noiselab_core::implicit_reg::one_epoch::{compute, OneEpochConfig};
 use serde_json::json;
-use std::path::Path;
 
 /// The CSV columns (the variant column is empty for `variant=none`); see the module doc.
 pub const COLUMNS: [&str; 10] = [
@@ -35,16 +34,13 @@ pub const COLUMNS: [&str; 10] = [
     "comparisonDisplacement",
 ];
 
-pub fn run(settings: &Settings, out: &Path) -> Result<(), String> {
+pub fn run(settings: &Settings, out: &mut Out) -> Result<(), String> {
     let config: OneEpochConfig = output::config(settings)?;
-    let format = output::format(out)?;
+    let format = out.format()?;
     let r = compute(&config);
     if format == Format::Json {
         let settings = output::settings_json(config.to_settings());
-        output::json(
-            out,
-            &json!({ "experiment": "one-epoch", "settings": settings, "result": r }),
-        )?;
+        out.json(json!({ "experiment": "one-epoch", "settings": settings, "result": r }))?;
     } else {
         let c = &r.comparison;
         let rows = r.learning_rates.iter().enumerate().map(|(i, alpha)| {
@@ -62,10 +58,10 @@ pub fn run(settings: &Settings, out: &Path) -> Result<(), String> {
                 format!("{}", c.displacement[i]),
             ]
         });
-        output::csv(out, &COLUMNS, rows)?;
+        out.csv(&COLUMNS, rows)?;
     }
     let slope = |s: Option<f64>| s.map_or("—".to_string(), |v| format!("{v:.3}"));
-    println!(
+    out.say(format_args!(
         "one-epoch: {} learning rates, {} {} sequences each; slope J {}, J + R {}, J + (α/4)‖∇J‖² {} ({}: J + R {}, J + (α/4)‖∇J‖² {}) -> {}",
         r.learning_rates.len(),
         r.orderings,
@@ -76,7 +72,7 @@ pub fn run(settings: &Settings, out: &Path) -> Result<(), String> {
         r.comparison.sampling.name(),
         slope(r.comparison.flow_jr.slope),
         slope(r.comparison.flow_no_trace.slope),
-        out.display()
-    );
+        out
+    ));
     Ok(())
 }

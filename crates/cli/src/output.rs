@@ -1,11 +1,13 @@
-//! The one place that reads settings and writes results: the `--out` format, JSON and CSV files,
-//! the settings object and the history rows every `run` writes, and a [`Lab`] run to the end.
+//! The one place that reads settings and writes results: where results go ([`Out`]: the `--out`
+//! file, JSON or CSV, or the JSON document in memory for the Python package), the settings
+//! object and the history rows every `run` writes, and a [`Lab`] run to the end.
 
 use noiselab_core::config::Config;
 use noiselab_core::experiment::{Lab, RunOutcome};
 use serde::Serialize;
 use serde_json::{json, Value};
-use std::path::Path;
+use std::fmt;
+use std::path::{Path, PathBuf};
 
 /// Settings as `(name, text)` pairs, from `--config` and `--set` in that order.
 pub type Settings = [(String, String)];
@@ -45,38 +47,6 @@ pub fn ended(outcome: &RunOutcome) -> &'static str {
     outcome.stop.map_or("running", |r| r.describe())
 }
 
-fn cannot_write(out: &Path) -> impl Fn(String) -> String + '_ {
-    move |e| format!("cannot write {}: {e}", out.display())
-}
-
-/// Write `doc` as pretty-printed JSON.
-pub fn json(out: &Path, doc: &Value) -> Result<(), String> {
-    let text = serde_json::to_string_pretty(doc).map_err(|e| e.to_string())?;
-    std::fs::write(out, text).map_err(|e| cannot_write(out)(e.to_string()))
-}
-
-/// Write `doc` as compact JSON (for large grids).
-pub fn json_compact(out: &Path, doc: &Value) -> Result<(), String> {
-    let text = serde_json::to_string(doc).map_err(|e| e.to_string())?;
-    std::fs::write(out, text).map_err(|e| cannot_write(out)(e.to_string()))
-}
-
-/// Write `rows` under `header` as CSV.
-pub fn csv<H, R>(out: &Path, header: &[H], rows: impl IntoIterator<Item = R>) -> Result<(), String>
-where
-    H: AsRef<[u8]>,
-    R: IntoIterator<Item = String>,
-{
-    let fail = |e: csv::Error| cannot_write(out)(e.to_string());
-    let mut w = csv::Writer::from_path(out).map_err(fail)?;
-    w.write_record(header).map_err(fail)?;
-    for row in rows {
-        w.write_record(row.into_iter().collect::<Vec<_>>())
-            .map_err(fail)?;
-    }
-    w.flush().map_err(|e| cannot_write(out)(e.to_string()))
-}
-
 /// The numbers of a row as CSV cells (shortest round-trip form).
 pub fn cells(row: &[f64]) -> Vec<String> {
     row.iter().map(|v| v.to_string()).collect()
@@ -87,18 +57,122 @@ pub fn rows(flat: &[f64], width: usize) -> Vec<&[f64]> {
     flat.chunks(width.max(1)).collect()
 }
 
-/// A history (row-major, columns `fields`) as CSV, or as JSON: `doc` with `historyFields` and
-/// `history` (one array per row).
-pub fn history(out: &Path, fields: &[&str], history: &[f64], mut doc: Value) -> Result<(), String> {
-    let rows = rows(history, fields.len());
-    match format(out)? {
-        Format::Csv => csv(out, fields, rows.into_iter().map(cells)),
-        Format::Json => {
-            doc["historyFields"] = json!(fields);
-            doc["history"] = json!(rows);
-            json(out, &doc)
+/// Where a run's results go: the `--out` file (JSON or CSV by its extension; the summary line
+/// goes to stdout and progress to stderr), or memory: the JSON document the file would hold,
+/// kept as a value (for the Python package; nothing is printed).
+pub enum Out {
+    File(PathBuf),
+    Memory(Option<Value>),
+}
+
+impl Out {
+    /// The document a [`Out::Memory`] run wrote (`None` for a file, or before the run).
+    pub fn into_doc(self) -> Option<Value> {
+        match self {
+            Out::File(_) => None,
+            Out::Memory(doc) => doc,
         }
     }
+
+    /// The output format: a file's by its extension; memory holds JSON.
+    pub fn format(&self) -> Result<Format, String> {
+        match self {
+            Out::File(path) => format(path),
+            Out::Memory(_) => Ok(Format::Json),
+        }
+    }
+
+    /// The summary line: printed on stdout for a file run, dropped in memory.
+    pub fn say(&self, line: fmt::Arguments) {
+        if let Out::File(_) = self {
+            println!("{line}");
+        }
+    }
+
+    /// Progress text (no newline added): on stderr for a file run, dropped in memory.
+    pub fn progress(&self, text: fmt::Arguments) {
+        if let Out::File(_) = self {
+            eprint!("{text}");
+        }
+    }
+
+    /// Write `doc` as pretty-printed JSON, or keep it.
+    pub fn json(&mut self, doc: Value) -> Result<(), String> {
+        self.write_json(doc, serde_json::to_string_pretty)
+    }
+
+    /// Write `doc` as compact JSON (for large grids), or keep it.
+    pub fn json_compact(&mut self, doc: Value) -> Result<(), String> {
+        self.write_json(doc, serde_json::to_string)
+    }
+
+    fn write_json(
+        &mut self,
+        doc: Value,
+        text: fn(&Value) -> serde_json::Result<String>,
+    ) -> Result<(), String> {
+        match self {
+            Out::File(path) => {
+                let text = text(&doc).map_err(|e| e.to_string())?;
+                std::fs::write(&*path, text).map_err(|e| cannot_write(path)(e.to_string()))
+            }
+            Out::Memory(kept) => {
+                *kept = Some(doc);
+                Ok(())
+            }
+        }
+    }
+
+    /// Write `rows` under `header` as CSV (a file's format only: memory holds JSON).
+    pub fn csv<H, R>(&self, header: &[H], rows: impl IntoIterator<Item = R>) -> Result<(), String>
+    where
+        H: AsRef<[u8]>,
+        R: IntoIterator<Item = String>,
+    {
+        let Out::File(out) = self else {
+            return Err("CSV is written to a file only".into());
+        };
+        let fail = |e: csv::Error| cannot_write(out)(e.to_string());
+        let mut w = csv::Writer::from_path(out).map_err(fail)?;
+        w.write_record(header).map_err(fail)?;
+        for row in rows {
+            w.write_record(row.into_iter().collect::<Vec<_>>())
+                .map_err(fail)?;
+        }
+        w.flush().map_err(|e| cannot_write(out)(e.to_string()))
+    }
+
+    /// A history (row-major, columns `fields`) as CSV, or as JSON: `doc` with `historyFields`
+    /// and `history` (one array per row).
+    pub fn history(
+        &mut self,
+        fields: &[&str],
+        history: &[f64],
+        mut doc: Value,
+    ) -> Result<(), String> {
+        let rows = rows(history, fields.len());
+        match self.format()? {
+            Format::Csv => self.csv(fields, rows.into_iter().map(cells)),
+            Format::Json => {
+                doc["historyFields"] = json!(fields);
+                doc["history"] = json!(rows);
+                self.json(doc)
+            }
+        }
+    }
+}
+
+impl fmt::Display for Out {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Out::File(path) => path.display().fmt(f),
+            Out::Memory(_) => f.write_str("memory"),
+        }
+    }
+}
+
+fn cannot_write(out: &Path) -> impl Fn(String) -> String + '_ {
+    move |e| format!("cannot write {}: {e}", out.display())
 }
 
 /// Run a lab to the end from `settings` and write its history: CSV, or JSON `{experiment (the
@@ -106,7 +180,7 @@ pub fn history(out: &Path, fields: &[&str], history: &[f64], mut doc: Value) -> 
 /// (and overriding). The format is checked before the run.
 pub fn run_lab<L>(
     settings: &Settings,
-    out: &Path,
+    out: &mut Out,
     extra: impl FnOnce(&L) -> Value,
 ) -> Result<(L, RunOutcome), String>
 where
@@ -121,7 +195,7 @@ where
 /// same numbers go in `extra`, under names of the kind's choosing).
 pub fn run_lab_with_columns<L>(
     settings: &Settings,
-    out: &Path,
+    out: &mut Out,
     extra: impl FnOnce(&L) -> Value,
     columns: impl FnOnce(&L) -> (&'static [&'static str], Vec<f64>),
 ) -> Result<(L, RunOutcome), String>
@@ -129,7 +203,7 @@ where
     L: Lab,
     L::Snapshot: Serialize,
 {
-    let format = format(out)?;
+    let format = out.format()?;
     let mut run: L = Lab::start(config(settings)?);
     let outcome = run.run(usize::MAX);
     let mut doc = json!({
@@ -148,9 +222,9 @@ where
             .into_iter()
             .zip(values.chunks(more.len()))
             .map(|(h, m)| cells(h).into_iter().chain(cells(m)));
-        csv(out, &fields, rows)?;
+        out.csv(&fields, rows)?;
     } else {
-        history(out, L::HISTORY_FIELDS, run.history_from(0), doc)?;
+        out.history(L::HISTORY_FIELDS, run.history_from(0), doc)?;
     }
     Ok((run, outcome))
 }

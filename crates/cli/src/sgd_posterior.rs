@@ -28,11 +28,10 @@
 //! The one-line summary prints both SEs of the trace ratio: `± <empirical> (closed form <se>)`,
 //! and in d > 2 dimensions α* and the KL at α*.
 
-use crate::output::{self, Settings};
+use crate::output::{self, Out, Settings};
 use noiselab_core::experiment::Experiment;
 use noiselab_core::sgd_posterior::{SgdOu, Sgld, SgldConfig, SGLD_HISTORY_FIELDS};
 use serde_json::json;
-use std::path::Path;
 
 fn fmt4(m: Option<[f64; 4]>) -> String {
     m.map_or("none (unstable)".into(), |m| {
@@ -50,7 +49,7 @@ fn note(message: &Option<String>) -> String {
 
 /// `run sgd-posterior`: M chains to the end; JSON adds the theory (continuous, discrete,
 /// posterior covariances), the snapshot (empirical time average with SEs) and the α sweep.
-pub fn run(settings: &Settings, out: &Path) -> Result<(), String> {
+pub fn run(settings: &Settings, out: &mut Out) -> Result<(), String> {
     let (run, outcome) = output::run_lab::<SgdOu>(settings, out, |run| {
         json!({
             "experiment": "sgd-ou",
@@ -64,12 +63,12 @@ pub fn run(settings: &Settings, out: &Path) -> Result<(), String> {
     })?;
     let (snap, t) = (run.snapshot(), run.theory());
     if t.full.dimension > 2 {
-        println!(
+        out.say(format_args!(
             "sgd-ou: d = {}, plotted coordinates {:?}; α* = 2BD/(N tr C) = {:.6}, SGD's continuous-time KL at α* = {:.6} nats; full KL(N(0, Σ_d)‖posterior) = {:.6} nats",
             t.full.dimension, t.full.projection, t.full.optimal_rate, t.full.optimal_rate_kl, t.full.discrete_kl
-        );
+        ));
     }
-    println!(
+    out.say(format_args!(
         "sgd-ou ({}): {} steps ({}){}; empirical Σ {} (tr ratio {:.4} ± {:.4}, closed form ± {:.4}); discrete {}; continuous {}; posterior {} -> {}",
         run.config().method.name(),
         run.steps_done(),
@@ -82,16 +81,16 @@ pub fn run(settings: &Settings, out: &Path) -> Result<(), String> {
         fmt4(t.discrete),
         fmt4(t.continuous),
         fmt4(Some(t.posterior)),
-        out.display()
-    );
+        out
+    ));
     Ok(())
 }
 
 /// `run sgld`: M chains to the end; JSON adds the exact posterior and (linear regression,
 /// fixed α) the exact biased stationary covariances.
-pub fn run_sgld(settings: &Settings, out: &Path) -> Result<(), String> {
+pub fn run_sgld(settings: &Settings, out: &mut Out) -> Result<(), String> {
     let config: SgldConfig = output::config(settings)?;
-    output::format(out)?;
+    out.format()?;
     let mut run = Sgld::new(config.clone());
     let outcome = run.run(usize::MAX);
     let snap = run.snapshot();
@@ -103,9 +102,9 @@ pub fn run_sgld(settings: &Settings, out: &Path) -> Result<(), String> {
         "positionsLayout": "x0, y0, x1, y1, … of the M chains at the end",
         "positions": run.positions(),
     });
-    output::history(out, &SGLD_HISTORY_FIELDS, run.history(), doc)?;
+    out.history(&SGLD_HISTORY_FIELDS, run.history(), doc)?;
     let r = run.reference();
-    println!(
+    out.say(format_args!(
         "sgld ({}, {}): {} steps ({}){}; cloud cov {}; posterior {}; exact mini-batch {} -> {}",
         config.model.name(),
         config.convention.name(),
@@ -115,7 +114,7 @@ pub fn run_sgld(settings: &Settings, out: &Path) -> Result<(), String> {
         fmt4(Some(snap.covariance)),
         fmt4(Some(r.posterior_covariance)),
         fmt4(r.minibatch_covariance),
-        out.display()
-    );
+        out
+    ));
     Ok(())
 }

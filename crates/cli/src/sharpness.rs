@@ -1,20 +1,19 @@
 //! `noiselab run sharpness|sharpness-rescale` (SCIENCE.md §1). The cost of λ_max is timed by
 //! `noiselab bench sharpness` (crate::bench, issue 7).
 
-use crate::output::{self, Format, Settings};
+use crate::output::{self, Format, Out, Settings};
 use noiselab_core::sharpness::rescale::rescale_report;
 use noiselab_core::sharpness::{BatchSizeExperiment, SharpnessConfig};
 use serde_json::json;
-use std::path::Path;
 
 /// `noiselab run sharpness`: small- and large-batch runs to the end; one row per measurement
 /// (columns `HISTORY_FIELDS`); JSON adds the settings, the final snapshot and the loss slices.
-pub fn run(settings: &Settings, out: &Path) -> Result<(), String> {
+pub fn run(settings: &Settings, out: &mut Out) -> Result<(), String> {
     let (e, outcome) =
         output::run_lab::<BatchSizeExperiment>(settings, out, |e| json!({"slice": e.slice(61)}))?;
-    println!("sharpness: {}", output::ended(&outcome));
+    out.say(format_args!("sharpness: {}", output::ended(&outcome)));
     for r in &noiselab_core::experiment::Experiment::snapshot(&e).runs {
-        println!(
+        out.say(format_args!(
             "  B = {:>4} (repeat {}): {} steps, λ_max(H) {:.4}, tr H {:.3} ± {:.3}, λ_max(G) {:.4}, test loss {:.4}, test error {:.4}{}",
             r.batch_size,
             r.repeat,
@@ -26,22 +25,22 @@ pub fn run(settings: &Settings, out: &Path) -> Result<(), String> {
             r.last.test_loss,
             r.last.test_error,
             if r.diverged { " (diverged)" } else { "" }
-        );
+        ));
     }
-    println!("  -> {}", out.display());
+    out.say(format_args!("  -> {}", out));
     Ok(())
 }
 
 /// `noiselab run sharpness-rescale`: Dinh et al.'s rescaling of the 2-3-1 ReLU demo net over
 /// a ∈ [0.25, 10] (41 log-spaced values; `seed`, `demoNoise` from the settings).
-pub fn run_rescale(settings: &Settings, out: &Path) -> Result<(), String> {
+pub fn run_rescale(settings: &Settings, out: &mut Out) -> Result<(), String> {
     let config: SharpnessConfig = output::config(settings)?;
-    let format = output::format(out)?;
+    let format = out.format()?;
     let r = rescale_report(config.seed as u64, config.demo_noise, config.rescale, 41);
     if format == Format::Json {
         let settings = output::settings_json(config.to_settings());
         let doc = json!({"experiment": "sharpness-rescale", "settings": settings, "report": r});
-        output::json(out, &doc)?;
+        out.json(doc)?;
     } else {
         let header = [
             "a",
@@ -67,16 +66,16 @@ pub fn run_rescale(settings: &Settings, out: &Path) -> Result<(), String> {
                 p.kl_fixed_prior,
             ])
         });
-        output::csv(out, &header, rows)?;
+        out.csv(&header, rows)?;
     }
-    println!(
+    out.say(format_args!(
         "sharpness-rescale: λ_max(H) from {:.4} (a = 0.25) to {:.4} (a = 10); predicted {:.4}·a² for large a, {:.4}/a² for small a; KL with the prior carried along {:.6} at every a -> {}",
         r.sweep[0].lambda_max,
         r.sweep[r.sweep.len() - 1].lambda_max,
         r.large_a_coefficient,
         r.small_a_coefficient,
         r.current.kl_carried_prior,
-        out.display()
-    );
+        out
+    ));
     Ok(())
 }

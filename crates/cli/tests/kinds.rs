@@ -64,3 +64,48 @@ fn sgd_posterior_is_sgd_ou() {
     assert_eq!(text.lines().count(), 32, "header + steps 0 … 30");
     assert_eq!(text, std::fs::read_to_string(&old).unwrap());
 }
+
+/// The library's `kinds()` are the registry's kinds, and `run_doc` (the Python package's entry)
+/// is the document `run --out x.json` writes, to the byte once printed the same way: for a
+/// kind (pretty JSON) and for an analysis of one.
+#[test]
+fn the_library_returns_the_document_the_binary_writes() {
+    let mut lib = noiselab_cli::kinds();
+    let mut registry = kinds();
+    lib.sort();
+    registry.sort();
+    assert_eq!(lib, registry);
+    for (kind, set) in [
+        (
+            "funnel",
+            [("steps", "20"), ("trajectories", "30"), ("seed", "4")],
+        ),
+        ("sgld", [("steps", "30"), ("chains", "10"), ("seed", "2")]),
+    ] {
+        let out = temp(&format!("{kind}-doc.json"));
+        let mut args = vec!["run", kind, "--out", out.to_str().unwrap()];
+        let pairs: Vec<String> = set.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        for p in &pairs {
+            args.extend(["--set", p.as_str()]);
+        }
+        let o = noiselab(&args);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let settings: Vec<(String, String)> = (set.iter())
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        let doc = noiselab_cli::run_doc(kind, &settings).unwrap();
+        let file = std::fs::read_to_string(&out).unwrap();
+        assert!(file.len() > 1000, "{kind}: a real document");
+        assert_eq!(serde_json::to_string_pretty(&doc).unwrap(), file, "{kind}");
+    }
+    let err = noiselab_cli::run_doc("funnel", &[("noiseStd".into(), "-1".into())]).unwrap_err();
+    assert!(
+        err.contains("noiseStd must be a number in [0, 10]"),
+        "{err}"
+    );
+    let err = noiselab_cli::run_doc("sgd-noise", &[]).unwrap_err();
+    assert!(
+        err.contains("kinds: funnel") && err.contains("sgld"),
+        "{err}"
+    );
+}
