@@ -61,22 +61,6 @@ export async function drew(el) {
   expect(best).toBeGreaterThan(4);
 }
 
-const canvases = (el) => el.evaluate((e) => [...e.shadowRoot.querySelectorAll('canvas')].filter((c) => c.offsetParent !== null).map((c) => c.className || c.tagName));
-
-/** Assert that a widget drew: at least one of its visible canvases has a figure on it (several
-    colours of ink), not a blank or one-colour canvas. */
-export async function drew(el) {
-  const list = await canvases(el);
-  expect(list.length).toBeGreaterThan(0);
-  let best = 0;
-  for (const cls of list) {
-    const sel = cls === 'CANVAS' ? 'canvas' : `canvas.${cls.split(' ')[0]}`;
-    const s = await canvasStats(el, sel);
-    best = Math.max(best, s.inkFraction > 0.005 ? s.colours : 0);
-  }
-  expect(best).toBeGreaterThan(4);
-}
-
 /** The text of a readout field (`.r-drift`, `.r-step`, …). */
 export async function readout(el, cls) {
   return el.evaluate((e, c) => e.shadowRoot.querySelector(c)?.textContent ?? '', cls);
