@@ -9,8 +9,8 @@
 //           noiselab/** copied                                       → dist/sites/quarto/
 //   myst    the bundle unpacked into examples/myst/noiselab/; `myst build --site` (mystmd from
 //           .venv/) with a local template instead of the book theme, which it would fetch from
-//           the internet; the pages' AST rendered by scripts/sites/myst-html.mjs, noiselab/ copied
-//           beside them                                              → dist/sites/myst/
+//           the internet; the pages' AST rendered by scripts/sites/myst-html.mjs beside the
+//           site's static files (the copied anywidget module, noiselab/)  → dist/sites/myst/
 //                                                                       (the AST: dist/sites/myst-build/)
 // A site whose inputs (the bundle, its sample's files, the tool versions, these scripts) did not
 // change since its last build is skipped. Usage: node scripts/build-sites.mjs [site …] [--force]
@@ -96,7 +96,7 @@ const BUILDERS = {
     const work = `${out}-build`;
     await fs.rm(work, { recursive: true, force: true });
     await fs.mkdir(work, { recursive: true });
-    for (const f of await files(src, new Set(['noiselab', '_build']))) await fs.cp(path.join(src, f), path.join(work, f));
+    for (const f of await files(src, new Set(['_build']))) await fs.cp(path.join(src, f), path.join(work, f));
     const yml = await fs.readFile(path.join(work, 'myst.yml'), 'utf8');
     const offline = yml.replace(/^(\s+template:\s*)book-theme\s*$/m, `$1${path.join(root, 'scripts', 'sites', 'myst-template')}`);
     if (offline === yml) throw new Error('examples/myst/myst.yml: expected site.template: book-theme');
@@ -104,8 +104,7 @@ const BUILDERS = {
     run(path.join(venv, 'myst'), ['build', '--site', '--ci', '--strict'], { cwd: work });
     await fs.mkdir(out, { recursive: true });
     await renderSite(path.join(work, '_build', 'site'), out);
-    // The recipe's last step: the bundle copied into the built site, beside the pages.
-    await fs.cp(path.join(src, 'noiselab'), path.join(out, 'noiselab'), { recursive: true });
+    if (!existsSync(path.join(out, 'noiselab', 'noiselab.js'))) throw new Error('examples/myst/myst.yml: the bundle, noiselab, must be in project.static_files');
   },
 };
 

@@ -108,9 +108,11 @@ test('MyST: the book parses into anywidget nodes that point at its module, with 
   const funnel = nodes.find((n) => n.model.kind === 'funnel');
   expect(funnel.model).toEqual({ kind: 'funnel', noise_std: 2 });
   expect(nodes.find((n) => n.model.kind === 'bbb-linreg').model).toEqual({ kind: 'bbb-linreg', feature_correlation: 0.8, local_reparam: 'on' });
-  // The module MyST copied is the book's own, unchanged.
-  const copied = readFileSync(path.join(root, 'dist', 'sites', 'myst', funnel.esm.slice(1)), 'utf8');
-  expect(copied).toBe(readFileSync(path.join(root, 'examples', 'myst', 'noiselab-anywidget.mjs'), 'utf8'));
+  // The module MyST copied into the site's static folder is the book's own, unchanged, and the
+  // book's static_files put the bundle beside it, where that module loads it from.
+  const publicDir = path.join(root, 'dist', 'sites', 'myst-build', '_build', 'site', 'public');
+  expect(readFileSync(path.join(publicDir, funnel.esm.slice(1)), 'utf8')).toBe(readFileSync(path.join(root, 'examples', 'myst', 'noiselab-anywidget.mjs'), 'utf8'));
+  expect(readFileSync(path.join(publicDir, 'noiselab', 'anywidget.js'), 'utf8')).toBe(readFileSync(path.join(root, 'www', 'anywidget.js'), 'utf8'));
 });
 
 for (const site of ['quarto', 'myst']) {

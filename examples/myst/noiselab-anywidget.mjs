@@ -1,7 +1,8 @@
-// The {anywidget} module of this book. MyST copies a directive's module into the site's root
-// under a hashed name, away from the widget bundle, so the directives name this small module;
-// it loads noiselab's anywidget front end from the bundle the site serves beside it, at
-// noiselab/anywidget.js, which in turn loads the widgets from its own folder.
+// The {anywidget} module of this book. MyST copies a directive's module under a hashed name into
+// the site's static folder (served at the site's root, or at build/ in an HTML export), where
+// the widget bundle is not; the book's static_files puts the bundle in that same folder as
+// noiselab/. So the directives name this small module, and it loads noiselab's anywidget front
+// end from beside itself, noiselab/anywidget.js, which loads the widgets from its own folder.
 const noiselab = import(new URL('./noiselab/anywidget.js', import.meta.url).href).then((m) => m.default);
 
 export default {
