@@ -35,6 +35,12 @@ const run = (cmd, args, opts = {}) => execFileSync(cmd, args, {
   env: { ...process.env, NO_MKDOCS_2_WARNING: '1', NO_UPDATE_NOTIFIER: '1', ...opts.env },
 });
 
+/** Where it can (root, or user namespaces allowed), the site tools run with no network at all
+    (`unshare -n`), so a build that reached for the internet (a theme, fonts, a template) fails
+    here instead of passing on a machine that happens to be online. */
+const offline = (() => { try { run('unshare', ['-n', 'true']); return true; } catch { return false; } })();
+const tool = (cmd, args, opts) => (offline ? run('unshare', ['-n', cmd, ...args], opts) : run(cmd, args, opts));
+
 /** Files under `dir` (relative, sorted), leaving out what the build itself puts there. */
 async function files(dir, skip = new Set()) {
   const out = [];
@@ -65,7 +71,7 @@ const BUILDERS = {
   async mkdocs(out) {
     const src = path.join(examples, 'mkdocs');
     await unpack(path.join(src, 'docs', 'noiselab'));
-    run(path.join(venv, 'mkdocs'), ['build', '--strict', '--quiet', '-f', path.join(src, 'mkdocs.yml'), '-d', out]);
+    tool(path.join(venv, 'mkdocs'), ['build', '--strict', '--quiet', '-f', path.join(src, 'mkdocs.yml'), '-d', out]);
   },
 
   /** Quarto's raw-HTML recipe rendered by pandoc: each .qmd to .html (links to .qmd pages
@@ -79,7 +85,7 @@ const BUILDERS = {
     await unpack(path.join(src, 'noiselab'));
     await fs.mkdir(out, { recursive: true });
     for (const f of (await fs.readdir(src)).filter((f) => f.endsWith('.qmd'))) {
-      run('pandoc', ['-f', 'markdown', '-t', 'html5', '--standalone', '--lua-filter', path.join(root, 'scripts', 'sites', 'qmd-links.lua'),
+      tool('pandoc', ['-f', 'markdown', '-t', 'html5', '--standalone', '--lua-filter', path.join(root, 'scripts', 'sites', 'qmd-links.lua'),
         ...(favicon ? ['-V', `header-includes=<link rel="icon" href="${favicon}">`] : []),
         path.join(src, f), '-o', path.join(out, f.replace(/\.qmd$/, '.html'))]);
     }
@@ -101,7 +107,7 @@ const BUILDERS = {
     const offline = yml.replace(/^(\s+template:\s*)book-theme\s*$/m, `$1${path.join(root, 'scripts', 'sites', 'myst-template')}`);
     if (offline === yml) throw new Error('examples/myst/myst.yml: expected site.template: book-theme');
     await fs.writeFile(path.join(work, 'myst.yml'), offline);
-    run(path.join(venv, 'myst'), ['build', '--site', '--ci', '--strict'], { cwd: work });
+    tool(path.join(venv, 'myst'), ['build', '--site', '--ci', '--strict'], { cwd: work });
     await fs.mkdir(out, { recursive: true });
     await renderSite(path.join(work, '_build', 'site'), out);
     if (!existsSync(path.join(out, 'noiselab', 'noiselab.js'))) throw new Error('examples/myst/myst.yml: the bundle, noiselab, must be in project.static_files');
@@ -148,5 +154,5 @@ for (const site of wanted.length ? wanted : Object.keys(BUILDERS)) {
     throw new Error(`[sites] ${site}: ${err.message.split('\n')[0]}`);
   }
   await fs.writeFile(stamp, digest);
-  say(`${site}: built in ${((Date.now() - t0) / 1000).toFixed(1)} s → dist/sites/${site}/`);
+  say(`${site}: built in ${((Date.now() - t0) / 1000).toFixed(1)} s${offline ? ' with no network' : ''} → dist/sites/${site}/`);
 }
