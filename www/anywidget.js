@@ -75,6 +75,17 @@ function typedLike(text, modelValue) {
   return typeof modelValue === 'number' ? Number(text) : String(text);
 }
 
+/** Send the model's changes on. In Jupyter that syncs them with the kernel; MyST's model (the
+    MystAnyModel of @myst-theme/anywidget, a page with no kernel) has save_changes and off but
+    both throw "not implemented", so there the changes stay in the page. */
+const notImplemented = (err) => /not implemented/i.test(String(err?.message ?? err));
+function save(model) {
+  try { model.save_changes?.(); } catch (err) { if (!notImplemented(err)) throw err; /* MyST: no kernel to send them to */ }
+}
+function unlisten(model, event, cb) {
+  try { model.off?.(event, cb); } catch (err) { if (!notImplemented(err)) throw err; /* MyST: the widget is gone anyway */ }
+}
+
 const same = (a, b) => (typeof a === 'number' && typeof b === 'number' ? a === b || (Number.isNaN(a) && Number.isNaN(b)) : String(a) === String(b));
 
 export default {
@@ -117,7 +128,7 @@ export default {
         model.set('preset', widget.preset);
         dirty = true;
       }
-      if (dirty) model.save_changes?.();
+      if (dirty) save(model);
     };
 
     /** Apply model values (setting name → value) to the element; afterwards the model gets the
@@ -192,7 +203,7 @@ export default {
       lastSent = performance.now();
       model.set('results', jsonSafe(latest));
       latest = null;
-      model.save_changes?.();
+      save(model);
     };
     const onFrame = (e) => {
       latest = e.detail;
@@ -209,7 +220,7 @@ export default {
       clearTimeout(timer);
       widget.removeEventListener('noiselab-settings', onSettings);
       widget.removeEventListener('noiselab-frame', onFrame);
-      for (const [ev, cb] of listeners) model.off?.(ev, cb);
+      for (const [ev, cb] of listeners) unlisten(model, ev, cb);
       widget.remove();
     };
   },
