@@ -1,6 +1,6 @@
 // The benchmark suite (issue 7; not a test: it never fails on timing). One command:
 //   npm run bench            (setup + release build + this script, which builds bench/pkg)
-//   node scripts/bench.mjs [--runs 7] [--quick] [--no-w4] [--loads 5] [--w4-only]
+//   node scripts/bench.mjs [--runs 7] [--quick] [--no-w4] [--no-w5] [--loads 5] [--w4-only] [--w5-only]
 // W1 MLP SGD, W2 funnel noisy GD, W3 sharpness: natively (release `noiselab bench …`, one run in
 // its own process after a warm-up run, before each round of the browser part) and in headless
 // Chromium (release wasm through the adapter, plus plain-JS and TensorFlow.js peers in the same
@@ -9,6 +9,10 @@
 // from before and after the browser part did not compare with it.
 // W4: cold loads of index.html from scripts/serve.mjs (dist/): time to the first drawn frame of
 // every widget, bytes by type, long tasks while all widgets play.
+// W5 (issue 22): the latency a student feels, per widget (frame.html?widget=<kind>, dist/): a
+// settings change through the element's API and through a real slider drag → the first frame
+// drawn with the new settings (p50, p95); for the heavy ones (Bayesian regression bands, the
+// implicit-regularizer sweeps, the Wei comparison) also the first partial result and completion.
 // Prints one table and writes bench/results.json and bench/results.md.
 import { execFileSync, spawn } from 'node:child_process';
 import http from 'node:http';
@@ -38,6 +42,17 @@ if (argv.includes('--w4-only')) {
       console.log(`#${id} [${sec.runs[0].widgets.join(', ')}]: ${ms.join(' ')} ms`);
     }
     console.log(`top: all drawn after ${Math.round(Math.max(...top.widgets.map((w) => top.firstFrameMs[w] ?? Infinity)))} ms; long tasks ${JSON.stringify(top.longTasks)}; bytes ${JSON.stringify(top.bytes)}`);
+  } finally {
+    await browser.close();
+  }
+  process.exit(0);
+}
+
+// W5 alone (prints, writes no results file).
+if (argv.includes('--w5-only')) {
+  const browser = await chromium.launch(launchOptions());
+  try {
+    printW5(await measureW5(browser));
   } finally {
     await browser.close();
   }
@@ -85,6 +100,7 @@ const benchUrl = `http://127.0.0.1:${benchServer.address().port}/bench/index.htm
 const browser = await chromium.launch(launchOptions());
 const out = { date: new Date().toISOString(), machine: `${os.cpus().length} × ${os.cpus()[0]?.model ?? '?'}`, runs };
 let w4 = null;
+let w5 = null;
 try {
   const page = await browser.newPage();
   page.on('pageerror', (e) => console.error('[bench page]', e.message));
@@ -97,6 +113,7 @@ try {
   out.versions = { ...browserSide.versions, chromium: browser.version(), node: process.version };
   await page.close();
   if (!argv.includes('--no-w4')) w4 = await measureW4(browser);
+  if (!argv.includes('--no-w5')) w5 = await measureW5(browser);
 } finally {
   await browser.close();
   benchServer.close();
@@ -210,6 +227,232 @@ async function measureW4(browser) {
   return result;
 }
 
+
+// ---- W5 ----------------------------------------------------------------------------------------
+// Per widget, alone on frame.html?widget=<kind> (dist/, 1280 × 900, paused): `changes` settings
+// changes through the element's API (`setSettings({seed})`, or the slope for laplace-vb, which
+// has no seed), each timed from the call to the first animation frame after the widget drew the
+// new run or result (the `noiselab-frame` it dispatches right after drawing: for run widgets the
+// first one of the run the change started), and `changes` real slider drags (mouse down on the
+// slider of the first real setting, move, up: the slider commits on `change`), timed from that
+// event to the same frame. The heavy ones, also: first partial result and completion after a new
+// seed (bayes-regression, implicit-reg: the first frame and the frame with a stop reason), and the
+// Wei comparison of the dropout widget (its view `wei`, started by a real click on its button:
+// the progress bar's first advance and `complete`).
+
+
+/** In the page: a latency probe on element `el` (frame.html's one widget). */
+function w5Probe() {
+  const w = [...document.querySelectorAll('*')].find((e) => e.localName.startsWith('noiselab-'));
+  window.__w5 = { el: w, runStarted: -1 };
+  const target = window.__w5.el;
+  if (typeof target.startRun === 'function') {
+    const start = target.startRun.bind(target);
+    target.startRun = (r) => { window.__w5.runStarted = performance.now(); return start(r); };
+  }
+  // Every frame the widget draws: when, the run it belongs to (the last startRun), whether the
+  // run had ended, and the next animation frame (when it was shown). Recorded from the start, so
+  // a frame drawn before a waiting promise is set up is not missed.
+  window.__w5.frames = [];
+  target.addEventListener('noiselab-frame', () => {
+    const rec = { at: performance.now(), run: window.__w5.runStarted, stopped: Boolean(target.snapshot?.stopReason), shown: null };
+    window.__w5.frames.push(rec);
+    requestAnimationFrame(() => { rec.shown = performance.now(); });
+  });
+  /** Resolve with the time the first frame of the new settings drawn after `t0` (ms since
+      navigation) was shown (for run widgets the first frame of a run started after `t0`;
+      `stopped`: the first with the run ended), or null after 20 s. */
+  window.__w5.frameAfter = (t0, stopped = false) => new Promise((resolve) => {
+    const runs = typeof target.startRun === 'function' && target.constructor.runControls !== false;
+    const until = performance.now() + 20000;
+    const poll = () => {
+      const rec = window.__w5.frames.find((r) => r.at >= t0 && (!runs || r.run >= t0) && (!stopped || r.stopped));
+      if (rec && rec.shown !== null) resolve(rec.shown);
+      else if (performance.now() > until) resolve(null);
+      else setTimeout(poll, 2);
+    };
+    poll();
+  });
+}
+
+async function measureW5(browser, changes = quick ? 10 : 12) {
+  const server = spawn('node', ['scripts/serve.mjs', '--port', '0', '--quiet'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise((resolve, reject) => {
+    server.stdout.once('data', (d) => resolve(String(d).trim()));
+    server.once('exit', () => reject(new Error('server exited')));
+  });
+  const { EXPERIMENTS } = await import('../www/lib/registry.js');
+  const W5_HEAVY = ['bayes-regression', 'implicit-reg'];
+  const result = { changes, widgets: {}, wei: null };
+  const open = async (query) => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    page.on('pageerror', (e) => console.error(`[W5 ${query}]`, e.message));
+    await page.goto(`${url}www/frame.html?${query}`);
+    await page.waitForFunction(() => [...document.querySelectorAll('*')].some((e) => e.localName.startsWith('noiselab-') && e.isReady));
+    await page.evaluate(w5Probe);
+    await page.evaluate(async () => { const e = window.__w5.el; e.pause?.(); await e.settled(); await new Promise((r) => setTimeout(r, 300)); });
+    return { context, page };
+  };
+  try {
+    const only = process.env.W5_KINDS?.split(',');
+    for (const { kind } of EXPERIMENTS.filter((e) => !only || only.includes(e.kind))) {
+      const { context, page } = await open(`widget=${kind}`);
+      const row = { api: [], slider: [], sliderField: null, runs: await page.evaluate(() => window.__w5.el.constructor.runControls !== false) };
+      // Through the API.
+      for (let i = 0; i < changes; i++) {
+        const ms = await page.evaluate(async (i) => {
+          const e = window.__w5.el;
+          const change = 'seed' in e.settings ? { seed: 1000 + i } : { slope: 10 + (i % 2) * 5 + i / 10 };
+          const t0 = performance.now();
+          const shown = window.__w5.frameAfter(t0);
+          await e.setSettings(change);
+          const t1 = await shown;
+          e.pause?.();
+          await e.settled();
+          await new Promise((r) => setTimeout(r, 100));
+          return t1 === null ? null : t1 - t0;
+        }, i);
+        row.api.push(ms);
+        if (process.env.W5_DEBUG) console.log(`[W5] ${kind} API change ${i}: ${ms} ms`);
+      }
+      // Through a real slider drag.
+      const slider = await page.evaluate(() => {
+        const e = window.__w5.el;
+        // The first real-valued setting with a slider (an integer one such as one-epoch's N may be
+        // tied to another setting and refuse the change), else the first slider.
+        const all = [...e.shadowRoot.querySelectorAll('.control')].filter((c) => !c.hidden && c.querySelector('input[type=range]') && !c.querySelector('input[type=range]').disabled);
+        const c = all.find((c) => c.classList.contains('control-real')) ?? all[0];
+        if (!c) return null;
+        const s = c.querySelector('input[type=range]');
+        s.scrollIntoView({ block: 'center' });
+        const b = s.getBoundingClientRect();
+        window.__w5.changeAt = [];
+        s.addEventListener('change', (ev) => window.__w5.changeAt.push(ev.timeStamp));
+        return { name: c.dataset.name, x: b.left, y: b.top + b.height / 2, w: b.width };
+      });
+      if (slider) {
+        row.sliderField = slider.name;
+        for (let i = 0; i < changes; i++) {
+          const shown = page.evaluate(() => new Promise((resolve) => {
+            const n = window.__w5.changeAt.length;
+            const until = performance.now() + 5000; // a drag that committed nothing counts as missing
+            const wait = () => (window.__w5.changeAt.length > n ? resolve(window.__w5.changeAt[n]) : performance.now() > until ? resolve(null) : setTimeout(wait, 1));
+            wait();
+          }).then((t0) => (t0 === null ? null : window.__w5.frameAfter(t0).then((t1) => (t1 === null ? null : t1 - t0)))));
+          const [a, b] = i % 2 ? [0.7, 0.35] : [0.35, 0.7];
+          // Where the slider is now (a readout or message above it may have changed height).
+          const box = await page.evaluate((name) => {
+            const s = window.__w5.el.shadowRoot.querySelector(`.control[data-name="${name}"] input[type=range]`);
+            s.scrollIntoView({ block: 'center' });
+            const r = s.getBoundingClientRect();
+            return { x: r.left, y: r.top + r.height / 2, w: r.width };
+          }, slider.name);
+          await page.mouse.move(box.x + a * box.w, box.y);
+          await page.mouse.down();
+          await page.mouse.move(box.x + b * box.w, box.y, { steps: 4 });
+          await page.mouse.up();
+          row.slider.push(await shown);
+          if (process.env.W5_DEBUG) console.log(`[W5] ${kind} drag ${i}: ${row.slider.at(-1)} ms`);
+          await page.evaluate(async () => { const e = window.__w5.el; e.pause?.(); await e.settled(); await new Promise((r) => setTimeout(r, 100)); });
+        }
+      }
+      // The heavy ones: first partial result and completion of a new seed.
+      if (W5_HEAVY.includes(kind)) {
+        row.heavy = [];
+        for (let i = 0; i < Math.min(changes, 5); i++) {
+          row.heavy.push(await page.evaluate(async (i) => {
+            const e = window.__w5.el;
+            const t0 = performance.now();
+            const first = window.__w5.frameAfter(t0);
+            const done = window.__w5.frameAfter(t0, true);
+            await e.setSettings({ seed: 2000 + i });
+            if (!e.playing && !e.snapshot?.stopReason) e.play();
+            const [t1, t2] = await Promise.all([first, done]);
+            return { firstMs: t1 === null ? null : t1 - t0, completeMs: t2 === null ? null : t2 - t0 };
+          }, i));
+        }
+      }
+      result.widgets[kind] = row;
+      console.log(`[W5] ${kind}: API ${row.api.map((x) => (x === null ? '—' : Math.round(x))).join(' ')}; slider ${row.slider.map((x) => (x === null ? '—' : Math.round(x))).join(' ')}${row.heavy ? `; heavy ${JSON.stringify(row.heavy)}` : ''}`);
+      await context.close();
+    }
+    // The Wei comparison (dropout, view "wei"): a real click on its button.
+    {
+      const { context, page } = await open('widget=dropout&view=wei');
+      await page.waitForFunction(() => window.__w5.el.wei?.complete === true, null, { timeout: 60000 });
+      const runs = [];
+      for (let i = 0; i < (quick ? 2 : 3); i++) {
+        const watch = page.evaluate(() => new Promise((resolve) => {
+          const e = window.__w5.el;
+          const b = e.buttons.runWei;
+          let t0 = null, first = null;
+          b.addEventListener('click', (ev) => { t0 = ev.timeStamp; }, { once: true });
+          const poll = () => {
+            if (t0 !== null && first === null && e.$('.wei-progress').value > 0) first = performance.now() - t0;
+            if (t0 !== null && e.wei?.complete && !e.weiRunning) resolve({ firstMs: first, completeMs: performance.now() - t0 });
+            else requestAnimationFrame(poll);
+          };
+          poll();
+        }));
+        await page.locator('noiselab-dropout').locator('button', { hasText: 'Run Wei comparison' }).click();
+        runs.push(await watch);
+      }
+      result.wei = runs;
+      await context.close();
+    }
+  } finally {
+    server.kill();
+  }
+  return result;
+}
+
+/** The q-quantile of the numbers of `v` (nulls: changes that never drew, left out), linear. */
+function quantile(v, q) {
+  const s = v.filter((x) => x !== null).sort((a, b) => a - b);
+  if (!s.length) return null;
+  const i = (s.length - 1) * q, lo = Math.floor(i), hi = Math.ceil(i);
+  return s[lo] + (s[hi] - s[lo]) * (i - lo);
+}
+
+/** W5's table rows and its target lines. */
+function w5Lines(w5) {
+  const fm = (v) => (v === null || v === Infinity ? '—' : v.toFixed(0));
+  const lines = ['| widget | API change p50 / p95 | slider drag p50 / p95 (field) | first partial / completion (median) |', '| --- | ---: | ---: | ---: |'];
+  const targets = [];
+  // The 100 ms target is for widgets whose run advances per frame; the compute-only ones
+  // (laplace-vb, logreg-posterior, one-epoch: one computation per setting) are reported.
+  let worst = { p95: 0 }, heavyWorst = { first: 0, complete: 0 }, compute = { p95: 0 };
+  for (const [kind, r] of Object.entries(w5.widgets)) {
+    const a = [quantile(r.api, 0.5), quantile(r.api, 0.95)], s = [quantile(r.slider, 0.5), quantile(r.slider, 0.95)];
+    const missing = r.api.filter((x) => x === null).length + r.slider.filter((x) => x === null).length;
+    let heavy = '';
+    if (r.heavy) {
+      const f1 = quantile(r.heavy.map((h) => h.firstMs), 0.5), f2 = quantile(r.heavy.map((h) => h.completeMs), 0.5);
+      heavy = `${fm(f1)} / ${fm(f2)} ms`;
+      heavyWorst = { first: Math.max(heavyWorst.first, f1 ?? Infinity), complete: Math.max(heavyWorst.complete, f2 ?? Infinity) };
+    }
+    lines.push(`| ${kind} | ${fm(a[0])} / ${fm(a[1])} ms | ${r.sliderField ? `${fm(s[0])} / ${fm(s[1])} ms (${r.sliderField})` : 'no slider'} | ${heavy}${missing ? ` (${missing} changes never drew)` : ''} |`);
+    const bucket = r.runs ? worst : compute;
+    for (const p of [a[1], r.sliderField ? s[1] : a[1]]) if ((p ?? Infinity) > bucket.p95) Object.assign(bucket, { p95: p ?? Infinity, kind });
+  }
+  if (w5.wei) {
+    const f1 = quantile(w5.wei.map((h) => h.firstMs), 0.5), f2 = quantile(w5.wei.map((h) => h.completeMs), 0.5);
+    lines.push(`| dropout, Wei comparison (click) | | | ${fm(f1)} / ${fm(f2)} ms |`);
+    heavyWorst = { first: Math.max(heavyWorst.first, f1 ?? Infinity), complete: Math.max(heavyWorst.complete, f2 ?? Infinity) };
+  }
+  targets.push([worst.p95 <= 100, `W5 p95 ≤ 100 ms from a settings change to its first frame, every widget whose run advances per frame (API and slider): worst ${fm(worst.p95)} ms (${worst.kind}); compute-once widgets (reported): worst ${fm(compute.p95)} ms (${compute.kind})`]);
+  targets.push([heavyWorst.first <= 250, `W5 heavy widgets: first partial result ≤ 250 ms: worst median ${fm(heavyWorst.first)} ms`]);
+  targets.push([heavyWorst.complete <= 2000, `W5 heavy widgets: completion ≤ 2 s at the defaults: worst median ${fm(heavyWorst.complete)} ms`]);
+  return { lines, targets };
+}
+
+function printW5(w5) {
+  const { lines, targets } = w5Lines(w5);
+  console.log(lines.join('\n'));
+  for (const [ok, text] of targets) console.log(`- ${ok ? 'MET' : 'MISSED'}: ${text}`);
+}
+
 // ---- the table ---------------------------------------------------------------------------------
 const stats = (v) => {
   const s = [...v].sort((a, b) => a - b);
@@ -240,6 +483,7 @@ for (const [w, spec] of Object.entries(WL)) {
 out.rows = rows;
 out.native = nativeRuns;
 out.w4 = w4;
+out.w5 = w5;
 
 const f = (v) => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
 const lines = [];
@@ -276,7 +520,12 @@ if (w4) {
   const by = top.bytes;
   lines.push('', `Bytes transferred (top of the page, every widget booted): ${Object.entries(by).map(([k, v]) => `${k} ${(v / 1024).toFixed(1)} KiB`).join(', ')}; wasm: ${Object.keys(w4.wasmModules).length} family modules, ${(Object.values(w4.wasmModules).reduce((a, b) => a + b, 0) / 1024).toFixed(1)} KiB in all, the largest ${(w4.wasmBytes / 1024).toFixed(1)} KiB, before compression.`);
 }
-lines.push('', 'Targets (issue 7):', ...targets);
+if (w5) {
+  const r = w5Lines(w5);
+  lines.push('', `W5 latency a student feels (issue 22), per widget alone on frame.html?widget=<kind> (1280 × 900, paused): ms from a settings change (${w5.changes} through the element's API, ${w5.changes} real slider drags) to the first animation frame after the new settings were drawn; heavy widgets: first partial result and completion of a new seed (median of ${Math.min(w5.changes, 5)}), the Wei comparison from a click on its button`, '', ...r.lines);
+  for (const [ok, text] of r.targets) t(ok, text);
+}
+lines.push('', 'Targets (issues 7, 22):', ...targets);
 const v = out.versions;
 lines.push('', `Versions: Chromium ${v.chromium}, TensorFlow.js ${v.tfjs} (wasm backend SIMD: ${v.tfjsWasmSimd}), Node ${v.node}, ${out.machine}; ${runs} runs per implementation after one warm-up, interleaved in the browser, with one native run (its own process, after a warm-up run) before each round. ${out.date}.`);
 const md = `# Benchmark results (npm run bench)\n\nMedians of timed runs; ratios are what count on this shared 2-core machine.\n\n${lines.join('\n')}\n`;
