@@ -1,5 +1,9 @@
 // End-to-end tests of <noiselab-description-length> (SCIENCE.md §4) on its example page and the lab.
 import { test, expect } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { watchConsole, ready, canvasStats, readout, control } from './helpers.mjs';
 import { sceneOf } from './scene.mjs';
 
@@ -89,6 +93,35 @@ test('issue 17 #3: the sweep fills in by itself at boot, bits and errors in two 
     const label = await el.evaluate((e) => e.shadowRoot.querySelector('canvas.sweep').getAttribute('aria-label'));
     expect(label).toContain(`η ${Number(pts[b].eta.toPrecision(3))}: ${pts[b].descriptionLengthBits.toFixed(1)}`);
     console.log(`seed ${seed}: ${v}`);
+  }
+  con.check();
+});
+
+test('the sweep drawn is the CLI\'s description-length-sweep, bit for bit (its points are side runs in slices, the core trains each in one call)', async ({ page }) => {
+  test.setTimeout(120000);
+  const con = watchConsole(page);
+  await page.goto('www/examples/description-length.html');
+  const el = await ready(page, '#full');
+  await el.evaluate((e) => e.setSettings({ seed: '4', dataPoints: '40' }));
+  await sweep(el);
+  const doc = await el.evaluate((e) => e.exportData());
+  const dir = mkdtempSync(path.join(tmpdir(), 'noiselab-dl-'));
+  try {
+    const file = path.join(dir, 'export.json');
+    writeFileSync(file, JSON.stringify(doc));
+    const out = path.join(dir, 'sweep.json');
+    execFileSync(process.env.NOISELAB_CLI ?? 'target/release/noiselab', ['run', 'description-length-sweep', '--config', file, '--out', out], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const cli = JSON.parse(readFileSync(out, 'utf8')).points;
+    expect(doc.sweep.length).toBe(11);
+    expect(cli.length).toBe(11);
+    doc.sweep.forEach((p, i) => {
+      expect(p.priorVariance, `η ${i}`).toBe(cli[i].priorVariance);
+      expect(p.diverged, `η ${i} diverged`).toBe(cli[i].diverged);
+      // JSON numbers in shortest round-trip form: equal text is equal bits.
+      expect(JSON.stringify(p.evaluation), `η ${i}`).toBe(JSON.stringify(Object.fromEntries(Object.keys(p.evaluation).map((k) => [k, cli[i].evaluation[k]]))));
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
   con.check();
 });

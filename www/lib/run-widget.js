@@ -202,13 +202,15 @@ export class RunWidget extends NoiselabWidget {
   }
 
   /** A run of these settings on a handle of its own, advanced to its end in slices while
-      `onFrame(r)` sees each frame, then disposed of (comparisons beside the widget's own run). */
-  async sideRun(name, settings, onFrame, budgetMs = 25) {
+      `onFrame(r)` sees each frame, then disposed of (comparisons beside the widget's own run).
+      Slices of `budgetMs` keep the worker free for the widget's own requests: a settings change
+      waits for one slice at most, not for the whole run. `cancelled()` true stops it early. */
+  async sideRun(name, settings, onFrame, budgetMs = 25, cancelled = () => false) {
     const handle = `${this.handle}-${name}`;
     try {
       let r = await this.worker.request('create', { kind: this.kind, handle, settings });
       onFrame(r);
-      while (!r.snapshot.stopReason) {
+      while (!r.snapshot.stopReason && !cancelled()) {
         await nextFrame();
         r = await this.worker.request('advance', { handle, steps: 1e9, budgetMs });
         onFrame(r);

@@ -106,8 +106,8 @@ class NoiselabDescriptionLength extends RunWidget {
     await super.onApplied(changed, initial);
     // The sweep belongs to the other settings: any change but the prior variance invalidates it.
     // It runs by itself (not awaited: the run above is drawn at once, the sweep fills in) unless
-    // it is large: a worker call cannot be cancelled, so a sweep of 11 runs of N = 5000 × 20000
-    // steps would hold the worker for minutes; that one waits for the button.
+    // it is large: a sweep of 11 runs of N = 5000 × 20000 steps would keep the worker busy for
+    // minutes (in slices, so the widget's own run still answers); that one waits for the button.
     if (initial || changed.some((n) => n !== 'priorVariance')) {
       const v = this.valid, cost = v.dataPoints * v.steps * v.samplesPerStep;
       if (cost <= AUTO_SWEEP_COST) this.runSweep().catch((err) => this.fail(err));
@@ -135,8 +135,11 @@ class NoiselabDescriptionLength extends RunWidget {
     if (name === 'sweep') await this.runSweep();
   }
 
-  /** Train to the end at every η of the sweep, one worker call per point, drawing as it goes; a
-      newer sweep (or a change of the data) cancels this one. */
+  /** Train to the end at every η of the sweep, drawing as it goes; a newer sweep (or a change of
+      the data) cancels this one. Each point is a side run of the settings with priorVariance = η,
+      advanced in 25 ms slices (the same steps as the core's sweep_point, which trains in one
+      call: the same numbers), so a change of settings meanwhile is not kept waiting behind a
+      whole training run (issue 22, W5: 227 ms at p95 with one call per point). */
   async runSweep() {
     const token = (this.sweepToken ?? 0) + 1;
     this.sweepToken = token;
@@ -153,9 +156,10 @@ class NoiselabDescriptionLength extends RunWidget {
         await this.whenVisible();
         if (this.sweepToken !== token || !this.isConnected) return;
         this.setProgress(`Sweep: training at η = ${grid[k].toPrecision(3)} (${k + 1} of ${grid.length})…`);
-        const p = await this.call('sweepPoint', { settings, eta: grid[k] });
+        // A handle per sweep: a cancelled sweep's side run is disposed of while the next one runs.
+        const r = await this.sideRun(`sweep${token}`, { ...settings, priorVariance: grid[k] }, () => {}, 25, () => this.sweepToken !== token);
         if (this.sweepToken !== token) return;
-        points.push(p);
+        points.push({ priorVariance: grid[k], evaluation: r.snapshot.evaluation, diverged: r.snapshot.stopReason === 'diverged' });
         this.sweepData = points.slice();
         this.draw();
       }

@@ -11,6 +11,5 @@ export default ({ Run, base }) => ({
   },
   calls: {
     sweepGrid: ({ lo, hi, count }) => Run.sweepGrid(lo, hi, count),
-    sweepPoint: ({ settings, eta }) => Run.sweepPoint(settings, eta),
   },
 });
