@@ -362,6 +362,11 @@ function loadWidgets() {
 }
 loadWidgets();
 
+// ---- guided tours (www/lib/tour.js, www/tours/*.json) ---------------------------------------
+
+import('./lib/tour.js').then(({ initTours }) => initTours(sections))
+  .catch((err) => console.warn('tours: not available', err));
+
 // ---- copy the embed snippet ------------------------------------------------------------------
 
 for (const head of document.querySelectorAll('.embed-head')) {

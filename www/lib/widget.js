@@ -266,6 +266,33 @@ export class NoiselabWidget extends WidgetExport(WidgetControls(WidgetSettings(H
     if (!(err instanceof WorkerError)) console.warn(err);
   }
 
+  /**
+   * Public API (guided tours, www/lib/tour.js): where a part of this widget is on screen, a
+   * DOMRect in viewport pixels, or null while it is not shown. `target`: `{control: name}` (its
+   * row; 'preset' for the preset menu), `{button: name}`, `{selector: css}` (in the shadow root),
+   * or `{panel: id}` (a canvas of the figure), narrowed by `rect: {x: [lo, hi], y: [lo, hi]}` in
+   * the panel's data coordinates (a null end: the plot's edge) or `frac: {x, y}` in fractions of
+   * its plot area (0 at the left and the bottom); `{}`: the whole widget.
+   */
+  locate(target = {}) {
+    const { control: c, button: b, panel: p, selector: sel } = target;
+    const el = c ? (c === 'preset' ? this.presetSelect?.closest('.control') : this.controls?.[c]?.row)
+      : b ? this.buttons?.[b] : p ? this.$?.(`canvas[data-panel="${CSS.escape(p)}"]`) : sel ? this.$?.(sel) : this;
+    const box = el?.getBoundingClientRect();
+    if (!box?.width || !box.height) return null;
+    const s = p && (target.rect || target.frac) && this.figure?.scales?.[p];
+    if (!s) return box;
+    const span = (scale, k) => {
+      const [r0, r1] = scale.range; // y: r0 is the bottom
+      const v = target.rect?.[k] ?? [null, null], f = target.frac?.[k] ?? [0, 1];
+      const at = (i) => (target.rect ? (v[i] == null ? [r0, r1][i] : scale(v[i])) : r0 + f[i] * (r1 - r0));
+      const lo = Math.min(r0, r1), hi = Math.max(r0, r1), clamp = (x) => Math.min(hi, Math.max(lo, x));
+      return [clamp(Math.min(at(0), at(1))), clamp(Math.max(at(0), at(1)))];
+    };
+    const [x0, x1] = span(s.x, 'x'), [y0, y1] = span(s.y, 'y');
+    return new DOMRect(box.left + x0, box.top + y0, x1 - x0, y1 - y0);
+  }
+
   /** For tests: make the Rust core panic. */
   async debugPanic(message) {
     await this.ready;
