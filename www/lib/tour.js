@@ -30,7 +30,7 @@ const CSS = `
 .nl-tour-error { color: #B3261E; font-size: 13px; }
 .nl-tour-error:empty { display: none; }
 .nl-tour-nav { display: flex; flex-wrap: wrap; gap: 8px; margin-top: 8px; }
-.nl-tour-nav button, .tour-start button { font: inherit; font-size: 14px; min-height: 36px; padding: 5px 14px; border-radius: 6px;
+.nl-tour-nav button, .tour-start button { font: 14px/1.3 var(--sans, system-ui, sans-serif); min-height: 36px; padding: 5px 14px; border-radius: 6px;
   border: 1px solid var(--border, #d5d9e0); background: var(--bg, #fff); color: inherit; cursor: pointer; }
 .nl-tour-nav .nl-tour-next, .tour-start .tour-take { background: var(--accent, #0072B2); border-color: var(--accent, #0072B2); color: #fff; }
 .nl-tour-nav .nl-tour-leave { margin-left: auto; }
@@ -279,6 +279,9 @@ class TourPlayer {
       if (token !== this.token) return;
       await nextFrame();
       this.target = { el, spec: step.target ?? {} };
+      // A target that is not shown (a misspelt panel, a hidden view, a region off the plot):
+      // the whole figure is outlined, and the tour's author is told.
+      if (step.target && !el.locate?.(step.target)) console.warn(`tour ${tour.section}, step ${i + 1}: the target ${JSON.stringify(step.target)} is not shown; outlining the whole figure`);
       const rect = this.locate();
       this.$('.nl-tour-where').textContent = `Highlighted: ${describe(step, el)}.`;
       this.place();

@@ -272,7 +272,7 @@ export class NoiselabWidget extends WidgetExport(WidgetControls(WidgetSettings(H
    * row; 'preset' for the preset menu), `{button: name}`, `{selector: css}` (in the shadow root),
    * or `{panel: id}` (a canvas of the figure), narrowed by `rect: {x: [lo, hi], y: [lo, hi]}` in
    * the panel's data coordinates (a null end: the plot's edge) or `frac: {x, y}` in fractions of
-   * its plot area (0 at the left and the bottom); `{}`: the whole widget.
+   * its plot area (0 at the left and the bottom; a region off the plot: null); `{}`: the whole widget.
    */
   locate(target = {}) {
     const { control: c, button: b, panel: p, selector: sel } = target;
@@ -290,7 +290,7 @@ export class NoiselabWidget extends WidgetExport(WidgetControls(WidgetSettings(H
       return [clamp(Math.min(at(0), at(1))), clamp(Math.max(at(0), at(1)))];
     };
     const [x0, x1] = span(s.x, 'x'), [y0, y1] = span(s.y, 'y');
-    return new DOMRect(box.left + x0, box.top + y0, x1 - x0, y1 - y0);
+    return x1 > x0 && y1 > y0 ? new DOMRect(box.left + x0, box.top + y0, x1 - x0, y1 - y0) : null;
   }
 
   /** For tests: make the Rust core panic. */
