@@ -163,7 +163,8 @@ function describe(step, el) {
   const t = step.target ?? {};
   if (t.label) return t.label;
   const name = el?.getAttribute('aria-label') || el?.localName || step.widget;
-  if (t.control) return `the ${t.control === 'preset' ? 'Preset menu' : `setting “${t.control}”`} of the figure`;
+  if (t.control === 'preset') return 'the Preset menu of the figure';
+  if (t.control) return `the setting “${el?.controls?.[t.control]?.row.querySelector('label')?.textContent.trim() ?? t.control}”`;
   if (t.button) return `the “${el?.buttons?.[t.button]?.textContent?.trim() ?? t.button}” button`;
   if (t.panel) return `the plot “${el?.scene?.()?.panels.find((p) => p.id === t.panel)?.title ?? t.panel}”`;
   return `the figure ${name}`;
