@@ -367,6 +367,28 @@ loadWidgets();
 import('./lib/tour.js').then(({ initTours }) => initTours(sections))
   .catch((err) => console.warn('tours: not available', err));
 
+// ---- "predict, then run" (docs/exercises.md) ---------------------------------------------------
+
+// Each section's exercise block gets its questions (www/exercises/<section>.json, one
+// <noiselab-exercise> each) when the reader comes within a screen of it. Nothing is computed
+// until the reader commits a prediction and presses Run.
+function loadExercises() {
+  const blocks = [...document.querySelectorAll('[data-exercises]')];
+  const fill = (block) => import('./widgets/exercise.js').then((m) => m.fillBlock(block)).catch((err) => {
+    const p = document.createElement('p');
+    p.className = 'widget-status';
+    p.textContent = 'The exercises could not be loaded. Reload the page to try again.';
+    block.append(p);
+    console.error(`exercises: ${block.dataset.exercises} failed to load`, err);
+  });
+  if (!('IntersectionObserver' in window)) return blocks.forEach(fill);
+  const near = new IntersectionObserver((entries) => {
+    for (const e of entries) if (e.isIntersecting) { near.unobserve(e.target); fill(e.target); }
+  }, { rootMargin: '100% 0px' });
+  for (const b of blocks) near.observe(b);
+}
+loadExercises();
+
 // ---- copy the embed snippet ------------------------------------------------------------------
 
 for (const head of document.querySelectorAll('.embed-head')) {

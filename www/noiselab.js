@@ -10,10 +10,15 @@ import { WIDGETS, loadWidget } from './lib/registry.js';
 /** Tag → module (relative to this file) for every widget in the lab; `load(tag)` loads one once. */
 export { WIDGETS, loadWidget as load };
 
+/** The lab's other elements, loaded the same way when on the page: the "predict, then run"
+    exercise (docs/exercises.md), which loads its widget itself when run. */
+export const ELEMENTS = { 'noiselab-exercise': './widgets/exercise.js' };
+
 function scan(node) {
   if (!(node instanceof Element)) return;
   if (WIDGETS[node.localName]) loadWidget(node.localName);
   for (const tag of Object.keys(WIDGETS)) if (node.querySelector(tag)) loadWidget(tag);
+  for (const [tag, file] of Object.entries(ELEMENTS)) if (node.localName === tag || node.querySelector(tag)) import(new URL(file, import.meta.url).href);
 }
 
 if (typeof document !== 'undefined') {
