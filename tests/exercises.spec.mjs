@@ -4,12 +4,13 @@
 // and the measured numbers; every wrong answer to the same runs is graded incorrect; a wrong
 // prediction made through the form says so; a prediction by keyboard alone; the answers survive
 // a reload (localStorage); the exit ticket downloads with ids, predictions, outcomes, numbers,
-// timestamps and each run's link, and a link reopens its run's settings. The same stated answers
-// at several seeds: tests/exercises-seeds.spec.mjs (CLI, no browser).
+// timestamps and each run's link, and a link reopens its run's settings. The numbers the element
+// measured equal the release CLI's at the same settings, bit for bit; the same stated answers at
+// several seeds: tests/exercises-seeds.spec.mjs (CLI, no browser).
 import { test, expect } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { watchConsole } from './helpers.mjs';
-import { exerciseFiles } from './exercises-cli.mjs';
+import { exerciseFiles, checkNative } from './exercises-cli.mjs';
 
 const FILES = exerciseFiles();
 const ALL = FILES.flatMap((f) => f.exercises.map((ex) => ({ ...ex, src: f.file, section: f.section })));
@@ -81,6 +82,10 @@ test('every exercise at its settings: the stated answer is correct, the explanat
       return answers.map((a) => evaluate(e.ex, e.widgetDocs, a).grade);
     }, others);
     expect(grades, ex.id).toEqual(others.map(() => 'incorrect'));
+    // The CLI at the same settings measures the same numbers, bit for bit (so the seeds test,
+    // which runs the CLI, tests what the student sees).
+    const native = checkNative(ex, {}).measured;
+    for (const [n, q] of Object.entries(rec.measured)) expect([n, q.value, q.se], ex.id).toEqual([n, native[n].value, native[n].se]);
     // Free the widget's worker before the next exercise.
     await el.evaluate((e) => { e.widget?.remove(); });
     times.push(`${ex.id} ${((Date.now() - t0) / 1000).toFixed(1)} s`);
