@@ -98,6 +98,7 @@ legend { font-weight: 600; margin-bottom: 6px; padding: 0; }
 .result[data-grade="too-close"] { border-color: #E69F00; }
 .verdict-line { font-weight: 700; margin: 0 0 6px; }
 .explanation { margin: 0 0 8px; line-height: 1.5; }
+caption { text-align: left; caption-side: top; padding-bottom: 2px; }
 table { border-collapse: collapse; font-variant-numeric: tabular-nums; font-size: 13px; }
 th, td { text-align: left; padding: 2px 12px 2px 0; vertical-align: top; }
 th { font-weight: 400; color: var(--muted); }
@@ -171,8 +172,8 @@ class NoiselabExercise extends HTMLElement {
         </div>
         <p class="progress" role="status" aria-live="polite"></p>
         <ul class="runs" aria-label="runs"></ul>
-        <div class="stage"></div>
         <div class="result" role="status" aria-live="polite" hidden></div>
+        <div class="stage"></div>
       </div>`;
     this.$ = (s) => this.root.querySelector(s);
     this.form = this.$('form');
@@ -233,7 +234,7 @@ class NoiselabExercise extends HTMLElement {
     if (!rec) return;
     this.showCommitted(rec);
     if (rec.grade) {
-      this.showRuns(rec.runs);
+      this.showRuns(rec.runs, rec.measured);
       this.showResult(rec);
     }
   }
@@ -292,6 +293,7 @@ class NoiselabExercise extends HTMLElement {
       };
       writeStore((a) => { a[ex.id] = done; });
       progress.textContent = '';
+      this.showRuns(runs, done.measured);
       this.showResult(done);
       this.dispatchEvent(new CustomEvent('noiselab-exercise-checked', { detail: done, bubbles: true, composed: true }));
       return done;
@@ -304,10 +306,14 @@ class NoiselabExercise extends HTMLElement {
     }
   }
 
-  showRuns(runs) {
+  /** The runs list: each run's label, its link and, once checked, the quantities read from it. */
+  showRuns(runs, measured = null) {
+    const own = (i) => Object.entries(this.ex.quantities).filter(([, q]) => (q.path || q.column) && this.runIndex(q.run) === i)
+      .map(([n]) => measured?.[n]).filter(Boolean).map((q) => `${q.label} = ${q.text}`);
     this.$('.runs').replaceChildren(...(runs ?? []).map((r, i) => {
       const li = document.createElement('li');
-      li.append(`Run ${i + 1}: ${r.label} (done) · `);
+      const values = own(i);
+      li.append(`Run ${i + 1}: ${r.label}${values.length ? `: ${values.join(', ')}` : ' (done)'} · `);
       const a = document.createElement('a');
       a.href = r.link;
       a.textContent = 'link to this run';
@@ -316,6 +322,11 @@ class NoiselabExercise extends HTMLElement {
       li.append(a);
       return li;
     }));
+  }
+
+  runIndex(run) {
+    if (run === undefined) return 0;
+    return typeof run === 'number' ? run : this.ex.runs.findIndex((r) => r.label === run);
   }
 
   showResult(rec) {
