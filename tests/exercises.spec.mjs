@@ -9,6 +9,7 @@
 // several seeds: tests/exercises-seeds.spec.mjs (CLI, no browser).
 import { test, expect } from '@playwright/test';
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { watchConsole } from './helpers.mjs';
 import { exerciseFiles, checkNative } from './exercises-cli.mjs';
 
@@ -113,6 +114,15 @@ test('a wrong prediction says so; the answers survive a reload; the exit ticket 
     await expect(el.locator('.result .verdict-line')).toContainText('Not what the run shows.');
     await expect(el.locator('.result')).toHaveAttribute('data-grade', 'incorrect');
   }
+  // A number that is missing or out of range is refused with a message; Run stays disabled.
+  const num = page.locator('noiselab-exercise[exercise="nng-adam-correlation"]');
+  await num.scrollIntoViewIfNeeded();
+  await num.getByRole('button', { name: 'Commit prediction' }).click();
+  await expect(num.getByRole('alert')).toHaveText('Type a number first.');
+  await num.locator('input[name=prediction]').fill('3');
+  await num.getByRole('button', { name: 'Commit prediction' }).click();
+  await expect(num.getByRole('alert')).toHaveText('The number must be between -1 and 1.');
+  await expect(num.getByRole('button', { name: 'Run', exact: true })).toBeDisabled();
   // By keyboard alone: the radio group, Commit, then Run (focused once the prediction is made).
   const kb = ALL.find((ex) => ex.id === 'funnel-drift-direction');
   const el = page.locator(`noiselab-exercise[exercise="${kb.id}"]`);
@@ -195,4 +205,28 @@ test('the lecture page shows each section\'s exercises, and none runs until aske
   expect(await page.evaluate(() => [...document.querySelectorAll('noiselab-exercise')].filter((e) => e.widget).length)).toBe(0);
   expect(await page.locator('noiselab-exercise .stage > *').count()).toBe(0);
   con.check();
+});
+
+test.describe('accessibility', () => {
+  test.use({ bypassCSP: true }); // (axe is injected as a script by the test, not the page)
+  for (const [w, h] of [[1280, 900], [390, 844]]) {
+    test(`axe-core finds no violation in an exercise before and after its run, at ${w}×${h}`, async ({ page }) => {
+      await page.setViewportSize({ width: w, height: h });
+      await page.goto(PAGE);
+      await page.evaluate(() => localStorage.clear());
+      await page.reload();
+      await page.addScriptTag({ path: createRequire(import.meta.url).resolve('axe-core/axe.min.js') });
+      const axe = () => page.evaluate(async () => (await window.axe.run(document, { resultTypes: ['violations'] })).violations
+        .map((v) => ({ id: v.id, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) })));
+      await page.evaluate(() => Promise.all([...document.querySelectorAll('noiselab-exercise')].map((e) => e.ready)));
+      expect(await axe()).toEqual([]);
+      const ex = ALL.find((x) => x.id === 'sgd-stationary-spread');
+      const el = page.locator(`noiselab-exercise[exercise="${ex.id}"]`);
+      await el.scrollIntoViewIfNeeded();
+      await commitByForm(el, ex, 'same');
+      expect((await runAndWait(el)).grade).toBe('incorrect');
+      expect(await axe()).toEqual([]);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth - innerWidth)).toBeLessThanOrEqual(0);
+    });
+  }
 });
