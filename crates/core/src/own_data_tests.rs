@@ -305,11 +305,14 @@ fn own_data_round_trips_the_numbers_exactly() {
 }
 
 /// The samples of examples/data/, with the kind and settings each is for.
-pub(crate) fn samples() -> Vec<(
+/// `(file, kind, settings)`.
+type Sample = (
     &'static str,
     &'static str,
     Vec<(&'static str, &'static str)>,
-)> {
+);
+
+pub(crate) fn samples() -> Vec<Sample> {
     vec![
         ("dropout-xor.csv", "dropout", vec![("task", "xor")]),
         (
@@ -564,4 +567,23 @@ fn batch_sizes_are_checked_against_own_data() {
         e.contains("largeBatch must be from 1 to the training rows of your data (N = 30); got 64"),
         "{e}"
     );
+}
+
+#[test]
+fn dropout_draws_around_own_data_and_no_true_curve() {
+    use crate::dropout::DropoutTraining;
+    let rows = "0 10 0 0; 4 20 1 0; 2 15 0 0; 1 12 1 1";
+    let run = DropoutTraining::from_settings([("data", rows), ("batchSize", "2")]).unwrap();
+    let d = run.domain();
+    assert_eq!((d.x_min, d.x_max, d.y_min, d.y_max), (-0.4, 4.4, 9.0, 21.0));
+    let reg = DropoutTraining::from_settings([
+        ("task", "regression"),
+        ("data", "0 1 0; 2 3 0; 1 2 1"),
+        ("batchSize", "2"),
+    ])
+    .unwrap();
+    assert!(reg.true_curve(5).iter().all(|v| v.is_nan()));
+    let seeded = DropoutTraining::from_settings([("task", "regression")]).unwrap();
+    assert!(seeded.true_curve(5).iter().all(|v| v.is_finite()));
+    assert_eq!(seeded.domain(), crate::data::Task::Regression.domain());
 }
