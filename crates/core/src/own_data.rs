@@ -191,11 +191,26 @@ impl DataSpec {
     /// The spec of an experiment `kind` under `settings` (only its `task` matters); `Err` names
     /// the kinds that take data, or a bad `task`.
     pub fn for_kind(kind: &str, settings: &[(&str, &str)]) -> Result<Self, String> {
-        let task = |fields: &[crate::config::FieldSpec]| -> Result<Task, String> {
-            let spec = fields
-                .iter()
-                .find(|f| f.name == "task")
-                .expect("task field");
+        let task_field =
+            |fields: &'static [crate::config::FieldSpec]| fields.iter().find(|f| f.name == "task");
+        let field = match kind {
+            "dropout" => task_field(&crate::dropout::FIELDS),
+            "sharpness" => task_field(&crate::sharpness::FIELDS),
+            "implicit-reg" => task_field(&crate::implicit_reg::FIELDS),
+            _ => None,
+        };
+        Self::for_kind_with(kind, field, settings)
+    }
+
+    /// [`DataSpec::for_kind`] given the kind's `task` field (`None` for the kinds without one):
+    /// the browser's modules pass only the tables of the kinds they hold.
+    pub fn for_kind_with(
+        kind: &str,
+        task_field: Option<&crate::config::FieldSpec>,
+        settings: &[(&str, &str)],
+    ) -> Result<Self, String> {
+        let task = || -> Result<Task, String> {
+            let spec = task_field.ok_or_else(|| format!("{kind}: no task field given"))?;
             let text = settings
                 .iter()
                 .rev()
@@ -203,17 +218,17 @@ impl DataSpec {
                 .map_or(spec.default_text(), |(_, v)| v.to_string());
             match spec.parse(&text) {
                 Ok(crate::config::FieldValue::Choice(v)) => {
-                    Ok(Task::from_name(v).expect("task option"))
+                    Task::from_name(v).ok_or_else(|| format!("task {v} is not a data set"))
                 }
-                Ok(_) => unreachable!("task is a choice"),
+                Ok(_) => Err("task is not a choice".into()),
                 Err(e) => Err(e.to_string()),
             }
         };
         match kind {
-            "dropout" => Ok(Self::dropout(task(&crate::dropout::FIELDS)?)),
-            "sharpness" => Ok(Self::sharpness(task(&crate::sharpness::FIELDS)?)),
+            "dropout" => Ok(Self::dropout(task()?)),
+            "sharpness" => Ok(Self::sharpness(task()?)),
             "implicit-reg" => {
-                task(&crate::implicit_reg::FIELDS)?;
+                task()?;
                 Ok(Self::implicit_reg())
             }
             "bayes-regression" => Ok(Self::bayes_regression()),
@@ -734,8 +749,10 @@ fn detect_delimiter(text: &str) -> u8 {
     delims[best]
 }
 
+/// A header name as matched: trimmed, ASCII lower case (every name and alias is ASCII; ASCII
+/// case folding keeps the Unicode tables out of the wasm modules).
 fn normalize(name: &str) -> String {
-    name.trim().to_lowercase()
+    name.trim().to_ascii_lowercase()
 }
 
 /// Parse a CSV file for an experiment (see the module docs for the format). Never panics; every

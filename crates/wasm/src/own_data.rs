@@ -4,17 +4,55 @@
 //! errors of the CLI and Python.
 
 use crate::{settings_from_js, to_js};
+use noiselab_core::config::FieldSpec;
 use noiselab_core::own_data::{parse_csv, DataSpec};
 use wasm_bindgen::prelude::*;
 
+/// The `task` field of `kind` if this module holds the kind (only the tables of its own kinds
+/// are linked in), or an `Error` naming the module's kinds that take data.
+fn task_field(kind: &str) -> Result<Option<&'static FieldSpec>, JsError> {
+    let task = |fields: &'static [FieldSpec]| fields.iter().find(|f| f.name == "task");
+    match kind {
+        #[cfg(kind = "dropout")]
+        "dropout" => Ok(task(&noiselab_core::dropout::FIELDS)),
+        #[cfg(kind = "sharpness")]
+        "sharpness" => Ok(task(&noiselab_core::sharpness::FIELDS)),
+        #[cfg(kind = "implicit-reg")]
+        "implicit-reg" => Ok(task(&noiselab_core::implicit_reg::FIELDS)),
+        #[cfg(kind = "bayes-regression")]
+        "bayes-regression" => Ok(None),
+        #[cfg(kind = "logreg-posterior")]
+        "logreg-posterior" => Ok(None),
+        _ => {
+            let here: &[&str] = &[
+                #[cfg(kind = "dropout")]
+                "dropout",
+                #[cfg(kind = "bayes-regression")]
+                "bayes-regression",
+                #[cfg(kind = "logreg-posterior")]
+                "logreg-posterior",
+                #[cfg(kind = "sharpness")]
+                "sharpness",
+                #[cfg(kind = "implicit-reg")]
+                "implicit-reg",
+            ];
+            Err(JsError::new(&format!(
+                "{kind} takes no data file in this module; own data works in {}",
+                here.join(", ")
+            )))
+        }
+    }
+}
+
 /// The spec of `kind` under JS `settings` (only `task` matters), or an `Error`.
 fn spec(kind: &str, settings: &JsValue) -> Result<DataSpec, JsError> {
+    let field = task_field(kind)?;
     let pairs = settings_from_js(settings)?;
     let pairs: Vec<(&str, &str)> = pairs
         .iter()
         .map(|(k, v)| (k.as_str(), v.as_str()))
         .collect();
-    DataSpec::for_kind(kind, &pairs).map_err(|e| JsError::new(&e))
+    DataSpec::for_kind_with(kind, field, &pairs).map_err(|e| JsError::new(&e))
 }
 
 /// Parse a CSV file for `kind` (`text`: a string, or the file's bytes as a `Uint8Array`, which
