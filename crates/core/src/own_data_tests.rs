@@ -446,6 +446,9 @@ fn sharpness_on_its_seeded_data_as_a_file_is_bit_identical() {
     let mut own = seeded.to_vec();
     own.extend([("data", text.as_str()), ("labelNoise", "0.4")]);
     same_run::<BatchSizeExperiment>(&seeded, &own, 1000);
+    let run = BatchSizeExperiment::from_settings(own).unwrap();
+    let snap = crate::experiment::Experiment::snapshot(&run);
+    assert_eq!((snap.train_points, snap.test_points), (32, 32));
 }
 
 #[test]
@@ -576,6 +579,9 @@ fn dropout_draws_around_own_data_and_no_true_curve() {
     let run = DropoutTraining::from_settings([("data", rows), ("batchSize", "2")]).unwrap();
     let d = run.domain();
     assert_eq!((d.x_min, d.x_max, d.y_min, d.y_max), (-0.4, 4.4, 9.0, 21.0));
+    // The readout's "your data: 3 train, 1 test".
+    let snap = crate::experiment::Experiment::snapshot(&run);
+    assert_eq!((snap.train_points, snap.test_points), (3, 1));
     let reg = DropoutTraining::from_settings([
         ("task", "regression"),
         ("data", "0 1 0; 2 3 0; 1 2 1"),

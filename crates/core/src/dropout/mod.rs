@@ -180,6 +180,8 @@ pub struct DropoutSnapshot {
     pub mask: Vec<f64>,
     /// Current training-set size (user points included).
     pub train_points: usize,
+    /// Test-set size (own data: its test rows).
+    pub test_points: usize,
 }
 
 /// Train and test sets and two nets, one trained with dropout and one without.
@@ -600,6 +602,7 @@ impl Experiment for DropoutTraining {
                 vec![1.0; units]
             },
             train_points: self.data.train.len(),
+            test_points: self.data.test.len(),
         }
     }
 

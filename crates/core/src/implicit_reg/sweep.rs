@@ -105,6 +105,8 @@ pub struct ImplicitRegSnapshot {
     /// Number of network parameters P.
     pub parameters: usize,
     pub train_points: usize,
+    /// Size of the test set (own data: its test rows).
+    pub test_points: usize,
 }
 
 /// Means (over finite values) and standard errors `sd/√count`.
@@ -415,6 +417,7 @@ impl Experiment for ImplicitRegSweep {
             last: self.last,
             parameters: self.mlp.num_params(),
             train_points: self.split.train.len(),
+            test_points: self.split.test.len(),
         }
     }
 

@@ -119,6 +119,10 @@ pub struct SharpnessSnapshot {
     /// Small vs large batch at the latest measurements (`None` until one initialization has
     /// both runs finite).
     pub comparison: Option<BatchComparison>,
+    /// Sizes of the training and test sets (own data: its rows), for "your data: N train, M
+    /// test".
+    pub train_points: usize,
+    pub test_points: usize,
 }
 
 /// How the large batch's latest `λ_max` compares with the small batch's (Keskar et al.'s first
@@ -850,6 +854,8 @@ impl Experiment for BatchSizeExperiment {
                 })
                 .collect(),
             comparison: self.comparison(),
+            train_points: self.split.train.len(),
+            test_points: self.split.test.len(),
         }
     }
 
