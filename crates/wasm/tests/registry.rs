@@ -69,7 +69,8 @@ fn every_kind_has_its_files_and_nothing_else_does() {
     for f in fs::read_dir(format!("{ROOT}/crates/wasm/src")).unwrap() {
         let name = f.unwrap().file_name().into_string().unwrap();
         let stem = name.trim_end_matches(".rs").replace('_', "-");
-        let shared = ["lib", "lab", "bench", "panic"].contains(&name.trim_end_matches(".rs"));
+        let shared =
+            ["lib", "lab", "bench", "panic", "own_data"].contains(&name.trim_end_matches(".rs"));
         assert!(
             shared || kinds.contains(&stem.as_str()),
             "crates/wasm/src/{name} is neither shared nor a registry kind's adapter"

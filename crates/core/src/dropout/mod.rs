@@ -180,6 +180,8 @@ pub struct DropoutSnapshot {
     pub mask: Vec<f64>,
     /// Current training-set size (user points included).
     pub train_points: usize,
+    /// Test-set size (own data: its test rows).
+    pub test_points: usize,
 }
 
 /// Train and test sets and two nets, one trained with dropout and one without.
@@ -210,14 +212,7 @@ impl DropoutTraining {
     /// Start a run. The config must be valid (see [`DropoutConfig::validate`]).
     pub fn new(config: DropoutConfig) -> Self {
         let c = &config;
-        let data = Split::generate(
-            c.task,
-            c.train_points as usize,
-            c.test_points as usize,
-            c.noise,
-            c.label_noise,
-            c.seed as u64,
-        );
+        let data = c.split();
         let loss = if c.task.is_classification() {
             Loss::CrossEntropy
         } else {
@@ -312,9 +307,15 @@ impl DropoutTraining {
         &self.masks
     }
 
-    /// The plotted rectangle of the task ([`crate::data::Task::domain`]).
+    /// The plotted rectangle of the task ([`crate::data::Task::domain`]); with own data, the
+    /// rectangle around it ([`crate::own_data::domain_around`]).
     pub fn domain(&self) -> Domain {
-        self.config.task.domain()
+        let c = &self.config;
+        if c.data.is_empty() {
+            c.task.domain()
+        } else {
+            crate::own_data::domain_around(&c.data, c.task.input_dim())
+        }
     }
 
     fn net(&self, which: Which) -> Net<'_> {
@@ -357,11 +358,19 @@ impl DropoutTraining {
             .collect()
     }
 
-    /// The noise-free regression function at the `nx` curve points (NaN for classification).
+    /// The noise-free regression function at the `nx` curve points (NaN for classification,
+    /// and for own data, whose generating function is unknown).
     pub fn true_curve(&self, nx: usize) -> Vec<f64> {
         let d = self.domain();
+        let own = !self.config.data.is_empty();
         (0..nx)
-            .map(|i| self.config.task.target_function(d.x_at(i, nx)))
+            .map(|i| {
+                if own {
+                    f64::NAN
+                } else {
+                    self.config.task.target_function(d.x_at(i, nx))
+                }
+            })
             .collect()
     }
 
@@ -426,15 +435,7 @@ impl DropoutTraining {
 
     /// Restore the seeded training and test sets (undo user points) and restart training.
     pub fn reset_data(&mut self) {
-        let c = &self.config;
-        self.data = Split::generate(
-            c.task,
-            c.train_points as usize,
-            c.test_points as usize,
-            c.noise,
-            c.label_noise,
-            c.seed as u64,
-        );
+        self.data = self.config.split();
         self.reset();
     }
 
@@ -601,6 +602,7 @@ impl Experiment for DropoutTraining {
                 vec![1.0; units]
             },
             train_points: self.data.train.len(),
+            test_points: self.data.test.len(),
         }
     }
 

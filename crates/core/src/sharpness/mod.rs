@@ -119,6 +119,10 @@ pub struct SharpnessSnapshot {
     /// Small vs large batch at the latest measurements (`None` until one initialization has
     /// both runs finite).
     pub comparison: Option<BatchComparison>,
+    /// Sizes of the training and test sets (own data: its rows), for "your data: N train, M
+    /// test".
+    pub train_points: usize,
+    pub test_points: usize,
 }
 
 /// How the large batch's latest `λ_max` compares with the small batch's (Keskar et al.'s first
@@ -322,20 +326,14 @@ fn apply_fold(params: &[f64], d: &[f64], c: &[f64]) -> Vec<f64> {
 }
 
 impl BatchSizeExperiment {
-    /// A fresh experiment; the data come from `Split::generate` with the config's seed, each
+    /// A fresh experiment; the data come from [`SharpnessConfig::split`] (own data, or
+    /// `Split::generate` with the config's seed), each
     /// repeat's initialization from stream `100 + repeat`, run `k`'s minibatches from stream
     /// `200 + k`, its probes from `400 + k`.
     pub fn new(config: SharpnessConfig) -> Self {
         let seed = config.seed as u64;
         let task = config.task;
-        let split = Split::generate(
-            task,
-            config.train_points as usize,
-            config.test_points as usize,
-            config.noise,
-            config.label_noise,
-            seed,
-        );
+        let split = config.split();
         let loss = if task.is_classification() {
             Loss::CrossEntropy
         } else {
@@ -856,6 +854,8 @@ impl Experiment for BatchSizeExperiment {
                 })
                 .collect(),
             comparison: self.comparison(),
+            train_points: self.split.train.len(),
+            test_points: self.split.test.len(),
         }
     }
 
