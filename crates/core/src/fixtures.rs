@@ -51,7 +51,8 @@ pub fn funnel_flow_fixture() -> u64 {
 pub const FUNNEL_FLOW_HASH: u64 = 0xf0b3_e079_fce1_806d;
 
 /// Expected [`funnel_fixture`] hash (recorded natively; the wasm tests assert the same value).
-pub const FUNNEL_FIXTURE_HASH: u64 = 0x10b0_ecef_9bed_1ce9;
+/// Regenerated once for issue 22 (the trajectories' table `exp`); the mean x kept its bits.
+pub const FUNNEL_FIXTURE_HASH: u64 = 0x6beb_abf6_d285_c9ea;
 /// Expected [`funnel_fixture`] mean x, as IEEE-754 bits.
 pub const FUNNEL_FIXTURE_MEAN_X_BITS: u64 = 0xbffd_c62e_3215_5cc9;
 /// Hash of the first 10,000 normals of `SeededRng::new(42, 0)`.

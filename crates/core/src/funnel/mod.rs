@@ -112,8 +112,8 @@ pub struct Funnel {
     x: Vec<f64>,
     y: Vec<f64>,
     alive: Vec<bool>,
-    /// `h(x)` at each trajectory's current x (one `exp` per trajectory-step, reused by the
-    /// statistics and the next gradient).
+    /// `h(x)` at each trajectory's current x (one `exp` per trajectory-step, by the table
+    /// method: [`Cost::h_tab`]; reused by the statistics and the next gradient).
     h: Vec<f64>,
     /// Trajectory `i`'s noise: lane `i` = stream `i` of the seed.
     rngs: RngLanes,
@@ -323,7 +323,7 @@ fn update(
     let (gx, gy) = cost.gradient_from_h(h, y);
     let nx = x - rate * (gx + noise * xi.0);
     let ny = y - rate * (gy + noise * xi.1);
-    (nx.abs() <= DIVERGENCE_BOUND && ny.abs() <= DIVERGENCE_BOUND).then(|| (nx, ny, cost.h(nx)))
+    (nx.abs() <= DIVERGENCE_BOUND && ny.abs() <= DIVERGENCE_BOUND).then(|| (nx, ny, cost.h_tab(nx)))
 }
 
 impl Experiment for Funnel {
@@ -416,7 +416,7 @@ impl Experiment for Funnel {
             sums.add2(ok, ax, ay, ah, 1);
         }
         let (gx, gy) = self.gd;
-        self.gd = update(cost, rate, 0.0, (gx, gy, cost.h(gx)), (0.0, 0.0))
+        self.gd = update(cost, rate, 0.0, (gx, gy, cost.h_tab(gx)), (0.0, 0.0))
             .map_or((f64::NAN, f64::NAN), |(x, y, _)| (x, y));
         self.record.advance();
         self.record(sums);
@@ -444,7 +444,7 @@ impl Experiment for Funnel {
         self.x = vec![c.start_x; m];
         self.y = vec![c.start_y; m];
         self.alive = vec![true; m];
-        self.h = vec![c.cost.h(c.start_x); m];
+        self.h = vec![c.cost.h_tab(c.start_x); m];
         self.rngs = RngLanes::new(c.seed as u64, m);
         self.gd = (c.start_x, c.start_y);
         self.paths.clear();

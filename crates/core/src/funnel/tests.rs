@@ -295,10 +295,11 @@ fn seeded_regression_value() {
 }
 
 /// The funnel as before issue 7's lanes (session 3's code): one `SeededRng` per trajectory
-/// drawing `normal_pair` in turn, the proposals' `h` by [`Cost::h_slice`], acceptance and
-/// statistics branching on `alive`. The reference for [`Funnel::step`] and the baseline of its
-/// timing.
+/// drawing `normal_pair` in turn, the proposals' `h` by [`Cost::h_slice`] (or, with `libm`, by
+/// [`Cost::h`]: the code before issue 22's table `exp`), acceptance and statistics branching on
+/// `alive`. The reference for [`Funnel::step`] and the baseline of its timing.
 struct Reference {
+    libm: bool,
     config: FunnelConfig,
     x: Vec<f64>,
     y: Vec<f64>,
@@ -310,11 +311,21 @@ struct Reference {
 
 impl Reference {
     fn new(config: FunnelConfig) -> Self {
+        Self::with_exp(config, false)
+    }
+
+    fn with_exp(config: FunnelConfig, libm: bool) -> Self {
         let m = config.trajectories as usize;
+        let h0 = if libm {
+            config.cost.h(config.start_x)
+        } else {
+            config.cost.h_tab(config.start_x)
+        };
         Reference {
+            libm,
             x: vec![config.start_x; m],
             y: vec![config.start_y; m],
-            h: vec![config.cost.h(config.start_x); m],
+            h: vec![h0; m],
             alive: vec![true; m],
             rngs: (0..m as u64)
                 .map(|i| SeededRng::new(config.seed as u64, i))
@@ -340,7 +351,11 @@ impl Reference {
             nx[i] = self.x[i] - rate * (gx + noise * xi0[i]);
             ny[i] = self.y[i] - rate * (gy + noise * xi1[i]);
         }
-        cost.h_slice(nx, nh);
+        if self.libm {
+            nh.iter_mut().zip(&*nx).for_each(|(h, &x)| *h = cost.h(x));
+        } else {
+            cost.h_slice(nx, nh);
+        }
         for i in 0..m {
             if self.alive[i] {
                 if nx[i].abs() <= DIVERGENCE_BOUND && ny[i].abs() <= DIVERGENCE_BOUND {
@@ -411,6 +426,67 @@ fn passes_match_the_reference_bit_for_bit() {
             }
         }
         assert_eq!(partly_diverged, config.cost == Cost::Neal, "{config:?}");
+    }
+}
+
+#[test]
+fn drift_statistics_unchanged_by_the_table_exp() {
+    // Issue 22 replaced libm's `exp` (FreeBSD, ≤ 1 ulp) by the table method (≤ 0.515 ulp) in the
+    // trajectories; the fixtures were regenerated once for it. The statistics at the last step
+    // of the new code and of the old one (the reference with libm's `exp`, same streams) must
+    // agree within their standard errors: mean x (so the drift, GD being recomputed the old way
+    // too) within SE(mean x), E[y²] within its SE, sd x within SE(sd) ≈ sd/√(2(n − 1)), the
+    // number alive within √(M·p(1 − p)) + 1. Both exps are within an ulp of eˣ, so the
+    // trajectories differ by rounding only and the differences are expected to be ~1e-12 of
+    // an SE: any larger difference means the new `exp` is wrong, not unlucky. Default settings
+    // (M = 2000, 1000 steps), σ = 0.5 and 2, the control valley and Neal's funnel at α = 0.5,
+    // σ = 3 (large, unbounded curvature; no trajectory diverges there).
+    let configs = [
+        FunnelConfig::default(),
+        cfg(Cost::Funnel, 0.5, 2000, 1000, 31),
+        cfg(Cost::Funnel, 2.0, 2000, 1000, 32),
+        cfg(Cost::Valley, 1.0, 1000, 500, 33),
+        FunnelConfig {
+            learning_rate: 0.5,
+            ..cfg(Cost::Neal, 3.0, 1000, 300, 34)
+        },
+    ];
+    for config in configs {
+        let new = run(config.clone());
+        let s = new.snapshot();
+        let mut old = Reference::with_exp(config.clone(), true);
+        let mut last = (0, 0.0, 0.0, 0.0, 0.0);
+        for _ in 0..config.steps {
+            last = old.step();
+        }
+        let (n, mx, sd, my2, _) = last;
+        let (c, mut gd) = (&config, (config.start_x, config.start_y));
+        for _ in 0..c.steps {
+            let h = c.cost.h(gd.0);
+            let (gx, gy) = c.cost.gradient_from_h(h, gd.1);
+            gd = (gd.0 - c.learning_rate * gx, gd.1 - c.learning_rate * gy);
+        }
+        let old_drift = mx - gd.0;
+        let m = c.trajectories as f64;
+        let p = n as f64 / m;
+        println!(
+            "{:?} σ {}: drift {:.6} vs {:.6} (SE {:.4}), E[y²] {:.6} vs {:.6}, sd x {:.6} vs {:.6}, alive {} vs {}",
+            c.cost, c.noise_std, s.drift, old_drift, s.se_drift, s.stats.mean_y2, my2, s.stats.sd_x, sd, s.stats.alive, n
+        );
+        assert!(s.se_drift > 0.0 && s.stats.se_mean_y2 > 0.0);
+        assert!((s.drift - old_drift).abs() < s.se_drift, "{config:?}");
+        assert!(
+            (s.stats.mean_x - mx).abs() < s.stats.se_mean_x,
+            "{config:?}"
+        );
+        assert!(
+            (s.stats.mean_y2 - my2).abs() < s.stats.se_mean_y2,
+            "{config:?}"
+        );
+        let se_sd = sd / (2.0 * (n as f64 - 1.0)).sqrt();
+        assert!((s.stats.sd_x - sd).abs() < se_sd, "{config:?}");
+        let se_n = (m * p * (1.0 - p)).sqrt() + 1.0;
+        assert!((s.stats.alive as f64 - n as f64).abs() < se_n, "{config:?}");
     }
 }
 
