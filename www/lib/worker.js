@@ -154,6 +154,11 @@ const handlers = {
     const exports = await ready;
     return { wasmBytes: exports.memory.buffer.byteLength, runs: runs.size };
   },
+  // Your own data: CSV text through the core's parser (the CLI's --data parser), for `kind` and
+  // its settings; an invalid file throws the parser's message (line and column).
+  parseData({ kind, text, settings }) {
+    return wasm.parseData(kind, text, settings);
+  },
   freshSeed() {
     return wasm.freshSeed();
   },
