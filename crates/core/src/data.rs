@@ -264,6 +264,50 @@ impl Split {
     }
 }
 
+impl Split {
+    /// Own data (issue 20; [`crate::own_data`]): the rows of a `data` matrix, each `dim` inputs,
+    /// the target and a last column `test` (1: a test point, 0: a training point), in file order
+    /// within each set. The one constructor every experiment with a train/test split uses for own
+    /// data, so own data and seeded data run through the same code.
+    pub fn from_matrix(m: &crate::config::Matrix, dim: usize) -> Self {
+        assert_eq!(
+            m.cols,
+            dim + 2,
+            "own data: {dim} inputs, a target and a test flag"
+        );
+        let mut split = Split {
+            train: Dataset::new(dim),
+            test: Dataset::new(dim),
+        };
+        for i in 0..m.rows {
+            let r = m.row(i);
+            let set = if r[dim + 1] == 1.0 {
+                &mut split.test
+            } else {
+                &mut split.train
+            };
+            set.push(&r[..dim], r[dim]);
+        }
+        split
+    }
+
+    /// The `data` matrix of this split (train rows, then test rows): the inverse of
+    /// [`Split::from_matrix`].
+    pub fn to_matrix(&self) -> crate::config::Matrix {
+        let dim = self.train.dim;
+        let mut rows = Vec::new();
+        for (set, flag) in [(&self.train, 0.0), (&self.test, 1.0)] {
+            for i in 0..set.len() {
+                let mut r = set.input(i).to_vec();
+                r.push(set.targets[i]);
+                r.push(flag);
+                rows.push(r);
+            }
+        }
+        crate::config::Matrix::new(rows.len(), dim + 2, rows.concat())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

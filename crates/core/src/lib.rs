@@ -28,6 +28,7 @@ pub mod linalg;
 pub mod nn;
 pub mod nng;
 pub mod ode;
+pub mod own_data;
 pub mod rng;
 pub mod sgd_posterior;
 pub mod sharpness;

@@ -22,6 +22,15 @@ mod lab;
 include!(concat!(env!("OUT_DIR"), "/kinds.rs"));
 #[cfg(feature = "bench")]
 mod bench;
+// parseData / dataSpec: in the modules of the families holding a kind that takes own data.
+#[cfg(any(
+    kind = "dropout",
+    kind = "bayes-regression",
+    kind = "logreg-posterior",
+    kind = "sharpness",
+    kind = "implicit-reg"
+))]
+mod own_data;
 mod panic;
 
 use noiselab_core::config::ConfigErrors;

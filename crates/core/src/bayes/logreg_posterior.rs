@@ -149,7 +149,7 @@ settings! {
             name: "data",
             label: "data (x₁ x₂ y rows)",
             unit: "",
-            help: "The data set, one \"x1 x2 y\" row per point with y = 0 or 1, rows separated by \";\" (clicking the data plot edits it); empty: the seeded set of dataPoints, trueWeight1/2 and seed.",
+            help: "The data set, one \"x1 x2 y\" row per point with y = 0 or 1 and |x1|, |x2| ≤ 100, at most 400 rows, rows separated by \";\" (clicking the data plot edits it; your own CSV file via the data button, the CLI's --data or Python's data=); empty: the seeded set of dataPoints, trueWeight1/2 and seed.",
             max_rows: DATA_ROWS_MAX as u32,
             max_cols: 3,
             square: false,

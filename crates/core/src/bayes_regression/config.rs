@@ -211,6 +211,18 @@ settings! {
             square: false,
             default: "",
         },
+        /// Own data (issue 20), one `x t` row per point, replacing the seeded clusters (added
+        /// points still go on top); empty: the seeded clusters.
+        pub data: Matrix = Matrix {
+            name: "data",
+            label: "your data",
+            unit: "",
+            help: "Your own data (a CSV file read by the data button, the CLI's --data or Python's data=), replacing the seeded clusters: one \"x t\" row per point, x in [-4.5, 4.5] (the plotted inputs), t in [-10, 10], 2 to 200 rows; addedPoints still go on top. Empty: the seeded clusters of dataPoints and seed.",
+            max_rows: 200,
+            max_cols: 2,
+            square: false,
+            default: "",
+        },
     }
     check: added_points_in_range;
 }
@@ -221,6 +233,14 @@ pub const ADDED_POINTS_MAX: usize = 100;
 pub const ADDED_POINT_LIMITS: (f64, f64) = (4.5, 10.0);
 
 fn added_points_in_range(c: &RegressionConfig) -> Vec<ConfigError> {
+    let spec = crate::own_data::DataSpec::bayes_regression();
+    if let Err(reason) = spec.check_matrix(&c.data) {
+        return vec![ConfigError::BadMatrix {
+            field: "data".into(),
+            range: spec.range_text(),
+            reason,
+        }];
+    }
     let m = &c.added_points;
     let (xm, tm) = ADDED_POINT_LIMITS;
     let bad = |reason: String| {

@@ -296,13 +296,22 @@ pub struct RegressionRun {
 }
 
 impl RegressionRun {
-    /// Start a run on the seeded two-cluster data and the added points of the settings.
+    /// Start a run on the seeded two-cluster data (or own data, the `data` setting) and the
+    /// added points of the settings.
     pub fn new(config: RegressionConfig) -> Self {
-        let mut data = RegressionData::two_clusters(
-            config.data_points as usize,
-            config.noise_variance,
-            config.seed as u64,
-        );
+        let own = &config.data;
+        let mut data = if own.is_empty() {
+            RegressionData::two_clusters(
+                config.data_points as usize,
+                config.noise_variance,
+                config.seed as u64,
+            )
+        } else {
+            RegressionData {
+                inputs: (0..own.rows).map(|i| own.get(i, 0)).collect(),
+                targets: (0..own.rows).map(|i| own.get(i, 1)).collect(),
+            }
+        };
         let added = &config.added_points;
         for i in 0..added.rows {
             data.inputs.push(added.get(i, 0));

@@ -1,10 +1,11 @@
 //! The dropout experiment's settings: one field table ([`FIELDS`]) drives parsing, validation,
 //! the UI's controls, the URL hash, element attributes and the CLI.
 
-use crate::config::{choice_setting, settings, ConfigError};
-use crate::data::Task;
+use crate::config::{choice_setting, settings, ConfigError, Matrix};
+use crate::data::{Split, Task};
 use crate::nn::mlp::{Activation, Dropout, Scaling};
 use crate::nn::optim::OptimizerKind;
+use crate::own_data::DataSpec;
 use serde::{Deserialize, Serialize};
 
 /// How the dropout net's gradient is estimated (Wei, Kakade & Ma 2020; SCIENCE.md §2.3).
@@ -352,21 +353,68 @@ settings! {
             max: 4_294_967_295,
             default: 1,
         },
+        /// Own data (issue 20): rows `x1 x2 y test` (classification) or `x y test`
+        /// (regression), `test` 1 for a test point; empty: the seeded data.
+        pub data: Matrix = Matrix {
+            name: "data",
+            label: "your data",
+            unit: "",
+            help: "Your own data (a CSV file read by the data button, the CLI's --data or Python's data=): one row per point, \"x1 x2 y test\" for a classification task (y = 0 or 1) or \"x y test\" for regression, test = 1 for a test point; inputs and regression targets in [-1000, 1000], at most 2000 rows, at least 2 training and 1 test row. Empty: the seeded data of trainPoints, testPoints, noise and labelNoise (ignored when data is given).",
+            max_rows: 2000,
+            max_cols: 4,
+            square: false,
+            default: "",
+        },
     }
     check: |c: &DropoutConfig| {
-        if c.batch_size > c.train_points {
-            vec![ConfigError::OutOfRange {
-                field: "batchSize".into(),
-                range: format!("from 1 to trainPoints ({})", c.train_points),
-                got: c.batch_size.to_string(),
-            }]
-        } else {
-            vec![]
+        let mut errors = Vec::new();
+        let spec = DataSpec::dropout(c.task);
+        if let Err(reason) = spec.check_matrix(&c.data) {
+            errors.push(ConfigError::BadMatrix {
+                field: "data".into(),
+                range: spec.range_text(),
+                reason,
+            });
+            return errors;
         }
+        let n = c.train_len();
+        if c.batch_size as usize > n {
+            let of = if c.data.is_empty() {
+                format!("trainPoints ({n})")
+            } else {
+                format!("the training rows of your data ({n})")
+            };
+            errors.push(ConfigError::OutOfRange {
+                field: "batchSize".into(),
+                range: format!("from 1 to {of}"),
+                got: c.batch_size.to_string(),
+            });
+        }
+        errors
     };
 }
 
 impl DropoutConfig {
+    /// The training and test sets: own data (`data`) when given, else the seeded sets.
+    pub fn split(&self) -> Split {
+        if !self.data.is_empty() {
+            return Split::from_matrix(&self.data, self.task.input_dim());
+        }
+        Split::generate(
+            self.task,
+            self.train_points as usize,
+            self.test_points as usize,
+            self.noise,
+            self.label_noise,
+            self.seed as u64,
+        )
+    }
+
+    /// The number of training points: own data's training rows, else `trainPoints`.
+    pub fn train_len(&self) -> usize {
+        crate::own_data::train_len(&self.data, self.train_points as usize)
+    }
+
     /// `[n₀, hidden…, 1]` with `n₀` the task's input dimension.
     pub fn widths(&self) -> Vec<usize> {
         let mut w = vec![self.task.input_dim()];

@@ -33,6 +33,7 @@ pub fn dropout_fixture() -> (u64, f64) {
         steps: 120,
         record_every: 10,
         seed: 2026,
+        data: Default::default(),
     };
     let mut a = DropoutTraining::new(base.clone());
     a.run(usize::MAX);

@@ -210,14 +210,7 @@ impl DropoutTraining {
     /// Start a run. The config must be valid (see [`DropoutConfig::validate`]).
     pub fn new(config: DropoutConfig) -> Self {
         let c = &config;
-        let data = Split::generate(
-            c.task,
-            c.train_points as usize,
-            c.test_points as usize,
-            c.noise,
-            c.label_noise,
-            c.seed as u64,
-        );
+        let data = c.split();
         let loss = if c.task.is_classification() {
             Loss::CrossEntropy
         } else {
@@ -312,9 +305,15 @@ impl DropoutTraining {
         &self.masks
     }
 
-    /// The plotted rectangle of the task ([`crate::data::Task::domain`]).
+    /// The plotted rectangle of the task ([`crate::data::Task::domain`]); with own data, the
+    /// rectangle around it ([`crate::own_data::domain_around`]).
     pub fn domain(&self) -> Domain {
-        self.config.task.domain()
+        let c = &self.config;
+        if c.data.is_empty() {
+            c.task.domain()
+        } else {
+            crate::own_data::domain_around(&c.data, c.task.input_dim())
+        }
     }
 
     fn net(&self, which: Which) -> Net<'_> {
@@ -426,15 +425,7 @@ impl DropoutTraining {
 
     /// Restore the seeded training and test sets (undo user points) and restart training.
     pub fn reset_data(&mut self) {
-        let c = &self.config;
-        self.data = Split::generate(
-            c.task,
-            c.train_points as usize,
-            c.test_points as usize,
-            c.noise,
-            c.label_noise,
-            c.seed as u64,
-        );
+        self.data = self.config.split();
         self.reset();
     }
 

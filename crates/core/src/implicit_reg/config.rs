@@ -2,9 +2,10 @@
 //! validation, the UI's controls, the URL hash, element attributes and the CLI.
 
 use super::train::Sampling;
-use crate::config::{settings, ConfigError};
-use crate::data::Task;
+use crate::config::{settings, ConfigError, Matrix};
+use crate::data::{Split, Task};
 use crate::nn::mlp::Activation;
+use crate::own_data::DataSpec;
 use serde::{Deserialize, Serialize};
 
 /// The classification tasks (the sweeps report accuracies).
@@ -217,20 +218,44 @@ settings! {
             max: 4_294_967_295,
             default: 1,
         },
+        /// Own data (issue 20): rows `x1 x2 y test`; empty: the seeded data.
+        pub data: Matrix = Matrix {
+            name: "data",
+            label: "your data",
+            unit: "",
+            help: "Your own data (a CSV file read by the data button, the CLI's --data or Python's data=): one row per point, \"x1 x2 y test\" with y = 0 or 1 and test = 1 for a test point; inputs in [-1000, 1000], at most 2000 rows, exactly 16, 32, 64 or 128 training rows (every power-of-two batch size must divide N) and at least 1 test row. Empty: the seeded data of task, trainPoints, testPoints, noise and labelNoise (ignored when data is given).",
+            max_rows: 2000,
+            max_cols: 4,
+            square: false,
+            default: "",
+        },
     }
     check: cross_field_rules;
 }
 
-/// `batchSize ≤ trainPoints` and `learningRateMin ≤ learningRateMax`.
+/// `data` fits its spec, `batchSize ≤ N` (trainPoints or own data's training rows) and
+/// `learningRateMin ≤ learningRateMax`.
 fn cross_field_rules(c: &ImplicitRegConfig) -> Vec<ConfigError> {
     let mut errors = Vec::new();
-    if c.batch_size > c.train_points {
+    let spec = DataSpec::implicit_reg();
+    if let Err(reason) = spec.check_matrix(&c.data) {
+        errors.push(ConfigError::BadMatrix {
+            field: "data".into(),
+            range: spec.range_text(),
+            reason,
+        });
+        return errors;
+    }
+    let n = c.train_len();
+    if c.batch_size as usize > n {
+        let of = if c.data.is_empty() {
+            "trainPoints"
+        } else {
+            "the training rows of your data"
+        };
         errors.push(ConfigError::OutOfRange {
             field: "batchSize".into(),
-            range: format!(
-                "at most trainPoints ({}), one of 1, 2, 4, …",
-                c.train_points
-            ),
+            range: format!("at most {of} ({n}), one of 1, 2, 4, …"),
             got: c.batch_size.to_string(),
         });
     }
@@ -248,6 +273,26 @@ fn cross_field_rules(c: &ImplicitRegConfig) -> Vec<ConfigError> {
 }
 
 impl ImplicitRegConfig {
+    /// The training and test sets: own data (`data`) when given, else the seeded sets.
+    pub fn split(&self) -> Split {
+        if !self.data.is_empty() {
+            return Split::from_matrix(&self.data, 2);
+        }
+        Split::generate(
+            self.task,
+            self.train_points as usize,
+            self.test_points as usize,
+            self.noise,
+            self.label_noise,
+            self.seed as u64,
+        )
+    }
+
+    /// N: own data's training rows, else `trainPoints`.
+    pub fn train_len(&self) -> usize {
+        crate::own_data::train_len(&self.data, self.train_points as usize)
+    }
+
     /// The learning rates of the α sweep: `sweepPoints` values log-spaced from
     /// `learningRateMin` to `learningRateMax` (both included).
     pub fn learning_rates(&self) -> Vec<f64> {
@@ -269,10 +314,10 @@ impl ImplicitRegConfig {
             .collect()
     }
 
-    /// The batch sizes of the B sweep: `1, 2, 4, …, N`.
+    /// The batch sizes of the B sweep: `1, 2, 4, …, N` ([`ImplicitRegConfig::train_len`]).
     pub fn batch_sizes(&self) -> Vec<usize> {
         let mut out = vec![1usize];
-        while out[out.len() - 1] < self.train_points as usize {
+        while out[out.len() - 1] < self.train_len() {
             out.push(out[out.len() - 1] * 2);
         }
         out

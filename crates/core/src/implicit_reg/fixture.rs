@@ -30,6 +30,7 @@ pub fn implicit_reg_fixture_config() -> ImplicitRegConfig {
         sampling: super::train::Sampling::Reshuffle,
         view: "trainLoss".to_string(),
         seed: 2026,
+        data: Default::default(),
     }
 }
 

@@ -143,14 +143,7 @@ impl ImplicitRegSweep {
     /// [`ImplicitRegConfig::validate`]).
     pub fn new(config: ImplicitRegConfig) -> Self {
         let c = &config;
-        let split = Split::generate(
-            c.task,
-            c.train_points as usize,
-            c.test_points as usize,
-            c.noise,
-            c.label_noise,
-            c.seed as u64,
-        );
+        let split = c.split();
         let mlp = Mlp::new(
             &[2, c.hidden_units as usize, 1],
             c.activation,
@@ -223,7 +216,15 @@ impl ImplicitRegSweep {
                         | "view"
                 )
             })
-            .map(|(name, value)| format!("{name}={value}"))
+            .filter(|(name, value)| !(*name == "data" && value.is_empty()))
+            .map(|(name, value)| {
+                if name == "data" {
+                    // Own data: a 64-bit FNV-1a hash of its text keeps the key short.
+                    format!("data#{:016x}", crate::own_data::fnv1a(value.as_bytes()))
+                } else {
+                    format!("{name}={value}")
+                }
+            })
             .collect();
         format!(
             "{}&alpha={}&B={}",

@@ -1,9 +1,10 @@
 //! The sharpness panel's settings: one field table ([`FIELDS`]) drives parsing, validation, the
 //! UI's controls, the URL hash, element attributes and the CLI.
 
-use crate::config::{settings, ConfigError};
-use crate::data::Task;
+use crate::config::{settings, ConfigError, Matrix};
+use crate::data::{Split, Task};
 use crate::nn::mlp::Activation;
+use crate::own_data::DataSpec;
 use serde::{Deserialize, Serialize};
 
 /// How long each batch size trains (Shallue et al. 2018's first confound).
@@ -207,6 +208,17 @@ settings! {
             max: 4_294_967_295,
             default: 1,
         },
+        /// Own data (issue 20): rows `x1 x2 y test` or `x y test`; empty: the seeded data.
+        pub data: Matrix = Matrix {
+            name: "data",
+            label: "your data",
+            unit: "",
+            help: "Your own data (a CSV file read by the data button, the CLI's --data or Python's data=): one row per point, \"x1 x2 y test\" for a classification task (y = 0 or 1) or \"x y test\" for regression, test = 1 for a test point; inputs and regression targets in [-1000, 1000], at most 2000 rows, at least 16 training and 1 test row; both batch sizes at most the training rows. Empty: the seeded data of trainPoints, testPoints, noise and labelNoise (ignored when data is given).",
+            max_rows: 2000,
+            max_cols: 4,
+            square: false,
+            default: "",
+        },
     }
     check: cross_field_rules;
 }
@@ -214,9 +226,24 @@ settings! {
 /// Both batch sizes at most `trainPoints` (and at least 2 with batch-norm statistics on).
 fn cross_field_rules(c: &SharpnessConfig) -> Vec<ConfigError> {
     let mut errors = Vec::new();
+    let spec = DataSpec::sharpness(c.task);
+    if let Err(reason) = spec.check_matrix(&c.data) {
+        errors.push(ConfigError::BadMatrix {
+            field: "data".into(),
+            range: spec.range_text(),
+            reason,
+        });
+        return errors;
+    }
+    let n = c.train_len();
+    let of = if c.data.is_empty() {
+        "trainPoints"
+    } else {
+        "the training rows of your data"
+    };
     let min = if c.batch_norm { 2 } else { 1 };
     for (name, b) in [("smallBatch", c.small_batch), ("largeBatch", c.large_batch)] {
-        if b > c.train_points || b < min {
+        if b as usize > n || b < min {
             let norm = if c.batch_norm {
                 " with batch-norm statistics on"
             } else {
@@ -224,7 +251,7 @@ fn cross_field_rules(c: &SharpnessConfig) -> Vec<ConfigError> {
             };
             errors.push(ConfigError::OutOfRange {
                 field: name.into(),
-                range: format!("from {min} to trainPoints (N = {}){norm}", c.train_points),
+                range: format!("from {min} to {of} (N = {n}){norm}"),
                 got: b.to_string(),
             });
         }
@@ -232,4 +259,24 @@ fn cross_field_rules(c: &SharpnessConfig) -> Vec<ConfigError> {
     errors
 }
 
-impl SharpnessConfig {}
+impl SharpnessConfig {
+    /// The training and test sets: own data (`data`) when given, else the seeded sets.
+    pub fn split(&self) -> Split {
+        if !self.data.is_empty() {
+            return Split::from_matrix(&self.data, self.task.input_dim());
+        }
+        Split::generate(
+            self.task,
+            self.train_points as usize,
+            self.test_points as usize,
+            self.noise,
+            self.label_noise,
+            self.seed as u64,
+        )
+    }
+
+    /// The number of training points: own data's training rows, else `trainPoints`.
+    pub fn train_len(&self) -> usize {
+        crate::own_data::train_len(&self.data, self.train_points as usize)
+    }
+}

@@ -33,6 +33,7 @@ pub fn sharpness_fixture() -> (u64, f64) {
         rescale: 1.0,
         demo_noise: 0.0,
         seed: 2026,
+        data: Default::default(),
     };
     let mut a = BatchSizeExperiment::new(base.clone());
     a.run(usize::MAX);

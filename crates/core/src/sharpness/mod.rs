@@ -322,20 +322,14 @@ fn apply_fold(params: &[f64], d: &[f64], c: &[f64]) -> Vec<f64> {
 }
 
 impl BatchSizeExperiment {
-    /// A fresh experiment; the data come from `Split::generate` with the config's seed, each
+    /// A fresh experiment; the data come from [`SharpnessConfig::split`] (own data, or
+    /// `Split::generate` with the config's seed), each
     /// repeat's initialization from stream `100 + repeat`, run `k`'s minibatches from stream
     /// `200 + k`, its probes from `400 + k`.
     pub fn new(config: SharpnessConfig) -> Self {
         let seed = config.seed as u64;
         let task = config.task;
-        let split = Split::generate(
-            task,
-            config.train_points as usize,
-            config.test_points as usize,
-            config.noise,
-            config.label_noise,
-            seed,
-        );
+        let split = config.split();
         let loss = if task.is_classification() {
             Loss::CrossEntropy
         } else {
