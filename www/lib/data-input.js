@@ -20,6 +20,17 @@ export const LINK_DATA_LIMIT = 6000;
 export const COMPACT_PREFIX = 'z.';
 /** A link's `dataName` for data without a file name (pasted) too long to travel in the link. */
 const UNNAMED = '*';
+/** The most columns of a file (the core's own_data::MAX_COLUMNS, which it enforces). */
+const MAX_COLUMNS = 100;
+/** The settings that make the seeded data set, not used while `data` is given (each kind's
+    `data` help says so: "Empty: the seeded data of …"); `task` picks the file's columns. */
+const SEEDED = {
+  dropout: ['trainPoints', 'testPoints', 'noise', 'labelNoise'],
+  sharpness: ['trainPoints', 'testPoints', 'noise', 'labelNoise'],
+  'implicit-reg': ['task', 'trainPoints', 'testPoints', 'noise', 'labelNoise'],
+  'bayes-regression': ['dataPoints'],
+  'logreg-posterior': ['dataPoints', 'trueWeight1', 'trueWeight2'],
+};
 
 const MIB = (n) => `${(n / (1 << 20)).toFixed(n % (1 << 20) ? 1 : 0)} MiB`;
 const escapeHtml = (s) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -75,19 +86,6 @@ function rowCount(text) {
   return t.split(/[;\n]/).filter((r) => r.trim()).length;
 }
 
-/** A file's bytes as text: UTF-8 (a BOM dropped), or an error naming the first bad byte's line
-    and column (a file in another encoding, or not text). */
-function utf8Text(bytes, name) {
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    const lossy = new TextDecoder('utf-8').decode(bytes);
-    const at = lossy.indexOf('\uFFFD');
-    const before = lossy.slice(0, Math.max(0, at)).split('\n');
-    throw new Error(`${name}: line ${before.length}, column ${before.at(-1).length + 1}: not UTF-8 text (save the file as UTF-8 CSV)`);
-  }
-}
-
 // ---- the styles (one sheet, added to every widget by widget.js) -------------------------------
 
 export const DATA_CSS = `
@@ -117,13 +115,31 @@ export const DataInput = (Base) => class extends Base {
     return this.fields?.find((f) => f.name === 'data' && f.kind === 'matrix') ?? null;
   }
 
-  /** The help text of the control: what a file holds and the limits. */
-  dataHelp(f) {
-    const lim = this.dataLimits ?? {};
-    const rows = lim.rows ?? f.maxRows;
-    const cols = lim.columns ? `, ${lim.columns} columns` : '';
-    const what = lim.help ? `${lim.help} ` : '';
-    return `${what}Comma-separated with a header row; columns are chosen by their header, others are ignored. At most ${rows.toLocaleString('en')} rows${cols} and ${MIB(MAX_FILE_BYTES)}. You can also drop a .csv file on the widget.`;
+  /** The help text of the control, from the core's spec of this kind's data (`dataSpec`: the
+      columns, their ranges, the split rule and the limits the parser enforces). */
+  dataHelp(spec) {
+    if (!spec) return `A CSV file with a header row; at most ${MIB(MAX_FILE_BYTES)}. You can also drop a .csv file on the widget.`;
+    const names = spec.columns.map((c) => c.name).join(', ');
+    const y = spec.columns.find((c) => c.name === 'y');
+    const also = y ? ` (y may also be headed ${y.aliases.filter((a) => a !== 'y').join(', ')})` : '';
+    return `A CSV file (comma, semicolon or tab separated) whose header row names the columns${also}; other columns are ignored. `
+      + `${spec.description[0].toUpperCase()}${spec.description.slice(1)}; at most ${MAX_COLUMNS} columns and ${MIB(spec.maxBytes ?? MAX_FILE_BYTES)}. `
+      + 'Or paste the text, or drop a .csv file on the widget.';
+  }
+
+  /** Ask the core what this kind's data look like (for the help text and the paste box). */
+  async refreshDataSpec() {
+    if (!this.dataUi) return;
+    try {
+      this.dataSpec = await this.worker.request('dataSpec', { kind: this.kind, settings: this.valid ? this.settings : {} });
+    } catch (err) {
+      if (!(err instanceof WorkerError) || err.kind !== 'error') throw err;
+      this.dataSpec = null;
+    }
+    this.dataUi.help.textContent = this.dataHelp(this.dataSpec);
+    const cols = this.dataSpec?.columns.map((c) => c.name) ?? ['x1', 'x2', 'y'];
+    const example = cols.map((c, i) => (c === 'y' ? (this.dataSpec.columns[i].label ? '1' : '0.8') : String(0.5 - i))).join(',');
+    this.dataUi.text.placeholder = `${cols.join(',')}\n${example}\n…`;
   }
 
   /** The control's row, in the controls' grid (called by buildControls for the `data` field). */
@@ -163,8 +179,9 @@ export const DataInput = (Base) => class extends Base {
     row.append(box);
     this.controls.data = { row, box, slider: null, err: $('.error') };
     this.dataUi = { row, file, paste, text: $('.data-paste textarea'), summary: $('.data-summary'), help: $('.data-help'), asked: $('.data-asked'), askedText: $('.data-asked-text'), builtin: $('.data-builtin'), toggle: $('.data-paste-toggle') };
-    this.dataUi.help.textContent = this.dataHelp(f);
-    this.dataUi.text.placeholder = this.dataLimits?.example ?? 'x1,x2,y\n0.5,-1.2,1\n…';
+    this.dataUi.help.textContent = this.dataHelp(null);
+    // Asked now: the worker answers before the first run's request, so the spec is known by then.
+    this.refreshDataSpec().catch((err) => this.fail(err));
     const pick = () => file.click();
     $('.data-load').addEventListener('click', pick);
     $('.data-asked-load').addEventListener('click', pick);
@@ -223,65 +240,83 @@ export const DataInput = (Base) => class extends Base {
     this.dispatchEvent(new CustomEvent('noiselab-data', { detail: { ok: !text, error: text || null, source: this.dataSource }, bubbles: true, composed: true }));
   }
 
-  /** Public API: use the CSV file `file` (a File) as the data; resolves to `{ok, error?}`. */
+  /** Public API: use the CSV file `file` (a File or Blob) as the data; resolves to `{ok, error?}`.
+      A file larger than MAX_FILE_BYTES is refused before it is read. */
   async loadDataFile(file) {
     await this.ready;
-    const name = file.name || 'the file';
+    const name = file.name || null;
     if (file.size > MAX_FILE_BYTES) {
-      const error = `${name} is ${MIB(file.size)}: files of at most ${MIB(MAX_FILE_BYTES)} are read. Nothing was changed.`;
-      this.dataError(error);
+      const error = `${name ?? 'the file'}: file too large: ${file.size.toLocaleString('en')} bytes (at most ${MIB(MAX_FILE_BYTES)} = ${MAX_FILE_BYTES.toLocaleString('en')} bytes)`;
+      this.dataError(`${error}. Nothing was changed.`);
       return { ok: false, error };
     }
-    let text;
-    try {
-      text = utf8Text(new Uint8Array(await file.arrayBuffer()), name);
-    } catch (err) {
-      this.dataError(`${err.message}. Nothing was changed.`);
-      return { ok: false, error: err.message };
-    }
-    return this.loadDataText(text, { name: file.name || null, origin: 'file' });
+    // The bytes, so the core checks the UTF-8 itself (and names the line of a bad byte).
+    return this.loadDataText(new Uint8Array(await file.arrayBuffer()), { name, origin: 'file' });
   }
 
   /**
-   * Public API: use the CSV text `text` as the data (`name`: the file's name, if any). The core
-   * parses it (the CLI's parser); a valid file sets the `data` setting in one change, a bad one
-   * shows the parser's message at the control. Resolves to `{ok, error?, parsed?}`.
+   * Public API: use the CSV `text` (a string, or a file's bytes as a Uint8Array) as the data;
+   * `name` is the file's name, if any. The core parses it (the CLI's parser); a valid file sets
+   * the `data` setting in one change, a bad one shows the parser's message (its line and
+   * column) at the control and changes nothing. Resolves to `{ok, error?, parsed?}`.
    */
   async loadDataText(text, { name = null, origin = 'paste' } = {}) {
     await this.ready;
-    const bytes = new TextEncoder().encode(text).length;
-    const what = name ?? 'The pasted text';
+    const bytes = typeof text === 'string' ? new TextEncoder().encode(text).length : text.length;
+    const what = name ?? (origin === 'paste' ? 'the pasted text' : 'the file');
     if (bytes > MAX_FILE_BYTES) {
-      const error = `${what} is ${MIB(bytes)}: at most ${MIB(MAX_FILE_BYTES)} is read. Nothing was changed.`;
-      this.dataError(error);
-      return { ok: false, error };
-    }
-    let parsed;
-    try {
-      parsed = await this.worker.request('parseData', { kind: this.kind, text, settings: this.settings });
-    } catch (err) {
-      if (!(err instanceof WorkerError) || err.kind !== 'error') throw err;
-      const error = `${name ? `${name}: ` : ''}${err.message}`;
+      const error = `${what}: too large: ${bytes.toLocaleString('en')} bytes (at most ${MIB(MAX_FILE_BYTES)} = ${MAX_FILE_BYTES.toLocaleString('en')} bytes)`;
       this.dataError(`${error}. Nothing was changed.`);
       return { ok: false, error };
+    }
+    const parse = (settings) => this.worker.request('parseData', { kind: this.kind, text, settings });
+    let parsed, task = null;
+    try {
+      parsed = await parse(this.settings);
+    } catch (err) {
+      if (!(err instanceof WorkerError) || err.kind !== 'error') throw err;
+      // A file of the other task family (x, y on a classification task, or x1, x2, y on the
+      // regression task): the core's columns for the other one, and the task with the data.
+      const other = this.otherTask(err.message);
+      if (other) parsed = await parse({ ...this.settings, task: other }).then((p) => { task = other; return p; }, () => null);
+      if (!parsed) {
+        const error = `${what}: ${err.message}`;
+        this.dataError(`${error}. Nothing was changed.`);
+        return { ok: false, error };
+      }
     }
     const value = String(parsed.value);
     // The link's compact form, made now so the hash written with the change is already short.
     await this.dataLinkValue(value, { wait: true });
-    this.pendingDataSource = { name, origin, parsed };
+    // A batch larger than the file's training set is cut to it (a batch is at most N), with the
+    // data, in the same change; the summary says so.
+    const batches = Object.fromEntries(this.fields.filter((f) => f.kind === 'integer' && /batch/i.test(f.name) && this.valid[f.name] > parsed.trainRows).map((f) => [f.name, String(parsed.trainRows)]));
+    this.pendingDataSource = { name, origin, parsed, task, batches };
     let r;
     try {
-      r = await this.applySettings({ data: value });
+      r = await this.applySettings({ ...(task ? { task } : {}), ...batches, data: value });
     } finally {
       this.pendingDataSource = null;
     }
     const bad = r.errors.find((e) => e.field === 'data');
-    if (bad) {
-      this.dataError(`${name ? `${name}: ` : ''}${bad.message}. Nothing was changed.`);
-      return { ok: false, error: bad.message };
+    if (bad || !this.valid.data) {
+      const error = `${what}: ${bad?.message ?? r.errors.map((e) => e.message).join('; ')}`;
+      this.dataError(`${error}. Nothing was changed.`);
+      return { ok: false, error, errors: r.errors };
     }
     if (origin === 'paste' && this.dataUi) { this.dataUi.paste.hidden = true; this.dataUi.toggle.setAttribute('aria-expanded', 'false'); }
     return { ok: r.ok, errors: r.errors, parsed };
+  }
+
+  /** The task of the other family when the parser's `message` says a column is missing and
+      this kind has a regression task beside classification ones; else null. */
+  otherTask(message) {
+    const f = this.fields.find((x) => x.name === 'task' && x.kind === 'choice');
+    if (!f || !/^missing column/.test(message) || (SEEDED[this.kind] ?? []).includes('task')) return null;
+    const names = f.options.map(([v]) => v);
+    if (!names.includes('regression')) return null;
+    if (this.valid.task !== 'regression') return 'regression';
+    return f.default !== 'regression' ? f.default : names.find((n) => n !== 'regression');
   }
 
   /** Public API: back to the seeded data set (the `data` setting empty). */
@@ -318,27 +353,38 @@ export const DataInput = (Base) => class extends Base {
     // elsewhere on the page): the data loaded from that file stays.
     if (linkName !== undefined && !('data' in changes) && options.replace && this.valid?.data && this.dataSource?.name === linkName) changes.data = this.valid.data;
     const before = this.valid?.data;
+    const prev = this.dataSource;
     const pending = this.pendingDataSource;
-    const r = await super.applyNow(changes, { ...options, extraErrors });
+    // Where the data of this change come from, set before the run is made (its readout says
+    // "your data"), and put back if the data do not change (rejected, or the same).
+    const incoming = 'data' in changes ? String(changes.data).trim() : options.replace ? '' : before;
+    const source = !incoming ? null
+      : pending ? { ...pending }
+        : linkName !== undefined ? { name: linkName === UNNAMED ? null : linkName, origin: options.dataOrigin ?? 'link' }
+          // Changed some other way (clicking points in, setSettings, a settings file).
+          : { name: prev?.name ?? null, origin: options.dataOrigin ?? (prev ? 'edited' : 'setting') };
+    if (incoming !== before || options.initial || pending) this.dataSource = source;
+    let r;
+    try {
+      r = await super.applyNow(changes, { ...options, extraErrors });
+    } catch (err) {
+      this.dataSource = prev;
+      throw err;
+    }
     const now = this.valid.data;
     // The core writes the data in its own spelling: its link form is that of the text given.
-    if (now && !this.dataLinkCache.has(now) && this.dataLinkCache.has(changes.data)) {
-      this.dataLinkCache.set(now, this.dataLinkCache.get(changes.data));
-      if (this.urlKey) this.writeHash();
-    }
-    if (now !== before || options.initial) {
-      if (!now) this.dataSource = null;
-      else if (pending) this.dataSource = { name: pending.name, origin: pending.origin, parsed: pending.parsed };
-      else if (linkName !== undefined) this.dataSource = { name: linkName === UNNAMED ? null : linkName, origin: 'link' };
-      // Changed some other way (clicking points in, setSettings, a settings file).
-      else this.dataSource = { name: this.dataSource?.name ?? null, origin: this.dataSource ? 'edited' : 'setting' };
-      if (now) this.dataAskedName = null;
-    }
+    if (now && !this.dataLinkCache.has(now) && this.dataLinkCache.has(changes.data)) this.dataLinkCache.set(now, this.dataLinkCache.get(changes.data));
+    if (now === before && !options.initial && !(pending && now)) this.dataSource = prev;
+    if (!now) this.dataSource = null;
+    if (now && now !== before) this.dataAskedName = null;
     // A link that named a file without its data: ask for the file; the built-in data runs.
     if (linkName && !now && !('data' in changes)) this.dataAskedName = linkName;
     if (linkName === null || ('data' in changes && !changes.data)) this.dataAskedName = null;
     if (now !== before || options.initial || linkName !== undefined) this.dataError(r.errors.find((e) => e.field === 'data')?.message ?? '');
     this.updateDataState();
+    // The hash again, now with the data's name (the change wrote it before the name was known).
+    if (this.urlKey && (now !== before || linkName !== undefined)) this.writeHash();
+    if (this.dataUi && (options.initial || 'task' in changes || !this.dataSpec)) await this.refreshDataSpec();
     // The hash with the data's compact form, once it is made (a change that did not come
     // through the control: the plain text, or the name alone, was written meanwhile).
     if (now && !this.dataLinkCache.has(now)) {
@@ -374,6 +420,8 @@ export const DataInput = (Base) => class extends Base {
   /** The settings a link carries, as text: the data in its compact form with its file's name,
       or only the name when the data is too long for a link. */
   linkSettings(settings) {
+    // A link that asked for its file (not loaded yet) still names it.
+    if (this.dataField && !('data' in settings) && this.dataAskedName) return { ...settings, dataName: this.dataAskedName };
     if (!this.dataField || !('data' in settings)) return settings;
     const out = { ...settings };
     const v = this.dataLinkValue(settings.data);
@@ -395,18 +443,20 @@ export const DataInput = (Base) => class extends Base {
   /** The words for the data in use ("your data: 90 train, 30 test points from moons.csv; …"),
       or null for the built-in data. */
   dataSummary() {
-    if (!this.valid?.data) return null;
+    if (!this.ownData) return null;
     const src = this.dataSource ?? {};
     const from = src.name ? ` from ${src.name}` : '';
     const p = src.parsed;
     if (p) {
-      const counts = Number.isFinite(p.testRows) && p.testRows > 0 ? `${p.trainRows} train, ${p.testRows} test points` : `${p.rows} points`;
-      const cols = p.columns?.length ? `; columns ${p.columns.join(', ')}` : '';
-      const ignored = p.ignored?.length ? `; ignored: ${p.ignored.join(', ')}` : '';
-      return `your data: ${counts}${from}${cols}${ignored}`;
+      // The core's line ("your data: 60 train, 20 test (…); columns x1, x2, y; ignored: id"),
+      // with the file's name after the counts and the task the file chose.
+      const [head, ...rest] = String(p.summary).split('; ');
+      const task = src.task ? `; task set to ${src.task} for its columns` : '';
+      const cut = Object.keys(src.batches ?? {}).map((n) => `; ${n} set to ${src.batches[n]} (its training rows)`).join('');
+      return [`${head}${from}`, ...rest].join('; ') + task + cut;
     }
     const n = rowCount(this.valid.data);
-    const how = src.origin === 'link' ? ' (from the link)' : src.origin === 'edited' ? ' (edited)' : ' (the “data” setting)';
+    const how = { link: ' (from the link)', settings: ' (from the settings file)', edited: ' (edited)' }[src.origin] ?? ' (the “data” setting)';
     return `your data: ${n} rows${from}${how}`;
   }
 
@@ -417,8 +467,8 @@ export const DataInput = (Base) => class extends Base {
     const summary = this.dataSummary();
     const on = Boolean(summary);
     this.toggleAttribute('own-data', on);
-    ui.summary.textContent = on ? `In use: ${summary}.` : 'In use: the built-in data (drawn from the seed).';
-    ui.builtin.disabled = !on;
+    ui.summary.textContent = on ? `In use: ${summary}.` : this.valid.data ? 'In use: the built-in data, edited on the figure.' : 'In use: the built-in data (drawn from the seed).';
+    ui.builtin.disabled = !this.valid.data;
     this.dataBadge.hidden = !on;
     this.dataBadge.textContent = on ? `${summary[0].toUpperCase()}${summary.slice(1)}` : '';
     ui.asked.hidden = !this.dataAskedName;
@@ -427,10 +477,32 @@ export const DataInput = (Base) => class extends Base {
     for (const name of this.seededDataFields()) this.setControlDisabled(name, this.widgetDisabled?.[name] ?? null);
   }
 
-  /** The settings that make the seeded data set, unused while your data is given (from the
-      parser's reply, `seededFields`, or the core's field table: fields whose help says so). */
+  /**
+   * Your data is in use: a file, pasted text or a link's data (or any `data` setting of a kind
+   * whose points are not edited on the figure). A widget whose figure edits the seeded set
+   * (`static editableData = true`, the logistic-regression posterior) keeps that set's
+   * behaviour for its edits: its seeded-data settings stay in use and regenerate it.
+   */
+  get ownData() {
+    if (!this.valid?.data) return false;
+    if (!this.constructor.editableData) return true;
+    const s = this.dataSource;
+    return Boolean(s && (s.name || ['file', 'paste', 'link', 'settings'].includes(s.origin)));
+  }
+
+  /** The training-set size in use: your data's training rows (rows whose `test` column is 0,
+      where the kind has a test set), else the `trainPoints` setting. */
+  trainingRows() {
+    if (!this.ownData) return this.valid.trainPoints;
+    const p = this.dataSource?.parsed;
+    if (p) return p.trainRows;
+    const rows = String(this.valid.data).split(';').map((r) => r.trim().split(/\s+/)).filter((r) => r.length > 1);
+    return this.dataSpec?.hasTest ? rows.filter((r) => Number(r.at(-1)) === 0).length : rows.length;
+  }
+
+  /** The settings that make the seeded data set, unused while your data is given. */
   seededDataFields() {
-    return this.dataSource?.parsed?.seededFields ?? this.dataSeeded ?? [];
+    return SEEDED[this.kind] ?? [];
   }
 
   /** A control disabled by the widget keeps its reason; while your data is given, the seeded
@@ -438,7 +510,7 @@ export const DataInput = (Base) => class extends Base {
   setControlDisabled(name, reason) {
     this.widgetDisabled ??= {};
     this.widgetDisabled[name] = reason;
-    const unused = this.valid?.data && this.seededDataFields().includes(name);
+    const unused = this.ownData && this.seededDataFields().includes(name);
     super.setControlDisabled(name, unused ? 'not used: your data is in use (“Use the built-in data” to change it)' : reason);
   }
 };

@@ -76,7 +76,7 @@ export const WidgetExport = (Base) => class extends Base {
     }
     // A data set's file name (beside the settings) names it again in the control and links.
     const named = this.dataField && typeof doc.dataName === 'string' ? { dataName: doc.dataName } : {};
-    return this.applySettings({ ...Object.fromEntries(Object.entries(settings).map(([k, v]) => [k, String(v)])), ...named });
+    return this.applySettings({ ...Object.fromEntries(Object.entries(settings).map(([k, v]) => [k, String(v)])), ...named }, { dataOrigin: 'settings' });
   }
 
   /** Subclass hook: the current data for export. */

@@ -159,6 +159,10 @@ const handlers = {
   parseData({ kind, text, settings }) {
     return wasm.parseData(kind, text, settings);
   },
+  // What `kind`'s own data must look like (columns, ranges, limits), for the control's help.
+  dataSpec({ kind, settings }) {
+    return wasm.dataSpec(kind, settings);
+  },
   freshSeed() {
     return wasm.freshSeed();
   },
