@@ -146,7 +146,7 @@ for (const c of CASES) {
   test(`${c.title ?? c.kind}: a CSV from the file picker is the run's data, said in the figure's readout`, async ({ page }) => {
     const con = watchConsole(page);
     const el = await open(page, c.kind);
-    await expect(el.locator('.control-data .data-help')).toContainText('at most 100 columns and 1 MiB');
+    await expect(el.locator('.control-data .data-help')).toContainText('100 columns and 1 MiB.');
     await expect(badge(el)).toBeHidden();
     await pick(el, file(c.name, c.text));
     await expect(badge(el)).toHaveText(c.summary);
@@ -237,7 +237,8 @@ test('a bad file shows the parser\'s line and column, announced, and changes not
 test('limits: a file over 1 MiB is refused before it is read, too many rows are refused by the parser, without a freeze', async ({ page }) => {
   const con = watchConsole(page);
   const el = await open(page, 'dropout');
-  await expect(el.locator('.control-data .data-help')).toContainText('at most 2,000 rows');
+  await expect(el.locator('.control-data .data-help')).toHaveText('A CSV file whose header row names x1, x2, y (0 or 1) and optionally split (train or test). At most 2,000 rows, 100 columns and 1 MiB.');
+  await expect(el.locator('.control-data .data-more p')).toContainText('without it every fourth data row is a test row');
   const before = await settingsOf(el);
   const huge = `x1,x2,y\n${'0.123456,0.654321,1\n'.repeat(60000)}`; // 1.2 MB
   const t0 = Date.now();
@@ -266,7 +267,8 @@ test('a link carries small data compactly: reload gives the same data and the sa
   expect(href.length).toBeLessThan(data.length + 200); // compact: shorter than the plain rows
   expect(await el.evaluate((e) => e.shareText())).toContain(new URL(href).hash.slice(1));
   const embed = await el.evaluate((e) => e.embedText());
-  expect(embed).toContain('logreg-posterior.data=z.');
+  const src = /<iframe src="([^"]+)"/.exec(embed)[1].replace(/&amp;/g, '&');
+  expect(src).toContain('logreg-posterior.data=z.');
   await page.reload();
   el = await ready(page, 'noiselab-logreg-posterior');
   expect(await el.evaluate((e) => e.settings.data)).toBe(data);
@@ -275,6 +277,10 @@ test('a link carries small data compactly: reload gives the same data and the sa
   await expect(why(el, 'dataPoints')).toContainText('not used');
   // The link written back is the same.
   expect(page.url()).toBe(href);
+  // The embed's iframe (frame.html with the data and the seed in its hash) shows the same run.
+  await page.goto(src);
+  el = await ready(page, 'noiselab-logreg-posterior');
+  expect(await el.evaluate((e) => [e.settings.data, e.result.summary.logEvidence])).toEqual([data, numbers[0]]);
   // Plain text in a link still reads (hand-written or made before the compact form).
   await page.goto('www/frame.html?widget=logreg-posterior#logreg-posterior.data=1%202%201%3B%20-1%20-2%200%3B%200.5%201%201');
   el = await ready(page, 'noiselab-logreg-posterior');
@@ -320,7 +326,7 @@ test('the settings file carries the data in full and its file name; loading it r
   await pick(el, file('clusters.csv', clustersCsv()));
   await expect(badge(el)).toContainText('from clusters.csv');
   const download = page.waitForEvent('download');
-  await el.locator('summary').click();
+  await el.locator('details.export > summary').click();
   await el.locator('button[data-name="saveSettings"]').click();
   const doc = JSON.parse(await (await (await download).createReadStream()).toArray().then((b) => Buffer.concat(b).toString()));
   const data = await el.evaluate((e) => e.settings.data);

@@ -95,7 +95,9 @@ export const DATA_CSS = `
 .control-data .data-head { display: flex; flex-wrap: wrap; gap: 6px 10px; align-items: center; }
 .control-data .data-head > strong { font-size: 13px; margin-right: 4px; }
 .control-data .data-summary { margin: 6px 0 0; font-size: 13px; }
-.control-data .data-help { margin: 4px 0 0; font-size: 12px; color: var(--muted); }
+.control-data .data-help, .control-data .data-more { margin: 4px 0 0; font-size: 12px; color: var(--muted); }
+.control-data .data-more summary { cursor: pointer; width: fit-content; }
+.control-data .data-more p { margin: 2px 0 0; }
 .control-data .data-asked { margin: 6px 0 0; padding: 6px 8px; border-left: 4px solid #E69F00; background: rgba(230,159,0,0.12); border-radius: 4px; display: flex; flex-wrap: wrap; gap: 6px 10px; align-items: center; }
 .control-data .data-paste { margin-top: 6px; display: grid; gap: 6px; justify-items: start; }
 .control-data .data-paste textarea { width: 100%; box-sizing: border-box; min-height: 6em; font: 12px ui-monospace, monospace; padding: 4px 6px; border: 1px solid var(--border); border-radius: 5px; resize: vertical; }
@@ -115,16 +117,28 @@ export const DataInput = (Base) => class extends Base {
     return this.fields?.find((f) => f.name === 'data' && f.kind === 'matrix') ?? null;
   }
 
-  /** The help text of the control, from the core's spec of this kind's data (`dataSpec`: the
-      columns, their ranges, the split rule and the limits the parser enforces). */
+  /** The help of the control, from the core's spec of this kind's data (`dataSpec`: the
+      columns, their ranges, the split rule and the limits the parser enforces): one line with
+      the columns and the limits, and the details under "File format". */
   dataHelp(spec) {
-    if (!spec) return `A CSV file with a header row; at most ${MIB(MAX_FILE_BYTES)}. You can also drop a .csv file on the widget.`;
-    const names = spec.columns.map((c) => c.name).join(', ');
+    const bytes = MIB(spec?.maxBytes ?? MAX_FILE_BYTES);
+    if (!spec) return { line: `A CSV file with a header row; at most ${MAX_COLUMNS} columns and ${bytes}.`, more: '' };
+    const cols = spec.columns.map((c) => (c.label ? `${c.name} (0 or 1)` : c.name)).join(', ');
+    const line = `A CSV file whose header row names ${cols}${spec.hasTest ? ' and optionally split (train or test)' : ''}. `
+      + `At most ${spec.maxRows.toLocaleString('en')} rows, ${MAX_COLUMNS} columns and ${bytes}.`;
     const y = spec.columns.find((c) => c.name === 'y');
-    const also = y ? ` (y may also be headed ${y.aliases.filter((a) => a !== 'y').join(', ')})` : '';
-    return `A CSV file (comma, semicolon or tab separated) whose header row names the columns${also}; other columns are ignored. `
-      + `${spec.description[0].toUpperCase()}${spec.description.slice(1)}; at most ${MAX_COLUMNS} columns and ${MIB(spec.maxBytes ?? MAX_FILE_BYTES)}. `
+    const also = y ? ` y may also be headed ${y.aliases.filter((a) => a !== 'y').join(', ')}.` : '';
+    const more = `${spec.description[0].toUpperCase()}${spec.description.slice(1)}. Comma, semicolon or tab separated; columns are found by their header name, others are ignored.${also} `
       + 'Or paste the text, or drop a .csv file on the widget.';
+    return { line, more };
+  }
+
+  /** Show the help of `spec`. */
+  showDataHelp(spec) {
+    const { line, more } = this.dataHelp(spec);
+    this.dataUi.help.textContent = line;
+    this.dataUi.more.textContent = more;
+    this.dataUi.moreBox.hidden = !more;
   }
 
   /** Ask the core what this kind's data look like (for the help text and the paste box). */
@@ -136,7 +150,7 @@ export const DataInput = (Base) => class extends Base {
       if (!(err instanceof WorkerError) || err.kind !== 'error') throw err;
       this.dataSpec = null;
     }
-    this.dataUi.help.textContent = this.dataHelp(this.dataSpec);
+    this.showDataHelp(this.dataSpec);
     const cols = this.dataSpec?.columns.map((c) => c.name) ?? ['x1', 'x2', 'y'];
     const example = cols.map((c, i) => (c === 'y' ? (this.dataSpec.columns[i].label ? '1' : '0.8') : String(0.5 - i))).join(',');
     this.dataUi.text.placeholder = `${cols.join(',')}\n${example}\n…`;
@@ -164,7 +178,8 @@ export const DataInput = (Base) => class extends Base {
       <div class="data-asked" hidden><span class="data-asked-text"></span><button type="button" class="data-asked-load">Load CSV…</button></div>
       <p class="data-summary" aria-live="polite"></p>
       <div class="error" id="${id}-err" role="alert"></div>
-      <p class="data-help" id="${id}-help"></p>`;
+      <p class="data-help" id="${id}-help"></p>
+      <details class="data-more" hidden><summary>File format</summary><p></p></details>`;
     row.title = f.help ?? '';
     const $ = (s) => row.querySelector(s);
     const file = $('input.data-file');
@@ -178,8 +193,8 @@ export const DataInput = (Base) => class extends Base {
     box.tabIndex = -1;
     row.append(box);
     this.controls.data = { row, box, slider: null, err: $('.error') };
-    this.dataUi = { row, file, paste, text: $('.data-paste textarea'), summary: $('.data-summary'), help: $('.data-help'), asked: $('.data-asked'), askedText: $('.data-asked-text'), builtin: $('.data-builtin'), toggle: $('.data-paste-toggle') };
-    this.dataUi.help.textContent = this.dataHelp(null);
+    this.dataUi = { row, file, paste, text: $('.data-paste textarea'), summary: $('.data-summary'), help: $('.data-help'), more: $('.data-more p'), moreBox: $('.data-more'), asked: $('.data-asked'), askedText: $('.data-asked-text'), builtin: $('.data-builtin'), toggle: $('.data-paste-toggle') };
+    this.showDataHelp(null);
     // Asked now: the worker answers before the first run's request, so the spec is known by then.
     this.refreshDataSpec().catch((err) => this.fail(err));
     const pick = () => file.click();
