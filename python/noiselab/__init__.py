@@ -13,10 +13,12 @@ numbers of ``noiselab run funnel --set noiseStd=2 --set seed=7 --out x.json`` bi
 needs ``anywidget``: ``pip install "noiselab[jupyter]"``), imported on first use.
 """
 
-from ._api import Run, analyses, fields, kinds, run, static_dir
+from ._api import Run, analyses, fields, kinds, read_data, run, static_dir
 from ._core import __version__
 
-__all__ = ["Run", "analyses", "fields", "kinds", "run", "static_dir", "widgets", "__version__"]
+__all__ = [
+    "Run", "analyses", "fields", "kinds", "read_data", "run", "static_dir", "widgets", "__version__",
+]
 
 
 def __getattr__(name):

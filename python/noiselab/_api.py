@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import numbers
+import os
 import re
 from pathlib import Path
 from typing import Any, Dict, List
@@ -17,7 +18,7 @@ import numpy as np
 
 from . import _core
 
-__all__ = ["Run", "analyses", "fields", "kinds", "run", "static_dir"]
+__all__ = ["Run", "analyses", "fields", "kinds", "read_data", "run", "static_dir"]
 
 
 def kinds() -> List[str]:
@@ -190,6 +191,47 @@ class Run:
         return f"<noiselab.Run {self.kind}: {rows}; doc: {', '.join(self.doc)}; settings: {shown}>"
 
 
+def _csv_source(data: Any) -> tuple | None:
+    """``(bytes, label)`` when ``data`` is a CSV file (a path) or CSV text; ``None`` when it is
+    the ``data`` setting itself (matrix text, a nested list or an array)."""
+    if isinstance(data, os.PathLike):
+        path = Path(data)
+        return path.read_bytes(), str(path)
+    if isinstance(data, (bytes, bytearray)):
+        return bytes(data), None
+    if isinstance(data, str):
+        if "\n" in data or "\r" in data:
+            return data.encode("utf-8"), None
+        if data.lower().endswith((".csv", ".tsv", ".txt")) or os.path.isfile(data):
+            return Path(data).read_bytes(), data
+    return None
+
+
+def read_data(kind: str, data: Any, /, **settings: Any) -> Dict[str, Any]:
+    """Read own data for ``kind`` (docs/data.md) with the core's CSV parser, the one the CLI's
+    ``--data`` and the browser's data panel use: ``data`` is a path (``str`` ending in ``.csv``
+    or an existing file, or a ``PathLike``), CSV text (with a line break) or the file's bytes.
+    ``settings`` matter for ``task`` only (dropout, sharpness: regression reads ``x, y``, the
+    classification tasks ``x1, x2, y``).
+
+    Returns ``{"value", "rows", "trainRows", "testRows", "columns", "ignored", "splitColumn",
+    "summary"}``; ``value`` is the text of the ``data`` setting. A bad file raises
+    ``ValueError`` naming the problem, its line and its column (prefixed by the file's path),
+    e.g. ``data.csv: line 7, column "x2": "abc" is not a number``.
+    """
+    source = _csv_source(data)
+    if source is None:
+        raise TypeError(
+            f"{kind}: read_data takes a path, CSV text or bytes, got {type(data).__name__}"
+        )
+    raw, label = source
+    others = {k: v for k, v in settings.items() if _camel(k) != "data"}
+    try:
+        return _core.parse_data(kind, raw, _settings(kind, others))
+    except ValueError as e:
+        raise ValueError(f"{label}: {e}" if label else str(e)) from None
+
+
 def run(kind: str, /, **settings: Any) -> Run:
     """Run the experiment ``kind`` to the end and return its :class:`Run`.
 
@@ -202,13 +244,25 @@ def run(kind: str, /, **settings: Any) -> Run:
         r = noiselab.run("funnel", noise_std=2, seed=7)
         r["meanX"]          # E[x] over the trajectories at steps 0 … steps
 
+    Own data (docs/data.md; dropout, sharpness, implicit-reg, bayes-regression,
+    logreg-posterior): ``data=`` takes a CSV file's path (``str`` or ``PathLike``), CSV text,
+    or the ``data`` setting itself as a 2-D array or nested list of rows (e.g. ``x1 x2 y test``)
+    or its text. Files and text go through :func:`read_data`, the core's parser shared with the
+    CLI's ``--data`` and the browser::
+
+        r = noiselab.run("dropout", data="examples/data/dropout-xor.csv", steps=500)
+
     A bad value raises ``ValueError`` with the core's message, naming every bad field and its
     allowed range (e.g. ``noiseStd must be a number in [0, 10]; got -1``); so do an unknown
-    setting and an unknown kind (listing the settings or kinds). The run holds no Python lock:
-    other threads keep running meanwhile.
+    setting and an unknown kind (listing the settings or kinds), and a bad data file (its line
+    and column). The run holds no Python lock: other threads keep running meanwhile.
     """
     if not isinstance(kind, str):
         raise TypeError(f"kind must be a string such as 'funnel', got {kind!r}")
+    data_key = next((k for k in settings if _camel(k) == "data"), None)
+    if data_key is not None and _csv_source(settings[data_key]) is not None:
+        others = {k: v for k, v in settings.items() if k != data_key}
+        settings = {**others, "data": read_data(kind, settings[data_key], **others)["value"]}
     pairs = _settings(kind, settings)  # an unknown kind fails here, listing the kinds
     try:
         doc = _core.run(kind, pairs)

@@ -39,6 +39,7 @@ from . import fields as _fields
 from . import kinds as _kinds
 from . import run as _run
 from . import static_dir as _static_dir
+from ._api import _csv_source, read_data
 
 __all__ = ["NoiselabWidget", "SettingError", "widget_class"]
 
@@ -144,6 +145,16 @@ class _Matrix(t.Unicode):
         super().__init__(str(spec["default"]), **kw)
 
     def validate(self, obj: Any, value: Any) -> str:
+        if self.name == "data" and _csv_source(value) is not None:
+            # Own data (docs/data.md): a CSV path or text, read by the core's parser with the
+            # widget's task; a bad file raises SettingError naming its line and column.
+            task = {"task": obj.task} if hasattr(obj, "task") and obj.task else {}
+            try:
+                return read_data(obj._kind, value, **task)["value"]
+            except ValueError as e:
+                raise SettingError(f"data: {e}") from None
+        if hasattr(value, "tolist"):
+            value = value.tolist()  # a NumPy array
         try:
             return _matrix_text(value)
         except TypeError:

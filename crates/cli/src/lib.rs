@@ -104,6 +104,42 @@ pub const ANALYSES: [&str; 5] = [
 ];
 
 impl Which {
+    /// The lab kind whose own data (`--data file.csv`, [`noiselab_core::own_data`]) this
+    /// experiment takes, if any.
+    pub fn data_kind(self) -> Option<&'static str> {
+        match self {
+            Which::Dropout | Which::DropoutK => Some("dropout"),
+            Which::Sharpness => Some("sharpness"),
+            Which::ImplicitReg => Some("implicit-reg"),
+            Which::BayesRegression => Some("bayes-regression"),
+            Which::LogregPosterior => Some("logreg-posterior"),
+            _ => None,
+        }
+    }
+
+    /// Own data from a CSV file's bytes for this experiment under `settings` (its `task` picks
+    /// the columns): the parsed data, whose `text()` is the `data` setting; `Err` is the core
+    /// parser's message (line and column), the same as in the browser and Python.
+    pub fn own_data(
+        self,
+        bytes: &[u8],
+        settings: &Settings,
+    ) -> Result<noiselab_core::own_data::OwnData, String> {
+        let kind = self.data_kind().ok_or_else(|| {
+            format!(
+                "{} takes no data file; own data works in {}",
+                self.name(),
+                noiselab_core::own_data::KINDS.join(", ")
+            )
+        })?;
+        let pairs: Vec<(&str, &str)> = settings
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        let spec = noiselab_core::own_data::DataSpec::for_kind(kind, &pairs)?;
+        noiselab_core::own_data::parse_csv(bytes, &spec).map_err(|e| e.to_string())
+    }
+
     /// The experiment's name on the command line: its kind (kebab case), or the analysis's name.
     pub fn name(self) -> String {
         let value = self.to_possible_value().expect("no experiment is hidden");

@@ -2,7 +2,8 @@
 //! numbers as the browser.
 //!
 //! ```text
-//! noiselab run <experiment> [--config file.json] [--set key=value ...] --out results.{json,csv}
+//! noiselab run <experiment> [--config file.json] [--set key=value ...] [--data file.csv]
+//!   --out results.{json,csv}
 //!   experiments: the lab's kinds (funnel, sgd-posterior, dropout, nng, laplace-vb,
 //!   logreg-posterior, description-length, bbb-linreg, bayes-regression, sharpness,
 //!   implicit-reg, one-epoch) and extra analyses of them (sgld, dropout-k, dropout-linear,
@@ -43,6 +44,11 @@ enum Command {
         /// One setting, `name=value`; repeatable; applied after --config.
         #[arg(long = "set", value_name = "NAME=VALUE")]
         set: Vec<String>,
+        /// Your own data, a CSV file (docs/data.md): sets the `data` setting of dropout,
+        /// dropout-k, sharpness, implicit-reg, bayes-regression or logreg-posterior; the columns
+        /// follow the other settings' `task`. Applied last.
+        #[arg(long, value_name = "FILE.csv")]
+        data: Option<PathBuf>,
         /// Output file: `.json` (settings, summary, history) or `.csv` (one row per step).
         #[arg(long)]
         out: PathBuf,
@@ -140,6 +146,25 @@ fn collect_settings(
     Ok(out)
 }
 
+/// `settings` with the `data` setting from the CSV file `path` (if given); an error is
+/// `file.csv: <the parser's message>`.
+fn with_data(
+    experiment: Which,
+    mut settings: Vec<(String, String)>,
+    path: Option<&PathBuf>,
+) -> Result<Vec<(String, String)>, String> {
+    let Some(path) = path else {
+        return Ok(settings);
+    };
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let data = experiment
+        .own_data(&bytes, &settings)
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    eprintln!("noiselab: {}: {}", path.display(), data.summary());
+    settings.push(("data".into(), data.text()));
+    Ok(settings)
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
@@ -147,8 +172,10 @@ fn main() -> ExitCode {
             experiment,
             config,
             set,
+            data,
             out,
         } => collect_settings(config.as_ref(), &set)
+            .and_then(|s| with_data(experiment, s, data.as_ref()))
             .and_then(|s| experiment.run(&s, &mut Out::File(out))),
         Command::Surface {
             experiment: Which::Funnel,

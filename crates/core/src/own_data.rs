@@ -508,12 +508,13 @@ impl fmt::Display for CsvError {
                 if text.is_empty() {
                     write!(f, "line {line}, column \"{column}\": empty, not a number")
                 } else {
-                    write!(f, "line {line}, column \"{column}\": \"{text}\" {why}")
+                    write!(f, "line {line}, column \"{column}\": \"{}\" {why}", short(text))
                 }
             }
             CsvError::BadSplit { line, column, text } => write!(
                 f,
-                "line {line}, column \"{column}\": \"{text}\" is not train or test"
+                "line {line}, column \"{column}\": \"{}\" is not train or test",
+                short(text)
             ),
             CsvError::Counts {
                 reason,
@@ -530,6 +531,16 @@ impl fmt::Display for CsvError {
 }
 
 impl std::error::Error for CsvError {}
+
+/// A cell's text for a message: at most 40 characters (a very long cell is cut, with "…").
+fn short(text: &str) -> String {
+    if text.chars().count() <= 40 {
+        text.to_string()
+    } else {
+        let head: String = text.chars().take(39).collect();
+        format!("{head}…")
+    }
+}
 
 /// Parsed own data: the `data` matrix of an experiment, with counts for the UI's "your data:
 /// N train, M test".

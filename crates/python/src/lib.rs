@@ -142,6 +142,35 @@ fn run<'py>(
     to_py(py, Some(&py.import("numpy")?), &doc)
 }
 
+/// Own data (issue 20): parse a CSV file's `data` bytes for `kind` under `settings` (their
+/// `task` picks the columns) with the core's one parser, the CLI's and the browser's. Returns
+/// `{value, rows, trainRows, testRows, columns, ignored, splitColumn, summary}` (`value`: the
+/// `data` setting's text); a bad file raises `ValueError` with the parser's message (the
+/// problem, its line and its column).
+#[pyfunction]
+fn parse_data<'py>(
+    py: Python<'py>,
+    kind: &str,
+    data: &[u8],
+    settings: Vec<(String, String)>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let which = noiselab_cli::Which::named(kind).map_err(PyValueError::new_err)?;
+    let d = which
+        .own_data(data, &settings)
+        .map_err(PyValueError::new_err)?;
+    let doc = serde_json::json!({
+        "value": d.text(),
+        "rows": d.rows,
+        "trainRows": d.train_rows,
+        "testRows": d.test_rows,
+        "columns": d.columns,
+        "ignored": d.ignored,
+        "splitColumn": d.split_column,
+        "summary": d.summary(),
+    });
+    to_py(py, None, &doc)
+}
+
 /// noiselab's Rust core for Python (Grosse, CSC2541 Lecture 8: stochastic optimization as
 /// noise, and the Bayesian view of it).
 #[pymodule(name = "_core")]
@@ -149,7 +178,7 @@ mod core_module {
     use pyo3::prelude::*;
 
     #[pymodule_export]
-    use super::{analyses, fields, kinds, run};
+    use super::{analyses, fields, kinds, parse_data, run};
 
     /// The package's version (the workspace's, as the CLI's and the npm package's).
     #[pymodule_init]

@@ -30,7 +30,7 @@ mod bench;
     kind = "sharpness",
     kind = "implicit-reg"
 ))]
-mod own_data;
+pub mod own_data;
 mod panic;
 
 use noiselab_core::config::ConfigErrors;

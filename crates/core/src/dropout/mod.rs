@@ -356,11 +356,19 @@ impl DropoutTraining {
             .collect()
     }
 
-    /// The noise-free regression function at the `nx` curve points (NaN for classification).
+    /// The noise-free regression function at the `nx` curve points (NaN for classification,
+    /// and for own data, whose generating function is unknown).
     pub fn true_curve(&self, nx: usize) -> Vec<f64> {
         let d = self.domain();
+        let own = !self.config.data.is_empty();
         (0..nx)
-            .map(|i| self.config.task.target_function(d.x_at(i, nx)))
+            .map(|i| {
+                if own {
+                    f64::NAN
+                } else {
+                    self.config.task.target_function(d.x_at(i, nx))
+                }
+            })
             .collect()
     }
 
