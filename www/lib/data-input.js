@@ -230,7 +230,8 @@ export const DataInput = (Base) => class extends Base {
     hint.hidden = true;
     hint.textContent = 'Drop a CSV file to use it as your data';
     target.append(hint);
-    const hasFiles = (e) => [...(e.dataTransfer?.types ?? [])].includes('Files');
+    // Files only, and only where the control is shown (a teacher's `controls=`/`hide=` may leave it out).
+    const hasFiles = (e) => !this.controls.data?.row.hidden && [...(e.dataTransfer?.types ?? [])].includes('Files');
     let depth = 0;
     const show = (on) => { hint.hidden = !on; target.classList.toggle('dropping', on); };
     target.addEventListener('dragenter', (e) => { if (!hasFiles(e)) return; e.preventDefault(); depth++; show(true); });
