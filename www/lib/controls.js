@@ -35,6 +35,11 @@ export const WidgetControls = (Base) => class extends Base {
     this.controls = {};
     for (const f of specs) {
       const id = `${this.handle}-${f.name}`;
+      // The data set of a data-driven experiment: the "Your data" control (data-input.js), first.
+      if (f.kind === 'matrix' && f.name === 'data') {
+        form.prepend(this.buildDataControl(f, id));
+        continue;
+      }
       const row = document.createElement('div');
       row.className = `control control-${f.kind}`;
       row.dataset.name = f.name;

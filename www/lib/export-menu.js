@@ -74,7 +74,9 @@ export const WidgetExport = (Base) => class extends Base {
       this.showMessage('The settings file must hold an object of settings; nothing was changed.', 'error');
       return { ok: false };
     }
-    return this.applySettings(Object.fromEntries(Object.entries(settings).map(([k, v]) => [k, String(v)])));
+    // A data set's file name (beside the settings) names it again in the control and links.
+    const named = this.dataField && typeof doc.dataName === 'string' ? { dataName: doc.dataName } : {};
+    return this.applySettings({ ...Object.fromEntries(Object.entries(settings).map(([k, v]) => [k, String(v)])), ...named }, { dataOrigin: 'settings' });
   }
 
   /** Subclass hook: the current data for export. */

@@ -82,7 +82,14 @@ function paintScene(ctx, { host, scene }) {
   ctx.fillStyle = SLIDE.ink;
   ctx.font = `13px ${FONT}`;
   if (scene.caption) y += drawWrapped(ctx, scene.caption, { left: PAD, top: y, width: WIDTH - 2 * PAD, lineHeight: 18 }) + 4;
-  const settings = (host.fields ?? []).map((f) => `${f.name} = ${host.valid?.[f.name]}`).join(', ');
+  // A matrix setting (a data set of hundreds of rows) by its size, not its numbers.
+  const shown = (f) => {
+    const v = host.valid?.[f.name];
+    if (f.kind !== 'matrix' || String(v).length <= 60) return `${f.name} = ${v}`;
+    const rows = String(v).split(';').length;
+    return `${f.name} = ${f.name === 'data' ? 'your data, ' : ''}${rows} rows${host.dataSource?.name ? ` from ${host.dataSource.name}` : ''}`;
+  };
+  const settings = (host.fields ?? []).map(shown).join(', ');
   ctx.fillStyle = '#555';
   ctx.font = `12px ${FONT}`;
   y += drawWrapped(ctx, `<${host.localName}>${settings ? ` settings: ${settings}` : ''}`, { left: PAD, top: y, width: WIDTH - 2 * PAD, lineHeight: 16 });

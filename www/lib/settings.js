@@ -155,7 +155,7 @@ export const WidgetSettings = (Base) => class extends Base {
   /** This widget's part of the URL hash: `key.name=value&…`, the non-default settings only
       (a link is short and names just what was changed; the rest are the defaults). */
   hashString() {
-    return Object.entries(this.changedSettings()).map(([n, v]) => `${this.urlKey}.${n}=${encodeURIComponent(v)}`).join('&');
+    return Object.entries(this.linkSettings(this.changedSettings())).map(([n, v]) => `${this.urlKey}.${n}=${encodeURIComponent(v)}`).join('&');
   }
 
   writeHash() {
@@ -183,6 +183,10 @@ export const WidgetSettings = (Base) => class extends Base {
     return [...plain, ...sorted].join('&');
   }
 
+  /** The settings (name → text) as a link writes them: here as they are; a data set in its
+      compact form, or its file's name alone (data-input.js). */
+  linkSettings(settings) { return settings; }
+
   /** The changed settings, and the seed even at its default (a link or embed reproduces the run). */
   sharedSettings() {
     const changed = this.changedSettings();
@@ -207,7 +211,7 @@ export const WidgetSettings = (Base) => class extends Base {
     const key = this.kind, tag = this.localName;
     const shared = Object.entries(this.sharedSettings());
     const attrs = shared.map(([n, v]) => ` ${camelToKebab(n)}="${escapeAttr(v)}"`).join('');
-    const hash = shared.map(([n, v]) => `${key}.${n}=${encodeURIComponent(v)}`).join('&');
+    const hash = Object.entries(this.linkSettings(Object.fromEntries(shared))).map(([n, v]) => `${key}.${n}=${encodeURIComponent(v)}`).join('&');
     const src = `${frameUrl()}?widget=${key}${hash ? `#${hash}` : ''}`;
     return [
       `<script type="module" src="${new URL('../noiselab.js', import.meta.url).href}"></script>`,

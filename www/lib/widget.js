@@ -1,14 +1,15 @@
 // The shared base of every noiselab widget (one custom element per file, Distill-style): the
 // element itself (shadow DOM, boot, play/pause/step/reset, pause off screen, panic recovery by
 // restarting the worker), built from the concerns in their own files: settings and the URL hash
-// (settings.js), controls and buttons (controls.js), the export menu (export-menu.js), and the
-// page-wide schedulers (schedule.js). Widgets with a worker run extend RunWidget (run-widget.js).
+// (settings.js), controls and buttons (controls.js), "Your data" (data-input.js), the export menu
+// (export-menu.js), and the page-wide schedulers (schedule.js). Widgets with a worker run extend RunWidget (run-widget.js).
 import { LabWorker, WorkerError } from './client.js';
 import { BASE_CSS } from './widget-css.js';
 import { requestTurn, setLive, flushLive, scheduleBoot, unscheduleBoot } from './schedule.js';
 import { WidgetSettings } from './settings.js';
 import { WidgetControls } from './controls.js';
 import { WidgetExport } from './export-menu.js';
+import { DataInput, DATA_CSS } from './data-input.js';
 
 export { camelToKebab, kebabToCamel, IFRAME_RESIZE, valueText } from './settings.js';
 
@@ -19,7 +20,7 @@ function sheetFor(css) {
   return sheets.get(css);
 }
 
-export class NoiselabWidget extends WidgetExport(WidgetControls(WidgetSettings(HTMLElement))) {
+export class NoiselabWidget extends WidgetExport(DataInput(WidgetControls(WidgetSettings(HTMLElement)))) {
   /** The widget's own CSS (in its shadow root, after the base's). */
   static css = '';
   /** UI-only integer settings (not sent to Rust): [{name, label, min, max, default, help}]. */
@@ -43,7 +44,7 @@ export class NoiselabWidget extends WidgetExport(WidgetControls(WidgetSettings(H
     this.root = this.attachShadow({ mode: 'open' });
     // (A browser without constructable stylesheets shows the unstyled widget and, at boot, a
     // message naming what it lacks: support.js.)
-    if ('adoptedStyleSheets' in this.root) this.root.adoptedStyleSheets = [BASE_CSS, this.constructor.css].filter(Boolean).map(sheetFor).concat(this.extraSheets());
+    if ('adoptedStyleSheets' in this.root) this.root.adoptedStyleSheets = [BASE_CSS, DATA_CSS, this.constructor.css].filter(Boolean).map(sheetFor).concat(this.extraSheets());
     this.playing = false;
     this.visible = true;
     this.inFlight = false;

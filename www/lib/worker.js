@@ -154,6 +154,15 @@ const handlers = {
     const exports = await ready;
     return { wasmBytes: exports.memory.buffer.byteLength, runs: runs.size };
   },
+  // Your own data: CSV text through the core's parser (the CLI's --data parser), for `kind` and
+  // its settings; an invalid file throws the parser's message (line and column).
+  parseData({ kind, text, settings }) {
+    return wasm.parseData(kind, text, settings);
+  },
+  // What `kind`'s own data must look like (columns, ranges, limits), for the control's help.
+  dataSpec({ kind, settings }) {
+    return wasm.dataSpec(kind, settings);
+  },
   freshSeed() {
     return wasm.freshSeed();
   },

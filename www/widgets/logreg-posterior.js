@@ -73,6 +73,8 @@ const rowsText = (p) => {
 class NoiselabLogregPosterior extends RunWidget {
   static css = CSS;
   static runControls = false;
+  /** Clicks edit the seeded set (the `data` setting): its settings still regenerate it (data-input.js). */
+  static editableData = true;
   static buttons = [{ name: 'resetData', label: 'Reset data', title: 'Back to the seeded data set (drops added and removed points)' }];
   static presets = [
     { name: 'many-points', label: 'Many points (Bernstein–von Mises: all agree)', settings: { dataPoints: 200, variationalFamily: 'fullCovariance' },
@@ -110,7 +112,7 @@ class NoiselabLogregPosterior extends RunWidget {
       (as when the edits were not a setting); presets and loaded settings are taken as given. */
   applySettings(changes, options = {}) {
     const seeded = Object.keys(changes).some((n) => DATA_FIELDS.includes(n));
-    if (seeded && !options.initial && !options.replace && !('preset' in changes) && !('data' in changes) && this.valid?.data) changes = { ...changes, data: '' };
+    if (seeded && !options.initial && !options.replace && !('preset' in changes) && !('data' in changes) && this.valid?.data && !this.ownData) changes = { ...changes, data: '' };
     return super.applySettings(changes, options);
   }
 
@@ -182,7 +184,7 @@ class NoiselabLogregPosterior extends RunWidget {
     const centre = (p, colour, label) => ({ type: 'dots', x: [p[0]], y: [p[1]], colour, label, shape: 'cross', r: 5, width: 2 });
     const d = f.domain, w = [this.valid.trueWeight1, this.valid.trueWeight2];
     const cx = Math.min(d.xMax, Math.max(d.xMin, w[0])), cy = Math.min(d.yMax, Math.max(d.yMin, w[1]));
-    const wn = Math.hypot(w[0], w[1]), L = 2 * predictive[0].domain.xMax, p = this.points;
+    const wn = Math.hypot(w[0], w[1]), L = 2 * predictive[0].domain.xMax, p = this.points, own = this.ownData;
     // The points: y = 1 filled dark with a white ring, y = 0 white with a dark ring.
     const points = (label, fill, ring) => {
       const x = [], y = [];
@@ -201,16 +203,17 @@ class NoiselabLogregPosterior extends RunWidget {
           { type: 'dots', x: coord(hmc, 0), y: coord(hmc, 1), shape: 'square', r: 12 / 7, colour: 'rgba(204, 121, 167, 0.55)', label: 'HMC samples' },
           ...[1, 0].flatMap((k) => [[0, C.orange, [7, 4], LABELS.laplace], [1, C.blue, [], LABELS.q]].map(([j, colour, dash, label]) => ({ type: 'contour', lines: [ellipses[j][k]], colour, dash, width: k ? 2.5 : 1.5, label }))),
           centre(sum.laplace.map, C.orange, LABELS.laplace), centre(this.chosen().mean, C.blue, LABELS.q), centre(sum.posteriorMean, '#111', LABELS.posterior),
-          { type: 'dots', x: [cx], y: [cy], r: 5.5, colour: TRUE_W, clip: false, label: 'generating weight w_true' },
-          { type: 'text', x: cx, y: cy, dx: cx > (d.xMin + d.xMax) / 2 ? -10 : 10, dy: cy > d.yMax - 0.05 * (d.yMax - d.yMin) ? 12 : -12, align: cx > (d.xMin + d.xMax) / 2 ? 'right' : 'left',
-            size: 12, colour: '#000', plate: true, text: `w_true (${w[0]}, ${w[1]})${cx === w[0] && cy === w[1] ? '' : ' off the plot'}` },
+          // Your data has no generating weight: w_true is drawn for the seeded set only.
+          ...(own ? [] : [{ type: 'dots', x: [cx], y: [cy], r: 5.5, colour: TRUE_W, clip: false, label: 'generating weight w_true' },
+            { type: 'text', x: cx, y: cy, dx: cx > (d.xMin + d.xMax) / 2 ? -10 : 10, dy: cy > d.yMax - 0.05 * (d.yMax - d.yMin) ? 12 : -12, align: cx > (d.xMin + d.xMax) / 2 ? 'right' : 'left',
+              size: 12, colour: '#000', plate: true, text: `w_true (${w[0]}, ${w[1]})${cx === w[0] && cy === w[1] ? '' : ' off the plot'}` }]),
         ],
       }, {
         id: 'data', title: TITLES.data, ...axes(predictive[0].domain, 'input x'),
         marks: [
           heat(predictive[3], 0, 1, 195),
           ...predictive.flatMap((field, k) => field.contours.map((seg, j) => ({ type: 'contour', lines: [seg], segments: true, ...PRED[k], width: j === 1 ? 2.5 : 1 })).sort((a, b) => b.width - a.width)),
-          ...(wn > 0 ? [{ type: 'line', x: [-L * w[1] / wn, L * w[1] / wn], y: [L * w[0] / wn, -L * w[0] / wn], colour: TRUE_W, width: 2, dash: [6, 4], label: 'generating boundary w_trueᵀx = 0' }] : []),
+          ...(wn > 0 && !own ? [{ type: 'line', x: [-L * w[1] / wn, L * w[1] / wn], y: [L * w[0] / wn, -L * w[0] / wn], colour: TRUE_W, width: 2, dash: [6, 4], label: 'generating boundary w_trueᵀx = 0' }] : []),
           ...points(1, '#222', '#fff'), ...points(0, '#fff', '#222'),
           { type: 'dots', x: [xs[0]], y: [xs[1]], shape: 'diamond', r: 7, colour: C.skyBlue, width: 2.5, label: XSTAR_LABEL },
           { type: 'text', x: xs[0], y: xs[1], dx: xs[0] > 0 ? -10 : 10, dy: xs[1] > 2.5 ? 14 : -12, align: xs[0] > 0 ? 'right' : 'left', size: 12, colour: '#000', plate: true, text: 'x*' },
@@ -261,7 +264,7 @@ class NoiselabLogregPosterior extends RunWidget {
     ];
     this.$('table.kl tbody').innerHTML = rows.map(([name, m, f, kl, bits]) => `<tr><td>${name}</td><td>(${fmt(m[0])}, ${fmt(m[1])})</td><td>${fmt(f, 4)}</td><td>${fmt(kl, 4)}</td><td>${bits === null ? '—' : fmt(bits, 2)}</td></tr>`).join('');
     this.setReadout(`
-      <span>N = <b class="r-n">${s.dataPoints}</b>${this.valid.data ? ' (the edited data set, setting “data”; the seeded-data settings are not used)' : ''}</span>
+      <span>N = <b class="r-n">${s.dataPoints}</b>${this.ownData ? ' (your data; the seeded-data settings are not used)' : this.valid.data ? ' (the edited data set, setting “data”; the seeded-data settings are not used)' : ''}</span>
       <span>ln p(D) = <b class="r-logz">${fmt(s.logEvidence, 4)}</b> (Laplace <b class="r-logz-laplace">${fmt(s.laplace.logEvidence, 4)}</b>)</span>
       <span>w_MAP = (<b class="r-map">${fmt(s.laplace.map[0])}, ${fmt(s.laplace.map[1])}</b>)</span>
       <span>E[w|D] = (${fmt(s.posteriorMean[0])}, ${fmt(s.posteriorMean[1])}); HMC mean (${fmt(s.hmcMean[0])}, ${fmt(s.hmcMean[1])}), acceptance ${fmt(s.hmcAcceptance, 2)}</span>

@@ -194,7 +194,7 @@ class NoiselabSharpness extends RunWidget {
     if (!s) return;
     const small = s.runs.find((r) => !r.large), large = s.runs.find((r) => r.large);
     if (!small || !large) return;
-    const n = v.trainPoints;
+    const n = this.trainingRows(); // your data's training rows, or trainPoints
     const gd = large.batchSize === n ? ' (= N: full-batch gradient descent)' : '';
     const epochs = (r) => thousands(Math.round((r.totalSteps * r.batchSize) / n));
     const bn = v.batchNorm === 'on' ? ' Batch-norm statistics are on: Shallue et al.’s second confound.' : '';
@@ -284,7 +284,7 @@ class NoiselabSharpness extends RunWidget {
 
   /** A run's legend label, colour and dash: one per batch size in every panel. */
   look(run) {
-    const n = this.valid.trainPoints;
+    const n = this.trainingRows();
     return run.large
       ? { label: `large batch B = ${run.batchSize}${run.batchSize === n ? ' (= N)' : ''}`, colour: LARGE, dash: LARGE_DASH }
       : { label: `small batch B = ${run.batchSize}`, colour: SMALL, dash: SMALL_DASH };
@@ -318,7 +318,7 @@ class NoiselabSharpness extends RunWidget {
         .flatMap((row) => [row[c[xk]], row[c.trace] - row[c.traceSe], row[c[xk]], row[c.trace] + row[c.traceSe]])] }];
       return [{ type: 'line', ...this.look(run), x, y }, { type: 'dots', colour, r: 2.5, x, y }, ...bars];
     });
-    const xmax = Math.max(0, ...s.runs.map((run) => (xk === 'step' ? run.totalSteps : (run.totalSteps * run.batchSize) / this.valid.trainPoints)));
+    const xmax = Math.max(0, ...s.runs.map((run) => (xk === 'step' ? run.totalSteps : (run.totalSteps * run.batchSize) / this.trainingRows())));
     const limit = 2 / this.valid.learningRate;
     // Large-batch squares first, small-batch circles (smaller) on top: at step 0 the two runs of
     // an initialization are the same point and both stay visible.

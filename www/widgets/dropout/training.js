@@ -72,7 +72,8 @@ export const TrainingView = (Base) => class extends Base {
       { type: 'contour', label: 'decision boundary p = ½', lines: [which === 'dropout' ? p.boundaryDropout : p.boundaryPlain], segments: true, colour: '#000', width: 2 },
       { type: 'key', label: 'shading: p(class 1 | x) from blue (0) to vermillion (1), weight-scaled' },
     ] : [
-      { type: 'line', label: 'true sin(πx)', colour: '#555', width: 1.5, dash: [6, 4], x: grid(d.xMin, d.xMax, p.nx), y: p.truth },
+      // (Your data has no known true function: the core's curve is NaN, and it is left out.)
+      ...(p.truth.some(Number.isFinite) ? [{ type: 'line', label: 'true sin(πx)', colour: '#555', width: 1.5, dash: [6, 4], x: grid(d.xMin, d.xMax, p.nx), y: p.truth }] : []),
       { type: 'line', label: which === 'dropout' ? 'fit with dropout' : 'fit without', colour: which === 'dropout' ? C.vermillion : C.blue, width: 2.5, x: grid(d.xMin, d.xMax, p.nx), y: p[which] },
     ];
     marks.push(...pointMarks(p.data));
