@@ -240,8 +240,9 @@ async function measureW4(browser) {
 // has no seed), each timed from the call to the first animation frame after the widget drew the
 // new run or result (the `noiselab-frame` it dispatches right after drawing: for run widgets the
 // first one of the run the change started), and `changes` real slider drags (mouse down on the
-// slider of the first real setting, move, up: the slider commits on `change`), timed from that
-// event to the same frame. The heavy ones, also: first partial result and completion after a new
+// slider of the first real setting, move, up: the slider commits on `change`), timed from the
+// first `input` that brought the slider to its final value (a widget may apply it live, before
+// the `change`) to the first frame of a run with that value. The heavy ones, also: first partial result and completion after a new
 // seed (bayes-regression, implicit-reg: the first frame and the frame with a stop reason), and the
 // Wei comparison of the dropout widget (its view `wei`, started by a real click on its button:
 // the progress bar's first advance and `complete`).
@@ -254,25 +255,26 @@ function w5Probe() {
   const target = window.__w5.el;
   if (typeof target.startRun === 'function') {
     const start = target.startRun.bind(target);
-    target.startRun = (r) => { window.__w5.runStarted = performance.now(); return start(r); };
+    target.startRun = (r) => { window.__w5.runStarted = performance.now(); window.__w5.runSettings = { ...target.valid }; return start(r); };
   }
   // Every frame the widget draws: when, the run it belongs to (the last startRun), whether the
   // run had ended, and the next animation frame (when it was shown). Recorded from the start, so
   // a frame drawn before a waiting promise is set up is not missed.
   window.__w5.frames = [];
   target.addEventListener('noiselab-frame', () => {
-    const rec = { at: performance.now(), run: window.__w5.runStarted, stopped: Boolean(target.snapshot?.stopReason), shown: null };
+    const rec = { at: performance.now(), run: window.__w5.runStarted, settings: window.__w5.runSettings ?? target.valid, stopped: Boolean(target.snapshot?.stopReason), shown: null };
     window.__w5.frames.push(rec);
     requestAnimationFrame(() => { rec.shown = performance.now(); });
   });
   /** Resolve with the time the first frame of the new settings drawn after `t0` (ms since
       navigation) was shown (for run widgets the first frame of a run started after `t0`;
-      `stopped`: the first with the run ended), or null after 20 s. */
-  window.__w5.frameAfter = (t0, stopped = false) => new Promise((resolve) => {
+      `stopped`: the first with the run ended; `want`: name → value the run's settings must
+      have), or null after 20 s. */
+  window.__w5.frameAfter = (t0, stopped = false, want = null) => new Promise((resolve) => {
     const runs = typeof target.startRun === 'function' && target.constructor.runControls !== false;
     const until = performance.now() + 20000;
     const poll = () => {
-      const rec = window.__w5.frames.find((r) => r.at >= t0 && (!runs || r.run >= t0) && (!stopped || r.stopped));
+      const rec = window.__w5.frames.find((r) => r.at >= t0 && (!runs || r.run >= t0) && (!stopped || r.stopped) && (!want || Object.entries(want).every(([n, v]) => Number(r.settings?.[n]) === Number(v))));
       if (rec && rec.shown !== null) resolve(rec.shown);
       else if (performance.now() > until) resolve(null);
       else setTimeout(poll, 2);
@@ -329,8 +331,21 @@ async function measureW5(browser, changes = quick ? 10 : 12) {
         const s = c.querySelector('input[type=range]');
         s.scrollIntoView({ block: 'center' });
         const b = s.getBoundingClientRect();
+        // A widget may apply a slider's value live while it is dragged (sgd-posterior, once per
+        // frame on `input`): the run of the final value can then start before the `change`
+        // of the mouse-up, which applies nothing new. So a drag is timed from the first `input`
+        // that brought the slider to its final value (the change's, if no input did), to the
+        // first frame of a run started after it with that value in its settings.
         window.__w5.changeAt = [];
-        s.addEventListener('change', (ev) => window.__w5.changeAt.push(ev.timeStamp));
+        window.__w5.inputs = [];
+        s.addEventListener('input', (ev) => window.__w5.inputs.push({ t: ev.timeStamp, value: s.value }));
+        s.addEventListener('change', (ev) => {
+          const inputs = window.__w5.inputs;
+          let t0 = ev.timeStamp;
+          for (let k = inputs.length - 1; k >= 0 && inputs[k].value === s.value; k--) t0 = inputs[k].t;
+          window.__w5.inputs = [];
+          window.__w5.changeAt.push({ t0, value: s.value, name: c.dataset.name });
+        });
         return { name: c.dataset.name, x: b.left, y: b.top + b.height / 2, w: b.width };
       });
       if (slider) {
@@ -341,7 +356,7 @@ async function measureW5(browser, changes = quick ? 10 : 12) {
             const until = performance.now() + 5000; // a drag that committed nothing counts as missing
             const wait = () => (window.__w5.changeAt.length > n ? resolve(window.__w5.changeAt[n]) : performance.now() > until ? resolve(null) : setTimeout(wait, 1));
             wait();
-          }).then((t0) => (t0 === null ? null : window.__w5.frameAfter(t0).then((t1) => (t1 === null ? null : t1 - t0)))));
+          }).then((ch) => (ch === null ? null : window.__w5.frameAfter(ch.t0, false, { [ch.name]: ch.value }).then((t1) => (t1 === null ? null : t1 - ch.t0)))));
           const [a, b] = i % 2 ? [0.7, 0.35] : [0.35, 0.7];
           // Where the slider is now (a readout or message above it may have changed height).
           const box = await page.evaluate((name) => {

@@ -105,6 +105,42 @@ test('controls change the theory live; bad values are named; too large an α div
   con.check();
 });
 
+test('a real drag of α to the slider\'s end and beyond: the figure and readout follow, and the run stops and says so', async ({ page }) => {
+  // W5 (issue 22): drags to the slider's end "never drew". The value is applied live on `input`,
+  // so the run of the final α may start before the mouse-up's `change`; whichever way, within
+  // 10 s the settings, the figure's "this run" marker and the readout show the final α, and a
+  // run beyond the stability limit stops with a message.
+  const con = watchConsole(page);
+  await page.goto(FRAME);
+  const el = await ready(page, 'noiselab-sgd-posterior');
+  await el.evaluate(async (e) => { e.pause(); await e.settled(); });
+  const slider = el.locator('.control[data-name="learningRate"] input[type=range]');
+  const thisRun = () => el.evaluate((e) => e.scene().panels.find((p) => p.id === 'sweep').marks.find((m) => m.type === 'rule' && m.x !== undefined && m.colour === '#555').x);
+  for (const [from, to] of [[0.35, 1.2], [1.2, 0.35], [0.5, 1], [1, 0.7]]) {
+    await slider.scrollIntoViewIfNeeded();
+    const box = await slider.boundingBox();
+    await page.mouse.move(box.x + from * box.width, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + to * box.width, box.y + box.height / 2, { steps: 4 });
+    await page.mouse.up();
+    const value = await slider.inputValue();
+    if (to >= 1) expect(value).toBe(await slider.getAttribute('max')); // at (or past) the end
+    const poll = { timeout: 10000 };
+    await expect.poll(() => el.evaluate((e) => e.settings.learningRate), poll).toBe(value);
+    await expect.poll(() => el.evaluate(async (e) => { await e.settled(); return e.valid.learningRate; }), poll).toBe(Number(value));
+    await expect.poll(thisRun, poll).toBe(Number(value));
+    await expect.poll(() => el.evaluate((e) => e.shadowRoot.querySelector('.control[data-name="learningRate"] .num').value), poll).toBe(value);
+    const limit = Number(await readout(el, '.r-limit'));
+    if (to >= 1) expect(Number(value)).toBeGreaterThan(limit); // the slider's end diverges
+    if (Number(value) >= limit) {
+      await expect.poll(() => readout(el, '.r-ratio-discrete'), poll).toBe('—');
+      await el.evaluate((e) => e.runToEnd());
+      await expect(el.locator('.message')).toContainText('Lower the learning rate α', poll);
+    }
+  }
+  con.check();
+});
+
 test('on the lab page the state round-trips through the URL hash', async ({ page, context }) => {
   const con = watchConsole(page);
   await page.goto('index.html#sgd-implicit-vb');
