@@ -265,6 +265,25 @@ impl Split {
 }
 
 impl Split {
+    /// The sets of a run: own data (`data`, read by [`Split::from_matrix`] with the task's input
+    /// dimension) when given, else the seeded sets of [`Split::generate`]. What dropout,
+    /// sharpness and implicit-reg call.
+    pub fn own_or_generated(
+        data: &crate::config::Matrix,
+        task: Task,
+        n_train: usize,
+        n_test: usize,
+        noise: f64,
+        label_noise: f64,
+        seed: u64,
+    ) -> Self {
+        if data.is_empty() {
+            Split::generate(task, n_train, n_test, noise, label_noise, seed)
+        } else {
+            Split::from_matrix(data, task.input_dim())
+        }
+    }
+
     /// Own data (issue 20; [`crate::own_data`]): the rows of a `data` matrix, each `dim` inputs,
     /// the target and a last column `test` (1: a test point, 0: a training point), in file order
     /// within each set. The one constructor every experiment with a train/test split uses for own

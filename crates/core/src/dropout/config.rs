@@ -397,10 +397,8 @@ settings! {
 impl DropoutConfig {
     /// The training and test sets: own data (`data`) when given, else the seeded sets.
     pub fn split(&self) -> Split {
-        if !self.data.is_empty() {
-            return Split::from_matrix(&self.data, self.task.input_dim());
-        }
-        Split::generate(
+        Split::own_or_generated(
+            &self.data,
             self.task,
             self.train_points as usize,
             self.test_points as usize,

@@ -275,10 +275,8 @@ fn cross_field_rules(c: &ImplicitRegConfig) -> Vec<ConfigError> {
 impl ImplicitRegConfig {
     /// The training and test sets: own data (`data`) when given, else the seeded sets.
     pub fn split(&self) -> Split {
-        if !self.data.is_empty() {
-            return Split::from_matrix(&self.data, 2);
-        }
-        Split::generate(
+        Split::own_or_generated(
+            &self.data,
             self.task,
             self.train_points as usize,
             self.test_points as usize,

@@ -262,10 +262,8 @@ fn cross_field_rules(c: &SharpnessConfig) -> Vec<ConfigError> {
 impl SharpnessConfig {
     /// The training and test sets: own data (`data`) when given, else the seeded sets.
     pub fn split(&self) -> Split {
-        if !self.data.is_empty() {
-            return Split::from_matrix(&self.data, self.task.input_dim());
-        }
-        Split::generate(
+        Split::own_or_generated(
+            &self.data,
             self.task,
             self.train_points as usize,
             self.test_points as usize,
