@@ -116,7 +116,7 @@ test('a real drag of α to the slider\'s end and beyond: the figure and readout 
   await el.evaluate(async (e) => { e.pause(); await e.settled(); });
   const slider = el.locator('.control[data-name="learningRate"] input[type=range]');
   const thisRun = () => el.evaluate((e) => e.scene().panels.find((p) => p.id === 'sweep').marks.find((m) => m.type === 'rule' && m.x !== undefined && m.colour === '#555').x);
-  for (const [from, to] of [[0.35, 1.2], [1.2, 0.35], [0.5, 1], [1, 0.7]]) {
+  for (const [from, to] of [[0.35, 1.2], [1.2, 0.35], [0.5, 1.15], [1, 0.7]]) {
     await slider.scrollIntoViewIfNeeded();
     const box = await slider.boundingBox();
     await page.mouse.move(box.x + from * box.width, box.y + box.height / 2);
