@@ -156,6 +156,16 @@ function writeHash(id, step) {
 // ---- the player ------------------------------------------------------------------------------
 
 const nextFrame = () => new Promise((r) => requestAnimationFrame(() => r()));
+/** Resolve once the page has not scrolled for 3 frames (at most `limit` ms). */
+async function settleScroll(limit = 1500) {
+  const t0 = performance.now();
+  let y = scrollY, calm = 0;
+  while (calm < 3 && performance.now() - t0 < limit) {
+    await nextFrame();
+    calm = scrollY === y ? calm + 1 : 0;
+    y = scrollY;
+  }
+}
 const scrollBehavior = () => (reduceMotion.matches ? 'instant' : 'smooth');
 
 /** The highlight's text equivalent: the step's `label`, or what the target names. */
@@ -297,6 +307,13 @@ class TourPlayer {
         const again = token === this.token && this.locate();
         if (again) this.scrollTo(again, 'instant');
       }
+      // A scroll already under way when ours was decided (the page's smooth scroll bringing a
+      // focused button into view: leaving a tour focuses its button, and Resume may come before
+      // that scroll ends) can carry the target away afterwards: once the page is still, bring
+      // the target back into view if it is out of it.
+      await settleScroll();
+      const still = token === this.token && this.locate();
+      if (still) this.scrollTo(still, 'instant');
     } catch (err) {
       if (token !== this.token) return;
       this.$('.nl-tour-error').textContent = `This step could not be shown: ${err.message ?? err}`;
