@@ -12,6 +12,8 @@
 //          x: { label, scale: 'linear'|'log', domain: [lo, hi], ticks: [..], pad, clamp, grid },
 //          y: { ... , short },                  // short: a shorter label for low panels
 //          margin: { right: 64 },               // optional, added room (e.g. for text marks)
+//          aspect: 'equal',                     // optional: one pixel size per unit on x and y
+//                                               // (a plane of weights; the plot is centred)
 //          key: [deps],                         // optional: skip redrawing while these are === the last
 //          over: 'ID',                          // optional: a transparent layer over panel ID (same scales, no axes)
 //          marks: [ ... ] }] }
@@ -481,6 +483,20 @@ function leftMargin(ctx, ys, label, theme) {
  * marks, clipped to the plot area. Returns the scales `{ x, y }` (for hit testing), or the given
  * `scales` for a layer `over` another panel (no axes then).
  */
+/** Linear scales with one pixel size per data unit on both axes (a plane of weights, where a
+ *  circle must look round): the longer side's range shrinks to fit, centred. */
+function equalAspect(x, y) {
+  if (x.log || y.log) return { x, y };
+  const span = (s) => [Math.abs(s.range[1] - s.range[0]), Math.abs(s.domain[1] - s.domain[0]) || 1];
+  const [px, dx] = span(x), [py, dy] = span(y), k = Math.min(px / dx, py / dy);
+  const fit = (s, p, d) => {
+    const mid = (s.range[0] + s.range[1]) / 2, half = (Math.sign(s.range[1] - s.range[0]) * k * d) / 2;
+    if (p - k * d < 1) return s;
+    return Object.assign(scale(s.domain[0], s.domain[1], Math.round(mid - half), Math.round(mid + half)), { ticksUsed: s.ticksUsed });
+  };
+  return { x: fit(x, px, dx), y: fit(y, py, dy) };
+}
+
 export function drawPanel(ctx, panel, { left = 0, top = 0, width, height, theme = SCREEN, scales } = {}) {
   let x, y;
   const xs = panel.x ?? {}, ys = panel.y ?? {};
@@ -500,6 +516,7 @@ export function drawPanel(ctx, panel, { left = 0, top = 0, width, height, theme 
     const yLabel = ys.short && ctx.measureText(ys.label).width > bottom - top - m.top ? ys.short : ys.label;
     const l = m.left ?? leftMargin(ctx, y, yLabel, theme);
     x = axisScale(xs, panel.marks, 'x', left + l, left + width - m.right);
+    if (panel.aspect === 'equal') ({ x, y } = equalAspect(x, y));
     drawAxes(ctx, { x, y, xLabel: xs.label, yLabel, xTicks: xs.ticks, yTicks: ys.ticks, grid: ys.grid ?? true, theme, yLabelGap: l - 4 - theme.label * 1.2 });
   }
   const edges = { left: x.range[0], right: x.range[1], bottom: y.range[0], top: y.range[1] };

@@ -202,7 +202,7 @@ class NoiselabBbbLinreg extends RunWidget {
     const [i, j] = this.view.axes;
     const E = this.view.ellipses, n = this.view.ellipsePoints;
     const [bx0, bx1, by0, by1] = E.length ? this.planeBox() : [-1, 1, -1, 1];
-    const panel = { id: 'plane', title: TITLES.plane, x: { label: `weight w${i + 1}`, domain: [bx0, bx1] }, y: { label: `weight w${j + 1}`, domain: [by0, by1] }, marks: [] };
+    const panel = { id: 'plane', title: TITLES.plane, aspect: 'equal', x: { label: `weight w${i + 1}`, domain: [bx0, bx1] }, y: { label: `weight w${j + 1}`, domain: [by0, by1] }, marks: [] };
     if (!E.length) return panel;
     const exact = pointsOf(E, 0, n), S = this.view.samples ?? [];
     const s = this.snapshot, ref = this.view.reference, m = ref.posteriorMean, ml = ref.maxLikelihood;

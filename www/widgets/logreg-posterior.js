@@ -195,7 +195,7 @@ class NoiselabLogregPosterior extends RunWidget {
       title: 'Bayesian logistic regression in 2-D: the posterior, Laplace and variational Gaussians (Bishop 2006, §4.4, §10.1)',
       caption: `With few points and a broad prior the posterior is skewed, so the Laplace Gaussian, centred at the mode, sits behind the true mean while the Gaussian minimizing KL(q‖p(w|D)) is nearer; with many points all agree. ${this.verdict(sum)} ${POINTS_NOTE}.`,
       panels: [{
-        id: 'weights', title: TITLES.weights, ...axes(d, 'weight w'),
+        id: 'weights', title: TITLES.weights, aspect: 'equal', ...axes(d, 'weight w'),
         marks: [
           heat(f, 0, Math.max(...f.values), 0.65 * 255),
           // The thickest line of each object first: its legend swatch is drawn like it.
@@ -209,7 +209,7 @@ class NoiselabLogregPosterior extends RunWidget {
               size: 12, colour: '#000', plate: true, text: `w_true (${w[0]}, ${w[1]})${cx === w[0] && cy === w[1] ? '' : ' off the plot'}` }]),
         ],
       }, {
-        id: 'data', title: TITLES.data, ...axes(predictive[0].domain, 'input x'),
+        id: 'data', title: TITLES.data, aspect: 'equal', ...axes(predictive[0].domain, 'input x'),
         marks: [
           heat(predictive[3], 0, 1, 195),
           ...predictive.flatMap((field, k) => field.contours.map((seg, j) => ({ type: 'contour', lines: [seg], segments: true, ...PRED[k], width: j === 1 ? 2.5 : 1 })).sort((a, b) => b.width - a.width)),

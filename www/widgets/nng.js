@@ -179,7 +179,7 @@ class NoiselabNng extends RunWidget {
       title: 'Noisy natural gradient: full NNG, noisy Adam and noisy K-FAC fit a Gaussian to a correlated posterior',
       caption: `${CLAIM} ${this.verdict()}`,
       panels: [{
-        id: 'plane', title: TITLES.plane,
+        id: 'plane', title: TITLES.plane, aspect: 'equal',
         x: { label: `weight w${i + 1}`, domain: [bx0, bx1] },
         y: { label: `weight w${j + 1}`, domain: [by0, by1] },
         marks: [

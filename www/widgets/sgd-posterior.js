@@ -244,7 +244,7 @@ class NoiselabSgdPosterior extends RunWidget {
     const v = this.figure?.surfaces.get('cloud'), w = (v?.width ?? 400) - 68, h = (v?.height ?? 368) - 56, side = Math.max(10, Math.min(w, h));
     const post = this.ellipses[0], all = [...this.ellipses, this.empirical];
     return {
-      id: 'cloud', title: CLOUD_TITLE,
+      id: 'cloud', title: CLOUD_TITLE, aspect: 'equal',
       margin: { left: 56, right: 12 + w - side, top: 12 + (h - side) / 2, bottom: 44 + (h - side) / 2 },
       x: { label: data ? 'w₁ − w₁* (from the least-squares fit)' : this.axisLabel(0), domain: [-E, E] },
       y: { label: data ? 'w₂ − w₂*' : this.axisLabel(1), domain: [-E, E] },

@@ -83,7 +83,7 @@ export const TrainingView = (Base) => class extends Base {
     const l = this.snapshot.last, loss = which === 'dropout' ? l.testLoss : l.plainTestLoss;
     this.setLive(this.$(`canvas.${id}`), `${classification ? 'Heat map of p(class 1) and decision boundary' : 'Fitted curve'} of the net trained ${title}, step ${this.snapshot.stepsDone}: test loss ${fmt(loss)}; ${p.data.trainT.length} training points.`, 'aria-label');
     return {
-      id, title: `The net trained ${title}`, key: [p, focused && this.cross?.x, focused && this.cross?.y],
+      id, title: `The net trained ${title}`, aspect: classification ? 'equal' : undefined, key: [p, focused && this.cross?.x, focused && this.cross?.y],
       x: { label: classification ? 'x₁' : 'x', domain: [d.xMin, d.xMax] },
       y: { label: classification ? 'x₂' : 'target t', domain: [d.yMin, d.yMax], grid: !classification }, marks,
     };
