@@ -123,13 +123,6 @@ def _columns(history: Any, names: Any) -> Dict[str, np.ndarray]:
     if isinstance(history, np.ndarray) and history.ndim == 2 and names is not None:
         table = np.ascontiguousarray(history.T, dtype=np.float64)
         return {str(name): table[i] for i, name in enumerate(names)}
-    if isinstance(history, list) and history and all(isinstance(r, dict) for r in history):
-        # Rows as objects (bbb-linreg): the columns in the document's order of keys.
-        return {
-            key: np.array([np.nan if r.get(key) is None else r[key] for r in history],
-                          dtype=np.float64)
-            for key in history[0]
-        }
     return {}
 
 
@@ -142,8 +135,10 @@ class Run:
       reproduce the numbers;
     - ``history``: ``{column: numpy.ndarray}`` (float64, one entry per recorded row, NaN where
       a number is undefined, e.g. after divergence); for the funnel, ``steps + 1`` rows
-      (step 0 … steps). Kinds without a per-step history (``laplace-vb``, ``one-epoch``,
-      ``implicit-reg``, …) have an empty one; their tables are in ``doc``;
+      (step 0 … steps). Kinds without steps keep their table there, as their widget's export
+      does: ``implicit-reg`` one row per sweep point, ``one-epoch`` per learning rate,
+      ``laplace-vb`` per z, ``bayes-regression`` per grid x, ``logreg-posterior`` the data
+      (x1, x2, y); an analysis without a table has an empty one;
     - ``columns`` (also ``fields``): the history's column names, in order;
     - ``doc``: the rest of the CLI's JSON document (``snapshot``, the kind's summaries and
       extras such as the funnel's ``gradientFlow`` or SGD-as-OU's ``theory``), with every

@@ -3,7 +3,8 @@
 // (paths into its exported document: settings, history, snapshot, summary, …), a check over them
 // written as data (one of the verbs below), the stated answer, and explanations with {name}
 // placeholders. The same code runs in <noiselab-exercise> on the runs the student just saw and in
-// the seeds test on the CLI's documents of the same settings (tests/exercises-seeds.spec.mjs).
+// the seeds test on the CLI's documents of the same settings (tests/exercises-seeds.spec.mjs):
+// the export and the CLI write one document, key for key (tests/files.spec.mjs checks it).
 
 /** Prediction kinds and the answers each can take ("too-close" is never a prediction). */
 export const PREDICTION_KINDS = ['choice', 'number', 'sign', 'larger'];
@@ -12,19 +13,6 @@ export const CHECK_VERBS = ['sign', 'larger', 'smallest', 'largest', 'bins', 'va
 /** Derived quantities (one key per quantity besides label/digits/unit). */
 export const DERIVED = ['ratio', 'difference', 'distance', 'abs'];
 export const TOO_CLOSE = 'too-close';
-
-/**
- * A run's document in one shape, whichever produced it: the widget's `exportData()` or the CLI's
- * `noiselab run <kind> --out x.json`. They hold the same numbers (tests/files.spec.mjs); only a
- * few kinds name them differently, and those names are mapped here to the widget's.
- */
-export function normalizeDocument(kind, doc) {
-  const d = { ...doc };
-  if (kind === 'logreg-posterior' && !d.summary && d.analysis) d.summary = d.analysis;
-  if (kind === 'implicit-reg' && d.pointFields) { d.historyFields = d.pointFields; d.history = d.points; }
-  if (kind === 'bbb-linreg' && !d.snapshot && d.mean) d.snapshot = { mean: d.mean, std: d.std };
-  return d;
-}
 
 /** `doc` at a dotted path ("snapshot.bands.4.widthBetween"); undefined when absent. */
 export function at(doc, path) {
@@ -62,7 +50,7 @@ function runIndex(ex, run) {
 }
 
 /**
- * Every quantity of `ex` measured on `docs` (one normalized document per run, in the order of
+ * Every quantity of `ex` measured on `docs` (one document per run, in the order of
  * `ex.runs`): name → {value, se, label, digits, unit}. `se` is null for a quantity without a
  * standard error (deterministic at its seed). Derived quantities propagate the SEs of their
  * parts as if independent.
@@ -203,8 +191,7 @@ export function answerLabel(ex, answer) {
  * keys) in the order of `ex.runs`, `prediction` the student's committed answer. Returns
  * {measured, outcome, grade, explanation, values} where `values` is name → text.
  */
-export function evaluate(ex, kindDocs, prediction) {
-  const docs = kindDocs.map((d) => normalizeDocument(ex.widget, d));
+export function evaluate(ex, docs, prediction) {
   const measured = measure(ex, docs);
   const outcome = outcomeOf(ex, measured);
   const g = grade(ex, measured, outcome, prediction);

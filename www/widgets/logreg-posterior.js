@@ -325,7 +325,14 @@ class NoiselabLogregPosterior extends RunWidget {
     const p = this.points;
     const history = [];
     for (let i = 0; i < p.length; i += 3) history.push([p[i], p[i + 1], p[i + 2]]);
-    return { ...this.exportHead(), summary: this.result.summary, hmcSamples: Array.from(this.result.hmcSamples), historyFields: ['x1', 'x2', 'y'], history };
+    // The CLI's document (crates/cli/src/logreg_posterior.rs), key for key: the analysis, HMC's
+    // samples, the data as the history, and the figure's fields as plain arrays.
+    const r = this.result;
+    const field = (f) => ({ ...f, values: Array.from(f.values), levels: Array.from(f.levels), contours: f.contours.map((c) => Array.from(c)) });
+    return {
+      ...this.exportHead(), analysis: r.summary, hmcSamples: Array.from(r.hmcSamples), historyFields: ['x1', 'x2', 'y'], history,
+      posteriorDensity: field(r.density), ellipses: r.ellipses.map((pair) => pair.map((e) => Array.from(e))), predictive: r.predictive.map(field),
+    };
   }
 }
 

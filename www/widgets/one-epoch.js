@@ -320,7 +320,9 @@ class NoiselabOneEpoch extends RunWidget {
     const history = r.learningRates.map((alpha, i) => [alpha, r.flowJ.gaps[i], r.flowJr.gaps[i], r.flowVariant ? r.flowVariant.gaps[i] : NaN, r.displacement[i],
       r.flowNoTrace.gaps[i], c.flowJ.gaps[i], c.flowJr.gaps[i], c.flowNoTrace.gaps[i], c.displacement[i]]);
     return {
-      ...this.exportHead(), result: r,
+      // The result without the worker's reply fields (ok, errors, created, settings: the
+      // settings are the export's own).
+      ...this.exportHead(), result: Object.fromEntries(Object.entries(r).filter(([k]) => !['ok', 'errors', 'created', 'settings'].includes(k))),
       // The CLI's CSV columns (crates/cli/src/one_epoch.rs).
       historyFields: ['learningRate', 'gapFlowJ', 'gapFlowJR', 'gapFlowVariant', 'displacement', 'gapFlowNoTrace',
         'comparisonGapFlowJ', 'comparisonGapFlowJR', 'comparisonGapFlowNoTrace', 'comparisonDisplacement'],

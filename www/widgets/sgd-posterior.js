@@ -417,7 +417,8 @@ class NoiselabSgdPosterior extends RunWidget {
 
   /** Public API: the per-step history and the theory for export. */
   exportData() {
-    return { ...super.exportData(), theory: this.theory, problem: this.problem, rateSweep: this.sweep };
+    // The CLI's document (crates/cli/src/sgd_posterior.rs) but the d-dimensional chains.
+    return { ...super.exportData(), theory: this.theory, problem: this.problem, rateSweep: this.sweep, positions: Array.from(this.positions ?? []) };
   }
 }
 

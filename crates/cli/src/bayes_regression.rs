@@ -1,22 +1,23 @@
 //! `noiselab run bayes-regression`: the five predictive bands on one data set.
 
-use crate::output::{self, Format, Out, Settings};
+use crate::output::{self, Out, Settings};
 use noiselab_core::bayes_regression::{RegressionRun, GRID_POINTS, METHODS};
 use noiselab_core::experiment::{Experiment, Lab};
 use serde_json::json;
 
 pub fn run(settings: &Settings, out: &mut Out) -> Result<(), String> {
     let mut r = RegressionRun::start(output::config(settings)?);
-    let format = out.format()?;
+    out.format()?;
     let outcome = r.run(usize::MAX);
     let snap = r.snapshot();
-    let (bands, g) = (r.bands(), GRID_POINTS);
-    // One row per grid x: x, then mean and std per method.
-    let rows: Vec<Vec<f64>> = (0..g)
-        .map(|k| {
-            let methods =
-                (0..METHODS.len()).flat_map(|m| [bands[m * 2 * g + k], bands[m * 2 * g + g + k]]);
-            [r.grid()[k]].into_iter().chain(methods).collect()
+    let (bands, g) = (&r.bands(), GRID_POINTS);
+    // One row per grid x: x, then mean and predictive std sqrt(Var f + σ²) per method (the
+    // widget's export: `historyFields`, `history`).
+    let rows: Vec<f64> = (0..g)
+        .flat_map(|k| {
+            let methods = (0..METHODS.len())
+                .flat_map(move |m| [bands[m * 2 * g + k], bands[m * 2 * g + g + k]]);
+            [r.grid()[k]].into_iter().chain(methods)
         })
         .collect();
     let columns: Vec<String> = ["x".to_string()]
@@ -27,20 +28,14 @@ pub fn run(settings: &Settings, out: &mut Out) -> Result<(), String> {
                 .flat_map(|m| [format!("{m}Mean"), format!("{m}Std")]),
         )
         .collect();
-    if format == Format::Json {
-        let doc = json!({
-            "experiment": "bayes-regression",
-            "settings": output::settings_json(r.settings()),
-            "snapshot": snap,
-            "data": r.data(),
-            "bandsLayout": "one row per grid x: x, then mean and predictive std sqrt(Var f + σ²) per method",
-            "columns": columns,
-            "bands": rows,
-        });
-        out.json(doc)?;
-    } else {
-        out.csv(&columns, rows.iter().map(|r| output::cells(r)))?;
-    }
+    let columns: Vec<&str> = columns.iter().map(String::as_str).collect();
+    let doc = json!({
+        "experiment": "bayes-regression",
+        "settings": output::settings_json(r.settings()),
+        "snapshot": snap,
+        "data": r.data(),
+    });
+    out.history(&columns, &rows, doc)?;
     let b = &snap.bands;
     out.say(format_args!(
         "bayes-regression: {} steps ({}), η {:.4}, Laplace ln p(D) {:.3}, ELBO {:.3}; band width between/inside: MAP {:.3}/{:.3}, Laplace {:.3}/{:.3}, BBB {:.3}/{:.3}, MC dropout {:.3}/{:.3}, HMC {:.3}/{:.3} -> {}",

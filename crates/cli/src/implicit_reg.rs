@@ -1,9 +1,10 @@
 //! `noiselab run implicit-reg`: Smith et al.'s sweeps (SCIENCE.md §10) as CSV or JSON for
-//! figures, one row per sweep point. Columns: [`POINT_FIELDS`] (documented there). `--set
+//! figures, one row per sweep point. Columns: [`POINT_FIELDS`] (documented there); the JSON names
+//! them `historyFields` and its rows `history`, as the widget's export and every kind do. `--set
 //! sampling=iid` draws SGD's batches i.i.d. each step (a uniform size-B subset) instead of by
 //! random reshuffling; only the `sgd…` columns change (the JSON's `settings.sampling` names it).
 
-use crate::output::{self, Format, Out, Settings};
+use crate::output::{self, Out, Settings};
 use noiselab_core::experiment::{Experiment, Lab};
 use noiselab_core::implicit_reg::{ImplicitRegSweep, POINT_FIELDS};
 use serde_json::json;
@@ -11,7 +12,7 @@ use std::time::Instant;
 
 pub fn run(settings: &Settings, out: &mut Out) -> Result<(), String> {
     let mut sweep = ImplicitRegSweep::start(output::config(settings)?);
-    let format = out.format()?;
+    out.format()?;
     let total = sweep.specs().len();
     let t0 = Instant::now();
     while sweep.stop_reason().is_none() {
@@ -25,20 +26,12 @@ pub fn run(settings: &Settings, out: &mut Out) -> Result<(), String> {
         sweep.step();
     }
     out.progress(format_args!("\n"));
-    let rows = sweep.rows();
-    let points = output::rows(&rows, POINT_FIELDS.len());
-    if format == Format::Json {
-        let doc = json!({
-            "experiment": "implicit-reg",
-            "settings": output::settings_json(sweep.settings()),
-            "snapshot": sweep.snapshot(),
-            "pointFields": POINT_FIELDS,
-            "points": points,
-        });
-        out.json(doc)?;
-    } else {
-        out.csv(&POINT_FIELDS, points.into_iter().map(output::cells))?;
-    }
+    let doc = json!({
+        "experiment": "implicit-reg",
+        "settings": output::settings_json(sweep.settings()),
+        "snapshot": sweep.snapshot(),
+    });
+    out.history(&POINT_FIELDS, &sweep.rows(), doc)?;
     let config = sweep.config();
     out.say(format_args!(
         "implicit-reg: {total} sweep points ({} learning rates at B = {}, {} batch sizes at α = {}) in {:.1} s -> {}",

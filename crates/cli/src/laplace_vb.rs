@@ -1,7 +1,7 @@
 //! `noiselab run laplace-vb`: the browser's `<noiselab-laplace-vb>` (Bishop's 1-D density,
 //! SCIENCE.md §5) with the same settings and numbers.
 
-use crate::output::{self, Format, Out, Settings};
+use crate::output::{self, Out, Settings};
 use noiselab_core::bayes::laplace_vb::{analyze, curves, TiltedGaussian};
 use serde_json::json;
 
@@ -9,44 +9,40 @@ use serde_json::json;
 const Z_MIN: f64 = -2.0;
 const Z_MAX: f64 = 4.0;
 const POINTS: usize = 481;
+/// The curves' columns: z, the density p and the three Gaussians (Laplace, variational, moment
+/// matched), then their negative logs.
+const HEADER: [&str; 9] = [
+    "z",
+    "p",
+    "qLaplace",
+    "qVariational",
+    "qMomentMatched",
+    "negLogP",
+    "negLogQLaplace",
+    "negLogQVariational",
+    "negLogQMomentMatched",
+];
 
-/// Bishop's density `p̃(z) = exp(−z²/2)σ(slope·z + offset)`: JSON (settings, the analysis —
-/// mode, Laplace, variational and moment-matched Gaussians, ln Z, both KLs — and the curves) or
-/// CSV (one row per z: the four densities and the four negative log densities).
+/// Bishop's density `p̃(z) = exp(−z²/2)σ(slope·z + offset)`: JSON (the widget's export: settings,
+/// the `analysis` — mode, Laplace, variational and moment-matched Gaussians, ln Z, both KLs — and
+/// the curves as `historyFields`/`history`) or CSV (the same rows: one per z, the four densities
+/// and the four negative log densities).
 pub fn run(settings: &Settings, out: &mut Out) -> Result<(), String> {
     let density: TiltedGaussian = output::config(settings)?;
-    let format = out.format()?;
+    out.format()?;
     let analysis = analyze(density);
     let c = curves(&analysis, Z_MIN, Z_MAX, POINTS);
-    if format == Format::Csv {
-        let header = [
-            "z",
-            "p",
-            "qLaplace",
-            "qVariational",
-            "qMomentMatched",
-            "negLogP",
-            "negLogQLaplace",
-            "negLogQVariational",
-            "negLogQMomentMatched",
-        ];
-        let rows = (0..c.z.len()).map(|i| {
-            let mut r = vec![c.z[i]];
-            r.extend(c.density.iter().map(|d| d[i]));
-            r.extend(c.neg_log_density.iter().map(|d| d[i]));
-            output::cells(&r)
-        });
-        return out.csv(&header, rows);
+    // One row per z: z, then the densities and their negative logs (the widget's export).
+    let mut rows = Vec::with_capacity(c.z.len() * HEADER.len());
+    for (i, z) in c.z.iter().enumerate() {
+        rows.push(*z);
+        rows.extend(c.density.iter().map(|d| d[i]));
+        rows.extend(c.neg_log_density.iter().map(|d| d[i]));
     }
-    out.json(json!({
+    let doc = json!({
         "experiment": "laplace-vb",
         "settings": output::settings_json(density.to_settings()),
         "analysis": analysis,
-        "curves": {
-            "order": ["p", "qLaplace", "qVariational", "qMomentMatched"],
-            "z": c.z,
-            "density": c.density,
-            "negLogDensity": c.neg_log_density,
-        },
-    }))
+    });
+    out.history(&HEADER, &rows, doc)
 }

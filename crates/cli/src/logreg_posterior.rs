@@ -1,22 +1,21 @@
 //! `noiselab run logreg-posterior` (SCIENCE.md §3–§4; the browser's `<noiselab-logreg-posterior>`
 //! with the same settings, seeds and numbers).
 //!
-//! The predictive at the test input `x* = (testPoint1, testPoint2)` (SCIENCE.md §3, "Pitfall:
-//! importance sampling") is in the JSON as `testPointFields` = [`TEST_POINT_COLUMNS`] and
-//! `testPoint`, one row per method: `plugIn` `σ(w_MAPᵀx*)`, `probit` `σ(κμ_a)`,
-//! `laplaceAverage` `∫σ(a)N(a; μ_a, s²)da`, `importanceSampling` (self-normalized, from
-//! `N(w_MAP, cH̄⁻¹)`), `truth` (quadrature grid); columns `probability` and `standardError`
-//! (0 for the deterministic ones). `importanceSampling` holds the sampler's numbers:
-//! `estimate`, `standardError` (delta method), `effectiveSampleSize` (`(Σω)²/Σω²`), `samples`,
-//! `proposalScale` (`c`), `criticalProposalScale` (`c* = ηλ_max(H̄)/2`), `finiteVariance`
-//! (`c > c*`), and `limitStandardError`, `limitEffectiveSampleSize` (their large-`n` values by
-//! quadrature; null when `c ≤ c*`: infinite weight variance). The same numbers are under
-//! `analysis.testPoint`. The CSV (one row per Gaussian) is unchanged; stdout's summary line adds
-//! `IS p(y=1|x*) = estimate ± SE (ESS …, c …)`.
+//! The JSON is the widget's export: `analysis` (the Laplace fit, the true `ln p(D)` and posterior
+//! moments, both variational Gaussians, `KL(q‖p(w|D))`, HMC's acceptance and mean, the posterior's
+//! `shape`, and `testPoint`: the predictives at `x* = (testPoint1, testPoint2)` — `laplace.plugIn`
+//! `σ(w_MAPᵀx*)`, `laplace.probit` `σ(κμ_a)`, `laplace.laplaceAverage` `∫σ(a)N(a; μ_a, s²)da`,
+//! `truth` (quadrature grid) and `importance`, the self-normalized importance sampler from
+//! `N(w_MAP, cH̄⁻¹)` with its `estimate`, `standardError`, `effectiveSampleSize`,
+//! `proposalScale` `c`, `criticalProposalScale` `c* = ηλ_max(H̄)/2`, `finiteVariance`, and
+//! `limits` (null when `c ≤ c*`); SCIENCE.md §3, "Pitfall: importance sampling"), `hmcSamples`
+//! (row-major pairs), the data as `historyFields` `[x1, x2, y]` and `history`, and the figure's
+//! fields: `posteriorDensity`, `ellipses`, `predictive`. The CSV is the comparison, one row per
+//! Gaussian ([`COLUMNS`]); stdout's summary line adds `IS p(y=1|x*) = estimate ± SE (ESS …, c …)`.
 
 use crate::output::{self, Format, Out, Settings};
-use noiselab_core::bayes::logreg_posterior::{analyze_panel, LogRegPanelConfig, TestPoint};
-use serde_json::{json, Value};
+use noiselab_core::bayes::logreg_posterior::{analyze_panel, LogRegPanelConfig};
+use serde_json::json;
 
 /// The columns of the comparison: one row per Gaussian (name, mean, covariance, F in nats, KL
 /// to the posterior in nats, KL to the prior in bits, NaN where not defined).
@@ -32,37 +31,8 @@ const COLUMNS: [&str; 9] = [
     "klToPriorBits",
 ];
 
-/// The columns of the test-point table: the method, `p(y = 1|x*)` and its standard error.
-pub const TEST_POINT_COLUMNS: [&str; 3] = ["name", "probability", "standardError"];
-
-/// The test-point table and the importance sampler's numbers (see the module doc).
-fn test_point_json(t: &TestPoint) -> (Value, Value) {
-    let e = &t.importance;
-    let rows = json!([
-        ["plugIn", t.laplace.plug_in, 0.0],
-        ["probit", t.laplace.probit, 0.0],
-        ["laplaceAverage", t.laplace.laplace_average, 0.0],
-        ["importanceSampling", e.estimate, e.standard_error],
-        ["truth", t.truth, 0.0],
-    ]);
-    let n = e.samples;
-    let sampler = json!({
-        "input": t.input,
-        "estimate": e.estimate,
-        "standardError": e.standard_error,
-        "effectiveSampleSize": e.effective_sample_size,
-        "samples": n,
-        "proposalScale": e.proposal_scale,
-        "criticalProposalScale": e.critical_proposal_scale,
-        "finiteVariance": e.finite_variance,
-        "limitStandardError": t.limits.map(|q| q.standard_error(n)),
-        "limitEffectiveSampleSize": t.limits.map(|q| q.ess_fraction() * n as f64),
-    });
-    (rows, sampler)
-}
-
-/// The panel's numbers: JSON (summary, data, HMC samples, ellipses, predictive maps on a
-/// 61×61 grid, the predictives at `x*`) or CSV (one row per Gaussian: Laplace, mean field, full covariance, true
+/// The panel's numbers: JSON (the analysis, HMC samples, the data, the posterior density on an
+/// 81×81 grid, ellipses, predictive maps on a 61×61 grid; see the module doc) or CSV (one row per Gaussian: Laplace, mean field, full covariance, true
 /// moments).
 pub fn run(settings: &Settings, out: &mut Out) -> Result<(), String> {
     let config: LogRegPanelConfig = output::config(settings)?;
@@ -108,19 +78,32 @@ pub fn run(settings: &Settings, out: &mut Out) -> Result<(), String> {
         ),
     ];
     if format == Format::Json {
-        let comparison = rows
-            .iter()
-            .map(|(name, r)| json!([name, r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7]]));
-        let (rows, sampler) = test_point_json(&a.test_point);
+        // The widget's export (www/widgets/logreg-posterior.js), key for key.
+        let analysis = json!({
+            "laplace": a.laplace,
+            "logEvidence": a.log_evidence,
+            "posteriorMean": a.posterior_mean,
+            "posteriorCovariance": a.posterior_covariance,
+            "meanField": a.mean_field,
+            "fullCovariance": a.full_covariance,
+            "klToPosterior": a.kl_to_posterior,
+            "hmcAcceptance": a.hmc_acceptance,
+            "hmcMean": a.hmc_mean,
+            "dataPoints": a.data.inputs.len(),
+            "shape": a.shape,
+            "testPoint": a.test_point,
+        });
+        let points = a.data.inputs.iter().zip(&a.data.labels);
         let doc = json!({
             "experiment": "logreg-posterior",
             "settings": output::settings_json(config.to_settings()),
-            "analysis": a,
-            "comparisonFields": COLUMNS,
-            "comparison": comparison.collect::<Vec<_>>(),
-            "testPointFields": TEST_POINT_COLUMNS,
-            "testPoint": rows,
-            "importanceSampling": sampler,
+            "analysis": analysis,
+            "hmcSamples": a.hmc_samples,
+            "historyFields": ["x1", "x2", "y"],
+            "history": points.map(|(x, y)| [x[0], x[1], *y]).collect::<Vec<_>>(),
+            "posteriorDensity": a.posterior_density,
+            "ellipses": a.ellipses,
+            "predictive": a.predictive,
         });
         out.json_compact(doc)?;
     } else {

@@ -1,6 +1,7 @@
 //! `noiselab run one-epoch`: the exact mean SGD epoch iterate against the flows on J, J + R and a
 //! wrong R along a ladder of learning rates (Smith et al. 2021; SCIENCE.md §10), as CSV (one row
-//! per α) or JSON (the whole result with the slopes).
+//! per α) or JSON (the whole `result` with the slopes, and the CSV's table as `historyFields` and
+//! `history`, null where the CSV is empty: the widget's export).
 //!
 //! `--set sampling=iid` averages over i.i.d. minibatches (all `C(N,B)^m` batch sequences)
 //! instead of random reshuffling (all N! orderings); every run also reports the other scheme
@@ -40,7 +41,33 @@ pub fn run(settings: &Settings, out: &mut Out) -> Result<(), String> {
     let r = compute(&config);
     if format == Format::Json {
         let settings = output::settings_json(config.to_settings());
-        out.json(json!({ "experiment": "one-epoch", "settings": settings, "result": r }))?;
+        // The widget's export: the result, and the CSV's table as `historyFields`/`history`
+        // (null where there is no variant flow).
+        let c = &r.comparison;
+        let history: Vec<[f64; 10]> = (r.learning_rates.iter().enumerate())
+            .map(|(i, alpha)| {
+                let variant = r.flow_variant.as_ref().map_or(f64::NAN, |v| v.gaps[i]);
+                [
+                    *alpha,
+                    r.flow_j.gaps[i],
+                    r.flow_jr.gaps[i],
+                    variant,
+                    r.displacement[i],
+                    r.flow_no_trace.gaps[i],
+                    c.flow_j.gaps[i],
+                    c.flow_jr.gaps[i],
+                    c.flow_no_trace.gaps[i],
+                    c.displacement[i],
+                ]
+            })
+            .collect();
+        out.json(json!({
+            "experiment": "one-epoch",
+            "settings": settings,
+            "result": r,
+            "historyFields": COLUMNS,
+            "history": history,
+        }))?;
     } else {
         let c = &r.comparison;
         let rows = r.learning_rates.iter().enumerate().map(|(i, alpha)| {

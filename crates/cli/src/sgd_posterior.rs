@@ -52,7 +52,6 @@ fn note(message: &Option<String>) -> String {
 pub fn run(settings: &Settings, out: &mut Out) -> Result<(), String> {
     let (run, outcome) = output::run_lab::<SgdOu>(settings, out, |run| {
         json!({
-            "experiment": "sgd-ou",
             "problem": run.problem(),
             "theory": run.theory(),
             "rateSweep": run.rate_sweep(60),

@@ -7,10 +7,16 @@ use noiselab_core::sharpness::{BatchSizeExperiment, SharpnessConfig};
 use serde_json::json;
 
 /// `noiselab run sharpness`: small- and large-batch runs to the end; one row per measurement
-/// (columns `HISTORY_FIELDS`); JSON adds the settings, the final snapshot and the loss slices.
+/// (columns `HISTORY_FIELDS`); JSON adds the settings, the final snapshot, the loss slices and,
+/// as the widget's export does, Dinh et al.'s rescaling (`rescale`: [`run_rescale`]'s report).
 pub fn run(settings: &Settings, out: &mut Out) -> Result<(), String> {
-    let (e, outcome) =
-        output::run_lab::<BatchSizeExperiment>(settings, out, |e| json!({"slice": e.slice(61)}))?;
+    let config: SharpnessConfig = output::config(settings)?;
+    let rescale = rescale_report(config.seed as u64, config.demo_noise, config.rescale, 41);
+    let (e, outcome) = output::run_lab::<BatchSizeExperiment>(
+        settings,
+        out,
+        |e| json!({"slice": e.slice(61), "rescale": rescale}),
+    )?;
     out.say(format_args!("sharpness: {}", output::ended(&outcome)));
     for r in &noiselab_core::experiment::Experiment::snapshot(&e).runs {
         out.say(format_args!(

@@ -39,17 +39,18 @@ fn logreg_posterior_writes_the_comparison() {
     let doc: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
     assert_eq!(doc["settings"]["dataPoints"], "20");
-    assert_eq!(
-        doc["analysis"]["hmcSamples"].as_array().unwrap().len(),
-        1200
-    );
+    assert_eq!(doc["hmcSamples"].as_array().unwrap().len(), 1200);
+    // The data as the history (the widget's export): 20 rows x1, x2, y.
+    assert_eq!(doc["historyFields"], serde_json::json!(["x1", "x2", "y"]));
+    assert_eq!(doc["history"].as_array().unwrap().len(), 20);
 }
 
 #[test]
 fn logreg_posterior_reports_importance_sampling_at_the_test_input() {
-    // The JSON's testPoint table (plug-in, probit, Laplace average, IS, truth) and the
-    // sampler's keys; the IS estimate within 4 SE of the truth; c = 2c* (safe) by default and
-    // flagged infinite-variance at c = 1; the same seed gives the same numbers.
+    // The predictives at x* (`analysis.testPoint`: plug-in, probit, Laplace average, IS,
+    // truth) and the sampler's numbers; the IS estimate within 4 SE of the truth; c = 2c*
+    // (safe) by default and flagged infinite-variance at c = 1 (no quadrature limits); the same
+    // seed gives the same numbers.
     let run = |extra: &[&str], name: &str| {
         let out = temp(name);
         let mut args = vec!["run", "logreg-posterior", "--set", "hmcSamples=0"];
@@ -62,32 +63,20 @@ fn logreg_posterior_reports_importance_sampling_at_the_test_input() {
         (doc, String::from_utf8_lossy(&o.stdout).to_string())
     };
     let (doc, stdout) = run(&["--set", "importanceSamples=4000"], "is.json");
-    assert_eq!(
-        doc["testPointFields"],
-        serde_json::json!(["name", "probability", "standardError"])
-    );
-    let rows = doc["testPoint"].as_array().unwrap();
-    let names: Vec<&str> = rows.iter().map(|r| r[0].as_str().unwrap()).collect();
-    assert_eq!(
-        names,
-        [
-            "plugIn",
-            "probit",
-            "laplaceAverage",
-            "importanceSampling",
-            "truth"
-        ]
-    );
-    let is = &doc["importanceSampling"];
+    let t = &doc["analysis"]["testPoint"];
+    for k in ["plugIn", "probit", "laplaceAverage"] {
+        let p = t["laplace"][k].as_f64().unwrap();
+        assert!(p > 0.0 && p < 1.0, "{k} {p}");
+    }
+    let is = &t["importance"];
     let (est, se, truth) = (
         is["estimate"].as_f64().unwrap(),
         is["standardError"].as_f64().unwrap(),
-        rows[4][1].as_f64().unwrap(),
+        t["truth"].as_f64().unwrap(),
     );
-    assert_eq!(rows[3][1].as_f64().unwrap(), est);
     assert!((est - truth).abs() < 4.0 * se, "{est} ± {se} vs {truth}");
     assert_eq!(is["samples"], 4000);
-    assert_eq!(is["input"], serde_json::json!([2.0, 2.0]));
+    assert_eq!(t["input"], serde_json::json!([2.0, 2.0]));
     let (c, c_star) = (
         is["proposalScale"].as_f64().unwrap(),
         is["criticalProposalScale"].as_f64().unwrap(),
@@ -96,24 +85,23 @@ fn logreg_posterior_reports_importance_sampling_at_the_test_input() {
     assert_eq!(is["finiteVariance"], true);
     let ess = is["effectiveSampleSize"].as_f64().unwrap();
     assert!(ess > 1.0 && ess < 4000.0);
-    assert!(is["limitStandardError"].as_f64().unwrap() > 0.0);
-    assert_eq!(
-        doc["analysis"]["testPoint"]["importance"]["estimate"],
-        is["estimate"]
-    );
+    assert!(t["limits"]["asymptoticVariance"].as_f64().unwrap() > 0.0);
     assert!(
         stdout.contains("IS ") && stdout.contains("ESS "),
         "{stdout}"
     );
     let (again, _) = run(&["--set", "importanceSamples=4000"], "is2.json");
-    assert_eq!(again["importanceSampling"], doc["importanceSampling"]);
+    assert_eq!(again["analysis"]["testPoint"], doc["analysis"]["testPoint"]);
     let (plain, stdout) = run(&["--set", "proposalScale=laplace"], "is-plain.json");
-    let p = &plain["importanceSampling"];
+    let t = &plain["analysis"]["testPoint"];
     assert_eq!(
-        (p["proposalScale"].as_f64(), &p["finiteVariance"]),
+        (
+            t["importance"]["proposalScale"].as_f64(),
+            &t["importance"]["finiteVariance"]
+        ),
         (Some(1.0), &serde_json::json!(false))
     );
-    assert!(p["limitStandardError"].is_null());
+    assert!(t["limits"].is_null());
     assert!(stdout.contains("infinite weight variance"), "{stdout}");
 }
 
@@ -140,12 +128,8 @@ fn logreg_posterior_data_rows_from_a_settings_file() {
     let doc: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
     assert_eq!(
-        doc["analysis"]["data"]["inputs"],
-        serde_json::json!([[1.0, 0.5], [-1.0, -0.5], [0.25, 2.0]])
-    );
-    assert_eq!(
-        doc["analysis"]["data"]["labels"],
-        serde_json::json!([1.0, 0.0, 1.0])
+        doc["history"],
+        serde_json::json!([[1.0, 0.5, 1.0], [-1.0, -0.5, 0.0], [0.25, 2.0, 1.0]])
     );
     let o = noiselab(&[
         "run",

@@ -187,7 +187,8 @@ fn run_bayes_regression_writes_the_bands() {
     assert!(noiselab(&args).status.success());
     let doc: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
-    assert_eq!(doc["bands"].as_array().unwrap().len(), 181);
+    assert_eq!(doc["history"].as_array().unwrap().len(), 181);
+    assert_eq!(doc["historyFields"][0], "x");
     assert_eq!(doc["data"]["inputs"].as_array().unwrap().len(), 10);
     assert_eq!(doc["snapshot"]["stage"], "done");
     let o = noiselab(&[
@@ -253,7 +254,7 @@ fn run_implicit_reg_writes_one_csv_row_per_sweep_point() {
         serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
     assert_eq!(doc["settings"]["sampling"], "iid");
     let first: Vec<f64> = lines[1].split(',').map(|v| v.parse().unwrap()).collect();
-    let iid = doc["points"][0].as_array().unwrap();
+    let iid = doc["history"][0].as_array().unwrap();
     let iid: Vec<f64> = iid.iter().map(|v| v.as_f64().unwrap_or(f64::NAN)).collect();
     assert_eq!(iid[13], first[13], "GD on J does not sample");
     assert_ne!(

@@ -40,7 +40,8 @@ fn run_sgd_ou_csv_and_json() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let doc: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
-    assert_eq!(doc["experiment"], "sgd-ou");
+    // The kind, as in the widget's export (also when run by its old name).
+    assert_eq!(doc["experiment"], "sgd-posterior");
     let post = doc["theory"]["posterior"].as_array().unwrap();
     let cont = doc["theory"]["continuous"].as_array().unwrap();
     for (a, b) in post.iter().zip(cont) {

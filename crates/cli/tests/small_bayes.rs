@@ -17,7 +17,9 @@ fn laplace_vb_json_and_csv() {
     // Bishop's example (SCIENCE.md §5): the mode and Laplace precision the widget shows.
     assert!((a["mode"].as_f64().unwrap() - 0.0775).abs() < 1e-3);
     assert!((a["laplacePrecision"].as_f64().unwrap() - 2.5436).abs() < 1e-3);
-    assert_eq!(v["curves"]["z"].as_array().unwrap().len(), 481);
+    assert_eq!(v["history"].as_array().unwrap().len(), 481);
+    assert_eq!(v["historyFields"][0], "z");
+    assert_eq!(v["historyFields"][8], "negLogQMomentMatched");
 
     // slope 0: p is the standard normal times ½, every Gaussian is exact.
     let csv_out = temp("laplace-vb.csv");
@@ -61,19 +63,22 @@ fn bbb_linreg_runs_to_the_end_below_the_evidence() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let v: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
-    assert_eq!(v["stop"]["stop"], "done");
+    assert_eq!(v["snapshot"]["stopReason"], "done");
+    let fields = v["historyFields"].as_array().unwrap();
+    let column = |name: &str| fields.iter().position(|f| f == name).unwrap();
     let history = v["history"].as_array().unwrap();
     let last = history.last().unwrap();
-    assert_eq!(last["step"], 600.0);
+    assert_eq!(last[column("step")], 600.0);
     let evidence = v["reference"]["logEvidence"].as_f64().unwrap();
     let gap = v["reference"]["meanFieldGap"].as_f64().unwrap();
-    let elbo = last["elbo"].as_f64().unwrap();
+    let elbo = last[column("elbo")].as_f64().unwrap();
     // The exact ELBO never exceeds ln p(D), and no factorized q beats the mean-field gap.
     assert!(
         elbo <= evidence - gap + 1e-9,
         "ELBO {elbo}, ln p(D) {evidence}, gap {gap}"
     );
-    assert_eq!(v["mean"].as_array().unwrap().len(), 2);
+    assert_eq!(v["snapshot"]["mean"].as_array().unwrap().len(), 2);
+    assert_eq!(v["snapshot"]["std"].as_array().unwrap().len(), 2);
 
     let csv = temp("bbb-linreg.csv");
     let o = noiselab(&[
