@@ -266,7 +266,9 @@ impl DataSpec {
             "dropout" => Ok(Self::dropout(task()?)),
             "sharpness" => Ok(Self::sharpness(task()?)),
             "implicit-reg" => task().map(|_| Self::implicit_reg()),
-            _ => Self::for_kind_with(kind, None, &[]),
+            "bayes-regression" => Ok(Self::bayes_regression()),
+            "logreg-posterior" => Ok(Self::logreg_posterior()),
+            _ => Err(takes_no_data(kind)),
         }
     }
 
@@ -301,10 +303,7 @@ impl DataSpec {
             }
             "bayes-regression" => Ok(Self::bayes_regression()),
             "logreg-posterior" => Ok(Self::logreg_posterior()),
-            _ => Err(format!(
-                "{kind} takes no data file; own data works in {}",
-                KINDS.join(", ")
-            )),
+            _ => Err(takes_no_data(kind)),
         }
     }
 
@@ -438,6 +437,14 @@ impl DataColumn {
             None
         }
     }
+}
+
+/// The error for a `kind` without own data.
+fn takes_no_data(kind: &str) -> String {
+    format!(
+        "{kind} takes no data file; own data works in {}",
+        KINDS.join(", ")
+    )
 }
 
 /// `["a", "b", "c"]` → `"a, b or c"`.
