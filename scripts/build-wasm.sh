@@ -7,6 +7,8 @@
 #                                                                  crates/wasm/build.rs)
 #   bash scripts/build-wasm.sh bench/pkg all bench                 the benchmark page's module (every
 #                                                                  kind and the `bench` feature)
+#   bash scripts/build-wasm.sh www/pkg/data none data              the data module: no kind, the
+#                                                                  `data` feature (parseData)
 #   bash scripts/build-wasm.sh OUT_DIR                             every kind
 # Idempotent: the optimized module is cached under target/wasm-opt/ by the SHA-256 of wasm-pack's
 # output and the flags, so an unchanged build skips the ~30 s optimization.
@@ -40,5 +42,12 @@ if [ ! -f "$cache" ]; then
   "$WASM_OPT" "${WASM_OPT_FLAGS[@]}" "$WASM" -o "$cache.tmp"
   mv "$cache.tmp" "$cache"
   echo "[build-wasm] wasm-opt ${WASM_OPT_FLAGS[*]}: $before → $(stat -c %s "$cache") bytes"
+fi
+# NOISELAB_WASM_NAMES=1: also the optimized module with its function names, for measuring what
+# the bytes are (`twiggy top target/wasm-opt/names-<dir>.wasm`; issue 22, W4). Not shipped.
+if [ -n "${NOISELAB_WASM_NAMES:-}" ]; then
+  names="target/wasm-opt/names-$(basename "$OUT_DIR").wasm"
+  "$WASM_OPT" "${WASM_OPT_FLAGS[@]}" -g "$WASM" -o "$names"
+  echo "[build-wasm] with names: $names"
 fi
 cp "$cache" "$WASM"

@@ -14,6 +14,9 @@ rm -f www/pkg/noiselab_wasm.js www/pkg/noiselab_wasm_bg.wasm # the one-module la
 while read -r family kinds; do
   bash scripts/build-wasm.sh "www/pkg/$family" "$kinds"
 done <<< "$families"
+# The data module: own data's CSV parser (parseData), no kinds; the worker loads it on the first
+# file a widget is given (issue 22, W4: kept out of the families' modules).
+bash scripts/build-wasm.sh www/pkg/data none data
 
 echo "[build] vendoring KaTeX from node_modules"
 rm -rf www/vendor/katex && mkdir -p www/vendor/katex

@@ -340,3 +340,38 @@ test('the settings file carries the data in full and its file name; loading it r
   await expect.poll(() => readout(el, '.r-n')).toBe('31');
   con.check();
 });
+
+// ---- the data module (issue 22, W4) ---------------------------------------------------------------
+
+test('the parser is the data module\'s: a page without data never fetches it, a link\'s data need not, the first file does', async ({ page }) => {
+  const con = watchConsole(page);
+  const fetched = [];
+  // Requests of the page and of its workers (the worker loads the data module).
+  page.context().on('request', (r) => { if (/\/pkg\/data\//.test(r.url())) fetched.push(new URL(r.url()).pathname.replace(/.*\/pkg\//, 'pkg/')); });
+  let el = await open(page, 'dropout');
+  // The help comes from the core's spec (the family's module): columns and limits.
+  await expect(el.locator('.control-data .data-help')).toHaveText('A CSV file whose header row names x1, x2, y (0 or 1) and optionally split (train or test). At most 2,000 rows, 100 columns and 1 MiB.');
+  expect(fetched).toEqual([]);
+  await pick(el, file('xor.csv', xorCsv()));
+  await expect(badge(el)).toContainText('from xor.csv');
+  expect(fetched.sort()).toEqual(['pkg/data/noiselab_wasm.js', 'pkg/data/noiselab_wasm_bg.wasm']);
+  const href = page.url();
+  const data = await el.evaluate((e) => e.settings.data);
+  fetched.length = 0;
+  await page.reload();
+  el = await ready(page, 'noiselab-dropout');
+  // Its link's compact data, decoded and checked by the family's module: nothing to parse.
+  expect(href).toContain('dropout.data=z.');
+  await expect(badge(el)).toHaveText('Your data: 80 rows from xor.csv (from the link)');
+  expect(await el.evaluate((e) => e.settings.data)).toBe(data);
+  // The seeded data's settings (the core's spec) are shown as not used.
+  await expect(why(el, 'trainPoints')).toContainText('not used: your data is in use');
+  expect(fetched).toEqual([]);
+  // A second file in the same widget: the data module is loaded once.
+  await pick(el, file('xor2.csv', xorCsv(40, 2)));
+  await expect(badge(el)).toContainText('from xor2.csv');
+  await pick(el, file('xor3.csv', xorCsv(48, 3)));
+  await expect(badge(el)).toContainText('from xor3.csv');
+  expect(fetched.filter((f) => f.endsWith('.wasm'))).toEqual(['pkg/data/noiselab_wasm_bg.wasm']);
+  con.check();
+});

@@ -2,7 +2,8 @@
 //! kind): each becomes a value of the `kind` cfg (`#[cfg(kind = "funnel")]`), so a typo is an
 //! `unexpected_cfgs` warning and no list of kinds is kept by hand here. `NOISELAB_KINDS`
 //! (comma-separated; set by scripts/build-wasm.sh for one family's module) selects the kinds
-//! compiled in; unset or `all`, every kind is (what `cargo test` and clippy build).
+//! compiled in; unset or `all`, every kind is (what `cargo test` and clippy build); `none`, no
+//! kind (the data module, www/pkg/data/).
 
 use std::{env, fs};
 
@@ -29,6 +30,7 @@ fn main() {
             println!("cargo::rustc-cfg=all_kinds");
             kinds
         }
+        "none" => Vec::new(),
         list => list.split(',').map(str::trim).collect(),
     };
     // Each selected kind's adapter file, src/<kind_snake>.rs, declared as a module in

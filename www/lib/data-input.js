@@ -1,9 +1,11 @@
 // "Your data": every widget whose core field table has a `data` matrix field (the data-driven
 // experiments) gets one control for it, made here from that field: Load CSV… (a file picker), a
 // paste box and drag-and-drop of a .csv onto the widget. The text goes to the core's parser in
-// the worker (`parseData`, the same parser as the CLI's --data; no second parser here); only a
-// valid file sets the `data` setting, in one settings change. A bad file shows the parser's
-// message (its line and column) at the control and changes nothing.
+// the worker (`parseData`, the same parser as the CLI's --data; no second parser here: it is the
+// data module's, www/pkg/data/, which the worker loads on the first file); only a valid file sets
+// the `data` setting, in one settings change. A bad file shows the parser's message (its line and
+// column) at the control and changes nothing. What the data look like (columns, limits, the
+// settings the data replace) is the core's `dataSpec`, from the family's module.
 //
 // Links: the `data` setting travels in the URL hash compactly, "z." + base64url of its
 // deflate-raw bytes (plain text still reads), with the file's name as `<key>.dataName=`; when the
@@ -12,7 +14,8 @@
 // file picker while the built-in data runs. The settings file carries the data in full.
 import { WorkerError } from './client.js';
 
-/** Files above this size are refused before they are read. */
+/** Files above this size are refused before they are read: the core's limit (`dataSpec`'s
+    maxBytes) once known; this until then. */
 export const MAX_FILE_BYTES = 1 << 20;
 /** The most characters the encoded data may take in a link; above it the link names the file. */
 export const LINK_DATA_LIMIT = 6000;
@@ -20,17 +23,6 @@ export const LINK_DATA_LIMIT = 6000;
 export const COMPACT_PREFIX = 'z.';
 /** A link's `dataName` for data without a file name (pasted) too long to travel in the link. */
 const UNNAMED = '*';
-/** The most columns of a file (the core's own_data::MAX_COLUMNS, which it enforces). */
-const MAX_COLUMNS = 100;
-/** The settings that make the seeded data set, not used while `data` is given (each kind's
-    `data` help says so: "Empty: the seeded data of …"); `task` picks the file's columns. */
-const SEEDED = {
-  dropout: ['trainPoints', 'testPoints', 'noise', 'labelNoise'],
-  sharpness: ['trainPoints', 'testPoints', 'noise', 'labelNoise'],
-  'implicit-reg': ['task', 'trainPoints', 'testPoints', 'noise', 'labelNoise'],
-  'bayes-regression': ['dataPoints'],
-  'logreg-posterior': ['dataPoints', 'trueWeight1', 'trueWeight2'],
-};
 
 const MIB = (n) => `${(n / (1 << 20)).toFixed(n % (1 << 20) ? 1 : 0)} MiB`;
 const escapeHtml = (s) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -122,10 +114,10 @@ export const DataInput = (Base) => class extends Base {
       the columns and the limits, and the details under "File format". */
   dataHelp(spec) {
     const bytes = MIB(spec?.maxBytes ?? MAX_FILE_BYTES);
-    if (!spec) return { line: `A CSV file with a header row; at most ${MAX_COLUMNS} columns and ${bytes}.`, more: '' };
+    if (!spec) return { line: `A CSV file with a header row; at most ${bytes}.`, more: '' };
     const cols = spec.columns.map((c) => (c.label ? `${c.name} (0 or 1)` : c.name)).join(', ');
     const line = `A CSV file whose header row names ${cols}${spec.hasTest ? ' and optionally split (train or test)' : ''}. `
-      + `At most ${spec.maxRows.toLocaleString('en')} rows, ${MAX_COLUMNS} columns and ${bytes}.`;
+      + `At most ${spec.maxRows.toLocaleString('en')} rows, ${spec.maxColumns} columns and ${bytes}.`;
     const y = spec.columns.find((c) => c.name === 'y');
     const also = y ? ` y may also be headed ${y.aliases.filter((a) => a !== 'y').join(', ')}.` : '';
     const more = `${spec.description[0].toUpperCase()}${spec.description.slice(1)}. Comma, semicolon or tab separated; columns are found by their header name, others are ignored.${also} `
@@ -154,6 +146,8 @@ export const DataInput = (Base) => class extends Base {
     const cols = this.dataSpec?.columns.map((c) => c.name) ?? ['x1', 'x2', 'y'];
     const example = cols.map((c, i) => (c === 'y' ? (this.dataSpec.columns[i].label ? '1' : '0.8') : String(0.5 - i))).join(',');
     this.dataUi.text.placeholder = `${cols.join(',')}\n${example}\n…`;
+    // The seeded data's controls, shown as not used by the spec's list, when data came first.
+    if (this.valid) this.updateDataState();
   }
 
   /** The control's row, in the controls' grid (called by buildControls for the `data` field). */
@@ -256,13 +250,19 @@ export const DataInput = (Base) => class extends Base {
     this.dispatchEvent(new CustomEvent('noiselab-data', { detail: { ok: !text, error: text || null, source: this.dataSource }, bubbles: true, composed: true }));
   }
 
+  /** The largest file accepted, in bytes: the core's limit. */
+  get maxDataBytes() {
+    return this.dataSpec?.maxBytes ?? MAX_FILE_BYTES;
+  }
+
   /** Public API: use the CSV file `file` (a File or Blob) as the data; resolves to `{ok, error?}`.
-      A file larger than MAX_FILE_BYTES is refused before it is read. */
+      A file larger than the core's limit is refused before it is read. */
   async loadDataFile(file) {
     await this.ready;
     const name = file.name || null;
-    if (file.size > MAX_FILE_BYTES) {
-      const error = `${name ?? 'the file'}: file too large: ${file.size.toLocaleString('en')} bytes (at most ${MIB(MAX_FILE_BYTES)} = ${MAX_FILE_BYTES.toLocaleString('en')} bytes)`;
+    const max = this.maxDataBytes;
+    if (file.size > max) {
+      const error = `${name ?? 'the file'}: file too large: ${file.size.toLocaleString('en')} bytes (at most ${MIB(max)} = ${max.toLocaleString('en')} bytes)`;
       this.dataError(`${error}. Nothing was changed.`);
       return { ok: false, error };
     }
@@ -280,8 +280,9 @@ export const DataInput = (Base) => class extends Base {
     await this.ready;
     const bytes = typeof text === 'string' ? new TextEncoder().encode(text).length : text.length;
     const what = name ?? (origin === 'paste' ? 'the pasted text' : 'the file');
-    if (bytes > MAX_FILE_BYTES) {
-      const error = `${what}: too large: ${bytes.toLocaleString('en')} bytes (at most ${MIB(MAX_FILE_BYTES)} = ${MAX_FILE_BYTES.toLocaleString('en')} bytes)`;
+    const max = this.maxDataBytes;
+    if (bytes > max) {
+      const error = `${what}: too large: ${bytes.toLocaleString('en')} bytes (at most ${MIB(max)} = ${max.toLocaleString('en')} bytes)`;
       this.dataError(`${error}. Nothing was changed.`);
       return { ok: false, error };
     }
@@ -328,7 +329,7 @@ export const DataInput = (Base) => class extends Base {
       this kind has a regression task beside classification ones; else null. */
   otherTask(message) {
     const f = this.fields.find((x) => x.name === 'task' && x.kind === 'choice');
-    if (!f || !/^missing column/.test(message) || (SEEDED[this.kind] ?? []).includes('task')) return null;
+    if (!f || !/^missing column/.test(message) || this.seededDataFields().includes('task')) return null;
     const names = f.options.map(([v]) => v);
     if (!names.includes('regression')) return null;
     if (this.valid.task !== 'regression') return 'regression';
@@ -516,9 +517,10 @@ export const DataInput = (Base) => class extends Base {
     return this.dataSpec?.hasTest ? rows.filter((r) => Number(r.at(-1)) === 0).length : rows.length;
   }
 
-  /** The settings that make the seeded data set, unused while your data is given. */
+  /** The settings that make the seeded data set, unused while your data is given (the core's
+      `dataSpec`: "Empty: the seeded data of …" in each kind's `data` help). */
   seededDataFields() {
-    return SEEDED[this.kind] ?? [];
+    return this.dataSpec?.seededSettings ?? [];
   }
 
   /** A control disabled by the widget keeps its reason; while your data is given, the seeded

@@ -20,6 +20,20 @@ const start = (name, module) => {
   ready.catch(() => {}); // reported to each request below
   return ready;
 };
+// Own data's parser is not in the family's module but in the data module, www/pkg/data/ (issue
+// 22, W4: each family's module stays under 250 KB), fetched and compiled by this worker when a
+// file is first given: a page without your data never loads it.
+let dataGlue = null;
+const dataCore = () => {
+  dataGlue ??= import('../pkg/data/noiselab_wasm.js').then(async (glue) => {
+    await glue.default();
+    return glue;
+  }).catch((err) => {
+    dataGlue = null; // the next file tries again
+    throw new Error(`could not load the data module: ${err?.message ?? err}`);
+  });
+  return dataGlue;
+};
 const runs = new Map(); // handle → { run, kind, settings, cursor }
 let dead = null;
 
@@ -155,9 +169,10 @@ const handlers = {
     return { wasmBytes: exports.memory.buffer.byteLength, runs: runs.size };
   },
   // Your own data: CSV text through the core's parser (the CLI's --data parser), for `kind` and
-  // its settings; an invalid file throws the parser's message (line and column).
-  parseData({ kind, text, settings }) {
-    return wasm.parseData(kind, text, settings);
+  // its settings; an invalid file throws the parser's message (line and column). The parser is
+  // the data module's (www/pkg/data/), loaded here on the first file given.
+  async parseData({ kind, text, settings }) {
+    return (await dataCore()).parseData(kind, text, settings);
   },
   // What `kind`'s own data must look like (columns, ranges, limits), for the control's help.
   dataSpec({ kind, settings }) {

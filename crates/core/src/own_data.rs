@@ -66,12 +66,21 @@ pub struct DataSpec {
     pub train_sizes: &'static [usize],
     /// One sentence: the columns, ranges, split rule and limits.
     pub description: String,
+    /// The settings that make the seeded data set, not used while `data` is given (the `data`
+    /// field's help: "Empty: the seeded data of …"), in the config's camelCase names.
+    pub seeded_settings: &'static [&'static str],
+    /// The most header columns of a file ([`MAX_COLUMNS`]).
+    pub max_columns: usize,
+    /// The largest file, in bytes ([`MAX_FILE_BYTES`]).
+    pub max_bytes: usize,
 }
 
 const X: &[&str] = &["x", "x1", "x_1", "input"];
 const X1: &[&str] = &["x1", "x_1"];
 const X2: &[&str] = &["x2", "x_2"];
 const Y: &[&str] = &["y", "t", "label", "target", "class"];
+/// The seeded data's settings of the neural-net experiments with a task (dropout, sharpness).
+const SEEDED_NET: &[&str] = &["trainPoints", "testPoints", "noise", "labelNoise"];
 /// Header names of the optional split column.
 pub const SPLIT_ALIASES: &[&str] = &["split", "set", "subset"];
 
@@ -126,6 +135,7 @@ impl DataSpec {
         max_rows: usize,
         min_train: usize,
         train_sizes: &'static [usize],
+        seeded_settings: &'static [&'static str],
     ) -> Self {
         let mut s = DataSpec {
             kind,
@@ -135,13 +145,22 @@ impl DataSpec {
             min_train,
             train_sizes,
             description: String::new(),
+            seeded_settings,
+            max_columns: MAX_COLUMNS,
+            max_bytes: MAX_FILE_BYTES,
         };
         s.description = s.describe();
         s
     }
 
     /// A 2-D classification (`x1 x2 y`, y ∈ {0, 1}) or a 1-D regression (`x y`) of a task.
-    fn for_task(kind: &'static str, task: Task, max_rows: usize, min_train: usize) -> Self {
+    fn for_task(
+        kind: &'static str,
+        task: Task,
+        max_rows: usize,
+        min_train: usize,
+        seeded_settings: &'static [&'static str],
+    ) -> Self {
         let columns = if task.is_classification() {
             vec![
                 input("x1", X1, VALUE_MAX),
@@ -151,23 +170,37 @@ impl DataSpec {
         } else {
             vec![input("x", X, VALUE_MAX), target(VALUE_MAX)]
         };
-        DataSpec::new(kind, columns, true, max_rows, min_train, &[])
+        DataSpec::new(
+            kind,
+            columns,
+            true,
+            max_rows,
+            min_train,
+            &[],
+            seeded_settings,
+        )
     }
 
     /// Dropout: `x1 x2 y` (classification tasks) or `x y` (regression), with a test set.
     pub fn dropout(task: Task) -> Self {
-        Self::for_task("dropout", task, 2000, 2)
+        Self::for_task("dropout", task, 2000, 2, SEEDED_NET)
     }
 
     /// Sharp and flat minima: as dropout, at least 16 training rows.
     pub fn sharpness(task: Task) -> Self {
-        Self::for_task("sharpness", task, 2000, 16)
+        Self::for_task("sharpness", task, 2000, 16, SEEDED_NET)
     }
 
     /// The implicit-regularizer sweeps: `x1 x2 y`, with a test set; 16, 32, 64 or 128
     /// training rows (every power-of-two batch size of the B sweep divides N).
     pub fn implicit_reg() -> Self {
-        let mut s = Self::for_task("implicit-reg", Task::Moons, 2000, 16);
+        let mut s = Self::for_task(
+            "implicit-reg",
+            Task::Moons,
+            2000,
+            16,
+            &["task", "trainPoints", "testPoints", "noise", "labelNoise"],
+        );
         s.train_sizes = &[16, 32, 64, 128];
         s.description = s.describe();
         s
@@ -177,7 +210,15 @@ impl DataSpec {
     /// |y| ≤ 10; no test set.
     pub fn bayes_regression() -> Self {
         let columns = vec![input("x", X, 4.5), target(10.0)];
-        DataSpec::new("bayes-regression", columns, false, 200, 2, &[])
+        DataSpec::new(
+            "bayes-regression",
+            columns,
+            false,
+            200,
+            2,
+            &[],
+            &["dataPoints"],
+        )
     }
 
     /// The logistic-regression posterior: `x1 x2 y` with |x| ≤ 100; no test set.
@@ -185,7 +226,15 @@ impl DataSpec {
         let m = crate::bayes::logreg_posterior::DATA_COORDINATE_MAX;
         let columns = vec![input("x1", X1, m), input("x2", X2, m), label()];
         let max = crate::bayes::logreg_posterior::DATA_ROWS_MAX;
-        DataSpec::new("logreg-posterior", columns, false, max, 1, &[])
+        DataSpec::new(
+            "logreg-posterior",
+            columns,
+            false,
+            max,
+            1,
+            &[],
+            &["dataPoints", "trueWeight1", "trueWeight2"],
+        )
     }
 
     /// The spec of an experiment `kind` under `settings` (only its `task` matters); `Err` names
@@ -200,6 +249,27 @@ impl DataSpec {
             _ => None,
         };
         Self::for_kind_with(kind, field, settings)
+    }
+
+    /// [`DataSpec::for_kind`] from the `task` setting's text alone (`None`: the kind's default,
+    /// a classification task), without the kinds' field tables: for the browser's data module,
+    /// whose widget's settings were checked by its family's module. A name that is no data set
+    /// is an `Err`; a task the kind's field does not offer is not checked here.
+    pub fn for_kind_task(kind: &str, task: Option<&str>) -> Result<Self, String> {
+        let task = || match task {
+            None => Ok(Task::Moons),
+            Some(v) => {
+                Task::from_name(v.trim()).ok_or_else(|| format!("task {v} is not a data set"))
+            }
+        };
+        match kind {
+            "dropout" => Ok(Self::dropout(task()?)),
+            "sharpness" => Ok(Self::sharpness(task()?)),
+            "implicit-reg" => task().map(|_| Self::implicit_reg()),
+            "bayes-regression" => Ok(Self::bayes_regression()),
+            "logreg-posterior" => Ok(Self::logreg_posterior()),
+            _ => Err(takes_no_data(kind)),
+        }
     }
 
     /// [`DataSpec::for_kind`] given the kind's `task` field (`None` for the kinds without one):
@@ -233,10 +303,7 @@ impl DataSpec {
             }
             "bayes-regression" => Ok(Self::bayes_regression()),
             "logreg-posterior" => Ok(Self::logreg_posterior()),
-            _ => Err(format!(
-                "{kind} takes no data file; own data works in {}",
-                KINDS.join(", ")
-            )),
+            _ => Err(takes_no_data(kind)),
         }
     }
 
@@ -370,6 +437,14 @@ impl DataColumn {
             None
         }
     }
+}
+
+/// The error for a `kind` without own data.
+fn takes_no_data(kind: &str) -> String {
+    format!(
+        "{kind} takes no data file; own data works in {}",
+        KINDS.join(", ")
+    )
 }
 
 /// `["a", "b", "c"]` → `"a, b or c"`.

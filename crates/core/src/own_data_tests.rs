@@ -593,3 +593,64 @@ fn dropout_draws_around_own_data_and_no_true_curve() {
     assert!(seeded.true_curve(5).iter().all(|v| v.is_finite()));
     assert_eq!(seeded.domain(), crate::data::Task::Regression.domain());
 }
+
+#[test]
+fn seeded_settings_are_the_fields_the_data_help_names() {
+    use crate::config::{Config, FieldSpec};
+    let tables: [(&str, &[FieldSpec]); 5] = [
+        ("dropout", &crate::dropout::FIELDS),
+        ("sharpness", &crate::sharpness::FIELDS),
+        ("implicit-reg", &crate::implicit_reg::FIELDS),
+        (
+            "bayes-regression",
+            &crate::bayes_regression::REGRESSION_FIELDS,
+        ),
+        (
+            "logreg-posterior",
+            <crate::bayes::logreg_posterior::LogRegPanelConfig as Config>::FIELDS,
+        ),
+    ];
+    for (kind, fields) in tables {
+        let spec = DataSpec::for_kind(kind, &[]).unwrap();
+        assert!(!spec.seeded_settings.is_empty(), "{kind}");
+        assert_eq!(
+            (spec.max_columns, spec.max_bytes),
+            (MAX_COLUMNS, MAX_FILE_BYTES)
+        );
+        let help = fields.iter().find(|f| f.name == "data").unwrap().help;
+        for name in spec.seeded_settings {
+            assert!(
+                fields.iter().any(|f| f.name == *name),
+                "{kind}: {name} is no field"
+            );
+            // "trueWeight1/2" names both weights.
+            let stem = name.trim_end_matches(|c: char| c.is_ascii_digit());
+            assert!(
+                help.contains(stem),
+                "{kind}: the data help does not name {name}"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_spec_from_the_task_alone_is_the_spec_from_the_field_table() {
+    for kind in KINDS {
+        let tasks: Vec<Option<&str>> = match *kind {
+            "dropout" | "sharpness" => std::iter::once(None)
+                .chain(Task::OPTIONS.iter().map(|(v, _)| Some(*v)))
+                .collect(),
+            _ => vec![None],
+        };
+        for task in tasks {
+            let settings: Vec<(&str, &str)> = task.map(|t| ("task", t)).into_iter().collect();
+            assert_eq!(
+                DataSpec::for_kind_task(kind, task),
+                DataSpec::for_kind(kind, &settings),
+                "{kind} {task:?}"
+            );
+        }
+    }
+    assert!(DataSpec::for_kind_task("dropout", Some("blobs")).is_err());
+    assert!(DataSpec::for_kind_task("funnel", None).is_err());
+}

@@ -22,8 +22,10 @@ mod lab;
 include!(concat!(env!("OUT_DIR"), "/kinds.rs"));
 #[cfg(feature = "bench")]
 mod bench;
-// parseData / dataSpec: in the modules of the families holding a kind that takes own data.
+// dataSpec: in the modules of the families holding a kind that takes own data; parseData: in
+// the data module (feature `data`, www/pkg/data/), loaded by the worker when a file is given.
 #[cfg(any(
+    feature = "data",
     kind = "dropout",
     kind = "bayes-regression",
     kind = "logreg-posterior",

@@ -1,17 +1,26 @@
-//! Your own data (issue 20) for the browser: one generic export for every family that holds a
-//! kind taking data (dropout, bayes-regression, logreg-posterior, sharpness, implicit-reg), over
-//! the core's one CSV parser ([`noiselab_core::own_data`]), so the browser reports exactly the
-//! errors of the CLI and Python.
+//! Your own data (issue 20) for the browser, over the core's one CSV parser
+//! ([`noiselab_core::own_data`]), so the browser reports exactly the errors of the CLI and Python:
+//! - `dataSpec` (what a kind's data look like, for the data panel's help): in the module of every
+//!   family that holds a kind taking data (dropout, bayes-regression, logreg-posterior,
+//!   sharpness, implicit-reg), which checks the `data` setting with the same spec anyway;
+//! - `parseData` (the CSV parser): in the `data` module (feature `data`, www/pkg/data/), which
+//!   the worker loads when a file is first given, and in no family's (issue 22, W4: the parser,
+//!   its errors and the number formatting kept about 20 KB out of each family's module); builds
+//!   of every kind (the tests') have both.
 
 use crate::{settings_from_js, to_js};
+#[cfg(not(feature = "data"))]
 use noiselab_core::config::FieldSpec;
 use noiselab_core::own_data::{parse_csv, DataSpec};
 use wasm_bindgen::prelude::*;
 
-/// The `task` field of `kind` if this module holds the kind (only the tables of its own kinds
-/// are linked in), or an `Error` naming the module's kinds that take data.
+/// The `task` field of `kind` if this family's module holds the kind (only the tables of its own
+/// kinds are linked in), or an `Error` naming the module's kinds that take data.
+#[cfg(not(feature = "data"))]
 fn task_field(kind: &str) -> Result<Option<&'static FieldSpec>, JsError> {
-    let task = |fields: &'static [FieldSpec]| fields.iter().find(|f| f.name == "task");
+    fn task(fields: &'static [FieldSpec]) -> Option<&'static FieldSpec> {
+        fields.iter().find(|f| f.name == "task")
+    }
     match kind {
         #[cfg(kind = "dropout")]
         "dropout" => Ok(task(&noiselab_core::dropout::FIELDS)),
@@ -44,15 +53,27 @@ fn task_field(kind: &str) -> Result<Option<&'static FieldSpec>, JsError> {
     }
 }
 
-/// The spec of `kind` under JS `settings` (only `task` matters), or an `Error`.
+/// The spec of `kind` under JS `settings` (only `task` matters), or an `Error`: in the data
+/// module from the task's name alone (no field tables linked in; the family's module checked the
+/// widget's settings), in a family's from its own kinds' tables.
 fn spec(kind: &str, settings: &JsValue) -> Result<DataSpec, JsError> {
-    let field = task_field(kind)?;
     let pairs = settings_from_js(settings)?;
     let pairs: Vec<(&str, &str)> = pairs
         .iter()
         .map(|(k, v)| (k.as_str(), v.as_str()))
         .collect();
-    DataSpec::for_kind_with(kind, field, &pairs).map_err(|e| JsError::new(&e))
+    #[cfg(feature = "data")]
+    let spec = DataSpec::for_kind_task(
+        kind,
+        pairs
+            .iter()
+            .rev()
+            .find(|(k, _)| *k == "task")
+            .map(|(_, v)| *v),
+    );
+    #[cfg(not(feature = "data"))]
+    let spec = DataSpec::for_kind_with(kind, task_field(kind)?, &pairs);
+    spec.map_err(|e| JsError::new(&e))
 }
 
 /// Parse a CSV file for `kind` (`text`: a string, or the file's bytes as a `Uint8Array`, which
@@ -60,6 +81,7 @@ fn spec(kind: &str, settings: &JsValue) -> Result<DataSpec, JsError> {
 /// columns): `{value, rows, trainRows, testRows, columns, ignored, splitColumn, summary}`, where
 /// `value` is the text of the `data` setting. A bad file throws an `Error` whose message names
 /// the problem, its line and its column.
+#[cfg(any(feature = "data", all_kinds))]
 #[wasm_bindgen(js_name = parseData)]
 pub fn parse_data(kind: &str, text: JsValue, settings: JsValue) -> Result<JsValue, JsError> {
     let spec = spec(kind, &settings)?;
@@ -87,18 +109,21 @@ pub fn parse_data(kind: &str, text: JsValue, settings: JsValue) -> Result<JsValu
 }
 
 /// What `kind`'s own data must look like under `settings`: `{kind, columns: [{name, aliases,
-/// min, max, label}], hasTest, maxRows, minTrain, trainSizes, description, matrixColumns,
-/// maxBytes}` (for the data panel's help line).
+/// min, max, label}], hasTest, maxRows, minTrain, trainSizes, description, seededSettings,
+/// maxColumns, maxBytes, matrixColumns}` (for the data panel's help line and the seeded data's
+/// controls, shown as not used while your data is).
+#[cfg(any(
+    kind = "dropout",
+    kind = "bayes-regression",
+    kind = "logreg-posterior",
+    kind = "sharpness",
+    kind = "implicit-reg"
+))]
 #[wasm_bindgen(js_name = dataSpec)]
 pub fn data_spec(kind: &str, settings: JsValue) -> Result<JsValue, JsError> {
     let spec = spec(kind, &settings)?;
     let out = to_js(&spec)?;
     let obj: &js_sys::Object = out.unchecked_ref();
     crate::set(obj, "matrixColumns", &to_js(&spec.matrix_columns())?);
-    crate::set(
-        obj,
-        "maxBytes",
-        &JsValue::from(noiselab_core::own_data::MAX_FILE_BYTES as u32),
-    );
     Ok(out)
 }
