@@ -341,8 +341,8 @@ test('Compare σ gives the numbers of noiselab run funnel-compare at the default
   const column = (name) => cli.history.map((row) => row[cli.historyFields.indexOf(name)]);
   expect(browser.pins.map((p) => p.label)).toEqual(['σ = 0.5 (M = 2000)', 'σ = 1 (M = 2000)', 'σ = 2 (M = 2000)']);
   browser.pins.forEach((p, k) => {
-    expect(p.meanX).toEqual(column(`meanX${k + 1}`));
-    expect(p.meanY2).toEqual(column(`meanY2${k + 1}`));
+    expect(p.meanX).toEqual(column(`sigma${k + 1}MeanX`));
+    expect(p.meanY2).toEqual(column(`sigma${k + 1}MeanY2`));
     expect(p.gdX).toEqual(column('gdX'));
   });
   con.check();

@@ -257,10 +257,10 @@ class NoiselabFunnel extends RunWidget {
       const s = r.snapshot, rows = s.step + 1;
       const column = (name) => { const c = fields.indexOf(name); return Float64Array.from({ length: rows }, (_, i) => hist[i * K + c]); };
       // Run k's columns under the names of this run's (the funnel's) history.
-      const own = { meanX: 'meanX', meanY: 'meanY', seMeanX: 'seDrift', meanY2: 'meanY2', seMeanY2: 'seMeanY2' };
+      const own = { meanX: 'MeanX', meanY: 'MeanY', seMeanX: 'SeDrift', meanY2: 'MeanY2', seMeanY2: 'SeMeanY2' };
       const results = s.runs.map((run, k) => {
         const sigma = s.noiseStds[k];
-        this.pinFrom(`σ = ${sigma} (M = ${s.trajectories})`, (n) => column(n in own ? `${own[n]}${k + 1}` : n), SIGMA_COLOURS[sigma]);
+        this.pinFrom(`σ = ${sigma} (M = ${s.trajectories})`, (n) => column(n in own ? `sigma${k + 1}${own[n]}` : n), SIGMA_COLOURS[sigma]);
         return { sigma, drift: run.drift, se: run.seDrift, step: run.stats.step };
       });
       this.compared = { basis, results, grows: s.grows };

@@ -16,7 +16,8 @@
 //! `run funnel-compare` (the widget's "Compare σ"): three funnel runs at σ₁ < σ₂ < σ₃
 //! (settings, 0.5, 1, 2 by default) sharing every other setting and the seed, each
 //! bit-identical to its own `run funnel`; one row per step: `step, gdX, gdY` and per σₖ
-//! `driftK, seDriftK, meanXK, meanYK, meanY2K, seMeanY2K, aliveK`. JSON adds the snapshot (each
+//! `sigmaKDrift, sigmaKSeDrift, sigmaKMeanX, sigmaKMeanY, sigmaKMeanY2, sigmaKSeMeanY2,
+//! sigmaKAlive` (`E[y²]` is `MeanY2`). JSON adds the snapshot (each
 //! run's drift ± SE, and `grows`: whether the drift grows with σ by more than 2 SE).
 
 use crate::output::{self, Out, Settings};

@@ -30,7 +30,7 @@ fn each_sigma_is_its_own_funnel_run() {
         "seed=3",
     ];
     let cmp = csv(&[&["run", "funnel-compare"], &set[..]].concat(), "cmp.csv");
-    assert_eq!(cmp[0][..4], ["step", "gdX", "gdY", "drift1"]);
+    assert_eq!(cmp[0][..4], ["step", "gdX", "gdY", "sigma1Drift"]);
     assert_eq!((cmp.len(), cmp[0].len()), (62, 24));
     for (k, sigma) in ["0.5", "1", "2"].iter().enumerate() {
         let s = format!("noiseStd={sigma}");
@@ -43,16 +43,20 @@ fn each_sigma_is_its_own_funnel_run() {
         let drift: Vec<String> = (column(&one, "meanX").iter().zip(column(&one, "gdX")))
             .map(|(m, g)| (num(m) - num(g)).to_string())
             .collect();
-        assert_eq!(column(&cmp, &format!("drift{n}")), drift, "σ = {sigma}");
+        assert_eq!(
+            column(&cmp, &format!("sigma{n}Drift")),
+            drift,
+            "σ = {sigma}"
+        );
         for (ours, theirs) in [
-            ("seDrift", "seMeanX"),
-            ("meanX", "meanX"),
-            ("meanY", "meanY"),
-            ("meanY2", "meanY2"),
-            ("seMeanY2", "seMeanY2"),
-            ("alive", "alive"),
+            ("SeDrift", "seMeanX"),
+            ("MeanX", "meanX"),
+            ("MeanY", "meanY"),
+            ("MeanY2", "meanY2"),
+            ("SeMeanY2", "seMeanY2"),
+            ("Alive", "alive"),
         ] {
-            let mine = column(&cmp, &format!("{ours}{n}"));
+            let mine = column(&cmp, &format!("sigma{n}{ours}"));
             assert_eq!(mine, column(&one, theirs), "σ = {sigma}: {ours}");
         }
         assert_eq!(column(&cmp, "gdX"), column(&one, "gdX"));

@@ -109,33 +109,33 @@ impl CompareConfig {
 }
 
 /// Columns of a history row: the step, gradient descent (the same for every σ), then for each
-/// σₖ (k = 1, 2, 3) its drift `E[x] − x_GD`, the drift's SE (= SE of the mean x), mean x, mean
-/// y, `E[y²]` and its SE, and the trajectories alive.
+/// σₖ (`sigmaK…`, k = 1, 2, 3) its drift `E[x] − x_GD`, the drift's SE (= SE of the mean x),
+/// mean x, mean y, `E[y²]` and its SE, and the trajectories alive.
 pub const COMPARE_HISTORY_FIELDS: [&str; 3 + 7 * SIGMAS] = [
     "step",
     "gdX",
     "gdY", //
-    "drift1",
-    "seDrift1",
-    "meanX1",
-    "meanY1",
-    "meanY21",
-    "seMeanY21",
-    "alive1", //
-    "drift2",
-    "seDrift2",
-    "meanX2",
-    "meanY2",
-    "meanY22",
-    "seMeanY22",
-    "alive2", //
-    "drift3",
-    "seDrift3",
-    "meanX3",
-    "meanY3",
-    "meanY23",
-    "seMeanY23",
-    "alive3",
+    "sigma1Drift",
+    "sigma1SeDrift",
+    "sigma1MeanX",
+    "sigma1MeanY",
+    "sigma1MeanY2",
+    "sigma1SeMeanY2",
+    "sigma1Alive", //
+    "sigma2Drift",
+    "sigma2SeDrift",
+    "sigma2MeanX",
+    "sigma2MeanY",
+    "sigma2MeanY2",
+    "sigma2SeMeanY2",
+    "sigma2Alive", //
+    "sigma3Drift",
+    "sigma3SeDrift",
+    "sigma3MeanX",
+    "sigma3MeanY",
+    "sigma3MeanY2",
+    "sigma3SeMeanY2",
+    "sigma3Alive",
 ];
 
 /// The readout: each σ's run as the funnel reports it, and whether the drift grows with σ.
@@ -304,15 +304,15 @@ mod tests {
             let drift: Vec<f64> = mx.iter().zip(&gd).map(|(m, g)| m - g).collect();
             let n = k + 1;
             for (ours, reference) in [
-                ("drift", drift),
-                ("seDrift", theirs("seMeanX")),
-                ("meanX", mx.clone()),
-                ("meanY", theirs("meanY")),
-                ("meanY2", theirs("meanY2")),
-                ("seMeanY2", theirs("seMeanY2")),
-                ("alive", theirs("alive")),
+                ("Drift", drift),
+                ("SeDrift", theirs("seMeanX")),
+                ("MeanX", mx.clone()),
+                ("MeanY", theirs("meanY")),
+                ("MeanY2", theirs("meanY2")),
+                ("SeMeanY2", theirs("seMeanY2")),
+                ("Alive", theirs("alive")),
             ] {
-                let name = format!("{ours}{n}");
+                let name = format!("sigma{n}{ours}");
                 out.push((name.clone(), hash_f64s(&mine(&name)), hash_f64s(&reference)));
             }
             if k == 0 {
