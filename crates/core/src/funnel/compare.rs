@@ -29,7 +29,9 @@ settings! {
     #[derive(Clone, Debug, PartialEq, Serialize)]
     #[serde(rename_all = "camelCase")]
     pub struct CompareConfig {
+        /// The valley (the funnel's `cost`).
         pub cost: Cost = spec(FIELDS[0]),
+        /// α.
         pub learning_rate: f64 = spec(FIELDS[1]),
         /// σ₁, the smallest noise std.
         pub noise_std1: f64 = Real {
@@ -67,10 +69,15 @@ settings! {
             default: 2.0,
             step: 0.1,
         },
+        /// M, for every σ.
         pub trajectories: u32 = spec(FIELDS[3]),
+        /// Steps of each run.
         pub steps: u32 = spec(FIELDS[4]),
+        /// Start x₀.
         pub start_x: f64 = spec(FIELDS[5]),
+        /// Start y₀.
         pub start_y: f64 = spec(FIELDS[6]),
+        /// The seed, shared by the three runs.
         pub seed: u32 = spec(FIELDS[7]),
     }
     check: |c: &CompareConfig| {
