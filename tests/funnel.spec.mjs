@@ -317,6 +317,37 @@ test('the CLI gives the same numbers as the browser for the same settings', asyn
   con.check();
 });
 
+test('Compare σ gives the numbers of noiselab run funnel-compare at the defaults', async ({ page }) => {
+  // One experiment with settings (issue 18): the browser's side run and the CLI's run of
+  // funnel-compare agree bit for bit, drifts, SEs and the pinned curves.
+  test.setTimeout(120_000);
+  const con = watchConsole(page);
+  await page.goto(FRAME);
+  const el = await ready(page, 'noiselab-funnel');
+  await el.locator('button[data-name="compare"]').click();
+  await expect(el.locator('.message')).toContainText('σ = 2:', { timeout: 90_000 });
+  const browser = await el.evaluate((e) => ({
+    results: e.compared.results,
+    grows: e.compared.grows,
+    pins: e.pins.map((p) => ({ label: p.label, meanX: Array.from(p.meanX), meanY2: Array.from(p.meanY2), gdX: Array.from(p.gdX) })),
+  }));
+  const out = path.join(mkdtempSync(path.join(tmpdir(), 'noiselab-')), 'compare.json');
+  execFileSync(process.env.NOISELAB_CLI ?? 'target/release/noiselab', ['run', 'funnel-compare', '--out', out]);
+  const cli = JSON.parse(readFileSync(out, 'utf8'));
+  expect(cli.snapshot.noiseStds).toEqual([0.5, 1, 2]);
+  expect(browser.results).toEqual(cli.snapshot.runs.map((r, k) => ({ sigma: cli.snapshot.noiseStds[k], drift: r.drift, se: r.seDrift, step: 1000 })));
+  expect(browser.grows).toBe(true);
+  expect(cli.snapshot.grows).toBe(true);
+  const column = (name) => cli.history.map((row) => row[cli.historyFields.indexOf(name)]);
+  expect(browser.pins.map((p) => p.label)).toEqual(['σ = 0.5 (M = 2000)', 'σ = 1 (M = 2000)', 'σ = 2 (M = 2000)']);
+  browser.pins.forEach((p, k) => {
+    expect(p.meanX).toEqual(column(`sigma${k + 1}MeanX`));
+    expect(p.meanY2).toEqual(column(`sigma${k + 1}MeanY2`));
+    expect(p.gdX).toEqual(column('gdX'));
+  });
+  con.check();
+});
+
 test('off screen, a playing widget pauses', async ({ page }) => {
   const con = watchConsole(page);
   await page.setViewportSize({ width: 1280, height: 700 });

@@ -31,6 +31,14 @@ export function experimentOf(kind) {
   return row;
 }
 
+/** The registry row that holds `name`: a kind, or a second experiment of a kind named
+    `<kind>-<what>` (funnel-compare, the CLI's analysis of the same name): its own wasm class
+    (the Pascal case of `name`) in the kind's adapter file, family and worker module. */
+export function ownerOf(name) {
+  const rows = EXPERIMENTS.filter((e) => name === e.kind || String(name).startsWith(`${e.kind}-`));
+  return rows.sort((a, b) => b.kind.length - a.kind.length)[0] ?? experimentOf(name);
+}
+
 /** The family (www/pkg/<family>/) whose module holds `kind`. */
 export const familyOf = (kind) => experimentOf(kind).family;
 

@@ -3,7 +3,7 @@
 // `{id, ok: false, error: {kind, message, errors?}}`; bulk data travels as transferred typed
 // arrays. A Rust panic aborts the wasm instance: the worker reports it (kind "panic") and
 // refuses further work; the widget's reset starts a fresh worker.
-import { experimentOf, className } from './registry.js';
+import { ownerOf, className } from './registry.js';
 
 // The core: one module per family of kinds (registry.js), compiled once per page by the main
 // thread (client.js) and posted here in the first message, `{type: 'init', family, module}`;
@@ -72,15 +72,19 @@ function generic(Run) {
 
 const EXPERIMENTS = {}; // kind → its entry
 
+// A second experiment of a kind (`<kind>-<what>`, registry.js `ownerOf`) has its own class and
+// takes the overrides of its kind's module's named export `more['<kind>-<what>']`.
 async function experiment(name) {
-  const { kind, family: home, extras } = experimentOf(name);
-  if (EXPERIMENTS[kind]) return EXPERIMENTS[kind];
-  if (home !== family) throw new Error(`experiment "${kind}" is not in this worker's core ("${family}")`);
-  const Run = wasm[className(kind)];
+  if (EXPERIMENTS[name]) return EXPERIMENTS[name];
+  const { kind, family: home, extras } = ownerOf(name);
+  if (home !== family) throw new Error(`experiment "${name}" is not in this worker's core ("${family}")`);
+  const Run = wasm[className(name)];
+  if (!Run) throw new Error(`this worker's core ("${family}") has no experiment "${name}"`);
   const base = generic(Run);
-  const own = extras ? (await import(`./experiments/${kind}.js`)).default({ wasm, Run, base }) : {};
-  EXPERIMENTS[kind] = { ...base, ...own, kind };
-  return EXPERIMENTS[kind];
+  const module = extras ? await import(`./experiments/${kind}.js`) : {};
+  const make = name === kind ? module.default : module.more?.[name];
+  EXPERIMENTS[name] = { ...base, ...make?.({ wasm, Run, base }), kind: name };
+  return EXPERIMENTS[name];
 }
 
 /** The transferable buffers of a reply: every typed array's, once. */

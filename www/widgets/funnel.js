@@ -35,6 +35,8 @@ const FLOW = { label: 'gradient flow −α∇J', colour: C.blue, dash: [2, 3], w
 const MODIFIED = { label: 'modified flow −α∇(J + (α/4)‖∇J‖²)', colour: 'rgba(204, 121, 167, 0.6)', width: 6 };
 const SURFACE_RAMP = [[0, [255, 255, 255]], [0.35, [226, 233, 241]], [0.7, [176, 193, 212]], [1, [118, 141, 170]]];
 const COMPARE_SIGMAS = ['0.5', '1', '2'];
+// The settings of this run that "Compare σ" (funnel-compare) shares: all but σ, M and the shown paths.
+const COMPARE_BASIS = ['cost', 'learningRate', 'steps', 'startX', 'startY', 'seed'];
 // Labels on the curvature strip need 4.5:1 contrast against every strip colour behind them
 // (WCAG 2 AA for text; issue 17: "flat (h ≈ 0.004945)" was #222 on the blue end, 3.1:1).
 const MIN_CONTRAST = 4.5;
@@ -209,9 +211,9 @@ class NoiselabFunnel extends RunWidget {
   }
 
   /** Keep a run's curves (mean x and y with SE, GD, E[y²]) under `label`, in `colour` (a free
-      pin colour if none): drawn in the plot below and, as a mean path, on the surface. */
-  pinFrom(label, hist, rows, colour = null) {
-    const pick = (n) => this.column(n, rows, hist);
+      pin colour if none): drawn in the plot below and, as a mean path, on the surface.
+      `pick(name)` is the run's history column `name` (of this kind's columns). */
+  pinFrom(label, pick, colour = null) {
     this.pins = this.pins.filter((p) => p.label !== label);
     if (!colour) {
       const used = new Set(this.pins.map((p) => p.colour));
@@ -224,37 +226,45 @@ class NoiselabFunnel extends RunWidget {
   }
 
   pinCurrent() {
-    this.pinFrom(`σ = ${this.valid.noiseStd}, α = ${this.valid.learningRate}, M = ${this.valid.trajectories}`, this.hist, this.rows);
+    this.pinFrom(`σ = ${this.valid.noiseStd}, α = ${this.valid.learningRate}, M = ${this.valid.trajectories}`, (n) => this.column(n));
     this.draw();
   }
 
   /**
-   * "Compare σ": runs σ = 0.5, 1 and 2 with M = 2000 (same seed and other settings) on a handle
-   * of their own and pins their curves; their mean paths are drawn on the surface too. This
-   * run is left as it was (its step, its paths, its mean) and resumes if it was playing.
-   * (Issue 17, finding 10: the surface showed nothing of the comparison.)
+   * "Compare σ": one side run of the experiment funnel-compare (`noiselab run funnel-compare`:
+   * σ = 0.5, 1 and 2 with M = 2000, this run's other settings and seed, stepped together) on a
+   * handle of its own; pins its three runs' curves, whose mean paths are drawn on the surface
+   * too. This run is left as it was (its step, its paths, its mean) and resumes if it was
+   * playing. (Issue 17, finding 10: the surface showed nothing of the comparison.)
    */
   async compareSigmas() {
     const wasPlaying = this.playing;
     this.pause();
     const button = this.buttons.compare;
     button.disabled = true;
-    const results = [];
     const basis = this.compareBasis();
     try {
-      for (const sigma of COMPARE_SIGMAS) {
-        const settings = { ...this.modelSettings(), noiseStd: sigma, trajectories: COMPARE_TRAJECTORIES, shownPaths: 0 };
-        let hist;
-        const r = await this.sideRun('compare', settings, (f) => {
-          hist ??= new Float64Array((Number(f.snapshot.totalSteps) + 1) * this.K);
-          hist.set(f.history, f.from * this.K);
-          this.showMessage(`Comparing: σ = ${sigma} with M = ${COMPARE_TRAJECTORIES} (step ${f.snapshot.stats.step} of ${f.snapshot.totalSteps})…`, 'info');
-        });
-        this.pinFrom(`σ = ${sigma} (M = ${COMPARE_TRAJECTORIES})`, hist, r.snapshot.stats.step + 1, SIGMA_COLOURS[sigma]);
-        results.push({ sigma: Number(sigma), drift: r.snapshot.drift, se: r.snapshot.seDrift, step: r.snapshot.stats.step });
-        this.draw();
-      }
-      this.compared = { basis, results };
+      this.compareFields ??= (await this.worker.request('hello', { kind: 'funnel-compare' })).historyFields;
+      const fields = this.compareFields, K = fields.length;
+      const settings = { ...Object.fromEntries(COMPARE_BASIS.map((n) => [n, this.valid[n]])), trajectories: COMPARE_TRAJECTORIES };
+      COMPARE_SIGMAS.forEach((sigma, k) => { settings[`noiseStd${k + 1}`] = sigma; });
+      let hist;
+      const r = await this.sideRun('compare', settings, (f) => {
+        hist ??= new Float64Array((Number(f.snapshot.totalSteps) + 1) * K);
+        hist.set(f.history, f.from * K);
+        this.showMessage(`Comparing: σ = ${COMPARE_SIGMAS.join(', ')} with M = ${COMPARE_TRAJECTORIES} (step ${f.snapshot.step} of ${f.snapshot.totalSteps})…`, 'info');
+      }, 25, () => false, 'funnel-compare');
+      const s = r.snapshot, rows = s.step + 1;
+      const column = (name) => { const c = fields.indexOf(name); return Float64Array.from({ length: rows }, (_, i) => hist[i * K + c]); };
+      // Run k's columns under the names of this run's (the funnel's) history.
+      const own = { meanX: 'MeanX', meanY: 'MeanY', seMeanX: 'SeDrift', meanY2: 'MeanY2', seMeanY2: 'SeMeanY2' };
+      const results = s.runs.map((run, k) => {
+        const sigma = s.noiseStds[k];
+        this.pinFrom(`σ = ${sigma} (M = ${s.trajectories})`, (n) => column(n in own ? `sigma${k + 1}${own[n]}` : n), SIGMA_COLOURS[sigma]);
+        return { sigma, drift: run.drift, se: run.seDrift, step: run.stats.step };
+      });
+      this.compared = { basis, results, grows: s.grows };
+      this.draw();
       this.showMessage(`Drift E[x] − x_GD at the last step (± 1 SE, M = ${COMPARE_TRAJECTORIES}, same seed): ${results.map((c) => `σ = ${c.sigma}: ${signed(c.drift)} ± ${fmt(c.se)}`).join('; ')}.`, 'info');
       this.updateReadout();
     } finally {
@@ -265,8 +275,7 @@ class NoiselabFunnel extends RunWidget {
 
   /** The settings a comparison depends on (all but σ, M and the display ones). */
   compareBasis() {
-    const v = this.valid;
-    return ['cost', 'learningRate', 'steps', 'startX', 'startY', 'seed'].map((n) => v[n]).join('|');
+    return COMPARE_BASIS.map((n) => this.valid[n]).join('|');
   }
 
   // ---- drawing: the scene (www/lib/plot.js) -------------------------------------------------
@@ -532,8 +541,7 @@ class NoiselabFunnel extends RunWidget {
     const c = this.compared;
     if (!c || c.basis !== this.compareBasis()) return main;
     const parts = c.results.map((r) => `${signed(r.drift, 2)} ± ${fmt(r.se, 2)} at σ = ${r.sigma}`).join(', ');
-    const grows = c.results.every((r, i) => i === 0 || r.drift - c.results[i - 1].drift > 2 * Math.hypot(r.se, c.results[i - 1].se));
-    return `${main} Compare σ (M = ${COMPARE_TRAJECTORIES}, step ${c.results[0].step}): ${parts}: ${grows ? 'larger σ drifts further toward the flat side' : 'the drift does not grow with σ by more than 2 SE here'}.`;
+    return `${main} Compare σ (M = ${COMPARE_TRAJECTORIES}, step ${c.results[0].step}): ${parts}: ${c.grows ? 'larger σ drifts further toward the flat side' : 'the drift does not grow with σ by more than 2 SE here'}.`;
   }
 
   /**

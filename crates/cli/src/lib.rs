@@ -58,6 +58,8 @@ macro_rules! experiments {
 experiments! {
     /// Gradient noise and flatness: noisy GD on a funnel-shaped valley.
     Funnel(fun::FunnelConfig) => funnel::run,
+    /// The funnel's "Compare σ": σ = 0.5, 1, 2 (settings) with the same seed; each σ's drift ± SE per step.
+    FunnelCompare(fun::CompareConfig) => funnel::run_compare,
     /// SGD, preconditioned SGD and SGLD on a quadratic as an Ornstein–Uhlenbeck process.
     #[value(alias = "sgd-ou")]
     SgdPosterior(noiselab_core::sgd_posterior::SgdOuConfig) => sgd_posterior::run,
@@ -95,7 +97,8 @@ experiments! {
 
 /// The extra analyses: experiments of the command line that are no kind of the lab's registry
 /// (each looks further at a kind's model); [`kinds`] leaves them out.
-pub const ANALYSES: [&str; 5] = [
+pub const ANALYSES: [&str; 6] = [
+    "funnel-compare",
     "sgld",
     "dropout-k",
     "dropout-linear",

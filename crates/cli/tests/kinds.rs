@@ -20,6 +20,7 @@ fn every_kind_and_every_old_name_is_an_experiment() {
     let help = String::from_utf8(noiselab(&["run", "--help"]).stdout).unwrap();
     let old = [
         "sgd-ou",
+        "funnel-compare",
         "sgld",
         "dropout-k",
         "description-length-sweep",

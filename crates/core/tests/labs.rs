@@ -28,6 +28,11 @@ fn check<L: Lab>(kind: &str, fields: &[noiselab_core::FieldSpec], settings: &[(&
 #[test]
 fn every_run_kind_is_a_lab() {
     check::<funnel::Funnel>("funnel", &funnel::FIELDS, &[("trajectories", "20")]);
+    check::<funnel::FunnelCompare>(
+        "funnel-compare",
+        &funnel::COMPARE_FIELDS,
+        &[("trajectories", "20")],
+    );
     check::<sgd_posterior::SgdOu>(
         "sgd-posterior",
         &sgd_posterior::SGD_OU_FIELDS,

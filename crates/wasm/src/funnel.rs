@@ -98,3 +98,8 @@ impl Funnel {
         Uint8Array::from(&a[..])
     }
 }
+
+// The funnel's "Compare σ" (`noiselab run funnel-compare`): three funnel runs at σ₁ < σ₂ < σ₃
+// sharing every other setting and the seed, one record (columns: the core's
+// COMPARE_HISTORY_FIELDS), stepped in lockstep; no extras.
+lab!(run FunnelCompare: noiselab_core::funnel::FunnelCompare);

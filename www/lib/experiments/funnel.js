@@ -15,3 +15,14 @@ export default ({ Run, base }) => ({
     surface: ({ cost, nx, ny, levels }) => Run.surface(cost, nx, ny, levels),
   },
 });
+
+// Worker side of the funnel's "Compare σ", class FunnelCompare (three funnels stepped together):
+// steps per wasm call, so one call stays well under a frame (3·M trajectories per step).
+export const more = {
+  'funnel-compare': () => ({
+    slice: (e, steps) => {
+      const alive = e.run.snapshot().runs.reduce((n, r) => n + (r.stats.alive || 0), 0);
+      return Math.max(1, Math.min(steps, Math.floor(20000 / Math.max(1, alive))));
+    },
+  }),
+};

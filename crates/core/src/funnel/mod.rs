@@ -10,12 +10,14 @@
 //! gradient flow and Smith et al.'s modified flow from the same start (σ-independent, computed
 //! once per config by [`FunnelFlows::new`]).
 
+pub mod compare;
 mod config;
 mod cost;
 pub mod flow;
 #[cfg(test)]
 mod tests;
 
+pub use compare::{CompareConfig, FunnelCompare, COMPARE_FIELDS, COMPARE_HISTORY_FIELDS};
 pub use config::{FunnelConfig, DOMAIN, FIELDS};
 pub use cost::Cost;
 pub use flow::{FunnelFlows, FLOW_FIELDS};
