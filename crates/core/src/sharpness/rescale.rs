@@ -158,14 +158,14 @@ fn laplace_kl(theta: &[f64], gauss_newton: &[f64], n: usize, prior_var: &[f64]) 
         return f64::NAN;
     };
     let cov = chol.inverse();
-    let log_det_lam: f64 = 2.0 * chol.l().diagonal().iter().map(|d| d.ln()).sum::<f64>();
+    let log_det_lam: f64 = 2.0 * chol.l().diagonal().iter().map(|d| libm::log(*d)).sum::<f64>();
     let mut tr = 0.0;
     let mut quad = 0.0;
     let mut log_det_prior = 0.0;
     for i in 0..p {
         tr += cov[(i, i)] / prior_var[i];
         quad += theta[i] * theta[i] / prior_var[i];
-        log_det_prior += prior_var[i].ln();
+        log_det_prior += libm::log(prior_var[i]);
     }
     0.5 * (tr + quad - p as f64 + log_det_prior + log_det_lam)
 }
