@@ -39,6 +39,7 @@ canvas.data { cursor: crosshair; }
 table.kl { border-collapse: collapse; font-variant-numeric: tabular-nums; font-size: 13px; margin-top: 4px; }
 table.kl th, table.kl td { padding: 3px 10px; text-align: right; border-bottom: 1px solid var(--border); }
 table.kl th:first-child, table.kl td:first-child { text-align: left; }
+table.kl td.wait { text-align: left; color: var(--muted); }
 `;
 
 const N_WEIGHT = 81, N_DATA = 49;
@@ -310,7 +311,7 @@ class NoiselabLogregPosterior extends RunWidget {
       table, the fits' means, the shape along E[w|D] and the verdict). */
   previewReadout(s) {
     const wait = '<span class="computing">computing…</span>';
-    this.$('table.kl tbody').innerHTML = ['Laplace', 'mean field', 'full covariance'].map((name) => `<tr><td>${name}</td><td colspan="4">${wait}</td></tr>`).join('');
+    this.$('table.kl tbody').innerHTML = ['Laplace', 'mean field', 'full covariance'].map((name) => `<tr><td>${name}</td><td colspan="4" class="wait">${wait}</td></tr>`).join('');
     this.setReadout(`
       <span>N = <b class="r-n">${s.dataPoints}</b>${this.ownData ? ' (your data; the seeded-data settings are not used)' : this.valid.data ? ' (the edited data set, setting “data”; the seeded-data settings are not used)' : ''}</span>
       <span>ln p(D) = <b class="r-logz">${fmt(s.logEvidence, 4)}</b> (Laplace <b class="r-logz-laplace">${fmt(s.laplace.logEvidence, 4)}</b>)</span>
