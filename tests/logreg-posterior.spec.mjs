@@ -10,9 +10,12 @@ const Q = 'variational q and its mean', LAPLACE = 'Laplace N(w_MAP, H̄⁻¹) an
 /** The number of data points drawn filled (y = 1) and open (y = 0) (each is a dark and a white dot). */
 const drawnPoints = async (el) => (await sceneOf(el)).panels[1].marks.filter((m) => m.type === 'dots' && m.colour === '#fff').map((m) => m.n);
 
-const summary = (el) => el.evaluate((e) => e.result.summary);
-const verdict = (el) => el.evaluate((e) => e.shadowRoot.querySelector('.verdict').textContent);
-const settle = (el, n) => expect.poll(() => readout(el, '.r-n')).toBe(String(n));
+// A change is drawn first without the variational fits ("computing…"), then with them: the
+// helpers read the final frame.
+const fitted = (el) => expect.poll(() => el.evaluate((e) => e.computing)).toBe(false);
+const summary = async (el) => { await fitted(el); return el.evaluate((e) => e.result.summary); };
+const verdict = async (el) => { await fitted(el); return el.evaluate((e) => e.shadowRoot.querySelector('.verdict').textContent); };
+const settle = async (el, n) => { await expect.poll(() => readout(el, '.r-n')).toBe(String(n)); await fitted(el); };
 
 test('issue 17 #4: the default shows a skewed posterior, Laplace off it and VI nearer, with the generating weight drawn, at seeds 1, 2, 3', async ({ page }) => {
   // The old default (N = 10, η = 2) drew three near-identical circles (KL(Laplace‖p) 0.063 nats,
@@ -256,5 +259,62 @@ test('issue 21: at the test input x*, importance sampling ± SE with its ESS sit
   const t2 = (await summary(el)).testPoint;
   expect(t2.importance.estimate).not.toBe(0.9029673202401431);
   expect(t2.truth).toBe(t.truth);
+  con.check();
+});
+
+test('issue 22 (W5): a change is drawn first without the variational fits, saying "computing…", then with them; the first frame\'s numbers are the final ones; changes superseded in the queue never ask for their fits', async ({ page }) => {
+  // The two fits cost the most (65 ms to seconds natively at seeds 1000–1005): before, a
+  // change showed nothing new until they were done (W5: p95 1151 ms through the API).
+  const con = watchConsole(page);
+  await page.goto('www/frame.html?widget=logreg-posterior');
+  const el = await ready(page, 'noiselab-logreg-posterior');
+  const r = await el.evaluate(async (e) => {
+    const frames = [];
+    e.addEventListener('noiselab-frame', () => frames.push({
+      preview: Boolean(e.result.preview),
+      verdict: e.shadowRoot.querySelector('.verdict').textContent,
+      table: e.shadowRoot.querySelector('table.kl tbody').textContent,
+      readout: e.shadowRoot.querySelector('.readout').textContent,
+      summary: JSON.parse(JSON.stringify(e.result.summary)),
+      qMarks: e.scene().panels[0].marks.filter((m) => m.label === 'variational q and its mean').length,
+      qContours: e.scene().panels[1].marks.filter((m) => m.label === 'variational E_q σ(wᵀx)').length,
+    }));
+    const sent = [];
+    const request = e.worker.request.bind(e.worker);
+    e.worker.request = (type, args) => {
+      if (type === 'compute') sent.push([Boolean(args.preview), String(args.settings.seed)]);
+      return request(type, args);
+    };
+    await e.setSettings({ seed: 7 });
+    const one = { frames: frames.splice(0), sent: sent.splice(0) };
+    // Three changes at once: the first two are superseded by the time their previews are drawn.
+    await Promise.all([e.setSettings({ seed: 8 }), e.setSettings({ seed: 9 }), e.setSettings({ seed: 10 })]);
+    const three = { frames: frames.splice(0), sent: sent.splice(0) };
+    // The same settings in one call, from scratch (the worker kept nothing for them).
+    e.worker.request = request;
+    const fresh = await e.worker.request('compute', { kind: e.kind, settings: e.modelSettings(), nWeight: 81, nData: 49 });
+    return { one, three, fresh: JSON.parse(JSON.stringify(fresh.summary)), final: JSON.parse(JSON.stringify(e.result.summary)) };
+  });
+  const [first, last] = r.one.frames;
+  expect(r.one.frames.map((f) => f.preview)).toEqual([true, false]);
+  expect(r.one.sent).toEqual([[true, '7'], [false, '7']]);
+  // The first frame: the fits' parts say "computing…" and are not drawn.
+  expect(first.verdict).toContain('computing…');
+  expect(first.table).toContain('computing…');
+  expect(first.readout).toContain('computing…');
+  expect(first.summary.meanField).toBeNull();
+  expect(first.summary.klToPosterior).toBeNull();
+  expect([first.qMarks, first.qContours]).toEqual([0, 0]);
+  // The last: no "computing…" left, the q drawn, and every number of the first unchanged.
+  expect(`${last.verdict} ${last.table} ${last.readout}`).not.toContain('computing…');
+  expect(last.qMarks).toBeGreaterThan(0);
+  expect(last.qContours).toBeGreaterThan(0);
+  for (const k of ['laplace', 'logEvidence', 'posteriorMean', 'posteriorCovariance', 'hmcAcceptance', 'hmcMean', 'dataPoints', 'testPoint']) expect(first.summary[k]).toEqual(last.summary[k]);
+  // Superseded: three previews, the fits of the last change only.
+  expect(r.three.sent).toEqual([[true, '8'], [true, '9'], [true, '10'], [false, '10']]);
+  expect(r.three.frames.map((f) => f.preview)).toEqual([true, true, true, false]);
+  // The fits from the preview's kept work equal one call from scratch, bit for bit.
+  expect(r.final).toEqual(r.fresh);
+  expect(await el.evaluate((e) => e.settings.seed)).toBe('10');
   con.check();
 });

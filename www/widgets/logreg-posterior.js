@@ -7,7 +7,9 @@
 // testPoint1/2): the plug-in, probit, Laplace-average and true predictives beside a self-normalized
 // importance-sampling estimate from N(w_MAP, cH̄⁻¹) with its ± SE and effective sample size
 // (SCIENCE.md §3, "Pitfall: importance sampling": finite weight variance iff c > ηλ_max(H̄)/2; the
-// readout warns when c is below). All numbers come from Rust.
+// readout warns when c is below). All numbers come from Rust. A change is drawn twice (issue 22,
+// W5): first everything that needs no variational fit (the worker's `preview`), with the fits'
+// parts saying "computing…", then the fits, which cost the most (up to seconds at some seeds).
 //
 // The claim (Lecture 8, "Variational Bayes and Curvature"; Bishop 2006, §4.4 and §10.1): with few
 // points and a broad prior the posterior of a logistic regression is skewed (its tail runs out
@@ -37,6 +39,7 @@ canvas.data { cursor: crosshair; }
 table.kl { border-collapse: collapse; font-variant-numeric: tabular-nums; font-size: 13px; margin-top: 4px; }
 table.kl th, table.kl td { padding: 3px 10px; text-align: right; border-bottom: 1px solid var(--border); }
 table.kl th:first-child, table.kl td:first-child { text-align: left; }
+table.kl td.wait { text-align: left; color: var(--muted); }
 `;
 
 const N_WEIGHT = 81, N_DATA = 49;
@@ -103,9 +106,30 @@ class NoiselabLogregPosterior extends RunWidget {
     this.draw();
   }
 
-  /** The grid sizes (the data is the `data` setting: empty = the seeded set). */
+  /** The grid sizes (the data is the `data` setting: empty = the seeded set). A change asks
+      first for the part without the variational fits (`preview`: Laplace, the true posterior,
+      HMC, the test point; tens of ms), drawn at once with "computing…" where the fits go; the
+      fits (the costly part: 65 ms to seconds natively at seeds 1000–1005) follow in a second
+      request (`finish`), which the wasm answers from the first one's work. */
   computeArgs() {
-    return { nWeight: N_WEIGHT, nData: N_DATA };
+    return { nWeight: N_WEIGHT, nData: N_DATA, preview: true };
+  }
+
+  /** Counts the changes begun against those asked for (`applySettings`): a change whose
+      preview is drawn while a newer one waits leaves the fits to the newer one (a superseded
+      request is never sent). */
+  async applyNow(changes, options = {}) {
+    this.begun = (this.begun ?? 0) + 1;
+    const r = await super.applyNow(changes, options);
+    // Still inside the apply queue, so `settled()` waits for the fits.
+    if (this.result?.preview && this.begun === this.asked) await this.finish();
+    return r;
+  }
+
+  /** The full analysis of the settings in use (after a preview): drawn, with its frame event. */
+  async finish() {
+    this.finishes = (this.finishes ?? 0) + 1;
+    await this.compute({ nWeight: N_WEIGHT, nData: N_DATA });
   }
 
   /** A change of the seeded data's settings regenerates the points, dropping an edited `data`
@@ -113,6 +137,7 @@ class NoiselabLogregPosterior extends RunWidget {
   applySettings(changes, options = {}) {
     const seeded = Object.keys(changes).some((n) => DATA_FIELDS.includes(n));
     if (seeded && !options.initial && !options.replace && !('preset' in changes) && !('data' in changes) && this.valid?.data && !this.ownData) changes = { ...changes, data: '' };
+    this.asked = (this.asked ?? 0) + 1; // see applyNow
     return super.applySettings(changes, options);
   }
 
@@ -154,10 +179,14 @@ class NoiselabLogregPosterior extends RunWidget {
     this.applySettings(change).catch((err) => this.fail(err));
   }
 
+  /** The drawn variational fit (null in a preview, before the fits). */
   chosen() {
     const s = this.result.summary;
     return this.valid.variationalFamily === 'fullCovariance' ? s.fullCovariance : s.meanField;
   }
+
+  /** A preview: the fits (and what needs them) are being computed. */
+  get computing() { return Boolean(this.result?.preview); }
 
   draw() { if (this.result) this.figure?.draw(); }
 
@@ -193,7 +222,7 @@ class NoiselabLogregPosterior extends RunWidget {
     };
     return {
       title: 'Bayesian logistic regression in 2-D: the posterior, Laplace and variational Gaussians (Bishop 2006, §4.4, §10.1)',
-      caption: `With few points and a broad prior the posterior is skewed, so the Laplace Gaussian, centred at the mode, sits behind the true mean while the Gaussian minimizing KL(q‖p(w|D)) is nearer; with many points all agree. ${this.verdict(sum)} ${POINTS_NOTE}.`,
+      caption: `With few points and a broad prior the posterior is skewed, so the Laplace Gaussian, centred at the mode, sits behind the true mean while the Gaussian minimizing KL(q‖p(w|D)) is nearer; with many points all agree. ${this.computing ? 'Fitting the variational Gaussians: computing…' : this.verdict(sum)} ${POINTS_NOTE}.`,
       panels: [{
         id: 'weights', title: TITLES.weights, aspect: 'equal', ...axes(d, 'weight w'),
         marks: [
@@ -201,8 +230,9 @@ class NoiselabLogregPosterior extends RunWidget {
           // The thickest line of each object first: its legend swatch is drawn like it.
           ...f.contours.map((seg, k) => ({ type: 'contour', lines: [seg], segments: true, colour: '#111', width: k === f.contours.length - 1 ? 2 : 1.2, label: LABELS.posterior })).reverse(),
           { type: 'dots', x: coord(hmc, 0), y: coord(hmc, 1), shape: 'square', r: 12 / 7, colour: 'rgba(204, 121, 167, 0.55)', label: 'HMC samples' },
-          ...[1, 0].flatMap((k) => [[0, C.orange, [7, 4], LABELS.laplace], [1, C.blue, [], LABELS.q]].map(([j, colour, dash, label]) => ({ type: 'contour', lines: [ellipses[j][k]], colour, dash, width: k ? 2.5 : 1.5, label }))),
-          centre(sum.laplace.map, C.orange, LABELS.laplace), centre(this.chosen().mean, C.blue, LABELS.q), centre(sum.posteriorMean, '#111', LABELS.posterior),
+          // In a preview the variational q (ellipses[1]) is still being fitted: not drawn.
+          ...[1, 0].flatMap((k) => [[0, C.orange, [7, 4], LABELS.laplace], [1, C.blue, [], LABELS.q]].filter(([j]) => ellipses[j]).map(([j, colour, dash, label]) => ({ type: 'contour', lines: [ellipses[j][k]], colour, dash, width: k ? 2.5 : 1.5, label }))),
+          centre(sum.laplace.map, C.orange, LABELS.laplace), ...(this.chosen() ? [centre(this.chosen().mean, C.blue, LABELS.q)] : []), centre(sum.posteriorMean, '#111', LABELS.posterior),
           // Your data has no generating weight: w_true is drawn for the seeded set only.
           ...(own ? [] : [{ type: 'dots', x: [cx], y: [cy], r: 5.5, colour: TRUE_W, clip: false, label: 'generating weight w_true' },
             { type: 'text', x: cx, y: cy, dx: cx > (d.xMin + d.xMax) / 2 ? -10 : 10, dy: cy > d.yMax - 0.05 * (d.yMax - d.yMin) ? 12 : -12, align: cx > (d.xMin + d.xMax) / 2 ? 'right' : 'left',
@@ -212,7 +242,7 @@ class NoiselabLogregPosterior extends RunWidget {
         id: 'data', title: TITLES.data, aspect: 'equal', ...axes(predictive[0].domain, 'input x'),
         marks: [
           heat(predictive[3], 0, 1, 195),
-          ...predictive.flatMap((field, k) => field.contours.map((seg, j) => ({ type: 'contour', lines: [seg], segments: true, ...PRED[k], width: j === 1 ? 2.5 : 1 })).sort((a, b) => b.width - a.width)),
+          ...predictive.flatMap((field, k) => (field ? field.contours : []).map((seg, j) => ({ type: 'contour', lines: [seg], segments: true, ...PRED[k], width: j === 1 ? 2.5 : 1 })).sort((a, b) => b.width - a.width)),
           ...(wn > 0 && !own ? [{ type: 'line', x: [-L * w[1] / wn, L * w[1] / wn], y: [L * w[0] / wn, -L * w[0] / wn], colour: TRUE_W, width: 2, dash: [6, 4], label: 'generating boundary w_trueᵀx = 0' }] : []),
           ...points(1, '#222', '#fff'), ...points(0, '#fff', '#222'),
           { type: 'dots', x: [xs[0]], y: [xs[1]], shape: 'diamond', r: 7, colour: C.skyBlue, width: 2.5, label: XSTAR_LABEL },
@@ -257,6 +287,7 @@ class NoiselabLogregPosterior extends RunWidget {
   updateReadout() {
     const s = this.result.summary;
     const q = this.chosen();
+    if (this.computing) return this.previewReadout(s);
     const rows = [
       ['Laplace', s.laplace.map, s.logEvidence - s.klToPosterior[2], s.klToPosterior[2], null],
       ['mean field', s.meanField.mean, s.meanField.elbo, s.klToPosterior[0], s.meanField.klPriorBits],
@@ -274,6 +305,24 @@ class NoiselabLogregPosterior extends RunWidget {
     this.setVerdict(this.verdict(s));
     this.setLive(this.$('canvas.weights'), `Posterior in weight space: MAP (${fmt(s.laplace.map[0])}, ${fmt(s.laplace.map[1])}), true mean (${fmt(s.posteriorMean[0])}, ${fmt(s.posteriorMean[1])}), variational mean (${fmt(q.mean[0])}, ${fmt(q.mean[1])}), ${this.result.hmcSamples.length / 2} HMC samples.`, 'aria-label');
     this.setLive(this.$('canvas.data'), `${s.dataPoints} data points with the p = 0.1, 0.5 and 0.9 contours of four predictives.`, 'aria-label');
+  }
+
+  /** The readout of a preview: the numbers that need no fit, "computing…" for the rest (the KL
+      table, the fits' means, the shape along E[w|D] and the verdict). */
+  previewReadout(s) {
+    const wait = '<span class="computing">computing…</span>';
+    this.$('table.kl tbody').innerHTML = ['Laplace', 'mean field', 'full covariance'].map((name) => `<tr><td>${name}</td><td colspan="4" class="wait">${wait}</td></tr>`).join('');
+    this.setReadout(`
+      <span>N = <b class="r-n">${s.dataPoints}</b>${this.ownData ? ' (your data; the seeded-data settings are not used)' : this.valid.data ? ' (the edited data set, setting “data”; the seeded-data settings are not used)' : ''}</span>
+      <span>ln p(D) = <b class="r-logz">${fmt(s.logEvidence, 4)}</b> (Laplace <b class="r-logz-laplace">${fmt(s.laplace.logEvidence, 4)}</b>)</span>
+      <span>w_MAP = (<b class="r-map">${fmt(s.laplace.map[0])}, ${fmt(s.laplace.map[1])}</b>)</span>
+      <span>E[w|D] = (${fmt(s.posteriorMean[0])}, ${fmt(s.posteriorMean[1])}); HMC mean (${fmt(s.hmcMean[0])}, ${fmt(s.hmcMean[1])}), acceptance ${fmt(s.hmcAcceptance, 2)}</span>
+      <span>KL(q‖p(w|D)) of the drawn q: fitting the variational Gaussians, ${wait}</span>
+      ${this.testPointReadout(s.testPoint)}
+      <span>true posterior along E[w|D]: skewness and offsets ${wait}</span>`);
+    this.setVerdict('Fitting the variational Gaussians: computing…');
+    this.setLive(this.$('canvas.weights'), `Posterior in weight space: MAP (${fmt(s.laplace.map[0])}, ${fmt(s.laplace.map[1])}), true mean (${fmt(s.posteriorMean[0])}, ${fmt(s.posteriorMean[1])}), ${this.result.hmcSamples.length / 2} HMC samples; the variational fit is being computed.`, 'aria-label');
+    this.setLive(this.$('canvas.data'), `${s.dataPoints} data points with the p = 0.1, 0.5 and 0.9 contours of the plug-in, probit and true predictives; the variational one is being computed.`, 'aria-label');
   }
 
   /** The readout of the test input: every predictive, the IS estimate ± SE with its ESS and c, and

@@ -3,10 +3,19 @@
 
 use crate::{f64s, to_js};
 use js_sys::Array;
-use noiselab_core::bayes::logreg_posterior::{analyze_panel, ContourField, LogRegPanelConfig};
+use noiselab_core::bayes::logreg_posterior::{
+    finish_panel, panel_stage, preview_panel, ContourField, LogRegPanelConfig, PanelStage,
+};
+use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 
 lab!(compute LogregPosterior: LogRegPanelConfig);
+
+thread_local! {
+    /// The part without the fits of the last `preview` (its config and `nData`), taken by the
+    /// `compute` of the same settings that follows it, so the two calls do the work of one.
+    static STAGE: RefCell<Option<(LogRegPanelConfig, usize, PanelStage)>> = const { RefCell::new(None) };
+}
 
 fn contour_field(f: &ContourField) -> Result<JsValue, JsError> {
     Ok(object! {
@@ -42,17 +51,101 @@ impl LogregPosterior {
         n_weight: u32,
         n_data: u32,
     ) -> Result<JsValue, JsError> {
-        if !(2..=400).contains(&n_weight) || !(2..=400).contains(&n_data) {
-            return Err(JsError::new("grids must have 2 to 400 nodes per side"));
-        }
+        check_grids(n_weight, n_data)?;
         Self::reply(&settings, &base, "value", |config| {
             analyze(&config, n_weight as usize, n_data as usize)
         })
     }
+
+    /// Validate and compute what needs no variational fit (the fits cost the most: up to
+    /// seconds at some seeds), for a first frame: `compute`'s value with `preview: true`,
+    /// `summary.meanField`, `fullCovariance`, `klToPosterior` and `shape` null, `ellipses` [Laplace,
+    /// null, true moments], `predictive` [plug-in, probit, null, true] and the density in a frame
+    /// of the true posterior and Laplace only. Every number given is `compute`'s; a `compute` of
+    /// the same settings next reuses this work.
+    pub fn preview(
+        settings: JsValue,
+        base: JsValue,
+        n_weight: u32,
+        n_data: u32,
+    ) -> Result<JsValue, JsError> {
+        check_grids(n_weight, n_data)?;
+        Self::reply(&settings, &base, "value", |config| {
+            let (n_weight, n_data) = (n_weight as usize, n_data as usize);
+            let stage = panel_stage(&config, config.data(), n_data);
+            let p = preview_panel(&config, &stage, n_weight);
+            let s = &stage;
+            let null = JsValue::NULL;
+            let summary = summary(s, [&null, &null, &null, &null])?;
+            let pair = |e: &[Vec<f64>; 2]| e.iter().map(|e| f64s(e)).collect::<Array>();
+            let ellipses = [
+                pair(&p.ellipses[0]).into(),
+                null.clone(),
+                pair(&p.ellipses[1]).into(),
+            ];
+            let [plug_in, probit, truth] = &s.predictive;
+            let (plug_in, probit, truth) = (
+                contour_field(plug_in)?,
+                contour_field(probit)?,
+                contour_field(truth)?,
+            );
+            let predictive = [plug_in, probit, null, truth];
+            let value = object! {
+                "preview": true,
+                "summary": summary,
+                "points": f64s(&points(s)),
+                "hmcSamples": f64s(&s.hmc_samples),
+                "density": contour_field(&p.posterior_density)?,
+                "ellipses": ellipses.iter().collect::<Array>(),
+                "predictive": predictive.iter().collect::<Array>(),
+            };
+            STAGE.with(|c| *c.borrow_mut() = Some((config, n_data, stage)));
+            Ok(value)
+        })
+    }
+}
+
+fn check_grids(n_weight: u32, n_data: u32) -> Result<(), JsError> {
+    if !(2..=400).contains(&n_weight) || !(2..=400).contains(&n_data) {
+        return Err(JsError::new("grids must have 2 to 400 nodes per side"));
+    }
+    Ok(())
+}
+
+/// The data as flat `[x₁, x₂, y, …]`.
+fn points(s: &PanelStage) -> Vec<f64> {
+    let points = s.data.inputs.iter().zip(&s.data.labels);
+    points.flat_map(|(x, y)| [x[0], x[1], *y]).collect()
+}
+
+/// The summary of `compute` with the fits' parts `[meanField, fullCovariance, klToPosterior,
+/// shape]` as given.
+fn summary(s: &PanelStage, fits: [&JsValue; 4]) -> Result<JsValue, JsError> {
+    let post = &s.posterior;
+    Ok(object! {
+        "laplace": to_js(&s.laplace)?,
+        "logEvidence": post.log_evidence,
+        "posteriorMean": to_js(&post.mean)?,
+        "posteriorCovariance": to_js(&post.covariance)?,
+        "meanField": fits[0].clone(),
+        "fullCovariance": fits[1].clone(),
+        "klToPosterior": fits[2].clone(),
+        "hmcAcceptance": s.hmc_acceptance,
+        "hmcMean": to_js(&s.hmc_mean)?,
+        "dataPoints": s.data.inputs.len() as u32,
+        "shape": fits[3].clone(),
+        "testPoint": to_js(&s.test_point)?,
+    })
 }
 
 fn analyze(config: &LogRegPanelConfig, n_weight: usize, n_data: usize) -> Result<JsValue, JsError> {
-    let a = analyze_panel(config, config.data(), n_weight, n_data);
+    let cached = STAGE.with(|c| c.borrow_mut().take());
+    let stage = match cached {
+        Some((c, n, stage)) if c == *config && n == n_data => stage,
+        _ => panel_stage(config, config.data(), n_data),
+    };
+    let points = points(&stage);
+    let a = finish_panel(config, stage, n_weight);
     let summary = object! {
         "laplace": to_js(&a.laplace)?,
         "logEvidence": a.log_evidence,
@@ -67,8 +160,6 @@ fn analyze(config: &LogRegPanelConfig, n_weight: usize, n_data: usize) -> Result
         "shape": to_js(&a.shape)?,
         "testPoint": to_js(&a.test_point)?,
     };
-    let points = a.data.inputs.iter().zip(&a.data.labels);
-    let points: Vec<f64> = points.flat_map(|(x, y)| [x[0], x[1], *y]).collect();
     let ellipses = (a.ellipses.iter()).map(|pair| pair.iter().map(|e| f64s(e)).collect::<Array>());
     let predictive = a.predictive.iter().map(contour_field);
     Ok(object! {

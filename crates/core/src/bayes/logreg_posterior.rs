@@ -505,28 +505,39 @@ pub fn posterior_shape(
     }
 }
 
-/// Analyse `data` with the panel's settings (`n_weight` and `n_data` grid nodes per side of
-/// the two planes, each in `2..=400`).
-pub fn analyze_panel(
-    config: &LogRegPanelConfig,
-    data: LogRegData,
-    n_weight: usize,
-    n_data: usize,
-) -> PanelAnalysis {
+/// The part of [`analyze_panel`] that needs no variational fit: the data, Laplace, the grid
+/// posterior, the test point, the HMC samples and the plug-in, probit and true predictive maps
+/// (`n_data` nodes per side). The two fits that follow ([`finish_panel`]) cost the most (up to
+/// seconds at some seeds: their line searches evaluate the Gauss–Hermite expectations thousands
+/// of times), so the browser draws this part first ([`preview_panel`]) and the rest after. Every
+/// number is the one [`analyze_panel`] gives (pure functions of the data and settings; the HMC
+/// and importance streams are their own).
+#[derive(Clone, Debug, PartialEq)]
+pub struct PanelStage {
+    /// The data.
+    pub data: LogRegData,
+    /// MAP, `H̄`, Laplace evidence.
+    pub laplace: Laplace,
+    /// The true posterior on the panel's grid.
+    pub posterior: GridPosterior,
+    /// The predictives at the test input.
+    pub test_point: TestPoint,
+    /// HMC samples, `n×2` row-major.
+    pub hmc_samples: Vec<f64>,
+    /// HMC acceptance rate.
+    pub hmc_acceptance: f64,
+    /// HMC sample mean.
+    pub hmc_mean: [f64; 2],
+    /// The plug-in, probit and true predictive maps (the variational one needs the fit).
+    pub predictive: [ContourField; 3],
+}
+
+/// [`PanelStage`] of `data` with the panel's settings, `n_data` nodes per side of the data plane.
+pub fn panel_stage(config: &LogRegPanelConfig, data: LogRegData, n_data: usize) -> PanelStage {
     let eta = config.prior_variance;
     let lap = laplace(&data, eta);
     let post = grid_posterior(&data, &lap, panel_grid(&lap));
-    let rule = GaussianRule::new(HERMITE_NODES);
-    let mf = fit(&data, &lap, Family::MeanField, &rule);
-    let full = fit(&data, &lap, Family::FullCovariance, &rule);
-    let shape = posterior_shape(&post, &lap, &mf, &full);
     let test_point = test_point(config, &data, &lap, &post);
-    let laplace_elbo = rule.elbo(&data, eta, lap.map, lap.whitening());
-    let kl = [
-        post.log_evidence - mf.elbo,
-        post.log_evidence - full.elbo,
-        post.log_evidence - laplace_elbo,
-    ];
     let (samples, acceptance) = hmc_samples(
         &data,
         &lap,
@@ -539,21 +550,69 @@ pub fn analyze_panel(
         samples.iter().step_by(2).sum::<f64>() / k,
         samples.iter().skip(1).step_by(2).sum::<f64>() / k,
     ];
-    let chosen = match config.variational_family {
-        Family::MeanField => &mf,
-        Family::FullCovariance => &full,
-    };
-    // Weight plane: a square around the posterior mean, 3.2 of the widest std (true or any q)
-    // on each side.
-    let widest = [
-        post.covariance,
-        lap.covariance,
-        chosen.covariance,
-        full.covariance,
-    ]
-    .iter()
-    .map(|c| max_eigenvalue_sym2(*c))
-    .fold(0.0, f64::max);
+    let dd = data_domain();
+    let coarse: GridPosterior = grid_posterior(&data, &lap, predictive_grid(&lap));
+    let plevels = PROBABILITY_LEVELS.to_vec();
+    let predictive = [
+        field(
+            dd,
+            n_data,
+            dd.grid(n_data, n_data, |a, b| lap.plug_in([a, b])),
+            plevels.clone(),
+        ),
+        field(
+            dd,
+            n_data,
+            dd.grid(n_data, n_data, |a, b| lap.probit([a, b])),
+            plevels.clone(),
+        ),
+        field(
+            dd,
+            n_data,
+            // `dd.grid`'s order: rows along x₂, x₁ fastest.
+            coarse.predictive_many((0..n_data).flat_map(|j| {
+                let b = dd.y_at(j, n_data);
+                (0..n_data).map(move |i| [dd.x_at(i, n_data), b])
+            })),
+            plevels,
+        ),
+    ];
+    PanelStage {
+        data,
+        laplace: lap,
+        posterior: post,
+        test_point,
+        hmc_samples: samples,
+        hmc_acceptance: acceptance,
+        hmc_mean,
+        predictive,
+    }
+}
+
+/// The data plane, `[−DATA_EXTENT, DATA_EXTENT]²`.
+fn data_domain() -> Domain {
+    Domain {
+        x_min: -DATA_EXTENT,
+        x_max: DATA_EXTENT,
+        y_min: -DATA_EXTENT,
+        y_max: DATA_EXTENT,
+    }
+}
+
+/// The weight plane's density `p(w|D)` on `n_weight²` nodes of a square around the posterior
+/// mean, 3.2 of the widest std of `covariances` on each side, with contours at
+/// `p_max·e^{−r²/2}`, `r ∈` [`RADII`].
+fn weight_plane(
+    stage: &PanelStage,
+    eta: f64,
+    covariances: &[Mat2],
+    n_weight: usize,
+) -> ContourField {
+    let (data, post, lap) = (&stage.data, &stage.posterior, &stage.laplace);
+    let widest = covariances
+        .iter()
+        .map(|c| max_eigenvalue_sym2(*c))
+        .fold(0.0, f64::max);
     let half = 3.2 * libm::sqrt(widest);
     let c = post.mean;
     let wd = Domain {
@@ -572,57 +631,113 @@ pub fn analyze_panel(
         .rev()
         .map(|r| peak * libm::exp(-0.5 * r * r))
         .collect();
-    let ell = |m: [f64; 2], s: Mat2| RADII.map(|r| ellipse(m, s, r, 97));
-    let ellipses = [
-        ell(lap.map, lap.covariance),
-        ell(chosen.mean, chosen.covariance),
-        ell(post.mean, post.covariance),
+    field(wd, n_weight, density, levels)
+}
+
+/// The ellipses at [`RADII`] of `N(m, s)`.
+fn ellipse_pair(m: [f64; 2], s: Mat2) -> [Vec<f64>; 2] {
+    RADII.map(|r| ellipse(m, s, r, 97))
+}
+
+/// What the browser draws before the fits: the weight plane framed by the true posterior and
+/// Laplace only (the final frame also fits the variational Gaussians in), the Laplace and true
+/// moments' ellipses. The final numbers come from [`finish_panel`].
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PanelPreview {
+    /// The posterior density in a provisional frame.
+    pub posterior_density: ContourField,
+    /// Ellipses at [`RADII`]: Laplace and the true posterior's moment-matched Gaussian.
+    pub ellipses: [[Vec<f64>; 2]; 2],
+}
+
+/// [`PanelPreview`] of `stage` with `n_weight` nodes per side of the weight plane.
+pub fn preview_panel(
+    config: &LogRegPanelConfig,
+    stage: &PanelStage,
+    n_weight: usize,
+) -> PanelPreview {
+    let (post, lap) = (&stage.posterior, &stage.laplace);
+    PanelPreview {
+        posterior_density: weight_plane(
+            stage,
+            config.prior_variance,
+            &[post.covariance, lap.covariance],
+            n_weight,
+        ),
+        ellipses: [
+            ellipse_pair(lap.map, lap.covariance),
+            ellipse_pair(post.mean, post.covariance),
+        ],
+    }
+}
+
+/// The rest of [`analyze_panel`] after [`panel_stage`]: the mean-field and full-covariance fits,
+/// the KL divergences, the shape, the weight plane and the variational predictive map.
+pub fn finish_panel(
+    config: &LogRegPanelConfig,
+    stage: PanelStage,
+    n_weight: usize,
+) -> PanelAnalysis {
+    let eta = config.prior_variance;
+    let rule = GaussianRule::new(HERMITE_NODES);
+    let (data, lap, post) = (&stage.data, &stage.laplace, &stage.posterior);
+    let mf = fit(data, lap, Family::MeanField, &rule);
+    let full = fit(data, lap, Family::FullCovariance, &rule);
+    let shape = posterior_shape(post, lap, &mf, &full);
+    let laplace_elbo = rule.elbo(data, eta, lap.map, lap.whitening());
+    let kl = [
+        post.log_evidence - mf.elbo,
+        post.log_evidence - full.elbo,
+        post.log_evidence - laplace_elbo,
     ];
-    let dd = Domain {
-        x_min: -DATA_EXTENT,
-        x_max: DATA_EXTENT,
-        y_min: -DATA_EXTENT,
-        y_max: DATA_EXTENT,
+    let chosen = match config.variational_family {
+        Family::MeanField => &mf,
+        Family::FullCovariance => &full,
     };
-    let coarse: GridPosterior = grid_posterior(&data, &lap, predictive_grid(&lap));
-    let plevels = PROBABILITY_LEVELS.to_vec();
+    // Weight plane: a square around the posterior mean, 3.2 of the widest std (true or any q)
+    // on each side.
+    let density = weight_plane(
+        &stage,
+        eta,
+        &[
+            post.covariance,
+            lap.covariance,
+            chosen.covariance,
+            full.covariance,
+        ],
+        n_weight,
+    );
+    let ellipses = [
+        ellipse_pair(lap.map, lap.covariance),
+        ellipse_pair(chosen.mean, chosen.covariance),
+        ellipse_pair(post.mean, post.covariance),
+    ];
+    let dd = data_domain();
+    let n_data = stage.predictive[0].n;
     let rule = normal_rule(32);
     let cm = chosen.mean;
     let cc = chosen.covariance;
-    let predictive = [
-        field(
-            dd,
-            n_data,
-            dd.grid(n_data, n_data, |a, b| lap.plug_in([a, b])),
-            plevels.clone(),
-        ),
-        field(
-            dd,
-            n_data,
-            dd.grid(n_data, n_data, |a, b| lap.probit([a, b])),
-            plevels.clone(),
-        ),
-        field(
-            dd,
-            n_data,
-            dd.grid(n_data, n_data, |a, b| {
-                let mu = cm[0] * a + cm[1] * b;
-                let v = a * (cc[0] * a + cc[1] * b) + b * (cc[2] * a + cc[3] * b);
-                sigmoid_average(mu, libm::sqrt(v.max(0.0)), &rule)
-            }),
-            plevels.clone(),
-        ),
-        field(
-            dd,
-            n_data,
-            // `dd.grid`'s order: rows along x₂, x₁ fastest.
-            coarse.predictive_many((0..n_data).flat_map(|j| {
-                let b = dd.y_at(j, n_data);
-                (0..n_data).map(move |i| [dd.x_at(i, n_data), b])
-            })),
-            plevels,
-        ),
-    ];
+    let variational = field(
+        dd,
+        n_data,
+        dd.grid(n_data, n_data, |a, b| {
+            let mu = cm[0] * a + cm[1] * b;
+            let v = a * (cc[0] * a + cc[1] * b) + b * (cc[2] * a + cc[3] * b);
+            sigmoid_average(mu, libm::sqrt(v.max(0.0)), &rule)
+        }),
+        PROBABILITY_LEVELS.to_vec(),
+    );
+    let PanelStage {
+        data,
+        laplace: lap,
+        posterior: post,
+        test_point,
+        hmc_samples,
+        hmc_acceptance,
+        hmc_mean,
+        predictive: [plug_in, probit, truth],
+    } = stage;
     PanelAnalysis {
         log_evidence: post.log_evidence,
         posterior_mean: post.mean,
@@ -630,15 +745,26 @@ pub fn analyze_panel(
         mean_field: mf,
         full_covariance: full,
         kl_to_posterior: kl,
-        hmc_samples: samples,
-        hmc_acceptance: acceptance,
+        hmc_samples,
+        hmc_acceptance,
         hmc_mean,
-        posterior_density: field(wd, n_weight, density, levels),
+        posterior_density: density,
         ellipses,
-        predictive,
+        predictive: [plug_in, probit, variational, truth],
         laplace: lap,
         data,
         shape,
         test_point,
     }
+}
+
+/// Analyse `data` with the panel's settings (`n_weight` and `n_data` grid nodes per side of
+/// the two planes, each in `2..=400`): [`panel_stage`], then [`finish_panel`].
+pub fn analyze_panel(
+    config: &LogRegPanelConfig,
+    data: LogRegData,
+    n_weight: usize,
+    n_data: usize,
+) -> PanelAnalysis {
+    finish_panel(config, panel_stage(config, data, n_data), n_weight)
 }

@@ -9,4 +9,5 @@ mod laplace_vb;
 mod linreg;
 mod logreg;
 mod logreg_importance;
+mod logreg_posterior;
 mod logreg_vi;
