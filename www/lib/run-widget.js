@@ -204,11 +204,12 @@ export class RunWidget extends NoiselabWidget {
   /** A run of these settings on a handle of its own, advanced to its end in slices while
       `onFrame(r)` sees each frame, then disposed of (comparisons beside the widget's own run).
       Slices of `budgetMs` keep the worker free for the widget's own requests: a settings change
-      waits for one slice at most, not for the whole run. `cancelled()` true stops it early. */
-  async sideRun(name, settings, onFrame, budgetMs = 25, cancelled = () => false) {
+      waits for one slice at most, not for the whole run. `cancelled()` true stops it early.
+      `analysis`: a second run class of the kind (worker.js), e.g. the dropout's 'dropout-k'. */
+  async sideRun(name, settings, onFrame, budgetMs = 25, cancelled = () => false, analysis = undefined) {
     const handle = `${this.handle}-${name}`;
     try {
-      let r = await this.worker.request('create', { kind: this.kind, handle, settings });
+      let r = await this.worker.request('create', { kind: this.kind, handle, settings, analysis });
       onFrame(r);
       while (!r.snapshot.stopReason && !cancelled()) {
         await nextFrame();

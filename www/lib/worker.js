@@ -58,7 +58,16 @@ function generic(Run) {
 
 const EXPERIMENTS = {}; // kind → its entry
 
-async function experiment(name) {
+// `analysis`: a second run class of the kind's module, advanced like its runs (dropout-k, the
+// dropout's Wei comparison: crates/wasm/src/dropout.rs `DropoutK`), with the kind's `slice`.
+async function experiment(name, analysis) {
+  if (analysis) {
+    const k = await experiment(name);
+    const Run = wasm[className(analysis)];
+    if (!Run) throw new Error(`"${name}" has no analysis "${analysis}"`);
+    EXPERIMENTS[analysis] ??= { ...generic(Run), slice: k.slice, kind: analysis };
+    return EXPERIMENTS[analysis];
+  }
   const { kind, family: home, extras } = experimentOf(name);
   if (EXPERIMENTS[kind]) return EXPERIMENTS[kind];
   if (home !== family) throw new Error(`experiment "${kind}" is not in this worker's core ("${family}")`);
@@ -85,8 +94,8 @@ function entry(handle) {
 const frame = (e, stepsTaken = 0, elapsedMs = 0) => EXPERIMENTS[e.kind].frame(e, stepsTaken, elapsedMs);
 
 const handlers = {
-  async hello({ kind }) {
-    const e = await experiment(kind);
+  async hello({ kind, analysis }) {
+    const e = await experiment(kind, analysis);
     return { fields: e.fields(), historyFields: e.historyFields() };
   },
   async check({ kind, settings }) {
@@ -95,8 +104,8 @@ const handlers = {
   // Validate and create in one round trip: `{ok, created, errors, settings, ...frame}`, or
   // `{ok: false, created: false, errors, settings: null}` (the handle's run left as it was). A
   // bad value of `settings` is taken from `base` when given (crates/wasm/src/lab.rs, `create`).
-  async create({ kind, handle, settings, base }) {
-    const k = await experiment(kind);
+  async create({ kind, handle, settings, base, analysis }) {
+    const k = await experiment(kind, analysis);
     const { run, ...reply } = k.create(settings, base);
     if (!reply.created) return reply;
     runs.get(handle)?.run.free();

@@ -67,7 +67,7 @@ const fn without_variant() -> [FieldSpec; FIELDS.len() - 1] {
 pub const WEI_FIELDS: [FieldSpec; FIELDS.len() - 1] = without_variant();
 
 /// Settings of [`WeiComparison`]: a [`DropoutConfig`] whose `variant` is unused (the default).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[serde(transparent)]
 pub struct WeiConfig(DropoutConfig);
 
@@ -102,12 +102,6 @@ impl WeiConfig {
         let mut s = self.0.to_settings();
         s.retain(|(name, _)| *name != "variant");
         s
-    }
-}
-
-impl Default for WeiConfig {
-    fn default() -> Self {
-        WeiConfig(DropoutConfig::default())
     }
 }
 
