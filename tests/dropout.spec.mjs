@@ -1,6 +1,8 @@
 // End-to-end tests of <noiselab-dropout> (issue 3) on its example page and the lab's front page,
 // against the built, served lab in Debian's headless Chromium.
 import { test, expect } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { watchConsole, ready, canvasStats, readout, control } from './helpers.mjs';
 import { sceneOf, marksLabelled } from './scene.mjs';
 
@@ -211,6 +213,40 @@ test('issue 17/5: one K per concept, enabled where it applies and disabled with 
   await expect(rule.box).toBeEnabled();
   await expect(k.box).toBeDisabled();
   expect(await el.locator('.k-slider').count()).toBe(0);
+  con.check();
+});
+
+test('issue 18: the Wei view runs the comparison `noiselab run dropout-k` runs, number for number', async ({ page }, info) => {
+  // One experiment (the core's dropout/wei.rs) behind the view and the CLI: the browser's curves
+  // and final losses equal the CLI's at the settings the view ran (seed 3, α = 0.3, 400 steps).
+  test.setTimeout(120_000);
+  const con = watchConsole(page);
+  await page.goto(EXAMPLE);
+  const el = await ready(page, '#full');
+  await el.evaluate((e) => e.setSettings({ seed: 3, learningRate: 0.3, steps: 400 }));
+  await tab(el, 'wei').click();
+  await expect(el.locator('.wei-status')).toHaveText('done', { timeout: 60_000 });
+  const ui = await el.evaluate((e) => ({
+    settings: e.weiSettings(),
+    runs: e.wei.runs.map((r) => ({ key: r.key, rows: r.hist.map((row) => Array.from(row)), last: r.snapshot.last })),
+    fields: e.historyFields,
+  }));
+  expect(ui.settings).toMatchObject({ seed: 3, learningRate: 0.3, steps: 400 });
+  const config = info.outputPath('wei-settings.json'), out = info.outputPath('dropout-k.json');
+  writeFileSync(config, JSON.stringify(ui.settings));
+  execFileSync(process.env.NOISELAB_CLI ?? 'target/release/noiselab', ['run', 'dropout-k', '--config', config, '--out', out], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const doc = JSON.parse(readFileSync(out, 'utf8'));
+  expect(doc.historyFields).toEqual(ui.fields);
+  const cli = Object.fromEntries(doc.runs.map((r) => [r.variant, r]));
+  const names = { dropout: 'drop1', dropK: 'dropK', knockIn: 'knockIn', explicitOnly: 'explicitOnly' };
+  const col = (rows, name) => rows.map((row) => row[ui.fields.indexOf(name)]);
+  for (const r of ui.runs) {
+    const c = cli[names[r.key]];
+    expect(r.rows.length, r.key).toBe(21); // 400 / 20 + 1 records
+    for (const name of ['step', 'trainLoss', 'testLoss', 'plainTestLoss']) expect(col(r.rows, name), `${r.key} ${name}`).toEqual(col(c.history, name));
+    expect(r.last.testLoss, r.key).toBe(c.snapshot.last.testLoss);
+  }
+  expect(ui.runs[0].last.plainTestLoss).toBe(cli.none.snapshot.last.testLoss);
   con.check();
 });
 

@@ -2,20 +2,20 @@
 
 use crate::output::{self, Format, Out, Settings};
 use noiselab_core::dropout::linear_view::{linear_view, LinearViewConfig};
-use noiselab_core::dropout::{DropoutConfig, DropoutTraining, Variant, HISTORY_FIELDS};
+use noiselab_core::dropout::wei::WeiComparison;
+use noiselab_core::dropout::{DropoutSnapshot, DropoutTraining, Variant, HISTORY_FIELDS};
 use noiselab_core::experiment::{Experiment, Lab, RunOutcome};
 use serde_json::json;
 
 /// A one-line summary of a run trained to the end.
-fn summary(run: &DropoutTraining, outcome: &RunOutcome) -> String {
-    let s = run.snapshot();
+fn summary(s: &DropoutSnapshot, variant: Variant, outcome: &RunOutcome) -> String {
     let r = s.last;
     format!(
         "{} steps ({}): test loss {:.4} with {} vs {:.4} without dropout; train loss {:.4} vs {:.4}",
         s.steps_done,
         output::ended(outcome),
         r.test_loss,
-        run.config().variant.name(),
+        variant.name(),
         r.plain_test_loss,
         r.train_loss,
         r.plain_train_loss,
@@ -25,20 +25,23 @@ fn summary(run: &DropoutTraining, outcome: &RunOutcome) -> String {
 /// `noiselab run dropout`: one run (the configured variant and the plain net side by side).
 pub fn run(settings: &Settings, out: &mut Out) -> Result<(), String> {
     let (run, outcome) = output::run_lab::<DropoutTraining>(settings, out, |_| json!({}))?;
+    let variant = run.config().variant;
     out.say(format_args!(
         "dropout: {} -> {}",
-        summary(&run, &outcome),
+        summary(&run.snapshot(), variant, &outcome),
         out
     ));
     Ok(())
 }
 
-/// `noiselab run dropout-k`: Wei, Kakade & Ma's comparison — the same data, initialisation and
-/// seed trained with DROP_1, DROP_K, explicit-only and knock-in (K from `dropK`), plus no
-/// dropout; one table with a `variant` column.
+/// `noiselab run dropout-k`: Wei, Kakade & Ma's comparison ([`WeiComparison`], what the
+/// browser's Wei view runs) — the same data, initialisation, batches and seed trained with DROP_1,
+/// DROP_K, explicit-only and knock-in (K from `dropK`), plus no dropout; one table with a
+/// `variant` column holding each rule's rows as a separate `dropout` run records them.
 pub fn run_k(settings: &Settings, out: &mut Out) -> Result<(), String> {
-    let base: DropoutConfig = output::config(settings)?;
     let format = out.format()?;
+    let mut wei = WeiComparison::start(output::config(settings)?);
+    let outcome = wei.run(usize::MAX);
     let variants = [
         ("drop1", Variant::Dropout),
         ("dropK", Variant::DropK),
@@ -50,20 +53,20 @@ pub fn run_k(settings: &Settings, out: &mut Out) -> Result<(), String> {
     let mut rows = Vec::new();
     let mut docs = Vec::new();
     for (name, variant) in variants {
-        let mut run = DropoutTraining::start(DropoutConfig {
-            variant,
-            ..base.clone()
-        });
-        let outcome = run.run(usize::MAX);
-        out.say(format_args!("{name:>12}: {}", summary(&run, &outcome)));
-        let history = output::rows(run.history(), k);
+        let snapshot = wei.variant_snapshot(variant);
+        out.say(format_args!(
+            "{name:>12}: {}",
+            summary(&snapshot, variant, &outcome)
+        ));
+        let flat = wei.variant_history(variant);
+        let history = output::rows(&flat, k);
         for r in &history {
             rows.push([vec![name.to_string()], output::cells(r)].concat());
         }
-        docs.push(json!({"variant": name, "snapshot": run.snapshot(), "history": history}));
+        docs.push(json!({"variant": name, "snapshot": snapshot, "history": history}));
     }
     if format == Format::Json {
-        let settings = output::settings_json(base.to_settings());
+        let settings = output::settings_json(wei.settings());
         let doc = json!({"experiment": "dropout-k", "settings": settings, "historyFields": HISTORY_FIELDS, "runs": docs});
         out.json(doc)?;
     } else {

@@ -68,7 +68,7 @@ experiments! {
     /// Dropout: an MLP trained with and without dropout on the same data and seed.
     Dropout(drop::DropoutConfig) => dropout::run,
     /// Wei, Kakade & Ma: DROP_1, DROP_K, explicit-only, knock-in and no dropout, same seed.
-    DropoutK(drop::DropoutConfig) => dropout::run_k,
+    DropoutK(drop::wei::WeiConfig) => dropout::run_k,
     /// Dropout on linear regression (the dropout widget's linear view): closed forms vs dropout SGD.
     DropoutLinear(drop::linear_view::LinearViewConfig) => dropout::run_linear,
     /// Noisy natural gradient: full NNG, noisy Adam and noisy K-FAC on Bayesian linear regression.

@@ -41,6 +41,7 @@ fn every_table() -> String {
         "implicit-reg" => implicit_reg::ImplicitRegConfig, implicit_reg::FIELDS;
         "one-epoch" => implicit_reg::one_epoch::OneEpochConfig, implicit_reg::one_epoch::ONE_EPOCH_FIELDS;
         "funnel-compare" => funnel::CompareConfig, funnel::COMPARE_FIELDS;
+        "dropout-k" => dropout::wei::WeiConfig, dropout::wei::WEI_FIELDS;
     };
     let mut out = String::new();
     for (kind, fields, defaults) in tables {

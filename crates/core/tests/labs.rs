@@ -39,6 +39,7 @@ fn every_run_kind_is_a_lab() {
         &[("chains", "10")],
     );
     check::<dropout::DropoutTraining>("dropout", &dropout::FIELDS, &[("steps", "5")]);
+    check::<dropout::wei::WeiComparison>("dropout-k", &dropout::wei::WEI_FIELDS, &[("steps", "5")]);
     check::<nng::NngRun>("nng", &nng::NNG_FIELDS, &[("steps", "5")]);
     check::<bayes::BayesByBackprop>("bbb-linreg", &bayes::BBB_FIELDS, &[("steps", "5")]);
     check::<bayes::description_length::BbbLogReg>(

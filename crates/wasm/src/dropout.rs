@@ -1,12 +1,15 @@
 //! Dropout (Grosse, Lecture 8; SCIENCE.md §2) for the browser: a run handle over the core's
 //! `DropoutTraining` (two nets, with and without dropout, same data, init and batches), and a
-//! one-shot linear-regression view (`linear(settings)`, SCIENCE.md §2.1; settings in the core).
+//! one-shot linear-regression view (`linear(settings)`, SCIENCE.md §2.1; settings in the core),
+//! and a second run handle, `DropoutK`, over the core's `WeiComparison` (Wei, Kakade & Ma's four
+//! rules and no dropout in lockstep: the widget's Wei view, `noiselab run dropout-k`).
 
 use crate::{as_pairs, f64s, settings_from_js, to_js};
 use js_sys::Float64Array;
 use noiselab_core::dropout::linear_view::{linear_view, LinearViewConfig};
 use noiselab_core::dropout::testtime::{self, TestTimePredictions, MAX_EXACT_UNITS};
 use noiselab_core::dropout::train::{Net, Workspace};
+use noiselab_core::dropout::wei::WeiComparison;
 use noiselab_core::dropout::{DropoutTraining, Which};
 use noiselab_core::rng::SeededRng;
 use wasm_bindgen::prelude::*;
@@ -46,6 +49,7 @@ fn check_k(what: &str, k: u32) -> Result<(), JsError> {
 }
 
 lab!(run Dropout: DropoutTraining);
+lab!(run DropoutK: WeiComparison);
 
 #[wasm_bindgen]
 impl Dropout {

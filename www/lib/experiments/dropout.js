@@ -43,3 +43,9 @@ export default ({ Run }) => ({
     linear: (settings) => Run.linear(settings),
   },
 });
+
+// The kind's second experiment, Wei et al.'s comparison (crates/wasm/src/dropout.rs `DropoutK`):
+// five nets per step, the same short calls.
+export const more = {
+  'dropout-k': () => ({ slice: (_e, steps) => Math.max(1, Math.min(steps, 10)) }),
+};

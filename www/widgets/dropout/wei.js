@@ -1,11 +1,13 @@
 // The dropout widget's "Implicit vs explicit" view: Wei, Kakade & Ma (2020): DROP₁, DROP_K,
-// explicit-only, knock-in and no dropout trained on the same data, in the worker, with a
+// explicit-only, knock-in and no dropout trained on the same data, in lockstep in the worker (the
+// core's comparison experiment, dropout-k, the one `noiselab run dropout-k` runs), with a
 // progress bar (SCIENCE.md §2.3), with exactly the settings the controls show (only the training
 // rule varies, and its control is disabled here).
 import { OKABE_ITO as C } from '../../lib/plot.js';
 import { fmt, curvePanel } from './common.js';
 
-// Wei et al.'s variants: the dropout net of each run; "no dropout" is the plain net of DROP₁.
+// Wei et al.'s variants, in the order of the core's comparison (dropout/wei.rs, WEI_VARIANTS):
+// its dropout nets; "no dropout" is its plain net.
 // One colour per method across the widget's panels: dropout (DROP₁) vermillion and no dropout
 // blue as in the training view, the explicit regularizer purple as R̂ in the regularizer view.
 const WEI = [
@@ -35,43 +37,40 @@ export const weiPanel = (id) => `
         <p class="note finding wei-finding"></p>
         <details class="note wei-measured"><summary>Measured over 8–12 seeds with the CLI</summary><p class="note">${WEI_MEASURED}</p></details>`;
 
+// wasm time per worker slice of the comparison: long enough that the animation-frame gaps
+// between slices cost little, short enough for a first partial curve within ~0.1 s and for the
+// widget's own requests to wait at most this long.
+const WEI_BUDGET_MS = 100;
+
 export const WeiView = (Base) => class extends Base {
-  /** Train the four rules (same seed and data) in the worker, round robin, in budgeted slices. */
+  /** Train the four rules and no dropout (same seed, data, initialisation and batches) in
+      lockstep: one run of the core's comparison (dropout-k, as `noiselab run dropout-k`) on a
+      side handle of the worker, in budgeted slices with progress. */
   async runWei() {
     if (this.weiRunning) return;
     const token = this.weiToken;
     this.weiRunning = true;
     const button = this.buttons.runWei;
     button.disabled = true;
-    const total = this.valid.steps * WEI.length;
-    const runs = WEI.map((w) => ({ ...w, handle: `${this.handle}-wei${token}-${w.key}`, hist: [], rows: 0, done: false }));
     const progress = this.$('.wei-progress');
     progress.value = 0;
     this.$('.wei-status').textContent = 'starting…';
-    this.wei = { runs, complete: false };
     try {
-      for (const r of runs) {
-        const res = await this.worker.request('create', { kind: this.kind, handle: r.handle, settings: { ...this.weiSettings(), variant: r.key } });
-        this.weiIngest(r, res);
-      }
-      for (;;) {
-        if (token !== this.weiToken) return;
-        let stepsDone = 0, pending = 0;
-        for (const r of runs) {
-          if (!r.done) {
-            const res = await this.worker.request('advance', { handle: r.handle, steps: 1e9, budgetMs: 15 });
-            this.weiIngest(r, res);
-            if (res.snapshot.stopReason) r.done = true;
-          }
-          stepsDone += r.snapshot.stepsDone;
-          if (!r.done) pending++;
-        }
-        progress.value = stepsDone / total;
-        this.$('.wei-status').textContent = pending ? `training ${pending} of ${runs.length} rules… ${Math.round(100 * stepsDone / total)}%` : 'done';
+      this.weiCol ??= await this.weiColumns();
+      if (token !== this.weiToken) return;
+      const runs = WEI.map((w) => ({ ...w, hist: [], snapshot: null }));
+      this.wei = { runs, complete: false };
+      const cancelled = () => token !== this.weiToken;
+      await this.sideRun(`wei${token}`, this.weiSettings(), (f) => {
+        if (cancelled()) return;
+        this.weiIngest(f);
+        const s = f.snapshot, done = Boolean(s.stopReason);
+        progress.value = s.stepsDone / s.totalSteps;
+        const pct = Math.round(100 * s.stepsDone / s.totalSteps);
+        this.$('.wei-status').textContent = done ? 'done' : `training ${runs.length} of ${runs.length} rules… ${pct}%`;
         this.drawWei();
-        if (!pending) break;
-        await new Promise(requestAnimationFrame);
-      }
+      }, WEI_BUDGET_MS, cancelled, 'dropout-k');
+      if (cancelled()) return;
       this.wei.complete = true;
       this.drawWei();
       this.updateReadout();
@@ -80,20 +79,39 @@ export const WeiView = (Base) => class extends Base {
         this.weiRunning = false;
         button.disabled = false;
       }
-      for (const r of runs) await this.worker.request('dispose', { handle: r.handle }).catch(() => {});
     }
   }
 
-  /** The settings of the Wei comparison: exactly the widget's (the controls), rule by rule. */
+  /** The settings of the Wei comparison: exactly the widget's (the controls) but the training
+      rule, which the comparison varies. */
   weiSettings() {
-    return this.modelSettings();
+    const { variant: _rule, ...settings } = this.modelSettings();
+    return settings;
   }
 
-  weiIngest(r, res) {
-    const K = this.K;
-    for (let i = 0; i < res.history.length / K; i++) r.hist[res.from + i] = res.history.subarray(i * K, (i + 1) * K);
-    r.rows = r.hist.length;
-    r.snapshot = res.snapshot;
+  /** Column name → index of the comparison's rows (the core's WEI_HISTORY_FIELDS). */
+  async weiColumns() {
+    const hello = await this.worker.request('hello', { kind: 'dropout-k' });
+    return Object.fromEntries(hello.historyFields.map((n, i) => [n, i]));
+  }
+
+  /** A frame of the comparison: each rule's rows as its own `dropout` run records them (the
+      columns of this.col), and its last row. */
+  weiIngest(f) {
+    const W = Object.keys(this.weiCol).length, c = this.weiCol, K = this.K, col = this.col;
+    const plain = ['plainTrainLoss', 'plainTestLoss', 'plainTrainAccuracy', 'plainTestAccuracy', 'plainRegularizer', 'sePlainRegularizer'];
+    const own = ['trainLoss', 'testLoss', 'trainAccuracy', 'testAccuracy', 'regularizer', 'seRegularizer', 'taylorRegularizer'];
+    for (let i = 0; i < f.history.length / W; i++) {
+      const row = f.history.subarray(i * W, (i + 1) * W);
+      for (const r of this.wei.runs) {
+        const out = new Float64Array(K);
+        out[col.step] = row[c.step];
+        for (const n of own) out[col[n]] = row[c[r.key + n[0].toUpperCase() + n.slice(1)]];
+        for (const n of plain) out[col[n]] = row[c[n]];
+        r.hist[f.from + i] = out;
+      }
+    }
+    f.snapshot.last.forEach((last, i) => { this.wei.runs[i].snapshot = { ...f.snapshot, last }; });
   }
 
   /** Redraw the comparison (its panel's key is the time of the call). */

@@ -34,7 +34,8 @@
 //! checked against finite differences in the tests); DROP₁'s mask loss is bounded and has no
 //! such term. The browser's Wei view marks such jumps.
 //!
-//! [`testtime`] compares the test-time rules; [`linear`] has the closed forms of linear
+//! [`wei`] runs Wei et al.'s rules side by side as one experiment (`noiselab run dropout-k`, the
+//! browser's Wei view); [`testtime`] compares the test-time rules; [`linear`] has the closed forms of linear
 //! regression and dropout SGD on it.
 
 // Index loops follow the formulas (W[o][i], x_ij …) and are kept as written.
@@ -50,8 +51,11 @@ mod tests;
 mod tests_experiment;
 #[cfg(test)]
 mod tests_linear;
+#[cfg(test)]
+mod tests_wei;
 pub mod testtime;
 pub mod train;
+pub mod wei;
 
 pub use config::{parse_hidden, DropLayers, DropoutConfig, Variant, FIELDS, HIDDEN_OPTIONS};
 pub use fixture::{dropout_fixture, DROPOUT_FIXTURE_HASH, DROPOUT_FIXTURE_TEST_LOSS_BITS};
