@@ -4,7 +4,7 @@
 #   Chromium, Firefox ESR and WebKitGTK (wasm-pack test, same fixtures as native), the Python
 #   package (scripts/build-python.sh, then pytest tests/python against the CLI), the browser
 #   end-to-end suite (Playwright + Debian's Chromium) against the built, served lab, and the smoke
-#   suite in all three engines (tests/engines/smoke.mjs, WebDriver).
+#   suite in all three engines (tests/engines/smoke.mjs, WebDriver; beside the Rust stages).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -34,6 +34,7 @@ stage_times() {
 # On a failure: the stage that failed, and the times so far.
 on_exit() {
   local rc=$?
+  [ -z "${ENGINES_PID:-}" ] || kill -- "-$ENGINES_PID" 2>/dev/null || true
   rm -rf "$LOGS"
   if [ "$rc" != 0 ] && [ -n "$STAGE" ]; then
     local failed=$STAGE
@@ -47,6 +48,13 @@ trap on_exit EXIT
 stage "set-up and build" "(scripts/setup.sh, scripts/build.sh)"
 bash scripts/setup.sh
 bash scripts/build.sh
+
+# The smoke suite in the three engines (tests/engines/smoke.mjs, WebDriver, against dist/) mostly
+# waits for drivers and page loads: it runs beside the Rust stages, and is waited for before the
+# Playwright stages, which run with nothing beside them.
+ENGINES_T0=$SECONDS
+setsid node tests/engines/smoke.mjs > "$LOGS/engines.log" 2>&1 &
+ENGINES_PID=$! # its own process group (setsid), with its drivers and browsers
 
 stage "cargo fmt --check"
 cargo fmt --all -- --check
@@ -72,6 +80,13 @@ cargo build --release -p noiselab-cli --quiet
 stage "Python package and pytest" "(the wheel, maturin, cached, into .venv/; pytest against the CLI)"
 bash scripts/build-python.sh
 PYTHONDONTWRITEBYTECODE=1 .venv/bin/python -m pytest -q -p no:cacheprovider tests/python 2>&1 | tee "$LOGS/python.log"
+stage "engines smoke, rest" "(Chromium, Firefox ESR and WebKitGTK over WebDriver; tests/engines/; started after the build)"
+engines_rc=0
+wait "$ENGINES_PID" || engines_rc=$?
+ENGINES_PID=""
+cat "$LOGS/engines.log"
+echo "(the smoke suite took $(mmss $((SECONDS - ENGINES_T0))) in all, beside the stages above)"
+[ "$engines_rc" = 0 ] || exit "$engines_rc"
 stage "Playwright, two workers" "(browser end-to-end tests, Debian Chromium)"
 # The test server's port: E2E_PORT if set, else a free one (a stray server on a fixed port
 # would otherwise stop the whole run).
@@ -82,8 +97,6 @@ export E2E_PORT
 E2E_WORKERS=2 npx playwright test --project=parallel 2>&1 | tee "$LOGS/e2e.log"
 stage "Playwright, alone (soak, worker pool, funnel)"
 npx playwright test --project=serial 2>&1 | tee "$LOGS/e2e-serial.log"
-stage "engines smoke" "(Chromium, Firefox ESR and WebKitGTK over WebDriver; tests/engines/)"
-node tests/engines/smoke.mjs 2>&1 | tee "$LOGS/engines.log"
 
 stage_end
 
