@@ -7,6 +7,8 @@ import { ready } from './helpers.mjs';
 const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 // axe is injected as a script: let the test (not the page) bypass the page's CSP for that.
 test.use({ bypassCSP: true });
+// Every test opens its own page: with two workers (scripts/test.sh), the file's tests are shared out.
+test.describe.configure({ mode: 'parallel' });
 
 const allReady = (page) => page.evaluate(async () => {
   const els = [...document.querySelectorAll('*')].filter((e) => e.localName.startsWith('noiselab-'));

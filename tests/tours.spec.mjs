@@ -26,6 +26,8 @@ function expected(tour, i) {
 }
 
 const panel = (page) => page.locator('aside.nl-tour');
+// Every test opens its own page: with two workers (scripts/test.sh), the file's tests are shared out.
+test.describe.configure({ mode: 'parallel' });
 
 /** Wait for step `n` (1-based) to be shown and set up. */
 async function atStep(page, n) {
