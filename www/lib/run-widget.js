@@ -205,7 +205,7 @@ export class RunWidget extends NoiselabWidget {
       `onFrame(r)` sees each frame, then disposed of (comparisons beside the widget's own run).
       Slices of `budgetMs` keep the worker free for the widget's own requests: a settings change
       waits for one slice at most, not for the whole run. `cancelled()` true stops it early.
-      `kind`: another experiment of this widget's family (funnel-compare). */
+      `kind`: a second experiment of this widget's kind (funnel-compare, dropout-k). */
   async sideRun(name, settings, onFrame, budgetMs = 25, cancelled = () => false, kind = this.kind) {
     const handle = `${this.handle}-${name}`;
     try {

@@ -254,7 +254,7 @@ impl Experiment for FunnelCompare {
         let runs: [FunnelSnapshot; SIGMAS] = std::array::from_fn(|k| self.runs[k].snapshot());
         let grows = runs
             .windows(2)
-            .all(|w| w[1].drift - w[0].drift > 2.0 * w[1].se_drift.hypot(w[0].se_drift));
+            .all(|w| w[1].drift - w[0].drift > 2.0 * libm::hypot(w[1].se_drift, w[0].se_drift));
         CompareSnapshot {
             total_steps: self.config.steps as usize,
             stop_reason: self.record.stop_reason(),

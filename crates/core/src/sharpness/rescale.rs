@@ -158,7 +158,13 @@ fn laplace_kl(theta: &[f64], gauss_newton: &[f64], n: usize, prior_var: &[f64]) 
         return f64::NAN;
     };
     let cov = chol.inverse();
-    let log_det_lam: f64 = 2.0 * chol.l().diagonal().iter().map(|d| libm::log(*d)).sum::<f64>();
+    let log_det_lam: f64 = 2.0
+        * chol
+            .l()
+            .diagonal()
+            .iter()
+            .map(|d| libm::log(*d))
+            .sum::<f64>();
     let mut tr = 0.0;
     let mut quad = 0.0;
     let mut log_det_prior = 0.0;
