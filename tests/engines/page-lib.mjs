@@ -145,7 +145,14 @@ export function installPageLib() {
     },
     /** A page opened from a link: its one widget's settings and hash. */
     async linked(ms) {
-      const [e] = widgets();
+      // frame.html makes its element from the link after its module loads: wait for it (a busy
+      // machine can leave this script running first).
+      const t0 = performance.now();
+      let e;
+      while (!(e = widgets()[0])) {
+        if (performance.now() - t0 > ms) throw new Error(`no noiselab element on the page after ${ms} ms`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
       await within(customElements.whenDefined(e.localName), ms, 'defined');
       await within(e.ready, ms, 'ready');
       await e.settled();

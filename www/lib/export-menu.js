@@ -41,6 +41,9 @@ export const WidgetExport = (Base) => class extends Base {
 
   /** Export actions (the subclass supplies `exportData()`: {...exportHead(), historyFields, history}). */
   async exportAs(kind) {
+    // The current settings' numbers, not a run or a preview still in the making (logreg-
+    // posterior draws its first frame before its variational fits arrive).
+    await this.settled();
     const stem = this.fileStem();
     this.$('details.export').open = false;
     if (kind === 'exportCsv') {

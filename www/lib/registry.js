@@ -6,7 +6,7 @@
 //   worker       www/lib/experiments/<kind>.js    only when `extras` (otherwise worker.js's generic entry)
 //   cargo cfg    kind = "<kind>"                  (crates/wasm/build.rs reads this file)
 // `family` names the WebAssembly module that holds the kind: scripts/build.sh builds one module
-// per family, www/pkg/<family>/, each under 250 KB (issue 7, W4), so a page loads only the cores
+// per family, www/pkg/<family>/ (W4 aims at ≤ 250 KB each; bench/results.md), so a page loads only the cores
 // of the widgets it shows. Adding an experiment: one row here (the rows are JSON, one per line:
 // build.rs reads them too).
 export const EXPERIMENTS = [
