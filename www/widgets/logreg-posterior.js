@@ -129,8 +129,12 @@ class NoiselabLogregPosterior extends RunWidget {
   /** The full analysis of the settings in use (after a preview): drawn, with its frame event. */
   async finish() {
     this.finishes = (this.finishes ?? 0) + 1;
-    await this.compute({ nWeight: N_WEIGHT, nData: N_DATA });
+    await this.compute();
   }
+
+  /** Public API: the full analysis of the settings in use, drawn (a change's own first request,
+      in `onApplied`, asks for the preview). */
+  compute(args = { nWeight: N_WEIGHT, nData: N_DATA }) { return super.compute(args); }
 
   /** A change of the seeded data's settings regenerates the points, dropping an edited `data`
       (as when the edits were not a setting); presets and loaded settings are taken as given. */
@@ -141,7 +145,7 @@ class NoiselabLogregPosterior extends RunWidget {
     return super.applySettings(changes, options);
   }
 
-  async onApplied() { await this.compute(); }
+  async onApplied() { await this.compute(this.computeArgs()); }
 
   onFrame(r) {
     this.points = Array.from(r.points);
