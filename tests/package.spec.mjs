@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { watchConsole, ready, control, drew } from './helpers.mjs';
 import { freePort } from './helpers.mjs';
+import { EXPERIMENTS } from '../www/lib/registry.js';
 
 test('the repository\'s notes example: two widgets in prose, each with its own attributes', async ({ page }) => {
   const con = watchConsole(page);
@@ -105,7 +106,8 @@ test('the versioned bundle (npm run dist): unpacked into a notes site, two lines
     expect(readFileSync(path.join(folder, 'VERSION'), 'utf8').trim()).toBe(version);
     const listed = execFileSync('tar', ['-tzf', archive], { encoding: 'utf8' }).split('\n').filter(Boolean);
     expect(listed.every((f) => f.startsWith(`noiselab-widgets-${version}/`))).toBe(true);
-    expect(listed.filter((f) => f.endsWith('.wasm')).length).toBe(6);
+    // One module per family of widgets (registry.js), and the own-data parser's (www/pkg/data/).
+    expect(listed.filter((f) => f.endsWith('.wasm')).length).toBe(new Set(EXPERIMENTS.map((e) => e.family)).size + 1);
     renameSync(folder, path.join(dir, 'noiselab'));
     writeFileSync(path.join(dir, 'week8.html'), `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Week 8</title><link rel="icon" href="data:,"></head><body>
 <p>Noise pushes SGD to the flat end of the valley:</p>
