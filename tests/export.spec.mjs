@@ -1,22 +1,15 @@
 // Export and import from the widget base (tested on the funnel): data as CSV and JSON, the figure
 // as PNG, settings saved as JSON and loaded back (and a malformed file rejected with a message).
 import { test, expect } from '@playwright/test';
-import { readFileSync, writeFileSync, mkdtempSync, mkdirSync } from 'node:fs';
+import { writeFileSync, mkdtempSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { watchConsole, ready, readout } from './helpers.mjs';
+import { watchConsole, ready, readout, exportFile } from './helpers.mjs';
 
 const EXAMPLE = 'www/examples/funnel.html';
 
 async function openMenu(el) {
   if (!(await el.evaluate((e) => e.shadowRoot.querySelector('details.export').open))) await el.locator('details.export > summary').click();
-}
-
-async function exportFile(page, el, name) {
-  await openMenu(el);
-  const [dl] = await Promise.all([page.waitForEvent('download'), el.locator(`button[data-name="${name}"]`).click()]);
-  const file = await dl.path();
-  return { name: dl.suggestedFilename(), bytes: readFileSync(file) };
 }
 
 test('data, figure and settings export; settings load back', async ({ page }) => {

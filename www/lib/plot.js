@@ -16,6 +16,8 @@
 //                                               // (a plane of weights; the plot is centred)
 //          key: [deps],                         // optional: skip redrawing while these are === the last
 //          over: 'ID',                          // optional: a transparent layer over panel ID (same scales, no axes)
+//          axes: false,                         // optional: no axes; x and y default to a [0, 1] frame
+//          wide: true,                          // optional: a row of its own in the exported slide
 //          marks: [ ... ] }] }
 //    Axis `domain` may hold null ends: they come from the marks' data, widened by `pad` (a
 //    fraction of the span; of the log span on a log axis; default 0 for x, 0.06 for y) after
@@ -32,10 +34,12 @@
 //   line    { x: [..], y: [..], colour, width = 2, dash, opacity, maxPoints = 2000,
 //             markers: <a shape>, markerSize = 4, fill, base = 0 }  // fill: down to y = base
 //   band    { x, lo: [..], hi: [..], fill }          // ±SE or credible bands
-//   rule    { x: v } or { y: v }, colour, width = 1, dash   // a full-width or full-height line
-//   dots    { x, y, colour or colours: [..], r = 3 or r: [..], shape, open }
+//   rule    { x: v } or { y: v }, colour, width = 1, dash, length   // a full-width or full-height
+//             line; v may be a list; `length` (px): ticks that long from the bottom (left) edge
+//   dots    { x, y, colour or colours: [..], r = 3 or r: [..], shape, open, rim, rimWidth = 1.2 }
 //             shapes: 'circle' (default), 'square', 'triangle', 'diamond', 'cross' and 'plus'
-//             (the last two stroked); `open`: stroked outline only (○ beside ●)
+//             (the last two stroked); `open`: stroked outline only (○ beside ●); `rim`: its colour
+//   bars    { x, lo: [..], hi: [..], colour, width = 1.5, cap = 4 }  // error bars, caps ± cap px
 //   heat    { values, nx, ny, x: [x0, x1], y: [y0, y1], ramp: [[t, [r, g, b]], ..], domain: [lo, hi] }
 //           or { image: <canvas>, x, y }  // row 0 of `values` is drawn at the top (y1)
 //   contour { lines: [[x0, y0, x1, y1, ..], ..], segments: false, closed, fill, colour, width = 1, dash }
@@ -292,7 +296,7 @@ export function steadyBox(previous, target) {
 /** The data values a mark spans on axis `k` ('x' or 'y'), as arrays or numbers. */
 function markValues(m, k) {
   if (m.extent === false) return [];
-  if (m.type === 'band') return k === 'x' ? [m.x] : [m.lo, m.hi];
+  if (m.type === 'band' || m.type === 'bars') return k === 'x' ? [m.x] : [m.lo, m.hi];
   if (m.type === 'contour') return m.lines.map((l) => l.filter((_, i) => i % 2 === (k === 'x' ? 0 : 1)));
   if (['line', 'dots', 'rule', 'heat', 'arrow'].includes(m.type)) return m[k] === undefined ? [] : [m[k]];
   return [];
@@ -336,6 +340,12 @@ function stroked(ctx, m, width = 2) {
 
 /** Shapes stroked, not filled: the cross and plus, and any shape marked `open`. */
 const STROKED = new Set(['cross', 'plus']);
+/** Paint the current marker path: stroked (open, cross, plus) or filled, then its `rim`. */
+function fillOrStroke(ctx, m, shape) {
+  if (m.open || STROKED.has(shape)) return ctx.stroke();
+  ctx.fill();
+  if (m.rim) { ctx.save(); ctx.setLineDash([]); ctx.strokeStyle = m.rim; ctx.lineWidth = m.rimWidth ?? 1.2; ctx.stroke(); ctx.restore(); }
+}
 function marker(ctx, shape, px, py, r = 4) {
   if (shape === 'plus') { ctx.moveTo(px - 1.25 * r, py); ctx.lineTo(px + 1.25 * r, py); ctx.moveTo(px, py - 1.25 * r); ctx.lineTo(px, py + 1.25 * r); }
   else if (shape === 'diamond') { ctx.moveTo(px, py - 1.3 * r); ctx.lineTo(px + 1.3 * r, py); ctx.lineTo(px, py + 1.3 * r); ctx.lineTo(px - 1.3 * r, py); ctx.closePath(); }
@@ -402,13 +412,28 @@ const MARKS = {
   rule(ctx, m, x, y, e) {
     stroked(ctx, { colour: 'rgba(0,0,0,0.35)', ...m }, 1);
     ctx.beginPath();
-    if (m.x !== undefined) { const px = x(m.x); ctx.moveTo(px, e.bottom); ctx.lineTo(px, e.top); } else { const py = y(m.y); ctx.moveTo(e.left, py); ctx.lineTo(e.right, py); }
+    const len = m.length ?? Infinity, v = m.x ?? m.y;
+    for (const t of typeof v === 'number' ? [v] : v) {
+      if (m.x !== undefined) { const px = x(t); ctx.moveTo(px, e.bottom); ctx.lineTo(px, Math.max(e.top, e.bottom - len)); } else { const py = y(t); ctx.moveTo(e.left, py); ctx.lineTo(Math.min(e.right, e.left + len), py); }
+    }
+    ctx.stroke();
+  },
+  bars(ctx, m, x, y) {
+    stroked(ctx, m, 1.5);
+    ctx.beginPath();
+    const c = m.cap ?? 4;
+    for (let i = 0; i < m.x.length; i++) {
+      const px = x(m.x[i]), lo = y(m.lo[i]), hi = y(m.hi[i]);
+      if (!Number.isFinite(px + lo + hi)) continue;
+      ctx.moveTo(px, lo); ctx.lineTo(px, hi);
+      if (c) for (const py of [lo, hi]) { ctx.moveTo(px - c, py); ctx.lineTo(px + c, py); }
+    }
     ctx.stroke();
   },
   dots(ctx, m, x, y) {
     const each = Array.isArray(m.colours) || ArrayBuffer.isView(m.r) || Array.isArray(m.r);
     stroked(ctx, { ...m, width: m.width ?? 1.5 });
-    const paint = () => { if (m.open || STROKED.has(m.shape)) ctx.stroke(); else ctx.fill(); };
+    const paint = () => fillOrStroke(ctx, m, m.shape);
     ctx.fillStyle = m.colour ?? '#000';
     ctx.beginPath();
     for (let i = 0; i < m.x.length; i++) {
@@ -500,8 +525,14 @@ function equalAspect(x, y) {
 export function drawPanel(ctx, panel, { left = 0, top = 0, width, height, theme = SCREEN, scales } = {}) {
   let x, y;
   const xs = panel.x ?? {}, ys = panel.y ?? {};
+  const bare = panel.axes === false;
   if (scales) ({ x, y } = scales);
-  else {
+  else if (bare) { // a [0, 1]² frame (unless the axes give domains), a 4 px margin
+    const m = { top: 4, right: 4, bottom: 4, left: 4, ...panel.margin };
+    x = axisScale({ domain: [0, 1], ...xs }, panel.marks, 'x', left + m.left, left + width - m.right);
+    y = axisScale({ domain: [0, 1], ...ys }, panel.marks, 'y', top + height - m.bottom, top + m.top);
+    if (panel.aspect === 'equal') ({ x, y } = equalAspect(x, y));
+  } else {
     // The right margin holds half the last x tick label (centred on its tick).
     const xd = axisScale(xs, panel.marks, 'x', 0, 1);
     const xt = xs.ticks ?? (xd.log ? logTicks(...xd.domain) : ticks(...xd.domain, 6));
@@ -528,7 +559,7 @@ export function drawPanel(ctx, panel, { left = 0, top = 0, width, height, theme 
     MARKS[m.type](ctx, m, x, y, edges, theme);
     ctx.restore();
   }
-  if (!scales) { // the axis lines again, over the marks (a heat mark would cover them)
+  if (!scales && !bare) { // the axis lines again, over the marks (a heat mark would cover them)
     ctx.save(); ctx.strokeStyle = '#333'; ctx.lineWidth = 1; ctx.beginPath();
     ctx.moveTo(edges.left + 0.5, edges.top); ctx.lineTo(edges.left + 0.5, edges.bottom + 0.5); ctx.lineTo(edges.right, edges.bottom + 0.5);
     ctx.stroke(); ctx.restore();
@@ -554,7 +585,8 @@ export function legendOf(marks) {
     add('fill', m.fill);
     add('shape', shape);
     if (m.open) add('open', true);
-    if (m.type !== 'band' && m.type !== 'dots' && m.type !== 'text' && (m.type !== 'key' || (m.colour && !m.shape))) {
+    add('rim', m.rim);
+    if (!['band', 'dots', 'text'].includes(m.type) && (m.type !== 'key' || (m.colour && !m.shape))) {
       e.line = true; add('dash', m.dash?.length ? m.dash : undefined); add('width', m.width);
     }
     out.set(m.label, e);
@@ -569,13 +601,13 @@ function paintSwatch(ctx, e, x, y) {
   const cy = y + 6, c = e.colour ?? '#000';
   if (e.fill) { ctx.fillStyle = e.fill; ctx.fillRect(x + 1, cy - (e.line ? 3 : 5), 20, e.line ? 8 : 10); }
   if (e.line) { stroked(ctx, { colour: c, width: e.width, dash: e.dash }); ctx.beginPath(); ctx.moveTo(x + 1, e.fill ? cy - 3 : cy); ctx.lineTo(x + 21, e.fill ? cy - 3 : cy); ctx.stroke(); }
-  if (e.shape) { stroked(ctx, { colour: c, width: 1.5 }); ctx.fillStyle = c; ctx.beginPath(); marker(ctx, e.shape, x + 11, cy); if (e.open || STROKED.has(e.shape)) ctx.stroke(); else ctx.fill(); }
+  if (e.shape) { stroked(ctx, { colour: c, width: 1.5 }); ctx.fillStyle = c; ctx.beginPath(); marker(ctx, e.shape, x + 11, cy); fillOrStroke(ctx, e, e.shape); }
 }
 
 const SWATCHES = new Map();
 /** A legend entry's swatch as inline SVG (the same painting as in the exported legend). */
 export function swatchSvg(e) {
-  const key = JSON.stringify([e.colour, e.fill, e.line, e.width, e.dash, e.shape, e.open]);
+  const key = JSON.stringify([e.colour, e.fill, e.line, e.width, e.dash, e.shape, e.open, e.rim]);
   if (!SWATCHES.has(key)) {
     const g = svgContext(22, 12);
     paintSwatch(g, e, 0, 0);
