@@ -49,10 +49,9 @@ function sceneOf(root) {
 }
 
 /**
- * Paint `scene` on `ctx` as a slide, WIDTH wide: title, panels in a grid (each with its title,
- * at its on-screen aspect ratio, at most 400 high; a `wide` panel in a row of its own), the legend
- * from the marks, then the caption and a line with the widget's settings (the seed among them).
- * Returns the height used.
+ * Paint `scene` on `ctx` as a slide, WIDTH wide: title, panels in a grid (each with its title, at its
+ * on-screen aspect ratio, at most 400 high; a `wide` one in a row of its own), the legend from the
+ * marks, then the caption and a line with the widget's settings (the seed among them). Returns the height used.
  */
 function paintScene(ctx, { host, scene }) {
   const panels = scene.panels.filter((p) => !p.over);
@@ -72,16 +71,14 @@ function paintScene(ctx, { host, scene }) {
   if (scene.title) y += drawWrapped(ctx, scene.title, { left: PAD, top: y, width: WIDTH - 2 * PAD, lineHeight: 22 }) + 8;
   let col = cols, rowH = 0;
   for (const p of panels) {
-    if (col >= cols || p.wide) { y += rowH && rowH + GAP; col = 0; rowH = 0; }
-    const left = PAD + col * (cellW + GAP), w = p.wide ? WIDTH - 2 * PAD : cellW;
-    const h = p.wide ? Math.min(400, w / aspect(p.id, 8)) + head : cellH;
+    if (col >= cols || p.wide) [y, col, rowH] = [y + (rowH && rowH + GAP), 0, 0];
+    const left = PAD + col * (cellW + GAP), w = p.wide ? WIDTH - 2 * PAD : cellW, h = p.wide ? Math.min(400, w / aspect(p.id, 8)) + head : cellH;
     ctx.fillStyle = SLIDE.ink;
     ctx.font = `bold 14px ${FONT}`;
     if (p.title && p.title !== scene.title) drawWrapped(ctx, p.title, { left, top: y, width: w, lineHeight: 18 });
     const scales = drawPanel(ctx, p, { left, top: y + head, width: w, height: h - head, theme: SLIDE });
     for (const over of scene.panels.filter((q) => q.over === p.id)) drawPanel(ctx, over, { theme: SLIDE, scales });
-    rowH = Math.max(rowH, h);
-    col = p.wide ? cols : col + 1;
+    [rowH, col] = [Math.max(rowH, h), p.wide ? cols : col + 1];
   }
   y += rowH + GAP;
   y += drawLegend(ctx, legendOf(scene.panels.flatMap((p) => p.marks)), { left: PAD, top: y, width: WIDTH - 2 * PAD, theme: SLIDE }) + 10;

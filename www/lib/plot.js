@@ -39,7 +39,7 @@
 //   dots    { x, y, colour or colours: [..], r = 3 or r: [..], shape, open, rim, rimWidth = 1.2 }
 //             shapes: 'circle' (default), 'square', 'triangle', 'diamond', 'cross' and 'plus'
 //             (the last two stroked); `open`: stroked outline only (○ beside ●); `rim`: its colour
-//   bars    { x, lo: [..], hi: [..], colour, width = 1.5, cap = 4 }  // error bars, caps ± cap px
+//   bars    { x, lo: [..], hi: [..], colour, width = 1.5, cap = 4 }  // error bars; caps ± cap px (if longer)
 //   heat    { values, nx, ny, x: [x0, x1], y: [y0, y1], ramp: [[t, [r, g, b]], ..], domain: [lo, hi] }
 //           or { image: <canvas>, x, y }  // row 0 of `values` is drawn at the top (y1)
 //   contour { lines: [[x0, y0, x1, y1, ..], ..], segments: false, closed, fill, colour, width = 1, dash }
@@ -48,7 +48,8 @@
 //             'left'|'center'|'right', y 'top'|'middle'|'bottom' (the plot's edges and centre);
 //             not clipped by default
 //   arrow   { x: [x0, x1], y: [y0, y1], colour, width = 1.5, head = 7 }
-//   key     { label, colour, dash, fill, shape }     // a legend entry that draws nothing
+//   key     { label, colour, dash, fill, shape, ramp }  // a legend entry that draws nothing
+//             (ramp: a heat mark's colour stops, shown as a colour bar from low to high)
 //   draw    { draw(ctx, { x, y, plot }) }  // escape hatch (plot: the plot area's edges in px),
 //             e.g. the funnel's incremental trails: keep the offscreen layer, drawImage it here
 // Axis lines are drawn again over the marks; the right margin holds the last x tick label.
@@ -344,7 +345,7 @@ const STROKED = new Set(['cross', 'plus']);
 function fillOrStroke(ctx, m, shape) {
   if (m.open || STROKED.has(shape)) return ctx.stroke();
   ctx.fill();
-  if (m.rim) { ctx.save(); ctx.setLineDash([]); ctx.strokeStyle = m.rim; ctx.lineWidth = m.rimWidth ?? 1.2; ctx.stroke(); ctx.restore(); }
+  if (m.rim) { Object.assign(ctx, { strokeStyle: m.rim, lineWidth: m.rimWidth ?? 1.2 }); ctx.stroke(); }
 }
 function marker(ctx, shape, px, py, r = 4) {
   if (shape === 'plus') { ctx.moveTo(px - 1.25 * r, py); ctx.lineTo(px + 1.25 * r, py); ctx.moveTo(px, py - 1.25 * r); ctx.lineTo(px, py + 1.25 * r); }
@@ -421,12 +422,11 @@ const MARKS = {
   bars(ctx, m, x, y) {
     stroked(ctx, m, 1.5);
     ctx.beginPath();
-    const c = m.cap ?? 4;
-    for (let i = 0; i < m.x.length; i++) {
+    for (let i = 0, c = m.cap ?? 4; i < m.x.length; i++) {
       const px = x(m.x[i]), lo = y(m.lo[i]), hi = y(m.hi[i]);
       if (!Number.isFinite(px + lo + hi)) continue;
       ctx.moveTo(px, lo); ctx.lineTo(px, hi);
-      if (c) for (const py of [lo, hi]) { ctx.moveTo(px - c, py); ctx.lineTo(px + c, py); }
+      if (Math.abs(hi - lo) > 2 * c) for (const py of [lo, hi]) { ctx.moveTo(px - c, py); ctx.lineTo(px + c, py); } // no caps on a bar hidden by its marker
     }
     ctx.stroke();
   },
@@ -586,6 +586,7 @@ export function legendOf(marks) {
     add('shape', shape);
     if (m.open) add('open', true);
     add('rim', m.rim);
+    add('ramp', m.ramp);
     if (!['band', 'dots', 'text'].includes(m.type) && (m.type !== 'key' || (m.colour && !m.shape))) {
       e.line = true; add('dash', m.dash?.length ? m.dash : undefined); add('width', m.width);
     }
@@ -596,9 +597,12 @@ export function legendOf(marks) {
 
 const esc = (s) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
-/** Paint a legend entry's 22 × 12 swatch at (x, y), drawn like its marks: fill, stroke, marker. */
+const swatchWidth = (e) => (e.ramp ? 48 : 22);
+/** Paint a legend entry's swatch (swatchWidth × 12) at (x, y), drawn like its marks: fill,
+    stroke, marker, or a heat map's colour ramp (a colour bar from low to high). */
 function paintSwatch(ctx, e, x, y) {
   const cy = y + 6, c = e.colour ?? '#000';
+  for (let i = 0; e.ramp && i < 16; i++) { ctx.fillStyle = `rgb(${ramp(e.ramp, i / 15)})`; ctx.fillRect(x + 1 + i * 2.875, y + 1, 3.375, 10); }
   if (e.fill) { ctx.fillStyle = e.fill; ctx.fillRect(x + 1, cy - (e.line ? 3 : 5), 20, e.line ? 8 : 10); }
   if (e.line) { stroked(ctx, { colour: c, width: e.width, dash: e.dash }); ctx.beginPath(); ctx.moveTo(x + 1, e.fill ? cy - 3 : cy); ctx.lineTo(x + 21, e.fill ? cy - 3 : cy); ctx.stroke(); }
   if (e.shape) { stroked(ctx, { colour: c, width: 1.5 }); ctx.fillStyle = c; ctx.beginPath(); marker(ctx, e.shape, x + 11, cy); fillOrStroke(ctx, e, e.shape); }
@@ -607,11 +611,11 @@ function paintSwatch(ctx, e, x, y) {
 const SWATCHES = new Map();
 /** A legend entry's swatch as inline SVG (the same painting as in the exported legend). */
 export function swatchSvg(e) {
-  const key = JSON.stringify([e.colour, e.fill, e.line, e.width, e.dash, e.shape, e.open, e.rim]);
+  const key = JSON.stringify([e.colour, e.fill, e.line, e.width, e.dash, e.shape, e.open, e.rim, e.ramp]), w = swatchWidth(e);
   if (!SWATCHES.has(key)) {
-    const g = svgContext(22, 12);
+    const g = svgContext(w, 12);
     paintSwatch(g, e, 0, 0);
-    SWATCHES.set(key, `<svg class="swatch-svg" width="22" height="12" viewBox="0 0 22 12" aria-hidden="true">${g.markup()}</svg>`);
+    SWATCHES.set(key, `<svg class="swatch-svg" width="${w}" height="12" viewBox="0 0 ${w} 12" aria-hidden="true">${g.markup()}</svg>`);
   }
   return SWATCHES.get(key);
 }
@@ -627,12 +631,12 @@ export function drawLegend(ctx, entries, { left, top, width, theme = SCREEN }) {
   ctx.font = font(theme.label);
   ctx.textBaseline = 'middle';
   for (const e of entries) {
-    const w = 28 + ctx.measureText(e.label).width;
+    const sw = swatchWidth(e) + 6, w = sw + ctx.measureText(e.label).width;
     if (x > left && x + w > left + width) { x = left; y += row; }
     const cy = y + row / 2;
     paintSwatch(ctx, e, x, cy - 6);
     ctx.fillStyle = theme.ink;
-    ctx.fillText(e.label, x + 28, cy);
+    ctx.fillText(e.label, x + sw, cy);
     x += w + 18;
   }
   ctx.restore();

@@ -344,8 +344,7 @@ class NoiselabFunnel extends RunWidget {
             // the modified flow translucent, the gradient flow dotted.
             ...(flows ? [path(MODIFIED.label, MODIFIED.colour, flows.modifiedX, flows.modifiedY, MODIFIED), path(FLOW.label, FLOW.colour, flows.flowX, flows.flowY, FLOW)] : []),
             { type: 'dots', label: 'diverged', shape: 'cross', r: 4, colour: '#000', ...dead },
-            { type: 'dots', x: [v.startX], y: [v.startY], r: 6, colour: '#000' }, // the start point
-            { type: 'dots', x: [v.startX], y: [v.startY], r: 4, colour: '#fff' },
+            { type: 'dots', x: [v.startX], y: [v.startY], r: 5, colour: '#fff', rim: '#000', rimWidth: 2 }, // the start point
           ],
         },
         this.seriesPanel(),

@@ -1,7 +1,7 @@
 // The dropout widget's "Test time" view: weight scaling vs the K-mask Monte Carlo average (and
 // the exact 2^D average when affordable), the MC spread band, the gap between them, and a strip
 // of sampled sub-networks (Srivastava et al. 2014; Baldi & Sadowski 2013).
-import { ramp, OKABE_ITO as C } from '../../lib/plot.js';
+import { OKABE_ITO as C } from '../../lib/plot.js';
 import { PROB_RAMP, GAP_RAMP, fmt, grid, pointMarks, curvePanel } from './common.js';
 
 const TT_N = 121; // points of test-time curves
@@ -73,17 +73,14 @@ export const TestTimeView = (Base) => class extends Base {
     }
     const gap = t.mcMean.map((v, i) => v - t.weightScaled[i]);
     const m = Math.max(1e-3, ...gap.map(Math.abs));
-    const rgb = (u) => `rgb(${ramp(GAP_RAMP, u)})`;
     this.$('.gap-title').textContent = `Gap over the input plane: MC average (K = ${t.k}) − weight scaling, p(class 1); dashed line: the slice above`;
     return {
-      id: 'tt-gap', title: this.$('.gap-title').textContent, key,
+      id: 'tt-gap', title: this.$('.gap-title').textContent, key, aspect: 'equal',
       x: { label: 'x₁', domain: [d.xMin, d.xMax], ticks: [-1, 0, 1] }, y: { label: 'x₂', domain: [d.yMin, d.yMax], ticks: [-1, 0, 1], grid: false },
       marks: [
         { type: 'heat', values: gap, nx: TT_MAP, ny: TT_MAP, x: [d.xMin, d.xMax], y: [d.yMin, d.yMax], ramp: GAP_RAMP, domain: [-m, m] },
         { type: 'rule', label: 'the slice shown above', y: Number(this.$('.slice').value), colour: '#333', dash: [4, 3] },
-        { type: 'key', label: `+${fmt(m)}: MC above`, fill: rgb(1) },
-        { type: 'key', label: '0', fill: rgb(0.5) },
-        { type: 'key', label: `−${fmt(m)}: MC below`, fill: rgb(0) },
+        { type: 'key', label: `shading: MC − weight scaling from −${fmt(m)} (MC below) to +${fmt(m)} (MC above)`, ramp: GAP_RAMP },
       ],
     };
   }
@@ -94,8 +91,7 @@ export const TestTimeView = (Base) => class extends Base {
     const t = this.tt, count = MEMBERS, c = this.$('canvas.members'), d = t.data.domain, oneD = t.data.dim === 1, n = t.n;
     const cols = c.clientWidth > 640 ? count : count / 2, rows = count / cols, u = cols / (c.clientWidth || 800);
     const ph = ((c.clientHeight || 125) / rows) * u, w = 1 - 8 * u, h = ph - 20 * u, side = oneD ? h : Math.min(w, h);
-    const marks = [];
-    let minKept = Infinity, maxKept = -Infinity;
+    const marks = [], kept = [];
     for (let j = 0; j < count; j++) {
       const x0 = (j % cols) + 4 * u + (oneD ? 0 : (w - side) / 2), x1 = x0 + (oneD ? w : side), y1 = (rows - Math.floor(j / cols)) * ph - 4 * u, y0 = y1 - side;
       const sx = (v) => x0 + ((v - d.xMin) / (d.xMax - d.xMin)) * (x1 - x0), sy = (v) => (v >= d.yMin && v <= d.yMax ? y0 + ((v - d.yMin) / (d.yMax - d.yMin)) * side : NaN);
@@ -105,14 +101,13 @@ export const TestTimeView = (Base) => class extends Base {
           { type: 'line', x: grid(d.xMin, d.xMax, n).map(sx), y: pred.map(sy), colour: C.vermillion, width: 1.5 },
           ...pointMarks(t.data, 0.35, false).map((m) => ({ ...m, x: m.x.map(sx), y: m.y.map(sy) })));
       } else marks.push({ type: 'heat', values: pred, nx: MEMBER_N, ny: MEMBER_N, x: [x0, x1], y: [y0, y1], ramp: PROB_RAMP, domain: [0, 1] });
-      const mask = t.memberMasks.subarray(j * t.units, (j + 1) * t.units), kept = t.droppable - mask.filter((m) => m < 0.5).length;
-      minKept = Math.min(minKept, kept); maxKept = Math.max(maxKept, kept);
-      marks.push({ type: 'text', x: (x0 + x1) / 2, y: y0, dy: 3, align: 'center', baseline: 'top', text: `${kept}${u > 1 / 110 ? '/' : ' of '}${t.droppable} kept` }); // narrow cells: 49/128
+      kept[j] = t.droppable - t.memberMasks.subarray(j * t.units, (j + 1) * t.units).filter((m) => m < 0.5).length;
+      marks.push({ type: 'text', x: (x0 + x1) / 2, y: y0, dy: 3, align: 'center', baseline: 'top', text: `${kept[j]}${u > 1 / 110 ? '/' : ' of '}${t.droppable} kept` }); // narrow cells: 49/128
     }
     const D = t.droppable;
     const ens = D > 60 ? `2^${D} ≈ ${Number(2 ** D).toExponential(1)}` : `2^${D} = ${Number(2 ** D).toLocaleString('en')}`;
     this.setLive(this.$('.members-note'), D ? `D = ${D} droppable units, ${ens} sub-networks sharing weights` : 'no droppable units (dropout off for this rule)', 'text');
-    this.setLive(c, `${count} sampled sub-networks of ${ens}, each keeping ${minKept} to ${maxKept} of ${D} units; each panel is that member's prediction.`, 'aria-label');
+    this.setLive(c, `${count} sampled sub-networks of ${ens}, each keeping ${Math.min(...kept)} to ${Math.max(...kept)} of ${D} units; each panel is that member's prediction.`, 'aria-label');
     return { id: 'members', title: 'An ensemble of 2^D sub-networks: a few sampled members', axes: false, wide: true, aspect: 'equal', key: [t], margin: { left: 0, right: 0, top: 0, bottom: 0 }, x: { domain: [0, cols] }, y: { domain: [0, rows * ph] }, marks };
   }
 

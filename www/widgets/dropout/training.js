@@ -69,7 +69,7 @@ export const TrainingView = (Base) => class extends Base {
     const marks = classification ? [
       { type: 'heat', values: p[which], nx: p.nx, ny: p.ny, x: [d.xMin, d.xMax], y: [d.yMin, d.yMax], ramp: PROB_RAMP, domain: [0, 1] },
       { type: 'contour', label: 'decision boundary p = ½', lines: [which === 'dropout' ? p.boundaryDropout : p.boundaryPlain], segments: true, colour: '#000', width: 2 },
-      { type: 'key', label: 'shading: p(class 1 | x) from blue (0) to vermillion (1), weight-scaled' },
+      { type: 'key', label: 'shading: p(class 1 | x) from 0 to 1, weight-scaled', ramp: PROB_RAMP },
     ] : [
       // (Your data has no known true function: the core's curve is NaN, and it is left out.)
       ...(p.truth.some(Number.isFinite) ? [{ type: 'line', label: 'true sin(πx)', colour: '#555', width: 1.5, dash: [6, 4], x: grid(d.xMin, d.xMax, p.nx), y: p.truth }] : []),
@@ -125,18 +125,15 @@ export const TrainingView = (Base) => class extends Base {
       for (let j = 0; j < widths[l]; j++) units[kept(l, j) ? 0 : 1].push([l / (L - 1), unitY(l, j), Math.max(1.6, Math.min(6, 190 / widths[l] / 2.4))]);
       texts.push({ type: 'text', x: l / (L - 1), y: 'bottom', dy: 5, align: 'center', baseline: 'top', text: l === 0 ? `input (${widths[l]})` : l === L - 1 ? 'output' : `hidden ${l} (${widths[l]})` });
     }
-    const dropped = units[1].length;
     const note = snap.stepsDone === 0 ? 'before the first step: nothing dropped yet'
-      : ['dropout', 'dropK', 'knockIn'].includes(this.valid.variant) ? `step ${snap.stepsDone}: ${dropped} units dropped (the mask of the batch’s first example)` : 'this training rule draws no masks';
+      : ['dropout', 'dropK', 'knockIn'].includes(this.valid.variant) ? `step ${snap.stepsDone}: ${units[1].length} units dropped (the mask of the batch’s first example)` : 'this training rule draws no masks';
     this.setLive(this.$('.net-note'), note, 'text');
     this.setLive(this.$('canvas.net'), `Network ${widths.join('–')}; ${note}.`, 'aria-label');
-    const dots = (u, label, colour) => ({ type: 'dots', label, colour, x: u.map((d) => d[0]), y: u.map((d) => d[1]), r: u.map((d) => d[2]), clip: false });
+    const dots = ([u, label, colour]) => ({ type: 'dots', label, colour, x: u.map((d) => d[0]), y: u.map((d) => d[1]), r: u.map((d) => d[2]), clip: false });
     return {
       id: 'net', title: 'The network at the current step', axes: false, wide: true, key: [snap], margin: { left: 40, right: 40, top: 14, bottom: 20 },
-      marks: [
-        { type: 'contour', lines: [links], segments: true, colour: 'rgba(0, 114, 178, 0.12)', width: 0.5, clip: false },
-        dots(units[0], 'kept unit', C.blue), dots(units[1], 'dropped this step (m = 0)', '#c8c8c8'), ...texts,
-      ],
+      marks: [{ type: 'contour', lines: [links], segments: true, colour: 'rgba(0, 114, 178, 0.12)', width: 0.5, clip: false },
+        ...[[units[0], 'kept unit', C.blue], [units[1], 'dropped this step (m = 0)', '#c8c8c8']].map(dots), ...texts],
     };
   }
 
