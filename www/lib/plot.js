@@ -9,20 +9,20 @@
 // 3. scene() returns a plain object built from the widget's state (or null before there is data):
 //      { title, caption,                        // export only: the figure's title and a sentence
 //        panels: [{ id, title,                  // id = the canvas's data-panel; title for export
-//          x: { label, scale: 'linear'|'log', domain: [lo, hi], ticks: [..], pad, clamp, grid },
+//          x: { label, scale: 'linear'|'log', domain: [lo, hi], ticks: [..], pad, clamp, grid, minSpan },
 //          y: { ... , short },                  // short: a shorter label for low panels
 //          margin: { right: 64 },               // optional, added room (e.g. for text marks)
 //          aspect: 'equal',                     // optional: one pixel size per unit on x and y
 //                                               // (a plane of weights; the plot is centred)
 //          key: [deps],                         // optional: skip redrawing while these are === the last
 //          over: 'ID',                          // optional: a transparent layer over panel ID (same scales, no axes)
-//          axes: false,                         // optional: no axes; x and y default to a [0, 1] frame
-//          wide: true,                          // optional: a row of its own in the exported slide
+//          axes: false, wide: true,             // optional: no axes (x, y default to [0, 1]); a row of its own in the slide
 //          marks: [ ... ] }] }
 //    Axis `domain` may hold null ends: they come from the marks' data, widened by `pad` (a
 //    fraction of the span; of the log span on a log axis; default 0 for x, 0.06 for y) after
-//    `clamp: [lo, hi]` bounds the data. `ticks` defaults to nice round values (1-2-5 or decades
-//    on a log axis); overlapping x tick labels are thinned. `grid` (y lines) defaults to true.
+//    `clamp: [lo, hi]` bounds the data; a span under `minSpan` (or a constant series) widens to
+//    it (or 1). `ticks` defaults to round values (1-2-5 or decades on a log axis); overlapping x
+//    tick labels are thinned. `grid` (y lines) defaults to true.
 // 4. Tests read `el.scene()` (tests/scene.mjs summarizes it); the export menu renders the same
 //    scene as a slide-ready PNG or SVG with titles, axis labels, legend and caption (export.js).
 // A `.legend[data-panel="ID ID2"]` gets only those panels' entries (the plain `.legend` the
@@ -321,7 +321,8 @@ function axisScale(spec, marks, k, r0, r1) {
     if (!(a <= b)) [a, b] = log ? [1, 10] : [0, 1];
     const t = log ? Math.log : (v) => v, inv = log ? Math.exp : (v) => v;
     let [ta, tb] = [t(a), t(b)];
-    if (!(tb > ta)) { ta -= 0.5; tb += 0.5; }
+    const least = spec.minSpan ?? 0; // a (near-)constant series: a span of minSpan, or of 1
+    if (!(tb - ta > Math.max(least, 1e-9 * Math.max(1, Math.abs(ta), Math.abs(tb))))) { const c = (ta + tb) / 2, h = (least || 1) / 2; [ta, tb] = [c - h, c + h]; }
     const pad = (spec.pad ?? (k === 'y' ? 0.06 : 0)) * (tb - ta);
     lo = lo ?? inv(ta - pad);
     hi = hi ?? inv(tb + pad);
