@@ -251,9 +251,9 @@ test('plot layer: axis-less panels, rims, capped error bars, axis ticks, colour 
   expect(bars.match(/M/g)).toHaveLength(4);
   const ticks = [...r.bars.svg.match(/d="([^"]*)" fill="none" stroke="#E69F00"/)[1].matchAll(/M([\d.]+) ([\d.]+)L([\d.]+) ([\d.]+)/g)];
   expect(ticks.map((m) => [m[1] === m[3], Math.round(Number(m[2]) - Number(m[4]))])).toEqual([[true, 8], [true, 8]]);
-  // The colour bar: 16 steps from the ramp's low to its high colour, then the label.
+  // The colour bar: 23 steps from the ramp's low to its high colour, then the label.
   const steps = [...r.legend.matchAll(/fill="(rgb\([^)]*\))"/g)].map((m) => m[1]);
-  expect([steps.length, steps[0], steps[15]]).toEqual([16, 'rgb(0,0,0)', 'rgb(255,255,255)']);
+  expect([steps.length, steps[0], steps[22]]).toEqual([23, 'rgb(0,0,0)', 'rgb(255,255,255)']);
   expect(r.legend).toContain('>p(class 1)</text>');
   // A constant series spans 1 (± the 6% pad), a near-constant one too, or minSpan when given.
   const span = ([lo, hi]) => Number((hi - lo).toFixed(6));

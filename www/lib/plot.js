@@ -603,7 +603,7 @@ const swatchWidth = (e) => (e.ramp ? 48 : 22);
     stroke, marker, or a heat map's colour ramp (a colour bar from low to high). */
 function paintSwatch(ctx, e, x, y) {
   const cy = y + 6, c = e.colour ?? '#000';
-  for (let i = 0; e.ramp && i < 16; i++) { ctx.fillStyle = `rgb(${ramp(e.ramp, i / 15)})`; ctx.fillRect(x + 1 + i * 2.875, y + 1, 3.375, 10); }
+  if (e.ramp) { for (let i = 0; i < 23; i++) { ctx.fillStyle = `rgb(${ramp(e.ramp, i / 22)})`; ctx.fillRect(x + 1 + 2 * i, y + 1, i < 22 ? 2.5 : 2, 10); } Object.assign(ctx, { strokeStyle: '#888', lineWidth: 0.5 }).strokeRect(x + 1, y + 1, 46, 10); }
   if (e.fill) { ctx.fillStyle = e.fill; ctx.fillRect(x + 1, cy - (e.line ? 3 : 5), 20, e.line ? 8 : 10); }
   if (e.line) { stroked(ctx, { colour: c, width: e.width, dash: e.dash }); ctx.beginPath(); ctx.moveTo(x + 1, e.fill ? cy - 3 : cy); ctx.lineTo(x + 21, e.fill ? cy - 3 : cy); ctx.stroke(); }
   if (e.shape) { stroked(ctx, { colour: c, width: 1.5 }); ctx.fillStyle = c; ctx.beginPath(); marker(ctx, e.shape, x + 11, cy); fillOrStroke(ctx, e, e.shape); }
