@@ -50,8 +50,8 @@
 //   arrow   { x: [x0, x1], y: [y0, y1], colour, width = 1.5, head = 7 }
 //   key     { label, colour, dash, fill, shape, ramp }  // a legend entry that draws nothing
 //             (ramp: a heat mark's colour stops, shown as a colour bar from low to high)
-//   draw    { draw(ctx, { x, y, plot }) }  // escape hatch (plot: the plot area's edges in px),
-//             e.g. the funnel's incremental trails: keep the offscreen layer, drawImage it here
+//   draw    { draw(ctx, { x, y, plot, exporting }) }  // escape hatch (plot: the plot area's edges
+//             in px; exporting: drawn into a slide), e.g. the funnel's incremental trails
 // Axis lines are drawn again over the marks; the right margin holds the last x tick label.
 // Helpers: pointsOf(flat, from, count) (flat [x, y, …] → {x, y}), hullOf(...flats) and
 // steadyBox(previous, target) (a square 2-D view box that does not jitter while playing).
@@ -490,7 +490,7 @@ const MARKS = {
     ctx.closePath(); ctx.fill();
   },
   key() {},
-  draw(ctx, m, x, y, plot) { m.draw(ctx, { x, y, plot }); },
+  draw(ctx, m, x, y, plot, theme) { m.draw(ctx, { x, y, plot, exporting: theme !== SCREEN }); },
 };
 
 /** Room for the y tick labels and title: the widest tick label + gaps + the title's height. */
