@@ -88,6 +88,14 @@ test('issue 17 #3: the sweep fills in by itself at boot, bits and errors in two 
     const texts = scene.panels.flatMap((p) => p.marks.filter((m) => m.type === 'text').map((m) => m.text));
     expect(texts).toContain(`shortest code: η = ${Number(pts[b].eta.toPrecision(3))}`);
     expect(texts).toContain(`lowest bound: η = ${Number(pts[argmin(pts, 'langfordSeegerBound')].eta.toPrecision(3))}`);
+    // … and ringed: an open dot at the shortest code (black) and one at the lowest bound.
+    const rings = scene.panels.flatMap((p) => p.marks.filter((m) => m.open).map((m) => [p.id, m.colour, m.x[0], m.y[0]]));
+    const lb = argmin(pts, 'langfordSeegerBound');
+    expect(rings.map(([id, colour]) => [id, colour])).toEqual([['sweep', '#111'], ['sweep-error', ERRORS.find(([l]) => l === 'Langford–Seeger bound')[1]]]);
+    for (const [[, , x, y], i, k] of [[rings[0], b, 'descriptionLengthBits'], [rings[1], lb, 'langfordSeegerBound']]) {
+      expect(Math.abs(x / pts[i].eta - 1)).toBeLessThan(1e-9);
+      expect(Math.abs(y - pts[i][k])).toBeLessThan(1e-9);
+    }
     expect(scene.legend.slice(0, 7)).toEqual([...SWEEP_LEGEND, ...ERRORS.map(([l]) => l)]);
     expect((await canvasStats(el, 'canvas.sweep')).inkFraction).toBeGreaterThan(0.03);
     const label = await el.evaluate((e) => e.shadowRoot.querySelector('canvas.sweep').getAttribute('aria-label'));

@@ -3,7 +3,7 @@
 import { test, expect } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { watchConsole, ready, canvasStats, readout, control } from './helpers.mjs';
+import { watchConsole, ready, canvasStats, readout, control, exportFile } from './helpers.mjs';
 import { sceneOf, marksLabelled } from './scene.mjs';
 
 const LAB = 'index.html';
@@ -24,7 +24,7 @@ test('training view: heat maps, boundary, network and both loss curves draw', as
   await el.evaluate((e) => e.runToEnd());
   expect(await readout(el, '.r-step')).toBe('300');
   const scene = await sceneOf(el);
-  expect(scene.panels.map((p) => p.id)).toEqual(['map-dropout', 'map-plain', 'loss-train', 'loss-test']);
+  expect(scene.panels.map((p) => p.id)).toEqual(['map-dropout', 'map-plain', 'net', 'loss-train', 'loss-test']);
   for (const id of ['map-dropout', 'map-plain']) {
     const s = await canvasStats(el, `canvas.${id}`);
     expect(s.width).toBeGreaterThan(200);
@@ -34,18 +34,33 @@ test('training view: heat maps, boundary, network and both loss curves draw', as
     expect(p.marks[0].type).toBe('heat');
     expect(marksLabelled(scene, 'decision boundary p = ½', id)[0].type).toBe('contour');
     expect(await el.evaluate((e, i) => e.scene().panels.find((q) => q.id === i).marks.find((m) => m.type === 'contour').lines[0].length, id)).toBeGreaterThan(8);
-    expect(marksLabelled(scene, 'class 1', id)[0].colour).toBe(VERMILLION);
-    expect(marksLabelled(scene, 'class 0', id)[0].colour).toBe(BLUE);
+    expect(marksLabelled(scene, 'class 1', id).map((m) => [m.colour, m.rim])).toEqual([[VERMILLION, '#000']]);
+    expect(marksLabelled(scene, 'class 0', id).map((m) => [m.colour, m.rim, m.shape])).toEqual([[BLUE, '#000', 'square']]);
     expect(marksLabelled(scene, 'class 1', id)[0].n + marksLabelled(scene, 'class 0', id)[0].n).toBe(40);
   }
   expect(scene.legend).toEqual(expect.arrayContaining(['class 1', 'class 0', 'decision boundary p = ½', WITH, WITHOUT]));
   // Different nets, different pictures.
   expect(await el.evaluate((e) => { const [a, b] = e.scene().panels; return a.marks[0].values.some((v, i) => v !== b.marks[0].values[i]); })).toBe(true);
-  // Network diagram: kept units blue and dropped units grey after a step.
-  const net = await canvasStats(el, 'canvas.net', [200, 200, 200]);
-  expect(net.near).toBeGreaterThan(20);
-  expect((await canvasStats(el, 'canvas.net', [0, 114, 178])).near).toBeGreaterThan(20);
+  // Network diagram (a panel without axes on [0, 1]²): the 2–64–64–1 units in four columns,
+  // kept blue and dropped grey (as many as the note says), links between kept units, layer names.
   await expect(el.locator('.net-note')).toContainText('units dropped');
+  const net = scene.panels.find((p) => p.id === 'net');
+  expect(net.axes).toBe(false);
+  const [kept] = marksLabelled(scene, 'kept unit', 'net'), [dropped] = marksLabelled(scene, 'dropped this step (m = 0)', 'net');
+  expect([kept.type, kept.colour, dropped.type, dropped.colour]).toEqual(['dots', BLUE, 'dots', '#c8c8c8']);
+  expect(kept.n + dropped.n).toBe(131);
+  expect(dropped.n).toBe(Number((await el.locator('.net-note').textContent()).match(/(\d+) units dropped/)[1]));
+  expect(dropped.n).toBeGreaterThan(20); // ρ = 0.6 of 128 hidden units
+  expect([kept.x, kept.y]).toEqual([[0, 1], [0, 1]]);
+  expect(net.marks.filter((m) => m.type === 'text').map((m) => m.text)).toEqual(['input (2)', 'hidden 1 (64)', 'hidden 2 (64)', 'output']);
+  const links = await el.evaluate((e) => e.scene().panels.find((p) => p.id === 'net').marks.find((m) => m.type === 'contour').lines[0].length / 4);
+  expect(links).toBeGreaterThan(100);
+  expect(scene.legend).toEqual(expect.arrayContaining(['kept unit', 'dropped this step (m = 0)']));
+  expect((await canvasStats(el, 'canvas.net', [0, 114, 178])).near).toBeGreaterThan(20);
+  // The slide has the network too: every unit a vector path (the legend's swatch one more), the layers' names.
+  const svg = (await exportFile(page, el, 'exportSvg')).bytes.toString('utf8');
+  expect(svg.match(/fill="#c8c8c8"/g).length).toBe(dropped.n + 1);
+  for (const t of ['input (2)', 'hidden 1 (64)', 'hidden 2 (64)', 'output', 'The network at the current step', 'kept unit']) expect(svg).toContain(`>${t}</text>`);
   for (const id of ['loss-train', 'loss-test']) {
     // The dropout curve vermillion, the plain one blue, over every recorded step (300 / 20 + 1).
     expect(marksLabelled(scene, WITH, id).map((m) => [m.colour, m.n])).toEqual([[VERMILLION, 16]]);
@@ -77,6 +92,12 @@ test('test-time view: curves, band and members draw; the one test-time K control
   const members = await canvasStats(el, 'canvas.members');
   expect(members.inkFraction).toBeGreaterThan(0.2);
   await expect(el.locator('.members-note')).toContainText('D = 128');
+  // The sampled sub-networks are a panel without axes: 8 heat maps, each with its mask's count.
+  const strip = tt.panels.find((p) => p.id === 'members');
+  expect([strip.axes, strip.marks.filter((m) => m.type === 'heat').length]).toEqual([false, 8]);
+  const counts = strip.marks.filter((m) => m.type === 'text').map((m) => m.text);
+  expect(counts).toHaveLength(8);
+  for (const c of counts) expect(c).toMatch(/^\d+( of |\/)128 kept$/);
   const gap128 = await readout(el, '.r-gap');
   // Issue 17 finding 5: there were three "K" controls (DROP_K's, the test-time field and a
   // second test-time slider in the view). The view has no slider of its own now; its K is the
@@ -111,6 +132,15 @@ test('test-time view on a small 1-D net shows the exact 2^D average', async ({ p
   expect(marksLabelled(await sceneOf(el), 'exact average over all 2^D masks', 'tt-curve').map((m) => [m.colour, m.n])).toEqual([[GREEN, 121]]);
   expect(marksLabelled(await sceneOf(el), 'exact − weight scaling', 'tt-gap')[0].colour).toBe(GREEN);
   await expect(el.locator('.members-note')).toContainText('2^9 = 512');
+  // 1-D members: a curve in a box each, and how many of the 9 units its mask keeps, in the
+  // scene and in the slide.
+  const strip = (await sceneOf(el)).panels.find((p) => p.id === 'members');
+  expect(strip.marks.filter((m) => m.type === 'line').map((m) => m.colour)).toEqual(Array(8).fill(VERMILLION));
+  expect(strip.marks.filter((m) => m.type === 'contour')).toHaveLength(8);
+  const counts = strip.marks.filter((m) => m.type === 'text').map((m) => m.text);
+  expect(counts).toHaveLength(8);
+  const svg = (await exportFile(page, el, 'exportSvg')).bytes.toString('utf8');
+  for (const c of counts) expect(c).toMatch(/^\d of 9 kept$/), expect(svg).toContain(`>${c}</text>`);
   // Only the chosen view is shown, without tabs.
   expect(await el.locator('.tabs').count()).toBe(0);
   con.check();

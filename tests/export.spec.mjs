@@ -1,22 +1,15 @@
 // Export and import from the widget base (tested on the funnel): data as CSV and JSON, the figure
 // as PNG, settings saved as JSON and loaded back (and a malformed file rejected with a message).
 import { test, expect } from '@playwright/test';
-import { readFileSync, writeFileSync, mkdtempSync, mkdirSync } from 'node:fs';
+import { writeFileSync, mkdtempSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { watchConsole, ready, readout } from './helpers.mjs';
+import { watchConsole, ready, readout, exportFile } from './helpers.mjs';
 
 const EXAMPLE = 'www/examples/funnel.html';
 
 async function openMenu(el) {
   if (!(await el.evaluate((e) => e.shadowRoot.querySelector('details.export').open))) await el.locator('details.export > summary').click();
-}
-
-async function exportFile(page, el, name) {
-  await openMenu(el);
-  const [dl] = await Promise.all([page.waitForEvent('download'), el.locator(`button[data-name="${name}"]`).click()]);
-  const file = await dl.path();
-  return { name: dl.suggestedFilename(), bytes: readFileSync(file) };
 }
 
 test('data, figure and settings export; settings load back', async ({ page }) => {
@@ -227,3 +220,42 @@ for (const [page_, sel, expected] of [
     con.check();
   });
 }
+
+// The plot layer's marks for figures once drawn by hand (issue 18), drawn into the SVG recorder
+// the export uses: a panel without axes, dots with a rim, error bars with caps (none on a bar
+// shorter than its caps), ticks on the x axis (rules with a length), a colour bar in the legend,
+// and a constant or near-constant series (a y span of 1, or minSpan, not 0).
+test('plot layer: axis-less panels, rims, capped error bars, axis ticks, colour bars and constant series in the SVG', async ({ page }) => {
+  await page.goto('www/examples/laplace-vb.html');
+  const r = await page.evaluate(async () => {
+    const { drawPanel, drawLegend, legendOf } = await import('/www/lib/plot.js');
+    const { svgContext } = await import('/www/lib/svg.js');
+    const draw = (panel) => { const g = svgContext(400, 300), s = drawPanel(g, panel, { width: 400, height: 300 }); return { svg: g.markup(), x: [...s.x.range], y: [...s.y.range], yd: [...s.y.domain] }; };
+    const legend = svgContext(400, 40);
+    drawLegend(legend, legendOf([{ type: 'key', label: 'p(class 1)', ramp: [[0, [0, 0, 0]], [1, [255, 255, 255]]] }]), { left: 0, top: 0, width: 400 });
+    const line = (y, minSpan) => draw({ y: { minSpan }, marks: [{ type: 'line', x: [0, 1, 2], y }] }).yd;
+    return {
+      bare: draw({ axes: false, margin: { left: 10, right: 10, top: 10, bottom: 10 }, marks: [{ type: 'dots', x: [0, 1], y: [0, 1], r: 4, colour: '#0072B2', rim: '#000' }, { type: 'text', x: 0.5, y: 'bottom', text: 'unit' }] }),
+      bars: draw({ marks: [{ type: 'bars', colour: '#D55E00', x: [1, 2], lo: [0, 1.99], hi: [1, 2.01] }, { type: 'rule', x: [1.5, 1.7], length: 8, colour: '#E69F00' }] }),
+      legend: legend.markup(),
+      spans: [line([3, 3, 3]), line([3, 3 + 1e-14, 3]), line([3, 3 + 1e-14, 3], 0.1)],
+    };
+  });
+  // No axes: the frame [0, 1]² fills the box inside the margins, and the only text is the mark's.
+  expect([r.bare.x, r.bare.y]).toEqual([[10, 390], [290, 10]]);
+  expect([...r.bare.svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1])).toEqual(['unit']);
+  expect(r.bare.svg).toMatch(/fill="#0072B2" stroke="none"/);
+  expect(r.bare.svg).toMatch(/fill="none" stroke="#000" stroke-width="1.2"/);
+  // Two bars, caps on the long one only; two ticks 8 px up from the x axis.
+  const bars = r.bars.svg.match(/d="([^"]*)" fill="none" stroke="#D55E00"/)[1];
+  expect(bars.match(/M/g)).toHaveLength(4);
+  const ticks = [...r.bars.svg.match(/d="([^"]*)" fill="none" stroke="#E69F00"/)[1].matchAll(/M([\d.]+) ([\d.]+)L([\d.]+) ([\d.]+)/g)];
+  expect(ticks.map((m) => [m[1] === m[3], Math.round(Number(m[2]) - Number(m[4]))])).toEqual([[true, 8], [true, 8]]);
+  // The colour bar: 23 steps from the ramp's low to its high colour, then the label.
+  const steps = [...r.legend.matchAll(/fill="(rgb\([^)]*\))"/g)].map((m) => m[1]);
+  expect([steps.length, steps[0], steps[22]]).toEqual([23, 'rgb(0,0,0)', 'rgb(255,255,255)']);
+  expect(r.legend).toContain('>p(class 1)</text>');
+  // A constant series spans 1 (± the 6% pad), a near-constant one too, or minSpan when given.
+  const span = ([lo, hi]) => Number((hi - lo).toFixed(6));
+  expect(r.spans.map(span)).toEqual([1.12, 1.12, 0.112]);
+});

@@ -1,5 +1,6 @@
 // Shared helpers for the browser tests: console capture, canvas pixel statistics, widget access.
 import { expect } from '@playwright/test';
+import { readFileSync } from 'node:fs';
 
 /** Collect console errors and page errors; call `check()` at the end of a test. */
 export function watchConsole(page) {
@@ -62,6 +63,13 @@ export async function drew(el) {
 }
 
 /** The text of a readout field (`.r-drift`, `.r-step`, …). */
+/** Click the widget's export-menu item `name` (exportSvg, exportPng, …): the download's file name and bytes. */
+export async function exportFile(page, el, name) {
+  if (!(await el.evaluate((e) => e.shadowRoot.querySelector('details.export').open))) await el.locator('details.export > summary').click();
+  const [dl] = await Promise.all([page.waitForEvent('download'), el.locator(`button[data-name="${name}"]`).click()]);
+  return { name: dl.suggestedFilename(), bytes: readFileSync(await dl.path()) };
+}
+
 export async function readout(el, cls) {
   return el.evaluate((e, c) => e.shadowRoot.querySelector(c)?.textContent ?? '', cls);
 }

@@ -5,6 +5,7 @@ import { watchConsole, ready, canvasStats, readout, control } from './helpers.mj
 import { sceneOf, marksLabelled } from './scene.mjs';
 
 // One colour per method: SGD vermillion, GD on J ink, GD on J + R blue.
+const ORANGE = '#E69F00'; // the point being computed
 const METHODS = [['SGD (random shuffling)', '#D55E00'], ['full-batch GD on J', '#222222'], ['full-batch GD on J + R', '#0072B2']];
 
 /** Each method's line on each sweep panel: its colour, with a finite value at all `counts` points. */
@@ -33,13 +34,22 @@ test('the quick sweeps fill in, draw every method and report every point', async
   await page.goto('www/examples/implicit-regularizer.html');
   const el = await ready(page, '#small');
   await el.evaluate((e, s) => e.setSettings(s), QUICK);
+  // Paused part-way: a grey tick on the x axis at every point still to compute, the next one
+  // orange and longer.
+  const part = await el.evaluate(async (e) => { e.pause(); await e.stepOnce(); return e.snapshot; });
+  expect(part.donePoints).toBeLessThan(11);
+  const ticks = (await sceneOf(el)).panels.flatMap((p) => p.marks.filter((m) => m.type === 'rule' && m.length));
+  expect(ticks.map((m) => [m.length, m.colour])).toEqual([[8, 'rgba(0,0,0,0.25)'], [14, ORANGE], [8, 'rgba(0,0,0,0.25)'], [14, ORANGE]]);
+  expect([ticks[0].n + ticks[2].n, ticks[1].n + ticks[3].n]).toEqual([10 - part.donePoints, 1]);
   const snap = await el.evaluate((e) => e.runToEnd());
   expect(snap.donePoints).toBe(11);
   expect(snap.totalPoints).toBe(11);
   expect(await readout(el, '.r-done')).toBe('11');
   // 5 learning rates, 6 batch sizes; SGD with its ±1 SE bars.
   const scene = await expectEveryMethod(el, [5, 6]);
-  expect(scene.panels[0].marks.filter((m) => m.type === 'contour').map((m) => m.colour)).toEqual([METHODS[0][1]]);
+  expect(scene.panels[0].marks.filter((m) => m.type === 'bars').map((m) => m.colour)).toEqual([METHODS[0][1]]);
+  // No point is left to compute: no ticks on the x axes.
+  expect(scene.panels.flatMap((p) => p.marks.filter((m) => m.type === 'rule' && m.length).map((m) => m.n))).toEqual([0, 0, 0, 0]);
   // The readout names a best α for every method, and the table has one row per point.
   for (const cls of ['.r-best-sgd', '.r-best-gd', '.r-best-reg']) expect(await readout(el, cls)).toMatch(/^\d+\.\d% at α = [\d.]+$/);
   await expect(el.locator('table.points tbody tr')).toHaveCount(11);

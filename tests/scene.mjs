@@ -2,8 +2,9 @@
 
 /**
  * The scene of the widget `el` as plain JSON: its title, caption and panels (id, title, axes,
- * and per mark its type, label, colours, dash, width, text, point count `n` and the finite range
- * of its x and y data), plus the labels of the on-screen legend in order. Null before data.
+ * and per mark its type, label, colours, dash, width, text, shape, open, rim, rule length, point
+ * count `n` and the finite range of its x and y data (a panel's `axes: false` too), plus the
+ * labels of the on-screen legend in order. Null before data.
  */
 export function sceneOf(el) {
   return el.evaluate((e) => {
@@ -21,10 +22,10 @@ export function sceneOf(el) {
       title: s.title,
       caption: s.caption,
       panels: s.panels.map((p) => ({
-        id: p.id, title: p.title, x: axis(p.x), y: axis(p.y),
+        id: p.id, title: p.title, axes: p.axes, x: axis(p.x), y: axis(p.y),
         marks: p.marks.map((m) => ({
           type: m.type, label: m.label, colour: m.colour, fill: m.fill, dash: m.dash, width: m.width, text: m.text,
-          markers: m.markers, n: typeof m.x === 'object' ? m.x.length : undefined, x: range(m.x), y: range(m.y ?? m.hi),
+          markers: m.markers, shape: m.shape, open: m.open, rim: m.rim, length: m.length, n: typeof m.x === 'object' ? m.x.length : undefined, x: range(m.x), y: range(m.y ?? m.hi),
         })),
       })),
       legend: [...e.shadowRoot.querySelectorAll('.legend [data-label]')].map((n) => n.dataset.label),

@@ -49,35 +49,38 @@ function sceneOf(root) {
 }
 
 /**
- * Paint `scene` on `ctx` as a slide, WIDTH wide: title, panels in a grid (each with its title,
- * at its on-screen aspect ratio, at most 400 high), the legend from the marks, then the caption and a line with
- * the widget's settings (the seed among them). Returns the height used.
+ * Paint `scene` on `ctx` as a slide, WIDTH wide: title, panels in a grid (each with its title, at its
+ * on-screen aspect ratio, at most 400 high; a `wide` one in a row of its own), the legend from the
+ * marks, then the caption and a line with the widget's settings (the seed among them). Returns the height used.
  */
 function paintScene(ctx, { host, scene }) {
   const panels = scene.panels.filter((p) => !p.over);
   const cols = scene.columns ?? Math.min(panels.length, 2);
   const cellW = (WIDTH - 2 * PAD - (cols - 1) * GAP) / cols;
-  const aspect = (id) => {
+  const aspect = (id, most = 2.2) => {
     const c = host.root?.querySelector(`canvas[data-panel="${id}"]`);
-    return c?.clientHeight ? Math.min(2.2, Math.max(1.2, c.clientWidth / c.clientHeight)) : 4 / 3;
+    return c?.clientHeight ? Math.min(most, Math.max(1.2, c.clientWidth / c.clientHeight)) : 4 / 3;
   };
   // Room for the panels' titles: the tallest of them wrapped to the cell's width.
   ctx.font = `bold 14px ${FONT}`;
   const head = Math.max(24, ...panels.map((p) => (p.title && p.title !== scene.title ? drawWrapped(ctx, p.title, { left: 0, top: 0, width: cellW, lineHeight: 18, measure: true }) + 6 : 0)));
-  const cellH = Math.min(400, Math.max(...panels.map((p) => cellW / aspect(p.id)))) + head;
+  const cellH = Math.min(400, Math.max(...panels.filter((p) => !p.wide).map((p) => cellW / aspect(p.id)))) + head;
   let y = PAD;
   ctx.fillStyle = SLIDE.ink;
   ctx.font = `bold 17px ${FONT}`;
   if (scene.title) y += drawWrapped(ctx, scene.title, { left: PAD, top: y, width: WIDTH - 2 * PAD, lineHeight: 22 }) + 8;
-  panels.forEach((p, i) => {
-    const left = PAD + (i % cols) * (cellW + GAP), top = y + Math.floor(i / cols) * (cellH + GAP);
+  let col = cols, rowH = 0;
+  for (const p of panels) {
+    if (col >= cols || p.wide) [y, col, rowH] = [y + (rowH && rowH + GAP), 0, 0];
+    const left = PAD + col * (cellW + GAP), w = p.wide ? WIDTH - 2 * PAD : cellW, h = p.wide ? Math.min(400, w / aspect(p.id, 8)) + head : cellH;
     ctx.fillStyle = SLIDE.ink;
     ctx.font = `bold 14px ${FONT}`;
-    if (p.title && p.title !== scene.title) drawWrapped(ctx, p.title, { left, top, width: cellW, lineHeight: 18 });
-    const scales = drawPanel(ctx, p, { left, top: top + head, width: cellW, height: cellH - head, theme: SLIDE });
+    if (p.title && p.title !== scene.title) drawWrapped(ctx, p.title, { left, top: y, width: w, lineHeight: 18 });
+    const scales = drawPanel(ctx, p, { left, top: y + head, width: w, height: h - head, theme: SLIDE });
     for (const over of scene.panels.filter((q) => q.over === p.id)) drawPanel(ctx, over, { theme: SLIDE, scales });
-  });
-  y += Math.ceil(panels.length / cols) * (cellH + GAP);
+    [rowH, col] = [Math.max(rowH, h), p.wide ? cols : col + 1];
+  }
+  y += rowH + GAP;
   y += drawLegend(ctx, legendOf(scene.panels.flatMap((p) => p.marks)), { left: PAD, top: y, width: WIDTH - 2 * PAD, theme: SLIDE }) + 10;
   ctx.fillStyle = SLIDE.ink;
   ctx.font = `13px ${FONT}`;

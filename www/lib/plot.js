@@ -9,18 +9,20 @@
 // 3. scene() returns a plain object built from the widget's state (or null before there is data):
 //      { title, caption,                        // export only: the figure's title and a sentence
 //        panels: [{ id, title,                  // id = the canvas's data-panel; title for export
-//          x: { label, scale: 'linear'|'log', domain: [lo, hi], ticks: [..], pad, clamp, grid },
+//          x: { label, scale: 'linear'|'log', domain: [lo, hi], ticks: [..], pad, clamp, grid, minSpan },
 //          y: { ... , short },                  // short: a shorter label for low panels
 //          margin: { right: 64 },               // optional, added room (e.g. for text marks)
 //          aspect: 'equal',                     // optional: one pixel size per unit on x and y
 //                                               // (a plane of weights; the plot is centred)
 //          key: [deps],                         // optional: skip redrawing while these are === the last
 //          over: 'ID',                          // optional: a transparent layer over panel ID (same scales, no axes)
+//          axes: false, wide: true,             // optional: no axes (x, y default to [0, 1]); a row of its own in the slide
 //          marks: [ ... ] }] }
 //    Axis `domain` may hold null ends: they come from the marks' data, widened by `pad` (a
 //    fraction of the span; of the log span on a log axis; default 0 for x, 0.06 for y) after
-//    `clamp: [lo, hi]` bounds the data. `ticks` defaults to nice round values (1-2-5 or decades
-//    on a log axis); overlapping x tick labels are thinned. `grid` (y lines) defaults to true.
+//    `clamp: [lo, hi]` bounds the data; a span under `minSpan` (or a constant series) widens to
+//    it (or 1). `ticks` defaults to round values (1-2-5 or decades on a log axis); overlapping x
+//    tick labels are thinned. `grid` (y lines) defaults to true.
 // 4. Tests read `el.scene()` (tests/scene.mjs summarizes it); the export menu renders the same
 //    scene as a slide-ready PNG or SVG with titles, axis labels, legend and caption (export.js).
 // A `.legend[data-panel="ID ID2"]` gets only those panels' entries (the plain `.legend` the
@@ -32,10 +34,12 @@
 //   line    { x: [..], y: [..], colour, width = 2, dash, opacity, maxPoints = 2000,
 //             markers: <a shape>, markerSize = 4, fill, base = 0 }  // fill: down to y = base
 //   band    { x, lo: [..], hi: [..], fill }          // ±SE or credible bands
-//   rule    { x: v } or { y: v }, colour, width = 1, dash   // a full-width or full-height line
-//   dots    { x, y, colour or colours: [..], r = 3 or r: [..], shape, open }
+//   rule    { x: v } or { y: v }, colour, width = 1, dash, length   // a full-width or full-height
+//             line; v may be a list; `length` (px): ticks that long from the bottom (left) edge
+//   dots    { x, y, colour or colours: [..], r = 3 or r: [..], shape, open, rim, rimWidth = 1.2 }
 //             shapes: 'circle' (default), 'square', 'triangle', 'diamond', 'cross' and 'plus'
-//             (the last two stroked); `open`: stroked outline only (○ beside ●)
+//             (the last two stroked); `open`: stroked outline only (○ beside ●); `rim`: its colour
+//   bars    { x, lo: [..], hi: [..], colour, width = 1.5, cap = 4 }  // error bars; caps ± cap px (if longer)
 //   heat    { values, nx, ny, x: [x0, x1], y: [y0, y1], ramp: [[t, [r, g, b]], ..], domain: [lo, hi] }
 //           or { image: <canvas>, x, y }  // row 0 of `values` is drawn at the top (y1)
 //   contour { lines: [[x0, y0, x1, y1, ..], ..], segments: false, closed, fill, colour, width = 1, dash }
@@ -44,9 +48,10 @@
 //             'left'|'center'|'right', y 'top'|'middle'|'bottom' (the plot's edges and centre);
 //             not clipped by default
 //   arrow   { x: [x0, x1], y: [y0, y1], colour, width = 1.5, head = 7 }
-//   key     { label, colour, dash, fill, shape }     // a legend entry that draws nothing
-//   draw    { draw(ctx, { x, y, plot }) }  // escape hatch (plot: the plot area's edges in px),
-//             e.g. the funnel's incremental trails: keep the offscreen layer, drawImage it here
+//   key     { label, colour, dash, fill, shape, ramp }  // a legend entry that draws nothing
+//             (ramp: a heat mark's colour stops, shown as a colour bar from low to high)
+//   draw    { draw(ctx, { x, y, plot, exporting }) }  // escape hatch (plot: the plot area's edges
+//             in px; exporting: drawn into a slide), e.g. the funnel's incremental trails
 // Axis lines are drawn again over the marks; the right margin holds the last x tick label.
 // Helpers: pointsOf(flat, from, count) (flat [x, y, …] → {x, y}), hullOf(...flats) and
 // steadyBox(previous, target) (a square 2-D view box that does not jitter while playing).
@@ -292,7 +297,7 @@ export function steadyBox(previous, target) {
 /** The data values a mark spans on axis `k` ('x' or 'y'), as arrays or numbers. */
 function markValues(m, k) {
   if (m.extent === false) return [];
-  if (m.type === 'band') return k === 'x' ? [m.x] : [m.lo, m.hi];
+  if (m.type === 'band' || m.type === 'bars') return k === 'x' ? [m.x] : [m.lo, m.hi];
   if (m.type === 'contour') return m.lines.map((l) => l.filter((_, i) => i % 2 === (k === 'x' ? 0 : 1)));
   if (['line', 'dots', 'rule', 'heat', 'arrow'].includes(m.type)) return m[k] === undefined ? [] : [m[k]];
   return [];
@@ -316,7 +321,8 @@ function axisScale(spec, marks, k, r0, r1) {
     if (!(a <= b)) [a, b] = log ? [1, 10] : [0, 1];
     const t = log ? Math.log : (v) => v, inv = log ? Math.exp : (v) => v;
     let [ta, tb] = [t(a), t(b)];
-    if (!(tb > ta)) { ta -= 0.5; tb += 0.5; }
+    const least = spec.minSpan ?? 0; // a (near-)constant series: a span of minSpan, or of 1
+    if (!(tb - ta > Math.max(least, 1e-9 * Math.max(1, Math.abs(ta), Math.abs(tb))))) { const c = (ta + tb) / 2, h = (least || 1) / 2; [ta, tb] = [c - h, c + h]; }
     const pad = (spec.pad ?? (k === 'y' ? 0.06 : 0)) * (tb - ta);
     lo = lo ?? inv(ta - pad);
     hi = hi ?? inv(tb + pad);
@@ -336,6 +342,12 @@ function stroked(ctx, m, width = 2) {
 
 /** Shapes stroked, not filled: the cross and plus, and any shape marked `open`. */
 const STROKED = new Set(['cross', 'plus']);
+/** Paint the current marker path: stroked (open, cross, plus) or filled, then its `rim`. */
+function fillOrStroke(ctx, m, shape) {
+  if (m.open || STROKED.has(shape)) return ctx.stroke();
+  ctx.fill();
+  if (m.rim) { Object.assign(ctx, { strokeStyle: m.rim, lineWidth: m.rimWidth ?? 1.2 }); ctx.stroke(); }
+}
 function marker(ctx, shape, px, py, r = 4) {
   if (shape === 'plus') { ctx.moveTo(px - 1.25 * r, py); ctx.lineTo(px + 1.25 * r, py); ctx.moveTo(px, py - 1.25 * r); ctx.lineTo(px, py + 1.25 * r); }
   else if (shape === 'diamond') { ctx.moveTo(px, py - 1.3 * r); ctx.lineTo(px + 1.3 * r, py); ctx.lineTo(px, py + 1.3 * r); ctx.lineTo(px - 1.3 * r, py); ctx.closePath(); }
@@ -402,13 +414,27 @@ const MARKS = {
   rule(ctx, m, x, y, e) {
     stroked(ctx, { colour: 'rgba(0,0,0,0.35)', ...m }, 1);
     ctx.beginPath();
-    if (m.x !== undefined) { const px = x(m.x); ctx.moveTo(px, e.bottom); ctx.lineTo(px, e.top); } else { const py = y(m.y); ctx.moveTo(e.left, py); ctx.lineTo(e.right, py); }
+    const len = m.length ?? Infinity, v = m.x ?? m.y;
+    for (const t of typeof v === 'number' ? [v] : v) {
+      if (m.x !== undefined) { const px = x(t); ctx.moveTo(px, e.bottom); ctx.lineTo(px, Math.max(e.top, e.bottom - len)); } else { const py = y(t); ctx.moveTo(e.left, py); ctx.lineTo(Math.min(e.right, e.left + len), py); }
+    }
+    ctx.stroke();
+  },
+  bars(ctx, m, x, y) {
+    stroked(ctx, m, 1.5);
+    ctx.beginPath();
+    for (let i = 0, c = m.cap ?? 4; i < m.x.length; i++) {
+      const px = x(m.x[i]), lo = y(m.lo[i]), hi = y(m.hi[i]);
+      if (!Number.isFinite(px + lo + hi)) continue;
+      ctx.moveTo(px, lo); ctx.lineTo(px, hi);
+      if (Math.abs(hi - lo) > 2 * c) for (const py of [lo, hi]) { ctx.moveTo(px - c, py); ctx.lineTo(px + c, py); } // no caps on a bar hidden by its marker
+    }
     ctx.stroke();
   },
   dots(ctx, m, x, y) {
     const each = Array.isArray(m.colours) || ArrayBuffer.isView(m.r) || Array.isArray(m.r);
     stroked(ctx, { ...m, width: m.width ?? 1.5 });
-    const paint = () => { if (m.open || STROKED.has(m.shape)) ctx.stroke(); else ctx.fill(); };
+    const paint = () => fillOrStroke(ctx, m, m.shape);
     ctx.fillStyle = m.colour ?? '#000';
     ctx.beginPath();
     for (let i = 0; i < m.x.length; i++) {
@@ -464,7 +490,7 @@ const MARKS = {
     ctx.closePath(); ctx.fill();
   },
   key() {},
-  draw(ctx, m, x, y, plot) { m.draw(ctx, { x, y, plot }); },
+  draw(ctx, m, x, y, plot, theme) { m.draw(ctx, { x, y, plot, exporting: theme !== SCREEN }); },
 };
 
 /** Room for the y tick labels and title: the widest tick label + gaps + the title's height. */
@@ -500,8 +526,14 @@ function equalAspect(x, y) {
 export function drawPanel(ctx, panel, { left = 0, top = 0, width, height, theme = SCREEN, scales } = {}) {
   let x, y;
   const xs = panel.x ?? {}, ys = panel.y ?? {};
+  const bare = panel.axes === false;
   if (scales) ({ x, y } = scales);
-  else {
+  else if (bare) { // a [0, 1]² frame (unless the axes give domains), a 4 px margin
+    const m = { top: 4, right: 4, bottom: 4, left: 4, ...panel.margin };
+    x = axisScale({ domain: [0, 1], ...xs }, panel.marks, 'x', left + m.left, left + width - m.right);
+    y = axisScale({ domain: [0, 1], ...ys }, panel.marks, 'y', top + height - m.bottom, top + m.top);
+    if (panel.aspect === 'equal') ({ x, y } = equalAspect(x, y));
+  } else {
     // The right margin holds half the last x tick label (centred on its tick).
     const xd = axisScale(xs, panel.marks, 'x', 0, 1);
     const xt = xs.ticks ?? (xd.log ? logTicks(...xd.domain) : ticks(...xd.domain, 6));
@@ -528,7 +560,7 @@ export function drawPanel(ctx, panel, { left = 0, top = 0, width, height, theme 
     MARKS[m.type](ctx, m, x, y, edges, theme);
     ctx.restore();
   }
-  if (!scales) { // the axis lines again, over the marks (a heat mark would cover them)
+  if (!scales && !bare) { // the axis lines again, over the marks (a heat mark would cover them)
     ctx.save(); ctx.strokeStyle = '#333'; ctx.lineWidth = 1; ctx.beginPath();
     ctx.moveTo(edges.left + 0.5, edges.top); ctx.lineTo(edges.left + 0.5, edges.bottom + 0.5); ctx.lineTo(edges.right, edges.bottom + 0.5);
     ctx.stroke(); ctx.restore();
@@ -554,7 +586,9 @@ export function legendOf(marks) {
     add('fill', m.fill);
     add('shape', shape);
     if (m.open) add('open', true);
-    if (m.type !== 'band' && m.type !== 'dots' && m.type !== 'text' && (m.type !== 'key' || (m.colour && !m.shape))) {
+    add('rim', m.rim);
+    add('ramp', m.ramp);
+    if (!['band', 'dots', 'text'].includes(m.type) && (m.type !== 'key' || (m.colour && !m.shape))) {
       e.line = true; add('dash', m.dash?.length ? m.dash : undefined); add('width', m.width);
     }
     out.set(m.label, e);
@@ -564,22 +598,25 @@ export function legendOf(marks) {
 
 const esc = (s) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
-/** Paint a legend entry's 22 × 12 swatch at (x, y), drawn like its marks: fill, stroke, marker. */
+const swatchWidth = (e) => (e.ramp ? 48 : 22);
+/** Paint a legend entry's swatch (swatchWidth × 12) at (x, y), drawn like its marks: fill,
+    stroke, marker, or a heat map's colour ramp (a colour bar from low to high). */
 function paintSwatch(ctx, e, x, y) {
   const cy = y + 6, c = e.colour ?? '#000';
+  if (e.ramp) { for (let i = 0; i < 23; i++) { ctx.fillStyle = `rgb(${ramp(e.ramp, i / 22)})`; ctx.fillRect(x + 1 + 2 * i, y + 1, i < 22 ? 2.5 : 2, 10); } Object.assign(ctx, { strokeStyle: '#888', lineWidth: 0.5 }).strokeRect(x + 1, y + 1, 46, 10); }
   if (e.fill) { ctx.fillStyle = e.fill; ctx.fillRect(x + 1, cy - (e.line ? 3 : 5), 20, e.line ? 8 : 10); }
   if (e.line) { stroked(ctx, { colour: c, width: e.width, dash: e.dash }); ctx.beginPath(); ctx.moveTo(x + 1, e.fill ? cy - 3 : cy); ctx.lineTo(x + 21, e.fill ? cy - 3 : cy); ctx.stroke(); }
-  if (e.shape) { stroked(ctx, { colour: c, width: 1.5 }); ctx.fillStyle = c; ctx.beginPath(); marker(ctx, e.shape, x + 11, cy); if (e.open || STROKED.has(e.shape)) ctx.stroke(); else ctx.fill(); }
+  if (e.shape) { stroked(ctx, { colour: c, width: 1.5 }); ctx.fillStyle = c; ctx.beginPath(); marker(ctx, e.shape, x + 11, cy); fillOrStroke(ctx, e, e.shape); }
 }
 
 const SWATCHES = new Map();
 /** A legend entry's swatch as inline SVG (the same painting as in the exported legend). */
 export function swatchSvg(e) {
-  const key = JSON.stringify([e.colour, e.fill, e.line, e.width, e.dash, e.shape, e.open]);
+  const key = JSON.stringify([e.colour, e.fill, e.line, e.width, e.dash, e.shape, e.open, e.rim, e.ramp]), w = swatchWidth(e);
   if (!SWATCHES.has(key)) {
-    const g = svgContext(22, 12);
+    const g = svgContext(w, 12);
     paintSwatch(g, e, 0, 0);
-    SWATCHES.set(key, `<svg class="swatch-svg" width="22" height="12" viewBox="0 0 22 12" aria-hidden="true">${g.markup()}</svg>`);
+    SWATCHES.set(key, `<svg class="swatch-svg" width="${w}" height="12" viewBox="0 0 ${w} 12" aria-hidden="true">${g.markup()}</svg>`);
   }
   return SWATCHES.get(key);
 }
@@ -595,12 +632,12 @@ export function drawLegend(ctx, entries, { left, top, width, theme = SCREEN }) {
   ctx.font = font(theme.label);
   ctx.textBaseline = 'middle';
   for (const e of entries) {
-    const w = 28 + ctx.measureText(e.label).width;
+    const sw = swatchWidth(e) + 6, w = sw + ctx.measureText(e.label).width;
     if (x > left && x + w > left + width) { x = left; y += row; }
     const cy = y + row / 2;
     paintSwatch(ctx, e, x, cy - 6);
     ctx.fillStyle = theme.ink;
-    ctx.fillText(e.label, x + 28, cy);
+    ctx.fillText(e.label, x + sw, cy);
     x += w + 18;
   }
   ctx.restore();

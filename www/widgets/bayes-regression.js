@@ -252,7 +252,7 @@ class NoiselabBayesRegression extends RunWidget {
     const y = [lo - 1.2, hi + 1.2];
     const gap = (this.snapshot?.betweenIntervals ?? []).map(([a, b]) => ({ type: 'band', label: GAP, fill: GAP_FILL, x: [a - half, b + half], lo: [y[0], y[0]], hi: [y[1], y[1]] }));
     // The data: black dots on a white rim.
-    const data = [{ type: 'dots', colour: '#fff', r: 3.7, x: r.inputs, y: r.targets }, { type: 'dots', label: 'data', colour: '#111', r: 2.7, x: r.inputs, y: r.targets }];
+    const data = [{ type: 'dots', label: 'data', colour: '#111', rim: '#fff', rimWidth: 1, r: 3.2, x: r.inputs, y: r.targets }];
     const panel = (id, title, bands) => ({ id, title, x: { label: 'input x', domain: [g[0], g.at(-1)] }, y: { label: 'target t', domain: y }, marks: [...gap, ...bands, ...data] });
     const panels = this.view === 'overlay'
       ? [panel('overlay', 'All methods overlaid', [4, 3, 2, 1, 0].filter((i) => this.shown[i]).flatMap((i) => this.bandMarks(i)))]

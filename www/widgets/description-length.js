@@ -228,7 +228,7 @@ class NoiselabDescriptionLength extends RunWidget {
         const c = CURVES[id].findIndex(([k]) => k === ring), y = ys[c];
         const i = y.indexOf(Math.min(...y)), colour = SERIES[ring].colour;
         marks.push(
-          { type: 'draw', draw: (ctx, s) => { ctx.strokeStyle = colour; ctx.lineWidth = 2; ctx.beginPath(); ctx.arc(s.x(etas[i]), s.y(y[i]), 7, 0, 2 * Math.PI); ctx.stroke(); } },
+          { type: 'dots', open: true, r: 7, width: 2, colour, x: [etas[i]], y: [y[i]], clip: false },
           { type: 'text', x: etas[i], y: 'top', dy: 2, baseline: 'top', plate: true, size: 12, colour: '#000', align: i === 0 ? 'left' : i === etas.length - 1 ? 'right' : 'center',
             text: `${ring === 'ls' ? 'lowest bound' : 'shortest code'}: η = ${Number(etas[i].toPrecision(3))}` });
       }

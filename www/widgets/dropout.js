@@ -21,7 +21,7 @@
 // Embed: <script type="module" src=".../www/widgets/dropout.js"></script>
 //        <noiselab-dropout view="training" dropout-rate="0.5" controls="dropout-rate"></noiselab-dropout>
 import { RunWidget } from '../lib/run-widget.js';
-import { Surface, Figure } from '../lib/plot.js';
+import { Figure } from '../lib/plot.js';
 import { fmt } from './dropout/common.js';
 import { TrainingView, trainingPanel } from './dropout/training.js';
 import { TestTimeView, testTimePanel } from './dropout/test-time.js';
@@ -39,8 +39,6 @@ canvas.curve { aspect-ratio: 2 / 1.15; }
 canvas.wide { aspect-ratio: 3 / 1.2; }
 canvas.strip { aspect-ratio: 6.4 / 1; }
 canvas.tt-gap.square { aspect-ratio: 1.25 / 1; max-width: 460px; }
-.key { display: flex; gap: 4px 14px; font-size: 12px; color: var(--muted); }
-.key span { display: inline-flex; align-items: center; gap: 5px; }
 .note { font-size: 13px; color: var(--muted); margin: 0; }
 .note.finding { color: inherit; border-left: 3px solid #E69F00; padding-left: 8px; }
 .inline { display: inline-flex; gap: 6px; align-items: center; font-size: 13px; }
@@ -117,8 +115,6 @@ class NoiselabDropout extends WeiView(RegularizerView(TestTimeView(TrainingView(
   async onReady() {
     this.view = this.fixedView ?? 'training';
     this.figure = new Figure(this);
-    // The network diagram and the strip of sub-networks have no axes: drawn by hand.
-    this.surfaces = { net: new Surface(this.$('canvas.net'), () => this.hist && this.drawNet()), members: new Surface(this.$('canvas.members'), () => this.hist && this.drawMembers()) };
     for (const b of this.root.querySelectorAll('.tabs button')) {
       b.addEventListener('click', () => this.showView(b.dataset.view));
       b.addEventListener('keydown', (e) => this.onTabKey(e));
@@ -143,7 +139,7 @@ class NoiselabDropout extends WeiView(RegularizerView(TestTimeView(TrainingView(
     }
     if (this.buttons?.runWei) this.buttons.runWei.hidden = view !== 'wei' || !this.shownButton('runWei');
     if (this.buttons?.restoreData) this.buttons.restoreData.hidden = view !== 'training' || !this.shownButton('restoreData');
-    for (const s of [...Object.values(this.surfaces), ...this.figure.surfaces.values()]) s?.fit();
+    for (const s of this.figure.surfaces.values()) s?.fit();
     this.updateControlStates();
     return this.refreshView().catch((err) => this.fail(err));
   }
@@ -160,7 +156,7 @@ class NoiselabDropout extends WeiView(RegularizerView(TestTimeView(TrainingView(
   }
 
   async refreshView() {
-    if (!this.hist || !this.surfaces) return;
+    if (!this.hist || !this.figure) return;
     if (this.view === 'training') await this.refreshPicture();
     else if (this.view === 'test-time') await this.refreshTestTime();
     else if (this.view === 'regularizer') { await this.refreshLinear(); this.curvesAt = performance.now(); this.figure.draw(); }
@@ -169,8 +165,8 @@ class NoiselabDropout extends WeiView(RegularizerView(TestTimeView(TrainingView(
   }
 
   /**
-   * Public API: the figure of the view on screen as data (www/lib/plot.js); the network diagram
-   * and the strip of sampled sub-networks are drawn by hand and not part of it.
+   * Public API: the figure of the view on screen as data (www/lib/plot.js), the network diagram
+   * and the strip of sampled sub-networks included (panels without axes).
    */
   scene() {
     if (!this.hist || !this.snapshot) return null;
@@ -212,7 +208,6 @@ class NoiselabDropout extends WeiView(RegularizerView(TestTimeView(TrainingView(
     // The curves redraw at most every 100 ms (their panels' key is the time), the maps every 250 ms.
     if (!(now - this.curvesAt < 100)) this.curvesAt = now;
     if (this.view === 'training') {
-      this.drawNet();
       if (!(now - this.pictureAt < 250)) { this.pictureAt = now; await this.refreshPicture(); } else this.figure.draw();
     } else if (this.view === 'regularizer') {
       this.figure.draw();

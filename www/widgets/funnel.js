@@ -344,8 +344,7 @@ class NoiselabFunnel extends RunWidget {
             // the modified flow translucent, the gradient flow dotted.
             ...(flows ? [path(MODIFIED.label, MODIFIED.colour, flows.modifiedX, flows.modifiedY, MODIFIED), path(FLOW.label, FLOW.colour, flows.flowX, flows.flowY, FLOW)] : []),
             { type: 'dots', label: 'diverged', shape: 'cross', r: 4, colour: '#000', ...dead },
-            { type: 'dots', x: [v.startX], y: [v.startY], r: 6, colour: '#000' }, // the start point
-            { type: 'dots', x: [v.startX], y: [v.startY], r: 4, colour: '#fff' },
+            { type: 'dots', x: [v.startX], y: [v.startY], r: 5, colour: '#fff', rim: '#000', rimWidth: 2 }, // the start point
           ],
         },
         this.seriesPanel(),
@@ -408,7 +407,7 @@ class NoiselabFunnel extends RunWidget {
    * then copies that layer. Repainting long self-crossing polylines every frame costs tens of ms
    * of software rasterization. An export draws them whole.
    */
-  drawTrails(ctx, { x, y }) {
+  drawTrails(ctx, { x, y, exporting }) {
     const rows = this.rows, k = this.k, P = this.pathBuf;
     const paths = (g, from) => {
       Object.assign(g, { lineWidth: 1.2, lineJoin: 'round', lineCap: 'round' });
@@ -418,7 +417,7 @@ class NoiselabFunnel extends RunWidget {
         polyline(g, rows - from, (i) => x(P[((from + i) * k + j) * 2]), (i) => y(P[((from + i) * k + j) * 2 + 1]), from ? Infinity : 1500);
       }
     };
-    if (ctx.canvas !== this.$('canvas.surface')) { if (k && rows > 1) paths(ctx, 0); return; }
+    if (exporting) { if (k && rows > 1) paths(ctx, 0); return; }
     const { width: W, height: H } = ctx.canvas, key = `${W}x${H}#${this.run}`;
     if (this.trails?.width !== W || this.trails.height !== H) { this.trails = scratchCanvas(W, H); this.trailsDrawn = null; }
     const g = this.trails.getContext('2d');
@@ -438,7 +437,7 @@ class NoiselabFunnel extends RunWidget {
    * the label gets a white plate. On screen `this.stripLabels` records each label's box, text
    * colour and least contrast (the tests check them against the pixels).
    */
-  drawCurvatureStrip(ctx, { plot }) {
+  drawCurvatureStrip(ctx, { plot, exporting }) {
     const { curvature, curvatureMin: lo, curvatureMax: hi } = this.surfaceData;
     const { left: px0, right: px1 } = plot;
     const top = plot.top - STRIP.above, h = STRIP.height, n = curvature.length;
@@ -453,7 +452,7 @@ class NoiselabFunnel extends RunWidget {
     const yMid = top + h / 2 + 0.5;
     const narrow = px1 - px0 < 560;
     const labels = [];
-    if (ctx.canvas === this.$('canvas.surface-bg')) Object.assign(this, { stripLabels: labels, stripFor: this.surfaceData });
+    if (!exporting) Object.assign(this, { stripLabels: labels, stripFor: this.surfaceData });
     const label = (text, anchor, align) => {
       const width = ctx.measureText(text).width;
       const x0 = align === 'left' ? anchor : align === 'right' ? anchor - width : anchor - width / 2;

@@ -195,16 +195,7 @@ class NoiselabImplicitReg extends RunWidget {
       ...(q.lines.length > 1 ? q.lines.map((l) => ({ type: 'key', label: `${l.solid ? 'solid line, ●' : 'dashed line, ○'}: ${l.part}` })) : []),
       { type: 'key', label: `bars: ±1 SE of SGD's mean over ${runs} run${runs === 1 ? '' : 's'}` },
       { type: 'key', label: 'diverged', shape: 'cross', colour: '#444' },
-      {
-        type: 'draw',
-        draw: (ctx, { x, plot }) => {
-          for (const p of pending) {
-            ctx.strokeStyle = p.current ? C.orange : 'rgba(0,0,0,0.25)';
-            ctx.lineWidth = p.current ? 3 : 1.5;
-            ctx.beginPath(); ctx.moveTo(x(p.x), plot.bottom); ctx.lineTo(x(p.x), plot.bottom - (p.current ? 14 : 8)); ctx.stroke();
-          }
-        },
-      },
+      ...[false, true].map((now) => ({ type: 'rule', x: pending.filter((p) => p.current === now).map((p) => p.x), length: now ? 14 : 8, colour: now ? C.orange : 'rgba(0,0,0,0.25)', width: now ? 3 : 1.5, extent: false })),
     ];
     // Drawn GD on J, then GD on J + R (wider), then SGD on top: where SGD and GD on J + R
     // coincide, SGD's vermillion line shows inside a blue edge instead of hiding.
@@ -216,7 +207,7 @@ class NoiselabImplicitReg extends RunWidget {
           width: (line.solid ? 2.5 : 1.6) * (m.key === 'reg' ? 1.8 : 1), dash: line.solid ? [] : [6, 4],
         });
         if (!line.solid) marks.push({ type: 'dots', colour: '#fff', r: 2.5, x: xs, y, extent: false });
-        if (se.length) marks.push({ type: 'contour', segments: true, colour: m.colour, width: 1.5, lines: [xs.flatMap((x, i) => (se[i] > 0 && Number.isFinite(y[i]) ? [x, y[i] - se[i], x, y[i] + se[i]] : []))] });
+        if (se.length) marks.push({ type: 'bars', colour: m.colour, x: xs, lo: y.map((v, i) => (se[i] > 0 ? v - se[i] : NaN)), hi: y.map((v, i) => v + se[i]) });
         if (line.solid) {
           ks.forEach((k, i) => {
             if (this.done(k) && this.value(k, `${m.key}Diverged`) > 0) marks.push({ type: 'text', x: xs[i], y: 'top', dy: 8 + 8 * METHODS.indexOf(m), align: 'center', colour: m.colour, size: 13, text: '×' });

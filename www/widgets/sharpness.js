@@ -314,8 +314,7 @@ class NoiselabSharpness extends RunWidget {
     const curves = s.runs.flatMap((run, k) => {
       const own = this.runRows(k), x = own.map((row) => row[c[xk]]), y = own.map((row) => row[c[q]]), { colour } = this.look(run);
       // Hutchinson's estimate is Monte Carlo: ± one standard error at every measurement.
-      const bars = q !== 'trace' ? [] : [{ type: 'contour', segments: true, colour, lines: [own.filter((row) => Number.isFinite(row[c.trace] + row[c.traceSe]))
-        .flatMap((row) => [row[c[xk]], row[c.trace] - row[c.traceSe], row[c[xk]], row[c.trace] + row[c.traceSe]])] }];
+      const bars = q !== 'trace' ? [] : [{ type: 'bars', colour, width: 1, x, lo: own.map((row) => row[c.trace] - row[c.traceSe]), hi: own.map((row) => row[c.trace] + row[c.traceSe]) }];
       return [{ type: 'line', ...this.look(run), x, y }, { type: 'dots', colour, r: 2.5, x, y }, ...bars];
     });
     const xmax = Math.max(0, ...s.runs.map((run) => (xk === 'step' ? run.totalSteps : (run.totalSteps * run.batchSize) / this.trainingRows())));

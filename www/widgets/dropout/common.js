@@ -13,7 +13,7 @@ export const fmt = (v, d = 3) => (Number.isFinite(v) ? v.toFixed(d) : '—');
 export const grid = (lo, hi, n) => Float64Array.from({ length: n }, (_, i) => lo + (hi - lo) * i / (n - 1));
 
 /**
- * The training points as marks: class 1 vermillion dots and class 0 blue squares on black rims,
+ * The training points as marks: class 1 vermillion dots and class 0 blue squares with black rims,
  * or the regression targets; `label` false keeps them out of the legend.
  */
 export function pointMarks({ dim, trainX, trainT, classification }, opacity = 1, label = true) {
@@ -21,10 +21,9 @@ export function pointMarks({ dim, trainX, trainT, classification }, opacity = 1,
   const x = Float64Array.from({ length: n }, (_, i) => trainX[i * dim]);
   const y = dim === 2 ? Float64Array.from({ length: n }, (_, i) => trainX[i * dim + 1]) : trainT;
   if (!classification) return [{ type: 'dots', label: label && 'training points', colour: '#222', r: 3.5, opacity, x, y }];
-  return [[1, 'class 1', 'circle', C.vermillion, 3.6], [0, 'class 0', 'square', C.blue, 3.4]].flatMap(([c, name, shape, colour, r]) => {
+  return [[1, 'class 1', 'circle', C.vermillion, 4.2], [0, 'class 0', 'square', C.blue, 4.1]].map(([c, name, shape, colour, r]) => {
     const k = [...Array(n).keys()].filter((i) => (trainT[i] > 0.5) === (c === 1));
-    const xs = k.map((i) => x[i]), ys = k.map((i) => y[i]);
-    return [{ type: 'dots', shape, colour: '#000', r: 4.8, opacity, x: xs, y: ys }, { type: 'dots', label: label && name, shape, colour, r, opacity, x: xs, y: ys }];
+    return { type: 'dots', label: label && name, shape, colour, rim: '#000', r, opacity, x: k.map((i) => x[i]), y: k.map((i) => y[i]) };
   });
 }
 

@@ -1,7 +1,7 @@
 // The dropout widget's "Test time" view: weight scaling vs the K-mask Monte Carlo average (and
 // the exact 2^D average when affordable), the MC spread band, the gap between them, and a strip
 // of sampled sub-networks (Srivastava et al. 2014; Baldi & Sadowski 2013).
-import { scale, drawPanel, ramp, OKABE_ITO as C } from '../../lib/plot.js';
+import { OKABE_ITO as C } from '../../lib/plot.js';
 import { PROB_RAMP, GAP_RAMP, fmt, grid, pointMarks, curvePanel } from './common.js';
 
 const TT_N = 121; // points of test-time curves
@@ -21,7 +21,7 @@ export const testTimePanel = (id) => `
         <canvas class="wide tt-gap" data-panel="tt-gap" role="img" aria-label="gap between Monte Carlo and weight-scaled predictions"></canvas>
         <div class="legend" data-panel="tt-gap" aria-hidden="true"></div>
         <div class="plot-head"><strong>An ensemble of 2^D sub-networks: a few sampled members</strong><span class="hint members-note"></span></div>
-        <canvas class="strip members" role="img" aria-label="predictions of sampled sub-networks"></canvas>`;
+        <canvas class="strip members" data-panel="members" role="img" aria-label="predictions of sampled sub-networks"></canvas>`;
 
 export const TestTimeView = (Base) => class extends Base {
   async refreshTestTime() {
@@ -34,7 +34,6 @@ export const TestTimeView = (Base) => class extends Base {
     this.$('.slice-pick').hidden = oneD;
     this.$('canvas.tt-gap').classList.toggle('square', !oneD); // the input plane at about 1:1
     this.figure.draw();
-    this.drawMembers();
     this.updateReadout();
   }
 
@@ -56,7 +55,7 @@ export const TestTimeView = (Base) => class extends Base {
       ],
     });
     if (oneD) curve.marks.push(...pointMarks(t.data, 0.6, false));
-    return [curve, this.gapPanel(k)];
+    return [curve, this.gapPanel(k), this.membersPanel()];
   }
 
   /** MC average − weight scaling: along x with ±1 SE (1-D), or as heat over the input plane. */
@@ -74,53 +73,42 @@ export const TestTimeView = (Base) => class extends Base {
     }
     const gap = t.mcMean.map((v, i) => v - t.weightScaled[i]);
     const m = Math.max(1e-3, ...gap.map(Math.abs));
-    const rgb = (u) => `rgb(${ramp(GAP_RAMP, u)})`;
     this.$('.gap-title').textContent = `Gap over the input plane: MC average (K = ${t.k}) − weight scaling, p(class 1); dashed line: the slice above`;
     return {
-      id: 'tt-gap', title: this.$('.gap-title').textContent, key,
+      id: 'tt-gap', title: this.$('.gap-title').textContent, key, aspect: 'equal',
       x: { label: 'x₁', domain: [d.xMin, d.xMax], ticks: [-1, 0, 1] }, y: { label: 'x₂', domain: [d.yMin, d.yMax], ticks: [-1, 0, 1], grid: false },
       marks: [
         { type: 'heat', values: gap, nx: TT_MAP, ny: TT_MAP, x: [d.xMin, d.xMax], y: [d.yMin, d.yMax], ramp: GAP_RAMP, domain: [-m, m] },
         { type: 'rule', label: 'the slice shown above', y: Number(this.$('.slice').value), colour: '#333', dash: [4, 3] },
-        { type: 'key', label: `+${fmt(m)}: MC above`, fill: rgb(1) },
-        { type: 'key', label: '0', fill: rgb(0.5) },
-        { type: 'key', label: `−${fmt(m)}: MC below`, fill: rgb(0) },
+        { type: 'key', label: `shading: MC − weight scaling from −${fmt(m)} (MC below) to +${fmt(m)} (MC above)`, ramp: GAP_RAMP },
       ],
     };
   }
 
-  /** A strip of sampled sub-networks: each one's prediction (a curve or a heat map), no axes. */
-  drawMembers() {
-    const v = this.surfaces.members, ctx = v.ctx, t = this.tt;
-    v.clear('#fff');
-    if (!t) return;
-    const count = MEMBERS, cols = v.width > 640 ? count : count / 2, rowsN = count / cols;
-    const pw = v.width / cols, ph = v.height / rowsN;
-    const d = t.data.domain, oneD = t.data.dim === 1, n = t.n;
-    let minKept = Infinity, maxKept = -Infinity;
-    const droppableUnits = t.droppable;
+  /** A strip of sampled sub-networks without axes: each one's prediction (a curve in a box or a
+      heat map) and how many units its mask keeps. One cell is 1 wide (u: one screen pixel). */
+  membersPanel() {
+    const t = this.tt, count = MEMBERS, c = this.$('canvas.members'), d = t.data.domain, oneD = t.data.dim === 1, n = t.n;
+    const cols = c.clientWidth > 640 ? count : count / 2, rows = count / cols, u = cols / (c.clientWidth || 800);
+    const ph = ((c.clientHeight || 125) / rows) * u, w = 1 - 8 * u, h = ph - 20 * u, side = oneD ? h : Math.min(w, h);
+    const marks = [], kept = [];
     for (let j = 0; j < count; j++) {
-      const x0 = (j % cols) * pw + 4, y0 = Math.floor(j / cols) * ph + 4, w = pw - 8, h = ph - 20;
+      const x0 = (j % cols) + 4 * u + (oneD ? 0 : (w - side) / 2), x1 = x0 + (oneD ? w : side), y1 = (rows - Math.floor(j / cols)) * ph - 4 * u, y0 = y1 - side;
+      const sx = (v) => x0 + ((v - d.xMin) / (d.xMax - d.xMin)) * (x1 - x0), sy = (v) => (v >= d.yMin && v <= d.yMax ? y0 + ((v - d.yMin) / (d.yMax - d.yMin)) * side : NaN);
       const pred = t.memberPredictions.subarray(j * n, (j + 1) * n);
-      const side = oneD ? 0 : Math.min(w, h), left = x0 + (w - side) / 2;
-      const scales = oneD ? { x: scale(d.xMin, d.xMax, x0, x0 + w), y: scale(d.yMin, d.yMax, y0 + h, y0) } : { x: scale(d.xMin, d.xMax, left, left + side), y: scale(d.yMin, d.yMax, y0 + side, y0) };
-      const marks = oneD
-        ? [{ type: 'line', x: grid(d.xMin, d.xMax, n), y: pred, colour: C.vermillion, width: 1.5 }, ...pointMarks(t.data, 0.35, false)]
-        : [{ type: 'heat', values: pred, nx: MEMBER_N, ny: MEMBER_N, x: [d.xMin, d.xMax], y: [d.yMin, d.yMax], ramp: PROB_RAMP, domain: [0, 1] }];
-      if (oneD) { ctx.strokeStyle = '#ddd'; ctx.lineWidth = 1; ctx.strokeRect(x0, y0, w, h); }
-      drawPanel(ctx, { marks }, { scales });
-      const mask = t.memberMasks.subarray(j * t.units, (j + 1) * t.units);
-      let dropped = 0;
-      for (let u = 0; u < mask.length; u++) if (mask[u] < 0.5) dropped++;
-      const kept = droppableUnits - dropped;
-      minKept = Math.min(minKept, kept); maxKept = Math.max(maxKept, kept);
-      ctx.font = '11px system-ui, sans-serif'; ctx.fillStyle = '#333'; ctx.textAlign = 'center'; ctx.textBaseline = 'top';
-      ctx.fillText(`${kept} of ${droppableUnits} kept`, x0 + w / 2, (oneD ? y0 + h : y0 + side) + 3);
+      if (oneD) {
+        marks.push({ type: 'contour', lines: [[x0, y0, x1, y0, x1, y1, x0, y1]], closed: true, colour: '#ddd' },
+          { type: 'line', x: grid(d.xMin, d.xMax, n).map(sx), y: pred.map(sy), colour: C.vermillion, width: 1.5 },
+          ...pointMarks(t.data, 0.35, false).map((m) => ({ ...m, x: m.x.map(sx), y: m.y.map(sy) })));
+      } else marks.push({ type: 'heat', values: pred, nx: MEMBER_N, ny: MEMBER_N, x: [x0, x1], y: [y0, y1], ramp: PROB_RAMP, domain: [0, 1] });
+      kept[j] = t.droppable - t.memberMasks.subarray(j * t.units, (j + 1) * t.units).filter((m) => m < 0.5).length;
+      marks.push({ type: 'text', x: (x0 + x1) / 2, y: y0, dy: 3, align: 'center', baseline: 'top', text: `${kept[j]}${u > 1 / 110 ? '/' : ' of '}${t.droppable} kept` }); // narrow cells: 49/128
     }
     const D = t.droppable;
     const ens = D > 60 ? `2^${D} ≈ ${Number(2 ** D).toExponential(1)}` : `2^${D} = ${Number(2 ** D).toLocaleString('en')}`;
     this.setLive(this.$('.members-note'), D ? `D = ${D} droppable units, ${ens} sub-networks sharing weights` : 'no droppable units (dropout off for this rule)', 'text');
-    this.setLive(this.$('canvas.members'), `${count} sampled sub-networks of ${ens}, each keeping ${minKept} to ${maxKept} of ${D} units; each panel is that member's prediction.`, 'aria-label');
+    this.setLive(c, `${count} sampled sub-networks of ${ens}, each keeping ${Math.min(...kept)} to ${Math.max(...kept)} of ${D} units; each panel is that member's prediction.`, 'aria-label');
+    return { id: 'members', title: 'An ensemble of 2^D sub-networks: a few sampled members', axes: false, wide: true, aspect: 'equal', key: [t], margin: { left: 0, right: 0, top: 0, bottom: 0 }, x: { domain: [0, cols] }, y: { domain: [0, rows * ph] }, marks };
   }
 
   testTimeVerdict() {

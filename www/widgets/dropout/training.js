@@ -1,7 +1,7 @@
 // The dropout widget's "Training" view: the data and both nets' predictions (heat maps or
 // fits, decision boundaries; click or keys edit the data), the network with the current step's
 // dropped units greyed out, and train and test loss with vs without dropout (Srivastava et al. 2014).
-import { legendHtml, OKABE_ITO as C } from '../../lib/plot.js';
+import { OKABE_ITO as C } from '../../lib/plot.js';
 import { PROB_RAMP, fmt, grid, pointMarks, curvePanel } from './common.js';
 
 const MAP_N = 48; // heat-map grid of the training view
@@ -16,8 +16,8 @@ export const trainingPanel = (id) => `
         </div>
         <div class="legend legend-map" data-panel="map-dropout map-plain" aria-hidden="true"></div>
         <div class="plot-head"><strong>The network at the current step</strong><span class="hint net-note"></span></div>
-        <canvas class="net" role="img" aria-label="network diagram"></canvas>
-        <div class="key" aria-hidden="true">${legendHtml([{ label: 'kept unit', colour: C.blue, shape: 'circle' }, { label: 'dropped this step (m = 0)', colour: '#c8c8c8', shape: 'circle' }])}</div>
+        <canvas class="net" data-panel="net" role="img" aria-label="network diagram"></canvas>
+        <div class="legend" data-panel="net" aria-hidden="true"></div>
         <div class="pair">
           <canvas class="curve loss-train" data-panel="loss-train" role="img" aria-label="training loss over steps"></canvas>
           <canvas class="curve loss-test" data-panel="loss-test" role="img" aria-label="test loss over steps"></canvas>
@@ -49,17 +49,16 @@ export const TrainingView = (Base) => class extends Base {
     this.updateReadout();
   }
 
-  /** Redraw the training view: the maps and curves (the figure) and the network. */
+  /** Redraw the training view: the maps, the network and the curves. */
   drawTraining() {
     this.curvesAt = performance.now();
     this.figure.draw();
-    this.drawNet();
   }
 
-  /** The training view's panels: both nets' maps, then train and test loss over the steps. */
+  /** The training view's panels: both nets' maps, the network, then train and test loss over the steps. */
   trainingPanels() {
     const p = this.picture;
-    return [...(p ? [this.mapPanel('dropout'), this.mapPanel('plain')] : []), this.lossPanel('train'), this.lossPanel('test')];
+    return [...(p ? [this.mapPanel('dropout'), this.mapPanel('plain')] : []), this.netPanel(), this.lossPanel('train'), this.lossPanel('test')];
   }
 
   /** One net's prediction: p(class 1) as heat and its decision boundary, or the fitted curve. */
@@ -70,7 +69,7 @@ export const TrainingView = (Base) => class extends Base {
     const marks = classification ? [
       { type: 'heat', values: p[which], nx: p.nx, ny: p.ny, x: [d.xMin, d.xMax], y: [d.yMin, d.yMax], ramp: PROB_RAMP, domain: [0, 1] },
       { type: 'contour', label: 'decision boundary p = ½', lines: [which === 'dropout' ? p.boundaryDropout : p.boundaryPlain], segments: true, colour: '#000', width: 2 },
-      { type: 'key', label: 'shading: p(class 1 | x) from blue (0) to vermillion (1), weight-scaled' },
+      { type: 'key', label: 'shading: p(class 1 | x) from 0 to 1, weight-scaled', ramp: PROB_RAMP },
     ] : [
       // (Your data has no known true function: the core's curve is NaN, and it is left out.)
       ...(p.truth.some(Number.isFinite) ? [{ type: 'line', label: 'true sin(πx)', colour: '#555', width: 1.5, dash: [6, 4], x: grid(d.xMin, d.xMax, p.nx), y: p.truth }] : []),
@@ -78,7 +77,7 @@ export const TrainingView = (Base) => class extends Base {
     ];
     marks.push(...pointMarks(p.data));
     // The keyboard's cross (a plus, 9 px each way).
-    if (this.cross && focused) marks.push({ type: 'draw', draw: (ctx, { x, y }) => { const X = x(this.cross.x), Y = y(this.cross.y); ctx.strokeStyle = '#000'; ctx.lineWidth = 2; ctx.beginPath(); ctx.moveTo(X - 9, Y); ctx.lineTo(X + 9, Y); ctx.moveTo(X, Y - 9); ctx.lineTo(X, Y + 9); ctx.stroke(); } });
+    if (this.cross && focused) marks.push({ type: 'dots', shape: 'plus', r: 7.2, width: 2, colour: '#000', x: [this.cross.x], y: [this.cross.y], extent: false });
     marks.push({ type: 'text', x: 'left', y: 'top', dx: 6, dy: 4, baseline: 'top', size: 12, bold: true, colour: '#111', text: title });
     const l = this.snapshot.last, loss = which === 'dropout' ? l.testLoss : l.plainTestLoss;
     this.setLive(this.$(`canvas.${id}`), `${classification ? 'Heat map of p(class 1) and decision boundary' : 'Fitted curve'} of the net trained ${title}, step ${this.snapshot.stepsDone}: test loss ${fmt(loss)}; ${p.data.trainT.length} training points.`, 'aria-label');
@@ -105,49 +104,37 @@ export const TrainingView = (Base) => class extends Base {
     return panel;
   }
 
-  drawNet() {
-    const v = this.surfaces.net, ctx = v.ctx, snap = this.snapshot;
-    v.clear('#fff');
-    if (!snap) return;
-    const widths = snap.widths, mask = snap.mask;
-    const L = widths.length;
-    const colX = (l) => 40 + (v.width - 80) * l / (L - 1);
-    const top = 14, bottom = v.height - 20;
-    const unitY = (l, j) => (widths[l] === 1 ? (top + bottom) / 2 : top + (bottom - top) * j / (widths[l] - 1));
-    let offset = 0;
-    const offsets = widths.slice(0, L - 1).map((w) => { const o = offset; offset += w; return o; });
-    const kept = (l, j) => (l === L - 1 ? true : mask[offsets[l] + j] > 0.5);
-    // Edges between kept units (subsampled so a frame stays cheap).
-    ctx.lineWidth = 0.5;
-    ctx.strokeStyle = 'rgba(0, 114, 178, 0.12)';
-    ctx.beginPath();
+  /** The network on a [0, 1]² frame without axes: a column of units per layer (this step's
+      mask of the batch's first example: kept or dropped), the links between kept units
+      (subsampled to about 900 per layer pair) and the layers' names under the columns. */
+  netPanel() {
+    const snap = this.snapshot, { widths, mask } = snap, L = widths.length;
+    const unitY = (l, j) => (widths[l] === 1 ? 0.5 : 1 - j / (widths[l] - 1));
+    const offsets = widths.map((w, l) => widths.slice(0, l).reduce((a, b) => a + b, 0));
+    const kept = (l, j) => l === L - 1 || mask[offsets[l] + j] > 0.5;
+    const links = [], units = [[], []], texts = [];
     for (let l = 0; l < L - 1; l++) {
-      const a = widths[l], b = widths[l + 1];
-      const stride = Math.max(1, Math.ceil((a * b) / 900));
+      const a = widths[l], b = widths[l + 1], stride = Math.max(1, Math.ceil((a * b) / 900));
       for (let e = 0; e < a * b; e += stride) {
         const i = e % a, o = Math.floor(e / a);
-        if (!kept(l, i) || !kept(l + 1, o)) continue;
-        ctx.moveTo(colX(l), unitY(l, i)); ctx.lineTo(colX(l + 1), unitY(l + 1, o));
+        if (kept(l, i) && kept(l + 1, o)) links.push(l / (L - 1), unitY(l, i), (l + 1) / (L - 1), unitY(l + 1, o));
       }
     }
-    ctx.stroke();
-    let dropped = 0, droppable = 0;
     for (let l = 0; l < L; l++) {
-      const r = Math.max(1.6, Math.min(6, (bottom - top) / widths[l] / 2.4));
-      for (let j = 0; j < widths[l]; j++) {
-        const k = kept(l, j);
-        if (l < L - 1) { droppable++; if (!k) dropped++; }
-        ctx.beginPath(); ctx.arc(colX(l), unitY(l, j), r, 0, 2 * Math.PI);
-        ctx.fillStyle = k ? C.blue : '#c8c8c8';
-        ctx.fill();
-      }
+      // About 190 px for the column: radius 1.6 to 6 px.
+      for (let j = 0; j < widths[l]; j++) units[kept(l, j) ? 0 : 1].push([l / (L - 1), unitY(l, j), Math.max(1.6, Math.min(6, 190 / widths[l] / 2.4))]);
+      texts.push({ type: 'text', x: l / (L - 1), y: 'bottom', dy: 5, align: 'center', baseline: 'top', text: l === 0 ? `input (${widths[l]})` : l === L - 1 ? 'output' : `hidden ${l} (${widths[l]})` });
     }
-    ctx.font = '11px system-ui, sans-serif'; ctx.fillStyle = '#333'; ctx.textAlign = 'center'; ctx.textBaseline = 'top';
-    for (let l = 0; l < L; l++) ctx.fillText(l === 0 ? `input (${widths[l]})` : l === L - 1 ? 'output' : `hidden ${l} (${widths[l]})`, colX(l), bottom + 5);
     const note = snap.stepsDone === 0 ? 'before the first step: nothing dropped yet'
-      : ['dropout', 'dropK', 'knockIn'].includes(this.valid.variant) ? `step ${snap.stepsDone}: ${dropped} units dropped (the mask of the batch’s first example)` : 'this training rule draws no masks';
+      : ['dropout', 'dropK', 'knockIn'].includes(this.valid.variant) ? `step ${snap.stepsDone}: ${units[1].length} units dropped (the mask of the batch’s first example)` : 'this training rule draws no masks';
     this.setLive(this.$('.net-note'), note, 'text');
     this.setLive(this.$('canvas.net'), `Network ${widths.join('–')}; ${note}.`, 'aria-label');
+    const dots = ([u, label, colour]) => ({ type: 'dots', label, colour, x: u.map((d) => d[0]), y: u.map((d) => d[1]), r: u.map((d) => d[2]), clip: false });
+    return {
+      id: 'net', title: 'The network at the current step', axes: false, wide: true, key: [snap], margin: { left: 40, right: 40, top: 14, bottom: 20 },
+      marks: [{ type: 'contour', lines: [links], segments: true, colour: 'rgba(0, 114, 178, 0.12)', width: 0.5, clip: false },
+        ...[[units[0], 'kept unit', C.blue], [units[1], 'dropped this step (m = 0)', '#c8c8c8']].map(dots), ...texts],
+    };
   }
 
   /** Keyboard alternative to clicking: arrows move a cross (5% of the plot, 20% with Shift),
