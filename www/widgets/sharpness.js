@@ -157,8 +157,10 @@ class NoiselabSharpness extends RunWidget {
       <div class="rescale-readout" aria-live="polite" role="status"></div>`;
   }
 
+  /** The quantity plotted over training (the Plot select): set before anything can ask for the scene. */
+  quantity = 'lambdaMax';
+
   async onReady() {
-    this.quantity = 'lambdaMax';
     this.figure = new Figure(this);
     this.$('select.quantity').addEventListener('change', (e) => { this.quantity = e.target.value; this.draw(); });
     // The rescale slider recomputes while it is dragged (the demo is a few ms of work).
