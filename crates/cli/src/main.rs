@@ -178,13 +178,13 @@ fn main() -> ExitCode {
             .and_then(|s| with_data(experiment, s, data.as_ref()))
             .and_then(|s| experiment.run(&s, &mut Out::File(out))),
         Command::Surface {
-            experiment: Which::Funnel,
+            experiment,
             set,
             nx,
             ny,
             levels,
             out,
-        } => collect_settings(None, &set)
+        } if experiment.name() == "funnel" => collect_settings(None, &set)
             .and_then(|s| noiselab_cli::surface(&s, nx, ny, levels, &out)),
         Command::Surface { .. } => Err("surface is available for the funnel only".into()),
         Command::Fields { experiment } => {
