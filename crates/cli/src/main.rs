@@ -4,11 +4,9 @@
 //! ```text
 //! noiselab run <experiment> [--config file.json] [--set key=value ...] [--data file.csv]
 //!   --out results.{json,csv}
-//!   experiments: the lab's kinds (funnel, sgd-posterior, dropout, nng, laplace-vb,
-//!   logreg-posterior, description-length, bbb-linreg, bayes-regression, sharpness,
-//!   implicit-reg, one-epoch) and extra analyses of them (sgld, dropout-k, dropout-linear,
-//!   description-length-sweep, sharpness-rescale); `sgd-ou` is the old name of sgd-posterior
-//!   (`noiselab run --help` lists them all)
+//!   experiments: the lab's kinds (www/lib/registry.js) and extra analyses of them, each
+//!   declared by its kind's module src/<kind_snake>.rs (`noiselab run --help` lists them all);
+//!   `sgd-ou` is the old name of sgd-posterior
 //! noiselab surface funnel [--set cost=neal] [--nx 241 --ny 121 --levels 14] --out surface.json
 //! noiselab fields <experiment>
 //! noiselab bench funnel|mlp|sharpness|sharpness-power [--runs 7] [--trajectories 1000] [--steps N]
