@@ -4,10 +4,12 @@
 # widget bundle dist/widgets/ is copied into python/noiselab/static/ and ships in the wheel.
 #
 # Cached: the wheel is rebuilt only when its inputs change (a hash of the workspace manifests,
-# crates/core, crates/cli, crates/python, python/, docs/python.md (the long description) and
-# dist/widgets/, by content: the bundle is rewritten on every build), and reinstalled only when
-# .venv/ does not hold that wheel. The wheel lands in $CARGO_TARGET_DIR/wheels/ (default
-# target/wheels/) and is copied to dist/ (which scripts/build.sh empties).
+# crates/core, crates/cli, crates/python, the registry (www/lib/registry.js, which
+# crates/cli/build.rs reads through crates/registry.rs), python/, docs/python.md (the long
+# description) and dist/widgets/, by content: the bundle is rewritten on every build), and
+# reinstalled only when .venv/ does not hold that wheel. The wheel lands in
+# $CARGO_TARGET_DIR/wheels/ (default target/wheels/) and is copied to dist/ (which
+# scripts/build.sh empties).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -21,7 +23,7 @@ wheels="$target/wheels"
 version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
 
 # The inputs, by content (file names and bytes).
-inputs=$( { find Cargo.toml Cargo.lock crates/core crates/cli crates/python python/pyproject.toml python/noiselab python/noiselab.data docs/python.md \
+inputs=$( { find Cargo.toml Cargo.lock crates/registry.rs www/lib/registry.js crates/core crates/cli crates/python python/pyproject.toml python/noiselab python/noiselab.data docs/python.md \
     dist/widgets -type f -not -path 'python/noiselab/static/*' -not -name '*.pyc' -print0 |
   sort -z | xargs -0 sha256sum; } | sha256sum | cut -c1-64)
 wheel=$(ls "$wheels"/noiselab-"$version"-*.whl 2>/dev/null | head -1 || true)

@@ -7,17 +7,15 @@
 
 use std::{env, fs};
 
+include!("../registry.rs");
+
 fn main() {
-    let registry = "../../www/lib/registry.js";
-    println!("cargo::rerun-if-changed={registry}");
+    println!("cargo::rerun-if-changed={REGISTRY}");
+    println!("cargo::rerun-if-changed=../registry.rs");
     println!("cargo::rerun-if-env-changed=NOISELAB_KINDS");
-    let text = fs::read_to_string(registry).expect("www/lib/registry.js");
-    let kinds: Vec<&str> = text
-        .split("\"kind\": \"")
-        .skip(1)
-        .filter_map(|rest| rest.split('"').next())
-        .collect();
-    assert!(!kinds.is_empty(), "no kinds found in {registry}");
+    let text = fs::read_to_string(REGISTRY).expect("www/lib/registry.js");
+    let kinds = registry_kinds(&text);
+    assert!(!kinds.is_empty(), "no kinds found in {REGISTRY}");
     let values: Vec<String> = kinds.iter().map(|k| format!("\"{k}\"")).collect();
     println!(
         "cargo::rustc-check-cfg=cfg(kind, values({}))",
@@ -28,7 +26,7 @@ fn main() {
     let selected: Vec<&str> = match wanted.trim() {
         "" | "all" => {
             println!("cargo::rustc-cfg=all_kinds");
-            kinds
+            kinds.iter().map(String::as_str).collect()
         }
         "none" => Vec::new(),
         list => list.split(',').map(str::trim).collect(),
@@ -43,10 +41,10 @@ fn main() {
     for kind in selected {
         assert!(
             values.contains(&format!("\"{kind}\"")),
-            "NOISELAB_KINDS names \"{kind}\", which is not in {registry}"
+            "NOISELAB_KINDS names \"{kind}\", which is not in {REGISTRY}"
         );
         println!("cargo::rustc-cfg=kind=\"{kind}\"");
-        let snake = kind.replace('-', "_");
+        let snake = snake(kind);
         mods.push_str(&format!(
             "#[path = {:?}]\nmod {snake};\n",
             format!("{src}/{snake}.rs")

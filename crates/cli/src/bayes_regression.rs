@@ -1,9 +1,19 @@
 //! `noiselab run bayes-regression`: the five predictive bands on one data set.
 
+use crate::Entry;
 use crate::output::{self, Out, Settings};
-use noiselab_core::bayes_regression::{RegressionRun, GRID_POINTS, METHODS};
+use noiselab_core::bayes_regression::{RegressionConfig, RegressionRun, GRID_POINTS, METHODS};
 use noiselab_core::experiment::{Experiment, Lab};
 use serde_json::json;
+
+/// The kind's own run, `noiselab run bayes-regression`; build.rs gathers every registry kind's
+/// `EXPERIMENTS` into the command line's table.
+pub const EXPERIMENTS: &[Entry] = &[
+    Entry::kind::<RegressionConfig>(
+        "Predictive bands of MAP, Laplace, Bayes by Backprop, MC dropout and HMC on 1-D data",
+        run,
+    ),
+];
 
 pub fn run(settings: &Settings, out: &mut Out) -> Result<(), String> {
     let mut r = RegressionRun::start(output::config(settings)?);

@@ -1,12 +1,28 @@
 //! `noiselab run description-length|description-length-sweep` (SCIENCE.md §4; the browser's
 //! `<noiselab-description-length>` with the same settings, seeds and numbers).
 
+use crate::Entry;
 use crate::output::{self, Format, Out, Settings};
 use noiselab_core::bayes::description_length::{
     sweep_grid, sweep_point, BbbLogReg, BbbLogRegConfig, SWEEP_COUNT, SWEEP_HI, SWEEP_LO,
 };
 use noiselab_core::experiment::Experiment;
 use serde_json::json;
+
+/// The kind's own run, `noiselab run description-length`, then its analyses
+/// (`description-length-sweep`); build.rs gathers every registry kind's `EXPERIMENTS` into the
+/// command line's table.
+pub const EXPERIMENTS: &[Entry] = &[
+    Entry::kind::<BbbLogRegConfig>(
+        "Bayes by Backprop on 2-D logistic regression: ELBO, KL in bits, PAC-Bayes bounds",
+        run,
+    ),
+    Entry::analysis::<BbbLogRegConfig>(
+        "description-length-sweep",
+        "The description-length run at 11 prior variances, η = 10^(−3) … 10² half a decade apart (code lengths, bounds and test error against η)",
+        run_sweep,
+    ),
+];
 
 /// A Bayes-by-Backprop run: JSON (settings, snapshot, history) or CSV (one row per step).
 pub fn run(settings: &Settings, out: &mut Out) -> Result<(), String> {

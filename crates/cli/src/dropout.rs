@@ -1,11 +1,34 @@
 //! `noiselab run dropout|dropout-k|dropout-linear`.
 
+use crate::Entry;
 use crate::output::{self, Format, Out, Settings};
 use noiselab_core::dropout::linear_view::{linear_view, LinearViewConfig};
-use noiselab_core::dropout::wei::WeiComparison;
-use noiselab_core::dropout::{DropoutSnapshot, DropoutTraining, Variant, HISTORY_FIELDS};
+use noiselab_core::dropout::wei::{WeiComparison, WeiConfig};
+use noiselab_core::dropout::{
+    DropoutConfig, DropoutSnapshot, DropoutTraining, Variant, HISTORY_FIELDS,
+};
 use noiselab_core::experiment::{Experiment, Lab, RunOutcome};
 use serde_json::json;
+
+/// The kind's own run, `noiselab run dropout`, then its analyses (`dropout-k`, `dropout-linear`);
+/// build.rs gathers every registry kind's `EXPERIMENTS` into the command line's table.
+pub const EXPERIMENTS: &[Entry] = &[
+    Entry::kind::<DropoutConfig>(
+        "Dropout: an MLP trained with and without dropout on the same data and seed",
+        run,
+    ),
+    Entry::analysis::<WeiConfig>(
+        "dropout-k",
+        "Wei, Kakade & Ma: DROP_1, DROP_K, explicit-only, knock-in and no dropout, same seed",
+        run_k,
+    )
+    .own_data(),
+    Entry::analysis::<LinearViewConfig>(
+        "dropout-linear",
+        "Dropout on linear regression (the dropout widget's linear view): closed forms vs dropout SGD",
+        run_linear,
+    ),
+];
 
 /// A one-line summary of a run trained to the end.
 fn summary(s: &DropoutSnapshot, variant: Variant, outcome: &RunOutcome) -> String {

@@ -20,15 +20,30 @@
 //! sigmaKAlive` (`E[y²]` is `MeanY2`). JSON adds the snapshot (each
 //! run's drift ± SE, and `grows`: whether the drift grows with σ by more than 2 SE).
 
+use crate::Entry;
 use crate::output::{self, Out, Settings};
 use noiselab_core::contour;
 use noiselab_core::experiment::Experiment;
 use noiselab_core::funnel::flow::FLOW_TOLERANCE;
 use noiselab_core::funnel::{
-    Funnel, FunnelCompare, FunnelConfig, FunnelFlows, DOMAIN, FLOW_FIELDS,
+    CompareConfig, Funnel, FunnelCompare, FunnelConfig, FunnelFlows, DOMAIN, FLOW_FIELDS,
 };
 use serde_json::{json, Value};
 use std::path::Path;
+
+/// The kind's own run, `noiselab run funnel`, then its analyses (`funnel-compare`); build.rs
+/// gathers every registry kind's `EXPERIMENTS` into the command line's table.
+pub const EXPERIMENTS: &[Entry] = &[
+    Entry::kind::<FunnelConfig>(
+        "Gradient noise and flatness: noisy GD on a funnel-shaped valley",
+        run,
+    ),
+    Entry::analysis::<CompareConfig>(
+        "funnel-compare",
+        "The funnel's \"Compare σ\": σ = 0.5, 1, 2 (settings) with the same seed; each σ's drift ± SE per step",
+        run_compare,
+    ),
+];
 
 /// A flow as JSON `[{t, x, y}, …]`.
 fn flow_json(flow: &[[f64; 2]]) -> Value {

@@ -4,11 +4,21 @@
 //! sampling=iid` draws SGD's batches i.i.d. each step (a uniform size-B subset) instead of by
 //! random reshuffling; only the `sgd…` columns change (the JSON's `settings.sampling` names it).
 
+use crate::Entry;
 use crate::output::{self, Out, Settings};
 use noiselab_core::experiment::{Experiment, Lab};
-use noiselab_core::implicit_reg::{ImplicitRegSweep, POINT_FIELDS};
+use noiselab_core::implicit_reg::{ImplicitRegConfig, ImplicitRegSweep, POINT_FIELDS};
 use serde_json::json;
 use std::time::Instant;
+
+/// The kind's own run, `noiselab run implicit-reg`; build.rs gathers every registry kind's
+/// `EXPERIMENTS` into the command line's table.
+pub const EXPERIMENTS: &[Entry] = &[
+    Entry::kind::<ImplicitRegConfig>(
+        "Smith et al.'s implicit regularizer: learning-rate and batch-size sweeps of SGD vs GD on J and on J + R",
+        run,
+    ),
+];
 
 pub fn run(settings: &Settings, out: &mut Out) -> Result<(), String> {
     let mut sweep = ImplicitRegSweep::start(output::config(settings)?);

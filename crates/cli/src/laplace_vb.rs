@@ -1,9 +1,19 @@
 //! `noiselab run laplace-vb`: the browser's `<noiselab-laplace-vb>` (Bishop's 1-D density,
 //! SCIENCE.md §5) with the same settings and numbers.
 
+use crate::Entry;
 use crate::output::{self, Out, Settings};
 use noiselab_core::bayes::laplace_vb::{analyze, curves, TiltedGaussian};
 use serde_json::json;
+
+/// The kind's own run, `noiselab run laplace-vb`; build.rs gathers every registry kind's
+/// `EXPERIMENTS` into the command line's table.
+pub const EXPERIMENTS: &[Entry] = &[
+    Entry::kind::<TiltedGaussian>(
+        "Laplace vs variational Gaussian on Bishop's 1-D density exp(−z²/2)σ(az + b)",
+        run,
+    ),
+];
 
 /// The plotted range and resolution of the browser widget (www/widgets/laplace-vb.js).
 const Z_MIN: f64 = -2.0;

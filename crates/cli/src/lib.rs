@@ -1,123 +1,153 @@
-//! noiselab's command line as a library: the experiments (`Which`, one row each), their runs
+//! noiselab's command line as a library: the experiments (`Which`: each kind of the lab's
+//! registry and its analyses, declared by the kind's module `src/<kind_snake>.rs`), their runs
 //! to a file ([`Out::File`], what `noiselab run <kind> --out x.json|csv` does) or to memory
 //! ([`run_doc`]: the same JSON document as a value, for the Python package `noiselab`, which
 //! thereby gets the command line's numbers bit for bit).
 
-mod bayes_regression;
-mod bbb_linreg;
-mod description_length;
-mod dropout;
-mod funnel;
-mod implicit_reg;
-mod laplace_vb;
-mod logreg_posterior;
-mod nng;
-mod one_epoch;
 pub mod output;
-mod sgd_posterior;
-mod sharpness;
 
+use clap::builder::PossibleValue;
 use clap::ValueEnum;
 pub use funnel::surface;
 use noiselab_core::config::{Config, FieldSpec};
-use noiselab_core::{bayes, dropout as drop, funnel as fun, implicit_reg as imp, nng as ng};
 pub use output::{Out, Settings};
 use serde_json::Value;
+use std::sync::LazyLock;
 
-/// The experiments, one row each: `Variant(settings type) => run`. The value on the command line
-/// is the variant in kebab case: a kind of the lab's registry (www/lib/registry.js, the core's
-/// `Lab::KIND`; tests/kinds.rs checks that every kind has its row) or an extra analysis of one.
-/// Adding an experiment adds one row here (with `output::run_lab::<Run>` as its `run`, a module
-/// only for its own summary or extra output).
-macro_rules! experiments {
-    ($($(#[$attr:meta])* $Variant:ident($Config:ty) => $run:expr,)*) => {
-        /// An experiment: a kind of the lab, or an analysis ([`ANALYSES`]).
-        #[derive(Clone, Copy, ValueEnum)]
-        pub enum Which {
-            $($(#[$attr])* $Variant,)*
-        }
+/// How an experiment writes its results: from the settings to `out` (the `--out` file or memory).
+pub type Run = fn(&Settings, &mut Out) -> Result<(), String>;
 
-        impl Which {
-            /// Run the experiment to the end from `settings` and write its results to `out`.
-            pub fn run(self, settings: &Settings, out: &mut Out) -> Result<(), String> {
-                match self {
-                    $(Which::$Variant => $run(settings, out),)*
-                }
-            }
-
-            /// The settings table (names, labels, ranges, defaults, help).
-            pub fn fields(self) -> &'static [FieldSpec] {
-                match self {
-                    $(Which::$Variant => <$Config as Config>::FIELDS,)*
-                }
-            }
-        }
-    };
+/// An experiment of the command line, declared by its kind's module (`src/<kind_snake>.rs`) in
+/// `pub const EXPERIMENTS: &[Entry]`: first the kind's own run ([`Entry::kind`],
+/// named by the kind), then its analyses ([`Entry::analysis`]), each a further look at the
+/// kind's model under a name of its own.
+pub struct Entry {
+    /// The analysis's name; `None` for the kind's own run, whose name is the kind.
+    name: Option<&'static str>,
+    /// Its line in `noiselab run --help` (one sentence, without the final period).
+    help: &'static str,
+    /// Old names that still work (not listed by `--help`).
+    aliases: &'static [&'static str],
+    fields: &'static [FieldSpec],
+    run: Run,
+    /// An analysis that takes its kind's own data (`--data file.csv`); a kind's own run takes
+    /// it when the core's parser has the kind (`noiselab_core::own_data::KINDS`).
+    own_data: bool,
 }
 
-experiments! {
-    /// Gradient noise and flatness: noisy GD on a funnel-shaped valley.
-    Funnel(fun::FunnelConfig) => funnel::run,
-    /// The funnel's "Compare σ": σ = 0.5, 1, 2 (settings) with the same seed; each σ's drift ± SE per step.
-    FunnelCompare(fun::CompareConfig) => funnel::run_compare,
-    /// SGD, preconditioned SGD and SGLD on a quadratic as an Ornstein–Uhlenbeck process.
-    #[value(alias = "sgd-ou")]
-    SgdPosterior(noiselab_core::sgd_posterior::SgdOuConfig) => sgd_posterior::run,
-    /// SGLD (Welling & Teh) on linear/logistic regression or a banana, both noise conventions.
-    Sgld(noiselab_core::sgd_posterior::SgldConfig) => sgd_posterior::run_sgld,
-    /// Dropout: an MLP trained with and without dropout on the same data and seed.
-    Dropout(drop::DropoutConfig) => dropout::run,
-    /// Wei, Kakade & Ma: DROP_1, DROP_K, explicit-only, knock-in and no dropout, same seed.
-    DropoutK(drop::wei::WeiConfig) => dropout::run_k,
-    /// Dropout on linear regression (the dropout widget's linear view): closed forms vs dropout SGD.
-    DropoutLinear(drop::linear_view::LinearViewConfig) => dropout::run_linear,
-    /// Noisy natural gradient: full NNG, noisy Adam and noisy K-FAC on Bayesian linear regression.
-    Nng(ng::NngConfig) => nng::run,
-    /// Laplace vs variational Gaussian on Bishop's 1-D density exp(−z²/2)σ(az + b).
-    LaplaceVb(bayes::laplace_vb::TiltedGaussian) => laplace_vb::run,
-    /// 2-D logistic regression: true posterior, Laplace, variational Gaussians, HMC.
-    LogregPosterior(bayes::logreg_posterior::LogRegPanelConfig) => logreg_posterior::run,
-    /// Bayes by Backprop on 2-D logistic regression: ELBO, KL in bits, PAC-Bayes bounds.
-    DescriptionLength(bayes::description_length::BbbLogRegConfig) => description_length::run,
-    /// The description-length run at 11 prior variances, η = 10^(−3) … 10² half a decade apart (code lengths, bounds and test error against η).
-    DescriptionLengthSweep(bayes::description_length::BbbLogRegConfig) => description_length::run_sweep,
-    /// Bayes by Backprop on Bayesian linear regression: ELBO vs ln p(D), variances vs 1/P_jj.
-    BbbLinreg(bayes::BbbConfig) => bbb_linreg::run,
-    /// Predictive bands of MAP, Laplace, Bayes by Backprop, MC dropout and HMC on 1-D data.
-    BayesRegression(noiselab_core::bayes_regression::RegressionConfig) => bayes_regression::run,
-    /// Sharp and flat minima: small- vs large-batch SGD, λ_max(H), tr H, λ_max(G) (Keskar et al.).
-    Sharpness(noiselab_core::sharpness::SharpnessConfig) => sharpness::run,
-    /// Dinh et al.'s rescaling of the 2-3-1 ReLU demo net: same function, different sharpness.
-    SharpnessRescale(noiselab_core::sharpness::SharpnessConfig) => sharpness::run_rescale,
-    /// Smith et al.'s implicit regularizer: learning-rate and batch-size sweeps of SGD vs GD on J and on J + R.
-    ImplicitReg(imp::ImplicitRegConfig) => implicit_reg::run,
-    /// Smith et al.'s claim directly: the mean SGD epoch iterate over all N! orderings vs the flows on J and J + R.
-    OneEpoch(imp::one_epoch::OneEpochConfig) => one_epoch::run,
+impl Entry {
+    /// The kind's own run (`noiselab run <kind>`): settings `C`, results written by `run`.
+    pub const fn kind<C: Config>(help: &'static str, run: Run) -> Self {
+        Entry {
+            name: None,
+            help,
+            aliases: &[],
+            fields: C::FIELDS,
+            run,
+            own_data: false,
+        }
+    }
+
+    /// An analysis of the kind (`noiselab run <name>`, listed in [`ANALYSES`]).
+    pub const fn analysis<C: Config>(name: &'static str, help: &'static str, run: Run) -> Self {
+        Entry {
+            name: Some(name),
+            ..Entry::kind::<C>(help, run)
+        }
+    }
+
+    /// The same experiment, also under old names.
+    pub const fn aliases(self, aliases: &'static [&'static str]) -> Self {
+        Entry { aliases, ..self }
+    }
+
+    /// The same analysis, taking its kind's own data.
+    pub const fn own_data(self) -> Self {
+        Entry {
+            own_data: true,
+            ..self
+        }
+    }
 }
+
+// One module per kind of the registry, src/<kind_snake>.rs, and `KINDS`: each kind with its
+// module's `EXPERIMENTS` (build.rs, from www/lib/registry.js).
+include!(concat!(env!("OUT_DIR"), "/kinds.rs"));
+
+/// Each module's experiments are its kind's own run, then analyses only.
+const _: () = {
+    let mut k = 0;
+    while k < KINDS.len() {
+        let experiments = KINDS[k].1;
+        assert!(
+            !experiments.is_empty() && experiments[0].name.is_none(),
+            "a kind's EXPERIMENTS start with Entry::kind"
+        );
+        let mut i = 1;
+        while i < experiments.len() {
+            assert!(
+                experiments[i].name.is_some(),
+                "a kind's EXPERIMENTS hold one Entry::kind"
+            );
+            i += 1;
+        }
+        k += 1;
+    }
+};
+
+/// An experiment: a kind of the lab, or an analysis of one ([`ANALYSES`]). On the command line,
+/// its name (`noiselab run <experiment>`).
+#[derive(Clone, Copy)]
+pub struct Which {
+    kind: &'static str,
+    experiment: &'static Entry,
+}
+
+/// Every experiment, in the registry's order of the kinds, each kind's analyses after it.
+static ALL: LazyLock<Vec<Which>> = LazyLock::new(|| {
+    let all = KINDS.iter().flat_map(|&(kind, experiments)| {
+        (experiments.iter()).map(move |experiment| Which { kind, experiment })
+    });
+    all.collect()
+});
 
 /// The extra analyses: experiments of the command line that are no kind of the lab's registry
 /// (each looks further at a kind's model); [`kinds`] leaves them out.
-pub const ANALYSES: [&str; 6] = [
-    "funnel-compare",
-    "sgld",
-    "dropout-k",
-    "dropout-linear",
-    "description-length-sweep",
-    "sharpness-rescale",
-];
+pub static ANALYSES: LazyLock<Vec<&'static str>> =
+    LazyLock::new(|| ALL.iter().filter_map(|w| w.experiment.name).collect());
+
+impl ValueEnum for Which {
+    fn value_variants<'a>() -> &'a [Self] {
+        &ALL
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        let value = PossibleValue::new(self.name()).help(self.experiment.help);
+        Some(value.aliases(self.experiment.aliases.iter().copied()))
+    }
+}
+
+impl Which {
+    /// Run the experiment to the end from `settings` and write its results to `out`.
+    pub fn run(self, settings: &Settings, out: &mut Out) -> Result<(), String> {
+        (self.experiment.run)(settings, out)
+    }
+
+    /// The settings table (names, labels, ranges, defaults, help).
+    pub fn fields(self) -> &'static [FieldSpec] {
+        self.experiment.fields
+    }
+}
 
 impl Which {
     /// The lab kind whose own data (`--data file.csv`, [`noiselab_core::own_data`]) this
     /// experiment takes, if any.
     pub fn data_kind(self) -> Option<&'static str> {
-        match self {
-            Which::Dropout | Which::DropoutK => Some("dropout"),
-            Which::Sharpness => Some("sharpness"),
-            Which::ImplicitReg => Some("implicit-reg"),
-            Which::BayesRegression => Some("bayes-regression"),
-            Which::LogregPosterior => Some("logreg-posterior"),
-            _ => None,
-        }
+        let takes = match self.experiment.name {
+            None => noiselab_core::own_data::KINDS.contains(&self.kind),
+            Some(_) => self.experiment.own_data,
+        };
+        takes.then_some(self.kind)
     }
 
     /// Own data from a CSV file's bytes for this experiment under `settings` (its `task` picks
@@ -144,9 +174,8 @@ impl Which {
     }
 
     /// The experiment's name on the command line: its kind (kebab case), or the analysis's name.
-    pub fn name(self) -> String {
-        let value = self.to_possible_value().expect("no experiment is hidden");
-        value.get_name().to_string()
+    pub fn name(self) -> &'static str {
+        self.experiment.name.unwrap_or(self.kind)
     }
 
     /// The experiment named `name` (a kind, an analysis or an old name such as `sgd-ou`), or
@@ -162,10 +191,9 @@ impl Which {
     }
 }
 
-/// The lab's kinds, in the order of the command line's table (the kinds of www/lib/registry.js).
+/// The lab's kinds, in the order of www/lib/registry.js.
 pub fn kinds() -> Vec<String> {
-    let all = Which::value_variants().iter().map(|w| w.name());
-    all.filter(|n| !ANALYSES.contains(&n.as_str())).collect()
+    KINDS.iter().map(|(kind, _)| kind.to_string()).collect()
 }
 
 /// The field table of the experiment `kind`: what `noiselab fields <kind>` prints and the wasm

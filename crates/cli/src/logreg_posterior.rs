@@ -13,9 +13,19 @@
 //! fields: `posteriorDensity`, `ellipses`, `predictive`. The CSV is the comparison, one row per
 //! Gaussian ([`COLUMNS`]); stdout's summary line adds `IS p(y=1|x*) = estimate ± SE (ESS …, c …)`.
 
+use crate::Entry;
 use crate::output::{self, Format, Out, Settings};
 use noiselab_core::bayes::logreg_posterior::{analyze_panel, LogRegPanelConfig};
 use serde_json::json;
+
+/// The kind's own run, `noiselab run logreg-posterior`; build.rs gathers every registry kind's
+/// `EXPERIMENTS` into the command line's table.
+pub const EXPERIMENTS: &[Entry] = &[
+    Entry::kind::<LogRegPanelConfig>(
+        "2-D logistic regression: true posterior, Laplace, variational Gaussians, HMC",
+        run,
+    ),
+];
 
 /// The columns of the comparison: one row per Gaussian (name, mean, covariance, F in nats, KL
 /// to the posterior in nats, KL to the prior in bits, NaN where not defined).

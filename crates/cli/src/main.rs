@@ -4,11 +4,9 @@
 //! ```text
 //! noiselab run <experiment> [--config file.json] [--set key=value ...] [--data file.csv]
 //!   --out results.{json,csv}
-//!   experiments: the lab's kinds (funnel, sgd-posterior, dropout, nng, laplace-vb,
-//!   logreg-posterior, description-length, bbb-linreg, bayes-regression, sharpness,
-//!   implicit-reg, one-epoch) and extra analyses of them (sgld, dropout-k, dropout-linear,
-//!   description-length-sweep, sharpness-rescale); `sgd-ou` is the old name of sgd-posterior
-//!   (`noiselab run --help` lists them all)
+//!   experiments: the lab's kinds (www/lib/registry.js) and extra analyses of them, each
+//!   declared by its kind's module src/<kind_snake>.rs (`noiselab run --help` lists them all);
+//!   `sgd-ou` is the old name of sgd-posterior
 //! noiselab surface funnel [--set cost=neal] [--nx 241 --ny 121 --levels 14] --out surface.json
 //! noiselab fields <experiment>
 //! noiselab bench funnel|mlp|sharpness|sharpness-power [--runs 7] [--trajectories 1000] [--steps N]
@@ -178,13 +176,13 @@ fn main() -> ExitCode {
             .and_then(|s| with_data(experiment, s, data.as_ref()))
             .and_then(|s| experiment.run(&s, &mut Out::File(out))),
         Command::Surface {
-            experiment: Which::Funnel,
+            experiment,
             set,
             nx,
             ny,
             levels,
             out,
-        } => collect_settings(None, &set)
+        } if experiment.name() == "funnel" => collect_settings(None, &set)
             .and_then(|s| noiselab_cli::surface(&s, nx, ny, levels, &out)),
         Command::Surface { .. } => Err("surface is available for the funnel only".into()),
         Command::Fields { experiment } => {

@@ -1,10 +1,20 @@
 //! `noiselab run nng`: full NNG, noisy Adam and noisy K-FAC on one Bayesian linear regression
 //! (SCIENCE.md §6), per-step KL to the exact posterior as CSV, or everything as JSON.
 
+use crate::Entry;
 use crate::output::{self, Out, Settings};
 use noiselab_core::experiment::Experiment;
-use noiselab_core::nng::NngRun;
+use noiselab_core::nng::{NngConfig, NngRun};
 use serde_json::json;
+
+/// The kind's own run, `noiselab run nng`; build.rs gathers every registry kind's `EXPERIMENTS`
+/// into the command line's table.
+pub const EXPERIMENTS: &[Entry] = &[
+    Entry::kind::<NngConfig>(
+        "Noisy natural gradient: full NNG, noisy Adam and noisy K-FAC on Bayesian linear regression",
+        run,
+    ),
+];
 
 pub fn run(settings: &Settings, out: &mut Out) -> Result<(), String> {
     let (run, outcome) = output::run_lab::<NngRun>(settings, out, |run| {

@@ -17,9 +17,19 @@
 //! - `comparisonGapFlowJ`, `comparisonGapFlowJR`, `comparisonGapFlowNoTrace`,
 //!   `comparisonDisplacement`: the same for the other sampling scheme.
 
+use crate::Entry;
 use crate::output::{self, Format, Out, Settings};
 use noiselab_core::implicit_reg::one_epoch::{compute, OneEpochConfig};
 use serde_json::json;
+
+/// The kind's own run, `noiselab run one-epoch`; build.rs gathers every registry kind's
+/// `EXPERIMENTS` into the command line's table.
+pub const EXPERIMENTS: &[Entry] = &[
+    Entry::kind::<OneEpochConfig>(
+        "Smith et al.'s claim directly: the mean SGD epoch iterate over all N! orderings vs the flows on J and J + R",
+        run,
+    ),
+];
 
 /// The CSV columns (the variant column is empty for `variant=none`); see the module doc.
 pub const COLUMNS: [&str; 10] = [

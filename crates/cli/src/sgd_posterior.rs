@@ -28,10 +28,26 @@
 //! The one-line summary prints both SEs of the trace ratio: `± <empirical> (closed form <se>)`,
 //! and in d > 2 dimensions α* and the KL at α*.
 
+use crate::Entry;
 use crate::output::{self, Out, Settings};
 use noiselab_core::experiment::Experiment;
-use noiselab_core::sgd_posterior::{SgdOu, Sgld, SgldConfig, SGLD_HISTORY_FIELDS};
+use noiselab_core::sgd_posterior::{SgdOu, SgdOuConfig, Sgld, SgldConfig, SGLD_HISTORY_FIELDS};
 use serde_json::json;
+
+/// The kind's own run, `noiselab run sgd-posterior`, then its analyses (`sgld`); build.rs gathers
+/// every registry kind's `EXPERIMENTS` into the command line's table.
+pub const EXPERIMENTS: &[Entry] = &[
+    Entry::kind::<SgdOuConfig>(
+        "SGD, preconditioned SGD and SGLD on a quadratic as an Ornstein–Uhlenbeck process",
+        run,
+    )
+    .aliases(&["sgd-ou"]),
+    Entry::analysis::<SgldConfig>(
+        "sgld",
+        "SGLD (Welling & Teh) on linear/logistic regression or a banana, both noise conventions",
+        run_sgld,
+    ),
+];
 
 fn fmt4(m: Option<[f64; 4]>) -> String {
     m.map_or("none (unstable)".into(), |m| {

@@ -1,10 +1,25 @@
 //! `noiselab run sharpness|sharpness-rescale` (SCIENCE.md §1). The cost of λ_max is timed by
 //! `noiselab bench sharpness` (crate::bench, issue 7).
 
+use crate::Entry;
 use crate::output::{self, Format, Out, Settings};
 use noiselab_core::sharpness::rescale::rescale_report;
 use noiselab_core::sharpness::{BatchSizeExperiment, SharpnessConfig};
 use serde_json::json;
+
+/// The kind's own run, `noiselab run sharpness`, then its analyses (`sharpness-rescale`); build.rs
+/// gathers every registry kind's `EXPERIMENTS` into the command line's table.
+pub const EXPERIMENTS: &[Entry] = &[
+    Entry::kind::<SharpnessConfig>(
+        "Sharp and flat minima: small- vs large-batch SGD, λ_max(H), tr H, λ_max(G) (Keskar et al.)",
+        run,
+    ),
+    Entry::analysis::<SharpnessConfig>(
+        "sharpness-rescale",
+        "Dinh et al.'s rescaling of the 2-3-1 ReLU demo net: same function, different sharpness",
+        run_rescale,
+    ),
+];
 
 /// `noiselab run sharpness`: small- and large-batch runs to the end; one row per measurement
 /// (columns `HISTORY_FIELDS`); JSON adds the settings, the final snapshot, the loss slices and,

@@ -34,11 +34,8 @@ fn rows() -> Vec<(String, String, bool)> {
         .collect()
 }
 
-fn pascal(kind: &str) -> String {
-    kind.split('-')
-        .map(|w| w[..1].to_uppercase() + &w[1..])
-        .collect()
-}
+// `snake`, `pascal`: the names a kind gives, derived as the build scripts derive them.
+include!("../../registry.rs");
 
 #[test]
 fn every_kind_has_its_files_and_nothing_else_does() {
@@ -46,7 +43,7 @@ fn every_kind_has_its_files_and_nothing_else_does() {
     assert_eq!(rows.len(), 12, "rows of www/lib/registry.js: {rows:?}");
     for (kind, family, extras) in &rows {
         assert!(!family.is_empty(), "{kind}: no family");
-        let snake = kind.replace('-', "_");
+        let snake = snake(kind);
         let adapter = fs::read_to_string(format!("{ROOT}/crates/wasm/src/{snake}.rs")).unwrap();
         let class = pascal(kind);
         assert!(
