@@ -26,8 +26,23 @@ function expected(tour, i) {
 }
 
 const panel = (page) => page.locator('aside.nl-tour');
-// Every test opens its own page: with two workers (scripts/test.sh), the file's tests are shared out.
+// The tests are shared out between the workers (two in scripts/test.sh). Each opens its own page,
+// except the whole-tour walks: a reader takes one section's tour after another on the same open
+// page, and so do they, on one lab page per worker (`labPage`; every walk starts from a button
+// on it and leaves no tour open, as checked at its end). A failed test ends its worker, and the
+// next worker opens a fresh page.
 test.describe.configure({ mode: 'parallel' });
+const walkTest = test.extend({
+  labPage: [async ({ browser }, use, workerInfo) => {
+    const { baseURL, viewport } = workerInfo.project.use;
+    const context = await browser.newContext({ baseURL, viewport });
+    const page = await context.newPage();
+    const con = watchConsole(page);
+    await page.goto('index.html');
+    await use({ page, con });
+    await context.close();
+  }, { scope: 'worker' }],
+});
 
 /** Wait for step `n` (1-based) to be shown and set up. */
 async function atStep(page, n) {
@@ -77,29 +92,42 @@ async function checkStep(page, tour, i) {
   await expect.poll(measure, { message: `${where}: the outline covers the target, in view`, timeout: 5_000 }).toBeGreaterThanOrEqual(1);
 }
 
-for (const id of TOURS) {
-  test(`the ${id} tour runs from start to end, setting every state it names`, async ({ page }) => {
-    test.setTimeout(90_000);
-    const con = watchConsole(page);
-    const tour = tourOf(id);
-    expect(tour.section).toBe(id);
-    expect(tour.steps.length).toBeGreaterThanOrEqual(4);
-    expect(tour.steps.length).toBeLessThanOrEqual(8);
-    await page.goto('index.html');
-    const take = page.locator(`.tour-start[data-tour="${id}"] .tour-take`);
-    await take.click();
-    for (let i = 0; i < tour.steps.length; i++) {
-      await checkStep(page, tour, i);
-      await panel(page).locator('.nl-tour-next').click();
-    }
-    // Finished: the panel and outline are gone, nothing to resume, the hash has no tour.
-    await expect(panel(page)).toBeHidden();
-    await expect(page.locator('.nl-tour-highlight')).toBeHidden();
-    await expect(page.locator(`.tour-start[data-tour="${id}"] .tour-resume`)).toBeHidden();
-    expect(await page.evaluate(() => location.hash)).not.toContain('tour=');
-    con.check();
+walkTest.describe('whole tours, one after another on a lab page', () => {
+  // (The shared page gets no automatic screenshot on failure: take it here.)
+  walkTest.afterEach(async ({ labPage }, info) => {
+    if (info.status !== info.expectedStatus) await labPage.page.screenshot({ path: info.outputPath('test-failed.png') }).catch(() => {});
   });
-}
+  for (const id of TOURS) {
+    walkTest(`the ${id} tour runs from start to end, setting every state it names`, async ({ labPage }) => {
+      test.setTimeout(90_000);
+      const { page, con } = labPage;
+      const errorsBefore = con.errors.length;
+      const tour = tourOf(id);
+      expect(tour.section).toBe(id);
+      expect(tour.steps.length).toBeGreaterThanOrEqual(4);
+      expect(tour.steps.length).toBeLessThanOrEqual(8);
+      // No tour is open (the page is fresh, or the walk before ended its tour) and none is offered
+      // for resuming.
+      await expect(panel(page)).toBeHidden();
+      await expect(page.locator('.tour-resume:visible')).toHaveCount(0);
+      const take = page.locator(`.tour-start[data-tour="${id}"] .tour-take`);
+      await take.click();
+      for (let i = 0; i < tour.steps.length; i++) {
+        await checkStep(page, tour, i);
+        await panel(page).locator('.nl-tour-next').click();
+      }
+      // Finished: the panel and outline are gone, nothing to resume, the hash has no tour.
+      await expect(panel(page)).toBeHidden();
+      await expect(page.locator('.nl-tour-highlight')).toBeHidden();
+      await expect(page.locator(`.tour-start[data-tour="${id}"] .tour-resume`)).toBeHidden();
+      expect(await page.evaluate(() => location.hash)).not.toContain('tour=');
+      // No console error or warning during this walk (nor after the one before it).
+      expect(con.errors.slice(errorsBefore), con.errors.join('\n')).toEqual([]);
+      // Done with this section, as a closed page would be: a run its tour left playing stops.
+      await page.evaluate(() => document.querySelectorAll('*').forEach((e) => { if (e.localName.startsWith('noiselab-')) e.pause?.(); }));
+    });
+  }
+});
 
 test('a tour by keyboard alone: Tab to "Take the tour", Enter through the steps, Back, Escape leaves, Resume', async ({ page }) => {
   test.setTimeout(90_000);
