@@ -36,18 +36,17 @@ test('every widget survives all-minimum and all-maximum settings', async ({ page
       await el.evaluate((e, s) => e.setSettings(s), settings);
       const runs = await el.evaluate((e) => e.constructor.runControls);
       if (runs) {
-        // Play for 1.5 s, then pause and let the last frame land. A widget out of view requests
-        // no frame while playing (widget.js: its loop waits for `visible`, from an
-        // IntersectionObserver, settled after two frames with no layout change here), so for it
-        // the wait is idle time and is skipped: its state afterwards is the same either way.
-        const ticks = await el.evaluate(async (e) => {
-          await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
-          e.play();
-          return e.visible;
-        });
-        if (ticks) await page.waitForTimeout(1500);
+        // Play for 1.5 s in view, then pause and let the last frame land. A widget out of view
+        // requests no frame while playing (widget.js: its loop waits for `visible`, from an
+        // IntersectionObserver), so each is first scrolled into view: the extreme settings really
+        // run (before, at this page size, all but two widgets with run controls were out of view
+        // and computed nothing while "playing").
+        await el.scrollIntoViewIfNeeded();
+        await expect.poll(() => el.evaluate((e) => e.visible), `${tag} is in view`).toBe(true);
+        await el.evaluate((e) => e.play());
+        await page.waitForTimeout(1500);
         await el.evaluate((e) => e.pause());
-        if (ticks) await page.waitForTimeout(200);
+        await page.waitForTimeout(200);
       }
       const state = await el.evaluate((e) => ({
         broken: e.broken,
