@@ -8,10 +8,10 @@ const port = Number(process.env.E2E_PORT ?? 4173);
 // (E2E_WORKERS=2: two files at a time, since their tests mostly wait for page loads and worker
 // answers; the tests within a file run in order unless the file says otherwise). "serial": the
 // specs that measure the machine (the soak's heaps, wasm memory and main-thread freezes; the
-// worker pool's concurrency bound; the funnel's frame counts and freeze checks), which
+// worker pool's concurrency bound; the funnel's frame counts, off-screen pause and freeze checks), which
 // scripts/test.sh runs alone, after the others (`--project=serial`). Without E2E_WORKERS, one
 // worker runs everything in turn, as before (`npx playwright test`, a single spec file).
-const SERIAL = /[\\/](soak|workers|funnel)\.spec\.mjs$/;
+const SERIAL = /[\\/](soak|workers|funnel-timing)\.spec\.mjs$/;
 const workers = Number(process.env.E2E_WORKERS ?? 1);
 
 export default defineConfig({

@@ -106,7 +106,7 @@ export E2E_PORT
 # Two workers for the specs that mostly wait; then, alone, the specs that measure the machine
 # (playwright.config.mjs, project "serial").
 E2E_WORKERS=2 npx playwright test --project=parallel 2>&1 | tee "$LOGS/e2e.log"
-stage "Playwright, alone (soak, worker pool, funnel)"
+stage "Playwright, alone (soak, worker pool, funnel timing)"
 npx playwright test --project=serial 2>&1 | tee "$LOGS/e2e-serial.log"
 
 stage_end
