@@ -109,7 +109,7 @@ pub const HISTORY_FIELDS: [&str; 14] = [
 ];
 
 /// One recorded row (see [`HISTORY_FIELDS`]).
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Record {
     pub step: usize,
@@ -252,22 +252,7 @@ impl DropoutTraining {
             masks: Vec::new(),
             record: RunRecord::new(&HISTORY_FIELDS, c.steps as usize),
             diverged: None,
-            last: Record {
-                step: 0,
-                train_loss: 0.0,
-                test_loss: 0.0,
-                train_accuracy: 0.0,
-                test_accuracy: 0.0,
-                regularizer: 0.0,
-                se_regularizer: 0.0,
-                taylor_regularizer: 0.0,
-                plain_train_loss: 0.0,
-                plain_test_loss: 0.0,
-                plain_train_accuracy: 0.0,
-                plain_test_accuracy: 0.0,
-                plain_regularizer: 0.0,
-                se_plain_regularizer: 0.0,
-            },
+            last: Record::default(),
             mlp,
             config,
         };

@@ -209,25 +209,6 @@ pub struct WeiComparison {
     last: [Record; 5],
 }
 
-fn zero_record() -> Record {
-    Record {
-        step: 0,
-        train_loss: 0.0,
-        test_loss: 0.0,
-        train_accuracy: 0.0,
-        test_accuracy: 0.0,
-        regularizer: 0.0,
-        se_regularizer: 0.0,
-        taylor_regularizer: 0.0,
-        plain_train_loss: 0.0,
-        plain_test_loss: 0.0,
-        plain_train_accuracy: 0.0,
-        plain_test_accuracy: 0.0,
-        plain_regularizer: 0.0,
-        se_plain_regularizer: 0.0,
-    }
-}
-
 impl WeiComparison {
     /// Start the comparison. The config must be valid.
     pub fn new(config: WeiConfig) -> Self {
@@ -269,7 +250,7 @@ impl WeiComparison {
             masks: Vec::new(),
             record: RunRecord::new(&WEI_HISTORY_FIELDS, c.steps as usize),
             diverged: None,
-            last: [zero_record(); 5],
+            last: [Record::default(); 5],
             off: Dropout::off(mlp.layers()),
             configured,
             inverted,
@@ -429,7 +410,7 @@ impl WeiComparison {
                 regularizer: r.0,
                 se_regularizer: r.1,
                 taylor_regularizer: taylor,
-                ..zero_record()
+                ..Record::default()
             });
             row.extend_from_slice(&self.last[l].row()[1..1 + LANE]);
         }
@@ -442,7 +423,7 @@ impl WeiComparison {
             regularizer: none_r.0,
             se_regularizer: none_r.1,
             taylor_regularizer: none_taylor,
-            ..zero_record()
+            ..Record::default()
         });
         let none = self.last[4].row();
         row.extend_from_slice(&none[1 + LANE..]);
