@@ -9,7 +9,7 @@
 // Embed: <script type="module" src=".../www/widgets/funnel.js"></script>
 //        <noiselab-funnel noise-std="2" controls="noise-std"></noiselab-funnel>
 import { RunWidget } from '../lib/run-widget.js';
-import { Figure, polyline, ramp, OKABE_ITO as C, formatTick } from '../lib/plot.js';
+import { polyline, ramp, OKABE_ITO as C, formatTick } from '../lib/plot.js';
 import { scratchCanvas } from '../lib/support.js';
 
 const CSS = `
@@ -132,7 +132,7 @@ class NoiselabFunnel extends RunWidget {
     this.quantity = 'meanX';
     this.pins = [];
     this.rate = 0;
-    this.figure = new Figure(this);
+    await super.onReady();
     this.$('select.quantity').addEventListener('change', (e) => { this.quantity = e.target.value; this.draw(); });
     this.$('canvas.surface').addEventListener('click', (e) => this.onSurfaceClick(e).catch((err) => this.fail(err)));
     this.$('canvas.surface').addEventListener('keydown', (e) => this.onSurfaceKey(e));

@@ -24,7 +24,7 @@
 //        <noiselab-logreg-posterior data-points="10" prior-variance="2"></noiselab-logreg-posterior>
 import { RunWidget } from '../lib/run-widget.js';
 import { valueText } from '../lib/settings.js';
-import { Figure, OKABE_ITO as C } from '../lib/plot.js';
+import { OKABE_ITO as C } from '../lib/plot.js';
 
 const CSS = `
 .pair { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 10px; }
@@ -101,9 +101,8 @@ class NoiselabLogregPosterior extends RunWidget {
   }
 
   async onReady() {
-    this.figure = new Figure(this);
     this.$('canvas.data').addEventListener('click', (e) => this.onDataClick(e));
-    this.draw();
+    await super.onReady();
   }
 
   /** The grid sizes (the data is the `data` setting: empty = the seeded set). A change asks
@@ -191,8 +190,6 @@ class NoiselabLogregPosterior extends RunWidget {
 
   /** A preview: the fits (and what needs them) are being computed. */
   get computing() { return Boolean(this.result?.preview); }
-
-  draw() { if (this.result) this.figure?.draw(); }
 
   /**
    * Public API: the figure as data (www/lib/plot.js). Weight space: the true posterior as a grey

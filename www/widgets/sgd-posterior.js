@@ -11,7 +11,7 @@
 // Embed: <script type="module" src=".../www/widgets/sgd-posterior.js"></script>
 //        <noiselab-sgd-posterior method="sgld" learning-rate="0.05"></noiselab-sgd-posterior>
 import { RunWidget } from '../lib/run-widget.js';
-import { Figure, OKABE_ITO as C } from '../lib/plot.js';
+import { OKABE_ITO as C } from '../lib/plot.js';
 
 const CSS = `
 .pair { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 10px; }
@@ -147,7 +147,7 @@ class NoiselabSgdPosterior extends RunWidget {
   }
 
   async onReady() {
-    this.figure = new Figure(this);
+    await super.onReady();
     // Dragging a slider updates the theory (and restarts the chains) live, once per frame.
     for (const name of LIVE) {
       const slider = this.controls[name]?.slider;

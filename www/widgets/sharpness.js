@@ -17,7 +17,7 @@
 // Embed: <script type="module" src=".../www/widgets/sharpness.js"></script>
 //        <noiselab-sharpness budget="steps" controls="budget,batch-norm,rescale"></noiselab-sharpness>
 import { RunWidget } from '../lib/run-widget.js';
-import { Figure, OKABE_ITO as C } from '../lib/plot.js';
+import { OKABE_ITO as C } from '../lib/plot.js';
 
 const CSS = `
 .panels { display: grid; grid-template-columns: repeat(auto-fit, minmax(300px, 1fr)); gap: 10px; }
@@ -159,7 +159,7 @@ class NoiselabSharpness extends RunWidget {
 
   async onReady() {
     this.quantity = 'lambdaMax';
-    this.figure = new Figure(this);
+    await super.onReady();
     this.$('select.quantity').addEventListener('change', (e) => { this.quantity = e.target.value; this.draw(); });
     // The rescale slider recomputes while it is dragged (the demo is a few ms of work).
     const slider = this.controls.rescale?.slider;
