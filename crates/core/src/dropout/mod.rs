@@ -212,10 +212,20 @@ pub struct DropoutTraining {
     last: Record,
 }
 
-impl DropoutTraining {
-    /// Start a run. The config must be valid (see [`DropoutConfig::validate`]).
-    pub fn new(config: DropoutConfig) -> Self {
-        let c = &config;
+/// What a dropout run and the Wei comparison build from a config: the data, the net and its
+/// seeded initial weights, the configured dropout and the same with inverted scaling, and the
+/// optimizer.
+struct Setup {
+    data: Split,
+    mlp: Mlp,
+    init: Vec<f64>,
+    configured: Dropout,
+    inverted: Dropout,
+    optimizer: Optimizer,
+}
+
+impl Setup {
+    fn new(c: &DropoutConfig) -> Self {
         let data = c.split();
         let loss = if c.task.is_classification() {
             Loss::CrossEntropy
@@ -229,13 +239,36 @@ impl DropoutTraining {
             scaling: Scaling::Inverted,
             ..configured.clone()
         };
+        let optimizer = Optimizer::new(c.optimizer, c.learning_rate, c.weight_decay, &mlp);
+        Setup {
+            data,
+            mlp,
+            init,
+            configured,
+            inverted,
+            optimizer,
+        }
+    }
+}
+
+impl DropoutTraining {
+    /// Start a run. The config must be valid (see [`DropoutConfig::validate`]).
+    pub fn new(config: DropoutConfig) -> Self {
+        let c = &config;
+        let Setup {
+            data,
+            mlp,
+            init,
+            configured,
+            inverted,
+            optimizer,
+        } = Setup::new(c);
         let off = Dropout::off(mlp.layers());
         let (train_dropout, probe_dropout) = if c.variant == Variant::None {
             (off.clone(), inverted.clone())
         } else {
             (configured.clone(), configured)
         };
-        let optimizer = Optimizer::new(c.optimizer, c.learning_rate, c.weight_decay, &mlp);
         let mut t = DropoutTraining {
             train_dropout,
             probe: [probe_dropout, inverted],

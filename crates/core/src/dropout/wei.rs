@@ -13,13 +13,13 @@
 use super::config::FIELDS;
 use super::train::{self, Net, Workspace};
 use super::{
-    sample_batch, DropoutConfig, DropoutSnapshot, Record, Variant, Which, BATCH_STREAM,
-    HISTORY_FIELDS, INIT_STREAM, KNOCK_STREAM, MASK_STREAM, REGULARIZER_STREAM,
+    sample_batch, DropoutConfig, DropoutSnapshot, Record, Setup, Variant, Which, BATCH_STREAM,
+    HISTORY_FIELDS, KNOCK_STREAM, MASK_STREAM, REGULARIZER_STREAM,
 };
 use crate::config::{Config, ConfigErrors, FieldSpec, Parsed};
 use crate::data::Split;
 use crate::experiment::{Experiment, RunRecord, StopReason};
-use crate::nn::mlp::{Dropout, Loss, Mlp, Scaling};
+use crate::nn::mlp::{Dropout, Mlp};
 use crate::nn::optim::Optimizer;
 use crate::rng::SeededRng;
 use serde::Serialize;
@@ -213,20 +213,14 @@ impl WeiComparison {
     /// Start the comparison. The config must be valid.
     pub fn new(config: WeiConfig) -> Self {
         let c = config.dropout();
-        let data = c.split();
-        let loss = if c.task.is_classification() {
-            Loss::CrossEntropy
-        } else {
-            Loss::Squared
-        };
-        let mlp = Mlp::new(&c.widths(), c.activation, loss);
-        let init = mlp.init(&mut SeededRng::new(c.seed as u64, INIT_STREAM));
-        let configured = c.dropout();
-        let inverted = Dropout {
-            scaling: Scaling::Inverted,
-            ..configured.clone()
-        };
-        let optimizer = Optimizer::new(c.optimizer, c.learning_rate, c.weight_decay, &mlp);
+        let Setup {
+            data,
+            mlp,
+            init,
+            configured,
+            inverted,
+            optimizer,
+        } = Setup::new(&c);
         let seed = c.seed as u64;
         let mut t = WeiComparison {
             lanes: WEI_VARIANTS
