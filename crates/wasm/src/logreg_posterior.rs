@@ -44,51 +44,30 @@ fn contour_field(f: &ContourField) -> Result<JsValue, JsError> {
 #[wasm_bindgen]
 impl LogregPosterior {
     /// Validate and analyse in one call: the create reply (`lab::create`) with that `value`.
-    /// Throws for bad grid sizes.
+    /// With `preview`, only what needs no variational fit (the fits cost the most: up to seconds
+    /// at some seeds), for a first frame: the value with `preview: true`, `summary.meanField`,
+    /// `fullCovariance`, `klToPosterior` and `shape` null, `ellipses` [Laplace, null, true
+    /// moments], `predictive` [plug-in, probit, null, true] and the density in a frame of the
+    /// true posterior and Laplace only. Every number given is the full analysis's; a `compute` of
+    /// the same settings next reuses this work. Throws for bad grid sizes.
     pub fn compute(
         settings: JsValue,
         base: JsValue,
         n_weight: u32,
         n_data: u32,
+        preview: bool,
     ) -> Result<JsValue, JsError> {
-        Self::with_grids(&settings, &base, n_weight, n_data, analyze)
-    }
-
-    /// Validate and compute what needs no variational fit (the fits cost the most: up to
-    /// seconds at some seeds), for a first frame: `compute`'s value with `preview: true`,
-    /// `summary.meanField`, `fullCovariance`, `klToPosterior` and `shape` null, `ellipses` [Laplace,
-    /// null, true moments], `predictive` [plug-in, probit, null, true] and the density in a frame
-    /// of the true posterior and Laplace only. Every number given is `compute`'s; a `compute` of
-    /// the same settings next reuses this work.
-    pub fn preview(
-        settings: JsValue,
-        base: JsValue,
-        n_weight: u32,
-        n_data: u32,
-    ) -> Result<JsValue, JsError> {
-        Self::with_grids(&settings, &base, n_weight, n_data, preview_value)
-    }
-}
-
-type Make = fn(LogRegPanelConfig, usize, usize) -> Result<JsValue, JsError>;
-
-impl LogregPosterior {
-    /// `compute` and `preview`: check the grid sizes, then the create reply around `make`'s value.
-    fn with_grids(
-        s: &JsValue,
-        base: &JsValue,
-        nw: u32,
-        nd: u32,
-        make: Make,
-    ) -> Result<JsValue, JsError> {
-        if !(2..=400).contains(&nw) || !(2..=400).contains(&nd) {
+        if !(2..=400).contains(&n_weight) || !(2..=400).contains(&n_data) {
             return Err(JsError::new("grids must have 2 to 400 nodes per side"));
         }
-        Self::reply(s, base, "value", |c| make(c, nw as usize, nd as usize))
+        let make = if preview { preview_value } else { analyze };
+        Self::reply(&settings, &base, "value", |c| {
+            make(c, n_weight as usize, n_data as usize)
+        })
     }
 }
 
-/// `preview`'s value (see there).
+/// `compute`'s value with `preview` (see there).
 fn preview_value(
     config: LogRegPanelConfig,
     n_weight: usize,
