@@ -9,6 +9,9 @@ import { Figure } from './plot.js';
 
 const nextFrame = () => new Promise(requestAnimationFrame);
 
+/** The `speed` display setting of a widget that plays its run: steps per frame, 1 to `max`. */
+export const speedField = (max, value) => ({ name: 'speed', label: 'speed (steps per frame)', min: 1, max, default: value, help: 'Steps computed per animation frame while playing (work per frame is also capped in time).' });
+
 export class RunWidget extends NoiselabWidget {
   /** Steps per tick while playing (0: the `speed` setting) and its worker time (ms). */
   static tickSteps = 0;

@@ -16,7 +16,7 @@
 //
 // Embed: <script type="module" src=".../www/widgets/bbb-linreg.js"></script>
 //        <noiselab-bbb-linreg feature-correlation="0.8" local-reparam="on"></noiselab-bbb-linreg>
-import { RunWidget } from '../lib/run-widget.js';
+import { RunWidget, speedField } from '../lib/run-widget.js';
 import { OKABE_ITO as C, pointsOf, hullOf } from '../lib/plot.js';
 import { WeightPlane } from '../lib/weight-plane.js';
 
@@ -41,7 +41,7 @@ const CLAIM = 'Bayes by Backprop (Blundell et al., 2015) fits a factorized Gauss
 class NoiselabBbbLinreg extends WeightPlane(RunWidget) {
   static css = CSS;
   static uiFields = [
-    { name: 'speed', label: 'speed (steps per frame)', min: 1, max: 500, default: 10, help: 'Steps computed per animation frame when playing.' },
+    speedField(500, 10),
     { name: 'firstWeight', label: 'horizontal axis: weight', min: 1, max: 10, default: 1, help: 'Which weight w_i is on the horizontal axis of the weight-space plot (1 to D).' },
     { name: 'secondWeight', label: 'vertical axis: weight', min: 1, max: 10, default: 2, help: 'Which weight w_j is on the vertical axis of the weight-space plot (1 to D).' },
   ];

@@ -20,7 +20,7 @@
 //
 // Embed: <script type="module" src=".../www/widgets/dropout.js"></script>
 //        <noiselab-dropout view="training" dropout-rate="0.5" controls="dropout-rate"></noiselab-dropout>
-import { RunWidget } from '../lib/run-widget.js';
+import { RunWidget, speedField } from '../lib/run-widget.js';
 import { Surface, Figure } from '../lib/plot.js';
 import { fmt } from './dropout/common.js';
 import { TrainingView, trainingPanel } from './dropout/training.js';
@@ -73,7 +73,7 @@ class NoiselabDropout extends WeiView(RegularizerView(TestTimeView(TrainingView(
   static css = CSS;
   static displayFields = ['speed', 'testK'];
   static uiFields = [
-    { name: 'speed', label: 'speed (steps per frame)', min: 1, max: 500, default: 20, help: 'Training steps computed per animation frame (work per frame is also capped in time).' },
+    speedField(500, 20),
     // 128: at the defaults the MC average's SE (≈ 0.010 on the slice) is then a quarter of its
     // gap to weight scaling (≈ 0.037), so the test-time claim reads out at first sight; at 16 the
     // SE was 0.026 and the gap could not be told from noise (about 0.34 s per refresh at 128).

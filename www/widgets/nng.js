@@ -15,7 +15,7 @@
 //
 // Embed: <script type="module" src=".../www/widgets/noisy-natural-gradient.js"></script>
 //        <noiselab-nng feature-correlation="0.9" kl-weight="1"></noiselab-nng>
-import { RunWidget } from '../lib/run-widget.js';
+import { RunWidget, speedField } from '../lib/run-widget.js';
 import { OKABE_ITO as C, pointsOf, hullOf } from '../lib/plot.js';
 import { WeightPlane } from '../lib/weight-plane.js';
 
@@ -43,7 +43,7 @@ const num = (v) => (v === null || v === undefined ? NaN : Number(v));
 class NoiselabNng extends WeightPlane(RunWidget) {
   static css = CSS;
   static uiFields = [
-    { name: 'speed', label: 'speed (steps per frame)', min: 1, max: 200, default: 10, help: 'Steps computed per animation frame when playing.' },
+    speedField(200, 10),
     { name: 'firstWeight', label: 'horizontal axis: weight', min: 1, max: 8, default: 1, help: 'Which weight w_i is on the horizontal axis of the posterior plot (1 to D).' },
     { name: 'secondWeight', label: 'vertical axis: weight', min: 1, max: 8, default: 2, help: 'Which weight w_j is on the vertical axis of the posterior plot (1 to D).' },
   ];

@@ -16,7 +16,7 @@
 //
 // Embed: <script type="module" src=".../www/widgets/sharpness.js"></script>
 //        <noiselab-sharpness budget="steps" controls="budget,batch-norm,rescale"></noiselab-sharpness>
-import { RunWidget } from '../lib/run-widget.js';
+import { RunWidget, speedField } from '../lib/run-widget.js';
 import { OKABE_ITO as C } from '../lib/plot.js';
 
 const CSS = `
@@ -85,9 +85,7 @@ class NoiselabSharpness extends RunWidget {
   static displayFields = ['speed', 'rescale', 'demoNoise'];
   static tickMs = 14;
   static sliceMs = 40;
-  static uiFields = [
-    { name: 'speed', label: 'speed (steps per frame)', min: 1, max: 500, default: 40, help: 'SGD steps per animation frame (work per frame is also capped in time).' },
-  ];
+  static uiFields = [speedField(500, 40)];
   static buttons = [
     { name: 'runToEnd', label: 'Run to end', title: 'Train every run to the end of its budget' },
   ];
