@@ -220,7 +220,7 @@ impl WeiComparison {
             configured,
             inverted,
             optimizer,
-        } = Setup::new(&c);
+        } = Setup::new(c);
         let seed = c.seed as u64;
         let mut t = WeiComparison {
             lanes: WEI_VARIANTS
