@@ -251,42 +251,42 @@ impl Setup {
     }
 }
 
+/// Whether the step just taken gets a history row: every `every` steps, the last and a diverged
+/// one.
+fn due(record: &RunRecord, every: u32, diverged: bool) -> bool {
+    let n = record.steps_done();
+    diverged || n >= record.total_steps() || n % every as usize == 0
+}
+
 impl DropoutTraining {
     /// Start a run. The config must be valid (see [`DropoutConfig::validate`]).
     pub fn new(config: DropoutConfig) -> Self {
         let c = &config;
-        let Setup {
-            data,
-            mlp,
-            init,
-            configured,
-            inverted,
-            optimizer,
-        } = Setup::new(c);
-        let off = Dropout::off(mlp.layers());
+        let set = Setup::new(c);
+        let off = Dropout::off(set.mlp.layers());
         let (train_dropout, probe_dropout) = if c.variant == Variant::None {
-            (off.clone(), inverted.clone())
+            (off.clone(), set.inverted.clone())
         } else {
-            (configured.clone(), configured)
+            (set.configured.clone(), set.configured)
         };
         let mut t = DropoutTraining {
             train_dropout,
-            probe: [probe_dropout, inverted],
+            probe: [probe_dropout, set.inverted],
             off,
-            data,
-            params: [init.clone(), init.clone()],
-            init,
-            optimizers: [optimizer.clone(), optimizer],
+            data: set.data,
+            params: [set.init.clone(), set.init.clone()],
+            init: set.init,
+            optimizers: [set.optimizer.clone(), set.optimizer],
             rngs: [BATCH_STREAM, MASK_STREAM, KNOCK_STREAM, REGULARIZER_STREAM]
                 .map(|s| SeededRng::new(c.seed as u64, s)),
-            workspaces: [Workspace::new(&mlp), Workspace::new(&mlp)],
-            grad: vec![0.0; mlp.num_params()],
+            workspaces: [Workspace::new(&set.mlp), Workspace::new(&set.mlp)],
+            grad: vec![0.0; set.mlp.num_params()],
             batch: Vec::new(),
             masks: Vec::new(),
             record: RunRecord::new(&HISTORY_FIELDS, c.steps as usize),
             diverged: None,
             last: Record::default(),
-            mlp,
+            mlp: set.mlp,
             config,
         };
         t.reset();
@@ -597,9 +597,11 @@ impl Experiment for DropoutTraining {
         } else if !finite[1] {
             self.diverged = Some(Which::Plain);
         }
-        let every = self.config.record_every as usize;
-        let done = self.record.steps_done() >= self.config.steps as usize;
-        if self.diverged.is_some() || done || self.record.steps_done() % every == 0 {
+        if due(
+            &self.record,
+            self.config.record_every,
+            self.diverged.is_some(),
+        ) {
             self.record();
         }
         self.record.settle(self.diverged.is_some())

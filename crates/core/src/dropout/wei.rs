@@ -13,7 +13,7 @@
 use super::config::FIELDS;
 use super::train::{self, Net, Workspace};
 use super::{
-    sample_batch, DropoutConfig, DropoutSnapshot, Record, Setup, Variant, Which, BATCH_STREAM,
+    due, sample_batch, DropoutConfig, DropoutSnapshot, Record, Setup, Variant, Which, BATCH_STREAM,
     HISTORY_FIELDS, KNOCK_STREAM, MASK_STREAM, REGULARIZER_STREAM,
 };
 use crate::config::{Config, ConfigErrors, FieldSpec, Parsed};
@@ -213,44 +213,37 @@ impl WeiComparison {
     /// Start the comparison. The config must be valid.
     pub fn new(config: WeiConfig) -> Self {
         let c = config.dropout();
-        let Setup {
-            data,
-            mlp,
-            init,
-            configured,
-            inverted,
-            optimizer,
-        } = Setup::new(c);
+        let set = Setup::new(c);
         let seed = c.seed as u64;
         let mut t = WeiComparison {
             lanes: WEI_VARIANTS
                 .iter()
                 .map(|&variant| Lane {
                     variant,
-                    params: init.clone(),
-                    optimizer: optimizer.clone(),
+                    params: set.init.clone(),
+                    optimizer: set.optimizer.clone(),
                     mask_rng: SeededRng::new(seed, MASK_STREAM),
                     knock_rng: SeededRng::new(seed, KNOCK_STREAM),
                     mask: Vec::new(),
                 })
                 .collect(),
-            plain: init.clone(),
-            plain_optimizer: optimizer,
+            plain: set.init.clone(),
+            plain_optimizer: set.optimizer,
             batch_rng: SeededRng::new(seed, BATCH_STREAM),
             regularizer_rng: SeededRng::new(seed, REGULARIZER_STREAM),
-            ws: Workspace::new(&mlp),
-            grad: vec![0.0; mlp.num_params()],
+            ws: Workspace::new(&set.mlp),
+            grad: vec![0.0; set.mlp.num_params()],
             batch: Vec::new(),
             masks: Vec::new(),
             record: RunRecord::new(&WEI_HISTORY_FIELDS, c.steps as usize),
             diverged: None,
             last: [Record::default(); 5],
-            off: Dropout::off(mlp.layers()),
-            configured,
-            inverted,
-            data,
-            init,
-            mlp,
+            off: Dropout::off(set.mlp.layers()),
+            configured: set.configured,
+            inverted: set.inverted,
+            data: set.data,
+            init: set.init,
+            mlp: set.mlp,
             config,
         };
         t.reset();
@@ -482,9 +475,7 @@ impl Experiment for WeiComparison {
             self.diverged = Some("plain");
         }
         self.record.advance();
-        let every = c.record_every as usize;
-        let done = self.record.steps_done() >= c.steps as usize;
-        if self.diverged.is_some() || done || self.record.steps_done() % every == 0 {
+        if due(&self.record, c.record_every, self.diverged.is_some()) {
             self.record();
         }
         self.record.settle(self.diverged.is_some())
