@@ -146,6 +146,51 @@ test('test-time view on a small 1-D net shows the exact 2^D average', async ({ p
   con.check();
 });
 
+/** The training verdict's two test losses are the readout's, and it says "lower" exactly when
+    dropout's is below 0.9 times the plain net's (www/widgets/dropout/training.js). */
+async function verdictFollows(el) {
+  const s = await el.evaluate((e) => e.snapshot);
+  expect(s.stopReason).toBe('done');
+  const d = await readout(el, '.r-test'), p = await readout(el, '.r-plain-test');
+  expect(Number.isFinite(Number(d)) && Number.isFinite(Number(p))).toBe(true);
+  const verdict = await el.locator('.verdict').textContent();
+  expect(verdict).toContain(`test loss ${d} vs ${p} without`);
+  expect(verdict).toContain(Number(d) < 0.9 * Number(p) ? 'lower: the plain net overfits' : 'dropout has not lowered the test loss here');
+  expect(verdict).not.toContain('Diverged');
+}
+
+test('regression (its control or a regression file) brings settings that train, says so, and the readout follows', async ({ page }) => {
+  // At the classification defaults (SGD, α = 0.5, ρ = 0.6) both regression nets diverge within
+  // a few steps; the task brings Adam, α = 0.01, ρ = 0.3 (www/widgets/dropout.js, REGRESSION).
+  test.setTimeout(120_000);
+  const con = watchConsole(page);
+  await page.goto(EXAMPLE);
+  const el = await ready(page, '#full');
+  const training = () => el.evaluate((e) => ['optimizer', 'learningRate', 'dropoutRate'].map((n) => e.settings[n]));
+  await control(el, 'task').box.selectOption('regression');
+  await expect.poll(training).toEqual(['adam', '0.01', '0.3']);
+  await expect(el.locator('.message')).toContainText('Regression: optimizer Adam, α = 0.01, ρ = 0.3 set with the task');
+  await el.evaluate((e) => e.runToEnd());
+  expect(await readout(el, '.r-step')).toBe('2000');
+  await verdictFollows(el);
+  // Back to a classification task: the defaults again.
+  await control(el, 'task').box.selectOption('xor');
+  await expect.poll(training).toEqual(['sgd', '0.5', '0.6']);
+  // A regression file on the classification task: the task follows its columns, with the same settings.
+  const text = readFileSync(new URL('../examples/data/dropout-wave-gap.csv', import.meta.url));
+  await el.locator('.control-data input.data-file').setInputFiles({ name: 'wave-gap.csv', mimeType: 'text/csv', buffer: text });
+  await expect.poll(() => el.evaluate((e) => e.settings.task)).toBe('regression');
+  await expect.poll(training).toEqual(['adam', '0.01', '0.3']);
+  await expect(el.locator('.message')).toContainText('The classification defaults (SGD, α = 0.5, ρ = 0.6) make both regression nets diverge');
+  await el.evaluate((e) => e.runToEnd());
+  await verdictFollows(el);
+  // Settings given with the task are kept (a link or setSettings that chose its own).
+  await el.evaluate((e) => e.setSettings({ task: 'xor', data: '' }));
+  await el.evaluate((e) => e.setSettings({ task: 'regression', learningRate: 0.02 }));
+  expect(await training()).toEqual(['sgd', '0.02', '0.6']);
+  con.check();
+});
+
 test('regularizer view: R(w) over training and linear regression against the closed forms', async ({ page }) => {
   const con = watchConsole(page);
   await page.goto(EXAMPLE);

@@ -2,10 +2,15 @@
 // settings): it creates, advances, resets and disposes of the run, keeps the worker's history
 // rows in a typed buffer, and offers `stepOnce` / `runToEnd`. A widget keeps only its
 // experiment: `onRunStart(r)` (a new run's first frame), `onFrame(r)` (draw and read out a
-// frame), `onStopped(snapshot)` and its draw and readout code.
+// frame), `onStopped(snapshot)`, its `scene()` (drawn by the plot layer's Figure, made on ready)
+// and readout code.
 import { NoiselabWidget, valueText } from './widget.js';
+import { Figure } from './plot.js';
 
 const nextFrame = () => new Promise(requestAnimationFrame);
+
+/** The `speed` display setting of a widget that plays its run: steps per frame, 1 to `max`. */
+export const speedField = (max, value) => ({ name: 'speed', label: 'speed (steps per frame)', min: 1, max, default: value, help: 'Steps computed per animation frame while playing (work per frame is also capped in time).' });
 
 export class RunWidget extends NoiselabWidget {
   /** Steps per tick while playing (0: the `speed` setting) and its worker time (ms). */
@@ -241,6 +246,8 @@ export class RunWidget extends NoiselabWidget {
   }
 
   // ---- subclass hooks -----------------------------------------------------------------------
+  /** The figure (www/lib/plot.js), drawn from `scene()` (null until there is data). */
+  async onReady() { this.figure = new Figure(this); this.draw(); }
   /** A new run's first frame, with any extra the widget asks the worker for. */
   async firstFrame(r) { return r; }
   onRunStart(_r) {}
@@ -248,6 +255,6 @@ export class RunWidget extends NoiselabWidget {
   onDisplayChange(_changed) { this.draw(); this.updateReadout(); }
   onStopped(_snapshot, _quiet) { this.pause(); }
   onPaused() { this.draw(); this.updateReadout(); }
-  draw() {}
+  draw() { this.figure?.draw(); }
   updateReadout() {}
 }

@@ -10,7 +10,7 @@
 //        <noiselab-bayes-regression prior-variance="1" noise-variance="0.01"></noiselab-bayes-regression>
 import { RunWidget } from '../lib/run-widget.js';
 import { valueText } from '../lib/settings.js';
-import { Figure, OKABE_ITO as C } from '../lib/plot.js';
+import { OKABE_ITO as C } from '../lib/plot.js';
 
 const CSS = `
 canvas.overlay { aspect-ratio: 2 / 1; cursor: crosshair; }
@@ -149,7 +149,7 @@ class NoiselabBayesRegression extends RunWidget {
     this.shown = METHODS.map(() => true);
     this.view = 'multiples';
     this.updateLegend();
-    this.figure = new Figure(this);
+    await super.onReady();
     for (const box of this.root.querySelectorAll('.toggles input')) {
       box.addEventListener('change', () => { this.shown[Number(box.dataset.method)] = box.checked; this.draw(); });
     }

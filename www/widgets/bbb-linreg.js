@@ -16,8 +16,9 @@
 //
 // Embed: <script type="module" src=".../www/widgets/bbb-linreg.js"></script>
 //        <noiselab-bbb-linreg feature-correlation="0.8" local-reparam="on"></noiselab-bbb-linreg>
-import { RunWidget } from '../lib/run-widget.js';
-import { Figure, OKABE_ITO as C, pointsOf, hullOf, steadyBox } from '../lib/plot.js';
+import { RunWidget, speedField } from '../lib/run-widget.js';
+import { OKABE_ITO as C, pointsOf, hullOf } from '../lib/plot.js';
+import { WeightPlane } from '../lib/weight-plane.js';
 
 const CSS = `
 .trio { display: grid; grid-template-columns: repeat(3, minmax(0, 1fr)); gap: 10px; }
@@ -37,12 +38,10 @@ const list = (a, d = 3) => Array.from(a ?? [], (v) => fmt(num(v), d)).join(', ')
 const TITLES = { elbo: 'ELBO gap ln p(D) − F(q) = KL(q‖p(w|D))', std: 'Learned stds sⱼ of q', plane: 'Weight space (2σ ellipses)' };
 const CLAIM = 'Bayes by Backprop (Blundell et al., 2015) fits a factorized Gaussian whose ELBO climbs to ln p(D) minus the mean-field gap and no further, with learned standard deviations below the true marginal ones: mean field underestimates the variance of correlated weights.';
 
-class NoiselabBbbLinreg extends RunWidget {
+class NoiselabBbbLinreg extends WeightPlane(RunWidget) {
   static css = CSS;
-  static displayFields = ['speed', 'firstWeight', 'secondWeight'];
-  static computeAhead = true;
   static uiFields = [
-    { name: 'speed', label: 'speed (steps per frame)', min: 1, max: 500, default: 10, help: 'Steps computed per animation frame when playing.' },
+    speedField(500, 10),
     { name: 'firstWeight', label: 'horizontal axis: weight', min: 1, max: 10, default: 1, help: 'Which weight w_i is on the horizontal axis of the weight-space plot (1 to D).' },
     { name: 'secondWeight', label: 'vertical axis: weight', min: 1, max: 10, default: 2, help: 'Which weight w_j is on the vertical axis of the weight-space plot (1 to D).' },
   ];
@@ -80,54 +79,23 @@ class NoiselabBbbLinreg extends RunWidget {
       <p class="plot-note run-note"></p>`;
   }
 
-  async onReady() {
-    this.figure = new Figure(this);
-    this.draw();
-  }
-
   /** The weights on the plane's axes (0-based), and the number of draws from q shown. */
-  axes() {
-    return { i: this.valid.firstWeight - 1, j: this.valid.secondWeight - 1, count: SAMPLES };
-  }
-
-  async onDisplayChange(changed) {
-    if (changed.some((n) => n === 'firstWeight' || n === 'secondWeight') && this.hist) {
-      Object.assign(this.view, await this.method('axes', this.axes()));
-      this.box = null;
-      this.draw();
-      this.updateReadout();
-    }
-  }
-
-  async firstFrame(r) {
-    return Object.assign(r, await this.method('axes', this.axes()));
-  }
+  axes() { return { ...super.axes(), count: SAMPLES }; }
 
   onRunStart(r) {
+    super.onRunStart(r);
     this.D = r.snapshot.mean.length;
     this.params = new Float64Array((Number(r.snapshot.totalSteps) + 1) * 2 * this.D);
-    this.box = null;
   }
 
   onFrame(r) {
     this.params.set(r.parameters, r.from * 2 * this.D);
-    this.view = r;
-    this.draw();
-    this.updateReadout();
+    super.onFrame(r);
   }
 
-  onStopped(s, quiet = false) {
-    this.pause();
-    if (s.stopReason === 'diverged') {
-      this.showMessage(`Stopped at step ${s.stepsDone}: the run diverged (non-finite μ or s). Lower the learning rate α.`, 'error');
-    } else if (!quiet) {
-      this.showMessage(`Finished ${s.stepsDone} steps. Play runs it again from step 0.`, 'info');
-    }
-  }
+  diverged() { return 'the run diverged (non-finite μ or s).'; }
 
   // ---- drawing ------------------------------------------------------------------------------
-
-  draw() { this.figure?.draw(); }
 
   /** The plane's box: it holds the exact posterior's and the mean-field ellipses, q's ellipse
       and w_ML, within the box of step 0 (q₀ = N(0, s₀²I) and the posterior), so q at
@@ -139,9 +107,7 @@ class NoiselabBbbLinreg extends RunWidget {
     const ml = this.view.reference.maxLikelihood, mlPoint = ml ? [num(ml[i]), num(ml[j])] : [];
     const r0 = 2 * this.valid.initStd;
     const want = hullOf(E.slice(0, 6 * n), mlPoint), start = hullOf(E.slice(0, 4 * n), [-r0, -r0, r0, r0], mlPoint);
-    const target = [Math.max(want[0], start[0]), Math.min(want[1], start[1]), Math.max(want[2], start[2]), Math.min(want[3], start[3])];
-    this.box = steadyBox(this.box, target);
-    return this.box ?? [-1, 1, -1, 1];
+    return this.steadyPlane(want, start);
   }
 
   /**

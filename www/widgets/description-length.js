@@ -21,7 +21,7 @@
 // Embed: <script type="module" src=".../www/widgets/description-length.js"></script>
 //        <noiselab-description-length prior-variance="1" data-points="200"></noiselab-description-length>
 import { RunWidget } from '../lib/run-widget.js';
-import { Figure, OKABE_ITO as C } from '../lib/plot.js';
+import { OKABE_ITO as C } from '../lib/plot.js';
 
 const CSS = `
 .grid4 { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 10px; }
@@ -95,11 +95,6 @@ class NoiselabDescriptionLength extends RunWidget {
       <div class="progress" role="status" aria-live="polite">The sweep starts when the widget is on screen.</div>
       <div class="section-head"><strong>Training at the chosen η</strong></div>
       <div class="grid3">${panelHtml('elbo')}${panelHtml('kl')}${panelHtml('bounds')}</div>`;
-  }
-
-  async onReady() {
-    this.figure = new Figure(this);
-    this.draw();
   }
 
   async onApplied(changed, initial) {
@@ -204,8 +199,6 @@ class NoiselabDescriptionLength extends RunWidget {
       : `the broadest prior (η = ${eta(points[last])}) is as short (${fmt(broadMore, 2)} bits more): the weights are larger than the priors here expect`;
     return `${head}, but ${end}, so there is no trade-off to see; ${ls}.`;
   }
-
-  draw() { if (this.rows) this.figure?.draw(); }
 
   /**
    * Public API: the figure as data (www/lib/plot.js). The sweep against η on a log axis: the

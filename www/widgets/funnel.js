@@ -8,8 +8,8 @@
 //
 // Embed: <script type="module" src=".../www/widgets/funnel.js"></script>
 //        <noiselab-funnel noise-std="2" controls="noise-std"></noiselab-funnel>
-import { RunWidget } from '../lib/run-widget.js';
-import { Figure, polyline, ramp, OKABE_ITO as C, formatTick } from '../lib/plot.js';
+import { RunWidget, speedField } from '../lib/run-widget.js';
+import { polyline, ramp, OKABE_ITO as C, formatTick } from '../lib/plot.js';
 import { scratchCanvas } from '../lib/support.js';
 
 const CSS = `
@@ -71,9 +71,7 @@ const signed = (v, d = 3) => (Number.isFinite(v) ? (v >= 0 ? '+' : '−') + Math
 
 class NoiselabFunnel extends RunWidget {
   static css = CSS;
-  static uiFields = [
-    { name: 'speed', label: 'speed (steps per frame)', min: 1, max: 200, default: 5, help: 'Steps computed per animation frame (work per frame is also capped in time).' },
-  ];
+  static uiFields = [speedField(200, 5)];
   // SCIENCE.md §9: σ ∈ {0.5, 1, 2} at α = 0.1 from (−2, 1) for 1000 steps, M = 2000 (the
   // defaults; σ = 1 is the default itself). Drifts at t = 1000, seed 1: +0.09 ± 0.04, +0.58 ±
   // 0.08, +2.45 ± 0.17; the two counterpoints show none.
@@ -132,7 +130,7 @@ class NoiselabFunnel extends RunWidget {
     this.quantity = 'meanX';
     this.pins = [];
     this.rate = 0;
-    this.figure = new Figure(this);
+    await super.onReady();
     this.$('select.quantity').addEventListener('change', (e) => { this.quantity = e.target.value; this.draw(); });
     this.$('canvas.surface').addEventListener('click', (e) => this.onSurfaceClick(e).catch((err) => this.fail(err)));
     this.$('canvas.surface').addEventListener('keydown', (e) => this.onSurfaceKey(e));

@@ -15,7 +15,7 @@
 // Embed: <script type="module" src=".../www/widgets/implicit-regularizer.js"></script>
 //        <noiselab-implicit-reg batch-size="8" learning-rate="1"></noiselab-implicit-reg>
 import { RunWidget } from '../lib/run-widget.js';
-import { Figure, OKABE_ITO as C } from '../lib/plot.js';
+import { OKABE_ITO as C } from '../lib/plot.js';
 
 const CSS = `
 .pair { display: grid; grid-template-columns: 1fr 1fr; gap: 10px; }
@@ -106,7 +106,7 @@ class NoiselabImplicitReg extends RunWidget {
   }
 
   async onReady() {
-    this.figure = new Figure(this);
+    await super.onReady();
     // The plot menu above the figure is the core's `view` setting (display only, so it is in
     // the URL and presets can choose it); its duplicate in the settings list is hidden.
     const f = this.fields.find((x) => x.name === 'view');

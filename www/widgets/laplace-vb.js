@@ -7,7 +7,7 @@
 // Embed: <script type="module" src=".../www/widgets/laplace-vb.js"></script>
 //        <noiselab-laplace-vb slope="20" offset="4"></noiselab-laplace-vb>
 import { RunWidget } from '../lib/run-widget.js';
-import { Figure, swatchSvg, OKABE_ITO as C } from '../lib/plot.js';
+import { swatchSvg, OKABE_ITO as C } from '../lib/plot.js';
 
 const CSS = `
 .pair { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 10px; }
@@ -98,11 +98,6 @@ class NoiselabLaplaceVb extends RunWidget {
       <div class="table-scroll" tabindex="0" role="group" aria-label="KL table of the three Gaussians on Bishop’s density"><table class="kl" aria-label="the three Gaussians and their KL divergences"><thead><tr><th>Gaussian</th><th>mean</th><th>std</th><th>KL(q‖p) nats</th><th>KL(p‖q) nats</th></tr></thead><tbody></tbody></table></div>`;
   }
 
-  async onReady() {
-    this.figure = new Figure(this);
-    this.figure.draw();
-  }
-
   /** p and the Gaussians are tabulated on POINTS points of [Z_MIN, Z_MAX]. */
   computeArgs() { return { zMin: Z_MIN, zMax: Z_MAX, n: POINTS }; }
 
@@ -111,8 +106,6 @@ class NoiselabLaplaceVb extends RunWidget {
     this.setControlDisabled('offset', Number(this.valid.slope) === 0 ? 'No effect at slope a = 0: σ(b) is a constant factor, p is N(0, 1) for every b.' : null);
     await this.compute();
   }
-
-  draw() { if (this.result) this.figure?.draw(); }
 
   /**
    * Public API: the figure as data (www/lib/plot.js): on each panel p(z) (filled on the density

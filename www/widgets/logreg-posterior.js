@@ -24,7 +24,7 @@
 //        <noiselab-logreg-posterior data-points="10" prior-variance="2"></noiselab-logreg-posterior>
 import { RunWidget } from '../lib/run-widget.js';
 import { valueText } from '../lib/settings.js';
-import { Figure, OKABE_ITO as C } from '../lib/plot.js';
+import { OKABE_ITO as C } from '../lib/plot.js';
 
 const CSS = `
 .pair { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 10px; }
@@ -101,9 +101,8 @@ class NoiselabLogregPosterior extends RunWidget {
   }
 
   async onReady() {
-    this.figure = new Figure(this);
     this.$('canvas.data').addEventListener('click', (e) => this.onDataClick(e));
-    this.draw();
+    await super.onReady();
   }
 
   /** The grid sizes (the data is the `data` setting: empty = the seeded set). A change asks
@@ -191,8 +190,6 @@ class NoiselabLogregPosterior extends RunWidget {
 
   /** A preview: the fits (and what needs them) are being computed. */
   get computing() { return Boolean(this.result?.preview); }
-
-  draw() { if (this.result) this.figure?.draw(); }
 
   /**
    * Public API: the figure as data (www/lib/plot.js). Weight space: the true posterior as a grey
@@ -299,10 +296,7 @@ class NoiselabLogregPosterior extends RunWidget {
     ];
     this.$('table.kl tbody').innerHTML = rows.map(([name, m, f, kl, bits]) => `<tr><td>${name}</td><td>(${fmt(m[0])}, ${fmt(m[1])})</td><td>${fmt(f, 4)}</td><td>${fmt(kl, 4)}</td><td>${bits === null ? '—' : fmt(bits, 2)}</td></tr>`).join('');
     this.setReadout(`
-      <span>N = <b class="r-n">${s.dataPoints}</b>${this.ownData ? ' (your data; the seeded-data settings are not used)' : this.valid.data ? ' (the edited data set, setting “data”; the seeded-data settings are not used)' : ''}</span>
-      <span>ln p(D) = <b class="r-logz">${fmt(s.logEvidence, 4)}</b> (Laplace <b class="r-logz-laplace">${fmt(s.laplace.logEvidence, 4)}</b>)</span>
-      <span>w_MAP = (<b class="r-map">${fmt(s.laplace.map[0])}, ${fmt(s.laplace.map[1])}</b>)</span>
-      <span>E[w|D] = (${fmt(s.posteriorMean[0])}, ${fmt(s.posteriorMean[1])}); HMC mean (${fmt(s.hmcMean[0])}, ${fmt(s.hmcMean[1])}), acceptance ${fmt(s.hmcAcceptance, 2)}</span>
+      ${this.fitFreeReadout(s)}
       <span>KL(q‖p(w|D)) of the drawn q: <b class="r-kl-q">${fmt(this.valid.variationalFamily === 'fullCovariance' ? s.klToPosterior[1] : s.klToPosterior[0], 4)}</b> nats; Laplace <b class="r-kl-laplace">${fmt(s.klToPosterior[2], 4)}</b></span>
       ${this.testPointReadout(s.testPoint)}
       <span>true posterior along E[w|D]: skewness <b class="r-skew">${fmt(s.shape.skewness)}</b>; w_MAP <b class="r-map-offset">${fmt(s.shape.laplaceOffset, 2)}</b> sd from its mean, q <b class="r-q-offset">${fmt(this.valid.variationalFamily === 'fullCovariance' ? s.shape.fullCovarianceOffset : s.shape.meanFieldOffset, 2)}</b> sd</span>`);
@@ -311,16 +305,23 @@ class NoiselabLogregPosterior extends RunWidget {
     this.setLive(this.$('canvas.data'), `${s.dataPoints} data points with the p = 0.1, 0.5 and 0.9 contours of four predictives.`, 'aria-label');
   }
 
+  /** The readout's numbers that need no variational fit (a preview's and the analysis's). */
+  fitFreeReadout(s) {
+    return `
+      <span>N = <b class="r-n">${s.dataPoints}</b>${this.ownData ? ' (your data; the seeded-data settings are not used)' : this.valid.data ? ' (the edited data set, setting “data”; the seeded-data settings are not used)' : ''}</span>
+      <span>ln p(D) = <b class="r-logz">${fmt(s.logEvidence, 4)}</b> (Laplace <b class="r-logz-laplace">${fmt(s.laplace.logEvidence, 4)}</b>)</span>
+      <span>w_MAP = (<b class="r-map">${fmt(s.laplace.map[0])}, ${fmt(s.laplace.map[1])}</b>)</span>
+      <span>E[w|D] = (${fmt(s.posteriorMean[0])}, ${fmt(s.posteriorMean[1])}); HMC mean (${fmt(s.hmcMean[0])}, ${fmt(s.hmcMean[1])}), acceptance ${fmt(s.hmcAcceptance, 2)}</span>
+`;
+  }
+
   /** The readout of a preview: the numbers that need no fit, "computing…" for the rest (the KL
       table, the fits' means, the shape along E[w|D] and the verdict). */
   previewReadout(s) {
     const wait = '<span class="computing">computing…</span>';
     this.$('table.kl tbody').innerHTML = ['Laplace', 'mean field', 'full covariance'].map((name) => `<tr><td>${name}</td><td colspan="4" class="wait">${wait}</td></tr>`).join('');
     this.setReadout(`
-      <span>N = <b class="r-n">${s.dataPoints}</b>${this.ownData ? ' (your data; the seeded-data settings are not used)' : this.valid.data ? ' (the edited data set, setting “data”; the seeded-data settings are not used)' : ''}</span>
-      <span>ln p(D) = <b class="r-logz">${fmt(s.logEvidence, 4)}</b> (Laplace <b class="r-logz-laplace">${fmt(s.laplace.logEvidence, 4)}</b>)</span>
-      <span>w_MAP = (<b class="r-map">${fmt(s.laplace.map[0])}, ${fmt(s.laplace.map[1])}</b>)</span>
-      <span>E[w|D] = (${fmt(s.posteriorMean[0])}, ${fmt(s.posteriorMean[1])}); HMC mean (${fmt(s.hmcMean[0])}, ${fmt(s.hmcMean[1])}), acceptance ${fmt(s.hmcAcceptance, 2)}</span>
+      ${this.fitFreeReadout(s)}
       <span>KL(q‖p(w|D)) of the drawn q: fitting the variational Gaussians, ${wait}</span>
       ${this.testPointReadout(s.testPoint)}
       <span>true posterior along E[w|D]: skewness and offsets ${wait}</span>`);

@@ -15,8 +15,9 @@
 //
 // Embed: <script type="module" src=".../www/widgets/noisy-natural-gradient.js"></script>
 //        <noiselab-nng feature-correlation="0.9" kl-weight="1"></noiselab-nng>
-import { RunWidget } from '../lib/run-widget.js';
-import { Figure, OKABE_ITO as C, pointsOf, hullOf, steadyBox } from '../lib/plot.js';
+import { RunWidget, speedField } from '../lib/run-widget.js';
+import { OKABE_ITO as C, pointsOf, hullOf } from '../lib/plot.js';
+import { WeightPlane } from '../lib/weight-plane.js';
 
 const CSS = `
 .pair { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 10px; }
@@ -39,12 +40,10 @@ const fmt = (v, d = 3) => (Number.isFinite(v) ? v.toFixed(d) : '—');
 const sci = (v) => (v >= 1e4 ? v.toExponential(1).replace('e+', 'e') : v.toFixed(0));
 const num = (v) => (v === null || v === undefined ? NaN : Number(v));
 
-class NoiselabNng extends RunWidget {
+class NoiselabNng extends WeightPlane(RunWidget) {
   static css = CSS;
-  static displayFields = ['speed', 'firstWeight', 'secondWeight'];
-  static computeAhead = true;
   static uiFields = [
-    { name: 'speed', label: 'speed (steps per frame)', min: 1, max: 200, default: 10, help: 'Steps computed per animation frame when playing.' },
+    speedField(200, 10),
     { name: 'firstWeight', label: 'horizontal axis: weight', min: 1, max: 8, default: 1, help: 'Which weight w_i is on the horizontal axis of the posterior plot (1 to D).' },
     { name: 'secondWeight', label: 'vertical axis: weight', min: 1, max: 8, default: 2, help: 'Which weight w_j is on the vertical axis of the posterior plot (1 to D).' },
   ];
@@ -79,52 +78,16 @@ class NoiselabNng extends RunWidget {
       <p class="plot-note run-note"></p>`;
   }
 
-  async onReady() {
-    this.figure = new Figure(this);
-    this.draw();
-  }
+  diverged(s) { return `every method diverged (the mean exploded). The mean's step contracts by 1 − αλ/N = ${fmt(1 - s.effectiveRate, 2)}; below −1 it oscillates and grows.`; }
 
-  /** The weights on the plane's axes (0-based). */
-  axes() {
-    return { i: this.valid.firstWeight - 1, j: this.valid.secondWeight - 1 };
-  }
-
-  async onDisplayChange(changed) {
-    if (changed.some((n) => n === 'firstWeight' || n === 'secondWeight') && this.hist) {
-      this.view = await this.method('axes', this.axes());
-      this.box = null;
-      this.draw();
-      this.updateReadout();
-    }
-  }
-
-  async firstFrame(r) {
-    const a = this.axes();
-    return a.i !== 0 || a.j !== 1 ? Object.assign(r, await this.method('axes', a)) : r;
-  }
-
-  onRunStart() { this.box = null; }
-
-  onFrame(r) {
-    this.view = r;
-    this.draw();
-    this.updateReadout();
-  }
-
+  /** A finished run in which some methods diverged says which. */
   onStopped(s, quiet = false) {
-    this.pause();
-    if (s.stopReason === 'diverged') {
-      this.showMessage(`Stopped at step ${s.stepsDone}: every method diverged (the mean exploded). The mean's step contracts by 1 − αλ/N = ${fmt(1 - s.effectiveRate, 2)}; below −1 it oscillates and grows. Lower the learning rate α.`, 'error');
-    } else {
-      const diverged = s.methods.filter((m) => m.diverged).map((m) => METHODS.find((x) => x.key === m.method)?.label);
-      if (diverged.length) this.showMessage(`Finished ${s.stepsDone} steps. Diverged: ${diverged.join(', ')}.`, 'warn');
-      else if (!quiet) this.showMessage(`Finished ${s.stepsDone} steps. Play runs it again from step 0.`, 'info');
-    }
+    super.onStopped(s, quiet);
+    const diverged = s.stopReason === 'diverged' ? [] : s.methods.filter((m) => m.diverged).map((m) => METHODS.find((x) => x.key === m.method)?.label);
+    if (diverged.length) this.showMessage(`Finished ${s.stepsDone} steps. Diverged: ${diverged.join(', ')}.`, 'warn');
   }
 
   // ---- drawing ------------------------------------------------------------------------------
-
-  draw() { this.figure?.draw(); }
 
   /** The plane's box: it holds the exact posterior's ellipse and every method's q, within the
       box of step 0 (q₀ = the prior N(0, ηI) and the posterior), so q at initialization is
@@ -135,9 +98,7 @@ class NoiselabNng extends RunWidget {
     const { ellipses: E, ellipsePoints: P } = this.view;
     const r0 = 2 * Math.sqrt(this.valid.priorVariance);
     const want = hullOf(E.slice(0, 8 * P)), start = hullOf(E.slice(0, 2 * P), [-r0, -r0, r0, r0]);
-    const target = [Math.max(want[0], start[0]), Math.min(want[1], start[1]), Math.max(want[2], start[2]), Math.min(want[3], start[3])];
-    this.box = steadyBox(this.box, target);
-    return this.box ?? [-1, 1, -1, 1];
+    return this.steadyPlane(want, start);
   }
 
   /** The KL axis, whole decades: its top is set by the first values (step 0: the prior's KL)

@@ -14,7 +14,7 @@
 // Embed: <script type="module" src=".../www/widgets/one-epoch.js"></script>
 //        <noiselab-one-epoch model="tanh" learning-rate="0.025"></noiselab-one-epoch>
 import { RunWidget } from '../lib/run-widget.js';
-import { Figure, OKABE_ITO as C } from '../lib/plot.js';
+import { OKABE_ITO as C } from '../lib/plot.js';
 
 const CSS = `
 .table-scroll { overflow-x: auto; max-width: 100%; }
@@ -110,8 +110,7 @@ class NoiselabOneEpoch extends RunWidget {
   }
 
   async onReady() {
-    this.figure = new Figure(this);
-    this.figure.draw();
+    await super.onReady();
     // What the two matrix settings hold when empty (the generic placeholder shows a 2 × 2 example).
     const hint = { points: 'empty: the six built-in points; e.g. 1 0.5 1; −0.3 1.2 0; 0.8 −1 1; −1.1 −0.4 0', initialWeights: 'empty: seeded; e.g. 0.6 −0.4 0.1' };
     for (const [name, text] of Object.entries(hint)) if (this.controls?.[name]?.box) this.controls[name].box.placeholder = text;
@@ -127,8 +126,6 @@ class NoiselabOneEpoch extends RunWidget {
     this.trainPoints = Number(this.valid.trainPoints);
     super.onFrame();
   }
-
-  draw() { if (this.result) this.figure?.draw(); }
 
   /** The first panel's curves: J, J + R and the wrong R (with i.i.d. batches the "wrong" no-trace R is the right one). */
   series() {

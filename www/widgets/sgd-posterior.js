@@ -10,8 +10,8 @@
 //
 // Embed: <script type="module" src=".../www/widgets/sgd-posterior.js"></script>
 //        <noiselab-sgd-posterior method="sgld" learning-rate="0.05"></noiselab-sgd-posterior>
-import { RunWidget } from '../lib/run-widget.js';
-import { Figure, OKABE_ITO as C } from '../lib/plot.js';
+import { RunWidget, speedField } from '../lib/run-widget.js';
+import { OKABE_ITO as C } from '../lib/plot.js';
 
 const CSS = `
 .pair { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 10px; }
@@ -89,9 +89,7 @@ const trace = (m) => (m ? m[0] + m[3] : NaN);
 
 class NoiselabSgdPosterior extends RunWidget {
   static css = CSS;
-  static uiFields = [
-    { name: 'speed', label: 'speed (steps per frame)', min: 1, max: 500, default: 10, help: 'Steps computed per animation frame (work per frame is also capped in time).' },
-  ];
+  static uiFields = [speedField(500, 10)];
 
   // The lecture's contrasts (Welling & Teh 2011; Mandt, Hoffman & Blei 2017), all on the default
   // data set (seed 1: α* = 2Bd/(N tr C) = 0.0088 at B = 4, N = 100).
@@ -147,7 +145,7 @@ class NoiselabSgdPosterior extends RunWidget {
   }
 
   async onReady() {
-    this.figure = new Figure(this);
+    await super.onReady();
     // Dragging a slider updates the theory (and restarts the chains) live, once per frame.
     for (const name of LIVE) {
       const slider = this.controls[name]?.slider;

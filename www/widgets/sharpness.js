@@ -16,8 +16,8 @@
 //
 // Embed: <script type="module" src=".../www/widgets/sharpness.js"></script>
 //        <noiselab-sharpness budget="steps" controls="budget,batch-norm,rescale"></noiselab-sharpness>
-import { RunWidget } from '../lib/run-widget.js';
-import { Figure, OKABE_ITO as C } from '../lib/plot.js';
+import { RunWidget, speedField } from '../lib/run-widget.js';
+import { OKABE_ITO as C } from '../lib/plot.js';
 
 const CSS = `
 .panels { display: grid; grid-template-columns: repeat(auto-fit, minmax(300px, 1fr)); gap: 10px; }
@@ -85,9 +85,7 @@ class NoiselabSharpness extends RunWidget {
   static displayFields = ['speed', 'rescale', 'demoNoise'];
   static tickMs = 14;
   static sliceMs = 40;
-  static uiFields = [
-    { name: 'speed', label: 'speed (steps per frame)', min: 1, max: 500, default: 40, help: 'SGD steps per animation frame (work per frame is also capped in time).' },
-  ];
+  static uiFields = [speedField(500, 40)];
   static buttons = [
     { name: 'runToEnd', label: 'Run to end', title: 'Train every run to the end of its budget' },
   ];
@@ -161,7 +159,7 @@ class NoiselabSharpness extends RunWidget {
   quantity = 'lambdaMax';
 
   async onReady() {
-    this.figure = new Figure(this);
+    await super.onReady();
     this.$('select.quantity').addEventListener('change', (e) => { this.quantity = e.target.value; this.draw(); });
     // The rescale slider recomputes while it is dragged (the demo is a few ms of work).
     const slider = this.controls.rescale?.slider;

@@ -4,7 +4,7 @@
 //! and a second run handle, `DropoutK`, over the core's `WeiComparison` (Wei, Kakade & Ma's four
 //! rules and no dropout in lockstep: the widget's Wei view, `noiselab run dropout-k`).
 
-use crate::{as_pairs, f64s, settings_from_js, to_js};
+use crate::{f64s, parse, to_js};
 use js_sys::Float64Array;
 use noiselab_core::dropout::linear_view::{linear_view, LinearViewConfig};
 use noiselab_core::dropout::testtime::{self, TestTimePredictions, MAX_EXACT_UNITS};
@@ -240,9 +240,7 @@ impl Dropout {
     /// objective (J + R at the tail average), finalAverage, distance, diverged, config (the settings
     /// used, typed)}` (arrays as Float64Arrays, `r = records + 1`).
     pub fn linear(settings: JsValue) -> Result<JsValue, JsError> {
-        let pairs = settings_from_js(&settings)?;
-        let c = LinearViewConfig::from_settings(as_pairs(&pairs))
-            .map_err(|e| JsError::new(&e.to_string()))?;
+        let c: LinearViewConfig = parse(&settings)?;
         let v = linear_view(&c);
         Ok(object! {
             "d": v.d as u32,

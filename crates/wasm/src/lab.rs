@@ -129,8 +129,7 @@ macro_rules! lab {
             /// The config of JS settings, or an `Error` naming every bad field and its range.
             #[allow(dead_code)]
             fn parse(settings: &JsValue) -> Result<$Config, JsError> {
-                let pairs = $crate::settings_from_js(settings)?;
-                Self::from_pairs(&pairs).map_err(|e| JsError::new(&e.to_string()))
+                $crate::parse(settings)
             }
 
             /// The create/compute reply (`lab::create`) around `make`'s value.

@@ -92,6 +92,12 @@ pub(crate) fn field_errors(errors: &ConfigErrors) -> Vec<FieldError> {
         .collect()
 }
 
+/// The config of JS settings, or an `Error` naming every bad field and its range.
+pub(crate) fn parse<C: noiselab_core::config::Config>(settings: &JsValue) -> Result<C, JsError> {
+    let pairs = settings_from_js(settings)?;
+    C::from_settings(as_pairs(&pairs)).map_err(|e| JsError::new(&e.to_string()))
+}
+
 /// `(name, text)` pairs borrowed from [`settings_from_js`]'s output, for `from_settings`.
 pub(crate) fn as_pairs(settings: &[(String, String)]) -> impl Iterator<Item = (&str, &str)> {
     settings.iter().map(|(k, v)| (k.as_str(), v.as_str()))

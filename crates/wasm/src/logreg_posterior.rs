@@ -44,72 +44,64 @@ fn contour_field(f: &ContourField) -> Result<JsValue, JsError> {
 #[wasm_bindgen]
 impl LogregPosterior {
     /// Validate and analyse in one call: the create reply (`lab::create`) with that `value`.
-    /// Throws for bad grid sizes.
+    /// With `preview`, only what needs no variational fit (the fits cost the most: up to seconds
+    /// at some seeds), for a first frame: the value with `preview: true`, `summary.meanField`,
+    /// `fullCovariance`, `klToPosterior` and `shape` null, `ellipses` [Laplace, null, true
+    /// moments], `predictive` [plug-in, probit, null, true] and the density in a frame of the
+    /// true posterior and Laplace only. Every number given is the full analysis's; a `compute` of
+    /// the same settings next reuses this work. Throws for bad grid sizes.
     pub fn compute(
         settings: JsValue,
         base: JsValue,
         n_weight: u32,
         n_data: u32,
+        preview: bool,
     ) -> Result<JsValue, JsError> {
-        check_grids(n_weight, n_data)?;
-        Self::reply(&settings, &base, "value", |config| {
-            analyze(&config, n_weight as usize, n_data as usize)
-        })
-    }
-
-    /// Validate and compute what needs no variational fit (the fits cost the most: up to
-    /// seconds at some seeds), for a first frame: `compute`'s value with `preview: true`,
-    /// `summary.meanField`, `fullCovariance`, `klToPosterior` and `shape` null, `ellipses` [Laplace,
-    /// null, true moments], `predictive` [plug-in, probit, null, true] and the density in a frame
-    /// of the true posterior and Laplace only. Every number given is `compute`'s; a `compute` of
-    /// the same settings next reuses this work.
-    pub fn preview(
-        settings: JsValue,
-        base: JsValue,
-        n_weight: u32,
-        n_data: u32,
-    ) -> Result<JsValue, JsError> {
-        check_grids(n_weight, n_data)?;
-        Self::reply(&settings, &base, "value", |config| {
-            let (n_weight, n_data) = (n_weight as usize, n_data as usize);
-            let stage = panel_stage(&config, config.data(), n_data);
-            let p = preview_panel(&config, &stage, n_weight);
-            let s = &stage;
-            let null = JsValue::NULL;
-            let summary = summary(s, [&null, &null, &null, &null])?;
-            let pair = |e: &[Vec<f64>; 2]| e.iter().map(|e| f64s(e)).collect::<Array>();
-            let ellipses = [
-                pair(&p.ellipses[0]).into(),
-                null.clone(),
-                pair(&p.ellipses[1]).into(),
-            ];
-            let [plug_in, probit, truth] = &s.predictive;
-            let (plug_in, probit, truth) = (
-                contour_field(plug_in)?,
-                contour_field(probit)?,
-                contour_field(truth)?,
-            );
-            let predictive = [plug_in, probit, null, truth];
-            let value = object! {
-                "preview": true,
-                "summary": summary,
-                "points": f64s(&points(s)),
-                "hmcSamples": f64s(&s.hmc_samples),
-                "density": contour_field(&p.posterior_density)?,
-                "ellipses": ellipses.iter().collect::<Array>(),
-                "predictive": predictive.iter().collect::<Array>(),
-            };
-            STAGE.with(|c| *c.borrow_mut() = Some((config, n_data, stage)));
-            Ok(value)
+        if !(2..=400).contains(&n_weight) || !(2..=400).contains(&n_data) {
+            return Err(JsError::new("grids must have 2 to 400 nodes per side"));
+        }
+        let make = if preview { preview_value } else { analyze };
+        Self::reply(&settings, &base, "value", |c| {
+            make(c, n_weight as usize, n_data as usize)
         })
     }
 }
 
-fn check_grids(n_weight: u32, n_data: u32) -> Result<(), JsError> {
-    if !(2..=400).contains(&n_weight) || !(2..=400).contains(&n_data) {
-        return Err(JsError::new("grids must have 2 to 400 nodes per side"));
-    }
-    Ok(())
+/// `compute`'s value with `preview` (see there).
+fn preview_value(
+    config: LogRegPanelConfig,
+    n_weight: usize,
+    n_data: usize,
+) -> Result<JsValue, JsError> {
+    let stage = panel_stage(&config, config.data(), n_data);
+    let p = preview_panel(&config, &stage, n_weight);
+    let s = &stage;
+    let null = JsValue::NULL;
+    let summary = summary(s, [&null, &null, &null, &null])?;
+    let pair = |e: &[Vec<f64>; 2]| e.iter().map(|e| f64s(e)).collect::<Array>();
+    let ellipses = [
+        pair(&p.ellipses[0]).into(),
+        null.clone(),
+        pair(&p.ellipses[1]).into(),
+    ];
+    let [plug_in, probit, truth] = &s.predictive;
+    let (plug_in, probit, truth) = (
+        contour_field(plug_in)?,
+        contour_field(probit)?,
+        contour_field(truth)?,
+    );
+    let predictive = [plug_in, probit, null, truth];
+    let value = object! {
+        "preview": true,
+        "summary": summary,
+        "points": f64s(&points(s)),
+        "hmcSamples": f64s(&s.hmc_samples),
+        "density": contour_field(&p.posterior_density)?,
+        "ellipses": ellipses.iter().collect::<Array>(),
+        "predictive": predictive.iter().collect::<Array>(),
+    };
+    STAGE.with(|c| *c.borrow_mut() = Some((config, n_data, stage)));
+    Ok(value)
 }
 
 /// The data as flat `[x₁, x₂, y, …]`.
@@ -138,14 +130,14 @@ fn summary(s: &PanelStage, fits: [&JsValue; 4]) -> Result<JsValue, JsError> {
     })
 }
 
-fn analyze(config: &LogRegPanelConfig, n_weight: usize, n_data: usize) -> Result<JsValue, JsError> {
+fn analyze(config: LogRegPanelConfig, n_weight: usize, n_data: usize) -> Result<JsValue, JsError> {
     let cached = STAGE.with(|c| c.borrow_mut().take());
     let stage = match cached {
-        Some((c, n, stage)) if c == *config && n == n_data => stage,
-        _ => panel_stage(config, config.data(), n_data),
+        Some((c, n, stage)) if c == config && n == n_data => stage,
+        _ => panel_stage(&config, config.data(), n_data),
     };
     let points = points(&stage);
-    let a = finish_panel(config, stage, n_weight);
+    let a = finish_panel(&config, stage, n_weight);
     let summary = object! {
         "laplace": to_js(&a.laplace)?,
         "logEvidence": a.log_evidence,

@@ -8,7 +8,7 @@
 //!   its errors and the number formatting kept about 20 KB out of each family's module); builds
 //!   of every kind (the tests') have both.
 
-use crate::{settings_from_js, to_js};
+use crate::{as_pairs, settings_from_js, to_js};
 #[cfg(not(feature = "data"))]
 use noiselab_core::config::FieldSpec;
 use noiselab_core::own_data::{parse_csv, DataSpec};
@@ -58,10 +58,7 @@ fn task_field(kind: &str) -> Result<Option<&'static FieldSpec>, JsError> {
 /// widget's settings), in a family's from its own kinds' tables.
 fn spec(kind: &str, settings: &JsValue) -> Result<DataSpec, JsError> {
     let pairs = settings_from_js(settings)?;
-    let pairs: Vec<(&str, &str)> = pairs
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
+    let pairs: Vec<(&str, &str)> = as_pairs(&pairs).collect();
     #[cfg(feature = "data")]
     let spec = DataSpec::for_kind_task(
         kind,

@@ -2,5 +2,5 @@
 // per setting, no run (the edited data set is the `data` setting). `preview`: the part without
 // the variational fits first (the wasm keeps it for the `compute` of the same settings next).
 export default ({ Run }) => ({
-  compute: (settings, base, { nWeight, nData, preview = false }) => (preview ? Run.preview(settings, base, nWeight, nData) : Run.compute(settings, base, nWeight, nData)),
+  compute: (settings, base, { nWeight, nData, preview = false }) => Run.compute(settings, base, nWeight, nData, preview),
 });

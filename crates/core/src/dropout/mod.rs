@@ -109,7 +109,7 @@ pub const HISTORY_FIELDS: [&str; 14] = [
 ];
 
 /// One recorded row (see [`HISTORY_FIELDS`]).
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Record {
     pub step: usize,
@@ -212,10 +212,20 @@ pub struct DropoutTraining {
     last: Record,
 }
 
-impl DropoutTraining {
-    /// Start a run. The config must be valid (see [`DropoutConfig::validate`]).
-    pub fn new(config: DropoutConfig) -> Self {
-        let c = &config;
+/// What a dropout run and the Wei comparison build from a config: the data, the net and its
+/// seeded initial weights, the configured dropout and the same with inverted scaling, and the
+/// optimizer.
+struct Setup {
+    data: Split,
+    mlp: Mlp,
+    init: Vec<f64>,
+    configured: Dropout,
+    inverted: Dropout,
+    optimizer: Optimizer,
+}
+
+impl Setup {
+    fn new(c: &DropoutConfig) -> Self {
         let data = c.split();
         let loss = if c.task.is_classification() {
             Loss::CrossEntropy
@@ -229,46 +239,54 @@ impl DropoutTraining {
             scaling: Scaling::Inverted,
             ..configured.clone()
         };
-        let off = Dropout::off(mlp.layers());
-        let (train_dropout, probe_dropout) = if c.variant == Variant::None {
-            (off.clone(), inverted.clone())
-        } else {
-            (configured.clone(), configured)
-        };
         let optimizer = Optimizer::new(c.optimizer, c.learning_rate, c.weight_decay, &mlp);
+        Setup {
+            data,
+            mlp,
+            init,
+            configured,
+            inverted,
+            optimizer,
+        }
+    }
+}
+
+/// Whether the step just taken gets a history row: every `every` steps, the last and a diverged
+/// one.
+fn due(record: &RunRecord, every: u32, diverged: bool) -> bool {
+    let n = record.steps_done();
+    diverged || n >= record.total_steps() || n % every as usize == 0
+}
+
+impl DropoutTraining {
+    /// Start a run. The config must be valid (see [`DropoutConfig::validate`]).
+    pub fn new(config: DropoutConfig) -> Self {
+        let c = &config;
+        let set = Setup::new(c);
+        let off = Dropout::off(set.mlp.layers());
+        let (train_dropout, probe_dropout) = if c.variant == Variant::None {
+            (off.clone(), set.inverted.clone())
+        } else {
+            (set.configured.clone(), set.configured)
+        };
         let mut t = DropoutTraining {
             train_dropout,
-            probe: [probe_dropout, inverted],
+            probe: [probe_dropout, set.inverted],
             off,
-            data,
-            params: [init.clone(), init.clone()],
-            init,
-            optimizers: [optimizer.clone(), optimizer],
+            data: set.data,
+            params: [set.init.clone(), set.init.clone()],
+            init: set.init,
+            optimizers: [set.optimizer.clone(), set.optimizer],
             rngs: [BATCH_STREAM, MASK_STREAM, KNOCK_STREAM, REGULARIZER_STREAM]
                 .map(|s| SeededRng::new(c.seed as u64, s)),
-            workspaces: [Workspace::new(&mlp), Workspace::new(&mlp)],
-            grad: vec![0.0; mlp.num_params()],
+            workspaces: [Workspace::new(&set.mlp), Workspace::new(&set.mlp)],
+            grad: vec![0.0; set.mlp.num_params()],
             batch: Vec::new(),
             masks: Vec::new(),
             record: RunRecord::new(&HISTORY_FIELDS, c.steps as usize),
             diverged: None,
-            last: Record {
-                step: 0,
-                train_loss: 0.0,
-                test_loss: 0.0,
-                train_accuracy: 0.0,
-                test_accuracy: 0.0,
-                regularizer: 0.0,
-                se_regularizer: 0.0,
-                taylor_regularizer: 0.0,
-                plain_train_loss: 0.0,
-                plain_test_loss: 0.0,
-                plain_train_accuracy: 0.0,
-                plain_test_accuracy: 0.0,
-                plain_regularizer: 0.0,
-                se_plain_regularizer: 0.0,
-            },
-            mlp,
+            last: Record::default(),
+            mlp: set.mlp,
             config,
         };
         t.reset();
@@ -579,9 +597,11 @@ impl Experiment for DropoutTraining {
         } else if !finite[1] {
             self.diverged = Some(Which::Plain);
         }
-        let every = self.config.record_every as usize;
-        let done = self.record.steps_done() >= self.config.steps as usize;
-        if self.diverged.is_some() || done || self.record.steps_done() % every == 0 {
+        if due(
+            &self.record,
+            self.config.record_every,
+            self.diverged.is_some(),
+        ) {
             self.record();
         }
         self.record.settle(self.diverged.is_some())

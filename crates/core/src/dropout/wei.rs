@@ -13,13 +13,13 @@
 use super::config::FIELDS;
 use super::train::{self, Net, Workspace};
 use super::{
-    sample_batch, DropoutConfig, DropoutSnapshot, Record, Variant, Which, BATCH_STREAM,
-    HISTORY_FIELDS, INIT_STREAM, KNOCK_STREAM, MASK_STREAM, REGULARIZER_STREAM,
+    due, sample_batch, DropoutConfig, DropoutSnapshot, Record, Setup, Variant, Which, BATCH_STREAM,
+    HISTORY_FIELDS, KNOCK_STREAM, MASK_STREAM, REGULARIZER_STREAM,
 };
 use crate::config::{Config, ConfigErrors, FieldSpec, Parsed};
 use crate::data::Split;
 use crate::experiment::{Experiment, RunRecord, StopReason};
-use crate::nn::mlp::{Dropout, Loss, Mlp, Scaling};
+use crate::nn::mlp::{Dropout, Mlp};
 use crate::nn::optim::Optimizer;
 use crate::rng::SeededRng;
 use serde::Serialize;
@@ -209,73 +209,41 @@ pub struct WeiComparison {
     last: [Record; 5],
 }
 
-fn zero_record() -> Record {
-    Record {
-        step: 0,
-        train_loss: 0.0,
-        test_loss: 0.0,
-        train_accuracy: 0.0,
-        test_accuracy: 0.0,
-        regularizer: 0.0,
-        se_regularizer: 0.0,
-        taylor_regularizer: 0.0,
-        plain_train_loss: 0.0,
-        plain_test_loss: 0.0,
-        plain_train_accuracy: 0.0,
-        plain_test_accuracy: 0.0,
-        plain_regularizer: 0.0,
-        se_plain_regularizer: 0.0,
-    }
-}
-
 impl WeiComparison {
     /// Start the comparison. The config must be valid.
     pub fn new(config: WeiConfig) -> Self {
         let c = config.dropout();
-        let data = c.split();
-        let loss = if c.task.is_classification() {
-            Loss::CrossEntropy
-        } else {
-            Loss::Squared
-        };
-        let mlp = Mlp::new(&c.widths(), c.activation, loss);
-        let init = mlp.init(&mut SeededRng::new(c.seed as u64, INIT_STREAM));
-        let configured = c.dropout();
-        let inverted = Dropout {
-            scaling: Scaling::Inverted,
-            ..configured.clone()
-        };
-        let optimizer = Optimizer::new(c.optimizer, c.learning_rate, c.weight_decay, &mlp);
+        let set = Setup::new(c);
         let seed = c.seed as u64;
         let mut t = WeiComparison {
             lanes: WEI_VARIANTS
                 .iter()
                 .map(|&variant| Lane {
                     variant,
-                    params: init.clone(),
-                    optimizer: optimizer.clone(),
+                    params: set.init.clone(),
+                    optimizer: set.optimizer.clone(),
                     mask_rng: SeededRng::new(seed, MASK_STREAM),
                     knock_rng: SeededRng::new(seed, KNOCK_STREAM),
                     mask: Vec::new(),
                 })
                 .collect(),
-            plain: init.clone(),
-            plain_optimizer: optimizer,
+            plain: set.init.clone(),
+            plain_optimizer: set.optimizer,
             batch_rng: SeededRng::new(seed, BATCH_STREAM),
             regularizer_rng: SeededRng::new(seed, REGULARIZER_STREAM),
-            ws: Workspace::new(&mlp),
-            grad: vec![0.0; mlp.num_params()],
+            ws: Workspace::new(&set.mlp),
+            grad: vec![0.0; set.mlp.num_params()],
             batch: Vec::new(),
             masks: Vec::new(),
             record: RunRecord::new(&WEI_HISTORY_FIELDS, c.steps as usize),
             diverged: None,
-            last: [zero_record(); 5],
-            off: Dropout::off(mlp.layers()),
-            configured,
-            inverted,
-            data,
-            init,
-            mlp,
+            last: [Record::default(); 5],
+            off: Dropout::off(set.mlp.layers()),
+            configured: set.configured,
+            inverted: set.inverted,
+            data: set.data,
+            init: set.init,
+            mlp: set.mlp,
             config,
         };
         t.reset();
@@ -429,7 +397,7 @@ impl WeiComparison {
                 regularizer: r.0,
                 se_regularizer: r.1,
                 taylor_regularizer: taylor,
-                ..zero_record()
+                ..Record::default()
             });
             row.extend_from_slice(&self.last[l].row()[1..1 + LANE]);
         }
@@ -442,7 +410,7 @@ impl WeiComparison {
             regularizer: none_r.0,
             se_regularizer: none_r.1,
             taylor_regularizer: none_taylor,
-            ..zero_record()
+            ..Record::default()
         });
         let none = self.last[4].row();
         row.extend_from_slice(&none[1 + LANE..]);
@@ -507,9 +475,7 @@ impl Experiment for WeiComparison {
             self.diverged = Some("plain");
         }
         self.record.advance();
-        let every = c.record_every as usize;
-        let done = self.record.steps_done() >= c.steps as usize;
-        if self.diverged.is_some() || done || self.record.steps_done() % every == 0 {
+        if due(&self.record, c.record_every, self.diverged.is_some()) {
             self.record();
         }
         self.record.settle(self.diverged.is_some())
