@@ -1,11 +1,11 @@
 // Plain-JavaScript and TensorFlow.js peers of the benchmark suite (issue 7). Same workloads as
-// noiselab_core::bench: W1 (2-64-64-1 tanh MLP, squared loss, SGD α = 0.01, batch 32, 1,024 R2
+// noiselab_bench: W1 (2-64-64-1 tanh MLP, squared loss, SGD α = 0.01, batch 32, 1,024 R2
 // points, t = sin(3x₁)cos(2x₂)), W2 (noisy GD on the funnel h(x) = 2/(1 + eˣ), per-step
 // statistics as the lab keeps them), W3 (top Hessian eigenvalue of the W1 net on 256 points by
 // power iteration, here with finite-difference Hessian–vector products).
 // Each function runs one workload to the end and returns a number that depends on all the work.
 
-/** The W1 data (same recipe as noiselab_core::bench::w1_data). */
+/** The W1 data (same recipe as noiselab_bench::w1_data). */
 export function w1Data(n) {
   const xs = new Float64Array(2 * n);
   const ts = new Float64Array(n);

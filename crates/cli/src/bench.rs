@@ -1,9 +1,9 @@
 //! `noiselab bench`: the native side of the benchmark suite (issue 7, `npm run bench`). Each
-//! workload is defined once in `noiselab_core::bench`; this times it: one warm-up run, then
+//! workload is defined once in `noiselab_bench` (crates/bench); this times it: one warm-up run, then
 //! `--runs` timed runs, printed as one JSON object (median, min, max and every run).
 
 use clap::ValueEnum;
-use noiselab_core::bench::{self as wl, MlpBench};
+use noiselab_bench::{self as wl, MlpBench};
 use noiselab_core::experiment::Experiment;
 use noiselab_core::funnel::Funnel;
 use serde_json::json;

@@ -1,5 +1,5 @@
 //! `noiselab run sharpness|sharpness-rescale` (SCIENCE.md §1). The cost of λ_max is timed by
-//! `noiselab bench sharpness` (crate::bench, issue 7).
+//! `noiselab bench sharpness` (crate::bench over `noiselab_bench`, issue 7).
 
 use crate::Entry;
 use crate::output::{self, Format, Out, Settings};

@@ -15,9 +15,6 @@
 
 pub mod bayes;
 pub mod bayes_regression;
-/// The benchmark workloads, not part of any experiment: behind the `bench` feature.
-#[cfg(feature = "bench")]
-pub mod bench;
 pub mod config;
 pub mod contour;
 pub mod data;

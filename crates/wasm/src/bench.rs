@@ -1,8 +1,8 @@
 //! The browser side of the benchmark suite (issue 7): each entry runs one workload of
-//! `noiselab_core::bench` to the end, for `bench/` pages to time (the funnel, W2, is timed
+//! `noiselab_bench` (crates/bench) to the end, for `bench/` pages to time (the funnel, W2, is timed
 //! through `FunnelRun` as the lab runs it).
 
-use noiselab_core::bench::{self as wl, MlpBench};
+use noiselab_bench::{self as wl, MlpBench};
 use wasm_bindgen::prelude::*;
 
 /// W1: a fresh 2-64-64-1 tanh MLP trained for `steps` SGD steps (batch 32, α = 0.01) on the

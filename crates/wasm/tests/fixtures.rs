@@ -139,7 +139,7 @@ fn bench_fixture_is_bit_identical() {
     // Issue 7: 64 W1 SGD steps through the BatchTrainer kernels (explicit f64x2 under simd128,
     // a plain pair natively: the same operations in the same order),
     // and the vectorized exp of the funnel over [−40, 40].
-    use noiselab_core::bench::{bench_fixture, BENCH_FIXTURE_HASHES};
+    use noiselab_bench::{bench_fixture, BENCH_FIXTURE_HASHES};
     assert_eq!(bench_fixture(), BENCH_FIXTURE_HASHES);
 }
 

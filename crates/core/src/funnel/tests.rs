@@ -490,15 +490,19 @@ fn drift_statistics_unchanged_by_the_table_exp() {
     }
 }
 
-/// Timing of [`Funnel::step`] against [`Reference`] in one process, interleaved (W2's size:
-/// 1000 trajectories, σ = 1): `cargo test --release -p noiselab-core --lib funnel_timing --
-/// --ignored --nocapture`.
-#[cfg(feature = "bench")]
+/// Timing of [`Funnel::step`] against [`Reference`] in one process, interleaved (W2's settings,
+/// `noiselab_bench::w2_config(1000, 200)`: the defaults with σ = 1): `cargo test --release -p
+/// noiselab-core --lib funnel_timing -- --ignored --nocapture`.
 #[test]
 #[ignore]
 fn funnel_timing() {
     use std::time::Instant;
-    let config = crate::bench::w2_config(1000, 200);
+    let config = FunnelConfig {
+        trajectories: 1000,
+        steps: 200,
+        noise_std: 1.0,
+        ..FunnelConfig::default()
+    };
     let per = 1000.0 * 200.0;
     let (mut new, mut old) = (Vec::new(), Vec::new());
     for _ in 0..25 {

@@ -24,7 +24,7 @@
 //!
 //! No data-dependent branches, no FMA, nothing depending on CPU features: the same operations in
 //! the same order natively and in wasm, so results are bit-identical across targets (the W1
-//! fixture in `crate::bench`), and independent of the batch capacity.
+//! fixture in `noiselab_bench`, crates/bench), and independent of the batch capacity.
 //! No allocation per step: all buffers live in the trainer.
 
 // Index loops follow the formulas (W[o][i], A[i][b] …).
@@ -639,7 +639,7 @@ mod tests {
         assert!(special[4].is_nan());
     }
 
-    /// A small copy of the W1 data recipe (see `crate::bench`), to keep the test independent.
+    /// A small copy of the W1 data recipe (see `noiselab_bench::w1_data`), to keep the test independent.
     fn w1_data(n: usize) -> (Vec<f64>, Vec<f64>) {
         let mut xs = Vec::new();
         let mut ts = Vec::new();

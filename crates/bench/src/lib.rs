@@ -1,18 +1,22 @@
+//! # noiselab-bench
+//!
 //! The workloads of the benchmark suite (issue 7; `npm run bench`, `noiselab bench …`), defined
-//! once here so the native CLI and the WebAssembly adapter time exactly the same computation.
-//! The JavaScript peers in `bench/peers.js` rebuild the same data from the same recipe.
+//! once here so the native CLI and the WebAssembly adapter (its `bench` feature) time exactly the
+//! same computation. The JavaScript peers in `bench/peers.js` rebuild the same data from the same
+//! recipe. No experiment uses them: they live outside `noiselab-core` (issue 18) and run the
+//! core's public kernels.
 //!
 //! - W1: a 2-64-64-1 tanh MLP, squared loss, plain SGD (α = 0.01), batch 32, on 1,024 fixed 2-D
 //!   points ([`w1_data`]), 2,000 steps; batches cycle through the data in order.
 //! - W2: noisy GD on the funnel (SCIENCE.md §9), 1,000 trajectories × 1,000 steps, σ = 1.
 //! - W3: the top Hessian eigenvalue of the W1 network's mean loss on its first 256 points.
 
-use crate::data::Dataset;
-use crate::funnel::FunnelConfig;
-use crate::nn::hessian_batch::BatchHessian;
-use crate::nn::mlp::{Activation, Loss, Mlp};
-use crate::nn::mlp_batch::BatchTrainer;
-use crate::rng::SeededRng;
+use noiselab_core::data::Dataset;
+use noiselab_core::funnel::FunnelConfig;
+use noiselab_core::nn::hessian_batch::BatchHessian;
+use noiselab_core::nn::mlp::{Activation, Loss, Mlp};
+use noiselab_core::nn::mlp_batch::BatchTrainer;
+use noiselab_core::rng::SeededRng;
 
 /// Number of W1 data points.
 pub const W1_POINTS: usize = 1024;
@@ -113,7 +117,7 @@ pub struct Sharpness {
 /// W3: power iteration on the Hessian of the mean loss until the Rayleigh quotient changes by at
 /// most `tol` relative (or `max_iter` products). Start vector: seeded standard normals. Each
 /// product is exact (Pearlmutter's R-operator, batched: [`BatchHessian`], equal to
-/// [`crate::nn::hessian::hvp`] to rounding).
+/// [`noiselab_core::nn::hessian::hvp`] to rounding).
 pub fn sharpness(
     mlp: &Mlp,
     params: &[f64],
@@ -269,7 +273,7 @@ pub fn w3_data() -> Dataset {
 
 /// The issue-7 fixture, asserted natively and in Chromium (crates/wasm/tests/fixtures.rs): hash of
 /// the W1 parameters after 64 [`BatchTrainer`] SGD steps (the blocked, `f64x2` kernels in their
-/// own summation order, and their own `tanh`) and hash of [`crate::fastexp::exp_slice`] over
+/// own summation order, and their own `tanh`) and hash of [`noiselab_core::fastexp::exp_slice`] over
 /// 4,001 arguments in `[−40, 40]` (the vectorized `exp` of the funnel).
 pub fn bench_fixture() -> (u64, u64) {
     let mut b = MlpBench::new();
@@ -278,10 +282,10 @@ pub fn bench_fixture() -> (u64, u64) {
         .map(|k| (k as f64 - 2000.0) * 0.02 + 1e-3)
         .collect();
     let mut e = vec![0.0; xs.len()];
-    crate::fastexp::exp_slice(&xs, &mut e);
+    noiselab_core::fastexp::exp_slice(&xs, &mut e);
     (
-        crate::fixtures::hash_f64s(&b.params),
-        crate::fixtures::hash_f64s(&e),
+        noiselab_core::fixtures::hash_f64s(&b.params),
+        noiselab_core::fixtures::hash_f64s(&e),
     )
 }
 
@@ -298,7 +302,7 @@ mod tests {
         let dense = nalgebra::DMatrix::from_row_slice(
             n,
             n,
-            &crate::nn::hessian::dense_hessian(mlp, params, data),
+            &noiselab_core::nn::hessian::dense_hessian(mlp, params, data),
         );
         let eig = nalgebra::SymmetricEigen::new(dense).eigenvalues;
         eig.iter()
@@ -374,7 +378,7 @@ mod tests {
         let mlp = w1_mlp();
         let mut p = mlp.init(&mut SeededRng::new(W1_SEED, 0));
         let (xs, ts) = w1_data(W1_POINTS);
-        let (off, mut tape) = (crate::nn::mlp::Dropout::off(3), mlp.tape());
+        let (off, mut tape) = (noiselab_core::nn::mlp::Dropout::off(3), mlp.tape());
         for s in 0..64 {
             let k = s % (W1_POINTS / W1_BATCH);
             let mut g = vec![0.0; mlp.num_params()];
@@ -396,11 +400,11 @@ mod tests {
         );
         let norm = libm::sqrt(p.iter().map(|a| a * a).sum());
         assert!(dist <= 1e-13 * norm, "{dist:e} vs norm {norm}");
-        assert_eq!(mlp_hash, crate::fixtures::hash_f64s(&fast.params));
+        assert_eq!(mlp_hash, noiselab_core::fixtures::hash_f64s(&fast.params));
         let e: Vec<f64> = (0..4001)
             .map(|k| libm::exp((k as f64 - 2000.0) * 0.02 + 1e-3))
             .collect();
-        assert_eq!(exp_hash, crate::fixtures::hash_f64s(&e));
+        assert_eq!(exp_hash, noiselab_core::fixtures::hash_f64s(&e));
         assert_eq!(
             (mlp_hash, exp_hash),
             BENCH_FIXTURE_HASHES,
@@ -415,5 +419,84 @@ mod tests {
         b.run(1000);
         let last = b.run(32);
         assert!(last < first, "{first} → {last}");
+    }
+}
+
+/// Timing of the batched Hessian–vector products on the W3 problem (moved here from
+/// `noiselab_core::nn::hessian_batch` with the workloads, issue 18).
+#[cfg(test)]
+mod timing {
+    use super::*;
+
+    /// CPU time of this thread in ms (Linux schedstat; wall time is meaningless on the shared
+    /// machine), falling back to wall time.
+    fn cpu_ms() -> f64 {
+        std::fs::read_to_string("/proc/thread-self/schedstat")
+            .ok()
+            .and_then(|s| s.split_whitespace().next()?.parse::<f64>().ok())
+            .map(|ns| ns * 1e-6)
+            .unwrap_or(f64::NAN)
+    }
+
+    /// Same-process timing of the per-example and batched products on the W3 problem, CPU time
+    /// per product over blocks of 20, interleaved (`cargo test --release -p noiselab-bench --lib
+    /// timing -- --ignored --nocapture`).
+    #[test]
+    #[ignore]
+    fn time_w3_products() {
+        let mlp = w1_mlp();
+        let p = mlp.init(&mut SeededRng::new(W1_SEED, 0));
+        let d = w3_data();
+        let mut rng = SeededRng::new(1, 1);
+        let v: Vec<f64> = (0..mlp.num_params()).map(|_| rng.normal()).collect();
+        let mut hv = vec![0.0; v.len()];
+        let (mut old, mut new, mut setup) = (vec![], vec![], vec![]);
+        let reps = 20;
+        for _ in 0..7 {
+            let t = cpu_ms();
+            for _ in 0..reps {
+                noiselab_core::nn::hessian::hvp(&mlp, &p, &d, &v, &mut hv);
+            }
+            old.push((cpu_ms() - t) / reps as f64);
+            let t = cpu_ms();
+            for _ in 0..reps {
+                std::hint::black_box(BatchHessian::new(&mlp, &p, &d));
+            }
+            setup.push((cpu_ms() - t) / reps as f64);
+            let mut op = BatchHessian::new(&mlp, &p, &d);
+            let t = cpu_ms();
+            for _ in 0..reps {
+                op.apply(&v, &mut hv);
+            }
+            new.push((cpu_ms() - t) / reps as f64);
+        }
+        let stats = |mut x: Vec<f64>| {
+            x.sort_by(f64::total_cmp);
+            format!("{:.3} ms (min {:.3})", x[x.len() / 2], x[0])
+        };
+        println!(
+            "CPU time per product: per-example hvp {}, batched apply {}, batched setup {}",
+            stats(old),
+            stats(new),
+            stats(setup)
+        );
+        // Whole W3: before this module, 10 per-example products (the residual stopping test
+        // needed 10); now w3_lanczos (setup + 8 batched products).
+        let (mut before, mut after) = (vec![], vec![]);
+        for _ in 0..7 {
+            let t = cpu_ms();
+            for _ in 0..10 {
+                noiselab_core::nn::hessian::hvp(&mlp, &p, &d, &v, &mut hv);
+            }
+            before.push(cpu_ms() - t);
+            let t = cpu_ms();
+            std::hint::black_box(w3_lanczos());
+            after.push(cpu_ms() - t);
+        }
+        println!(
+            "CPU time of W3: 10 per-example products {}, w3_lanczos {}",
+            stats(before),
+            stats(after)
+        );
     }
 }
