@@ -273,8 +273,9 @@ pub fn w3_data() -> Dataset {
 
 /// The issue-7 fixture, asserted natively and in Chromium (crates/wasm/tests/fixtures.rs): hash of
 /// the W1 parameters after 64 [`BatchTrainer`] SGD steps (the blocked, `f64x2` kernels in their
-/// own summation order, and their own `tanh`) and hash of [`noiselab_core::fastexp::exp_slice`] over
-/// 4,001 arguments in `[−40, 40]` (the vectorized `exp` of the funnel).
+/// own summation order, and their own `tanh`) and hash of
+/// [`noiselab_core::fastexp::exp_slice`] over 4,001 arguments in `[−40, 40]` (the vectorized
+/// `exp` of the funnel).
 pub fn bench_fixture() -> (u64, u64) {
     let mut b = MlpBench::new();
     b.run(64);

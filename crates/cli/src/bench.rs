@@ -1,6 +1,6 @@
 //! `noiselab bench`: the native side of the benchmark suite (issue 7, `npm run bench`). Each
-//! workload is defined once in `noiselab_bench` (crates/bench); this times it: one warm-up run, then
-//! `--runs` timed runs, printed as one JSON object (median, min, max and every run).
+//! workload is defined once in `noiselab_bench` (crates/bench); this times it: one warm-up run,
+//! then `--runs` timed runs, printed as one JSON object (median, min, max and every run).
 
 use clap::ValueEnum;
 use noiselab_bench::{self as wl, MlpBench};

@@ -639,7 +639,8 @@ mod tests {
         assert!(special[4].is_nan());
     }
 
-    /// A small copy of the W1 data recipe (see `noiselab_bench::w1_data`), to keep the test independent.
+    /// A small copy of the W1 data recipe (see `noiselab_bench::w1_data`), to keep the test
+    /// independent.
     fn w1_data(n: usize) -> (Vec<f64>, Vec<f64>) {
         let mut xs = Vec::new();
         let mut ts = Vec::new();
