@@ -310,6 +310,26 @@ impl fmt::Display for ConfigErrors {
 
 impl std::error::Error for ConfigErrors {}
 
+/// One error of a bad field, for a UI that marks the field's control: `{field, message}`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct FieldMessage {
+    /// The camelCase name of the field.
+    pub field: String,
+    /// The error in words.
+    pub message: String,
+}
+
+impl ConfigErrors {
+    /// Each error with its field.
+    pub fn by_field(&self) -> Vec<FieldMessage> {
+        let message = |e: &ConfigError| FieldMessage {
+            field: e.field().to_string(),
+            message: e.to_string(),
+        };
+        self.0.iter().map(message).collect()
+    }
+}
+
 impl FieldSpec {
     /// The allowed range in words, e.g. "a number in (0, 1]".
     pub fn range(&self) -> String {

@@ -4,49 +4,13 @@
 //! and a second run handle, `DropoutK`, over the core's `WeiComparison` (Wei, Kakade & Ma's four
 //! rules and no dropout in lockstep: the widget's Wei view, `noiselab run dropout-k`).
 
-use crate::{f64s, parse, to_js};
+use crate::{err, f64s, parse, set, to_js, typed};
 use js_sys::Float64Array;
 use noiselab_core::dropout::linear_view::{linear_view, LinearViewConfig};
-use noiselab_core::dropout::testtime::{self, TestTimePredictions, MAX_EXACT_UNITS};
-use noiselab_core::dropout::train::{Net, Workspace};
+use noiselab_core::dropout::testtime::TestTimePredictions;
 use noiselab_core::dropout::wei::WeiComparison;
-use noiselab_core::dropout::{DropoutTraining, Which};
-use noiselab_core::rng::SeededRng;
+use noiselab_core::dropout::{check_count, check_grid, DropoutTraining, Which};
 use wasm_bindgen::prelude::*;
-
-/// Largest grid side for predictions (keeps one call well under a frame at the defaults).
-const MAX_GRID: u32 = 256;
-/// Largest K for the test-time MC average and the number of sampled members.
-const MAX_K: u32 = 256;
-
-fn which(name: &str) -> Result<Which, JsError> {
-    match name {
-        "dropout" => Ok(Which::Dropout),
-        "plain" => Ok(Which::Plain),
-        _ => Err(JsError::new(&format!(
-            "net must be \"dropout\" or \"plain\"; got \"{name}\""
-        ))),
-    }
-}
-
-fn check_grid(nx: u32, ny: u32, one_d: bool) -> Result<(usize, usize), JsError> {
-    let ny_ok = one_d || (2..=MAX_GRID).contains(&ny);
-    if !(2..=MAX_GRID * 4).contains(&nx) || !ny_ok {
-        return Err(JsError::new(&format!(
-            "prediction grid must be 2 to {MAX_GRID} nodes per side"
-        )));
-    }
-    Ok((nx as usize, ny as usize))
-}
-
-fn check_k(what: &str, k: u32) -> Result<(), JsError> {
-    let message = || {
-        JsError::new(&format!(
-            "{what} must be a whole number from 1 to {MAX_K}; got {k}"
-        ))
-    };
-    (1..=MAX_K).contains(&k).then_some(()).ok_or_else(message)
-}
 
 lab!(run Dropout: DropoutTraining);
 lab!(run DropoutK: WeiComparison);
@@ -72,26 +36,28 @@ impl Dropout {
     /// `nx × ny` grid of `p(t = 1 | x)`, row-major, row 0 at `yMax`; for 1-D regression `nx`
     /// values of `f(x)` from `xMin` to `xMax`.
     pub fn predictions(&self, net: &str, nx: u32, ny: u32) -> Result<Float64Array, JsError> {
-        let (nx, ny) = check_grid(nx, ny, self.one_d())?;
-        Ok(Float64Array::from(
-            &self.inner.predictions(which(net)?, nx, ny)[..],
-        ))
+        let (nx, ny) = (nx as usize, ny as usize);
+        check_grid(nx, ny, self.inner.one_d()).map_err(err)?;
+        let net = Which::from_name(net).map_err(err)?;
+        Ok(Float64Array::from(&self.inner.predictions(net, nx, ny)[..]))
     }
 
     /// The noise-free regression function at `nx` points (NaN for classification).
     #[wasm_bindgen(js_name = trueCurve)]
     pub fn true_curve(&self, nx: u32) -> Result<Float64Array, JsError> {
-        let (nx, _) = check_grid(nx, 2, true)?;
-        Ok(Float64Array::from(&self.inner.true_curve(nx)[..]))
+        check_grid(nx as usize, 2, true).map_err(err)?;
+        Ok(Float64Array::from(&self.inner.true_curve(nx as usize)[..]))
     }
 
     /// Decision boundary `p = ½` of a net as segments `[x0, y0, x1, y1, …]` (empty for
     /// regression).
     #[wasm_bindgen(js_name = decisionBoundary)]
     pub fn decision_boundary(&self, net: &str, nx: u32, ny: u32) -> Result<Float64Array, JsError> {
-        let (nx, ny) = check_grid(nx, ny, false)?;
+        let (nx, ny) = (nx as usize, ny as usize);
+        check_grid(nx, ny, false).map_err(err)?;
+        let net = Which::from_name(net).map_err(err)?;
         Ok(Float64Array::from(
-            &self.inner.decision_boundary(which(net)?, nx, ny)[..],
+            &self.inner.decision_boundary(net, nx, ny)[..],
         ))
     }
 
@@ -108,12 +74,9 @@ impl Dropout {
         exact: bool,
         seed: u32,
     ) -> Result<JsValue, JsError> {
-        let (nx, ny) = check_grid(nx, ny, self.one_d())?;
-        check_k("K", k)?;
-        let points = if self.one_d() { nx } else { nx * ny };
-        let exact = exact && self.exact_affordable(points);
-        let t = self.inner.test_time(nx, ny, k as usize, exact, seed as u64);
-        Ok(self.test_time_object(&t, k))
+        let (r, nx, ny, seed) = (&self.inner, nx as usize, ny as usize, seed as u64);
+        let t = r.checked_test_time(nx, ny, k as usize, exact, seed);
+        Ok(self.test_time_object(&t.map_err(err)?, k))
     }
 
     /// Test-time predictions along the horizontal slice `x₂ = x2` of a 2-D task (`n` points
@@ -128,78 +91,49 @@ impl Dropout {
         exact: bool,
         seed: u32,
     ) -> Result<JsValue, JsError> {
-        let (n, _) = check_grid(n, 2, true)?;
-        if self.one_d() || !x2.is_finite() {
-            return Err(JsError::new("a slice needs a 2-D task and a finite x₂"));
-        }
-        check_k("K", k)?;
-        let d = self.inner.domain();
-        let inputs: Vec<f64> = (0..n).flat_map(|i| [d.x_at(i, n), x2]).collect();
-        let net = Net {
-            mlp: self.inner.mlp(),
-            params: self.inner.params(Which::Dropout),
-            dropout: self.inner.dropout(),
-        };
-        let mut ws = Workspace::new(self.inner.mlp());
-        let mut rng = SeededRng::new(seed as u64, 0);
-        let exact = exact && self.exact_affordable(n);
-        let t = testtime::test_time_predictions(net, &inputs, k as usize, exact, &mut rng, &mut ws);
-        Ok(self.test_time_object(&t, k))
+        let (r, n, seed) = (&self.inner, n as usize, seed as u64);
+        let t = r.test_time_slice(n, x2, k as usize, exact, seed);
+        Ok(self.test_time_object(&t.map_err(err)?, k))
     }
 
     /// Whether the exact `2^D` average at `n` points stays within 8,388,608 forward passes.
     #[wasm_bindgen(js_name = exactAffordable)]
     pub fn exact_affordable(&self, n: usize) -> bool {
-        let d = self.droppable_units() as usize;
-        d <= MAX_EXACT_UNITS && (n as u64) << d <= 8_388_608
+        self.inner.exact_affordable(n)
     }
 
     /// `count` sampled sub-networks of the dropout net (masks from `seed`):
     /// `{masks: Float64Array(count·units), predictions: Float64Array(count·n), units, n}`.
     pub fn members(&self, count: u32, nx: u32, ny: u32, seed: u32) -> Result<JsValue, JsError> {
-        let (nx, ny) = check_grid(nx, ny, self.one_d())?;
-        check_k("the member count", count)?;
-        let m = self.inner.members(count as usize, nx, ny, seed as u64);
-        let n = if self.one_d() { nx } else { nx * ny };
+        let (nx, ny, count) = (nx as usize, ny as usize, count as usize);
+        check_grid(nx, ny, self.inner.one_d()).map_err(err)?;
+        check_count("the member count", count).map_err(err)?;
+        let m = self.inner.members(count, nx, ny, seed as u64);
         Ok(object! {
             "masks": f64s(&m.masks),
             "predictions": f64s(&m.predictions),
             "units": self.inner.mlp().num_units() as u32,
-            "n": n as u32,
+            "n": self.inner.points(nx, ny) as u32,
         })
     }
 
     /// Number D of droppable units of the dropout net (the ensemble has `2^D` members).
     #[wasm_bindgen(js_name = droppableUnits)]
     pub fn droppable_units(&self) -> u32 {
-        self.inner.dropout().droppable_units(self.inner.mlp()).len() as u32
+        self.inner.droppable_units() as u32
     }
 
     /// Add a training point: `x` of the task's input dimension, target `t` (0/1 for
     /// classification, a value for regression). Training goes on from the current weights.
     #[wasm_bindgen(js_name = addPoint)]
     pub fn add_point(&mut self, x: Vec<f64>, t: f64) -> Result<u32, JsError> {
-        let dim = self.inner.config().task.input_dim();
-        let classify = self.inner.config().task.is_classification();
-        if x.len() != dim || !x.iter().all(|v| v.is_finite()) || !t.is_finite() {
-            return Err(JsError::new(&format!(
-                "a point needs {dim} finite input(s) and a finite target"
-            )));
-        }
-        if classify && t != 0.0 && t != 1.0 {
-            return Err(JsError::new("a class label must be 0 or 1"));
-        }
-        self.inner.add_point(&x, t);
-        Ok(self.inner.data().train.len() as u32)
+        Ok(self.inner.add_checked_point(&x, t).map_err(err)? as u32)
     }
 
     /// Remove the training point nearest to `x` (and to `t` for regression; pass NaN to
     /// ignore it); returns its index, or −1 if none was removed (the last point stays).
     #[wasm_bindgen(js_name = removeNearest)]
     pub fn remove_nearest(&mut self, x: Vec<f64>, t: f64) -> i32 {
-        if x.len() != self.inner.config().task.input_dim() {
-            return -1;
-        }
         let t = t.is_finite().then_some(t);
         self.inner.remove_nearest(&x, t).map_or(-1, |i| i as i32)
     }
@@ -221,10 +155,6 @@ impl Dropout {
             "k": k,
         }
     }
-
-    fn one_d(&self) -> bool {
-        self.inner.config().task.input_dim() == 1
-    }
 }
 
 #[wasm_bindgen]
@@ -241,29 +171,10 @@ impl Dropout {
     /// used, typed)}` (arrays as Float64Arrays, `r = records + 1`).
     pub fn linear(settings: JsValue) -> Result<JsValue, JsError> {
         let c: LinearViewConfig = parse(&settings)?;
-        let v = linear_view(&c);
-        Ok(object! {
-            "d": v.d as u32,
-            "n": v.n as u32,
-            "rho": v.rho,
-            "secondMoments": f64s(&v.second_moments),
-            "leastSquares": f64s(&v.least_squares),
-            "minimizer": f64s(&v.minimizer),
-            "uniformRidge": f64s(&v.uniform_ridge),
-            "penalty": f64s(&v.penalty),
-            "regularizerAtMinimizer": v.regularizer_at_minimizer,
-            "enumerated": v.enumerated,
-            "mc": v.mc,
-            "seMc": v.se_mc,
-            "steps": f64s(&v.steps),
-            "weights": f64s(&v.weights),
-            "averages": f64s(&v.averages),
-            "regularizer": f64s(&v.regularizer),
-            "objective": f64s(&v.objective),
-            "finalAverage": f64s(&v.final_average),
-            "distance": v.distance,
-            "diverged": v.diverged,
-            "config": to_js(&c)?,
-        })
+        let arrays = "secondMoments leastSquares minimizer uniformRidge penalty steps weights \
+            averages regularizer objective finalAverage";
+        let out = typed(&linear_view(&c), arrays)?;
+        set(&out, "config", &to_js(&c)?);
+        Ok(out.into())
     }
 }

@@ -1,10 +1,9 @@
 //! The funnel ("gradient noise and flatness") for the browser: the run handle, plus the
 //! individual paths, the cost surface, and the gradient and modified flows.
 
-use crate::{f64s, to_js};
+use crate::{err, f64s, to_js};
 use js_sys::{Array, Float64Array, Uint8Array};
-use noiselab_core::funnel::{Cost, FunnelConfig, FunnelFlows, DOMAIN};
-use noiselab_core::{config::Config, contour, ConfigError};
+use noiselab_core::funnel::{CostSurface, FunnelFlows, DOMAIN};
 use wasm_bindgen::prelude::*;
 
 lab!(run Funnel: noiselab_core::funnel::Funnel);
@@ -18,40 +17,17 @@ impl Funnel {
     /// curvature: Float64Array(nx) (h(x) = ∂²J/∂y² on the valley floor at the grid's x),
     /// curvatureMin, curvatureMax}`.
     pub fn surface(cost: &str, nx: u32, ny: u32, n_levels: u32) -> Result<JsValue, JsError> {
-        let cost = Cost::from_name(cost).ok_or_else(|| {
-            JsError::new(
-                &ConfigError::UnknownOption {
-                    field: "cost".into(),
-                    allowed: FunnelConfig::FIELDS[0].range(),
-                    got: cost.into(),
-                }
-                .to_string(),
-            )
-        })?;
-        if !(2..=1024).contains(&nx) || !(2..=1024).contains(&ny) || !(1..=60).contains(&n_levels) {
-            return Err(JsError::new(
-                "surface grid must be 2 to 1024 nodes per side with 1 to 60 levels",
-            ));
-        }
-        let (nx, ny) = (nx as usize, ny as usize);
-        let values = cost.surface(&DOMAIN, nx, ny);
-        let levels = cost.levels(&DOMAIN, n_levels as usize);
-        let bands = contour::bands(&values, &levels);
-        let contours = (levels.iter())
-            .map(|&level| f64s(&contour::contour_segments(&DOMAIN, &values, nx, ny, level)));
-        let curvature = cost.valley_curvature(DOMAIN.x_min, DOMAIN.x_max, nx);
-        let lo = curvature.iter().copied().fold(f64::INFINITY, f64::min);
-        let hi = curvature.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        let s = CostSurface::new(cost, nx as usize, ny as usize, n_levels as usize).map_err(err)?;
         Ok(object! {
             "domain": to_js(&DOMAIN)?,
-            "nx": nx as u32,
-            "ny": ny as u32,
-            "levels": f64s(&levels),
-            "bands": Uint8Array::from(&bands[..]),
-            "contours": contours.collect::<Array>(),
-            "curvature": f64s(&curvature),
-            "curvatureMin": lo,
-            "curvatureMax": hi,
+            "nx": nx,
+            "ny": ny,
+            "levels": f64s(&s.levels),
+            "bands": Uint8Array::from(&s.bands[..]),
+            "contours": s.contours.iter().map(|c| f64s(c)).collect::<Array>(),
+            "curvature": f64s(&s.curvature),
+            "curvatureMin": s.curvature_min,
+            "curvatureMax": s.curvature_max,
         })
     }
 

@@ -17,7 +17,7 @@ macro_rules! object {
     }};
 }
 
-use crate::{field_errors, set, settings_from_js, to_js};
+use crate::{set, settings_from_js, to_js};
 use noiselab_core::config::ConfigErrors;
 use std::collections::BTreeMap;
 use wasm_bindgen::prelude::*;
@@ -66,7 +66,7 @@ fn reply(
     let (normalized, errors) = match parse(&wanted) {
         Ok(s) => (Some(s), vec![]),
         Err(e) if base.is_object() => {
-            let errors = field_errors(&e);
+            let errors = e.by_field();
             let bad = |(k, _): &&(String, String)| errors.iter().any(|e| &e.field == k);
             let base = settings_from_js(base)?;
             let mixed = wanted
@@ -75,7 +75,7 @@ fn reply(
                 .chain(base.iter().filter(bad));
             (parse(&mixed.cloned().collect::<Vec<_>>()).ok(), errors)
         }
-        Err(e) => (None, field_errors(&e)),
+        Err(e) => (None, e.by_field()),
     };
     let normalized = match normalized {
         Some(s) => to_js(&s.into_iter().collect::<BTreeMap<_, _>>())?,

@@ -35,7 +35,6 @@ mod bench;
 pub mod own_data;
 mod panic;
 
-use noiselab_core::config::ConfigErrors;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -43,7 +42,23 @@ use wasm_bindgen::prelude::*;
 pub(crate) fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsError> {
     value
         .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| JsError::new(&e.to_string()))
+        .map_err(err)
+}
+
+/// `value` as a plain object ([`to_js`]) with the number arrays named in `keys` (separated by
+/// spaces) as `Float64Array`s, for small structs (large arrays go straight through [`f64s`]).
+pub(crate) fn typed<T: Serialize>(value: &T, keys: &str) -> Result<js_sys::Object, JsError> {
+    let out: js_sys::Object = to_js(value)?.unchecked_into();
+    for key in keys.split_whitespace() {
+        let array = js_sys::Reflect::get(&out, &key.into()).unwrap_or(JsValue::UNDEFINED);
+        set(&out, key, &js_sys::Float64Array::new(&array).into());
+    }
+    Ok(out)
+}
+
+/// A JS `Error` with the message of `e` (a core error).
+pub(crate) fn err(e: impl std::fmt::Display) -> JsError {
+    JsError::new(&e.to_string())
 }
 
 /// Settings from a JS object: every own enumerable property as `(name, text)`. Numbers are
@@ -74,28 +89,10 @@ pub(crate) fn settings_from_js(settings: &JsValue) -> Result<Vec<(String, String
     Ok(out)
 }
 
-/// One error per bad field, for the UI: `{field, message}`.
-#[derive(Serialize)]
-pub(crate) struct FieldError {
-    field: String,
-    message: String,
-}
-
-pub(crate) fn field_errors(errors: &ConfigErrors) -> Vec<FieldError> {
-    errors
-        .0
-        .iter()
-        .map(|e| FieldError {
-            field: e.field().to_string(),
-            message: e.to_string(),
-        })
-        .collect()
-}
-
 /// The config of JS settings, or an `Error` naming every bad field and its range.
 pub(crate) fn parse<C: noiselab_core::config::Config>(settings: &JsValue) -> Result<C, JsError> {
     let pairs = settings_from_js(settings)?;
-    C::from_settings(as_pairs(&pairs)).map_err(|e| JsError::new(&e.to_string()))
+    C::from_settings(as_pairs(&pairs)).map_err(err)
 }
 
 /// `(name, text)` pairs borrowed from [`settings_from_js`]'s output, for `from_settings`.

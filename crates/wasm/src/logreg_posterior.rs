@@ -1,8 +1,8 @@
 //! The 2-D logistic-regression posterior panel (SCIENCE.md §3–§4) for the browser: one
 //! computation per setting (the data edits are the `data` setting), no run.
 
-use crate::{f64s, to_js};
-use js_sys::Array;
+use crate::{f64s, set, to_js};
+use js_sys::{Array, Object};
 use noiselab_core::bayes::logreg_posterior::{
     finish_panel, panel_stage, preview_panel, ContourField, LogRegPanelConfig, PanelStage,
 };
@@ -77,7 +77,7 @@ fn preview_value(
     let p = preview_panel(&config, &stage, n_weight);
     let s = &stage;
     let null = JsValue::NULL;
-    let summary = summary(s, [&null, &null, &null, &null])?;
+    let summary = summary(s)?;
     let pair = |e: &[Vec<f64>; 2]| e.iter().map(|e| f64s(e)).collect::<Array>();
     let ellipses = [
         pair(&p.ellipses[0]).into(),
@@ -110,22 +110,22 @@ fn points(s: &PanelStage) -> Vec<f64> {
     points.flat_map(|(x, y)| [x[0], x[1], *y]).collect()
 }
 
-/// The summary of `compute` with the fits' parts `[meanField, fullCovariance, klToPosterior,
-/// shape]` as given.
-fn summary(s: &PanelStage, fits: [&JsValue; 4]) -> Result<JsValue, JsError> {
+/// The summary of `compute` with the fits' parts (`meanField`, `fullCovariance`,
+/// `klToPosterior`, `shape`) null.
+fn summary(s: &PanelStage) -> Result<JsValue, JsError> {
     let post = &s.posterior;
     Ok(object! {
         "laplace": to_js(&s.laplace)?,
         "logEvidence": post.log_evidence,
         "posteriorMean": to_js(&post.mean)?,
         "posteriorCovariance": to_js(&post.covariance)?,
-        "meanField": fits[0].clone(),
-        "fullCovariance": fits[1].clone(),
-        "klToPosterior": fits[2].clone(),
+        "meanField": JsValue::NULL,
+        "fullCovariance": JsValue::NULL,
+        "klToPosterior": JsValue::NULL,
         "hmcAcceptance": s.hmc_acceptance,
         "hmcMean": to_js(&s.hmc_mean)?,
         "dataPoints": s.data.inputs.len() as u32,
-        "shape": fits[3].clone(),
+        "shape": JsValue::NULL,
         "testPoint": to_js(&s.test_point)?,
     })
 }
@@ -137,21 +137,12 @@ fn analyze(config: LogRegPanelConfig, n_weight: usize, n_data: usize) -> Result<
         _ => panel_stage(&config, config.data(), n_data),
     };
     let points = points(&stage);
+    let summary: Object = summary(&stage)?.unchecked_into();
     let a = finish_panel(&config, stage, n_weight);
-    let summary = object! {
-        "laplace": to_js(&a.laplace)?,
-        "logEvidence": a.log_evidence,
-        "posteriorMean": to_js(&a.posterior_mean)?,
-        "posteriorCovariance": to_js(&a.posterior_covariance)?,
-        "meanField": to_js(&a.mean_field)?,
-        "fullCovariance": to_js(&a.full_covariance)?,
-        "klToPosterior": to_js(&a.kl_to_posterior)?,
-        "hmcAcceptance": a.hmc_acceptance,
-        "hmcMean": to_js(&a.hmc_mean)?,
-        "dataPoints": a.data.inputs.len() as u32,
-        "shape": to_js(&a.shape)?,
-        "testPoint": to_js(&a.test_point)?,
-    };
+    set(&summary, "meanField", &to_js(&a.mean_field)?);
+    set(&summary, "fullCovariance", &to_js(&a.full_covariance)?);
+    set(&summary, "klToPosterior", &to_js(&a.kl_to_posterior)?);
+    set(&summary, "shape", &to_js(&a.shape)?);
     let ellipses = (a.ellipses.iter()).map(|pair| pair.iter().map(|e| f64s(e)).collect::<Array>());
     let predictive = a.predictive.iter().map(contour_field);
     Ok(object! {

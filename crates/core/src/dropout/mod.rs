@@ -165,6 +165,48 @@ pub enum Which {
     Plain,
 }
 
+impl Which {
+    /// The net named `"dropout"` or `"plain"`, or an error naming both.
+    pub fn from_name(name: &str) -> Result<Which, String> {
+        match name {
+            "dropout" => Ok(Which::Dropout),
+            "plain" => Ok(Which::Plain),
+            _ => Err(format!(
+                "net must be \"dropout\" or \"plain\"; got \"{name}\""
+            )),
+        }
+    }
+}
+
+/// Largest grid side for predictions asked by a front end (keeps one call well under a frame
+/// at the defaults); a 1-D curve may have four times as many points.
+pub const MAX_GRID: usize = 256;
+/// Largest K of a test-time MC average and number of sampled members a front end may ask.
+pub const MAX_K: usize = 256;
+/// Most forward passes an exact `2^D` average over the prediction points may take.
+pub const MAX_EXACT_PASSES: u64 = 8_388_608;
+
+/// Check a prediction grid of `nx × ny` nodes (`ny` ignored for a 1-D curve).
+pub fn check_grid(nx: usize, ny: usize, one_d: bool) -> Result<(), String> {
+    let ny_ok = one_d || (2..=MAX_GRID).contains(&ny);
+    if !(2..=MAX_GRID * 4).contains(&nx) || !ny_ok {
+        return Err(format!(
+            "prediction grid must be 2 to {MAX_GRID} nodes per side"
+        ));
+    }
+    Ok(())
+}
+
+/// Check a count `k` (of masks or members) named `what`.
+pub fn check_count(what: &str, k: usize) -> Result<(), String> {
+    if !(1..=MAX_K).contains(&k) {
+        return Err(format!(
+            "{what} must be a whole number from 1 to {MAX_K}; got {k}"
+        ));
+    }
+    Ok(())
+}
+
 /// The readout of a dropout run.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -423,6 +465,79 @@ impl DropoutTraining {
         testtime::test_time_predictions(net, &self.inputs(nx, ny), k, exact, &mut rng, &mut ws)
     }
 
+    /// [`DropoutTraining::test_time`] after checking the grid ([`check_grid`]) and K
+    /// ([`check_count`]); the exact average only when [`DropoutTraining::exact_affordable`] at
+    /// the grid's points.
+    pub fn checked_test_time(
+        &self,
+        nx: usize,
+        ny: usize,
+        k: usize,
+        exact: bool,
+        seed: u64,
+    ) -> Result<TestTimePredictions, String> {
+        check_grid(nx, ny, self.one_d())?;
+        check_count("K", k)?;
+        let exact = exact && self.exact_affordable(self.points(nx, ny));
+        Ok(self.test_time(nx, ny, k, exact, seed))
+    }
+
+    /// Test-time predictions of the dropout net along the horizontal slice `x₂ = x2` of a 2-D
+    /// task (`n` points from `xMin` to `xMax`), as [`DropoutTraining::checked_test_time`] (the
+    /// same K masks for the same `seed`).
+    pub fn test_time_slice(
+        &self,
+        n: usize,
+        x2: f64,
+        k: usize,
+        exact: bool,
+        seed: u64,
+    ) -> Result<TestTimePredictions, String> {
+        check_grid(n, 2, true)?;
+        if self.one_d() || !x2.is_finite() {
+            return Err("a slice needs a 2-D task and a finite x₂".into());
+        }
+        check_count("K", k)?;
+        let d = self.domain();
+        let inputs: Vec<f64> = (0..n).flat_map(|i| [d.x_at(i, n), x2]).collect();
+        let net = Net {
+            mlp: &self.mlp,
+            params: self.params(Which::Dropout),
+            dropout: self.dropout(),
+        };
+        let mut ws = Workspace::new(&self.mlp);
+        let mut rng = SeededRng::new(seed, 0);
+        let exact = exact && self.exact_affordable(n);
+        Ok(testtime::test_time_predictions(
+            net, &inputs, k, exact, &mut rng, &mut ws,
+        ))
+    }
+
+    /// Number D of droppable units of the dropout net (the ensemble has `2^D` members).
+    pub fn droppable_units(&self) -> usize {
+        self.dropout().droppable_units(&self.mlp).len()
+    }
+
+    /// Whether the exact `2^D` average at `n` points stays within [`MAX_EXACT_PASSES`].
+    pub fn exact_affordable(&self, n: usize) -> bool {
+        let d = self.droppable_units();
+        d <= testtime::MAX_EXACT_UNITS && (n as u64) << d <= MAX_EXACT_PASSES
+    }
+
+    /// Whether the task has one input (curves of `nx` points instead of `nx × ny` grids).
+    pub fn one_d(&self) -> bool {
+        self.config.task.input_dim() == 1
+    }
+
+    /// Number of prediction points of an `nx × ny` grid (`nx` for a 1-D task).
+    pub fn points(&self, nx: usize, ny: usize) -> usize {
+        if self.one_d() {
+            nx
+        } else {
+            nx * ny
+        }
+    }
+
     /// `count` sampled sub-networks of the dropout net and their predictions at
     /// [`DropoutTraining::inputs`] ([`testtime::sample_members`]; masks from
     /// `SeededRng::new(seed, 0)`).
@@ -446,10 +561,28 @@ impl DropoutTraining {
         self.data.train.push(x, t);
     }
 
+    /// [`DropoutTraining::add_point`] after checking the point: `x` of the task's input
+    /// dimension, finite, and a finite target (0 or 1 for classification). Returns the number
+    /// of training points.
+    pub fn add_checked_point(&mut self, x: &[f64], t: f64) -> Result<usize, String> {
+        let dim = self.config.task.input_dim();
+        if x.len() != dim || !x.iter().all(|v| v.is_finite()) || !t.is_finite() {
+            return Err(format!(
+                "a point needs {dim} finite input(s) and a finite target"
+            ));
+        }
+        if self.config.task.is_classification() && t != 0.0 && t != 1.0 {
+            return Err("a class label must be 0 or 1".into());
+        }
+        self.add_point(x, t);
+        Ok(self.data.train.len())
+    }
+
     /// Remove the training point nearest to `x` (and to `t`, for a click in the (x, t) plane of
-    /// a regression); returns its index. The last point is never removed.
+    /// a regression); returns its index. The last point is never removed, nor one for an `x`
+    /// not of the task's input dimension.
     pub fn remove_nearest(&mut self, x: &[f64], t: Option<f64>) -> Option<usize> {
-        if self.data.train.len() <= 1 {
+        if self.data.train.len() <= 1 || x.len() != self.config.task.input_dim() {
             return None;
         }
         self.data.train.remove_nearest(x, t)

@@ -256,3 +256,43 @@ fn measure_defaults() {
         );
     }
 }
+
+#[test]
+fn checked_calls_reject_bad_arguments_and_otherwise_match_the_plain_ones() {
+    assert_eq!(Which::from_name("plain"), Ok(Which::Plain));
+    assert!(Which::from_name("both").unwrap_err().contains("\"both\""));
+    assert!(check_grid(1024, 1, true).is_ok() && check_grid(1025, 2, true).is_err());
+    assert!(check_grid(1, 2, true).is_err() && check_grid(8, 257, false).is_err());
+    assert!(check_count("K", 256).is_ok() && check_count("K", 0).is_err());
+    assert!(check_count("K", 257).unwrap_err().starts_with("K must be"));
+    let mut t = DropoutTraining::new(small(Variant::Dropout, 5));
+    t.run(3);
+    assert_eq!(t.droppable_units(), 16);
+    assert!(t.exact_affordable(128) && !t.exact_affordable(129));
+    assert_eq!(t.points(6, 5), 30);
+    assert_eq!(
+        t.checked_test_time(6, 5, 4, true, 1),
+        Ok(t.test_time(6, 5, 4, true, 1))
+    );
+    assert!(t.checked_test_time(6, 5, 4, true, 1).unwrap().exact.len() == 30);
+    assert!(t.checked_test_time(6, 5, 0, false, 1).is_err());
+    let slice = t.test_time_slice(200, 0.5, 4, true, 1).unwrap();
+    assert_eq!(
+        (slice.mc_mean.len(), slice.exact.len()),
+        (200, 0),
+        "2^16·200 passes is too many"
+    );
+    assert!(t.test_time_slice(5, f64::NAN, 4, false, 1).is_err());
+    let n = t.data().train.len();
+    assert!(
+        t.add_checked_point(&[0.0, 0.0], 0.5).is_err(),
+        "a label is 0 or 1"
+    );
+    assert!(t.add_checked_point(&[0.0], 1.0).is_err(), "two inputs");
+    assert_eq!(t.add_checked_point(&[0.0, 0.0], 1.0), Ok(n + 1));
+    assert_eq!(
+        t.remove_nearest(&[0.0], None),
+        None,
+        "wrong input dimension"
+    );
+}

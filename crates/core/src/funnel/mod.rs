@@ -22,10 +22,60 @@ pub use config::{FunnelConfig, DOMAIN, FIELDS};
 pub use cost::Cost;
 pub use flow::{FunnelFlows, FLOW_FIELDS};
 
+use crate::config::ConfigError;
+use crate::contour;
 use crate::experiment::{Experiment, RunRecord, StopReason};
 use crate::lanes2::{F2, M2};
 use crate::rng::RngLanes;
 use serde::Serialize;
+
+/// The cost surface for drawing, on an `nx × ny` node grid of [`DOMAIN`] (the widget's picture).
+#[derive(Clone, Debug, PartialEq)]
+pub struct CostSurface {
+    /// Ascending contour levels ([`Cost::levels`]).
+    pub levels: Vec<f64>,
+    /// Row-major, row 0 at `y_max`: the number of levels ≤ J at each node.
+    pub bands: Vec<u8>,
+    /// Per level, segments `[x0, y0, x1, y1, …]`.
+    pub contours: Vec<Vec<f64>>,
+    /// `h(x) = ∂²J/∂y²` on the valley floor at the grid's x, and its range.
+    pub curvature: Vec<f64>,
+    pub curvature_min: f64,
+    pub curvature_max: f64,
+}
+
+impl CostSurface {
+    /// The surface of the cost named `cost` (an option of the `cost` field) on `nx × ny` nodes
+    /// (2 to 1024 per side) with `n_levels` (1 to 60) levels, or an error naming the problem.
+    pub fn new(cost: &str, nx: usize, ny: usize, n_levels: usize) -> Result<Self, String> {
+        let cost = Cost::from_name(cost).ok_or_else(|| {
+            let allowed = FIELDS[0].range();
+            let (field, got) = ("cost".into(), cost.into());
+            ConfigError::UnknownOption {
+                field,
+                allowed,
+                got,
+            }
+            .to_string()
+        })?;
+        if !(2..=1024).contains(&nx) || !(2..=1024).contains(&ny) || !(1..=60).contains(&n_levels) {
+            return Err("surface grid must be 2 to 1024 nodes per side with 1 to 60 levels".into());
+        }
+        let values = cost.surface(&DOMAIN, nx, ny);
+        let levels = cost.levels(&DOMAIN, n_levels);
+        let curvature = cost.valley_curvature(DOMAIN.x_min, DOMAIN.x_max, nx);
+        Ok(CostSurface {
+            bands: contour::bands(&values, &levels),
+            contours: (levels.iter())
+                .map(|&level| contour::contour_segments(&DOMAIN, &values, nx, ny, level))
+                .collect(),
+            curvature_min: curvature.iter().copied().fold(f64::INFINITY, f64::min),
+            curvature_max: curvature.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+            levels,
+            curvature,
+        })
+    }
+}
 
 /// A trajectory whose coordinates leave `|x|, |y| ≤ DIVERGENCE_BOUND` (or turn non-finite) is
 /// counted as diverged, frozen at its last finite position and left out of the statistics.

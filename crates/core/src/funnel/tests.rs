@@ -537,3 +537,22 @@ fn flow_fixture_hash() {
         fixtures::funnel_flow_fixture()
     );
 }
+
+#[test]
+fn cost_surface_checks_its_arguments_and_has_the_documented_shapes() {
+    let err = CostSurface::new("bowl", 10, 10, 5).unwrap_err();
+    assert!(err.starts_with("cost must be one of \"funnel\""), "{err}");
+    assert!(CostSurface::new("funnel", 1, 10, 5).is_err());
+    assert!(CostSurface::new("funnel", 10, 10, 61).is_err());
+    let s = CostSurface::new("valley", 12, 9, 5).unwrap();
+    assert_eq!(
+        (s.levels.len(), s.bands.len(), s.contours.len()),
+        (5, 12 * 9, 5)
+    );
+    assert_eq!(s.curvature.len(), 12);
+    assert!(s
+        .curvature
+        .iter()
+        .all(|h| (s.curvature_min..=s.curvature_max).contains(h)));
+    assert!(s.bands.iter().all(|&b| b as usize <= s.levels.len()));
+}
