@@ -1,7 +1,7 @@
 // End-to-end tests of <noiselab-bbb-linreg> (SCIENCE.md §4: Bayes by Backprop on Bayesian linear
 // regression against the closed forms) on its example page and on the lab page.
 import { test, expect } from '@playwright/test';
-import { watchConsole, ready, canvasStats, readout, control } from './helpers.mjs';
+import { watchConsole, ready, canvasStats, readout, control, replayedFirstStep } from './helpers.mjs';
 import { sceneOf, marksLabelled } from './scene.mjs';
 
 const EXAMPLE = 'www/examples/bbb-linreg.html';
@@ -181,25 +181,8 @@ test('finding 7: the first frame is readable: the whole run is shown at boot, an
   expect(now.y[0]).toBeCloseTo(gap0, 6);
   expect(st.verdict).toContain('Step 0');
   // Play from a finished run replays it from step 0.
-  // Every step the readout shows is recorded, so a replay that is quick on an idle machine
-  // (or a poll that comes late on a loaded one) cannot skip past the frames in between.
   await el.evaluate((e) => e.runToEnd());
-  await el.evaluate((e) => {
-    window.__steps = [];
-    window.__stepObs = new MutationObserver(() => {
-      const t = e.shadowRoot.querySelector('.r-step')?.textContent;
-      if (t !== undefined) window.__steps.push(Number(t));
-    });
-    window.__stepObs.observe(e.shadowRoot, { subtree: true, childList: true, characterData: true });
-  });
-  await el.locator('button[data-name="play"]').click();
-  // The replay: step 0 is shown, then the steps after it (the first frame after 0 is < 2000).
-  const replayed = () => page.evaluate(() => (window.__steps.includes(0) ? window.__steps.slice(window.__steps.indexOf(0)).filter((n) => n > 0) : []));
-  await expect.poll(async () => (await replayed()).length, 'a step after 0 is shown').toBeGreaterThan(0);
-  const [first] = await replayed();
-  const shown = await page.evaluate(() => { window.__stepObs.disconnect(); return window.__steps; });
-  expect(first, `steps shown: ${shown.slice(0, 20).join(', ')}`).toBeLessThan(2000);
-  if (await el.evaluate((e) => e.playing)) await el.locator('button[data-name="play"]').click();
+  expect(await replayedFirstStep(page, el)).toBeLessThan(2000);
   // After the whole run, the gap axis still holds the step-0 value and the floor.
   await el.evaluate((e) => e.runToEnd());
   st = await state(el);

@@ -91,3 +91,28 @@ export async function freePort() {
     srv.on('error', reject);
   });
 }
+
+/**
+ * Play a finished run (the widget's Play button) and return the first step shown after the
+ * replay shows step 0 (`undefined` never: the poll fails first if no replay starts). Every value
+ * the `.r-step` readout takes is recorded by a MutationObserver, so a replay that is quick on an
+ * idle machine (or a poll that comes late on a loaded one) cannot skip past the frames between
+ * 0 and the end. Pauses the replay if it is still playing.
+ */
+export async function replayedFirstStep(page, el) {
+  await el.evaluate((e) => {
+    window.__steps = [];
+    window.__stepObs = new MutationObserver(() => {
+      const t = e.shadowRoot.querySelector('.r-step')?.textContent;
+      if (t !== undefined) window.__steps.push(Number(t));
+    });
+    window.__stepObs.observe(e.shadowRoot, { subtree: true, childList: true, characterData: true });
+  });
+  await el.locator('button[data-name="play"]').click();
+  const replayed = () => page.evaluate(() => (window.__steps.includes(0) ? window.__steps.slice(window.__steps.indexOf(0)).filter((n) => n > 0) : []));
+  await expect.poll(async () => (await replayed()).length, 'a step after 0 is shown').toBeGreaterThan(0);
+  const [first] = await replayed();
+  await page.evaluate(() => window.__stepObs.disconnect());
+  if (await el.evaluate((e) => e.playing)) await el.locator('button[data-name="play"]').click();
+  return first;
+}
