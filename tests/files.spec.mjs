@@ -99,7 +99,7 @@ const KINDS = {
     pairs: (w, c) => [[w.data, c.data], [w.snapshot, c.snapshot], [w.historyFields, c.historyFields], [w.history, c.history]],
   },
   // With `rescale` (Dinh et al.'s report): its klCarriedPrior once differed in the last bit (std's
-  // f64::ln, the platform's C library natively; now libm, and crates/core/clippy.toml forbids it).
+  // f64::ln, the platform's C library natively; now libm, and the workspace's clippy.toml forbids it).
   sharpness: { set: { seed: 5 }, pairs: (w, c) => [[w.history, c.history], [w.snapshot, c.snapshot], [w.slice, c.slice], [w.rescale, c.rescale]] },
   'implicit-reg': { set: { seed: 5, sweepPoints: 3, sampling: 'iid' }, pairs: (w, c) => [[w.historyFields, c.historyFields], [w.history, c.history]] },
   // One-epoch: i.i.d. batches, typed-in points and initial weights (matrix and vector settings).

@@ -29,21 +29,9 @@ pub const W1_WIDTHS: [usize; 4] = [2, 64, 64, 1];
 /// W1 seed of the initial weights.
 pub const W1_SEED: u64 = 7;
 
-/// The W1 data: `n` points of the additive recurrence `x_i = (2{½ + iα₁} − 1, 2{½ + iα₂} − 1)`
-/// with `α = (1/φ₂, 1/φ₂²)` (Roberts' R2 sequence, `φ₂` the plastic number), evenly spread
-/// over `[−1, 1]²` without a generator, and targets `t = sin(3x₁)·cos(2x₂)`. Returns
-/// (row-major inputs, targets).
-pub fn w1_data(n: usize) -> (Vec<f64>, Vec<f64>) {
-    let mut xs = Vec::with_capacity(2 * n);
-    let mut ts = Vec::with_capacity(n);
-    for i in 0..n {
-        let u = (0.5 + i as f64 * 0.754_877_666_246_692_7).fract() * 2.0 - 1.0;
-        let v = (0.5 + i as f64 * 0.569_840_290_998_053_2).fract() * 2.0 - 1.0;
-        xs.extend_from_slice(&[u, v]);
-        ts.push(libm::sin(3.0 * u) * libm::cos(2.0 * v));
-    }
-    (xs, ts)
-}
+/// The W1 data: `n` points of [`noiselab_core::data::r2_surface`] (Roberts' R2 sequence over
+/// `[−1, 1]²`, targets `sin(3x₁)·cos(2x₂)`). Returns (row-major inputs, targets).
+pub use noiselab_core::data::r2_surface as w1_data;
 
 /// The W1 network.
 pub fn w1_mlp() -> Mlp {

@@ -327,6 +327,23 @@ impl Split {
     }
 }
 
+/// `n` points of the additive recurrence `x_i = (2{½ + iα₁} − 1, 2{½ + iα₂} − 1)` with
+/// `α = (1/φ₂, 1/φ₂²)` (Roberts' R2 sequence, `φ₂` the plastic number), evenly spread over
+/// `[−1, 1]²` without a generator, and the smooth targets `t = sin(3x₁)·cos(2x₂)`: a fixed 2-D
+/// regression problem (benchmark W1's data, `noiselab-bench`; the batched trainer's tests).
+/// Returns (row-major inputs, targets).
+pub fn r2_surface(n: usize) -> (Vec<f64>, Vec<f64>) {
+    let mut xs = Vec::with_capacity(2 * n);
+    let mut ts = Vec::with_capacity(n);
+    for i in 0..n {
+        let u = (0.5 + i as f64 * 0.754_877_666_246_692_7).fract() * 2.0 - 1.0;
+        let v = (0.5 + i as f64 * 0.569_840_290_998_053_2).fract() * 2.0 - 1.0;
+        xs.extend_from_slice(&[u, v]);
+        ts.push(libm::sin(3.0 * u) * libm::cos(2.0 * v));
+    }
+    (xs, ts)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

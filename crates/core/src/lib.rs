@@ -8,7 +8,7 @@
 //! Conventions follow `SCIENCE.md` (shared with the lecture notes): `J` is the mean loss, every
 //! random draw comes from an explicit seed through [`rng::SeededRng`], and transcendental functions
 //! go through `libm` so the same seed gives bit-identical numbers natively and in WebAssembly.
-//! `clippy.toml` forbids std's transcendental `f64` methods outside tests (independent checks in
+//! The workspace's `clippy.toml` forbids std's transcendental `f64` methods outside tests (independent checks in
 //! tests may use them).
 
 #![cfg_attr(test, allow(clippy::disallowed_methods))]

@@ -17,6 +17,7 @@ use super::model::{BayesianMlp, RegressionData};
 use crate::bayes::hmc::{Hmc, HmcSettings};
 use crate::experiment::{Experiment, RunRecord, StopReason};
 use crate::nn::mlp::{Dropout, Scaling};
+use crate::nn::optim::{AdamMoments, AdamWeights};
 use crate::rng::SeededRng;
 use crate::special::softplus_inverse;
 use serde::Serialize;
@@ -46,41 +47,10 @@ pub const GOLDEN_ITERATIONS: usize = 8;
 const ADAM_RATE: f64 = 0.01;
 const BBB_INIT_STD: f64 = 0.01;
 
-/// Bias-corrected Adam (Kingma & Ba 2015) minimizing with a given gradient.
-///
-/// Kept apart from [`crate::nn::optim::Optimizer`]: its moment weights are the literals 0.1 and
-/// 0.001 where that one computes `1 − β` (0.09999999999999998, 0.0010000000000000009), so the
-/// MAP weights differ by one ulp after the first step and the bayes-regression bands fixture
-/// (crates/wasm/tests/fixtures.rs) pins these bits.
-#[derive(Clone, Debug)]
-struct Adam {
-    m: Vec<f64>,
-    v: Vec<f64>,
-    b1: f64,
-    b2: f64,
-}
-
-impl Adam {
-    fn new(n: usize) -> Self {
-        Adam {
-            m: vec![0.0; n],
-            v: vec![0.0; n],
-            b1: 1.0,
-            b2: 1.0,
-        }
-    }
-
-    /// `θ ← θ − α m̂/(√v̂ + ε)` for the gradient `g` of the objective to minimize.
-    fn step(&mut self, theta: &mut [f64], g: &[f64], rate: f64) {
-        self.b1 *= 0.9;
-        self.b2 *= 0.999;
-        for j in 0..theta.len() {
-            self.m[j] = 0.9 * self.m[j] + 0.1 * g[j];
-            self.v[j] = 0.999 * self.v[j] + 0.001 * g[j] * g[j];
-            theta[j] -= rate * (self.m[j] / (1.0 - self.b1))
-                / (libm::sqrt(self.v[j] / (1.0 - self.b2)) + 1e-8);
-        }
-    }
+/// Adam for the MAP, MC dropout and Bayes by Backprop fits: the lab's one Adam
+/// ([`AdamMoments`]) with the literal moment weights its bands fixture pins.
+fn adam(n: usize) -> AdamMoments {
+    AdamMoments::new(n, AdamWeights::LITERAL)
 }
 
 /// A damped Newton fit in progress.
@@ -252,7 +222,7 @@ pub struct RegressionRun {
     record: RunRecord,
     // MAP
     map: Vec<f64>,
-    adam: Adam,
+    adam: AdamMoments,
     fit: Option<Fit>,
     map_log_joint: f64,
     map_converged: bool,
@@ -267,12 +237,12 @@ pub struct RegressionRun {
     // BBB
     bbb_mean: Vec<f64>,
     bbb_rho: Vec<f64>,
-    bbb_adam: Adam,
+    bbb_adam: AdamMoments,
     bbb_rng: SeededRng,
     elbo: ElboEstimate,
     // dropout
     drop_params: Vec<f64>,
-    drop_adam: Adam,
+    drop_adam: AdamMoments,
     drop_rng: SeededRng,
     dropout: Dropout,
     // HMC
@@ -347,7 +317,7 @@ impl RegressionRun {
             stage_step: 0,
             record: RunRecord::new(&[], usize::MAX),
             map: init.clone(),
-            adam: Adam::new(p),
+            adam: adam(p),
             fit: None,
             map_log_joint: f64::NAN,
             map_converged: false,
@@ -359,11 +329,11 @@ impl RegressionRun {
             whitening: vec![1.0; p],
             bbb_mean: init.clone(),
             bbb_rho: vec![softplus_inverse(BBB_INIT_STD); p],
-            bbb_adam: Adam::new(2 * p),
+            bbb_adam: adam(2 * p),
             bbb_rng: SeededRng::new(seed, 2),
             elbo: ElboEstimate::default(),
             drop_params: init.clone(),
-            drop_adam: Adam::new(p),
+            drop_adam: adam(p),
             drop_rng: SeededRng::new(seed, 4),
             hmc: None,
             hmc_step_size: f64::NAN,
@@ -524,7 +494,7 @@ impl RegressionRun {
         }
         let n = self.data.len().max(1) as f64;
         g.iter_mut().for_each(|v| *v = -*v / n);
-        self.adam.step(&mut self.map, &g, ADAM_RATE);
+        self.adam.step(&mut self.map, ADAM_RATE, |j, _| g[j]);
         self.stage_step += 1;
         if self.stage_step >= self.config.training_steps as usize {
             self.fit = Some(Fit::new(self.map.clone()));
@@ -811,7 +781,7 @@ impl RegressionRun {
         let n = self.data.len().max(1) as f64;
         grad.iter_mut().for_each(|v| *v = -*v / n);
         let mut theta: Vec<f64> = self.bbb_mean.iter().chain(&self.bbb_rho).copied().collect();
-        self.bbb_adam.step(&mut theta, &grad, ADAM_RATE);
+        self.bbb_adam.step(&mut theta, ADAM_RATE, |j, _| grad[j]);
         self.bbb_mean.copy_from_slice(&theta[..p]);
         self.bbb_rho.copy_from_slice(&theta[p..]);
         self.stage_step += 1;
@@ -852,7 +822,8 @@ impl RegressionRun {
         for j in 0..p {
             g[j] = (g[j] + self.drop_params[j] / self.model.prior_variance) / n;
         }
-        self.drop_adam.step(&mut self.drop_params, &g, ADAM_RATE);
+        self.drop_adam
+            .step(&mut self.drop_params, ADAM_RATE, |j, _| g[j]);
         self.stage_step += 1;
         if self.stage_step >= self.config.training_steps as usize {
             let mut rng = SeededRng::new(self.config.seed as u64, 6);

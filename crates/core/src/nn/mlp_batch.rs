@@ -568,7 +568,7 @@ mod tests {
     fn sgd_steps_track_the_optimizer_and_reduce_the_loss() {
         use crate::nn::optim::{Optimizer, OptimizerKind};
         let mlp = Mlp::new(&[2, 64, 64, 1], Activation::Tanh, Loss::Squared);
-        let data = w1_data(256);
+        let data = crate::data::r2_surface(256);
         let mut p = mlp.init(&mut SeededRng::new(7, 0));
         let mut q = p.clone();
         let mut opt = Optimizer::new(OptimizerKind::Sgd, 0.05, 0.0, &mlp);
@@ -637,19 +637,5 @@ mod tests {
         assert_eq!(special[1].to_bits(), (-0.0f64).to_bits());
         assert_eq!(special[2..4], [1.0, -1.0]);
         assert!(special[4].is_nan());
-    }
-
-    /// A small copy of the W1 data recipe (see `noiselab_bench::w1_data`), to keep the test
-    /// independent.
-    fn w1_data(n: usize) -> (Vec<f64>, Vec<f64>) {
-        let mut xs = Vec::new();
-        let mut ts = Vec::new();
-        for i in 0..n {
-            let u = (0.5 + i as f64 * 0.754_877_666_246_692_7).fract() * 2.0 - 1.0;
-            let v = (0.5 + i as f64 * 0.569_840_290_998_053_2).fract() * 2.0 - 1.0;
-            xs.extend_from_slice(&[u, v]);
-            ts.push(libm::sin(3.0 * u) * libm::cos(2.0 * v));
-        }
-        (xs, ts)
     }
 }
