@@ -134,9 +134,10 @@ export const WidgetSettings = (Base) => class extends Base {
     if (!this.isReady) {
       // The hash changed while this widget boots (on the lab page another widget writes its
       // state, or the reader follows a link): the boot reads the hash once; look again when ready.
+      // (Not a request to boot: a widget far from view reads the hash when it boots.)
       if (this.hashAfterBoot) return;
       this.hashAfterBoot = true;
-      await this.ready;
+      await this.readyPromise;
       this.hashAfterBoot = false;
       return this.loadFromHash();
     }

@@ -5,7 +5,7 @@
 // (export-menu.js), and the page-wide schedulers (schedule.js). Widgets with a worker run extend RunWidget (run-widget.js).
 import { LabWorker, WorkerError } from './client.js';
 import { BASE_CSS } from './widget-css.js';
-import { requestTurn, setLive, flushLive, scheduleBoot, unscheduleBoot } from './schedule.js';
+import { requestTurn, setLive, flushLive, scheduleBoot, unscheduleBoot, requestBoot } from './schedule.js';
 import { WidgetSettings } from './settings.js';
 import { WidgetControls } from './controls.js';
 import { WidgetExport } from './export-menu.js';
@@ -51,14 +51,22 @@ export class NoiselabWidget extends WidgetExport(DataInput(WidgetControls(Widget
     this.tickCount = 0; // frames of work requested while playing (the soak test watches it)
     this.broken = false;
     this.valid = null; // last valid settings, typed: name → number or choice (model and UI fields)
-    // Start-up: 'waiting' (until near the view, widget.js's boot queue) → 'booting' (worker,
-    // fields, controls) → 'applying' (the first settings and run) → 'ready' (figure drawn;
-    // `ready` resolves), or 'failed' (shown; Reset boots afresh). Removing the element goes
-    // back to 'waiting'. Requests a page makes before 'ready' wait for it: play() (cancelled
-    // by a pause() in the meantime), reset(), a hash change.
+    // Start-up: 'waiting' (until near the view or asked for: schedule.js's boot queue) →
+    // 'booting' (worker, fields, controls) → 'applying' (the first settings and run) → 'ready'
+    // (figure drawn; `ready` resolves), or 'failed' (shown; Reset boots afresh). Removing the
+    // element goes back to 'waiting'. Requests a page makes before 'ready' wait for it: play()
+    // (cancelled by a pause() in the meantime), reset(), a hash change.
     this.phase = 'waiting';
     this.playWhenReady = false;
-    this.ready = new Promise((resolve) => { this.resolveReady = resolve; });
+    this.readyPromise = new Promise((resolve) => { this.resolveReady = resolve; });
+  }
+
+  /** Public API: resolves when the widget has booted and drawn its first run. A widget far from
+      the view boots only when it comes near, or when it is asked for: reading `ready` (a page
+      awaiting it, or any public method, which awaits it) boots it next. */
+  get ready() {
+    if (this.phase === 'waiting') requestBoot(this);
+    return this.readyPromise;
   }
 
   /** Ready, and every settings change made so far applied (its run created). The public
@@ -124,7 +132,7 @@ export class NoiselabWidget extends WidgetExport(DataInput(WidgetControls(Widget
       this.started = false;
       this.phase = 'waiting';
       this.bootRun = null;
-      this.ready = new Promise((resolve) => { this.resolveReady = resolve; });
+      this.readyPromise = new Promise((resolve) => { this.resolveReady = resolve; });
     });
   }
 
