@@ -41,7 +41,7 @@ for (const [name, url] of PAGES) {
         });
         // Every widget booted (a widget boots when the reader comes near it; reading `ready`
         // asks for the rest), so the scan sees the whole page as a reader who scrolled through.
-        expect(await allReady(page)).toBe(12);
+        expect(await allReady(page)).toBeGreaterThanOrEqual(12);
       } else expect(await allReady(page)).toBeGreaterThan(0);
       await page.addScriptTag({ path: axePath });
       const result = await page.evaluate(async () => {

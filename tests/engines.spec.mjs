@@ -51,6 +51,8 @@ for (const [feature, remove, words] of MISSING) {
     await page.addInitScript(remove);
     await page.goto('www/examples/funnel.html');
     for (const id of ['#full', '#teacher']) {
+      // (A widget boots, and finds what the browser lacks, when the reader comes near it.)
+      await page.locator(id).scrollIntoViewIfNeeded();
       const message = page.locator(id).locator('.message');
       await expect(message).toBeVisible();
       await expect(message).toContainText(words);

@@ -41,12 +41,17 @@
 //             (the last two stroked); `open`: stroked outline only (○ beside ●); `rim`: its colour
 //   bars    { x, lo: [..], hi: [..], colour, width = 1.5, cap = 4 }  // error bars; caps ± cap px (if longer)
 //   heat    { values, nx, ny, x: [x0, x1], y: [y0, y1], ramp: [[t, [r, g, b]], ..], domain: [lo, hi] }
-//           or { image: <canvas>, x, y }  // row 0 of `values` is drawn at the top (y1)
+//           or { image: <canvas>, x, y }  // row 0 of `values` is drawn at the top (y1);
+//           strip: { top, height } instead of y: a band of pixels at `top` from the plot's top
+//           edge (negative: in the margin above), e.g. the funnel's curvature strip
 //   contour { lines: [[x0, y0, x1, y1, ..], ..], segments: false, closed, fill, colour, width = 1, dash }
 //             (fill: closed polygons filled, e.g. a credible ellipse)
 //   text    { x, y, text, colour, size, bold, align, baseline, dx, dy, plate }  // x may be
 //             'left'|'center'|'right', y 'top'|'middle'|'bottom' (the plot's edges and centre);
-//             not clipped by default
+//             not clipped by default; `short` replaces `text` when the plot is narrower than
+//             `shortBelow` px; `on: <heat mark>`: black or white text, whichever contrasts more
+//             with the colours behind it, on a white plate if under 4.5:1 (WCAG AA), and
+//             `report({ text, x0, x1, top, height, fg, minContrast, plate, exporting })` if given
 //   arrow   { x: [x0, x1], y: [y0, y1], colour, width = 1.5, head = 7 }
 //   key     { label, colour, dash, fill, shape, ramp }  // a legend entry that draws nothing
 //             (ramp: a heat mark's colour stops, shown as a colour bar from low to high)
@@ -239,6 +244,22 @@ export function ramp(stops, t) {
   return c0.map((c, k) => Math.round(c + (c1[k] - c) * f));
 }
 
+/** WCAG 2 relative luminance of an sRGB colour [r, g, b] (0–255). */
+export function luminance(rgb) {
+  const [r, g, b] = rgb.map((c) => { const v = c / 255; return v <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+}
+
+/** WCAG 2 contrast ratio of two colours (1 to 21). */
+export function contrast(a, b) {
+  const [la, lb] = [luminance(a), luminance(b)];
+  return (Math.max(la, lb) + 0.05) / (Math.min(la, lb) + 0.05);
+}
+
+/** WCAG 2 AA for text: the least contrast a text mark drawn `on` a heat mark keeps. */
+export const MIN_CONTRAST = 4.5;
+const BLACK = [0, 0, 0], WHITE = [255, 255, 255];
+
 /** A polyline through finite points only, breaking at NaN; draws at most ~`maxPoints` points. */
 export function polyline(ctx, n, px, py, maxPoints = 2000) {
   const stride = Math.max(1, Math.ceil(n / maxPoints));
@@ -374,6 +395,47 @@ function heatImage(m) {
   return canvas;
 }
 
+/** The pixel rows [top, bottom] of a heat mark: its y extent, or with `strip: {top, height}` a
+    band of that many pixels at `top` from the plot's top edge (a strip in the margin above it). */
+function heatRows(m, y, e) {
+  return m.strip ? [e.top + m.strip.top, e.top + m.strip.top + m.strip.height] : [y(m.y[1]), y(m.y[0])];
+}
+
+/** The colours of heat mark `h`'s first row under the pixel columns [x0, x1]. */
+function heatColoursUnder(h, x, x0, x1) {
+  const [px0, px1] = [x(h.x[0]), x(h.x[1])], w = (px1 - px0) / h.nx, [lo, hi] = h.domain;
+  const out = [];
+  for (let i = 0; i < h.nx; i++) if (px0 + (i + 1) * w > x0 && px0 + i * w < x1) out.push(ramp(h.ramp, (h.values[i] - lo) / (hi - lo || 1)));
+  return out;
+}
+
+/**
+ * A text mark drawn `on` a heat mark (a label on a colour strip): black or white, whichever has
+ * the larger least contrast against the heat colours behind it (WCAG relative luminance); under
+ * MIN_CONTRAST even so, a white plate over the heat's rows behind the text, and black text.
+ * `report(info)`, if given, receives what was drawn: `{ text, x0, x1, top, height, fg,
+ * minContrast, plate, exporting }` (the tests compare it with the pixels).
+ */
+function textOnHeat(ctx, m, px, py, x, y, e, theme) {
+  const width = ctx.measureText(m.text).width;
+  const x0 = px - ({ center: width / 2, right: width }[ctx.textAlign] ?? 0), x1 = x0 + width;
+  const [top, bottom] = heatRows(m.on, y, e), height = bottom - top;
+  const behind = heatColoursUnder(m.on, x, x0, x1);
+  const least = (fg) => Math.min(...behind.map((bg) => contrast(fg, bg)));
+  let fg = least(BLACK) >= least(WHITE) ? BLACK : WHITE;
+  let minContrast = least(fg);
+  const plate = minContrast < MIN_CONTRAST;
+  if (plate) {
+    ctx.fillStyle = '#fff';
+    ctx.fillRect(x0 - 3, top, width + 6, height);
+    fg = BLACK;
+    minContrast = contrast(BLACK, WHITE);
+  }
+  ctx.fillStyle = `rgb(${fg})`;
+  ctx.fillText(m.text, px, py);
+  m.report?.({ text: m.text, x0, x1, top, height, fg, minContrast, plate, exporting: theme !== SCREEN });
+}
+
 /** How each mark type paints itself, given the panel's scales `x`, `y` and plot edges `e`. */
 const MARKS = {
   line(ctx, m, x, y) {
@@ -446,8 +508,8 @@ const MARKS = {
     }
     if (!each) paint();
   },
-  heat(ctx, m, x, y) {
-    const [px0, px1] = [x(m.x[0]), x(m.x[1])], [py0, py1] = [y(m.y[1]), y(m.y[0])];
+  heat(ctx, m, x, y, e) {
+    const [px0, px1] = [x(m.x[0]), x(m.x[1])], [py0, py1] = heatRows(m, y, e);
     ctx.imageSmoothingEnabled = m.smooth ?? true;
     ctx.drawImage(m.image ?? heatImage(m), px0, py0, px1 - px0, py1 - py0);
   },
@@ -465,12 +527,15 @@ const MARKS = {
     if (m.width !== 0) ctx.stroke();
   },
   text(ctx, m, x, y, e, theme) {
+    // `short`: the text used when the plot is narrower than `shortBelow` pixels.
+    if (m.short && e.right - e.left < (m.shortBelow ?? 0)) m = { ...m, text: m.short };
     const px = place(m.x, x, e) + (m.dx ?? 0), py = place(m.y, y, e) + (m.dy ?? 0);
     // A clipped text whose anchor is off the plot is not drawn at all (an SVG would keep it).
     if (m.clip && !(px >= e.left - 1 && px <= e.right + 1 && py >= e.top - 1 && py <= e.bottom + 1)) return;
     ctx.font = font(m.size ?? theme.text, m.bold ? 'bold' : '');
     ctx.textAlign = m.align ?? 'left';
     ctx.textBaseline = m.baseline ?? 'middle';
+    if (m.on) return textOnHeat(ctx, m, px, py, x, y, e, theme);
     if (m.plate) {
       const w = ctx.measureText(m.text).width, h = (m.size ?? theme.text) + 4;
       const left = px - ({ center: w / 2, right: w }[ctx.textAlign] ?? 0);

@@ -9,7 +9,7 @@
 // Embed: <script type="module" src=".../www/widgets/funnel.js"></script>
 //        <noiselab-funnel noise-std="2" controls="noise-std"></noiselab-funnel>
 import { RunWidget, speedField } from '../lib/run-widget.js';
-import { polyline, ramp, OKABE_ITO as C, formatTick } from '../lib/plot.js';
+import { polyline, OKABE_ITO as C, formatTick } from '../lib/plot.js';
 import { scratchCanvas } from '../lib/support.js';
 
 const CSS = `
@@ -37,25 +37,13 @@ const SURFACE_RAMP = [[0, [255, 255, 255]], [0.35, [226, 233, 241]], [0.7, [176,
 const COMPARE_SIGMAS = ['0.5', '1', '2'];
 // The settings of this run that "Compare σ" (funnel-compare) shares: all but σ, M and the shown paths.
 const COMPARE_BASIS = ['cost', 'learningRate', 'steps', 'startX', 'startY', 'seed'];
-// Labels on the curvature strip need 4.5:1 contrast against every strip colour behind them
-// (WCAG 2 AA for text; issue 17: "flat (h ≈ 0.004945)" was #222 on the blue end, 3.1:1).
-const MIN_CONTRAST = 4.5;
+// Labels on the curvature strip keep 4.5:1 contrast against the strip behind them (issue 17:
+// "flat (h ≈ 0.004945)" was #222 on the blue end, 3.1:1): text marks drawn `on` it (plot.js).
 const STRIP_RAMP = [[0, [0, 114, 178]], [0.5, [240, 240, 240]], [1, [213, 94, 0]]];
 // SCIENCE.md §9: sd(x_t) ≈ ασ√t, so 100 runs cannot resolve the drift at small σ; the
 // comparison uses the maximum number of trajectories.
 const COMPARE_TRAJECTORIES = '2000';
 const STRIP = { above: 25, height: 16 }; // the curvature strip, above the plot (in its 30-px top margin)
-const BLACK = [0, 0, 0], WHITE = [255, 255, 255];
-/** WCAG 2 relative luminance of an sRGB colour [r, g, b] (0–255). */
-const luminance = (rgb) => {
-  const [r, g, b] = rgb.map((c) => { const v = c / 255; return v <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
-  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
-};
-/** WCAG 2 contrast ratio of two colours (1 to 21). */
-const contrast = (a, b) => {
-  const [la, lb] = [luminance(a), luminance(b)];
-  return (Math.max(la, lb) + 0.05) / (Math.min(la, lb) + 0.05);
-};
 const SURFACE_TITLE = 'Cost surface J(x, y) with trajectories';
 const CLAIM = 'On a valley that is sharp on one side and flat on the other, the average of many noisy-gradient runs drifts toward the flat side, more for larger noise σ, while gradient descent goes straight down.';
 
@@ -320,7 +308,7 @@ class NoiselabFunnel extends RunWidget {
           marks: [
             { type: 'heat', values: sd.bands, nx: sd.nx, ny: sd.ny, x: [d.xMin, d.xMax], y: [d.yMin, d.yMax], ramp: SURFACE_RAMP, domain: [0, sd.levels.length] },
             { type: 'contour', lines: sd.contours, segments: true, colour: 'rgba(40, 60, 90, 0.35)', width: 0.75 },
-            { type: 'draw', clip: false, draw: (ctx, p) => this.drawCurvatureStrip(ctx, p) },
+            ...this.curvatureStrip(sd),
           ],
         },
         {
@@ -429,55 +417,29 @@ class NoiselabFunnel extends RunWidget {
   }
 
   /**
-   * The valley's curvature h(x) = ∂²J/∂y² as a colour strip above the plot: sharp (vermillion)
-   * ↔ flat (blue). Each label takes black or white text, whichever has the larger least contrast
-   * against the strip colours behind it (WCAG relative luminance); if even that is under 4.5:1
-   * the label gets a white plate. On screen `this.stripLabels` records each label's box, text
-   * colour and least contrast (the tests check them against the pixels).
+   * The valley's curvature h(x) = ∂²J/∂y² as a colour strip above the plot (a heat mark in the
+   * top margin): sharp (vermillion) ↔ flat (blue), with its labels as text marks drawn `on` it
+   * (plot.js picks black or white text, or a white plate, for 4.5:1 contrast). On screen
+   * `this.stripLabels` records each label's box, text colour and least contrast as drawn (the
+   * tests check them against the pixels).
    */
-  drawCurvatureStrip(ctx, { plot, exporting }) {
-    const { curvature, curvatureMin: lo, curvatureMax: hi } = this.surfaceData;
-    const { left: px0, right: px1 } = plot;
-    const top = plot.top - STRIP.above, h = STRIP.height, n = curvature.length;
-    const w = (px1 - px0) / n;
-    const colours = Array.from(curvature, (c) => ramp(STRIP_RAMP, hi > lo ? (c - lo) / (hi - lo) : 0.5));
-    colours.forEach((c, i) => {
-      ctx.fillStyle = `rgb(${c})`;
-      ctx.fillRect(px0 + i * w, top, w + 0.6, h);
-    });
-    ctx.font = '11px system-ui, sans-serif';
-    ctx.textBaseline = 'middle';
-    const yMid = top + h / 2 + 0.5;
-    const narrow = px1 - px0 < 560;
-    const labels = [];
-    if (!exporting) Object.assign(this, { stripLabels: labels, stripFor: this.surfaceData });
-    const label = (text, anchor, align) => {
-      const width = ctx.measureText(text).width;
-      const x0 = align === 'left' ? anchor : align === 'right' ? anchor - width : anchor - width / 2;
-      const x1 = x0 + width;
-      const behind = colours.filter((_, i) => px0 + (i + 1) * w > x0 && px0 + i * w < x1);
-      const least = (fg) => Math.min(...behind.map((bg) => contrast(fg, bg)));
-      let fg = least(BLACK) >= least(WHITE) ? BLACK : WHITE;
-      let worst = least(fg);
-      const plate = worst < MIN_CONTRAST;
-      if (plate) {
-        ctx.fillStyle = '#fff';
-        ctx.fillRect(x0 - 3, top, width + 6, h);
-        fg = BLACK;
-        worst = contrast(BLACK, [255, 255, 255]);
-      }
-      ctx.fillStyle = `rgb(${fg})`;
-      ctx.textAlign = align;
-      ctx.fillText(text, anchor, yMid);
-      labels.push({ text, x0, x1, top, height: h, fg, minContrast: worst, plate });
+  curvatureStrip(sd) {
+    const { curvature, curvatureMin: lo, curvatureMax: hi, domain: d } = sd, n = curvature.length;
+    const strip = {
+      type: 'heat', values: curvature, nx: n, ny: 1, x: [d.xMin, d.xMax], strip: { top: -STRIP.above, height: STRIP.height },
+      ramp: STRIP_RAMP, domain: hi > lo ? [lo, hi] : [lo - 1, lo + 1], smooth: false, clip: false,
     };
-    if (!(hi - lo > 1e-9)) {
-      label(`valley curvature ∂²J/∂y² = ${formatTick(hi)} everywhere (no flat side)`, (px0 + px1) / 2, 'center');
-      return;
-    }
-    label(narrow ? '◀ sharp' : `◀ sharp (h ≈ ${formatTick(curvature[0])})`, px0 + 4, 'left');
-    label(narrow ? 'flat ▶' : `flat (h ≈ ${formatTick(curvature[n - 1])}) ▶`, px1 - 4, 'right');
-    label(narrow ? 'curvature h(x)' : 'valley curvature h(x) = ∂²J/∂y² at y = 0', (px0 + px1) / 2, 'center');
+    const labels = [];
+    const report = (l) => { if (!l.exporting) { labels.push(l); Object.assign(this, { stripLabels: labels, stripFor: sd }); } };
+    // Long labels need a plot 560 px wide.
+    const label = (text, short, x, dx, align) => ({ type: 'text', text, short, shortBelow: 560, x, dx, align, y: 'top', dy: STRIP.height / 2 + 0.5 - STRIP.above, on: strip, report });
+    if (!(hi - lo > 1e-9)) return [strip, label(`valley curvature ∂²J/∂y² = ${formatTick(hi)} everywhere (no flat side)`, null, 'center', 0, 'center')];
+    return [
+      strip,
+      label(`◀ sharp (h ≈ ${formatTick(curvature[0])})`, '◀ sharp', 'left', 4, 'left'),
+      label(`flat (h ≈ ${formatTick(curvature[n - 1])}) ▶`, 'flat ▶', 'right', -4, 'right'),
+      label('valley curvature h(x) = ∂²J/∂y² at y = 0', 'curvature h(x)', 'center', 0, 'center'),
+    ];
   }
 
   seriesFor(src) {

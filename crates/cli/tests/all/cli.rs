@@ -1,8 +1,7 @@
 //! The `noiselab` binary end to end: runs write the documented files, bad settings exit with
 //! status 2 and a message naming the field and its range.
 
-mod common;
-use common::{noiselab, temp};
+use crate::common::{noiselab, temp};
 
 #[test]
 fn run_funnel_writes_one_csv_row_per_step() {

@@ -1,8 +1,7 @@
 //! `noiselab run sgld|sgd-ou` end to end: files written with one row per step, the theory in
 //! the JSON, bad settings exit 2 naming the field, divergence reported.
 
-mod common;
-use common::{noiselab, temp};
+use crate::common::{noiselab, temp};
 
 #[test]
 fn run_sgd_ou_csv_and_json() {

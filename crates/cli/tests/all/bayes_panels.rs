@@ -1,8 +1,7 @@
 //! `noiselab run logreg-posterior|description-length|description-length-sweep`: the files
 //! hold the documented numbers; bad settings exit with status 2 naming the field.
 
-mod common;
-use common::{noiselab, temp};
+use crate::common::{noiselab, temp};
 
 #[test]
 fn logreg_posterior_writes_the_comparison() {

@@ -1,8 +1,7 @@
 //! `noiselab run sharpness|sharpness-rescale` end to end: the documented files, and bad settings
 //! exit with status 2 naming the field.
 
-mod common;
-use common::{noiselab, temp};
+use crate::common::{noiselab, temp};
 
 // "budget=epochs": the default became "same steps" (2,000) in issue 17; these runs stay short.
 const QUICK: [&str; 14] = [

@@ -2,8 +2,7 @@
 //! browser shows (closed forms checked in the core's tests), and bad settings exit 2 naming the
 //! field.
 
-mod common;
-use common::{noiselab, temp};
+use crate::common::{noiselab, temp};
 
 #[test]
 fn laplace_vb_json_and_csv() {

@@ -1,8 +1,7 @@
 //! `noiselab run funnel-compare`: the funnel widget's "Compare σ" from the command line. Each
 //! σ's columns are the numbers of a separate `noiselab run funnel` with that σ.
 
-mod common;
-use common::{noiselab, temp};
+use crate::common::{noiselab, temp};
 
 fn csv(args: &[&str], name: &str) -> Vec<Vec<String>> {
     let out = temp(name);

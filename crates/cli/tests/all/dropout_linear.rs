@@ -1,8 +1,7 @@
 //! `noiselab run dropout-linear`: the dropout widget's linear-regression view from the command
 //! line, with the core's settings table and the browser's numbers.
 
-mod common;
-use common::{noiselab, temp};
+use crate::common::{noiselab, temp};
 
 #[test]
 fn the_linear_view_runs_with_the_widget_numbers() {

@@ -2,8 +2,7 @@
 //! parser's text, and as a JSON config holding the data; a bad file exits with status 2 and a
 //! message naming the file, the line and the column.
 
-mod common;
-use common::{noiselab, temp};
+use crate::common::{noiselab, temp};
 
 const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
 

@@ -3,8 +3,7 @@
 //! Each kind's experiments live in its module `src/<kind_snake>.rs` (build.rs declares the
 //! modules from the registry and stops at a kind without one); a module of no kind fails here.
 
-mod common;
-use common::{noiselab, temp};
+use crate::common::{noiselab, temp};
 
 // The registry as every Rust layer reads it: `registry_kinds`, `snake`.
 include!("../../registry.rs");

@@ -1,8 +1,7 @@
 //! `noiselab run dropout-k`: Wei et al.'s comparison (the core's `WeiComparison`, the browser's
 //! Wei view) with the dropout settings but `variant`, which the comparison varies.
 
-mod common;
-use common::{noiselab, temp};
+use crate::common::{noiselab, temp};
 
 #[test]
 fn the_comparison_takes_the_dropout_settings_without_variant_and_reads_its_own_json() {
