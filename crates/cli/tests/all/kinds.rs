@@ -6,7 +6,7 @@
 use crate::common::{noiselab, temp};
 
 // The registry as every Rust layer reads it: `registry_kinds`, `snake`.
-include!("../../registry.rs");
+include!("../../../registry.rs");
 
 /// The kinds of the registry's rows (`{ "kind": "funnel", … }`, one per line).
 fn kinds() -> Vec<String> {
