@@ -314,12 +314,6 @@ function loadWidget(figure, tag, { grace = 4000, restore = true } = {}) {
 // first widget is ready (or a few seconds after load), or as soon as the reader comes near.
 // A link to one section then spends its first second on that section's widget, not on
 // evaluating and building eleven others (issue 7, W4; widget.js likewise boots far widgets last).
-// Printing shows every figure: a widget far from view has not booted yet (www/lib/schedule.js);
-// asking for its `ready` boots it.
-window.addEventListener('beforeprint', () => {
-  for (const tag of Object.keys(WIDGETS)) document.querySelectorAll(tag).forEach((w) => w.ready);
-});
-
 function loadWidgets() {
   const opened = targetFromHash(initialHash)?.closest('main > section');
   // The page's widgets (the registry's elements), each in its figure.
