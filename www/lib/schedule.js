@@ -140,7 +140,7 @@ function bootObserver() {
 export function scheduleBoot(w) {
   if (!boots.queue.includes(w)) boots.queue.push(w);
   w.bootNear = false;
-  w.bootAsked = false;
+  w.bootAsked ??= false; // (a widget asked for and then moved stays asked for)
   bootObserver().observe(w);
 }
 
