@@ -464,7 +464,9 @@ test('invalid ρ, K and batch size show a message naming the field', async ({ pa
     const c = control(el, name);
     await c.box.fill(bad);
     await c.box.press('Enter');
+    // The message names the field and this change's rejected value (not the previous one's).
     await expect(c.error).toContainText(field);
+    await expect(c.error).toContainText(`got ${bad}`);
     await expect(c.box).toHaveAttribute('aria-invalid', 'true');
   }
   await expect(control(el, 'batchSize').error).toContainText('trainPoints (40)');

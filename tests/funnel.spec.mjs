@@ -117,10 +117,12 @@ test('invalid input shows a message at the control and keeps the last valid stat
   const el = await ready(page, WIDGET);
   const before = await el.evaluate((e) => e.settings);
   const rate = control(el, 'learningRate');
-  for (const bad of ['abc', '-0.5', 'NaN', '0']) {
+  // Each message names the rejected value, so the wait is for this change's message, not the
+  // previous one (the next value is typed only once this one is checked).
+  for (const [bad, got] of [['abc', '"abc"'], ['-0.5', '-0.5'], ['NaN', '"NaN"'], ['0', '0']]) {
     await rate.box.fill(bad);
     await rate.box.press('Enter');
-    await expect(rate.error).toContainText('learningRate must be a number in (0, 1]');
+    await expect(rate.error).toContainText(`learningRate must be a number in (0, 1]; got ${got}`);
     await expect(rate.box).toHaveAttribute('aria-invalid', 'true');
   }
   const m = control(el, 'trajectories');
@@ -128,11 +130,26 @@ test('invalid input shows a message at the control and keeps the last valid stat
   await m.box.press('Enter');
   await expect(m.error).toHaveText('trajectories must be from 1 to 2000; got 2001');
   expect(await el.evaluate((e) => e.settings)).toEqual(before);
-  // A valid value clears the error.
+  // A valid value is applied and clears the error shown (errors go with the next change).
   await rate.box.fill('0.2');
   await rate.box.press('Enter');
+  await expect.poll(() => el.evaluate((e) => e.settings.learningRate)).toBe('0.2');
+  await expect(m.error).toHaveText('');
   await expect(rate.error).toHaveText('');
-  expect(await el.evaluate((e) => e.settings.learningRate)).toBe('0.2');
+  // A value typed while the last one is still being checked (a busy worker answers late) keeps
+  // its text when the check rejects the last one, and is then committed in turn.
+  await el.evaluate((e) => {
+    const request = e.worker.request.bind(e.worker);
+    e.worker.request = async (...args) => { await new Promise((r) => setTimeout(r, 400)); return request(...args); };
+  });
+  await rate.box.fill('2');
+  await rate.box.press('Enter');
+  await rate.box.fill('0.3');
+  await expect(rate.error).toContainText('learningRate must be a number in (0, 1]; got 2');
+  await expect(rate.box).toHaveValue('0.3');
+  await rate.box.press('Enter');
+  await expect.poll(() => el.evaluate((e) => e.settings.learningRate)).toBe('0.3');
+  await expect(rate.error).toHaveText('');
   con.check();
 });
 

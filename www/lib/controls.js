@@ -75,11 +75,15 @@ export const WidgetControls = (Base) => class extends Base {
     }
   }
 
-  /** Show the valid settings of `names` in their controls. */
-  syncControls(names) {
+  /** Show the valid settings of `names` in their controls. `committed` (name → the text a
+      control committed for this change) spares a control the reader has typed a new value into
+      while the change was being checked: their new text stays, to be committed in turn. */
+  syncControls(names, committed = {}) {
+    const focused = this.root.activeElement;
     for (const name of names) {
       const c = this.controls[name];
       if (!c) continue;
+      if (name in committed && c.box === focused && c.box.value !== String(committed[name])) continue;
       c.box.value = valueText(this.valid[name]);
       if (c.slider) c.slider.value = c.box.value;
     }

@@ -283,7 +283,7 @@ export const WidgetSettings = (Base) => class extends Base {
     for (const e of errors) if (this.controls[e.field]) this.fieldErrors[e.field] = e;
     // Refresh the controls this change touched (a control being typed in elsewhere keeps its
     // text); a rejected one shows the value actually in use again.
-    this.syncControls(initial || replace ? this.allFieldNames() : [...new Set([...changed, ...Object.keys(changes)])]);
+    this.syncControls(initial || replace ? this.allFieldNames() : [...new Set([...changed, ...Object.keys(changes)])], changes);
     this.showErrors(errors);
     this.updatePresetMenu();
     if (changed.length) {
