@@ -102,6 +102,16 @@ pub struct Sharpness {
     pub iterations: usize,
 }
 
+/// W3's start vector for both eigen-solvers: `n` seeded standard normals (stream 1 of the W1
+/// seed), scaled to unit length.
+fn start_vector(n: usize) -> Vec<f64> {
+    let mut rng = SeededRng::new(W1_SEED, 1);
+    let mut v: Vec<f64> = (0..n).map(|_| rng.normal()).collect();
+    let norm = libm::sqrt(v.iter().map(|a| a * a).sum::<f64>());
+    v.iter_mut().for_each(|a| *a /= norm);
+    v
+}
+
 /// W3: power iteration on the Hessian of the mean loss until the Rayleigh quotient changes by at
 /// most `tol` relative (or `max_iter` products). Start vector: seeded standard normals. Each
 /// product is exact (Pearlmutter's R-operator, batched: [`BatchHessian`], equal to
@@ -114,12 +124,9 @@ pub fn sharpness(
     max_iter: usize,
 ) -> Sharpness {
     let n = mlp.num_params();
-    let mut rng = SeededRng::new(W1_SEED, 1);
-    let mut v: Vec<f64> = (0..n).map(|_| rng.normal()).collect();
+    let mut v = start_vector(n);
     let mut w = vec![0.0; n];
     let norm = |u: &[f64]| libm::sqrt(u.iter().map(|a| a * a).sum::<f64>());
-    let nv = norm(&v);
-    v.iter_mut().for_each(|a| *a /= nv);
     let mut lambda = f64::NAN;
     let mut hessian = BatchHessian::new(mlp, params, data);
     for it in 1..=max_iter {
@@ -166,11 +173,8 @@ pub fn sharpness_lanczos(
     max_iter: usize,
 ) -> Sharpness {
     let n = mlp.num_params();
-    let mut rng = SeededRng::new(W1_SEED, 1);
-    let mut q: Vec<f64> = (0..n).map(|_| rng.normal()).collect();
+    let mut q = start_vector(n);
     let dot = |a: &[f64], b: &[f64]| a.iter().zip(b).map(|(x, y)| x * y).sum::<f64>();
-    let nq = libm::sqrt(dot(&q, &q));
-    q.iter_mut().for_each(|a| *a /= nq);
     let mut basis: Vec<Vec<f64>> = Vec::new();
     let (mut alphas, mut betas) = (Vec::new(), Vec::new());
     let mut w = vec![0.0; n];
